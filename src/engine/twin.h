@@ -1,0 +1,153 @@
+/* The twin module interface.
+ *
+ * A twin is mostly data: a declaration (name, label, kind, the real host
+ * names it stands in for, env vars, default config, seed schema) and a route
+ * table (method, path template, required scope, handler).  The shared
+ * machinery reads those tables: the router, auth/scope hooks, the stub engine
+ * for documented routes the table lacks, the admin endpoints, the request
+ * journal and fault injection.  Handlers get a twin_ctx and answer through
+ * its helpers.  No twin includes another twin. */
+#ifndef TWINS_TWIN_H
+#define TWINS_TWIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "http/http.h"
+#include "http/router.h"
+#include "json/json.h"
+#include "store/store.h"
+
+typedef struct twin_ctx twin_ctx;
+typedef struct twin_def twin_def;
+typedef struct twin_instance twin_instance;
+
+typedef void (*twin_handler)(twin_ctx *ctx);
+
+typedef struct twin_route {
+    const char *method;         /* "GET", "POST", ..., "*" */
+    const char *path;           /* router template, see http/router.h */
+    twin_handler handler;
+    const char *scope;          /* required scope, checked by the twin's authenticate hook; NULL = none */
+} twin_route;
+
+/* What a twin's env-var builder gets. */
+typedef struct twin_env {
+    const char *run_id;
+    const char *base_url;       /* "http://127.0.0.1:41001" (no trailing slash) */
+    const char *admin_url;      /* ".../runs/<run>/twins/<twin>" (append "/admin/...") */
+    const char *proxy_token;
+    const json_value *config;   /* the twin's current config */
+} twin_env;
+
+struct twin_def {
+    const char *name;           /* catalog name: "stripe", "google_calendar" */
+    const char *label;          /* "Stripe", "Google Calendar" */
+    bool frontend;              /* kind: frontend (browsable surface) or backend */
+    bool show_in_ui;
+    const char *const *hosts;   /* real host names it stands in for, NULL-terminated */
+
+    /* Adds "NAME": "value" members to out (a JSON object). */
+    void (*env_vars)(const twin_env *env, arena *a, json_value *out);
+
+    const char *default_config; /* JSON object text; "{}" when NULL */
+    const char *seed_schema;    /* JSON Schema (subset) of seed_config.<twin>; NULL = accepts any object */
+
+    const twin_route *routes;   /* stateful routes of the service API */
+    size_t n_routes;
+    const twin_route *admin_routes; /* twin-specific admin endpoints, paths relative to "/admin" */
+    size_t n_admin_routes;
+
+    /* Stub engine: name of the compiled API description ("stripe" loads
+     * <spec-dir>/stripe.json) and the prefix its paths are mounted under
+     * ("/api/v10" for Discord, "" when the description's paths are absolute). */
+    const char *spec_name;
+    const char *spec_mount;
+
+    /* Hooks, all optional. */
+    /* Checks credentials (and route->scope when route is not NULL; route is
+     * NULL for stub routes).  Returns false after answering with the
+     * service's own auth error. */
+    bool (*authenticate)(twin_ctx *ctx, const twin_route *route);
+    /* Renders the service's own error shape.  code is a short machine code
+     * ("not_found", "rate_limited", "internal_error", or one a fault gave). */
+    void (*send_error)(twin_ctx *ctx, int status, const char *code, const char *message);
+    /* Seeds the twin from seed_config.<twin>; adds counts to result
+     * ({"customers": 3}).  Returns 0, or -1 after setting *error. */
+    int (*seed)(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
+};
+
+/* A twin inside a run.  Owned by the runs module. */
+struct twin_instance {
+    const twin_def *def;
+    struct run *run;
+    int port;
+    http_listener *listener;
+    char *base_url;
+    char *admin_url;
+    arena *config_arena;        /* reset when the config is replaced */
+    json_value *config;         /* default_config merged with PUT/PATCH */
+    struct stub_hits *stub_hits;
+    struct fault_list *faults;
+};
+
+/* Request context handed to handlers. */
+struct twin_ctx {
+    http_request *req;
+    arena *a;                   /* request arena */
+    twin_instance *inst;
+    const twin_def *def;
+    store *store;
+    const char *run_id;
+    const char *twin;           /* def->name */
+    route_match match;
+    json_value *query;          /* form_decode of the query string (always an object) */
+    json_value *body;           /* body_decode result (object/array; {} when empty) */
+    const char *body_error;     /* set when the body could not be decoded */
+    const json_value *config;
+    void *principal;            /* set by the twin's authenticate hook */
+    bool seeding;               /* true inside a seed call: clock is the fixed origin */
+    int64_t seed_clock;         /* seconds; advances by 1 per twin_now() while seeding */
+};
+
+/* ---- registry ---- */
+const twin_def *twin_find(const char *name);
+size_t twin_count(void);
+const twin_def *twin_at(size_t i);
+
+/* ---- handler helpers ---- */
+const char *twin_param(const twin_ctx *ctx, const char *name);     /* route param, decoded */
+const char *twin_arg(const twin_ctx *ctx, const char *name);       /* body member, then query member, as string; NULL */
+json_value *twin_input(const twin_ctx *ctx, const char *name);     /* body member, then query member */
+
+/* Unix seconds.  Real time, except while seeding (fixed origin so seeded
+ * state is byte-identical across runs). */
+int64_t twin_now(twin_ctx *ctx);
+/* Deterministic id: prefix + n base62 chars derived from (twin, prefix,
+ * per-run counter).  Two runs doing the same calls mint the same ids. */
+char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random);
+/* Next value of a named per-run counter (1, 2, ...). */
+int64_t twin_counter(twin_ctx *ctx, const char *name);
+
+/* Store access scoped to (run, twin). Documents are parsed into ctx->a. */
+json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id);
+int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
+                 const store_index *idx, size_t n_idx);
+int twin_doc_delete(twin_ctx *ctx, const char *collection, const char *id);  /* 0 deleted, 1 absent */
+typedef struct twin_list {
+    json_value **items;
+    size_t n;
+    bool has_more;
+} twin_list;
+int twin_doc_list(twin_ctx *ctx, const char *collection, const store_list_opts *o, twin_list *out);
+int64_t twin_doc_count(twin_ctx *ctx, const char *collection, const char *index_name, const char *index_value);
+
+/* Answers. */
+void twin_reply_json(twin_ctx *ctx, int status, const json_value *body);
+void twin_reply_text(twin_ctx *ctx, int status, const char *content_type, const char *body, size_t len);
+void twin_reply_buf(twin_ctx *ctx, int status, const char *content_type, buf *body);  /* takes the buffer */
+/* Uses def->send_error, or a neutral {"error": {"code","message"}} shape. */
+void twin_error(twin_ctx *ctx, int status, const char *code, const char *message);
+
+#endif

@@ -1,0 +1,142 @@
+#include "util/arena.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct block {
+    struct block *next;
+    size_t size, used;
+    _Alignas(16) unsigned char data[];
+} block;
+
+struct arena {
+    block *head;
+    size_t block_size;
+    size_t used_total;
+};
+
+static block *block_new(size_t size)
+{
+    block *b = malloc(sizeof(block) + size);
+    if (!b) {
+        fputs("twins: out of memory\n", stderr);
+        abort();
+    }
+    b->next = NULL;
+    b->size = size;
+    b->used = 0;
+    return b;
+}
+
+arena *arena_new(size_t block_size)
+{
+    arena *a = calloc(1, sizeof *a);
+    if (!a) abort();
+    a->block_size = block_size ? block_size : 8192;
+    a->head = block_new(a->block_size);
+    return a;
+}
+
+void arena_free(arena *a)
+{
+    if (!a) return;
+    for (block *b = a->head, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(a);
+}
+
+void arena_reset(arena *a)
+{
+    block *keep = a->head;
+    while (keep->next) {
+        block *next = keep->next;
+        free(keep);
+        keep = next;
+    }
+    keep->used = 0;
+    a->head = keep;
+    a->used_total = 0;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    if (n == 0) n = 16;
+    block *b = a->head;
+    if (b->size - b->used < n) {
+        /* Large requests get a block of their own placed behind the head so
+         * the head's free space is not wasted. */
+        if (n > a->block_size / 2) {
+            block *big = block_new(n);
+            big->used = n;
+            big->next = b->next;
+            b->next = big;
+            a->used_total += n;
+            return big->data;
+        }
+        block *fresh = block_new(a->block_size);
+        fresh->next = b;
+        a->head = b = fresh;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    a->used_total += n;
+    return p;
+}
+
+void *arena_zalloc(arena *a, size_t n)
+{
+    void *p = arena_alloc(a, n);
+    memset(p, 0, n);
+    return p;
+}
+
+void *arena_memdup(arena *a, const void *p, size_t n)
+{
+    void *q = arena_alloc(a, n ? n : 1);
+    if (n) memcpy(q, p, n);
+    return q;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+    char *q = arena_alloc(a, n + 1);
+    if (n) memcpy(q, s, n);
+    q[n] = '\0';
+    return q;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+    return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+{
+    va_list copy;
+    va_copy(copy, ap);
+    int n = vsnprintf(NULL, 0, fmt, copy);
+    va_end(copy);
+    if (n < 0) return arena_strdup(a, "");
+    char *s = arena_alloc(a, (size_t)n + 1);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    return s;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *s = arena_vprintf(a, fmt, ap);
+    va_end(ap);
+    return s;
+}
+
+size_t arena_used(const arena *a)
+{
+    return a->used_total;
+}
