@@ -1,0 +1,117 @@
+// Micro-benchmark of the store's hot paths on an in-memory SQLite store:
+// puts in one transaction, gets by id, and newest-first list pages.
+//
+// Build (from the repo root, needs only the store and util sources):
+//   cc -std=c17 -D_GNU_SOURCE -O2 -Isrc -o build/store_bench bench/store_bench.c
+//      src/store/*.c src/util/arena.c src/util/buf.c -lsqlite3
+// Run: build/store_bench [documents]   (default 100000)
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/store.h"
+
+/* Roughly the size of a Stripe customer object. */
+static const char body_template[] =
+    "{\"id\":\"cus_%08d\",\"object\":\"customer\",\"created\":1700000000,"
+    "\"email\":\"user%d@example.com\",\"name\":\"Customer %d\",\"livemode\":false,"
+    "\"metadata\":{},\"balance\":0,\"currency\":\"usd\",\"delinquent\":false,"
+    "\"description\":\"benchmark customer with a body of realistic size\","
+    "\"invoice_prefix\":\"ABC%05d\",\"preferred_locales\":[],\"tax_exempt\":\"none\"}";
+
+/* Ids as a twin mints them: unique, but not in insertion order. */
+static void make_id(char *id, size_t size, int i)
+{
+    snprintf(id, size, "cus_%08x", (unsigned)i * 2654435761u);
+}
+
+/* CPU time rather than wall time: the benchmark shares machines with builds. */
+static double now_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e6 + ts.tv_nsec / 1e3;
+}
+
+static void report(const char *what, double elapsed_us, int ops)
+{
+    printf("%-40s %8d ops %10.1f ms %8.2f us/op\n", what, ops, elapsed_us / 1e3, elapsed_us / ops);
+}
+
+static void die(store *s, const char *what)
+{
+    fprintf(stderr, "store_bench: %s: %s\n", what, store_errmsg(s));
+    exit(1);
+}
+
+static void bench_puts(store *s, const store_key *k, int n)
+{
+    char id[32], body[1024];
+    double t0 = now_us();
+    if (store_begin(s) != 0) die(s, "begin");
+    for (int i = 0; i < n; i++) {
+        make_id(id, sizeof id, i);
+        int len = snprintf(body, sizeof body, body_template, i, i, i, i);
+        char email[32];
+        snprintf(email, sizeof email, "user%d@example.com", i % 1000);
+        store_index e = {"email", email};
+        if (store_put(s, k, id, body, (size_t)len, &e, 1) != 0) die(s, "put");
+    }
+    if (store_commit(s) != 0) die(s, "commit");
+    report("put (1 index entry, one transaction)", now_us() - t0, n);
+}
+
+static void bench_gets(store *s, const store_key *k, int n)
+{
+    arena *a = arena_new(0);
+    char id[32];
+    unsigned x = 12345;
+    double t0 = now_us();
+    for (int i = 0; i < n; i++) {
+        x = x * 1103515245u + 12345u; /* random order defeats any locality */
+        make_id(id, sizeof id, (int)(x % (unsigned)n));
+        if (!store_get(s, a, k, id, NULL)) die(s, "get");
+        arena_reset(a);
+    }
+    report("get by id (random order)", now_us() - t0, n);
+    arena_free(a);
+}
+
+static void bench_list(store *s, const store_key *k, const store_list_opts *o, const char *what,
+                       int rounds)
+{
+    arena *a = arena_new(0);
+    store_list_result r;
+    double t0 = now_us();
+    for (int i = 0; i < rounds; i++) {
+        if (store_list(s, a, k, o, &r) != 0 || r.n == 0) die(s, "list");
+        arena_reset(a);
+    }
+    report(what, now_us() - t0, rounds);
+    arena_free(a);
+}
+
+int main(int argc, char **argv)
+{
+    int n = argc > 1 ? atoi(argv[1]) : 100000;
+    if (n < 1000) n = 1000;
+    store *s = store_open_sqlite(NULL, NULL);
+    if (!s) return 1;
+    store_key k = {"7f1c2a9e-3b4d-4e5f-8a6b-9c0d1e2f3a4b", "stripe", "customers"};
+    char cursor[32];
+    make_id(cursor, sizeof cursor, n / 2);
+
+    bench_puts(s, &k, n);
+    bench_gets(s, &k, n);
+    store_list_opts newest = {.limit = 20, .newest_first = true};
+    bench_list(s, &k, &newest, "list 20 newest", 10000);
+    store_list_opts middle = {.limit = 20, .newest_first = true, .starting_after = cursor};
+    bench_list(s, &k, &middle, "list 20 newest, starting_after cursor", 10000);
+    store_list_opts by_email = {.limit = 20, .newest_first = true, .index_name = "email",
+                                .index_value = "user7@example.com"};
+    bench_list(s, &k, &by_email, "list 20 newest filtered by index", 10000);
+    printf("database size: %.1f MB for %d documents\n", store_size_bytes(s) / 1e6, n);
+    store_close(s);
+    return 0;
+}

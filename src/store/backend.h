@@ -1,0 +1,58 @@
+/* Internal seam between the public store API (store.c) and a database backend.
+ *
+ * store.c owns what is the same for every backend: argument checks,
+ * transaction nesting, and making each multi-statement operation atomic by
+ * wrapping it in a (possibly nested) transaction.  A backend only runs
+ * queries.  Adding PostgreSQL means writing another table of these functions
+ * and an open function; callers of store.h do not change.
+ *
+ * Backend functions may assume their arguments were validated (key fields,
+ * ids and bodies non-NULL; at most one list cursor; an index value whenever an
+ * index name is given).  They report failures with store_set_error(). */
+#ifndef TWINS_STORE_BACKEND_H
+#define TWINS_STORE_BACKEND_H
+
+#include "store/store.h"
+
+typedef struct store_backend {
+    void (*close)(store *s);
+    /* Real (outermost) transaction boundaries; nesting is handled above. */
+    int (*begin)(store *s);
+    int (*commit)(store *s);
+    int (*rollback)(store *s);
+
+    int (*put)(store *s, const store_key *k, const char *id, const char *json, size_t len,
+               const store_index *idx, size_t n_idx);
+    char *(*get)(store *s, arena *a, const store_key *k, const char *id, size_t *len_out);
+    int (*exists)(store *s, const store_key *k, const char *id); /* 1 yes, 0 no, -1 error */
+    int (*del)(store *s, const store_key *k, const char *id);
+    int (*list)(store *s, arena *a, const store_key *k, const store_list_opts *o,
+                store_list_result *out);
+    int64_t (*count)(store *s, const store_key *k, const char *index_name, const char *index_value);
+    int (*lookup)(store *s, arena *a, const store_key *k, const char *index_name, const char *value,
+                  const char ***ids_out, size_t *n_out, size_t max);
+
+    int (*clear_twin)(store *s, const char *run, const char *twin);
+    int (*clear_run)(store *s, const char *run);
+    int (*save_baseline)(store *s, const char *run, const char *twin);
+    int (*restore_baseline)(store *s, const char *run, const char *twin);
+    int (*dump_twin)(store *s, const char *run, const char *twin, buf *out);
+
+    int64_t (*counter_next)(store *s, const char *run, const char *twin, const char *name);
+    int64_t (*size_bytes)(store *s);
+} store_backend;
+
+struct store {
+    const store_backend *be;
+    void *impl;             /* the backend's own state */
+    int tx_depth;           /* nesting level of store_begin */
+    bool tx_doomed;         /* an inner level rolled back: the outermost must too */
+    char errmsg[512];
+};
+
+void store_set_error(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Fills s->be and s->impl; on failure returns -1 with a malloc'd *err_out. */
+int store_sqlite_attach(store *s, const char *path, char **err_out);
+
+#endif

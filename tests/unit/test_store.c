@@ -1,0 +1,548 @@
+/* Store contract tests, run against the SQLite backend. */
+#include "testutil.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "store/store.h"
+
+typedef struct fixture {
+    store *s;
+    arena *a;
+} fixture;
+
+static const store_key K = {"run1", "stripe", "customers"};
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    char *err = NULL;
+    f->s = store_open_sqlite(NULL, &err);
+    assert_non_null(f->s);
+    assert_null(err);
+    f->a = arena_new(0);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    arena_free(f->a);
+    free(f);
+    return 0;
+}
+
+static void put_doc(store *s, const store_key *k, const char *id, const char *json)
+{
+    assert_int_equal(store_put(s, k, id, json, strlen(json), NULL, 0), 0);
+}
+
+static void put_indexed(store *s, const store_key *k, const char *id, const char *name,
+                        const char *value)
+{
+    char json[128];
+    snprintf(json, sizeof json, "{\"id\":\"%s\"}", id);
+    store_index e = {name, value};
+    assert_int_equal(store_put(s, k, id, json, strlen(json), &e, 1), 0);
+}
+
+/* Puts d0 .. d(n-1) in that order. */
+static void put_numbered(store *s, const store_key *k, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char id[16], json[64];
+        snprintf(id, sizeof id, "d%d", i);
+        snprintf(json, sizeof json, "{\"id\":\"%s\",\"n\":%d}", id, i);
+        put_doc(s, k, id, json);
+    }
+}
+
+/* A page as "id,id,...", with "+" appended when has_more, for compact checks. */
+static const char *page(fixture *f, const store_key *k, const store_list_opts *o)
+{
+    store_list_result r;
+    assert_int_equal(store_list(f->s, f->a, k, o, &r), 0);
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < r.n; i++) {
+        if (i) buf_putc(&b, ',');
+        buf_puts(&b, r.docs[i].id);
+        assert_int_equal(r.docs[i].len, strlen(r.docs[i].json));
+    }
+    if (r.has_more) buf_putc(&b, '+');
+    char *text = arena_strdup(f->a, buf_cstr(&b));
+    buf_free(&b);
+    return text;
+}
+
+static char *dump(fixture *f, const char *run, const char *twin)
+{
+    buf b = BUF_INIT;
+    assert_int_equal(store_dump_twin(f->s, run, twin, &b), 0);
+    char *text = arena_strdup(f->a, buf_cstr(&b));
+    buf_free(&b);
+    return text;
+}
+
+static void test_put_get_replace_keeps_order(void **state)
+{
+    fixture *f = *state;
+    put_numbered(f->s, &K, 3);
+    size_t len = 0;
+    char *got = store_get(f->s, f->a, &K, "d1", &len);
+    assert_string_equal(got, "{\"id\":\"d1\",\"n\":1}");
+    assert_int_equal(len, strlen(got));
+    assert_true(store_exists(f->s, &K, "d1"));
+    assert_false(store_exists(f->s, &K, "nope"));
+    assert_null(store_get(f->s, f->a, &K, "nope", &len));
+
+    put_doc(f->s, &K, "d0", "{\"v\":2}");
+    assert_string_equal(store_get(f->s, f->a, &K, "d0", NULL), "{\"v\":2}");
+    store_list_opts o = {0};
+    assert_string_equal(page(f, &K, &o), "d0,d1,d2");
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), 3);
+}
+
+static void test_body_length_is_respected(void **state)
+{
+    fixture *f = *state;
+    const char *json = "{\"a\":1}trailing";
+    assert_int_equal(store_put(f->s, &K, "x", json, 7, NULL, 0), 0);
+    size_t len = 0;
+    assert_string_equal(store_get(f->s, f->a, &K, "x", &len), "{\"a\":1}");
+    assert_int_equal(len, 7);
+}
+
+static void test_delete(void **state)
+{
+    fixture *f = *state;
+    put_numbered(f->s, &K, 3);
+    assert_int_equal(store_delete(f->s, &K, "d1"), 0);
+    assert_int_equal(store_delete(f->s, &K, "d1"), 1);
+    assert_false(store_exists(f->s, &K, "d1"));
+    store_list_opts o = {0};
+    assert_string_equal(page(f, &K, &o), "d0,d2");
+    /* A re-created document goes to the end. */
+    put_doc(f->s, &K, "d1", "{}");
+    assert_string_equal(page(f, &K, &o), "d0,d2,d1");
+}
+
+static void test_list_orders_limit_has_more(void **state)
+{
+    fixture *f = *state;
+    put_numbered(f->s, &K, 5);
+    store_list_opts o = {.limit = 2};
+    assert_string_equal(page(f, &K, &o), "d0,d1+");
+    o.newest_first = true;
+    assert_string_equal(page(f, &K, &o), "d4,d3+");
+    o.limit = 5;
+    assert_string_equal(page(f, &K, &o), "d4,d3,d2,d1,d0");
+    o.limit = 0;
+    assert_string_equal(page(f, &K, &o), "d4,d3,d2,d1,d0");
+    store_key empty = {"run1", "stripe", "charges"};
+    assert_string_equal(page(f, &empty, &o), "");
+}
+
+static void test_cursors_ascending(void **state)
+{
+    fixture *f = *state;
+    put_numbered(f->s, &K, 6);
+    store_list_opts o = {.limit = 2, .starting_after = "d1"};
+    assert_string_equal(page(f, &K, &o), "d2,d3+");
+    o.starting_after = "d3";
+    assert_string_equal(page(f, &K, &o), "d4,d5");
+    o.starting_after = "d5";
+    assert_string_equal(page(f, &K, &o), "");
+    o = (store_list_opts){.limit = 2, .ending_before = "d4"};
+    assert_string_equal(page(f, &K, &o), "d2,d3+");
+    o.ending_before = "d2";
+    assert_string_equal(page(f, &K, &o), "d0,d1");
+    o.ending_before = "d0";
+    assert_string_equal(page(f, &K, &o), "");
+}
+
+static void test_cursors_newest_first(void **state)
+{
+    fixture *f = *state;
+    put_numbered(f->s, &K, 6);
+    store_list_opts o = {.limit = 2, .newest_first = true, .starting_after = "d4"};
+    assert_string_equal(page(f, &K, &o), "d3,d2+");
+    o.starting_after = "d2";
+    assert_string_equal(page(f, &K, &o), "d1,d0");
+    o.starting_after = "d0";
+    assert_string_equal(page(f, &K, &o), "");
+    o = (store_list_opts){.limit = 2, .newest_first = true, .ending_before = "d1"};
+    assert_string_equal(page(f, &K, &o), "d3,d2+");
+    o.ending_before = "d3";
+    assert_string_equal(page(f, &K, &o), "d5,d4");
+    o.ending_before = "d5";
+    assert_string_equal(page(f, &K, &o), "");
+}
+
+static void test_unknown_cursor_gives_empty_page(void **state)
+{
+    fixture *f = *state;
+    put_numbered(f->s, &K, 3);
+    store_list_opts o = {.starting_after = "ghost"};
+    assert_string_equal(page(f, &K, &o), "");
+    o = (store_list_opts){.ending_before = "ghost", .newest_first = true};
+    assert_string_equal(page(f, &K, &o), "");
+}
+
+static void test_index_filter_lookup_count(void **state)
+{
+    fixture *f = *state;
+    put_indexed(f->s, &K, "a", "email", "x@example.com");
+    put_indexed(f->s, &K, "b", "email", "y@example.com");
+    put_indexed(f->s, &K, "c", "email", "x@example.com");
+    put_indexed(f->s, &K, "d", "email", "x@example.com");
+
+    store_list_opts o = {.index_name = "email", .index_value = "x@example.com"};
+    assert_string_equal(page(f, &K, &o), "a,c,d");
+    o.newest_first = true;
+    o.limit = 2;
+    assert_string_equal(page(f, &K, &o), "d,c+");
+    o.starting_after = "c";
+    assert_string_equal(page(f, &K, &o), "a");
+    o.starting_after = NULL;
+    o.ending_before = "a";
+    assert_string_equal(page(f, &K, &o), "d,c");
+
+    const char **ids;
+    size_t n;
+    assert_int_equal(store_lookup(f->s, f->a, &K, "email", "x@example.com", &ids, &n, 0), 0);
+    assert_int_equal(n, 3);
+    assert_string_equal(ids[0], "a");
+    assert_string_equal(ids[2], "d");
+    assert_int_equal(store_lookup(f->s, f->a, &K, "email", "x@example.com", &ids, &n, 1), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(store_lookup(f->s, f->a, &K, "email", "none", &ids, &n, 0), 0);
+    assert_int_equal(n, 0);
+
+    assert_int_equal(store_count(f->s, &K, "email", "x@example.com"), 3);
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), 4);
+
+    /* Replacing a document replaces its entries; deleting drops them. */
+    put_indexed(f->s, &K, "a", "email", "y@example.com");
+    assert_int_equal(store_delete(f->s, &K, "c"), 0);
+    assert_int_equal(store_count(f->s, &K, "email", "x@example.com"), 1);
+    o = (store_list_opts){.index_name = "email", .index_value = "y@example.com"};
+    assert_string_equal(page(f, &K, &o), "a,b"); /* a kept its place */
+}
+
+static void test_multiple_index_entries(void **state)
+{
+    fixture *f = *state;
+    store_index e[] = {{"label", "red"}, {"label", "blue"}, {"label", "red"}, {"owner", "ann"}};
+    assert_int_equal(store_put(f->s, &K, "a", "{}", 2, e, 4), 0);
+    assert_int_equal(store_count(f->s, &K, "label", "red"), 1);
+    assert_int_equal(store_count(f->s, &K, "label", "blue"), 1);
+    assert_int_equal(store_count(f->s, &K, "owner", "ann"), 1);
+    assert_int_equal(store_put(f->s, &K, "a", "{}", 2, NULL, 0), 0);
+    assert_int_equal(store_count(f->s, &K, "label", "red"), 0);
+}
+
+static void test_counters(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 1);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 2);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "ch"), 1);
+    assert_int_equal(store_counter_next(f->s, "run1", "slack", "cus"), 1);
+    assert_int_equal(store_counter_next(f->s, "run2", "stripe", "cus"), 1);
+
+    assert_int_equal(store_save_baseline(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 3);
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 3);
+
+    assert_int_equal(store_clear_twin(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 1);
+    assert_int_equal(store_counter_next(f->s, "run1", "slack", "cus"), 2);
+}
+
+static void test_nested_transactions(void **state)
+{
+    fixture *f = *state;
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &K, "a", "{}");
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &K, "b", "{}");
+    assert_int_equal(store_commit(f->s), 0);
+    assert_int_equal(store_commit(f->s), 0);
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), 2);
+
+    /* Outer rollback undoes a committed inner level. */
+    assert_int_equal(store_begin(f->s), 0);
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &K, "c", "{}");
+    assert_int_equal(store_commit(f->s), 0);
+    assert_int_equal(store_rollback(f->s), 0);
+    assert_false(store_exists(f->s, &K, "c"));
+
+    /* Inner rollback dooms the outer commit. */
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &K, "d", "{}");
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &K, "e", "{}");
+    assert_int_equal(store_rollback(f->s), 0);
+    assert_int_equal(store_commit(f->s), -1);
+    assert_non_null(strstr(store_errmsg(f->s), "inner rollback"));
+    assert_false(store_exists(f->s, &K, "d"));
+    assert_false(store_exists(f->s, &K, "e"));
+
+    /* And the store is usable afterwards. */
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &K, "f", "{}");
+    assert_int_equal(store_commit(f->s), 0);
+    assert_true(store_exists(f->s, &K, "f"));
+    store_list_opts o = {0};
+    assert_string_equal(page(f, &K, &o), "a,b,f");
+}
+
+static void test_isolation_between_runs_and_twins(void **state)
+{
+    fixture *f = *state;
+    store_key other_run = {"run2", "stripe", "customers"};
+    store_key other_twin = {"run1", "slack", "customers"};
+    put_doc(f->s, &K, "a", "{\"w\":1}");
+    put_doc(f->s, &other_run, "a", "{\"w\":2}");
+    put_doc(f->s, &other_twin, "a", "{\"w\":3}");
+    assert_string_equal(store_get(f->s, f->a, &other_run, "a", NULL), "{\"w\":2}");
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), 1);
+
+    assert_int_equal(store_save_baseline(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_clear_twin(f->s, "run1", "stripe"), 0);
+    assert_false(store_exists(f->s, &K, "a"));
+    assert_true(store_exists(f->s, &other_twin, "a"));
+
+    assert_int_equal(store_clear_run(f->s, "run1"), 0);
+    assert_false(store_exists(f->s, &other_twin, "a"));
+    assert_true(store_exists(f->s, &other_run, "a"));
+    /* clear_run also dropped the baseline. */
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    assert_false(store_exists(f->s, &K, "a"));
+}
+
+static void test_baseline_restore_is_exact(void **state)
+{
+    fixture *f = *state;
+    store_key charges = {"run1", "stripe", "charges"};
+    put_numbered(f->s, &K, 4);
+    put_indexed(f->s, &charges, "ch_1", "customer", "d1");
+    put_indexed(f->s, &charges, "ch_2", "customer", "d2");
+    store_counter_next(f->s, "run1", "stripe", "ch");
+    assert_int_equal(store_save_baseline(f->s, "run1", "stripe"), 0);
+    char *before = dump(f, "run1", "stripe");
+
+    put_doc(f->s, &K, "d9", "{}");
+    put_doc(f->s, &K, "d0", "{\"changed\":true}");
+    assert_int_equal(store_delete(f->s, &K, "d2"), 0);
+    put_indexed(f->s, &charges, "ch_1", "customer", "d3");
+    assert_string_not_equal(dump(f, "run1", "stripe"), before);
+
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    assert_string_equal(dump(f, "run1", "stripe"), before);
+    store_list_opts o = {.newest_first = true};
+    assert_string_equal(page(f, &K, &o), "d3,d2,d1,d0");
+    assert_int_equal(store_count(f->s, &charges, "customer", "d1"), 1);
+    assert_int_equal(store_count(f->s, &charges, "customer", "d3"), 0);
+    /* New documents still go after the restored ones. */
+    put_doc(f->s, &K, "d10", "{}");
+    assert_string_equal(page(f, &K, &o), "d10,d3,d2,d1,d0");
+    /* Saving again replaces the old baseline. */
+    assert_int_equal(store_save_baseline(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), 5);
+}
+
+static void test_restore_without_baseline_empties(void **state)
+{
+    fixture *f = *state;
+    put_numbered(f->s, &K, 2);
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), 0);
+}
+
+static void test_dump_format(void **state)
+{
+    fixture *f = *state;
+    assert_string_equal(dump(f, "run1", "stripe"), "{}");
+    store_key weird = {"run1", "stripe", "a\"b\\c\n\x01"};
+    store_key charges = {"run1", "stripe", "charges"};
+    put_numbered(f->s, &K, 2);
+    put_doc(f->s, &charges, "ch", "{\"amount\":100}");
+    put_doc(f->s, &weird, "w", "[1,2]");
+
+    char *text = dump(f, "run1", "stripe");
+    json_error_t jerr;
+    json_t *root = json_loads(text, 0, &jerr);
+    assert_non_null(root);
+    assert_int_equal(json_object_size(root), 3);
+    json_t *customers = json_object_get(root, "customers");
+    assert_int_equal(json_array_size(customers), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(customers, 1), "n")), 1);
+    assert_int_equal(json_array_size(json_object_get(root, weird.collection)), 1);
+    json_decref(root);
+    /* Collections sorted by name (byte order: '"' < 'c'). */
+    assert_true(strstr(text, "\"a\\\"b\\\\c\\u000a\\u0001\":[[1,2]]") == text + 1);
+    assert_non_null(strstr(text, "\"charges\":[{\"amount\":100}],\"customers\":["));
+
+    /* Dumps append to what is already there. */
+    buf b = BUF_INIT;
+    buf_puts(&b, "x=");
+    assert_int_equal(store_dump_twin(f->s, "run9", "none", &b), 0);
+    assert_string_equal(buf_cstr(&b), "x={}");
+    buf_free(&b);
+}
+
+/* A collection first written inside a rolled-back transaction, or in a
+ * cleared run, must come back to life cleanly on the next write. */
+static void test_collection_recreated_after_rollback_and_clear(void **state)
+{
+    fixture *f = *state;
+    store_key fresh = {"run1", "stripe", "invoices"};
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &fresh, "in_1", "{}");
+    assert_int_equal(store_rollback(f->s), 0);
+    assert_false(store_exists(f->s, &fresh, "in_1"));
+    put_doc(f->s, &fresh, "in_2", "{\"n\":2}");
+    assert_string_equal(dump(f, "run1", "stripe"), "{\"invoices\":[{\"n\":2}]}");
+
+    assert_int_equal(store_clear_run(f->s, "run1"), 0);
+    assert_string_equal(dump(f, "run1", "stripe"), "{}");
+    put_doc(f->s, &fresh, "in_3", "{\"n\":3}");
+    assert_string_equal(dump(f, "run1", "stripe"), "{\"invoices\":[{\"n\":3}]}");
+    assert_int_equal(store_clear_twin(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_count(f->s, &fresh, NULL, NULL), 0);
+}
+
+/* More collections than the backend remembers at once, used in turn. */
+static void test_many_collections(void **state)
+{
+    fixture *f = *state;
+    char names[40][16];
+    for (int round = 0; round < 3; round++) {
+        for (int i = 0; i < 40; i++) {
+            snprintf(names[i], sizeof names[i], "coll%02d", i);
+            store_key k = {"run1", "stripe", names[i]};
+            char id[16];
+            snprintf(id, sizeof id, "r%d", round);
+            put_doc(f->s, &k, id, "{}");
+        }
+    }
+    for (int i = 0; i < 40; i++) {
+        store_key k = {"run1", "stripe", names[i]};
+        assert_int_equal(store_count(f->s, &k, NULL, NULL), 3);
+        store_list_opts o = {.newest_first = true};
+        assert_string_equal(page(f, &k, &o), "r2,r1,r0");
+    }
+}
+
+static void test_file_persistence(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/twins-store-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/db.sqlite", dir);
+    arena *a = arena_new(0);
+
+    store *s = store_open_sqlite(path, NULL);
+    assert_non_null(s);
+    put_indexed(s, &K, "a", "email", "e");
+    put_indexed(s, &K, "b", "email", "e");
+    assert_int_equal(store_counter_next(s, "run1", "stripe", "n"), 1);
+    assert_true(store_size_bytes(s) > 0);
+    store_close(s);
+    char wal[80];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    assert_int_equal(access(wal, F_OK), -1); /* checkpointed into the database */
+
+    s = store_open_sqlite(path, NULL);
+    assert_non_null(s);
+    assert_string_equal(store_get(s, a, &K, "a", NULL), "{\"id\":\"a\"}");
+    assert_int_equal(store_count(s, &K, "email", "e"), 2);
+    assert_int_equal(store_counter_next(s, "run1", "stripe", "n"), 2);
+    /* seq resumes after the stored ones: the new doc lists last. */
+    put_doc(s, &K, "c", "{}");
+    store_list_result r;
+    store_list_opts o = {0};
+    assert_int_equal(store_list(s, a, &K, &o, &r), 0);
+    assert_int_equal(r.n, 3);
+    assert_string_equal(r.docs[2].id, "c");
+    assert_true(r.docs[1].seq < r.docs[2].seq);
+    store_close(s);
+
+    arena_free(a);
+    assert_int_equal(unlink(path), 0);
+    assert_int_equal(rmdir(dir), 0);
+}
+
+static void test_error_paths(void **state)
+{
+    fixture *f = *state;
+    char *err = NULL;
+    assert_null(store_open_sqlite("/nonexistent-dir/x/db.sqlite", &err));
+    assert_non_null(err);
+    assert_non_null(strstr(err, "/nonexistent-dir/x/db.sqlite"));
+    free(err);
+
+    store_key no_coll = {"run1", "stripe", NULL};
+    assert_int_equal(store_put(f->s, &no_coll, "a", "{}", 2, NULL, 0), -1);
+    assert_non_null(strstr(store_errmsg(f->s), "collection"));
+    assert_int_equal(store_put(f->s, &K, NULL, "{}", 2, NULL, 0), -1);
+    assert_non_null(strstr(store_errmsg(f->s), "id"));
+    store_index bad = {"email", NULL};
+    assert_int_equal(store_put(f->s, &K, "a", "{}", 2, &bad, 1), -1);
+    assert_false(store_exists(f->s, &K, "a"));
+
+    assert_int_equal(store_commit(f->s), -1);
+    assert_non_null(strstr(store_errmsg(f->s), "without begin"));
+    assert_int_equal(store_rollback(f->s), -1);
+
+    store_list_result r;
+    store_list_opts both = {.starting_after = "a", .ending_before = "b"};
+    assert_int_equal(store_list(f->s, f->a, &K, &both, &r), -1);
+    assert_non_null(strstr(store_errmsg(f->s), "mutually exclusive"));
+    store_list_opts no_value = {.index_name = "email"};
+    assert_int_equal(store_list(f->s, f->a, &K, &no_value, &r), -1);
+    assert_int_equal(store_count(f->s, &K, "email", NULL), -1);
+    const char **ids;
+    size_t n;
+    assert_int_equal(store_lookup(f->s, f->a, &K, NULL, "v", &ids, &n, 0), -1);
+    assert_int_equal(store_counter_next(f->s, "run1", NULL, "n"), -1);
+    assert_true(store_size_bytes(f->s) > 0);
+    assert_int_equal(store_clear_run(f->s, NULL), -1);
+    assert_string_equal(store_errmsg(f->s), "store: clear_run: run is required");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_put_get_replace_keeps_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_body_length_is_respected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_list_orders_limit_has_more, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cursors_ascending, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cursors_newest_first, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_cursor_gives_empty_page, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_index_filter_lookup_count, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_multiple_index_entries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_nested_transactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_isolation_between_runs_and_twins, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_baseline_restore_is_exact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restore_without_baseline_empties, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_dump_format, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_collection_recreated_after_rollback_and_clear, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_many_collections, setup, teardown),
+        cmocka_unit_test(test_file_persistence),
+        cmocka_unit_test_setup_teardown(test_error_paths, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
