@@ -119,7 +119,11 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    /* UBSan builds make GCC see a NULL fmt path and warn; a NULL fmt is a
+     * caller bug, so format nothing rather than crash. */
+    if (!fmt) fmt = "";
+    char probe[1];
+    int n = vsnprintf(probe, sizeof probe, fmt, copy);
     va_end(copy);
     if (n < 0) return arena_strdup(a, "");
     char *s = arena_alloc(a, (size_t)n + 1);

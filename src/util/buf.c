@@ -43,7 +43,11 @@ void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
     va_list copy;
     va_copy(copy, ap);
-    int n = vsnprintf(NULL, 0, fmt, copy);
+    /* UBSan builds make GCC see a NULL fmt path and warn; a NULL fmt is a
+     * caller bug, so format nothing rather than crash. */
+    if (!fmt) fmt = "";
+    char probe[1];
+    int n = vsnprintf(probe, sizeof probe, fmt, copy);
     va_end(copy);
     if (n <= 0) return;
     buf_reserve(b, (size_t)n);

@@ -1,0 +1,182 @@
+#include "util/util.h"
+
+#include <ctype.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static const char BASE62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+int64_t now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void format_iso8601(int64_t unix_ms, bool with_ms, char *out, size_t n)
+{
+    time_t secs = (time_t)(unix_ms / 1000);
+    struct tm tm;
+    gmtime_r(&secs, &tm);
+    if (with_ms)
+        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(unix_ms % 1000));
+    else
+        snprintf(out, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+int64_t parse_iso8601_ms(const char *s)
+{
+    int y, mo, d, h = 0, mi = 0, sec = 0, used = 0;
+    if (!s || sscanf(s, "%4d-%2d-%2d%n", &y, &mo, &d, &used) != 3) return -1;
+    const char *p = s + used;
+    if (*p == 'T' || *p == ' ') {
+        int u2 = 0;
+        if (sscanf(p + 1, "%2d:%2d:%2d%n", &h, &mi, &sec, &u2) != 3) return -1;
+        p += 1 + u2;
+    }
+    int ms = 0;
+    if (*p == '.') {
+        int digits = 0;
+        for (p++; isdigit((unsigned char)*p); p++, digits++)
+            if (digits < 3) ms = ms * 10 + (*p - '0');
+        for (; digits > 0 && digits < 3; digits++) ms *= 10;
+    }
+    int offset_min = 0;
+    if (*p == '+' || *p == '-') {
+        int oh, om;
+        if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2) return -1;
+        offset_min = (oh * 60 + om) * (*p == '-' ? -1 : 1);
+    } else if (*p && *p != 'Z') {
+        return -1;
+    }
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return -1;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    time_t t = timegm(&tm);
+    return ((int64_t)t - offset_min * 60) * 1000 + ms;
+}
+
+void random_bytes(void *out, size_t n)
+{
+    if (RAND_bytes(out, (int)n) != 1) {
+        fputs("twins: RAND_bytes failed\n", stderr);
+        abort();
+    }
+}
+
+void uuid_v4(char out[37])
+{
+    unsigned char b[16];
+    random_bytes(b, sizeof b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1], b[2],
+             b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+}
+
+bool uuid_valid(const char *s)
+{
+    if (!s || strlen(s) != 36) return false;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') return false;
+        } else if (!isxdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+void random_token(char *out, size_t n)
+{
+    unsigned char r[64];
+    for (size_t i = 0; i < n; i += sizeof r) {
+        random_bytes(r, sizeof r);
+        for (size_t j = 0; j < sizeof r && i + j < n; j++) out[i + j] = BASE62[r[j] % 62];
+    }
+    out[n] = '\0';
+}
+
+void derive_token(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k)
+{
+    unsigned char digest[32];
+    size_t filled = 0;
+    for (uint32_t round = 0; filled < n; round++) {
+        EVP_MD_CTX *md = EVP_MD_CTX_new();
+        EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+        const char *parts[] = {a ? a : "", b ? b : "", c ? c : ""};
+        for (int i = 0; i < 3; i++) EVP_DigestUpdate(md, parts[i], strlen(parts[i]) + 1);
+        EVP_DigestUpdate(md, &k, sizeof k);
+        EVP_DigestUpdate(md, &round, sizeof round);
+        EVP_DigestFinal_ex(md, digest, NULL);
+        EVP_MD_CTX_free(md);
+        for (size_t j = 0; j < sizeof digest && filled < n; j++) out[filled++] = BASE62[digest[j] % 62];
+    }
+    out[n] = '\0';
+}
+
+uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+bool str_starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool str_ends_with(const char *s, const char *suffix)
+{
+    size_t ls = strlen(s), lx = strlen(suffix);
+    return ls >= lx && memcmp(s + ls - lx, suffix, lx) == 0;
+}
+
+bool str_eq(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+bool str_case_eq(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcasecmp(a, b) == 0;
+}
+
+bool glob_match(const char *pattern, const char *s)
+{
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*pattern == '*') {
+            star = pattern++;
+            resume = s;
+        } else if (*pattern == *s) {
+            pattern++;
+            s++;
+        } else if (star) {
+            pattern = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*pattern == '*') pattern++;
+    return *pattern == '\0';
+}
+
+bool secret_eq(const char *a, const char *b)
+{
+    if (!a || !b) return false;
+    size_t la = strlen(a), lb = strlen(b);
+    if (la != lb) return false;
+    return CRYPTO_memcmp(a, b, la) == 0;
+}

@@ -1,0 +1,38 @@
+/* Small helpers: time, randomness, ids, strings. */
+#ifndef TWINS_UTIL_H
+#define TWINS_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+int64_t now_ms(void);                       /* wall clock, unix milliseconds */
+/* "2026-03-21T12:00:00Z" (seconds) or with ".123Z" when with_ms. out >= 32 bytes. */
+void format_iso8601(int64_t unix_ms, bool with_ms, char *out, size_t n);
+/* Parses the format above (also without Z, with offsets +hh:mm); -1 on error. */
+int64_t parse_iso8601_ms(const char *s);
+
+void random_bytes(void *out, size_t n);     /* OpenSSL CSPRNG; aborts on failure */
+void uuid_v4(char out[37]);
+bool uuid_valid(const char *s);             /* canonical 8-4-4-4-12 hex form */
+/* n random chars from [A-Za-z0-9] into out (NUL-terminated, out >= n+1). */
+void random_token(char *out, size_t n);
+
+/* base62 of a SHA-256 digest of the inputs: deterministic ids. out >= n+1. */
+void derive_token(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k);
+
+/* splitmix64: small deterministic PRNG for reproducible fault sequences. */
+uint64_t splitmix64(uint64_t *state);
+
+bool str_starts_with(const char *s, const char *prefix);
+bool str_ends_with(const char *s, const char *suffix);
+bool str_eq(const char *a, const char *b);  /* NULL-safe */
+bool str_case_eq(const char *a, const char *b);
+/* Glob with '*' (any run of characters); used for fault route patterns. */
+bool glob_match(const char *pattern, const char *s);
+/* Constant-time comparison for secrets. */
+bool secret_eq(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,203 @@
+/* Unit tests for engine and util pieces: map, glob, time, tokens, faults, journal. */
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "engine/faults.h"
+#include "engine/journal.h"
+#include "util/map.h"
+#include "util/util.h"
+
+static void map_put_get_remove_grow(void **state)
+{
+    map m;
+    map_init(&m);
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "k%d", i);
+        map_put(&m, key, (void *)(intptr_t)(i + 1));
+    }
+    assert_int_equal(map_len(&m), 1000);
+    assert_int_equal((intptr_t)map_get(&m, "k500"), 501);
+    map_put(&m, "k500", (void *)(intptr_t)7);
+    assert_int_equal((intptr_t)map_get(&m, "k500"), 7);
+    assert_int_equal((intptr_t)map_remove(&m, "k500"), 7);
+    assert_null(map_get(&m, "k500"));
+    assert_null(map_remove(&m, "k500"));
+    assert_int_equal(map_len(&m), 999);
+    /* Removed slots are reused without losing neighbours. */
+    for (int i = 0; i < 1000; i += 2) {
+        snprintf(key, sizeof key, "k%d", i);
+        map_remove(&m, key);
+    }
+    assert_int_equal((intptr_t)map_get(&m, "k999"), 1000);
+    size_t pos = 0, seen = 0;
+    while (map_next(&m, &pos, NULL, NULL)) seen++;
+    assert_int_equal(seen, map_len(&m));
+    map_free(&m);
+}
+
+static void glob_patterns(void **state)
+{
+    assert_true(glob_match("/v1/*", "/v1/customers"));
+    assert_true(glob_match("*", ""));
+    assert_true(glob_match("/a/*/c", "/a/b/x/c"));
+    assert_true(glob_match("/exact", "/exact"));
+    assert_false(glob_match("/exact", "/exact/more"));
+    assert_false(glob_match("/v1/*/x", "/v1/y"));
+    assert_true(glob_match("**a", "bba"));
+}
+
+static void iso8601_round_trip(void **state)
+{
+    char s[40];
+    format_iso8601(1774094400123, true, s, sizeof s);
+    assert_string_equal(s, "2026-03-21T12:00:00.123Z");
+    format_iso8601(1774094400123, false, s, sizeof s);
+    assert_string_equal(s, "2026-03-21T12:00:00Z");
+    assert_int_equal(parse_iso8601_ms("2026-03-21T12:00:00.123Z"), 1774094400123);
+    assert_int_equal(parse_iso8601_ms("2026-03-21T13:00:00+01:00"), 1774094400000);
+    assert_int_equal(parse_iso8601_ms("2026-03-21"), 1774051200000);
+    assert_int_equal(parse_iso8601_ms("yesterday"), -1);
+    assert_int_equal(parse_iso8601_ms("2026-13-01T00:00:00Z"), -1);
+}
+
+static void tokens_and_uuids(void **state)
+{
+    char a[33], b[33], c[33];
+    derive_token(a, 32, "run", "label", "x", 1);
+    derive_token(b, 32, "run", "label", "x", 1);
+    derive_token(c, 32, "run", "label", "x", 2);
+    assert_string_equal(a, b);
+    assert_string_not_equal(a, c);
+    char u[37];
+    uuid_v4(u);
+    assert_true(uuid_valid(u));
+    assert_int_equal(u[14], '4');
+    assert_false(uuid_valid("not-a-uuid"));
+    assert_false(uuid_valid("0000000-0000-4000-8000-0000000000000"));
+    assert_true(secret_eq("abc", "abc"));
+    assert_false(secret_eq("abc", "abd"));
+    assert_false(secret_eq(NULL, "abc"));
+}
+
+static json_value *spec(arena *a, const char *text)
+{
+    return json_parse(a, text, strlen(text), NULL);
+}
+
+static void faults_count_and_method(void **state)
+{
+    arena *a = arena_new(0);
+    fault_list *f = faults_new();
+    const char *err = NULL;
+    assert_non_null(faults_add(f, spec(a, "{\"route\":\"POST /v1/*\",\"status\":503,\"count\":2}"), &err));
+    assert_false(faults_check(f, "GET", "/v1/x").matched);
+    fault_hit h = faults_check(f, "POST", "/v1/x");
+    assert_true(h.matched);
+    assert_int_equal(h.status, 503);
+    assert_int_equal(faults_check(f, "post", "/v1/y").status, 503);
+    assert_false(faults_check(f, "POST", "/v1/z").matched); /* spent */
+    assert_true(faults_empty(f));
+    faults_free(f);
+    arena_free(a);
+}
+
+static void faults_reject_bad_specs(void **state)
+{
+    arena *a = arena_new(0);
+    fault_list *f = faults_new();
+    const char *err = NULL;
+    assert_null(faults_add(f, spec(a, "{\"route\":\"/x\"}"), &err));
+    assert_null(faults_add(f, spec(a, "{\"status\":200}"), &err));
+    assert_null(faults_add(f, spec(a, "{\"status\":500,\"probability\":2}"), &err));
+    assert_null(faults_add(f, spec(a, "{\"status\":500,\"count\":0}"), &err));
+    assert_null(faults_add(f, spec(a, "[]"), &err));
+    assert_true(faults_empty(f));
+    faults_free(f);
+    arena_free(a);
+}
+
+static void faults_probability_is_reproducible(void **state)
+{
+    arena *a = arena_new(0);
+    char first[64] = {0}, second[64] = {0};
+    for (int round = 0; round < 2; round++) {
+        fault_list *f = faults_new();
+        const char *err = NULL;
+        assert_non_null(faults_add(f, spec(a, "{\"route\":\"*\",\"status\":500,\"probability\":0.5,\"seed\":9}"), &err));
+        char *out = round ? second : first;
+        for (int i = 0; i < 60; i++) out[i] = faults_check(f, "GET", "/p").matched ? 'x' : '.';
+        faults_free(f);
+    }
+    assert_string_equal(first, second);
+    assert_non_null(strchr(first, 'x'));
+    assert_non_null(strchr(first, '.'));
+    arena_free(a);
+}
+
+static void faults_latency_and_listing(void **state)
+{
+    arena *a = arena_new(0);
+    fault_list *f = faults_new();
+    const char *err = NULL;
+    const char *id = faults_add(f, spec(a, "{\"route\":\"/slow\",\"latency_ms\":250,\"message\":\"m\"}"), &err);
+    assert_non_null(id);
+    fault_hit h = faults_check(f, "GET", "/slow");
+    assert_int_equal(h.latency_ms, 250);
+    assert_int_equal(h.status, 0);
+    buf out = BUF_INIT;
+    jw w;
+    jw_init(&w, &out);
+    faults_write(f, &w);
+    json_value *v = json_parse(a, out.data, out.len, NULL);
+    assert_non_null(v);
+    assert_string_equal(json_get_str(json_at(json_get(v, "faults"), 0), "id"), id);
+    assert_true(faults_remove(f, id));
+    assert_false(faults_remove(f, id));
+    buf_free(&out);
+    faults_free(f);
+    arena_free(a);
+}
+
+static void journal_ring_keeps_newest(void **state)
+{
+    journal *j = journal_new();
+    char path[32];
+    for (int i = 0; i < JOURNAL_CAPACITY + 5; i++) {
+        snprintf(path, sizeof path, "/p/%d", i);
+        journal_add(j, i % 2 ? "slack" : "stripe", "GET", path, 200, 10, 1000);
+    }
+    arena *a = arena_new(0);
+    buf out = BUF_INIT;
+    jw w;
+    jw_init(&w, &out);
+    journal_write(j, NULL, 3, &w);
+    json_value *v = json_parse(a, out.data, out.len, NULL);
+    json_value *reqs = json_get(v, "requests");
+    assert_int_equal(reqs->len, 3);
+    char newest[32];
+    snprintf(newest, sizeof newest, "/p/%d", JOURNAL_CAPACITY + 4);
+    assert_string_equal(json_get_str(json_at(reqs, 0), "path"), newest);
+    buf_reset(&out);
+    jw_init(&w, &out);
+    journal_write(j, "stripe", 0, &w);
+    v = json_parse(a, out.data, out.len, NULL);
+    json_foreach(r, json_get(v, "requests")) assert_string_equal(json_get_str(r, "twin"), "stripe");
+    buf_free(&out);
+    arena_free(a);
+    journal_free(j);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(map_put_get_remove_grow),   cmocka_unit_test(glob_patterns),
+        cmocka_unit_test(iso8601_round_trip),        cmocka_unit_test(tokens_and_uuids),
+        cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
+        cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
+        cmocka_unit_test(journal_ring_keeps_newest),
+    };
+    return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
