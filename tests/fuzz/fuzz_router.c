@@ -1,0 +1,78 @@
+/* Random paths against a few hundred templates.  A match must re-match the
+ * same template when its parameters are substituted back (every byte
+ * percent-encoded, '/' kept inside catch-alls so the shape is unchanged). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/router.h"
+#include "util/buf.h"
+
+static router *table;
+
+static void build_table(void)
+{
+    static const char *heads[] = {"repos", "users", "orgs", "v1", "api", "files"};
+    static const char *tails[] = {"", "/{id}", "/{id}/items", "/{id}/items/{item}", "/search",
+                                  "/{name}.json", "/{fileId}:copy", "/v{version}/x", "/raw/{path+}",
+                                  "/{a}/{b}/{c}", "/me/settings", "/{id}/{+rest}", "/x/"};
+    char t[256];
+    table = router_new();
+    for (size_t h = 0; h < sizeof heads / sizeof *heads; h++)
+        for (int k = 0; k < 4; k++)
+            for (size_t i = 0; i < sizeof tails / sizeof *tails; i++) {
+                snprintf(t, sizeof t, "/%s%s%s%s", heads[h], k ? "/k" : "", k > 1 ? "/{q}" : "", tails[i]);
+                router_add(table, k == 3 ? "*" : "GET", t, NULL);
+                router_add(table, "POST", t, NULL);
+            }
+}
+
+static void encode_all(buf *out, const char *v, bool keep_slash)
+{
+    for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+        if (keep_slash && *p == '/') buf_putc(out, '/');
+        else buf_printf(out, "%%%02X", *p);
+    }
+}
+
+/* Rebuilds a path from the template, substituting the params in order. */
+static void substitute(buf *out, const route_match *m)
+{
+    size_t k = 0;
+    for (const char *t = m->template_path; *t; t++) {
+        if (*t != '{') {
+            buf_putc(out, *t);
+            continue;
+        }
+        const char *close = strchr(t, '}');
+        bool catch_all = close[-1] == '+' || t[1] == '+';
+        encode_all(out, m->params[k++].value, catch_all);
+        t = close;
+    }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (!table) build_table();
+    if (size < 1) return 0;
+    const char *method = data[0] & 1 ? "POST" : (data[0] & 2 ? "PUT" : "GET");
+    arena *a = arena_new(0);
+    char *path = arena_strndup(a, (const char *)data + 1, size - 1);
+    route_match m, again;
+    if (router_match(table, a, method, path, &m) == ROUTE_FOUND) {
+        buf re = BUF_INIT;
+        substitute(&re, &m);
+        if (router_match(table, a, method, buf_cstr(&re), &again) != ROUTE_FOUND ||
+            strcmp(again.template_path, m.template_path) != 0) {
+            fprintf(stderr, "%s matched %s; %s matched %s\n", path, m.template_path, buf_cstr(&re),
+                    router_match(table, a, method, buf_cstr(&re), &again) == ROUTE_FOUND ? again.template_path : "-");
+            abort();
+        }
+        for (size_t i = 0; i < m.n_params; i++)
+            if (strcmp(m.params[i].value, again.params[i].value) != 0) abort();
+        buf_free(&re);
+    }
+    arena_free(a);
+    return 0;
+}
