@@ -10,7 +10,7 @@ APT_PACKAGES=(
   build-essential pkg-config clang
   libuv1-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libcmocka-dev libjansson-dev libfuzzer-14-dev libclang-rt-14-dev
-  nodejs npm wrk valgrind
+  nodejs npm wrk valgrind bc curl
 )
 
 as_root() {

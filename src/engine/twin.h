@@ -25,6 +25,11 @@ typedef struct twin_instance twin_instance;
 
 typedef void (*twin_handler)(twin_ctx *ctx);
 
+/* A service's webhook signature: returns header lines ("Stripe-Signature:
+ * t=..,v1=..") for payload signed at unix time t with secret, as a
+ * NULL-terminated array allocated in a.  Retries are signed afresh. */
+typedef const char **(*webhook_sign_fn)(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
+
 typedef struct twin_route {
     const char *method;         /* "GET", "POST", ..., "*" */
     const char *path;           /* router template, see http/router.h */
@@ -76,6 +81,8 @@ struct twin_def {
     /* Seeds the twin from seed_config.<twin>; adds counts to result
      * ({"customers": 3}).  Returns 0, or -1 after setting *error. */
     int (*seed)(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
+    /* How this service signs its webhook deliveries (NULL = unsigned). */
+    webhook_sign_fn webhook_sign;
 };
 
 /* A twin inside a run.  Owned by the runs module. */

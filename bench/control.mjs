@@ -1,0 +1,42 @@
+// Control-plane and footprint figures against a running server.
+// Usage: node bench/control.mjs URL PID [runs-for-rss]
+import { readFileSync } from 'node:fs';
+
+const [url, pid, manyArg] = process.argv.slice(2);
+const MANY = Number(manyArg || 10000);
+const ALL = ['stripe', 'slack', 'github', 'google_drive', 'google_calendar', 'dropbox', 'notion', 'discord', 'box',
+  'jira', 'unstructured', 'unified'];
+
+const rssKiB = () => Number(readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]);
+const post = (path, body) => fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body) }).then((r) => r.json());
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) * p)];
+
+async function timeIt(fn) {
+  const t0 = process.hrtime.bigint();
+  const v = await fn();
+  return [Number(process.hrtime.bigint() - t0) / 1e6, v];
+}
+
+const idle = rssKiB();
+// Warm-up, then 200 provision/teardown pairs of all twelve twins.
+for (let i = 0; i < 20; i++) { const r = await post('/twin-runs', { twins: ALL }); await post(`/twin-runs/${r.run_id}/teardown`, {}); }
+const create = [], teardown = [], health = [];
+for (let i = 0; i < 200; i++) {
+  const [tc, r] = await timeIt(() => post('/twin-runs', { twins: ALL }));
+  const [tt] = await timeIt(() => post(`/twin-runs/${r.run_id}/teardown`, {}));
+  const [th] = await timeIt(() => fetch(url + '/health').then((x) => x.text()));
+  create.push(tc); teardown.push(tt); health.push(th);
+}
+const before = rssKiB();
+for (let i = 0; i < MANY; i++) {
+  const r = await post('/twin-runs', { twins: ['stripe'], ttl_minutes: 60 });
+  if (!r.run_id) throw new Error(JSON.stringify(r));
+}
+const after = rssKiB();
+const f = (x) => x.toFixed(2);
+console.log(`idle RSS after start: ${(idle / 1024).toFixed(1)} MiB`);
+console.log(`provision 12 twins: p50 ${f(pct(create, 0.5))} ms, p99 ${f(pct(create, 0.99))} ms`);
+console.log(`teardown 12 twins:  p50 ${f(pct(teardown, 0.5))} ms, p99 ${f(pct(teardown, 0.99))} ms`);
+console.log(`GET /health (client round trip, same client): p50 ${f(pct(health, 0.5))} ms`);
+console.log(`${MANY} live one-twin runs: RSS +${((after - before) / 1024).toFixed(1)} MiB, ${((after - before) / MANY).toFixed(1)} KiB per run`);

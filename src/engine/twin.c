@@ -1,0 +1,146 @@
+/* Helpers every twin handler uses: parameters, clock, ids, store access, answers. */
+#include "engine/twin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "util/util.h"
+
+const char *twin_param(const twin_ctx *ctx, const char *name)
+{
+    return route_param_get(&ctx->match, name);
+}
+
+json_value *twin_input(const twin_ctx *ctx, const char *name)
+{
+    json_value *v = ctx->body ? json_get(ctx->body, name) : NULL;
+    if (!v && ctx->query) v = json_get(ctx->query, name);
+    return v;
+}
+
+const char *twin_arg(const twin_ctx *ctx, const char *name)
+{
+    return json_str(twin_input(ctx, name));
+}
+
+/* Seeded state must be byte-identical across runs, so while seeding the
+ * clock is a fixed origin that ticks once per read. */
+#define SEED_CLOCK_ORIGIN 1767225600 /* 2026-01-01T00:00:00Z */
+
+int64_t twin_now(twin_ctx *ctx)
+{
+    if (ctx->seeding) {
+        if (!ctx->seed_clock) ctx->seed_clock = SEED_CLOCK_ORIGIN;
+        return ctx->seed_clock++;
+    }
+    return now_ms() / 1000;
+}
+
+int64_t twin_counter(twin_ctx *ctx, const char *name)
+{
+    return store_counter_next(ctx->store, ctx->run_id, ctx->twin, name);
+}
+
+char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random)
+{
+    int64_t k = twin_counter(ctx, prefix);
+    size_t plen = strlen(prefix);
+    char *id = arena_alloc(ctx->a, plen + n_random + 1);
+    memcpy(id, prefix, plen);
+    derive_token(id + plen, n_random, ctx->twin, prefix, "id", k);
+    return id;
+}
+
+static store_key key_for(const twin_ctx *ctx, const char *collection)
+{
+    return (store_key){.run = ctx->run_id, .twin = ctx->twin, .collection = collection};
+}
+
+json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id)
+{
+    store_key k = key_for(ctx, collection);
+    size_t len = 0;
+    char *text = store_get(ctx->store, ctx->a, &k, id, &len);
+    return text ? json_parse(ctx->a, text, len, NULL) : NULL;
+}
+
+int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
+                 const store_index *idx, size_t n_idx)
+{
+    store_key k = key_for(ctx, collection);
+    size_t len = 0;
+    char *text = json_to_string(ctx->a, doc, &len);
+    return store_put(ctx->store, &k, id, text, len, idx, n_idx);
+}
+
+int twin_doc_delete(twin_ctx *ctx, const char *collection, const char *id)
+{
+    store_key k = key_for(ctx, collection);
+    return store_delete(ctx->store, &k, id);
+}
+
+int twin_doc_list(twin_ctx *ctx, const char *collection, const store_list_opts *o, twin_list *out)
+{
+    store_key k = key_for(ctx, collection);
+    store_list_result res;
+    if (store_list(ctx->store, ctx->a, &k, o, &res) != 0) return -1;
+    out->items = arena_alloc(ctx->a, (res.n ? res.n : 1) * sizeof *out->items);
+    out->n = 0;
+    for (size_t i = 0; i < res.n; i++) {
+        json_value *v = json_parse(ctx->a, res.docs[i].json, res.docs[i].len, NULL);
+        if (v) out->items[out->n++] = v;
+    }
+    out->has_more = res.has_more;
+    return 0;
+}
+
+int64_t twin_doc_count(twin_ctx *ctx, const char *collection, const char *index_name, const char *index_value)
+{
+    store_key k = key_for(ctx, collection);
+    return store_count(ctx->store, &k, index_name, index_value);
+}
+
+void twin_reply_json(twin_ctx *ctx, int status, const json_value *body)
+{
+    http_request *req = ctx->req;
+    buf_reset(&req->resp_body);
+    json_write(&req->resp_body, body);
+    http_set_status(req, status);
+    http_set_header(req, "Content-Type", "application/json");
+    http_send(req);
+}
+
+void twin_reply_text(twin_ctx *ctx, int status, const char *content_type, const char *body, size_t len)
+{
+    http_send_body(ctx->req, status, content_type, body, len);
+}
+
+void twin_reply_buf(twin_ctx *ctx, int status, const char *content_type, buf *body)
+{
+    http_request *req = ctx->req;
+    buf_free(&req->resp_body);
+    req->resp_body = *body;
+    *body = (buf)BUF_INIT;
+    http_set_status(req, status);
+    if (content_type) http_set_header(req, "Content-Type", content_type);
+    http_send(req);
+}
+
+void twin_error(twin_ctx *ctx, int status, const char *code, const char *message)
+{
+    if (ctx->def->send_error) {
+        ctx->def->send_error(ctx, status, code, message);
+        return;
+    }
+    buf out = BUF_INIT;
+    jw w;
+    jw_init(&w, &out);
+    jw_object_begin(&w);
+    jw_key(&w, "error");
+    jw_object_begin(&w);
+    jw_kv_string(&w, "code", code);
+    jw_kv_string(&w, "message", message);
+    jw_object_end(&w);
+    jw_object_end(&w);
+    twin_reply_buf(ctx, status, "application/json", &out);
+}
