@@ -1,0 +1,134 @@
+/* Stripe twin: the event log (/v1/events) and webhook fan-out. */
+#include <string.h>
+
+#include "engine/webhooks.h"
+#include "twins/stripe/stripe.h"
+#include "util/util.h"
+
+static bool endpoint_wants(const json_value *we, const char *type)
+{
+    if (!str_eq(json_get_str(we, "status"), "enabled")) return false;
+    json_foreach(e, json_get(we, "enabled_events")) {
+        const char *s = json_str(e);
+        if (str_eq(s, "*") || str_eq(s, type)) return true;
+    }
+    return false;
+}
+
+/* Endpoints registered through the API that take this event type. */
+static twin_list subscribed_endpoints(twin_ctx *ctx, const char *type)
+{
+    twin_list all = {0};
+    store_list_opts o = {0};
+    if (twin_doc_list(ctx, "webhook_endpoints", &o, &all) != 0) all.n = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < all.n; i++)
+        if (endpoint_wants(all.items[i], type)) all.items[kept++] = all.items[i];
+    all.n = kept;
+    return all;
+}
+
+static void deliver(twin_ctx *ctx, const json_value *event, const twin_list *endpoints)
+{
+    size_t len = 0;
+    const char *payload = json_to_string(ctx->a, event, &len);
+    const char *id = json_get_str(event, "id"), *type = json_get_str(event, "type");
+    for (size_t i = 0; i < endpoints->n; i++) {
+        const json_value *we = endpoints->items[i];
+        webhooks_send(ctx, &(webhook_send){.url = json_get_str(we, "url"),
+                                           .payload = payload,
+                                           .len = len,
+                                           .secret = json_get_str(we, "secret"),
+                                           .event_id = id,
+                                           .event_type = type,
+                                           .endpoint_id = json_get_str(we, "id")});
+    }
+    /* The run's default endpoint, configured with POST /admin/config {"webhook_url": ...}. */
+    const char *url = json_get_str(ctx->config, "webhook_url");
+    if (url && *url)
+        webhooks_send(ctx, &(webhook_send){.url = url,
+                                           .payload = payload,
+                                           .len = len,
+                                           .secret = stripe_default_webhook_secret(ctx->a, ctx->run_id, ctx->config),
+                                           .event_id = id,
+                                           .event_type = type,
+                                           .endpoint_id = "default"});
+}
+
+static json_value *event_request(twin_ctx *ctx)
+{
+    json_value *r = json_object(ctx->a);
+    stripe_req *st = ctx->principal;
+    json_set_str(ctx->a, r, "id", st ? st->request_id : NULL);
+    json_set_str(ctx->a, r, "idempotency_key", ctx->req ? http_header_get(ctx->req, "Idempotency-Key") : NULL);
+    return r;
+}
+
+void stripe_emit(twin_ctx *ctx, const char *type, const json_value *obj, const json_value *prev)
+{
+    /* Seeded state is the run's baseline, not activity: no events, no deliveries. */
+    if (ctx->seeding) return;
+    arena *a = ctx->a;
+    twin_list endpoints = subscribed_endpoints(ctx, type);
+    const char *url = json_get_str(ctx->config, "webhook_url");
+    size_t pending = endpoints.n + (url && *url ? 1 : 0);
+    json_value *ev = stripe_new_object(ctx, "event", "evt_");
+    json_set_str(a, ev, "api_version", STRIPE_API_VERSION);
+    json_set_int(a, ev, "created", twin_now(ctx));
+    json_value *data = json_object(a);
+    json_value *copy = json_clone(a, obj);
+    json_remove(copy, "secret");
+    json_set(a, data, "object", copy);
+    if (prev && prev->len) json_set(a, data, "previous_attributes", json_clone(a, prev));
+    json_set(a, ev, "data", data);
+    json_set_bool(a, ev, "livemode", false);
+    json_set_int(a, ev, "pending_webhooks", (int64_t)pending);
+    json_set(a, ev, "request", event_request(ctx));
+    json_set_str(a, ev, "type", type);
+    stripe_save(ctx, "events", ev);
+    if (pending) deliver(ctx, ev, &endpoints);
+}
+
+/* ---- routes ---- */
+
+/* type=customer.* matches every customer event; types[] is a list of exact ones. */
+typedef struct type_filter {
+    const char *type;
+    const json_value *types;
+} type_filter;
+
+static bool type_matches(const char *pattern, const char *type)
+{
+    return glob_match(pattern, type ? type : "");
+}
+
+static bool event_filter(const json_value *ev, void *data)
+{
+    const type_filter *f = data;
+    const char *type = json_get_str(ev, "type");
+    if (f->type && !type_matches(f->type, type)) return false;
+    if (f->types) {
+        json_foreach(t, f->types) if (json_str(t) && type_matches(json_str(t), type)) return true;
+        return false;
+    }
+    return true;
+}
+
+void stripe_list_events(twin_ctx *ctx)
+{
+    type_filter f = {.type = twin_arg(ctx, "type"), .types = twin_input(ctx, "types")};
+    listing_query q = {.collection = "events", .newest_first = true};
+    if (f.type || f.types) {
+        q.filter = event_filter;
+        q.filter_data = &f;
+    }
+    twin_list page;
+    if (!stripe_list_fetch(ctx, &q, &page)) return;
+    stripe_send_list(ctx, "/v1/events", &page);
+}
+
+void stripe_retrieve_event(twin_ctx *ctx)
+{
+    json_value *ev = stripe_load(ctx, "events", "event", twin_param(ctx, "id"), "id");
+    if (ev) stripe_send_object(ctx, 200, ev);
+}

@@ -1,0 +1,185 @@
+/* Stripe twin: helpers shared by the resource files.
+ *
+ * Every Stripe object is stored whole, in Stripe's own JSON shape, in a
+ * collection named after its resource ("customers", "payment_intents", ...);
+ * references to other objects are stored as ids and expanded on the way out
+ * when the request asks (expand[]).  All answers go through stripe_reply()
+ * so Request-Id, Stripe-Version and idempotent-replay recording happen in one
+ * place. */
+#ifndef TWINS_STRIPE_H
+#define TWINS_STRIPE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/idempotency.h"
+#include "engine/listing.h"
+#include "engine/twin.h"
+
+/* API version the twin's objects are shaped after (the spec it validates against). */
+#define STRIPE_API_VERSION "2023-08-16"
+
+/* Per-request state, kept in ctx->principal by the authenticate hook. */
+typedef struct stripe_req {
+    const char *api_key;
+    const char *request_id;
+    idem_slot idem;
+} stripe_req;
+
+/* ---- auth (auth.c) ---- */
+bool stripe_authenticate(twin_ctx *ctx, const twin_route *route);
+/* The run's default webhook signing secret: config.webhook_secret, else a
+ * value derived from the run id (the STRIPE_WEBHOOK_SECRET env var). */
+const char *stripe_default_webhook_secret(arena *a, const char *run_id, const json_value *config);
+
+/* ---- answers and errors (stripe.c) ---- */
+void stripe_stamp(twin_ctx *ctx);   /* Request-Id + Stripe-Version headers */
+void stripe_reply(twin_ctx *ctx, int status, const json_value *body);
+
+typedef struct stripe_error {
+    const char *type;           /* "invalid_request_error", "card_error", ... */
+    const char *code;           /* NULL = none */
+    const char *decline_code;   /* card errors */
+    const char *param;
+    const char *message;
+    const json_value *payment_intent;   /* card errors on a PaymentIntent: the PI object */
+    const char *charge;                 /* card errors: the failed charge id */
+} stripe_error;
+void stripe_error_send(twin_ctx *ctx, int status, const stripe_error *e);
+/* 400 invalid_request_error with code and param. */
+void stripe_invalid(twin_ctx *ctx, const char *param, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* 404 resource_missing: "No such customer: 'cus_x'". */
+void stripe_missing(twin_ctx *ctx, const char *noun, const char *id, const char *param);
+/* twin_def.send_error: maps engine codes onto Stripe's shapes. */
+void stripe_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
+
+/* ---- parameters (params.c in stripe.c) ---- */
+/* Each returns false after answering 400 when the value is malformed or a
+ * required one is missing; *present tells whether it was given. */
+bool stripe_int_param(twin_ctx *ctx, const char *name, bool required, int64_t *out, bool *present);
+bool stripe_bool_param(twin_ctx *ctx, const char *name, bool *out, bool *present);
+bool stripe_str_param(twin_ctx *ctx, const char *name, bool required, const char **out);
+/* Nested string leaf "a[b]" style: input object member's member. */
+const char *stripe_sub_str(const json_value *obj, const char *key);
+/* Applies the request's metadata (set, "" unsets one key, metadata="" clears). */
+bool stripe_apply_metadata(twin_ctx *ctx, json_value *obj);
+/* Copies optional string params (NULL-terminated names) onto obj; "" sets null. */
+void stripe_copy_strings(twin_ctx *ctx, json_value *obj, const char *const *names);
+
+/* ---- objects, storage, events ---- */
+json_value *stripe_new_object(twin_ctx *ctx, const char *object, const char *id_prefix);
+/* Loads a document; answers 404 "No such <noun>" and returns NULL when absent. */
+json_value *stripe_load(twin_ctx *ctx, const char *collection, const char *noun, const char *id,
+                        const char *param);
+json_value *stripe_get(twin_ctx *ctx, const char *collection, const char *id);  /* NULL if absent */
+void stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* Top-level members of before that differ in after (Stripe's previous_attributes). */
+json_value *stripe_diff(twin_ctx *ctx, const json_value *before, const json_value *after);
+/* Records an event (and delivers it to webhook endpoints).  prev may be NULL. */
+void stripe_emit(twin_ctx *ctx, const char *type, const json_value *obj, const json_value *prev);
+
+/* ---- rendering ---- */
+/* Applies expand[] and answers; list answers use "data." paths. */
+void stripe_send_object(twin_ctx *ctx, int status, json_value *obj);
+/* Parses paging params and fetches; answers the error and returns false. */
+bool stripe_list_fetch(twin_ctx *ctx, const listing_query *q, twin_list *out);
+void stripe_send_list(twin_ctx *ctx, const char *url, const twin_list *page);
+/* Expands one field path in obj ("customer", "latest_charge.balance_transaction"). */
+bool stripe_expand_path(twin_ctx *ctx, json_value *obj, const char *path);
+
+/* ---- route handlers (one file per resource; the table is in twin.c) ---- */
+void stripe_create_customer(twin_ctx *ctx);
+void stripe_list_customers(twin_ctx *ctx);
+void stripe_search_customers(twin_ctx *ctx);
+void stripe_retrieve_customer(twin_ctx *ctx);
+void stripe_update_customer(twin_ctx *ctx);
+void stripe_delete_customer(twin_ctx *ctx);
+void stripe_create_product(twin_ctx *ctx);
+void stripe_list_products(twin_ctx *ctx);
+void stripe_retrieve_product(twin_ctx *ctx);
+void stripe_update_product(twin_ctx *ctx);
+void stripe_delete_product(twin_ctx *ctx);
+void stripe_create_price(twin_ctx *ctx);
+void stripe_list_prices(twin_ctx *ctx);
+void stripe_retrieve_price(twin_ctx *ctx);
+void stripe_update_price(twin_ctx *ctx);
+void stripe_create_payment_method(twin_ctx *ctx);
+void stripe_list_payment_methods(twin_ctx *ctx);
+void stripe_retrieve_payment_method(twin_ctx *ctx);
+void stripe_update_payment_method(twin_ctx *ctx);
+void stripe_attach_payment_method(twin_ctx *ctx);
+void stripe_detach_payment_method(twin_ctx *ctx);
+void stripe_list_customer_payment_methods(twin_ctx *ctx);
+void stripe_create_intent(twin_ctx *ctx);
+void stripe_list_intents(twin_ctx *ctx);
+void stripe_retrieve_intent(twin_ctx *ctx);
+void stripe_update_intent(twin_ctx *ctx);
+void stripe_pi_confirm(twin_ctx *ctx);
+void stripe_pi_capture(twin_ctx *ctx);
+void stripe_pi_cancel(twin_ctx *ctx);
+void stripe_create_charge(twin_ctx *ctx);
+void stripe_list_charges(twin_ctx *ctx);
+void stripe_retrieve_charge(twin_ctx *ctx);
+void stripe_update_charge(twin_ctx *ctx);
+void stripe_capture_charge(twin_ctx *ctx);
+void stripe_create_refund(twin_ctx *ctx);
+void stripe_list_refunds(twin_ctx *ctx);
+void stripe_retrieve_refund(twin_ctx *ctx);
+void stripe_update_refund(twin_ctx *ctx);
+void stripe_list_events(twin_ctx *ctx);
+void stripe_retrieve_event(twin_ctx *ctx);
+void stripe_create_endpoint(twin_ctx *ctx);
+void stripe_list_endpoints(twin_ctx *ctx);
+void stripe_retrieve_endpoint(twin_ctx *ctx);
+void stripe_update_endpoint(twin_ctx *ctx);
+void stripe_delete_endpoint(twin_ctx *ctx);
+void stripe_retrieve_balance(twin_ctx *ctx);
+void stripe_list_txns(twin_ctx *ctx);
+void stripe_retrieve_txn(twin_ctx *ctx);
+
+/* ---- cross-resource operations ---- */
+/* Test cards (payment_methods.c). */
+typedef struct stripe_card_outcome {
+    const char *decline_code;   /* NULL = the charge succeeds */
+    const char *code;           /* "card_declined", "expired_card", ... */
+    const char *message;
+    bool requires_3ds;
+} stripe_card_outcome;
+stripe_card_outcome stripe_card_outcome_for(const json_value *payment_method);
+/* Builds a card payment method from a test token or card number; NULL after answering an error. */
+json_value *stripe_payment_method_from_token(twin_ctx *ctx, const char *token, const char *param);
+
+/* Charges (charges.c): creates and stores a charge for amount; on success also its balance transaction. */
+json_value *stripe_charge_create(twin_ctx *ctx, int64_t amount, const char *currency, const char *customer,
+                                 const json_value *payment_method, const char *payment_intent,
+                                 bool capture, const stripe_card_outcome *outcome);
+/* Captures an authorised charge for amount; saves it and emits charge.captured. */
+void stripe_charge_capture(twin_ctx *ctx, json_value *charge, int64_t amount);
+/* Balance transaction for a charge (+) or refund (-). */
+const char *stripe_balance_txn(twin_ctx *ctx, int64_t amount, const char *currency, const char *type,
+                               const char *source);
+
+/* A failure found while building an object outside a handler's own
+ * parameter parsing (shared by handlers and seeding, which must not answer). */
+typedef struct stripe_fail {
+    int status;
+    stripe_error e;
+} stripe_fail;
+void stripe_fail_send(twin_ctx *ctx, const stripe_fail *f);
+
+/* Prices (prices.c): builds, stores and announces a price from a parameter
+ * object (the request body, default_price_data, or a seed entry).  param_prefix
+ * names the parameters in errors ("" or "default_price_data"). */
+json_value *stripe_price_build(twin_ctx *ctx, const json_value *in, const char *product_id,
+                               const char *param_prefix, stripe_fail *fail);
+/* Products (products.c): same, for a product. */
+json_value *stripe_product_build(twin_ctx *ctx, const json_value *in, stripe_fail *fail);
+/* Customers (customers.c): a customer with Stripe's defaults, not yet stored. */
+json_value *stripe_customer_skeleton(twin_ctx *ctx);
+
+/* Seeding (seed.c) and signing (twin.c). */
+int stripe_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
+const char **stripe_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
+
+#endif
