@@ -60,7 +60,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     arena *a = arena_new(0);
     char *path = arena_strndup(a, (const char *)data + 1, size - 1);
     route_match m, again;
-    if (router_match(table, a, method, path, &m) == ROUTE_FOUND) {
+    /* An encoded '/' inside a catch-all decodes to a real one, so putting it
+     * back adds a segment and a more specific template may then rightly win:
+     * such paths are still matched (for crashes) but not round-tripped. */
+    bool round_trip = !strcasestr(path, "%2f");
+    if (router_match(table, a, method, path, &m) == ROUTE_FOUND && round_trip) {
         buf re = BUF_INIT;
         substitute(&re, &m);
         if (router_match(table, a, method, buf_cstr(&re), &again) != ROUTE_FOUND ||
