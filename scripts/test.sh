@@ -62,8 +62,14 @@ fi
 if [ -d tests/node_modules ] && compgen -G "tests/conformance/*/*.test.mjs" >/dev/null; then
   run conformance node --test --test-concurrency=2 tests/conformance/
 fi
+if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
+  run browser node --test --test-concurrency=1 tests/browser/
+fi
 if [ -f sdk/typescript/package.json ]; then
+  # The SDK's suite runs twice: against its contract fake (faults, delays),
+  # then against a real server.
   run sdk bash -c 'cd sdk/typescript && npm test --silent'
+  run sdk-real scripts/with-server.sh bash -c 'cd sdk/typescript && node --test test/'
 fi
 run fuzz scripts/fuzz.sh "${FUZZ_SECONDS:-8}"
 

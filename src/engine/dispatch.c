@@ -57,7 +57,7 @@ static void build_twin_routes(const twin_def *def, twin_routes *tr)
         const stub_op *op = stub_op_at(spec, i);
         route_entry *e = &tr->entries[tr->n_entries];
         *e = (route_entry){.kind = ENTRY_STUB, .op = op};
-        if (router_add(tr->api, op->method, op->path, e)) {
+        if (router_add(tr->api, def->stub_any_method ? "*" : op->method, op->path, e)) {
             tr->n_entries++;
             tr->n_stub++;
         }

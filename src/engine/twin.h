@@ -69,6 +69,9 @@ struct twin_def {
      * ("/api/v10" for Discord, "" when the description's paths are absolute). */
     const char *spec_name;
     const char *spec_mount;
+    /* RPC-style APIs (Slack) answer every method on GET and POST alike,
+     * whatever verb the description lists; its stubs then match any method. */
+    bool stub_any_method;
 
     /* Hooks, all optional. */
     /* Checks credentials (and route->scope when route is not NULL; route is

@@ -39,8 +39,14 @@ export async function startServer({ args = [], env = {}, dataDir } = {}) {
       if (!exited) {
         const done = new Promise((r) => proc.once('exit', r));
         proc.kill(signal);
-        await Promise.race([done, sleep(5000)]);
-        if (!exited) proc.kill('SIGKILL');
+        let timer;
+        const limit = new Promise((r) => { timer = setTimeout(r, 5000); });
+        await Promise.race([done, limit]);
+        clearTimeout(timer);
+        if (!exited) {
+          proc.kill('SIGKILL');
+          await done;
+        }
       }
       rmSync(work, { recursive: true, force: true });
       return exited;

@@ -22,6 +22,9 @@ const SEED = {
   google_drive: {
     folders: [{ name: 'Specs', files: [{ name: 'plan.md', content: '# Plan', mime_type: 'text/markdown' }] }],
   },
+  stripe: {
+    customers: [{ email: 'alice@example.com', name: 'Alice Liddell' }],
+  },
   slack: {
     users: [{ name: 'alice', real_name: 'Alice Liddell' }],
     channels: [{ name: 'general', messages: [{ text: 'hello', user: 'alice' }] }],
@@ -127,14 +130,17 @@ describe('scenarios', () => {
   });
 
   test('a run seeded from a scenario reports seedResults keyed by twin name; reset restores the scenario baseline', async () => {
-    const s = await createScenario({ name: 'seeded run', twins: ['google_calendar', 'slack'], seedConfig: { google_calendar: SEED.google_calendar, slack: SEED.slack }, tags: [tag] });
-    const run = await client.twinRuns.create({ twins: ['google_calendar', 'slack'], scenarioId: s.id });
+    const s = await createScenario({ name: 'seeded run', twins: ['google_calendar', 'stripe'], seedConfig: { google_calendar: SEED.google_calendar, stripe: SEED.stripe }, tags: [tag] });
+    const run = await client.twinRuns.create({ twins: ['google_calendar', 'stripe'], scenarioId: s.id });
     runIds.push(run.runId);
-    assert.deepEqual(rec.calls.at(-1).body, { twins: ['google_calendar', 'slack'], scenario_id: s.id });
+    assert.deepEqual(rec.calls.at(-1).body, { twins: ['google_calendar', 'stripe'], scenario_id: s.id });
     const ready = await client.twinRuns.waitUntilReady(run.runId, WAIT);
     assert.equal(ready.scenarioId, s.id);
     assert.ok(ready.seedResults && 'google_calendar' in ready.seedResults, JSON.stringify(ready.seedResults));
-    assert.equal(ready.seedResults.google_calendar.status, 'seeded');
+    assert.ok(!('googleCalendar' in ready.seedResults));
+    assert.equal(ready.seedResults.stripe.status, 'seeded');
+    // Twins whose seeding has not landed say so rather than pretend.
+    assert.ok(['seeded', 'skipped'].includes(ready.seedResults.google_calendar.status));
     const reset = await client.twinRuns.reset(run.runId);
     assert.equal(reset.baselineKind, 'scenario');
     assert.ok('google_calendar' in reset.seedResults);
