@@ -18,7 +18,6 @@ async function timeIt(fn) {
   return [Number(process.hrtime.bigint() - t0) / 1e6, v];
 }
 
-const idle = rssKiB();
 // Warm-up, then 200 provision/teardown pairs of all twelve twins.
 for (let i = 0; i < 20; i++) { const r = await post('/twin-runs', { twins: ALL }); await post(`/twin-runs/${r.run_id}/teardown`, {}); }
 const create = [], teardown = [], health = [];
@@ -35,7 +34,6 @@ for (let i = 0; i < MANY; i++) {
 }
 const after = rssKiB();
 const f = (x) => x.toFixed(2);
-console.log(`idle RSS after start: ${(idle / 1024).toFixed(1)} MiB`);
 console.log(`provision 12 twins: p50 ${f(pct(create, 0.5))} ms, p99 ${f(pct(create, 0.99))} ms`);
 console.log(`teardown 12 twins:  p50 ${f(pct(teardown, 0.5))} ms, p99 ${f(pct(teardown, 0.99))} ms`);
 console.log(`GET /health (client round trip, same client): p50 ${f(pct(health, 0.5))} ms`);

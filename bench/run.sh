@@ -16,31 +16,29 @@ for f in .deps/llhttp/src/*.c; do cc $CFLAGS -w -c "$f" -o "$OUT/llhttp_$(basena
 cc $CFLAGS -o "$OUT/raw_hello" bench/raw_hello.c "$OUT"/llhttp_*.o -luv
 
 wrk_rps() { wrk -t2 -c64 -d"${SECS}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
-wait_port_file() { for _ in $(seq 100); do [ -s "$1" ] && return; sleep 0.05; done; }
 
-# Start-up time: from exec to the port file being written.
-t0=$(date +%s%N)
-build/twins serve --port 0 --port-file "$OUT/port" --quiet --port-range 20000-39999 >/dev/null & PID=$!
-wait_port_file "$OUT/port"; t1=$(date +%s%N)
-PORT=$(cat "$OUT/port"); URL="http://127.0.0.1:$PORT"
 trap 'kill $PID 2>/dev/null || true' EXIT
 sleep 0.2
 
-RUN=$(curl -s -XPOST "$URL/twin-runs" -H 'content-type: application/json' -d '{"twins":["stripe","slack"],"ttl_minutes":60}')
+RUN=$(curl -s -XPOST "$URL/twin-runs" -H 'content-type: application/json' -d '{"twins":["stripe","slack","github"],"ttl_minutes":60}')
 STRIPE=$(echo "$RUN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.twins.stripe.base_url)})')
+GITHUB=$(echo "$RUN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.twins.github.base_url)})')
 SLACK=$(echo "$RUN" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);console.log(r.twins.slack.base_url)})')
 KEY="Authorization: Bearer sk_test_bench"
 SLACK_AUTH="Authorization: Bearer xoxb-F9SXMECOSFOGYR3XKXWN"
 
 "$OUT/raw_hello" 18191 & RAW=$!; sleep 0.3
 raw=$(wrk_rps http://127.0.0.1:18191/); kill $RAW
+trivial=$(wrk_rps "$GITHUB/no/such/route")
 route=$(wrk_rps -H "$KEY" "$STRIPE/v1/customers/cus_missing")
 stub=$(wrk_rps -H "$SLACK_AUTH" "$SLACK/api/team.info")
 echo "== data plane (wrk -t2 -c64 -d${SECS}s, loopback, 2 cores shared by client and server)"
 printf "%-44s %10s req/s\n" "minimal libuv+llhttp server (peer)" "$raw"
-printf "%-44s %10s req/s  (%.2f x peer)\n" "twin route (Stripe GET /v1/customers/{id})" "$route" "$(echo "$route/$raw" | bc -l)"
-printf "%-44s %10s req/s  (%.2f x twin route)\n" "stub route (Slack team.info)" "$stub" "$(echo "$stub/$route" | bc -l)"
+printf "%-44s %10s req/s  (%.2f x peer)\n" "trivial twin route (GitHub 404, full dispatch)" "$trivial" "$(echo "$trivial/$raw" | bc -l)"
+printf "%-44s %10s req/s  (%.2f x peer)\n" "stateful route (Stripe GET /v1/customers/{id})" "$route" "$(echo "$route/$raw" | bc -l)"
+printf "%-44s %10s req/s  (%.2f x trivial route)\n" "stub route (Slack team.info)" "$stub" "$(echo "$stub/$trivial" | bc -l)"
 echo
 echo "== control plane and footprint"
-echo "start-up to listening: $(( (t1 - t0) / 1000000 )) ms"
+echo "start-up to listening: ${bare_ms} ms without API descriptions, ${spec_ms} ms with all twelve"
+echo "idle RSS: ${bare_rss} MiB without API descriptions, ${spec_rss} MiB with all twelve"
 node bench/control.mjs "$URL" "$PID" "${BENCH_RUNS:-10000}"

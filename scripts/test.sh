@@ -50,6 +50,8 @@ step "build (ASan+UBSan)"
 make -j"$JOBS" asan || { echo "sanitizer build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 run unit scripts/run-unit.sh build/tests
+# valgrind counts nothing new (same tests): only a failure adds to the tally.
+run unit-valgrind bash -c 'set -o pipefail; scripts/run-unit.sh --valgrind build/tests 2>&1 | grep -v "^\[ "'
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run unit-asan scripts/run-unit.sh build/asan/tests
 

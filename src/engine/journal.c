@@ -15,8 +15,11 @@ typedef struct entry {
     int64_t at_ms;
 } entry;
 
+/* The ring grows on demand up to JOURNAL_CAPACITY, so an idle run (most of
+ * the thousands a server may hold) costs a few bytes, not a full ring. */
 struct journal {
-    entry ring[JOURNAL_CAPACITY];
+    entry *ring;
+    size_t cap;
     size_t head;        /* next slot to write */
     size_t count;
     uint64_t total;     /* ever recorded, including those that fell off */
@@ -31,12 +34,26 @@ journal *journal_new(void)
 
 void journal_clear(journal *j)
 {
-    for (size_t i = 0; i < JOURNAL_CAPACITY; i++) {
-        free(j->ring[i].path);
-        j->ring[i].path = NULL;
-    }
-    j->head = j->count = 0;
+    for (size_t i = 0; i < j->count; i++) free(j->ring[i].path);
+    free(j->ring);
+    j->ring = NULL;
+    j->cap = j->head = j->count = 0;
     j->total = 0;
+}
+
+/* Grows only while the ring has never wrapped (head == 0 when full), so
+ * entries stay in insertion order across the realloc. */
+static void grow_if_full(journal *j)
+{
+    if (j->count < j->cap || j->cap == JOURNAL_CAPACITY) return;
+    size_t cap = j->cap ? j->cap * 4 : 8;
+    if (cap > JOURNAL_CAPACITY) cap = JOURNAL_CAPACITY;
+    entry *ring = realloc(j->ring, cap * sizeof *ring);
+    if (!ring) abort();
+    memset(ring + j->cap, 0, (cap - j->cap) * sizeof *ring);
+    j->ring = ring;
+    j->head = j->count;
+    j->cap = cap;
 }
 
 void journal_free(journal *j)
@@ -55,6 +72,7 @@ static void copy_trunc(char *dst, size_t n, const char *src)
 void journal_add(journal *j, const char *twin, const char *method, const char *path, int status,
                  uint64_t duration_us, int64_t at_ms)
 {
+    grow_if_full(j);
     entry *e = &j->ring[j->head];
     free(e->path);
     copy_trunc(e->twin, sizeof e->twin, twin);
@@ -64,8 +82,8 @@ void journal_add(journal *j, const char *twin, const char *method, const char *p
     e->status = status;
     e->duration_us = duration_us;
     e->at_ms = at_ms;
-    j->head = (j->head + 1) % JOURNAL_CAPACITY;
-    if (j->count < JOURNAL_CAPACITY) j->count++;
+    j->head = (j->head + 1) % j->cap;
+    if (j->count < j->cap) j->count++;
     j->total++;
 }
 
@@ -76,7 +94,7 @@ void journal_write(const journal *j, const char *twin, size_t limit, jw *w)
     jw_array_begin(w);
     size_t written = 0;
     for (size_t k = 0; k < j->count && (!limit || written < limit); k++) {
-        const entry *e = &j->ring[(j->head + JOURNAL_CAPACITY - 1 - k) % JOURNAL_CAPACITY];
+        const entry *e = &j->ring[(j->head + j->cap - 1 - k) % j->cap];
         if (twin && strcmp(twin, e->twin) != 0) continue;
         char when[40];
         format_iso8601(e->at_ms, true, when, sizeof when);

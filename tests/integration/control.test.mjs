@@ -414,6 +414,12 @@ test('CLI: catalog, up --env-file, runs list/lock/teardown', async () => {
   const run = (...args) => promisify(execFile)(TWINS_BIN, args, { env });
   let out = await run('catalog');
   assert.match(out.stdout, /google_calendar\s+Google Calendar\s+frontend/);
+  out = await run('catalog', '--coverage');
+  const rows = Object.fromEntries(out.stdout.trim().split('\n').slice(1)
+    .map((l) => l.trim().split(/\s+/)).map(([t, a, b]) => [t, { stateful: +a, stub: +b }]));
+  assert.equal(Object.keys(rows).length, 12);
+  assert.ok(rows.stripe.stateful > 0, out.stdout);
+  assert.ok(rows.github.stub > 900, out.stdout);
   const dir = mkdtempSync(join(tmpdir(), 'twins-cli-'));
   const envFile = join(dir, '.env');
   await run('up', 'stripe', 'slack', '--ttl', '15', '--env-file', envFile);
