@@ -27,6 +27,26 @@ for (let i = 0; i < 200; i++) {
   const [th] = await timeIt(() => fetch(url + '/health').then((x) => x.text()));
   create.push(tc); teardown.push(tt); health.push(th);
 }
+// Seeding: a twelve-twin run from a scenario of a few hundred objects.
+const seed = {
+  stripe: {
+    customers: Array.from({ length: 300 }, (_, i) => ({ email: `c${i}@example.com`, name: `Customer ${i}` })),
+    products: Array.from({ length: 50 }, (_, i) => ({ name: `Product ${i}`,
+      prices: [{ currency: 'usd', unit_amount: 100 + i }, { currency: 'eur', unit_amount: 90 + i }] })),
+  },
+};
+const scenario = await post('/scenarios', { name: 'bench seed', twins: ALL, seed_config: seed });
+const seeded = [], resets = [];
+let objects = 0;
+for (let i = 0; i < 30; i++) {
+  const [ts, r] = await timeIt(() => post('/twin-runs', { twins: ALL, scenario_id: scenario.id }));
+  const c = r.seed_results.stripe;
+  objects = c.customers + c.products + c.prices;
+  const [tr] = await timeIt(() => post(`/twin-runs/${r.run_id}/reset`, {}));
+  seeded.push(ts); resets.push(tr);
+  await post(`/twin-runs/${r.run_id}/teardown`, {});
+}
+
 const before = rssKiB();
 for (let i = 0; i < MANY; i++) {
   const r = await post('/twin-runs', { twins: ['stripe'], ttl_minutes: 60 });
@@ -36,5 +56,6 @@ const after = rssKiB();
 const f = (x) => x.toFixed(2);
 console.log(`provision 12 twins: p50 ${f(pct(create, 0.5))} ms, p99 ${f(pct(create, 0.99))} ms`);
 console.log(`teardown 12 twins:  p50 ${f(pct(teardown, 0.5))} ms, p99 ${f(pct(teardown, 0.99))} ms`);
+console.log(`provision 12 twins seeded with ${objects} objects: p50 ${f(pct(seeded, 0.5))} ms; reset to that seed: p50 ${f(pct(resets, 0.5))} ms`);
 console.log(`GET /health (client round trip, same client): p50 ${f(pct(health, 0.5))} ms`);
 console.log(`${MANY} live one-twin runs: RSS +${((after - before) / 1024).toFixed(1)} MiB, ${((after - before) / MANY).toFixed(1)} KiB per run`);

@@ -19,6 +19,7 @@ int main(int argc, char **argv)
     if (strcmp(cmd, "up") == 0) return cli_up(argc - 1, argv + 1);
     if (strcmp(cmd, "runs") == 0) return cli_runs(argc - 1, argv + 1);
     if (strcmp(cmd, "catalog") == 0) return cli_catalog(argc - 1, argv + 1);
+    if (strcmp(cmd, "scenarios") == 0) return cli_scenarios(argc - 1, argv + 1);
     fprintf(stderr, "twins: unknown command '%s' (try 'twins --help')\n", cmd);
     return 2;
 }

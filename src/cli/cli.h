@@ -8,6 +8,7 @@
 int cli_up(int argc, char **argv);
 int cli_runs(int argc, char **argv);
 int cli_catalog(int argc, char **argv);
+int cli_scenarios(int argc, char **argv);
 int cli_serve(int argc, char **argv);
 void cli_usage(void);
 

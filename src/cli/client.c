@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "http/http.h"
 #include "json/json.h"
 #include "util/util.h"
 
@@ -36,6 +37,8 @@ void cli_usage(void)
          "                             provision a run and print its .env block\n"
          "                             (starts a local server when none answers)\n"
          "  runs list|get|extend|lock|teardown|reset|env [RUN] [--ttl M]\n"
+         "  scenarios list|get|create|update|delete|export\n"
+         "                             manage scenarios (twins scenarios --help)\n"
          "  catalog [--coverage]       list the twins\n"
          "  version\n\n"
          "client options: --server URL (or TWINS_URL), --api-key KEY (or TWINS_API_KEY), --json");
@@ -126,6 +129,10 @@ typedef struct client_opts {
     const char *scenario;
     const char *env_file;
     bool coverage;
+    const char *file;       /* scenarios create/update */
+    const char *twin;       /* scenarios list filters */
+    const char *tag;
+    bool presets;
 } client_opts;
 
 static int parse_client(int argc, char **argv, client *c, client_opts *o)
@@ -135,7 +142,9 @@ static int parse_client(int argc, char **argv, client *c, client_opts *o)
     c->api_key = getenv("TWINS_API_KEY");
     static const struct option longopts[] = {{"server", 1, 0, 's'}, {"api-key", 1, 0, 'k'}, {"json", 0, 0, 'j'},
                                              {"ttl", 1, 0, 't'},    {"scenario", 1, 0, 'c'}, {"env-file", 1, 0, 'e'},
-                                             {"coverage", 0, 0, 'v'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
+                                             {"coverage", 0, 0, 'v'}, {"file", 1, 0, 'f'},
+                                             {"twin", 1, 0, 'w'},   {"tag", 1, 0, 'g'},      {"presets", 0, 0, 'p'},
+                                             {"help", 0, 0, 'h'},   {0, 0, 0, 0}};
     int ch;
     optind = 1;
     while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -147,6 +156,10 @@ static int parse_client(int argc, char **argv, client *c, client_opts *o)
         case 'c': o->scenario = optarg; break;
         case 'e': o->env_file = optarg; break;
         case 'v': o->coverage = true; break;
+        case 'f': o->file = optarg; break;
+        case 'w': o->twin = optarg; break;
+        case 'g': o->tag = optarg; break;
+        case 'p': o->presets = true; break;
         case 'h': cli_usage(); exit(0);
         default: return -1;
         }
@@ -349,6 +362,119 @@ int cli_catalog(int argc, char **argv)
     else
         json_foreach(t, v) printf("%-18s %-18s %s\n", json_get_str(t, "name"), json_get_str(t, "label"),
                                   json_get_str(t, "kind"));
+    arena_free(c.a);
+    return rc;
+}
+
+/* ---- twins scenarios ---- */
+
+static char *read_file_text(const char *path)
+{
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(stderr, "twins: cannot read %s: %s\n", path, strerror(errno));
+        return NULL;
+    }
+    buf b = BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) buf_append(&b, chunk, n);
+    if (f != stdin) fclose(f);
+    return buf_steal(&b, NULL);
+}
+
+/* The fields a scenario is created from, so `export` output feeds `create --file`. */
+static void print_exportable(const json_value *s)
+{
+    static const char *const fields[] = {"name", "description", "prompt", "twins", "seed_config", "tags"};
+    arena *a = arena_new(0);
+    json_value *out = json_object(a);
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        json_value *v = json_get(s, fields[i]);
+        if (v && v->type != JSON_NULL) json_set(a, out, fields[i], json_clone(a, v));
+    }
+    print_json(out);
+    arena_free(a);
+}
+
+static int scenario_with_body(client *c, const char *method, const char *path, const client_opts *o)
+{
+    if (!o->file) {
+        fprintf(stderr, "twins scenarios: --file F (JSON; - for stdin) is required\n");
+        return 2;
+    }
+    char *body = read_file_text(o->file);
+    if (!body) return 1;
+    json_value *v = call_json(c, method, path, body);
+    free(body);
+    if (!v) return 1;
+    if (c->json) print_json(v);
+    else printf("%s  %s\n", json_get_str(v, "id"), json_get_str(v, "name"));
+    return 0;
+}
+
+static int scenarios_list(client *c, const client_opts *o)
+{
+    char path[512];
+    int n = snprintf(path, sizeof path, "/scenarios?include_presets=%s", o->presets ? "true" : "false");
+    arena *a = c->a;
+    if (o->twin) n += snprintf(path + n, sizeof path - (size_t)n, "&twin=%s", http_percent_encode(a, o->twin, strlen(o->twin)));
+    if (o->tag) snprintf(path + n, sizeof path - (size_t)n, "&tag=%s", http_percent_encode(a, o->tag, strlen(o->tag)));
+    json_value *v = call_json(c, "GET", path, NULL);
+    if (!v) return 1;
+    if (c->json) {
+        print_json(v);
+        return 0;
+    }
+    json_foreach(s, v) {
+        buf twins = BUF_INIT;
+        json_foreach(t, json_get(s, "twins")) {
+            if (twins.len) buf_putc(&twins, ',');
+            buf_puts(&twins, t->str ? t->str : "");
+        }
+        printf("%-38s %-36s %s%s\n", json_get_str(s, "id"), json_get_str(s, "name"), buf_cstr(&twins),
+               json_truthy(json_get(s, "is_preset")) ? "  (preset)" : "");
+        buf_free(&twins);
+    }
+    return 0;
+}
+
+int cli_scenarios(int argc, char **argv)
+{
+    client c = {.a = arena_new(0)};
+    client_opts o = {0};
+    int first = parse_client(argc, argv, &c, &o);
+    const char *usage = "usage: twins scenarios list [--twin T] [--tag T] [--presets] | get ID | create --file F |\n"
+                        "                       update ID --file F | delete ID | export ID   [--json]\n";
+    if (first < 0 || first >= argc) {
+        fputs(usage, stderr);
+        arena_free(c.a);
+        return 2;
+    }
+    const char *action = argv[first];
+    const char *id = first + 1 < argc ? argv[first + 1] : NULL;
+    char path[512];
+    if (id) snprintf(path, sizeof path, "/scenarios/%s", http_percent_encode(c.a, id, strlen(id)));
+    int rc = 2;
+    if (strcmp(action, "list") == 0) {
+        rc = scenarios_list(&c, &o);
+    } else if (strcmp(action, "create") == 0) {
+        rc = scenario_with_body(&c, "POST", "/scenarios", &o);
+    } else if (!id) {
+        fputs(usage, stderr);
+    } else if (strcmp(action, "update") == 0) {
+        rc = scenario_with_body(&c, "PUT", path, &o);
+    } else if (strcmp(action, "get") == 0 || strcmp(action, "export") == 0) {
+        json_value *v = call_json(&c, "GET", path, NULL);
+        rc = v ? 0 : 1;
+        if (v && strcmp(action, "export") == 0) print_exportable(v);
+        else if (v) print_json(v);
+    } else if (strcmp(action, "delete") == 0) {
+        rc = call_json(&c, "DELETE", path, NULL) ? 0 : 1;
+        if (!rc) printf("%s: deleted\n", id);
+    } else {
+        fputs(usage, stderr);
+    }
     arena_free(c.a);
     return rc;
 }

@@ -322,6 +322,9 @@ static void admin_state(http_request *req, run *r, twin_instance *ti)
     send_jw(req, 200, &out);
 }
 
+/* PUT replaces the config (and clears state); PATCH and POST merge.  A PUT
+ * body may carry "seed": the twin is then seeded from it, and that becomes
+ * its baseline. */
 static void admin_config(http_request *req, run *r, twin_instance *ti)
 {
     if (strcmp(req->method, "GET") != 0) {
@@ -330,8 +333,18 @@ static void admin_config(http_request *req, run *r, twin_instance *ti)
             send_detail(req, 400, "config must be a JSON object");
             return;
         }
-        /* POST merges like PATCH: webhook set-up calls read naturally as POST. */
-        runs_set_config(r, ti, cfg, strcmp(req->method, "PUT") != 0);
+        bool replace = strcmp(req->method, "PUT") == 0;
+        json_value *seed = json_get(cfg, "seed");
+        if (seed && replace) {
+            json_remove(cfg, "seed");
+            const char *detail = NULL;
+            if (!runs_reseed_twin(r, ti, cfg, seed, req->arena, &detail)) {
+                send_detail(req, 400, detail ? detail : "seeding failed");
+                return;
+            }
+        } else {
+            runs_set_config(r, ti, cfg, !replace);
+        }
     }
     buf out = BUF_INIT;
     json_write(&out, ti->config);

@@ -8,6 +8,7 @@
 #include "engine/faults.h"
 #include "engine/journal.h"
 #include "engine/seed.h"
+#include "engine/seed_schema.h"
 #include "engine/stub.h"
 #include "util/map.h"
 #include "util/util.h"
@@ -548,6 +549,47 @@ void runs_set_config(run *r, twin_instance *ti, const json_value *config, bool m
     load_config(ti, json_to_string(a, next, NULL));
     arena_free(a);
     runs_save(r);
+}
+
+/* Replaces one member of a JSON object held as malloc'd text. */
+static char *text_with_member(const char *text, const char *key, const json_value *value, arena *a)
+{
+    json_value *obj = text ? json_parse(a, text, strlen(text), NULL) : NULL;
+    if (!obj || obj->type != JSON_OBJECT) obj = json_object(a);
+    json_set(a, obj, key, json_clone(a, value));
+    return dup_json_text(obj);
+}
+
+bool runs_reseed_twin(run *r, twin_instance *ti, const json_value *config, const json_value *seed, arena *a,
+                      const char **detail)
+{
+    const char *schema = ti->def->seed_schema ? ti->def->seed_schema : seed_schema_for(ti->def->name);
+    const char *path = arena_printf(a, "seed_config.%s", ti->def->name);
+    if (!seed_schema_validate_text(schema, seed, path, a, detail)) return false;
+    runs_set_config(r, ti, config, false);
+    json_value *result = json_object(a);
+    bool ok;
+    if (ti->def->seed) {
+        ok = seed_twin(r, ti, seed, result, a);
+    } else {
+        json_set_str(a, result, "status", "skipped");
+        json_set_str(a, result, "reason", "this twin has no stateful seeding yet");
+        ok = true;
+    }
+    if (!ok) {
+        store_clear_twin(R.st, r->id, ti->def->name);
+        *detail = json_get_str(result, "error");
+    }
+    store_save_baseline(R.st, r->id, ti->def->name);
+    char *results = text_with_member(r->seed_results, ti->def->name, result, a);
+    free(r->seed_results);
+    r->seed_results = results;
+    char *configs = text_with_member(r->provision_config, ti->def->name, ti->config, a);
+    free(r->provision_config);
+    r->provision_config = configs;
+    r->has_baseline_seed = true;
+    runs_save(r);
+    return ok;
 }
 
 /* ---- status objects ---- */

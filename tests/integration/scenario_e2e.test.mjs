@@ -79,3 +79,78 @@ test('a per-twin admin reset restores that twin alone', async () => {
   assert.equal(r.body.status, 'reset_complete');
   assert.equal(hash(await stateOf(run, 'stripe')), baseline);
 });
+
+test('PUT /admin/config with a seed replaces state and becomes the baseline', async () => {
+  const run = await createRun(srv.url, ['stripe', 'github']);
+  const put = (twin, body) => api(srv.url, 'PUT', `/runs/${run.run_id}/twins/${twin}/admin/config`, body,
+    { 'x-twins-token': run.proxy_token });
+  const stripe = stripeFor(run);
+  await stripe.customers.create({ email: 'before@example.com' });
+  let r = await put('stripe', { seed: { customers: [{ email: 'seeded@example.com', name: 'Seeded' }] } });
+  assert.equal(r.status, 200);
+  assert.equal(r.body.seed, undefined, 'the seed is not kept in the config');
+  let list = await stripe.customers.list();
+  assert.deepEqual(list.data.map((c) => c.email), ['seeded@example.com']);
+  const status = await api(srv.url, 'GET', `/twin-runs/${run.run_id}`);
+  assert.equal(status.body.seed_results.stripe.status, 'seeded');
+  assert.equal(status.body.seed_results.stripe.customers, 1);
+  await stripe.customers.create({ email: 'later@example.com' });
+  await api(srv.url, 'POST', `/twin-runs/${run.run_id}/reset`);
+  list = await stripe.customers.list();
+  assert.deepEqual(list.data.map((c) => c.email), ['seeded@example.com']);
+  r = await put('stripe', { seed: { customers: [{ email: 5 }] } });
+  assert.equal(r.status, 400);
+  assert.match(r.body.detail, /seed_config\.stripe\.customers\[0\]\.email/);
+  // A twin without seeding yet says so instead of pretending.
+  r = await put('github', { seed: { users: [{ login: 'octocat' }] } });
+  assert.equal(r.status, 200);
+  const after = await api(srv.url, 'GET', `/twin-runs/${run.run_id}`);
+  assert.equal(after.body.seed_results.github.status, 'skipped');
+});
+
+test('CLI: twins scenarios create/list/get/export/update/delete and up --scenario', async () => {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { mkdtempSync, writeFileSync, readFileSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { TWINS_BIN } = await import('../lib/server.mjs');
+  const env = { ...process.env, TWINS_URL: srv.url };
+  const twins = (...args) => promisify(execFile)(TWINS_BIN, args, { env });
+  const dir = mkdtempSync(join(tmpdir(), 'twins-scn-'));
+  try {
+    const file = join(dir, 's.json');
+    writeFileSync(file, JSON.stringify({ name: 'cli scenario', twins: ['stripe'], tags: ['cli'],
+      seed_config: { stripe: { customers: [{ email: 'cli@example.com', name: 'Cli' }] } } }));
+    let out = await twins('scenarios', 'create', '--file', file);
+    const id = out.stdout.trim().split(/\s+/)[0];
+    assert.ok(id.length >= 32, out.stdout);
+    out = await twins('scenarios', 'list', '--tag', 'cli');
+    assert.match(out.stdout, new RegExp(id));
+    out = await twins('scenarios', 'list', '--presets');
+    assert.match(out.stdout, /preset-ecommerce-checkout/);
+    out = await twins('scenarios', 'export', id);
+    const exported = JSON.parse(out.stdout);
+    assert.equal(exported.name, 'cli scenario');
+    assert.equal(exported.id, undefined);
+    writeFileSync(file, JSON.stringify({ description: 'updated' }));
+    await twins('scenarios', 'update', id, '--file', file);
+    out = await twins('scenarios', 'get', id);
+    assert.equal(JSON.parse(out.stdout).description, 'updated');
+    const envFile = join(dir, '.env');
+    await twins('up', 'stripe', '--scenario', id, '--env-file', envFile);
+    const text = readFileSync(envFile, 'utf8');
+    const base = text.match(/^STRIPE_API_BASE=(.*)$/m)[1];
+    const key = text.match(/^STRIPE_SECRET_KEY=(.*)$/m)[1];
+    const { port } = new URL(base);
+    const stripe = new Stripe(key, { host: '127.0.0.1', port: Number(port), protocol: 'http' });
+    assert.deepEqual((await stripe.customers.list()).data.map((c) => c.email), ['cli@example.com']);
+    out = await twins('scenarios', 'delete', id);
+    assert.match(out.stdout, /deleted/);
+    const gone = await twins('scenarios', 'get', id).catch((e) => e);
+    assert.equal(gone.code, 1);
+    const bad = await twins('scenarios', 'update', 'preset-ecommerce-checkout', '--file', file).catch((e) => e);
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /403/);
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
