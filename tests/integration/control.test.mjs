@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import http from 'node:http';
-import { startServer, api, createRun, TWINS_BIN, SPEC_DIR } from '../lib/server.mjs';
+import { startServer, api, createRun, randomPortRange, TWINS_BIN } from '../lib/server.mjs';
 
 const ALL = ['stripe', 'slack', 'github', 'google_drive', 'google_calendar', 'dropbox', 'notion', 'discord', 'box',
   'jira', 'unstructured', 'unified'];
@@ -389,13 +389,14 @@ test('host-name routing with --public-domain', async () => {
 test('a restart with --data-dir keeps live runs and their URLs', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'twins-data-'));
   try {
-    let s = await startServer({ dataDir: dir });
+    const portRange = randomPortRange();
+    let s = await startServer({ dataDir: dir, portRange });
     const run = await createRun(s.url, ['stripe', 'slack'], { ttl_minutes: 30 });
     await api(s.url, 'PATCH', `/runs/${run.run_id}/twins/slack/admin/config?token=${run.proxy_token}`, { tier: 'pro' });
     const gone = await createRun(s.url, ['stripe']);
     await api(s.url, 'POST', `/twin-runs/${gone.run_id}/teardown`);
     await s.stop();
-    s = await startServer({ dataDir: dir });
+    s = await startServer({ dataDir: dir, portRange });
     try {
       const r = await api(s.url, 'GET', `/twin-runs/${run.run_id}`);
       assert.equal(r.status, 200);

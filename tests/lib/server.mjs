@@ -11,11 +11,19 @@ export const SPEC_DIR = join(ROOT, 'specs', 'compiled');
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** A window of twin ports of its own, so test servers running side by side
+ *  (node --test runs files concurrently) never take each other's ports. */
+export function randomPortRange(size = 400) {
+  const lo = 20000 + Math.floor(Math.random() * ((60000 - 20000) / size)) * size;
+  return `${lo}-${lo + size - 1}`;
+}
+
 /** Starts the server; resolves to { url, port, stop(), proc, logs() }. */
-export async function startServer({ args = [], env = {}, dataDir } = {}) {
+export async function startServer({ args = [], env = {}, dataDir, portRange = randomPortRange() } = {}) {
   const work = mkdtempSync(join(tmpdir(), 'twins-test-'));
   const portFile = join(work, 'port');
-  const fullArgs = ['serve', '--port', '0', '--port-file', portFile, '--quiet', '--spec-dir', SPEC_DIR, ...args];
+  const fullArgs = ['serve', '--port', '0', '--port-file', portFile, '--quiet', '--spec-dir', SPEC_DIR,
+    '--port-range', portRange, ...args];
   if (dataDir) fullArgs.push('--data-dir', dataDir);
   const proc = spawn(TWINS_BIN, fullArgs, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
