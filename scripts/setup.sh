@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libuv1-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
   libcmocka-dev libjansson-dev libfuzzer-14-dev libclang-rt-14-dev
   nodejs npm wrk valgrind bc curl
+  chromium
 )
 
 as_root() {

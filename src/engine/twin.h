@@ -34,7 +34,8 @@ typedef struct twin_route {
     const char *method;         /* "GET", "POST", ..., "*" */
     const char *path;           /* router template, see http/router.h */
     twin_handler handler;
-    const char *scope;          /* required scope, checked by the twin's authenticate hook; NULL = none */
+    const char *scope;          /* required scope, checked by the twin's authenticate hook; NULL = none;
+                                 * "public" = browser pages that take no credentials */
 } twin_route;
 
 /* What a twin's env-var builder gets. */

@@ -1,0 +1,591 @@
+/* Stripe twin: the hosted checkout page (/c/pay/{id}) and paying a session.
+ *
+ * Paying runs the payment intent path: a card payment method from the form,
+ * a PaymentIntent for the session's total, the test-card outcome
+ * (stripe_card_outcome_for) and the charge (stripe_charge_create, which
+ * records charge.* events and the balance transaction).  3-D Secure cards
+ * stop at requires_action and continue from the challenge page
+ * (/c/pay/{id}/3ds).  Completion emits checkout.session.completed. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "twins/stripe/checkout.h"
+#include "util/util.h"
+
+#define PI_COLL "payment_intents"
+
+/* ---- the card from the form ---- */
+
+static const char *digits_only(twin_ctx *ctx, const char *s)
+{
+    char *out = arena_alloc(ctx->a, strlen(s ? s : "") + 1), *o = out;
+    for (const char *p = s ? s : ""; *p; p++)
+        if (*p >= '0' && *p <= '9') *o++ = *p;
+    *o = '\0';
+    return out;
+}
+
+static bool luhn_ok(const char *n)
+{
+    size_t len = strlen(n);
+    int sum = 0;
+    for (size_t i = 0; i < len; i++) {
+        int d = n[len - 1 - i] - '0';
+        if (i % 2) d = d * 2 > 9 ? d * 2 - 9 : d * 2;
+        sum += d;
+    }
+    return len >= 12 && sum % 10 == 0;
+}
+
+/* "MM / YY", "MM/YYYY" or "MMYY". */
+static bool parse_expiry(twin_ctx *ctx, const char *s, int64_t *month, int64_t *year)
+{
+    const char *d = digits_only(ctx, s);
+    size_t n = strlen(d);
+    if (n != 4 && n != 6) return false;
+    *month = (d[0] - '0') * 10 + (d[1] - '0');
+    *year = strtoll(d + 2, NULL, 10);
+    if (n == 4) *year += 2000;
+    return *month >= 1 && *month <= 12;
+}
+
+static const char *brand_of(const char *number)
+{
+    if (number[0] == '4') return "visa";
+    if (number[0] == '5' || number[0] == '2') return "mastercard";
+    if (str_starts_with(number, "34") || str_starts_with(number, "37")) return "amex";
+    if (str_starts_with(number, "6011") || str_starts_with(number, "65")) return "discover";
+    return "unknown";
+}
+
+/* The message Stripe's card form shows, or NULL when the fields are usable. */
+static const char *card_problem(twin_ctx *ctx, const checkout_card *c, int64_t *month, int64_t *year)
+{
+    const char *number = digits_only(ctx, c->number);
+    if (strlen(number) < 12) return "Your card number is incomplete.";
+    if (!luhn_ok(number)) return "Your card number is invalid.";
+    if (!parse_expiry(ctx, c->expiry, month, year)) return "Your card's expiration date is incomplete.";
+    int64_t now = twin_now(ctx);
+    int64_t this_year = 1970 + now / 31556952;
+    if (*year < this_year) return "Your card's expiration year is in the past.";
+    size_t cvc = strlen(digits_only(ctx, c->cvc));
+    if (cvc < 3 || cvc > 4) return "Your card's security code is incomplete.";
+    return NULL;
+}
+
+static json_value *card_object(twin_ctx *ctx, const char *number, int64_t month, int64_t year)
+{
+    arena *a = ctx->a;
+    const char *brand = brand_of(number);
+    json_value *c = json_object(a), *checks = json_object(a), *networks = json_object(a);
+    json_set_str(a, c, "brand", brand);
+    json_set_null(a, checks, "address_line1_check");
+    json_set_null(a, checks, "address_postal_code_check");
+    json_set_str(a, checks, "cvc_check", "pass");
+    json_set(a, c, "checks", checks);
+    json_set_str(a, c, "country", "US");
+    json_set_int(a, c, "exp_month", month);
+    json_set_int(a, c, "exp_year", year);
+    char fp[17];
+    derive_token(fp, 16, "card", number, "fingerprint", 0);
+    json_set_str(a, c, "fingerprint", fp);
+    json_set_str(a, c, "funding", "credit");
+    json_set_null(a, c, "generated_from");
+    json_set_str(a, c, "last4", number + strlen(number) - 4);
+    json_value *avail = json_array(a);
+    json_push(avail, json_string(a, brand));
+    json_set(a, networks, "available", avail);
+    json_set_null(a, networks, "preferred");
+    json_set(a, c, "networks", networks);
+    json_value *tds = json_object(a);
+    json_set_bool(a, tds, "supported", true);
+    json_set(a, c, "three_d_secure_usage", tds);
+    json_set_null(a, c, "wallet");
+    return c;
+}
+
+static json_value *payment_method(twin_ctx *ctx, const checkout_card *in, int64_t month, int64_t year)
+{
+    arena *a = ctx->a;
+    json_value *pm = stripe_new_object(ctx, "payment_method", "pm_");
+    json_value *bd = json_object(a);
+    json_set_null(a, bd, "address");
+    json_set_str(a, bd, "email", in->email && *in->email ? in->email : NULL);
+    json_set_str(a, bd, "name", in->name && *in->name ? in->name : NULL);
+    json_set_null(a, bd, "phone");
+    json_set(a, pm, "billing_details", bd);
+    json_set(a, pm, "card", card_object(ctx, digits_only(ctx, in->number), month, year));
+    json_set_int(a, pm, "created", twin_now(ctx));
+    json_set_null(a, pm, "customer");
+    json_set_bool(a, pm, "livemode", false);
+    json_set(a, pm, "metadata", json_object(a));
+    json_set_str(a, pm, "type", "card");
+    stripe_save(ctx, "payment_methods", pm);
+    return pm;
+}
+
+/* ---- the session's PaymentIntent ---- */
+
+static json_value *intent_options(arena *a)
+{
+    json_value *card = json_object(a), *o = json_object(a);
+    json_set_null(a, card, "installments");
+    json_set_null(a, card, "mandate_options");
+    json_set_null(a, card, "network");
+    json_set_str(a, card, "request_three_d_secure", "automatic");
+    json_set(a, o, "card", card);
+    return o;
+}
+
+static void intent_nulls(arena *a, json_value *pi)
+{
+    static const char *const nulls[] = {
+        "application", "application_fee_amount", "automatic_payment_methods", "canceled_at", "cancellation_reason",
+        "description", "invoice", "last_payment_error", "latest_charge", "next_action", "on_behalf_of",
+        "payment_method", "processing", "receipt_email", "review", "setup_future_usage", "shipping",
+        "statement_descriptor", "statement_descriptor_suffix", "transfer_data", "transfer_group", NULL};
+    for (size_t i = 0; nulls[i]; i++) json_set_null(a, pi, nulls[i]);
+}
+
+static json_value *intent_new(twin_ctx *ctx, const json_value *cs)
+{
+    arena *a = ctx->a;
+    json_value *pi = stripe_new_object(ctx, "payment_intent", "pi_");
+    const char *id = json_get_str(pi, "id");
+    char secret[25];
+    derive_token(secret, 24, ctx->twin, id, "client_secret", 0);
+    int64_t amount = 0;
+    json_int64(json_get(cs, "amount_total"), &amount);
+    intent_nulls(a, pi);
+    json_set_int(a, pi, "amount", amount);
+    json_set_int(a, pi, "amount_capturable", 0);
+    json_value *details = json_object(a);
+    json_set(a, details, "tip", json_object(a));
+    json_set(a, pi, "amount_details", details);
+    json_set_int(a, pi, "amount_received", 0);
+    json_set_str(a, pi, "capture_method", "automatic");
+    json_set_str(a, pi, "client_secret", arena_printf(a, "%s_secret_%s", id, secret));
+    json_set_str(a, pi, "confirmation_method", "automatic");
+    json_set_int(a, pi, "created", twin_now(ctx));
+    json_set_str(a, pi, "currency", json_get_str(cs, "currency") ? json_get_str(cs, "currency") : "usd");
+    json_set_str(a, pi, "customer", json_get_str(cs, "customer"));
+    json_set_bool(a, pi, "livemode", false);
+    json_set(a, pi, "metadata", json_object(a));
+    json_set(a, pi, "payment_method_options", intent_options(a));
+    json_value *types = json_array(a);
+    json_push(types, json_string(a, "card"));
+    json_set(a, pi, "payment_method_types", types);
+    json_set_str(a, pi, "status", "requires_payment_method");
+    stripe_save(ctx, PI_COLL, pi);
+    stripe_emit(ctx, "payment_intent.created", pi, NULL);
+    return pi;
+}
+
+/* The session's intent from an earlier attempt, or a new one. */
+static json_value *session_intent(twin_ctx *ctx, json_value *cs)
+{
+    json_value *pi = stripe_get(ctx, PI_COLL, json_get_str(cs, "payment_intent"));
+    if (pi) return pi;
+    pi = intent_new(ctx, cs);
+    json_set_str(ctx->a, cs, "payment_intent", json_get_str(pi, "id"));
+    return pi;
+}
+
+/* The paying customer: the session's, else one created from the email. */
+static const char *session_customer(twin_ctx *ctx, json_value *cs, const char *email)
+{
+    const char *id = json_get_str(cs, "customer");
+    if (id) return id;
+    json_value *c = stripe_customer_skeleton(ctx);
+    json_set_str(ctx->a, c, "email", email);
+    stripe_save(ctx, "customers", c);
+    stripe_emit(ctx, "customer.created", c, NULL);
+    id = json_get_str(c, "id");
+    json_set_str(ctx->a, cs, "customer", id);
+    return id;
+}
+
+/* ---- outcomes ---- */
+
+static json_value *decline_error(twin_ctx *ctx, const stripe_card_outcome *o, const char *charge, const json_value *pm)
+{
+    arena *a = ctx->a;
+    json_value *e = json_object(a);
+    json_set_str(a, e, "charge", charge);
+    json_set_str(a, e, "code", o->code);
+    json_set_str(a, e, "decline_code", o->decline_code);
+    json_set_str(a, e, "doc_url", arena_printf(a, "https://stripe.com/docs/error-codes/%s", o->code));
+    json_set_str(a, e, "message", o->message);
+    json_set(a, e, "payment_method", json_clone(a, pm));
+    json_set_str(a, e, "type", "card_error");
+    return e;
+}
+
+/* The intent goes back to requires_payment_method with last_payment_error. */
+static void intent_failed(twin_ctx *ctx, json_value *pi, json_value *error)
+{
+    json_set(ctx->a, pi, "last_payment_error", error);
+    json_set_null(ctx->a, pi, "payment_method");
+    json_set_null(ctx->a, pi, "next_action");
+    json_set_str(ctx->a, pi, "status", "requires_payment_method");
+    stripe_save(ctx, PI_COLL, pi);
+    stripe_emit(ctx, "payment_intent.payment_failed", pi, NULL);
+}
+
+static json_value *customer_details(twin_ctx *ctx, const char *customer, const json_value *pm)
+{
+    arena *a = ctx->a;
+    json_value *cus = stripe_get(ctx, "customers", customer);
+    const json_value *bd = json_get(pm, "billing_details");
+    const char *email = json_get_str(cus, "email");
+    json_value *d = json_object(a);
+    json_set_null(a, d, "address");
+    json_set_str(a, d, "email", email ? email : json_get_str(bd, "email"));
+    json_set_str(a, d, "name", json_get_str(bd, "name") ? json_get_str(bd, "name") : json_get_str(cus, "name"));
+    json_set_null(a, d, "phone");
+    json_set_str(a, d, "tax_exempt", "none");
+    json_set(a, d, "tax_ids", json_array(a));
+    return d;
+}
+
+/* Subscription mode: the payment is taken, but no subscription object is
+ * created here (subscriptions belong to the billing code); subscription
+ * stays null. */
+static void complete_session(twin_ctx *ctx, json_value *cs, const json_value *pm)
+{
+    arena *a = ctx->a;
+    const char *customer = json_get_str(cs, "customer");
+    json_set(a, cs, "customer_details", customer_details(ctx, customer, pm));
+    json_set_str(a, cs, "status", "complete");
+    if (!str_eq(json_get_str(cs, "mode"), "setup")) json_set_str(a, cs, "payment_status", "paid");
+    json_set_null(a, cs, "url");
+    stripe_save(ctx, CHECKOUT_SESSIONS, cs);
+    stripe_emit(ctx, "checkout.session.completed", cs, NULL);
+}
+
+/* Charges the intent's payment method (after 3-D Secure when it asked). */
+static checkout_result charge_session(twin_ctx *ctx, json_value *cs, json_value *pi, const json_value *pm,
+                                      const char **message)
+{
+    arena *a = ctx->a;
+    stripe_card_outcome o = stripe_card_outcome_for(pm);
+    int64_t amount = 0;
+    json_int64(json_get(pi, "amount"), &amount);
+    const char *customer = json_get_str(pi, "customer");
+    json_value *charge = stripe_charge_create(ctx, amount, json_get_str(pi, "currency"), customer, pm,
+                                              json_get_str(pi, "id"), true, &o);
+    json_set_str(a, pi, "latest_charge", json_get_str(charge, "id"));
+    if (o.decline_code) {
+        intent_failed(ctx, pi, decline_error(ctx, &o, json_get_str(charge, "id"), pm));
+        stripe_save(ctx, CHECKOUT_SESSIONS, cs);
+        *message = o.message;
+        return CHECKOUT_DECLINED;
+    }
+    json_set_null(a, pi, "last_payment_error");
+    json_set_null(a, pi, "next_action");
+    json_set_int(a, pi, "amount_received", amount);
+    json_set_str(a, pi, "status", "succeeded");
+    stripe_save(ctx, PI_COLL, pi);
+    stripe_emit(ctx, "payment_intent.succeeded", pi, NULL);
+    complete_session(ctx, cs, pm);
+    return CHECKOUT_PAID;
+}
+
+static json_value *three_ds_action(twin_ctx *ctx, const json_value *cs)
+{
+    arena *a = ctx->a;
+    json_value *redirect = json_object(a), *na = json_object(a);
+    json_set_null(a, redirect, "return_url");
+    json_set_str(a, redirect, "url",
+                 arena_printf(a, "%s/c/pay/%s/3ds", checkout_base_url(ctx), json_get_str(cs, "id")));
+    json_set(a, na, "redirect_to_url", redirect);
+    json_set_str(a, na, "type", "redirect_to_url");
+    return na;
+}
+
+static checkout_result pay_intent(twin_ctx *ctx, json_value *cs, const json_value *pm, const char **message)
+{
+    json_value *pi = session_intent(ctx, cs);
+    json_set_str(ctx->a, pi, "customer", json_get_str(cs, "customer"));
+    json_set_str(ctx->a, pi, "payment_method", json_get_str(pm, "id"));
+    if (stripe_card_outcome_for(pm).requires_3ds) {
+        json_set_str(ctx->a, pi, "status", "requires_action");
+        json_set(ctx->a, pi, "next_action", three_ds_action(ctx, cs));
+        stripe_save(ctx, PI_COLL, pi);
+        stripe_emit(ctx, "payment_intent.requires_action", pi, NULL);
+        stripe_save(ctx, CHECKOUT_SESSIONS, cs);
+        return CHECKOUT_NEEDS_3DS;
+    }
+    return charge_session(ctx, cs, pi, pm, message);
+}
+
+checkout_result checkout_session_pay(twin_ctx *ctx, json_value *cs, const checkout_card *card, const char **message)
+{
+    if (!str_eq(json_get_str(cs, "status"), "open")) return CHECKOUT_CLOSED;
+    int64_t month = 0, year = 0;
+    const char *email = card->email && *card->email ? card->email : NULL;
+    if (!email && !json_get_str(cs, "customer")) {
+        *message = "Your email address is incomplete.";
+        return CHECKOUT_DECLINED;
+    }
+    if ((*message = card_problem(ctx, card, &month, &year))) return CHECKOUT_DECLINED;
+    session_customer(ctx, cs, email);
+    json_value *pm = payment_method(ctx, card, month, year);
+    if (str_eq(json_get_str(cs, "mode"), "setup")) {
+        json_set_str(ctx->a, pm, "customer", json_get_str(cs, "customer"));
+        stripe_save(ctx, "payment_methods", pm);
+        complete_session(ctx, cs, pm);
+        return CHECKOUT_PAID;
+    }
+    return pay_intent(ctx, cs, pm, message);
+}
+
+checkout_result checkout_session_authenticate(twin_ctx *ctx, json_value *cs, bool ok, const char **message)
+{
+    if (!str_eq(json_get_str(cs, "status"), "open")) return CHECKOUT_CLOSED;
+    json_value *pi = stripe_get(ctx, PI_COLL, json_get_str(cs, "payment_intent"));
+    json_value *pm = pi ? stripe_get(ctx, "payment_methods", json_get_str(pi, "payment_method")) : NULL;
+    if (!pi || !pm || !str_eq(json_get_str(pi, "status"), "requires_action")) {
+        *message = "There is no payment awaiting authentication.";
+        return CHECKOUT_DECLINED;
+    }
+    if (ok) return charge_session(ctx, cs, pi, pm, message);
+    json_value *e = json_object(ctx->a);
+    json_set_str(ctx->a, e, "code", "payment_intent_authentication_failure");
+    json_set_str(ctx->a, e, "doc_url", "https://stripe.com/docs/error-codes/payment-intent-authentication-failure");
+    *message = "We are unable to authenticate your payment method. Please choose a different payment method and "
+               "try again.";
+    json_set_str(ctx->a, e, "message", *message);
+    json_set(ctx->a, e, "payment_method", json_clone(ctx->a, pm));
+    json_set_str(ctx->a, e, "type", "invalid_request_error");
+    intent_failed(ctx, pi, e);
+    return CHECKOUT_DECLINED;
+}
+
+const char *checkout_success_url(twin_ctx *ctx, const json_value *cs)
+{
+    const char *url = json_get_str(cs, "success_url");
+    if (!url || !*url) return NULL;
+    static const char tag[] = "{CHECKOUT_SESSION_ID}";
+    const char *at = strstr(url, tag);
+    if (!at) return url;
+    return arena_printf(ctx->a, "%.*s%s%s", (int)(at - url), url, json_get_str(cs, "id"), at + sizeof tag - 1);
+}
+
+/* ---- pages ---- */
+
+/* The session for a page, expired lazily once past expires_at. */
+static json_value *page_session(twin_ctx *ctx)
+{
+    json_value *cs = stripe_get(ctx, CHECKOUT_SESSIONS, twin_param(ctx, "id"));
+    if (!cs) {
+        page_message(ctx, 404, "Page not found", "This checkout session does not exist.");
+        return NULL;
+    }
+    int64_t expires = 0;
+    json_int64(json_get(cs, "expires_at"), &expires);
+    if (str_eq(json_get_str(cs, "status"), "open") && expires && twin_now(ctx) > expires) {
+        json_set_str(ctx->a, cs, "status", "expired");
+        json_set_null(ctx->a, cs, "url");
+        stripe_save(ctx, CHECKOUT_SESSIONS, cs);
+        stripe_emit(ctx, "checkout.session.expired", cs, NULL);
+    }
+    return cs;
+}
+
+static void render_line(buf *b, const json_value *it)
+{
+    int64_t q = 1, total = 0, unit = 0;
+    json_int64(json_get(it, "quantity"), &q);
+    json_int64(json_get(it, "amount_total"), &total);
+    const json_value *price = json_get(it, "price");
+    json_int64(json_get(price, "unit_amount"), &unit);
+    const char *cur = json_get_str(it, "currency");
+    buf_puts(b, "<div class=\"line\"><div><div class=\"name\">");
+    page_esc(b, json_get_str(it, "description"));
+    buf_printf(b, "</div><div class=\"qty\">Qty %lld", (long long)q);
+    if (q > 1) {
+        buf_puts(b, " &times; ");
+        page_money(b, unit, cur);
+    }
+    const json_value *rec = json_get(price, "recurring");
+    if (rec && rec->type == JSON_OBJECT) {
+        buf_puts(b, " &middot; billed every ");
+        page_esc(b, json_get_str(rec, "interval"));
+    }
+    buf_puts(b, "</div></div><div class=\"amount\">");
+    page_money(b, total, cur);
+    buf_puts(b, "</div></div>");
+}
+
+static void render_summary(twin_ctx *ctx, buf *b, const json_value *cs)
+{
+    int64_t total = 0;
+    json_int64(json_get(cs, "amount_total"), &total);
+    const char *mode = json_get_str(cs, "mode");
+    buf_puts(b, "<section class=\"summary\"><div class=\"merchant\">Twins test store</div><div class=\"muted\">");
+    buf_puts(b, str_eq(mode, "setup") ? "Save a card for later" : str_eq(mode, "subscription") ? "Subscribe" : "Pay");
+    buf_puts(b, "</div><div class=\"total\" data-testid=\"total\">");
+    page_money(b, total, json_get_str(cs, "currency"));
+    buf_puts(b, "</div>");
+    json_foreach(it, checkout_items_load(ctx, json_get_str(cs, "id"))) render_line(b, it);
+    buf_puts(b, "<div class=\"line\"><strong>Total due</strong><strong>");
+    page_money(b, total, json_get_str(cs, "currency"));
+    buf_puts(b, "</strong></div></section>");
+}
+
+static void input_field(buf *b, const char *label, const char *name, const char *value, const char *extra)
+{
+    buf_printf(b, "<label for=\"%s\">%s</label><input id=\"%s\" name=\"%s\" value=\"", name, label, name, name);
+    page_esc(b, value);
+    buf_printf(b, "\" %s>", extra);
+}
+
+static const char form_script[] =
+    "<script>"
+    "document.getElementById('cardnumber').addEventListener('input',function(e){"
+    "var d=e.target.value.replace(/\\D/g,'').slice(0,19);e.target.value=d.replace(/(.{4})(?=.)/g,'$1 ');});"
+    "document.getElementById('cardexpiry').addEventListener('input',function(e){"
+    "var d=e.target.value.replace(/\\D/g,'').slice(0,4);e.target.value=d.length>2?d.slice(0,2)+' / '+d.slice(2):d;});"
+    "document.getElementById('payment-form').addEventListener('submit',function(){"
+    "var b=document.getElementById('submit');b.disabled=true;b.textContent='Processing\\u2026';});"
+    "</script>";
+
+static void render_form(twin_ctx *ctx, buf *b, const json_value *cs, const char *error)
+{
+    const char *id = json_get_str(cs, "id");
+    json_value *cus = stripe_get(ctx, "customers", json_get_str(cs, "customer"));
+    const char *email = json_get_str(cus, "email");
+    if (!email) email = json_get_str(cs, "customer_email");
+    if (!email) email = twin_arg(ctx, "email");
+    buf_puts(b, "<section class=\"payform\"><h1>Pay with card</h1>");
+    if (error) {
+        buf_puts(b, "<div class=\"alert\" role=\"alert\" id=\"error\">");
+        page_esc(b, error);
+        buf_puts(b, "</div>");
+    }
+    buf_puts(b, "<form id=\"payment-form\" method=\"post\" action=\"/c/pay/");
+    page_esc(b, id);
+    buf_puts(b, "/confirm\">");
+    input_field(b, "Email", "email", email, "type=\"email\" autocomplete=\"email\" placeholder=\"you@example.com\"");
+    input_field(b, "Card number", "cardnumber", NULL,
+                "inputmode=\"numeric\" autocomplete=\"cc-number\" placeholder=\"1234 1234 1234 1234\"");
+    buf_puts(b, "<div class=\"row\"><div>");
+    input_field(b, "Expiration", "cardexpiry", NULL, "autocomplete=\"cc-exp\" placeholder=\"MM / YY\"");
+    buf_puts(b, "</div><div>");
+    input_field(b, "CVC", "cardcvc", NULL, "inputmode=\"numeric\" autocomplete=\"cc-csc\" placeholder=\"CVC\"");
+    buf_puts(b, "</div></div>");
+    input_field(b, "Cardholder name", "name", twin_arg(ctx, "name"), "autocomplete=\"cc-name\"");
+    int64_t total = 0;
+    json_int64(json_get(cs, "amount_total"), &total);
+    bool setup = str_eq(json_get_str(cs, "mode"), "setup");
+    buf_puts(b, "<button type=\"submit\" id=\"submit\">");
+    if (setup) buf_puts(b, "Save card");
+    else buf_printf(b, "Pay %s", page_money_str(ctx, total, json_get_str(cs, "currency")));
+    buf_puts(b, "</button></form>");
+    const char *cancel = json_get_str(cs, "cancel_url");
+    if (cancel && *cancel) {
+        buf_puts(b, "<a class=\"cancel\" id=\"cancel\" href=\"");
+        page_esc(b, cancel);
+        buf_puts(b, "\">&larr; Cancel and return</a>");
+    }
+    buf_printf(b, "<p class=\"muted\">Test mode: use 4242 4242 4242 4242, any future date and any CVC.</p></section>%s",
+               form_script);
+}
+
+static void render_checkout(twin_ctx *ctx, int status, const json_value *cs, const char *error)
+{
+    buf b = BUF_INIT;
+    page_begin(&b, "Checkout", "checkout-page");
+    buf_puts(&b, "<div class=\"checkout\">");
+    render_summary(ctx, &b, cs);
+    render_form(ctx, &b, cs, error);
+    buf_puts(&b, "</div>");
+    page_end(&b);
+    page_send(ctx, status, &b);
+}
+
+/* A session that is no longer open: its outcome. */
+static void render_closed(twin_ctx *ctx, const json_value *cs)
+{
+    if (str_eq(json_get_str(cs, "status"), "expired")) {
+        page_message(ctx, 410, "Session expired", "This checkout session has expired.");
+        return;
+    }
+    const char *url = checkout_success_url(ctx, cs);
+    if (url) {
+        page_redirect(ctx, url);
+        return;
+    }
+    json_value *pl = stripe_get(ctx, PAYMENT_LINKS, json_get_str(cs, "payment_link"));
+    const char *custom = json_get_str(json_get(json_get(pl, "after_completion"), "hosted_confirmation"), "custom_message");
+    page_message(ctx, 200, "Thanks for your payment", custom ? custom : "Your payment was successful.");
+}
+
+void stripe_page_checkout(twin_ctx *ctx)
+{
+    json_value *cs = page_session(ctx);
+    if (!cs) return;
+    if (!str_eq(json_get_str(cs, "status"), "open")) render_closed(ctx, cs);
+    else render_checkout(ctx, 200, cs, NULL);
+}
+
+static void answer_result(twin_ctx *ctx, json_value *cs, checkout_result r, const char *message)
+{
+    switch (r) {
+    case CHECKOUT_NEEDS_3DS:
+        page_redirect(ctx, arena_printf(ctx->a, "/c/pay/%s/3ds", json_get_str(cs, "id")));
+        return;
+    case CHECKOUT_DECLINED: render_checkout(ctx, 402, cs, message); return;
+    case CHECKOUT_PAID:
+    case CHECKOUT_CLOSED:
+    default: render_closed(ctx, cs);
+    }
+}
+
+void stripe_page_checkout_confirm(twin_ctx *ctx)
+{
+    json_value *cs = page_session(ctx);
+    if (!cs) return;
+    checkout_card card = {.email = twin_arg(ctx, "email"),
+                          .name = twin_arg(ctx, "name"),
+                          .number = twin_arg(ctx, "cardnumber"),
+                          .expiry = twin_arg(ctx, "cardexpiry"),
+                          .cvc = twin_arg(ctx, "cardcvc")};
+    const char *message = NULL;
+    checkout_result r = checkout_session_pay(ctx, cs, &card, &message);
+    answer_result(ctx, cs, r, message);
+}
+
+void stripe_page_3ds(twin_ctx *ctx)
+{
+    json_value *cs = page_session(ctx);
+    if (!cs) return;
+    if (!str_eq(json_get_str(cs, "status"), "open")) {
+        render_closed(ctx, cs);
+        return;
+    }
+    int64_t total = 0;
+    json_int64(json_get(cs, "amount_total"), &total);
+    buf b = BUF_INIT;
+    page_begin(&b, "3D Secure authentication", "three-ds");
+    buf_puts(&b, "<div class=\"center\"><div class=\"merchant\">Your bank</div><h1>Authenticate this payment</h1>"
+                 "<p class=\"muted\">Twins test store is asking to verify a payment of <strong>");
+    page_money(&b, total, json_get_str(cs, "currency"));
+    buf_puts(&b, "</strong>. This is a 3D Secure test page.</p><form method=\"post\" action=\"/c/pay/");
+    page_esc(&b, json_get_str(cs, "id"));
+    buf_puts(&b, "/3ds\"><button type=\"submit\" name=\"action\" value=\"complete\" id=\"complete\">Complete "
+                 "authentication</button><button type=\"submit\" name=\"action\" value=\"fail\" id=\"fail\" "
+                 "class=\"secondary\">Fail authentication</button></form></div>");
+    page_end(&b);
+    page_send(ctx, 200, &b);
+}
+
+void stripe_page_3ds_answer(twin_ctx *ctx)
+{
+    json_value *cs = page_session(ctx);
+    if (!cs) return;
+    const char *message = NULL;
+    checkout_result r = checkout_session_authenticate(ctx, cs, str_eq(twin_arg(ctx, "action"), "complete"), &message);
+    answer_result(ctx, cs, r, message);
+}
