@@ -6,6 +6,7 @@
 
 #include "control/dashboard.h"
 #include "control/scenarios.h"
+#include "engine/answer.h"
 #include "engine/dispatch.h"
 #include "engine/metrics.h"
 #include "runs/runs.h"
@@ -22,23 +23,12 @@ void control_init(const control_config *cfg)
 
 void control_send_buf(http_request *req, int status, buf *body)
 {
-    buf_free(&req->resp_body);
-    req->resp_body = *body;
-    *body = (buf)BUF_INIT;
-    http_set_status(req, status);
-    http_set_header(req, "Content-Type", "application/json");
-    http_send(req);
+    answer_buf(req, status, "application/json", body);
 }
 
 void control_send_detail(http_request *req, int status, const char *detail)
 {
-    buf out = BUF_INIT;
-    jw w;
-    jw_init(&w, &out);
-    jw_object_begin(&w);
-    jw_kv_string(&w, "detail", detail);
-    jw_object_end(&w);
-    control_send_buf(req, status, &out);
+    answer_detail(req, status, detail);
 }
 
 json_value *control_json_body(http_request *req)
@@ -333,11 +323,7 @@ static void metrics(http_request *req)
 {
     buf out = BUF_INIT;
     metrics_write(&out, (int64_t)runs_live_count(), store_size_bytes(runs_store()), http_server_connection_count(C.server));
-    buf_free(&req->resp_body);
-    req->resp_body = out;
-    http_set_status(req, 200);
-    http_set_header(req, "Content-Type", "text/plain; version=0.0.4");
-    http_send(req);
+    answer_buf(req, 200, "text/plain; version=0.0.4", &out);
 }
 
 /* ---- admin URLs: /runs/{run}/twins/{twin}/admin/... ---- */

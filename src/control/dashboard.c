@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "control/control.h"
+#include "engine/answer.h"
 #include "engine/dispatch.h"
 #include "runs/runs.h"
 #include "util/util.h"
@@ -68,9 +69,5 @@ void dashboard_page(http_request *req, const char *rest)
     if (!run_is_terminal(r))
         for (size_t i = 0; i < r->n_twins; i++) twin_row(&out, r, &r->twins[i]);
     buf_puts(&out, "</table></body></html>\n");
-    buf_free(&req->resp_body);
-    req->resp_body = out;
-    http_set_status(req, 200);
-    http_set_header(req, "Content-Type", "text/html; charset=utf-8");
-    http_send(req);
+    answer_buf(req, 200, "text/html; charset=utf-8", &out);
 }

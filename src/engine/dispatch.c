@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/answer.h"
 #include "engine/faults.h"
 #include "engine/journal.h"
 #include "engine/metrics.h"
@@ -257,23 +258,12 @@ void dispatch_on_response(const http_request *req, uint64_t duration_us)
 
 static void send_jw(http_request *req, int status, buf *out)
 {
-    buf_free(&req->resp_body);
-    req->resp_body = *out;
-    *out = (buf)BUF_INIT;
-    http_set_status(req, status);
-    http_set_header(req, "Content-Type", "application/json");
-    http_send(req);
+    answer_buf(req, status, "application/json", out);
 }
 
 static void send_detail(http_request *req, int status, const char *detail)
 {
-    buf out = BUF_INIT;
-    jw w;
-    jw_init(&w, &out);
-    jw_object_begin(&w);
-    jw_kv_string(&w, "detail", detail);
-    jw_object_end(&w);
-    send_jw(req, status, &out);
+    answer_detail(req, status, detail);
 }
 
 static json_value *admin_json_body(http_request *req, bool required)

@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "engine/answer.h"
+
 #include "util/util.h"
 
 const char *twin_param(const twin_ctx *ctx, const char *name)
@@ -117,13 +119,7 @@ void twin_reply_text(twin_ctx *ctx, int status, const char *content_type, const 
 
 void twin_reply_buf(twin_ctx *ctx, int status, const char *content_type, buf *body)
 {
-    http_request *req = ctx->req;
-    buf_free(&req->resp_body);
-    req->resp_body = *body;
-    *body = (buf)BUF_INIT;
-    http_set_status(req, status);
-    if (content_type) http_set_header(req, "Content-Type", content_type);
-    http_send(req);
+    answer_buf(ctx->req, status, content_type, body);
 }
 
 void twin_error(twin_ctx *ctx, int status, const char *code, const char *message)

@@ -2,41 +2,7 @@
  * HTTP server, on one libuv loop, with a store in memory. */
 #include "testutil.h"
 
-/* jansson shares names with src/json (json_object, JSON_NULL, ...): its header
- * is included with the clashing names renamed, as in test_json.c, and its
- * json_is_* macros are not used. */
-#define json_type jansson_type
-#define JSON_OBJECT JANSSON_OBJECT
-#define JSON_ARRAY JANSSON_ARRAY
-#define JSON_STRING JANSSON_STRING
-#define JSON_INTEGER JANSSON_INTEGER
-#define JSON_REAL JANSSON_REAL
-#define JSON_TRUE JANSSON_TRUE
-#define JSON_FALSE JANSSON_FALSE
-#define JSON_NULL JANSSON_NULL
-#define json_null jansson_null
-#define json_string jansson_string
-#define json_stringn jansson_stringn
-#define json_object jansson_object
-#define json_array jansson_array
-#define json_equal jansson_equal
-#include <jansson.h>
-#undef json_type
-#undef JSON_OBJECT
-#undef JSON_ARRAY
-#undef JSON_STRING
-#undef JSON_INTEGER
-#undef JSON_REAL
-#undef JSON_TRUE
-#undef JSON_FALSE
-#undef JSON_NULL
-#undef json_null
-#undef json_string
-#undef json_stringn
-#undef json_object
-#undef json_array
-#undef json_equal
-#undef json_is_null
+#include "jansson_compat.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
