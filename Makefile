@@ -52,7 +52,7 @@ $(BUILD)/libtwins.a: $(LIB_OBJS) $(LLHTTP_OBJS)
 $(BUILD)/twins: $(BUILD)/obj/src/main.o $(BUILD)/libtwins.a
 	$(CC) $(LDSAN) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtwins.a tests/unit/testutil.h
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtwins.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtwins.a $(LDSAN) $(LDLIBS) -lcmocka -ljansson
 
