@@ -84,10 +84,23 @@ static bool apply_customer_params(twin_ctx *ctx, json_value *c)
     return true;
 }
 
+/* test_clock=clock_...: the customer's billing runs on that test clock (create only). */
+static bool apply_test_clock(twin_ctx *ctx, json_value *c)
+{
+    const char *clock = twin_arg(ctx, "test_clock");
+    if (!clock || !*clock) return true;
+    json_value *doc = stripe_load(ctx, "test_clocks", "test_clock", clock, "test_clock");
+    if (!doc) return false;
+    json_set_str(ctx->a, c, "test_clock", clock);
+    int64_t frozen = 0;
+    if (json_int64(json_get(doc, "frozen_time"), &frozen)) json_set_int(ctx->a, c, "created", frozen);
+    return true;
+}
+
 void stripe_create_customer(twin_ctx *ctx)
 {
     json_value *c = stripe_customer_skeleton(ctx);
-    if (!apply_customer_params(ctx, c)) return;
+    if (!apply_test_clock(ctx, c) || !apply_customer_params(ctx, c)) return;
     stripe_save(ctx, "customers", c);
     stripe_emit(ctx, "customer.created", c, NULL);
     stripe_send_object(ctx, 200, c);

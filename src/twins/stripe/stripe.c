@@ -277,6 +277,10 @@ static const struct {
     {"py_", "charges"},         {"pm_", "payment_methods"},       {"prod_", "products"},
     {"price_", "prices"},       {"txn_", "balance_transactions"}, {"re_", "refunds"},
     {"evt_", "events"},         {"we_", "webhook_endpoints"},
+    /* billing (billing.h) */
+    {"in_", "invoices"},        {"sub_", "subscriptions"},        {"seti_", "setup_intents"},
+    {"ii_", "invoiceitems"},    {"clock_", "test_clocks"},        {"txr_", "tax_rates"},
+    {"si_", "subscription_items"}, {"cn_", "credit_notes"},       {"promo_", "promotion_codes"},
 };
 
 static const char *collection_for_id(const char *id)
@@ -291,7 +295,8 @@ static const char *const expandable[] = {
     "customer",   "payment_intent", "latest_charge", "charge",       "payment_method", "balance_transaction",
     "product",    "default_price",  "invoice",       "default_source", "source",       "test_clock",
     "review",     "application",    "on_behalf_of",  "default_payment_method", "failure_balance_transaction",
-    "price",      "invoice_settings", NULL};
+    "price",      "invoice_settings", "latest_invoice", "subscription", "pending_setup_intent", "promotion_code",
+    "invoice_item", "subscription_item", NULL};
 
 static bool is_expandable(const char *name)
 {

@@ -1,0 +1,154 @@
+/* Stripe twin, billing: coupons, promotion codes, tax rates, subscriptions,
+ * subscription items, invoices, invoice items, credit notes, setup intents
+ * and test clocks.  Route handlers (listed in billing_routes.h) and the
+ * helpers the billing files share.
+ *
+ * Storage: each resource has its collection ("coupons", "subscriptions",
+ * "invoices", ...), saved with billing_save() so lists can filter by
+ * customer, subscription, invoice and test clock.  Subscription items live in
+ * "subscription_items" and are copied into subscription.items whenever a
+ * subscription is rendered; invoice lines live inside their invoice. */
+#ifndef TWINS_STRIPE_BILLING_H
+#define TWINS_STRIPE_BILLING_H
+
+#include "twins/stripe/stripe.h"
+
+/* ---- route handlers ---- */
+void stripe_create_coupon(twin_ctx *ctx);
+void stripe_list_coupons(twin_ctx *ctx);
+void stripe_retrieve_coupon(twin_ctx *ctx);
+void stripe_update_coupon(twin_ctx *ctx);
+void stripe_delete_coupon(twin_ctx *ctx);
+void stripe_create_promotion_code(twin_ctx *ctx);
+void stripe_list_promotion_codes(twin_ctx *ctx);
+void stripe_retrieve_promotion_code(twin_ctx *ctx);
+void stripe_update_promotion_code(twin_ctx *ctx);
+void stripe_create_tax_rate(twin_ctx *ctx);
+void stripe_list_tax_rates(twin_ctx *ctx);
+void stripe_retrieve_tax_rate(twin_ctx *ctx);
+void stripe_update_tax_rate(twin_ctx *ctx);
+void stripe_create_subscription(twin_ctx *ctx);
+void stripe_list_subscriptions(twin_ctx *ctx);
+void stripe_retrieve_subscription(twin_ctx *ctx);
+void stripe_update_subscription(twin_ctx *ctx);
+void stripe_cancel_subscription(twin_ctx *ctx);
+void stripe_create_subscription_item(twin_ctx *ctx);
+void stripe_list_subscription_items(twin_ctx *ctx);
+void stripe_retrieve_subscription_item(twin_ctx *ctx);
+void stripe_update_subscription_item(twin_ctx *ctx);
+void stripe_delete_subscription_item(twin_ctx *ctx);
+void stripe_create_invoice(twin_ctx *ctx);
+void stripe_list_invoices(twin_ctx *ctx);
+void stripe_retrieve_invoice(twin_ctx *ctx);
+void stripe_update_invoice(twin_ctx *ctx);
+void stripe_delete_invoice(twin_ctx *ctx);
+void stripe_finalize_invoice(twin_ctx *ctx);
+void stripe_pay_invoice(twin_ctx *ctx);
+void stripe_void_invoice(twin_ctx *ctx);
+void stripe_uncollectible_invoice(twin_ctx *ctx);
+void stripe_list_invoice_lines(twin_ctx *ctx);
+void stripe_create_invoice_item(twin_ctx *ctx);
+void stripe_list_invoice_items(twin_ctx *ctx);
+void stripe_retrieve_invoice_item(twin_ctx *ctx);
+void stripe_update_invoice_item(twin_ctx *ctx);
+void stripe_delete_invoice_item(twin_ctx *ctx);
+void stripe_create_credit_note(twin_ctx *ctx);
+void stripe_list_credit_notes(twin_ctx *ctx);
+void stripe_retrieve_credit_note(twin_ctx *ctx);
+void stripe_void_credit_note(twin_ctx *ctx);
+void stripe_list_credit_note_lines(twin_ctx *ctx);
+void stripe_create_setup_intent(twin_ctx *ctx);
+void stripe_list_setup_intents(twin_ctx *ctx);
+void stripe_retrieve_setup_intent(twin_ctx *ctx);
+void stripe_update_setup_intent(twin_ctx *ctx);
+void stripe_confirm_setup_intent(twin_ctx *ctx);
+void stripe_cancel_setup_intent(twin_ctx *ctx);
+void stripe_create_test_clock(twin_ctx *ctx);
+void stripe_list_test_clocks(twin_ctx *ctx);
+void stripe_retrieve_test_clock(twin_ctx *ctx);
+void stripe_delete_test_clock(twin_ctx *ctx);
+void stripe_advance_test_clock(twin_ctx *ctx);
+
+/* ---- shared helpers (invoices.c) ---- */
+/* Stores obj with index entries for customer, subscription, invoice, test_clock. */
+void billing_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* {"object":"list","data":items,"has_more":false,"url":url}. */
+json_value *billing_list_object(twin_ctx *ctx, const char *url, json_value *items);
+/* Validates an enum parameter; *out keeps its value when absent. */
+bool billing_enum_param(twin_ctx *ctx, const char *name, const char *const *allowed, const char **out);
+/* {"id","object","deleted":true}. */
+json_value *billing_deleted(twin_ctx *ctx, const char *id, const char *object);
+/* Lists one collection with optional in-memory filter and answers. */
+void billing_send_list(twin_ctx *ctx, const char *collection, const char *url, listing_filter f, void *data);
+int64_t billing_int(const json_value *obj, const char *key);   /* 0 when absent */
+
+/* ---- time (test_clocks.c) ---- */
+/* "Now" for objects of a customer: its test clock's frozen time, else real time. */
+int64_t billing_now(twin_ctx *ctx, const char *test_clock);
+/* The test clock of a customer id (NULL when none). */
+const char *billing_customer_clock(twin_ctx *ctx, const char *customer);
+
+/* ---- coupons and discounts (coupons.c, promotion_codes.c) ---- */
+/* Discount amount a coupon takes off amount (never more than amount). */
+int64_t billing_coupon_off(const json_value *coupon, int64_t amount);
+/* Reads coupon / promotion_code / discounts[] from the request.  Returns the
+ * new discount (stored with the coupon's redemption counted), json null when
+ * none was given, or NULL after answering an error. */
+json_value *billing_discount_from_request(twin_ctx *ctx, const char *customer, const char *subscription,
+                                          const char *invoice);
+/* Whether a discount still applies at time t. */
+bool billing_discount_active(const json_value *discount, int64_t t);
+/* Promotion code usable for customer; NULL after answering an error. */
+json_value *billing_promotion_usable(twin_ctx *ctx, const char *id, const char *customer, const char *param);
+
+/* ---- tax rates (tax_rates.c) ---- */
+/* Reads an array of tax rate ids (param name) into an array of tax rate
+ * objects; json null when absent; NULL after answering 404. */
+json_value *billing_tax_rates_param(twin_ctx *ctx, const char *name);
+
+/* ---- invoices (invoices.c) ---- */
+/* A draft invoice for customer (not stored). */
+json_value *billing_invoice_new(twin_ctx *ctx, const json_value *customer, const char *subscription,
+                                const char *billing_reason, int64_t now);
+/* A subscription line for one subscription item over [start, end). */
+json_value *billing_line_for_item(twin_ctx *ctx, const json_value *item, const char *subscription, int64_t start,
+                                  int64_t end, bool trial);
+/* Pulls the customer's pending invoice items onto a draft invoice. */
+void billing_invoice_pull_pending(twin_ctx *ctx, json_value *inv);
+/* Recomputes subtotal, discounts, taxes, totals and amounts. */
+void billing_invoice_totals(twin_ctx *ctx, json_value *inv);
+/* draft -> open (number, payment intent; a zero invoice is paid at once). Saves. */
+void billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
+/* Charges an open invoice with pm_id (NULL = the customer's default).  Saves
+ * and announces; returns the card outcome (decline_code set on failure).
+ * *no_method is set when there was nothing to charge with. */
+stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const char *pm_id, bool *no_method);
+/* Adds / refreshes / removes an invoice item's line on its draft invoice (saved). */
+void billing_invoice_sync_item(twin_ctx *ctx, const json_value *ii, bool removed);
+/* The payment method a subscription's invoices charge (NULL if none). */
+const char *billing_default_pm(twin_ctx *ctx, const char *customer, const char *subscription_pm);
+
+/* ---- subscriptions (subscriptions.c) ---- */
+/* Loads a subscription with its items list filled in (NULL if absent). */
+json_value *billing_subscription_get(twin_ctx *ctx, const char *id);
+/* Saves a subscription (items are kept in their own collection). */
+void billing_subscription_save(twin_ctx *ctx, json_value *sub);
+/* Invoice payment outcome, reflected on its subscription (status). */
+void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv);
+/* Advances every subscription on the clock up to t (renewals, trial ends). */
+void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t t);
+/* t plus count intervals ("day", "week", "month", "year"); months clamp to month end. */
+int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
+/* End of one billing period of price's recurring interval starting at start. */
+int64_t billing_period_end(const json_value *price, int64_t start);
+/* Builds a subscription item for price/quantity (stored, with its own id). */
+json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
+                             int64_t created);
+/* Announces customer.subscription.updated for changes since before (a rendered copy). */
+void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_value *before);
+/* Checks a price for a subscription item: exists (404 on param) and is recurring. */
+json_value *billing_recurring_price(twin_ctx *ctx, const char *id, const char *param);
+/* Items of a subscription, oldest first. */
+twin_list billing_subscription_items(twin_ctx *ctx, const char *subscription);
+
+#endif

@@ -1,0 +1,142 @@
+/* Stripe twin: /v1/subscription_items.  Items are stored on their own and
+ * copied into their subscription's items list when it is rendered. */
+#include <string.h>
+
+#include "twins/stripe/billing.h"
+#include "util/util.h"
+
+#define COLL "subscription_items"
+
+json_value *billing_recurring_price(twin_ctx *ctx, const char *id, const char *param)
+{
+    json_value *price = stripe_load(ctx, "prices", "price", id ? id : "", param);
+    if (price && !str_eq(json_get_str(price, "type"), "recurring")) {
+        stripe_invalid(ctx, param, NULL,
+                       "The price specified is set to `type=one_time` but this field only accepts prices with "
+                       "`type=recurring`.");
+        return NULL;
+    }
+    return price;
+}
+
+json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
+                             int64_t created)
+{
+    arena *a = ctx->a;
+    json_value *si = stripe_new_object(ctx, "subscription_item", "si_");
+    json_set_null(a, si, "billing_thresholds");
+    json_set_int(a, si, "created", created);
+    json_set(a, si, "metadata", json_object(a));
+    json_set(a, si, "price", json_clone(a, price));
+    json_set_int(a, si, "quantity", quantity);
+    json_set_str(a, si, "subscription", subscription);
+    json_set(a, si, "tax_rates", json_array(a));
+    billing_save(ctx, COLL, si);
+    return si;
+}
+
+twin_list billing_subscription_items(twin_ctx *ctx, const char *subscription)
+{
+    twin_list out = {0};
+    store_list_opts o = {.index_name = "subscription", .index_value = subscription};
+    if (twin_doc_list(ctx, COLL, &o, &out) != 0) out.n = 0;
+    return out;
+}
+
+/* The item's subscription, if it can still change; answers otherwise. */
+static json_value *live_subscription(twin_ctx *ctx, const char *id, const char *param)
+{
+    json_value *sub = billing_subscription_get(ctx, id);
+    if (!sub) {
+        stripe_missing(ctx, "subscription", id ? id : "", param);
+        return NULL;
+    }
+    if (str_eq(json_get_str(sub, "status"), "canceled")) {
+        stripe_invalid(ctx, param, NULL, "A canceled subscription can only update its cancellation_details and metadata.");
+        return NULL;
+    }
+    return sub;
+}
+
+static bool apply_item_params(twin_ctx *ctx, json_value *si)
+{
+    int64_t qty = 0;
+    bool has_qty = false;
+    const char *price_id = twin_arg(ctx, "price");
+    if (!stripe_int_param(ctx, "quantity", false, &qty, &has_qty) || !stripe_apply_metadata(ctx, si)) return false;
+    if (has_qty && qty < 0) {
+        stripe_invalid(ctx, "quantity", NULL, "Invalid quantity: must be at least 0");
+        return false;
+    }
+    if (price_id && *price_id) {
+        json_value *price = billing_recurring_price(ctx, price_id, "price");
+        if (!price) return false;
+        json_set(ctx->a, si, "price", price);
+    }
+    json_value *rates = billing_tax_rates_param(ctx, "tax_rates");
+    if (!rates) return false;
+    if (rates->type == JSON_ARRAY) json_set(ctx->a, si, "tax_rates", rates);
+    if (has_qty) json_set_int(ctx->a, si, "quantity", qty);
+    return true;
+}
+
+void stripe_create_subscription_item(twin_ctx *ctx)
+{
+    const char *sub_id = NULL, *price_id = NULL;
+    if (!stripe_str_param(ctx, "subscription", true, &sub_id) || !stripe_str_param(ctx, "price", true, &price_id))
+        return;
+    json_value *sub = live_subscription(ctx, sub_id, "subscription");
+    json_value *price = sub ? billing_recurring_price(ctx, price_id, "price") : NULL;
+    if (!price) return;
+    json_value *before = json_clone(ctx->a, sub);
+    json_value *si = billing_item_new(ctx, sub_id, price, 1, billing_now(ctx, json_get_str(sub, "test_clock")));
+    if (!apply_item_params(ctx, si)) return;
+    billing_save(ctx, COLL, si);
+    billing_subscription_changed(ctx, sub_id, before);
+    stripe_send_object(ctx, 200, si);
+}
+
+void stripe_retrieve_subscription_item(twin_ctx *ctx)
+{
+    json_value *si = stripe_load(ctx, COLL, "subscription item", twin_param(ctx, "id"), "item");
+    if (si) stripe_send_object(ctx, 200, si);
+}
+
+void stripe_update_subscription_item(twin_ctx *ctx)
+{
+    json_value *si = stripe_load(ctx, COLL, "subscription item", twin_param(ctx, "id"), "item");
+    json_value *sub = si ? live_subscription(ctx, json_get_str(si, "subscription"), "item") : NULL;
+    if (!sub) return;
+    json_value *before = json_clone(ctx->a, sub);
+    if (!apply_item_params(ctx, si)) return;
+    billing_save(ctx, COLL, si);
+    billing_subscription_changed(ctx, json_get_str(sub, "id"), before);
+    stripe_send_object(ctx, 200, si);
+}
+
+void stripe_delete_subscription_item(twin_ctx *ctx)
+{
+    json_value *si = stripe_load(ctx, COLL, "subscription item", twin_param(ctx, "id"), "item");
+    json_value *sub = si ? live_subscription(ctx, json_get_str(si, "subscription"), "item") : NULL;
+    if (!sub) return;
+    if (billing_subscription_items(ctx, json_get_str(sub, "id")).n <= 1) {
+        stripe_invalid(ctx, NULL, NULL,
+                       "A subscription must have at least one active plan. To cancel a subscription, please use the "
+                       "cancel API endpoint on /v1/subscriptions.");
+        return;
+    }
+    json_value *before = json_clone(ctx->a, sub);
+    const char *id = json_get_str(si, "id");
+    twin_doc_delete(ctx, COLL, id);
+    billing_subscription_changed(ctx, json_get_str(sub, "id"), before);
+    stripe_reply(ctx, 200, billing_deleted(ctx, id, "subscription_item"));
+}
+
+void stripe_list_subscription_items(twin_ctx *ctx)
+{
+    const char *sub_id = NULL;
+    if (!stripe_str_param(ctx, "subscription", true, &sub_id)) return;
+    listing_query q = {.collection = COLL, .index_name = "subscription", .index_value = sub_id};
+    twin_list page;
+    if (stripe_list_fetch(ctx, &q, &page)) stripe_send_list(ctx, "/v1/subscription_items", &page);
+}

@@ -1,0 +1,624 @@
+/* Stripe twin: /v1/subscriptions.  Status machine: trialing while a trial
+ * runs; active once the first invoice is paid (or at once for send_invoice);
+ * incomplete when the first payment fails or needs authentication; past_due
+ * when a renewal fails; canceled by DELETE or at period end.  Renewals and
+ * trial ends happen when the customer's test clock passes them. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "twins/stripe/billing.h"
+#include "util/util.h"
+
+#define COLL "subscriptions"
+#define DAY 86400
+
+/* ---- time ---- */
+
+int64_t billing_add_interval(int64_t t, const char *interval, int64_t count)
+{
+    if (str_eq(interval, "day")) return t + count * DAY;
+    if (str_eq(interval, "week")) return t + count * 7 * DAY;
+    int64_t months = str_eq(interval, "year") ? count * 12 : count;
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    int day = tm.tm_mday;
+    int64_t m = (int64_t)tm.tm_mon + months;
+    tm.tm_year += (int)(m / 12);
+    tm.tm_mon = (int)(m % 12);
+    tm.tm_mday = 1;
+    /* Clamp to the target month's last day (Jan 31 + 1 month = Feb 28/29). */
+    struct tm next = tm;
+    next.tm_mon += 1;
+    int last = (int)((timegm(&next) - timegm(&tm)) / DAY);
+    tm.tm_mday = day < last ? day : last;
+    return (int64_t)timegm(&tm);
+}
+
+int64_t billing_period_end(const json_value *price, int64_t start)
+{
+    const json_value *rec = json_get(price, "recurring");
+    int64_t count = billing_int(rec, "interval_count");
+    const char *interval = json_get_str(rec, "interval");
+    return billing_add_interval(start, interval ? interval : "month", count > 0 ? count : 1);
+}
+
+/* ---- storage and rendering ---- */
+
+static json_value *items_list(twin_ctx *ctx, const char *id)
+{
+    twin_list items = billing_subscription_items(ctx, id);
+    json_value *data = json_array(ctx->a);
+    for (size_t i = 0; i < items.n; i++) json_push(data, items.items[i]);
+    return billing_list_object(ctx, arena_printf(ctx->a, "/v1/subscription_items?subscription=%s", id), data);
+}
+
+json_value *billing_subscription_get(twin_ctx *ctx, const char *id)
+{
+    json_value *sub = stripe_get(ctx, COLL, id);
+    if (sub) json_set(ctx->a, sub, "items", items_list(ctx, id));
+    return sub;
+}
+
+void billing_subscription_save(twin_ctx *ctx, json_value *sub)
+{
+    json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
+    billing_save(ctx, COLL, sub);
+}
+
+void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_value *before)
+{
+    json_value *sub = billing_subscription_get(ctx, id);
+    if (!sub) return;
+    billing_subscription_save(ctx, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+}
+
+static json_value *first_price(twin_ctx *ctx, const char *id)
+{
+    twin_list items = billing_subscription_items(ctx, id);
+    return items.n ? json_get(items.items[0], "price") : NULL;
+}
+
+static bool has_status(const json_value *sub, const char *status)
+{
+    return str_eq(json_get_str(sub, "status"), status);
+}
+
+/* ---- invoices for a subscription ---- */
+
+static void add_item_lines(twin_ctx *ctx, json_value *inv, const json_value *sub, bool trial)
+{
+    int64_t start = billing_int(sub, "current_period_start"), end = billing_int(sub, "current_period_end");
+    json_value *data = json_get(json_get(inv, "lines"), "data");
+    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+    for (size_t i = 0; i < items.n; i++)
+        json_push(data, billing_line_for_item(ctx, items.items[i], json_get_str(sub, "id"), start, end, trial));
+}
+
+/* A duration=once discount is spent once an invoice with a charge has used
+ * it: the subscription drops it before its next invoice. */
+static void drop_spent_discount(twin_ctx *ctx, json_value *sub)
+{
+    const json_value *d = json_get(sub, "discount");
+    if (!d || d->type != JSON_OBJECT || !str_eq(json_get_str(json_get(d, "coupon"), "duration"), "once")) return;
+    json_value *last = stripe_get(ctx, "invoices", json_get_str(sub, "latest_invoice"));
+    const json_value *used = json_get(last, "discount");
+    if (billing_int(last, "subtotal") > 0 && str_eq(json_get_str(used, "id"), json_get_str(d, "id")))
+        json_set_null(ctx->a, sub, "discount");
+}
+
+/* Builds, finalizes and (when asked) charges the subscription's invoice for
+ * its current period.  pm: the method to charge (NULL = none). */
+static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const char *reason, int64_t period_start,
+                                        bool trial, const char *pm)
+{
+    arena *a = ctx->a;
+    json_value *customer = stripe_get(ctx, "customers", json_get_str(sub, "customer"));
+    int64_t now = billing_int(sub, "current_period_start");
+    drop_spent_discount(ctx, sub);
+    json_value *inv = billing_invoice_new(ctx, customer, json_get_str(sub, "id"), reason, now);
+    json_set_int(a, inv, "period_start", period_start);
+    json_set_int(a, inv, "period_end", now);
+    json_set_str(a, inv, "currency", json_get_str(sub, "currency"));
+    json_set_str(a, inv, "collection_method", json_get_str(sub, "collection_method"));
+    json_set(a, inv, "default_tax_rates", json_clone(a, json_get(sub, "default_tax_rates")));
+    json_value *d = json_get(sub, "discount");
+    if (d && d->type == JSON_OBJECT) {
+        json_set(a, inv, "discount", json_clone(a, d));
+        json_value *ids = json_array(a);
+        json_push(ids, json_string(a, json_get_str(d, "id")));
+        json_set(a, inv, "discounts", ids);
+    }
+    int64_t days = billing_int(sub, "days_until_due");
+    if (str_eq(json_get_str(sub, "collection_method"), "send_invoice"))
+        json_set_int(a, inv, "due_date", now + (days ? days : 30) * DAY);
+    add_item_lines(ctx, inv, sub, trial);
+    billing_invoice_pull_pending(ctx, inv);
+    billing_save(ctx, "invoices", inv);
+    stripe_emit(ctx, "invoice.created", inv, NULL);
+    billing_invoice_finalize(ctx, inv);
+    json_set_str(a, sub, "latest_invoice", json_get_str(inv, "id"));
+    bool automatic = str_eq(json_get_str(inv, "collection_method"), "charge_automatically");
+    if (automatic && pm && str_eq(json_get_str(inv, "status"), "open")) {
+        bool none = false;
+        billing_invoice_charge(ctx, inv, pm, &none);
+    }
+    return inv;
+}
+
+void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
+{
+    json_value *sub = billing_subscription_get(ctx, json_get_str(inv, "subscription"));
+    if (!sub || has_status(sub, "canceled")) return;
+    json_value *before = json_clone(ctx->a, sub);
+    bool paid = str_eq(json_get_str(inv, "status"), "paid");
+    const char *status = json_get_str(sub, "status");
+    if (paid && (str_eq(status, "incomplete") || str_eq(status, "past_due") || str_eq(status, "unpaid")))
+        json_set_str(ctx->a, sub, "status", "active");
+    else if (!paid && str_eq(status, "active") && str_eq(json_get_str(inv, "billing_reason"), "subscription_cycle"))
+        json_set_str(ctx->a, sub, "status", "past_due");
+    if (str_eq(status, json_get_str(sub, "status"))) return;
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+}
+
+/* ---- create ---- */
+
+typedef struct sub_params {
+    const char *customer, *pm, *behavior, *method;
+    int64_t trial_end, days_until_due;
+    bool has_trial, has_days, cancel_at_period_end;
+} sub_params;
+
+static bool trial_params(twin_ctx *ctx, sub_params *p, int64_t now)
+{
+    int64_t days = 0;
+    bool has_days = false;
+    if (!stripe_int_param(ctx, "trial_period_days", false, &days, &has_days)) return false;
+    const char *end = twin_arg(ctx, "trial_end");
+    if (end && !str_eq(end, "now")) {
+        if (!stripe_int_param(ctx, "trial_end", false, &p->trial_end, NULL)) return false;
+        if (p->trial_end <= now) {
+            stripe_invalid(ctx, "trial_end", NULL, "Invalid timestamp: must be in the future.");
+            return false;
+        }
+        p->has_trial = true;
+    } else if (has_days && days > 0) {
+        p->trial_end = now + days * DAY;
+        p->has_trial = true;
+    }
+    return true;
+}
+
+static bool read_params(twin_ctx *ctx, sub_params *p, const json_value *customer)
+{
+    static const char *const behaviors[] = {"allow_incomplete", "default_incomplete", "error_if_incomplete",
+                                            "pending_if_incomplete", NULL};
+    static const char *const methods[] = {"charge_automatically", "send_invoice", NULL};
+    static const char *const prorations[] = {"create_prorations", "none", "always_invoice", NULL};
+    const char *proration = NULL;
+    p->behavior = "allow_incomplete";
+    p->method = "charge_automatically";
+    if (!billing_enum_param(ctx, "payment_behavior", behaviors, &p->behavior) ||
+        !billing_enum_param(ctx, "collection_method", methods, &p->method) ||
+        !billing_enum_param(ctx, "proration_behavior", prorations, &proration) ||
+        !stripe_int_param(ctx, "days_until_due", false, &p->days_until_due, &p->has_days) ||
+        !stripe_bool_param(ctx, "cancel_at_period_end", &p->cancel_at_period_end, NULL) ||
+        !trial_params(ctx, p, billing_now(ctx, json_get_str(customer, "test_clock"))))
+        return false;
+    const char *pm = twin_arg(ctx, "default_payment_method");
+    if (pm && *pm) {
+        if (!stripe_load(ctx, "payment_methods", "PaymentMethod", pm, "default_payment_method")) return false;
+        p->pm = pm;
+    }
+    if (str_eq(p->method, "send_invoice") && !p->has_days) {
+        stripe_invalid(ctx, "days_until_due", "parameter_missing",
+                       "Missing required param: days_until_due. This is required when collection_method is "
+                       "send_invoice.");
+        return false;
+    }
+    return true;
+}
+
+/* items[i][price] (or [plan]) with [quantity]; every price checked first. */
+static json_value *read_items(twin_ctx *ctx, int64_t *total)
+{
+    json_value *in = twin_input(ctx, "items");
+    if (!in || in->type != JSON_ARRAY || !in->len) {
+        stripe_invalid(ctx, "items", "parameter_missing", "Missing required param: items.");
+        return NULL;
+    }
+    json_value *out = json_array(ctx->a);
+    size_t i = 0;
+    json_foreach(it, in) {
+        const char *pid = stripe_sub_str(it, "price");
+        if (!pid) pid = stripe_sub_str(it, "plan");
+        json_value *price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i));
+        if (!price) return NULL;
+        const char *q = stripe_sub_str(it, "quantity");
+        int64_t qty = q ? strtoll(q, NULL, 10) : 1;
+        json_set_int(ctx->a, price, "_quantity", qty < 0 ? 0 : qty);
+        *total += billing_int(price, "unit_amount") * qty;
+        json_push(out, price);
+        i++;
+    }
+    return out;
+}
+
+static json_value *sub_skeleton(twin_ctx *ctx, const json_value *customer, int64_t now)
+{
+    static const char *const nulls[] = {
+        "application", "application_fee_percent", "billing_thresholds", "cancel_at", "canceled_at",
+        "days_until_due", "default_payment_method", "default_source", "description", "discount", "ended_at",
+        "latest_invoice", "next_pending_invoice_item_invoice", "on_behalf_of", "pause_collection",
+        "pending_invoice_item_interval", "pending_setup_intent", "pending_update", "schedule", "transfer_data",
+        "trial_end", "trial_start", NULL};
+    arena *a = ctx->a;
+    json_value *sub = stripe_new_object(ctx, "subscription", "sub_");
+    for (size_t i = 0; nulls[i]; i++) json_set_null(a, sub, nulls[i]);
+    json_value *tax = json_object(a);
+    json_set_bool(a, tax, "enabled", false);
+    json_set(a, sub, "automatic_tax", tax);
+    json_set_int(a, sub, "billing_cycle_anchor", now);
+    json_set_bool(a, sub, "cancel_at_period_end", false);
+    json_value *cd = json_object(a);
+    json_set_null(a, cd, "comment");
+    json_set_null(a, cd, "feedback");
+    json_set_null(a, cd, "reason");
+    json_set(a, sub, "cancellation_details", cd);
+    json_set_int(a, sub, "created", now);
+    json_set_str(a, sub, "customer", json_get_str(customer, "id"));
+    json_set(a, sub, "default_tax_rates", json_array(a));
+    json_set_bool(a, sub, "livemode", false);
+    json_set(a, sub, "metadata", json_object(a));
+    json_value *ps = json_object(a);
+    json_set_null(a, ps, "payment_method_options");
+    json_set_null(a, ps, "payment_method_types");
+    json_set_str(a, ps, "save_default_payment_method", "off");
+    json_set(a, sub, "payment_settings", ps);
+    json_set_int(a, sub, "start_date", now);
+    json_set_str(a, sub, "status", "incomplete");
+    json_set_str(a, sub, "test_clock", json_get_str(customer, "test_clock"));
+    json_value *ts = json_object(a), *eb = json_object(a);
+    json_set_str(a, eb, "missing_payment_method", "create_invoice");
+    json_set(a, ts, "end_behavior", eb);
+    json_set(a, sub, "trial_settings", ts);
+    return sub;
+}
+
+static void apply_schedule(twin_ctx *ctx, json_value *sub, const sub_params *p, const json_value *price, int64_t now)
+{
+    arena *a = ctx->a;
+    json_set_str(a, sub, "collection_method", p->method);
+    if (p->has_days) json_set_int(a, sub, "days_until_due", p->days_until_due);
+    json_set_str(a, sub, "currency", json_get_str(price, "currency"));
+    json_set_str(a, sub, "default_payment_method", p->pm);
+    json_set_bool(a, sub, "cancel_at_period_end", p->cancel_at_period_end);
+    json_set_int(a, sub, "current_period_start", now);
+    int64_t end = p->has_trial ? p->trial_end : billing_period_end(price, now);
+    json_set_int(a, sub, "current_period_end", end);
+    if (p->cancel_at_period_end) {
+        json_set_int(a, sub, "cancel_at", end);
+        json_set_int(a, sub, "canceled_at", now);
+    }
+    if (p->has_trial) {
+        json_set_int(a, sub, "trial_start", now);
+        json_set_int(a, sub, "trial_end", p->trial_end);
+        json_set_int(a, sub, "billing_cycle_anchor", p->trial_end);
+        json_set_str(a, sub, "status", "trialing");
+    }
+}
+
+static bool apply_extras(twin_ctx *ctx, json_value *sub)
+{
+    static const char *const texts[] = {"description", NULL};
+    stripe_copy_strings(ctx, sub, texts);
+    json_value *rates = billing_tax_rates_param(ctx, "default_tax_rates");
+    if (!rates || !stripe_apply_metadata(ctx, sub)) return false;
+    if (rates->type == JSON_ARRAY) json_set(ctx->a, sub, "default_tax_rates", rates);
+    json_value *d = billing_discount_from_request(ctx, json_get_str(sub, "customer"), json_get_str(sub, "id"), NULL);
+    if (!d) return false;
+    if (d->type == JSON_OBJECT) json_set(ctx->a, sub, "discount", d);
+    return true;
+}
+
+static void create_items(twin_ctx *ctx, const json_value *sub, const json_value *prices, int64_t now)
+{
+    json_foreach(price, prices) {
+        int64_t qty = billing_int(price, "_quantity");
+        json_remove(price, "_quantity");
+        billing_item_new(ctx, json_get_str(sub, "id"), price, qty, now);
+    }
+}
+
+/* Status after the first invoice. */
+static const char *first_status(const json_value *sub, const json_value *inv, const sub_params *p)
+{
+    if (p->has_trial) return "trialing";
+    if (str_eq(p->method, "send_invoice") || str_eq(json_get_str(inv, "status"), "paid")) return "active";
+    return "incomplete";
+}
+
+void stripe_create_subscription(twin_ctx *ctx)
+{
+    const char *customer_id = NULL;
+    sub_params p = {0};
+    int64_t total = 0;
+    if (!stripe_str_param(ctx, "customer", true, &customer_id)) return;
+    json_value *customer = stripe_load(ctx, "customers", "customer", customer_id, "customer");
+    json_value *prices = customer && read_params(ctx, &p, customer) ? read_items(ctx, &total) : NULL;
+    if (!prices) return;
+    const char *pm = billing_default_pm(ctx, customer_id, p.pm);
+    if (!pm && total > 0 && !p.has_trial && str_eq(p.method, "charge_automatically") &&
+        !str_eq(p.behavior, "default_incomplete")) {
+        stripe_invalid(ctx, NULL, "resource_missing",
+                       "This customer has no attached payment source or default payment method. Please consider "
+                       "adding a default payment method. For more information, visit "
+                       "https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority.");
+        return;
+    }
+    int64_t now = billing_now(ctx, json_get_str(customer, "test_clock"));
+    json_value *sub = sub_skeleton(ctx, customer, now);
+    apply_schedule(ctx, sub, &p, json_at(prices, 0), now);
+    if (!apply_extras(ctx, sub)) return;
+    create_items(ctx, sub, prices, now);
+    bool charge = !str_eq(p.behavior, "default_incomplete");
+    json_value *inv = invoice_subscription(ctx, sub, "subscription_create", now, p.has_trial, charge ? pm : NULL);
+    json_set_str(ctx->a, sub, "status", first_status(sub, inv, &p));
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.created", sub, NULL);
+    stripe_send_object(ctx, 200, sub);
+}
+
+/* ---- retrieve, update, cancel, list ---- */
+
+static json_value *load_sub(twin_ctx *ctx)
+{
+    const char *id = twin_param(ctx, "id");
+    json_value *sub = billing_subscription_get(ctx, id);
+    if (!sub) stripe_missing(ctx, "subscription", id, "subscription_exposed_id");
+    return sub;
+}
+
+void stripe_retrieve_subscription(twin_ctx *ctx)
+{
+    json_value *sub = load_sub(ctx);
+    if (sub) stripe_send_object(ctx, 200, sub);
+}
+
+static json_value *find_item(twin_ctx *ctx, const char *sub_id, const char *item_id, const char *param)
+{
+    json_value *si = stripe_get(ctx, "subscription_items", item_id);
+    if (!si || !str_eq(json_get_str(si, "subscription"), sub_id)) {
+        stripe_missing(ctx, "subscription item", item_id, param);
+        return NULL;
+    }
+    return si;
+}
+
+/* One items[i] entry: {id, price, quantity, deleted} or a new {price, quantity}. */
+static bool update_item(twin_ctx *ctx, const json_value *sub, const json_value *it, size_t i)
+{
+    const char *sub_id = json_get_str(sub, "id"), *id = stripe_sub_str(it, "id");
+    const char *pid = stripe_sub_str(it, "price"), *q = stripe_sub_str(it, "quantity");
+    json_value *price = NULL;
+    if (pid && !(price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i)))) return false;
+    int64_t qty = q ? strtoll(q, NULL, 10) : 1;
+    if (!id) {
+        if (!price) {
+            stripe_invalid(ctx, arena_printf(ctx->a, "items[%zu][price]", i), "parameter_missing",
+                           "Missing required param: items[%zu][price].", i);
+            return false;
+        }
+        billing_item_new(ctx, sub_id, price, qty, billing_now(ctx, json_get_str(sub, "test_clock")));
+        return true;
+    }
+    json_value *si = find_item(ctx, sub_id, id, arena_printf(ctx->a, "items[%zu][id]", i));
+    if (!si) return false;
+    if (str_eq(stripe_sub_str(it, "deleted"), "true")) {
+        twin_doc_delete(ctx, "subscription_items", id);
+        return true;
+    }
+    if (price) json_set(ctx->a, si, "price", price);
+    if (q) json_set_int(ctx->a, si, "quantity", qty);
+    billing_save(ctx, "subscription_items", si);
+    return true;
+}
+
+static bool update_items(twin_ctx *ctx, json_value *sub)
+{
+    json_value *in = twin_input(ctx, "items");
+    if (!in) return true;
+    size_t i = 0;
+    json_foreach(it, in) if (!update_item(ctx, sub, it, i++)) return false;
+    if (!billing_subscription_items(ctx, json_get_str(sub, "id")).n) {
+        stripe_invalid(ctx, "items", NULL, "A subscription must have at least one active plan.");
+        return false;
+    }
+    json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
+    return true;
+}
+
+static bool update_cancel_flag(twin_ctx *ctx, json_value *sub)
+{
+    bool flag = false, has = false;
+    if (!stripe_bool_param(ctx, "cancel_at_period_end", &flag, &has)) return false;
+    if (!has) return true;
+    json_set_bool(ctx->a, sub, "cancel_at_period_end", flag);
+    if (flag) {
+        json_set_int(ctx->a, sub, "cancel_at", billing_int(sub, "current_period_end"));
+        json_set_int(ctx->a, sub, "canceled_at", billing_now(ctx, json_get_str(sub, "test_clock")));
+    } else {
+        json_set_null(ctx->a, sub, "cancel_at");
+        json_set_null(ctx->a, sub, "canceled_at");
+    }
+    return true;
+}
+
+static bool update_fields(twin_ctx *ctx, json_value *sub)
+{
+    static const char *const prorations[] = {"create_prorations", "none", "always_invoice", NULL};
+    static const char *const behaviors[] = {"allow_incomplete", "default_incomplete", "error_if_incomplete",
+                                            "pending_if_incomplete", NULL};
+    const char *ignored = NULL, *pm = twin_arg(ctx, "default_payment_method");
+    if (!billing_enum_param(ctx, "proration_behavior", prorations, &ignored) ||
+        !billing_enum_param(ctx, "payment_behavior", behaviors, &ignored) || !update_cancel_flag(ctx, sub))
+        return false;
+    if (pm && *pm && !stripe_load(ctx, "payment_methods", "PaymentMethod", pm, "default_payment_method")) return false;
+    if (pm) json_set_str(ctx->a, sub, "default_payment_method", *pm ? pm : NULL);
+    return update_items(ctx, sub) && apply_extras(ctx, sub);
+}
+
+void stripe_update_subscription(twin_ctx *ctx)
+{
+    json_value *sub = load_sub(ctx);
+    if (!sub) return;
+    json_value *before = json_clone(ctx->a, sub);
+    if (has_status(sub, "canceled")) {
+        if (!stripe_apply_metadata(ctx, sub)) return;
+        if (twin_input(ctx, "items") || twin_input(ctx, "cancel_at_period_end")) {
+            stripe_invalid(ctx, NULL, NULL,
+                           "A canceled subscription can only update its cancellation_details and metadata.");
+            return;
+        }
+    } else if (!update_fields(ctx, sub)) {
+        return;
+    }
+    billing_subscription_save(ctx, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    stripe_send_object(ctx, 200, sub);
+}
+
+static void end_subscription(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
+{
+    arena *a = ctx->a;
+    json_set_str(a, sub, "status", "canceled");
+    if (json_is_null(json_get(sub, "canceled_at"))) json_set_int(a, sub, "canceled_at", at);
+    json_set_int(a, sub, "ended_at", at);
+    json_set_bool(a, sub, "cancel_at_period_end", false);
+    json_set_str(a, json_get(sub, "cancellation_details"), "reason", reason);
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.deleted", sub, NULL);
+}
+
+void stripe_cancel_subscription(twin_ctx *ctx)
+{
+    json_value *sub = load_sub(ctx);
+    if (!sub) return;
+    if (has_status(sub, "canceled")) {
+        stripe_invalid(ctx, NULL, NULL, "This subscription has already been canceled.");
+        return;
+    }
+    json_value *details = twin_input(ctx, "cancellation_details");
+    const char *comment = stripe_sub_str(details, "comment"), *feedback = stripe_sub_str(details, "feedback");
+    if (comment) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "comment", comment);
+    if (feedback) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "feedback", feedback);
+    json_set_null(ctx->a, sub, "canceled_at");
+    end_subscription(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")), "cancellation_requested");
+    stripe_send_object(ctx, 200, sub);
+}
+
+typedef struct sub_filter {
+    const char *status, *price, *clock, *method;
+} sub_filter;
+
+static bool status_matches(const char *want, const char *status)
+{
+    if (!want) return !str_eq(status, "canceled") && !str_eq(status, "incomplete_expired");
+    if (str_eq(want, "all")) return true;
+    if (str_eq(want, "ended")) return str_eq(status, "canceled") || str_eq(status, "incomplete_expired");
+    return str_eq(want, status);
+}
+
+static bool has_price(const json_value *sub, const char *price)
+{
+    json_foreach(si, json_get(json_get(sub, "items"), "data")) if (str_eq(json_get_str(json_get(si, "price"), "id"), price))
+        return true;
+    return false;
+}
+
+static bool filter_sub(const json_value *sub, void *data)
+{
+    const sub_filter *f = data;
+    if (!status_matches(f->status, json_get_str(sub, "status"))) return false;
+    if (f->price && !has_price(sub, f->price)) return false;
+    if (f->clock && !str_eq(json_get_str(sub, "test_clock"), f->clock)) return false;
+    return !f->method || str_eq(json_get_str(sub, "collection_method"), f->method);
+}
+
+void stripe_list_subscriptions(twin_ctx *ctx)
+{
+    sub_filter f = {twin_arg(ctx, "status"), twin_arg(ctx, "price"), twin_arg(ctx, "test_clock"),
+                    twin_arg(ctx, "collection_method")};
+    static const char *const statuses[] = {"active", "all", "canceled", "ended", "incomplete", "incomplete_expired",
+                                           "past_due", "paused", "trialing", "unpaid", NULL};
+    const char *ignored = NULL, *customer = twin_arg(ctx, "customer");
+    if (!billing_enum_param(ctx, "status", statuses, &ignored)) return;
+    listing_query q = {.collection = COLL, .newest_first = true, .filter = filter_sub, .filter_data = &f};
+    if (customer && *customer) {
+        q.index_name = "customer";
+        q.index_value = customer;
+    }
+    twin_list page;
+    if (stripe_list_fetch(ctx, &q, &page)) stripe_send_list(ctx, "/v1/subscriptions", &page);
+}
+
+/* ---- test clock advancement ---- */
+
+static void set_clock_time(twin_ctx *ctx, const char *clock, int64_t t)
+{
+    json_value *c = stripe_get(ctx, "test_clocks", clock);
+    if (!c) return;
+    json_set_int(ctx->a, c, "frozen_time", t);
+    billing_save(ctx, "test_clocks", c);
+}
+
+/* Crosses one boundary (trial end or period end) at time at. */
+static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
+{
+    json_value *before = json_clone(ctx->a, sub);
+    bool trial_ended = has_status(sub, "trialing");
+    int64_t old_start = billing_int(sub, "current_period_start");
+    json_set_int(ctx->a, sub, "current_period_start", at);
+    json_set_int(ctx->a, sub, "current_period_end", billing_period_end(first_price(ctx, json_get_str(sub, "id")), at));
+    if (trial_ended) json_set_str(ctx->a, sub, "status", "active");
+    billing_subscription_save(ctx, sub);
+    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
+    json_value *inv = invoice_subscription(ctx, sub, "subscription_cycle", old_start, false, pm);
+    bool paid = str_eq(json_get_str(inv, "status"), "paid");
+    bool automatic = str_eq(json_get_str(sub, "collection_method"), "charge_automatically");
+    if (!paid && automatic) json_set_str(ctx->a, sub, "status", "past_due");
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+}
+
+static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_t t)
+{
+    for (int guard = 0; guard < 1000; guard++) {
+        json_value *sub = billing_subscription_get(ctx, id);
+        if (!sub || has_status(sub, "canceled") || has_status(sub, "incomplete_expired") ||
+            has_status(sub, "incomplete"))
+            return;
+        int64_t next = billing_int(sub, has_status(sub, "trialing") ? "trial_end" : "current_period_end");
+        if (next > t) return;
+        set_clock_time(ctx, clock, next);
+        if (json_truthy(json_get(sub, "cancel_at_period_end")) && !has_status(sub, "trialing")) {
+            end_subscription(ctx, sub, next, "cancellation_requested");
+            return;
+        }
+        renew(ctx, sub, next);
+    }
+}
+
+void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t t)
+{
+    store_list_opts o = {.index_name = "test_clock", .index_value = clock};
+    twin_list subs = {0};
+    if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
+    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), t);
+    set_clock_time(ctx, clock, t);
+}

@@ -1,0 +1,657 @@
+// Stripe twin, billing: coupons, promotion codes, tax rates, subscriptions
+// and their items, invoices and invoice items, credit notes, setup intents and
+// test clocks — state checked through later calls, errors as the SDK sees
+// them, every answer validated against Stripe's own schema.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { newRun, rejects, stopServer, assertSchema } from './helpers.mjs';
+
+let t;
+before(async () => { t = await newRun(); });
+after(stopServer);
+
+const DAY = 86400;
+
+async function monthlyPrice(amount = 1500, recurring = { interval: 'month' }) {
+  const product = await t.stripe.products.create({ name: `Plan ${amount}` });
+  return t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring });
+}
+
+// A customer whose default payment method is the given test card.
+async function payingCustomer(pm = 'pm_card_visa', extra = {}) {
+  const cus = await t.stripe.customers.create({ email: 'billing@example.com', ...extra });
+  const attached = await t.stripe.paymentMethods.attach(pm, { customer: cus.id });
+  await t.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: attached.id } });
+  return { cus, pm: attached };
+}
+
+async function eventTypes(objectId) {
+  const events = await t.stripe.events.list({ limit: 100 });
+  return events.data.filter((e) => e.data.object.id === objectId).map((e) => e.type).reverse();
+}
+
+// ---- coupons and promotion codes ----
+
+test('coupon: percent_off repeating, retrieve, update name, list, delete', async () => {
+  const c = await t.stripe.coupons.create({ percent_off: 25, duration: 'repeating', duration_in_months: 3, max_redemptions: 5, name: 'Quarter' });
+  assert.equal(c.object, 'coupon');
+  assert.equal(c.percent_off, 25);
+  assert.equal(c.duration_in_months, 3);
+  assert.equal(c.valid, true);
+  assert.equal(c.times_redeemed, 0);
+  assertSchema('POST', '/v1/coupons', c);
+  const upd = await t.stripe.coupons.update(c.id, { name: 'Quarter off', metadata: { k: 'v' } });
+  assert.equal(upd.name, 'Quarter off');
+  assertSchema('POST', '/v1/coupons/{coupon}', upd);
+  const got = await t.stripe.coupons.retrieve(c.id);
+  assert.deepEqual(got.metadata, { k: 'v' });
+  assertSchema('GET', '/v1/coupons/{coupon}', got);
+  const list = await t.stripe.coupons.list();
+  assert.ok(list.data.some((x) => x.id === c.id));
+  assertSchema('GET', '/v1/coupons', list);
+  const del = await t.stripe.coupons.del(c.id);
+  assert.equal(del.deleted, true);
+  assertSchema('DELETE', '/v1/coupons/{coupon}', del);
+  const err = await rejects(() => t.stripe.coupons.retrieve(c.id));
+  assert.equal(err.statusCode, 404);
+  assert.equal(err.code, 'resource_missing');
+  assert.deepEqual(await eventTypes(c.id), ['coupon.created', 'coupon.updated', 'coupon.deleted']);
+});
+
+test('coupon: custom id, amount_off needs currency, repeating needs months', async () => {
+  const c = await t.stripe.coupons.create({ id: 'FIVEOFF', amount_off: 500, currency: 'usd', duration: 'forever' });
+  assert.equal(c.id, 'FIVEOFF');
+  assert.equal(c.amount_off, 500);
+  const dup = await rejects(() => t.stripe.coupons.create({ id: 'FIVEOFF', amount_off: 500, currency: 'usd' }));
+  assert.equal(dup.statusCode, 400);
+  const noCur = await rejects(() => t.stripe.coupons.create({ amount_off: 500 }));
+  assert.equal(noCur.type, 'StripeInvalidRequestError');
+  assert.equal(noCur.param, 'currency');
+  const noMonths = await rejects(() => t.stripe.coupons.create({ percent_off: 10, duration: 'repeating' }));
+  assert.equal(noMonths.param, 'duration_in_months');
+  const neither = await rejects(() => t.stripe.coupons.create({ duration: 'once' }));
+  assert.equal(neither.statusCode, 400);
+});
+
+test('promotion codes: create for a coupon, filter by code and coupon, deactivate', async () => {
+  const c = await t.stripe.coupons.create({ percent_off: 10 });
+  const p = await t.stripe.promotionCodes.create({ coupon: c.id, code: 'SPRING10', max_redemptions: 2 });
+  assert.equal(p.code, 'SPRING10');
+  assert.equal(p.coupon.id, c.id);
+  assert.equal(p.active, true);
+  assert.equal(p.restrictions.first_time_transaction, false);
+  assertSchema('POST', '/v1/promotion_codes', p);
+  const dup = await rejects(() => t.stripe.promotionCodes.create({ coupon: c.id, code: 'SPRING10' }));
+  assert.equal(dup.statusCode, 400);
+  const auto = await t.stripe.promotionCodes.create({ coupon: c.id });
+  assert.match(auto.code, /^[A-Z0-9]{8}$/);
+  const byCode = await t.stripe.promotionCodes.list({ code: 'SPRING10' });
+  assert.deepEqual(byCode.data.map((x) => x.id), [p.id]);
+  assertSchema('GET', '/v1/promotion_codes', byCode);
+  const byCoupon = await t.stripe.promotionCodes.list({ coupon: c.id });
+  assert.equal(byCoupon.data.length, 2);
+  const off = await t.stripe.promotionCodes.update(p.id, { active: false });
+  assert.equal(off.active, false);
+  assertSchema('POST', '/v1/promotion_codes/{promotion_code}', off);
+  const got = await t.stripe.promotionCodes.retrieve(p.id);
+  assert.equal(got.active, false);
+  assertSchema('GET', '/v1/promotion_codes/{promotion_code}', got);
+  const missing = await rejects(() => t.stripe.promotionCodes.create({ coupon: 'nope' }));
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.param, 'coupon');
+});
+
+// ---- tax rates ----
+
+test('tax rates: create, retrieve, update, list by active; no delete', async () => {
+  const r = await t.stripe.taxRates.create({ display_name: 'VAT', percentage: 20, inclusive: false, jurisdiction: 'GB', country: 'GB' });
+  assert.match(r.id, /^txr_/);
+  assert.equal(r.percentage, 20);
+  assert.equal(r.inclusive, false);
+  assert.equal(r.active, true);
+  assertSchema('POST', '/v1/tax_rates', r);
+  const upd = await t.stripe.taxRates.update(r.id, { active: false, description: 'archived' });
+  assert.equal(upd.active, false);
+  assertSchema('POST', '/v1/tax_rates/{tax_rate}', upd);
+  const got = await t.stripe.taxRates.retrieve(r.id);
+  assert.equal(got.description, 'archived');
+  assertSchema('GET', '/v1/tax_rates/{tax_rate}', got);
+  const active = await t.stripe.taxRates.list({ active: true });
+  assert.ok(!active.data.some((x) => x.id === r.id));
+  const inactive = await t.stripe.taxRates.list({ active: false });
+  assert.ok(inactive.data.some((x) => x.id === r.id));
+  assertSchema('GET', '/v1/tax_rates', inactive);
+  const err = await rejects(() => t.stripe.taxRates.create({ display_name: 'X', inclusive: false }));
+  assert.equal(err.param, 'percentage');
+});
+
+// ---- subscriptions ----
+
+test('subscription: charge_automatically with a default card -> active, paid first invoice, charge', async () => {
+  const price = await monthlyPrice(2000);
+  const { cus, pm } = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id, quantity: 2 }], metadata: { plan: 'pro' } });
+  assert.match(sub.id, /^sub_/);
+  assert.equal(sub.status, 'active');
+  assert.equal(sub.items.object, 'list');
+  assert.equal(sub.items.data.length, 1);
+  assert.equal(sub.items.data[0].quantity, 2);
+  assert.equal(sub.items.data[0].price.id, price.id);
+  assert.equal(sub.currency, 'usd');
+  assert.ok(sub.current_period_end > sub.current_period_start);
+  assertSchema('POST', '/v1/subscriptions', sub);
+  const got = await t.stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice.payment_intent'] });
+  assertSchema('GET', '/v1/subscriptions/{subscription_exposed_id}', got);
+  const inv = got.latest_invoice;
+  assert.equal(inv.status, 'paid');
+  assert.equal(inv.billing_reason, 'subscription_create');
+  assert.equal(inv.amount_due, 4000);
+  assert.equal(inv.amount_paid, 4000);
+  assert.equal(inv.amount_remaining, 0);
+  assert.equal(inv.subscription, sub.id);
+  assert.match(inv.number, /^[A-Z0-9X]{8}-0001$/);
+  assert.equal(inv.payment_intent.status, 'succeeded');
+  assert.equal(inv.payment_intent.payment_method, pm.id);
+  const charge = await t.stripe.charges.retrieve(inv.charge);
+  assert.equal(charge.amount, 4000);
+  assert.equal(charge.invoice, inv.id);
+  assert.equal(charge.customer, cus.id);
+  const types = await eventTypes(sub.id);
+  assert.deepEqual(types, ['customer.subscription.created']);
+  assert.deepEqual(await eventTypes(inv.id), ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
+});
+
+test('subscription: trial -> trialing with a $0 paid invoice; period ends at trial_end', async () => {
+  const price = await monthlyPrice(1000);
+  const cus = await t.stripe.customers.create({ name: 'Trial' });
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], trial_period_days: 14 });
+  assert.equal(sub.status, 'trialing');
+  assert.equal(sub.trial_end - sub.trial_start, 14 * DAY);
+  assert.equal(sub.current_period_end, sub.trial_end);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(inv.amount_due, 0);
+  assert.equal(inv.status, 'paid');
+  assert.equal(inv.lines.data[0].amount, 0);
+  assertSchema('GET', '/v1/invoices/{invoice}', inv);
+});
+
+test('subscription: declining card -> incomplete, open invoice, payment_failed; pay later with a good card', async () => {
+  const price = await monthlyPrice(1200);
+  const { cus } = await payingCustomer('pm_card_chargeCustomerFail');
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], expand: ['latest_invoice'] });
+  assert.equal(sub.status, 'incomplete');
+  assert.equal(sub.latest_invoice.status, 'open');
+  assert.equal(sub.latest_invoice.attempt_count, 1);
+  assert.deepEqual((await eventTypes(sub.latest_invoice.id)).slice(-1), ['invoice.payment_failed']);
+  const paid = await t.stripe.invoices.pay(sub.latest_invoice.id, { payment_method: 'pm_card_visa' });
+  assert.equal(paid.status, 'paid');
+  assertSchema('POST', '/v1/invoices/{invoice}/pay', paid);
+  const after = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(after.status, 'active');
+});
+
+test('subscription: nonexistent price -> 404 resource_missing on items[0][price]; one-time price refused', async () => {
+  const cus = await t.stripe.customers.create({});
+  const err = await rejects(() => t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: 'price_nope' }] }));
+  assert.equal(err.statusCode, 404);
+  assert.equal(err.code, 'resource_missing');
+  assert.equal(err.param, 'items[0][price]');
+  const product = await t.stripe.products.create({ name: 'One-off' });
+  const once = await t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 100 });
+  const err2 = await rejects(() => t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: once.id }] }));
+  assert.equal(err2.statusCode, 400);
+  const err3 = await rejects(() => t.stripe.subscriptions.create({ customer: 'cus_nope', items: [{ price: once.id }] }));
+  assert.equal(err3.statusCode, 404);
+  assert.equal(err3.param, 'customer');
+});
+
+test('subscription: no payment method -> 400; send_invoice -> active with open invoice due later', async () => {
+  const price = await monthlyPrice(900);
+  const cus = await t.stripe.customers.create({ email: 'nopm@example.com' });
+  const err = await rejects(() => t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] }));
+  assert.equal(err.statusCode, 400);
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], collection_method: 'send_invoice', days_until_due: 30 });
+  assert.equal(sub.status, 'active');
+  assert.equal(sub.collection_method, 'send_invoice');
+  assert.equal(sub.days_until_due, 30);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(inv.status, 'open');
+  assert.equal(inv.due_date, inv.created + 30 * DAY);
+  assert.ok(inv.hosted_invoice_url);
+});
+
+test('subscription: coupon and default tax rate apply to the first invoice', async () => {
+  const price = await monthlyPrice(10000);
+  const { cus } = await payingCustomer();
+  const coupon = await t.stripe.coupons.create({ percent_off: 10, duration: 'once' });
+  const rate = await t.stripe.taxRates.create({ display_name: 'Sales tax', percentage: 8.5, inclusive: false });
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], coupon: coupon.id, default_tax_rates: [rate.id] });
+  assert.equal(sub.discount.coupon.id, coupon.id);
+  assert.equal(sub.default_tax_rates[0].id, rate.id);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(inv.subtotal, 10000);
+  assert.equal(inv.total_discount_amounts[0].amount, 1000);
+  assert.equal(inv.total_tax_amounts[0].amount, 765);
+  assert.equal(inv.total, 9765);
+  assert.equal(inv.amount_paid, 9765);
+  assertSchema('GET', '/v1/invoices/{invoice}', inv);
+  const c = await t.stripe.coupons.retrieve(coupon.id);
+  assert.equal(c.times_redeemed, 1);
+  assert.equal(inv.discount.coupon.id, coupon.id);
+});
+
+test('subscription: promotion code redeems its coupon', async () => {
+  const price = await monthlyPrice(3000);
+  const { cus } = await payingCustomer();
+  const coupon = await t.stripe.coupons.create({ amount_off: 1000, currency: 'usd', duration: 'forever' });
+  const promo = await t.stripe.promotionCodes.create({ coupon: coupon.id, code: 'TENOFF' });
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], promotion_code: promo.id, expand: ['latest_invoice'] });
+  assert.equal(sub.discount.promotion_code, promo.id);
+  assert.equal(sub.latest_invoice.total, 2000);
+  const p = await t.stripe.promotionCodes.retrieve(promo.id);
+  assert.equal(p.times_redeemed, 1);
+});
+
+test('subscription update: quantity, add an item, cancel_at_period_end, event with previous_attributes', async () => {
+  const price = await monthlyPrice(500);
+  const extra = await monthlyPrice(700);
+  const { cus } = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const itemId = sub.items.data[0].id;
+  const upd = await t.stripe.subscriptions.update(sub.id, {
+    items: [{ id: itemId, quantity: 3 }, { price: extra.id }],
+    proration_behavior: 'none',
+    cancel_at_period_end: true,
+  });
+  assert.equal(upd.items.data.length, 2);
+  assert.equal(upd.items.data.find((i) => i.id === itemId).quantity, 3);
+  assert.equal(upd.cancel_at_period_end, true);
+  assert.equal(upd.cancel_at, upd.current_period_end);
+  assert.ok(upd.canceled_at);
+  assert.equal(upd.status, 'active');
+  assertSchema('POST', '/v1/subscriptions/{subscription_exposed_id}', upd);
+  const ev = (await t.stripe.events.list({ type: 'customer.subscription.updated' })).data.find((e) => e.data.object.id === sub.id);
+  assert.equal(ev.data.previous_attributes.cancel_at_period_end, false);
+  const items = await t.stripe.subscriptionItems.list({ subscription: sub.id });
+  assert.equal(items.data.length, 2);
+  assertSchema('GET', '/v1/subscription_items', items);
+});
+
+test('subscription cancel: DELETE -> canceled with canceled_at/ended_at; list filters by status', async () => {
+  const price = await monthlyPrice(800);
+  const { cus } = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const canceled = await t.stripe.subscriptions.cancel(sub.id);
+  assert.equal(canceled.status, 'canceled');
+  assert.ok(canceled.canceled_at);
+  assert.ok(canceled.ended_at);
+  assert.equal(canceled.cancellation_details.reason, 'cancellation_requested');
+  assertSchema('DELETE', '/v1/subscriptions/{subscription_exposed_id}', canceled);
+  const dflt = await t.stripe.subscriptions.list({ customer: cus.id });
+  assert.equal(dflt.data.length, 0, 'canceled subscriptions are hidden by default');
+  const all = await t.stripe.subscriptions.list({ customer: cus.id, status: 'all' });
+  assert.deepEqual(all.data.map((s) => s.id), [sub.id]);
+  assertSchema('GET', '/v1/subscriptions', all);
+  const byPrice = await t.stripe.subscriptions.list({ price: price.id, status: 'canceled' });
+  assert.deepEqual(byPrice.data.map((s) => s.id), [sub.id]);
+  const again = await rejects(() => t.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true }));
+  assert.equal(again.statusCode, 400);
+  assert.ok((await eventTypes(sub.id)).includes('customer.subscription.deleted'));
+});
+
+test('subscription items: create, update quantity, retrieve, delete; last item cannot go', async () => {
+  const price = await monthlyPrice(400);
+  const other = await monthlyPrice(600);
+  const { cus } = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const si = await t.stripe.subscriptionItems.create({ subscription: sub.id, price: other.id, quantity: 2 });
+  assert.match(si.id, /^si_/);
+  assertSchema('POST', '/v1/subscription_items', si);
+  const upd = await t.stripe.subscriptionItems.update(si.id, { quantity: 5 });
+  assert.equal(upd.quantity, 5);
+  assertSchema('POST', '/v1/subscription_items/{item}', upd);
+  const got = await t.stripe.subscriptionItems.retrieve(si.id);
+  assertSchema('GET', '/v1/subscription_items/{item}', got);
+  const subNow = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(subNow.items.data.length, 2);
+  const del = await t.stripe.subscriptionItems.del(si.id);
+  assert.equal(del.deleted, true);
+  assertSchema('DELETE', '/v1/subscription_items/{item}', del);
+  const last = await rejects(() => t.stripe.subscriptionItems.del(sub.items.data[0].id));
+  assert.equal(last.statusCode, 400);
+});
+
+// ---- invoices and invoice items ----
+
+test('invoice items stay pending until an invoice includes them; finalize numbers it', async () => {
+  const cus = await t.stripe.customers.create({ name: 'Invoiced' });
+  const ii1 = await t.stripe.invoiceItems.create({ customer: cus.id, amount: 2500, currency: 'usd', description: 'Setup fee' });
+  const product = await t.stripe.products.create({ name: 'Widget' });
+  const once = await t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 300 });
+  const ii2 = await t.stripe.invoiceItems.create({ customer: cus.id, price: once.id, quantity: 3 });
+  assert.equal(ii1.invoice, null);
+  assert.equal(ii2.amount, 900);
+  assertSchema('POST', '/v1/invoiceitems', ii2);
+  const pending = await t.stripe.invoiceItems.list({ customer: cus.id, pending: true });
+  assert.equal(pending.data.length, 2);
+  assertSchema('GET', '/v1/invoiceitems', pending);
+  const inv = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include' });
+  assert.equal(inv.status, 'draft');
+  assert.equal(inv.number, null);
+  assert.equal(inv.lines.data.length, 2);
+  assert.equal(inv.subtotal, 3400);
+  assert.equal(inv.amount_due, 3400);
+  assertSchema('POST', '/v1/invoices', inv);
+  const ii = await t.stripe.invoiceItems.retrieve(ii1.id);
+  assert.equal(ii.invoice, inv.id);
+  assertSchema('GET', '/v1/invoiceitems/{invoiceitem}', ii);
+  const lines = await t.stripe.invoices.listLineItems(inv.id);
+  assert.equal(lines.data.length, 2);
+  assertSchema('GET', '/v1/invoices/{invoice}/lines', lines);
+  const fin = await t.stripe.invoices.finalizeInvoice(inv.id);
+  assert.equal(fin.status, 'open');
+  assert.match(fin.number, /-0001$/);
+  assert.match(fin.payment_intent, /^pi_/);
+  assertSchema('POST', '/v1/invoices/{invoice}/finalize', fin);
+  const again = await rejects(() => t.stripe.invoices.finalizeInvoice(inv.id));
+  assert.equal(again.statusCode, 400);
+  const frozen = await rejects(() => t.stripe.invoiceItems.update(ii1.id, { amount: 1 }));
+  assert.equal(frozen.statusCode, 400);
+});
+
+test('invoice pay: charges the customer card; paid_out_of_band; pay on a void invoice -> 400', async () => {
+  const { cus } = await payingCustomer();
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 5000, currency: 'usd' });
+  const inv = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include' });
+  const paid = await t.stripe.invoices.pay(inv.id);
+  assert.equal(paid.status, 'paid');
+  assert.equal(paid.paid, true);
+  assert.equal(paid.amount_paid, 5000);
+  assert.match(paid.charge, /^ch_/);
+  const pi = await t.stripe.paymentIntents.retrieve(paid.payment_intent);
+  assert.equal(pi.status, 'succeeded');
+  assert.equal(pi.invoice, inv.id);
+  const twice = await rejects(() => t.stripe.invoices.pay(inv.id));
+  assert.equal(twice.statusCode, 400);
+
+  const inv2 = await t.stripe.invoices.create({ customer: cus.id });
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 700, currency: 'usd', invoice: inv2.id });
+  const oob = await t.stripe.invoices.pay(inv2.id, { paid_out_of_band: true });
+  assert.equal(oob.status, 'paid');
+  assert.equal(oob.paid_out_of_band, true);
+  assert.equal(oob.charge, null);
+
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 800, currency: 'usd' });
+  const inv3 = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include', collection_method: 'send_invoice', days_until_due: 7 });
+  await t.stripe.invoices.finalizeInvoice(inv3.id);
+  const voided = await t.stripe.invoices.voidInvoice(inv3.id);
+  assert.equal(voided.status, 'void');
+  assert.ok(voided.status_transitions.voided_at);
+  assertSchema('POST', '/v1/invoices/{invoice}/void', voided);
+  const err = await rejects(() => t.stripe.invoices.pay(inv3.id));
+  assert.equal(err.statusCode, 400);
+  assert.equal(err.type, 'StripeInvalidRequestError');
+  assert.deepEqual(await eventTypes(inv3.id), ['invoice.created', 'invoice.finalized', 'invoice.voided']);
+});
+
+test('invoice: declined card -> 402 card_error, invoice stays open; mark_uncollectible; delete only drafts', async () => {
+  const { cus } = await payingCustomer('pm_card_chargeCustomerFail');
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 1500, currency: 'usd' });
+  const inv = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include' });
+  const err = await rejects(() => t.stripe.invoices.pay(inv.id));
+  assert.equal(err.statusCode, 402);
+  assert.equal(err.type, 'StripeCardError');
+  assert.equal(err.code, 'card_declined');
+  const open = await t.stripe.invoices.retrieve(inv.id);
+  assert.equal(open.status, 'open');
+  assert.equal(open.attempted, true);
+  assert.ok((await eventTypes(inv.id)).includes('invoice.payment_failed'));
+  const unc = await t.stripe.invoices.markUncollectible(inv.id);
+  assert.equal(unc.status, 'uncollectible');
+  assertSchema('POST', '/v1/invoices/{invoice}/mark_uncollectible', unc);
+  const del = await rejects(() => t.stripe.invoices.del(inv.id));
+  assert.equal(del.statusCode, 400);
+  const draft = await t.stripe.invoices.create({ customer: cus.id });
+  const gone = await t.stripe.invoices.del(draft.id);
+  assert.equal(gone.deleted, true);
+  assertSchema('DELETE', '/v1/invoices/{invoice}', gone);
+  const list = await t.stripe.invoices.list({ customer: cus.id, status: 'uncollectible' });
+  assert.deepEqual(list.data.map((i) => i.id), [inv.id]);
+  assertSchema('GET', '/v1/invoices', list);
+});
+
+test('invoice: inclusive tax rate and amount coupon on a manual invoice', async () => {
+  const cus = await t.stripe.customers.create({});
+  const rate = await t.stripe.taxRates.create({ display_name: 'VAT', percentage: 20, inclusive: true });
+  const coupon = await t.stripe.coupons.create({ amount_off: 200, currency: 'usd' });
+  const inv = await t.stripe.invoices.create({ customer: cus.id, default_tax_rates: [rate.id], discounts: [{ coupon: coupon.id }] });
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 1200, currency: 'usd', invoice: inv.id });
+  const got = await t.stripe.invoices.retrieve(inv.id);
+  assert.equal(got.subtotal, 1200);
+  assert.equal(got.total_discount_amounts[0].amount, 200);
+  assert.equal(got.total, 1000, 'inclusive tax does not add to the total');
+  assert.equal(got.total_tax_amounts[0].amount, 167);
+  assert.equal(got.total_tax_amounts[0].inclusive, true);
+  assert.equal(got.total_excluding_tax, 833);
+  assertSchema('GET', '/v1/invoices/{invoice}', got);
+  const upd = await t.stripe.invoices.update(inv.id, { description: 'Hello', metadata: { a: '1' } });
+  assert.equal(upd.description, 'Hello');
+  assertSchema('POST', '/v1/invoices/{invoice}', upd);
+});
+
+// ---- credit notes ----
+
+test('credit notes: pre-payment lowers amount_due; void restores; list by invoice', async () => {
+  const cus = await t.stripe.customers.create({});
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 4000, currency: 'usd' });
+  const inv = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include', collection_method: 'send_invoice', days_until_due: 10 });
+  const fin = await t.stripe.invoices.finalizeInvoice(inv.id);
+  const cn = await t.stripe.creditNotes.create({ invoice: inv.id, amount: 1000, reason: 'order_change', memo: 'sorry' });
+  assert.match(cn.id, /^cn_/);
+  assert.equal(cn.type, 'pre_payment');
+  assert.equal(cn.status, 'issued');
+  assert.equal(cn.number, `${fin.number}-CN-01`);
+  assertSchema('POST', '/v1/credit_notes', cn);
+  const after = await t.stripe.invoices.retrieve(inv.id);
+  assert.equal(after.amount_due, 3000);
+  assert.equal(after.pre_payment_credit_notes_amount, 1000);
+  const line = fin.lines.data[0].id;
+  const cn2 = await t.stripe.creditNotes.create({ invoice: inv.id, lines: [{ type: 'invoice_line_item', invoice_line_item: line, amount: 500 }] });
+  assert.equal(cn2.amount, 500);
+  assert.equal(cn2.lines.data[0].invoice_line_item, line);
+  const listed = await t.stripe.creditNotes.list({ invoice: inv.id });
+  assert.equal(listed.data.length, 2);
+  assertSchema('GET', '/v1/credit_notes', listed);
+  const voided = await t.stripe.creditNotes.voidCreditNote(cn.id);
+  assert.equal(voided.status, 'void');
+  assertSchema('POST', '/v1/credit_notes/{id}/void', voided);
+  assert.equal((await t.stripe.invoices.retrieve(inv.id)).amount_due, 3500);
+  const tooMuch = await rejects(() => t.stripe.creditNotes.create({ invoice: inv.id, amount: 999999 }));
+  assert.equal(tooMuch.statusCode, 400);
+  const got = await t.stripe.creditNotes.retrieve(cn2.id);
+  assertSchema('GET', '/v1/credit_notes/{id}', got);
+  assert.ok((await eventTypes(cn.id)).includes('credit_note.created'));
+});
+
+// ---- setup intents ----
+
+test('setup intent: confirm attaches the card; 3DS card requires_action; cancel; list', async () => {
+  const cus = await t.stripe.customers.create({});
+  const si = await t.stripe.setupIntents.create({ customer: cus.id, payment_method: 'pm_card_visa', usage: 'off_session' });
+  assert.match(si.id, /^seti_/);
+  assert.equal(si.status, 'requires_confirmation');
+  assert.match(si.client_secret, new RegExp(`^${si.id}_secret_`));
+  assertSchema('POST', '/v1/setup_intents', si);
+  const done = await t.stripe.setupIntents.confirm(si.id);
+  assert.equal(done.status, 'succeeded');
+  assertSchema('POST', '/v1/setup_intents/{intent}/confirm', done);
+  const pm = await t.stripe.paymentMethods.retrieve(done.payment_method);
+  assert.equal(pm.customer, cus.id);
+  assert.ok((await eventTypes(si.id)).includes('setup_intent.succeeded'));
+
+  const tds = await t.stripe.setupIntents.create({ customer: cus.id, payment_method: 'pm_card_authenticationRequired', confirm: true });
+  assert.equal(tds.status, 'requires_action');
+  assert.equal(tds.next_action.type, 'redirect_to_url');
+  const completed = await t.stripe.setupIntents.confirm(tds.id);
+  assert.equal(completed.status, 'succeeded');
+
+  const declined = await t.stripe.setupIntents.create({ customer: cus.id, payment_method: 'pm_card_chargeDeclined' });
+  const err = await rejects(() => t.stripe.setupIntents.confirm(declined.id));
+  assert.equal(err.statusCode, 402);
+  assert.equal(err.code, 'card_declined');
+
+  const c = await t.stripe.setupIntents.create({ customer: cus.id });
+  assert.equal(c.status, 'requires_payment_method');
+  const canceled = await t.stripe.setupIntents.cancel(c.id, { cancellation_reason: 'abandoned' });
+  assert.equal(canceled.status, 'canceled');
+  assertSchema('POST', '/v1/setup_intents/{intent}/cancel', canceled);
+  const noConfirm = await rejects(() => t.stripe.setupIntents.confirm(c.id));
+  assert.equal(noConfirm.statusCode, 400);
+  const list = await t.stripe.setupIntents.list({ customer: cus.id });
+  assert.equal(list.data.length, 4);
+  assertSchema('GET', '/v1/setup_intents', list);
+  assertSchema('GET', '/v1/setup_intents/{intent}', await t.stripe.setupIntents.retrieve(si.id));
+});
+
+// ---- test clocks ----
+
+test('test clock: create, retrieve, list, advance -> ready, delete', async () => {
+  const frozen = 1_700_000_000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen, name: 'Clock A' });
+  assert.match(clock.id, /^clock_/);
+  assert.equal(clock.status, 'ready');
+  assert.equal(clock.frozen_time, frozen);
+  assertSchema('POST', '/v1/test_helpers/test_clocks', clock);
+  const adv = await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + DAY });
+  assert.equal(adv.status, 'advancing');
+  assertSchema('POST', '/v1/test_helpers/test_clocks/{test_clock}/advance', adv);
+  const got = await t.stripe.testHelpers.testClocks.retrieve(clock.id);
+  assert.equal(got.status, 'ready');
+  assert.equal(got.frozen_time, frozen + DAY);
+  assertSchema('GET', '/v1/test_helpers/test_clocks/{test_clock}', got);
+  const back = await rejects(() => t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen }));
+  assert.equal(back.statusCode, 400);
+  const list = await t.stripe.testHelpers.testClocks.list();
+  assert.ok(list.data.some((c) => c.id === clock.id));
+  assertSchema('GET', '/v1/test_helpers/test_clocks', list);
+  const del = await t.stripe.testHelpers.testClocks.del(clock.id);
+  assert.equal(del.deleted, true);
+  assertSchema('DELETE', '/v1/test_helpers/test_clocks/{test_clock}', del);
+  assert.ok((await eventTypes(clock.id)).includes('test_helpers.test_clock.ready'));
+});
+
+test('test clock: advancing past period end renews: new invoice paid, period rolls forward, events', async () => {
+  const frozen = Date.UTC(2024, 0, 31) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const { cus } = await payingCustomer('pm_card_visa', { test_clock: clock.id });
+  assert.equal(cus.test_clock, clock.id);
+  const price = await monthlyPrice(2500);
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  assert.equal(sub.status, 'active');
+  assert.equal(sub.test_clock, clock.id);
+  assert.equal(sub.current_period_start, frozen);
+  assert.equal(sub.current_period_end, Date.UTC(2024, 1, 29) / 1000, 'Jan 31 + 1 month clamps to Feb 29');
+  const firstInvoice = sub.latest_invoice;
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: sub.current_period_end + 3600 });
+  const renewed = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(renewed.status, 'active');
+  assert.equal(renewed.current_period_start, sub.current_period_end);
+  assert.equal(renewed.current_period_end, Date.UTC(2024, 2, 29) / 1000);
+  assert.notEqual(renewed.latest_invoice, firstInvoice);
+  const inv = await t.stripe.invoices.retrieve(renewed.latest_invoice);
+  assert.equal(inv.billing_reason, 'subscription_cycle');
+  assert.equal(inv.status, 'paid');
+  assert.equal(inv.amount_paid, 2500);
+  assert.match(inv.number, /-0002$/);
+  assert.equal(inv.lines.data[0].period.start, sub.current_period_end);
+  const invoices = await t.stripe.invoices.list({ subscription: sub.id });
+  assert.equal(invoices.data.length, 2);
+  assert.deepEqual(await eventTypes(inv.id), ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
+  const subEvents = await eventTypes(sub.id);
+  assert.deepEqual(subEvents, ['customer.subscription.created', 'customer.subscription.updated']);
+  const charges = await t.stripe.charges.list({ customer: cus.id });
+  assert.equal(charges.data.length, 2);
+});
+
+test('test clock: trial end turns trialing into active with its first paid invoice; cancel_at_period_end ends it', async () => {
+  const frozen = Date.UTC(2024, 5, 1) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const { cus } = await payingCustomer('pm_card_visa', { test_clock: clock.id });
+  const price = await monthlyPrice(1000, { interval: 'week', interval_count: 2 });
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], trial_period_days: 7 });
+  assert.equal(sub.status, 'trialing');
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 8 * DAY });
+  const active = await t.stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+  assert.equal(active.status, 'active');
+  assert.equal(active.current_period_start, frozen + 7 * DAY);
+  assert.equal(active.current_period_end, frozen + 21 * DAY);
+  assert.equal(active.latest_invoice.amount_paid, 1000);
+  assert.equal(active.latest_invoice.status, 'paid');
+
+  await t.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 22 * DAY });
+  const ended = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(ended.status, 'canceled');
+  assert.equal(ended.ended_at, frozen + 21 * DAY);
+  assert.ok((await eventTypes(sub.id)).includes('customer.subscription.deleted'));
+});
+
+test('test clock: a renewal that fails to charge makes the subscription past_due', async () => {
+  const frozen = Date.UTC(2024, 2, 10) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const { cus } = await payingCustomer('pm_card_visa', { test_clock: clock.id });
+  const price = await monthlyPrice(1800);
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const bad = await t.stripe.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: cus.id });
+  await t.stripe.subscriptions.update(sub.id, { default_payment_method: bad.id });
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: sub.current_period_end + 60 });
+  const due = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(due.status, 'past_due');
+  const inv = await t.stripe.invoices.retrieve(due.latest_invoice);
+  assert.equal(inv.status, 'open');
+  assert.ok((await eventTypes(inv.id)).includes('invoice.payment_failed'));
+});
+
+test('webhook: a subscription created fires signed deliveries to an endpoint', async () => {
+  const got = [];
+  const { createServer } = await import('node:http');
+  const srv = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => { body += c; });
+    req.on('end', () => { got.push({ body, sig: req.headers['stripe-signature'] }); res.end('ok'); });
+  });
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const we = await t.stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${srv.address().port}/hook`, enabled_events: ['customer.subscription.created', 'invoice.paid'] });
+    const price = await monthlyPrice(100);
+    const { cus } = await payingCustomer();
+    const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    const events = got.map((g) => t.stripe.webhooks.constructEvent(g.body, g.sig, we.secret));
+    assert.deepEqual(events.map((e) => e.type).sort(), ['customer.subscription.created', 'invoice.paid']);
+    assert.equal(events.find((e) => e.type === 'customer.subscription.created').data.object.id, sub.id);
+  } finally {
+    srv.close();
+  }
+});
+
+test('test clock: a duration=once coupon covers the first invoice only; forever keeps applying', async () => {
+  const frozen = Date.UTC(2024, 3, 1) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const { cus } = await payingCustomer('pm_card_visa', { test_clock: clock.id });
+  const price = await monthlyPrice(4000);
+  const once = await t.stripe.coupons.create({ percent_off: 50, duration: 'once' });
+  const forever = await t.stripe.coupons.create({ amount_off: 100, currency: 'usd', duration: 'forever' });
+  const a = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], coupon: once.id, expand: ['latest_invoice'] });
+  const b = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], coupon: forever.id, expand: ['latest_invoice'] });
+  assert.equal(a.latest_invoice.total, 2000);
+  assert.equal(b.latest_invoice.total, 3900);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: a.current_period_end + 10 });
+  const a2 = await t.stripe.subscriptions.retrieve(a.id, { expand: ['latest_invoice'] });
+  const b2 = await t.stripe.subscriptions.retrieve(b.id, { expand: ['latest_invoice'] });
+  assert.equal(a2.discount, null);
+  assert.equal(a2.latest_invoice.total, 4000);
+  assert.equal(b2.discount.coupon.id, forever.id);
+  assert.equal(b2.latest_invoice.total, 3900);
+});
