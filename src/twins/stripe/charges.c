@@ -136,6 +136,7 @@ json_value *stripe_charge_create(twin_ctx *ctx, int64_t amount, const char *curr
     if (ok && capture) json_set_str(a, c, "balance_transaction", stripe_balance_txn(ctx, amount, currency, "charge", id));
     stripe_save(ctx, "charges", c);
     stripe_emit(ctx, ok ? "charge.succeeded" : "charge.failed", c, NULL);
+    if (ok && capture && o->creates_dispute) stripe_dispute_open(ctx, c);
     return c;
 }
 
@@ -156,6 +157,8 @@ void stripe_charge_capture(twin_ctx *ctx, json_value *c, int64_t amount)
     }
     stripe_save(ctx, "charges", c);
     stripe_emit(ctx, "charge.captured", c, stripe_diff(ctx, before, c));
+    const json_value *pm = stripe_get(ctx, "payment_methods", json_get_str(c, "payment_method"));
+    if (pm && stripe_card_outcome_for(pm).creates_dispute) stripe_dispute_open(ctx, c);
 }
 
 /* ---- routes ---- */

@@ -1,11 +1,13 @@
 /* Stripe twin: the hosted checkout page (/c/pay/{id}) and paying a session.
  *
- * Paying runs the payment intent path: a card payment method from the form,
- * a PaymentIntent for the session's total, the test-card outcome
- * (stripe_card_outcome_for) and the charge (stripe_charge_create, which
- * records charge.* events and the balance transaction).  3-D Secure cards
- * stop at requires_action and continue from the challenge page
- * (/c/pay/{id}/3ds).  Completion emits checkout.session.completed. */
+ * Paying runs the payment intent path shared with the API: a card payment
+ * method from the form (stripe_payment_method_from_card), a PaymentIntent for
+ * the session's total (stripe_intent_skeleton) and its charge
+ * (stripe_intent_charge: test-card outcome, charge.* events, balance
+ * transaction).  3-D Secure cards stop at requires_action and continue from
+ * the challenge page (/c/pay/{id}/3ds) through stripe_intent_authenticate,
+ * as the API's own 3-D Secure page does.  Completion emits
+ * checkout.session.completed. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,15 +51,6 @@ static bool parse_expiry(twin_ctx *ctx, const char *s, int64_t *month, int64_t *
     return *month >= 1 && *month <= 12;
 }
 
-static const char *brand_of(const char *number)
-{
-    if (number[0] == '4') return "visa";
-    if (number[0] == '5' || number[0] == '2') return "mastercard";
-    if (str_starts_with(number, "34") || str_starts_with(number, "37")) return "amex";
-    if (str_starts_with(number, "6011") || str_starts_with(number, "65")) return "discover";
-    return "unknown";
-}
-
 /* The message Stripe's card form shows, or NULL when the fields are usable. */
 static const char *card_problem(twin_ctx *ctx, const checkout_card *c, int64_t *month, int64_t *year)
 {
@@ -73,109 +66,26 @@ static const char *card_problem(twin_ctx *ctx, const checkout_card *c, int64_t *
     return NULL;
 }
 
-static json_value *card_object(twin_ctx *ctx, const char *number, int64_t month, int64_t year)
-{
-    arena *a = ctx->a;
-    const char *brand = brand_of(number);
-    json_value *c = json_object(a), *checks = json_object(a), *networks = json_object(a);
-    json_set_str(a, c, "brand", brand);
-    json_set_null(a, checks, "address_line1_check");
-    json_set_null(a, checks, "address_postal_code_check");
-    json_set_str(a, checks, "cvc_check", "pass");
-    json_set(a, c, "checks", checks);
-    json_set_str(a, c, "country", "US");
-    json_set_int(a, c, "exp_month", month);
-    json_set_int(a, c, "exp_year", year);
-    char fp[17];
-    derive_token(fp, 16, "card", number, "fingerprint", 0);
-    json_set_str(a, c, "fingerprint", fp);
-    json_set_str(a, c, "funding", "credit");
-    json_set_null(a, c, "generated_from");
-    json_set_str(a, c, "last4", number + strlen(number) - 4);
-    json_value *avail = json_array(a);
-    json_push(avail, json_string(a, brand));
-    json_set(a, networks, "available", avail);
-    json_set_null(a, networks, "preferred");
-    json_set(a, c, "networks", networks);
-    json_value *tds = json_object(a);
-    json_set_bool(a, tds, "supported", true);
-    json_set(a, c, "three_d_secure_usage", tds);
-    json_set_null(a, c, "wallet");
-    return c;
-}
-
 static json_value *payment_method(twin_ctx *ctx, const checkout_card *in, int64_t month, int64_t year)
 {
     arena *a = ctx->a;
-    json_value *pm = stripe_new_object(ctx, "payment_method", "pm_");
     json_value *bd = json_object(a);
-    json_set_null(a, bd, "address");
-    json_set_str(a, bd, "email", in->email && *in->email ? in->email : NULL);
-    json_set_str(a, bd, "name", in->name && *in->name ? in->name : NULL);
-    json_set_null(a, bd, "phone");
-    json_set(a, pm, "billing_details", bd);
-    json_set(a, pm, "card", card_object(ctx, digits_only(ctx, in->number), month, year));
-    json_set_int(a, pm, "created", twin_now(ctx));
-    json_set_null(a, pm, "customer");
-    json_set_bool(a, pm, "livemode", false);
-    json_set(a, pm, "metadata", json_object(a));
-    json_set_str(a, pm, "type", "card");
+    if (in->email && *in->email) json_set_str(a, bd, "email", in->email);
+    if (in->name && *in->name) json_set_str(a, bd, "name", in->name);
+    json_value *pm = stripe_payment_method_from_card(ctx, digits_only(ctx, in->number), month, year, in->cvc, bd);
     stripe_save(ctx, "payment_methods", pm);
     return pm;
 }
 
 /* ---- the session's PaymentIntent ---- */
 
-static json_value *intent_options(arena *a)
-{
-    json_value *card = json_object(a), *o = json_object(a);
-    json_set_null(a, card, "installments");
-    json_set_null(a, card, "mandate_options");
-    json_set_null(a, card, "network");
-    json_set_str(a, card, "request_three_d_secure", "automatic");
-    json_set(a, o, "card", card);
-    return o;
-}
-
-static void intent_nulls(arena *a, json_value *pi)
-{
-    static const char *const nulls[] = {
-        "application", "application_fee_amount", "automatic_payment_methods", "canceled_at", "cancellation_reason",
-        "description", "invoice", "last_payment_error", "latest_charge", "next_action", "on_behalf_of",
-        "payment_method", "processing", "receipt_email", "review", "setup_future_usage", "shipping",
-        "statement_descriptor", "statement_descriptor_suffix", "transfer_data", "transfer_group", NULL};
-    for (size_t i = 0; nulls[i]; i++) json_set_null(a, pi, nulls[i]);
-}
-
 static json_value *intent_new(twin_ctx *ctx, const json_value *cs)
 {
-    arena *a = ctx->a;
-    json_value *pi = stripe_new_object(ctx, "payment_intent", "pi_");
-    const char *id = json_get_str(pi, "id");
-    char secret[25];
-    derive_token(secret, 24, ctx->twin, id, "client_secret", 0);
     int64_t amount = 0;
     json_int64(json_get(cs, "amount_total"), &amount);
-    intent_nulls(a, pi);
-    json_set_int(a, pi, "amount", amount);
-    json_set_int(a, pi, "amount_capturable", 0);
-    json_value *details = json_object(a);
-    json_set(a, details, "tip", json_object(a));
-    json_set(a, pi, "amount_details", details);
-    json_set_int(a, pi, "amount_received", 0);
-    json_set_str(a, pi, "capture_method", "automatic");
-    json_set_str(a, pi, "client_secret", arena_printf(a, "%s_secret_%s", id, secret));
-    json_set_str(a, pi, "confirmation_method", "automatic");
-    json_set_int(a, pi, "created", twin_now(ctx));
-    json_set_str(a, pi, "currency", json_get_str(cs, "currency") ? json_get_str(cs, "currency") : "usd");
-    json_set_str(a, pi, "customer", json_get_str(cs, "customer"));
-    json_set_bool(a, pi, "livemode", false);
-    json_set(a, pi, "metadata", json_object(a));
-    json_set(a, pi, "payment_method_options", intent_options(a));
-    json_value *types = json_array(a);
-    json_push(types, json_string(a, "card"));
-    json_set(a, pi, "payment_method_types", types);
-    json_set_str(a, pi, "status", "requires_payment_method");
+    const char *currency = json_get_str(cs, "currency");
+    json_value *pi = stripe_intent_skeleton(ctx, amount, currency ? currency : "usd");
+    json_set_str(ctx->a, pi, "customer", json_get_str(cs, "customer"));
     stripe_save(ctx, PI_COLL, pi);
     stripe_emit(ctx, "payment_intent.created", pi, NULL);
     return pi;
@@ -206,31 +116,6 @@ static const char *session_customer(twin_ctx *ctx, json_value *cs, const char *e
 }
 
 /* ---- outcomes ---- */
-
-static json_value *decline_error(twin_ctx *ctx, const stripe_card_outcome *o, const char *charge, const json_value *pm)
-{
-    arena *a = ctx->a;
-    json_value *e = json_object(a);
-    json_set_str(a, e, "charge", charge);
-    json_set_str(a, e, "code", o->code);
-    json_set_str(a, e, "decline_code", o->decline_code);
-    json_set_str(a, e, "doc_url", arena_printf(a, "https://stripe.com/docs/error-codes/%s", o->code));
-    json_set_str(a, e, "message", o->message);
-    json_set(a, e, "payment_method", json_clone(a, pm));
-    json_set_str(a, e, "type", "card_error");
-    return e;
-}
-
-/* The intent goes back to requires_payment_method with last_payment_error. */
-static void intent_failed(twin_ctx *ctx, json_value *pi, json_value *error)
-{
-    json_set(ctx->a, pi, "last_payment_error", error);
-    json_set_null(ctx->a, pi, "payment_method");
-    json_set_null(ctx->a, pi, "next_action");
-    json_set_str(ctx->a, pi, "status", "requires_payment_method");
-    stripe_save(ctx, PI_COLL, pi);
-    stripe_emit(ctx, "payment_intent.payment_failed", pi, NULL);
-}
 
 static json_value *customer_details(twin_ctx *ctx, const char *customer, const json_value *pm)
 {
@@ -263,30 +148,17 @@ static void complete_session(twin_ctx *ctx, json_value *cs, const json_value *pm
     stripe_emit(ctx, "checkout.session.completed", cs, NULL);
 }
 
-/* Charges the intent's payment method (after 3-D Secure when it asked). */
+/* Charges the intent's payment method (the PaymentIntent path, shared with the API). */
 static checkout_result charge_session(twin_ctx *ctx, json_value *cs, json_value *pi, const json_value *pm,
                                       const char **message)
 {
-    arena *a = ctx->a;
-    stripe_card_outcome o = stripe_card_outcome_for(pm);
-    int64_t amount = 0;
-    json_int64(json_get(pi, "amount"), &amount);
-    const char *customer = json_get_str(pi, "customer");
-    json_value *charge = stripe_charge_create(ctx, amount, json_get_str(pi, "currency"), customer, pm,
-                                              json_get_str(pi, "id"), true, &o);
-    json_set_str(a, pi, "latest_charge", json_get_str(charge, "id"));
+    stripe_card_outcome o;
+    stripe_intent_charge(ctx, pi, pm, &o);
     if (o.decline_code) {
-        intent_failed(ctx, pi, decline_error(ctx, &o, json_get_str(charge, "id"), pm));
         stripe_save(ctx, CHECKOUT_SESSIONS, cs);
         *message = o.message;
         return CHECKOUT_DECLINED;
     }
-    json_set_null(a, pi, "last_payment_error");
-    json_set_null(a, pi, "next_action");
-    json_set_int(a, pi, "amount_received", amount);
-    json_set_str(a, pi, "status", "succeeded");
-    stripe_save(ctx, PI_COLL, pi);
-    stripe_emit(ctx, "payment_intent.succeeded", pi, NULL);
     complete_session(ctx, cs, pm);
     return CHECKOUT_PAID;
 }
@@ -344,22 +216,15 @@ checkout_result checkout_session_authenticate(twin_ctx *ctx, json_value *cs, boo
 {
     if (!str_eq(json_get_str(cs, "status"), "open")) return CHECKOUT_CLOSED;
     json_value *pi = stripe_get(ctx, PI_COLL, json_get_str(cs, "payment_intent"));
-    json_value *pm = pi ? stripe_get(ctx, "payment_methods", json_get_str(pi, "payment_method")) : NULL;
-    if (!pi || !pm || !str_eq(json_get_str(pi, "status"), "requires_action")) {
+    if (!pi) {
         *message = "There is no payment awaiting authentication.";
         return CHECKOUT_DECLINED;
     }
-    if (ok) return charge_session(ctx, cs, pi, pm, message);
-    json_value *e = json_object(ctx->a);
-    json_set_str(ctx->a, e, "code", "payment_intent_authentication_failure");
-    json_set_str(ctx->a, e, "doc_url", "https://stripe.com/docs/error-codes/payment-intent-authentication-failure");
-    *message = "We are unable to authenticate your payment method. Please choose a different payment method and "
-               "try again.";
-    json_set_str(ctx->a, e, "message", *message);
-    json_set(ctx->a, e, "payment_method", json_clone(ctx->a, pm));
-    json_set_str(ctx->a, e, "type", "invalid_request_error");
-    intent_failed(ctx, pi, e);
-    return CHECKOUT_DECLINED;
+    /* The payment method goes off the intent when authentication fails: keep it for the session. */
+    const json_value *pm = stripe_get(ctx, "payment_methods", json_get_str(pi, "payment_method"));
+    if (stripe_intent_authenticate(ctx, pi, ok, message) != STRIPE_AUTH_SUCCEEDED) return CHECKOUT_DECLINED;
+    complete_session(ctx, cs, pm);
+    return CHECKOUT_PAID;
 }
 
 const char *checkout_success_url(twin_ctx *ctx, const json_value *cs)

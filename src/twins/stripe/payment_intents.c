@@ -33,7 +33,7 @@ static json_value *pm_options(arena *a)
     return o;
 }
 
-static json_value *pi_skeleton(twin_ctx *ctx, int64_t amount, const char *currency)
+json_value *stripe_intent_skeleton(twin_ctx *ctx, int64_t amount, const char *currency)
 {
     arena *a = ctx->a;
     json_value *pi = stripe_new_object(ctx, "payment_intent", "pi_");
@@ -154,45 +154,55 @@ static json_value *payment_error(twin_ctx *ctx, const stripe_card_outcome *o, co
     return e;
 }
 
+/* 3-D Secure: with a return_url the customer is sent to the twin's
+ * authentication page (redirect_to_url) and back; without one Stripe asks
+ * Stripe.js to handle it (use_stripe_sdk), whose stripe_js is the same page. */
 static json_value *three_ds_action(twin_ctx *ctx, const json_value *pi)
 {
     arena *a = ctx->a;
     const char *base = ctx->inst ? ctx->inst->base_url : "";
-    json_value *redirect = json_object(a);
+    const char *id = json_get_str(pi, "id");
+    const char *url = arena_printf(a, "%s/3ds/authenticate/%s?client_secret=%s", base, id,
+                                   http_percent_encode(a, json_get_str(pi, "client_secret"),
+                                                       strlen(json_get_str(pi, "client_secret"))));
     const char *return_url = twin_arg(ctx, "return_url");
-    json_set_str(a, redirect, "return_url", return_url && *return_url ? return_url : NULL);
-    json_set_str(a, redirect, "url", arena_printf(a, "%s/3ds/%s", base, json_get_str(pi, "id")));
     json_value *na = json_object(a);
-    json_set(a, na, "redirect_to_url", redirect);
-    json_set_str(a, na, "type", "redirect_to_url");
+    if (return_url && *return_url) {
+        json_value *redirect = json_object(a);
+        json_set_str(a, redirect, "return_url", return_url);
+        json_set_str(a, redirect, "url", url);
+        json_set(a, na, "redirect_to_url", redirect);
+        json_set_str(a, na, "type", "redirect_to_url");
+    } else {
+        json_value *sdk = json_object(a);
+        json_set_str(a, sdk, "source", arena_printf(a, "src_%s", id + 3));
+        json_set_str(a, sdk, "stripe_js", url);
+        json_set_str(a, sdk, "type", "three_d_secure_redirect");
+        json_set_str(a, na, "type", "use_stripe_sdk");
+        json_set(a, na, "use_stripe_sdk", sdk);
+    }
     return na;
 }
 
-/* Charges the intent's payment method; answers the request either way. */
-static void charge_intent(twin_ctx *ctx, json_value *pi, const json_value *pm, const json_value *before)
+json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value *pm, stripe_card_outcome *o)
 {
     arena *a = ctx->a;
-    stripe_card_outcome o = stripe_card_outcome_for(pm);
+    json_value *before = json_clone(a, pi);
+    *o = stripe_card_outcome_for(pm);
     int64_t amount = 0;
     json_int64(json_get(pi, "amount"), &amount);
     bool manual = str_eq(json_get_str(pi, "capture_method"), "manual");
     json_value *charge = stripe_charge_create(ctx, amount, json_get_str(pi, "currency"), json_get_str(pi, "customer"),
-                                              pm, json_get_str(pi, "id"), !manual, &o);
+                                              pm, json_get_str(pi, "id"), !manual, o);
     json_set_str(a, pi, "latest_charge", json_get_str(charge, "id"));
     json_set_null(a, pi, "next_action");
-    if (o.decline_code) {
-        json_set(a, pi, "last_payment_error", payment_error(ctx, &o, charge, pm));
+    if (o->decline_code) {
+        json_set(a, pi, "last_payment_error", payment_error(ctx, o, charge, pm));
         json_set_null(a, pi, "payment_method");
         set_status(ctx, pi, "requires_payment_method");
         stripe_save(ctx, COLL, pi);
         stripe_emit(ctx, "payment_intent.payment_failed", pi, NULL);
-        stripe_error_send(ctx, 402, &(stripe_error){.type = "card_error",
-                                                   .code = o.code,
-                                                   .decline_code = o.decline_code,
-                                                   .message = o.message,
-                                                   .charge = json_get_str(charge, "id"),
-                                                   .payment_intent = pi});
-        return;
+        return charge;
     }
     json_set_null(a, pi, "last_payment_error");
     if (manual) {
@@ -206,10 +216,58 @@ static void charge_intent(twin_ctx *ctx, json_value *pi, const json_value *pm, c
         stripe_save(ctx, COLL, pi);
         stripe_emit(ctx, "payment_intent.succeeded", pi, NULL);
     }
+    return charge;
+}
+
+stripe_auth_result stripe_intent_authenticate(twin_ctx *ctx, json_value *pi, bool ok, const char **message)
+{
+    arena *a = ctx->a;
+    json_value *pm = stripe_get(ctx, "payment_methods", json_get_str(pi, "payment_method"));
+    if (!pm || !str_eq(status_of(pi), "requires_action")) {
+        *message = "There is no payment awaiting authentication.";
+        return STRIPE_AUTH_NOT_PENDING;
+    }
+    if (ok) {
+        stripe_card_outcome o;
+        stripe_intent_charge(ctx, pi, pm, &o);
+        *message = o.message;
+        return o.decline_code ? STRIPE_AUTH_DECLINED : STRIPE_AUTH_SUCCEEDED;
+    }
+    *message = "We are unable to authenticate your payment method. Please choose a different payment method and "
+               "try again.";
+    json_value *e = json_object(a);
+    json_set_str(a, e, "code", "payment_intent_authentication_failure");
+    json_set_str(a, e, "doc_url", "https://stripe.com/docs/error-codes/payment-intent-authentication-failure");
+    json_set_str(a, e, "message", *message);
+    json_set(a, e, "payment_method", json_clone(a, pm));
+    json_set_str(a, e, "type", "invalid_request_error");
+    json_set(a, pi, "last_payment_error", e);
+    json_set_null(a, pi, "payment_method");
+    json_set_null(a, pi, "next_action");
+    set_status(ctx, pi, "requires_payment_method");
+    stripe_save(ctx, COLL, pi);
+    stripe_emit(ctx, "payment_intent.payment_failed", pi, NULL);
+    return STRIPE_AUTH_FAILED;
+}
+
+/* Charges the intent's payment method; answers the request either way. */
+static void charge_intent(twin_ctx *ctx, json_value *pi, const json_value *pm)
+{
+    stripe_card_outcome o;
+    json_value *charge = stripe_intent_charge(ctx, pi, pm, &o);
+    if (o.decline_code) {
+        stripe_error_send(ctx, 402, &(stripe_error){.type = "card_error",
+                                                   .code = o.code,
+                                                   .decline_code = o.decline_code,
+                                                   .message = o.message,
+                                                   .charge = json_get_str(charge, "id"),
+                                                   .payment_intent = pi});
+        return;
+    }
     stripe_send_object(ctx, 200, pi);
 }
 
-static void confirm_intent(twin_ctx *ctx, json_value *pi, const json_value *before)
+static void confirm_intent(twin_ctx *ctx, json_value *pi)
 {
     static const char *const confirmable[] = {"requires_payment_method", "requires_confirmation", "requires_action",
                                               NULL};
@@ -239,7 +297,7 @@ static void confirm_intent(twin_ctx *ctx, json_value *pi, const json_value *befo
         stripe_send_object(ctx, 200, pi);
         return;
     }
-    charge_intent(ctx, pi, pm, before);
+    charge_intent(ctx, pi, pm);
 }
 
 /* ---- routes ---- */
@@ -255,7 +313,7 @@ void stripe_create_intent(twin_ctx *ctx)
         !stripe_str_param(ctx, "currency", true, &currency) || !stripe_bool_param(ctx, "confirm", &confirm, NULL) ||
         !amount_ok(ctx, amount, currency))
         return;
-    json_value *pi = pi_skeleton(ctx, amount, currency);
+    json_value *pi = stripe_intent_skeleton(ctx, amount, currency);
     if (!enum_param(ctx, pi, "capture_method", capture_methods) ||
         !enum_param(ctx, pi, "confirmation_method", confirmation_methods) || !apply_common(ctx, pi))
         return;
@@ -269,7 +327,7 @@ void stripe_create_intent(twin_ctx *ctx)
     }
     stripe_save(ctx, COLL, pi);
     stripe_emit(ctx, "payment_intent.created", pi, NULL);
-    if (confirm) confirm_intent(ctx, pi, json_clone(ctx->a, pi));
+    if (confirm) confirm_intent(ctx, pi);
     else stripe_send_object(ctx, 200, pi);
 }
 
@@ -309,7 +367,6 @@ void stripe_pi_confirm(twin_ctx *ctx)
 {
     json_value *pi = stripe_load(ctx, COLL, "payment_intent", twin_param(ctx, "id"), "intent");
     if (!pi) return;
-    json_value *before = json_clone(ctx->a, pi);
     const char *pm_id = twin_arg(ctx, "payment_method");
     if (pm_id && *pm_id) {
         json_value *pm = stripe_payment_method_from_token(ctx, pm_id, "payment_method");
@@ -318,7 +375,7 @@ void stripe_pi_confirm(twin_ctx *ctx)
         if (str_eq(status_of(pi), "requires_action")) set_status(ctx, pi, "requires_confirmation");
     }
     if (!stripe_apply_metadata(ctx, pi)) return;
-    confirm_intent(ctx, pi, before);
+    confirm_intent(ctx, pi);
 }
 
 void stripe_pi_capture(twin_ctx *ctx)

@@ -77,6 +77,7 @@ stripe_card_outcome stripe_card_outcome_for(const json_value *pm)
     o.decline_code = c->decline_code;
     o.message = c->message;
     o.requires_3ds = c->requires_3ds;
+    o.creates_dispute = strcmp(c->token, "createDispute") == 0;
     return o;
 }
 
@@ -160,6 +161,16 @@ static json_value *pm_skeleton(twin_ctx *ctx, json_value *card, const json_value
     json_set(a, pm, "metadata", json_object(a));
     json_set_str(a, pm, "type", "card");
     return pm;
+}
+
+json_value *stripe_payment_method_from_card(twin_ctx *ctx, const char *number, int64_t exp_month, int64_t exp_year,
+                                            const char *cvc, const json_value *billing_in)
+{
+    const test_card *tc = card_by_number(number);
+    json_value *card = card_details(ctx, number, tc ? tc->brand : brand_of(number), tc ? tc->funding : "credit",
+                                    exp_month, exp_year);
+    if (cvc && *cvc) json_set_str(ctx->a, json_get(card, "checks"), "cvc_check", "pass");
+    return pm_skeleton(ctx, card, billing_in);
 }
 
 /* A fresh payment method for a documented test token (pm_card_visa, tok_visa, ...). */

@@ -281,6 +281,8 @@ static const struct {
     {"in_", "invoices"},        {"sub_", "subscriptions"},        {"seti_", "setup_intents"},
     {"ii_", "invoiceitems"},    {"clock_", "test_clocks"},        {"txr_", "tax_rates"},
     {"si_", "subscription_items"}, {"cn_", "credit_notes"},       {"promo_", "promotion_codes"},
+    /* disputes and files (extra_routes.h) */
+    {"dp_", "disputes"},        {"file_", "files"},               {"link_", "file_links"},
 };
 
 static const char *collection_for_id(const char *id)
@@ -296,7 +298,7 @@ static const char *const expandable[] = {
     "product",    "default_price",  "invoice",       "default_source", "source",       "test_clock",
     "review",     "application",    "on_behalf_of",  "default_payment_method", "failure_balance_transaction",
     "price",      "invoice_settings", "latest_invoice", "subscription", "pending_setup_intent", "promotion_code",
-    "invoice_item", "subscription_item", NULL};
+    "invoice_item", "subscription_item", "file", NULL};
 
 static bool is_expandable(const char *name)
 {

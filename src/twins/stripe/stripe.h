@@ -145,10 +145,34 @@ typedef struct stripe_card_outcome {
     const char *code;           /* "card_declined", "expired_card", ... */
     const char *message;
     bool requires_3ds;
+    bool creates_dispute;       /* 4000000000000259: the charge succeeds, then is disputed */
 } stripe_card_outcome;
 stripe_card_outcome stripe_card_outcome_for(const json_value *payment_method);
 /* Builds a card payment method from a test token or card number; NULL after answering an error. */
 json_value *stripe_payment_method_from_token(twin_ctx *ctx, const char *token, const char *param);
+/* A card payment method (not yet stored) for a card number; cvc given = cvc_check "pass".
+ * billing_in: an object with address/email/name/phone members, or NULL. */
+json_value *stripe_payment_method_from_card(twin_ctx *ctx, const char *number, int64_t exp_month, int64_t exp_year,
+                                            const char *cvc, const json_value *billing_in);
+
+/* PaymentIntents (payment_intents.c). */
+/* A PaymentIntent with Stripe's defaults (requires_payment_method), not yet stored. */
+json_value *stripe_intent_skeleton(twin_ctx *ctx, int64_t amount, const char *currency);
+/* Charges the intent's payment method: succeeded (requires_capture for
+ * capture_method=manual), or back to requires_payment_method with
+ * last_payment_error on a decline (*o tells which).  Saves and emits; answers
+ * nothing.  Returns the charge. */
+json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value *pm, stripe_card_outcome *o);
+/* The answer to a 3-D Secure challenge on an intent in requires_action: ok
+ * charges it (stripe_intent_charge); !ok sends it back to
+ * requires_payment_method with payment_intent_authentication_failure.
+ * Saves and emits; answers nothing.  *message says why it did not succeed. */
+typedef enum { STRIPE_AUTH_SUCCEEDED, STRIPE_AUTH_DECLINED, STRIPE_AUTH_FAILED, STRIPE_AUTH_NOT_PENDING } stripe_auth_result;
+stripe_auth_result stripe_intent_authenticate(twin_ctx *ctx, json_value *pi, bool ok, const char **message);
+
+/* Disputes (disputes.c): opens a dispute on a succeeded, captured charge
+ * (the createDispute test card); marks the charge disputed and saves it. */
+void stripe_dispute_open(twin_ctx *ctx, json_value *charge);
 
 /* Charges (charges.c): creates and stores a charge for amount; on success also its balance transaction. */
 json_value *stripe_charge_create(twin_ctx *ctx, int64_t amount, const char *currency, const char *customer,

@@ -17,11 +17,13 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 /* Stateful routes; every other documented Stripe route is served by the stub engine. */
 #include "twins/stripe/billing_routes.h"
 #include "twins/stripe/checkout_routes.h"
+#include "twins/stripe/extra_routes.h"
 
 static const twin_route routes[] = {
     /* Route groups kept in their own headers, one per area. */
     STRIPE_BILLING_ROUTES
     STRIPE_CHECKOUT_ROUTES
+    STRIPE_EXTRA_ROUTES
 
     /* customers.c */
     {"POST", "/v1/customers", stripe_create_customer, NULL},
