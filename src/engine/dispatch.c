@@ -164,10 +164,15 @@ static void route_request(twin_ctx *ctx)
     const route_entry *e = ctx->match.data;
     const twin_route *route = e->kind == ENTRY_STATEFUL ? e->route : NULL;
     if (ctx->def->authenticate && !ctx->def->authenticate(ctx, route)) return;
-    if (route)
-        route->handler(ctx);
-    else
+    if (!route) {
         stub_respond(ctx, e->op);
+        return;
+    }
+    /* One transaction per handler: its writes land together or not at all,
+     * and SQLite commits once instead of once per statement. */
+    store_begin(ctx->store);
+    route->handler(ctx);
+    store_commit(ctx->store);
 }
 
 static void apply_fault_status(twin_ctx *ctx, const fault_hit *hit)
