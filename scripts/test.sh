@@ -63,6 +63,9 @@ if compgen -G "tests/integration/*.test.mjs" >/dev/null; then
 fi
 if [ -d tests/node_modules ] && compgen -G "tests/conformance/*/*.test.mjs" >/dev/null; then
   run conformance node --test --test-concurrency=2 tests/conformance/
+  # The most code-heavy twin again, on the ASan+UBSan build.
+  TWINS_BIN=$PWD/build/asan/twins ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
+    run conformance-asan node --test --test-concurrency=2 tests/conformance/stripe/
 fi
 if compgen -G "tests/browser/*.test.mjs" >/dev/null; then
   run browser node --test --test-concurrency=1 tests/browser/

@@ -3,20 +3,67 @@
 
 #include <openssl/evp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/util.h"
 
 #define COLLECTION "_idempotency"
 
-/* method + path + body digest: the SDKs resend byte-identical bodies on
- * retry, so a body hash is an exact "same parameters" test. */
+/* The decoded parameters with object members in key order, so the same
+ * parameters sent in another order (or encoded differently) match. */
+static int member_cmp(const void *a, const void *b)
+{
+    const json_value *x = *(const json_value *const *)a, *y = *(const json_value *const *)b;
+    size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+    int c = memcmp(x->key, y->key, n);
+    return c ? c : (x->key_len > y->key_len) - (x->key_len < y->key_len);
+}
+
+static void write_canonical(arena *a, buf *out, const json_value *v)
+{
+    if (!v || v->type != JSON_OBJECT) {
+        if (v && v->type == JSON_ARRAY) {
+            buf_puts(out, "[");
+            json_foreach(e, v) {
+                if (e != v->first) buf_puts(out, ",");
+                write_canonical(a, out, e);
+            }
+            buf_puts(out, "]");
+        } else if (v) {
+            json_write(out, v);
+        } else {
+            buf_puts(out, "null");
+        }
+        return;
+    }
+    const json_value **members = arena_alloc(a, (v->len ? v->len : 1) * sizeof *members);
+    size_t n = 0;
+    json_foreach(m, v) members[n++] = m;
+    qsort(members, n, sizeof *members, member_cmp);
+    buf_puts(out, "{");
+    for (size_t i = 0; i < n; i++) {
+        if (i) buf_puts(out, ",");
+        json_write_string(out, members[i]->key, members[i]->key_len);
+        buf_puts(out, ":");
+        write_canonical(a, out, members[i]);
+    }
+    buf_puts(out, "}");
+}
+
+/* method + path + digest of the canonical decoded parameters (body, then
+ * query): "same parameters" by value, whatever their order on the wire. */
 static const char *fingerprint(twin_ctx *ctx)
 {
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     const http_request *req = ctx->req;
-    if (!EVP_Digest(req->body ? req->body : "", req->body_len, md, &md_len, EVP_sha256(), NULL)) md_len = 0;
+    buf canon = BUF_INIT;
+    write_canonical(ctx->a, &canon, ctx->body);
+    buf_puts(&canon, "\n");
+    write_canonical(ctx->a, &canon, ctx->query);
+    if (!EVP_Digest(canon.data ? canon.data : "", canon.len, md, &md_len, EVP_sha256(), NULL)) md_len = 0;
+    buf_free(&canon);
     char hex[2 * EVP_MAX_MD_SIZE + 1];
     for (unsigned int i = 0; i < md_len; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
     hex[2 * md_len] = '\0';

@@ -281,9 +281,37 @@ const char seed_schema_stripe[] = J({
         "subscriptions": {"type": "array", "items": {
             "type": "object", "required": ["customer", "price"],
             "properties": {
-                "customer": {"type": "string", "description": "a seeded customer's email"},
-                "price": {"type": "string", "description": "a seeded price's lookup_key"},
-                "status": {"enum": ["active", "trialing", "past_due", "canceled", "incomplete"]}}}}}
+                "customer": {"type": "string", "description": "a seeded customer's email (or id)"},
+                "price": {"type": "string", "description": "a seeded price's lookup_key (or id)"},
+                "quantity": {"type": "integer", "minimum": 1},
+                "trial_period_days": {"type": "integer", "minimum": 1, "maximum": 730},
+                "coupon": {"type": "string", "description": "a seeded coupon's id"},
+                "metadata": {"type": "object", "additionalProperties": {"type": "string"}},
+                "status": {"enum": ["active", "trialing", "past_due", "canceled", "incomplete"]}}}},
+        "coupons": {"type": "array", "items": {
+            "type": "object",
+            "properties": {
+                "id": {"type": "string", "minLength": 1},
+                "percent_off": {"type": "number", "minimum": 0, "maximum": 100},
+                "amount_off": {"type": "integer", "minimum": 1},
+                "currency": {"type": "string", "minLength": 3, "maxLength": 3},
+                "duration": {"enum": ["once", "repeating", "forever"]},
+                "duration_in_months": {"type": "integer", "minimum": 1},
+                "name": {"type": "string"},
+                "metadata": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "tax_rates": {"type": "array", "items": {
+            "type": "object", "required": ["display_name", "percentage"],
+            "properties": {
+                "display_name": {"type": "string", "minLength": 1},
+                "percentage": {"type": "number", "minimum": 0, "maximum": 100},
+                "inclusive": {"type": "boolean"},
+                "active": {"type": "boolean"},
+                "country": {"type": "string"},
+                "state": {"type": "string"},
+                "jurisdiction": {"type": "string"},
+                "description": {"type": "string"},
+                "tax_type": {"type": "string"},
+                "metadata": {"type": "object", "additionalProperties": {"type": "string"}}}}}}
 });
 
 const char *seed_schema_for(const char *twin)

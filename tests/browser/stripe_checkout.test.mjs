@@ -131,3 +131,26 @@ test('the dashboard shows the successful payment', async () => {
   await page.getByText('Recent payments').waitFor();
   await page.screenshot({ path: join(shots, 'stripe_dashboard.png'), fullPage: true });
 });
+
+test('subscription mode: paying the hosted page creates an active subscription with a paid invoice', async () => {
+  const price = await t.stripe.prices.create({
+    unit_amount: 1900, currency: 'usd', recurring: { interval: 'month' }, product_data: { name: 'Browser plan' },
+  });
+  const cs = await t.stripe.checkout.sessions.create({
+    mode: 'subscription',
+    line_items: [{ price: price.id, quantity: 1 }],
+    success_url: shopUrl('/success?session_id={CHECKOUT_SESSION_ID}'),
+    cancel_url: shopUrl('/cancel'),
+  });
+  await page.goto(cs.url);
+  await page.getByText('$19.00').first().waitFor();
+  await fillCard('subscriber@example.com', '4242 4242 4242 4242');
+  await Promise.all([page.waitForURL(/\/success\?session_id=/), page.click('#submit')]);
+  const done = await t.stripe.checkout.sessions.retrieve(cs.id, { expand: ['subscription', 'invoice'] });
+  assert.equal(done.status, 'complete');
+  assert.equal(done.subscription.status, 'active');
+  assert.equal(done.invoice.status, 'paid');
+  assert.equal(done.invoice.amount_paid, 1900);
+  await page.goto(new URL('/dashboard/subscriptions', t.base).href);
+  await page.getByText('subscriber@example.com').first().waitFor();
+});

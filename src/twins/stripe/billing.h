@@ -150,5 +150,29 @@ void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_valu
 json_value *billing_recurring_price(twin_ctx *ctx, const char *id, const char *param);
 /* Items of a subscription, oldest first. */
 twin_list billing_subscription_items(twin_ctx *ctx, const char *subscription);
+/* A subscription created outside the API handler (checkout, seeding). */
+typedef struct billing_sub_spec {
+    json_value *customer;           /* the customer object */
+    json_value *prices;             /* array of recurring prices, each with "_quantity" */
+    const char *default_pm;         /* the subscription's default_payment_method (NULL = none) */
+    int64_t trial_days;             /* > 0: trialing */
+    json_value *coupon;             /* a coupon to discount with (NULL = none) */
+    const json_value *metadata;     /* NULL = {} */
+    const char *description;
+    bool charge;                    /* charge the first invoice with the default method */
+} billing_sub_spec;
+/* Creates, invoices and (when asked) charges; returns the stored subscription. */
+json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s);
+
+/* ---- building blocks for seeding and checkout ---- */
+json_value *billing_coupon_skeleton(twin_ctx *ctx, const char *id);        /* coupons.c, not stored */
+/* A discount for coupon (its redemption counted), not stored on anything. */
+json_value *billing_discount_for_coupon(twin_ctx *ctx, json_value *coupon, const char *customer,
+                                        const char *subscription);
+json_value *billing_tax_rate_skeleton(twin_ctx *ctx);                       /* tax_rates.c, not stored */
+/* Marks an open invoice paid out of band (saves, announces, settles its subscription). */
+void billing_invoice_paid_out_of_band(twin_ctx *ctx, json_value *inv);
+/* A succeeded SetupIntent for pm, attached to customer when given (stored, announced). */
+json_value *billing_setup_intent_succeeded(twin_ctx *ctx, const char *customer, json_value *pm);
 
 #endif

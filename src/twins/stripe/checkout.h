@@ -18,6 +18,8 @@
 #define CHECKOUT_SESSIONS "checkout_sessions"
 #define CHECKOUT_LINE_ITEMS "checkout_line_items"
 #define PAYMENT_LINKS "payment_links"
+/* Session parameters that are not part of the session object (subscription_data). */
+#define CHECKOUT_EXTRAS "checkout_session_extras"
 
 /* ---- API handlers ---- */
 void stripe_create_checkout_session(twin_ctx *ctx);

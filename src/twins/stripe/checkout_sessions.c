@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "twins/stripe/billing.h"
 #include "twins/stripe/checkout.h"
 #include "util/util.h"
 
@@ -437,6 +438,54 @@ static bool session_types(twin_ctx *ctx, json_value *cs)
     return true;
 }
 
+/* customer_creation: payment and setup mode only (subscription mode always creates one). */
+static bool session_creation(twin_ctx *ctx, json_value *cs, const char *mode)
+{
+    static const char *const values[] = {"always", "if_required", NULL};
+    const char *creation = NULL;
+    if (!billing_enum_param(ctx, "customer_creation", values, &creation)) return false;
+    if (!creation) return true;
+    if (str_eq(mode, "subscription")) {
+        stripe_invalid(ctx, "customer_creation", NULL,
+                       "`customer_creation` can only be used in `payment` and `setup` mode.");
+        return false;
+    }
+    json_set_str(ctx->a, cs, "customer_creation", creation);
+    return true;
+}
+
+/* subscription_data[trial_period_days|metadata|description], kept beside the
+ * session for the subscription completing it creates. */
+static bool session_subscription_data(twin_ctx *ctx, const json_value *cs, const char *mode)
+{
+    json_value *sd = twin_input(ctx, "subscription_data");
+    if (!sd) return true;
+    if (!str_eq(mode, "subscription")) {
+        stripe_invalid(ctx, "subscription_data", NULL,
+                       "You can only specify `subscription_data` in `subscription` mode.");
+        return false;
+    }
+    if (sd->type != JSON_OBJECT) {
+        stripe_invalid(ctx, "subscription_data", NULL, "Invalid object");
+        return false;
+    }
+    const char *trial = stripe_sub_str(sd, "trial_period_days");
+    if (trial) {
+        char *end = NULL;
+        long long days = strtoll(trial, &end, 10);
+        if (!*trial || *end || days < 1 || days > 730) {
+            stripe_invalid(ctx, "subscription_data[trial_period_days]", NULL,
+                           "Invalid subscription_data[trial_period_days]: must be an integer between 1 and 730");
+            return false;
+        }
+    }
+    json_value *doc = json_object(ctx->a);
+    json_set_str(ctx->a, doc, "id", json_get_str(cs, "id"));
+    json_set(ctx->a, doc, "subscription_data", json_clone(ctx->a, sd));
+    twin_doc_put(ctx, CHECKOUT_EXTRAS, json_get_str(cs, "id"), doc, NULL, 0);
+    return true;
+}
+
 void stripe_create_checkout_session(twin_ctx *ctx)
 {
     const char *mode = NULL;
@@ -448,8 +497,7 @@ void stripe_create_checkout_session(twin_ctx *ctx)
     if (!session_customer(ctx, cs) || !session_types(ctx, cs) || !stripe_apply_metadata(ctx, cs) ||
         !session_items(ctx, cs, mode))
         return;
-    const char *creation = twin_arg(ctx, "customer_creation");
-    if (creation && *creation && str_eq(mode, "payment")) json_set_str(ctx->a, cs, "customer_creation", creation);
+    if (!session_creation(ctx, cs, mode) || !session_subscription_data(ctx, cs, mode)) return;
     session_save(ctx, cs);
     send_session(ctx, cs);
 }

@@ -16,7 +16,7 @@ static void refresh_valid(twin_ctx *ctx, json_value *c)
     json_set_bool(ctx->a, c, "valid", valid);
 }
 
-static json_value *coupon_skeleton(twin_ctx *ctx, const char *id)
+json_value *billing_coupon_skeleton(twin_ctx *ctx, const char *id)
 {
     arena *a = ctx->a;
     json_value *c = json_object(a);
@@ -123,7 +123,7 @@ void stripe_create_coupon(twin_ctx *ctx)
         stripe_invalid(ctx, "id", "resource_already_exists", "Coupon already exists.");
         return;
     }
-    json_value *c = coupon_skeleton(ctx, id);
+    json_value *c = billing_coupon_skeleton(ctx, id);
     if (!percent_param(ctx, c) || !amount_param(ctx, c)) return;
     bool has_pct = !json_is_null(json_get(c, "percent_off")), has_amt = !json_is_null(json_get(c, "amount_off"));
     if (has_pct == has_amt) {
@@ -274,4 +274,10 @@ json_value *billing_discount_from_request(twin_ctx *ctx, const char *customer, c
         return c ? discount_new(ctx, c, NULL, customer, subscription, invoice) : NULL;
     }
     return json_null(ctx->a);
+}
+
+json_value *billing_discount_for_coupon(twin_ctx *ctx, json_value *coupon, const char *customer,
+                                        const char *subscription)
+{
+    return discount_new(ctx, coupon, NULL, customer, subscription, NULL);
 }

@@ -54,8 +54,10 @@ json_value *stripe_customer_skeleton(twin_ctx *ctx)
     return c;
 }
 
-/* Fields shared by create and update; false after answering an error. */
-static bool apply_customer_params(twin_ctx *ctx, json_value *c)
+/* Fields shared by create and update; false after answering an error.
+ * attached: the payment method create just attached (payment_method=...),
+ * which invoice_settings[default_payment_method] may name by the same token. */
+static bool apply_customer_params(twin_ctx *ctx, json_value *c, const json_value *attached)
 {
     arena *a = ctx->a;
     int64_t balance = 0;
@@ -72,6 +74,7 @@ static bool apply_customer_params(twin_ctx *ctx, json_value *c)
     const char *tax_exempt = twin_arg(ctx, "tax_exempt");
     if (tax_exempt && *tax_exempt) json_set_str(a, c, "tax_exempt", tax_exempt);
     const char *pm = stripe_sub_str(twin_input(ctx, "invoice_settings"), "default_payment_method");
+    if (pm && attached && str_eq(pm, twin_arg(ctx, "payment_method"))) pm = json_get_str(attached, "id");
     if (pm) {
         if (*pm && !stripe_get(ctx, "payment_methods", pm)) {
             stripe_missing(ctx, "PaymentMethod", pm, "invoice_settings[default_payment_method]");
@@ -100,9 +103,28 @@ static bool apply_test_clock(twin_ctx *ctx, json_value *c)
 void stripe_create_customer(twin_ctx *ctx)
 {
     json_value *c = stripe_customer_skeleton(ctx);
-    if (!apply_test_clock(ctx, c) || !apply_customer_params(ctx, c)) return;
+    if (!apply_test_clock(ctx, c)) return;
+    /* payment_method=pm_x (or a test token): attached to the new customer. */
+    const char *pm_id = twin_arg(ctx, "payment_method");
+    json_value *pm = NULL;
+    if (pm_id && *pm_id) {
+        pm = stripe_payment_method_from_token(ctx, pm_id, "payment_method");
+        if (!pm) return;
+        const char *owner = json_get_str(pm, "customer");
+        if (owner) {
+            stripe_invalid(ctx, "payment_method", NULL,
+                           "The payment method you provided has already been attached to a customer.");
+            return;
+        }
+    }
+    if (!apply_customer_params(ctx, c, pm)) return;
     stripe_save(ctx, "customers", c);
     stripe_emit(ctx, "customer.created", c, NULL);
+    if (pm) {
+        json_set_str(ctx->a, pm, "customer", json_get_str(c, "id"));
+        stripe_save(ctx, "payment_methods", pm);
+        stripe_emit(ctx, "payment_method.attached", pm, NULL);
+    }
     stripe_send_object(ctx, 200, c);
 }
 
@@ -136,7 +158,7 @@ void stripe_update_customer(twin_ctx *ctx)
     json_value *c = stripe_load(ctx, "customers", "customer", twin_param(ctx, "id"), "id");
     if (!c) return;
     json_value *before = json_clone(ctx->a, c);
-    if (!apply_customer_params(ctx, c)) return;
+    if (!apply_customer_params(ctx, c, NULL)) return;
     stripe_save(ctx, "customers", c);
     json_value *prev = stripe_diff(ctx, before, c);
     if (prev->len) stripe_emit(ctx, "customer.updated", c, prev);

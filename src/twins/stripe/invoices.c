@@ -530,9 +530,10 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
     json_set_int(a, json_get(inv, "status_transitions"), "finalized_at", now);
     json_set_int(a, inv, "effective_at", now);
     json_set_int(a, inv, "ending_balance", 0);
-    const char *base = ctx->inst ? ctx->inst->base_url : "";
-    json_set_str(a, inv, "hosted_invoice_url", arena_printf(a, "%s/invoice/%s", base, id));
-    json_set_str(a, inv, "invoice_pdf", arena_printf(a, "%s/invoice/%s/pdf", base, id));
+    /* Stripe-shaped and independent of the run's port, so seeded state is
+     * identical across runs (the twin serves no hosted invoice page). */
+    json_set_str(a, inv, "hosted_invoice_url", arena_printf(a, "https://invoice.stripe.com/i/acct_twins/%s", id));
+    json_set_str(a, inv, "invoice_pdf", arena_printf(a, "https://pay.stripe.com/invoice/acct_twins/%s/pdf", id));
     if (str_eq(json_get_str(inv, "collection_method"), "send_invoice") && json_is_null(json_get(inv, "due_date")))
         json_set_int(a, inv, "due_date", now + 30 * 86400);
     if (billing_int(inv, "amount_due") > 0)
@@ -574,9 +575,12 @@ static void require_action(twin_ctx *ctx, json_value *pi)
 {
     arena *a = ctx->a;
     json_value *redirect = json_object(a);
+    const char *secret = json_get_str(pi, "client_secret");
     json_set_null(a, redirect, "return_url");
+    /* The twin's 3-D Secure page (page_authenticate.c); completing it pays the invoice. */
     json_set_str(a, redirect, "url",
-                 arena_printf(a, "%s/3ds/%s", ctx->inst ? ctx->inst->base_url : "", json_get_str(pi, "id")));
+                 arena_printf(a, "%s/3ds/authenticate/%s?client_secret=%s", ctx->inst ? ctx->inst->base_url : "",
+                              json_get_str(pi, "id"), http_percent_encode(a, secret, strlen(secret))));
     json_value *na = json_object(a);
     json_set(a, na, "redirect_to_url", redirect);
     json_set_str(a, na, "type", "redirect_to_url");
@@ -641,6 +645,28 @@ stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const
     if (o.decline_code) payment_failed(ctx, inv);
     else mark_paid(ctx, inv, false);
     return o;
+}
+
+void billing_invoice_paid_out_of_band(twin_ctx *ctx, json_value *inv)
+{
+    mark_paid(ctx, inv, true);
+}
+
+void stripe_invoice_intent_charged(twin_ctx *ctx, const json_value *pi, json_value *charge,
+                                   const stripe_card_outcome *o)
+{
+    json_value *inv = stripe_get(ctx, COLL, json_get_str(pi, "invoice"));
+    if (charge) {
+        json_set_str(ctx->a, charge, "invoice", json_get_str(pi, "invoice"));
+        stripe_save(ctx, "charges", charge);
+    }
+    if (!inv || !str_eq(json_get_str(inv, "status"), "open")) return;
+    json_set_str(ctx->a, inv, "charge", json_get_str(charge, "id"));
+    json_set_bool(ctx->a, inv, "attempted", true);
+    /* A 3-D Secure completion finishes an attempt the invoice already counted. */
+    if (!billing_int(inv, "attempt_count")) json_set_int(ctx->a, inv, "attempt_count", 1);
+    if (str_eq(json_get_str(pi, "status"), "succeeded")) mark_paid(ctx, inv, false);
+    else if (o->decline_code) payment_failed(ctx, inv);
 }
 
 /* ---- routes ---- */

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "twins/stripe/billing.h"
 #include "twins/stripe/checkout.h"
 #include "util/util.h"
 
@@ -101,13 +102,19 @@ static json_value *session_intent(twin_ctx *ctx, json_value *cs)
     return pi;
 }
 
-/* The paying customer: the session's, else one created from the email. */
-static const char *session_customer(twin_ctx *ctx, json_value *cs, const char *email)
+/* The paying customer: the session's; else, following customer_creation,
+ * a new one from the form (subscription mode always needs one; payment and
+ * setup mode only with customer_creation=always).  NULL when none. */
+static const char *session_customer(twin_ctx *ctx, json_value *cs, const checkout_card *card)
 {
     const char *id = json_get_str(cs, "customer");
     if (id) return id;
+    bool needed = str_eq(json_get_str(cs, "mode"), "subscription") ||
+                  str_eq(json_get_str(cs, "customer_creation"), "always");
+    if (!needed) return NULL;
     json_value *c = stripe_customer_skeleton(ctx);
-    json_set_str(ctx->a, c, "email", email);
+    json_set_str(ctx->a, c, "email", card->email);
+    if (card->name && *card->name) json_set_str(ctx->a, c, "name", card->name);
     stripe_save(ctx, "customers", c);
     stripe_emit(ctx, "customer.created", c, NULL);
     id = json_get_str(c, "id");
@@ -133,19 +140,129 @@ static json_value *customer_details(twin_ctx *ctx, const char *customer, const j
     return d;
 }
 
-/* Subscription mode: the payment is taken, but no subscription object is
- * created here (subscriptions belong to the billing code); subscription
- * stays null. */
+/* payment_status once complete: setup mode and free first invoices (trials)
+ * need no payment. */
+static const char *paid_status(twin_ctx *ctx, const json_value *cs)
+{
+    const char *mode = json_get_str(cs, "mode");
+    if (str_eq(mode, "setup")) return "no_payment_required";
+    if (str_eq(mode, "subscription")) {
+        json_value *inv = stripe_get(ctx, "invoices", json_get_str(cs, "invoice"));
+        if (inv && billing_int(inv, "amount_paid") == 0) return "no_payment_required";
+    }
+    return "paid";
+}
+
 static void complete_session(twin_ctx *ctx, json_value *cs, const json_value *pm)
 {
     arena *a = ctx->a;
     const char *customer = json_get_str(cs, "customer");
     json_set(a, cs, "customer_details", customer_details(ctx, customer, pm));
     json_set_str(a, cs, "status", "complete");
-    if (!str_eq(json_get_str(cs, "mode"), "setup")) json_set_str(a, cs, "payment_status", "paid");
+    json_set_str(a, cs, "payment_status", paid_status(ctx, cs));
     json_set_null(a, cs, "url");
     stripe_save(ctx, CHECKOUT_SESSIONS, cs);
     stripe_emit(ctx, "checkout.session.completed", cs, NULL);
+}
+
+/* ---- subscription mode: a real subscription through the billing code ---- */
+
+static void attach_pm(twin_ctx *ctx, json_value *pm, const char *customer)
+{
+    if (!customer || json_get_str(pm, "customer")) return;
+    json_set_str(ctx->a, pm, "customer", customer);
+    stripe_save(ctx, "payment_methods", pm);
+    stripe_emit(ctx, "payment_method.attached", pm, NULL);
+}
+
+/* The recurring line items as prices carrying "_quantity". */
+static json_value *session_prices(twin_ctx *ctx, const json_value *cs)
+{
+    json_value *prices = json_array(ctx->a);
+    json_foreach(it, checkout_items_load(ctx, json_get_str(cs, "id"))) {
+        const json_value *stored = json_get(it, "price");
+        json_value *price = stripe_get(ctx, "prices", json_get_str(stored, "id"));
+        if (!price) price = json_clone(ctx->a, stored);
+        const json_value *rec = json_get(price, "recurring");
+        if (!rec || rec->type != JSON_OBJECT) continue;
+        json_set_int(ctx->a, price, "_quantity", billing_int(it, "quantity"));
+        json_push(prices, price);
+    }
+    return prices;
+}
+
+static json_value *session_extras(twin_ctx *ctx, const json_value *cs)
+{
+    return stripe_get(ctx, CHECKOUT_EXTRAS, json_get_str(cs, "id"));
+}
+
+static json_value *subscribe(twin_ctx *ctx, json_value *cs, const json_value *pm)
+{
+    const json_value *sd = json_get(session_extras(ctx, cs), "subscription_data");
+    const char *trial = stripe_sub_str(sd, "trial_period_days");
+    billing_sub_spec spec = {.customer = stripe_get(ctx, "customers", json_get_str(cs, "customer")),
+                             .prices = session_prices(ctx, cs),
+                             .default_pm = json_get_str(pm, "id"),
+                             .trial_days = trial ? strtoll(trial, NULL, 10) : 0,
+                             .metadata = json_get(sd, "metadata"),
+                             .description = stripe_sub_str(sd, "description"),
+                             .charge = true};
+    json_value *sub = billing_subscription_start(ctx, &spec);
+    json_set_str(ctx->a, cs, "subscription", json_get_str(sub, "id"));
+    json_set_str(ctx->a, cs, "invoice", json_get_str(sub, "latest_invoice"));
+    return sub;
+}
+
+/* A retry on the session's incomplete subscription: its first invoice, with the new card. */
+static json_value *retry_subscription(twin_ctx *ctx, json_value *sub, const json_value *pm)
+{
+    const char *id = json_get_str(sub, "id");
+    json_value *before = json_clone(ctx->a, sub);
+    json_set_str(ctx->a, sub, "default_payment_method", json_get_str(pm, "id"));
+    billing_subscription_save(ctx, sub);
+    billing_subscription_changed(ctx, id, before);
+    json_value *inv = stripe_get(ctx, "invoices", json_get_str(sub, "latest_invoice"));
+    if (inv && str_eq(json_get_str(inv, "status"), "open")) {
+        bool none = false;
+        billing_invoice_charge(ctx, inv, json_get_str(pm, "id"), &none);
+    }
+    return billing_subscription_get(ctx, id);
+}
+
+static checkout_result pay_subscription(twin_ctx *ctx, json_value *cs, json_value *pm, const char **message)
+{
+    stripe_card_outcome o = stripe_card_outcome_for(pm);
+    if (o.decline_code) {
+        /* Checkout declines the card before any subscription exists. */
+        stripe_save(ctx, CHECKOUT_SESSIONS, cs);
+        *message = o.message;
+        return CHECKOUT_DECLINED;
+    }
+    attach_pm(ctx, pm, json_get_str(cs, "customer"));
+    json_value *sub = billing_subscription_get(ctx, json_get_str(cs, "subscription"));
+    sub = sub ? retry_subscription(ctx, sub, pm) : subscribe(ctx, cs, pm);
+    const char *status = json_get_str(sub, "status");
+    if (str_eq(status, "active") || str_eq(status, "trialing")) {
+        complete_session(ctx, cs, pm);
+        return CHECKOUT_PAID;
+    }
+    stripe_save(ctx, CHECKOUT_SESSIONS, cs);
+    json_value *inv = stripe_get(ctx, "invoices", json_get_str(cs, "invoice"));
+    json_value *pi = stripe_get(ctx, PI_COLL, json_get_str(inv, "payment_intent"));
+    if (str_eq(json_get_str(pi, "status"), "requires_action")) return CHECKOUT_NEEDS_3DS;
+    const char *why = json_get_str(json_get(pi, "last_payment_error"), "message");
+    *message = why ? why : "Your card was declined.";
+    return CHECKOUT_DECLINED;
+}
+
+/* The intent a session's payment runs on: its own, or its first invoice's. */
+static json_value *paying_intent(twin_ctx *ctx, const json_value *cs)
+{
+    if (str_eq(json_get_str(cs, "mode"), "subscription")) {
+        json_value *inv = stripe_get(ctx, "invoices", json_get_str(cs, "invoice"));
+        return stripe_get(ctx, PI_COLL, json_get_str(inv, "payment_intent"));
+    }
+    return stripe_get(ctx, PI_COLL, json_get_str(cs, "payment_intent"));
 }
 
 /* Charges the intent's payment method (the PaymentIntent path, shared with the API). */
@@ -201,21 +318,34 @@ checkout_result checkout_session_pay(twin_ctx *ctx, json_value *cs, const checko
         return CHECKOUT_DECLINED;
     }
     if ((*message = card_problem(ctx, card, &month, &year))) return CHECKOUT_DECLINED;
-    session_customer(ctx, cs, email);
-    json_value *pm = payment_method(ctx, card, month, year);
-    if (str_eq(json_get_str(cs, "mode"), "setup")) {
-        json_set_str(ctx->a, pm, "customer", json_get_str(cs, "customer"));
-        stripe_save(ctx, "payment_methods", pm);
-        complete_session(ctx, cs, pm);
+    checkout_card who = *card;
+    who.email = email;
+    const char *mode = json_get_str(cs, "mode");
+    stripe_card_outcome o = {0};
+    if (str_eq(mode, "setup")) {
+        /* Only cards declined outright fail to set up (4000…0341 attaches). */
+        json_value *probe = payment_method(ctx, card, month, year);
+        o = stripe_card_outcome_for(probe);
+        if (o.decline_code && !str_eq(json_get_str(json_get(probe, "card"), "last4"), "0341")) {
+            *message = o.message;
+            return CHECKOUT_DECLINED;
+        }
+        session_customer(ctx, cs, &who);
+        json_value *si = billing_setup_intent_succeeded(ctx, json_get_str(cs, "customer"), probe);
+        json_set_str(ctx->a, cs, "setup_intent", json_get_str(si, "id"));
+        complete_session(ctx, cs, probe);
         return CHECKOUT_PAID;
     }
+    session_customer(ctx, cs, &who);
+    json_value *pm = payment_method(ctx, card, month, year);
+    if (str_eq(mode, "subscription")) return pay_subscription(ctx, cs, pm, message);
     return pay_intent(ctx, cs, pm, message);
 }
 
 checkout_result checkout_session_authenticate(twin_ctx *ctx, json_value *cs, bool ok, const char **message)
 {
     if (!str_eq(json_get_str(cs, "status"), "open")) return CHECKOUT_CLOSED;
-    json_value *pi = stripe_get(ctx, PI_COLL, json_get_str(cs, "payment_intent"));
+    json_value *pi = paying_intent(ctx, cs);
     if (!pi) {
         *message = "There is no payment awaiting authentication.";
         return CHECKOUT_DECLINED;

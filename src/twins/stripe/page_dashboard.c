@@ -88,11 +88,14 @@ static void dash_send(twin_ctx *ctx, buf *b)
 
 /* ---- payments ---- */
 
-static const char *customer_label(twin_ctx *ctx, const char *id)
+/* The customer's email or name; for a guest (no customer, as Checkout's
+ * customer_creation=if_required leaves it), the email on the charge. */
+static const char *customer_label(twin_ctx *ctx, const char *id, const json_value *charge)
 {
     json_value *c = stripe_get(ctx, "customers", id);
     const char *s = json_get_str(c, "email");
     if (!s) s = json_get_str(c, "name");
+    if (!s && !id) s = json_get_str(json_get(charge, "billing_details"), "email");
     return s ? s : id;
 }
 
@@ -119,7 +122,7 @@ static void intents_table(twin_ctx *ctx, buf *b, size_t limit)
         buf_puts(b, "<tr>");
         cell_money(b, int_of(pi, "amount"), json_get_str(pi, "currency"));
         cell_badge(b, json_get_str(pi, "status"));
-        cell_text(b, customer_label(ctx, json_get_str(pi, "customer")));
+        cell_text(b, customer_label(ctx, json_get_str(pi, "customer"), ch));
         cell_text(b, card_label(ctx, ch));
         cell_code(b, json_get_str(pi, "id"));
         cell_date(b, pi, "created");
@@ -324,7 +327,7 @@ void stripe_page_dash_subscriptions(twin_ctx *ctx)
         const char *cur = json_get_str(s, "currency");
         int64_t amount = subscription_amount(s, &cur);
         buf_puts(&b, "<tr>");
-        cell_text(&b, customer_label(ctx, json_get_str(s, "customer")));
+        cell_text(&b, customer_label(ctx, json_get_str(s, "customer"), NULL));
         cell_badge(&b, json_get_str(s, "status"));
         cell_money(&b, amount, cur);
         cell_date(&b, s, "current_period_end");
@@ -348,7 +351,7 @@ void stripe_page_dash_invoices(twin_ctx *ctx)
         const char *cur = json_get_str(inv, "currency");
         buf_puts(&b, "<tr>");
         cell_text(&b, json_get_str(inv, "number"));
-        cell_text(&b, customer_label(ctx, json_get_str(inv, "customer")));
+        cell_text(&b, customer_label(ctx, json_get_str(inv, "customer"), NULL));
         cell_badge(&b, json_get_str(inv, "status"));
         cell_money(&b, int_of(inv, "amount_due"), cur);
         cell_money(&b, int_of(inv, "amount_paid"), cur);

@@ -202,6 +202,7 @@ json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value
         set_status(ctx, pi, "requires_payment_method");
         stripe_save(ctx, COLL, pi);
         stripe_emit(ctx, "payment_intent.payment_failed", pi, NULL);
+        if (json_get_str(pi, "invoice")) stripe_invoice_intent_charged(ctx, pi, charge, o);
         return charge;
     }
     json_set_null(a, pi, "last_payment_error");
@@ -215,6 +216,8 @@ json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value
         set_status(ctx, pi, "succeeded");
         stripe_save(ctx, COLL, pi);
         stripe_emit(ctx, "payment_intent.succeeded", pi, NULL);
+        /* An invoice's intent paid directly (confirm, 3-D Secure page): the invoice is paid. */
+        if (json_get_str(pi, "invoice")) stripe_invoice_intent_charged(ctx, pi, charge, o);
     }
     return charge;
 }

@@ -182,6 +182,12 @@ static json_value *pm_from_test_card(twin_ctx *ctx, const test_card *tc)
     return pm;
 }
 
+json_value *stripe_payment_method_test_token(twin_ctx *ctx, const char *token)
+{
+    const test_card *tc = card_by_token(token ? token : "");
+    return tc ? pm_from_test_card(ctx, tc) : NULL;
+}
+
 json_value *stripe_payment_method_from_token(twin_ctx *ctx, const char *token, const char *param)
 {
     const test_card *tc = card_by_token(token ? token : "");

@@ -239,3 +239,18 @@ void stripe_list_setup_intents(twin_ctx *ctx)
     twin_list page;
     if (stripe_list_fetch(ctx, &q, &page)) stripe_send_list(ctx, "/v1/setup_intents", &page);
 }
+
+json_value *billing_setup_intent_succeeded(twin_ctx *ctx, const char *customer, json_value *pm)
+{
+    json_value *si = seti_skeleton(ctx);
+    json_set_str(ctx->a, si, "customer", customer);
+    json_set_str(ctx->a, si, "payment_method", json_get_str(pm, "id"));
+    json_set_str(ctx->a, si, "status", "requires_confirmation");
+    billing_save(ctx, COLL, si);
+    stripe_emit(ctx, "setup_intent.created", si, NULL);
+    attach(ctx, pm, customer);
+    json_set_str(ctx->a, si, "status", "succeeded");
+    billing_save(ctx, COLL, si);
+    stripe_emit(ctx, "setup_intent.succeeded", si, NULL);
+    return si;
+}

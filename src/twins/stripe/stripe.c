@@ -298,7 +298,7 @@ static const char *const expandable[] = {
     "product",    "default_price",  "invoice",       "default_source", "source",       "test_clock",
     "review",     "application",    "on_behalf_of",  "default_payment_method", "failure_balance_transaction",
     "price",      "invoice_settings", "latest_invoice", "subscription", "pending_setup_intent", "promotion_code",
-    "invoice_item", "subscription_item", "file", NULL};
+    "invoice_item", "subscription_item", "file", "setup_intent", NULL};
 
 static bool is_expandable(const char *name)
 {

@@ -170,6 +170,14 @@ json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value
 typedef enum { STRIPE_AUTH_SUCCEEDED, STRIPE_AUTH_DECLINED, STRIPE_AUTH_FAILED, STRIPE_AUTH_NOT_PENDING } stripe_auth_result;
 stripe_auth_result stripe_intent_authenticate(twin_ctx *ctx, json_value *pi, bool ok, const char **message);
 
+/* An invoice's PaymentIntent was charged outside the invoice code (confirmed
+ * through the API or after 3-D Secure): the invoice follows (invoices.c). */
+void stripe_invoice_intent_charged(twin_ctx *ctx, const json_value *pi, json_value *charge,
+                                   const stripe_card_outcome *o);
+/* A test payment method token (pm_card_visa, tok_visa, ...) as a new stored
+ * payment method; NULL without answering when token is not one. */
+json_value *stripe_payment_method_test_token(twin_ctx *ctx, const char *token);
+
 /* Disputes (disputes.c): opens a dispute on a succeeded, captured charge
  * (the createDispute test card); marks the charge disputed and saves it. */
 void stripe_dispute_open(twin_ctx *ctx, json_value *charge);

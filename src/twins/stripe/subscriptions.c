@@ -113,7 +113,7 @@ static void drop_spent_discount(twin_ctx *ctx, json_value *sub)
 /* Builds, finalizes and (when asked) charges the subscription's invoice for
  * its current period.  pm: the method to charge (NULL = none). */
 static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const char *reason, int64_t period_start,
-                                        bool trial, const char *pm)
+                                        bool trial, const char *pm, bool announce_created)
 {
     arena *a = ctx->a;
     json_value *customer = stripe_get(ctx, "customers", json_get_str(sub, "customer"));
@@ -138,9 +138,13 @@ static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const ch
     add_item_lines(ctx, inv, sub, trial);
     billing_invoice_pull_pending(ctx, inv);
     billing_save(ctx, "invoices", inv);
+    /* The subscription is stored (with its latest invoice) before the
+     * invoice is paid, so payment outcomes update the stored copy. */
+    json_set_str(a, sub, "latest_invoice", json_get_str(inv, "id"));
+    billing_subscription_save(ctx, sub);
+    if (announce_created) stripe_emit(ctx, "customer.subscription.created", sub, NULL);
     stripe_emit(ctx, "invoice.created", inv, NULL);
     billing_invoice_finalize(ctx, inv);
-    json_set_str(a, sub, "latest_invoice", json_get_str(inv, "id"));
     bool automatic = str_eq(json_get_str(inv, "collection_method"), "charge_automatically");
     if (automatic && pm && str_eq(json_get_str(inv, "status"), "open")) {
         bool none = false;
@@ -334,12 +338,26 @@ static void create_items(twin_ctx *ctx, const json_value *sub, const json_value 
     }
 }
 
-/* Status after the first invoice. */
-static const char *first_status(const json_value *sub, const json_value *inv, const sub_params *p)
+/* Status before the first invoice is paid: trialing during a trial, active
+ * for send_invoice, else incomplete until the first invoice is paid. */
+static const char *initial_status(const sub_params *p)
 {
     if (p->has_trial) return "trialing";
-    if (str_eq(p->method, "send_invoice") || str_eq(json_get_str(inv, "status"), "paid")) return "active";
+    if (str_eq(p->method, "send_invoice")) return "active";
     return "incomplete";
+}
+
+/* Creates the items and the first invoice of a prepared subscription:
+ * customer.subscription.created goes out with the initial status, then the
+ * invoice's events, then customer.subscription.updated when paying it
+ * changes the status.  Returns the stored subscription. */
+static json_value *launch(twin_ctx *ctx, json_value *sub, const json_value *prices, const sub_params *p,
+                          const char *charge_pm, int64_t now)
+{
+    create_items(ctx, sub, prices, now);
+    json_set_str(ctx->a, sub, "status", initial_status(p));
+    invoice_subscription(ctx, sub, "subscription_create", now, p->has_trial, charge_pm, true);
+    return billing_subscription_get(ctx, json_get_str(sub, "id"));
 }
 
 void stripe_create_subscription(twin_ctx *ctx)
@@ -364,13 +382,29 @@ void stripe_create_subscription(twin_ctx *ctx)
     json_value *sub = sub_skeleton(ctx, customer, now);
     apply_schedule(ctx, sub, &p, json_at(prices, 0), now);
     if (!apply_extras(ctx, sub)) return;
-    create_items(ctx, sub, prices, now);
     bool charge = !str_eq(p.behavior, "default_incomplete");
-    json_value *inv = invoice_subscription(ctx, sub, "subscription_create", now, p.has_trial, charge ? pm : NULL);
-    json_set_str(ctx->a, sub, "status", first_status(sub, inv, &p));
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.created", sub, NULL);
-    stripe_send_object(ctx, 200, sub);
+    stripe_send_object(ctx, 200, launch(ctx, sub, prices, &p, charge ? pm : NULL, now));
+}
+
+json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
+{
+    sub_params p = {.method = "charge_automatically", .behavior = "allow_incomplete", .pm = s->default_pm};
+    int64_t now = billing_now(ctx, json_get_str(s->customer, "test_clock"));
+    if (s->trial_days > 0) {
+        p.has_trial = true;
+        p.trial_end = now + s->trial_days * DAY;
+    }
+    json_value *sub = sub_skeleton(ctx, s->customer, now);
+    apply_schedule(ctx, sub, &p, json_at(s->prices, 0), now);
+    if (s->metadata && s->metadata->type == JSON_OBJECT) json_set(ctx->a, sub, "metadata", json_clone(ctx->a, s->metadata));
+    if (s->description) json_set_str(ctx->a, sub, "description", s->description);
+    if (s->coupon) {
+        json_value *d = billing_discount_for_coupon(ctx, s->coupon, json_get_str(s->customer, "id"),
+                                                    json_get_str(sub, "id"));
+        json_set(ctx->a, sub, "discount", d);
+    }
+    const char *pm = s->charge ? billing_default_pm(ctx, json_get_str(s->customer, "id"), s->default_pm) : NULL;
+    return launch(ctx, sub, s->prices, &p, pm, now);
 }
 
 /* ---- retrieve, update, cancel, list ---- */
@@ -588,7 +622,7 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
     if (trial_ended) json_set_str(ctx->a, sub, "status", "active");
     billing_subscription_save(ctx, sub);
     const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
-    json_value *inv = invoice_subscription(ctx, sub, "subscription_cycle", old_start, false, pm);
+    json_value *inv = invoice_subscription(ctx, sub, "subscription_cycle", old_start, false, pm, false);
     bool paid = str_eq(json_get_str(inv, "status"), "paid");
     bool automatic = str_eq(json_get_str(sub, "collection_method"), "charge_automatically");
     if (!paid && automatic) json_set_str(ctx->a, sub, "status", "past_due");

@@ -28,6 +28,23 @@ static bool percentage_param(twin_ctx *ctx, json_value *t)
     return true;
 }
 
+json_value *billing_tax_rate_skeleton(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *t = stripe_new_object(ctx, "tax_rate", "txr_");
+    json_set_bool(a, t, "active", true);
+    json_set_null(a, t, "country");
+    json_set_int(a, t, "created", twin_now(ctx));
+    json_set_null(a, t, "description");
+    json_set_bool(a, t, "inclusive", false);
+    json_set_null(a, t, "jurisdiction");
+    json_set_bool(a, t, "livemode", false);
+    json_set(a, t, "metadata", json_object(a));
+    json_set_null(a, t, "state");
+    json_set_null(a, t, "tax_type");
+    return t;
+}
+
 void stripe_create_tax_rate(twin_ctx *ctx)
 {
     const char *name = NULL;
@@ -40,18 +57,9 @@ void stripe_create_tax_rate(twin_ctx *ctx)
         stripe_invalid(ctx, "inclusive", "parameter_missing", "Missing required param: inclusive.");
         return;
     }
-    arena *a = ctx->a;
-    json_value *t = stripe_new_object(ctx, "tax_rate", "txr_");
-    json_set_bool(a, t, "active", active);
-    json_set_null(a, t, "country");
-    json_set_int(a, t, "created", twin_now(ctx));
-    json_set_null(a, t, "description");
-    json_set_bool(a, t, "inclusive", inclusive);
-    json_set_null(a, t, "jurisdiction");
-    json_set_bool(a, t, "livemode", false);
-    json_set(a, t, "metadata", json_object(a));
-    json_set_null(a, t, "state");
-    json_set_null(a, t, "tax_type");
+    json_value *t = billing_tax_rate_skeleton(ctx);
+    json_set_bool(ctx->a, t, "active", active);
+    json_set_bool(ctx->a, t, "inclusive", inclusive);
     if (!percentage_param(ctx, t) || !stripe_apply_metadata(ctx, t)) return;
     stripe_copy_strings(ctx, t, texts);
     billing_save(ctx, COLL, t);

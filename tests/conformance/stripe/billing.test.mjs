@@ -156,8 +156,14 @@ test('subscription: charge_automatically with a default card -> active, paid fir
   assert.equal(charge.amount, 4000);
   assert.equal(charge.invoice, inv.id);
   assert.equal(charge.customer, cus.id);
+  // As Stripe: created while the first invoice is unpaid, updated once it is paid.
   const types = await eventTypes(sub.id);
-  assert.deepEqual(types, ['customer.subscription.created']);
+  assert.deepEqual(types, ['customer.subscription.created', 'customer.subscription.updated']);
+  const subEvents = (await t.stripe.events.list({ limit: 100 })).data.filter((e) => e.data.object.id === sub.id).reverse();
+  assert.equal(subEvents[0].data.object.status, 'incomplete');
+  assert.equal(subEvents[0].data.object.latest_invoice, inv.id);
+  assert.equal(subEvents[1].data.object.status, 'active');
+  assert.equal(subEvents[1].data.previous_attributes.status, 'incomplete');
   assert.deepEqual(await eventTypes(inv.id), ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
 });
 
@@ -569,7 +575,8 @@ test('test clock: advancing past period end renews: new invoice paid, period rol
   assert.equal(invoices.data.length, 2);
   assert.deepEqual(await eventTypes(inv.id), ['invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']);
   const subEvents = await eventTypes(sub.id);
-  assert.deepEqual(subEvents, ['customer.subscription.created', 'customer.subscription.updated']);
+  // created (incomplete), updated (first invoice paid: active), updated (renewal).
+  assert.deepEqual(subEvents, ['customer.subscription.created', 'customer.subscription.updated', 'customer.subscription.updated']);
   const charges = await t.stripe.charges.list({ customer: cus.id });
   assert.equal(charges.data.length, 2);
 });
@@ -654,4 +661,81 @@ test('test clock: a duration=once coupon covers the first invoice only; forever 
   assert.equal(a2.latest_invoice.total, 4000);
   assert.equal(b2.discount.coupon.id, forever.id);
   assert.equal(b2.latest_invoice.total, 3900);
+});
+
+// ---- paying an invoice through its payment intent ----
+
+test('confirming an invoice payment intent pays the invoice; an incomplete subscription becomes active', async () => {
+  const price = await monthlyPrice(1800);
+  const cus = await t.stripe.customers.create({ email: 'confirm@example.com' });
+  const sub = await t.stripe.subscriptions.create({
+    customer: cus.id, items: [{ price: price.id }], payment_behavior: 'default_incomplete',
+    expand: ['latest_invoice.payment_intent'],
+  });
+  assert.equal(sub.status, 'incomplete');
+  const inv = sub.latest_invoice;
+  assert.equal(inv.status, 'open');
+  assert.equal(inv.payment_intent.status, 'requires_payment_method');
+  const pi = await t.stripe.paymentIntents.confirm(inv.payment_intent.id, { payment_method: 'pm_card_visa' });
+  assert.equal(pi.status, 'succeeded');
+  assertSchema('POST', '/v1/payment_intents/{intent}/confirm', pi);
+  const paid = await t.stripe.invoices.retrieve(inv.id);
+  assert.equal(paid.status, 'paid');
+  assert.equal(paid.paid, true);
+  assert.equal(paid.amount_paid, 1800);
+  assert.equal(paid.amount_remaining, 0);
+  assert.equal(paid.charge, pi.latest_charge);
+  const charge = await t.stripe.charges.retrieve(pi.latest_charge);
+  assert.equal(charge.invoice, inv.id);
+  const active = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(active.status, 'active');
+  const types = await eventTypes(sub.id);
+  assert.deepEqual(types, ['customer.subscription.created', 'customer.subscription.updated']);
+  assert.ok((await eventTypes(inv.id)).includes('invoice.paid'));
+});
+
+test('an invoice payment intent needing 3-D Secure is paid once the /3ds/authenticate page is completed', async () => {
+  const price = await monthlyPrice(2100);
+  const cus = await t.stripe.customers.create({ email: 'threeds@example.com' });
+  const sub = await t.stripe.subscriptions.create({
+    customer: cus.id, items: [{ price: price.id }], payment_behavior: 'default_incomplete',
+    expand: ['latest_invoice'],
+  });
+  const piId = sub.latest_invoice.payment_intent;
+  const pi = await t.stripe.paymentIntents.confirm(piId, {
+    payment_method: 'pm_card_authenticationRequired', return_url: 'https://app.example/return',
+  });
+  assert.equal(pi.status, 'requires_action');
+  const url = pi.next_action.redirect_to_url.url;
+  assert.match(url, /\/3ds\/authenticate\/pi_/);
+  assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice.id)).status, 'open');
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  const done = await fetch(url.split('?')[0], {
+    method: 'POST', redirect: 'manual',
+    body: new URLSearchParams({ client_secret: pi.client_secret, action: 'complete' }),
+  });
+  assert.equal(done.status, 303);
+  assert.match(done.headers.get('location'), /redirect_status=succeeded/);
+  const paid = await t.stripe.invoices.retrieve(sub.latest_invoice.id);
+  assert.equal(paid.status, 'paid');
+  assert.equal(paid.amount_paid, 2100);
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'active');
+});
+
+test('a subscription whose first charge needs 3-D Secure: incomplete, then active after the authentication page', async () => {
+  const price = await monthlyPrice(2200);
+  const { cus } = await payingCustomer('pm_card_authenticationRequired', { email: 'sca@example.com' });
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], expand: ['latest_invoice.payment_intent'] });
+  assert.equal(sub.status, 'incomplete');
+  const pi = sub.latest_invoice.payment_intent;
+  assert.equal(pi.status, 'requires_action');
+  const url = pi.next_action.redirect_to_url.url;
+  assert.match(url, /\/3ds\/authenticate\/pi_.*client_secret=/);
+  const done = await fetch(url.split('?')[0], {
+    method: 'POST', body: new URLSearchParams({ client_secret: pi.client_secret, action: 'complete' }),
+  });
+  assert.equal(done.status, 200);
+  assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice.id)).status, 'paid');
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'active');
 });

@@ -161,7 +161,7 @@ test('the hosted page is public HTML with line items, total and card fields', as
 });
 
 test('paying with 4242: session complete and paid, pi succeeded with a charge, customer from email, redirect', async () => {
-  const cs = await paymentSession();
+  const cs = await paymentSession({ customer_creation: 'always' });
   const r = await payForm(cs, '4242 4242 4242 4242', 'payer@example.com');
   assert.equal(r.status, 303);
   assert.equal(r.location, `https://shop.example/ok?session_id=${cs.id}`);
@@ -248,6 +248,7 @@ test('completion emits checkout.session.completed, payment_intent.succeeded, cha
   const price = await run.stripe.prices.create({ unit_amount: 1500, currency: 'usd', product_data: { name: 'Hook item' } });
   const cs = await run.stripe.checkout.sessions.create({
     mode: 'payment', line_items: [{ price: price.id, quantity: 1 }], success_url: 'https://shop.example/ok',
+    customer_creation: 'always',
   });
   const form = new URLSearchParams({ email: 'hook@example.com', cardnumber: '4242424242424242', cardexpiry: '1234', cardcvc: '123' });
   const paid = await fetch(new URL(`/c/pay/${cs.id}/confirm`, run.base), { method: 'POST', body: form, redirect: 'manual' });
@@ -335,18 +336,128 @@ test('payment links: create, retrieve, list, update, line items; visiting opens 
   assert.equal(err.statusCode, 400);
 });
 
-test('subscription mode takes the first payment; the subscription object is not created by checkout', async () => {
+test('subscription mode: completing the page creates an active subscription whose first invoice the card paid', async () => {
   const monthly = await priceOf(1000, { recurring: { interval: 'month' } });
   const cs = await t.stripe.checkout.sessions.create({
     mode: 'subscription', line_items: [{ price: monthly.id, quantity: 1 }], success_url: 'https://shop.example/sub',
   });
   assert.equal(cs.mode, 'subscription');
   assert.equal(cs.amount_total, 1000);
-  const r = await payForm(cs, '4242424242424242');
+  const r = await payForm(cs, '4242424242424242', 'subscriber@example.com');
   assert.equal(r.status, 303);
-  const s = await t.stripe.checkout.sessions.retrieve(cs.id);
+  const s = await t.stripe.checkout.sessions.retrieve(cs.id, { expand: ['subscription', 'invoice'] });
   assert.equal(s.status, 'complete');
   assert.equal(s.payment_status, 'paid');
+  assert.equal(s.payment_intent, null);
+  assertSchema('GET', '/v1/checkout/sessions/{session}', s);
+  assert.match(s.customer, /^cus_/);
+  assert.equal(s.subscription.status, 'active');
+  assert.equal(s.subscription.customer, s.customer);
+  assert.equal(s.subscription.items.data[0].price.id, monthly.id);
+  assert.match(s.subscription.default_payment_method, /^pm_/);
+  assert.equal(s.invoice.id, s.subscription.latest_invoice);
+  assert.equal(s.invoice.status, 'paid');
+  assert.equal(s.invoice.amount_paid, 1000);
+  assert.match(s.invoice.charge, /^ch_/);
+  const customer = await t.stripe.customers.retrieve(s.customer);
+  assert.equal(customer.email, 'subscriber@example.com');
+  const pms = await t.stripe.paymentMethods.list({ customer: s.customer, type: 'card' });
+  assert.equal(pms.data[0].id, s.subscription.default_payment_method);
+});
+
+test('subscription mode with subscription_data[trial_period_days]: trialing, nothing charged', async () => {
+  const monthly = await priceOf(1500, { recurring: { interval: 'month' } });
+  const cs = await t.stripe.checkout.sessions.create({
+    mode: 'subscription', line_items: [{ price: monthly.id, quantity: 1 }], success_url: 'https://shop.example/sub',
+    subscription_data: { trial_period_days: 7, metadata: { source: 'checkout' } },
+  });
+  const r = await payForm(cs, '4242424242424242', 'trial@example.com');
+  assert.equal(r.status, 303);
+  const s = await t.stripe.checkout.sessions.retrieve(cs.id, { expand: ['subscription', 'invoice'] });
+  assert.equal(s.status, 'complete');
+  assert.equal(s.payment_status, 'no_payment_required');
+  assert.equal(s.subscription.status, 'trialing');
+  assert.equal(s.subscription.trial_end - s.subscription.trial_start, 7 * 86400);
+  assert.equal(s.subscription.metadata.source, 'checkout');
+  assert.equal(s.invoice.amount_paid, 0);
+  assert.equal(s.invoice.status, 'paid');
+  const err = await rejects(() => t.stripe.checkout.sessions.create({
+    mode: 'payment', line_items: [{ price: (s.subscription.items.data[0].price.id), quantity: 1 }],
+    subscription_data: { trial_period_days: 7 },
+  }));
+  assert.equal(err.statusCode, 400);
+});
+
+test('subscription mode: a 3-D Secure card completes through the challenge page; a declined card creates nothing', async () => {
+  const monthly = await priceOf(2000, { recurring: { interval: 'month' } });
+  const declined = await t.stripe.checkout.sessions.create({
+    mode: 'subscription', line_items: [{ price: monthly.id, quantity: 1 }], success_url: 'https://shop.example/sub',
+  });
+  const bad = await payForm(declined, '4000000000000002', 'nope@example.com');
+  assert.equal(bad.status, 402);
+  assert.match(bad.html, /declined/);
+  const still = await t.stripe.checkout.sessions.retrieve(declined.id);
+  assert.equal(still.status, 'open');
+  assert.equal(still.subscription, null);
+
+  const cs = await t.stripe.checkout.sessions.create({
+    mode: 'subscription', line_items: [{ price: monthly.id, quantity: 1 }], success_url: 'https://shop.example/sub',
+  });
+  const r = await payForm(cs, '4000002500003155', 'secure@example.com');
+  assert.equal(r.status, 303);
+  assert.equal(r.location, `/c/pay/${cs.id}/3ds`);
+  const pending = await t.stripe.checkout.sessions.retrieve(cs.id, { expand: ['subscription'] });
+  assert.equal(pending.status, 'open');
+  assert.equal(pending.subscription.status, 'incomplete');
+  const done = await fetch(new URL(`/c/pay/${cs.id}/3ds`, t.base), {
+    method: 'POST', body: new URLSearchParams({ action: 'complete' }), redirect: 'manual',
+  });
+  assert.equal(done.status, 303);
+  assert.equal(done.headers.get('location'), 'https://shop.example/sub');
+  const s = await t.stripe.checkout.sessions.retrieve(cs.id, { expand: ['subscription', 'invoice'] });
+  assert.equal(s.status, 'complete');
+  assert.equal(s.subscription.status, 'active');
+  assert.equal(s.invoice.status, 'paid');
+});
+
+test('customer_creation: payment mode creates no customer by default (if_required), one with always', async () => {
+  const cs = await paymentSession();
+  assert.equal(cs.customer_creation, 'if_required');
+  const r = await payForm(cs, '4242424242424242', 'guest@example.com');
+  assert.equal(r.status, 303);
+  const s = await t.stripe.checkout.sessions.retrieve(cs.id, { expand: ['payment_intent'] });
+  assert.equal(s.status, 'complete');
+  assert.equal(s.customer, null);
+  assert.equal(s.customer_details.email, 'guest@example.com');
+  assert.equal(s.payment_intent.customer, null);
+  const always = await paymentSession({ customer_creation: 'always' });
+  assert.equal(always.customer_creation, 'always');
+  await payForm(always, '4242424242424242', 'kept@example.com');
+  const kept = await t.stripe.checkout.sessions.retrieve(always.id);
+  assert.match(kept.customer, /^cus_/);
+  const bad = await rejects(() => t.stripe.checkout.sessions.create({
+    mode: 'payment', line_items: [{ price: 'price_x', quantity: 1 }], customer_creation: 'sometimes',
+  }));
+  assert.equal(bad.statusCode, 400);
+});
+
+test('setup mode: a succeeded SetupIntent with the card attached; session.setup_intent set', async () => {
+  const customer = await t.stripe.customers.create({ email: 'saver@example.com' });
+  const cs = await t.stripe.checkout.sessions.create({
+    mode: 'setup', currency: 'usd', customer: customer.id, success_url: 'https://shop.example/saved',
+  });
+  const r = await payForm(cs, '4242424242424242');
+  assert.equal(r.status, 303);
+  const s = await t.stripe.checkout.sessions.retrieve(cs.id, { expand: ['setup_intent'] });
+  assert.equal(s.status, 'complete');
+  assert.equal(s.payment_status, 'no_payment_required');
+  assert.match(s.setup_intent.id, /^seti_/);
+  assert.equal(s.setup_intent.status, 'succeeded');
+  assert.equal(s.setup_intent.customer, customer.id);
+  assert.equal(s.setup_intent.usage, 'off_session');
+  const pm = await t.stripe.paymentMethods.retrieve(s.setup_intent.payment_method);
+  assert.equal(pm.customer, customer.id);
+  assert.equal(pm.card.last4, '4242');
 });
 
 test('dashboard pages are public HTML showing live state', async () => {

@@ -129,3 +129,22 @@ test('keys are per run: the same key in another run creates a new object', async
   assert.equal((await other.stripe.customers.list()).data.length, 1);
   assert.ok(a.id);
 });
+
+test('idempotency compares parameters, not bytes: the same parameters in another order replay', async () => {
+  const key = `order-${Date.now()}`;
+  const a = await raw(t, 'POST', '/v1/customers', {
+    body: { email: 'order@example.com', name: 'Order', 'metadata[a]': '1', 'metadata[b]': '2' }, headers: { 'idempotency-key': key },
+  });
+  const b = await raw(t, 'POST', '/v1/customers', {
+    body: { 'metadata[b]': '2', name: 'Order', 'metadata[a]': '1', email: 'order@example.com' }, headers: { 'idempotency-key': key },
+  });
+  assert.equal(a.status, 200);
+  assert.equal(b.status, 200);
+  assert.equal(b.headers.get('idempotent-replayed'), 'true');
+  assert.equal(b.text, a.text);
+  const c = await raw(t, 'POST', '/v1/customers', {
+    body: { 'metadata[b]': '3', name: 'Order', 'metadata[a]': '1', email: 'order@example.com' }, headers: { 'idempotency-key': key },
+  });
+  assert.equal(c.status, 400);
+  assert.equal(c.json.error.type, 'idempotency_error');
+});

@@ -172,3 +172,25 @@ test('expand of a non-expandable field is a 400', async () => {
   assert.equal(err.statusCode, 400);
   assert.match(err.message, /cannot be expanded/);
 });
+
+test('customers.create with payment_method attaches it; invoice_settings[default_payment_method] may name it', async () => {
+  const c = await t.stripe.customers.create({
+    email: 'withcard@example.com', payment_method: 'pm_card_visa',
+    invoice_settings: { default_payment_method: 'pm_card_visa' },
+  });
+  assertSchema('POST', '/v1/customers', c);
+  const pms = await t.stripe.paymentMethods.list({ customer: c.id, type: 'card' });
+  assert.equal(pms.data.length, 1);
+  assert.equal(pms.data[0].customer, c.id);
+  assert.equal(pms.data[0].card.last4, '4242');
+  assert.equal(c.invoice_settings.default_payment_method, pms.data[0].id);
+  const pm = await t.stripe.paymentMethods.create({ type: 'card', card: { token: 'tok_mastercard' } });
+  const d = await t.stripe.customers.create({ payment_method: pm.id, invoice_settings: { default_payment_method: pm.id } });
+  assert.equal(d.invoice_settings.default_payment_method, pm.id);
+  assert.equal((await t.stripe.paymentMethods.retrieve(pm.id)).customer, d.id);
+  const taken = await rejects(() => t.stripe.customers.create({ payment_method: pm.id }));
+  assert.equal(taken.statusCode, 400);
+  const missing = await rejects(() => t.stripe.customers.create({ payment_method: 'pm_missing' }));
+  assert.equal(missing.statusCode, 404);
+  assert.equal(missing.param, 'payment_method');
+});
