@@ -2,7 +2,8 @@
  * Idempotency-Key header, and look-alikes).
  *
  * A key is remembered per (run, twin) in the store collection "_idempotency"
- * with a fingerprint of the request (method, path, SHA-256 of the body) and
+ * with a fingerprint of the request (method, path, SHA-256 of the decoded
+ * parameters with object members sorted, so parameter order does not matter) and
  * the full first answer (status, content type, body).  The same key with the
  * same request replays that answer byte for byte; with a different request
  * it is a conflict the twin renders in its own error shape.  Keys expire
