@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <limits.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <uv.h>
 
 #include "cli/cli.h"
@@ -56,7 +58,8 @@ static void serve_usage(void)
          "  --public-domain D    also route <run>--<twin>.D on the main port\n"
          "  --public-scheme S    scheme of host-name URLs (default https)\n"
          "  --advertise-host H   host name put in URLs (default: the bind address)\n"
-         "  --spec-dir DIR       compiled API descriptions (default specs/compiled)\n"
+         "  --spec-dir DIR       compiled API descriptions (default: specs/compiled of\n"
+         "                       the source tree the binary was built in)\n"
          "  --api-key KEY        accept KEY (repeatable; also TWINS_API_KEYS=k1,k2)\n"
          "  --max-body BYTES     request body limit (default 64 MiB)\n"
          "  --port-file F        write the bound control-plane port to F\n"
@@ -80,10 +83,31 @@ static void add_env_keys(serve_opts *o)
     free(copy);
 }
 
+/* The compiled descriptions live in the source tree beside the build
+ * folder (build/twins -> specs/compiled), so the server finds them from any
+ * working directory; ./specs/compiled is the fallback. */
+static const char *default_spec_dir(void)
+{
+    static char dir[PATH_MAX + 32];   /* room for the suffixes below */
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) *slash = '\0';
+        struct stat st;
+        snprintf(dir, sizeof dir, "%s/../specs/compiled", exe);
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return dir;
+        snprintf(dir, sizeof dir, "%s/../../specs/compiled", exe);
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return dir;
+    }
+    return "specs/compiled";
+}
+
 static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
 {
     *o = (serve_opts){.bind = "127.0.0.1", .port = TWINS_DEFAULT_PORT, .port_lo = 41000, .port_hi = 49999,
-                      .public_scheme = "https", .spec_dir = "specs/compiled", .max_body = 64u << 20};
+                      .public_scheme = "https", .spec_dir = default_spec_dir(), .max_body = 64u << 20};
     static const struct option longopts[] = {
         {"bind", 1, 0, 'b'}, {"port", 1, 0, 'p'}, {"data-dir", 1, 0, 'd'}, {"port-range", 1, 0, 'r'},
         {"public-domain", 1, 0, 'D'}, {"public-scheme", 1, 0, 'S'}, {"advertise-host", 1, 0, 'A'},

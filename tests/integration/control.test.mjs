@@ -448,3 +448,26 @@ test('SIGTERM shuts down cleanly', async () => {
   const exit = await s.stop('SIGTERM');
   assert.equal(exit.code, 0);
 });
+
+test('twins up starts a local server when none answers', async () => {
+  const free = await new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'twins-up-'));
+  const envFile = join(dir, '.env');
+  let pid;
+  try {
+    const out = await promisify(execFile)(TWINS_BIN, ['up', 'stripe', '--server', `http://127.0.0.1:${free}`,
+      '--env-file', envFile], { env: { ...process.env, TMPDIR: dir } });
+    pid = Number(out.stderr.match(/pid (\d+)/)[1]);
+    const text = readFileSync(envFile, 'utf8');
+    const base = text.match(/^STRIPE_API_BASE=(.*)$/m)[1];
+    const r = await api(base, 'GET', '/v1/customers', undefined,
+      { authorization: `Bearer ${text.match(/^STRIPE_SECRET_KEY=(.*)$/m)[1]}` });
+    assert.equal(r.status, 200);
+    assert.equal((await api(`http://127.0.0.1:${free}`, 'GET', '/health')).status, 200);
+  } finally {
+    if (pid) process.kill(pid, 'SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
