@@ -3,42 +3,22 @@
 // does), with events and a signed checkout.session.completed webhook.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { newRun, raw, rejects, stopServer, assertSchema } from './helpers.mjs';
+import { newRun, raw, rejects, stopServer, assertSchema, webhookReceiver } from './helpers.mjs';
 
 let t;
-let receiver;
-const received = [];
+let hooks;
 
 before(async () => {
   t = await newRun();
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      received.push({ path: req.url, body, signature: req.headers['stripe-signature'] });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"received":true}');
-    });
-  });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  hooks = await webhookReceiver();
 });
 after(async () => {
-  await new Promise((r) => receiver.close(r));
+  await hooks.close();
   await stopServer();
 });
 
-const hookUrl = (path) => `http://127.0.0.1:${receiver.address().port}${path}`;
-
-async function waitFor(pred, ms = 5000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const hit = received.find(pred);
-    if (hit) return hit;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail('webhook not delivered in time');
-}
+const hookUrl = (path) => hooks.url(path);
+const waitFor = (pred, ms) => hooks.waitFor(pred, ms);
 
 async function priceOf(amount, extra = {}) {
   const product = await t.stripe.products.create({ name: `Item ${amount}` });

@@ -2,42 +2,22 @@
 // SDK's own constructEvent, the run's default endpoint, and seeding.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { newRun, raw, rejects, stopServer, assertSchema, control } from './helpers.mjs';
+import { newRun, raw, rejects, stopServer, assertSchema, control, webhookReceiver } from './helpers.mjs';
 
 let t;
-let receiver;
-const received = [];
+let hooks;
 
 before(async () => {
   t = await newRun();
-  receiver = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      received.push({ path: req.url, body, signature: req.headers['stripe-signature'] });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"received":true}');
-    });
-  });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
+  hooks = await webhookReceiver();
 });
 after(async () => {
-  await new Promise((r) => receiver.close(r));
+  await hooks.close();
   await stopServer();
 });
 
-const hookUrl = (path) => `http://127.0.0.1:${receiver.address().port}${path}`;
-
-async function waitFor(pred, ms = 5000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const hit = received.find(pred);
-    if (hit) return hit;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  assert.fail('webhook not delivered in time');
-}
+const hookUrl = (path) => hooks.url(path);
+const waitFor = (pred, ms) => hooks.waitFor(pred, ms);
 
 test('state changes create events, listable by type and retrievable, schema-valid', async () => {
   const run = await newRun();
@@ -105,7 +85,7 @@ test('endpoints only get their enabled_events ("*" gets everything)', async () =
   const p = await t.stripe.products.create({ name: 'Filtered' });
   await waitFor((r) => r.path === '/star' && r.body.includes(p.id));
   await new Promise((r) => setTimeout(r, 200));
-  assert.ok(!received.some((r) => r.path === '/only-prices' && r.body.includes(p.id)));
+  assert.ok(!hooks.received.some((r) => r.path === '/only-prices' && r.body.includes(p.id)));
 });
 
 test('default endpoint from the admin config, signed with STRIPE_WEBHOOK_SECRET', async () => {
