@@ -59,7 +59,8 @@ export TWINS_BIN=$PWD/build/twins
 if compgen -G "tests/integration/*.test.mjs" >/dev/null; then
   run integration node --test --test-concurrency=2 tests/integration/
   TWINS_BIN=$PWD/build/asan/twins ASAN_OPTIONS=detect_leaks=0 \
-    run integration-asan node --test --test-concurrency=1 tests/integration/control.test.mjs
+    run integration-asan node --test --test-concurrency=1 tests/integration/control.test.mjs \
+      tests/integration/robustness.test.mjs
 fi
 if [ -d tests/node_modules ] && compgen -G "tests/conformance/*/*.test.mjs" >/dev/null; then
   run conformance node --test --test-concurrency=2 tests/conformance/
