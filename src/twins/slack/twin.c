@@ -1,9 +1,13 @@
-/* Slack twin: catalog declaration.  Every Web API method is served by the
- * stub engine until the stateful Slack twin lands. */
+/* Slack twin: catalog declaration and route table.  The stateful core
+ * (auth and scopes, users, conversations, chat, reactions, files, OAuth v2)
+ * is routed here; every other documented Web API method is served by the
+ * stub engine (still behind token checks). */
 #include <string.h>
 
 #include "engine/env.h"
+#include "engine/seed_schema.h"
 #include "engine/twin.h"
+#include "twins/slack/slack.h"
 
 static const char *const hosts[] = {"slack.com", "api.slack.com", "files.slack.com", NULL};
 
@@ -11,24 +15,62 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 {
     env_set_url(e, a, out, "SLACK_API_URL", "/api/");
     env_set_url(e, a, out, "SLACK_TWIN_BASE_URL", "");
-    env_set(a, out, "SLACK_BOT_TOKEN", env_config_str(e, "bot_token", "xoxb-F9SXMECOSFOGYR3XKXWN"));
-    env_set(a, out, "SLACK_USER_TOKEN", env_config_str(e, "user_token", "xoxp-F9SXMECOSFOGYR3XKXWN"));
+    env_set(a, out, "SLACK_BOT_TOKEN", env_config_str(e, "bot_token", SLACK_DEFAULT_BOT_TOKEN));
+    env_set(a, out, "SLACK_USER_TOKEN", env_config_str(e, "user_token", SLACK_DEFAULT_USER_TOKEN));
     env_set(a, out, "SLACK_SIGNING_SECRET", env_token(e, a, "slack-signing", "", 32));
 }
 
-/* Slack answers {"ok": false, "error": "<code>"} with HTTP 200 for Web API
- * errors; an unknown method under /api/ is "unknown_method".  Paths outside
- * the Web API are plain 404s. */
-static void send_error(twin_ctx *ctx, int status, const char *code, const char *message)
-{
-    bool web_api = strncmp(ctx->req->path, "/api/", 5) == 0;
-    bool unknown = status == 404 || status == 405;
-    json_value *body = json_object(ctx->a);
-    json_set_bool(ctx->a, body, "ok", false);
-    json_set_str(ctx->a, body, "error", unknown ? (web_api ? "unknown_method" : "not_found") : code);
-    if (unknown && web_api) json_set_str(ctx->a, body, "req_method", ctx->req->path + 5);
-    twin_reply_json(ctx, unknown ? (web_api ? 200 : 404) : status, body);
-}
+/* Web API methods answer GET and POST alike ("*"). */
+#define M(name, fn, scope) {"*", "/api/" name, fn, scope}
+
+static const twin_route routes[] = {
+    M("auth.test", slack_auth_test, NULL),
+    M("team.info", slack_team_info, "team:read"),
+    M("users.list", slack_users_list, "users:read"),
+    M("users.info", slack_users_info, "users:read"),
+    M("users.lookupByEmail", slack_users_lookup_by_email, "users:read.email"),
+    M("conversations.create", slack_conv_create, "channels:manage"),
+    M("conversations.list", slack_conv_list, "channels:read"),
+    M("conversations.info", slack_conv_info, "channels:read"),
+    M("conversations.join", slack_conv_join, "channels:join"),
+    M("conversations.leave", slack_conv_leave, "channels:manage"),
+    M("conversations.invite", slack_conv_invite, "channels:manage"),
+    M("conversations.kick", slack_conv_kick, "channels:manage"),
+    M("conversations.archive", slack_conv_archive, "channels:manage"),
+    M("conversations.unarchive", slack_conv_unarchive, "channels:manage"),
+    M("conversations.rename", slack_conv_rename, "channels:manage"),
+    M("conversations.setTopic", slack_conv_set_topic, "channels:manage"),
+    M("conversations.setPurpose", slack_conv_set_purpose, "channels:manage"),
+    M("conversations.members", slack_conv_members, "channels:read"),
+    M("conversations.open", slack_conv_open, "channels:manage"),
+    M("conversations.history", slack_conv_history, "channels:history"),
+    M("conversations.replies", slack_conv_replies, "channels:history"),
+    M("chat.postMessage", slack_chat_post_message, "chat:write"),
+    M("chat.update", slack_chat_update, "chat:write"),
+    M("chat.delete", slack_chat_delete, "chat:write"),
+    M("chat.postEphemeral", slack_chat_post_ephemeral, "chat:write"),
+    M("chat.meMessage", slack_chat_me_message, "chat:write"),
+    M("chat.getPermalink", slack_chat_get_permalink, NULL),
+    M("reactions.add", slack_reactions_add, "reactions:write"),
+    M("reactions.remove", slack_reactions_remove, "reactions:write"),
+    M("reactions.get", slack_reactions_get, "reactions:read"),
+    M("reactions.list", slack_reactions_list, "reactions:read"),
+    M("files.getUploadURLExternal", slack_files_get_upload_url, "files:write"),
+    M("files.completeUploadExternal", slack_files_complete_upload, "files:write"),
+    M("files.info", slack_files_info, "files:read"),
+    M("files.list", slack_files_list, "files:read"),
+    M("files.delete", slack_files_delete, "files:write"),
+    M("oauth.v2.access", slack_oauth_access, "public"),
+    {"POST", "/upload/{id}", slack_files_upload_bytes, "public"},
+    {"GET", "/files/{id}", slack_files_download, "public"},
+    {"GET", "/files/{id}/download", slack_files_download, "public"},
+    {"GET", "/oauth/v2/authorize", slack_oauth_authorize, "public"},
+};
+
+static const twin_route admin_routes[] = {
+    {"GET", "/tier", slack_admin_tier, NULL},
+    {"POST", "/tier", slack_admin_tier, NULL},
+};
 
 const twin_def twin_slack = {
     .name = "slack",
@@ -38,7 +80,14 @@ const twin_def twin_slack = {
     .hosts = hosts,
     .env_vars = env_vars,
     .default_config = "{}",
+    .seed_schema = seed_schema_slack,
+    .routes = routes,
+    .n_routes = sizeof routes / sizeof routes[0],
+    .admin_routes = admin_routes,
+    .n_admin_routes = sizeof admin_routes / sizeof admin_routes[0],
     .spec_name = "slack",
     .stub_any_method = true,
-    .send_error = send_error,
+    .authenticate = slack_authenticate,
+    .send_error = slack_send_error,
+    .seed = slack_seed,
 };

@@ -1,0 +1,440 @@
+/* Slack twin: chat.* and reactions.*. */
+#include <stdio.h>
+#include <string.h>
+
+#include "twins/slack/slack.h"
+#include "util/util.h"
+
+const char *slack_next_ts(twin_ctx *ctx)
+{
+    json_value *clock = twin_doc_get(ctx, "_settings", "clock");
+    int64_t last = 0;
+    if (clock) json_int64(json_get(clock, "last_us"), &last);
+    int64_t t = twin_now(ctx) * 1000000 + 100;
+    if (t <= last) t = last + 100;
+    clock = json_object(ctx->a);
+    json_set_int(ctx->a, clock, "last_us", t);
+    twin_doc_put(ctx, "_settings", "clock", clock, NULL, 0);
+    return arena_printf(ctx->a, "%lld.%06lld", (long long)(t / 1000000), (long long)(t % 1000000));
+}
+
+static const char *msg_id(twin_ctx *ctx, const char *channel, const char *ts)
+{
+    return arena_printf(ctx->a, "%s-%s", channel, ts);
+}
+
+json_value *slack_message_get(twin_ctx *ctx, const char *channel, const char *ts)
+{
+    if (!channel || !ts || !*ts) return NULL;
+    return twin_doc_get(ctx, "messages", msg_id(ctx, channel, ts));
+}
+
+void slack_message_save(twin_ctx *ctx, const char *channel, json_value *m)
+{
+    const char *ts = json_get_str(m, "ts"), *thread = json_get_str(m, "thread_ts");
+    json_set_str(ctx->a, m, "_ch", channel);
+    store_index idx[2] = {{"channel", channel}, {"thread", arena_printf(ctx->a, "%s:%s", channel, thread ? thread : ts)}};
+    twin_doc_put(ctx, "messages", msg_id(ctx, channel, ts), m, idx, 2);
+}
+
+json_value *slack_message_render(twin_ctx *ctx, const json_value *m)
+{
+    json_value *c = json_clone(ctx->a, m);
+    json_remove(c, "_ch");
+    return c;
+}
+
+/* Adds the reply to its parent's thread summary. */
+static void note_reply(twin_ctx *ctx, const char *channel, json_value *parent, const char *user, const char *ts)
+{
+    arena *a = ctx->a;
+    int64_t count = 0;
+    json_int64(json_get(parent, "reply_count"), &count);
+    json_set_str(a, parent, "thread_ts", json_get_str(parent, "ts"));
+    json_set_int(a, parent, "reply_count", count + 1);
+    json_value *users = json_get(parent, "reply_users");
+    if (!users) {
+        users = json_array(a);
+        json_set(a, parent, "reply_users", users);
+    }
+    bool seen = false;
+    json_foreach(u, users) if (str_eq(u->str, user)) seen = true;
+    if (!seen && users->len < 5) json_push(users, json_string(a, user));
+    json_set_int(a, parent, "reply_users_count", users->len);
+    json_set_str(a, parent, "latest_reply", ts);
+    json_set_bool(a, parent, "is_locked", false);
+    json_set_bool(a, parent, "subscribed", false);
+    slack_message_save(ctx, channel, parent);
+}
+
+json_value *slack_message_post(twin_ctx *ctx, const char *channel, const char *user, bool as_bot,
+                               const char *text, const char *thread_ts, const char *subtype)
+{
+    arena *a = ctx->a;
+    json_value *m = json_object(a);
+    const char *ts = slack_next_ts(ctx);
+    json_set_str(a, m, "type", "message");
+    if (subtype) json_set_str(a, m, "subtype", subtype);
+    json_set_str(a, m, "text", text ? text : "");
+    json_set_str(a, m, "user", user);
+    json_set_str(a, m, "ts", ts);
+    json_set_str(a, m, "team", SLACK_TEAM_ID);
+    if (as_bot) {
+        json_value *u = slack_user_get(ctx, user);
+        const char *bot_id = json_get_str(json_get(u, "profile"), "bot_id");
+        json_set_str(a, m, "bot_id", bot_id ? bot_id : SLACK_BOT_ID);
+        json_set_str(a, m, "app_id", SLACK_APP_ID);
+    }
+    json_value *parent = thread_ts ? slack_message_get(ctx, channel, thread_ts) : NULL;
+    if (parent) {
+        const char *root = json_get_str(parent, "thread_ts");
+        if (root && !str_eq(root, thread_ts)) parent = slack_message_get(ctx, channel, root);
+    }
+    if (parent) {
+        json_set_str(a, m, "thread_ts", json_get_str(parent, "ts"));
+        json_set_str(a, m, "parent_user_id", json_get_str(parent, "user"));
+    }
+    slack_message_save(ctx, channel, m);
+    if (parent) note_reply(ctx, channel, parent, user, ts);
+    return m;
+}
+
+void slack_system_message(twin_ctx *ctx, const char *channel, const char *user, const char *subtype,
+                          const char *text)
+{
+    slack_message_post(ctx, channel, user, false, text, NULL, subtype);
+}
+
+/* The channel a message may be posted to; answers the error otherwise. */
+static json_value *postable_channel(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return NULL;
+    if (json_truthy(json_get(c, "is_archived"))) {
+        slack_fail(ctx, "is_archived");
+        return NULL;
+    }
+    slack_principal *me = slack_me(ctx);
+    if (!slack_is_member(c, me->user_id) &&
+        !(scopes_has(me->scopes, "chat:write.public") || scopes_has(me->scopes, "*"))) {
+        slack_fail(ctx, "not_in_channel");
+        return NULL;
+    }
+    return c;
+}
+
+/* Copies blocks / attachments / metadata arguments onto m; false when none carries content. */
+static bool apply_content(twin_ctx *ctx, json_value *m, bool *bad)
+{
+    bool content = false;
+    *bad = false;
+    const char *const keys[] = {"blocks", "attachments", "metadata"};
+    for (size_t i = 0; i < 3; i++) {
+        json_value *raw = twin_input(ctx, keys[i]);
+        if (!raw) continue;
+        json_value *v = slack_json_arg(ctx, keys[i]);
+        if (!v || (i < 2 && v->type != JSON_ARRAY) || (i == 2 && v->type != JSON_OBJECT)) {
+            *bad = true;
+            return false;
+        }
+        json_set(ctx->a, m, keys[i], json_clone(ctx->a, v));
+        if (i < 2 && v->len) content = true;
+    }
+    return content;
+}
+
+void slack_chat_post_message(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *c = postable_channel(ctx);
+    if (!c) return;
+    const char *chan = json_get_str(c, "id");
+    const char *text = twin_arg(ctx, "text");
+    json_value *extra = json_object(a);
+    bool bad;
+    bool has_content = apply_content(ctx, extra, &bad);
+    if (bad) return slack_fail(ctx, "invalid_blocks");
+    if ((!text || !*text) && !has_content) return slack_fail(ctx, "no_text");
+    if (text && strlen(text) > 40000) return slack_fail(ctx, "msg_too_long");
+    const char *thread_ts = twin_arg(ctx, "thread_ts");
+    if (thread_ts && !*thread_ts) thread_ts = NULL;
+    if (thread_ts && !slack_message_get(ctx, chan, thread_ts)) return slack_fail(ctx, "thread_not_found");
+    bool broadcast = thread_ts && slack_bool_arg(ctx, "reply_broadcast", false);
+    slack_principal *me = slack_me(ctx);
+    json_value *m = slack_message_post(ctx, chan, me->user_id, me->is_bot, text, thread_ts,
+                                       broadcast ? "thread_broadcast" : NULL);
+    json_foreach(e, extra) json_set(a, m, e->key, json_clone(a, e));
+    const char *username = twin_arg(ctx, "username");
+    if (username && me->is_bot) json_set_str(a, m, "username", username);
+    slack_message_save(ctx, chan, m);
+    json_value *o = slack_ok(ctx);
+    json_set_str(a, o, "channel", chan);
+    json_set_str(a, o, "ts", json_get_str(m, "ts"));
+    json_set(a, o, "message", slack_message_render(ctx, m));
+    slack_reply(ctx, o);
+}
+
+/* The message named by channel + ts; answers message_not_found. */
+static json_value *message_arg(twin_ctx *ctx, json_value **chan_out, const char *ts_arg)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return NULL;
+    json_value *m = slack_message_get(ctx, json_get_str(c, "id"), twin_arg(ctx, ts_arg));
+    if (!m) {
+        slack_fail(ctx, "message_not_found");
+        return NULL;
+    }
+    *chan_out = c;
+    return m;
+}
+
+void slack_chat_update(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *c;
+    json_value *m = message_arg(ctx, &c, "ts");
+    if (!m) return;
+    slack_principal *me = slack_me(ctx);
+    const char *subtype = json_get_str(m, "subtype");
+    if (!str_eq(json_get_str(m, "user"), me->user_id) ||
+        (subtype && !str_eq(subtype, "thread_broadcast") && !str_eq(subtype, "file_share")))
+        return slack_fail(ctx, "cant_update_message");
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
+    const char *text = twin_arg(ctx, "text");
+    json_value *extra = json_object(a);
+    bool bad;
+    bool has_content = apply_content(ctx, extra, &bad);
+    if (bad) return slack_fail(ctx, "invalid_blocks");
+    if ((!text || !*text) && !has_content) return slack_fail(ctx, "no_text");
+    if (text) json_set_str(a, m, "text", text);
+    json_foreach(e, extra) json_set(a, m, e->key, json_clone(a, e));
+    json_value *edited = json_object(a);
+    json_set_str(a, edited, "user", me->user_id);
+    json_set_str(a, edited, "ts", slack_next_ts(ctx));
+    json_set(a, m, "edited", edited);
+    const char *chan = json_get_str(c, "id");
+    slack_message_save(ctx, chan, m);
+    json_value *o = slack_ok(ctx);
+    json_set_str(a, o, "channel", chan);
+    json_set_str(a, o, "ts", json_get_str(m, "ts"));
+    json_set_str(a, o, "text", json_get_str(m, "text"));
+    json_value *shown = slack_message_render(ctx, m);
+    json_remove(shown, "ts");
+    json_set(a, o, "message", shown);
+    slack_reply(ctx, o);
+}
+
+void slack_chat_delete(twin_ctx *ctx)
+{
+    json_value *c;
+    json_value *m = message_arg(ctx, &c, "ts");
+    if (!m) return;
+    slack_principal *me = slack_me(ctx);
+    json_value *u = slack_user_get(ctx, me->user_id);
+    bool admin = !me->is_bot && json_truthy(json_get(u, "is_admin"));
+    if (!str_eq(json_get_str(m, "user"), me->user_id) && !admin) return slack_fail(ctx, "cant_delete_message");
+    const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
+    twin_doc_delete(ctx, "messages", msg_id(ctx, chan, ts));
+    /* A deleted reply leaves its parent's summary. */
+    const char *thread = json_get_str(m, "thread_ts");
+    json_value *parent = thread && !str_eq(thread, ts) ? slack_message_get(ctx, chan, thread) : NULL;
+    if (parent) {
+        int64_t count = 0;
+        json_int64(json_get(parent, "reply_count"), &count);
+        json_set_int(ctx->a, parent, "reply_count", count > 0 ? count - 1 : 0);
+        slack_message_save(ctx, chan, parent);
+    }
+    json_value *o = slack_ok(ctx);
+    json_set_str(ctx->a, o, "channel", chan);
+    json_set_str(ctx->a, o, "ts", ts);
+    slack_reply(ctx, o);
+}
+
+void slack_chat_post_ephemeral(twin_ctx *ctx)
+{
+    json_value *c = postable_channel(ctx);
+    if (!c) return;
+    const char *user = twin_arg(ctx, "user");
+    if (!user || !*user || !slack_user_get(ctx, user)) return slack_fail(ctx, "user_not_found");
+    if (!slack_is_member(c, user)) return slack_fail(ctx, "user_not_in_channel");
+    const char *text = twin_arg(ctx, "text");
+    json_value *extra = json_object(ctx->a);
+    bool bad;
+    bool has_content = apply_content(ctx, extra, &bad);
+    if (bad) return slack_fail(ctx, "invalid_blocks");
+    if ((!text || !*text) && !has_content) return slack_fail(ctx, "no_text");
+    json_value *o = slack_ok(ctx);
+    json_set_str(ctx->a, o, "message_ts", slack_next_ts(ctx));
+    slack_reply(ctx, o);
+}
+
+void slack_chat_get_permalink(twin_ctx *ctx)
+{
+    json_value *c;
+    json_value *m = message_arg(ctx, &c, "message_ts");
+    if (!m) return;
+    const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
+    char digits[32];
+    size_t k = 0;
+    for (const char *p = ts; *p && k + 1 < sizeof digits; p++)
+        if (*p != '.') digits[k++] = *p;
+    digits[k] = '\0';
+    const char *url = arena_printf(ctx->a, "%s/archives/%s/p%s", ctx->inst->base_url, chan, digits);
+    const char *thread = json_get_str(m, "thread_ts");
+    if (thread && !str_eq(thread, ts)) url = arena_printf(ctx->a, "%s?thread_ts=%s&cid=%s", url, thread, chan);
+    json_value *o = slack_ok(ctx);
+    json_set_str(ctx->a, o, "channel", chan);
+    json_set_str(ctx->a, o, "permalink", url);
+    slack_reply(ctx, o);
+}
+
+void slack_chat_me_message(twin_ctx *ctx)
+{
+    json_value *c = postable_channel(ctx);
+    if (!c) return;
+    const char *text = twin_arg(ctx, "text");
+    if (!text || !*text) return slack_fail(ctx, "no_text");
+    slack_principal *me = slack_me(ctx);
+    const char *chan = json_get_str(c, "id");
+    json_value *m = slack_message_post(ctx, chan, me->user_id, me->is_bot, text, NULL, "me_message");
+    json_value *o = slack_ok(ctx);
+    json_set_str(ctx->a, o, "channel", chan);
+    json_set_str(ctx->a, o, "ts", json_get_str(m, "ts"));
+    slack_reply(ctx, o);
+}
+
+/* ---- reactions ---- */
+
+static json_value *reaction_target(twin_ctx *ctx, json_value **chan_out)
+{
+    const char *file = twin_arg(ctx, "file");
+    if (file && *file && !twin_arg(ctx, "channel")) {
+        slack_fail(ctx, "not_implemented");
+        return NULL;
+    }
+    return message_arg(ctx, chan_out, "timestamp");
+}
+
+static const char *emoji_name(twin_ctx *ctx)
+{
+    const char *name = twin_arg(ctx, "name");
+    if (!name || !*name) return NULL;
+    size_t n = strlen(name);
+    if (n > 2 && name[0] == ':' && name[n - 1] == ':') name = arena_strndup(ctx->a, name + 1, n - 2);
+    return name;
+}
+
+void slack_reactions_add(twin_ctx *ctx)
+{
+    const char *name = emoji_name(ctx);
+    if (!name) return slack_fail(ctx, "invalid_name");
+    json_value *c;
+    json_value *m = reaction_target(ctx, &c);
+    if (!m) return;
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
+    arena *a = ctx->a;
+    const char *me = slack_me(ctx)->user_id;
+    json_value *list = json_get(m, "reactions");
+    if (!list) {
+        list = json_array(a);
+        json_set(a, m, "reactions", list);
+    }
+    json_value *r = NULL;
+    json_foreach(x, list) if (str_eq(json_get_str(x, "name"), name)) r = x;
+    if (r) {
+        json_foreach(u, json_get(r, "users")) if (str_eq(u->str, me)) return slack_fail(ctx, "already_reacted");
+    } else {
+        if (list->len >= 23) return slack_fail(ctx, "too_many_emoji");
+        r = json_object(a);
+        json_set_str(a, r, "name", name);
+        json_set(a, r, "users", json_array(a));
+        json_set_int(a, r, "count", 0);
+        json_push(list, r);
+    }
+    json_push(json_get(r, "users"), json_string(a, me));
+    json_set_int(a, r, "count", json_get(r, "users")->len);
+    slack_message_save(ctx, json_get_str(c, "id"), m);
+    slack_reply(ctx, slack_ok(ctx));
+}
+
+void slack_reactions_remove(twin_ctx *ctx)
+{
+    const char *name = emoji_name(ctx);
+    if (!name) return slack_fail(ctx, "invalid_name");
+    json_value *c;
+    json_value *m = reaction_target(ctx, &c);
+    if (!m) return;
+    arena *a = ctx->a;
+    const char *me = slack_me(ctx)->user_id;
+    json_value *kept = json_array(a);
+    bool removed = false;
+    json_foreach(x, json_get(m, "reactions")) {
+        json_value *users = json_array(a);
+        json_foreach(u, json_get(x, "users")) {
+            if (str_eq(json_get_str(x, "name"), name) && str_eq(u->str, me)) removed = true;
+            else json_push(users, json_string(a, u->str));
+        }
+        if (!users->len) continue;
+        json_value *r = json_object(a);
+        json_set_str(a, r, "name", json_get_str(x, "name"));
+        json_set(a, r, "users", users);
+        json_set_int(a, r, "count", users->len);
+        json_push(kept, r);
+    }
+    if (!removed) return slack_fail(ctx, "no_reaction");
+    if (kept->len) json_set(a, m, "reactions", kept);
+    else json_remove(m, "reactions");
+    slack_message_save(ctx, json_get_str(c, "id"), m);
+    slack_reply(ctx, slack_ok(ctx));
+}
+
+void slack_reactions_get(twin_ctx *ctx)
+{
+    json_value *c;
+    json_value *m = reaction_target(ctx, &c);
+    if (!m) return;
+    json_value *o = slack_ok(ctx);
+    json_set_str(ctx->a, o, "type", "message");
+    json_set_str(ctx->a, o, "channel", json_get_str(c, "id"));
+    json_set(ctx->a, o, "message", slack_message_render(ctx, m));
+    slack_reply(ctx, o);
+}
+
+void slack_reactions_list(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    const char *user = twin_arg(ctx, "user");
+    if (!user || !*user) user = slack_me(ctx)->user_id;
+    else if (!slack_user_get(ctx, user)) return slack_fail(ctx, "user_not_found");
+    json_value **all;
+    size_t n = slack_all(ctx, "messages", NULL, NULL, &all), k = 0;
+    json_value **out = arena_alloc(a, (n + 1) * sizeof *out);
+    for (size_t i = n; i-- > 0;) {
+        bool hit = false;
+        json_foreach(r, json_get(all[i], "reactions")) json_foreach(u, json_get(r, "users")) if (str_eq(u->str, user))
+            hit = true;
+        json_value *c = hit ? slack_channel_get(ctx, json_get_str(all[i], "_ch")) : NULL;
+        if (!c) continue;
+        bool priv = json_truthy(json_get(c, "is_private")) || json_truthy(json_get(c, "is_im")) ||
+                    json_truthy(json_get(c, "is_mpim"));
+        if (priv && !slack_is_member(c, slack_me(ctx)->user_id)) continue;
+        json_value *item = json_object(a);
+        json_set_str(a, item, "type", "message");
+        json_set_str(a, item, "channel", json_get_str(all[i], "_ch"));
+        json_set(a, item, "message", slack_message_render(ctx, all[i]));
+        json_set_str(a, item, "id", arena_printf(a, "%s-%s", json_get_str(all[i], "_ch"), json_get_str(all[i], "ts")));
+        out[k++] = item;
+    }
+    size_t start, count;
+    const char *next;
+    if (!slack_paginate(ctx, out, k, "id", 100, 1000, &start, &count, &next)) return;
+    json_value *items = json_array(a);
+    for (size_t i = start; i < start + count; i++) {
+        json_remove(out[i], "id");
+        json_push(items, out[i]);
+    }
+    json_value *o = slack_ok(ctx);
+    json_set(a, o, "items", items);
+    json_set(a, o, "response_metadata", slack_response_metadata(ctx, next));
+    slack_reply(ctx, o);
+}

@@ -1,0 +1,602 @@
+/* Slack twin: conversations.* (channels, private channels, IMs, MPIMs). */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "twins/slack/slack.h"
+#include "util/util.h"
+
+const char *slack_new_id(twin_ctx *ctx, const char *prefix)
+{
+    char *id = twin_new_id(ctx, prefix, 10);
+    for (char *p = id + strlen(prefix); *p; p++) {
+        *p = (char)toupper((unsigned char)*p);
+        if (*p == 'O') *p = '0';
+    }
+    return id;
+}
+
+static json_value *text_meta(twin_ctx *ctx, const char *value, const char *creator, int64_t last_set)
+{
+    json_value *t = json_object(ctx->a);
+    json_set_str(ctx->a, t, "value", value ? value : "");
+    json_set_str(ctx->a, t, "creator", creator ? creator : "");
+    json_set_int(ctx->a, t, "last_set", last_set);
+    return t;
+}
+
+json_value *slack_channel_new(twin_ctx *ctx, const char *name, bool is_private, const char *creator)
+{
+    arena *a = ctx->a;
+    int64_t now = twin_now(ctx);
+    json_value *c = json_object(a);
+    json_set_str(a, c, "id", slack_new_id(ctx, "C"));
+    json_set_str(a, c, "name", name);
+    json_set_bool(a, c, "is_channel", true);
+    json_set_bool(a, c, "is_group", false);
+    json_set_bool(a, c, "is_im", false);
+    json_set_bool(a, c, "is_mpim", false);
+    json_set_bool(a, c, "is_private", is_private);
+    json_set_int(a, c, "created", now);
+    json_set_bool(a, c, "is_archived", false);
+    json_set_bool(a, c, "is_general", false);
+    json_set_int(a, c, "unlinked", 0);
+    json_set_str(a, c, "name_normalized", name);
+    json_set_bool(a, c, "is_shared", false);
+    json_set_bool(a, c, "is_org_shared", false);
+    json_set_bool(a, c, "is_ext_shared", false);
+    json_set_bool(a, c, "is_pending_ext_shared", false);
+    json_set(a, c, "pending_shared", json_array(a));
+    json_set_str(a, c, "context_team_id", SLACK_TEAM_ID);
+    json_set_int(a, c, "updated", now * 1000);
+    json_set_null(a, c, "parent_conversation");
+    json_set_str(a, c, "creator", creator);
+    json_value *shared = json_array(a);
+    json_push(shared, json_string(a, SLACK_TEAM_ID));
+    json_set(a, c, "shared_team_ids", shared);
+    json_set(a, c, "topic", text_meta(ctx, "", "", 0));
+    json_set(a, c, "purpose", text_meta(ctx, "", "", 0));
+    json_set(a, c, "previous_names", json_array(a));
+    json_value *members = json_array(a);
+    if (creator && *creator) json_push(members, json_string(a, creator));
+    json_set(a, c, "members", members);
+    return c;
+}
+
+void slack_channel_save(twin_ctx *ctx, json_value *c)
+{
+    store_index idx[2];
+    size_t n = 0;
+    const char *name = json_get_str(c, "name");
+    if (name && !json_truthy(json_get(c, "is_im"))) idx[n++] = (store_index){"name", name};
+    const char *dm = json_get_str(c, "_dm_key");
+    if (dm) idx[n++] = (store_index){"dm_key", dm};
+    twin_doc_put(ctx, "conversations", json_get_str(c, "id"), c, idx, n);
+}
+
+json_value *slack_channel_get(twin_ctx *ctx, const char *id)
+{
+    return id && *id ? twin_doc_get(ctx, "conversations", id) : NULL;
+}
+
+bool slack_is_member(const json_value *c, const char *user)
+{
+    json_foreach(m, json_get(c, "members")) if (str_eq(m->str, user)) return true;
+    return false;
+}
+
+void slack_add_member(twin_ctx *ctx, json_value *c, const char *user)
+{
+    if (slack_is_member(c, user)) return;
+    json_value *members = json_get(c, "members");
+    if (!members) {
+        members = json_array(ctx->a);
+        json_set(ctx->a, c, "members", members);
+    }
+    json_push(members, json_string(ctx->a, user));
+}
+
+static void remove_member(twin_ctx *ctx, json_value *c, const char *user)
+{
+    json_value *out = json_array(ctx->a);
+    json_foreach(m, json_get(c, "members")) if (!str_eq(m->str, user)) json_push(out, json_string(ctx->a, m->str));
+    json_set(ctx->a, c, "members", out);
+}
+
+static bool is_dm(const json_value *c)
+{
+    return json_truthy(json_get(c, "is_im")) || json_truthy(json_get(c, "is_mpim"));
+}
+
+/* Whether the caller may see the conversation at all. */
+static bool visible(twin_ctx *ctx, const json_value *c)
+{
+    bool priv = json_truthy(json_get(c, "is_private")) || is_dm(c);
+    return !priv || slack_is_member(c, slack_me(ctx)->user_id);
+}
+
+json_value *slack_channel_render(twin_ctx *ctx, const json_value *stored)
+{
+    arena *a = ctx->a;
+    json_value *c = json_clone(a, stored);
+    json_remove(c, "_dm_key");
+    json_value *members = json_get(c, "members");
+    if (json_truthy(json_get(c, "is_im"))) {
+        json_set_bool(a, c, "is_open", true);
+        return c;
+    }
+    slack_principal *me = slack_me(ctx);
+    json_set_bool(a, c, "is_member", me && me->user_id && slack_is_member(stored, me->user_id));
+    json_set_int(a, c, "num_members", members ? members->len : 0);
+    if (!json_truthy(json_get(c, "is_mpim"))) json_remove(c, "members");
+    return c;
+}
+
+json_value *slack_channel_arg(twin_ctx *ctx, const char *arg)
+{
+    const char *id = twin_arg(ctx, arg);
+    json_value *c = slack_channel_get(ctx, id);
+    if (!c || !visible(ctx, c)) {
+        slack_fail(ctx, "channel_not_found");
+        return NULL;
+    }
+    return c;
+}
+
+static void reply_channel(twin_ctx *ctx, const json_value *c)
+{
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "channel", slack_channel_render(ctx, c));
+    slack_reply(ctx, o);
+}
+
+/* Slack's naming rules: lower case letters, digits, hyphens, underscores; at most 80. */
+static const char *name_error(const char *name)
+{
+    if (!name || !*name) return "invalid_name_required";
+    if (strlen(name) > 80) return "invalid_name_maxlength";
+    bool has_alnum = false;
+    for (const unsigned char *p = (const unsigned char *)name; *p; p++) {
+        if ((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')) has_alnum = true;
+        else if (*p >= 0x80) has_alnum = true;   /* non-Latin letters are allowed */
+        else if (*p != '-' && *p != '_') return "invalid_name_specials";
+    }
+    return has_alnum ? NULL : "invalid_name_punctuation";
+}
+
+static bool name_taken(twin_ctx *ctx, const char *name)
+{
+    return twin_doc_count(ctx, "conversations", "name", name) > 0;
+}
+
+void slack_conv_create(twin_ctx *ctx)
+{
+    const char *name = twin_arg(ctx, "name");
+    const char *err = name_error(name);
+    if (err) return slack_fail(ctx, err);
+    if (name_taken(ctx, name)) return slack_fail(ctx, "name_taken");
+    json_value *c = slack_channel_new(ctx, name, slack_bool_arg(ctx, "is_private", false), slack_me(ctx)->user_id);
+    slack_channel_save(ctx, c);
+    reply_channel(ctx, c);
+}
+
+static const char *conv_type(const json_value *c)
+{
+    if (json_truthy(json_get(c, "is_im"))) return "im";
+    if (json_truthy(json_get(c, "is_mpim"))) return "mpim";
+    return json_truthy(json_get(c, "is_private")) ? "private_channel" : "public_channel";
+}
+
+void slack_conv_list(twin_ctx *ctx)
+{
+    const char *types = twin_arg(ctx, "types");
+    if (!types || !*types) types = "public_channel";
+    scope_set *want = scopes_parse(ctx->a, types);
+    for (size_t i = 0; i < want->n; i++)
+        if (!str_eq(want->items[i], "public_channel") && !str_eq(want->items[i], "private_channel") &&
+            !str_eq(want->items[i], "im") && !str_eq(want->items[i], "mpim"))
+            return slack_fail(ctx, "invalid_types");
+    bool exclude_archived = slack_bool_arg(ctx, "exclude_archived", false);
+    json_value **all;
+    size_t n = slack_all(ctx, "conversations", NULL, NULL, &all), k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!scopes_has(want, conv_type(all[i])) || !visible(ctx, all[i])) continue;
+        if (exclude_archived && json_truthy(json_get(all[i], "is_archived"))) continue;
+        all[k++] = all[i];
+    }
+    size_t start, count;
+    const char *next;
+    if (!slack_paginate(ctx, all, k, "id", 100, 1000, &start, &count, &next)) return;
+    json_value *arr = json_array(ctx->a);
+    for (size_t i = start; i < start + count; i++) json_push(arr, slack_channel_render(ctx, all[i]));
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "channels", arr);
+    json_set(ctx->a, o, "response_metadata", slack_response_metadata(ctx, next));
+    slack_reply(ctx, o);
+}
+
+void slack_conv_info(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (c) reply_channel(ctx, c);
+}
+
+void slack_conv_join(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    if (is_dm(c) || json_truthy(json_get(c, "is_private"))) return slack_fail(ctx, "method_not_supported_for_channel_type");
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
+    const char *me = slack_me(ctx)->user_id;
+    json_value *o = slack_ok(ctx);
+    if (slack_is_member(c, me)) {
+        json_set_str(ctx->a, o, "warning", "already_in_channel");
+        json_value *md = json_object(ctx->a), *w = json_array(ctx->a);
+        json_push(w, json_string(ctx->a, "already_in_channel"));
+        json_set(ctx->a, md, "warnings", w);
+        json_set(ctx->a, o, "response_metadata", md);
+    } else {
+        slack_add_member(ctx, c, me);
+        slack_channel_save(ctx, c);
+        slack_system_message(ctx, json_get_str(c, "id"), me, "channel_join",
+                             arena_printf(ctx->a, "<@%s> has joined the channel", me));
+    }
+    json_set(ctx->a, o, "channel", slack_channel_render(ctx, c));
+    slack_reply(ctx, o);
+}
+
+void slack_conv_leave(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    if (json_truthy(json_get(c, "is_im"))) return slack_fail(ctx, "method_not_supported_for_channel_type");
+    if (json_truthy(json_get(c, "is_general"))) return slack_fail(ctx, "cant_leave_general");
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
+    const char *me = slack_me(ctx)->user_id;
+    json_value *o = slack_ok(ctx);
+    if (!slack_is_member(c, me)) {
+        json_set_bool(ctx->a, o, "not_in_channel", true);
+        return slack_reply(ctx, o);
+    }
+    remove_member(ctx, c, me);
+    slack_channel_save(ctx, c);
+    slack_reply(ctx, o);
+}
+
+void slack_conv_invite(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    const char *users = twin_arg(ctx, "users");
+    if (!users || !*users) return slack_fail(ctx, "no_user");
+    if (is_dm(c)) return slack_fail(ctx, "method_not_supported_for_channel_type");
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
+    const char *me = slack_me(ctx)->user_id;
+    if (!slack_is_member(c, me)) return slack_fail(ctx, "not_in_channel");
+    scope_set *ids = scopes_parse(ctx->a, users);
+    for (size_t i = 0; i < ids->n; i++) {
+        if (str_eq(ids->items[i], me)) return slack_fail(ctx, "cant_invite_self");
+        if (!slack_user_get(ctx, ids->items[i])) return slack_fail(ctx, "user_not_found");
+        if (slack_is_member(c, ids->items[i])) {
+            json_value *o = json_object(ctx->a);
+            json_set_bool(ctx->a, o, "ok", false);
+            json_set_str(ctx->a, o, "error", "already_in_channel");
+            json_value *errs = json_array(ctx->a), *e = json_object(ctx->a);
+            json_set_str(ctx->a, e, "user", ids->items[i]);
+            json_set_bool(ctx->a, e, "ok", false);
+            json_set_str(ctx->a, e, "error", "already_in_channel");
+            json_push(errs, e);
+            json_set(ctx->a, o, "errors", errs);
+            return slack_reply(ctx, o);
+        }
+    }
+    for (size_t i = 0; i < ids->n; i++) {
+        slack_add_member(ctx, c, ids->items[i]);
+        slack_system_message(ctx, json_get_str(c, "id"), ids->items[i], "channel_join",
+                             arena_printf(ctx->a, "<@%s> has joined the channel", ids->items[i]));
+    }
+    slack_channel_save(ctx, c);
+    reply_channel(ctx, c);
+}
+
+void slack_conv_kick(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    const char *user = twin_arg(ctx, "user");
+    if (!user || !*user) return slack_fail(ctx, "user_not_found");
+    if (is_dm(c)) return slack_fail(ctx, "method_not_supported_for_channel_type");
+    const char *me = slack_me(ctx)->user_id;
+    if (str_eq(user, me)) return slack_fail(ctx, "cant_kick_self");
+    if (json_truthy(json_get(c, "is_general"))) return slack_fail(ctx, "cant_kick_from_general");
+    if (!slack_user_get(ctx, user)) return slack_fail(ctx, "user_not_found");
+    if (!slack_is_member(c, user)) return slack_fail(ctx, "not_in_channel");
+    remove_member(ctx, c, user);
+    slack_channel_save(ctx, c);
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "errors", json_object(ctx->a));
+    slack_reply(ctx, o);
+}
+
+void slack_conv_archive(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    if (is_dm(c)) return slack_fail(ctx, "method_not_supported_for_channel_type");
+    if (json_truthy(json_get(c, "is_general"))) return slack_fail(ctx, "cant_archive_general");
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "already_archived");
+    json_set_bool(ctx->a, c, "is_archived", true);
+    slack_channel_save(ctx, c);
+    slack_reply(ctx, slack_ok(ctx));
+}
+
+void slack_conv_unarchive(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    if (!json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "not_archived");
+    json_set_bool(ctx->a, c, "is_archived", false);
+    slack_channel_save(ctx, c);
+    slack_reply(ctx, slack_ok(ctx));
+}
+
+void slack_conv_rename(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    if (is_dm(c)) return slack_fail(ctx, "method_not_supported_for_channel_type");
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
+    if (!slack_is_member(c, slack_me(ctx)->user_id)) return slack_fail(ctx, "not_in_channel");
+    const char *name = twin_arg(ctx, "name");
+    const char *err = name_error(name);
+    if (err) return slack_fail(ctx, err);
+    const char *old = json_get_str(c, "name");
+    if (!str_eq(old, name)) {
+        if (name_taken(ctx, name)) return slack_fail(ctx, "name_taken");
+        json_push(json_get(c, "previous_names"), json_string(ctx->a, old));
+        json_set_str(ctx->a, c, "name", name);
+        json_set_str(ctx->a, c, "name_normalized", name);
+        slack_channel_save(ctx, c);
+    }
+    reply_channel(ctx, c);
+}
+
+static void set_text_meta(twin_ctx *ctx, const char *field, size_t max, const char *subtype, const char *verb)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
+    const char *me = slack_me(ctx)->user_id;
+    if (!slack_is_member(c, me)) return slack_fail(ctx, "not_in_channel");
+    const char *value = twin_arg(ctx, field);
+    if (!value) value = "";
+    if (strlen(value) > max) return slack_fail(ctx, "too_long");
+    json_set(ctx->a, c, field, text_meta(ctx, value, me, twin_now(ctx)));
+    slack_channel_save(ctx, c);
+    slack_system_message(ctx, json_get_str(c, "id"), me, subtype,
+                         arena_printf(ctx->a, "set the channel %s: %s", verb, value));
+    reply_channel(ctx, c);
+}
+
+void slack_conv_set_topic(twin_ctx *ctx)
+{
+    set_text_meta(ctx, "topic", 250, "channel_topic", "topic");
+}
+
+void slack_conv_set_purpose(twin_ctx *ctx)
+{
+    set_text_meta(ctx, "purpose", 250, "channel_purpose", "purpose");
+}
+
+void slack_conv_members(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    json_value *members = json_get(c, "members");
+    size_t n = members ? members->len : 0, i = 0;
+    json_value **items = arena_alloc(ctx->a, (n + 1) * sizeof *items);
+    json_foreach(m, members) {
+        items[i] = json_object(ctx->a);
+        json_set_str(ctx->a, items[i], "id", m->str);
+        i++;
+    }
+    size_t start, count;
+    const char *next;
+    if (!slack_paginate(ctx, items, n, "id", 100, 1000, &start, &count, &next)) return;
+    json_value *arr = json_array(ctx->a);
+    for (i = start; i < start + count; i++) json_push(arr, json_string(ctx->a, json_get_str(items[i], "id")));
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "members", arr);
+    json_set(ctx->a, o, "response_metadata", slack_response_metadata(ctx, next));
+    slack_reply(ctx, o);
+}
+
+static int cmp_str(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* conversations.open: users (comma list; the caller is added) or channel. */
+void slack_conv_open(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    const char *me = slack_me(ctx)->user_id;
+    bool return_im = slack_bool_arg(ctx, "return_im", true);
+    (void)return_im;
+    const char *channel = twin_arg(ctx, "channel");
+    if (channel && *channel) {
+        json_value *c = slack_channel_arg(ctx, "channel");
+        if (!c) return;
+        if (!is_dm(c)) return slack_fail(ctx, "method_not_supported_for_channel_type");
+        json_value *o = slack_ok(ctx);
+        json_set_bool(a, o, "no_op", true);
+        json_set_bool(a, o, "already_open", true);
+        json_set(a, o, "channel", slack_channel_render(ctx, c));
+        return slack_reply(ctx, o);
+    }
+    const char *users = twin_arg(ctx, "users");
+    if (!users || !*users) return slack_fail(ctx, "users_list_not_supplied");
+    scope_set *ids = scopes_parse(a, users);
+    for (size_t i = 0; i < ids->n; i++)
+        if (!slack_user_get(ctx, ids->items[i])) return slack_fail(ctx, "user_not_found");
+    if (ids->n > 8) return slack_fail(ctx, "too_many_users");
+    scopes_add(a, ids, me);
+    const char **sorted = arena_alloc(a, ids->n * sizeof *sorted);
+    memcpy(sorted, ids->items, ids->n * sizeof *sorted);
+    qsort(sorted, ids->n, sizeof *sorted, cmp_str);
+    buf k = BUF_INIT;
+    for (size_t i = 0; i < ids->n; i++) {
+        if (i) buf_putc(&k, '_');
+        buf_puts(&k, sorted[i]);
+    }
+    if (ids->n == 1) buf_printf(&k, "_%s", sorted[0]);   /* a DM with yourself */
+    const char *dm_key = arena_strndup(a, k.data, k.len);
+    buf_free(&k);
+    bool is_mpim = ids->n > 2;
+    json_value *o = slack_ok(ctx);
+    store_list_opts lo = {.limit = 1, .index_name = "dm_key", .index_value = dm_key};
+    twin_list l = {0};
+    json_value *c = NULL;
+    if (twin_doc_list(ctx, "conversations", &lo, &l) == 0 && l.n) {
+        c = l.items[0];
+        json_set_bool(a, o, "no_op", true);
+        json_set_bool(a, o, "already_open", true);
+    } else {
+        int64_t now = twin_now(ctx);
+        c = json_object(a);
+        json_set_str(a, c, "id", slack_new_id(ctx, is_mpim ? "G" : "D"));
+        json_set_int(a, c, "created", now);
+        json_set_bool(a, c, "is_archived", false);
+        json_set_bool(a, c, "is_im", !is_mpim);
+        json_set_bool(a, c, "is_mpim", is_mpim);
+        json_set_bool(a, c, "is_private", true);
+        json_set_bool(a, c, "is_channel", false);
+        json_set_bool(a, c, "is_group", is_mpim);
+        json_set_bool(a, c, "is_org_shared", false);
+        json_set_str(a, c, "context_team_id", SLACK_TEAM_ID);
+        json_set_int(a, c, "updated", now * 1000);
+        if (is_mpim) {
+            buf nb = BUF_INIT;
+            buf_puts(&nb, "mpdm-");
+            for (size_t i = 0; i < ids->n; i++) {
+                json_value *u = slack_user_get(ctx, sorted[i]);
+                buf_printf(&nb, "%s%s", i ? "--" : "", u ? json_get_str(u, "name") : sorted[i]);
+            }
+            buf_puts(&nb, "-1");
+            json_set_str(a, c, "name", arena_strndup(a, nb.data, nb.len));
+            buf_free(&nb);
+            json_set_str(a, c, "creator", me);
+        } else {
+            const char *other = ids->n == 1 ? me : str_eq(sorted[0], me) ? sorted[1] : sorted[0];
+            json_set_str(a, c, "name", arena_printf(a, "dm-%s", dm_key));
+            json_set_str(a, c, "user", other);
+            json_set_bool(a, c, "is_user_deleted", false);
+            json_set_int(a, c, "priority", 0);
+        }
+        json_value *members = json_array(a);
+        for (size_t i = 0; i < ids->n; i++) json_push(members, json_string(a, sorted[i]));
+        json_set(a, c, "members", members);
+        json_set_str(a, c, "_dm_key", dm_key);
+        slack_channel_save(ctx, c);
+        json_set_bool(a, o, "no_op", false);
+        json_set_bool(a, o, "already_open", false);
+    }
+    json_set(a, o, "channel", slack_channel_render(ctx, c));
+    slack_reply(ctx, o);
+}
+
+/* ---- history and replies ---- */
+
+int64_t slack_ts_us(const char *ts)
+{
+    if (!ts || !*ts) return -1;
+    char *end;
+    long long sec = strtoll(ts, &end, 10);
+    long long us = 0;
+    if (*end == '.') {
+        const char *f = end + 1;
+        int digits = 0;
+        while (isdigit((unsigned char)*f) && digits < 6) us = us * 10 + (*f++ - '0'), digits++;
+        while (digits++ < 6) us *= 10;
+        while (isdigit((unsigned char)*f)) f++;
+        end = (char *)f;
+    }
+    if (*end) return -1;
+    return (int64_t)sec * 1000000 + us;
+}
+
+static bool readable(twin_ctx *ctx, const json_value *c)
+{
+    /* Bots read public channels only once they are in them. */
+    slack_principal *me = slack_me(ctx);
+    if (me->is_bot && !slack_is_member(c, me->user_id)) {
+        slack_fail(ctx, "not_in_channel");
+        return false;
+    }
+    return true;
+}
+
+void slack_conv_history(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c || !readable(ctx, c)) return;
+    const char *chan = json_get_str(c, "id");
+    const char *oldest = twin_arg(ctx, "oldest"), *latest = twin_arg(ctx, "latest");
+    int64_t lo = oldest && *oldest ? slack_ts_us(oldest) : 0;
+    int64_t hi = latest && *latest ? slack_ts_us(latest) : INT64_MAX;
+    if (lo < 0 || hi < 0) return slack_fail(ctx, "invalid_ts_latest");
+    bool inclusive = slack_bool_arg(ctx, "inclusive", false);
+    json_value **all;
+    size_t n = slack_all(ctx, "messages", "channel", chan, &all), k = 0;
+    json_value **out = arena_alloc(ctx->a, (n + 1) * sizeof *out);
+    /* Newest first. */
+    for (size_t i = n; i-- > 0;) {
+        json_value *m = all[i];
+        const char *ts = json_get_str(m, "ts"), *thread = json_get_str(m, "thread_ts");
+        if (thread && !str_eq(thread, ts) && !str_eq(json_get_str(m, "subtype"), "thread_broadcast")) continue;
+        int64_t t = slack_ts_us(ts);
+        if (inclusive ? (t < lo || t > hi) : ((oldest && *oldest && t <= lo) || (latest && *latest && t >= hi)))
+            continue;
+        out[k++] = m;
+    }
+    size_t start, count;
+    const char *next;
+    if (!slack_paginate(ctx, out, k, "ts", 100, 999, &start, &count, &next)) return;
+    json_value *arr = json_array(ctx->a);
+    for (size_t i = start; i < start + count; i++) json_push(arr, slack_message_render(ctx, out[i]));
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "messages", arr);
+    json_set_bool(ctx->a, o, "has_more", *next != '\0');
+    json_set_int(ctx->a, o, "pin_count", 0);
+    json_set_null(ctx->a, o, "channel_actions_ts");
+    json_set_int(ctx->a, o, "channel_actions_count", 0);
+    if (*next) json_set(ctx->a, o, "response_metadata", slack_response_metadata(ctx, next));
+    slack_reply(ctx, o);
+}
+
+void slack_conv_replies(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c || !readable(ctx, c)) return;
+    const char *chan = json_get_str(c, "id");
+    const char *ts = twin_arg(ctx, "ts");
+    if (!ts || !*ts) return slack_fail(ctx, "thread_not_found");
+    json_value *parent = slack_message_get(ctx, chan, ts);
+    if (!parent) return slack_fail(ctx, "thread_not_found");
+    const char *root = json_get_str(parent, "thread_ts");
+    if (!root) root = ts;
+    json_value **all;
+    size_t n = slack_all(ctx, "messages", "thread", arena_printf(ctx->a, "%s:%s", chan, root), &all);
+    size_t start, count;
+    const char *next;
+    if (!slack_paginate(ctx, all, n, "ts", 1000, 1000, &start, &count, &next)) return;
+    json_value *arr = json_array(ctx->a);
+    /* The parent leads every page, as Slack does. */
+    if (start > 0 && n) json_push(arr, slack_message_render(ctx, all[0]));
+    for (size_t i = start; i < start + count; i++) json_push(arr, slack_message_render(ctx, all[i]));
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "messages", arr);
+    json_set_bool(ctx->a, o, "has_more", *next != '\0');
+    if (*next) json_set(ctx->a, o, "response_metadata", slack_response_metadata(ctx, next));
+    slack_reply(ctx, o);
+}

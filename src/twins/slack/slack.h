@@ -1,0 +1,169 @@
+/* Slack twin: helpers shared by the method files.
+ *
+ * Collections (documents in Slack's own JSON shapes):
+ *   users          Slack user objects (indexes "email", "name")
+ *   conversations  channel / IM / MPIM objects plus a "members" array
+ *                  (indexes "name", "dm_key" for IMs and MPIMs)
+ *   messages       id "<channel>-<ts>" (indexes "channel", "thread" = "<channel>:<thread_ts>")
+ *   files          Slack file objects once an external upload is completed
+ *   _uploads       pending external uploads (getUploadURLExternal → upload → complete)
+ *   _file_content  uploaded bytes, base64
+ *   _tokens        tokens issued by OAuth or registered by seeding
+ *   _oauth_codes   authorization codes (single use)
+ *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
+ * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
+#ifndef TWINS_SLACK_H
+#define TWINS_SLACK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/scopes.h"
+#include "engine/twin.h"
+
+#define SLACK_TEAM_ID "TTWIN0001"
+#define SLACK_BOT_USER "UTWINBOT"
+#define SLACK_HUMAN_USER "UTWINUSR"
+#define SLACK_BOT_ID "BTWINBOT1"
+#define SLACK_APP_ID "ATWINAPP1"
+#define SLACK_DEFAULT_BOT_TOKEN "xoxb-F9SXMECOSFOGYR3XKXWN"
+#define SLACK_DEFAULT_USER_TOKEN "xoxp-F9SXMECOSFOGYR3XKXWN"
+#define SLACK_GIB 1073741824LL
+
+/* The caller, set by the authenticate hook. */
+typedef struct slack_principal {
+    const char *token;
+    const char *user_id;
+    bool is_bot;
+    scope_set *scopes;          /* effective (disabled_scopes removed) */
+} slack_principal;
+
+static inline slack_principal *slack_me(twin_ctx *ctx) { return ctx->principal; }
+
+/* ---- auth.c ---- */
+bool slack_authenticate(twin_ctx *ctx, const twin_route *route);
+void slack_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
+/* Creates the default users (bot, user) and #general once per run. */
+void slack_ensure_workspace(twin_ctx *ctx);
+const char *slack_team_name(twin_ctx *ctx);
+const char *slack_team_domain(twin_ctx *ctx);
+/* Config string list (JSON array or comma string), else defaults (comma string). */
+scope_set *slack_config_scopes(twin_ctx *ctx, const char *key, const char *defaults);
+void slack_oauth_authorize(twin_ctx *ctx);
+void slack_oauth_access(twin_ctx *ctx);
+/* Workspace settings doc merged over config (tier, file limits). */
+json_value *slack_settings(twin_ctx *ctx);
+void slack_settings_save(twin_ctx *ctx, const json_value *s);
+int64_t slack_setting_int(twin_ctx *ctx, const json_value *s, const char *key, int64_t dflt);
+
+/* ---- answers (auth.c) ---- */
+json_value *slack_ok(twin_ctx *ctx);                  /* {"ok": true} */
+void slack_reply(twin_ctx *ctx, json_value *body);    /* HTTP 200 */
+void slack_fail(twin_ctx *ctx, const char *error);   /* {"ok": false, "error"} */
+/* Reads a required argument; answers the Slack error (usually invalid_arguments
+ * style code) and returns NULL when absent or empty. */
+const char *slack_need(twin_ctx *ctx, const char *name, const char *error);
+/* Integer arg, dflt when absent or not a number. */
+int64_t slack_int_arg(twin_ctx *ctx, const char *name, int64_t dflt);
+bool slack_bool_arg(twin_ctx *ctx, const char *name, bool dflt);
+/* Opaque cursor helpers: "next_id:<id>" base64. */
+const char *slack_cursor_encode(arena *a, const char *id);
+const char *slack_cursor_decode(arena *a, const char *cursor);   /* NULL if malformed */
+char *slack_b64_encode(arena *a, const unsigned char *data, size_t n);
+unsigned char *slack_b64_decode(arena *a, const char *s, size_t *n_out);
+/* A JSON argument that may come as a JSON string (form posts) or a value. */
+json_value *slack_json_arg(twin_ctx *ctx, const char *name);
+/* Cursor paging over an in-memory list: reads limit (default dflt, capped at
+ * max) and cursor; sets [*start, *start + *count) and *next ("" at the end).
+ * Returns false after answering invalid_cursor.  id_key names each item's id. */
+bool slack_paginate(twin_ctx *ctx, json_value **items, size_t n, const char *id_key, size_t dflt, size_t max,
+                    size_t *start, size_t *count, const char **next);
+/* Every document of a collection (optionally one index value), in insertion order. */
+size_t slack_all(twin_ctx *ctx, const char *collection, const char *index_name, const char *index_value,
+                 json_value ***out);
+json_value *slack_response_metadata(twin_ctx *ctx, const char *next);
+
+/* Deterministic Slack-style id: prefix + 10 upper-case letters/digits. */
+const char *slack_new_id(twin_ctx *ctx, const char *prefix);
+/* Microseconds of a "1700000000.000100" ts; -1 when malformed. */
+int64_t slack_ts_us(const char *ts);
+/* Strips internal fields ("_ch") from a stored message copy. */
+json_value *slack_message_render(twin_ctx *ctx, const json_value *m);
+/* Posts a system message (channel_join, channel_topic, ...). */
+void slack_system_message(twin_ctx *ctx, const char *channel, const char *user, const char *subtype,
+                          const char *text);
+
+/* ---- users.c ---- */
+json_value *slack_user_get(twin_ctx *ctx, const char *id);
+json_value *slack_user_skeleton(twin_ctx *ctx, const char *id, const char *name, const char *real_name, bool is_bot);
+void slack_user_save(twin_ctx *ctx, const json_value *u);
+/* Seeded user name or id -> id; NULL if none. */
+const char *slack_user_resolve(twin_ctx *ctx, const char *name_or_id);
+void slack_auth_test(twin_ctx *ctx);
+void slack_users_list(twin_ctx *ctx);
+void slack_users_info(twin_ctx *ctx);
+void slack_users_lookup_by_email(twin_ctx *ctx);
+void slack_team_info(twin_ctx *ctx);
+
+/* ---- conversations.c ---- */
+json_value *slack_channel_get(twin_ctx *ctx, const char *id);
+void slack_channel_save(twin_ctx *ctx, json_value *c);
+/* Loads the channel named by the "channel" argument; answers channel_not_found. */
+json_value *slack_channel_arg(twin_ctx *ctx, const char *arg);
+bool slack_is_member(const json_value *c, const char *user);
+void slack_add_member(twin_ctx *ctx, json_value *c, const char *user);
+/* A new public/private channel (not stored). */
+json_value *slack_channel_new(twin_ctx *ctx, const char *name, bool is_private, const char *creator);
+/* Render for a caller (is_member, num_members; members removed). */
+json_value *slack_channel_render(twin_ctx *ctx, const json_value *c);
+void slack_conv_create(twin_ctx *ctx);
+void slack_conv_list(twin_ctx *ctx);
+void slack_conv_info(twin_ctx *ctx);
+void slack_conv_join(twin_ctx *ctx);
+void slack_conv_leave(twin_ctx *ctx);
+void slack_conv_invite(twin_ctx *ctx);
+void slack_conv_kick(twin_ctx *ctx);
+void slack_conv_archive(twin_ctx *ctx);
+void slack_conv_unarchive(twin_ctx *ctx);
+void slack_conv_rename(twin_ctx *ctx);
+void slack_conv_set_topic(twin_ctx *ctx);
+void slack_conv_set_purpose(twin_ctx *ctx);
+void slack_conv_members(twin_ctx *ctx);
+void slack_conv_open(twin_ctx *ctx);
+void slack_conv_history(twin_ctx *ctx);
+void slack_conv_replies(twin_ctx *ctx);
+
+/* ---- chat.c ---- */
+/* Next message ts, unique and increasing: "1700000000.000100". */
+const char *slack_next_ts(twin_ctx *ctx);
+json_value *slack_message_get(twin_ctx *ctx, const char *channel, const char *ts);
+/* Stores a message (new or updated); thread parents/replies indexed. */
+void slack_message_save(twin_ctx *ctx, const char *channel, json_value *m);
+/* Builds, stores and returns a message; thread_ts may be NULL.  Updates the parent. */
+json_value *slack_message_post(twin_ctx *ctx, const char *channel, const char *user, bool as_bot,
+                               const char *text, const char *thread_ts, const char *subtype);
+void slack_chat_post_message(twin_ctx *ctx);
+void slack_chat_update(twin_ctx *ctx);
+void slack_chat_delete(twin_ctx *ctx);
+void slack_chat_post_ephemeral(twin_ctx *ctx);
+void slack_chat_get_permalink(twin_ctx *ctx);
+void slack_chat_me_message(twin_ctx *ctx);
+void slack_reactions_add(twin_ctx *ctx);
+void slack_reactions_remove(twin_ctx *ctx);
+void slack_reactions_get(twin_ctx *ctx);
+void slack_reactions_list(twin_ctx *ctx);
+
+/* ---- files.c ---- */
+void slack_files_get_upload_url(twin_ctx *ctx);
+void slack_files_upload_bytes(twin_ctx *ctx);
+void slack_files_complete_upload(twin_ctx *ctx);
+void slack_files_info(twin_ctx *ctx);
+void slack_files_list(twin_ctx *ctx);
+void slack_files_delete(twin_ctx *ctx);
+void slack_files_download(twin_ctx *ctx);
+void slack_admin_tier(twin_ctx *ctx);
+
+/* ---- seed.c ---- */
+int slack_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
+
+#endif

@@ -1,0 +1,177 @@
+/* Slack twin: users.*, auth.test, team.info. */
+#include <ctype.h>
+#include <string.h>
+
+#include "twins/slack/slack.h"
+#include "util/util.h"
+
+static const char *const colors[] = {"9f69e7", "4bbe2e", "e7392d", "3c989f", "e96699", "674b1b"};
+
+json_value *slack_user_skeleton(twin_ctx *ctx, const char *id, const char *name, const char *real_name, bool is_bot)
+{
+    arena *a = ctx->a;
+    json_value *u = json_object(a);
+    json_set_str(a, u, "id", id);
+    json_set_str(a, u, "team_id", SLACK_TEAM_ID);
+    json_set_str(a, u, "name", name);
+    json_set_bool(a, u, "deleted", false);
+    json_set_str(a, u, "color", colors[strlen(id) % 6]);
+    json_set_str(a, u, "real_name", real_name ? real_name : name);
+    json_set_str(a, u, "tz", "America/Los_Angeles");
+    json_set_str(a, u, "tz_label", "Pacific Standard Time");
+    json_set_int(a, u, "tz_offset", -28800);
+    json_value *p = json_object(a);
+    json_set_str(a, p, "title", "");
+    json_set_str(a, p, "phone", "");
+    json_set_str(a, p, "skype", "");
+    json_set_str(a, p, "real_name", real_name ? real_name : name);
+    json_set_str(a, p, "real_name_normalized", real_name ? real_name : name);
+    json_set_str(a, p, "display_name", is_bot ? "" : name);
+    json_set_str(a, p, "display_name_normalized", is_bot ? "" : name);
+    json_set_str(a, p, "status_text", "");
+    json_set_str(a, p, "status_emoji", "");
+    json_set_int(a, p, "status_expiration", 0);
+    json_set_str(a, p, "avatar_hash", "g0000000000a");
+    json_set_str(a, p, "image_24", "https://a.slack-edge.com/80588/img/avatars/ava_0001-24.png");
+    json_set_str(a, p, "image_32", "https://a.slack-edge.com/80588/img/avatars/ava_0001-32.png");
+    json_set_str(a, p, "image_48", "https://a.slack-edge.com/80588/img/avatars/ava_0001-48.png");
+    json_set_str(a, p, "image_72", "https://a.slack-edge.com/80588/img/avatars/ava_0001-72.png");
+    json_set_str(a, p, "image_192", "https://a.slack-edge.com/80588/img/avatars/ava_0001-192.png");
+    json_set_str(a, p, "image_512", "https://a.slack-edge.com/80588/img/avatars/ava_0001-512.png");
+    json_set_str(a, p, "team", SLACK_TEAM_ID);
+    if (is_bot) {
+        json_set_str(a, p, "bot_id", str_eq(id, SLACK_BOT_USER) ? SLACK_BOT_ID : arena_printf(a, "B%s", id + 1));
+        json_set_str(a, p, "api_app_id", SLACK_APP_ID);
+        json_set_bool(a, p, "always_active", true);
+    }
+    json_set(a, u, "profile", p);
+    json_set_bool(a, u, "is_admin", false);
+    json_set_bool(a, u, "is_owner", false);
+    json_set_bool(a, u, "is_primary_owner", false);
+    json_set_bool(a, u, "is_restricted", false);
+    json_set_bool(a, u, "is_ultra_restricted", false);
+    json_set_bool(a, u, "is_bot", is_bot);
+    json_set_bool(a, u, "is_app_user", false);
+    json_set_int(a, u, "updated", twin_now(ctx));
+    json_set_bool(a, u, "is_email_confirmed", !is_bot);
+    json_set_str(a, u, "who_can_share_contact_card", "EVERYONE");
+    return u;
+}
+
+static const char *lower(arena *a, const char *s)
+{
+    char *c = arena_strdup(a, s ? s : "");
+    for (char *p = c; *p; p++) *p = (char)tolower((unsigned char)*p);
+    return c;
+}
+
+void slack_user_save(twin_ctx *ctx, const json_value *u)
+{
+    const char *email = json_get_str(json_get(u, "profile"), "email");
+    store_index idx[2] = {{"name", json_get_str(u, "name")}, {"email", lower(ctx->a, email)}};
+    twin_doc_put(ctx, "users", json_get_str(u, "id"), u, idx, email ? 2 : 1);
+}
+
+json_value *slack_user_get(twin_ctx *ctx, const char *id)
+{
+    return id && *id ? twin_doc_get(ctx, "users", id) : NULL;
+}
+
+const char *slack_user_resolve(twin_ctx *ctx, const char *name_or_id)
+{
+    if (!name_or_id || !*name_or_id) return NULL;
+    if (slack_user_get(ctx, name_or_id)) return name_or_id;
+    store_list_opts o = {.limit = 1, .index_name = "name", .index_value = name_or_id};
+    twin_list l = {0};
+    if (twin_doc_list(ctx, "users", &o, &l) == 0 && l.n) return json_get_str(l.items[0], "id");
+    return NULL;
+}
+
+/* users:read without users:read.email hides emails (as Slack does). */
+static json_value *render_user(twin_ctx *ctx, json_value *u)
+{
+    slack_principal *me = slack_me(ctx);
+    if (me && me->scopes && !scopes_has(me->scopes, "*") && !scopes_has(me->scopes, "users:read.email"))
+        json_remove(json_get(u, "profile"), "email");
+    return u;
+}
+
+void slack_auth_test(twin_ctx *ctx)
+{
+    slack_principal *me = slack_me(ctx);
+    arena *a = ctx->a;
+    json_value *u = slack_user_get(ctx, me->user_id);
+    json_value *o = slack_ok(ctx);
+    json_set_str(a, o, "url", arena_printf(a, "https://%s.slack.com/", slack_team_domain(ctx)));
+    json_set_str(a, o, "team", slack_team_name(ctx));
+    json_set_str(a, o, "user", u ? json_get_str(u, "name") : me->user_id);
+    json_set_str(a, o, "team_id", SLACK_TEAM_ID);
+    json_set_str(a, o, "user_id", me->user_id);
+    if (me->is_bot) {
+        const char *bot_id = json_get_str(json_get(u, "profile"), "bot_id");
+        json_set_str(a, o, "bot_id", bot_id ? bot_id : SLACK_BOT_ID);
+    }
+    json_set_bool(a, o, "is_enterprise_install", false);
+    slack_reply(ctx, o);
+}
+
+void slack_users_list(twin_ctx *ctx)
+{
+    json_value **all;
+    size_t n = slack_all(ctx, "users", NULL, NULL, &all);
+    size_t start, count;
+    const char *next;
+    if (!slack_paginate(ctx, all, n, "id", 1000, 1000, &start, &count, &next)) return;
+    json_value *members = json_array(ctx->a);
+    for (size_t i = start; i < start + count; i++) json_push(members, render_user(ctx, all[i]));
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "members", members);
+    json_set_int(ctx->a, o, "cache_ts", twin_now(ctx));
+    json_set(ctx->a, o, "response_metadata", slack_response_metadata(ctx, next));
+    slack_reply(ctx, o);
+}
+
+void slack_users_info(twin_ctx *ctx)
+{
+    const char *id = slack_need(ctx, "user", "user_not_found");
+    if (!id) return;
+    json_value *u = slack_user_get(ctx, id);
+    if (!u) return slack_fail(ctx, "user_not_found");
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "user", render_user(ctx, u));
+    slack_reply(ctx, o);
+}
+
+void slack_users_lookup_by_email(twin_ctx *ctx)
+{
+    const char *email = slack_need(ctx, "email", "invalid_email");
+    if (!email) return;
+    store_list_opts o = {.limit = 1, .index_name = "email", .index_value = lower(ctx->a, email)};
+    twin_list l = {0};
+    if (twin_doc_list(ctx, "users", &o, &l) != 0 || !l.n) return slack_fail(ctx, "users_not_found");
+    json_value *r = slack_ok(ctx);
+    json_set(ctx->a, r, "user", render_user(ctx, l.items[0]));
+    slack_reply(ctx, r);
+}
+
+void slack_team_info(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *t = json_object(a);
+    json_set_str(a, t, "id", SLACK_TEAM_ID);
+    json_set_str(a, t, "name", slack_team_name(ctx));
+    json_set_str(a, t, "domain", slack_team_domain(ctx));
+    json_set_str(a, t, "email_domain", "");
+    json_value *icon = json_object(a);
+    json_set_bool(a, icon, "image_default", true);
+    json_set_str(a, icon, "image_34", "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-34.png");
+    json_set_str(a, icon, "image_44", "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-44.png");
+    json_set_str(a, icon, "image_68", "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-68.png");
+    json_set_str(a, icon, "image_88", "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-88.png");
+    json_set_str(a, icon, "image_102", "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-102.png");
+    json_set_str(a, icon, "image_132", "https://a.slack-edge.com/80588/img/avatars-teams/ava_0001-132.png");
+    json_set(a, t, "icon", icon);
+    json_value *o = slack_ok(ctx);
+    json_set(a, o, "team", t);
+    slack_reply(ctx, o);
+}

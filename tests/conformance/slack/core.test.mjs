@@ -1,0 +1,365 @@
+// Slack twin: auth and scopes, users, conversations, chat, reactions — through
+// the official @slack/web-api client, state checked by later calls.
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { newRun, client, admin, api, assertSchema, rejects, stopServer } from './helpers.mjs';
+
+after(stopServer);
+
+async function channel(ctx, name, web = ctx.bot) {
+  const r = await web.conversations.create({ name });
+  return r.channel.id;
+}
+
+test('auth.test answers for the bot and the user token', async () => {
+  const ctx = await newRun();
+  const b = await ctx.bot.auth.test();
+  assert.equal(b.user_id, 'UTWINBOT');
+  assert.equal(b.team_id, 'TTWIN0001');
+  assert.ok(b.bot_id);
+  const u = await ctx.user.auth.test();
+  assert.equal(u.user_id, 'UTWINUSR');
+  assert.equal(u.bot_id, undefined);
+  assertSchema('auth.test', (await api(ctx, 'auth.test', {}, { token: ctx.botToken })).json);
+});
+
+test('missing token is not_authed, unknown token is invalid_auth (HTTP 200)', async () => {
+  const ctx = await newRun();
+  const none = await api(ctx, 'auth.test');
+  assert.equal(none.status, 200);
+  assert.deepEqual(none.json, { ok: false, error: 'not_authed' });
+  const err = await rejects(() => client(ctx, 'xoxb-nope').auth.test());
+  assert.equal(err.data.error, 'invalid_auth');
+  // Stub methods also need a valid token.
+  const stub = await api(ctx, 'pins.list', { channel: 'C1' }, { token: 'xoxb-nope' });
+  assert.equal(stub.json.error, 'invalid_auth');
+});
+
+test('token as a form field and xoxe.-prefixed tokens are accepted', async () => {
+  const ctx = await newRun();
+  const r = await api(ctx, 'auth.test', { token: ctx.userToken });
+  assert.equal(r.json.user_id, 'UTWINUSR');
+  const e = await client(ctx, 'xoxe.' + ctx.botToken).auth.test();
+  assert.equal(e.user_id, 'UTWINBOT');
+});
+
+test('missing_scope names needed and provided; disabled_scopes removes a grant', async () => {
+  const ctx = await newRun();
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['channels:read', 'channels:history'] });
+  const err = await rejects(() => ctx.user.chat.postMessage({ channel: 'CTWINGEN001', text: 'hi' }));
+  assert.equal(err.data.error, 'missing_scope');
+  assert.equal(err.data.needed, 'chat:write');
+  assert.equal(err.data.provided, 'channels:read,channels:history');
+  await admin(ctx, 'PATCH', '/config', { disabled_scopes: ['users:read'] });
+  const e2 = await rejects(() => ctx.bot.users.list());
+  assert.equal(e2.data.error, 'missing_scope');
+  assert.equal(e2.data.needed, 'users:read');
+  assert.ok(!e2.data.provided.split(',').includes('users:read'));
+});
+
+test('bot tokens keep chat:write and files:write; "*" bypasses scope checks', async () => {
+  const ctx = await newRun();
+  await admin(ctx, 'PATCH', '/config', {
+    bot_scopes: ['channels:read'],
+    tokens: [{ token: 'xoxp-wild', user_id: 'UTWINUSR', scopes: ['*'], is_bot: false }],
+  });
+  const r = await ctx.bot.chat.postMessage({ channel: 'CTWINGEN001', text: 'still allowed' });
+  assert.ok(r.ts);
+  const err = await rejects(() => ctx.bot.conversations.history({ channel: 'CTWINGEN001' }));
+  assert.equal(err.data.needed, 'channels:history');
+  const wild = client(ctx, 'xoxp-wild');
+  const h = await wild.conversations.history({ channel: 'CTWINGEN001' });
+  assert.equal(h.messages[0].text, 'still allowed');
+});
+
+test('users.list, users.info, users.lookupByEmail and team.info', async () => {
+  const ctx = await newRun();
+  const list = await ctx.bot.users.list({});
+  const ids = list.members.map((m) => m.id);
+  assert.ok(ids.includes('UTWINBOT') && ids.includes('UTWINUSR'));
+  const info = await ctx.bot.users.info({ user: 'UTWINUSR' });
+  assert.equal(info.user.name, 'slack-twin-user');
+  const byMail = await ctx.bot.users.lookupByEmail({ email: 'slack-twin-user@example.com' });
+  assert.equal(byMail.user.id, 'UTWINUSR');
+  const nf = await rejects(() => ctx.bot.users.info({ user: 'UNOPE' }));
+  assert.equal(nf.data.error, 'user_not_found');
+  const nm = await rejects(() => ctx.bot.users.lookupByEmail({ email: 'nobody@example.com' }));
+  assert.equal(nm.data.error, 'users_not_found');
+  const team = await ctx.bot.team.info();
+  assert.equal(team.team.id, 'TTWIN0001');
+  for (const [m, p] of [['users.list', {}], ['users.info', { user: 'UTWINBOT' }], ['team.info', {}]])
+    assertSchema(m, (await api(ctx, m, p, { token: ctx.botToken })).json);
+});
+
+test('conversations.create, info, list with types and exclude_archived', async () => {
+  const ctx = await newRun();
+  const pub = await ctx.bot.conversations.create({ name: 'eng-alerts' });
+  assert.equal(pub.channel.name, 'eng-alerts');
+  assert.equal(pub.channel.is_member, true);
+  const priv = await ctx.bot.conversations.create({ name: 'secret', is_private: true });
+  assert.equal(priv.channel.is_private, true);
+  const info = await ctx.bot.conversations.info({ channel: pub.channel.id });
+  assert.equal(info.channel.name, 'eng-alerts');
+  let names = (await ctx.bot.conversations.list()).channels.map((c) => c.name);
+  assert.ok(names.includes('eng-alerts') && names.includes('general') && !names.includes('secret'));
+  names = (await ctx.bot.conversations.list({ types: 'public_channel,private_channel' })).channels.map((c) => c.name);
+  assert.ok(names.includes('secret'));
+  // the user is not in the private channel: it is invisible to them
+  const userView = (await ctx.user.conversations.list({ types: 'private_channel' })).channels.map((c) => c.name);
+  assert.ok(!userView.includes('secret'));
+  await ctx.bot.conversations.archive({ channel: pub.channel.id });
+  names = (await ctx.bot.conversations.list({ exclude_archived: true })).channels.map((c) => c.name);
+  assert.ok(!names.includes('eng-alerts'));
+  assertSchema('conversations.create', (await api(ctx, 'conversations.create', { name: 'schema-check' }, { token: ctx.botToken })).json);
+  assertSchema('conversations.list', (await api(ctx, 'conversations.list', {}, { token: ctx.botToken })).json);
+  assertSchema('conversations.info', (await api(ctx, 'conversations.info', { channel: priv.channel.id }, { token: ctx.botToken })).json);
+});
+
+test('channel naming errors: name_taken and invalid names', async () => {
+  const ctx = await newRun();
+  await channel(ctx, 'dup');
+  assert.equal((await rejects(() => ctx.bot.conversations.create({ name: 'dup' }))).data.error, 'name_taken');
+  assert.equal((await rejects(() => ctx.bot.conversations.create({ name: 'Bad Name!' }))).data.error, 'invalid_name_specials');
+  assert.equal((await rejects(() => ctx.bot.conversations.create({ name: 'x'.repeat(81) }))).data.error, 'invalid_name_maxlength');
+  assert.equal((await rejects(() => ctx.bot.conversations.info({ channel: 'CNOPE' }))).data.error, 'channel_not_found');
+});
+
+test('cursor pagination over conversations.list', async () => {
+  const ctx = await newRun();
+  for (let i = 0; i < 5; i++) await channel(ctx, `page-${i}`);
+  const seen = [];
+  let cursor;
+  let pages = 0;
+  do {
+    const r = await ctx.bot.conversations.list({ limit: 2, cursor });
+    assert.ok(r.channels.length <= 2);
+    seen.push(...r.channels.map((c) => c.name));
+    cursor = r.response_metadata.next_cursor;
+    pages++;
+  } while (cursor);
+  assert.equal(pages, 3);
+  assert.equal(new Set(seen).size, 6);
+  const bad = await rejects(() => ctx.bot.conversations.list({ cursor: 'garbage' }));
+  assert.equal(bad.data.error, 'invalid_cursor');
+});
+
+test('join, leave, invite, kick and members', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'team', ctx.user);
+  // the bot is not a member yet
+  assert.equal((await rejects(() => ctx.bot.chat.postMessage({ channel: id, text: 'x' }))).data.error, 'not_in_channel');
+  const j = await ctx.bot.conversations.join({ channel: id });
+  assert.equal(j.channel.id, id);
+  const again = await ctx.bot.conversations.join({ channel: id });
+  assert.equal(again.warning, 'already_in_channel');
+  let m = await ctx.bot.conversations.members({ channel: id });
+  assert.deepEqual(m.members.sort(), ['UTWINBOT', 'UTWINUSR']);
+  await ctx.bot.conversations.leave({ channel: id });
+  m = await ctx.user.conversations.members({ channel: id });
+  assert.deepEqual(m.members, ['UTWINUSR']);
+  await ctx.user.conversations.invite({ channel: id, users: 'UTWINBOT' });
+  const dupe = await rejects(() => ctx.user.conversations.invite({ channel: id, users: 'UTWINBOT' }));
+  assert.equal(dupe.data.error, 'already_in_channel');
+  await ctx.user.conversations.kick({ channel: id, user: 'UTWINBOT' });
+  const nic = await rejects(() => ctx.user.conversations.kick({ channel: id, user: 'UTWINBOT' }));
+  assert.equal(nic.data.error, 'not_in_channel');
+  assert.equal((await rejects(() => ctx.user.conversations.leave({ channel: 'CTWINGEN001' }))).data.error, 'cant_leave_general');
+});
+
+test('archive blocks posting; unarchive restores; rename, setTopic, setPurpose', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'old-name');
+  await ctx.bot.conversations.archive({ channel: id });
+  assert.equal((await rejects(() => ctx.bot.chat.postMessage({ channel: id, text: 'x' }))).data.error, 'is_archived');
+  assert.equal((await rejects(() => ctx.bot.conversations.archive({ channel: id }))).data.error, 'already_archived');
+  await ctx.bot.conversations.unarchive({ channel: id });
+  assert.equal((await rejects(() => ctx.bot.conversations.unarchive({ channel: id }))).data.error, 'not_archived');
+  const r = await ctx.bot.conversations.rename({ channel: id, name: 'new-name' });
+  assert.equal(r.channel.name, 'new-name');
+  assert.deepEqual(r.channel.previous_names, ['old-name']);
+  await channel(ctx, 'taken');
+  assert.equal((await rejects(() => ctx.bot.conversations.rename({ channel: id, name: 'taken' }))).data.error, 'name_taken');
+  await ctx.bot.conversations.setTopic({ channel: id, topic: 'Deploys' });
+  await ctx.bot.conversations.setPurpose({ channel: id, purpose: 'Ship it' });
+  const info = await ctx.bot.conversations.info({ channel: id });
+  assert.equal(info.channel.topic.value, 'Deploys');
+  assert.equal(info.channel.purpose.value, 'Ship it');
+  const h = await ctx.bot.conversations.history({ channel: id });
+  assert.equal(h.messages[0].subtype, 'channel_purpose');
+  assert.equal(h.messages[1].subtype, 'channel_topic');
+});
+
+test('conversations.open creates a DM once and reuses it; MPIMs for groups', async () => {
+  const ctx = await newRun();
+  const first = await ctx.bot.conversations.open({ users: 'UTWINUSR' });
+  assert.equal(first.already_open, false);
+  assert.ok(first.channel.id.startsWith('D'));
+  const second = await ctx.bot.conversations.open({ users: 'UTWINUSR' });
+  assert.equal(second.channel.id, first.channel.id);
+  assert.equal(second.already_open, true);
+  assert.equal(second.no_op, true);
+  await ctx.bot.chat.postMessage({ channel: first.channel.id, text: 'psst' });
+  const h = await ctx.user.conversations.history({ channel: first.channel.id });
+  assert.equal(h.messages[0].text, 'psst');
+  const ims = await ctx.user.conversations.list({ types: 'im' });
+  assert.deepEqual(ims.channels.map((c) => c.id), [first.channel.id]);
+  const u = await ctx.bot.users.list();
+  assert.equal((await rejects(() => ctx.bot.conversations.open({ users: 'UNOPE' }))).data.error, 'user_not_found');
+  assert.ok(u.members.length >= 2);
+});
+
+test('postMessage then history shows it; ts values unique and increasing', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'feed');
+  const tss = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await ctx.bot.chat.postMessage({ channel: id, text: `m${i}` });
+    assert.match(r.ts, /^\d{10}\.\d{6}$/);
+    assert.equal(r.message.text, `m${i}`);
+    assert.equal(r.message.bot_id !== undefined, true);
+    tss.push(r.ts);
+  }
+  for (let i = 1; i < tss.length; i++) assert.ok(Number(tss[i]) > Number(tss[i - 1]));
+  const h = await ctx.bot.conversations.history({ channel: id });
+  assert.deepEqual(h.messages.map((m) => m.text), ['m4', 'm3', 'm2', 'm1', 'm0']);
+  assert.equal(h.has_more, false);
+  assertSchema('chat.postMessage', (await api(ctx, 'chat.postMessage', { channel: id, text: 'schema' }, { token: ctx.botToken })).json);
+  assertSchema('conversations.history', (await api(ctx, 'conversations.history', { channel: id }, { token: ctx.botToken })).json);
+  assert.equal((await rejects(() => ctx.bot.chat.postMessage({ channel: id }))).data.error, 'no_text');
+  assert.equal((await rejects(() => ctx.bot.chat.postMessage({ channel: 'CNOPE', text: 'x' }))).data.error, 'channel_not_found');
+});
+
+test('history oldest/latest/inclusive/limit and cursor pages', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'range');
+  const ts = [];
+  for (let i = 0; i < 7; i++) ts.push((await ctx.bot.chat.postMessage({ channel: id, text: `r${i}` })).ts);
+  let h = await ctx.bot.conversations.history({ channel: id, oldest: ts[2], latest: ts[5] });
+  assert.deepEqual(h.messages.map((m) => m.text), ['r4', 'r3']);
+  h = await ctx.bot.conversations.history({ channel: id, oldest: ts[2], latest: ts[5], inclusive: true });
+  assert.deepEqual(h.messages.map((m) => m.text), ['r5', 'r4', 'r3', 'r2']);
+  const texts = [];
+  let cursor;
+  do {
+    h = await ctx.bot.conversations.history({ channel: id, limit: 3, cursor });
+    texts.push(...h.messages.map((m) => m.text));
+    cursor = h.response_metadata?.next_cursor;
+    if (cursor) assert.equal(h.has_more, true);
+  } while (cursor);
+  assert.deepEqual(texts, ['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0']);
+});
+
+test('threads: replies, reply_broadcast and the parent summary', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'threads');
+  const parent = await ctx.bot.chat.postMessage({ channel: id, text: 'parent' });
+  await ctx.bot.chat.postMessage({ channel: id, text: 'reply 1', thread_ts: parent.ts });
+  await ctx.bot.chat.postMessage({ channel: id, text: 'reply 2', thread_ts: parent.ts, reply_broadcast: true });
+  const r = await ctx.bot.conversations.replies({ channel: id, ts: parent.ts });
+  assert.deepEqual(r.messages.map((m) => m.text), ['parent', 'reply 1', 'reply 2']);
+  assert.equal(r.messages[0].reply_count, 2);
+  assert.equal(r.messages[1].thread_ts, parent.ts);
+  const h = await ctx.bot.conversations.history({ channel: id });
+  assert.deepEqual(h.messages.map((m) => m.text), ['reply 2', 'parent']);
+  assert.equal(h.messages[0].subtype, 'thread_broadcast');
+  assert.equal((await rejects(() => ctx.bot.conversations.replies({ channel: id, ts: '1.000001' }))).data.error, 'thread_not_found');
+});
+
+test('chat.update, chat.delete and their errors', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'edits');
+  await ctx.bot.conversations.invite({ channel: id, users: 'UTWINUSR' });
+  const m = await ctx.bot.chat.postMessage({ channel: id, text: 'draft' });
+  const u = await ctx.bot.chat.update({ channel: id, ts: m.ts, text: 'final' });
+  assert.equal(u.text, 'final');
+  let h = await ctx.bot.conversations.history({ channel: id });
+  const edited = h.messages.find((x) => x.ts === m.ts);
+  assert.equal(edited.text, 'final');
+  assert.equal(edited.edited.user, 'UTWINBOT');
+  const cant = await rejects(() => ctx.user.chat.update({ channel: id, ts: m.ts, text: 'hijack' }));
+  assert.equal(cant.data.error, 'cant_update_message');
+  await ctx.bot.chat.delete({ channel: id, ts: m.ts });
+  h = await ctx.bot.conversations.history({ channel: id });
+  assert.ok(!h.messages.some((x) => x.ts === m.ts));
+  assert.equal((await rejects(() => ctx.bot.chat.delete({ channel: id, ts: m.ts }))).data.error, 'message_not_found');
+  assert.equal((await rejects(() => ctx.bot.chat.update({ channel: id, ts: m.ts, text: 'x' }))).data.error, 'message_not_found');
+});
+
+test('blocks, postEphemeral, getPermalink and meMessage', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'rich');
+  const blocks = [{ type: 'section', text: { type: 'mrkdwn', text: '*bold*' } }];
+  const m = await ctx.bot.chat.postMessage({ channel: id, text: 'fallback', blocks });
+  assert.deepEqual(m.message.blocks, blocks);
+  const h = await ctx.bot.conversations.history({ channel: id });
+  assert.deepEqual(h.messages[0].blocks, blocks);
+  const e = await ctx.bot.chat.postEphemeral({ channel: id, user: 'UTWINBOT', text: 'only you' });
+  assert.ok(e.message_ts);
+  assert.equal((await ctx.bot.conversations.history({ channel: id })).messages.length, 1);
+  assert.equal((await rejects(() => ctx.bot.chat.postEphemeral({ channel: id, user: 'UTWINUSR', text: 'x' }))).data.error, 'user_not_in_channel');
+  const p = await ctx.bot.chat.getPermalink({ channel: id, message_ts: m.ts });
+  assert.ok(p.permalink.endsWith(`/archives/${id}/p${m.ts.replace('.', '')}`));
+  const me = await ctx.bot.chat.meMessage({ channel: id, text: 'waves' });
+  const h2 = await ctx.bot.conversations.history({ channel: id });
+  assert.equal(h2.messages[0].ts, me.ts);
+  assert.equal(h2.messages[0].subtype, 'me_message');
+  assertSchema('chat.postEphemeral', (await api(ctx, 'chat.postEphemeral', { channel: id, user: 'UTWINBOT', text: 'x' }, { token: ctx.botToken })).json);
+});
+
+test('reactions add/get/list/remove with already_reacted and no_reaction', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'reacts');
+  await ctx.bot.conversations.invite({ channel: id, users: 'UTWINUSR' });
+  const m = await ctx.bot.chat.postMessage({ channel: id, text: 'react to me' });
+  await ctx.bot.reactions.add({ channel: id, timestamp: m.ts, name: 'thumbsup' });
+  await ctx.user.reactions.add({ channel: id, timestamp: m.ts, name: 'thumbsup' });
+  const dup = await rejects(() => ctx.bot.reactions.add({ channel: id, timestamp: m.ts, name: 'thumbsup' }));
+  assert.equal(dup.data.error, 'already_reacted');
+  const g = await ctx.bot.reactions.get({ channel: id, timestamp: m.ts });
+  assert.deepEqual(g.message.reactions, [{ name: 'thumbsup', users: ['UTWINBOT', 'UTWINUSR'], count: 2 }]);
+  const l = await ctx.user.reactions.list({});
+  assert.equal(l.items.length, 1);
+  assert.equal(l.items[0].channel, id);
+  await ctx.bot.reactions.remove({ channel: id, timestamp: m.ts, name: 'thumbsup' });
+  const g2 = await ctx.bot.reactions.get({ channel: id, timestamp: m.ts });
+  assert.deepEqual(g2.message.reactions, [{ name: 'thumbsup', users: ['UTWINUSR'], count: 1 }]);
+  const nr = await rejects(() => ctx.bot.reactions.remove({ channel: id, timestamp: m.ts, name: 'thumbsup' }));
+  assert.equal(nr.data.error, 'no_reaction');
+  const nf = await rejects(() => ctx.bot.reactions.add({ channel: id, timestamp: '1.000001', name: 'x' }));
+  assert.equal(nf.data.error, 'message_not_found');
+  assertSchema('reactions.get', (await api(ctx, 'reactions.get', { channel: id, timestamp: m.ts }, { token: ctx.botToken })).json);
+});
+
+test('per-method rate limits answer ratelimited with Retry-After', async () => {
+  const ctx = await newRun();
+  await admin(ctx, 'PATCH', '/config', { rate_limiting_enabled: true,
+    rate_limits: { 'auth.test': { window_seconds: 60, max_requests: 2, retry_after_seconds: 7 } } });
+  await ctx.bot.auth.test();
+  await ctx.bot.auth.test();
+  const r = await api(ctx, 'auth.test', {}, { token: ctx.botToken });
+  assert.equal(r.status, 429);
+  assert.equal(r.headers.get('retry-after'), '7');
+  assert.equal(r.json.error, 'ratelimited');
+});
+
+test('stub methods answer with a valid token; users.list pages with cursors', async () => {
+  const ctx = await newRun();
+  const stub = await api(ctx, 'pins.list', { channel: 'CTWINGEN001' }, { token: ctx.botToken });
+  assert.equal(stub.status, 200);
+  const page1 = await ctx.bot.users.list({ limit: 1 });
+  assert.equal(page1.members.length, 1);
+  const page2 = await ctx.bot.users.list({ limit: 1, cursor: page1.response_metadata.next_cursor });
+  assert.notEqual(page2.members[0].id, page1.members[0].id);
+  assert.equal(page2.response_metadata.next_cursor, '');
+});
+
+test('admin reset clears created state back to the workspace defaults', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'temp');
+  await ctx.bot.chat.postMessage({ channel: id, text: 'gone soon' });
+  const r = await admin(ctx, 'POST', '/reset');
+  assert.ok(r.status < 300);
+  assert.equal((await rejects(() => ctx.bot.conversations.info({ channel: id }))).data.error, 'channel_not_found');
+  const names = (await ctx.bot.conversations.list()).channels.map((c) => c.name);
+  assert.deepEqual(names, ['general']);
+});
