@@ -465,7 +465,10 @@ async function implementation(run, twin, endpoint) {
     const ops = (await operations(run, twin)).operations;
     implCache.set(key, new Map(ops.map((o) => [`${o.method} ${o.path}`, o.implementation])));
   }
-  return implCache.get(key).get(endpoint);
+  const table = implCache.get(key);
+  // A stateful RPC-style route (Slack) may be registered for any method ("*").
+  const path = endpoint.slice(endpoint.indexOf(' ') + 1);
+  return table.get(endpoint) ?? table.get(`* ${path}`) ?? table.get(`POST ${path}`);
 }
 
 /** Runs one SDK call; when its operation is a stub, checks stub-hits reports

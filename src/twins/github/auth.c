@@ -1,0 +1,241 @@
+/* GitHub twin: token authentication, OAuth scopes, rate-limit headers,
+ * error shape and webhook signatures. */
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/env.h"
+#include "engine/scopes.h"
+#include "twins/github/github.h"
+#include "util/util.h"
+
+#define C(...) (const char *const[]){__VA_ARGS__, NULL}
+static const scope_rule rules[] = {
+    {"repo", C("repo:status", "repo_deployment", "public_repo", "repo:invite", "security_events")},
+    {"admin:repo_hook", C("write:repo_hook")},
+    {"write:repo_hook", C("read:repo_hook")},
+    {"admin:org", C("write:org")},
+    {"write:org", C("read:org")},
+    {"admin:public_key", C("write:public_key")},
+    {"write:public_key", C("read:public_key")},
+    {"admin:gpg_key", C("write:gpg_key")},
+    {"write:gpg_key", C("read:gpg_key")},
+    {"admin:ssh_signing_key", C("write:ssh_signing_key")},
+    {"write:ssh_signing_key", C("read:ssh_signing_key")},
+    {"user", C("read:user", "user:email", "user:follow")},
+    {"project", C("read:project")},
+    {"write:packages", C("read:packages")},
+    {"write:discussion", C("read:discussion")},
+    {"codespace", C("codespace:secrets")},
+    {"audit_log", C("read:audit_log")},
+    {"copilot", C("manage_billing:copilot")},
+    {"admin:enterprise", C("manage_runners:enterprise", "manage_billing:enterprise", "read:enterprise")},
+};
+#undef C
+#define N_RULES (sizeof rules / sizeof rules[0])
+
+static const char default_scopes[] =
+    "repo, read:org, user, workflow, admin:repo_hook, admin:org_hook, gist, notifications, write:packages, "
+    "delete_repo, project, write:discussion";
+
+static const char *const token_prefixes[] = {"ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_", NULL};
+
+static const char *presented_token(twin_ctx *ctx)
+{
+    const char *h = http_header_get(ctx->req, "Authorization");
+    if (!h) return NULL;
+    if (strncasecmp(h, "token ", 6) == 0 || strncasecmp(h, "bearer ", 7) == 0) {
+        const char *t = strchr(h, ' ');
+        while (*t == ' ') t++;
+        return t;
+    }
+    if (strncasecmp(h, "Basic ", 6) == 0) {
+        /* user:token, the token is the password */
+        size_t n = strlen(h + 6);
+        unsigned char *out = arena_alloc(ctx->a, n + 4);
+        int len = EVP_DecodeBlock(out, (const unsigned char *)h + 6, (int)n);
+        if (len < 0) return "";
+        out[len] = '\0';
+        char *colon = strchr((char *)out, ':');
+        return colon ? colon + 1 : (const char *)out;
+    }
+    return "";
+}
+
+static const char *run_token(twin_ctx *ctx)
+{
+    twin_env e = {.run_id = ctx->run_id, .config = ctx->config};
+    return env_token(&e, ctx->a, "github", "ghp_", 36);
+}
+
+static bool token_ok(twin_ctx *ctx, const char *t)
+{
+    if (!t || !*t) return false;
+    for (const char *p = t; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) return false;
+    if (str_eq(t, run_token(ctx))) return true;
+    const json_value *extra = json_get(ctx->config, "tokens");
+    json_foreach(x, extra) if (str_eq(json_str(x), t)) return true;
+    for (size_t i = 0; token_prefixes[i]; i++)
+        if (str_starts_with(t, token_prefixes[i]) && strlen(t) > strlen(token_prefixes[i])) return true;
+    return false;
+}
+
+static scope_set *effective_scopes(twin_ctx *ctx)
+{
+    scope_set *s;
+    const json_value *cfg = json_get(ctx->config, "default_token_scopes");
+    json_value *meta = twin_doc_get(ctx, "meta", "seed");
+    if (cfg && cfg->type == JSON_ARRAY) s = scopes_from_json(ctx->a, cfg);
+    else if (cfg && json_str(cfg)) s = scopes_parse(ctx->a, json_str(cfg));
+    else if (meta && json_get(meta, "token_scopes")) s = scopes_from_json(ctx->a, json_get(meta, "token_scopes"));
+    else s = scopes_parse(ctx->a, default_scopes);
+    scope_set *granted = scopes_parse(ctx->a, "");
+    for (size_t i = 0; i < s->n; i++) scopes_add(ctx->a, granted, s->items[i]);
+    scopes_expand(ctx->a, s, rules, N_RULES);
+    scopes_disable(s, json_get(ctx->config, "disabled_scopes"));
+    /* X-OAuth-Scopes lists what the token was granted (not the expansion),
+     * minus disabled ones. */
+    scopes_disable(granted, json_get(ctx->config, "disabled_scopes"));
+    gh_req *r = ctx->principal;
+    r->scopes = scopes_join(ctx->a, granted, ", ");
+    return s;
+}
+
+/* The required scope and every scope that grants it, GitHub's X-Accepted-OAuth-Scopes. */
+static const char *accepted_scopes(arena *a, const char *scope)
+{
+    scope_set *acc = scopes_parse(a, "");
+    scopes_add(a, acc, scope);
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < N_RULES; i++)
+            for (const char *const *c = rules[i].children; *c; c++)
+                if (scopes_has(acc, *c) && !scopes_has(acc, rules[i].parent)) {
+                    scopes_add(a, acc, rules[i].parent);
+                    grew = true;
+                }
+    }
+    return scopes_join(a, acc, ", ");
+}
+
+static void rate_headers(twin_ctx *ctx, bool authed)
+{
+    int64_t now = now_ms() / 1000, hour = now / 3600;
+    int64_t limit = authed ? 5000 : 60;
+    char name[48], v[24];
+    snprintf(name, sizeof name, "ratelimit:%s:%lld", authed ? "a" : "n", (long long)hour);
+    int64_t used = store_counter_next(ctx->store, ctx->run_id, ctx->twin, name);
+    http_request *req = ctx->req;
+    snprintf(v, sizeof v, "%lld", (long long)limit);
+    http_set_header(req, "X-RateLimit-Limit", v);
+    snprintf(v, sizeof v, "%lld", (long long)(used > limit ? 0 : limit - used));
+    http_set_header(req, "X-RateLimit-Remaining", v);
+    snprintf(v, sizeof v, "%lld", (long long)((hour + 1) * 3600));
+    http_set_header(req, "X-RateLimit-Reset", v);
+    snprintf(v, sizeof v, "%lld", (long long)used);
+    http_set_header(req, "X-RateLimit-Used", v);
+    http_set_header(req, "X-RateLimit-Resource", "core");
+}
+
+static void stamp(twin_ctx *ctx)
+{
+    char id[40];
+    random_token(id, 8);
+    http_set_header(ctx->req, "X-GitHub-Request-Id", id);
+    http_set_header(ctx->req, "X-GitHub-Media-Type", "github.v3; format=json");
+    http_set_header(ctx->req, "X-GitHub-Api-Version-Selected", "2022-11-28");
+}
+
+const char *gh_viewer(twin_ctx *ctx)
+{
+    gh_req *r = ctx->principal;
+    return r ? r->login : NULL;
+}
+
+static const char *viewer_login(twin_ctx *ctx)
+{
+    const char *login = json_get_str(ctx->config, "login");
+    if (login && *login) return login;
+    json_value *meta = twin_doc_get(ctx, "meta", "seed");
+    login = json_get_str(meta, "viewer");
+    return login && *login ? login : "octocat";
+}
+
+bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
+{
+    gh_req *r = arena_zalloc(ctx->a, sizeof *r);
+    ctx->principal = r;
+    stamp(ctx);
+    const char *tok = presented_token(ctx);
+    bool anonymous = !tok || !*tok;
+    rate_headers(ctx, !anonymous);
+    if (anonymous) {
+        /* Public reads work without a token; everything else needs one. */
+        bool read = str_eq(ctx->req->method, "GET") || str_eq(ctx->req->method, "HEAD");
+        if (route && read && (!route->scope || str_eq(route->scope, "public"))) return true;
+        gh_message(ctx, 401, "Requires authentication");
+        return false;
+    }
+    if (!token_ok(ctx, tok)) {
+        gh_message(ctx, 401, "Bad credentials");
+        return false;
+    }
+    scope_set *s = effective_scopes(ctx);
+    r->login = viewer_login(ctx);
+    if (!gh_account_get(ctx, r->login)) gh_account_create(ctx, r->login, NULL, NULL, false);
+    http_set_header(ctx->req, "X-OAuth-Scopes", r->scopes);
+    const char *need = route ? route->scope : NULL;
+    if (!need || str_eq(need, "public")) {
+        http_set_header(ctx->req, "X-Accepted-OAuth-Scopes", "");
+        return true;
+    }
+    http_set_header(ctx->req, "X-Accepted-OAuth-Scopes", accepted_scopes(ctx->a, need));
+    if (scopes_has(s, "*") || scopes_has(s, need)) return true;
+    gh_message(ctx, 403, "Resource not accessible by personal access token");
+    return false;
+}
+
+static bool has_resp_header(const http_request *req, const char *name)
+{
+    for (size_t i = 0; i < req->n_resp_headers; i++)
+        if (strcasecmp(req->resp_headers[i].name, name) == 0) return true;
+    return false;
+}
+
+void gh_send_error(twin_ctx *ctx, int status, const char *code, const char *message)
+{
+    if (!has_resp_header(ctx->req, "X-RateLimit-Limit")) {
+        const char *tok = presented_token(ctx);
+        rate_headers(ctx, tok && *tok);
+    }
+    if (str_eq(code, "not_found")) message = "Not Found";
+    else if (status == 429 || str_eq(code, "rate_limited")) {
+        status = status == 429 ? 429 : 403;
+        message = message && *message && !str_eq(message, "Injected fault.") ? message
+                  : "API rate limit exceeded for user ID 1.";
+        http_set_header(ctx->req, "X-RateLimit-Remaining", "0");
+    }
+    gh_message(ctx, status, message && *message ? message : "Server Error");
+}
+
+/* X-Hub-Signature-256: sha256=<hex HMAC-SHA256(secret, payload)>, plus the legacy SHA-1 header. */
+const char **gh_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t)
+{
+    (void)t;
+    const char **lines = arena_zalloc(a, 3 * sizeof *lines);
+    if (!secret || !*secret) return lines;
+    const EVP_MD *mds[2] = {EVP_sha256(), EVP_sha1()};
+    for (int k = 0; k < 2; k++) {
+        unsigned char md[EVP_MAX_MD_SIZE];
+        unsigned int md_len = 0;
+        if (!HMAC(mds[k], secret, (int)strlen(secret), (const unsigned char *)payload, len, md, &md_len)) md_len = 0;
+        char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
+        for (unsigned int i = 0; i < md_len; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+        lines[k] = k == 0 ? arena_printf(a, "X-Hub-Signature-256: sha256=%s", hex)
+                          : arena_printf(a, "X-Hub-Signature: sha1=%s", hex);
+    }
+    return lines;
+}

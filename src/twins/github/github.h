@@ -1,0 +1,124 @@
+/* GitHub twin: helpers shared by the resource files.
+ *
+ * State lives in the store, one collection per resource:
+ *   accounts  login (lower-case) -> {login,id,name,email,type,created_at}
+ *   repos     "owner/name" (lower-case) -> internal repo record
+ *   commits   "<repo>@<sha>" -> {sha,message,parents[],files{path:content},author,...}
+ *   refs      "<repo>:<ref>" -> {ref,sha}               (index repo)
+ *   issues    "<repo>#<n>" -> issue (PRs too, with pull_request)  (index repo)
+ *   pulls     "<repo>#<n>" -> pull request record         (index repo)
+ *   comments, labels, hooks, statuses, check_runs, check_suites, reviews,
+ *   review_comments: keyed by numeric id, index repo.
+ * Objects are rendered on the way out with URLs built from the run's base
+ * URL the way api.github.com builds them. */
+#ifndef TWINS_GITHUB_H
+#define TWINS_GITHUB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/twin.h"
+
+#define GH_DOCS "https://docs.github.com/rest"
+
+typedef struct gh_req {
+    const char *login;          /* authenticated user, NULL = anonymous */
+    const char *scopes;         /* "repo, user" */
+} gh_req;
+
+/* ---- auth (auth.c) ---- */
+bool gh_authenticate(twin_ctx *ctx, const twin_route *route);
+void gh_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
+const char **gh_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
+const char *gh_viewer(twin_ctx *ctx);     /* login of the authenticated user (NULL = anonymous) */
+
+/* ---- answers (common.c) ---- */
+void gh_reply(twin_ctx *ctx, int status, const json_value *body);
+void gh_message(twin_ctx *ctx, int status, const char *message);
+void gh_not_found(twin_ctx *ctx);
+/* 422 Validation Failed with one error {resource, field, code[, message]}. */
+void gh_invalid(twin_ctx *ctx, const char *resource, const char *field, const char *code, const char *message);
+/* Pages an array by page/per_page, adds the Link header, answers. */
+void gh_send_page(twin_ctx *ctx, json_value *items);
+
+const char *gh_base(twin_ctx *ctx);
+const char *gh_iso(twin_ctx *ctx, int64_t t);
+const char *gh_now_iso(twin_ctx *ctx);
+int64_t gh_next_id(twin_ctx *ctx);           /* numeric ids, one sequence */
+const char *gh_node_id(twin_ctx *ctx, const char *kind, int64_t id);
+char *gh_lower(arena *a, const char *s);
+const char *gh_str_arg(twin_ctx *ctx, const char *name);  /* body/query string member or NULL */
+bool gh_bool_arg(twin_ctx *ctx, const char *name, bool dflt);
+
+/* ---- accounts and repos (repos.c) ---- */
+json_value *gh_account_get(twin_ctx *ctx, const char *login);
+json_value *gh_account_create(twin_ctx *ctx, const char *login, const char *name, const char *email, bool org);
+json_value *gh_user_json(twin_ctx *ctx, const char *login);   /* simple-user object */
+json_value *gh_repo_get(twin_ctx *ctx, const char *owner, const char *name);
+/* Loads the route's {owner}/{repo}; answers 404 and returns NULL when absent or invisible. */
+json_value *gh_repo_load(twin_ctx *ctx);
+const char *gh_repo_key(twin_ctx *ctx, const json_value *repo);  /* "owner/name" lower-case */
+json_value *gh_repo_json(twin_ctx *ctx, const json_value *repo);
+void gh_repo_touch(twin_ctx *ctx, json_value *repo, bool pushed);
+json_value *gh_repo_create(twin_ctx *ctx, const char *owner, const char *name, const char *description,
+                           bool priv, const char *default_branch, bool auto_init);
+void gh_save(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc, const char *repo_key);
+/* Documents of a collection for one repo (index "repo"), in insertion order. */
+twin_list gh_list_repo(twin_ctx *ctx, const char *collection, const char *repo_key);
+
+/* ---- git (git.c) ---- */
+const char *gh_ref_sha(twin_ctx *ctx, const char *repo_key, const char *ref);   /* "refs/heads/x" */
+void gh_ref_set(twin_ctx *ctx, const char *repo_key, const char *ref, const char *sha);
+json_value *gh_commit_get(twin_ctx *ctx, const char *repo_key, const char *sha);
+/* Resolves a branch name, tag, full ref or sha to a commit sha; NULL when unknown. */
+const char *gh_resolve(twin_ctx *ctx, const char *repo_key, const char *ref);
+/* Creates a commit with files (object path -> content; JSON null deletes) on top of parent. */
+json_value *gh_commit_create(twin_ctx *ctx, const char *repo_key, const char *parent, const char *parent2,
+                             const json_value *changes, const char *message, const char *author_login);
+json_value *gh_commit_json(twin_ctx *ctx, const json_value *repo, const json_value *commit);
+/* Push event for a ref moving from before to after. */
+void gh_emit_push(twin_ctx *ctx, const json_value *repo, const char *ref, const char *before, const char *after);
+
+/* ---- issues/pulls (issues.c, pulls.c) ---- */
+json_value *gh_issue_create(twin_ctx *ctx, json_value *repo, const char *title, const char *body, const char *user,
+                            const json_value *labels, const json_value *assignees, bool is_pull);
+json_value *gh_issue_json(twin_ctx *ctx, const json_value *repo, const json_value *issue);
+json_value *gh_pull_create(twin_ctx *ctx, json_value *repo, const char *title, const char *body, const char *user,
+                           const char *head, const char *base, bool draft);
+bool gh_pull_merge(twin_ctx *ctx, json_value *repo, json_value *pr, const char *title, const char *message,
+                   const char *method, const char *merger);
+json_value *gh_label_ensure(twin_ctx *ctx, const json_value *repo, const char *name);
+json_value *gh_label_json(twin_ctx *ctx, const json_value *repo, const json_value *label);
+
+/* ---- webhooks (hooks.c) ---- */
+void gh_emit(twin_ctx *ctx, const json_value *repo, const char *event, json_value *payload);
+
+/* ---- seeding (seed.c) ---- */
+int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
+
+/* ---- handlers ---- */
+#define GH_HANDLERS(X) \
+    X(get_viewer) X(patch_viewer) X(get_user) X(get_org) \
+    X(create_user_repo) X(create_org_repo) X(get_repo) X(update_repo) X(delete_repo) \
+    X(list_viewer_repos) X(list_user_repos) X(list_org_repos) \
+    X(list_branches) X(get_branch) X(get_contents) X(put_contents) X(delete_contents) \
+    X(list_commits) X(get_commit) X(list_refs) X(list_matching_refs) X(get_ref) X(create_ref) X(update_ref) X(delete_ref) \
+    X(get_git_commit) \
+    X(list_issues) X(create_issue) X(get_issue) X(update_issue) \
+    X(list_issue_comments) X(create_issue_comment) X(get_issue_comment) X(update_issue_comment) X(delete_issue_comment) \
+    X(list_labels) X(create_label) X(get_label) X(update_label) X(delete_label) \
+    X(list_issue_labels) X(add_issue_labels) X(set_issue_labels) X(remove_issue_label) X(remove_issue_labels) \
+    X(list_pulls) X(create_pull) X(get_pull) X(update_pull) X(merge_pull) X(check_merged) \
+    X(list_pull_files) \
+    X(request_reviewers) X(list_requested_reviewers) X(remove_requested_reviewers) \
+    X(list_reviews) X(create_review) \
+    X(create_status) X(list_statuses) X(combined_status) \
+    X(create_check_run) X(update_check_run) X(get_check_run) X(list_check_runs_for_ref) \
+    X(create_check_suite) X(get_check_suite) X(list_check_suites_for_ref) \
+    X(list_hooks) X(create_hook) X(get_hook) X(update_hook) X(delete_hook) X(ping_hook) \
+    X(rate_limit)
+#define GH_DECLARE(n) void gh_##n(twin_ctx *ctx);
+GH_HANDLERS(GH_DECLARE)
+#undef GH_DECLARE
+
+#endif
