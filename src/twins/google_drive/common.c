@@ -1,0 +1,486 @@
+/* Google Drive twin: OAuth bearer tokens and scopes, Google's error shape,
+ * field masks, storage quota, the change log and small helpers. */
+#include <ctype.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "engine/scopes.h"
+#include "twins/google_drive/drive.h"
+#include "util/buf.h"
+#include "util/util.h"
+
+#define C(...) (const char *const[]){__VA_ARGS__, NULL}
+static const scope_rule rules[] = {
+    {"drive", C("drive.readonly", "drive.file", "drive.appdata", "drive.metadata", "drive.scripts")},
+    {"drive.readonly", C("drive.metadata.readonly", "drive.photos.readonly", "drive.meet.readonly")},
+    {"drive.metadata", C("drive.metadata.readonly")},
+};
+#undef C
+#define N_RULES (sizeof rules / sizeof rules[0])
+
+/* ---- errors ---- */
+
+static json_value *error_body(twin_ctx *ctx, int status, const char *reason, const char *message,
+                              const char *location, const char *location_type, const char *gstatus)
+{
+    arena *a = ctx->a;
+    json_value *b = json_object(a), *e = json_object(a), *errs = json_array(a), *one = json_object(a);
+    json_set_int(a, e, "code", status);
+    json_set_str(a, e, "message", message);
+    json_set_str(a, one, "message", message);
+    json_set_str(a, one, "domain", "global");
+    json_set_str(a, one, "reason", reason);
+    if (location) json_set_str(a, one, "location", location);
+    if (location_type) json_set_str(a, one, "locationType", location_type);
+    json_push(errs, one);
+    json_set(a, e, "errors", errs);
+    if (gstatus) json_set_str(a, e, "status", gstatus);
+    json_set(a, b, "error", e);
+    return b;
+}
+
+void gd_error(twin_ctx *ctx, int status, const char *reason, const char *message, const char *location,
+              const char *location_type)
+{
+    twin_reply_json(ctx, status, error_body(ctx, status, reason, message, location, location_type, NULL));
+}
+
+void gd_file_not_found(twin_ctx *ctx, const char *id)
+{
+    gd_error(ctx, 404, "notFound", arena_printf(ctx->a, "File not found: %s.", id ? id : ""), "fileId", "parameter");
+}
+
+void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *message)
+{
+    const char *reason = code && *code ? code : "backendError", *gstatus = NULL;
+    if (str_eq(code, "not_found")) reason = "notFound", gstatus = "NOT_FOUND";
+    else if (str_eq(code, "method_not_allowed")) reason = "httpMethodNotAllowed";
+    else if (status == 429 || str_eq(code, "rate_limited"))
+        reason = "rateLimitExceeded", gstatus = "RESOURCE_EXHAUSTED",
+        message = message && *message && !str_eq(message, "Injected fault.") ? message : "Rate Limit Exceeded";
+    else if (str_eq(code, "internal_error") || str_eq(code, "injected_fault"))
+        reason = status >= 500 ? "backendError" : "badRequest";
+    twin_reply_json(ctx, status, error_body(ctx, status, reason, message && *message ? message : "Backend Error",
+                                            NULL, NULL, gstatus));
+}
+
+/* ---- auth ---- */
+
+typedef struct gd_principal {
+    scope_set *scopes;
+} gd_principal;
+
+static const char *presented_token(twin_ctx *ctx)
+{
+    const char *h = http_header_get(ctx->req, "Authorization");
+    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
+        h += 7;
+        while (*h == ' ') h++;
+        return h;
+    }
+    if (h) return "";
+    return json_get_str(ctx->query, "access_token");
+}
+
+static const char *short_scope(const char *s)
+{
+    return str_starts_with(s, GD_SCOPE_PREFIX) ? s + strlen(GD_SCOPE_PREFIX) : s;
+}
+
+static scope_set *scopes_of(twin_ctx *ctx, const char *token)
+{
+    const json_value *grant = NULL;
+    const json_value *tokens = json_get(ctx->config, "tokens");
+    if (tokens && tokens->type == JSON_OBJECT) {
+        const json_value *t = json_get(tokens, token);
+        if (t && t->type == JSON_OBJECT) t = json_get(t, "scopes");
+        grant = t;
+    }
+    if (!grant) grant = json_get(ctx->config, "token_scopes");
+    if (!grant) grant = json_get(ctx->config, "default_token_scopes");
+    scope_set *raw = grant && grant->type == JSON_ARRAY ? scopes_from_json(ctx->a, grant)
+                     : grant && json_str(grant)   ? scopes_parse(ctx->a, json_str(grant))
+                                                  : scopes_parse(ctx->a, "drive");
+    scope_set *s = scopes_parse(ctx->a, "");
+    for (size_t i = 0; i < raw->n; i++) scopes_add(ctx->a, s, short_scope(raw->items[i]));
+    scopes_expand(ctx->a, s, rules, N_RULES);
+    /* disabled_scopes may name full URLs or short names */
+    const json_value *dis = json_get(ctx->config, "disabled_scopes");
+    if (dis && dis->type == JSON_ARRAY) {
+        json_value *d = json_array(ctx->a);
+        json_foreach(x, dis) if (json_str(x)) json_push(d, json_string(ctx->a, short_scope(x->str)));
+        scopes_disable(s, d);
+    } else if (dis && json_str(dis)) {
+        scope_set *ds = scopes_parse(ctx->a, json_str(dis));
+        json_value *d = json_array(ctx->a);
+        for (size_t i = 0; i < ds->n; i++) json_push(d, json_string(ctx->a, short_scope(ds->items[i])));
+        scopes_disable(s, d);
+    }
+    return s;
+}
+
+bool gd_has_scope(twin_ctx *ctx, const char *accepted)
+{
+    gd_principal *p = ctx->principal;
+    if (!p || !p->scopes) return true;
+    if (scopes_has(p->scopes, "*")) return true;
+    scope_set *acc = scopes_parse(ctx->a, accepted);
+    for (size_t i = 0; i < acc->n; i++)
+        if (scopes_has(p->scopes, acc->items[i])) return true;
+    return false;
+}
+
+void gd_insufficient_scopes(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *b = error_body(ctx, 403, "insufficientPermissions", "Request had insufficient authentication scopes.",
+                               NULL, NULL, "PERMISSION_DENIED");
+    json_value *e = json_get(b, "error");
+    json_set_str(a, json_at(json_get(e, "errors"), 0), "message", "Insufficient Permission");
+    json_value *details = json_array(a), *info = json_object(a), *md = json_object(a);
+    json_set_str(a, info, "@type", "type.googleapis.com/google.rpc.ErrorInfo");
+    json_set_str(a, info, "reason", "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
+    json_set_str(a, info, "domain", "googleapis.com");
+    json_set_str(a, md, "service", "drive.googleapis.com");
+    json_set(a, info, "metadata", md);
+    json_push(details, info);
+    json_set(a, e, "details", details);
+    http_set_header(ctx->req, "WWW-Authenticate",
+                    "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\", "
+                    "scope=\"https://www.googleapis.com/auth/drive\"");
+    twin_reply_json(ctx, 403, b);
+}
+
+bool gd_authenticate(twin_ctx *ctx, const twin_route *route)
+{
+    const char *tok = presented_token(ctx);
+    if (!tok || !*tok) {
+        json_value *b = error_body(ctx, 401, "required",
+                                   "Request is missing required authentication credential. Expected OAuth 2 access "
+                                   "token, login cookie or other valid authentication credential. See "
+                                   "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                                   "Authorization", "header", "UNAUTHENTICATED");
+        json_set_str(ctx->a, json_at(json_get(json_get(b, "error"), "errors"), 0), "message", "Login Required.");
+        http_set_header(ctx->req, "WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
+        twin_reply_json(ctx, 401, b);
+        return false;
+    }
+    bool bad = false;
+    for (const char *p = tok; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) bad = true;
+    const json_value *revoked = json_get(ctx->config, "revoked_tokens");
+    json_foreach(x, revoked) if (str_eq(json_str(x), tok)) bad = true;
+    if (bad) {
+        json_value *b = error_body(ctx, 401, "authError",
+                                   "Request had invalid authentication credentials. Expected OAuth 2 access token, "
+                                   "login cookie or other valid authentication credential. See "
+                                   "https://developers.google.com/identity/sign-in/web/devconsole-project.",
+                                   "Authorization", "header", "UNAUTHENTICATED");
+        json_set_str(ctx->a, json_at(json_get(json_get(b, "error"), "errors"), 0), "message", "Invalid Credentials");
+        http_set_header(ctx->req, "WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
+        twin_reply_json(ctx, 401, b);
+        return false;
+    }
+    gd_principal *p = arena_zalloc(ctx->a, sizeof *p);
+    p->scopes = scopes_of(ctx, tok);
+    ctx->principal = p;
+    if (route && route->scope && !gd_has_scope(ctx, route->scope)) {
+        gd_insufficient_scopes(ctx);
+        return false;
+    }
+    return true;
+}
+
+/* ---- helpers ---- */
+
+const char *gd_now(twin_ctx *ctx)
+{
+    char out[40];
+    format_iso8601(twin_now(ctx) * 1000, true, out, sizeof out);
+    return arena_strdup(ctx->a, out);
+}
+
+const char *gd_root_id(twin_ctx *ctx)
+{
+    char tok[24];
+    derive_token(tok, 17, ctx->twin, "root", "folder", 0);
+    return arena_printf(ctx->a, "0A%sUk9PVA", tok);
+}
+
+const char *gd_user_email(twin_ctx *ctx)
+{
+    const char *e = json_get_str(ctx->config, "user_email");
+    return e && *e ? e : "twin.user@example.com";
+}
+
+static const char *display_name(twin_ctx *ctx, const char *email)
+{
+    if (str_eq(email, gd_user_email(ctx))) {
+        const char *n = json_get_str(ctx->config, "user_name");
+        if (n && *n) return n;
+        if (str_eq(email, "twin.user@example.com")) return "Twin User";
+    }
+    const char *at = strchr(email, '@');
+    char *n = arena_strndup(ctx->a, email, at ? (size_t)(at - email) : strlen(email));
+    for (char *p = n; *p; p++)
+        if (*p == '.' || *p == '_') *p = ' ';
+    if (*n) *n = (char)toupper((unsigned char)*n);
+    for (char *p = n + 1; *p; p++)
+        if (p[-1] == ' ') *p = (char)toupper((unsigned char)*p);
+    return n;
+}
+
+const char *gd_permission_id(twin_ctx *ctx, const char *email)
+{
+    char tok[40];
+    derive_token(tok, 20, ctx->twin, "permission", email ? email : "", 0);
+    /* Drive user permission ids are decimal */
+    for (char *p = tok; *p; p++) *p = (char)('0' + ((unsigned char)*p % 10));
+    if (tok[0] == '0') tok[0] = '1';
+    return arena_strdup(ctx->a, tok);
+}
+
+json_value *gd_user(twin_ctx *ctx, const char *email)
+{
+    arena *a = ctx->a;
+    if (!email) email = gd_user_email(ctx);
+    json_value *u = json_object(a);
+    json_set_str(a, u, "kind", "drive#user");
+    json_set_str(a, u, "displayName", display_name(ctx, email));
+    json_set_str(a, u, "photoLink", "https://lh3.googleusercontent.com/a/default-user=s64");
+    json_set_bool(a, u, "me", str_eq(email, gd_user_email(ctx)));
+    json_set_str(a, u, "permissionId", gd_permission_id(ctx, email));
+    json_set_str(a, u, "emailAddress", email);
+    return u;
+}
+
+const char *gd_query(twin_ctx *ctx, const char *name)
+{
+    return json_get_str(ctx->query, name);
+}
+
+bool gd_bool_query(twin_ctx *ctx, const char *name, bool dflt)
+{
+    json_value *v = json_get(ctx->query, name);
+    if (!v) v = json_get(ctx->body, name);
+    if (!v) return dflt;
+    if (json_is_bool(v)) return json_truthy(v);
+    if (json_str(v)) return str_eq(v->str, "true") || str_eq(v->str, "1");
+    return dflt;
+}
+
+int64_t gd_int(const json_value *v, int64_t dflt)
+{
+    int64_t n;
+    if (!v) return dflt;
+    if (json_int64(v, &n)) return n;
+    if (json_str(v) && *v->str) {
+        char *end;
+        long long x = strtoll(v->str, &end, 10);
+        if (!*end) return (int64_t)x;
+    }
+    return dflt;
+}
+
+char *gd_b64_encode(arena *a, const char *data, size_t len)
+{
+    char *out = arena_alloc(a, 4 * ((len + 2) / 3) + 1);
+    int n = EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
+    out[n < 0 ? 0 : n] = '\0';
+    return out;
+}
+
+char *gd_b64_decode(arena *a, const char *s, size_t *len)
+{
+    size_t n = s ? strlen(s) : 0;
+    char *out = arena_alloc(a, n + 4);
+    *len = 0;
+    if (!n) {
+        out[0] = '\0';
+        return out;
+    }
+    int m = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
+    if (m < 0) m = 0;
+    /* EVP_DecodeBlock keeps the padding bytes */
+    if (n >= 1 && s[n - 1] == '=') m--;
+    if (n >= 2 && s[n - 2] == '=') m--;
+    out[m] = '\0';
+    *len = (size_t)m;
+    return out;
+}
+
+static const char *digest_hex(arena *a, const EVP_MD *md, const char *data, size_t len)
+{
+    unsigned char d[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    EVP_Digest(data, len, d, &n, md, NULL);
+    char *hex = arena_alloc(a, 2 * n + 1);
+    for (unsigned int i = 0; i < n; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    hex[2 * n] = '\0';
+    return hex;
+}
+
+void gd_hashes(arena *a, const char *data, size_t len, const char **md5, const char **sha1, const char **sha256)
+{
+    if (md5) *md5 = digest_hex(a, EVP_md5(), data, len);
+    if (sha1) *sha1 = digest_hex(a, EVP_sha1(), data, len);
+    if (sha256) *sha256 = digest_hex(a, EVP_sha256(), data, len);
+}
+
+/* ---- field masks: "kind,files(id,name),nextPageToken", "capabilities/canEdit", "*" ---- */
+
+typedef struct mask_node {
+    char *name;
+    struct mask_node *children;   /* NULL = the whole value */
+    struct mask_node *next;
+} mask_node;
+
+static mask_node *parse_list(arena *a, const char **p);
+
+static mask_node *parse_item(arena *a, const char **p)
+{
+    while (**p == ' ') (*p)++;
+    const char *s = *p;
+    while (**p && !strchr(",()/", **p)) (*p)++;
+    const char *e = *p;
+    while (e > s && e[-1] == ' ') e--;
+    if (e == s) return NULL;
+    mask_node *n = arena_zalloc(a, sizeof *n);
+    n->name = arena_strndup(a, s, (size_t)(e - s));
+    if (**p == '(') {
+        (*p)++;
+        n->children = parse_list(a, p);
+        if (**p == ')') (*p)++;
+    } else if (**p == '/') {
+        (*p)++;
+        n->children = parse_item(a, p);
+    }
+    while (**p == ' ') (*p)++;
+    return n;
+}
+
+static mask_node *parse_list(arena *a, const char **p)
+{
+    mask_node *head = NULL, **tail = &head;
+    for (;;) {
+        mask_node *n = parse_item(a, p);
+        if (n) {
+            *tail = n;
+            tail = &n->next;
+        }
+        if (**p == ',') {
+            (*p)++;
+            continue;
+        }
+        break;
+    }
+    return head;
+}
+
+static json_value *apply(arena *a, const json_value *v, const mask_node *m)
+{
+    if (!m) return json_clone(a, v);
+    if (v->type == JSON_ARRAY) {
+        json_value *out = json_array(a);
+        json_foreach(x, v) json_push(out, apply(a, x, m));
+        return out;
+    }
+    if (v->type != JSON_OBJECT) return json_clone(a, v);
+    for (const mask_node *n = m; n; n = n->next)
+        if (str_eq(n->name, "*") && !n->children) return json_clone(a, v);
+    json_value *out = json_object(a);
+    json_foreach(x, v) {
+        for (const mask_node *n = m; n; n = n->next) {
+            if (!str_eq(n->name, x->key) && !str_eq(n->name, "*")) continue;
+            json_value *r = apply(a, x, n->children);
+            json_value *prev = json_get(out, x->key);
+            if (prev && prev->type == JSON_OBJECT && r->type == JSON_OBJECT) json_merge(a, prev, r);
+            else if (!prev) json_set(a, out, x->key, r);
+        }
+    }
+    return out;
+}
+
+json_value *gd_apply_mask(twin_ctx *ctx, const json_value *v, const char *mask)
+{
+    if (!mask || !*mask) return (json_value *)v;
+    const char *p = mask;
+    mask_node *m = parse_list(ctx->a, &p);
+    return m ? apply(ctx->a, v, m) : (json_value *)v;
+}
+
+void gd_reply_fields(twin_ctx *ctx, json_value *body, const char *dflt)
+{
+    const char *f = gd_query(ctx, "fields");
+    twin_reply_json(ctx, 200, gd_apply_mask(ctx, body, f && *f ? f : dflt));
+}
+
+bool gd_require_fields(twin_ctx *ctx)
+{
+    const char *f = gd_query(ctx, "fields");
+    if (f && *f) return true;
+    gd_error(ctx, 400, "required", "The 'fields' parameter is required for this method.", "fields", "parameter");
+    return false;
+}
+
+/* ---- quota ---- */
+
+int64_t gd_tier_limit(const char *tier)
+{
+    static const struct { const char *name; int64_t limit; } tiers[] = {
+        {"free", 15000000000LL}, {"basic", 100000000000LL}, {"premium", 2000000000000LL}, {"ai_pro", 5000000000000LL},
+    };
+    for (size_t i = 0; i < sizeof tiers / sizeof tiers[0]; i++)
+        if (str_eq(tier, tiers[i].name)) return tiers[i].limit;
+    return -1;
+}
+
+const char *gd_quota_tier(twin_ctx *ctx)
+{
+    json_value *meta = twin_doc_get(ctx, "meta", "quota");
+    const char *t = json_get_str(meta, "storage_tier");
+    if (!t) t = json_get_str(ctx->config, "storage_tier");
+    if (!t) t = json_get_str(ctx->config, "tier");
+    return t && gd_tier_limit(t) >= 0 ? t : "free";
+}
+
+int64_t gd_quota_limit(twin_ctx *ctx)
+{
+    int64_t v = gd_int(json_get(ctx->config, "storage_quota_limit"), -1);
+    if (v < 0) v = gd_int(json_get(ctx->config, "storage_limit_bytes"), -1);
+    if (v >= 0) return v;
+    json_value *meta = twin_doc_get(ctx, "meta", "quota");
+    v = gd_int(json_get(meta, "storage_quota_limit"), -1);
+    if (v >= 0) return v;
+    v = gd_int(json_get(twin_doc_get(ctx, "meta", "seed"), "storage_quota_bytes"), -1);
+    if (v >= 0) return v;
+    return gd_tier_limit(gd_quota_tier(ctx));
+}
+
+int64_t gd_quota_used(twin_ctx *ctx)
+{
+    twin_list l = {0};
+    store_list_opts o = {0};
+    int64_t used = 0;
+    if (twin_doc_list(ctx, "files", &o, &l) != 0) return 0;
+    for (size_t i = 0; i < l.n; i++) used += gd_int(json_get(l.items[i], "_size"), 0);
+    int64_t extra = gd_int(json_get(ctx->config, "storage_used_bytes"), 0);
+    return used + (extra > 0 ? extra : 0);
+}
+
+/* ---- changes ---- */
+
+void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed)
+{
+    arena *a = ctx->a;
+    int64_t seq = twin_counter(ctx, "change");
+    json_value *c = json_object(a);
+    json_set_int(a, c, "seq", seq);
+    json_set_str(a, c, "fileId", file_id);
+    json_set_str(a, c, "time", gd_now(ctx));
+    json_set_bool(a, c, "removed", removed);
+    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, NULL, 0);
+}

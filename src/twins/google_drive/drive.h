@@ -1,0 +1,90 @@
+/* Google Drive twin: helpers shared by the resource files.
+ *
+ * State lives in the store:
+ *   files        fileId -> internal file record (Drive field names; size kept
+ *                as a JSON number for sums, rendered as a string)
+ *   blobs        "<fileId>:<revisionId>" -> {"data": base64}
+ *   revisions    "<fileId>:<revisionId>" -> revision resource   (index file)
+ *   permissions  "<fileId>:<permissionId>" -> permission         (index file)
+ *   comments     commentId -> comment with its replies[]          (index file)
+ *   changes      "<seq>" -> {seq, fileId, time, removed}
+ *   uploads      upload_id -> resumable session
+ *   meta         "quota" -> {storage_tier}, "seed" -> {storage_quota_bytes}
+ * Every int64 field goes out as a JSON string, as Google's JSON does. */
+#ifndef TWINS_GOOGLE_DRIVE_H
+#define TWINS_GOOGLE_DRIVE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/twin.h"
+
+#define GD_FOLDER "application/vnd.google-apps.folder"
+#define GD_DOC "application/vnd.google-apps.document"
+#define GD_SHEET "application/vnd.google-apps.spreadsheet"
+#define GD_SCOPE_PREFIX "https://www.googleapis.com/auth/"
+
+/* ---- auth and errors (common.c) ---- */
+bool gd_authenticate(twin_ctx *ctx, const twin_route *route);
+void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
+/* {"error":{"code","message","errors":[{message,domain:"global",reason[,location,locationType]}]}} */
+void gd_error(twin_ctx *ctx, int status, const char *reason, const char *message, const char *location,
+              const char *location_type);
+void gd_file_not_found(twin_ctx *ctx, const char *id);
+bool gd_has_scope(twin_ctx *ctx, const char *accepted);   /* space-separated short names */
+void gd_insufficient_scopes(twin_ctx *ctx);
+
+/* ---- helpers (common.c) ---- */
+const char *gd_now(twin_ctx *ctx);                        /* RFC 3339 with millis */
+const char *gd_root_id(twin_ctx *ctx);
+const char *gd_user_email(twin_ctx *ctx);
+json_value *gd_user(twin_ctx *ctx, const char *email);    /* drive#user */
+const char *gd_permission_id(twin_ctx *ctx, const char *email);
+/* Applies the request's `fields` mask (or dflt when absent) and answers 200. */
+void gd_reply_fields(twin_ctx *ctx, json_value *body, const char *dflt);
+/* The `fields` mask applied to v (NULL mask = v unchanged). */
+json_value *gd_apply_mask(twin_ctx *ctx, const json_value *v, const char *mask);
+bool gd_require_fields(twin_ctx *ctx);                    /* 400 when `fields` is missing */
+const char *gd_query(twin_ctx *ctx, const char *name);
+bool gd_bool_query(twin_ctx *ctx, const char *name, bool dflt);
+char *gd_b64_encode(arena *a, const char *data, size_t len);
+char *gd_b64_decode(arena *a, const char *s, size_t *len);
+void gd_hashes(arena *a, const char *data, size_t len, const char **md5, const char **sha1, const char **sha256);
+int64_t gd_int(const json_value *v, int64_t dflt);        /* number or numeric string */
+
+/* ---- quota (common.c) ---- */
+int64_t gd_quota_limit(twin_ctx *ctx);
+const char *gd_quota_tier(twin_ctx *ctx);
+int64_t gd_quota_used(twin_ctx *ctx);
+int64_t gd_tier_limit(const char *tier);                  /* -1 = unknown tier */
+
+/* ---- changes (common.c) ---- */
+void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed);
+
+/* ---- files (files.c) ---- */
+json_value *gd_file_get(twin_ctx *ctx, const char *id);   /* NULL when absent ('root' resolved) */
+json_value *gd_file_load(twin_ctx *ctx);                  /* route {fileId}; answers 404 when absent */
+void gd_file_save(twin_ctx *ctx, json_value *f);
+json_value *gd_file_json(twin_ctx *ctx, const json_value *f);  /* full resource */
+/* Creates a file record (and its content, revision and owner permission). */
+json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *data, size_t len, bool has_media,
+                           const char *media_type, const char *owner);
+
+/* ---- seeding (seed.c) ---- */
+int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
+
+/* ---- handlers ---- */
+#define GD_HANDLERS(X) \
+    X(about_get) X(files_list) X(files_create) X(files_upload) X(files_upload_put) X(files_get) \
+    X(files_update) X(files_upload_update) X(files_copy) X(files_delete) X(files_empty_trash) X(files_export) \
+    X(files_generate_ids) X(changes_start) X(changes_list) \
+    X(perm_list) X(perm_create) X(perm_get) X(perm_update) X(perm_delete) \
+    X(rev_list) X(rev_get) X(rev_update) X(rev_delete) \
+    X(comment_list) X(comment_create) X(comment_get) X(comment_update) X(comment_delete) \
+    X(reply_list) X(reply_create) X(reply_get) X(reply_update) X(reply_delete) \
+    X(admin_storage_tier)
+#define GD_DECLARE(n) void gd_##n(twin_ctx *ctx);
+GD_HANDLERS(GD_DECLARE)
+#undef GD_DECLARE
+
+#endif
