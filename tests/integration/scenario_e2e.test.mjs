@@ -81,7 +81,7 @@ test('a per-twin admin reset restores that twin alone', async () => {
 });
 
 test('PUT /admin/config with a seed replaces state and becomes the baseline', async () => {
-  const run = await createRun(srv.url, ['stripe', 'notion']);
+  const run = await createRun(srv.url, ['stripe', 'discord']);
   const put = (twin, body) => api(srv.url, 'PUT', `/runs/${run.run_id}/twins/${twin}/admin/config`, body,
     { 'x-twins-token': run.proxy_token });
   const stripe = stripeFor(run);
@@ -102,10 +102,10 @@ test('PUT /admin/config with a seed replaces state and becomes the baseline', as
   assert.equal(r.status, 400);
   assert.match(r.body.detail, /seed_config\.stripe\.customers\[0\]\.email/);
   // A twin without seeding yet says so instead of pretending.
-  r = await put('notion', { seed: { pages: [{ title: 'Roadmap', content: 'Q1' }] } });
+  r = await put('discord', { seed: { guilds: [{ name: 'Guild', channels: [{ name: 'general', messages: [{ content: 'hi' }] }] }] } });
   assert.equal(r.status, 200);
   const after = await api(srv.url, 'GET', `/twin-runs/${run.run_id}`);
-  assert.equal(after.body.seed_results.notion.status, 'skipped');
+  assert.equal(after.body.seed_results.discord.status, 'skipped');
 });
 
 test('CLI: twins scenarios create/list/get/export/update/delete and up --scenario', async () => {

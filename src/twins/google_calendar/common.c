@@ -1,0 +1,210 @@
+/* Google Calendar twin: ids, times, tokens, the primary calendar and answers. */
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "twins/google_calendar/gcal.h"
+#include "util/util.h"
+
+const char *gc_email(twin_ctx *ctx)
+{
+    const char *e = json_get_str(ctx->config, "email");
+    return e && *e ? e : GCAL_DEFAULT_EMAIL;
+}
+
+const char *gc_cal_id(twin_ctx *ctx, const char *id)
+{
+    if (!id || str_eq(id, "primary")) return gc_email(ctx);
+    return id;
+}
+
+json_value *gc_calendar_get(twin_ctx *ctx, const char *id)
+{
+    return twin_doc_get(ctx, "calendars", gc_cal_id(ctx, id));
+}
+
+json_value *gc_calendar_load(twin_ctx *ctx)
+{
+    json_value *c = gc_calendar_get(ctx, twin_param(ctx, "calendarId"));
+    if (!c) gc_not_found(ctx);
+    return c;
+}
+
+void gc_calendar_save(twin_ctx *ctx, json_value *cal)
+{
+    int64_t mod = gc_mod(ctx);
+    json_set_int(ctx->a, cal, "_mod", mod);
+    json_set_str(ctx->a, cal, "etag", gc_etag(ctx, mod));
+    twin_doc_put(ctx, "calendars", json_get_str(cal, "id"), cal, NULL, 0);
+}
+
+json_value *gc_calendar_create(twin_ctx *ctx, const char *id, const char *summary, const char *description,
+                               const char *tz)
+{
+    arena *a = ctx->a;
+    json_value *c = json_object(a);
+    json_set_str(a, c, "kind", "calendar#calendar");
+    json_set_str(a, c, "etag", "");
+    json_set_str(a, c, "id", id);
+    json_set_str(a, c, "summary", summary ? summary : "");
+    if (description) json_set_str(a, c, "description", description);
+    json_set_str(a, c, "timeZone", tz && *tz ? tz : "UTC");
+    json_value *cp = json_object(a), *types = json_array(a);
+    json_push(types, json_string(a, "hangoutsMeet"));
+    json_set(a, cp, "allowedConferenceSolutionTypes", types);
+    json_set(a, c, "conferenceProperties", cp);
+    json_set_int(a, c, "_floor", 0);
+    gc_calendar_save(ctx, c);
+    gc_acl_owner(ctx, id);
+    return c;
+}
+
+void gc_ensure_primary(twin_ctx *ctx)
+{
+    const char *email = gc_email(ctx);
+    if (twin_doc_get(ctx, "calendars", email)) return;
+    const char *tz = json_get_str(ctx->config, "time_zone");
+    json_value *c = gc_calendar_create(ctx, email, email, NULL, tz ? tz : "UTC");
+    gc_list_entry_put(ctx, c, true);
+}
+
+/* ---- sequence, etags, times, ids ---- */
+
+int64_t gc_mod(twin_ctx *ctx)
+{
+    return twin_counter(ctx, "mod");
+}
+
+int64_t gc_mod_peek(twin_ctx *ctx)
+{
+    /* The counter API only increments; spending one value keeps tokens monotonic. */
+    return twin_counter(ctx, "mod");
+}
+
+const char *gc_etag(twin_ctx *ctx, int64_t mod)
+{
+    return arena_printf(ctx->a, "\"%lld\"", (long long)(3400000000000000LL + mod * 1000));
+}
+
+int64_t gc_now_ms(twin_ctx *ctx)
+{
+    if (ctx->seeding) return twin_now(ctx) * 1000;
+    return now_ms();
+}
+
+const char *gc_rfc3339(twin_ctx *ctx, int64_t ms)
+{
+    char out[40];
+    format_iso8601(ms, true, out, sizeof out);
+    return arena_strdup(ctx->a, out);
+}
+
+const char *gc_now(twin_ctx *ctx)
+{
+    return gc_rfc3339(ctx, gc_now_ms(ctx));
+}
+
+char *gc_new_id(twin_ctx *ctx, const char *kind, size_t n)
+{
+    static const char b32[] = "0123456789abcdefghijklmnopqrstuv";
+    char tok[64];
+    if (n > 60) n = 60;
+    derive_token(tok, n, ctx->twin, "gcal", kind, twin_counter(ctx, kind));
+    char *out = arena_alloc(ctx->a, n + 1);
+    for (size_t i = 0; i < n; i++) out[i] = b32[(unsigned char)tok[i] % 32];
+    out[n] = '\0';
+    return out;
+}
+
+const char *gc_str(twin_ctx *ctx, const char *name)
+{
+    json_value *v = twin_input(ctx, name);
+    return v && v->type == JSON_STRING ? v->str : NULL;
+}
+
+bool gc_bool(twin_ctx *ctx, const char *name, bool dflt)
+{
+    json_value *v = twin_input(ctx, name);
+    if (!v) return dflt;
+    if (json_is_bool(v)) return json_truthy(v);
+    if (v->type == JSON_STRING) return str_eq(v->str, "true") || str_eq(v->str, "1");
+    return dflt;
+}
+
+bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out)
+{
+    const char *v = json_get_str(ctx->query, "maxResults");
+    *out = dflt;
+    if (!v || !*v) return true;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (*end || n < 1) {
+        gc_error_at(ctx, 400, "global", "invalid", arena_printf(ctx->a, "Invalid value '%s'. Values must be within the range: [1, %lld]", v, (long long)max), "maxResults", "parameter");
+        return false;
+    }
+    *out = n > max ? max : n;
+    return true;
+}
+
+const char *gc_token(twin_ctx *ctx, char kind, int64_t n)
+{
+    char raw[64];
+    int len = snprintf(raw, sizeof raw, "%c:%lld:twins", kind, (long long)n);
+    unsigned char out[128];
+    int m = EVP_EncodeBlock(out, (const unsigned char *)raw, len);
+    for (int i = 0; i < m; i++) {
+        if (out[i] == '+') out[i] = '-';
+        else if (out[i] == '/') out[i] = '_';
+    }
+    return arena_printf(ctx->a, "C%s", (const char *)out);
+}
+
+bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
+{
+    if (!tok || tok[0] != 'C' || strlen(tok) > 100) return false;
+    char *in = arena_strdup(ctx->a, tok + 1);
+    size_t n = strlen(in);
+    if (n == 0 || n % 4) return false;
+    for (char *p = in; *p; p++) {
+        if (*p == '-') *p = '+';
+        else if (*p == '_') *p = '/';
+    }
+    unsigned char dec[128];
+    int m = EVP_DecodeBlock(dec, (const unsigned char *)in, (int)n);
+    if (m < 0) return false;
+    dec[m] = '\0';
+    char k = 0;
+    long long v = 0;
+    int used = 0;
+    if (sscanf((const char *)dec, "%c:%lld:twins%n", &k, &v, &used) != 2 || used == 0 || k != kind || v < 0)
+        return false;
+    *out = v;
+    return true;
+}
+
+json_value *gc_public(twin_ctx *ctx, const json_value *doc)
+{
+    json_value *o = json_clone(ctx->a, doc);
+    if (!o || o->type != JSON_OBJECT) return o;
+    json_value *keep = json_object(ctx->a);
+    for (json_value *m = o->first, *next; m; m = next) {
+        next = m->next;
+        if (m->key && m->key[0] == '_') continue;
+        const char *k = m->key;
+        m->next = NULL;
+        m->key = NULL;
+        json_set(ctx->a, keep, k, m);
+    }
+    return keep;
+}
+
+void gc_reply(twin_ctx *ctx, const json_value *body)
+{
+    twin_reply_json(ctx, 200, gc_public(ctx, body));
+}
+
+void gc_no_content(twin_ctx *ctx)
+{
+    twin_reply_text(ctx, 204, "application/json", "", 0);
+}

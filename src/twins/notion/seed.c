@@ -1,0 +1,177 @@
+/* Notion twin: seeding from seed_config.notion (users, pages with text
+ * content, databases with a column schema and rows).  Ids come from the
+ * run's counters and the clock is the seeding origin, so two runs of one
+ * scenario hold identical state. */
+#include <string.h>
+
+#include "twins/notion/notion.h"
+#include "util/util.h"
+
+static const char *page_by_title(twin_ctx *ctx, const char *title)
+{
+    twin_list l = {0};
+    store_list_opts o = {0};
+    twin_doc_list(ctx, "pages", &o, &l);
+    for (size_t i = 0; i < l.n; i++)
+        if (str_eq(nt_page_title(ctx, l.items[i]), title)) return json_get_str(l.items[i], "id");
+    return NULL;
+}
+
+static json_value *parent_for(twin_ctx *ctx, const char *ref, const char *where, const char **error)
+{
+    arena *a = ctx->a;
+    json_value *p = json_object(a);
+    if (!ref) {
+        json_set_str(a, p, "type", "workspace");
+        json_set_bool(a, p, "workspace", true);
+        return p;
+    }
+    const char *id = nt_norm_id(a, ref);
+    if (!id || !twin_doc_get(ctx, "pages", id)) id = page_by_title(ctx, ref);
+    if (!id) {
+        *error = arena_printf(a, "%s.parent: no page titled \"%s\" was seeded before it", where, ref);
+        return NULL;
+    }
+    json_set_str(a, p, "type", "page_id");
+    json_set_str(a, p, "page_id", id);
+    return p;
+}
+
+static json_value *emoji(arena *a, const char *e)
+{
+    if (!e) return NULL;
+    json_value *o = json_object(a);
+    json_set_str(a, o, "type", "emoji");
+    json_set_str(a, o, "emoji", e);
+    return o;
+}
+
+static bool shared_flag(const json_value *in)
+{
+    json_value *s = json_get(in, "shared_with_integration");
+    return !s || json_truthy(s);
+}
+
+int nt_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error)
+{
+    arena *a = ctx->a;
+    int64_t n_users = 0, n_pages = 0, n_dbs = 0, n_rows = 0, n_blocks = 0;
+    json_foreach(u, json_get(seed, "users")) {
+        nt_user_create(ctx, json_get_str(u, "name"), json_get_str(u, "email"), false);
+        n_users++;
+    }
+    nt_ensure_workspace(ctx);
+    size_t i = 0;
+    json_foreach(pg, json_get(seed, "pages")) {
+        const char *where = arena_printf(a, "notion.pages[%zu]", i++);
+        json_value *parent = parent_for(ctx, json_get_str(pg, "parent"), where, error);
+        if (!parent) return -1;
+        json_value *values = json_object(a), *t = json_object(a);
+        json_set_str(a, t, "id", "title");
+        json_set_str(a, t, "type", "title");
+        json_set(a, t, "title", nt_text(a, json_get_str(pg, "title")));
+        json_set(a, values, "title", t);
+        json_value *page = nt_page_insert(ctx, parent, values, emoji(a, json_get_str(pg, "icon")), NULL, shared_flag(pg));
+        n_pages++;
+        const char *content = json_get_str(pg, "content");
+        if (content && *content) {
+            json_value *children = json_array(a);
+            for (const char *s = content; *s;) {
+                const char *nl = strchr(s, '\n');
+                size_t len = nl ? (size_t)(nl - s) : strlen(s);
+                /* Notion caps one rich text item at 2,000 characters */
+                for (size_t off = 0; off < len || (len == 0 && off == 0);) {
+                    size_t take = len - off > 2000 ? 2000 : len - off;
+                    json_value *b = json_object(a), *para = json_object(a), *rt = json_array(a);
+                    json_value *item = json_object(a), *text = json_object(a);
+                    json_set_str(a, item, "type", "text");
+                    json_set(a, text, "content", json_stringn(a, s + off, take));
+                    json_set(a, item, "text", text);
+                    json_push(rt, item);
+                    json_set(a, para, "rich_text", rt);
+                    json_set_str(a, b, "type", "paragraph");
+                    json_set(a, b, "paragraph", para);
+                    json_push(children, b);
+                    off += take;
+                    if (len == 0) break;
+                }
+                s += len;
+                if (*s == '\n') s++;
+            }
+            const char *err = NULL;
+            json_value *made = nt_append_blocks(ctx, json_get_str(page, "id"), true, children, where, &err);
+            if (!made) {
+                *error = arena_printf(a, "%s.content: %s", where, err);
+                return -1;
+            }
+            n_blocks += made->len;
+        }
+    }
+    i = 0;
+    json_foreach(d, json_get(seed, "databases")) {
+        const char *where = arena_printf(a, "notion.databases[%zu]", i++);
+        json_value *parent = parent_for(ctx, json_get_str(d, "parent"), where, error);
+        if (!parent) return -1;
+        json_value *props = json_object(a);
+        bool has_title = false;
+        json_foreach(col, json_get(d, "schema")) {
+            json_value *c = json_object(a);
+            json_set(a, c, col->str, json_object(a));
+            json_set(a, props, col->key, c);
+            has_title |= str_eq(col->str, "title");
+        }
+        if (!has_title) {
+            json_value *c = json_object(a);
+            json_set(a, c, "title", json_object(a));
+            json_set(a, props, "Name", c);
+        }
+        const char *err = NULL;
+        json_value *schema = nt_schema_build(ctx, json_get_str(d, "name"), props, NULL, &err);
+        if (!schema) {
+            *error = arena_printf(a, "%s.schema: %s", where, err);
+            return -1;
+        }
+        json_value *ds;
+        nt_db_insert(ctx, parent, nt_text(a, json_get_str(d, "name")), schema, false, NULL, shared_flag(d), &ds);
+        n_dbs++;
+        json_value *pparent = json_object(a);
+        json_set_str(a, pparent, "type", "data_source_id");
+        json_set_str(a, pparent, "data_source_id", json_get_str(ds, "id"));
+        json_set_str(a, pparent, "database_id", json_get_str(ds, "database_id"));
+        size_t r = 0;
+        json_foreach(row, json_get(d, "rows")) {
+            /* comma-separated multi-select values become lists */
+            json_value *in = json_clone(a, row);
+            json_foreach(m, in) {
+                json_value *prop = json_get(json_get(ds, "properties"), m->key);
+                if (str_eq(json_get_str(prop, "type"), "multi_select") && m->type == JSON_STRING) {
+                    json_value *arr = json_array(a);
+                    for (const char *s = m->str; *s;) {
+                        while (*s == ' ') s++;
+                        const char *c = strchr(s, ',');
+                        size_t len = c ? (size_t)(c - s) : strlen(s);
+                        while (len && s[len - 1] == ' ') len--;
+                        if (len) json_push(arr, json_stringn(a, s, len));
+                        s = c ? c + 1 : s + strlen(s);
+                    }
+                    json_set(a, in, m->key, arr);
+                }
+            }
+            json_value *values = nt_values(ctx, ds, in, NULL, &err);
+            if (!values) {
+                *error = arena_printf(a, "%s.rows[%zu]: %s", where, r, err);
+                return -1;
+            }
+            nt_ds_save(ctx, ds);
+            nt_page_insert(ctx, pparent, values, NULL, NULL, shared_flag(d));
+            n_rows++;
+            r++;
+        }
+    }
+    json_set_int(a, result, "users", n_users);
+    json_set_int(a, result, "pages", n_pages);
+    json_set_int(a, result, "blocks", n_blocks);
+    json_set_int(a, result, "databases", n_dbs);
+    json_set_int(a, result, "rows", n_rows);
+    return 0;
+}
