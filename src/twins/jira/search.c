@@ -1,0 +1,755 @@
+/* Jira twin: a JQL subset (fields, = != ~ !~ > >= < <= IN, NOT IN, IS [NOT]
+ * EMPTY, AND/OR/NOT, parentheses, currentUser(), openSprints(),
+ * closedSprints(), ORDER BY) and the search endpoints that use it:
+ * /search (startAt), /search/jql (nextPageToken), counts. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "twins/jira/jira.h"
+#include "util/util.h"
+
+typedef enum { T_END, T_WORD, T_STR, T_OP, T_LP, T_RP, T_COMMA } tok_kind;
+typedef struct tok {
+    tok_kind k;
+    const char *s;
+    size_t pos;
+} tok;
+
+typedef enum { N_AND, N_OR, N_NOT, N_CLAUSE } node_kind;
+typedef struct node {
+    node_kind k;
+    struct node *l, *r;
+    const char *field, *op;     /* op: = != ~ !~ > >= < <= in notin is isnot */
+    const char **vals;          /* "\x01me", "\x01open", "\x01closed", "\x01empty" for functions/EMPTY */
+    size_t n_vals;
+} node;
+
+typedef struct sortkey {
+    const char *field;
+    bool desc;
+} sortkey;
+
+struct jql {
+    node *root;                 /* NULL = every issue */
+    sortkey sort[8];
+    size_t n_sort;
+};
+
+typedef struct parser {
+    twin_ctx *ctx;
+    tok *toks;
+    size_t n, i;
+    const char *err;
+} parser;
+
+static bool word_char(char c)
+{
+    return isalnum((unsigned char)c) || c == '_' || c == '-' || c == '.' || c == ':' || c == '@' || c == '[' ||
+           c == ']' || c == '+' || c == '/' || (unsigned char)c >= 0x80;
+}
+
+static tok *lex(twin_ctx *ctx, const char *s, size_t *n, const char **err)
+{
+    arena *a = ctx->a;
+    size_t cap = strlen(s) + 2;
+    tok *t = arena_alloc(a, cap * sizeof *t);
+    size_t k = 0;
+    const char *p = s;
+    while (*p) {
+        if (isspace((unsigned char)*p)) { p++; continue; }
+        size_t pos = (size_t)(p - s) + 1;
+        if (*p == '(') { t[k++] = (tok){T_LP, "(", pos}; p++; continue; }
+        if (*p == ')') { t[k++] = (tok){T_RP, ")", pos}; p++; continue; }
+        if (*p == ',') { t[k++] = (tok){T_COMMA, ",", pos}; p++; continue; }
+        if (*p == '"' || *p == '\'') {
+            char q = *p++;
+            char *sbuf = arena_alloc(a, strlen(p) + 1), *o = sbuf;
+            while (*p && *p != q) {
+                if (*p == '\\' && p[1]) p++;
+                *o++ = *p++;
+            }
+            if (*p != q) {
+                *err = arena_printf(a, "Error in the JQL Query: The quoted string '%s' has not been completed. (line 1, character %zu)", sbuf, pos);
+                return NULL;
+            }
+            *o = '\0';
+            p++;
+            t[k++] = (tok){T_STR, sbuf, pos};
+            continue;
+        }
+        if (strchr("=!~<>", *p)) {
+            const char *ops[] = {"!=", "!~", ">=", "<=", "=", "~", ">", "<"};
+            const char *hit = NULL;
+            for (size_t i = 0; i < 8; i++)
+                if (strncmp(p, ops[i], strlen(ops[i])) == 0) { hit = ops[i]; break; }
+            if (!hit) {
+                *err = arena_printf(a, "Error in the JQL Query: The character '%c' is a reserved JQL character. You must enclose it in a string or use the escape '\\u%04x' instead. (line 1, character %zu)", *p, (unsigned)*p, pos);
+                return NULL;
+            }
+            t[k++] = (tok){T_OP, hit, pos};
+            p += strlen(hit);
+            continue;
+        }
+        if (word_char(*p)) {
+            const char *b = p;
+            while (*p && word_char(*p)) p++;
+            t[k++] = (tok){T_WORD, arena_strndup(a, b, (size_t)(p - b)), pos};
+            continue;
+        }
+        *err = arena_printf(a, "Error in the JQL Query: The character '%c' is a reserved JQL character. You must enclose it in a string or use the escape '\\u%04x' instead. (line 1, character %zu)", *p, (unsigned)(unsigned char)*p, pos);
+        return NULL;
+    }
+    t[k] = (tok){T_END, "", (size_t)(p - s) + 1};
+    *n = k;
+    return t;
+}
+
+static tok *peek(parser *p) { return &p->toks[p->i]; }
+static bool is_kw(const tok *t, const char *kw) { return t->k == T_WORD && strcasecmp(t->s, kw) == 0; }
+
+static void fail_expect(parser *p, const char *what)
+{
+    if (p->err) return;
+    tok *t = peek(p);
+    if (t->k == T_END)
+        p->err = arena_printf(p->ctx->a, "Error in the JQL Query: Expecting %s but got the end of the query. (line 1, character %zu)", what, t->pos);
+    else
+        p->err = arena_printf(p->ctx->a, "Error in the JQL Query: Expecting %s but got '%s'. (line 1, character %zu)", what, t->s, t->pos);
+}
+
+static const char *const known_fields[] = {
+    "project", "status", "statuscategory", "assignee", "reporter", "creator", "labels", "issuetype", "type",
+    "priority", "text", "summary", "description", "comment", "key", "issuekey", "id", "sprint", "resolution",
+    "created", "createddate", "updated", "updateddate", "parent", "component", "fixversion", "duedate", "due",
+    "environment", "resolved", "resolutiondate", "watcher", NULL};
+
+static const char *canon_field(const char *f)
+{
+    if (!strcasecmp(f, "type")) return "issuetype";
+    if (!strcasecmp(f, "issuekey")) return "key";
+    if (!strcasecmp(f, "createddate")) return "created";
+    if (!strcasecmp(f, "updateddate")) return "updated";
+    if (!strcasecmp(f, "due")) return "duedate";
+    if (!strcasecmp(f, "resolutiondate")) return "resolved";
+    if (!strcasecmp(f, "cf[10020]")) return "sprint";
+    return f;
+}
+
+static const char *parse_value(parser *p)
+{
+    tok *t = peek(p);
+    if (t->k == T_STR) { p->i++; return t->s; }
+    if (t->k != T_WORD) { fail_expect(p, "either a value, list or function"); return NULL; }
+    p->i++;
+    if (peek(p)->k == T_LP) {
+        p->i++;
+        /* functions take no arguments in this subset */
+        if (peek(p)->k != T_RP) { fail_expect(p, "')'"); return NULL; }
+        p->i++;
+        if (!strcasecmp(t->s, "currentUser")) return "\x01me";
+        if (!strcasecmp(t->s, "openSprints")) return "\x01open";
+        if (!strcasecmp(t->s, "closedSprints")) return "\x01closed";
+        if (!strcasecmp(t->s, "now")) return "\x01now";
+        if (!strcasecmp(t->s, "startOfDay")) return "\x01sod";
+        p->err = arena_printf(p->ctx->a, "Unable to find JQL function '%s()'.", t->s);
+        return NULL;
+    }
+    if (!strcasecmp(t->s, "EMPTY") || !strcasecmp(t->s, "NULL")) return "\x01empty";
+    return t->s;
+}
+
+static node *parse_or(parser *p);
+
+static node *parse_clause(parser *p)
+{
+    arena *a = p->ctx->a;
+    tok *f = peek(p);
+    if (f->k != T_WORD && f->k != T_STR) { fail_expect(p, "a field name"); return NULL; }
+    p->i++;
+    bool known = false;
+    for (size_t i = 0; known_fields[i]; i++)
+        if (!strcasecmp(known_fields[i], f->s)) known = true;
+    if (!strcasecmp(f->s, "cf[10020]")) known = true;
+    if (!known) {
+        p->err = arena_printf(a, "Field '%s' does not exist or you do not have permission to view it.", f->s);
+        return NULL;
+    }
+    node *n = arena_zalloc(a, sizeof *n);
+    n->k = N_CLAUSE;
+    n->field = canon_field(f->s);
+    tok *o = peek(p);
+    if (o->k == T_OP) {
+        n->op = o->s;
+        p->i++;
+    } else if (is_kw(o, "IN")) {
+        n->op = "in";
+        p->i++;
+    } else if (is_kw(o, "NOT") && is_kw(&p->toks[p->i + 1], "IN")) {
+        n->op = "notin";
+        p->i += 2;
+    } else if (is_kw(o, "IS")) {
+        p->i++;
+        n->op = "is";
+        if (is_kw(peek(p), "NOT")) { p->i++; n->op = "isnot"; }
+    } else {
+        fail_expect(p, "operator");
+        return NULL;
+    }
+    if ((str_eq(n->op, "in") || str_eq(n->op, "notin")) && peek(p)->k == T_WORD && p->toks[p->i + 1].k == T_LP) {
+        /* sprint in openSprints(): a function standing for a list */
+        const char *v = parse_value(p);
+        if (!v) return NULL;
+        n->vals = arena_alloc(a, sizeof *n->vals);
+        n->vals[0] = v;
+        n->n_vals = 1;
+    } else if (str_eq(n->op, "in") || str_eq(n->op, "notin")) {
+        if (peek(p)->k != T_LP) { fail_expect(p, "'('"); return NULL; }
+        p->i++;
+        n->vals = arena_alloc(a, (p->n + 1) * sizeof *n->vals);
+        for (;;) {
+            const char *v = parse_value(p);
+            if (!v) return NULL;
+            n->vals[n->n_vals++] = v;
+            if (peek(p)->k == T_COMMA) { p->i++; continue; }
+            if (peek(p)->k == T_RP) { p->i++; break; }
+            fail_expect(p, "')'");
+            return NULL;
+        }
+    } else {
+        const char *v = parse_value(p);
+        if (!v) return NULL;
+        if ((str_eq(n->op, "is") || str_eq(n->op, "isnot")) && !str_eq(v, "\x01empty")) {
+            p->err = arena_printf(a, "Error in the JQL Query: The operator '%s' can only be used with the value EMPTY or NULL.",
+                                  str_eq(n->op, "is") ? "is" : "is not");
+            return NULL;
+        }
+        n->vals = arena_alloc(a, sizeof *n->vals);
+        n->vals[0] = v;
+        n->n_vals = 1;
+    }
+    if ((str_eq(n->op, "~") || str_eq(n->op, "!~")) &&
+        !(str_eq(n->field, "text") || str_eq(n->field, "summary") || str_eq(n->field, "description") ||
+          str_eq(n->field, "comment") || str_eq(n->field, "environment"))) {
+        p->err = arena_printf(a, "The operator '%s' is not supported by the '%s' field.", n->op, f->s);
+        return NULL;
+    }
+    if (str_eq(n->field, "text") && !(str_eq(n->op, "~") || str_eq(n->op, "!~"))) {
+        p->err = arena_printf(a, "The operator '%s' is not supported by the 'text' field.", n->op);
+        return NULL;
+    }
+    return n;
+}
+
+static node *parse_not(parser *p)
+{
+    if (is_kw(peek(p), "NOT")) {
+        p->i++;
+        node *n = arena_zalloc(p->ctx->a, sizeof *n);
+        n->k = N_NOT;
+        n->l = parse_not(p);
+        return n->l ? n : NULL;
+    }
+    if (peek(p)->k == T_LP) {
+        p->i++;
+        node *n = parse_or(p);
+        if (!n) return NULL;
+        if (peek(p)->k != T_RP) { fail_expect(p, "')'"); return NULL; }
+        p->i++;
+        return n;
+    }
+    return parse_clause(p);
+}
+
+static node *parse_and(parser *p)
+{
+    node *l = parse_not(p);
+    while (l && (is_kw(peek(p), "AND") || (peek(p)->k == T_OP && false))) {
+        p->i++;
+        node *r = parse_not(p);
+        if (!r) return NULL;
+        node *n = arena_zalloc(p->ctx->a, sizeof *n);
+        n->k = N_AND, n->l = l, n->r = r;
+        l = n;
+    }
+    return l;
+}
+
+static node *parse_or(parser *p)
+{
+    node *l = parse_and(p);
+    while (l && is_kw(peek(p), "OR")) {
+        p->i++;
+        node *r = parse_and(p);
+        if (!r) return NULL;
+        node *n = arena_zalloc(p->ctx->a, sizeof *n);
+        n->k = N_OR, n->l = l, n->r = r;
+        l = n;
+    }
+    return l;
+}
+
+static const char *const sort_fields[] = {"created", "updated", "priority", "key", "summary", "status", "duedate",
+                                          "id", "issuekey", "rank", "assignee", "issuetype", "resolved", NULL};
+
+static bool check_values(parser *p, node *n);
+
+jql *jql_parse(twin_ctx *ctx, const char *text, const char **err)
+{
+    arena *a = ctx->a;
+    jql *q = arena_zalloc(a, sizeof *q);
+    *err = NULL;
+    size_t n = 0;
+    tok *t = lex(ctx, text ? text : "", &n, err);
+    if (!t) return NULL;
+    parser p = {.ctx = ctx, .toks = t, .n = n};
+    if (!is_kw(peek(&p), "ORDER") && peek(&p)->k != T_END) {
+        q->root = parse_or(&p);
+        if (!q->root) { *err = p.err; return NULL; }
+        if (!check_values(&p, q->root)) { *err = p.err; return NULL; }
+    }
+    if (is_kw(peek(&p), "ORDER")) {
+        p.i++;
+        if (!is_kw(peek(&p), "BY")) { fail_expect(&p, "'BY'"); *err = p.err; return NULL; }
+        p.i++;
+        for (;;) {
+            tok *f = peek(&p);
+            if (f->k != T_WORD && f->k != T_STR) { fail_expect(&p, "a field name"); *err = p.err; return NULL; }
+            bool ok = false;
+            for (size_t i = 0; sort_fields[i]; i++)
+                if (!strcasecmp(sort_fields[i], f->s)) ok = true;
+            if (!ok) {
+                bool known = false;
+                for (size_t i = 0; known_fields[i]; i++)
+                    if (!strcasecmp(known_fields[i], f->s)) known = true;
+                *err = known ? arena_printf(a, "Field '%s' does not support sorting.", f->s)
+                             : arena_printf(a, "Not able to sort using field '%s'.", f->s);
+                return NULL;
+            }
+            p.i++;
+            sortkey sk = {canon_field(f->s), false};
+            if (!strcasecmp(sk.field, "issuekey")) sk.field = "key";
+            if (is_kw(peek(&p), "DESC")) { sk.desc = true; p.i++; }
+            else if (is_kw(peek(&p), "ASC")) p.i++;
+            if (q->n_sort < 8) q->sort[q->n_sort++] = sk;
+            if (peek(&p)->k == T_COMMA) { p.i++; continue; }
+            break;
+        }
+    }
+    if (peek(&p)->k != T_END) {
+        fail_expect(&p, q->n_sort ? "',' or the end of the query" : "either 'OR' or 'AND'");
+        *err = p.err;
+        return NULL;
+    }
+    return q;
+}
+
+/* Values that must name something that exists (Jira validates them). */
+static bool check_values(parser *p, node *n)
+{
+    if (!n) return true;
+    if (n->k != N_CLAUSE) return check_values(p, n->l) && check_values(p, n->r);
+    arena *a = p->ctx->a;
+    for (size_t i = 0; i < n->n_vals; i++) {
+        const char *v = n->vals[i];
+        if (v[0] == '\x01') continue;
+        bool ok = true;
+        if (str_eq(n->field, "project")) {
+            ok = jira_project_get(p->ctx, v) != NULL;
+            if (!ok) {
+                twin_list l = jira_list(p->ctx, "projects", NULL, NULL);
+                for (size_t k = 0; k < l.n; k++)
+                    if (!strcasecmp(json_get_str(l.items[k], "name"), v)) ok = true;
+            }
+        } else if (!strcasecmp(n->field, "status")) ok = jira_status_lookup(v) != NULL;
+        else if (!strcasecmp(n->field, "issuetype")) {
+            json_value *s = json_string(a, v);
+            ok = jira_issuetype_lookup(s) != NULL;
+        } else if (!strcasecmp(n->field, "priority")) {
+            json_value *s = json_string(a, v);
+            ok = jira_priority_lookup(s) != NULL;
+        }
+        if (!ok) {
+            p->err = arena_printf(a, "The value '%s' does not exist for the field '%s'.", v, n->field);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- evaluation ---- */
+
+static bool ci_eq(const char *a, const char *b)
+{
+    return a && b && strcasecmp(a, b) == 0;
+}
+
+static int64_t iso_ms(const char *s)
+{
+    if (!s) return 0;
+    char tmp[40];
+    snprintf(tmp, sizeof tmp, "%s", s);
+    char *plus = strstr(tmp, "+0000");
+    if (plus) strcpy(plus, "Z");
+    return parse_iso8601_ms(tmp);
+}
+
+static int64_t date_value(twin_ctx *ctx, const char *v)
+{
+    int64_t now = twin_now(ctx) * 1000;
+    if (str_eq(v, "\x01now")) return now;
+    if (str_eq(v, "\x01sod")) return now - now % 86400000;
+    if ((v[0] == '-' || v[0] == '+') && isdigit((unsigned char)v[1])) {
+        char *end;
+        long long n = strtoll(v + 1, &end, 10);
+        int64_t unit = *end == 'w' ? 604800000 : *end == 'd' ? 86400000 : *end == 'h' ? 3600000 : *end == 'm' ? 60000 : 86400000;
+        return v[0] == '-' ? now - n * unit : now + n * unit;
+    }
+    char tmp[40];
+    if (strlen(v) == 10) snprintf(tmp, sizeof tmp, "%sT00:00:00Z", v);
+    else if (strlen(v) == 16) snprintf(tmp, sizeof tmp, "%.10sT%sZ", v, v + 11);
+    else snprintf(tmp, sizeof tmp, "%s", v);
+    return parse_iso8601_ms(tmp);
+}
+
+/* The issue's values for a field, as strings a value may match. */
+static bool value_matches(twin_ctx *ctx, const char *field, const json_value *is, const char *v)
+{
+    arena *a = ctx->a;
+    if (str_eq(v, "\x01me")) v = jira_viewer(ctx);
+    if (str_eq(field, "project")) {
+        json_value *p = twin_doc_get(ctx, "projects", json_get_str(is, "project"));
+        return ci_eq(json_get_str(p, "key"), v) || str_eq(json_get_str(p, "id"), v) || ci_eq(json_get_str(p, "name"), v);
+    }
+    if (!strcasecmp(field, "status")) return str_eq(jira_status_lookup(v), json_get_str(is, "status"));
+    if (!strcasecmp(field, "statuscategory")) {
+        json_value *st = jira_status_json(ctx, json_get_str(is, "status"));
+        json_value *c = json_get(st, "statusCategory");
+        return ci_eq(json_get_str(c, "name"), v) || ci_eq(json_get_str(c, "key"), v) ||
+               str_eq(json_get(c, "id") ? json_get(c, "id")->str : NULL, v);
+    }
+    if (!strcasecmp(field, "issuetype")) return str_eq(jira_issuetype_lookup(json_string(a, v)), json_get_str(is, "issuetype"));
+    if (!strcasecmp(field, "priority")) return str_eq(jira_priority_lookup(json_string(a, v)), json_get_str(is, "priority"));
+    if (!strcasecmp(field, "assignee") || !strcasecmp(field, "reporter") || !strcasecmp(field, "creator")) {
+        char f[16];
+        snprintf(f, sizeof f, "%s", field);
+        for (char *c = f; *c; c++) *c = (char)tolower((unsigned char)*c);
+        const char *id = json_get_str(is, f);
+        if (!id) return false;
+        if (str_eq(id, v)) return true;
+        json_value *u = jira_user_get(ctx, id);
+        return ci_eq(json_get_str(u, "displayName"), v) || ci_eq(json_get_str(u, "emailAddress"), v);
+    }
+    if (!strcasecmp(field, "watcher")) {
+        json_foreach(x, json_get(is, "watchers")) if (str_eq(json_str(x), v)) return true;
+        return false;
+    }
+    if (!strcasecmp(field, "labels")) {
+        json_foreach(l, json_get(is, "labels")) if (str_eq(json_str(l), v)) return true;
+        return false;
+    }
+    if (!strcasecmp(field, "key") || !strcasecmp(field, "id"))
+        return ci_eq(json_get_str(is, "key"), v) || str_eq(json_get_str(is, "id"), v);
+    if (!strcasecmp(field, "parent")) {
+        json_value *par = twin_doc_get(ctx, "issues", json_get_str(is, "parent"));
+        return par && (ci_eq(json_get_str(par, "key"), v) || str_eq(json_get_str(par, "id"), v));
+    }
+    if (!strcasecmp(field, "resolution")) {
+        const char *r = json_get_str(is, "resolution");
+        if (ci_eq(v, "Unresolved")) return !r;
+        return r && (ci_eq(v, "Done") || str_eq(v, r));
+    }
+    if (!strcasecmp(field, "sprint")) {
+        const char *sid = json_get_str(is, "sprint");
+        if (!sid) return false;
+        json_value *sp = twin_doc_get(ctx, "sprints", sid);
+        if (str_eq(v, "\x01open")) return sp && !str_eq(json_get_str(sp, "state"), "closed");
+        if (str_eq(v, "\x01closed")) return sp && str_eq(json_get_str(sp, "state"), "closed");
+        return str_eq(sid, v) || ci_eq(json_get_str(sp, "name"), v);
+    }
+    if (!strcasecmp(field, "component") || !strcasecmp(field, "fixversion")) {
+        bool comp = !strcasecmp(field, "component");
+        json_foreach(x, json_get(is, comp ? "components" : "fixVersions")) {
+            json_value *d = twin_doc_get(ctx, comp ? "components" : "versions", json_str(x));
+            if (str_eq(json_str(x), v) || ci_eq(json_get_str(d, "name"), v)) return true;
+        }
+        return false;
+    }
+    if (!strcasecmp(field, "summary")) return ci_eq(json_get_str(is, "summary"), v);
+    return false;
+}
+
+static bool field_empty(twin_ctx *ctx, const char *field, const json_value *is)
+{
+    if (!strcasecmp(field, "labels")) return !json_get(is, "labels") || !json_get(is, "labels")->len;
+    if (!strcasecmp(field, "component")) return !json_get(is, "components") || !json_get(is, "components")->len;
+    if (!strcasecmp(field, "fixversion")) return !json_get(is, "fixVersions") || !json_get(is, "fixVersions")->len;
+    if (!strcasecmp(field, "description") || !strcasecmp(field, "environment")) {
+        json_value *d = json_get(is, field);
+        return !d || d->type == JSON_NULL || !*jira_adf_text(ctx->a, d);
+    }
+    if (!strcasecmp(field, "resolved")) return !json_get_str(is, "resolutiondate");
+    const char *k = !strcasecmp(field, "assignee") ? "assignee" : !strcasecmp(field, "reporter") ? "reporter"
+                    : !strcasecmp(field, "resolution") ? "resolution" : !strcasecmp(field, "sprint") ? "sprint"
+                    : !strcasecmp(field, "parent") ? "parent" : !strcasecmp(field, "duedate") ? "duedate" : NULL;
+    return k ? !json_get_str(is, k) : false;
+}
+
+static bool text_contains(twin_ctx *ctx, const char *field, const json_value *is, const char *needle)
+{
+    arena *a = ctx->a;
+    /* every word of the needle must occur (Jira matches words, not phrases, unless quoted inside) */
+    char *copy = arena_strdup(a, needle);
+    const char *hay[4] = {NULL};
+    size_t nh = 0;
+    bool all = !strcasecmp(field, "text");
+    if (all || !strcasecmp(field, "summary")) hay[nh++] = json_get_str(is, "summary");
+    if (all || !strcasecmp(field, "description")) hay[nh++] = jira_adf_text(a, json_get(is, "description"));
+    if (all || !strcasecmp(field, "environment")) hay[nh++] = jira_adf_text(a, json_get(is, "environment"));
+    char *comments = arena_strdup(a, "");
+    if (all || !strcasecmp(field, "comment")) {
+        twin_list l = jira_list(ctx, "comments", "issue", json_get_str(is, "id"));
+        for (size_t i = 0; i < l.n; i++) comments = arena_printf(a, "%s %s", comments, jira_adf_text(a, json_get(l.items[i], "body")));
+        hay[nh++] = comments;
+    }
+    bool any_word = false;
+    for (char *save = NULL, *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        size_t wl = strlen(w);
+        while (wl && (w[wl - 1] == '*' || w[wl - 1] == '?')) w[--wl] = '\0';
+        if (!wl) continue;
+        any_word = true;
+        bool found = false;
+        for (size_t i = 0; i < nh && !found; i++)
+            if (hay[i] && strcasestr(hay[i], w)) found = true;
+        if (!found) return false;
+    }
+    return any_word;
+}
+
+static bool eval(twin_ctx *ctx, const node *n, const json_value *is)
+{
+    switch (n->k) {
+    case N_AND: return eval(ctx, n->l, is) && eval(ctx, n->r, is);
+    case N_OR: return eval(ctx, n->l, is) || eval(ctx, n->r, is);
+    case N_NOT: return !eval(ctx, n->l, is);
+    case N_CLAUSE: break;
+    }
+    const char *op = n->op, *f = n->field;
+    if (str_eq(op, "is")) return field_empty(ctx, f, is);
+    if (str_eq(op, "isnot")) return !field_empty(ctx, f, is);
+    if (str_eq(op, "~")) return text_contains(ctx, f, is, n->vals[0]);
+    if (str_eq(op, "!~")) return !text_contains(ctx, f, is, n->vals[0]);
+    bool date = !strcasecmp(f, "created") || !strcasecmp(f, "updated") || !strcasecmp(f, "resolved") || !strcasecmp(f, "duedate");
+    if (str_eq(op, ">") || str_eq(op, ">=") || str_eq(op, "<") || str_eq(op, "<=") || (date && (str_eq(op, "=") || str_eq(op, "!=")))) {
+        int64_t have, want;
+        if (date) {
+            const char *k = !strcasecmp(f, "resolved") ? "resolutiondate" : !strcasecmp(f, "duedate") ? "duedate"
+                            : !strcasecmp(f, "created") ? "created" : "updated";
+            const char *s = json_get_str(is, k);
+            if (!s) return false;
+            have = strlen(s) == 10 ? date_value(ctx, s) : iso_ms(s);
+            want = date_value(ctx, n->vals[0]);
+        } else if (!strcasecmp(f, "priority")) {
+            have = jira_priority_rank(json_get_str(is, "priority"));
+            want = jira_priority_rank(jira_priority_lookup(json_string(ctx->a, n->vals[0])));
+        } else {
+            const char *k = json_get_str(is, "key"), *v = n->vals[0];
+            const char *kd = strrchr(k, '-'), *vd = strrchr(v, '-');
+            have = kd ? atoll(kd + 1) : atoll(json_get_str(is, "id"));
+            want = vd ? atoll(vd + 1) : atoll(v);
+            if (vd && strncasecmp(k, v, (size_t)(kd - k) + 1) != 0) return false;
+        }
+        if (str_eq(op, "=")) return have == want;
+        if (str_eq(op, "!=")) return have != want;
+        if (str_eq(op, ">")) return have > want;
+        if (str_eq(op, ">=")) return have >= want;
+        if (str_eq(op, "<")) return have < want;
+        return have <= want;
+    }
+    bool any = false;
+    for (size_t i = 0; i < n->n_vals; i++) {
+        if (str_eq(n->vals[i], "\x01empty")) any = any || field_empty(ctx, f, is);
+        else any = any || value_matches(ctx, f, is, n->vals[i]);
+    }
+    if (str_eq(op, "=") || str_eq(op, "in")) return any;
+    /* != and NOT IN never match an empty field (Jira semantics) */
+    if (field_empty(ctx, f, is) && strcasecmp(f, "labels") != 0) return false;
+    return !any;
+}
+
+bool jql_match(twin_ctx *ctx, const jql *q, const json_value *issue)
+{
+    return !q->root || eval(ctx, q->root, issue);
+}
+
+typedef struct sort_ctx {
+    twin_ctx *ctx;
+    const jql *q;
+} sort_ctx;
+static sort_ctx g_sort;
+
+static int cmp_field(const json_value *x, const json_value *y, const char *f)
+{
+    if (!strcasecmp(f, "priority")) return jira_priority_rank(json_get_str(x, "priority")) - jira_priority_rank(json_get_str(y, "priority"));
+    if (!strcasecmp(f, "created") || !strcasecmp(f, "updated") || !strcasecmp(f, "duedate") || !strcasecmp(f, "summary") ||
+        !strcasecmp(f, "status") || !strcasecmp(f, "assignee") || !strcasecmp(f, "issuetype") || !strcasecmp(f, "resolved")) {
+        const char *k = !strcasecmp(f, "resolved") ? "resolutiondate" : f;
+        const char *a = json_get_str(x, k), *b = json_get_str(y, k);
+        if (!a || !b) return a ? -1 : b ? 1 : 0;
+        int c = strcmp(a, b);
+        if (c) return c;
+    }
+    /* key / id / rank and tie-breaks: creation order */
+    long long a = atoll(json_get_str(x, "id")), b = atoll(json_get_str(y, "id"));
+    return a < b ? -1 : a > b;
+}
+
+static int cmp_issues(const void *pa, const void *pb)
+{
+    const json_value *x = *(json_value *const *)pa, *y = *(json_value *const *)pb;
+    const jql *q = g_sort.q;
+    if (!q->n_sort) return -cmp_field(x, y, "created");
+    for (size_t i = 0; i < q->n_sort; i++) {
+        int c = cmp_field(x, y, q->sort[i].field);
+        if (c) return q->sort[i].desc ? -c : c;
+    }
+    int c = cmp_field(x, y, "key");
+    return q->sort[q->n_sort - 1].desc ? -c : c;
+}
+
+json_value **jql_run(twin_ctx *ctx, const jql *q, size_t *n)
+{
+    twin_list l = jira_list(ctx, "issues", NULL, NULL);
+    json_value **out = arena_alloc(ctx->a, (l.n + 1) * sizeof *out);
+    size_t k = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (jql_match(ctx, q, l.items[i])) out[k++] = l.items[i];
+    g_sort = (sort_ctx){ctx, q};
+    qsort(out, k, sizeof *out, cmp_issues);
+    *n = k;
+    return out;
+}
+
+/* ---- handlers ---- */
+
+/* body array or comma-separated string -> "a,b" */
+static const char *list_arg(twin_ctx *ctx, const char *name)
+{
+    json_value *v = json_get(ctx->body, name);
+    if (!v) v = json_get(ctx->query, name);
+    if (!v) return NULL;
+    if (v->type == JSON_STRING) return v->str;
+    if (v->type != JSON_ARRAY) return NULL;
+    char *s = arena_strdup(ctx->a, "");
+    json_foreach(x, v) if (json_str(x)) s = arena_printf(ctx->a, "%s%s%s", s, *s ? "," : "", x->str);
+    return s;
+}
+
+static jql *parse_or_reply(twin_ctx *ctx, const char *text)
+{
+    const char *err;
+    jql *q = jql_parse(ctx, text, &err);
+    if (!q) {
+        json_value *b = json_object(ctx->a), *m = json_array(ctx->a);
+        json_push(m, json_string(ctx->a, err));
+        json_set(ctx->a, b, "errorMessages", m);
+        json_set(ctx->a, b, "warningMessages", json_array(ctx->a));
+        json_set(ctx->a, b, "errors", json_object(ctx->a));
+        twin_reply_json(ctx, 400, b);
+    }
+    return q;
+}
+
+static void search_classic(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    jql *q = parse_or_reply(ctx, jira_str_arg(ctx, "jql"));
+    if (!q) return;
+    int64_t start = jira_int_arg(ctx, "startAt", 0), max = jira_int_arg(ctx, "maxResults", 50);
+    if (start < 0) start = 0;
+    if (max < 0 || max > 100) max = max < 0 ? 50 : 100;
+    size_t n;
+    json_value **all = jql_run(ctx, q, &n);
+    const char *fields = list_arg(ctx, "fields"), *expand = list_arg(ctx, "expand");
+    json_value *issues = json_array(a);
+    for (int64_t i = start; i < (int64_t)n && i < start + max; i++)
+        json_push(issues, jira_issue_json(ctx, all[i], fields ? fields : "*navigable", expand));
+    json_value *o = json_object(a);
+    json_set_str(a, o, "expand", "schema,names");
+    json_set_int(a, o, "startAt", start);
+    json_set_int(a, o, "maxResults", max);
+    json_set_int(a, o, "total", (int64_t)n);
+    json_set(a, o, "issues", issues);
+    twin_reply_json(ctx, 200, o);
+}
+
+void jira_search_get(twin_ctx *ctx) { search_classic(ctx); }
+void jira_search_post(twin_ctx *ctx) { search_classic(ctx); }
+
+static bool unbounded(const jql *q)
+{
+    return !q->root;
+}
+
+void jira_search_jql(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    jql *q = parse_or_reply(ctx, jira_str_arg(ctx, "jql"));
+    if (!q) return;
+    if (unbounded(q)) {
+        jira_errors(ctx, 400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.");
+        return;
+    }
+    int64_t max = jira_int_arg(ctx, "maxResults", 50), start = 0;
+    if (max <= 0) max = 50;
+    if (max > 5000) max = 5000;
+    const char *token = jira_str_arg(ctx, "nextPageToken");
+    if (token && *token) {
+        char *end;
+        if (!str_starts_with(token, "Cp") || (start = strtoll(token + 2, &end, 36), *end) || start < 0) {
+            jira_errors(ctx, 400, "The provided next page token is invalid or expired.");
+            return;
+        }
+    }
+    size_t n;
+    json_value **all = jql_run(ctx, q, &n);
+    const char *fields = list_arg(ctx, "fields"), *expand = list_arg(ctx, "expand");
+    json_value *issues = json_array(a);
+    for (int64_t i = start; i < (int64_t)n && i < start + max; i++) {
+        if (fields && *fields) json_push(issues, jira_issue_json(ctx, all[i], fields, expand));
+        else {
+            json_value *o = json_object(a);
+            json_set_str(a, o, "id", json_get_str(all[i], "id"));
+            json_push(issues, o);
+        }
+    }
+    json_value *o = json_object(a);
+    json_set(a, o, "issues", issues);
+    bool last = start + max >= (int64_t)n;
+    if (!last) {
+        char nb[32], *p = nb + sizeof nb - 1;
+        unsigned long long v = (unsigned long long)(start + max);
+        *p = '\0';
+        do { *--p = "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36]; v /= 36; } while (v);
+        json_set_str(a, o, "nextPageToken", arena_printf(a, "Cp%s", p));
+    }
+    json_set_bool(a, o, "isLast", last);
+    twin_reply_json(ctx, 200, o);
+}
+
+void jira_search_count(twin_ctx *ctx)
+{
+    jql *q = parse_or_reply(ctx, jira_str_arg(ctx, "jql"));
+    if (!q) return;
+    if (unbounded(q)) {
+        jira_errors(ctx, 400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.");
+        return;
+    }
+    size_t n;
+    jql_run(ctx, q, &n);
+    json_value *o = json_object(ctx->a);
+    json_set_int(ctx->a, o, "count", (int64_t)n);
+    twin_reply_json(ctx, 200, o);
+}
