@@ -1,32 +1,21 @@
 // Shared set-up for the Google Calendar conformance tests: one twins server
-// (started by the Stripe helpers, or TWINS_URL), a run per test, the
+// (tests/lib/fixture.mjs, or TWINS_URL), a run per test, the
 // official @googleapis/calendar client pointed at the run's twin, a local
 // receiver for push notifications, and schema checks against Google's own
 // discovery document.
-import assert from 'node:assert/strict';
 import http from 'node:http';
 import { createRequire } from 'node:module';
-import { control, stopServer } from '../stripe/helpers.mjs';
-import { validateStub } from '../stubs/validate.mjs';
+import * as fx from '../../lib/fixture.mjs';
 
 const require = createRequire(import.meta.url);
 export const { calendar } = require('@googleapis/calendar');
 const { OAuth2Client } = require('google-auth-library');
-export { stopServer, control };
+export { stopServer, control, rejects } from '../../lib/fixture.mjs';
 
 export async function newRun(extra = {}) {
-  const url = await control();
-  const res = await fetch(`${url}/twin-runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ twins: ['google_calendar'], ...extra }),
-  });
-  const run = await res.json();
-  assert.ok(res.status < 300, `run creation failed: ${res.status} ${JSON.stringify(run)}`);
-  const twin = run.twins.google_calendar;
-  const token = twin.env_vars.GOOGLE_ACCESS_TOKEN;
-  return { run, base: twin.base_url, token, env: twin.env_vars, cal: client(twin.base_url, token), adminUrl: twin.admin_url,
-    controlUrl: url, proxyToken: run.proxy_token };
+  const ctx = await fx.newTwinRun('google_calendar', extra);
+  const token = ctx.env.GOOGLE_ACCESS_TOKEN;
+  return { ...ctx, token, cal: client(ctx.base, token) };
 }
 
 // The SDK with an OAuth2Client holding a static access token (no refresh).
@@ -36,38 +25,9 @@ export function client(base, token) {
   return calendar({ version: 'v3', rootUrl: base + '/', auth, retry: false });
 }
 
-export async function admin(ctx, method, path, body) {
-  const res = await fetch(ctx.adminUrl + path, {
-    method,
-    headers: { 'content-type': 'application/json', 'x-twins-token': ctx.proxyToken || '' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json };
-}
-
-export async function raw(ctx, method, path, { body, headers = {}, auth = true } = {}) {
-  const h = { ...headers };
-  if (auth) h.authorization = `Bearer ${ctx.token}`;
-  if (body !== undefined) h['content-type'] = 'application/json';
-  const res = await fetch(ctx.base + path, { method, headers: h, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, headers: res.headers, json };
-}
-
-export function assertSchema(method, template, body) {
-  const r = validateStub('google_calendar', method, template, JSON.parse(JSON.stringify(body)));
-  assert.ok(r.valid, `${method} ${template} does not match Google's schema: ${JSON.stringify(r.errors?.slice(0, 5))}`);
-}
-
-export async function rejects(fn) {
-  try { await fn(); } catch (err) { return err; }
-  assert.fail('expected the call to fail');
-}
+export const admin = (ctx, method, path, body) => fx.admin(ctx, method, path, body);
+export const raw = fx.rawWith((ctx) => `Bearer ${ctx.token}`);
+export const assertSchema = (method, template, body) => fx.assertSchema('google_calendar', method, template, body, { name: 'Google' });
 
 // The Google error body as the SDK surfaces it (GaxiosError).
 export function gErr(err) {
