@@ -248,9 +248,12 @@ static json_value *to_json(arena *a, const fnode *n)
     if (n->kind == F_STR) return json_stringn(a, n->val, n->val_len);
     if (n->kind == F_OBJ && all_indices(n)) return indexed_to_array(a, n);
     json_value *out = n->kind == F_ARR ? json_array(a) : json_object(a);
+    /* Members are unique already (member() found repeats), so they are
+     * appended without json_setn's scan, which would make a form with many
+     * keys quadratic again. */
     for (const fnode *c = n->first; c; c = c->next) {
         if (n->kind == F_ARR) json_push(out, to_json(a, c));
-        else json_setn(a, out, c->key, c->key_len, to_json(a, c));
+        else json_append_member(a, out, c->key, c->key_len, to_json(a, c));
     }
     return out;
 }
@@ -259,7 +262,8 @@ static json_value *to_json(arena *a, const fnode *n)
 static json_value *root_to_json(arena *a, const fnode *root)
 {
     json_value *out = json_object(a);
-    for (const fnode *c = root->first; c; c = c->next) json_setn(a, out, c->key, c->key_len, to_json(a, c));
+    for (const fnode *c = root->first; c; c = c->next)
+        json_append_member(a, out, c->key, c->key_len, to_json(a, c));
     return out;
 }
 

@@ -177,7 +177,10 @@ static int on_message_complete(llhttp_t *ll)
 {
     req_parser *p = parser_of(ll);
     http_request *r = &p->req;
-    r->body = arena_strndup(r->arena, buf_cstr(&p->body), p->body.len);
+    /* p->body lives, untouched, until http_parser_next() resets it together
+     * with the arena, so the request can point at it instead of copying a
+     * body of up to max_body_bytes. */
+    r->body = buf_cstr(&p->body);
     r->body_len = p->body.len;
     p->want_continue = false;
     p->upgrade = llhttp_get_upgrade(ll) || ll->method == HTTP_CONNECT;

@@ -276,6 +276,13 @@ void json_setn(arena *a, json_value *obj, const char *key, size_t key_len, json_
         m->next = NULL;
         return;
     }
+    json_append_member(a, obj, key, key_len, val);
+}
+
+void json_append_member(arena *a, json_value *obj, const char *key, size_t key_len, json_value *val)
+{
+    if (!obj || obj->type != JSON_OBJECT) return;
+    if (!val) val = json_null(a);
     val->key = arena_strndup(a, key, key_len);
     val->key_len = (uint32_t)key_len;
     append_child(obj, val);

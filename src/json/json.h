@@ -84,6 +84,10 @@ json_value *json_clone(arena *a, const json_value *v);                    /* dee
  * Replaces an existing member in place, keeping its position. */
 void json_set(arena *a, json_value *obj, const char *key, json_value *val);
 void json_setn(arena *a, json_value *obj, const char *key, size_t key_len, json_value *val);
+/* Appends obj[key] = val without looking for an existing member (json_setn
+ * scans): only for keys the caller knows are new, e.g. when converting from a
+ * structure whose keys are already unique.  The key is copied. */
+void json_append_member(arena *a, json_value *obj, const char *key, size_t key_len, json_value *val);
 void json_set_str(arena *a, json_value *obj, const char *key, const char *s);   /* s NULL -> null */
 void json_set_int(arena *a, json_value *obj, const char *key, int64_t n);
 void json_set_bool(arena *a, json_value *obj, const char *key, bool b);
