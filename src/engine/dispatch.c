@@ -163,7 +163,9 @@ static void route_request(twin_ctx *ctx)
     }
     const route_entry *e = ctx->match.data;
     const twin_route *route = e->kind == ENTRY_STATEFUL ? e->route : NULL;
-    if (ctx->def->authenticate && !ctx->def->authenticate(ctx, route)) return;
+    /* Routes of scope "public" are browser pages that take no credentials. */
+    bool is_public = route && route->scope && strcmp(route->scope, "public") == 0;
+    if (!is_public && ctx->def->authenticate && !ctx->def->authenticate(ctx, route)) return;
     if (!route) {
         stub_respond(ctx, e->op);
         return;

@@ -35,7 +35,7 @@ typedef struct twin_route {
     const char *path;           /* router template, see http/router.h */
     twin_handler handler;
     const char *scope;          /* required scope, checked by the twin's authenticate hook; NULL = none;
-                                 * "public" = browser pages that take no credentials */
+                                 * "public" = browser pages that take no credentials (authenticate is not called) */
 } twin_route;
 
 /* What a twin's env-var builder gets. */

@@ -76,8 +76,7 @@ static scope_set *effective_scopes(twin_ctx *ctx)
     if (cfg && cfg->type == JSON_ARRAY) s = scopes_from_json(ctx->a, cfg);
     else if (cfg && json_str(cfg)) s = scopes_parse(ctx->a, json_str(cfg));
     else s = scopes_parse(ctx->a, default_scopes);
-    scopes_expand(ctx->a, s, rules, N_RULES);
-    scopes_disable(s, json_get(ctx->config, "disabled_scopes"));
+    scopes_effective(ctx->a, s, rules, N_RULES, json_get(ctx->config, "disabled_scopes"));
     return s;
 }
 
@@ -100,7 +99,6 @@ bool jira_authenticate(twin_ctx *ctx, const twin_route *route)
     char id[40];
     random_token(id, 16);
     http_set_header(ctx->req, "X-Arequestid", id);
-    if (route && str_eq(route->scope, "public")) return true;
     const char *tok = presented_token(ctx);
     if (!token_ok(ctx, tok)) {
         unauthenticated(ctx);

@@ -338,7 +338,6 @@ bool slack_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     slack_principal *p = arena_zalloc(ctx->a, sizeof *p);
     ctx->principal = p;
-    if (route && str_eq(route->scope, "public")) return true;
     slack_ensure_workspace(ctx);
     const char *token = presented_token(ctx);
     if (!token) {
@@ -359,21 +358,6 @@ bool slack_authenticate(twin_ctx *ctx, const twin_route *route)
 }
 
 /* ---- OAuth v2 ---- */
-
-static void url_escape(buf *b, const char *s)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
-            *p == '_' || *p == '.' || *p == '~') {
-            buf_putc(b, (char)*p);
-        } else {
-            buf_putc(b, '%');
-            buf_putc(b, hex[*p >> 4]);
-            buf_putc(b, hex[*p & 15]);
-        }
-    }
-}
 
 static void oauth_page_error(twin_ctx *ctx, const char *error)
 {
@@ -400,11 +384,11 @@ void slack_oauth_authorize(twin_ctx *ctx)
     buf_puts(&b, redirect);
     buf_putc(&b, strchr(redirect, '?') ? '&' : '?');
     buf_puts(&b, "code=");
-    url_escape(&b, code);
+    buf_puts(&b, http_percent_encode(ctx->a, code, strlen(code)));
     const char *state = twin_arg(ctx, "state");
     if (state) {
         buf_puts(&b, "&state=");
-        url_escape(&b, state);
+        buf_puts(&b, http_percent_encode(ctx->a, state, strlen(state)));
     }
     const char *url = arena_strndup(ctx->a, b.data, b.len);
     buf_free(&b);

@@ -109,8 +109,6 @@ bool stripe_authenticate(twin_ctx *ctx, const twin_route *route)
     st->request_id = arena_printf(ctx->a, "req_%s", tok);
     ctx->principal = st;
     stripe_stamp(ctx);
-    /* Hosted pages (checkout, payment links, dashboard) are public, like the base URL. */
-    if (route && route->scope && strcmp(route->scope, "public") == 0) return true;
     const char *key = presented_key(ctx);
     if (!key || !*key) return auth_fail(ctx, missing_key_message);
     if (!key_well_formed(key))
