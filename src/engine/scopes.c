@@ -81,6 +81,13 @@ void scopes_disable(scope_set *s, const json_value *disabled)
     s->n = kept;
 }
 
+void scopes_effective(arena *a, scope_set *s, const scope_rule *rules, size_t n_rules, const json_value *disabled)
+{
+    scopes_disable(s, disabled);
+    scopes_expand(a, s, rules, n_rules);
+    scopes_disable(s, disabled);
+}
+
 bool scopes_has_any(const scope_set *s, const char *const *accepted)
 {
     for (const char *const *x = accepted; *x; x++)

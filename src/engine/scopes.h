@@ -4,9 +4,11 @@
  * A set is parsed from a token's grant, expanded through the service's
  * parent -> children rules (GitHub's `repo` grants `repo:status`, ...;
  * applied until nothing changes, so grandchildren follow), then has the
- * run's `disabled_scopes` removed — after expansion, so disabling a child
- * removes it even when its parent is granted.  The scope "*" grants
- * everything (Slack's wildcard tokens). */
+ * run's `disabled_scopes` removed (scopes_effective): a disabled scope is
+ * neither held nor grants anything, so disabling a parent also takes away
+ * what it alone grants, and disabling a child removes it even when its
+ * parent is granted.  The scope "*" grants everything (Slack's wildcard
+ * tokens). */
 #ifndef TWINS_SCOPES_H
 #define TWINS_SCOPES_H
 
@@ -34,6 +36,9 @@ void scopes_add(arena *a, scope_set *s, const char *scope);   /* no duplicates *
 void scopes_expand(arena *a, scope_set *s, const scope_rule *rules, size_t n_rules);
 /* Removes every scope named in `disabled` (JSON array of strings). */
 void scopes_disable(scope_set *s, const json_value *disabled);
+/* The effective set of a grant: disabled scopes removed before expansion
+ * (they grant nothing) and after (nothing grants them).  Edits s in place. */
+void scopes_effective(arena *a, scope_set *s, const scope_rule *rules, size_t n_rules, const json_value *disabled);
 bool scopes_has(const scope_set *s, const char *scope);
 /* True when s holds any of the NULL-terminated accepted scopes. */
 bool scopes_has_any(const scope_set *s, const char *const *accepted);

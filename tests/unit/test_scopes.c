@@ -48,6 +48,30 @@ static void disabled_scopes_win_over_parents(void **state)
     arena_free(a);
 }
 
+static void effective_drops_disabled_before_and_after_expansion(void **state)
+{
+    arena *a = arena_new(0);
+    /* A disabled parent grants nothing of its own... */
+    scope_set *s = scopes_parse(a, "admin:repo_hook read:user");
+    const char *dtext = "[\"admin:repo_hook\",\"read:repo_hook\"]";
+    json_value *disabled = json_parse(a, dtext, strlen(dtext), NULL);
+    scopes_effective(a, s, rules, 3, disabled);
+    assert_false(scopes_has(s, "admin:repo_hook"));
+    assert_false(scopes_has(s, "write:repo_hook"));
+    assert_false(scopes_has(s, "read:repo_hook"));
+    assert_true(scopes_has(s, "read:user"));
+    /* ...and a disabled child is removed even when its parent is granted. */
+    s = scopes_parse(a, "write:repo_hook");
+    scopes_effective(a, s, rules, 3, disabled);
+    assert_true(scopes_has(s, "write:repo_hook"));
+    assert_false(scopes_has(s, "read:repo_hook"));
+    /* No disabled list: plain expansion. */
+    s = scopes_parse(a, "repo");
+    scopes_effective(a, s, rules, 3, NULL);
+    assert_true(scopes_has(s, "public_repo"));
+    arena_free(a);
+}
+
 static void wildcard_and_json(void **state)
 {
     arena *a = arena_new(0);
@@ -65,6 +89,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_and_join), cmocka_unit_test(parents_grant_children_transitively),
         cmocka_unit_test(disabled_scopes_win_over_parents), cmocka_unit_test(wildcard_and_json),
+        cmocka_unit_test(effective_drops_disabled_before_and_after_expansion),
     };
     return cmocka_run_group_tests_name("scopes", tests, NULL, NULL);
 }

@@ -94,8 +94,7 @@ static scope_set *effective_scopes(twin_ctx *ctx)
     else s = scopes_parse(ctx->a, default_scopes);
     scope_set *granted = scopes_parse(ctx->a, "");
     for (size_t i = 0; i < s->n; i++) scopes_add(ctx->a, granted, s->items[i]);
-    scopes_expand(ctx->a, s, rules, N_RULES);
-    scopes_disable(s, json_get(ctx->config, "disabled_scopes"));
+    scopes_effective(ctx->a, s, rules, N_RULES, json_get(ctx->config, "disabled_scopes"));
     /* X-OAuth-Scopes lists what the token was granted (not the expansion),
      * minus disabled ones. */
     scopes_disable(granted, json_get(ctx->config, "disabled_scopes"));
@@ -175,7 +174,7 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
     if (anonymous) {
         /* Public reads work without a token; everything else needs one. */
         bool read = str_eq(ctx->req->method, "GET") || str_eq(ctx->req->method, "HEAD");
-        if (route && read && (!route->scope || str_eq(route->scope, "public"))) return true;
+        if (route && read && !route->scope) return true;
         gh_message(ctx, 401, "Requires authentication");
         return false;
     }
@@ -188,7 +187,7 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
     if (!gh_account_get(ctx, r->login)) gh_account_create(ctx, r->login, NULL, NULL, false);
     http_set_header(ctx->req, "X-OAuth-Scopes", r->scopes);
     const char *need = route ? route->scope : NULL;
-    if (!need || str_eq(need, "public")) {
+    if (!need) {
         http_set_header(ctx->req, "X-Accepted-OAuth-Scopes", "");
         return true;
     }

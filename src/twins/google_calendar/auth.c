@@ -221,11 +221,7 @@ bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
     add_scopes(a, dis, json_get(ctx->config, "disabled_scopes"));
     json_value *darr = json_array(a);
     for (size_t i = 0; i < dis->n; i++) json_push(darr, json_string(a, dis->items[i]));
-    /* A disabled scope grants nothing (not even its children), and a
-     * disabled child is removed even when its parent is granted. */
-    scopes_disable(s, darr);
-    scopes_expand(a, s, rules, N_RULES);
-    scopes_disable(s, darr);
+    scopes_effective(a, s, rules, N_RULES, darr);
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         if (!str_eq(groups[g].name, need)) continue;
         if (scopes_has(s, "*") || scopes_has_any(s, groups[g].accepted)) return true;

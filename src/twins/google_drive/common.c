@@ -106,19 +106,12 @@ static scope_set *scopes_of(twin_ctx *ctx, const char *token)
                                                   : scopes_parse(ctx->a, "drive");
     scope_set *s = scopes_parse(ctx->a, "");
     for (size_t i = 0; i < raw->n; i++) scopes_add(ctx->a, s, short_scope(raw->items[i]));
-    scopes_expand(ctx->a, s, rules, N_RULES);
     /* disabled_scopes may name full URLs or short names */
     const json_value *dis = json_get(ctx->config, "disabled_scopes");
-    if (dis && dis->type == JSON_ARRAY) {
-        json_value *d = json_array(ctx->a);
-        json_foreach(x, dis) if (json_str(x)) json_push(d, json_string(ctx->a, short_scope(x->str)));
-        scopes_disable(s, d);
-    } else if (dis && json_str(dis)) {
-        scope_set *ds = scopes_parse(ctx->a, json_str(dis));
-        json_value *d = json_array(ctx->a);
-        for (size_t i = 0; i < ds->n; i++) json_push(d, json_string(ctx->a, short_scope(ds->items[i])));
-        scopes_disable(s, d);
-    }
+    scope_set *ds = scopes_from_json(ctx->a, dis);
+    json_value *disabled = json_array(ctx->a);
+    for (size_t i = 0; i < ds->n; i++) json_push(disabled, json_string(ctx->a, short_scope(ds->items[i])));
+    scopes_effective(ctx->a, s, rules, N_RULES, disabled);
     return s;
 }
 
@@ -418,6 +411,26 @@ void gd_reply_fields(twin_ctx *ctx, json_value *body, const char *dflt)
     twin_reply_json(ctx, 200, gd_apply_mask(ctx, body, f && *f ? f : dflt));
 }
 
+bool gd_require_body(twin_ctx *ctx)
+{
+    if (!ctx->body_error && ctx->body && ctx->body->type == JSON_OBJECT) return true;
+    gd_error(ctx, 400, "parseError", "Parse Error", NULL, NULL);
+    return false;
+}
+
+bool gd_is_google_type(const char *mime_type)
+{
+    return mime_type && str_starts_with(mime_type, "application/vnd.google-apps.");
+}
+
+twin_list gd_list_by_file(twin_ctx *ctx, const char *collection, const char *file_id)
+{
+    twin_list l = {0};
+    store_list_opts o = {.index_name = "file", .index_value = file_id};
+    if (twin_doc_list(ctx, collection, &o, &l) != 0) l.n = 0;
+    return l;
+}
+
 bool gd_require_fields(twin_ctx *ctx)
 {
     const char *f = gd_query(ctx, "fields");
@@ -460,13 +473,18 @@ int64_t gd_quota_limit(twin_ctx *ctx)
     return gd_tier_limit(gd_quota_tier(ctx));
 }
 
-int64_t gd_quota_used(twin_ctx *ctx)
+int64_t gd_quota_used(twin_ctx *ctx, int64_t *trash)
 {
     twin_list l = {0};
     store_list_opts o = {0};
     int64_t used = 0;
+    if (trash) *trash = 0;
     if (twin_doc_list(ctx, "files", &o, &l) != 0) return 0;
-    for (size_t i = 0; i < l.n; i++) used += gd_int(json_get(l.items[i], "_size"), 0);
+    for (size_t i = 0; i < l.n; i++) {
+        int64_t size = gd_int(json_get(l.items[i], "_size"), 0);
+        used += size;
+        if (trash && json_truthy(json_get(l.items[i], "trashed"))) *trash += size;
+    }
     int64_t extra = gd_int(json_get(ctx->config, "storage_used_bytes"), 0);
     return used + (extra > 0 ? extra : 0);
 }

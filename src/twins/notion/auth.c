@@ -104,8 +104,7 @@ static scope_set *capabilities(twin_ctx *ctx)
     /* The legacy name is the with-email level. */
     static const char *const legacy_children[] = {"read_user_information_with_email", NULL};
     static const scope_rule rules[] = {{"read_user_information", legacy_children}};
-    scopes_expand(ctx->a, s, rules, 1);
-    scopes_disable(s, json_get(ctx->config, "disabled_capabilities"));
+    scopes_effective(ctx->a, s, rules, 1, json_get(ctx->config, "disabled_capabilities"));
     return s;
 }
 
