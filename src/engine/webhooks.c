@@ -241,7 +241,6 @@ static bool record_attempt(wh_job *j, long status_code, const char *error, int64
                            const char *status, int64_t next_retry_ms)
 {
     store_key k = deliveries_key(j->run, j->twin);
-    if (!store_exists(j->st, &k, j->id)) return false;
     arena *a = arena_new(0);
     size_t len = 0;
     char *text = store_get(j->st, a, &k, j->id, &len);
