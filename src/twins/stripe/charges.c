@@ -265,7 +265,10 @@ void stripe_list_charges(twin_ctx *ctx)
         q.index_name = "customer";
         q.index_value = customer;
     }
-    if (pi && *pi) {
+    if (pi && *pi && !q.index_name) {
+        q.index_name = "payment_intent";
+        q.index_value = pi;
+    } else if (pi && *pi) {
         q.filter = filter_pi;
         q.filter_data = (void *)pi;
     }

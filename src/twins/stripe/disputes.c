@@ -242,7 +242,10 @@ void stripe_list_disputes(twin_ctx *ctx)
         q.index_name = "charge";
         q.index_value = charge;
     }
-    if (pi && *pi) {
+    if (pi && *pi && !q.index_name) {
+        q.index_name = "payment_intent";
+        q.index_value = pi;
+    } else if (pi && *pi) {
         q.filter = filter_pi;
         q.filter_data = (void *)pi;
     }

@@ -28,31 +28,25 @@ static twin_list subscribed_endpoints(twin_ctx *ctx, const char *type)
     return all;
 }
 
-static void deliver(twin_ctx *ctx, const json_value *event, const twin_list *endpoints)
+/* Each subscribed endpoint, then the run's default one (url, configured with
+ * POST /admin/config {"webhook_url": ...}) when set. */
+static void deliver(twin_ctx *ctx, const json_value *event, const twin_list *endpoints, const char *url)
 {
-    size_t len = 0;
-    const char *payload = json_to_string(ctx->a, event, &len);
-    const char *id = json_get_str(event, "id"), *type = json_get_str(event, "type");
+    webhook_send w = {.event_id = json_get_str(event, "id"), .event_type = json_get_str(event, "type")};
+    w.payload = json_to_string(ctx->a, event, &w.len);
     for (size_t i = 0; i < endpoints->n; i++) {
         const json_value *we = endpoints->items[i];
-        webhooks_send(ctx, &(webhook_send){.url = json_get_str(we, "url"),
-                                           .payload = payload,
-                                           .len = len,
-                                           .secret = json_get_str(we, "secret"),
-                                           .event_id = id,
-                                           .event_type = type,
-                                           .endpoint_id = json_get_str(we, "id")});
+        w.url = json_get_str(we, "url");
+        w.secret = json_get_str(we, "secret");
+        w.endpoint_id = json_get_str(we, "id");
+        webhooks_send(ctx, &w);
     }
-    /* The run's default endpoint, configured with POST /admin/config {"webhook_url": ...}. */
-    const char *url = json_get_str(ctx->config, "webhook_url");
-    if (url && *url)
-        webhooks_send(ctx, &(webhook_send){.url = url,
-                                           .payload = payload,
-                                           .len = len,
-                                           .secret = stripe_default_webhook_secret(ctx->a, ctx->run_id, ctx->config),
-                                           .event_id = id,
-                                           .event_type = type,
-                                           .endpoint_id = "default"});
+    if (url && *url) {
+        w.url = url;
+        w.secret = stripe_default_webhook_secret(ctx->a, ctx->run_id, ctx->config);
+        w.endpoint_id = "default";
+        webhooks_send(ctx, &w);
+    }
 }
 
 static json_value *event_request(twin_ctx *ctx)
@@ -86,7 +80,7 @@ void stripe_emit(twin_ctx *ctx, const char *type, const json_value *obj, const j
     json_set(a, ev, "request", event_request(ctx));
     json_set_str(a, ev, "type", type);
     stripe_save(ctx, "events", ev);
-    if (pending) deliver(ctx, ev, &endpoints);
+    if (pending) deliver(ctx, ev, &endpoints, url);
 }
 
 /* ---- routes ---- */

@@ -67,16 +67,27 @@ static void table_begin(buf *b, const char *id, const char *heads)
     buf_puts(b, "</tr></thead><tbody>");
 }
 
-static void table_end(buf *b)
-{
-    buf_puts(b, "</tbody></table>");
-}
-
 static void empty_state(buf *b, const char *what)
 {
     buf_puts(b, "<div class=\"empty\">No ");
     page_esc(b, what);
     buf_puts(b, " yet.</div>");
+}
+
+/* The collection's newest documents, opened as a table (or the empty state
+ * when there are none); close with table_end(b, l.n). */
+static twin_list table_open(twin_ctx *ctx, buf *b, const char *collection, size_t limit, const char *what,
+                            const char *id, const char *heads)
+{
+    twin_list l = page_docs(ctx, collection, limit);
+    if (!l.n) empty_state(b, what);
+    else table_begin(b, id, heads);
+    return l;
+}
+
+static void table_end(buf *b, size_t rows)
+{
+    if (rows) buf_puts(b, "</tbody></table>");
 }
 
 static void dash_send(twin_ctx *ctx, buf *b)
@@ -110,12 +121,8 @@ static const char *card_label(twin_ctx *ctx, const json_value *charge)
 
 static void intents_table(twin_ctx *ctx, buf *b, size_t limit)
 {
-    twin_list l = page_docs(ctx, "payment_intents", limit);
-    if (!l.n) {
-        empty_state(b, "payments");
-        return;
-    }
-    table_begin(b, "payments", "#Amount|Status|Customer|Card|Payment intent|Created");
+    twin_list l = table_open(ctx, b, "payment_intents", limit, "payments", "payments",
+                             "#Amount|Status|Customer|Card|Payment intent|Created");
     for (size_t i = 0; i < l.n; i++) {
         const json_value *pi = l.items[i];
         json_value *ch = stripe_get(ctx, "charges", json_get_str(pi, "latest_charge"));
@@ -128,17 +135,13 @@ static void intents_table(twin_ctx *ctx, buf *b, size_t limit)
         cell_date(b, pi, "created");
         buf_puts(b, "</tr>");
     }
-    table_end(b);
+    table_end(b, l.n);
 }
 
 static void charges_table(twin_ctx *ctx, buf *b)
 {
-    twin_list l = page_docs(ctx, "charges", MAX_ROWS);
-    if (!l.n) {
-        empty_state(b, "charges");
-        return;
-    }
-    table_begin(b, "charges", "#Amount|Status|Refunded|Card|Charge|Payment intent|Created");
+    twin_list l = table_open(ctx, b, "charges", MAX_ROWS, "charges", "charges",
+                             "#Amount|Status|Refunded|Card|Charge|Payment intent|Created");
     for (size_t i = 0; i < l.n; i++) {
         const json_value *c = l.items[i];
         buf_puts(b, "<tr>");
@@ -151,7 +154,7 @@ static void charges_table(twin_ctx *ctx, buf *b)
         cell_date(b, c, "created");
         buf_puts(b, "</tr>");
     }
-    table_end(b);
+    table_end(b, l.n);
 }
 
 void stripe_page_dash_payments(twin_ctx *ctx)
@@ -209,9 +212,8 @@ void stripe_page_dash_balances(twin_ctx *ctx)
     page_dash_begin(&b, "Balances", "balances");
     balance_cards(ctx, &b);
     buf_puts(&b, "<h2>Balance transactions</h2>");
-    twin_list l = page_docs(ctx, "balance_transactions", MAX_ROWS);
-    if (!l.n) empty_state(&b, "balance transactions");
-    else table_begin(&b, "balance-transactions", "Type|#Amount|#Fee|#Net|Source|Transaction|Created");
+    twin_list l = table_open(ctx, &b, "balance_transactions", MAX_ROWS, "balance transactions", "balance-transactions",
+                             "Type|#Amount|#Fee|#Net|Source|Transaction|Created");
     for (size_t i = 0; i < l.n; i++) {
         const json_value *t = l.items[i];
         const char *cur = json_get_str(t, "currency");
@@ -225,7 +227,7 @@ void stripe_page_dash_balances(twin_ctx *ctx)
         cell_date(&b, t, "created");
         buf_puts(&b, "</tr>");
     }
-    if (l.n) table_end(&b);
+    table_end(&b, l.n);
     dash_send(ctx, &b);
 }
 
@@ -235,9 +237,8 @@ void stripe_page_dash_customers(twin_ctx *ctx)
 {
     buf b = BUF_INIT;
     page_dash_begin(&b, "Customers", "customers");
-    twin_list l = page_docs(ctx, "customers", MAX_ROWS);
-    if (!l.n) empty_state(&b, "customers");
-    else table_begin(&b, "customers", "Name|Email|Payments|Customer|Created");
+    twin_list l = table_open(ctx, &b, "customers", MAX_ROWS, "customers", "customers",
+                             "Name|Email|Payments|Customer|Created");
     for (size_t i = 0; i < l.n; i++) {
         const json_value *c = l.items[i];
         buf_puts(&b, "<tr>");
@@ -249,7 +250,7 @@ void stripe_page_dash_customers(twin_ctx *ctx)
         cell_date(&b, c, "created");
         buf_puts(&b, "</tr>");
     }
-    if (l.n) table_end(&b);
+    table_end(&b, l.n);
     dash_send(ctx, &b);
 }
 
@@ -283,9 +284,8 @@ void stripe_page_dash_products(twin_ctx *ctx)
 {
     buf b = BUF_INIT;
     page_dash_begin(&b, "Product catalog", "products");
-    twin_list l = page_docs(ctx, "products", MAX_ROWS);
-    if (!l.n) empty_state(&b, "products");
-    else table_begin(&b, "products", "Name|Prices|Status|Product|Created");
+    twin_list l = table_open(ctx, &b, "products", MAX_ROWS, "products", "products",
+                             "Name|Prices|Status|Product|Created");
     for (size_t i = 0; i < l.n; i++) {
         const json_value *p = l.items[i];
         buf_puts(&b, "<tr>");
@@ -296,7 +296,7 @@ void stripe_page_dash_products(twin_ctx *ctx)
         cell_date(&b, p, "created");
         buf_puts(&b, "</tr>");
     }
-    if (l.n) table_end(&b);
+    table_end(&b, l.n);
     dash_send(ctx, &b);
 }
 
@@ -319,9 +319,8 @@ void stripe_page_dash_subscriptions(twin_ctx *ctx)
 {
     buf b = BUF_INIT;
     page_dash_begin(&b, "Subscriptions", "subscriptions");
-    twin_list l = page_docs(ctx, "subscriptions", MAX_ROWS);
-    if (!l.n) empty_state(&b, "subscriptions");
-    else table_begin(&b, "subscriptions", "Customer|Status|#Amount|Current period end|Subscription|Created");
+    twin_list l = table_open(ctx, &b, "subscriptions", MAX_ROWS, "subscriptions", "subscriptions",
+                             "Customer|Status|#Amount|Current period end|Subscription|Created");
     for (size_t i = 0; i < l.n; i++) {
         const json_value *s = l.items[i];
         const char *cur = json_get_str(s, "currency");
@@ -335,7 +334,7 @@ void stripe_page_dash_subscriptions(twin_ctx *ctx)
         cell_date(&b, s, "created");
         buf_puts(&b, "</tr>");
     }
-    if (l.n) table_end(&b);
+    table_end(&b, l.n);
     dash_send(ctx, &b);
 }
 
@@ -343,9 +342,8 @@ void stripe_page_dash_invoices(twin_ctx *ctx)
 {
     buf b = BUF_INIT;
     page_dash_begin(&b, "Invoices", "invoices");
-    twin_list l = page_docs(ctx, "invoices", MAX_ROWS);
-    if (!l.n) empty_state(&b, "invoices");
-    else table_begin(&b, "invoices", "Number|Customer|Status|#Amount due|#Amount paid|Invoice|Created");
+    twin_list l = table_open(ctx, &b, "invoices", MAX_ROWS, "invoices", "invoices",
+                             "Number|Customer|Status|#Amount due|#Amount paid|Invoice|Created");
     for (size_t i = 0; i < l.n; i++) {
         const json_value *inv = l.items[i];
         const char *cur = json_get_str(inv, "currency");
@@ -359,7 +357,7 @@ void stripe_page_dash_invoices(twin_ctx *ctx)
         cell_date(&b, inv, "created");
         buf_puts(&b, "</tr>");
     }
-    if (l.n) table_end(&b);
+    table_end(&b, l.n);
     dash_send(ctx, &b);
 }
 
