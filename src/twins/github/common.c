@@ -48,6 +48,16 @@ const char *gh_base(twin_ctx *ctx)
     return ctx->inst && ctx->inst->base_url ? ctx->inst->base_url : "https://api.github.com";
 }
 
+const char *gh_repo_url(twin_ctx *ctx, const json_value *repo)
+{
+    return arena_printf(ctx->a, "%s/repos/%s/%s", gh_base(ctx), json_get_str(repo, "owner"), json_get_str(repo, "name"));
+}
+
+const char *gh_repo_html(twin_ctx *ctx, const json_value *repo)
+{
+    return arena_printf(ctx->a, "%s/%s/%s", gh_base(ctx), json_get_str(repo, "owner"), json_get_str(repo, "name"));
+}
+
 const char *gh_iso(twin_ctx *ctx, int64_t t)
 {
     char out[40];
@@ -108,15 +118,18 @@ twin_list gh_list_repo(twin_ctx *ctx, const char *collection, const char *repo_k
     return l;
 }
 
-/* ---- pagination ---- */
-
-static void url_encode(buf *b, const char *s)
+twin_list gh_list_repo_where(twin_ctx *ctx, const char *collection, const char *repo_key, const char *field,
+                            const json_value *value)
 {
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-        if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' || *p == '~') buf_printf(b, "%c", *p);
-        else buf_printf(b, "%%%02X", *p);
-    }
+    twin_list l = gh_list_repo(ctx, collection, repo_key);
+    size_t n = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (json_equal(json_get(l.items[i], field), value)) l.items[n++] = l.items[i];
+    l.n = n;
+    return l;
 }
+
+/* ---- pagination ---- */
 
 static const char *page_url(twin_ctx *ctx, int64_t page, int64_t per_page)
 {
@@ -124,10 +137,8 @@ static const char *page_url(twin_ctx *ctx, int64_t page, int64_t per_page)
     buf_printf(&b, "%s%s?", gh_base(ctx), ctx->req->path);
     json_foreach(q, ctx->query) {
         if (str_eq(q->key, "page") || str_eq(q->key, "per_page") || q->type != JSON_STRING) continue;
-        url_encode(&b, q->key);
-        buf_printf(&b, "=");
-        url_encode(&b, q->str);
-        buf_printf(&b, "&");
+        buf_printf(&b, "%s=%s&", http_percent_encode(ctx->a, q->key, strlen(q->key)),
+                   http_percent_encode(ctx->a, q->str, q->len));
     }
     buf_printf(&b, "per_page=%lld&page=%lld", (long long)per_page, (long long)page);
     char *s = arena_strndup(ctx->a, b.data, b.len);

@@ -166,24 +166,14 @@ static json_value *verification(arena *a)
     return v;
 }
 
-static const char *repo_url(twin_ctx *ctx, const json_value *repo)
-{
-    return arena_printf(ctx->a, "%s/repos/%s/%s", gh_base(ctx), json_get_str(repo, "owner"), json_get_str(repo, "name"));
-}
-
-static const char *repo_html(twin_ctx *ctx, const json_value *repo)
-{
-    return arena_printf(ctx->a, "%s/%s/%s", gh_base(ctx), json_get_str(repo, "owner"), json_get_str(repo, "name"));
-}
-
 static json_value *parents_json(twin_ctx *ctx, const json_value *repo, const json_value *commit)
 {
     json_value *ps = json_array(ctx->a);
     json_foreach(p, json_get(commit, "parents")) {
         json_value *o = json_object(ctx->a);
         json_set_str(ctx->a, o, "sha", p->str);
-        json_set_str(ctx->a, o, "url", arena_printf(ctx->a, "%s/commits/%s", repo_url(ctx, repo), p->str));
-        json_set_str(ctx->a, o, "html_url", arena_printf(ctx->a, "%s/commit/%s", repo_html(ctx, repo), p->str));
+        json_set_str(ctx->a, o, "url", arena_printf(ctx->a, "%s/commits/%s", gh_repo_url(ctx, repo), p->str));
+        json_set_str(ctx->a, o, "html_url", arena_printf(ctx->a, "%s/commit/%s", gh_repo_html(ctx, repo), p->str));
         json_push(ps, o);
     }
     return ps;
@@ -197,14 +187,14 @@ static json_value *git_commit_json(twin_ctx *ctx, const json_value *repo, const 
     json_value *o = json_object(a);
     json_set_str(a, o, "sha", sha);
     json_set_str(a, o, "node_id", arena_printf(a, "C_kw%.16s", sha));
-    json_set_str(a, o, "url", arena_printf(a, "%s/git/commits/%s", repo_url(ctx, repo), sha));
-    json_set_str(a, o, "html_url", arena_printf(a, "%s/commit/%s", repo_html(ctx, repo), sha));
+    json_set_str(a, o, "url", arena_printf(a, "%s/git/commits/%s", gh_repo_url(ctx, repo), sha));
+    json_set_str(a, o, "html_url", arena_printf(a, "%s/commit/%s", gh_repo_html(ctx, repo), sha));
     json_set(a, o, "author", person(ctx, login, date));
     json_set(a, o, "committer", person(ctx, login, date));
     json_set_str(a, o, "message", json_get_str(c, "message"));
     json_value *tree = json_object(a);
     json_set_str(a, tree, "sha", json_get_str(c, "tree"));
-    json_set_str(a, tree, "url", arena_printf(a, "%s/git/trees/%s", repo_url(ctx, repo), json_get_str(c, "tree")));
+    json_set_str(a, tree, "url", arena_printf(a, "%s/git/trees/%s", gh_repo_url(ctx, repo), json_get_str(c, "tree")));
     json_set(a, o, "tree", tree);
     json_set(a, o, "parents", parents_json(ctx, repo, c));
     json_set(a, o, "verification", verification(a));
@@ -216,11 +206,11 @@ json_value *gh_commit_json(twin_ctx *ctx, const json_value *repo, const json_val
     arena *a = ctx->a;
     const char *sha = json_get_str(c, "sha"), *login = json_get_str(c, "author");
     json_value *o = json_object(a);
-    json_set_str(a, o, "url", arena_printf(a, "%s/commits/%s", repo_url(ctx, repo), sha));
+    json_set_str(a, o, "url", arena_printf(a, "%s/commits/%s", gh_repo_url(ctx, repo), sha));
     json_set_str(a, o, "sha", sha);
     json_set_str(a, o, "node_id", arena_printf(a, "C_kw%.16s", sha));
-    json_set_str(a, o, "html_url", arena_printf(a, "%s/commit/%s", repo_html(ctx, repo), sha));
-    json_set_str(a, o, "comments_url", arena_printf(a, "%s/commits/%s/comments", repo_url(ctx, repo), sha));
+    json_set_str(a, o, "html_url", arena_printf(a, "%s/commit/%s", gh_repo_html(ctx, repo), sha));
+    json_set_str(a, o, "comments_url", arena_printf(a, "%s/commits/%s/comments", gh_repo_url(ctx, repo), sha));
     json_value *inner = git_commit_json(ctx, repo, c);
     json_remove(inner, "sha");
     json_remove(inner, "node_id");
@@ -250,7 +240,7 @@ void gh_emit_push(twin_ctx *ctx, const json_value *repo, const char *ref, const 
     json_set_bool(a, p, "deleted", after == NULL);
     json_set_bool(a, p, "forced", false);
     json_set_null(a, p, "base_ref");
-    json_set_str(a, p, "compare", arena_printf(a, "%s/compare/%.12s...%.12s", repo_html(ctx, repo),
+    json_set_str(a, p, "compare", arena_printf(a, "%s/compare/%.12s...%.12s", gh_repo_html(ctx, repo),
                                                before ? before : zero, after ? after : zero));
     json_value *commits = json_array(a);
     json_value *head = json_null(a);
@@ -263,7 +253,7 @@ void gh_emit_push(twin_ctx *ctx, const json_value *repo, const char *ref, const 
         json_set_bool(a, o, "distinct", true);
         json_set_str(a, o, "message", json_get_str(c, "message"));
         json_set_str(a, o, "timestamp", json_get_str(c, "date"));
-        json_set_str(a, o, "url", arena_printf(a, "%s/commit/%s", repo_html(ctx, repo), sha));
+        json_set_str(a, o, "url", arena_printf(a, "%s/commit/%s", gh_repo_html(ctx, repo), sha));
         json_value *au = person(ctx, json_get_str(c, "author"), NULL);
         json_remove(au, "date");
         json_set_str(a, au, "username", json_get_str(c, "author"));
@@ -298,7 +288,7 @@ static json_value *branch_short(twin_ctx *ctx, const json_value *repo, const cha
     json_value *b = json_object(a), *c = json_object(a);
     json_set_str(a, b, "name", name);
     json_set_str(a, c, "sha", sha);
-    json_set_str(a, c, "url", arena_printf(a, "%s/commits/%s", repo_url(ctx, repo), sha));
+    json_set_str(a, c, "url", arena_printf(a, "%s/commits/%s", gh_repo_url(ctx, repo), sha));
     json_set(a, b, "commit", c);
     json_value *prot = json_get(json_get(repo, "protected_branches"), name);
     json_set_bool(a, b, "protected", json_truthy(prot));
@@ -333,8 +323,8 @@ void gh_get_branch(twin_ctx *ctx)
     json_value *b = branch_short(ctx, repo, name, sha);
     json_set(a, b, "commit", gh_commit_json(ctx, repo, gh_commit_get(ctx, key, sha)));
     json_value *links = json_object(a);
-    json_set_str(a, links, "html", arena_printf(a, "%s/tree/%s", repo_html(ctx, repo), name));
-    json_set_str(a, links, "self", arena_printf(a, "%s/branches/%s", repo_url(ctx, repo), name));
+    json_set_str(a, links, "html", arena_printf(a, "%s/tree/%s", gh_repo_html(ctx, repo), name));
+    json_set_str(a, links, "self", arena_printf(a, "%s/branches/%s", gh_repo_url(ctx, repo), name));
     json_set(a, b, "_links", links);
     json_value *prot = json_object(a), *rsc = json_object(a);
     bool on = json_truthy(json_get(b, "protected"));
@@ -344,7 +334,7 @@ void gh_get_branch(twin_ctx *ctx)
     json_set(a, rsc, "checks", json_array(a));
     json_set(a, prot, "required_status_checks", rsc);
     json_set(a, b, "protection", prot);
-    json_set_str(a, b, "protection_url", arena_printf(a, "%s/branches/%s/protection", repo_url(ctx, repo), name));
+    json_set_str(a, b, "protection_url", arena_printf(a, "%s/branches/%s/protection", gh_repo_url(ctx, repo), name));
     gh_reply(ctx, 200, b);
 }
 
@@ -358,7 +348,7 @@ void gh_list_commits(twin_ctx *ctx)
     const char *path = json_get_str(ctx->query, "path");
     const char *sha = gh_resolve(ctx, key, ref && *ref ? ref : json_get_str(repo, "default_branch"));
     if (!sha) {
-        if (!ref && !gh_list_repo(ctx, "refs", key).n) return gh_message(ctx, 409, "Git Repository is empty.");
+        if (!ref && twin_doc_count(ctx, "refs", "repo", key) <= 0) return gh_message(ctx, 409, "Git Repository is empty.");
         return gh_message(ctx, 404, "Not Found");
     }
     json_value *out = json_array(ctx->a);
@@ -402,9 +392,9 @@ static json_value *commit_with_files(twin_ctx *ctx, const json_value *repo, cons
         json_set_int(a, f, "changes", ch->type == JSON_NULL ? 1 : lines + (existed ? 1 : 0));
         adds += ch->type == JSON_NULL ? 0 : lines;
         dels += ch->type == JSON_NULL || existed ? 1 : 0;
-        json_set_str(a, f, "blob_url", arena_printf(a, "%s/blob/%s/%s", repo_html(ctx, repo), json_get_str(c, "sha"), ch->key));
-        json_set_str(a, f, "raw_url", arena_printf(a, "%s/raw/%s/%s", repo_html(ctx, repo), json_get_str(c, "sha"), ch->key));
-        json_set_str(a, f, "contents_url", arena_printf(a, "%s/contents/%s?ref=%s", repo_url(ctx, repo), ch->key, json_get_str(c, "sha")));
+        json_set_str(a, f, "blob_url", arena_printf(a, "%s/blob/%s/%s", gh_repo_html(ctx, repo), json_get_str(c, "sha"), ch->key));
+        json_set_str(a, f, "raw_url", arena_printf(a, "%s/raw/%s/%s", gh_repo_html(ctx, repo), json_get_str(c, "sha"), ch->key));
+        json_set_str(a, f, "contents_url", arena_printf(a, "%s/contents/%s?ref=%s", gh_repo_url(ctx, repo), ch->key, json_get_str(c, "sha")));
         json_push(files, f);
     }
     json_value *stats = json_object(a);
@@ -444,10 +434,10 @@ static json_value *ref_json(twin_ctx *ctx, const json_value *repo, const char *r
     json_value *o = json_object(a), *obj = json_object(a);
     json_set_str(a, o, "ref", ref);
     json_set_str(a, o, "node_id", arena_printf(a, "REF_kw%.16s", hex_sha1(a, ref, strlen(ref))));
-    json_set_str(a, o, "url", arena_printf(a, "%s/git/%s", repo_url(ctx, repo), ref));
+    json_set_str(a, o, "url", arena_printf(a, "%s/git/%s", gh_repo_url(ctx, repo), ref));
     json_set_str(a, obj, "type", "commit");
     json_set_str(a, obj, "sha", sha);
-    json_set_str(a, obj, "url", arena_printf(a, "%s/git/commits/%s", repo_url(ctx, repo), sha));
+    json_set_str(a, obj, "url", arena_printf(a, "%s/git/commits/%s", gh_repo_url(ctx, repo), sha));
     json_set(a, o, "object", obj);
     return o;
 }
@@ -583,9 +573,9 @@ static json_value *entry_json(twin_ctx *ctx, const json_value *repo, const char 
     json_set_str(a, o, "path", path);
     if (with_content) json_set_str(a, o, "content", b64_encode(a, content->str, content->len, true));
     json_set_str(a, o, "sha", sha);
-    const char *self = arena_printf(a, "%s/contents/%s?ref=%s", repo_url(ctx, repo), path, ref);
-    const char *git = arena_printf(a, "%s/git/%s/%s", repo_url(ctx, repo), dir ? "trees" : "blobs", sha);
-    const char *html = arena_printf(a, "%s/%s/%s/%s", repo_html(ctx, repo), dir ? "tree" : "blob", ref, path);
+    const char *self = arena_printf(a, "%s/contents/%s?ref=%s", gh_repo_url(ctx, repo), path, ref);
+    const char *git = arena_printf(a, "%s/git/%s/%s", gh_repo_url(ctx, repo), dir ? "trees" : "blobs", sha);
+    const char *html = arena_printf(a, "%s/%s/%s/%s", gh_repo_html(ctx, repo), dir ? "tree" : "blob", ref, path);
     json_set_str(a, o, "url", self);
     json_set_str(a, o, "git_url", git);
     json_set_str(a, o, "html_url", html);
@@ -605,7 +595,7 @@ void gh_get_contents(twin_ctx *ctx)
     const char *sha = gh_resolve(ctx, key, ref);
     json_value *c = gh_commit_get(ctx, key, sha);
     if (!c) {
-        if (!gh_list_repo(ctx, "refs", key).n) return gh_message(ctx, 404, "This repository is empty.");
+        if (twin_doc_count(ctx, "refs", "repo", key) <= 0) return gh_message(ctx, 404, "This repository is empty.");
         return gh_message(ctx, 404, arena_printf(a, "No commit found for the ref %s", ref));
     }
     const char *path = content_path(ctx);
@@ -658,7 +648,7 @@ static void change_file(twin_ctx *ctx, bool remove)
     if (!*path) return gh_message(ctx, 422, "Invalid request.\n\nFor 'properties/path', \"\" is not a valid path.");
     if (!branch || !*branch) branch = json_get_str(repo, "default_branch");
     const char *ref = arena_printf(a, "refs/heads/%s", branch), *head = gh_ref_sha(ctx, key, ref);
-    bool empty = gh_list_repo(ctx, "refs", key).n == 0;
+    bool empty = twin_doc_count(ctx, "refs", "repo", key) <= 0;
     if (!head && !empty) return gh_message(ctx, 404, arena_printf(a, "Branch %s not found", branch));
     json_value *hc = gh_commit_get(ctx, key, head);
     json_value *existing = hc ? json_get(json_get(hc, "files"), path) : NULL;

@@ -42,6 +42,8 @@ void gh_invalid(twin_ctx *ctx, const char *resource, const char *field, const ch
 void gh_send_page(twin_ctx *ctx, json_value *items);
 
 const char *gh_base(twin_ctx *ctx);
+const char *gh_repo_url(twin_ctx *ctx, const json_value *repo);   /* ".../repos/owner/name" */
+const char *gh_repo_html(twin_ctx *ctx, const json_value *repo);  /* ".../owner/name" */
 const char *gh_iso(twin_ctx *ctx, int64_t t);
 const char *gh_now_iso(twin_ctx *ctx);
 int64_t gh_next_id(twin_ctx *ctx);           /* numeric ids, one sequence */
@@ -65,6 +67,9 @@ json_value *gh_repo_create(twin_ctx *ctx, const char *owner, const char *name, c
 void gh_save(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc, const char *repo_key);
 /* Documents of a collection for one repo (index "repo"), in insertion order. */
 twin_list gh_list_repo(twin_ctx *ctx, const char *collection, const char *repo_key);
+/* The same, keeping documents whose member field equals value (the comments of one issue, ...). */
+twin_list gh_list_repo_where(twin_ctx *ctx, const char *collection, const char *repo_key, const char *field,
+                            const json_value *value);
 
 /* ---- git (git.c) ---- */
 const char *gh_ref_sha(twin_ctx *ctx, const char *repo_key, const char *ref);   /* "refs/heads/x" */

@@ -6,18 +6,11 @@
 #include "twins/github/github.h"
 #include "util/util.h"
 
-static const char *hook_key(twin_ctx *ctx, const char *id)
-{
-    return id;
-    (void)ctx;
-}
-
 static json_value *hook_json(twin_ctx *ctx, const json_value *repo, const json_value *h)
 {
     arena *a = ctx->a;
     json_value *o = json_clone(a, h);
-    const char *u = arena_printf(a, "%s/repos/%s/%s/hooks/%s", gh_base(ctx), json_get_str(repo, "owner"),
-                                 json_get_str(repo, "name"), json_get(h, "id")->str);
+    const char *u = arena_printf(a, "%s/hooks/%s", gh_repo_url(ctx, repo), json_get(h, "id")->str);
     json_set_str(a, o, "url", u);
     json_set_str(a, o, "test_url", arena_printf(a, "%s/test", u));
     json_set_str(a, o, "ping_url", arena_printf(a, "%s/pings", u));
@@ -165,7 +158,7 @@ void gh_create_hook(twin_ctx *ctx)
 
 static json_value *load_hook(twin_ctx *ctx, const json_value *repo)
 {
-    json_value *h = twin_doc_get(ctx, "hooks", hook_key(ctx, twin_param(ctx, "hook_id")));
+    json_value *h = twin_doc_get(ctx, "hooks", twin_param(ctx, "hook_id"));
     (void)repo;
     if (!h) gh_not_found(ctx);
     return h;

@@ -10,11 +10,6 @@ static const char *issue_key(twin_ctx *ctx, const char *repo_key, int64_t n)
     return arena_printf(ctx->a, "%s#%lld", repo_key, (long long)n);
 }
 
-static const char *repo_url(twin_ctx *ctx, const json_value *repo)
-{
-    return arena_printf(ctx->a, "%s/repos/%s/%s", gh_base(ctx), json_get_str(repo, "owner"), json_get_str(repo, "name"));
-}
-
 /* ---- labels ---- */
 
 static const char *label_key(twin_ctx *ctx, const char *repo_key, const char *name)
@@ -26,7 +21,7 @@ json_value *gh_label_json(twin_ctx *ctx, const json_value *repo, const json_valu
 {
     arena *a = ctx->a;
     json_value *o = json_clone(a, l);
-    json_set_str(a, o, "url", arena_printf(a, "%s/labels/%s", repo_url(ctx, repo), json_get_str(l, "name")));
+    json_set_str(a, o, "url", arena_printf(a, "%s/labels/%s", gh_repo_url(ctx, repo), json_get_str(l, "name")));
     return o;
 }
 
@@ -160,9 +155,9 @@ json_value *gh_issue_create(twin_ctx *ctx, json_value *repo, const char *title, 
 json_value *gh_issue_json(twin_ctx *ctx, const json_value *repo, const json_value *i)
 {
     arena *a = ctx->a;
-    const char *ru = repo_url(ctx, repo), *num = json_get(i, "number")->str;
-    const char *html = arena_printf(a, "%s/%s/%s/%s/%s", gh_base(ctx), json_get_str(repo, "owner"),
-                                    json_get_str(repo, "name"), json_truthy(json_get(i, "is_pull")) ? "pull" : "issues", num);
+    const char *ru = gh_repo_url(ctx, repo), *num = json_get(i, "number")->str;
+    const char *html = arena_printf(a, "%s/%s/%s", gh_repo_html(ctx, repo),
+                                    json_truthy(json_get(i, "is_pull")) ? "pull" : "issues", num);
     json_value *o = json_object(a);
     json_set(a, o, "id", json_clone(a, json_get(i, "id")));
     json_set_str(a, o, "node_id", json_get_str(i, "node_id"));
@@ -417,13 +412,12 @@ void gh_remove_issue_labels(twin_ctx *ctx)
 static json_value *comment_json(twin_ctx *ctx, const json_value *repo, const json_value *c)
 {
     arena *a = ctx->a;
-    const char *ru = repo_url(ctx, repo), *id = json_get(c, "id")->str;
+    const char *ru = gh_repo_url(ctx, repo), *id = json_get(c, "id")->str;
     json_value *o = json_object(a);
     json_set(a, o, "id", json_clone(a, json_get(c, "id")));
     json_set_str(a, o, "node_id", json_get_str(c, "node_id"));
     json_set_str(a, o, "url", arena_printf(a, "%s/issues/comments/%s", ru, id));
-    json_set_str(a, o, "html_url", arena_printf(a, "%s/%s/%s/issues/%s#issuecomment-%s", gh_base(ctx),
-                                                json_get_str(repo, "owner"), json_get_str(repo, "name"),
+    json_set_str(a, o, "html_url", arena_printf(a, "%s/issues/%s#issuecomment-%s", gh_repo_html(ctx, repo),
                                                 json_get(c, "issue_number")->str, id));
     json_set_str(a, o, "issue_url", arena_printf(a, "%s/issues/%s", ru, json_get(c, "issue_number")->str));
     json_set_str(a, o, "body", json_get_str(c, "body"));
@@ -438,11 +432,9 @@ void gh_list_issue_comments(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *i = repo ? load_issue(ctx, repo) : NULL;
     if (!i) return;
-    twin_list l = gh_list_repo(ctx, "comments", gh_repo_key(ctx, repo));
+    twin_list l = gh_list_repo_where(ctx, "comments", gh_repo_key(ctx, repo), "issue_number", json_get(i, "number"));
     json_value *out = json_array(ctx->a);
-    for (size_t k = 0; k < l.n; k++)
-        if (json_equal(json_get(l.items[k], "issue_number"), json_get(i, "number")))
-            json_push(out, comment_json(ctx, repo, l.items[k]));
+    for (size_t k = 0; k < l.n; k++) json_push(out, comment_json(ctx, repo, l.items[k]));
     gh_send_page(ctx, out);
 }
 

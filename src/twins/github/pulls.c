@@ -4,11 +4,6 @@
 #include "twins/github/github.h"
 #include "util/util.h"
 
-static const char *repo_url(twin_ctx *ctx, const json_value *repo)
-{
-    return arena_printf(ctx->a, "%s/repos/%s/%s", gh_base(ctx), json_get_str(repo, "owner"), json_get_str(repo, "name"));
-}
-
 static const char *pr_key(twin_ctx *ctx, const json_value *repo, const char *num)
 {
     return arena_printf(ctx->a, "%s#%s", gh_repo_key(ctx, repo), num);
@@ -32,7 +27,7 @@ static json_value *pr_json(twin_ctx *ctx, const json_value *repo, const json_val
     const char *key = gh_repo_key(ctx, repo), *num = json_get(pr, "number")->str;
     json_value *issue = twin_doc_get(ctx, "issues", pr_key(ctx, repo, num));
     json_value *o = gh_issue_json(ctx, repo, issue);
-    const char *ru = repo_url(ctx, repo), *u = arena_printf(a, "%s/pulls/%s", ru, num);
+    const char *ru = gh_repo_url(ctx, repo), *u = arena_printf(a, "%s/pulls/%s", ru, num);
     json_remove(o, "pull_request");
     json_remove(o, "repository_url");
     json_remove(o, "labels_url");
@@ -328,7 +323,7 @@ void gh_list_pull_files(twin_ctx *ctx)
         json_set_int(a, o, "changes", cur ? 2 : 1);
         json_set_str(a, o, "blob_url", arena_printf(a, "%s/%s/blob/%s/%s", gh_base(ctx), key, hs, f->key));
         json_set_str(a, o, "raw_url", arena_printf(a, "%s/%s/raw/%s/%s", gh_base(ctx), key, hs, f->key));
-        json_set_str(a, o, "contents_url", arena_printf(a, "%s/contents/%s?ref=%s", repo_url(ctx, repo), f->key, hs));
+        json_set_str(a, o, "contents_url", arena_printf(a, "%s/contents/%s?ref=%s", gh_repo_url(ctx, repo), f->key, hs));
         json_push(out, o);
     }
     gh_send_page(ctx, out);
@@ -388,7 +383,7 @@ static json_value *review_json(twin_ctx *ctx, const json_value *repo, const json
     arena *a = ctx->a;
     json_value *o = json_clone(a, r);
     json_set(a, o, "user", gh_user_json(ctx, json_get_str(r, "user")));
-    const char *pu = arena_printf(a, "%s/pulls/%s", repo_url(ctx, repo), json_get(r, "pull_number")->str);
+    const char *pu = arena_printf(a, "%s/pulls/%s", gh_repo_url(ctx, repo), json_get(r, "pull_number")->str);
     const char *html = arena_printf(a, "%s/%s/pull/%s#pullrequestreview-%s", gh_base(ctx), gh_repo_key(ctx, repo),
                                     json_get(r, "pull_number")->str, json_get(r, "id")->str);
     json_set_str(a, o, "html_url", html);
@@ -408,11 +403,9 @@ void gh_list_reviews(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *pr = repo ? load_pr(ctx, repo) : NULL;
     if (!pr) return;
-    twin_list l = gh_list_repo(ctx, "reviews", gh_repo_key(ctx, repo));
+    twin_list l = gh_list_repo_where(ctx, "reviews", gh_repo_key(ctx, repo), "pull_number", json_get(pr, "number"));
     json_value *out = json_array(ctx->a);
-    for (size_t i = 0; i < l.n; i++)
-        if (json_equal(json_get(l.items[i], "pull_number"), json_get(pr, "number")))
-            json_push(out, review_json(ctx, repo, l.items[i]));
+    for (size_t i = 0; i < l.n; i++) json_push(out, review_json(ctx, repo, l.items[i]));
     gh_send_page(ctx, out);
 }
 
@@ -453,7 +446,7 @@ static json_value *status_json(twin_ctx *ctx, const json_value *repo, const json
 {
     arena *a = ctx->a;
     json_value *o = json_clone(a, s);
-    json_set_str(a, o, "url", arena_printf(a, "%s/statuses/%s", repo_url(ctx, repo), json_get_str(s, "sha")));
+    json_set_str(a, o, "url", arena_printf(a, "%s/statuses/%s", gh_repo_url(ctx, repo), json_get_str(s, "sha")));
     json_set(a, o, "creator", gh_user_json(ctx, json_get_str(s, "creator")));
     json_set_str(a, o, "avatar_url", json_get_str(json_get(o, "creator"), "avatar_url"));
     json_remove(o, "sha");
@@ -544,8 +537,8 @@ void gh_combined_status(twin_ctx *ctx)
     json_set_int(a, o, "total_count", latest->len);
     json_set(a, o, "repository", gh_repo_json(ctx, repo));
     json_remove(json_get(o, "repository"), "permissions");
-    json_set_str(a, o, "commit_url", arena_printf(a, "%s/commits/%s", repo_url(ctx, repo), sha));
-    json_set_str(a, o, "url", arena_printf(a, "%s/commits/%s/status", repo_url(ctx, repo), sha));
+    json_set_str(a, o, "commit_url", arena_printf(a, "%s/commits/%s", gh_repo_url(ctx, repo), sha));
+    json_set_str(a, o, "url", arena_printf(a, "%s/commits/%s/status", gh_repo_url(ctx, repo), sha));
     gh_reply(ctx, 200, o);
 }
 
@@ -598,13 +591,13 @@ static json_value *suite_json(twin_ctx *ctx, const json_value *repo, const json_
 {
     arena *a = ctx->a;
     json_value *o = json_clone(a, s);
-    json_set_str(a, o, "url", arena_printf(a, "%s/check-suites/%s", repo_url(ctx, repo), json_get(s, "id")->str));
+    json_set_str(a, o, "url", arena_printf(a, "%s/check-suites/%s", gh_repo_url(ctx, repo), json_get(s, "id")->str));
     json_set_null(a, o, "before");
     json_set_null(a, o, "after");
     json_set(a, o, "pull_requests", json_array(a));
     json_set(a, o, "app", app_json(ctx));
     json_set(a, o, "repository", gh_repo_json(ctx, repo));
-    json_set_str(a, o, "check_runs_url", arena_printf(a, "%s/check-suites/%s/check-runs", repo_url(ctx, repo), json_get(s, "id")->str));
+    json_set_str(a, o, "check_runs_url", arena_printf(a, "%s/check-suites/%s/check-runs", gh_repo_url(ctx, repo), json_get(s, "id")->str));
     json_value *hc = json_object(a);
     json_set_str(a, hc, "id", json_get_str(s, "head_sha"));
     json_set_str(a, hc, "tree_id", json_get_str(s, "head_sha"));
@@ -624,7 +617,7 @@ static json_value *run_json(twin_ctx *ctx, const json_value *repo, const json_va
     arena *a = ctx->a;
     json_value *o = json_clone(a, r);
     const char *id = json_get(r, "id")->str;
-    json_set_str(a, o, "url", arena_printf(a, "%s/check-runs/%s", repo_url(ctx, repo), id));
+    json_set_str(a, o, "url", arena_printf(a, "%s/check-runs/%s", gh_repo_url(ctx, repo), id));
     json_set_str(a, o, "html_url", arena_printf(a, "%s/%s/runs/%s", gh_base(ctx), gh_repo_key(ctx, repo), id));
     json_set_str(a, o, "details_url", json_get_str(r, "details_url"));
     json_value *cs = json_object(a);
@@ -642,7 +635,7 @@ static json_value *run_json(twin_ctx *ctx, const json_value *repo, const json_va
     }
     json_value *out = json_get(o, "output");
     json_set_int(a, out, "annotations_count", 0);
-    json_set_str(a, out, "annotations_url", arena_printf(a, "%s/check-runs/%s/annotations", repo_url(ctx, repo), id));
+    json_set_str(a, out, "annotations_url", arena_printf(a, "%s/check-runs/%s/annotations", gh_repo_url(ctx, repo), id));
     return o;
 }
 
@@ -805,8 +798,9 @@ void gh_create_check_suite(twin_ctx *ctx)
     const char *head = gh_str_arg(ctx, "head_sha");
     const char *sha = head ? gh_resolve(ctx, gh_repo_key(ctx, repo), head) : NULL;
     if (!sha) return gh_invalid(ctx, "CheckSuite", "head_sha", head ? "invalid" : "missing_field", NULL);
-    bool existed = suite_for(ctx, repo, sha, false) != NULL;
-    json_value *s = suite_for(ctx, repo, sha, true);
+    json_value *s = suite_for(ctx, repo, sha, false);
+    bool existed = s != NULL;
+    if (!s) s = suite_for(ctx, repo, sha, true);
     gh_reply(ctx, existed ? 200 : 201, suite_json(ctx, repo, s));
 }
 
