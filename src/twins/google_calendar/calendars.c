@@ -87,17 +87,20 @@ void gc_calendars_patch(twin_ctx *ctx)
     calendars_write(ctx, false);
 }
 
-void gc_calendar_remove(twin_ctx *ctx, const char *cal_id)
+/* Deletes every document of an index-"cal" collection (events, acl) on cal_id. */
+static void delete_on_calendar(twin_ctx *ctx, const char *collection, const char *cal_id)
 {
     twin_list l = {0};
     store_list_opts o = {.index_name = "cal", .index_value = cal_id};
-    if (twin_doc_list(ctx, "events", &o, &l) == 0)
-        for (size_t i = 0; i < l.n; i++)
-            twin_doc_delete(ctx, "events", arena_printf(ctx->a, "%s/%s", cal_id, json_get_str(l.items[i], "id")));
-    twin_list r = {0};
-    if (twin_doc_list(ctx, "acl", &o, &r) == 0)
-        for (size_t i = 0; i < r.n; i++)
-            twin_doc_delete(ctx, "acl", arena_printf(ctx->a, "%s/%s", cal_id, json_get_str(r.items[i], "id")));
+    if (twin_doc_list(ctx, collection, &o, &l) != 0) return;
+    for (size_t i = 0; i < l.n; i++)
+        twin_doc_delete(ctx, collection, arena_printf(ctx->a, "%s/%s", cal_id, json_get_str(l.items[i], "id")));
+}
+
+void gc_calendar_remove(twin_ctx *ctx, const char *cal_id)
+{
+    delete_on_calendar(ctx, "events", cal_id);
+    delete_on_calendar(ctx, "acl", cal_id);
     twin_doc_delete(ctx, "calendars", cal_id);
     twin_doc_delete(ctx, "calendarlist", cal_id);
 }
@@ -118,11 +121,7 @@ void gc_calendars_clear(twin_ctx *ctx)
     json_value *cal = gc_calendar_load(ctx);
     if (!cal) return;
     const char *id = json_get_str(cal, "id");
-    twin_list l = {0};
-    store_list_opts o = {.index_name = "cal", .index_value = id};
-    if (twin_doc_list(ctx, "events", &o, &l) == 0)
-        for (size_t i = 0; i < l.n; i++)
-            twin_doc_delete(ctx, "events", arena_printf(ctx->a, "%s/%s", id, json_get_str(l.items[i], "id")));
+    delete_on_calendar(ctx, "events", id);
     /* Sync tokens issued before the clear can no longer be honoured. */
     json_set_int(ctx->a, cal, "_floor", gc_mod_peek(ctx));
     gc_calendar_save(ctx, cal);

@@ -481,11 +481,6 @@ static void answer_failure(twin_ctx *ctx, const char *reason, const char *msg)
     gc_error(ctx, 400, "global", reason, msg);
 }
 
-static json_value *event_out(twin_ctx *ctx, const json_value *ev)
-{
-    return gc_public(ctx, ev);
-}
-
 /* ---- handlers ---- */
 
 void gc_events_insert(twin_ctx *ctx)
@@ -496,7 +491,7 @@ void gc_events_insert(twin_ctx *ctx)
     json_value *ev = gc_event_create(ctx, cal, ctx->body, json_get_str(ctx->body, "id"), &reason, &msg);
     if (!ev) return answer_failure(ctx, reason, msg);
     gc_notify(ctx, "events", json_get_str(cal, "id"));
-    gc_reply(ctx, event_out(ctx, ev));
+    gc_reply(ctx, ev);
 }
 
 void gc_events_import(twin_ctx *ctx)
@@ -515,7 +510,7 @@ void gc_events_import(twin_ctx *ctx)
         if (!fill_event(ctx, ev, ctx->body, &reason, &msg)) return answer_failure(ctx, reason, msg);
         ev_save(ctx, cal_id, ev);
         gc_notify(ctx, "events", cal_id);
-        return gc_reply(ctx, event_out(ctx, ev));
+        return gc_reply(ctx, ev);
     }
     json_value *ev = gc_event_create(ctx, cal, ctx->body, NULL, &reason, &msg);
     if (!ev) return answer_failure(ctx, reason, msg);
@@ -527,7 +522,7 @@ void gc_events_import(twin_ctx *ctx)
         ev_save(ctx, cal_id, ev);
     }
     gc_notify(ctx, "events", cal_id);
-    gc_reply(ctx, event_out(ctx, ev));
+    gc_reply(ctx, ev);
 }
 
 void gc_events_quick_add(twin_ctx *ctx)
@@ -550,7 +545,7 @@ void gc_events_quick_add(twin_ctx *ctx)
     json_value *ev = gc_event_create(ctx, cal, in, NULL, &reason, &msg);
     if (!ev) return answer_failure(ctx, reason, msg);
     gc_notify(ctx, "events", json_get_str(cal, "id"));
-    gc_reply(ctx, event_out(ctx, ev));
+    gc_reply(ctx, ev);
 }
 
 /* Loads {eventId} on cal; for an instance id (id_stamp) returns the
@@ -581,7 +576,7 @@ void gc_events_get(twin_ctx *ctx)
 {
     json_value *cal = gc_calendar_load(ctx), *m = NULL;
     json_value *ev = cal ? load_event(ctx, cal, &m) : NULL;
-    if (ev) gc_reply(ctx, event_out(ctx, ev));
+    if (ev) gc_reply(ctx, ev);
 }
 
 static void events_write(twin_ctx *ctx, bool replace)
@@ -601,7 +596,7 @@ static void events_write(twin_ctx *ctx, bool replace)
     if (!fill_event(ctx, ev, in, &reason, &msg)) return answer_failure(ctx, reason, msg);
     ev_save(ctx, cal_id, ev);
     gc_notify(ctx, "events", cal_id);
-    gc_reply(ctx, event_out(ctx, ev));
+    gc_reply(ctx, ev);
 }
 
 void gc_events_update(twin_ctx *ctx)
@@ -649,7 +644,7 @@ void gc_events_move(twin_ctx *ctx)
     json_value *dest = gc_calendar_get(ctx, dest_id);
     if (!dest) return gc_not_found(ctx);
     const char *src = json_get_str(cal, "id"), *dst = json_get_str(dest, "id"), *id = json_get_str(ev, "id");
-    if (str_eq(src, dst)) return gc_reply(ctx, event_out(ctx, ev));
+    if (str_eq(src, dst)) return gc_reply(ctx, ev);
     if (str_eq(json_get_str(ev, "status"), "cancelled")) return gc_error(ctx, 410, "global", "deleted", "Resource has been deleted");
     json_value *existing = twin_doc_get(ctx, "events", ev_key(ctx, dst, id));
     if (existing && !json_truthy(json_get(existing, "_moved")))
@@ -668,7 +663,7 @@ void gc_events_move(twin_ctx *ctx)
     ev_save(ctx, src, ev);
     gc_notify(ctx, "events", src);
     gc_notify(ctx, "events", dst);
-    gc_reply(ctx, event_out(ctx, moved));
+    gc_reply(ctx, moved);
 }
 
 /* ---- listing ---- */
@@ -783,7 +778,7 @@ static void send_events(twin_ctx *ctx, const json_value *cal, json_value *all, c
     json_value *entry = twin_doc_get(ctx, "calendarlist", json_get_str(cal, "id"));
     json_value *dr = json_get(entry, "defaultReminders");
     json_set(a, out, "defaultReminders", dr ? json_clone(a, dr) : json_array(a));
-    for (int64_t i = offset; i < (int64_t)n && i < offset + max; i++) json_push(items, event_out(ctx, v[i]));
+    for (int64_t i = offset; i < (int64_t)n && i < offset + max; i++) json_push(items, gc_public(ctx, v[i]));
     if (offset + max < (int64_t)n) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', offset + max));
     else json_set_str(a, out, "nextSyncToken", gc_token(ctx, 's', gc_mod_peek(ctx)));
     json_set(a, out, "items", items);

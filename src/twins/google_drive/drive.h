@@ -45,6 +45,11 @@ void gd_reply_fields(twin_ctx *ctx, json_value *body, const char *dflt);
 /* The `fields` mask applied to v (NULL mask = v unchanged). */
 json_value *gd_apply_mask(twin_ctx *ctx, const json_value *v, const char *mask);
 bool gd_require_fields(twin_ctx *ctx);                    /* 400 when `fields` is missing */
+/* True when the request body is a JSON object; otherwise answers 400 parseError. */
+bool gd_require_body(twin_ctx *ctx);
+bool gd_is_google_type(const char *mime_type);            /* application/vnd.google-apps.* */
+/* A file's documents in an index-"file" collection (permissions, revisions, comments). */
+twin_list gd_list_by_file(twin_ctx *ctx, const char *collection, const char *file_id);
 const char *gd_query(twin_ctx *ctx, const char *name);
 bool gd_bool_query(twin_ctx *ctx, const char *name, bool dflt);
 char *gd_b64_encode(arena *a, const char *data, size_t len);
@@ -55,7 +60,8 @@ int64_t gd_int(const json_value *v, int64_t dflt);        /* number or numeric s
 /* ---- quota (common.c) ---- */
 int64_t gd_quota_limit(twin_ctx *ctx);
 const char *gd_quota_tier(twin_ctx *ctx);
-int64_t gd_quota_used(twin_ctx *ctx);
+/* Bytes used; *trash (when non-NULL) gets the trashed files' share. */
+int64_t gd_quota_used(twin_ctx *ctx, int64_t *trash);
 int64_t gd_tier_limit(const char *tier);                  /* -1 = unknown tier */
 
 /* ---- changes (common.c) ---- */

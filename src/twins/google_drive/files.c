@@ -2,6 +2,7 @@
  * get and download, list with q, update, copy, delete, trash, export),
  * about, changes and the storage-tier admin endpoint. */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,14 +11,10 @@
 #include "http/form.h"
 #include "twins/google_drive/drive.h"
 #include "util/buf.h"
+#include "util/map.h"
 #include "util/util.h"
 
 #define FILE_DEFAULT "kind,id,name,mimeType"
-
-static bool is_google_type(const char *mt)
-{
-    return mt && str_starts_with(mt, "application/vnd.google-apps.");
-}
 
 /* ---- records ---- */
 
@@ -68,14 +65,6 @@ static twin_list all_files(twin_ctx *ctx)
     return l;
 }
 
-static twin_list list_by_file(twin_ctx *ctx, const char *collection, const char *file_id)
-{
-    twin_list l = {0};
-    store_list_opts o = {.index_name = "file", .index_value = file_id};
-    if (twin_doc_list(ctx, collection, &o, &l) != 0) l.n = 0;
-    return l;
-}
-
 static bool has_parent(const json_value *f, const char *id)
 {
     json_foreach(p, json_get(f, "parents")) if (str_eq(json_str(p), id)) return true;
@@ -102,7 +91,7 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
 {
     arena *a = ctx->a;
     const char *mt = json_get_str(f, "mimeType");
-    bool folder = str_eq(mt, GD_FOLDER), google = is_google_type(mt), trashed = json_truthy(json_get(f, "trashed"));
+    bool folder = str_eq(mt, GD_FOLDER), trashed = json_truthy(json_get(f, "trashed"));
     json_value *c = json_object(a);
 #define CAP(n, v) json_set_bool(a, c, n, v)
     CAP("canAcceptOwnership", false);
@@ -137,7 +126,6 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     CAP("canTrash", owner);
     CAP("canUntrash", owner);
 #undef CAP
-    (void)google;
     return c;
 }
 
@@ -178,7 +166,7 @@ json_value *gd_file_json(twin_ctx *ctx, const json_value *f)
     }
     json_value *pids = json_array(a);
     if (!root) {
-        twin_list perms = list_by_file(ctx, "permissions", id);
+        twin_list perms = gd_list_by_file(ctx, "permissions", id);
         for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(a, json_get_str(perms.items[i], "id")));
         json_set_bool(a, o, "shared", perms.n > 1);
     } else {
@@ -225,7 +213,7 @@ static void add_revision(twin_ctx *ctx, json_value *f, const char *data, size_t 
 {
     arena *a = ctx->a;
     const char *id = json_get_str(f, "id"), *mt = json_get_str(f, "mimeType");
-    bool google = is_google_type(mt);
+    bool google = gd_is_google_type(mt);
     const char *rev = google ? arena_printf(a, "%lld", (long long)twin_counter(ctx, arena_printf(a, "rev:%s", id)))
                              : twin_new_id(ctx, "0B", 47);
     json_value *b = json_object(a);
@@ -276,7 +264,7 @@ static void set_extensions(twin_ctx *ctx, json_value *f)
 {
     const char *name = json_get_str(f, "originalFilename") ? json_get_str(f, "originalFilename") : json_get_str(f, "name");
     const char *dot = name ? strchr(name, '.') : NULL, *last = name ? strrchr(name, '.') : NULL;
-    if (dot && dot[1] && !is_google_type(json_get_str(f, "mimeType")) && !str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) {
+    if (dot && dot[1] && !gd_is_google_type(json_get_str(f, "mimeType")) && !str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) {
         json_set_str(ctx->a, f, "fullFileExtension", dot + 1);
         json_set_str(ctx->a, f, "fileExtension", last + 1);
     }
@@ -294,7 +282,7 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
     if (!mt || !*mt) {
         mt = media_type && *media_type && !str_eq(media_type, "application/octet-stream") ? media_type : NULL;
         if (!mt) mt = guess_type(name);
-        if (!mt) mt = has_media ? "application/octet-stream" : "application/octet-stream";
+        if (!mt) mt = "application/octet-stream";
     }
     const char *now = gd_now(ctx);
     json_set_str(a, f, "id", id);
@@ -321,14 +309,14 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
         json_value *v = json_get(meta, copy_keys[i]);
         if (v && !json_is_null(v)) json_set(a, f, copy_keys[i], json_clone(a, v));
     }
-    if (has_media && !json_get(f, "originalFilename") && name && !is_google_type(mt))
+    if (has_media && !json_get(f, "originalFilename") && name && !gd_is_google_type(mt))
         json_set_str(a, f, "originalFilename", name);
     json_set_int(a, f, "version", 1);
     json_set_str(a, f, "_space", space);
     json_set_str(a, f, "_owner", owner ? owner : gd_user_email(ctx));
     json_set_int(a, f, "_size", 0);
     set_extensions(ctx, f);
-    if (!str_eq(mt, GD_FOLDER) && (has_media || !is_google_type(mt))) add_revision(ctx, f, data, len, false);
+    if (!str_eq(mt, GD_FOLDER) && (has_media || !gd_is_google_type(mt))) add_revision(ctx, f, data, len, false);
     gd_file_save(ctx, f);
     /* owner permission */
     const char *oe = json_get_str(f, "_owner");
@@ -353,7 +341,7 @@ static bool quota_ok(twin_ctx *ctx, int64_t delta)
 {
     if (delta <= 0) return true;
     int64_t limit = gd_quota_limit(ctx);
-    if (limit < 0 || gd_quota_used(ctx) + delta <= limit) return true;
+    if (limit < 0 || gd_quota_used(ctx, NULL) + delta <= limit) return true;
     gd_error(ctx, 403, "storageQuotaExceeded", "The user's Drive storage quota has been exceeded.", NULL, NULL);
     return false;
 }
@@ -506,7 +494,7 @@ void gd_files_upload(twin_ctx *ctx)
     if (!m.ok) return;
     if (!meta_ok(ctx, m.meta)) return;
     const char *mt = json_get_str(m.meta, "mimeType");
-    if (!is_google_type(mt) && !quota_ok(ctx, (int64_t)m.len)) return;
+    if (!gd_is_google_type(mt) && !quota_ok(ctx, (int64_t)m.len)) return;
     reply_file(ctx, gd_file_create(ctx, m.meta, m.data, m.len, true, m.type, NULL));
 }
 
@@ -519,6 +507,16 @@ static bool update_content_allowed(twin_ctx *ctx, const json_value *f)
     return true;
 }
 
+/* Updates move a file with addParents/removeParents, never through `parents`. */
+static bool parents_unwritten(twin_ctx *ctx, const json_value *meta)
+{
+    if (!json_get(meta, "parents")) return true;
+    gd_error(ctx, 403, "fieldNotWritable",
+             "The parents field is not directly writable in update requests. Use the addParents and "
+             "removeParents parameters instead.", NULL, NULL);
+    return false;
+}
+
 static void apply_metadata(twin_ctx *ctx, json_value *f, const json_value *meta);
 static bool move_parents(twin_ctx *ctx, json_value *f);
 
@@ -527,7 +525,7 @@ static void finish_update(twin_ctx *ctx, json_value *f, const json_value *meta, 
                           const char *type)
 {
     arena *a = ctx->a;
-    bool google = is_google_type(json_get_str(f, "mimeType"));
+    bool google = gd_is_google_type(json_get_str(f, "mimeType"));
     int64_t old = gd_int(json_get(f, "_size"), 0);
     if (!google && !quota_ok(ctx, (int64_t)len - old)) return;
     if (meta) apply_metadata(ctx, f, meta);
@@ -550,12 +548,7 @@ void gd_files_upload_update(twin_ctx *ctx)
     if (str_eq(gd_query(ctx, "uploadType"), "resumable")) return start_resumable(ctx, json_get_str(f, "id"));
     media m = read_media(ctx);
     if (!m.ok || !update_content_allowed(ctx, f)) return;
-    if (json_get(m.meta, "parents")) {
-        gd_error(ctx, 403, "fieldNotWritable",
-                 "The parents field is not directly writable in update requests. Use the addParents and "
-                 "removeParents parameters instead.", NULL, NULL);
-        return;
-    }
+    if (!parents_unwritten(ctx, m.meta)) return;
     finish_update(ctx, f, m.meta, m.data, m.len, m.type);
 }
 
@@ -603,7 +596,7 @@ void gd_files_upload_put(twin_ctx *ctx)
         return;
     }
     if (!meta_ok(ctx, meta)) return;
-    if (!is_google_type(json_get_str(meta, "mimeType")) && !quota_ok(ctx, (int64_t)n)) return;
+    if (!gd_is_google_type(json_get_str(meta, "mimeType")) && !quota_ok(ctx, (int64_t)n)) return;
     twin_doc_delete(ctx, "uploads", uid);
     reply_file(ctx, gd_file_create(ctx, meta, all, n, true, type, NULL));
 }
@@ -618,7 +611,7 @@ void gd_files_get(twin_ctx *ctx)
     if (!gd_has_scope(ctx, "drive drive.file drive.readonly drive.appdata drive.photos.readonly drive.meet.readonly"))
         return gd_insufficient_scopes(ctx);
     const char *mt = json_get_str(f, "mimeType");
-    if (is_google_type(mt)) {
+    if (gd_is_google_type(mt)) {
         gd_error(ctx, 403, "fileNotDownloadable",
                  "Only files with binary content can be downloaded. Use Export with Docs Editors files.", "alt",
                  "parameter");
@@ -824,13 +817,9 @@ static bool ci_contains(const char *hay, size_t hay_len, const char *needle)
     return false;
 }
 
-typedef struct qenv {
-    twin_ctx *ctx;
-} qenv;
-
 static bool perm_has(twin_ctx *ctx, const json_value *f, const char *email, bool writers)
 {
-    twin_list l = list_by_file(ctx, "permissions", json_get_str(f, "id"));
+    twin_list l = gd_list_by_file(ctx, "permissions", json_get_str(f, "id"));
     for (size_t i = 0; i < l.n; i++) {
         const char *role = json_get_str(l.items[i], "role");
         if (!str_case_eq(json_get_str(l.items[i], "emailAddress"), email)) continue;
@@ -841,14 +830,13 @@ static bool perm_has(twin_ctx *ctx, const json_value *f, const char *email, bool
     return false;
 }
 
-static bool eval(qenv *e, const qnode *n, const json_value *f)
+static bool eval(twin_ctx *ctx, const qnode *n, const json_value *f)
 {
-    twin_ctx *ctx = e->ctx;
     switch (n->kind) {
     case Q_TRUE: return true;
-    case Q_AND: return eval(e, n->l, f) && eval(e, n->r, f);
-    case Q_OR: return eval(e, n->l, f) || eval(e, n->r, f);
-    case Q_NOT: return !eval(e, n->l, f);
+    case Q_AND: return eval(ctx, n->l, f) && eval(ctx, n->r, f);
+    case Q_OR: return eval(ctx, n->l, f) || eval(ctx, n->r, f);
+    case Q_NOT: return !eval(ctx, n->l, f);
     case Q_IN:
         if (str_eq(n->field, "parents"))
             return has_parent(f, str_eq(n->value, "root") ? gd_root_id(ctx) : n->value);
@@ -886,7 +874,7 @@ static bool eval(qenv *e, const qnode *n, const json_value *f)
         if (name && ci_contains(name, strlen(name), n->value)) return true;
         if (desc && ci_contains(desc, strlen(desc), n->value)) return true;
         const char *mt = json_get_str(f, "mimeType");
-        if (str_starts_with(mt, "text/") || is_google_type(mt) || str_eq(mt, "application/json")) {
+        if (str_starts_with(mt, "text/") || gd_is_google_type(mt) || str_eq(mt, "application/json")) {
             size_t len = 0;
             char *data = content_of(ctx, f, NULL, &len);
             if (data && ci_contains(data, len, n->value)) return true;
@@ -1050,12 +1038,11 @@ void gd_files_list(twin_ctx *ctx)
     twin_list l = all_files(ctx);
     json_value **match = arena_alloc(a, (l.n + 1) * sizeof *match);
     size_t n = 0;
-    qenv env = {ctx};
     for (size_t i = 0; i < l.n; i++) {
         json_value *f = l.items[i];
         bool app = str_eq(json_get_str(f, "_space"), "appDataFolder");
         if (app ? !want_app : !want_drive) continue;
-        if (root && !eval(&env, root, f)) continue;
+        if (root && !eval(ctx, root, f)) continue;
         match[n++] = f;
     }
     if (order.n) {
@@ -1191,17 +1178,9 @@ void gd_files_update(twin_ctx *ctx)
 {
     json_value *f = gd_file_load(ctx);
     if (!f) return;
+    if (!gd_require_body(ctx)) return;
     json_value *meta = ctx->body;
-    if (ctx->body_error || !meta || meta->type != JSON_OBJECT) {
-        gd_error(ctx, 400, "parseError", "Parse Error", NULL, NULL);
-        return;
-    }
-    if (json_get(meta, "parents")) {
-        gd_error(ctx, 403, "fieldNotWritable",
-                 "The parents field is not directly writable in update requests. Use the addParents and "
-                 "removeParents parameters instead.", NULL, NULL);
-        return;
-    }
+    if (!parents_unwritten(ctx, meta)) return;
     static const char *const ro[] = {"id", "kind", "size", "md5Checksum", "version", "owners", "capabilities",
                                      "createdTime", "quotaBytesUsed", "headRevisionId", NULL};
     for (size_t i = 0; ro[i]; i++)
@@ -1217,7 +1196,7 @@ void gd_files_update(twin_ctx *ctx)
     }
     const char *mt = json_get_str(meta, "mimeType");
     if (mt && !str_eq(mt, json_get_str(f, "mimeType")) &&
-        (is_google_type(mt) || is_google_type(json_get_str(f, "mimeType")))) {
+        (gd_is_google_type(mt) || gd_is_google_type(json_get_str(f, "mimeType")))) {
         gd_error(ctx, 403, "fieldNotWritable", "The resource body includes fields which are not directly writable.",
                  NULL, NULL);
         return;
@@ -1238,11 +1217,8 @@ void gd_files_copy(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *src = gd_file_load(ctx);
     if (!src) return;
+    if (!gd_require_body(ctx)) return;
     json_value *meta = ctx->body;
-    if (ctx->body_error || !meta || meta->type != JSON_OBJECT) {
-        gd_error(ctx, 400, "parseError", "Parse Error", NULL, NULL);
-        return;
-    }
     if (str_eq(json_get_str(src, "mimeType"), GD_FOLDER)) {
         gd_error(ctx, 403, "cannotCopyFile", "This file cannot be copied by the user.", NULL, NULL);
         return;
@@ -1258,7 +1234,7 @@ void gd_files_copy(twin_ctx *ctx)
     json_foreach(x, meta) if (!str_eq(x->key, "parents") || x->len) json_set(a, m, x->key, json_clone(a, x));
     size_t len = 0;
     char *data = content_of(ctx, src, NULL, &len);
-    bool google = is_google_type(json_get_str(src, "mimeType"));
+    bool google = gd_is_google_type(json_get_str(src, "mimeType"));
     if (!google && !quota_ok(ctx, (int64_t)len)) return;
     json_value *f = gd_file_create(ctx, m, data, len, data != NULL, json_get_str(src, "mimeType"), NULL);
     reply_file(ctx, f);
@@ -1288,7 +1264,7 @@ static void delete_file(twin_ctx *ctx, const json_value *f, int depth)
     }
     static const char *const colls[] = {"revisions", "permissions", "comments", NULL};
     for (size_t k = 0; colls[k]; k++) {
-        twin_list l = list_by_file(ctx, colls[k], id);
+        twin_list l = gd_list_by_file(ctx, colls[k], id);
         for (size_t i = 0; i < l.n; i++) {
             const char *sub = json_get_str(l.items[i], "id");
             const char *key = str_eq(colls[k], "comments") ? sub : arena_printf(a, "%s:%s", id, sub);
@@ -1344,7 +1320,7 @@ void gd_files_export(twin_ctx *ctx)
         return;
     }
     const char *mt = json_get_str(f, "mimeType");
-    if (!is_google_type(mt) || str_eq(mt, GD_FOLDER)) {
+    if (!gd_is_google_type(mt) || str_eq(mt, GD_FOLDER)) {
         gd_error(ctx, 403, "fileNotExportable", "Export only supports Docs Editors files.", NULL, NULL);
         return;
     }
@@ -1411,10 +1387,7 @@ void gd_about_get(twin_ctx *ctx)
     json_set_str(a, o, "kind", "drive#about");
     json_set(a, o, "user", gd_user(ctx, NULL));
     json_value *q = json_object(a);
-    int64_t limit = gd_quota_limit(ctx), used = gd_quota_used(ctx), trash = 0;
-    twin_list l = all_files(ctx);
-    for (size_t i = 0; i < l.n; i++)
-        if (json_truthy(json_get(l.items[i], "trashed"))) trash += gd_int(json_get(l.items[i], "_size"), 0);
+    int64_t trash, limit = gd_quota_limit(ctx), used = gd_quota_used(ctx, &trash);
     if (limit >= 0) json_set_str(a, q, "limit", arena_printf(a, "%lld", (long long)limit));
     json_set_str(a, q, "usage", arena_printf(a, "%lld", (long long)used));
     json_set_str(a, q, "usageInDrive", arena_printf(a, "%lld", (long long)used));
@@ -1497,18 +1470,23 @@ void gd_changes_list(twin_ctx *ctx)
     store_list_opts so = {0};
     if (twin_doc_list(ctx, "changes", &so, &l) != 0) l.n = 0;
     /* latest change per file, in order of that change */
+    map last;   /* fileId -> 1 + index of its last change */
+    map_init(&last);
+    for (size_t i = 0; i < l.n; i++) {
+        const char *fid = json_get_str(l.items[i], "fileId");
+        map_put(&last, fid ? fid : "", (void *)(uintptr_t)(i + 1));
+    }
     json_value **latest = arena_alloc(a, (l.n + 1) * sizeof *latest);
     size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
         json_value *c = l.items[i];
         if (gd_int(json_get(c, "seq"), 0) < from) continue;
         const char *fid = json_get_str(c, "fileId");
-        bool later = false;
-        for (size_t j = i + 1; j < l.n && !later; j++) later = str_eq(json_get_str(l.items[j], "fileId"), fid);
-        if (later) continue;
+        if ((uintptr_t)map_get(&last, fid ? fid : "") != i + 1) continue;
         if (json_truthy(json_get(c, "removed")) && !include_removed) continue;
         latest[n++] = c;
     }
+    map_free(&last);
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#changeList");
     size_t emitted = 0, i = 0;
@@ -1546,7 +1524,7 @@ static json_value *tier_view(twin_ctx *ctx)
     json_value *o = json_object(a);
     json_set_str(a, o, "storage_tier", gd_quota_tier(ctx));
     json_set_int(a, o, "storage_quota_limit", gd_quota_limit(ctx));
-    json_set_int(a, o, "storage_used_bytes", gd_quota_used(ctx));
+    json_set_int(a, o, "storage_used_bytes", gd_quota_used(ctx, NULL));
     return o;
 }
 

@@ -7,21 +7,6 @@
 #include "util/buf.h"
 #include "util/util.h"
 
-static twin_list list_by_file(twin_ctx *ctx, const char *collection, const char *file_id)
-{
-    twin_list l = {0};
-    store_list_opts o = {.index_name = "file", .index_value = file_id};
-    if (twin_doc_list(ctx, collection, &o, &l) != 0) l.n = 0;
-    return l;
-}
-
-static bool parse_error(twin_ctx *ctx)
-{
-    if (!ctx->body_error && ctx->body && ctx->body->type == JSON_OBJECT) return false;
-    gd_error(ctx, 400, "parseError", "Parse Error", NULL, NULL);
-    return true;
-}
-
 static void touch_file(twin_ctx *ctx, json_value *f)
 {
     json_set_int(ctx->a, f, "version", gd_int(json_get(f, "version"), 1) + 1);
@@ -72,7 +57,7 @@ void gd_perm_list(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
     if (!f) return;
-    twin_list l = list_by_file(ctx, "permissions", json_get_str(f, "id"));
+    twin_list l = gd_list_by_file(ctx, "permissions", json_get_str(f, "id"));
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#permissionList");
     for (size_t i = 0; i < l.n; i++) json_push(arr, l.items[i]);
@@ -92,7 +77,7 @@ void gd_perm_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || parse_error(ctx)) return;
+    if (!f || !gd_require_body(ctx)) return;
     json_value *b = ctx->body;
     const char *role = json_get_str(b, "role"), *type = json_get_str(b, "type");
     if (!role) return gd_error(ctx, 400, "required", "The permission role field is required.", "permission.role", "other");
@@ -156,7 +141,7 @@ void gd_perm_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || parse_error(ctx)) return;
+    if (!f || !gd_require_body(ctx)) return;
     json_value *p = perm_load(ctx, f);
     if (!p) return;
     const char *role = json_get_str(ctx->body, "role");
@@ -217,7 +202,7 @@ void gd_rev_list(twin_ctx *ctx)
     if (!f) return;
     if (str_eq(json_get_str(f, "mimeType"), GD_FOLDER))
         return gd_error(ctx, 403, "revisionsNotSupported", "The file does not support revisions.", NULL, NULL);
-    twin_list l = list_by_file(ctx, "revisions", json_get_str(f, "id"));
+    twin_list l = gd_list_by_file(ctx, "revisions", json_get_str(f, "id"));
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#revisionList");
     for (size_t i = 0; i < l.n; i++) json_push(arr, rev_json(ctx, l.items[i]));
@@ -232,7 +217,7 @@ void gd_rev_get(twin_ctx *ctx)
     json_value *r = rev_load(ctx, f);
     if (!r) return;
     if (str_eq(gd_query(ctx, "alt"), "media")) {
-        if (str_starts_with(json_get_str(f, "mimeType"), "application/vnd.google-apps."))
+        if (gd_is_google_type(json_get_str(f, "mimeType")))
             return gd_error(ctx, 403, "fileNotDownloadable",
                             "Only files with binary content can be downloaded. Use Export with Docs Editors files.",
                             "alt", "parameter");
@@ -248,7 +233,7 @@ void gd_rev_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || parse_error(ctx)) return;
+    if (!f || !gd_require_body(ctx)) return;
     json_value *r = rev_load(ctx, f);
     if (!r) return;
     static const char *const bools[] = {"keepForever", "published", "publishAuto", "publishedOutsideDomain", NULL};
@@ -345,7 +330,7 @@ void gd_comment_list(twin_ctx *ctx)
     if (ps) size = atoll(ps);
     if (size < 1 || size > 100) size = size < 1 ? 20 : 100;
     if (pt) off = atoll(pt);
-    twin_list l = list_by_file(ctx, "comments", json_get_str(f, "id"));
+    twin_list l = gd_list_by_file(ctx, "comments", json_get_str(f, "id"));
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#commentList");
     int64_t seen = 0;
@@ -365,7 +350,7 @@ void gd_comment_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || parse_error(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
     const char *content = json_get_str(ctx->body, "content");
     if (!content || !*content)
         return gd_error(ctx, 400, "required", "Required: content", "content", "other");
@@ -404,7 +389,7 @@ void gd_comment_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || parse_error(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
     const char *content = json_get_str(ctx->body, "content");
@@ -459,7 +444,7 @@ void gd_reply_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || parse_error(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
     const char *content = json_get_str(ctx->body, "content"), *action = json_get_str(ctx->body, "action");
@@ -509,7 +494,7 @@ void gd_reply_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || parse_error(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
     json_value *r = reply_find(ctx, c, false);
