@@ -116,19 +116,10 @@ void jira_board_get(twin_ctx *ctx)
 
 static void reply_issues(twin_ctx *ctx, json_value **items, size_t n)
 {
-    arena *a = ctx->a;
     int64_t start = jira_int_arg(ctx, "startAt", 0), max = jira_int_arg(ctx, "maxResults", 50);
     if (start < 0) start = 0;
     if (max <= 0) max = 50;
-    const char *fields = jira_str_arg(ctx, "fields"), *expand = jira_str_arg(ctx, "expand");
-    json_value *arr = json_array(a), *o = json_object(a);
-    for (int64_t i = start; i < (int64_t)n && i < start + max; i++) json_push(arr, jira_issue_json(ctx, items[i], fields, expand));
-    json_set_str(a, o, "expand", "schema,names");
-    json_set_int(a, o, "startAt", start);
-    json_set_int(a, o, "maxResults", max);
-    json_set_int(a, o, "total", (int64_t)n);
-    json_set(a, o, "issues", arr);
-    twin_reply_json(ctx, 200, o);
+    jira_reply_issue_page(ctx, items, n, start, max, jira_str_arg(ctx, "fields"), jira_str_arg(ctx, "expand"));
 }
 
 typedef enum { SEL_BOARD, SEL_BACKLOG, SEL_SPRINT } sel_kind;

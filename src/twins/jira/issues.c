@@ -739,13 +739,13 @@ static void updated_event(twin_ctx *ctx, json_value *is, json_value *items)
     jira_emit_issue(ctx, "jira:issue_updated", is, hist);
 }
 
-void jira_issue_edit(twin_ctx *ctx)
+/* Applies the body's "fields" and "update" to an issue (items already holds
+ * any changelog items), then records, saves and announces the change.
+ * Answers 400 and returns false when a field is rejected. */
+static bool apply_edit(twin_ctx *ctx, json_value *is, json_value *items)
 {
     arena *a = ctx->a;
-    json_value *is = load_issue(ctx);
-    if (!is) return;
     errs e = {0};
-    json_value *items = json_array(a);
     json_value *fields = json_get(ctx->body, "fields"), *update = json_get(ctx->body, "update");
     if (fields) apply_fields(ctx, is, fields, false, &e, items);
     if (update) apply_update(ctx, is, update, &e, items);
@@ -754,12 +754,21 @@ void jira_issue_edit(twin_ctx *ctx)
         json_set(a, b, "errorMessages", json_array(a));
         json_set(a, b, "errors", e.obj);
         twin_reply_json(ctx, 400, b);
-        return;
+        return false;
     }
     jira_changelog_add(ctx, is, json_clone(a, items));
     touch(ctx, is);
     jira_issue_save(ctx, is);
     updated_event(ctx, is, items);
+    return true;
+}
+
+void jira_issue_edit(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *is = load_issue(ctx);
+    if (!is) return;
+    if (!apply_edit(ctx, is, json_array(a))) return;
     const char *ret = jira_str_arg(ctx, "returnIssue");
     if (str_eq(ret, "true")) twin_reply_json(ctx, 200, jira_issue_json(ctx, is, NULL, jira_str_arg(ctx, "expand")));
     else twin_reply_text(ctx, 204, NULL, "", 0);
@@ -885,23 +894,9 @@ void jira_transitions_do(twin_ctx *ctx)
         jira_errors(ctx, 400, arena_printf(a, "Transition id '%s' is not valid for this issue.", tid ? tid : tname));
         return;
     }
-    errs e = {0};
     json_value *items = json_array(a);
     jira_issue_transition(ctx, is, to, items);
-    json_value *fields = json_get(ctx->body, "fields"), *update = json_get(ctx->body, "update");
-    if (fields) apply_fields(ctx, is, fields, false, &e, items);
-    if (update) apply_update(ctx, is, update, &e, items);
-    if (e.obj) {
-        json_value *b = json_object(a);
-        json_set(a, b, "errorMessages", json_array(a));
-        json_set(a, b, "errors", e.obj);
-        twin_reply_json(ctx, 400, b);
-        return;
-    }
-    jira_changelog_add(ctx, is, json_clone(a, items));
-    touch(ctx, is);
-    jira_issue_save(ctx, is);
-    updated_event(ctx, is, items);
+    if (!apply_edit(ctx, is, items)) return;
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
 

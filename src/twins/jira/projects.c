@@ -511,25 +511,21 @@ void jira_component_delete(twin_ctx *ctx)
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
 
-void jira_project_components(twin_ctx *ctx)
+/* A project's components or versions: the plain array, or the paged form. */
+static void project_children(twin_ctx *ctx, const char *collection,
+                             json_value *(*render)(twin_ctx *, const json_value *), bool paged)
 {
     json_value *p = load_project(ctx);
     if (!p) return;
     json_value *arr = json_array(ctx->a);
-    twin_list l = jira_list(ctx, "components", "project", json_get_str(p, "id"));
-    for (size_t i = 0; i < l.n; i++) json_push(arr, component_json(ctx, l.items[i]));
-    twin_reply_json(ctx, 200, arr);
+    twin_list l = jira_list(ctx, collection, "project", json_get_str(p, "id"));
+    for (size_t i = 0; i < l.n; i++) json_push(arr, render(ctx, l.items[i]));
+    twin_reply_json(ctx, 200, paged ? jira_page(ctx, arr, 50, "values", true) : arr);
 }
 
-void jira_project_components_page(twin_ctx *ctx)
-{
-    json_value *p = load_project(ctx);
-    if (!p) return;
-    json_value *arr = json_array(ctx->a);
-    twin_list l = jira_list(ctx, "components", "project", json_get_str(p, "id"));
-    for (size_t i = 0; i < l.n; i++) json_push(arr, component_json(ctx, l.items[i]));
-    twin_reply_json(ctx, 200, jira_page(ctx, arr, 50, "values", true));
-}
+void jira_project_components(twin_ctx *ctx) { project_children(ctx, "components", component_json, false); }
+
+void jira_project_components_page(twin_ctx *ctx) { project_children(ctx, "components", component_json, true); }
 
 /* ---- versions ---- */
 
@@ -611,22 +607,6 @@ void jira_version_delete(twin_ctx *ctx)
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
 
-void jira_project_versions(twin_ctx *ctx)
-{
-    json_value *p = load_project(ctx);
-    if (!p) return;
-    json_value *arr = json_array(ctx->a);
-    twin_list l = jira_list(ctx, "versions", "project", json_get_str(p, "id"));
-    for (size_t i = 0; i < l.n; i++) json_push(arr, version_json(ctx, l.items[i]));
-    twin_reply_json(ctx, 200, arr);
-}
+void jira_project_versions(twin_ctx *ctx) { project_children(ctx, "versions", version_json, false); }
 
-void jira_project_versions_page(twin_ctx *ctx)
-{
-    json_value *p = load_project(ctx);
-    if (!p) return;
-    json_value *arr = json_array(ctx->a);
-    twin_list l = jira_list(ctx, "versions", "project", json_get_str(p, "id"));
-    for (size_t i = 0; i < l.n; i++) json_push(arr, version_json(ctx, l.items[i]));
-    twin_reply_json(ctx, 200, jira_page(ctx, arr, 50, "values", true));
-}
+void jira_project_versions_page(twin_ctx *ctx) { project_children(ctx, "versions", version_json, true); }

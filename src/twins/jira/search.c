@@ -662,20 +662,13 @@ static jql *parse_or_reply(twin_ctx *ctx, const char *text)
     return q;
 }
 
-static void search_classic(twin_ctx *ctx)
+void jira_reply_issue_page(twin_ctx *ctx, json_value **items, size_t n, int64_t start, int64_t max,
+                           const char *fields, const char *expand)
 {
     arena *a = ctx->a;
-    jql *q = parse_or_reply(ctx, jira_str_arg(ctx, "jql"));
-    if (!q) return;
-    int64_t start = jira_int_arg(ctx, "startAt", 0), max = jira_int_arg(ctx, "maxResults", 50);
-    if (start < 0) start = 0;
-    if (max < 0 || max > 100) max = max < 0 ? 50 : 100;
-    size_t n;
-    json_value **all = jql_run(ctx, q, &n);
-    const char *fields = list_arg(ctx, "fields"), *expand = list_arg(ctx, "expand");
     json_value *issues = json_array(a);
     for (int64_t i = start; i < (int64_t)n && i < start + max; i++)
-        json_push(issues, jira_issue_json(ctx, all[i], fields ? fields : "*navigable", expand));
+        json_push(issues, jira_issue_json(ctx, items[i], fields, expand));
     json_value *o = json_object(a);
     json_set_str(a, o, "expand", "schema,names");
     json_set_int(a, o, "startAt", start);
@@ -683,6 +676,19 @@ static void search_classic(twin_ctx *ctx)
     json_set_int(a, o, "total", (int64_t)n);
     json_set(a, o, "issues", issues);
     twin_reply_json(ctx, 200, o);
+}
+
+static void search_classic(twin_ctx *ctx)
+{
+    jql *q = parse_or_reply(ctx, jira_str_arg(ctx, "jql"));
+    if (!q) return;
+    int64_t start = jira_int_arg(ctx, "startAt", 0), max = jira_int_arg(ctx, "maxResults", 50);
+    if (start < 0) start = 0;
+    if (max < 0 || max > 100) max = max < 0 ? 50 : 100;
+    size_t n;
+    json_value **all = jql_run(ctx, q, &n);
+    const char *fields = list_arg(ctx, "fields");
+    jira_reply_issue_page(ctx, all, n, start, max, fields ? fields : "*navigable", list_arg(ctx, "expand"));
 }
 
 void jira_search_get(twin_ctx *ctx) { search_classic(ctx); }

@@ -239,16 +239,12 @@ bool nt_page_args(twin_ctx *ctx, int64_t *size, const char **cursor, bool in_bod
     return true;
 }
 
-void nt_send_list(twin_ctx *ctx, json_value *items, const char *type)
+json_value *nt_slice(twin_ctx *ctx, json_value *items, int64_t size, const char *cursor, const char *want,
+                     const char **next)
 {
-    int64_t size;
-    const char *cursor;
-    bool in_body = !str_eq(ctx->req->method, "GET");
-    if (!nt_page_args(ctx, &size, &cursor, in_body)) return;
     arena *a = ctx->a;
     size_t start = 0, i = 0;
     if (cursor) {
-        const char *want = nt_norm_id(a, cursor);
         bool found = false;
         json_foreach(x, items) {
             if (want && str_eq(json_get_str(x, "id"), want)) {
@@ -258,21 +254,41 @@ void nt_send_list(twin_ctx *ctx, json_value *items, const char *type)
             }
             i++;
         }
-        if (!found) return nt_invalid(ctx, arena_printf(a, "start_cursor provided is invalid: %s", cursor));
+        if (!found) {
+            nt_invalid(ctx, arena_printf(a, "start_cursor provided is invalid: %s", cursor));
+            return NULL;
+        }
     }
     json_value *results = json_array(a);
-    const char *next = NULL;
+    *next = NULL;
     i = 0;
     for (json_value *x = items->first, *nx; x; x = nx, i++) {
         nx = x->next;
         if (i < start) continue;
         if (i >= start + (size_t)size) {
-            next = json_get_str(x, "id");
+            *next = json_get_str(x, "id");
             break;
         }
         x->next = NULL;
         x->key = NULL;
         json_push(results, x);
+    }
+    return results;
+}
+
+void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render render)
+{
+    int64_t size;
+    const char *cursor, *next;
+    bool in_body = !str_eq(ctx->req->method, "GET");
+    if (!nt_page_args(ctx, &size, &cursor, in_body)) return;
+    arena *a = ctx->a;
+    json_value *results = nt_slice(ctx, items, size, cursor, cursor ? nt_norm_id(a, cursor) : NULL, &next);
+    if (!results) return;
+    if (render) {
+        json_value *page = results;
+        results = json_array(a);
+        json_foreach(x, page) json_push(results, render(ctx, x));
     }
     json_value *o = json_object(a);
     json_set_str(a, o, "object", "list");
@@ -285,6 +301,11 @@ void nt_send_list(twin_ctx *ctx, json_value *items, const char *type)
     uuid_v4(rid);
     json_set_str(a, o, "request_id", rid);
     twin_reply_json(ctx, 200, o);
+}
+
+void nt_send_list(twin_ctx *ctx, json_value *items, const char *type)
+{
+    nt_send_docs(ctx, items, type, NULL);
 }
 
 json_value *nt_public(arena *a, const json_value *doc)

@@ -313,11 +313,6 @@ json_value *nt_values(twin_ctx *ctx, json_value *ds, const json_value *in, json_
 
 /* ---- objects ---- */
 
-static json_value *render_db_parent(twin_ctx *ctx, const json_value *p)
-{
-    return json_clone(ctx->a, p);
-}
-
 static json_value *ds_json(twin_ctx *ctx, const json_value *ds)
 {
     arena *a = ctx->a;
@@ -332,7 +327,7 @@ static json_value *ds_json(twin_ctx *ctx, const json_value *ds)
     json_set_str(a, parent, "type", "database_id");
     json_set_str(a, parent, "database_id", json_get_str(ds, "database_id"));
     json_set(a, o, "parent", parent);
-    json_set(a, o, "database_parent", render_db_parent(ctx, json_get(db, "_parent")));
+    json_set(a, o, "database_parent", json_clone(a, json_get(db, "_parent")));
     bool trash = json_truthy(json_get(ds, "in_trash")) || json_truthy(json_get(db, "in_trash"));
     json_set_bool(a, o, "archived", trash);
     json_set_bool(a, o, "in_trash", trash);
@@ -354,7 +349,7 @@ static json_value *db_json(twin_ctx *ctx, const json_value *db)
     static const char *const copy[] = {"created_time", "last_edited_time", "created_by", "last_edited_by", "title",
                                        "description", "icon", "cover", NULL};
     for (size_t i = 0; copy[i]; i++) json_set(a, o, copy[i], json_clone(a, json_get(db, copy[i])));
-    json_set(a, o, "parent", render_db_parent(ctx, json_get(db, "_parent")));
+    json_set(a, o, "parent", json_clone(a, json_get(db, "_parent")));
     bool trash = json_truthy(json_get(db, "in_trash"));
     json_set_bool(a, o, "archived", trash);
     json_set_bool(a, o, "in_trash", trash);
@@ -933,9 +928,7 @@ static void run_query(twin_ctx *ctx, json_value *ds, const char *list_type)
         json_push(rows, p);
     }
     if (q.sorts) sort_items(rows, cmp_query, &q);
-    json_value *items = json_array(a);
-    json_foreach(p, rows) json_push(items, nt_page_json(ctx, p));
-    nt_send_list(ctx, items, list_type);
+    nt_send_docs(ctx, rows, list_type, nt_page_json);
 }
 
 void nt_ds_query(twin_ctx *ctx)
@@ -966,6 +959,12 @@ static int cmp_edit(void *data, const json_value *x, const json_value *y)
         r = ex < ey ? -1 : ex > ey;
     }
     return asc ? r : -r;
+}
+
+static json_value *render_hit(twin_ctx *ctx, const json_value *h)
+{
+    const char *k = json_get_str(h, "_kind");
+    return str_eq(k, "page") ? nt_page_json(ctx, h) : str_eq(k, "data_source") ? ds_json(ctx, h) : db_json(ctx, h);
 }
 
 void nt_search(twin_ctx *ctx)
@@ -1023,10 +1022,5 @@ void nt_search(twin_ctx *ctx)
         }
     }
     sort_items(hits, cmp_edit, &asc);
-    json_value *items = json_array(a);
-    json_foreach(h, hits) {
-        const char *k = json_get_str(h, "_kind");
-        json_push(items, str_eq(k, "page") ? nt_page_json(ctx, h) : str_eq(k, "data_source") ? ds_json(ctx, h) : db_json(ctx, h));
-    }
-    nt_send_list(ctx, items, newer ? "page_or_data_source" : "page_or_database");
+    nt_send_docs(ctx, hits, newer ? "page_or_data_source" : "page_or_database", render_hit);
 }

@@ -57,7 +57,16 @@ json_value *nt_rich_text(twin_ctx *ctx, const json_value *in, const char *path, 
 const char *nt_plain(arena *a, const json_value *rich);
 /* Answers {"object":"list",results,next_cursor,has_more,type,<type>:{}} paging items (an array). */
 void nt_send_list(twin_ctx *ctx, json_value *items, const char *type);
+/* Like nt_send_list over stored documents: pages by their ids, then renders
+ * only the page's documents. */
+typedef json_value *(*nt_render)(twin_ctx *ctx, const json_value *doc);
+void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render render);
 bool nt_page_args(twin_ctx *ctx, int64_t *size, const char **cursor, bool in_body);
+/* One page of items (ids double as cursors): from the item whose id is want,
+ * size of them; *next is the id after the page.  Answers 400 and returns NULL
+ * when cursor names no item. */
+json_value *nt_slice(twin_ctx *ctx, json_value *items, int64_t size, const char *cursor, const char *want,
+                     const char **next);
 /* Copy of a stored object without the internal "_..." members. */
 json_value *nt_public(arena *a, const json_value *doc);
 const char *nt_url(twin_ctx *ctx, const char *title, const char *id);

@@ -27,7 +27,7 @@ static json_value *render_parent(twin_ctx *ctx, const json_value *p)
 json_value *nt_page_get(twin_ctx *ctx, const char *id)
 {
     json_value *p = id ? twin_doc_get(ctx, "pages", id) : NULL;
-    if (!p || json_get(p, "_shared") == NULL || !json_truthy(json_get(p, "_shared"))) return NULL;
+    if (!json_truthy(json_get(p, "_shared"))) return NULL;
     return p;
 }
 
@@ -36,6 +36,25 @@ const char *nt_page_title(twin_ctx *ctx, const json_value *page)
     json_foreach(v, json_get(page, "properties")) if (str_eq(json_get_str(v, "type"), "title"))
         return nt_plain(ctx->a, json_get(v, "title"));
     return "";
+}
+
+static void set_trash(arena *a, json_value *o, bool trash)
+{
+    json_set_bool(a, o, "archived", trash);
+    json_set_bool(a, o, "in_trash", trash);
+}
+
+static void archived_error(twin_ctx *ctx)
+{
+    nt_invalid(ctx, "Can't edit block that is archived. You must unarchive the block before editing.");
+}
+
+/* Stamps a stored block and writes it back under its parent's index. */
+static void save_block(twin_ctx *ctx, json_value *b)
+{
+    nt_stamp(ctx, b, false);
+    const json_value *p = json_get(b, "parent");
+    nt_save(ctx, "blocks", b, "parent", json_get_str(p, json_get_str(p, "type")));
 }
 
 json_value *nt_page_json(twin_ctx *ctx, const json_value *page)
@@ -50,8 +69,7 @@ json_value *nt_page_json(twin_ctx *ctx, const json_value *page)
     for (size_t i = 0; copy[i]; i++) json_set(a, o, copy[i], json_clone(a, json_get(page, copy[i])));
     json_set(a, o, "parent", render_parent(ctx, json_get(page, "_parent")));
     bool trash = json_truthy(json_get(page, "in_trash"));
-    json_set_bool(a, o, "archived", trash);
-    json_set_bool(a, o, "in_trash", trash);
+    set_trash(a, o, trash);
     json_set_bool(a, o, "is_locked", json_truthy(json_get(page, "is_locked")));
     json_set(a, o, "properties", json_clone(a, json_get(page, "properties")));
     json_set_str(a, o, "url", nt_url(ctx, nt_page_title(ctx, page), id));
@@ -85,8 +103,7 @@ static void sync_child_block(twin_ctx *ctx, const json_value *page)
     json_set_str(a, b, "last_edited_time", json_get_str(page, "last_edited_time"));
     json_set(a, b, "last_edited_by", json_clone(a, json_get(page, "last_edited_by")));
     bool trash = json_truthy(json_get(page, "in_trash"));
-    json_set_bool(a, b, "archived", trash);
-    json_set_bool(a, b, "in_trash", trash);
+    set_trash(a, b, trash);
     json_value *cp = json_object(a);
     json_set_str(a, cp, "title", nt_page_title(ctx, page));
     json_set(a, b, "child_page", cp);
@@ -170,7 +187,7 @@ static json_value *resolve_parent(twin_ctx *ctx, const json_value *in, json_valu
             return NULL;
         }
         if (json_truthy(json_get(pg, "in_trash"))) {
-            nt_invalid(ctx, "Can't edit block that is archived. You must unarchive the block before editing.");
+            archived_error(ctx);
             return NULL;
         }
         json_set_str(a, p, "type", "page_id");
@@ -291,7 +308,7 @@ void nt_pages_update(twin_ctx *ctx)
     json_value *props = json_get(ctx->body, "properties");
     bool edits = props || json_get(ctx->body, "icon") || json_get(ctx->body, "cover");
     if (trashed && edits && !(tset && !tval))
-        return nt_invalid(ctx, "Can't edit block that is archived. You must unarchive the block before editing.");
+        return archived_error(ctx);
     if (props) {
         if (props->type != JSON_OBJECT) return nt_invalid(ctx, "body failed validation: body.properties should be an object.");
         const char *err = NULL;
@@ -359,32 +376,10 @@ void nt_page_property(twin_ctx *ctx)
     int64_t size;
     const char *cursor;
     if (!nt_page_args(ctx, &size, &cursor, false)) return;
-    size_t start = 0, n = 0;
-    if (cursor) {
-        bool found = false;
-        json_foreach(x, items) {
-            if (str_eq(json_get_str(x, "id"), cursor)) {
-                found = true;
-                break;
-            }
-            start++;
-        }
-        if (!found) return nt_invalid(ctx, arena_printf(a, "start_cursor provided is invalid: %s", cursor));
-    }
-    json_value *results = json_array(a);
-    const char *next = NULL;
-    for (json_value *x = items->first, *nx; x; x = nx, n++) {
-        nx = x->next;
-        if (n < start) continue;
-        if (n >= start + (size_t)size) {
-            next = json_get_str(x, "id");
-            break;
-        }
-        x->next = NULL;
-        json_value *c = json_clone(a, x);
-        json_set_str(a, c, "id", json_get_str(val, "id"));
-        json_push(results, c);
-    }
+    const char *next;
+    json_value *results = nt_slice(ctx, items, size, cursor, cursor, &next);
+    if (!results) return;
+    json_foreach(x, results) json_set_str(a, x, "id", json_get_str(val, "id"));
     json_value *o = json_object(a), *pi = json_object(a);
     json_set_str(a, o, "object", "list");
     json_set(a, o, "results", results);
@@ -487,8 +482,7 @@ json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_i
         nt_stamp(ctx, b, true);
         json_value *kids = json_get(tin, "children");
         json_set_bool(a, b, "has_children", kids && kids->type == JSON_ARRAY && kids->len > 0);
-        json_set_bool(a, b, "archived", false);
-        json_set_bool(a, b, "in_trash", false);
+        set_trash(a, b, false);
         json_set_str(a, b, "type", type);
         json_set(a, b, type, content);
         nt_save(ctx, "blocks", b, "parent", parent_id);
@@ -533,8 +527,7 @@ static json_value *block_load(twin_ctx *ctx, const char *id)
     twin_doc_list(ctx, "blocks", &o, &l);
     json_set_bool(a, b, "has_children", l.n > 0);
     bool trash = json_truthy(json_get(pg, "in_trash"));
-    json_set_bool(a, b, "archived", trash);
-    json_set_bool(a, b, "in_trash", trash);
+    set_trash(a, b, trash);
     json_set_str(a, b, "type", "child_page");
     json_value *cp = json_object(a);
     json_set_str(a, cp, "title", nt_page_title(ctx, pg));
@@ -582,7 +575,7 @@ void nt_blocks_update(twin_ctx *ctx)
         tin = m;
     }
     if (trashed && tin && !(tset && !tval))
-        return nt_invalid(ctx, "Can't edit block that is archived. You must unarchive the block before editing.");
+        return archived_error(ctx);
     if (str_eq(type, "child_page")) {
         if (tset) set_page_trash(ctx, id, tval);
         if (tin && json_get(tin, "title")) {
@@ -604,12 +597,9 @@ void nt_blocks_update(twin_ctx *ctx)
         json_set(a, b, type, c);
     }
     if (tset) {
-        json_set_bool(a, b, "archived", tval);
-        json_set_bool(a, b, "in_trash", tval);
+        set_trash(a, b, tval);
     }
-    nt_stamp(ctx, b, false);
-    const json_value *p = json_get(b, "parent");
-    nt_save(ctx, "blocks", b, "parent", json_get_str(p, json_get_str(p, "type")));
+    save_block(ctx, b);
     twin_reply_json(ctx, 200, nt_block_json(ctx, b));
 }
 
@@ -620,16 +610,13 @@ void nt_blocks_delete(twin_ctx *ctx)
     json_value *b = block_load(ctx, id);
     if (!b) return nt_not_found(ctx, "block", id);
     if (json_truthy(json_get(b, "in_trash")))
-        return nt_invalid(ctx, "Can't edit block that is archived. You must unarchive the block before editing.");
+        return archived_error(ctx);
     if (str_eq(json_get_str(b, "type"), "child_page")) {
         set_page_trash(ctx, id, true);
         return twin_reply_json(ctx, 200, nt_block_json(ctx, block_load(ctx, id)));
     }
-    json_set_bool(ctx->a, b, "archived", true);
-    json_set_bool(ctx->a, b, "in_trash", true);
-    nt_stamp(ctx, b, false);
-    const json_value *p = json_get(b, "parent");
-    nt_save(ctx, "blocks", b, "parent", json_get_str(p, json_get_str(p, "type")));
+    set_trash(ctx->a, b, true);
+    save_block(ctx, b);
     twin_reply_json(ctx, 200, nt_block_json(ctx, b));
 }
 
@@ -655,7 +642,7 @@ void nt_blocks_append(twin_ctx *ctx)
     json_value *b = block_load(ctx, id);
     if (!b) return nt_not_found(ctx, "block", id);
     if (json_truthy(json_get(b, "in_trash")))
-        return nt_invalid(ctx, "Can't edit block that is archived. You must unarchive the block before editing.");
+        return archived_error(ctx);
     json_value *children = json_get(ctx->body, "children");
     if (!children || children->type != JSON_ARRAY)
         return nt_invalid(ctx, "body failed validation: body.children should be defined, instead was `undefined`.");
@@ -672,9 +659,7 @@ void nt_blocks_append(twin_ctx *ctx)
     }
     if (!is_page && !json_truthy(json_get(b, "has_children")) && created->len) {
         json_set_bool(a, b, "has_children", true);
-        nt_stamp(ctx, b, false);
-        const json_value *p = json_get(b, "parent");
-        nt_save(ctx, "blocks", b, "parent", json_get_str(p, json_get_str(p, "type")));
+        save_block(ctx, b);
     } else if (is_page) {
         set_page_trash(ctx, id, false);   /* touches last_edited_time */
     }
