@@ -73,7 +73,10 @@ fuzz:
 setup:
 	@scripts/setup.sh
 
-run: setup all
+# A fresh make after setup: PKG_CFLAGS/PKG_LIBS above were read before setup
+# installed pkg-config and the libraries.
+run: setup
+	@$(MAKE) --no-print-directory all
 	./$(BUILD)/twins serve $(ARGS)
 
 test:

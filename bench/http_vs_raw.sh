@@ -6,9 +6,10 @@
 # Usage: bench/http_vs_raw.sh [build-dir]   (run from the repo root)
 set -eu
 OUT=${1:-build/bench}
-CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -Isrc -I.deps/llhttp/include"
+. bench/lib.sh
+CFLAGS=$BENCH_CFLAGS
 mkdir -p "$OUT"
-for f in .deps/llhttp/src/*.c; do cc $CFLAGS -w -c "$f" -o "$OUT/llhttp_$(basename "$f" .c).o"; done
+build_llhttp "$OUT"
 cc $CFLAGS -o "$OUT/http_hello" bench/http_hello.c src/http/parser.c src/http/server.c \
     src/http/request.c src/http/decode.c src/util/arena.c src/util/buf.c "$OUT"/llhttp_*.o -luv
 cc $CFLAGS -o "$OUT/raw_hello" bench/raw_hello.c "$OUT"/llhttp_*.o -luv

@@ -12,14 +12,12 @@ cd "$(dirname "$0")/.."
 OUT=build/bench
 SECS=${BENCH_SECONDS:-5}
 mkdir -p "$OUT"
-CFLAGS="-std=c17 -D_GNU_SOURCE -O2 -Isrc -I.deps/llhttp/include"
-for f in .deps/llhttp/src/*.c; do cc $CFLAGS -w -c "$f" -o "$OUT/llhttp_$(basename "$f" .c).o"; done
-cc $CFLAGS -o "$OUT/raw_hello" bench/raw_hello.c "$OUT"/llhttp_*.o -luv
+. bench/lib.sh
+build_llhttp "$OUT"
+cc $BENCH_CFLAGS -o "$OUT/raw_hello" bench/raw_hello.c "$OUT"/llhttp_*.o -luv
 
 wrk_rps() { wrk -t2 -c64 -d"${SECS}s" "$@" | awk '/Requests\/sec/ {print $2}'; }
-wait_port_file() { for _ in $(seq 2000); do [ -s "$1" ] && return; sleep 0.005; done; }
 rss_mib() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$1/status"; }
-base_url() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).twins[process.argv[1]].base_url))' "$1"; }
 
 # exec to listening, and RSS once idle, for a given spec dir
 startup() {
@@ -41,9 +39,9 @@ trap 'kill $PID 2>/dev/null || true' EXIT
 wait_port_file "$OUT/port"
 URL="http://127.0.0.1:$(cat "$OUT/port")"
 RUN=$(curl -s -XPOST "$URL/twin-runs" -H 'content-type: application/json' -d '{"twins":["stripe","slack","github"],"ttl_minutes":60}')
-STRIPE=$(echo "$RUN" | base_url stripe)
-SLACK=$(echo "$RUN" | base_url slack)
-GITHUB=$(echo "$RUN" | base_url github)
+STRIPE=$(echo "$RUN" | json_field twins.stripe.base_url)
+SLACK=$(echo "$RUN" | json_field twins.slack.base_url)
+GITHUB=$(echo "$RUN" | json_field twins.github.base_url)
 
 "$OUT/raw_hello" 18191 & RAW=$!; sleep 0.3
 raw=$(wrk_rps http://127.0.0.1:18191/); kill $RAW

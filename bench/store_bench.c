@@ -3,7 +3,7 @@
 //
 // Build (from the repo root, needs only the store and util sources):
 //   cc -std=c17 -D_GNU_SOURCE -O2 -Isrc -o build/store_bench bench/store_bench.c
-//      src/store/*.c src/util/arena.c src/util/buf.c -lsqlite3
+//      src/store/*.c src/json/*.c src/util/arena.c src/util/buf.c -lsqlite3
 // Run: build/store_bench [documents]   (default 100000)
 #include <stdio.h>
 #include <stdlib.h>

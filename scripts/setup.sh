@@ -50,6 +50,10 @@ extract_llhttp() {
 }
 
 install_npm_packages() {
+  # Debian 12's nodejs is 18; the pinned SDKs in tests/ and sdk/typescript declare engines node >= 20.
+  if [ "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]; then
+    echo "setup: warning: Node.js $(node -v) found; the tests and sdk/typescript need Node.js >= 20" >&2
+  fi
   for dir in specs tests sdk/typescript; do
     [ -f "$dir/package.json" ] || continue
     if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then

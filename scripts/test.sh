@@ -75,7 +75,7 @@ if [ -f sdk/typescript/package.json ]; then
   # The SDK's suite runs twice: against its contract fake (faults, delays),
   # then against a real server.
   run sdk bash -c 'cd sdk/typescript && npm test --silent'
-  run sdk-real scripts/with-server.sh bash -c 'cd sdk/typescript && node --test test/'
+  run sdk-real node tests/lib/with-server.mjs bash -c 'cd sdk/typescript && node --test test/'
 fi
 run fuzz scripts/fuzz.sh "${FUZZ_SECONDS:-8}"
 

@@ -54,12 +54,12 @@ wait_up() { # url, seconds
   done
   echo "run.sh: $1 did not come up within $2 s" >&2; return 1
 }
-json_field() { node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{let v=JSON.parse(s);for(const k of process.argv[1].split("."))v=v[k];console.log(v)})' "$1"; }
+. bench/lib.sh
 
 # --- twins
 rm -f "$OUT/twins.port"
 "$TWINS" serve --port 0 --port-file "$OUT/twins.port" --quiet >"$OUT/twins.log" 2>&1 & PIDS+=($!)
-for _ in $(seq 1 100); do [ -s "$OUT/twins.port" ] && break; sleep 0.1; done
+wait_port_file "$OUT/twins.port" || { echo "run.sh: twins did not start" >&2; exit 1; }
 CTL="http://127.0.0.1:$(cat "$OUT/twins.port")"
 RUN=$(curl -s --max-time 10 -XPOST "$CTL/twin-runs" -H 'content-type: application/json' -d '{"twins":["stripe"]}')
 TWINS_URL=$(echo "$RUN" | json_field twins.stripe.base_url)

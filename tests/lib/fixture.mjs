@@ -3,52 +3,26 @@
 // admin calls with the run's proxy token, raw HTTP calls returning
 // { status, headers, json, text }, and schema checks against the vendor's own
 // description (tests/conformance/stubs/validate.mjs).
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve, dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
-import { createRun } from './server.mjs';
+import { createRun, startServer } from './server.mjs';
 import { validateStub } from '../conformance/stubs/validate.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 let server = null;
 let controlUrl = process.env.TWINS_URL || null;
 
-async function startShared() {
-  const bin = process.env.TWINS_BIN || join(repo, 'build/twins');
-  if (!existsSync(bin)) throw new Error(`twins binary not found at ${bin}; run make or set TWINS_BIN`);
-  const dir = mkdtempSync(join(tmpdir(), 'twins-conformance-'));
-  const portFile = join(dir, 'port');
-  server = spawn(bin, ['serve', '--port', '0', '--port-file', portFile, '--quiet'], {
-    cwd: repo,
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 200; i++) {
-    if (existsSync(portFile)) {
-      const port = readFileSync(portFile, 'utf8').trim();
-      if (port) {
-        rmSync(dir, { recursive: true, force: true });
-        return `http://127.0.0.1:${port}`;
-      }
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('twins server did not start');
-}
-
 /** The control URL of the shared server (TWINS_URL, or one started on first use). */
 export async function control() {
-  if (!controlUrl) controlUrl = await startShared();
+  if (!controlUrl) {
+    server = await startServer();
+    controlUrl = server.url;
+  }
   return controlUrl;
 }
 
 /** Stops the shared server if this process started it. */
 export async function stopServer() {
   if (server) {
-    server.kill('SIGTERM');
-    await new Promise((r) => server.once('exit', r));
+    await server.stop();
     server = null;
     controlUrl = process.env.TWINS_URL || null;
   }

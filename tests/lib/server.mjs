@@ -20,6 +20,7 @@ export function randomPortRange(size = 400) {
 
 /** Starts the server; resolves to { url, port, stop(), proc, logs() }. */
 export async function startServer({ args = [], env = {}, dataDir, portRange = randomPortRange() } = {}) {
+  if (!existsSync(TWINS_BIN)) throw new Error(`twins binary not found at ${TWINS_BIN}; run make or set TWINS_BIN`);
   const work = mkdtempSync(join(tmpdir(), 'twins-test-'));
   const portFile = join(work, 'port');
   const fullArgs = ['serve', '--port', '0', '--port-file', portFile, '--quiet', '--spec-dir', SPEC_DIR,

@@ -6,6 +6,7 @@
 // Tests that need fault behaviour (delays, one-off 503s, forced statuses)
 // always use `startFakeServer()` directly.
 
+import { after, before } from 'node:test';
 import { startFakeServer } from './fake-server.mjs';
 import * as sdk from '../dist/esm/index.js';
 
@@ -49,6 +50,27 @@ export async function teardownAll(client, runIds) {
       /* already gone */
     }
   }
+}
+
+/**
+ * A test file's common set-up: registers before/after hooks that start (or point
+ * at) the server under test with a client whose fetch records every call, and
+ * afterwards tear down every run id pushed to `runIds`, then run `cleanup(client)`.
+ * Returns { t, client, rec }, filled in by the before hook.
+ */
+export function useTarget(runIds, cleanup) {
+  const ctx = { t: null, client: null, rec: null };
+  before(async () => {
+    ctx.t = await target();
+    ctx.rec = recordingFetch();
+    ctx.client = clientFor(ctx.t, { fetch: ctx.rec });
+  });
+  after(async () => {
+    await teardownAll(ctx.client, runIds);
+    if (cleanup) await cleanup(ctx.client);
+    await ctx.t.close();
+  });
+  return ctx;
 }
 
 export const WAIT = { timeoutMs: 60_000, intervalMs: 50 };

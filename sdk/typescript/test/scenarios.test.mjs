@@ -1,14 +1,17 @@
 // client.scenarios: CRUD, presets, filters, twin environments, seedConfig preservation.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { WAIT, clientFor, recordingFetch, sdk, target, teardownAll } from './helpers.mjs';
+import { describe, test } from 'node:test';
+import { WAIT, sdk, useTarget } from './helpers.mjs';
 
 const { ApiError } = sdk;
-let t;
-let client;
-let rec;
 const scenarioIds = [];
 const runIds = [];
+const ctx = useTarget(runIds, async (client) => {
+  for (const id of scenarioIds) {
+    await client.scenarios.deleteTwinEnvironment(id).catch(() => {});
+    await client.scenarios.delete(id).catch(() => {});
+  }
+});
 const tag = `sdk-test-${process.pid}-${Date.now()}`;
 
 // Valid per the documented seed shapes (docs/README.md §2.3); the snake_case
@@ -31,22 +34,8 @@ const SEED = {
   },
 };
 
-before(async () => {
-  t = await target();
-  rec = recordingFetch();
-  client = clientFor(t, { fetch: rec });
-});
-after(async () => {
-  await teardownAll(client, runIds);
-  for (const id of scenarioIds) {
-    await client.scenarios.deleteTwinEnvironment(id).catch(() => {});
-    await client.scenarios.delete(id).catch(() => {});
-  }
-  await t.close();
-});
-
 async function createScenario(params) {
-  const s = await client.scenarios.create(params);
+  const s = await ctx.client.scenarios.create(params);
   scenarioIds.push(s.id);
   return s;
 }
@@ -61,7 +50,7 @@ describe('scenarios', () => {
       tags: [tag],
       prompt: 'a team with a calendar',
     });
-    const sent = rec.calls.at(-1).body;
+    const sent = ctx.rec.calls.at(-1).body;
     assert.deepEqual(sent.seed_config, SEED);
     assert.ok(!('seedConfig' in sent));
     assert.equal(typeof s.id, 'string');
@@ -75,10 +64,10 @@ describe('scenarios', () => {
 
   test('get and update (PUT, partial)', async () => {
     const s = await createScenario({ name: 'to update', twins: ['slack'], seedConfig: { slack: SEED.slack }, tags: [tag] });
-    const got = await client.scenarios.get(s.id);
+    const got = await ctx.client.scenarios.get(s.id);
     assert.deepEqual(got.seedConfig, { slack: SEED.slack });
-    const upd = await client.scenarios.update(s.id, { description: 'changed', seedConfig: { slack: { users: [{ name: 'bob', real_name: 'Bob B' }] } } });
-    const call = rec.calls.at(-1);
+    const upd = await ctx.client.scenarios.update(s.id, { description: 'changed', seedConfig: { slack: { users: [{ name: 'bob', real_name: 'Bob B' }] } } });
+    const call = ctx.rec.calls.at(-1);
     assert.equal(call.method, 'PUT');
     assert.deepEqual(call.body, { description: 'changed', seed_config: { slack: { users: [{ name: 'bob', real_name: 'Bob B' }] } } });
     assert.equal(upd.description, 'changed');
@@ -89,59 +78,59 @@ describe('scenarios', () => {
   test('list with filters: twin, tag, includePresets', async () => {
     const a = await createScenario({ name: 'A', twins: ['google_drive'], seedConfig: { google_drive: SEED.google_drive }, tags: [tag] });
     const b = await createScenario({ name: 'B', twins: ['slack'], seedConfig: { slack: SEED.slack }, tags: [tag] });
-    const byTag = await client.scenarios.list({ tag });
+    const byTag = await ctx.client.scenarios.list({ tag });
     assert.ok(byTag.some((s) => s.id === a.id) && byTag.some((s) => s.id === b.id));
     assert.ok(byTag.every((s) => s.tags.includes(tag)));
-    const byTwin = await client.scenarios.list({ twin: 'google_drive', tag });
+    const byTwin = await ctx.client.scenarios.list({ twin: 'google_drive', tag });
     assert.ok(byTwin.some((s) => s.id === a.id));
     assert.ok(!byTwin.some((s) => s.id === b.id));
-    const url = new URL(rec.calls.at(-1).url);
+    const url = new URL(ctx.rec.calls.at(-1).url);
     assert.equal(url.pathname.endsWith('/scenarios'), true);
     assert.equal(url.searchParams.get('twin'), 'google_drive');
 
-    const withPresets = await client.scenarios.list({ includePresets: true });
-    assert.equal(new URL(rec.calls.at(-1).url).searchParams.get('include_presets'), 'true');
+    const withPresets = await ctx.client.scenarios.list({ includePresets: true });
+    assert.equal(new URL(ctx.rec.calls.at(-1).url).searchParams.get('include_presets'), 'true');
     const preset = withPresets.find((s) => s.id === 'preset-ecommerce-checkout');
     assert.ok(preset, 'preset-ecommerce-checkout listed');
     assert.equal(preset.isPreset, true);
-    const p = await client.scenarios.get('preset-calendar-conflicts');
+    const p = await ctx.client.scenarios.get('preset-calendar-conflicts');
     assert.ok(p.twins.includes('google_calendar'));
   });
 
   test('delete, then get → 404', async () => {
-    const s = await client.scenarios.create({ name: 'gone soon', tags: [tag] });
-    await client.scenarios.delete(s.id);
-    assert.equal(rec.calls.at(-1).method, 'DELETE');
-    await assert.rejects(client.scenarios.get(s.id), (e) => e instanceof ApiError && e.status === 404);
+    const s = await ctx.client.scenarios.create({ name: 'gone soon', tags: [tag] });
+    await ctx.client.scenarios.delete(s.id);
+    assert.equal(ctx.rec.calls.at(-1).method, 'DELETE');
+    await assert.rejects(ctx.client.scenarios.get(s.id), (e) => e instanceof ApiError && e.status === 404);
   });
 
   test('errors: missing name 400, unknown twin 400, unknown id 404', async () => {
-    await assert.rejects(client.scenarios.create({ description: 'no name' }), (e) => e instanceof ApiError && e.status === 400);
-    const e = await client.scenarios.create({ name: 'x', twins: ['foo'] }).catch((x) => x);
+    await assert.rejects(ctx.client.scenarios.create({ description: 'no name' }), (e) => e instanceof ApiError && e.status === 400);
+    const e = await ctx.client.scenarios.create({ name: 'x', twins: ['foo'] }).catch((x) => x);
     assert.ok(e instanceof ApiError);
     assert.equal(e.status, 400);
     assert.match(e.detail, /foo/);
-    await assert.rejects(client.scenarios.get('no-such-scenario-id'), (x) => x instanceof ApiError && x.status === 404);
+    await assert.rejects(ctx.client.scenarios.get('no-such-scenario-id'), (x) => x instanceof ApiError && x.status === 404);
     // A run naming an unknown scenario is refused (404 on the fake, like the server).
     await assert.rejects(
-      client.twinRuns.create({ twins: ['stripe'], scenarioId: 'no-such-scenario-id' }),
+      ctx.client.twinRuns.create({ twins: ['stripe'], scenarioId: 'no-such-scenario-id' }),
       (x) => x instanceof ApiError && (x.status === 404 || x.status === 400) && /no-such-scenario-id/.test(x.detail),
     );
   });
 
   test('a run seeded from a scenario reports seedResults keyed by twin name; reset restores the scenario baseline', async () => {
     const s = await createScenario({ name: 'seeded run', twins: ['google_calendar', 'stripe'], seedConfig: { google_calendar: SEED.google_calendar, stripe: SEED.stripe }, tags: [tag] });
-    const run = await client.twinRuns.create({ twins: ['google_calendar', 'stripe'], scenarioId: s.id });
+    const run = await ctx.client.twinRuns.create({ twins: ['google_calendar', 'stripe'], scenarioId: s.id });
     runIds.push(run.runId);
-    assert.deepEqual(rec.calls.at(-1).body, { twins: ['google_calendar', 'stripe'], scenario_id: s.id });
-    const ready = await client.twinRuns.waitUntilReady(run.runId, WAIT);
+    assert.deepEqual(ctx.rec.calls.at(-1).body, { twins: ['google_calendar', 'stripe'], scenario_id: s.id });
+    const ready = await ctx.client.twinRuns.waitUntilReady(run.runId, WAIT);
     assert.equal(ready.scenarioId, s.id);
     assert.ok(ready.seedResults && 'google_calendar' in ready.seedResults, JSON.stringify(ready.seedResults));
     assert.ok(!('googleCalendar' in ready.seedResults));
     assert.equal(ready.seedResults.stripe.status, 'seeded');
     // Twins whose seeding has not landed say so rather than pretend.
     assert.ok(['seeded', 'skipped'].includes(ready.seedResults.google_calendar.status));
-    const reset = await client.twinRuns.reset(run.runId);
+    const reset = await ctx.client.twinRuns.reset(run.runId);
     assert.equal(reset.baselineKind, 'scenario');
     assert.ok('google_calendar' in reset.seedResults);
     assert.ok(!('googleCalendar' in reset.seedResults));
@@ -149,29 +138,29 @@ describe('scenarios', () => {
 
   test('twin environment: ensure, get, reseed, list, delete', async () => {
     const s = await createScenario({ name: 'env', twins: ['google_drive', 'slack'], seedConfig: { google_drive: SEED.google_drive }, tags: [tag] });
-    const env = await client.scenarios.ensureTwinEnvironment(s.id, { twins: ['google_drive', 'slack'], public: false });
-    assert.ok(rec.calls.at(-1).url.endsWith(`/scenarios/${s.id}/twin-environment`));
-    assert.deepEqual(rec.calls.at(-1).body, { twins: ['google_drive', 'slack'], public: false });
+    const env = await ctx.client.scenarios.ensureTwinEnvironment(s.id, { twins: ['google_drive', 'slack'], public: false });
+    assert.ok(ctx.rec.calls.at(-1).url.endsWith(`/scenarios/${s.id}/twin-environment`));
+    assert.deepEqual(ctx.rec.calls.at(-1).body, { twins: ['google_drive', 'slack'], public: false });
     assert.deepEqual(Object.keys(env.twins).sort(), ['google_drive', 'slack']);
     assert.match(env.twins.google_drive.baseUrl, /^https?:\/\//);
     assert.ok('GOOGLE_DRIVE_API_URL' in env.twins.google_drive.envVars);
 
-    const again = await client.scenarios.ensureTwinEnvironment(s.id, { twins: ['google_drive', 'slack'] });
+    const again = await ctx.client.scenarios.ensureTwinEnvironment(s.id, { twins: ['google_drive', 'slack'] });
     assert.equal(again.twins.google_drive.baseUrl, env.twins.google_drive.baseUrl, 'stable URLs');
-    const got = await client.scenarios.getTwinEnvironment(s.id);
+    const got = await ctx.client.scenarios.getTwinEnvironment(s.id);
     assert.equal(got.twins.google_drive.baseUrl, env.twins.google_drive.baseUrl);
 
-    const reseed = await client.scenarios.reseedTwinEnvironment(s.id);
+    const reseed = await ctx.client.scenarios.reseedTwinEnvironment(s.id);
     assert.equal(typeof reseed, 'object');
-    assert.ok(rec.calls.at(-1).url.endsWith(`/scenarios/${s.id}/twin-environment/reseed`));
+    assert.ok(ctx.rec.calls.at(-1).url.endsWith(`/scenarios/${s.id}/twin-environment/reseed`));
 
-    const all = await client.scenarios.listTwinEnvironments();
+    const all = await ctx.client.scenarios.listTwinEnvironments();
     assert.ok(Array.isArray(all));
     assert.ok(all.some((e) => e.scenarioId === s.id));
-    assert.ok(rec.calls.at(-1).url.endsWith('/scenario-twin-environments'));
+    assert.ok(ctx.rec.calls.at(-1).url.endsWith('/scenario-twin-environments'));
 
-    await client.scenarios.deleteTwinEnvironment(s.id);
-    assert.equal(rec.calls.at(-1).method, 'DELETE');
-    await assert.rejects(client.scenarios.getTwinEnvironment(s.id), (e) => e instanceof ApiError && e.status === 404);
+    await ctx.client.scenarios.deleteTwinEnvironment(s.id);
+    assert.equal(ctx.rec.calls.at(-1).method, 'DELETE');
+    await assert.rejects(ctx.client.scenarios.getTwinEnvironment(s.id), (e) => e instanceof ApiError && e.status === 404);
   });
 });

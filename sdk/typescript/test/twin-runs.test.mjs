@@ -1,29 +1,17 @@
 // client.twinRuns against the server under test (fake, or TWINS_URL).
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { WAIT, clientFor, recordingFetch, sdk, target, teardownAll } from './helpers.mjs';
+import { describe, test } from 'node:test';
+import { WAIT, sdk, useTarget } from './helpers.mjs';
 
 const { ApiError } = sdk;
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const FIXED_UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
-let t;
-let client;
-let rec;
 const created = [];
-
-before(async () => {
-  t = await target();
-  rec = recordingFetch();
-  client = clientFor(t, { fetch: rec });
-});
-after(async () => {
-  await teardownAll(client, created);
-  await t.close();
-});
+const ctx = useTarget(created);
 
 async function createRun(params) {
-  const run = await client.twinRuns.create(params);
+  const run = await ctx.client.twinRuns.create(params);
   created.push(run.runId);
   return run;
 }
@@ -54,7 +42,7 @@ describe('twinRuns', () => {
     assert.deepEqual(Object.keys(run.twins).sort(), ['slack', 'stripe']);
     for (const k of ['run_id', 'expires_at', 'proxy_token', 'is_public']) assert.ok(!(k in run));
 
-    const sent = rec.calls.at(-1);
+    const sent = ctx.rec.calls.at(-1);
     assert.equal(sent.method, 'POST');
     assert.ok(sent.url.endsWith('/twin-runs'));
     assert.deepEqual(sent.body, { twins: ['stripe', 'slack'], ttl_minutes: 30, public: false });
@@ -62,9 +50,9 @@ describe('twinRuns', () => {
 
   test('get, then waitUntilReady → twins keyed by catalog name with camelCase instances', async () => {
     const run = await createRun({ twins: ['google_calendar', 'google_drive', 'stripe'] });
-    const got = await client.twinRuns.get(run.runId);
+    const got = await ctx.client.twinRuns.get(run.runId);
     assert.equal(got.runId, run.runId);
-    const ready = await client.twinRuns.waitUntilReady(run.runId, WAIT);
+    const ready = await ctx.client.twinRuns.waitUntilReady(run.runId, WAIT);
     assert.equal(ready.status, 'ready');
     // Twin names are user data: never camelCased.
     assert.deepEqual(Object.keys(ready.twins).sort(), ['google_calendar', 'google_drive', 'stripe']);
@@ -81,47 +69,47 @@ describe('twinRuns', () => {
 
   test('list returns runs; status filter is sent as a query parameter', async () => {
     const run = await createRun({ twins: ['slack'] });
-    await client.twinRuns.waitUntilReady(run.runId, WAIT);
-    const all = await client.twinRuns.list();
+    await ctx.client.twinRuns.waitUntilReady(run.runId, WAIT);
+    const all = await ctx.client.twinRuns.list();
     assert.ok(Array.isArray(all));
     assert.ok(all.some((r) => r.runId === run.runId));
-    const ready = await client.twinRuns.list({ status: 'ready' });
+    const ready = await ctx.client.twinRuns.list({ status: 'ready' });
     assert.ok(ready.every((r) => r.status === 'ready'));
     assert.ok(ready.some((r) => r.runId === run.runId));
-    assert.ok(rec.calls.at(-1).url.endsWith('/twin-runs?status=ready'));
-    const expired = await client.twinRuns.list({ status: 'expired' });
+    assert.ok(ctx.rec.calls.at(-1).url.endsWith('/twin-runs?status=ready'));
+    const expired = await ctx.client.twinRuns.list({ status: 'expired' });
     assert.ok(!expired.some((r) => r.runId === run.runId));
   });
 
   test('extend sets expiry to now + ttl', async () => {
     const run = await createRun({ twins: ['stripe'], ttlMinutes: 5 });
     const before = Date.now();
-    const res = await client.twinRuns.extend(run.runId, { ttlMinutes: 120 });
+    const res = await ctx.client.twinRuns.extend(run.runId, { ttlMinutes: 120 });
     assert.equal(res.status, 'extended');
     assert.equal(res.ttlMinutes, 120);
     const exp = Date.parse(res.expiresAt);
     assert.ok(exp >= before + 119 * 60_000 && exp <= Date.now() + 121 * 60_000, res.expiresAt);
-    assert.deepEqual(rec.calls.at(-1).body, { ttl_minutes: 120 });
-    const got = await client.twinRuns.get(run.runId);
+    assert.deepEqual(ctx.rec.calls.at(-1).body, { ttl_minutes: 120 });
+    const got = await ctx.client.twinRuns.get(run.runId);
     assert.equal(Date.parse(got.expiresAt), exp);
   });
 
   test('lock → locked, then already_locked; run becomes private', async () => {
     const run = await createRun({ twins: ['stripe'] });
-    const first = await client.twinRuns.lock(run.runId);
+    const first = await ctx.client.twinRuns.lock(run.runId);
     assert.deepEqual(first, { status: 'locked', runId: run.runId, isPublic: false });
-    const second = await client.twinRuns.lock(run.runId);
+    const second = await ctx.client.twinRuns.lock(run.runId);
     assert.equal(second.status, 'already_locked');
     assert.equal(second.isPublic, false);
-    const got = await client.twinRuns.get(run.runId);
+    const got = await ctx.client.twinRuns.get(run.runId);
     assert.equal(got.locked, true);
     assert.equal(got.isPublic, false);
   });
 
   test('reset → reset_complete with twin-name keys preserved', async () => {
     const run = await createRun({ twins: ['google_calendar', 'stripe'] });
-    await client.twinRuns.waitUntilReady(run.runId, WAIT);
-    const res = await client.twinRuns.reset(run.runId);
+    await ctx.client.twinRuns.waitUntilReady(run.runId, WAIT);
+    const res = await ctx.client.twinRuns.reset(run.runId);
     assert.equal(res.runId, run.runId);
     assert.equal(res.status, 'reset_complete');
     assert.equal(res.baselineKind, 'empty');
@@ -132,22 +120,22 @@ describe('twinRuns', () => {
 
   test('teardown → cleaning_up; later reads are terminal with no twins; extend/lock then 409', async () => {
     const run = await createRun({ twins: ['slack'] });
-    const res = await client.twinRuns.teardown(run.runId);
+    const res = await ctx.client.twinRuns.teardown(run.runId);
     assert.deepEqual(res, { status: 'cleaning_up', runId: run.runId });
-    const got = await client.twinRuns.get(run.runId);
+    const got = await ctx.client.twinRuns.get(run.runId);
     assert.ok(['cancelled', 'expired', 'failed'].includes(got.status), got.status);
     assert.deepEqual(got.twins, {});
-    await assert.rejects(client.twinRuns.extend(run.runId, { ttlMinutes: 10 }), (e) => e instanceof ApiError && e.status === 409);
-    await assert.rejects(client.twinRuns.lock(run.runId), (e) => e instanceof ApiError && e.status === 409);
+    await assert.rejects(ctx.client.twinRuns.extend(run.runId, { ttlMinutes: 10 }), (e) => e instanceof ApiError && e.status === 409);
+    await assert.rejects(ctx.client.twinRuns.lock(run.runId), (e) => e instanceof ApiError && e.status === 409);
     await assert.rejects(
-      client.twinRuns.waitUntilReady(run.runId, WAIT),
+      ctx.client.twinRuns.waitUntilReady(run.runId, WAIT),
       (e) => e instanceof sdk.RunNotReadyError && e.status === got.status,
     );
   });
 
   describe('errors', () => {
     test('unknown twin → 400 ApiError naming it', async () => {
-      const err = await client.twinRuns.create({ twins: ['stripe', 'foo'] }).catch((e) => e);
+      const err = await ctx.client.twinRuns.create({ twins: ['stripe', 'foo'] }).catch((e) => e);
       assert.ok(err instanceof ApiError, String(err));
       assert.ok(err instanceof Error);
       assert.equal(err.status, 400);
@@ -158,42 +146,42 @@ describe('twinRuns', () => {
 
     for (const ttl of [0, 481, -5]) {
       test(`ttlMinutes ${ttl} → 400`, async () => {
-        await assert.rejects(client.twinRuns.create({ twins: ['stripe'], ttlMinutes: ttl }), (e) => e instanceof ApiError && e.status === 400);
+        await assert.rejects(ctx.client.twinRuns.create({ twins: ['stripe'], ttlMinutes: ttl }), (e) => e instanceof ApiError && e.status === 400);
       });
     }
 
     test('extend with ttl out of range → 400', async () => {
       const run = await createRun({ twins: ['stripe'] });
-      await assert.rejects(client.twinRuns.extend(run.runId, { ttlMinutes: 1000 }), (e) => e instanceof ApiError && e.status === 400);
+      await assert.rejects(ctx.client.twinRuns.extend(run.runId, { ttlMinutes: 1000 }), (e) => e instanceof ApiError && e.status === 400);
     });
 
     test('malformed run id → 400; unknown run → 404', async () => {
       for (const call of [
-        () => client.twinRuns.get('not-a-uuid'),
-        () => client.twinRuns.extend('not-a-uuid', { ttlMinutes: 5 }),
-        () => client.twinRuns.lock('not-a-uuid'),
-        () => client.twinRuns.reset('not-a-uuid'),
-        () => client.twinRuns.teardown('not-a-uuid'),
+        () => ctx.client.twinRuns.get('not-a-uuid'),
+        () => ctx.client.twinRuns.extend('not-a-uuid', { ttlMinutes: 5 }),
+        () => ctx.client.twinRuns.lock('not-a-uuid'),
+        () => ctx.client.twinRuns.reset('not-a-uuid'),
+        () => ctx.client.twinRuns.teardown('not-a-uuid'),
       ]) {
         await assert.rejects(call(), (e) => e instanceof ApiError && e.status === 400);
       }
       for (const call of [
-        () => client.twinRuns.get(FIXED_UNKNOWN),
-        () => client.twinRuns.extend(FIXED_UNKNOWN, { ttlMinutes: 5 }),
-        () => client.twinRuns.lock(FIXED_UNKNOWN),
-        () => client.twinRuns.reset(FIXED_UNKNOWN),
-        () => client.twinRuns.teardown(FIXED_UNKNOWN),
+        () => ctx.client.twinRuns.get(FIXED_UNKNOWN),
+        () => ctx.client.twinRuns.extend(FIXED_UNKNOWN, { ttlMinutes: 5 }),
+        () => ctx.client.twinRuns.lock(FIXED_UNKNOWN),
+        () => ctx.client.twinRuns.reset(FIXED_UNKNOWN),
+        () => ctx.client.twinRuns.teardown(FIXED_UNKNOWN),
       ]) {
         await assert.rejects(call(), (e) => e instanceof ApiError && e.status === 404 && typeof e.detail === 'string');
       }
     });
 
     test('empty run id is rejected client-side', async () => {
-      await assert.rejects(client.twinRuns.get(''), TypeError);
+      await assert.rejects(ctx.client.twinRuns.get(''), TypeError);
     });
 
     test('wrong API key → 401 ApiError (when the server requires keys)', { skip: Boolean(process.env.TWINS_URL) && !process.env.TWINS_API_KEY }, async () => {
-      const bad = new sdk.Client({ baseUrl: t.url, apiKey: 'definitely-wrong', maxRetries: 0 });
+      const bad = new sdk.Client({ baseUrl: ctx.t.url, apiKey: 'definitely-wrong', maxRetries: 0 });
       await assert.rejects(bad.twinRuns.list(), (e) => e instanceof ApiError && (e.status === 401 || e.status === 403));
     });
   });
