@@ -152,6 +152,12 @@ bool str_case_eq(const char *a, const char *b)
     return strcasecmp(a, b) == 0;
 }
 
+char *str_to_lower(char *s)
+{
+    for (char *p = s; p && *p; p++) *p = (char)tolower((unsigned char)*p);
+    return s;
+}
+
 bool glob_match(const char *pattern, const char *s)
 {
     const char *star = NULL, *resume = NULL;

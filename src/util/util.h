@@ -30,6 +30,8 @@ bool str_starts_with(const char *s, const char *prefix);
 bool str_ends_with(const char *s, const char *suffix);
 bool str_eq(const char *a, const char *b);  /* NULL-safe */
 bool str_case_eq(const char *a, const char *b);
+/* ASCII lower-casing in place (header names, emails, keys); returns s. */
+char *str_to_lower(char *s);
 /* Glob with '*' (any run of characters); used for fault route patterns. */
 bool glob_match(const char *pattern, const char *s);
 /* Constant-time comparison for secrets. */

@@ -6,6 +6,7 @@
 
 #include "engine/faults.h"
 #include "engine/journal.h"
+#include "util/base64.h"
 #include "util/map.h"
 #include "util/util.h"
 
@@ -190,6 +191,31 @@ static void journal_ring_keeps_newest(void **state)
     journal_free(j);
 }
 
+static void base64_round_trips_both_alphabets(void **state)
+{
+    (void)state;
+    arena *a = arena_new(0);
+    assert_string_equal(base64_encode(a, "", 0), "");
+    assert_string_equal(base64_encode(a, "f", 1), "Zg==");
+    assert_string_equal(base64_encode(a, "foobar", 6), "Zm9vYmFy");
+    const unsigned char bin[] = {0xfb, 0xff, 0x00, 0x3e};
+    assert_string_equal(base64_encode(a, bin, sizeof bin), "+/8APg==");
+    assert_string_equal(base64url_encode(a, bin, sizeof bin), "-_8APg");
+    size_t n = 0;
+    const unsigned char *back = (const unsigned char *)base64_decode(a, "-_8APg", &n);
+    assert_int_equal(n, 4);
+    assert_memory_equal(back, bin, 4);
+    assert_string_equal(base64_decode(a, "Zm9v\nYmE=", &n), "fooba");
+    assert_int_equal(n, 5);
+    assert_string_equal(base64_decode(a, "", &n), "");
+    assert_null(base64_decode(a, "Zm9v*", &n));   /* bad character */
+    assert_null(base64_decode(a, "Zg==Zg", &n));  /* data after padding */
+    assert_null(base64_decode(a, "Z", &n));       /* impossible length */
+    char word[] = "MiXeD-Case";
+    assert_string_equal(str_to_lower(word), "mixed-case");
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,7 +223,7 @@ int main(void)
         cmocka_unit_test(iso8601_round_trip),        cmocka_unit_test(tokens_and_uuids),
         cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
-        cmocka_unit_test(journal_ring_keeps_newest),
+        cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }
