@@ -1,0 +1,386 @@
+/* Dropbox twin: list_folder with cursors (pages of a listing, then the
+ * changes journal), get_latest_cursor, longpoll, and search_v2 by name and
+ * text content.  Cursors are opaque to clients: base64url of a small JSON
+ * state that names the run, so a cursor from elsewhere is refused. */
+#include <ctype.h>
+#include <string.h>
+
+#include "twins/dropbox/dropbox.h"
+#include "util/base64.h"
+#include "util/util.h"
+
+#define MAX_PAGE 2000
+
+const char *dbx_encode_cursor(twin_ctx *ctx, const json_value *state)
+{
+    json_value *s = json_clone(ctx->a, state);
+    json_set_str(ctx->a, s, "run", ctx->run_id);
+    size_t len;
+    const char *text = json_to_string(ctx->a, s, &len);
+    return arena_printf(ctx->a, "AA%s", base64url_encode(ctx->a, text, len));
+}
+
+json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor)
+{
+    if (!cursor || !str_starts_with(cursor, "AA")) return NULL;
+    size_t len;
+    char *text = base64_decode(ctx->a, cursor + 2, &len);
+    json_value *s = text ? json_parse(ctx->a, text, len, NULL) : NULL;
+    if (!s || s->type != JSON_OBJECT || !str_eq(json_get_str(s, "run"), ctx->run_id)) return NULL;
+    return s;
+}
+
+static int64_t get_int(const json_value *o, const char *k, int64_t fallback)
+{
+    int64_t v;
+    return json_int64(json_get(o, k), &v) ? v : fallback;
+}
+
+/* The entries a listing shows, parents first. */
+static json_value *listing_items(twin_ctx *ctx, const char *root, bool recursive)
+{
+    json_value *tree = dbx_subtree(ctx, root, recursive && *root);
+    if (recursive) return tree;
+    json_value *out = json_array(ctx->a);
+    for (json_value *e = tree->first, *nx; e; e = nx) {
+        nx = e->next;
+        if (!str_eq(dbx_parent_of(ctx->a, json_get_str(e, "path_lower")), root)) continue;
+        e->next = NULL;
+        json_push(out, e);
+    }
+    return out;
+}
+
+static json_value *cursor_state(twin_ctx *ctx, const char *root, bool recursive, int64_t seq, int64_t offset,
+                                int64_t limit)
+{
+    arena *a = ctx->a;
+    json_value *s = json_object(a);
+    json_set_str(a, s, "k", "list");
+    json_set_str(a, s, "p", root);
+    json_set_bool(a, s, "r", recursive);
+    json_set_int(a, s, "s", seq);
+    json_set_int(a, s, "o", offset);
+    json_set_int(a, s, "l", limit);
+    return s;
+}
+
+static void reply_listing(twin_ctx *ctx, json_value *entries, json_value *state, bool has_more)
+{
+    arena *a = ctx->a;
+    json_value *o = json_object(a);
+    json_set(a, o, "entries", entries);
+    json_set_str(a, o, "cursor", dbx_encode_cursor(ctx, state));
+    json_set_bool(a, o, "has_more", has_more);
+    dbx_reply(ctx, o);
+}
+
+/* One page of the listing from offset; the cursor moves on to the journal once the listing is done. */
+static void listing_page(twin_ctx *ctx, const char *root, bool recursive, int64_t seq, int64_t offset, int64_t limit)
+{
+    json_value *items = listing_items(ctx, root, recursive);
+    json_value *entries = json_array(ctx->a);
+    int64_t i = 0;
+    bool more = false;
+    for (json_value *e = items->first, *nx; e; e = nx, i++) {
+        nx = e->next;
+        if (i < offset) continue;
+        if (i >= offset + limit) {
+            more = true;
+            break;
+        }
+        e->next = NULL;
+        json_push(entries, dbx_public(ctx, e));
+    }
+    int64_t next = more ? offset + limit : -1;
+    reply_listing(ctx, entries, cursor_state(ctx, root, recursive, seq, next, limit), more);
+}
+
+/* Validates the ListFolderArg path; *root gets the folder's path_lower ("" = root). */
+static bool listing_root(twin_ctx *ctx, const json_value *args, const char **root)
+{
+    json_value *pv = json_get(args, "path");
+    if (!pv || pv->type != JSON_STRING) {
+        dbx_req_str(ctx, args, "path");
+        return false;
+    }
+    if (!dbx_check_path_arg(ctx, "path", pv->str, true, false)) return false;
+    const char *display, *lower;
+    if (!str_starts_with(pv->str, "id:") && dbx_norm_path(ctx->a, pv->str, &display, &lower) == DBX_PATH_ROOT) {
+        *root = "";
+        return true;
+    }
+    const char *reason;
+    json_value *e = dbx_resolve(ctx, pv->str, &reason);
+    if (!e) {
+        dbx_lookup_error(ctx, "path", reason);
+        return false;
+    }
+    if (!str_eq(json_get_str(e, ".tag"), "folder")) {
+        dbx_lookup_error(ctx, "path", "not_folder");
+        return false;
+    }
+    *root = json_get_str(e, "path_lower");
+    return true;
+}
+
+static bool page_limit(twin_ctx *ctx, const json_value *args, int64_t *limit)
+{
+    *limit = MAX_PAGE;
+    json_value *lv = json_get(args, "limit");
+    if (!lv) return true;
+    if (!json_int64(lv, limit) || *limit < 1 || *limit > MAX_PAGE) {
+        dbx_bad_request(ctx, "request body: limit: value must be between 1 and 2000");
+        return false;
+    }
+    return true;
+}
+
+void dbx_list_folder(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    const char *root;
+    int64_t limit;
+    if (!args || !listing_root(ctx, args, &root) || !page_limit(ctx, args, &limit)) return;
+    listing_page(ctx, root, dbx_opt_bool(args, "recursive", false), dbx_latest_seq(ctx), 0, limit);
+}
+
+void dbx_list_folder_latest_cursor(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    const char *root;
+    int64_t limit;
+    if (!args || !listing_root(ctx, args, &root) || !page_limit(ctx, args, &limit)) return;
+    json_value *s = cursor_state(ctx, root, dbx_opt_bool(args, "recursive", false), dbx_latest_seq(ctx), -1, limit);
+    json_value *o = json_object(ctx->a);
+    json_set_str(ctx->a, o, "cursor", dbx_encode_cursor(ctx, s));
+    dbx_reply(ctx, o);
+}
+
+static bool in_scope(twin_ctx *ctx, const char *path, const char *root, bool recursive)
+{
+    if (str_eq(path, root)) return false;
+    return recursive ? dbx_path_within(path, root) : str_eq(dbx_parent_of(ctx->a, path), root);
+}
+
+/* The journal since seq in scope: one change per path (its newest), oldest first. */
+static json_value *changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq)
+{
+    arena *a = ctx->a;
+    json_value *all = dbx_list_all(ctx, "changes");
+    json_value **v = arena_alloc(a, sizeof *v * (all->len + 1));
+    size_t n = 0;
+    json_foreach(c, all) if (get_int(c, "seq", 0) > seq && in_scope(ctx, json_get_str(c, "path"), root, recursive)) v[n++] = c;
+    bool *keep = arena_zalloc(a, n + 1);
+    json_value *seen = json_object(a);
+    for (size_t i = n; i-- > 0;) {
+        const char *p = json_get_str(v[i], "path");
+        if (json_get(seen, p)) continue;
+        json_set_bool(a, seen, p, true);
+        keep[i] = true;
+    }
+    json_value *out = json_array(a);
+    for (size_t i = 0; i < n; i++)
+        if (keep[i]) json_push(out, json_clone(a, v[i]));
+    return out;
+}
+
+static json_value *change_entry(twin_ctx *ctx, const json_value *c)
+{
+    json_value *e = dbx_entry_by_path(ctx, json_get_str(c, "path"));
+    if (e) return dbx_public(ctx, e);
+    arena *a = ctx->a;
+    json_value *d = dbx_tag(a, "deleted");
+    const char *display = json_get_str(c, "path_display");
+    const char *lower = json_get_str(c, "path");
+    json_set_str(a, d, "name", json_get_str(c, "name") ? json_get_str(c, "name") : dbx_base_name(lower));
+    json_set_str(a, d, "path_lower", lower);
+    json_set_str(a, d, "path_display", display ? display : lower);
+    return d;
+}
+
+void dbx_list_folder_continue(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *cursor = dbx_req_str(ctx, args, "cursor");
+    if (!cursor) return;
+    json_value *s = dbx_decode_cursor(ctx, cursor);
+    if (!s || !str_eq(json_get_str(s, "k"), "list"))
+        return dbx_bad_request(ctx, "request body: cursor: Invalid \"cursor\" parameter: the cursor is malformed.");
+    const char *root = json_get_str(s, "p");
+    bool recursive = json_truthy(json_get(s, "r"));
+    int64_t seq = get_int(s, "s", 0), offset = get_int(s, "o", -1), limit = get_int(s, "l", MAX_PAGE);
+    if (*root && !dbx_entry_by_path(ctx, root)) return dbx_lookup_error(ctx, "path", "not_found");
+    if (offset >= 0) return listing_page(ctx, root, recursive, seq, offset, limit);
+    json_value *changes = changes_since(ctx, root, recursive, seq);
+    json_value *entries = json_array(ctx->a);
+    int64_t last = seq, n = 0;
+    bool more = false;
+    json_foreach(c, changes) {
+        if (n++ >= limit) {
+            more = true;
+            break;
+        }
+        json_push(entries, change_entry(ctx, c));
+        last = get_int(c, "seq", last);
+    }
+    if (!more) last = dbx_latest_seq(ctx) > last ? dbx_latest_seq(ctx) : last;
+    reply_listing(ctx, entries, cursor_state(ctx, root, recursive, last, -1, limit), more);
+}
+
+/* Answers at once (the twin does not hold the connection open): whether
+ * the folder changed since the cursor, with a backoff when it did not. */
+void dbx_list_folder_longpoll(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *cursor = dbx_req_str(ctx, args, "cursor");
+    if (!cursor) return;
+    json_value *s = dbx_decode_cursor(ctx, cursor);
+    if (!s || !str_eq(json_get_str(s, "k"), "list")) return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
+    json_value *changes = changes_since(ctx, json_get_str(s, "p"), json_truthy(json_get(s, "r")), get_int(s, "s", 0));
+    json_value *o = json_object(ctx->a);
+    json_set_bool(ctx->a, o, "changes", changes->len > 0);
+    if (!changes->len) json_set_int(ctx->a, o, "backoff", 5);
+    dbx_reply(ctx, o);
+}
+
+/* ---- search ---- */
+
+static bool contains_ci(const char *hay, size_t hay_len, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (!n) return true;
+    for (size_t i = 0; i + n <= hay_len; i++) {
+        size_t k = 0;
+        while (k < n && tolower((unsigned char)hay[i + k]) == tolower((unsigned char)needle[k])) k++;
+        if (k == n) return true;
+    }
+    return false;
+}
+
+/* Every whitespace-separated term of the query occurs in text. */
+static bool all_terms(arena *a, const char *text, size_t len, const char *query)
+{
+    char *q = arena_strdup(a, query);
+    bool any = false;
+    for (char *save = NULL, *t = strtok_r(q, " \t\r\n", &save); t; t = strtok_r(NULL, " \t\r\n", &save)) {
+        any = true;
+        if (!contains_ci(text, len, t)) return false;
+    }
+    return any;
+}
+
+static bool extension_allowed(const json_value *exts, const char *name)
+{
+    if (!exts || !exts->len) return true;
+    const char *dot = strrchr(name, '.');
+    json_foreach(x, exts) {
+        const char *want = json_str(x);
+        if (want && *want == '.') want++;
+        if (dot && want && str_case_eq(dot + 1, want)) return true;
+    }
+    return false;
+}
+
+static json_value *search_matches(twin_ctx *ctx, const json_value *args, const char *root)
+{
+    arena *a = ctx->a;
+    const char *query = json_get_str(args, "query");
+    json_value *opts = json_get(args, "options");
+    bool filename_only = dbx_opt_bool(opts, "filename_only", false);
+    json_value *status = json_get(opts, "file_status");
+    const char *st = status && status->type == JSON_STRING ? status->str : json_get_str(status, ".tag");
+    json_value *out = json_array(a);
+    if (str_eq(st, "deleted")) return out;
+    json_value *tree = dbx_subtree(ctx, root, false);
+    json_foreach(e, tree) {
+        const char *name = json_get_str(e, "name");
+        bool file = str_eq(json_get_str(e, ".tag"), "file");
+        if (!extension_allowed(json_get(opts, "file_extensions"), name) && (file || json_get(opts, "file_extensions")))
+            continue;
+        bool by_name = all_terms(a, name, strlen(name), query);
+        bool by_content = false;
+        if (file && !filename_only) {
+            size_t len;
+            char *data = dbx_entry_data(ctx, e, &len);
+            by_content = all_terms(a, data, len, query);
+        }
+        if (!by_name && !by_content) continue;
+        json_value *m = json_object(a);
+        json_set(a, m, "match_type", dbx_tag(a, by_name && by_content ? "filename_and_content" : by_name ? "filename" : "content"));
+        json_set(a, m, "metadata", dbx_tag_with(a, "metadata", dbx_public(ctx, e)));
+        json_push(out, m);
+    }
+    return out;
+}
+
+static void search_page(twin_ctx *ctx, json_value *args, int64_t offset)
+{
+    arena *a = ctx->a;
+    json_value *opts = json_get(args, "options");
+    const char *root = "";
+    const char *path = json_get_str(opts, "path");
+    if (path && *path) {
+        if (!dbx_check_path_arg(ctx, "options.path", path, true, false)) return;
+        const char *reason;
+        json_value *e = dbx_resolve(ctx, path, &reason);
+        if (!e) return dbx_lookup_error(ctx, "path", reason);
+        root = json_get_str(e, "path_lower");
+    }
+    int64_t max = get_int(opts, "max_results", 100);
+    if (max < 1 || max > 1000) return dbx_bad_request(ctx, "request body: options.max_results: value must be between 1 and 1000");
+    json_value *all = search_matches(ctx, args, root);
+    json_value *page = json_array(a);
+    int64_t i = 0;
+    bool more = false;
+    for (json_value *m = all->first, *nx; m; m = nx, i++) {
+        nx = m->next;
+        if (i < offset) continue;
+        if (i >= offset + max) {
+            more = true;
+            break;
+        }
+        m->next = NULL;
+        json_push(page, m);
+    }
+    json_value *o = json_object(a);
+    json_set(a, o, "matches", page);
+    json_set_bool(a, o, "has_more", more);
+    if (more) {
+        json_value *s = json_object(a);
+        json_set_str(a, s, "k", "search");
+        json_set(a, s, "a", json_clone(a, args));
+        json_set_int(a, s, "o", offset + max);
+        json_set_str(a, o, "cursor", dbx_encode_cursor(ctx, s));
+    }
+    dbx_reply(ctx, o);
+}
+
+void dbx_search_v2(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *query = dbx_req_str(ctx, args, "query");
+    if (!query) return;
+    if (strlen(query) > 1000) return dbx_bad_request(ctx, "request body: query: string longer than 1000");
+    if (!*query) {
+        json_value *err = dbx_tag(ctx->a, "invalid_argument");
+        json_set_str(ctx->a, err, "invalid_argument", "Search query cannot be empty.");
+        return dbx_route_error(ctx, "invalid_argument", err);
+    }
+    search_page(ctx, args, 0);
+}
+
+void dbx_search_continue_v2(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *cursor = dbx_req_str(ctx, args, "cursor");
+    if (!cursor) return;
+    json_value *s = dbx_decode_cursor(ctx, cursor);
+    if (!s || !str_eq(json_get_str(s, "k"), "search"))
+        return dbx_bad_request(ctx, "request body: cursor: Invalid \"cursor\" parameter: the cursor is malformed.");
+    search_page(ctx, json_get(s, "a"), get_int(s, "o", 0));
+}
