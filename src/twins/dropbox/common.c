@@ -264,6 +264,14 @@ json_value *dbx_new_folder(twin_ctx *ctx, const char *display)
     return f;
 }
 
+const char *dbx_cased(twin_ctx *ctx, const char *display)
+{
+    const char *parent = dbx_parent_of(ctx->a, display);
+    if (!*parent) return display;
+    json_value *p = dbx_entry_by_path(ctx, str_to_lower(arena_strdup(ctx->a, parent)));
+    return p ? arena_printf(ctx->a, "%s/%s", json_get_str(p, "path_display"), dbx_base_name(display)) : display;
+}
+
 bool dbx_ensure_parents(twin_ctx *ctx, const char *display, const char **kind)
 {
     arena *a = ctx->a;
@@ -276,7 +284,7 @@ bool dbx_ensure_parents(twin_ctx *ctx, const char *display, const char **kind)
         return false;
     }
     if (!dbx_ensure_parents(ctx, parent, kind)) return false;
-    dbx_new_folder(ctx, parent);
+    dbx_new_folder(ctx, dbx_cased(ctx, parent));
     return true;
 }
 

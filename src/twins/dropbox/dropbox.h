@@ -88,6 +88,8 @@ json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self);
  * ("file_ancestor") when a file is in the way. */
 bool dbx_ensure_parents(twin_ctx *ctx, const char *display, const char **kind);
 json_value *dbx_new_folder(twin_ctx *ctx, const char *display);
+/* display with the stored casing of its parent folder (the last component as given). */
+const char *dbx_cased(twin_ctx *ctx, const char *display);
 /* Writes a file (new entry or new revision of the entry at that path). */
 json_value *dbx_write_file(twin_ctx *ctx, json_value *existing, const char *display, const char *data, size_t len,
                            const char *client_modified);

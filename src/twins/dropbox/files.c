@@ -61,15 +61,6 @@ static bool valid_timestamp(const char *s)
            parse_iso8601_ms(s) >= 0;
 }
 
-/* Path display with the parent's stored casing (the last component as given). */
-static const char *cased(twin_ctx *ctx, const char *display)
-{
-    const char *parent = dbx_parent_of(ctx->a, display);
-    if (!*parent) return display;
-    json_value *p = dbx_entry_by_path(ctx, str_to_lower(arena_strdup(ctx->a, parent)));
-    return p ? arena_printf(ctx->a, "%s/%s", json_get_str(p, "path_display"), dbx_base_name(display)) : display;
-}
-
 json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data, size_t len, dbx_commit_style style)
 {
     const char *path = dbx_req_str(ctx, commit, "path");
@@ -122,7 +113,7 @@ json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data
         write_error(ctx, style, NULL, kind);
         return NULL;
     }
-    if (!existing) display = cased(ctx, display);
+    if (!existing) display = dbx_cased(ctx, display);
     return dbx_public(ctx, dbx_write_file(ctx, existing, display, data, len, client_modified));
 }
 
@@ -297,7 +288,7 @@ static json_value *create_folder(twin_ctx *ctx, const char *path, bool autorenam
         else dbx_lookup_error(ctx, "path", reason);
         return NULL;
     }
-    return dbx_public(ctx, dbx_new_folder(ctx, cased(ctx, display)));
+    return dbx_public(ctx, dbx_new_folder(ctx, dbx_cased(ctx, display)));
 }
 
 static json_value *create_folder_args(twin_ctx *ctx, bool *autorename)
@@ -455,7 +446,7 @@ static void relocate(twin_ctx *ctx, bool move)
     json_value *tree = dbx_subtree(ctx, src_lower, true);
     if (!move && !dbx_quota_allows(ctx, subtree_bytes(ctx, tree)))
         return relocation_error(ctx, NULL, "insufficient_quota", NULL);
-    if (!case_only) display = cased(ctx, display);
+    if (!case_only) display = dbx_cased(ctx, display);
     json_value *top;
     if (move) {
         dbx_record_delete(ctx, src_lower, json_get_str(src, "path_display"), json_get_str(src, "name"));
@@ -542,7 +533,7 @@ void dbx_restore(twin_ctx *ctx)
         return dbx_route_error(ctx, arena_printf(a, "path_write/conflict/%s", kind), dbx_tag_with(a, "path_write", we));
     }
     const char *client_modified = json_get_str(json_get(r, "meta"), "client_modified");
-    json_value *f = dbx_write_file(ctx, existing, existing ? display : cased(ctx, display), data, len, client_modified);
+    json_value *f = dbx_write_file(ctx, existing, existing ? display : dbx_cased(ctx, display), data, len, client_modified);
     dbx_reply(ctx, dbx_public(ctx, f));
 }
 
