@@ -433,8 +433,11 @@ static void relocate(twin_ctx *ctx, bool move)
     if (!to_lower || !*to_lower) return relocation_error(ctx, "to", "malformed_path", NULL);
     const char *src_lower = json_get_str(src, "path_lower");
     bool case_only = move && str_eq(to_lower, src_lower) && !str_eq(display, json_get_str(src, "path_display"));
-    if (!case_only && dbx_path_within(to_lower, src_lower) && !str_eq(to_lower, src_lower))
-        return relocation_error(ctx, NULL, move ? "cant_move_folder_into_itself" : "cant_copy_folder_into_itself", NULL);
+    /* Onto itself, or a copy into its own subtree: the paths overlap. */
+    if (!case_only && (str_eq(to_lower, src_lower) || (!move && dbx_path_within(to_lower, src_lower))))
+        return relocation_error(ctx, NULL, "duplicated_or_nested_paths", NULL);
+    if (!case_only && dbx_path_within(to_lower, src_lower))
+        return relocation_error(ctx, NULL, "cant_move_folder_into_itself", NULL);
     json_value *dest = case_only ? NULL : dbx_entry_by_path(ctx, to_lower);
     if (dest) {
         if (!dbx_opt_bool(args, "autorename", false))

@@ -105,8 +105,12 @@ static bool listing_root(twin_ctx *ctx, const json_value *args, const char **roo
         return false;
     }
     if (!dbx_check_path_arg(ctx, "path", pv->str, true, false)) return false;
-    const char *display, *lower;
-    if (!str_starts_with(pv->str, "id:") && dbx_norm_path(ctx->a, pv->str, &display, &lower) == DBX_PATH_ROOT) {
+    const char *display, *lower, *p = pv->str;
+    if (str_starts_with(p, "ns:")) {   /* "ns:<root namespace>" alone is the root */
+        p += 3;
+        while (isdigit((unsigned char)*p)) p++;
+    }
+    if (!str_starts_with(p, "id:") && dbx_norm_path(ctx->a, p, &display, &lower) == DBX_PATH_ROOT) {
         *root = "";
         return true;
     }

@@ -24,6 +24,8 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 static const twin_route routes[] = {
     {"POST", "/2/files/upload", dbx_upload, CONTENT_WRITE},
     {"POST", "/2/files/download", dbx_download, CONTENT_READ},
+    /* Content-download routes also answer GET (arguments in ?arg=). */
+    {"GET", "/2/files/download", dbx_download, CONTENT_READ},
     {"POST", "/2/files/get_metadata", dbx_get_metadata, METADATA_READ},
     {"POST", "/2/files/create_folder_v2", dbx_create_folder_v2, CONTENT_WRITE},
     {"POST", "/2/files/create_folder", dbx_create_folder, CONTENT_WRITE},
@@ -56,6 +58,7 @@ static const twin_route routes[] = {
     {"POST", "/2/sharing/create_shared_link_with_settings", dbx_create_shared_link, "sharing.write"},
     {"POST", "/2/sharing/list_shared_links", dbx_list_shared_links, "sharing.read"},
     {"POST", "/2/sharing/revoke_shared_link", dbx_revoke_shared_link, "sharing.write"},
+    {"POST", "/2/sharing/get_shared_link_metadata", dbx_get_shared_link_metadata, "sharing.read"},
     {"POST", "/2/check/user", dbx_check_user, "account_info.read"},
     {"POST", "/2/auth/token/revoke", dbx_token_revoke, NULL},
     /* What get_temporary_link's links point at: the bytes, no credentials. */

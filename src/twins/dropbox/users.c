@@ -385,6 +385,20 @@ void dbx_list_shared_links(twin_ctx *ctx)
     dbx_reply(ctx, o);
 }
 
+void dbx_get_shared_link_metadata(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *url = dbx_req_str(ctx, args, "url");
+    if (!url) return;
+    json_value *all = dbx_list_all(ctx, "links");
+    json_foreach(l, all) {
+        json_value *e = str_eq(json_get_str(l, "url"), url) ? dbx_entry_by_id(ctx, json_get_str(l, "entry")) : NULL;
+        if (e) return dbx_reply(ctx, link_metadata(ctx, l, e));
+    }
+    dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
+}
+
 void dbx_revoke_shared_link(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);

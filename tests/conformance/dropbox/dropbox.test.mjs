@@ -114,6 +114,12 @@ test('upload and download: metadata shape, block-wise content_hash, Dropbox-API-
   assert.match(header, /R\\u00e9sum\\u00e9 \\u2713 \\ud83d\\ude80\.txt/);
   assert.equal(JSON.parse(header).name, 'Résumé ✓ 🚀.txt');
   assert.equal(await res.text(), 'cv');
+  // Downloads also answer GET with ?arg= and ?authorization=.
+  const q = new URLSearchParams({ arg: JSON.stringify({ path: '/docs/hello.txt' }), authorization: `Bearer ${token}` });
+  const get = await fetch(`${base}/2/files/download?${q}`);
+  assert.equal(get.status, 200);
+  assert.equal(await get.text(), 'hello world');
+  assert.equal(JSON.parse(get.headers.get('dropbox-api-result')).rev, up.rev);
   assertDbxError(await rejects(() => dbx.filesDownload({ path: '/nope.txt' })), 409, 'path', 'path/not_found/');
   assertDbxError(await rejects(() => dbx.filesDownload({ path: '/Docs' })), 409, 'path', 'path/not_file/');
 });
@@ -198,6 +204,9 @@ test('get_metadata: by path (any case), by id and id-relative path, not_found, i
 test('list_folder: root and sub-folders, recursive (folder itself first), paging with limit and continue', async () => {
   const { dbx } = await seeded();
   const root = (await dbx.filesListFolder({ path: '' })).result;
+  const me = (await dbx.usersGetCurrentAccount()).result;
+  const viaNs = (await dbx.filesListFolder({ path: `ns:${me.root_info.root_namespace_id}` })).result;
+  assert.deepEqual(names(viaNs.entries), names(root.entries));
   assertSchema('files/list_folder', root);
   assert.deepEqual(names(root.entries), ['/Photos', '/Projects', '/README.txt']);
   assert.equal(root.has_more, false);
@@ -319,6 +328,8 @@ test('copy_v2 and move_v2: whole trees, ids kept on move and new on copy, confli
   assert.equal((await dbx.filesCopyV2({ from_path: '/README.txt', to_path: '/Photos/plan.md', autorename: true })).result.metadata.name, 'plan (1).md');
   e = assertDbxError(await rejects(() => dbx.filesCopyV2({ from_path: '/nope', to_path: '/x' })), 409, 'from_lookup', 'from_lookup/not_found/');
   assertDbxError(await rejects(() => dbx.filesMoveV2({ from_path: '/Projects', to_path: '/Projects/Archive/Inner' })), 409, 'cant_move_folder_into_itself');
+  assertDbxError(await rejects(() => dbx.filesCopyV2({ from_path: '/Projects', to_path: '/Projects/Archive/Inner' })), 409, 'duplicated_or_nested_paths');
+  assertDbxError(await rejects(() => dbx.filesMoveV2({ from_path: '/README.txt', to_path: '/README.txt' })), 409, 'duplicated_or_nested_paths');
   // A folder move carries its children; a case-only rename is allowed.
   await dbx.filesMoveV2({ from_path: '/Projects', to_path: '/Work/projects-2024' });
   assert.equal((await dbx.filesGetMetadata({ path: '/work/projects-2024/archive/old-plan.md' })).result.path_display, '/Work/projects-2024/Archive/old-plan.md');
@@ -489,7 +500,11 @@ test('shared links: create, already exists (with its metadata), list by path and
   assert.deepEqual(list.links.map((l) => l['.tag']).sort(), ['file', 'folder']);
   list = (await dbx.sharingListSharedLinks({ path: '/Projects/plan.md', direct_only: true })).result;
   assert.deepEqual(list.links.map((l) => l.url), [link.url]);
+  const meta = (await dbx.sharingGetSharedLinkMetadata({ url: link.url })).result;
+  assertSchema('sharing/get_shared_link_metadata', meta);
+  assert.equal(meta.path_lower, '/projects/plan.md');
   assert.equal((await dbx.sharingRevokeSharedLink({ url: link.url })).result, null);
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkMetadata({ url: link.url })), 409, 'shared_link_not_found');
   assert.equal((await dbx.sharingListSharedLinks({})).result.links.length, 1);
   assertDbxError(await rejects(() => dbx.sharingRevokeSharedLink({ url: link.url })), 409, 'shared_link_not_found', 'shared_link_not_found/');
   assertDbxError(await rejects(() => dbx.sharingCreateSharedLinkWithSettings({ path: '/nope' })), 409, 'path', 'path/not_found/');
