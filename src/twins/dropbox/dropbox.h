@@ -146,7 +146,7 @@ const char *dbx_app_secret(twin_ctx *ctx);
     X(create_folder_batch) X(create_folder_batch_check) X(delete_batch) X(delete_batch_check) \
     X(current_account) X(get_account) X(get_account_batch) X(space_usage) \
     X(create_shared_link) X(list_shared_links) X(revoke_shared_link) X(get_shared_link_metadata) \
-    X(check_user) X(token_revoke) \
+    X(check_user) X(token_revoke) X(team_members_list) X(team_get_info) \
     X(admin_tier)
 #define DBX_DECLARE(n) void dbx_##n(twin_ctx *ctx);
 DBX_HANDLERS(DBX_DECLARE)

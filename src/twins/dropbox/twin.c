@@ -60,6 +60,8 @@ static const twin_route routes[] = {
     {"POST", "/2/sharing/revoke_shared_link", dbx_revoke_shared_link, "sharing.write"},
     {"POST", "/2/sharing/get_shared_link_metadata", dbx_get_shared_link_metadata, "sharing.read"},
     {"POST", "/2/check/user", dbx_check_user, "account_info.read"},
+    {"POST", "/2/team/members/list_v2", dbx_team_members_list, "members.read"},
+    {"POST", "/2/team/get_info", dbx_team_get_info, "team_info.read"},
     {"POST", "/2/auth/token/revoke", dbx_token_revoke, NULL},
     /* What get_temporary_link's links point at: the bytes, no credentials. */
     {"GET", "/__twin/temporary-link/{token}/{name}", dbx_temp_link_content, "public"},

@@ -247,6 +247,92 @@ void dbx_get_account_batch(twin_ctx *ctx)
     twin_reply_json(ctx, 200, out);
 }
 
+/* ---- team (the seeded members; the run's token stands in for a team token) ---- */
+
+static json_value *member_info(twin_ctx *ctx, const json_value *src, bool admin_role)
+{
+    arena *a = ctx->a;
+    json_value *p = json_object(a);
+    json_set_str(a, p, "team_member_id", json_get_str(src, "team_member_id"));
+    json_set_str(a, p, "account_id", json_get_str(src, "account_id"));
+    json_set_str(a, p, "email", json_get_str(src, "email"));
+    json_set_bool(a, p, "email_verified", true);
+    json_set(a, p, "status", dbx_tag(a, "active"));
+    json_set(a, p, "name", name_of(a, json_get_str(src, "name")));
+    json_set(a, p, "membership_type", dbx_tag(a, "full"));
+    json_set_str(a, p, "joined_on", json_get_str(src, "joined_on") ? json_get_str(src, "joined_on") : "2026-01-01T00:00:00Z");
+    json_set(a, p, "groups", json_array(a));
+    json_set_str(a, p, "member_folder_id", "3235641602");
+    json_set_str(a, p, "root_folder_id", "3235641601");
+    json_value *role = json_object(a);
+    json_set_str(a, role, "role_id", admin_role ? "pid_dbtmr:1" : "pid_dbtmr:0");
+    json_set_str(a, role, "name", admin_role ? "Team admin" : "Member");
+    json_set_str(a, role, "description", admin_role ? "User can do most user provisioning, de-provisioning and management."
+                                                    : "Member of the team.");
+    json_value *roles = json_array(a);
+    json_push(roles, role);
+    json_value *o = json_object(a);
+    json_set(a, o, "profile", p);
+    json_set(a, o, "roles", roles);
+    return o;
+}
+
+static json_value *team_members(twin_ctx *ctx)
+{
+    json_value *out = json_array(ctx->a);
+    json_push(out, member_info(ctx, dbx_account(ctx), true));
+    json_value *all = dbx_list_all(ctx, "accounts");
+    for (json_value *m = all->first, *nx; m; m = nx) {
+        nx = m->next;
+        json_push(out, member_info(ctx, m, false));
+    }
+    return out;
+}
+
+void dbx_team_members_list(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    int64_t limit = 1000;
+    json_value *lv = json_get(args, "limit");
+    if (lv && (!json_int64(lv, &limit) || limit < 1 || limit > 1000))
+        return dbx_bad_request(ctx, "request body: limit: value must be between 1 and 1000");
+    json_value *all = team_members(ctx), *page = json_array(a);
+    int64_t i = 0;
+    for (json_value *m = all->first, *nx; m && i < limit; m = nx, i++) {
+        nx = m->next;
+        m->next = NULL;
+        json_push(page, m);
+    }
+    json_value *o = json_object(a);
+    json_set(a, o, "members", page);
+    json_set_str(a, o, "cursor", twin_new_id(ctx, "", 40));
+    json_set_bool(a, o, "has_more", false);
+    dbx_reply(ctx, o);
+}
+
+void dbx_team_get_info(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    int64_t n = 1 + twin_doc_count(ctx, "accounts", NULL, NULL);
+    json_value *o = json_object(a), *pol = json_object(a), *sharing = json_object(a);
+    const char *name = json_get_str(ctx->config, "team_name");
+    json_set_str(a, o, "name", name ? name : "Twins Team");
+    json_set_str(a, o, "team_id", "dbtid:twins-team");
+    json_set_int(a, o, "num_licensed_users", n > 5 ? n : 5);
+    json_set_int(a, o, "num_provisioned_users", n);
+    json_set_int(a, o, "num_used_licenses", n);
+    json_set(a, sharing, "shared_folder_member_policy", dbx_tag(a, "anyone"));
+    json_set(a, sharing, "shared_folder_join_policy", dbx_tag(a, "from_anyone"));
+    json_set(a, sharing, "shared_link_create_policy", dbx_tag(a, "default_public"));
+    json_set(a, pol, "sharing", sharing);
+    json_set(a, pol, "emm_state", dbx_tag(a, "disabled"));
+    json_set(a, pol, "office_addin", dbx_tag(a, "disabled"));
+    json_set(a, o, "policies", pol);
+    dbx_reply(ctx, o);
+}
+
 void dbx_check_user(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);

@@ -77,6 +77,16 @@ test('users: current account, get_account / get_account_batch for the account an
   assertSchema('users/get_account_batch', batch);
   assert.deepEqual(batch.map((a) => a.name.display_name), ['Grace Hopper', 'Alan Turing']);
   assert.ok(batch.every((a) => a.is_teammate));
+  // The team view lists the account (as admin) and the seeded members.
+  const team = (await ctx.dbx.teamMembersListV2({})).result;
+  assertSchema('team/members/list_v2', team);
+  assert.deepEqual(team.members.map((m) => m.profile.email), ['ada@example.com', 'grace@example.com', 'alan@example.com']);
+  assert.equal(team.members[0].roles[0].name, 'Team admin');
+  assert.equal(team.members[1].profile.account_id, ids[0]);
+  assert.equal((await ctx.dbx.teamMembersListV2({ limit: 1 })).result.members.length, 1);
+  const info = (await ctx.dbx.teamGetInfo()).result;
+  assertSchema('team/get_info', info);
+  assert.equal(info.num_provisioned_users, 3);
   const missing = 'dbid:' + 'x'.repeat(40);
   assertDbxError(await rejects(() => ctx.dbx.usersGetAccount({ account_id: missing })), 409, 'no_account', 'no_account/');
   const e = assertDbxError(await rejects(() => ctx.dbx.usersGetAccountBatch({ account_ids: [ids[0], missing] })), 409, 'no_account');
