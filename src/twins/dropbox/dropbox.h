@@ -127,6 +127,10 @@ json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor);
 typedef enum { DBX_COMMIT_UPLOAD, DBX_COMMIT_FINISH } dbx_commit_style;
 json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data, size_t len, dbx_commit_style style);
 
+/* ---- batches (sessions.c) ---- */
+/* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */
+json_value *dbx_async_job(twin_ctx *ctx, json_value *result);
+
 /* ---- seeding (seed.c) ---- */
 extern const char dbx_seed_schema[];
 int dbx_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
@@ -139,7 +143,7 @@ const char *dbx_app_secret(twin_ctx *ctx);
 
 #define DBX_HANDLERS(X) \
     X(upload) X(download) X(get_metadata) X(create_folder_v2) X(create_folder) X(delete_v2) X(delete) \
-    X(copy_v2) X(move_v2) X(list_revisions) X(restore) X(get_temporary_link) X(temp_link_content) \
+    X(copy_v2) X(move_v2) X(copy_batch_v2) X(move_batch_v2) X(relocation_batch_check) X(list_revisions) X(restore) X(get_temporary_link) X(temp_link_content) \
     X(list_folder) X(list_folder_continue) X(list_folder_latest_cursor) X(list_folder_longpoll) \
     X(search_v2) X(search_continue_v2) \
     X(session_start) X(session_append_v2) X(session_append) X(session_finish) \

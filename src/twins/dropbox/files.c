@@ -357,11 +357,27 @@ static void delete_route(twin_ctx *ctx, bool v2)
 void dbx_delete_v2(twin_ctx *ctx) { delete_route(ctx, true); }
 void dbx_delete(twin_ctx *ctx) { delete_route(ctx, false); }
 
-static void relocation_error(twin_ctx *ctx, const char *outer, const char *reason, const char *kind)
+/* A RelocationError: {".tag": outer, outer: LookupError/WriteError} or a bare tag. */
+typedef struct reloc_error {
+    const char *summary;
+    json_value *error;
+} reloc_error;
+
+static json_value *relocation_error(twin_ctx *ctx, reloc_error *out, const char *outer, const char *reason, const char *kind)
 {
-    if (kind) return dbx_conflict_error(ctx, outer, kind);
-    if (outer) return dbx_lookup_error(ctx, outer, reason);
-    dbx_route_error(ctx, reason, dbx_tag(ctx->a, reason));
+    arena *a = ctx->a;
+    if (kind) {
+        out->summary = arena_printf(a, "%s/conflict/%s", outer, kind);
+        out->error = dbx_tag_with(a, outer, dbx_tag_with(a, "conflict", dbx_tag(a, kind)));
+    } else if (outer) {
+        reason = reason ? reason : "other";
+        out->summary = arena_printf(a, "%s/%s", outer, reason);
+        out->error = dbx_tag_with(a, outer, dbx_tag(a, reason));
+    } else {
+        out->summary = reason;
+        out->error = dbx_tag(a, reason);
+    }
+    return NULL;
 }
 
 static int64_t subtree_bytes(twin_ctx *ctx, const json_value *tree)
@@ -415,6 +431,40 @@ static json_value *copy_tree(twin_ctx *ctx, json_value *tree, const char *old_lo
     return top;
 }
 
+/* Copies or moves one entry (with its subtree); the top entry's metadata,
+ * or NULL with the RelocationError in *err. */
+static json_value *relocate_one(twin_ctx *ctx, const char *from, const char *to, bool autorename, bool move,
+                                reloc_error *err)
+{
+    const char *reason;
+    json_value *src = dbx_resolve(ctx, from, &reason);
+    if (!src) return relocation_error(ctx, err, "from_lookup", reason, NULL);
+    const char *display;
+    const char *to_lower = dbx_write_target(ctx, to, &display, &reason);
+    if (!to_lower || !*to_lower) return relocation_error(ctx, err, "to", "malformed_path", NULL);
+    const char *src_lower = json_get_str(src, "path_lower");
+    bool case_only = move && str_eq(to_lower, src_lower) && !str_eq(display, json_get_str(src, "path_display"));
+    /* Onto itself, or a copy into its own subtree: the paths overlap. */
+    if (!case_only && (str_eq(to_lower, src_lower) || (!move && dbx_path_within(to_lower, src_lower))))
+        return relocation_error(ctx, err, NULL, "duplicated_or_nested_paths", NULL);
+    if (!case_only && dbx_path_within(to_lower, src_lower))
+        return relocation_error(ctx, err, NULL, "cant_move_folder_into_itself", NULL);
+    json_value *dest = case_only ? NULL : dbx_entry_by_path(ctx, to_lower);
+    if (dest) {
+        if (!autorename) return relocation_error(ctx, err, "to", NULL, is_folder(dest) ? "folder" : "file");
+        display = dbx_autorename(ctx, display, false);
+    }
+    const char *kind = NULL;
+    if (!dbx_ensure_parents(ctx, display, &kind)) return relocation_error(ctx, err, "to", NULL, kind);
+    json_value *tree = dbx_subtree(ctx, src_lower, true);
+    if (!move && !dbx_quota_allows(ctx, subtree_bytes(ctx, tree)))
+        return relocation_error(ctx, err, NULL, "insufficient_quota", NULL);
+    if (!case_only) display = dbx_cased(ctx, display);
+    if (!move) return dbx_public(ctx, copy_tree(ctx, tree, src_lower, display));
+    dbx_record_delete(ctx, src_lower, json_get_str(src, "path_display"), json_get_str(src, "name"));
+    return dbx_public(ctx, move_tree(ctx, tree, src_lower, display));
+}
+
 static void relocate(twin_ctx *ctx, bool move)
 {
     json_value *args = dbx_args(ctx);
@@ -425,42 +475,43 @@ static void relocate(twin_ctx *ctx, bool move)
     if (!to || !dbx_check_path_arg(ctx, "from_path", from, false, false) ||
         !dbx_check_path_arg(ctx, "to_path", to, false, false))
         return;
-    const char *reason;
-    json_value *src = dbx_resolve(ctx, from, &reason);
-    if (!src) return relocation_error(ctx, "from_lookup", reason, NULL);
-    const char *display;
-    const char *to_lower = dbx_write_target(ctx, to, &display, &reason);
-    if (!to_lower || !*to_lower) return relocation_error(ctx, "to", "malformed_path", NULL);
-    const char *src_lower = json_get_str(src, "path_lower");
-    bool case_only = move && str_eq(to_lower, src_lower) && !str_eq(display, json_get_str(src, "path_display"));
-    /* Onto itself, or a copy into its own subtree: the paths overlap. */
-    if (!case_only && (str_eq(to_lower, src_lower) || (!move && dbx_path_within(to_lower, src_lower))))
-        return relocation_error(ctx, NULL, "duplicated_or_nested_paths", NULL);
-    if (!case_only && dbx_path_within(to_lower, src_lower))
-        return relocation_error(ctx, NULL, "cant_move_folder_into_itself", NULL);
-    json_value *dest = case_only ? NULL : dbx_entry_by_path(ctx, to_lower);
-    if (dest) {
-        if (!dbx_opt_bool(args, "autorename", false))
-            return relocation_error(ctx, "to", NULL, is_folder(dest) ? "folder" : "file");
-        display = dbx_autorename(ctx, display, false);
-    }
-    const char *kind = NULL;
-    if (!dbx_ensure_parents(ctx, display, &kind)) return relocation_error(ctx, "to", NULL, kind);
-    json_value *tree = dbx_subtree(ctx, src_lower, true);
-    if (!move && !dbx_quota_allows(ctx, subtree_bytes(ctx, tree)))
-        return relocation_error(ctx, NULL, "insufficient_quota", NULL);
-    if (!case_only) display = dbx_cased(ctx, display);
-    json_value *top;
-    if (move) {
-        dbx_record_delete(ctx, src_lower, json_get_str(src, "path_display"), json_get_str(src, "name"));
-        top = move_tree(ctx, tree, src_lower, display);
-    } else {
-        top = copy_tree(ctx, tree, src_lower, display);
-    }
+    reloc_error err = {0};
+    json_value *top = relocate_one(ctx, from, to, dbx_opt_bool(args, "autorename", false), move, &err);
+    if (!top) return dbx_route_error(ctx, err.summary, err.error);
     json_value *o = json_object(ctx->a);
-    json_set(ctx->a, o, "metadata", dbx_public(ctx, top));
+    json_set(ctx->a, o, "metadata", top);
     dbx_reply(ctx, o);
 }
+
+/* copy_batch_v2 / move_batch_v2: every entry runs now; the job keeps
+ * RelocationBatchV2Result, entries success(Metadata) or
+ * failure(relocation_error(RelocationError)). */
+static void relocate_batch(twin_ctx *ctx, bool move)
+{
+    arena *a = ctx->a;
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    json_value *list = json_get(args, "entries");
+    if (!list || list->type != JSON_ARRAY || !list->len)
+        return dbx_bad_request(ctx, "request body: entries: list should have at least 1 items");
+    if (list->len > 1000) return dbx_bad_request(ctx, "request body: entries: list has more than 1000 items");
+    bool autorename = dbx_opt_bool(args, "autorename", false);
+    json_value *entries = json_array(a);
+    json_foreach(x, list) {
+        const char *from = json_get_str(x, "from_path"), *to = json_get_str(x, "to_path");
+        if (!from || !to) return dbx_bad_request(ctx, "request body: entries: missing required field 'from_path' or 'to_path'");
+        reloc_error err = {0};
+        json_value *top = relocate_one(ctx, from, to, autorename, move, &err);
+        json_push(entries, top ? dbx_tag_with(a, "success", top)
+                               : dbx_tag_with(a, "failure", dbx_tag_with(a, "relocation_error", err.error)));
+    }
+    json_value *result = dbx_tag(a, "complete");
+    json_set(a, result, "entries", entries);
+    dbx_reply(ctx, dbx_async_job(ctx, result));
+}
+
+void dbx_copy_batch_v2(twin_ctx *ctx) { relocate_batch(ctx, false); }
+void dbx_move_batch_v2(twin_ctx *ctx) { relocate_batch(ctx, true); }
 
 void dbx_copy_v2(twin_ctx *ctx) { relocate(ctx, false); }
 void dbx_move_v2(twin_ctx *ctx) { relocate(ctx, true); }

@@ -149,7 +149,7 @@ static const char *save_job(twin_ctx *ctx, json_value *result)
     return id;
 }
 
-static json_value *async_launch(twin_ctx *ctx, json_value *result)
+json_value *dbx_async_job(twin_ctx *ctx, json_value *result)
 {
     return dbx_tag_with(ctx->a, "async_job_id", json_string(ctx->a, save_job(ctx, result)));
 }
@@ -188,7 +188,7 @@ void dbx_create_folder_batch(twin_ctx *ctx)
     json_foreach(p, paths) json_push(entries, create_one_folder(ctx, json_str(p), autorename));
     json_value *result = dbx_tag(a, "complete");
     json_set(a, result, "entries", entries);
-    dbx_reply(ctx, dbx_opt_bool(args, "force_async", false) ? async_launch(ctx, result) : result);
+    dbx_reply(ctx, dbx_opt_bool(args, "force_async", false) ? dbx_async_job(ctx, result) : result);
 }
 
 static json_value *delete_one(twin_ctx *ctx, const json_value *arg)
@@ -216,7 +216,7 @@ void dbx_delete_batch(twin_ctx *ctx)
     json_foreach(x, list) json_push(entries, delete_one(ctx, x));
     json_value *result = dbx_tag(a, "complete");
     json_set(a, result, "entries", entries);
-    dbx_reply(ctx, async_launch(ctx, result));
+    dbx_reply(ctx, dbx_async_job(ctx, result));
 }
 
 static void job_check(twin_ctx *ctx)
@@ -231,4 +231,5 @@ static void job_check(twin_ctx *ctx)
 }
 
 void dbx_create_folder_batch_check(twin_ctx *ctx) { job_check(ctx); }
+void dbx_relocation_batch_check(twin_ctx *ctx) { job_check(ctx); }
 void dbx_delete_batch_check(twin_ctx *ctx) { job_check(ctx); }

@@ -347,6 +347,28 @@ test('copy_v2 and move_v2: whole trees, ids kept on move and new on copy, confli
   assert.equal(renamed.path_display, '/Work/Projects-2024');
 });
 
+test('copy_batch_v2 and move_batch_v2: per-entry success or relocation_error, results through check_v2', async () => {
+  const { dbx } = await seeded();
+  const job = (await dbx.filesCopyBatchV2({ entries: [{ from_path: '/README.txt', to_path: '/Photos/README.txt' },
+    { from_path: '/missing.txt', to_path: '/Photos/missing.txt' }] })).result;
+  assertSchema('files/copy_batch_v2', job);
+  const st = (await dbx.filesCopyBatchCheckV2({ async_job_id: job.async_job_id })).result;
+  assertSchema('files/copy_batch/check_v2', st);
+  assert.equal(st['.tag'], 'complete');
+  assert.equal(st.entries[0]['.tag'], 'success');
+  assert.equal(st.entries[0].success.path_display, '/Photos/README.txt');
+  assert.deepEqual(st.entries[1], { '.tag': 'failure', failure: { '.tag': 'relocation_error',
+    relocation_error: { '.tag': 'from_lookup', from_lookup: { '.tag': 'not_found' } } } });
+  const mv = (await dbx.filesMoveBatchV2({ entries: [{ from_path: '/Projects/plan.md', to_path: '/Photos/plan.md' },
+    { from_path: '/Projects/budget.csv', to_path: '/Photos/README.txt' }] })).result;
+  const ms = (await dbx.filesMoveBatchCheckV2({ async_job_id: mv.async_job_id })).result;
+  assertSchema('files/move_batch/check_v2', ms);
+  assert.deepEqual(ms.entries.map((e) => e['.tag']), ['success', 'failure']);
+  assert.deepEqual(ms.entries[1].failure.relocation_error, { '.tag': 'to', to: { '.tag': 'conflict', conflict: { '.tag': 'file' } } });
+  assert.deepEqual(names((await dbx.filesListFolder({ path: '/Photos' })).result.entries), ['/Photos/README.txt', '/Photos/plan.md']);
+  assertDbxError(await rejects(() => dbx.filesMoveBatchCheckV2({ async_job_id: 'dbjid:unknown' })), 409, 'invalid_async_job_id');
+});
+
 test('list_revisions and restore: newest first, restore an old rev, deleted files keep their history', async () => {
   const { dbx } = await newRun();
   const r1 = (await dbx.filesUpload({ path: '/doc.txt', contents: 'v1' })).result;
