@@ -150,7 +150,9 @@ static json_value *user_event(twin_ctx *ctx, const json_value *e)
     json_set_str(a, o, "created_at", bx_time(ctx, t));
     json_set_str(a, o, "recorded_at", bx_time(ctx, t));
     json_set_str(a, o, "event_type", json_get_str(e, "event_type"));
-    json_set_null(a, o, "session_id");
+    /* one session per event: the twin has no login sessions to group them */
+    const char *eid = json_get_str(e, "event_id");
+    json_set(a, o, "session_id", json_stringn(a, eid, strlen(eid) > 24 ? 24 : strlen(eid)));
     json_set(a, o, "source", json_clone(a, json_get(e, "source")));
     return o;
 }

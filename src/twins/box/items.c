@@ -295,7 +295,9 @@ json_value *bx_full(twin_ctx *ctx, const json_value *item)
              root ? json_null(a) : json_string(a, json_get_str(item, "content_created_at")));
     json_set(a, o, "content_modified_at",
              root ? json_null(a) : json_string(a, json_get_str(item, "content_modified_at")));
-    json_set(a, o, "created_by", root ? bx_user_mini(ctx, NULL) : user_or_empty(ctx, item, "created_by"));
+    /* Box shows an empty user as the root's creator; the description wants a
+     * login that is an email, so the owner stands in. */
+    json_set(a, o, "created_by", root ? bx_user_mini(ctx, bx_me(ctx)) : user_or_empty(ctx, item, "created_by"));
     json_set(a, o, "modified_by", root ? bx_user_mini(ctx, bx_me(ctx)) : user_or_empty(ctx, item, "modified_by"));
     json_set(a, o, "owned_by", user_or_empty(ctx, item, "owned_by"));
     json_set_null(a, o, "shared_link");
