@@ -151,7 +151,7 @@ static const char *token_user(twin_ctx *ctx, const char *t)
     if (!t) return NULL;
     if (secret_eq(t, bx_developer_token(ctx))) return bx_admin_id(ctx);
     json_foreach(x, json_get(ctx->config, "tokens")) if (str_eq(json_str(x), t)) return bx_admin_id(ctx);
-    json_value *rec = twin_doc_get(ctx, "tokens", t);
+    json_value *rec = twin_doc_get(ctx, "_tokens", t);
     if (!rec) return NULL;
     int64_t exp = 0;
     json_int64(json_get(rec, "expires_at"), &exp);
@@ -217,7 +217,7 @@ static const char *issue_refresh(twin_ctx *ctx, const char *user_id)
     json_set_str(ctx->a, rec, "user_id", user_id);
     json_set_str(ctx->a, rec, "client_id", bx_client_id(ctx));
     json_set_int(ctx->a, rec, "expires_at", now_ms() / 1000 + 60LL * 86400);
-    twin_doc_put(ctx, "refresh", t, rec, NULL, 0);
+    twin_doc_put(ctx, "_refresh", t, rec, NULL, 0);
     return arena_strdup(ctx->a, t);
 }
 
@@ -231,7 +231,7 @@ static void issue_tokens(twin_ctx *ctx, const char *user_id, bool with_refresh)
     json_set_str(a, rec, "user_id", user_id);
     json_set_int(a, rec, "expires_at", now_ms() / 1000 + TOKEN_TTL);
     if (refresh) json_set_str(a, rec, "refresh_token", refresh);
-    twin_doc_put(ctx, "tokens", t, rec, NULL, 0);
+    twin_doc_put(ctx, "_tokens", t, rec, NULL, 0);
     json_value *o = json_object(a);
     json_set_str(a, o, "access_token", t);
     json_set_int(a, o, "expires_in", TOKEN_TTL);
@@ -276,30 +276,30 @@ static void grant_client_credentials(twin_ctx *ctx)
 static void grant_authorization_code(twin_ctx *ctx)
 {
     const char *code = twin_arg(ctx, "code");
-    json_value *rec = code && *code ? twin_doc_get(ctx, "codes", code) : NULL;
+    json_value *rec = code && *code ? twin_doc_get(ctx, "_codes", code) : NULL;
     int64_t exp = 0;
     if (rec) json_int64(json_get(rec, "expires_at"), &exp);
     if (!rec || exp < now_ms() / 1000) {
-        if (rec) twin_doc_delete(ctx, "codes", code);
+        if (rec) twin_doc_delete(ctx, "_codes", code);
         return oauth_error(ctx, 400, "invalid_grant", rec ? "The authorization code has expired"
                                                           : "Auth code doesn't exist or is invalid for the client");
     }
     const char *redirect = twin_arg(ctx, "redirect_uri"), *want = json_get_str(rec, "redirect_uri");
     if (redirect && want && *want && !str_eq(redirect, want))
         return oauth_error(ctx, 400, "invalid_grant", "The redirect_uri does not match the authorization request");
-    twin_doc_delete(ctx, "codes", code);    /* one use only */
+    twin_doc_delete(ctx, "_codes", code);    /* one use only */
     issue_tokens(ctx, json_get_str(rec, "user_id"), true);
 }
 
 static void grant_refresh(twin_ctx *ctx)
 {
     const char *t = twin_arg(ctx, "refresh_token");
-    json_value *rec = t && *t ? twin_doc_get(ctx, "refresh", t) : NULL;
+    json_value *rec = t && *t ? twin_doc_get(ctx, "_refresh", t) : NULL;
     int64_t exp = 0;
     if (rec) json_int64(json_get(rec, "expires_at"), &exp);
     if (!rec || exp < now_ms() / 1000) return oauth_error(ctx, 400, "invalid_grant", "Invalid refresh token");
     /* Box rotates refresh tokens: the old one stops working. */
-    twin_doc_delete(ctx, "refresh", t);
+    twin_doc_delete(ctx, "_refresh", t);
     issue_tokens(ctx, json_get_str(rec, "user_id"), true);
 }
 
@@ -322,11 +322,11 @@ void bx_oauth_revoke(twin_ctx *ctx)
     if (!client_ok(ctx)) return oauth_error(ctx, 400, "invalid_client", "The client credentials are invalid");
     const char *t = twin_arg(ctx, "token");
     if (t && *t) {
-        json_value *rec = twin_doc_get(ctx, "tokens", t);
+        json_value *rec = twin_doc_get(ctx, "_tokens", t);
         const char *refresh = rec ? json_get_str(rec, "refresh_token") : NULL;
-        if (refresh) twin_doc_delete(ctx, "refresh", refresh);
-        twin_doc_delete(ctx, "tokens", t);
-        twin_doc_delete(ctx, "refresh", t);
+        if (refresh) twin_doc_delete(ctx, "_refresh", refresh);
+        twin_doc_delete(ctx, "_tokens", t);
+        twin_doc_delete(ctx, "_refresh", t);
     }
     twin_reply_text(ctx, 200, NULL, "", 0);
 }
@@ -353,7 +353,7 @@ void bx_oauth_authorize(twin_ctx *ctx)
     json_set_str(a, rec, "client_id", client);
     json_set_str(a, rec, "redirect_uri", bx_query(ctx, "redirect_uri"));
     json_set_int(a, rec, "expires_at", now_ms() / 1000 + CODE_TTL);
-    twin_doc_put(ctx, "codes", code, rec, NULL, 0);
+    twin_doc_put(ctx, "_codes", code, rec, NULL, 0);
     const char *loc = arena_printf(a, "%s%scode=%s", redirect, strchr(redirect, '?') ? "&" : "?", code);
     if (state) loc = arena_printf(a, "%s&state=%s", loc, http_percent_encode(a, state, strlen(state)));
     http_set_header(ctx->req, "Location", loc);

@@ -8,9 +8,10 @@
  *   blobs      version id -> {"data": base64}
  *   events     "<seq>" -> event record (user stream and admin logs are rendered from it)
  *   webhooks   id -> webhook record
- *   tokens     access token -> {user_id, expires_at, refresh_token}
- *   refresh    refresh token -> {user_id, client_id}
- *   codes      authorization code -> {user_id, client_id, redirect_uri, expires_at}
+ *   _tokens    access token -> {user_id, expires_at, refresh_token}
+ *   _refresh   refresh token -> {user_id, client_id, expires_at}
+ *   _codes     authorization code -> {user_id, client_id, redirect_uri, expires_at}
+ *              (credentials: "_" keeps them out of GET /admin/state)
  *   meta       "enterprise" -> {admin_id, service_id}
  * The root folder "0" is not stored: it is synthesised on read.  All users
  * share one tree (the enterprise's); owned_by is the creator.
