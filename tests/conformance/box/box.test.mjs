@@ -625,3 +625,40 @@ test('As-User, user updates and deletes, admin-only calls, fields on folders, If
   for (const op of ['GET /2.0/files/{file_id}', 'POST /api/2.0/files/content', 'GET /2.0/events', 'POST /2.0/webhooks', 'GET /2.0/search'])
     assert.ok(stateful.includes(op), `${op} is not stateful`);
 });
+
+test('bad input gets Box errors, never a crash', async () => {
+  const ctx = await newRun();
+  const json = (body) => ({ body, encode: 'raw', headers: { 'content-type': 'application/json' } });
+  const cases = [
+    ['POST', '/2.0/folders', json('{not json'), 400],
+    ['POST', '/2.0/folders', json('[]'), 400],
+    ['POST', '/2.0/folders', json('{"name": "x", "parent": "0"}'), 400],
+    ['POST', '/2.0/folders', json('{"name": 7, "parent": {"id": "0"}}'), 400],
+    ['PUT', '/2.0/folders/0', json('{"name": "root"}'), 403],
+    ['PUT', '/2.0/files/abc', json('{"name": "x"}'), 404],
+    ['POST', '/api/2.0/files/content', json('{"name": "x"}'), 400],
+    ['POST', '/api/2.0/files/content', { body: '--b\r\nnot closed', encode: 'raw', headers: { 'content-type': 'multipart/form-data; boundary=b' } }, 400],
+    ['GET', '/2.0/folders/0/items?limit=abc', {}, 400],
+    ['GET', '/2.0/folders/0/items?offset=-4', {}, 400],
+    ['GET', '/2.0/events?stream_position=soon', {}, 400],
+    ['GET', '/2.0/events?limit=0', {}, 400],
+    ['GET', '/2.0/search?query=x&type=planet', {}, 400],
+    ['GET', '/2.0/users?user_type=robots', {}, 400],
+    ['POST', '/2.0/webhooks', json('{"target": {"id": "0", "type": "folder"}, "address": "https://x.example", "triggers": ["FILE.UPLOADED"]}'), 400],
+    ['POST', '/2.0/webhooks', json('{"target": [], "address": 5, "triggers": {}}'), 400],
+    ['POST', '/2.0/files/123/versions/current', json('{}'), 404],
+    ['GET', '/2.0/webhooks?marker=%%%', {}, 400],
+  ];
+  for (const [method, path, opts, status] of cases) {
+    const r = await raw(ctx, method, path, opts);
+    assert.equal(r.status, status, `${method} ${path}: ${r.status} ${r.text}`);
+    assert.equal(r.json.type, 'error', `${method} ${path}: ${r.text}`);
+    assert.equal(r.json.status, status);
+  }
+  const d = await fetch(ctx.base + '/d/1/nothing/download');
+  assert.equal(d.status, 404);
+  const tok = await raw(ctx.base, 'POST', '/oauth2/token', { body: 'grant_type', encode: 'raw', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(tok.status, 400);
+  assert.equal(tok.json.error, 'invalid_request');
+  assert.equal((await ctx.box.users.getUserMe()).type, 'user');
+});
