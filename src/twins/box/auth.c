@@ -1,6 +1,6 @@
 /* Box twin: bearer tokens, Box's error shape, the OAuth 2.0 token endpoint
- * (client credentials, authorization code, refresh token), revocation, the
- * authorize page, and the webhook signature scheme. */
+ * (client credentials, authorization code, refresh token, JWT bearer),
+ * revocation, the authorize page, and the webhook signature scheme. */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <stdio.h>
@@ -303,18 +303,46 @@ static void grant_refresh(twin_ctx *ctx)
     issue_tokens(ctx, json_get_str(rec, "user_id"), true);
 }
 
+/* JWT bearer grant (server authentication with a key pair).  The claims
+ * are checked like Box does (iss, box_sub_type + sub, exp); the RS256
+ * signature is not verified, since the twin never sees the app's public key. */
+static void grant_jwt(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    const char *assertion = twin_arg(ctx, "assertion");
+    const char *dot1 = assertion ? strchr(assertion, '.') : NULL;
+    const char *dot2 = dot1 ? strchr(dot1 + 1, '.') : NULL;
+    size_t n = 0;
+    char *payload = dot2 ? base64_decode(a, arena_strndup(a, dot1 + 1, (size_t)(dot2 - dot1 - 1)), &n) : NULL;
+    json_value *claims = payload ? json_parse(a, payload, n, NULL) : NULL;
+    if (!claims || claims->type != JSON_OBJECT)
+        return oauth_error(ctx, 400, "invalid_grant", "Invalid JWT assertion");
+    if (!str_eq(json_get_str(claims, "iss"), twin_arg(ctx, "client_id")))
+        return oauth_error(ctx, 400, "invalid_grant", "Please check the 'iss' claim.");
+    int64_t exp = 0;
+    if (!json_int64(json_get(claims, "exp"), &exp) || exp < now_ms() / 1000)
+        return oauth_error(ctx, 400, "invalid_grant",
+                           "Current date time must be before the expiration date time listed in the 'exp' claim.");
+    const char *type = json_get_str(claims, "box_sub_type"), *sub = json_get_str(claims, "sub");
+    if (str_eq(type, "enterprise") && str_eq(sub, bx_enterprise_id(ctx))) return issue_tokens(ctx, bx_service_id(ctx), false);
+    if (str_eq(type, "user") && bx_user_get(ctx, sub)) return issue_tokens(ctx, sub, false);
+    oauth_error(ctx, 400, "invalid_grant", "Please check the 'sub' claim.");
+}
+
 void bx_oauth_token(twin_ctx *ctx)
 {
     bx_ensure(ctx);
     const char *grant = twin_arg(ctx, "grant_type");
-    static const char *const known[] = {"client_credentials", "authorization_code", "refresh_token", NULL};
+    static const char *const known[] = {"client_credentials", "authorization_code", "refresh_token",
+                                        "urn:ietf:params:oauth:grant-type:jwt-bearer", NULL};
     bool ok = false;
     for (size_t i = 0; known[i]; i++) ok |= str_eq(grant, known[i]);
     if (!ok) return oauth_error(ctx, 400, "invalid_request", "Invalid grant_type parameter or parameter missing");
     if (!client_ok(ctx)) return oauth_error(ctx, 400, "invalid_client", "The client credentials are invalid");
     if (str_eq(grant, "client_credentials")) grant_client_credentials(ctx);
     else if (str_eq(grant, "authorization_code")) grant_authorization_code(ctx);
-    else grant_refresh(ctx);
+    else if (str_eq(grant, "refresh_token")) grant_refresh(ctx);
+    else grant_jwt(ctx);
 }
 
 void bx_oauth_revoke(twin_ctx *ctx)

@@ -2,9 +2,9 @@
 // run, with responses validated against Box's own OpenAPI description.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
+import { createHash, generateKeyPairSync } from 'node:crypto';
 import {
-  BoxCcgAuth, BoxOAuth, CcgConfig, OAuthConfig, WebhooksManager, admin, assertBoxError, assertSchema, client,
+  BoxCcgAuth, BoxJwtAuth, BoxOAuth, CcgConfig, JwtConfig, OAuthConfig, WebhooksManager, admin, assertBoxError, assertSchema, client,
   devClient, newRun, raw, readAll, receiver, rejects, session, stopServer, stream,
 } from './helpers.mjs';
 
@@ -661,4 +661,23 @@ test('bad input gets Box errors, never a crash', async () => {
   assert.equal(tok.status, 400);
   assert.equal(tok.json.error, 'invalid_request');
   assert.equal((await ctx.box.users.getUserMe()).type, 'user');
+});
+
+test('JWT bearer grant: BoxJwtAuth for the enterprise and for a user; bad subjects are invalid_grant', async () => {
+  const ctx = await seeded();
+  const { BOX_CLIENT_ID: clientId, BOX_CLIENT_SECRET: clientSecret, BOX_ENTERPRISE_ID: enterpriseId } = ctx.env;
+  const passphrase = 'twins-pass';
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase },
+    publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const config = (extra) => new JwtConfig({ clientId, clientSecret, jwtKeyId: 'k1', privateKey, privateKeyPassphrase: passphrase, ...extra });
+  const svc = client(ctx.base, new BoxJwtAuth({ config: config({ enterpriseId }) }));
+  assert.equal((await svc.users.getUserMe()).name, 'Twins Service Account');
+  const ada = (await ctx.box.users.getUsers({ filterTerm: 'ada' })).entries[0];
+  const asAda = client(ctx.base, new BoxJwtAuth({ config: config({ userId: ada.id }) }));
+  assert.equal((await asAda.users.getUserMe()).login, 'ada@example.com');
+  const err = await rejects(() => client(ctx.base, new BoxJwtAuth({ config: config({ enterpriseId: '42' }) })).users.getUserMe());
+  assert.equal(err.responseInfo.statusCode, 400);
+  assert.equal(err.responseInfo.body.error, 'invalid_grant');
+  assert.match(err.responseInfo.body.error_description, /sub/);
 });

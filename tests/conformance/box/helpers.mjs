@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import * as fx from '../../lib/fixture.mjs';
 
 const require = createRequire(import.meta.url);
-export const { BoxClient, BoxDeveloperTokenAuth, BoxCcgAuth, CcgConfig, BoxOAuth, OAuthConfig } = require('box-node-sdk');
+export const { BoxClient, BoxDeveloperTokenAuth, BoxCcgAuth, CcgConfig, BoxOAuth, OAuthConfig, BoxJwtAuth, JwtConfig } = require('box-node-sdk');
 export const { BoxApiError } = require('box-node-sdk/lib/box/errors');
 export const { NetworkSession } = require('box-node-sdk/lib/networking/network');
 export const { BoxRetryStrategy } = require('box-node-sdk/lib/networking/retries');
