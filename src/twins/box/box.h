@@ -1,0 +1,137 @@
+/* Box twin: shared declarations.
+ *
+ * State lives in the store, one collection per resource:
+ *   users      id -> user record (Box field names; role, enterprise kept inside)
+ *   folders    id -> folder record             index parent, trash ("1" on trash roots)
+ *   files      id -> file record (current version's sha1/size/version id)   same indexes
+ *   versions   id -> file version record       index file
+ *   blobs      version id -> {"data": base64}
+ *   events     "<seq>" -> event record (user stream and admin logs are rendered from it)
+ *   webhooks   id -> webhook record
+ *   _tokens    access token -> {user_id, expires_at, refresh_token}
+ *   _refresh   refresh token -> {user_id, client_id, expires_at}
+ *   _codes     authorization code -> {user_id, client_id, redirect_uri, expires_at}
+ *              (credentials: "_" keeps them out of GET /admin/state)
+ *   meta       "enterprise" -> {admin_id, service_id}
+ * The root folder "0" is not stored: it is synthesised on read.  All users
+ * share one tree (the enterprise's); owned_by is the creator.
+ *
+ * Items keep etag and sequence_id as integers, bumped together on every
+ * change, and rendered as strings like Box does. */
+#ifndef TWINS_BOX_H
+#define TWINS_BOX_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "engine/twin.h"
+
+#define BX_HELP_URL "http://developers.box.com/docs/#errors"
+
+typedef struct bx_req {
+    const char *user_id;        /* who the token acts as */
+} bx_req;
+
+/* ---- auth, errors, OAuth (auth.c) ---- */
+bool bx_authenticate(twin_ctx *ctx, const twin_route *route);
+void bx_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
+/* {type:"error", status, code, message, context_info?, help_url, request_id}; context may be NULL. */
+void bx_error(twin_ctx *ctx, int status, const char *code, const char *message, json_value *context);
+void bx_not_found(twin_ctx *ctx, const char *what, const char *id);
+void bx_bad_request(twin_ctx *ctx, const char *reason, const char *name, const char *message);
+void bx_missing(twin_ctx *ctx, const char *name);
+const char **bx_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
+const char *bx_developer_token(twin_ctx *ctx);
+const char *bx_client_id(twin_ctx *ctx);
+const char *bx_client_secret(twin_ctx *ctx);
+const char *bx_primary_key(twin_ctx *ctx);
+const char *bx_secondary_key(twin_ctx *ctx);
+const char *bx_enterprise_id(twin_ctx *ctx);
+
+/* ---- helpers (common.c) ---- */
+const char *bx_time(twin_ctx *ctx, int64_t t);            /* "2026-01-01T00:00:00-08:00" style, UTC */
+const char *bx_now(twin_ctx *ctx);
+const char *bx_next_id(twin_ctx *ctx, const char *kind);  /* numeric string ids per kind */
+const char *bx_query(twin_ctx *ctx, const char *name);    /* query parameter only */
+const char *bx_me(twin_ctx *ctx);                          /* acting user id */
+void bx_ensure(twin_ctx *ctx);                             /* enterprise, admin and service users */
+const char *bx_admin_id(twin_ctx *ctx);
+const char *bx_service_id(twin_ctx *ctx);
+json_value *bx_user_get(twin_ctx *ctx, const char *id);
+json_value *bx_user_mini(twin_ctx *ctx, const char *id);
+json_value *bx_user_create(twin_ctx *ctx, const char *name, const char *login, const char *role, bool app_user);
+json_value *bx_user_render(twin_ctx *ctx, const json_value *u, const char *fields);
+/* True when every etag precondition holds; otherwise answers 412 and returns false. */
+bool bx_if_match(twin_ctx *ctx, const json_value *item);
+/* Parses limit (1..max, default dflt) and offset; answers 400 and returns false on bad input. */
+bool bx_paging(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *limit, int64_t *offset);
+const char *bx_marker_encode(twin_ctx *ctx, int64_t offset);
+bool bx_marker_decode(twin_ctx *ctx, const char *marker, int64_t *offset);
+/* Picks the requested comma-separated fields (plus type/id/etag) from a full rendering. */
+json_value *bx_pick(twin_ctx *ctx, const json_value *full, const char *fields, const char *const *standard);
+bool bx_truthy_arg(const char *v);
+
+/* ---- items (items.c) ---- */
+json_value *bx_folder_get(twin_ctx *ctx, const char *id);  /* "0" synthesised; NULL if absent */
+json_value *bx_file_get(twin_ctx *ctx, const char *id);
+json_value *bx_item_get(twin_ctx *ctx, const char *type, const char *id);
+void bx_item_save(twin_ctx *ctx, json_value *item);
+void bx_item_touch(twin_ctx *ctx, json_value *item);        /* etag, sequence_id, modified_* */
+bool bx_is_trashed(const json_value *item);
+/* Active children (folders first, then files), in insertion order. */
+twin_list bx_children(twin_ctx *ctx, const char *folder_id, bool include_trashed);
+/* Returns the active item named like name (case-insensitive) in folder, or NULL. */
+json_value *bx_name_conflict(twin_ctx *ctx, const char *folder_id, const char *name, const char *except_id);
+/* Checks Box's name rules; answers 400 and returns false when broken. */
+bool bx_name_ok(twin_ctx *ctx, const char *name);
+json_value *bx_mini(twin_ctx *ctx, const json_value *item);
+json_value *bx_full(twin_ctx *ctx, const json_value *item);
+/* Standard (or fields-selected) rendering. */
+json_value *bx_render(twin_ctx *ctx, const json_value *item, const char *fields);
+int64_t bx_folder_size(twin_ctx *ctx, const char *folder_id);
+bool bx_is_descendant(twin_ctx *ctx, const char *folder_id, const char *ancestor_id);
+/* Item collection of a folder: {total_count, entries, offset, limit, order}. */
+json_value *bx_item_collection(twin_ctx *ctx, const char *folder_id, int64_t offset, int64_t limit,
+                               const char *fields, const char *sort, const char *direction);
+void bx_item_sort(twin_ctx *ctx, twin_list *l, const char *sort, const char *direction);
+/* Creates a file with its first version; returns the file record. */
+json_value *bx_file_create(twin_ctx *ctx, const char *parent_id, const char *name, const char *data, size_t len,
+                           const char *description);
+/* Stores new content as the file's current version (file updated and saved). */
+void bx_file_new_version(twin_ctx *ctx, json_value *file, const char *data, size_t len);
+json_value *bx_folder_create(twin_ctx *ctx, const char *parent_id, const char *name, const char *description);
+const char *bx_sha1_hex(arena *a, const char *data, size_t len);
+const char *bx_blob(twin_ctx *ctx, const char *version_id, size_t *len);
+/* 409 item_name_in_use; conflicts is an object for uploads, an array otherwise. */
+void bx_conflict(twin_ctx *ctx, const json_value *existing, bool as_object);
+/* Trash, restore and purge an item with its descendants. */
+void bx_trash(twin_ctx *ctx, json_value *item);
+void bx_restore(twin_ctx *ctx, json_value *item);
+void bx_purge(twin_ctx *ctx, json_value *item);
+json_value *bx_copy_file(twin_ctx *ctx, const json_value *file, const char *parent_id, const char *name);
+json_value *bx_copy_folder(twin_ctx *ctx, const json_value *folder, const char *parent_id, const char *name);
+
+/* ---- events and webhooks (events.c) ---- */
+/* Records a user event (event_type like "ITEM_UPLOAD") and delivers the
+ * webhook trigger (like "FILE.UPLOADED"; NULL = none) to matching webhooks. */
+void bx_emit(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item);
+
+/* ---- seeding (seed.c) ---- */
+extern const char bx_seed_schema[];
+int bx_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
+
+#define BX_HANDLERS(X) \
+    X(oauth_token) X(oauth_revoke) X(oauth_authorize) \
+    X(users_me) X(users_list) X(users_get) X(users_create) X(users_update) X(users_delete) \
+    X(folders_get) X(folders_items) X(folders_create) X(folders_update) X(folders_copy) X(folders_delete) \
+    X(folders_restore) X(folders_trash_get) X(folders_trash_delete) X(trash_items) \
+    X(files_upload) X(files_preflight) X(files_version_upload) X(files_get) X(files_update) X(files_copy) \
+    X(files_delete) X(files_restore) X(files_trash_get) X(files_trash_delete) X(files_content) X(download) \
+    X(versions_list) X(versions_get) X(versions_promote) \
+    X(search) X(events) \
+    X(webhooks_list) X(webhooks_create) X(webhooks_get) X(webhooks_update) X(webhooks_delete)
+#define BX_DECLARE(n) void bx_##n(twin_ctx *ctx);
+BX_HANDLERS(BX_DECLARE)
+#undef BX_DECLARE
+
+#endif

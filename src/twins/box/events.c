@@ -1,0 +1,412 @@
+/* Box twin: the event stream (/events: user streams and admin_logs), and
+ * webhooks (/webhooks CRUD and signed deliveries of FILE.* / FOLDER.*
+ * triggers to webhooks on the item or any folder above it). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/webhooks.h"
+#include "twins/box/box.h"
+#include "util/util.h"
+
+/* ---- recording ---- */
+
+static const char *snapshot_text(twin_ctx *ctx, const json_value *item)
+{
+    return json_to_string(ctx->a, bx_render(ctx, item, NULL), NULL);
+}
+
+static void record_event(twin_ctx *ctx, const char *event_type, const json_value *item)
+{
+    arena *a = ctx->a;
+    int64_t seq = twin_counter(ctx, "event_seq");
+    char eid[41];
+    derive_token(eid, 40, ctx->run_id, "box-event", "id", seq);
+    str_to_lower(eid);
+    json_value *e = json_object(a);
+    json_set_int(a, e, "seq", seq);
+    json_set_str(a, e, "event_id", eid);
+    json_set_str(a, e, "event_type", event_type);
+    json_set_str(a, e, "created_by", bx_me(ctx));
+    json_set_int(a, e, "time", twin_now(ctx));
+    json_set(a, e, "source", bx_render(ctx, item, NULL));
+    twin_doc_put(ctx, "events", arena_printf(a, "%lld", (long long)seq), e, NULL, 0);
+}
+
+static bool has_trigger(const json_value *hook, const char *trigger)
+{
+    json_foreach(t, json_get(hook, "triggers")) if (str_eq(json_str(t), trigger)) return true;
+    return false;
+}
+
+/* Webhooks on the item itself, or on any folder above it. */
+static bool hook_covers(twin_ctx *ctx, const json_value *hook, const json_value *item)
+{
+    const char *ttype = json_get_str(hook, "target_type"), *tid = json_get_str(hook, "target_id");
+    if (str_eq(ttype, json_get_str(item, "type")) && str_eq(tid, json_get_str(item, "id"))) return true;
+    if (!str_eq(ttype, "folder")) return false;
+    const char *pid = json_get_str(item, "parent");
+    return pid && bx_is_descendant(ctx, pid, tid);
+}
+
+static void deliver(twin_ctx *ctx, const json_value *hook, const char *trigger, const char *source_text)
+{
+    arena *a = ctx->a;
+    char did[37];
+    uuid_v4(did);
+    buf b = BUF_INIT;
+    jw w;
+    jw_init(&w, &b);
+    jw_object_begin(&w);
+    jw_kv_string(&w, "type", "webhook_event");
+    jw_kv_string(&w, "id", did);
+    jw_kv_string(&w, "created_at", bx_time(ctx, now_ms() / 1000));
+    jw_kv_string(&w, "trigger", trigger);
+    jw_key(&w, "webhook");
+    jw_object_begin(&w);
+    jw_kv_string(&w, "id", json_get_str(hook, "id"));
+    jw_kv_string(&w, "type", "webhook");
+    jw_object_end(&w);
+    jw_key(&w, "created_by");
+    jw_value(&w, bx_user_mini(ctx, bx_me(ctx)));
+    jw_key(&w, "source");
+    jw_raw(&w, source_text, strlen(source_text));
+    jw_key(&w, "additional_info");
+    jw_array_begin(&w);
+    jw_array_end(&w);
+    jw_object_end(&w);
+    const char *payload = arena_strndup(a, b.data, b.len);
+    size_t len = b.len;
+    buf_free(&b);
+    const char **extra = arena_zalloc(a, 2 * sizeof *extra);
+    extra[0] = arena_printf(a, "box-delivery-id: %s", did);
+    const char *secret = arena_printf(a, "%s\n%s", bx_primary_key(ctx), bx_secondary_key(ctx));
+    webhooks_send(ctx, &(webhook_send){.url = json_get_str(hook, "address"),
+                                       .payload = payload,
+                                       .len = len,
+                                       .secret = secret,
+                                       .event_id = arena_strdup(a, did),
+                                       .event_type = trigger,
+                                       .endpoint_id = json_get_str(hook, "id"),
+                                       .extra_headers = extra,
+                                       .user_agent = "Box-WH-Client/0.1"});
+}
+
+static void fire_webhooks(twin_ctx *ctx, const char *trigger, const json_value *item)
+{
+    twin_list l = {0};
+    store_list_opts o = {0};
+    twin_doc_list(ctx, "webhooks", &o, &l);
+    const char *source = NULL;
+    for (size_t i = 0; i < l.n; i++) {
+        if (!has_trigger(l.items[i], trigger) || !hook_covers(ctx, l.items[i], item)) continue;
+        if (!source) source = snapshot_text(ctx, item);
+        deliver(ctx, l.items[i], trigger, source);
+    }
+}
+
+void bx_emit(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item)
+{
+    if (ctx->seeding) return;   /* seeded content is the baseline, not history */
+    if (event_type) record_event(ctx, event_type, item);
+    if (trigger) fire_webhooks(ctx, trigger, item);
+}
+
+/* ---- GET /events ---- */
+
+static const char *admin_event_type(const char *t)
+{
+    static const char *const map[][2] = {
+        {"ITEM_UPLOAD", "UPLOAD"}, {"ITEM_CREATE", "UPLOAD"}, {"ITEM_RENAME", "RENAME"}, {"ITEM_MOVE", "MOVE"},
+        {"ITEM_COPY", "COPY"},     {"ITEM_TRASH", "DELETE"},  {"ITEM_UNDELETE_VIA_TRASH", "UNDELETE"},
+        {"ITEM_DOWNLOAD", "DOWNLOAD"}, {"ITEM_MODIFY", "EDIT"}, {"ITEM_MAKE_CURRENT_VERSION", "FILE_VERSION_RESTORE"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (str_eq(map[i][0], t)) return map[i][1];
+    return t;
+}
+
+static bool in_list(const char *csv, const char *v)
+{
+    if (!csv || !*csv) return true;
+    size_t n = strlen(v);
+    for (const char *s = csv; *s;) {
+        const char *c = strchr(s, ',');
+        size_t len = c ? (size_t)(c - s) : strlen(s);
+        if (len == n && strncmp(s, v, n) == 0) return true;
+        s = c ? c + 1 : s + len;
+    }
+    return false;
+}
+
+static json_value *user_event(twin_ctx *ctx, const json_value *e)
+{
+    arena *a = ctx->a;
+    int64_t t = 0;
+    json_int64(json_get(e, "time"), &t);
+    json_value *o = json_object(a);
+    json_set_str(a, o, "type", "event");
+    json_set_str(a, o, "event_id", json_get_str(e, "event_id"));
+    json_set(a, o, "created_by", bx_user_mini(ctx, json_get_str(e, "created_by")));
+    json_set_str(a, o, "created_at", bx_time(ctx, t));
+    json_set_str(a, o, "recorded_at", bx_time(ctx, t));
+    json_set_str(a, o, "event_type", json_get_str(e, "event_type"));
+    /* one session per event: the twin has no login sessions to group them */
+    const char *eid = json_get_str(e, "event_id");
+    json_set(a, o, "session_id", json_stringn(a, eid, strlen(eid) > 24 ? 24 : strlen(eid)));
+    json_set(a, o, "source", json_clone(a, json_get(e, "source")));
+    return o;
+}
+
+static json_value *admin_event(twin_ctx *ctx, const json_value *e)
+{
+    arena *a = ctx->a;
+    json_value *o = user_event(ctx, e), *src = json_get(e, "source"), *s = json_object(a);
+    json_set_str(a, o, "event_type", admin_event_type(json_get_str(e, "event_type")));
+    json_set_str(a, s, "item_type", json_get_str(src, "type"));
+    json_set_str(a, s, "item_id", json_get_str(src, "id"));
+    json_set_str(a, s, "item_name", json_get_str(src, "name"));
+    json_value *parent = json_get(src, "parent");
+    json_set(a, s, "parent", parent ? json_clone(a, parent) : json_null(a));
+    json_set(a, s, "owned_by", json_clone(a, json_get(src, "owned_by")));
+    json_set(a, o, "source", s);
+    json_set_str(a, o, "ip_address", "127.0.0.1");
+    json_set_null(a, o, "additional_details");
+    return o;
+}
+
+void bx_events(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    const char *type = bx_query(ctx, "stream_type");
+    if (!type) type = "all";
+    bool admin = str_eq(type, "admin_logs") || str_eq(type, "admin_logs_streaming");
+    if (!admin && !str_eq(type, "all") && !str_eq(type, "changes") && !str_eq(type, "sync"))
+        return bx_bad_request(ctx, "invalid_parameter", "stream_type",
+                              arena_printf(a, "Invalid value '%s'. 'stream_type' is not valid", type));
+    int64_t limit = 100, limit_arg = 0;
+    const char *ls = bx_query(ctx, "limit");
+    if (ls) {
+        char *end;
+        limit_arg = strtoll(ls, &end, 10);
+        if (*end || limit_arg < 1) return bx_bad_request(ctx, "invalid_parameter", "limit",
+                                                         arena_printf(a, "Invalid value '%s'.", ls));
+        limit = limit_arg > 500 ? 500 : limit_arg;
+    }
+    twin_list l = {0};
+    store_list_opts o = {0};
+    twin_doc_list(ctx, "events", &o, &l);
+    int64_t last = 0;
+    if (l.n) json_int64(json_get(l.items[l.n - 1], "seq"), &last);
+    const char *pos = bx_query(ctx, "stream_position");
+    int64_t from = 0;
+    json_value *out = json_object(a), *entries = json_array(a);
+    if (str_eq(pos, "now")) {
+        from = last;
+    } else if (pos && *pos) {
+        char *end;
+        from = strtoll(pos, &end, 10);
+        if (*end || from < 0)
+            return bx_bad_request(ctx, "invalid_parameter", "stream_position",
+                                  arena_printf(a, "Invalid value '%s'.", pos));
+    }
+    const char *types = bx_query(ctx, "event_type");
+    int64_t after = -1, before = -1;
+    if (bx_query(ctx, "created_after")) after = parse_iso8601_ms(bx_query(ctx, "created_after")) / 1000;
+    if (bx_query(ctx, "created_before")) before = parse_iso8601_ms(bx_query(ctx, "created_before")) / 1000;
+    int64_t next = from;
+    for (size_t i = 0; i < l.n && (int64_t)entries->len < limit; i++) {
+        json_value *e = l.items[i];
+        int64_t seq = 0, t = 0;
+        json_int64(json_get(e, "seq"), &seq);
+        json_int64(json_get(e, "time"), &t);
+        if (seq <= from) continue;
+        next = seq;
+        const char *et = json_get_str(e, "event_type");
+        /* "changes" leaves out events that change nothing */
+        if (str_eq(type, "changes") && str_eq(et, "ITEM_DOWNLOAD")) continue;
+        if (admin && (!in_list(types, admin_event_type(et)) || (after >= 0 && t < after) || (before >= 0 && t > before)))
+            continue;
+        json_push(entries, admin ? admin_event(ctx, e) : user_event(ctx, e));
+    }
+    json_set_int(a, out, "chunk_size", entries->len);
+    /* admin_logs positions are strings, user stream positions numbers */
+    if (admin) json_set_str(a, out, "next_stream_position", arena_printf(a, "%lld", (long long)next));
+    else json_set_int(a, out, "next_stream_position", next);
+    json_set(a, out, "entries", entries);
+    twin_reply_json(ctx, 200, out);
+}
+
+/* ---- /webhooks ---- */
+
+static const char *const valid_triggers[] = {
+    "FILE.UPLOADED", "FILE.PREVIEWED", "FILE.DOWNLOADED", "FILE.TRASHED", "FILE.DELETED", "FILE.RESTORED",
+    "FILE.COPIED", "FILE.MOVED", "FILE.LOCKED", "FILE.UNLOCKED", "FILE.RENAMED", "COMMENT.CREATED",
+    "COMMENT.UPDATED", "COMMENT.DELETED", "TASK_ASSIGNMENT.CREATED", "TASK_ASSIGNMENT.UPDATED",
+    "METADATA_INSTANCE.CREATED", "METADATA_INSTANCE.UPDATED", "METADATA_INSTANCE.DELETED", "FOLDER.CREATED",
+    "FOLDER.RENAMED", "FOLDER.DOWNLOADED", "FOLDER.RESTORED", "FOLDER.DELETED", "FOLDER.COPIED", "FOLDER.MOVED",
+    "FOLDER.TRASHED", "WEBHOOK.DELETED", "COLLABORATION.CREATED", "COLLABORATION.ACCEPTED",
+    "COLLABORATION.REJECTED", "COLLABORATION.REMOVED", "COLLABORATION.UPDATED", "SHARED_LINK.DELETED",
+    "SHARED_LINK.CREATED", "SHARED_LINK.UPDATED", "SIGN_REQUEST.COMPLETED", "SIGN_REQUEST.DECLINED",
+    "SIGN_REQUEST.EXPIRED", "SIGN_REQUEST.SIGNER_EMAIL_BOUNCED", "SIGN_REQUEST.SIGN_SIGNER_SIGNED",
+    "SIGN_REQUEST.SIGN_DOCUMENT_CREATED", "SIGN_REQUEST.SIGN_ERROR_FINALIZING", NULL};
+
+static json_value *webhook_target(twin_ctx *ctx, const json_value *hook)
+{
+    json_value *t = json_object(ctx->a);
+    json_set_str(ctx->a, t, "id", json_get_str(hook, "target_id"));
+    json_set_str(ctx->a, t, "type", json_get_str(hook, "target_type"));
+    return t;
+}
+
+static json_value *webhook_json(twin_ctx *ctx, const json_value *hook, bool mini)
+{
+    arena *a = ctx->a;
+    json_value *o = json_object(a);
+    json_set_str(a, o, "id", json_get_str(hook, "id"));
+    json_set_str(a, o, "type", "webhook");
+    json_set(a, o, "target", webhook_target(ctx, hook));
+    if (mini) return o;
+    json_set(a, o, "created_by", bx_user_mini(ctx, json_get_str(hook, "created_by")));
+    json_set_str(a, o, "created_at", json_get_str(hook, "created_at"));
+    json_set_str(a, o, "address", json_get_str(hook, "address"));
+    json_set(a, o, "triggers", json_clone(a, json_get(hook, "triggers")));
+    return o;
+}
+
+/* Validates target/address/triggers from the body into hook; answers and
+ * returns false on bad input.  On update every member is optional. */
+static bool webhook_fields(twin_ctx *ctx, json_value *hook, bool create)
+{
+    arena *a = ctx->a;
+    json_value *body = ctx->body, *target = json_get(body, "target"), *triggers = json_get(body, "triggers");
+    const char *address = json_get_str(body, "address");
+    if (create && !target) return bx_missing(ctx, "target"), false;
+    if (create && !address) return bx_missing(ctx, "address"), false;
+    if (create && !triggers) return bx_missing(ctx, "triggers"), false;
+    if (target) {
+        const char *tt = json_get_str(target, "type"), *tid = json_get_str(target, "id");
+        if (!str_eq(tt, "file") && !str_eq(tt, "folder"))
+            return bx_bad_request(ctx, "invalid_parameter", "target", "'target.type' must be 'file' or 'folder'"), false;
+        if (!tid) return bx_missing(ctx, "target.id"), false;
+        if (str_eq(tt, "folder") && str_eq(tid, "0"))
+            return bx_bad_request(ctx, "invalid_parameter", "target", "Webhooks cannot be created on the root folder"),
+                   false;
+        json_value *item = bx_item_get(ctx, tt, tid);
+        if (!item || bx_is_trashed(item)) return bx_not_found(ctx, "target", tid), false;
+        json_set_str(a, hook, "target_type", tt);
+        json_set_str(a, hook, "target_id", tid);
+    }
+    if (address) {
+        if (!str_starts_with(address, "https://") && !str_starts_with(address, "http://"))
+            return bx_bad_request(ctx, "invalid_parameter", "address", "'address' must be an HTTPS URL"), false;
+        json_set_str(a, hook, "address", address);
+    }
+    if (triggers) {
+        if (triggers->type != JSON_ARRAY || !triggers->len)
+            return bx_bad_request(ctx, "invalid_parameter", "triggers", "'triggers' must be a non-empty array"), false;
+        json_foreach(t, triggers) {
+            bool ok = false;
+            for (size_t i = 0; valid_triggers[i]; i++) ok |= str_eq(json_str(t), valid_triggers[i]);
+            if (!ok)
+                return bx_bad_request(ctx, "invalid_parameter", "triggers",
+                                      arena_printf(a, "Invalid value '%s'. 'triggers' contains an unknown trigger",
+                                                   json_str(t) ? t->str : "")),
+                       false;
+        }
+        json_set(a, hook, "triggers", json_clone(a, triggers));
+    }
+    return true;
+}
+
+static json_value *duplicate_hook(twin_ctx *ctx, const json_value *hook)
+{
+    twin_list l = {0};
+    store_list_opts o = {0};
+    twin_doc_list(ctx, "webhooks", &o, &l);
+    for (size_t i = 0; i < l.n; i++)
+        if (!str_eq(json_get_str(l.items[i], "id"), json_get_str(hook, "id")) &&
+            str_eq(json_get_str(l.items[i], "target_id"), json_get_str(hook, "target_id")) &&
+            str_eq(json_get_str(l.items[i], "target_type"), json_get_str(hook, "target_type")) &&
+            str_eq(json_get_str(l.items[i], "address"), json_get_str(hook, "address")))
+            return l.items[i];
+    return NULL;
+}
+
+static void hook_conflict(twin_ctx *ctx, const json_value *dup)
+{
+    bx_error(ctx, 409, "conflict",
+             arena_printf(ctx->a, "Webhook:%s already exists on the specified target.", json_get_str(dup, "id")), NULL);
+}
+
+void bx_webhooks_create(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *hook = json_object(a);
+    if (!webhook_fields(ctx, hook, true)) return;
+    json_value *dup = duplicate_hook(ctx, hook);
+    if (dup) return hook_conflict(ctx, dup);
+    const char *id = bx_next_id(ctx, "webhook");
+    json_set_str(a, hook, "id", id);
+    json_set_str(a, hook, "created_by", bx_me(ctx));
+    json_set_str(a, hook, "created_at", bx_now(ctx));
+    twin_doc_put(ctx, "webhooks", id, hook, NULL, 0);
+    twin_reply_json(ctx, 201, webhook_json(ctx, hook, false));
+}
+
+static json_value *route_hook(twin_ctx *ctx)
+{
+    const char *id = twin_param(ctx, "webhook_id");
+    json_value *h = twin_doc_get(ctx, "webhooks", id);
+    if (!h) bx_not_found(ctx, "webhook", id);
+    return h;
+}
+
+void bx_webhooks_get(twin_ctx *ctx)
+{
+    json_value *h = route_hook(ctx);
+    if (h) twin_reply_json(ctx, 200, webhook_json(ctx, h, false));
+}
+
+void bx_webhooks_update(twin_ctx *ctx)
+{
+    json_value *h = route_hook(ctx);
+    if (!h || !webhook_fields(ctx, h, false)) return;
+    json_value *dup = duplicate_hook(ctx, h);
+    if (dup) return hook_conflict(ctx, dup);
+    twin_doc_put(ctx, "webhooks", json_get_str(h, "id"), h, NULL, 0);
+    twin_reply_json(ctx, 200, webhook_json(ctx, h, false));
+}
+
+void bx_webhooks_delete(twin_ctx *ctx)
+{
+    json_value *h = route_hook(ctx);
+    if (!h) return;
+    twin_doc_delete(ctx, "webhooks", json_get_str(h, "id"));
+    twin_reply_text(ctx, 204, NULL, "", 0);
+}
+
+void bx_webhooks_list(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    int64_t limit = 100, offset = 0;
+    const char *ls = bx_query(ctx, "limit"), *marker = bx_query(ctx, "marker");
+    if (ls) {
+        char *end;
+        limit = strtoll(ls, &end, 10);
+        if (*end || limit < 1) return bx_bad_request(ctx, "invalid_parameter", "limit", arena_printf(a, "Invalid value '%s'.", ls));
+        if (limit > 200) limit = 200;
+    }
+    if (marker && *marker && !bx_marker_decode(ctx, marker, &offset)) return;
+    twin_list l = {0};
+    store_list_opts o = {0};
+    twin_doc_list(ctx, "webhooks", &o, &l);
+    json_value *out = json_object(a), *entries = json_array(a);
+    for (int64_t i = offset; i < (int64_t)l.n && i < offset + limit; i++)
+        json_push(entries, webhook_json(ctx, l.items[i], true));
+    json_set_int(a, out, "limit", limit);
+    bool more = offset + limit < (int64_t)l.n;
+    json_set(a, out, "next_marker", more ? json_string(a, bx_marker_encode(ctx, offset + limit)) : json_null(a));
+    json_set(a, out, "prev_marker", json_null(a));
+    json_set(a, out, "entries", entries);
+    twin_reply_json(ctx, 200, out);
+}
