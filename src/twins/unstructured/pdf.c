@@ -78,6 +78,17 @@ static size_t collect_streams(arena *a, const char *data, size_t len, pdf_stream
 
 /* ---- content stream text ---- */
 
+/* Simple fonts' bytes read as Latin-1, written as UTF-8; control bytes dropped. */
+static void latin1_byte(buf *out, unsigned char c)
+{
+    if (c >= 0x80) {
+        char u[2] = {(char)(0xc0 | (c >> 6)), (char)(0x80 | (c & 0x3f))};
+        buf_append(out, u, 2);
+    } else if (c >= 0x20 || c == '\n') {
+        buf_append(out, (const char[]){(char)c}, 1);
+    }
+}
+
 static void literal_string(const char **pp, const char *end, buf *out)
 {
     const char *p = *pp + 1;
@@ -96,19 +107,16 @@ static void literal_string(const char **pp, const char *end, buf *out)
                 if (e >= '0' && e <= '7') {
                     int v = e - '0';
                     for (int k = 0; k < 2 && p < end && *p >= '0' && *p <= '7'; k++) v = v * 8 + (*p++ - '0');
-                    /* Latin-1 byte -> UTF-8 */
-                    char u[2] = {(char)(0xc0 | (v >> 6)), (char)(0x80 | (v & 0x3f))};
-                    if (v < 0x80) buf_append(out, (char[]){(char)v}, 1);
-                    else buf_append(out, u, 2);
+                    latin1_byte(out, (unsigned char)(v & 0xff));
                 } else {
-                    buf_append(out, &e, 1);
+                    latin1_byte(out, (unsigned char)e);
                 }
             }
             continue;
         }
         if (c == '(') depth++;
         if (c == ')' && --depth == 0) break;
-        buf_append(out, &c, 1);
+        latin1_byte(out, (unsigned char)c);
     }
     *pp = p;
 }
