@@ -1,7 +1,8 @@
 /* The stub engine: documented endpoints without a stateful handler answer
  * with schema-valid data generated from the service's official API
  * description, always marked (X-Twin-Stub header, _twin_stub/_twin_warning
- * in the body, arrays wrapped as {_twin_stub,_twin_warning,data}).
+ * in the body, arrays wrapped as {_twin_stub,_twin_warning,data} unless the
+ * twin declares stub_bare_arrays).
  *
  * Descriptions are loaded once at start-up and shared by every run. */
 #ifndef TWINS_STUB_H

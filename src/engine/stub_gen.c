@@ -740,6 +740,10 @@ void stub_generate(const stub_schema *schema, const stub_gen_opts *o, buf *out)
         gen_top_object(&g, s ? s : &empty);
         return;
     }
+    if (o->bare_arrays) {
+        gen_value(&g, s, 1, NULL);
+        return;
+    }
     jw_object_begin(&g.w);
     write_markers(&g);
     jw_key(&g.w, "data");

@@ -118,6 +118,7 @@ typedef struct stub_gen_opts {
     const char *warning;        /* _twin_warning text */
     const stub_echo *echo;
     size_t n_echo;
+    bool bare_arrays;           /* non-object answers unwrapped and unmarked */
 } stub_gen_opts;
 
 /* True when value (a path parameter's text) is a valid instance of s: type,
@@ -128,7 +129,7 @@ bool stub_value_fits(const stub_schema *s, const char *value);
 
 /* Writes the marked stub body for schema into out: an object gets
  * _twin_stub/_twin_warning first; anything else is wrapped in
- * {"_twin_stub","_twin_warning","data"}. */
+ * {"_twin_stub","_twin_warning","data"}, or written as is with bare_arrays. */
 void stub_generate(const stub_schema *schema, const stub_gen_opts *o, buf *out);
 
 /* Drops every cached body (they point at operations of loaded specs). */

@@ -116,6 +116,7 @@ void stub_respond(twin_ctx *ctx, const stub_op *op)
         .warning = info->warning,
         .echo = echo,
         .n_echo = collect_echo(ctx, info, echo),
+        .bare_arrays = ctx->def->stub_bare_arrays,
     };
     stub_generate(info->schema, &o, &body);
     cache_put(op, seed, &body);

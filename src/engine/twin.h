@@ -73,6 +73,11 @@ struct twin_def {
     /* RPC-style APIs (Slack) answer every method on GET and POST alike,
      * whatever verb the description lists; its stubs then match any method. */
     bool stub_any_method;
+    /* Array answers of stubs go out bare instead of wrapped in
+     * {_twin_stub,_twin_warning,data}, for SDKs that validate list bodies
+     * strictly (Unified.to's); such stubs are marked by the X-Twin-Stub
+     * header and the stub-hits log only. */
+    bool stub_bare_arrays;
 
     /* Hooks, all optional. */
     /* Checks credentials (and route->scope when route is not NULL; route is

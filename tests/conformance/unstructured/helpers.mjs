@@ -1,0 +1,115 @@
+// Shared set-up for the Unstructured conformance tests: one twins server
+// (tests/lib/fixture.mjs, or TWINS_URL), a run per scenario, the official
+// unstructured-client pointed at the run's twin (retries off), plain fetch
+// for the Platform API (the TypeScript SDK has partition only), schema checks
+// against the twin's description (src/twins/unstructured/api.json) and, for
+// partition, the official description (/work/shared/specs/unstructured/openapi.json).
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import * as fx from '../../lib/fixture.mjs';
+
+const require = createRequire(import.meta.url);
+export const { UnstructuredClient } = require('unstructured-client');
+export { stopServer, rejects } from '../../lib/fixture.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+// The vendors' descriptions sit next to the checkout (../shared/specs), or
+// two levels up from a worktree; TWINS_SHARED_SPECS overrides.
+const SHARED = [process.env.TWINS_SHARED_SPECS, resolve(ROOT, '../shared/specs'), resolve(ROOT, '../../shared/specs')]
+  .find((d) => d && existsSync(join(d, 'unstructured/openapi.json')));
+
+export function client(base, key) {
+  return new UnstructuredClient({ serverURL: base, security: { apiKeyAuth: key }, retryConfig: { strategy: 'none' } });
+}
+
+/** Saves a scenario with seed_config; returns { status, body }. */
+export async function createScenario(seed_config) {
+  const url = await fx.control();
+  const res = await fetch(`${url}/scenarios`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `unstructured-${Date.now()}-${Math.random()}`, twins: ['unstructured'], seed_config }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const scenarios = new Map();
+/** A run of the Unstructured twin; { seed_config } provisions it from a scenario holding that seed. */
+export async function newRun({ seed_config, ...extra } = {}) {
+  if (seed_config) {
+    const key = JSON.stringify(seed_config);
+    if (!scenarios.has(key)) {
+      const s = await createScenario(seed_config);
+      assert.ok(s.status < 300, `scenario: ${s.status} ${JSON.stringify(s.body)}`);
+      scenarios.set(key, s.body.id);
+    }
+    extra.scenario_id = scenarios.get(key);
+  }
+  const ctx = await fx.newTwinRun('unstructured', extra);
+  const key = ctx.env.UNSTRUCTURED_API_KEY;
+  return { ...ctx, key, sdk: client(ctx.base, key) };
+}
+
+export const admin = (ctx, method, path, body) => fx.admin(ctx, method, path, body);
+/** Platform API call with the API key header (as the Python client sends it). */
+export const platform = (ctx, method, path, opts = {}) =>
+  fx.raw(ctx, method, path, { ...opts, headers: { 'unstructured-api-key': ctx.key, ...(opts.headers || {}) } });
+export const raw = fx.raw;
+export const assertSchema = (method, template, body) => fx.assertSchema('unstructured', method, template, body, { name: 'Unstructured' });
+
+// The official partition description: its Elements and HTTPValidationError.
+const official = JSON.parse(readFileSync(join(SHARED, 'unstructured/openapi.json'), 'utf8'));
+const Ajv2020 = require('ajv/dist/2020').default;
+const ajv = new Ajv2020({ strict: false, allErrors: true, validateSchema: false });
+ajv.addSchema({ ...official, paths: undefined, $id: 'official' });
+const officialElements = ajv.compile({ $ref: 'official#/components/schemas/Elements' });
+const officialValidation = ajv.compile({ $ref: 'official#/components/schemas/HTTPValidationError' });
+export function assertOfficialElements(body) {
+  assert.ok(officialElements(body), `partition answer vs the official Elements: ${JSON.stringify(officialElements.errors)}`);
+  assertSchema('POST', '/general/v0/general', body);
+}
+export function assertOfficial422(body) {
+  assert.ok(officialValidation(body), `422 vs the official HTTPValidationError: ${JSON.stringify(officialValidation.errors)}`);
+  assert.ok(Array.isArray(body.detail) && body.detail.length > 0);
+  for (const d of body.detail) {
+    assert.ok(Array.isArray(d.loc) && typeof d.msg === 'string' && typeof d.type === 'string');
+  }
+}
+
+/** A file for the SDK. */
+export const file = (name, content) => ({ fileName: name, content: typeof content === 'string' ? Buffer.from(content) : content });
+
+/** A small uncompressed PDF: one page per entry of pages, each a list of
+ *  [fontSize, text] lines, one BT/ET block per line. */
+export function makePdf(pages) {
+  const objs = [];
+  const add = (s) => { objs.push(s); return objs.length; };
+  const catalog = add(null);
+  const pagesObj = add(null);
+  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  const kids = [];
+  for (const lines of pages) {
+    let y = 740;
+    const ops = lines.map(([size, text]) => {
+      const esc = text.replace(/[\\()]/g, (c) => '\\' + c);
+      const s = `BT /F1 ${size} Tf 72 ${y} Td (${esc}) Tj ET`;
+      y -= size + 16;
+      return s;
+    }).join('\n');
+    const content = add(`<< /Length ${Buffer.byteLength(ops)} >>\nstream\n${ops}\nendstream`);
+    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${content} 0 R >>`));
+  }
+  objs[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
+  objs[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
+  let out = '%PDF-1.4\n';
+  const offsets = [];
+  objs.forEach((o, i) => { offsets.push(Buffer.byteLength(out)); out += `${i + 1} 0 obj\n${o}\nendobj\n`; });
+  const xref = Buffer.byteLength(out);
+  out += `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) out += `${String(off).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objs.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
