@@ -144,7 +144,7 @@ bool dc_check_len(twin_ctx *ctx, const char *field, const char *value, size_t lo
 
 void dc_no_content(twin_ctx *ctx)
 {
-    twin_reply_text(ctx, 204, "application/json", "", 0);
+    twin_reply_text(ctx, 204, NULL, "", 0);     /* no Content-Type: clients would parse the empty body */
 }
 
 /* ---- users ---- */
@@ -242,6 +242,8 @@ void dc_me_update(twin_ctx *ctx)
 
 void dc_user_get(twin_ctx *ctx)
 {
+    /* @discordjs/rest percent-encodes the last segment: /users/%40me */
+    if (str_eq(twin_param(ctx, "user_id"), "@me")) return dc_me(ctx);
     const char *id = dc_param_sf(ctx, "user_id");
     if (!id) return;
     json_value *u = dc_user_find(ctx, id);

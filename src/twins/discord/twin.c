@@ -23,6 +23,7 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 static const twin_route routes[] = {
     {"GET", V "/users/@me", dc_me, NULL},
     {"PATCH", V "/users/@me", dc_me_update, NULL},
+    {"PATCH", V "/users/%40me", dc_me_update, NULL},    /* as @discordjs/rest sends it */
     {"GET", V "/users/@me/guilds", dc_me_guilds, NULL},
     {"GET", V "/users/@me/guilds/{guild_id}/member", dc_me_guild_member, NULL},
     {"DELETE", V "/users/@me/guilds/{guild_id}", dc_me_leave_guild, NULL},
