@@ -194,12 +194,14 @@ static bool rate_limit(twin_ctx *ctx)
 
 bool dc_authenticate(twin_ctx *ctx, const twin_route *route)
 {
+    /* Counted before the token check: Discord limits (and reports limits
+     * on) unauthorized requests too. */
+    if (!rate_limit(ctx)) return false;
     bool webhook_token = route && str_eq(route->scope, "webhook_token");
     if (!webhook_token && !token_ok(ctx, presented_token(ctx))) {
         dc_error(ctx, 401, DC_GENERAL, "401: Unauthorized");
         return false;
     }
-    if (!rate_limit(ctx)) return false;
     if (route && ctx->body_error) {
         dc_error(ctx, 400, 50109, "The request body contains invalid JSON.");
         return false;

@@ -135,6 +135,7 @@ int dc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(webhook_create) X(channel_webhooks) X(guild_webhooks) X(webhook_get) X(webhook_update) X(webhook_delete) \
     X(webhook_get_token) X(webhook_execute) \
     X(emojis_list) X(emoji_get) X(emoji_create) X(emoji_update) X(emoji_delete) \
+    X(pin_put) X(pin_delete) X(pins_list) X(pins_list_old) X(typing) X(dm_create) \
     X(admin_boost)
 #define DC_DECLARE(n) void dc_##n(twin_ctx *ctx);
 DC_HANDLERS(DC_DECLARE)

@@ -658,3 +658,31 @@ void dc_emoji_delete(twin_ctx *ctx)
     dc_event(ctx, "GUILD_EMOJIS_UPDATE", emojis_of(ctx, json_get_str(g, "id")));
     dc_no_content(ctx);
 }
+
+/* ---- direct messages ---- */
+
+/* POST /users/@me/channels {recipient_id}: the DM channel with that user,
+ * the same one every time, as Discord does. */
+void dc_dm_create(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    const char *uid = json_get_str(ctx->body, "recipient_id");
+    if (!uid) return dc_form_error(ctx, "recipient_id", "BASE_TYPE_REQUIRED", "This field is required");
+    json_value *user = dc_sf(uid) ? dc_user_find(ctx, uid) : NULL;
+    if (!user) return dc_error(ctx, 404, DC_UNKNOWN_USER, "Unknown User");
+    twin_list l = dc_list(ctx, "channels", "dm", uid);
+    json_value *c = l.n ? l.items[0] : NULL;
+    if (!c) {
+        const char *id = dc_snowflake(ctx);
+        c = json_object(a);
+        json_set_str(a, c, "id", id);
+        json_set_int(a, c, "type", 1);
+        json_set_null(a, c, "last_message_id");
+        json_set_int(a, c, "flags", 0);
+        json_value *rc = json_array(a);
+        json_push(rc, user);
+        json_set(a, c, "recipients", rc);
+        dc_save(ctx, "channels", id, c, "dm", uid, NULL, NULL);
+    }
+    twin_reply_json(ctx, 200, dc_channel_render(ctx, c));
+}

@@ -877,3 +877,109 @@ void dc_threads_active(twin_ctx *ctx)
     json_set_bool(a, o, "has_more", false);
     twin_reply_json(ctx, 200, o);
 }
+
+/* ---- pins and typing ---- */
+
+static void pin(twin_ctx *ctx, bool on)
+{
+    arena *a = ctx->a;
+    json_value *c = channel_param(ctx);
+    json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
+    if (!m) return;
+    if (on && !json_truthy(json_get(m, "pinned"))) {
+        int64_t pinned = 0;
+        twin_list l = dc_list(ctx, "messages", "channel", json_get_str(c, "id"));
+        for (size_t i = 0; i < l.n; i++) pinned += json_truthy(json_get(l.items[i], "pinned"));
+        if (pinned >= 50) return dc_error(ctx, 400, 30003, "Maximum number of pins reached (50)");
+    }
+    if (json_truthy(json_get(m, "pinned")) != on) {
+        json_set_bool(a, m, "pinned", on);
+        if (on) json_set_str(a, m, "_pinned_at", dc_now_iso(ctx));
+        else json_remove(m, "_pinned_at");
+        save_message(ctx, m);
+        json_value *ev = delete_event(ctx, c, NULL);
+        json_remove(ev, "id");
+        json_set_str(a, ev, "last_pin_timestamp", on ? json_get_str(m, "_pinned_at") : NULL);
+        dc_event(ctx, "CHANNEL_PINS_UPDATE", ev);
+    }
+    dc_no_content(ctx);
+}
+
+void dc_pin_put(twin_ctx *ctx)
+{
+    pin(ctx, true);
+}
+
+void dc_pin_delete(twin_ctx *ctx)
+{
+    pin(ctx, false);
+}
+
+static int cmp_pinned_desc(const void *x, const void *y)
+{
+    const char *a = json_get_str(*(json_value *const *)x, "_pinned_at");
+    const char *b = json_get_str(*(json_value *const *)y, "_pinned_at");
+    int c = strcmp(b ? b : "", a ? a : "");
+    return c ? c : cmp_id_desc(x, y);
+}
+
+/* Pinned messages, most recently pinned first. */
+static twin_list pinned_of(twin_ctx *ctx, const json_value *c)
+{
+    twin_list l = dc_list(ctx, "messages", "channel", json_get_str(c, "id")), out = l;
+    out.n = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (json_truthy(json_get(l.items[i], "pinned"))) out.items[out.n++] = l.items[i];
+    qsort(out.items, out.n, sizeof *out.items, cmp_pinned_desc);
+    return out;
+}
+
+/* GET /channels/{id}/pins (the older route): an array of messages. */
+void dc_pins_list_old(twin_ctx *ctx)
+{
+    json_value *c = channel_param(ctx);
+    if (!c) return;
+    twin_list l = pinned_of(ctx, c);
+    json_value *out = json_array(ctx->a);
+    for (size_t i = 0; i < l.n; i++) json_push(out, dc_message_render(ctx, l.items[i]));
+    twin_reply_json(ctx, 200, out);
+}
+
+/* GET /channels/{id}/messages/pins: {items: [{pinned_at, message}], has_more}
+ * with before (an ISO time) and limit 1..50. */
+void dc_pins_list(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *c = channel_param(ctx);
+    if (!c) return;
+    int64_t limit;
+    if (!dc_int_arg(ctx, "limit", 50, 1, 50, &limit)) return;
+    const char *before = json_get_str(ctx->query, "before");
+    int64_t before_ms = before ? parse_iso8601_ms(before) : -1;
+    if (before && before_ms < 0)
+        return dc_form_error(ctx, "before", "DATE_TYPE_PARSE", "Could not parse timestamp. Should be ISO8601.");
+    twin_list l = pinned_of(ctx, c);
+    json_value *items = json_array(a);
+    bool more = false;
+    for (size_t i = 0; i < l.n; i++) {
+        const char *at = json_get_str(l.items[i], "_pinned_at");
+        if (before && parse_iso8601_ms(at) >= before_ms) continue;
+        if ((int64_t)items->len == limit) {
+            more = true;
+            break;
+        }
+        json_value *it = json_object(a);
+        json_set_str(a, it, "pinned_at", at);
+        json_set(a, it, "message", dc_message_render(ctx, l.items[i]));
+        json_push(items, it);
+    }
+    json_value *o = json_object(a);
+    json_set(a, o, "items", items);
+    json_set_bool(a, o, "has_more", more);
+    twin_reply_json(ctx, 200, o);
+}
+
+void dc_typing(twin_ctx *ctx)
+{
+    if (channel_param(ctx)) dc_no_content(ctx);
+}

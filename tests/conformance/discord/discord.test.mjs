@@ -28,6 +28,7 @@ test('auth: Bot token works, Bearer accepted, bad or missing token is 401 with c
   const r = await raw(ctx, 'GET', '/api/v10/users/@me', { auth: false });
   assert.equal(r.status, 401);
   assert.deepEqual(r.json, { message: '401: Unauthorized', code: 0 });
+  assert.ok(r.headers.get('x-ratelimit-bucket'), 'rate-limit headers on a 401 too');
 });
 
 test('seeding through a scenario: counts in seed_results, identical ids in two runs, reset restores the seed', async () => {
@@ -641,4 +642,45 @@ test('events: subscribed URLs receive MESSAGE_CREATE / MESSAGE_REACTION_ADD / ME
   } finally {
     srv.close();
   }
+});
+
+test('direct messages, pins (both routes) and typing', async () => {
+  const { rest } = await newRun({ seed: SEED });
+  const { guild, channels } = await acme(rest);
+  const members = await rest.get(Routes.guildMembers(guild.id), { query: new URLSearchParams({ limit: '10' }) });
+  const ada = members.find((m) => m.user.username === 'ada');
+  const dm = await rest.post(Routes.userChannels(), { body: { recipient_id: ada.user.id } });
+  assertSchema('POST', '/users/@me/channels', dm);
+  assert.equal(dm.type, 1);
+  assert.deepEqual(dm.recipients.map((u) => u.id), [ada.user.id]);
+  assert.equal((await rest.post(Routes.userChannels(), { body: { recipient_id: ada.user.id } })).id, dm.id);
+  const hello = await rest.post(Routes.channelMessages(dm.id), { body: { content: 'psst' } });
+  assert.equal(hello.channel_id, dm.id);
+  let err = await rejects(() => rest.post(Routes.userChannels(), { body: { recipient_id: '123456789012345678' } }));
+  assertDiscordError(err, 404, 10013);
+  // pins
+  const [a, b] = [await rest.post(Routes.channelMessages(channels.general.id), { body: { content: 'pin a' } }),
+    await rest.post(Routes.channelMessages(channels.general.id), { body: { content: 'pin b' } })];
+  await rest.put(`/channels/${channels.general.id}/messages/pins/${a.id}`);
+  await new Promise((res) => setTimeout(res, 1100)); // pinned_at has second precision
+  await rest.put(`/channels/${channels.general.id}/pins/${b.id}`);
+  const pins = await rest.get(`/channels/${channels.general.id}/messages/pins`);
+  assertSchema('GET', '/channels/{channel_id}/messages/pins', pins);
+  assert.deepEqual(pins.items.map((p) => p.message.content), ['pin b', 'pin a']);
+  assert.equal(pins.has_more, false);
+  assert.equal(pins.items[0].message.pinned, true);
+  const old = await rest.get(`/channels/${channels.general.id}/pins`);
+  assertSchema('GET', '/channels/{channel_id}/pins', old);
+  assert.deepEqual(old.map((m) => m.id), [b.id, a.id]);
+  const limited = await rest.get(`/channels/${channels.general.id}/messages/pins`, { query: new URLSearchParams({ limit: '1' }) });
+  assert.equal(limited.items.length, 1);
+  assert.equal(limited.has_more, true);
+  await rest.delete(`/channels/${channels.general.id}/messages/pins/${b.id}`);
+  assert.deepEqual((await rest.get(`/channels/${channels.general.id}/pins`)).map((m) => m.id), [a.id]);
+  assert.equal((await rest.get(Routes.channelMessage(channels.general.id, b.id))).pinned, false);
+  err = await rejects(() => rest.put(`/channels/${channels.general.id}/pins/123456789012345678`));
+  assertDiscordError(err, 404, 10008);
+  // typing
+  const typing = await rest.post(Routes.channelTyping(channels.general.id));
+  assert.equal(typing.byteLength, 0); // 204 No Content
 });
