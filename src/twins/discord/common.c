@@ -149,10 +149,15 @@ void dc_no_content(twin_ctx *ctx)
 
 /* ---- users ---- */
 
+const char *dc_bot_id_of(const json_value *config)
+{
+    const char *id = json_get_str(config, "bot_id");
+    return dc_sf(id) ? id : DEFAULT_BOT_ID;
+}
+
 const char *dc_bot_id(twin_ctx *ctx)
 {
-    const char *id = json_get_str(ctx->config, "bot_id");
-    return dc_sf(id) ? id : DEFAULT_BOT_ID;
+    return dc_bot_id_of(ctx->config);
 }
 
 json_value *dc_user_render(twin_ctx *ctx, const json_value *u)

@@ -114,6 +114,12 @@ int64_t dc_max_emojis(twin_ctx *ctx, const json_value *guild);
 json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value *webhook);
 json_value *dc_message_render(twin_ctx *ctx, const json_value *m);
 
+/* event signatures (sign.c) */
+const char *dc_signing_secret(arena *a, const char *run_id);
+const char *dc_public_key(arena *a, const char *run_id);
+const char **dc_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
+const char *dc_bot_id_of(const json_value *config);
+
 /* events (webhooks.c) */
 void dc_event(twin_ctx *ctx, const char *type, const json_value *data);
 

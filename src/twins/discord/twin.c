@@ -13,6 +13,8 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 {
     env_set_url(e, a, out, "DISCORD_API_URL", "/api");
     env_set(a, out, "DISCORD_BOT_TOKEN", env_token(e, a, "discord", "", 59));
+    env_set(a, out, "DISCORD_APPLICATION_ID", dc_bot_id_of(e->config));
+    env_set(a, out, "DISCORD_PUBLIC_KEY", dc_public_key(a, e->run_id));
 }
 
 #define V "/api/v10"
@@ -115,4 +117,5 @@ const twin_def twin_discord = {
     .authenticate = dc_authenticate,
     .send_error = dc_send_error,
     .seed = dc_seed,
+    .webhook_sign = dc_sign,
 };

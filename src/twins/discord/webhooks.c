@@ -6,7 +6,9 @@
  * {"version":1,"application_id","type":1,"event":{"type","timestamp","data"}}
  * with the gateway event name ("MESSAGE_CREATE", ...) and its payload;
  * "webhook_events" (a list) narrows which types are sent.  Deliveries are
- * retried and logged by the engine (GET <admin>/admin/webhooks/deliveries). */
+ * retried and logged by the engine (GET <admin>/admin/webhooks/deliveries),
+ * and signed like Discord's (sign.c: X-Signature-Ed25519 and
+ * X-Signature-Timestamp, verifiable with DISCORD_PUBLIC_KEY). */
 #include <string.h>
 
 #include "engine/webhooks.h"
@@ -26,6 +28,7 @@ static void deliver(twin_ctx *ctx, const char *url, const char *type, const char
                     const char *event_id)
 {
     webhook_send s = {.url = url, .payload = payload, .len = len, .event_id = event_id, .event_type = type,
+                      .secret = dc_signing_secret(ctx->a, ctx->run_id),
                       .endpoint_id = url, .user_agent = "Discord-Webhook/1.0 (+https://discord.com)"};
     webhooks_send(ctx, &s);
 }

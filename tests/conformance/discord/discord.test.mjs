@@ -2,6 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
+import { createPublicKey, verify } from 'node:crypto';
 import {
   REST, RateLimitError, Routes, SEED, acme, admin, assertDiscordError, assertSchema, client, newRun, raw, rejects,
   stopServer,
@@ -613,10 +614,15 @@ test('errors and stubs: unknown routes are Discord 404s; undocumented-in-twin ro
 
 test('events: subscribed URLs receive MESSAGE_CREATE / MESSAGE_REACTION_ADD / MESSAGE_DELETE deliveries', async () => {
   const got = [];
+  const raws = [];
   const srv = createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
-    req.on('end', () => { got.push(JSON.parse(body)); res.writeHead(204).end(); });
+    req.on('end', () => {
+      got.push(JSON.parse(body));
+      raws.push({ body, sig: req.headers['x-signature-ed25519'], ts: req.headers['x-signature-timestamp'] });
+      res.writeHead(204).end();
+    });
   });
   await new Promise((res) => srv.listen(0, '127.0.0.1', res));
   try {
@@ -636,6 +642,16 @@ test('events: subscribed URLs receive MESSAGE_CREATE / MESSAGE_REACTION_ADD / ME
     assert.equal(got[0].event.data.id, m.id);
     assert.equal(got[0].event.data.guild_id, guild.id);
     assert.equal(got[1].event.data.emoji.name, '🎉');
+    // signed like Discord's events: Ed25519 over timestamp + body, checked with DISCORD_PUBLIC_KEY
+    const pub = ctx.env.DISCORD_PUBLIC_KEY;
+    assert.match(pub, /^[0-9a-f]{64}$/);
+    assert.equal(ctx.env.DISCORD_APPLICATION_ID, got[0].application_id);
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(pub, 'hex').toString('base64url') }, format: 'jwk' });
+    for (const r of raws) {
+      assert.match(r.sig, /^[0-9a-f]{128}$/);
+      assert.ok(verify(null, Buffer.from(r.ts + r.body), key, Buffer.from(r.sig, 'hex')), 'signature verifies');
+      assert.ok(!verify(null, Buffer.from(r.ts + r.body + ' '), key, Buffer.from(r.sig, 'hex')));
+    }
     const log = await admin(ctx, 'GET', '/admin/webhooks/deliveries');
     assert.equal(log.status, 200);
     assert.ok(JSON.stringify(log.json).includes('MESSAGE_CREATE'));
