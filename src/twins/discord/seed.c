@@ -1,7 +1,8 @@
 /* Discord twin: seeding from seed_config.discord, the contract's shape
  * guilds[{name, channels[{name, messages[{content}]}]}] plus optional
  * premium_tier, roles, members (by username, with role names), channel type
- * and topic, message author (a member's username) and bot.username.  Ids
+ * and topic, message author (a username; one not listed as a member joins
+ * the guild) and bot.username.  Ids
  * come from the run's counters and the seeding clock, so two runs of one
  * scenario hold identical state. */
 #include <string.h>
@@ -62,8 +63,9 @@ static int seed_message(twin_ctx *ctx, json_value *channel, const json_value *in
     const char *author = json_get_str(in, "author");
     const char *uid = author ? dc_user_by_name(ctx, author) : NULL;
     if (author && !uid) {
-        *error = arena_printf(a, "%s.author: no member named \"%s\" was seeded", where, author);
-        return -1;
+        /* An author that was not listed as a member joins the guild. */
+        uid = json_get_str(dc_user_create(ctx, author, NULL, false), "id");
+        dc_member_add(ctx, json_get_str(channel, "guild_id"), uid, NULL);
     }
     json_value *saved = ctx->body;
     json_value *body = json_object(a);

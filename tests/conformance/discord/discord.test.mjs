@@ -700,3 +700,29 @@ test('direct messages, pins (both routes) and typing', async () => {
   const typing = await rest.post(Routes.channelTyping(channels.general.id));
   assert.equal(typing.byteLength, 0); // 204 No Content
 });
+
+test('presets: CI/CD pipeline and high-volume messaging seed the Discord twin', async () => {
+  const url = await control();
+  for (const [id, guildName, channel, count] of [['preset-cicd-pipeline', 'Acme Engineering', 'ci-alerts', 2],
+    ['preset-high-volume-messaging', 'Load Test Guild', 'firehose', 250]]) {
+    const r = await api(url, 'POST', '/twin-runs', { twins: ['discord'], scenario_id: id });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.body.seed_results.discord.status, 'seeded', JSON.stringify(r.body.seed_results));
+    const t = r.body.twins.discord;
+    const rest = client(t.base_url, t.env_vars.DISCORD_BOT_TOKEN);
+    const [guild] = await rest.get(Routes.userGuilds());
+    assert.equal(guild.name, guildName);
+    const ch = (await rest.get(Routes.guildChannels(guild.id))).find((c) => c.name === channel);
+    const seen = [];
+    let before;
+    for (;;) {
+      const page = await rest.get(Routes.channelMessages(ch.id), { query: new URLSearchParams(before ? { limit: '100', before } : { limit: '100' }) });
+      seen.push(...page);
+      if (page.length < 100) break;
+      before = page.at(-1).id;
+    }
+    assert.equal(seen.length, count);
+    assert.equal(new Set(seen.map((m) => m.id)).size, count);
+    if (id === 'preset-cicd-pipeline') assert.equal(seen[0].author.username, 'acme-ci');
+  }
+});
