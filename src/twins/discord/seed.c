@@ -74,7 +74,8 @@ static int seed_message(twin_ctx *ctx, json_value *channel, const json_value *in
     json_value *m = dc_message_post(ctx, channel, NULL);
     ctx->body = saved;
     if (!m) {
-        *error = arena_printf(a, "%s: not a valid message", where);
+        *error = arena_printf(a, "%s.content: %s", where,
+                              content && *content ? "not a valid message" : "Cannot send an empty message");
         return -1;
     }
     if (uid) {
