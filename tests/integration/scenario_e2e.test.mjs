@@ -101,11 +101,13 @@ test('PUT /admin/config with a seed replaces state and becomes the baseline', as
   r = await put('stripe', { seed: { customers: [{ email: 5 }] } });
   assert.equal(r.status, 400);
   assert.match(r.body.detail, /seed_config\.stripe\.customers\[0\]\.email/);
-  // A twin without seeding yet says so instead of pretending.
+  // Discord seeds statefully and reports its counts.
   r = await put('discord', { seed: { guilds: [{ name: 'Guild', channels: [{ name: 'general', messages: [{ content: 'hi' }] }] }] } });
   assert.equal(r.status, 200);
   const after = await api(srv.url, 'GET', `/twin-runs/${run.run_id}`);
-  assert.equal(after.body.seed_results.discord.status, 'skipped');
+  assert.equal(after.body.seed_results.discord.status, 'seeded');
+  assert.equal(after.body.seed_results.discord.guilds, 1);
+  assert.equal(after.body.seed_results.discord.messages, 1);
 });
 
 test('CLI: twins scenarios create/list/get/export/update/delete and up --scenario', async () => {

@@ -391,7 +391,10 @@ test('arrays are wrapped as {_twin_stub, _twin_warning, data}', async () => {
   const ops = (await operations(run, 'github')).operations;
   const cands = [['github', 'GET', '/user/repos'], ['github', 'GET', '/orgs/{org}/repos'], ['jira', 'GET', '/rest/api/3/project'],
     // Discord's union-typed lists ("(A | B | null)[]") keep their item schemas
-    ['discord', 'GET', '/api/v10/guilds/{guild_id}/channels'], ['discord', 'GET', '/api/v10/channels/{channel_id}/invites']];
+    ['discord', 'GET', '/api/v10/guilds/{guild_id}/channels'], ['discord', 'GET', '/api/v10/channels/{channel_id}/invites'],
+    // (those two are stateful now; these stay stubs)
+    ['discord', 'GET', '/api/v10/guilds/{guild_id}/scheduled-events'], ['discord', 'GET', '/api/v10/guilds/{guild_id}/integrations'],
+    ['discord', 'GET', '/api/v10/channels/{channel_id}/thread-members']];
   let checked = 0;
   for (const [twin, method, tmpl] of cands) {
     const list = twin === 'github' ? ops : (await operations(run, twin)).operations;

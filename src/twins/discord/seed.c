@@ -1,0 +1,144 @@
+/* Discord twin: seeding from seed_config.discord, the contract's shape
+ * guilds[{name, channels[{name, messages[{content}]}]}] plus optional
+ * premium_tier, roles, members (by username, with role names), channel type
+ * and topic, message author (a username; one not listed as a member joins
+ * the guild) and bot.username.  Ids
+ * come from the run's counters and the seeding clock, so two runs of one
+ * scenario hold identical state. */
+#include <string.h>
+
+#include "twins/discord/discord.h"
+#include "util/util.h"
+
+typedef struct counts {
+    int64_t guilds, channels, messages, members, roles;
+} counts;
+
+static int channel_type(const char *name)
+{
+    if (str_eq(name, "voice")) return 2;
+    if (str_eq(name, "announcement")) return 5;
+    if (str_eq(name, "forum")) return 15;
+    return 0;
+}
+
+static const char *role_id_by_name(twin_ctx *ctx, const char *guild_id, const char *name)
+{
+    twin_list l = dc_list(ctx, "roles", "guild", guild_id);
+    for (size_t i = 0; i < l.n; i++)
+        if (str_eq(json_get_str(l.items[i], "name"), name)) return json_get_str(l.items[i], "id");
+    return NULL;
+}
+
+static int seed_members(twin_ctx *ctx, const char *gid, const json_value *members, const char *where, counts *n,
+                        const char **error)
+{
+    arena *a = ctx->a;
+    size_t i = 0;
+    json_foreach(m, members) {
+        const char *username = json_get_str(m, "username");
+        const char *uid = dc_user_by_name(ctx, username);
+        if (!uid) uid = json_get_str(dc_user_create(ctx, username, NULL, false), "id");
+        json_value *roles = json_array(a);
+        json_foreach(r, json_get(m, "roles")) {
+            const char *rid = role_id_by_name(ctx, gid, json_str(r));
+            if (!rid) {
+                *error = arena_printf(a, "%s.members[%zu].roles: no role named \"%s\" in this guild", where, i, json_str(r));
+                return -1;
+            }
+            json_push(roles, json_string(a, rid));
+        }
+        dc_member_add(ctx, gid, uid, roles);
+        n->members++;
+        i++;
+    }
+    return 0;
+}
+
+/* Stores one seeded message (author: the bot or a seeded user). */
+static int seed_message(twin_ctx *ctx, json_value *channel, const json_value *in, const char *where, const char **error)
+{
+    arena *a = ctx->a;
+    const char *content = in->type == JSON_STRING ? in->str : json_get_str(in, "content");
+    const char *author = json_get_str(in, "author");
+    const char *uid = author ? dc_user_by_name(ctx, author) : NULL;
+    if (author && !uid) {
+        /* An author that was not listed as a member joins the guild. */
+        uid = json_get_str(dc_user_create(ctx, author, NULL, false), "id");
+        dc_member_add(ctx, json_get_str(channel, "guild_id"), uid, NULL);
+    }
+    json_value *saved = ctx->body;
+    json_value *body = json_object(a);
+    json_set_str(a, body, "content", content ? content : "");
+    ctx->body = body;
+    json_value *m = dc_message_post(ctx, channel, NULL);
+    ctx->body = saved;
+    if (!m) {
+        *error = arena_printf(a, "%s.content: %s", where,
+                              content && *content ? "not a valid message" : "Cannot send an empty message");
+        return -1;
+    }
+    if (uid) {
+        json_value *doc = twin_doc_get(ctx, "messages", json_get_str(m, "id"));
+        json_set(a, doc, "author", dc_user_find(ctx, uid));
+        dc_save(ctx, "messages", json_get_str(doc, "id"), doc, "channel", json_get_str(channel, "id"), NULL, NULL);
+    }
+    return 0;
+}
+
+static int seed_guild(twin_ctx *ctx, const json_value *in, const char *where, counts *n, const char **error)
+{
+    arena *a = ctx->a;
+    int64_t tier = -1;
+    json_int64(json_get(in, "premium_tier"), &tier);
+    json_value *g = dc_guild_create(ctx, json_get_str(in, "name"), (int)tier);
+    const char *gid = json_get_str(g, "id");
+    n->guilds++;
+    json_foreach(r, json_get(in, "roles")) {
+        dc_role_new(ctx, gid, NULL, json_get_str(r, "name"), json_get_str(r, "permissions"));
+        n->roles++;
+    }
+    if (seed_members(ctx, gid, json_get(in, "members"), where, n, error) != 0) return -1;
+    size_t ci = 0;
+    json_foreach(c, json_get(in, "channels")) {
+        const char *cw = arena_printf(a, "%s.channels[%zu]", where, ci++);
+        g = twin_doc_get(ctx, "guilds", gid);
+        int type = channel_type(json_get_str(c, "type"));
+        json_value *ch = dc_channel_create(ctx, g, json_get_str(c, "name"), type, json_get_str(c, "topic"), NULL);
+        n->channels++;
+        json_value *msgs = json_get(c, "messages");
+        if (msgs && msgs->len && type != 0 && type != 5) {
+            *error = arena_printf(a, "%s.messages: only text and announcement channels hold messages", cw);
+            return -1;
+        }
+        size_t mi = 0;
+        json_foreach(m, msgs) {
+            ch = twin_doc_get(ctx, "channels", json_get_str(ch, "id"));
+            if (seed_message(ctx, ch, m, arena_printf(a, "%s.messages[%zu]", cw, mi++), error) != 0) return -1;
+            n->messages++;
+        }
+    }
+    return 0;
+}
+
+int dc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error)
+{
+    arena *a = ctx->a;
+    const char *bot = json_get_str(json_get(seed, "bot"), "username");
+    if (bot) {
+        json_value *meta = json_object(a);
+        json_set_str(a, meta, "username", bot);
+        twin_doc_put(ctx, "meta", "bot", meta, NULL, 0);
+    }
+    counts n = {0};
+    size_t i = 0;
+    json_foreach(g, json_get(seed, "guilds")) {
+        if (seed_guild(ctx, g, arena_printf(a, "discord.guilds[%zu]", i++), &n, error) != 0) return -1;
+    }
+    json_set_int(a, result, "guilds", n.guilds);
+    json_set_int(a, result, "channels", n.channels);
+    json_set_int(a, result, "messages", n.messages);
+    json_set_int(a, result, "members", n.members);
+    json_set_int(a, result, "roles", n.roles);
+    return 0;
+}
