@@ -208,7 +208,6 @@ bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
              "Invalid Credentials", "Authorization", "header");
         return false;
     }
-    gc_ensure_primary(ctx);
     const char *need = route ? route->scope : NULL;
     if (!need) return true;
     scope_set *s = scopes_parse(a, "");

@@ -41,6 +41,7 @@ json_value *gc_calendar_get(twin_ctx *ctx, const char *id);
 void gc_calendar_save(twin_ctx *ctx, json_value *cal);
 json_value *gc_calendar_create(twin_ctx *ctx, const char *id, const char *summary, const char *description,
                                const char *tz);
+/* on_start: the primary calendar (id = the configured email) when absent. */
 void gc_ensure_primary(twin_ctx *ctx);
 int64_t gc_mod(twin_ctx *ctx);                 /* next value of the change sequence */
 int64_t gc_mod_peek(twin_ctx *ctx);            /* latest value handed out */

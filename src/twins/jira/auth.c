@@ -92,13 +92,18 @@ static void unauthenticated(twin_ctx *ctx)
     jira_errors(ctx, 401, "Client must be authenticated to access this resource.");
 }
 
+/* Jira tags every answer, public ones and errors included, with a request id. */
+void jira_stamp_request(twin_ctx *ctx)
+{
+    char id[40];
+    random_token(id, 16);
+    http_set_header(ctx->req, "X-Arequestid", id);
+}
+
 bool jira_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     jira_req *r = arena_zalloc(ctx->a, sizeof *r);
     ctx->principal = r;
-    char id[40];
-    random_token(id, 16);
-    http_set_header(ctx->req, "X-Arequestid", id);
     const char *tok = presented_token(ctx);
     if (!token_ok(ctx, tok)) {
         unauthenticated(ctx);

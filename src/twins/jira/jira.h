@@ -24,6 +24,8 @@
 #define JIRA_ME "5b10ac8d82e05b22cc7d4ef5"
 
 /* ---- auth (auth.c) ---- */
+/* on_request: the X-Arequestid header on every answer. */
+void jira_stamp_request(twin_ctx *ctx);
 bool jira_authenticate(twin_ctx *ctx, const twin_route *route);
 void jira_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 const char **jira_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);

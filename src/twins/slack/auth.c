@@ -338,7 +338,6 @@ bool slack_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     slack_principal *p = arena_zalloc(ctx->a, sizeof *p);
     ctx->principal = p;
-    slack_ensure_workspace(ctx);
     const char *token = presented_token(ctx);
     if (!token) {
         slack_fail(ctx, "not_authed");
@@ -372,7 +371,6 @@ void slack_oauth_authorize(twin_ctx *ctx)
     if (!client_id || !*client_id) return oauth_page_error(ctx, "invalid_client_id");
     if (!redirect || !*redirect) redirect = json_get_str(ctx->config, "oauth_redirect_uri");
     if (!redirect || !*redirect) return oauth_page_error(ctx, "bad_redirect_uri");
-    slack_ensure_workspace(ctx);
     const char *code = arena_printf(ctx->a, "%lld.%s", (long long)twin_now(ctx), twin_new_id(ctx, "", 24));
     json_value *doc = json_object(ctx->a);
     json_set_str(ctx->a, doc, "client_id", client_id);
@@ -449,7 +447,6 @@ void slack_oauth_access(twin_ctx *ctx)
     if (redirect && *redirect && !str_eq(redirect, json_get_str(rec, "redirect_uri")))
         return slack_fail(ctx, "bad_redirect_uri");
     twin_doc_delete(ctx, "_oauth_codes", code);
-    slack_ensure_workspace(ctx);
 
     arena *a = ctx->a;
     scope_set *bot = slack_config_scopes(ctx, "oauth_bot_scopes", default_oauth_bot_scopes);

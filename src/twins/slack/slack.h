@@ -43,7 +43,7 @@ static inline slack_principal *slack_me(twin_ctx *ctx) { return ctx->principal; 
 /* ---- auth.c ---- */
 bool slack_authenticate(twin_ctx *ctx, const twin_route *route);
 void slack_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
-/* Creates the default users (bot, user) and #general once per run. */
+/* on_start: creates the default users (bot, user) and #general when absent. */
 void slack_ensure_workspace(twin_ctx *ctx);
 const char *slack_team_name(twin_ctx *ctx);
 const char *slack_team_domain(twin_ctx *ctx);

@@ -50,6 +50,26 @@ test('missing, malformed and unknown credentials get Jira\'s 401; Bearer and Bas
   assertSchema('GET', '/rest/api/3/serverInfo', si.json);
 });
 
+test('every answer carries a fresh X-Arequestid: public, authenticated, refused, unknown URL, injected fault', async () => {
+  const c = await newRun();
+  const ids = [];
+  const expectId = (r, status) => {
+    assert.equal(r.status, status);
+    const id = r.headers.get('x-arequestid');
+    assert.match(id || '', /^[A-Za-z0-9]{8,}$/);
+    ids.push(id);
+  };
+  expectId(await raw(c, 'GET', '/rest/api/3/serverInfo', { auth: false }), 200);
+  expectId(await raw(c, 'GET', '/rest/api/2/serverInfo', { auth: false }), 200);
+  expectId(await raw(c, 'GET', '/rest/api/3/myself'), 200);
+  expectId(await raw(c, 'GET', '/rest/api/3/myself', { auth: false }), 401);
+  expectId(await raw(c, 'GET', '/rest/api/3/no-such-resource'), 404);
+  const f = await admin(c, 'POST', '/admin/faults', { route: 'GET /rest/api/3/serverInfo', status: 503, count: 1 });
+  assert.equal(f.status, 201);
+  expectId(await raw(c, 'GET', '/rest/api/3/serverInfo', { auth: false }), 503);
+  assert.equal(new Set(ids).size, ids.length);
+});
+
 test('scopes: default_token_scopes, parent scopes and disabled_scopes', async () => {
   const c = await newRun();
   await project(c, 'SCP');
