@@ -1,10 +1,11 @@
 /* Google Calendar twin: ids, times, tokens, the primary calendar and answers. */
-#include <openssl/evp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "twins/google_calendar/gcal.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 const char *gc_email(twin_ctx *ctx)
@@ -151,33 +152,18 @@ const char *gc_token(twin_ctx *ctx, char kind, int64_t n)
 {
     char raw[64];
     int len = snprintf(raw, sizeof raw, "%c:%lld:twins", kind, (long long)n);
-    unsigned char out[128];
-    int m = EVP_EncodeBlock(out, (const unsigned char *)raw, len);
-    for (int i = 0; i < m; i++) {
-        if (out[i] == '+') out[i] = '-';
-        else if (out[i] == '/') out[i] = '_';
-    }
-    return arena_printf(ctx->a, "C%s", (const char *)out);
+    return arena_printf(ctx->a, "C%s", base64url_encode(ctx->a, raw, (size_t)len));
 }
 
 bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
 {
-    if (!tok || tok[0] != 'C' || strlen(tok) > 100) return false;
-    char *in = arena_strdup(ctx->a, tok + 1);
-    size_t n = strlen(in);
-    if (n == 0 || n % 4) return false;
-    for (char *p = in; *p; p++) {
-        if (*p == '-') *p = '+';
-        else if (*p == '_') *p = '/';
-    }
-    unsigned char dec[128];
-    int m = EVP_DecodeBlock(dec, (const unsigned char *)in, (int)n);
-    if (m < 0) return false;
-    dec[m] = '\0';
+    if (!tok || tok[0] != 'C' || !tok[1] || strlen(tok) > 100) return false;
+    const char *dec = base64_decode(ctx->a, tok + 1, NULL);
+    if (!dec) return false;
     char k = 0;
     long long v = 0;
     int used = 0;
-    if (sscanf((const char *)dec, "%c:%lld:twins%n", &k, &v, &used) != 2 || used == 0 || k != kind || v < 0)
+    if (sscanf(dec, "%c:%lld:twins%n", &k, &v, &used) != 2 || used == 0 || k != kind || v < 0)
         return false;
     *out = v;
     return true;

@@ -9,6 +9,7 @@
 
 #include "engine/scopes.h"
 #include "twins/google_drive/drive.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -278,31 +279,12 @@ int64_t gd_int(const json_value *v, int64_t dflt)
     return dflt;
 }
 
-char *gd_b64_encode(arena *a, const char *data, size_t len)
+char *gd_stored_bytes(arena *a, const char *data, size_t *len)
 {
-    char *out = arena_alloc(a, 4 * ((len + 2) / 3) + 1);
-    int n = EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
-    out[n < 0 ? 0 : n] = '\0';
-    return out;
-}
-
-char *gd_b64_decode(arena *a, const char *s, size_t *len)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *out = arena_alloc(a, n + 4);
+    char *out = data ? base64_decode(a, data, len) : NULL;
+    if (out) return out;
     *len = 0;
-    if (!n) {
-        out[0] = '\0';
-        return out;
-    }
-    int m = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
-    if (m < 0) m = 0;
-    /* EVP_DecodeBlock keeps the padding bytes */
-    if (n >= 1 && s[n - 1] == '=') m--;
-    if (n >= 2 && s[n - 2] == '=') m--;
-    out[m] = '\0';
-    *len = (size_t)m;
-    return out;
+    return arena_strdup(a, "");
 }
 
 static const char *digest_hex(arena *a, const EVP_MD *md, const char *data, size_t len)

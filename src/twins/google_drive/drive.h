@@ -52,8 +52,9 @@ bool gd_is_google_type(const char *mime_type);            /* application/vnd.goo
 twin_list gd_list_by_file(twin_ctx *ctx, const char *collection, const char *file_id);
 const char *gd_query(twin_ctx *ctx, const char *name);
 bool gd_bool_query(twin_ctx *ctx, const char *name, bool dflt);
-char *gd_b64_encode(arena *a, const char *data, size_t len);
-char *gd_b64_decode(arena *a, const char *s, size_t *len);
+/* Bytes kept as base64 text in a document ("data" of blobs and upload
+ * sessions); "" with *len 0 when absent or unreadable. */
+char *gd_stored_bytes(arena *a, const char *data, size_t *len);
 void gd_hashes(arena *a, const char *data, size_t len, const char **md5, const char **sha1, const char **sha256);
 int64_t gd_int(const json_value *v, int64_t dflt);        /* number or numeric string */
 

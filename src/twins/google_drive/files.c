@@ -10,6 +10,7 @@
 
 #include "http/form.h"
 #include "twins/google_drive/drive.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/map.h"
 #include "util/util.h"
@@ -205,7 +206,7 @@ static char *content_of(twin_ctx *ctx, const json_value *f, const char *rev, siz
     if (!r) return NULL;
     json_value *b = twin_doc_get(ctx, "blobs", blob_key(ctx, json_get_str(f, "id"), r));
     if (!b) return NULL;
-    return gd_b64_decode(ctx->a, json_get_str(b, "data"), len);
+    return gd_stored_bytes(ctx->a, json_get_str(b, "data"), len);
 }
 
 /* Stores content as a new head revision of f (f is updated, not saved). */
@@ -217,7 +218,7 @@ static void add_revision(twin_ctx *ctx, json_value *f, const char *data, size_t 
     const char *rev = google ? arena_printf(a, "%lld", (long long)twin_counter(ctx, arena_printf(a, "rev:%s", id)))
                              : twin_new_id(ctx, "0B", 47);
     json_value *b = json_object(a);
-    json_set_str(a, b, "data", gd_b64_encode(a, data ? data : "", len));
+    json_set_str(a, b, "data", base64_encode(a, data ? data : "", len));
     twin_doc_put(ctx, "blobs", blob_key(ctx, id, rev), b, NULL, 0);
     json_value *r = json_object(a);
     json_set_str(a, r, "kind", "drive#revision");
@@ -562,7 +563,7 @@ void gd_files_upload_put(twin_ctx *ctx)
         return;
     }
     size_t have = 0;
-    char *prev = gd_b64_decode(a, json_get_str(s, "data"), &have);
+    char *prev = gd_stored_bytes(a, json_get_str(s, "data"), &have);
     const char *range = http_header_get(ctx->req, "Content-Range");
     long long total = -1;
     if (range) {
@@ -575,7 +576,7 @@ void gd_files_upload_put(twin_ctx *ctx)
     if (ctx->req->body_len) memcpy(all + have, ctx->req->body, ctx->req->body_len);
     all[n] = '\0';
     if (range && (total < 0 || (long long)n < total)) {
-        json_set_str(a, s, "data", gd_b64_encode(a, all, n));
+        json_set_str(a, s, "data", base64_encode(a, all, n));
         twin_doc_put(ctx, "uploads", uid, s, NULL, 0);
         if (n) http_set_header(ctx->req, "Range", arena_printf(a, "bytes=0-%zu", n - 1));
         twin_reply_text(ctx, 308, "text/plain", "", 0);
@@ -997,8 +998,8 @@ static bool page_offset(twin_ctx *ctx, int64_t *off)
     *off = 0;
     if (!t || !*t) return true;
     size_t n = 0;
-    char *d = gd_b64_decode(ctx->a, t, &n);
-    if (n < 3 || strncmp(d, "o:", 2) != 0 || (*off = atoll(d + 2)) < 0) {
+    char *d = base64_decode(ctx->a, t, &n);
+    if (!d || n < 3 || strncmp(d, "o:", 2) != 0 || (*off = atoll(d + 2)) < 0) {
         gd_error(ctx, 400, "invalid", "Invalid Value", "pageToken", "parameter");
         return false;
     }
@@ -1008,7 +1009,7 @@ static bool page_offset(twin_ctx *ctx, int64_t *off)
 static const char *offset_token(twin_ctx *ctx, int64_t off)
 {
     const char *s = arena_printf(ctx->a, "o:%lld", (long long)off);
-    return gd_b64_encode(ctx->a, s, strlen(s));
+    return base64_encode(ctx->a, s, strlen(s));
 }
 
 void gd_files_list(twin_ctx *ctx)

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "twins/google_drive/drive.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -223,7 +224,7 @@ void gd_rev_get(twin_ctx *ctx)
                             "alt", "parameter");
         json_value *b = twin_doc_get(ctx, "blobs", arena_printf(ctx->a, "%s:%s", json_get_str(f, "id"), json_get_str(r, "id")));
         size_t len = 0;
-        char *data = gd_b64_decode(ctx->a, json_get_str(b, "data"), &len);
+        char *data = gd_stored_bytes(ctx->a, json_get_str(b, "data"), &len);
         return twin_reply_text(ctx, 200, json_get_str(r, "mimeType"), data, len);
     }
     gd_reply_fields(ctx, rev_json(ctx, r), REV_DEFAULT);

@@ -9,6 +9,7 @@
 #include "engine/env.h"
 #include "engine/scopes.h"
 #include "twins/jira/jira.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 #define C(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -39,14 +40,9 @@ static const char *presented_token(twin_ctx *ctx)
         return t;
     }
     if (strncasecmp(h, "Basic ", 6) == 0) {
-        size_t n = strlen(h + 6);
-        unsigned char *out = arena_alloc(ctx->a, n + 4);
-        int len = EVP_DecodeBlock(out, (const unsigned char *)h + 6, (int)n);
-        if (len < 0) return "";
-        out[len] = '\0';
-        char *colon = strchr((char *)out, ':');
-        if (!colon || colon == (char *)out) return "";
-        /* EVP_DecodeBlock keeps padding as NULs */
+        char *out = base64_decode(ctx->a, h + 6, NULL);
+        char *colon = out ? strchr(out, ':') : NULL;
+        if (!colon || colon == out) return "";
         return colon + 1;
     }
     return "";

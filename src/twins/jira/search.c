@@ -435,7 +435,7 @@ static bool value_matches(twin_ctx *ctx, const char *field, const json_value *is
     if (!strcasecmp(field, "assignee") || !strcasecmp(field, "reporter") || !strcasecmp(field, "creator")) {
         char f[16];
         snprintf(f, sizeof f, "%s", field);
-        for (char *c = f; *c; c++) *c = (char)tolower((unsigned char)*c);
+        str_to_lower(f);
         const char *id = json_get_str(is, f);
         if (!id) return false;
         if (str_eq(id, v)) return true;

@@ -1,11 +1,11 @@
 /* Slack twin: tokens, scope enforcement, answers, OAuth v2, workspace settings. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "twins/slack/slack.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 /* Broad default grants of the config's bot and user tokens. */
@@ -109,38 +109,18 @@ json_value *slack_json_arg(twin_ctx *ctx, const char *name)
     return v;
 }
 
-char *slack_b64_encode(arena *a, const unsigned char *data, size_t n)
-{
-    char *out = arena_alloc(a, 4 * ((n + 2) / 3) + 1);
-    EVP_EncodeBlock((unsigned char *)out, data, (int)n);
-    return out;
-}
-
-unsigned char *slack_b64_decode(arena *a, const char *s, size_t *n_out)
-{
-    size_t n = strlen(s);
-    unsigned char *out = arena_alloc(a, n + 4);
-    int len = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-    if (len < 0) return NULL;
-    /* EVP_DecodeBlock counts '=' padding as zero bytes. */
-    if (n >= 1 && s[n - 1] == '=') len--;
-    if (n >= 2 && s[n - 2] == '=') len--;
-    *n_out = (size_t)len;
-    return out;
-}
-
 const char *slack_cursor_encode(arena *a, const char *id)
 {
     const char *raw = arena_printf(a, "next_id:%s", id);
-    return slack_b64_encode(a, (const unsigned char *)raw, strlen(raw));
+    return base64_encode(a, raw, strlen(raw));
 }
 
 const char *slack_cursor_decode(arena *a, const char *cursor)
 {
     size_t n = 0;
-    unsigned char *raw = slack_b64_decode(a, cursor, &n);
+    char *raw = base64_decode(a, cursor, &n);
     if (!raw || n < 8 || memcmp(raw, "next_id:", 8) != 0) return NULL;
-    return arena_strndup(a, (const char *)raw + 8, n - 8);
+    return arena_strndup(a, raw + 8, n - 8);
 }
 
 /* ---- settings ---- */
@@ -400,14 +380,12 @@ static void basic_credentials(twin_ctx *ctx, const char **id, const char **secre
 {
     const char *h = http_header_get(ctx->req, "Authorization");
     if (!h || strncasecmp(h, "Basic ", 6) != 0) return;
-    size_t n = 0;
-    unsigned char *raw = slack_b64_decode(ctx->a, h + 6, &n);
+    char *raw = base64_decode(ctx->a, h + 6, NULL);
     if (!raw) return;
-    raw[n] = '\0';
-    char *colon = strchr((char *)raw, ':');
+    char *colon = strchr(raw, ':');
     if (!colon) return;
     *colon = '\0';
-    if (!*id) *id = (const char *)raw;
+    if (!*id) *id = raw;
     if (!*secret) *secret = colon + 1;
 }
 

@@ -69,8 +69,6 @@ bool slack_bool_arg(twin_ctx *ctx, const char *name, bool dflt);
 /* Opaque cursor helpers: "next_id:<id>" base64. */
 const char *slack_cursor_encode(arena *a, const char *id);
 const char *slack_cursor_decode(arena *a, const char *cursor);   /* NULL if malformed */
-char *slack_b64_encode(arena *a, const unsigned char *data, size_t n);
-unsigned char *slack_b64_decode(arena *a, const char *s, size_t *n_out);
 /* A JSON argument that may come as a JSON string (form posts) or a value. */
 json_value *slack_json_arg(twin_ctx *ctx, const char *name);
 /* Cursor paging over an in-memory list: reads limit (default dflt, capped at
