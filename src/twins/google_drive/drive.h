@@ -18,13 +18,14 @@
 #include <stdint.h>
 
 #include "engine/twin.h"
+#include "twins/google_common/google.h"
 
 #define GD_FOLDER "application/vnd.google-apps.folder"
 #define GD_DOC "application/vnd.google-apps.document"
 #define GD_SHEET "application/vnd.google-apps.spreadsheet"
-#define GD_SCOPE_PREFIX "https://www.googleapis.com/auth/"
 
 /* ---- auth and errors (common.c) ---- */
+extern const google_api gd_api;
 bool gd_authenticate(twin_ctx *ctx, const twin_route *route);
 void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 /* {"error":{"code","message","errors":[{message,domain:"global",reason[,location,locationType]}]}} */
@@ -40,10 +41,6 @@ const char *gd_root_id(twin_ctx *ctx);
 const char *gd_user_email(twin_ctx *ctx);
 json_value *gd_user(twin_ctx *ctx, const char *email);    /* drive#user */
 const char *gd_permission_id(twin_ctx *ctx, const char *email);
-/* Applies the request's `fields` mask (or dflt when absent) and answers 200. */
-void gd_reply_fields(twin_ctx *ctx, json_value *body, const char *dflt);
-/* The `fields` mask applied to v (NULL mask = v unchanged). */
-json_value *gd_apply_mask(twin_ctx *ctx, const json_value *v, const char *mask);
 bool gd_require_fields(twin_ctx *ctx);                    /* 400 when `fields` is missing */
 /* True when the request body is a JSON object; otherwise answers 400 parseError. */
 bool gd_require_body(twin_ctx *ctx);

@@ -394,7 +394,7 @@ static bool meta_ok(twin_ctx *ctx, const json_value *meta)
 
 static void reply_file(twin_ctx *ctx, const json_value *f)
 {
-    gd_reply_fields(ctx, gd_file_json(ctx, f), FILE_DEFAULT);
+    google_reply_fields(ctx, gd_file_json(ctx, f), FILE_DEFAULT);
 }
 
 /* ---- files.create (metadata only) ---- */
@@ -974,44 +974,6 @@ static bool parse_order(twin_ctx *ctx, const char *s, order_spec *o)
     return true;
 }
 
-static bool page_size(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out)
-{
-    const char *ps = gd_query(ctx, "pageSize");
-    *out = dflt;
-    if (!ps) return true;
-    char *end;
-    long long v = strtoll(ps, &end, 10);
-    if (*end || v < 1 || v > max) {
-        if (!*end && v > max) { *out = max; return true; }   /* Drive clamps large page sizes */
-        gd_error(ctx, 400, "invalid",
-                 arena_printf(ctx->a, "Invalid value '%s'. Values must be within the range: [1, %lld]", ps, (long long)max),
-                 "pageSize", "parameter");
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-static bool page_offset(twin_ctx *ctx, int64_t *off)
-{
-    const char *t = gd_query(ctx, "pageToken");
-    *off = 0;
-    if (!t || !*t) return true;
-    size_t n = 0;
-    char *d = base64_decode(ctx->a, t, &n);
-    if (!d || n < 3 || strncmp(d, "o:", 2) != 0 || (*off = atoll(d + 2)) < 0) {
-        gd_error(ctx, 400, "invalid", "Invalid Value", "pageToken", "parameter");
-        return false;
-    }
-    return true;
-}
-
-static const char *offset_token(twin_ctx *ctx, int64_t off)
-{
-    const char *s = arena_printf(ctx->a, "o:%lld", (long long)off);
-    return base64_encode(ctx->a, s, strlen(s));
-}
-
 void gd_files_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -1032,7 +994,8 @@ void gd_files_list(twin_ctx *ctx)
         return;
     }
     int64_t size, off;
-    if (!page_size(ctx, 100, 1000, &size) || !page_offset(ctx, &off)) return;
+    if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size) || !google_page_offset(ctx, &gd_api, &off))
+        return;
     const char *spaces = gd_query(ctx, "spaces");
     bool want_drive = !spaces || strstr(spaces, "drive"), want_app = spaces && strstr(spaces, "appDataFolder");
     if (want_app && !gd_has_scope(ctx, "drive.appdata")) return gd_insufficient_scopes(ctx);
@@ -1054,9 +1017,9 @@ void gd_files_list(twin_ctx *ctx)
     json_set_str(a, out, "kind", "drive#fileList");
     json_set_bool(a, out, "incompleteSearch", false);
     for (int64_t i = off; i < (int64_t)n && i < off + size; i++) json_push(files, gd_file_json(ctx, match[i]));
-    if (off + size < (int64_t)n) json_set_str(a, out, "nextPageToken", offset_token(ctx, off + size));
+    if (off + size < (int64_t)n) json_set_str(a, out, "nextPageToken", google_token(a, 'o', off + size));
     json_set(a, out, "files", files);
-    gd_reply_fields(ctx, out, "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)");
+    google_reply_fields(ctx, out, "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)");
 }
 
 /* ---- files.update ---- */
@@ -1375,7 +1338,7 @@ void gd_files_generate_ids(twin_ctx *ctx)
     json_set_str(a, o, "space", gd_query(ctx, "space") ? gd_query(ctx, "space") : "drive");
     for (int64_t i = 0; i < count; i++) json_push(ids, json_string(a, twin_new_id(ctx, "1", 32)));
     json_set(a, o, "ids", ids);
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 /* ---- about ---- */
@@ -1429,7 +1392,7 @@ void gd_about_get(twin_ctx *ctx)
     for (size_t i = 0; colors[i]; i++) json_push(palette, json_string(a, colors[i]));
     json_set(a, o, "folderColorPalette", palette);
     json_set(a, o, "driveThemes", json_array(a));
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 /* ---- changes ---- */
@@ -1445,7 +1408,7 @@ void gd_changes_start(twin_ctx *ctx)
     json_value *o = json_object(a);
     json_set_str(a, o, "kind", "drive#startPageToken");
     json_set_str(a, o, "startPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 void gd_changes_list(twin_ctx *ctx)
@@ -1463,7 +1426,7 @@ void gd_changes_list(twin_ctx *ctx)
         return;
     }
     int64_t size;
-    if (!page_size(ctx, 100, 1000, &size)) return;
+    if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size)) return;
     bool include_removed = gd_bool_query(ctx, "includeRemoved", true);
     const char *spaces = gd_query(ctx, "spaces");
     bool want_app = spaces && strstr(spaces, "appDataFolder"), want_drive = !spaces || strstr(spaces, "drive");
@@ -1514,7 +1477,7 @@ void gd_changes_list(twin_ctx *ctx)
     else
         json_set_str(a, o, "newStartPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
     json_set(a, o, "changes", arr);
-    gd_reply_fields(ctx, o, "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))");
+    google_reply_fields(ctx, o, "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))");
 }
 
 /* ---- admin: GET/POST <admin>/admin/storage-tier ---- */

@@ -399,6 +399,15 @@ test('comments and replies: CRUD, resolve, deleted comments hidden', async () =>
   const list = await ctx.d.comments.list({ fileId: f.id, fields: '*' });
   assertSchema('GET', '/drive/v3/files/{fileId}/comments', list.data);
   assert.equal(list.data.comments.length, 1);
+  // pages: pageSize 1 walks both comments through an opaque token; junk sizes and tokens are 400
+  const c2 = await ctx.d.comments.create({ fileId: f.id, fields: 'id', requestBody: { content: 'Second' } });
+  const p1 = await ctx.d.comments.list({ fileId: f.id, pageSize: 1, fields: 'nextPageToken,comments(id)' });
+  assert.deepEqual(p1.data.comments, [{ id: c.data.id }]);
+  const p2 = await ctx.d.comments.list({ fileId: f.id, pageSize: 1, pageToken: p1.data.nextPageToken, fields: 'nextPageToken,comments(id)' });
+  assert.deepEqual(p2.data, { comments: [{ id: c2.data.id }] });
+  assert.equal(gerr(await rejects(() => ctx.d.comments.list({ fileId: f.id, pageSize: 0, fields: '*' }))).status, 400);
+  assert.equal(gerr(await rejects(() => ctx.d.comments.list({ fileId: f.id, pageToken: 'nope', fields: '*' }))).status, 400);
+  await ctx.d.comments.delete({ fileId: f.id, commentId: c2.data.id });
   await ctx.d.comments.delete({ fileId: f.id, commentId: c.data.id });
   assert.equal(gerr(await rejects(() => ctx.d.comments.get({ fileId: f.id, commentId: c.data.id, fields: '*' }))).status, 404);
   const withDeleted = await ctx.d.comments.get({ fileId: f.id, commentId: c.data.id, fields: 'deleted,content', includeDeleted: true });
