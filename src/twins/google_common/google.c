@@ -249,6 +249,13 @@ json_value *google_apply_fields(arena *a, const json_value *v, const char *mask)
     return m ? apply(a, v, m) : (json_value *)v;
 }
 
+bool google_fields_may_keep(twin_ctx *ctx, const char *dflt, const char *name)
+{
+    const char *f = json_get_str(ctx->query, "fields");
+    const char *mask = f && *f ? f : dflt;
+    return !mask || !*mask || strchr(mask, '*') || strstr(mask, name);
+}
+
 void google_reply_fields(twin_ctx *ctx, const json_value *body, const char *dflt)
 {
     const char *f = json_get_str(ctx->query, "fields");

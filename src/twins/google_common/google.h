@@ -74,6 +74,11 @@ bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out);
 /* ---- partial responses ---- */
 /* v cut down to a `fields` mask (NULL or "" = v itself). */
 json_value *google_apply_fields(arena *a, const json_value *v, const char *mask);
+/* Whether the mask that google_reply_fields will apply (the request's
+ * `fields`, else dflt) may keep a member called name.  Conservative (a
+ * plain text search): true means "maybe", false means "surely cut", so a
+ * renderer can skip lookups for members nobody will read. */
+bool google_fields_may_keep(twin_ctx *ctx, const char *dflt, const char *name);
 /* Answers 200 with body cut down to the request's `fields` (or dflt when
  * the request names none; NULL dflt = the whole body). */
 void google_reply_fields(twin_ctx *ctx, const json_value *body, const char *dflt);

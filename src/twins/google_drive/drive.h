@@ -69,7 +69,9 @@ void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed);
 json_value *gd_file_get(twin_ctx *ctx, const char *id);   /* NULL when absent ('root' resolved) */
 json_value *gd_file_load(twin_ctx *ctx);                  /* route {fileId}; answers 404 when absent */
 void gd_file_save(twin_ctx *ctx, json_value *f);
-json_value *gd_file_json(twin_ctx *ctx, const json_value *f);  /* full resource */
+/* The file resource; mask_dflt is the answer's default `fields` mask, so
+ * members it will surely cut need no lookups (google_fields_may_keep). */
+json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt);
 /* Creates a file record (and its content, revision and owner permission). */
 json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *data, size_t len, bool has_media,
                            const char *media_type, const char *owner);

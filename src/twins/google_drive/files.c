@@ -16,6 +16,8 @@
 #include "util/util.h"
 
 #define FILE_DEFAULT "kind,id,name,mimeType"
+#define CHANGES_DEFAULT \
+    "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))"
 
 /* ---- records ---- */
 
@@ -130,7 +132,7 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     return c;
 }
 
-json_value *gd_file_json(twin_ctx *ctx, const json_value *f)
+json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt)
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
@@ -165,15 +167,19 @@ json_value *gd_file_json(twin_ctx *ctx, const json_value *f)
         json_set_str(a, o, "sharedWithMeTime", json_get_str(f, "createdTime"));
         json_set(a, o, "sharingUser", gd_user(ctx, owner));
     }
-    json_value *pids = json_array(a);
-    if (!root) {
-        twin_list perms = gd_list_by_file(ctx, "permissions", id);
-        for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(a, json_get_str(perms.items[i], "id")));
-        json_set_bool(a, o, "shared", perms.n > 1);
-    } else {
-        json_set_bool(a, o, "shared", false);
+    /* One store query per file: only when the answer can show its outcome
+     * (lists render up to 1000 files, mostly under masks without these). */
+    if (google_fields_may_keep(ctx, mask_dflt, "permissionIds") || google_fields_may_keep(ctx, mask_dflt, "shared")) {
+        json_value *pids = json_array(a);
+        if (!root) {
+            twin_list perms = gd_list_by_file(ctx, "permissions", id);
+            for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(a, json_get_str(perms.items[i], "id")));
+            json_set_bool(a, o, "shared", perms.n > 1);
+        } else {
+            json_set_bool(a, o, "shared", false);
+        }
+        json_set(a, o, "permissionIds", pids);
     }
-    json_set(a, o, "permissionIds", pids);
     json_set(a, o, "capabilities", capabilities(ctx, f, mine));
     json_set_bool(a, o, "viewersCanCopyContent", true);
     json_set_bool(a, o, "copyRequiresWriterPermission", false);
@@ -394,7 +400,7 @@ static bool meta_ok(twin_ctx *ctx, const json_value *meta)
 
 static void reply_file(twin_ctx *ctx, const json_value *f)
 {
-    google_reply_fields(ctx, gd_file_json(ctx, f), FILE_DEFAULT);
+    google_reply_fields(ctx, gd_file_json(ctx, f, FILE_DEFAULT), FILE_DEFAULT);
 }
 
 /* ---- files.create (metadata only) ---- */
@@ -1016,10 +1022,11 @@ void gd_files_list(twin_ctx *ctx)
     json_value *out = json_object(a), *files = json_array(a);
     json_set_str(a, out, "kind", "drive#fileList");
     json_set_bool(a, out, "incompleteSearch", false);
-    for (int64_t i = off; i < (int64_t)n && i < off + size; i++) json_push(files, gd_file_json(ctx, match[i]));
+    const char *mask = "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)";
+    for (int64_t i = off; i < (int64_t)n && i < off + size; i++) json_push(files, gd_file_json(ctx, match[i], mask));
     if (off + size < (int64_t)n) json_set_str(a, out, "nextPageToken", google_token(a, 'o', off + size));
     json_set(a, out, "files", files);
-    google_reply_fields(ctx, out, "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)");
+    google_reply_fields(ctx, out, mask);
 }
 
 /* ---- files.update ---- */
@@ -1038,20 +1045,22 @@ static void set_trashed(twin_ctx *ctx, json_value *f, bool trashed, bool explici
     }
 }
 
-/* Trashing a folder trashes its descendants (implicitly); restoring it restores them. */
-static void trash_tree(twin_ctx *ctx, const char *folder_id, bool trashed, int depth)
+/* Trashing a folder trashes its descendants (implicitly); restoring it
+ * restores them.  all is the drive's files, read once for the whole walk and
+ * edited in place, so each level sees what the levels above changed. */
+static void trash_tree(twin_ctx *ctx, twin_list *all, const char *folder_id, bool trashed, int depth)
 {
     if (depth > 64) return;
-    twin_list l = all_files(ctx);
-    for (size_t i = 0; i < l.n; i++) {
-        json_value *c = l.items[i];
+    for (size_t i = 0; i < all->n; i++) {
+        json_value *c = all->items[i];
         if (!has_parent(c, folder_id)) continue;
         if (trashed && json_truthy(json_get(c, "trashed"))) continue;
         if (!trashed && json_truthy(json_get(c, "explicitlyTrashed"))) continue;
         set_trashed(ctx, c, trashed, false);
         gd_file_save(ctx, c);
         gd_record_change(ctx, json_get_str(c, "id"), false);
-        if (str_eq(json_get_str(c, "mimeType"), GD_FOLDER)) trash_tree(ctx, json_get_str(c, "id"), trashed, depth + 1);
+        if (str_eq(json_get_str(c, "mimeType"), GD_FOLDER))
+            trash_tree(ctx, all, json_get_str(c, "id"), trashed, depth + 1);
     }
 }
 
@@ -1085,7 +1094,10 @@ static void apply_metadata(twin_ctx *ctx, json_value *f, const json_value *meta)
     json_value *tr = json_get(meta, "trashed");
     if (json_is_bool(tr) && json_truthy(tr) != json_truthy(json_get(f, "trashed"))) {
         set_trashed(ctx, f, json_truthy(tr), true);
-        if (str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) trash_tree(ctx, json_get_str(f, "id"), json_truthy(tr), 0);
+        if (str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) {
+            twin_list all = all_files(ctx);
+            trash_tree(ctx, &all, json_get_str(f, "id"), json_truthy(tr), 0);
+        }
     }
     set_extensions(ctx, f);
 }
@@ -1206,15 +1218,18 @@ void gd_files_copy(twin_ctx *ctx)
 
 /* ---- files.delete / emptyTrash ---- */
 
-static void delete_file(twin_ctx *ctx, const json_value *f, int depth)
+/* Deletes f, and for a folder everything only it holds.  all is the drive's
+ * files, read once per request and kept current in memory: moved children
+ * lose the parent, deleted files are marked "_gone" (never saved). */
+static void delete_file(twin_ctx *ctx, twin_list *all, json_value *f, int depth)
 {
     arena *a = ctx->a;
     const char *id = json_get_str(f, "id");
+    json_set_bool(a, f, "_gone", true);
     if (depth < 64 && str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) {
-        twin_list l = all_files(ctx);
-        for (size_t i = 0; i < l.n; i++) {
-            json_value *c = l.items[i];
-            if (!has_parent(c, id)) continue;
+        for (size_t i = 0; i < all->n; i++) {
+            json_value *c = all->items[i];
+            if (json_truthy(json_get(c, "_gone")) || !has_parent(c, id)) continue;
             json_value *parents = json_get(c, "parents");
             if (parents && parents->len > 1) {   /* keep items that live elsewhere too */
                 json_value *np = json_array(a);
@@ -1223,7 +1238,7 @@ static void delete_file(twin_ctx *ctx, const json_value *f, int depth)
                 gd_file_save(ctx, c);
                 continue;
             }
-            delete_file(ctx, c, depth + 1);
+            delete_file(ctx, all, c, depth + 1);
         }
     }
     static const char *const colls[] = {"revisions", "permissions", "comments", NULL};
@@ -1255,18 +1270,19 @@ void gd_files_delete(twin_ctx *ctx)
                  NULL, NULL);
         return;
     }
-    delete_file(ctx, f, 0);
+    twin_list all = all_files(ctx);
+    delete_file(ctx, &all, f, 0);
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
 
 void gd_files_empty_trash(twin_ctx *ctx)
 {
-    twin_list l = all_files(ctx);
-    for (size_t i = 0; i < l.n; i++) {
-        json_value *f = l.items[i];
+    twin_list all = all_files(ctx);
+    for (size_t i = 0; i < all.n; i++) {
+        json_value *f = all.items[i];
         if (!json_truthy(json_get(f, "trashed"))) continue;
-        if (!twin_doc_get(ctx, "files", json_get_str(f, "id"))) continue;   /* went with its folder */
-        delete_file(ctx, f, 0);
+        if (json_truthy(json_get(f, "_gone"))) continue;   /* went with its folder */
+        delete_file(ctx, &all, f, 0);
     }
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
@@ -1468,7 +1484,7 @@ void gd_changes_list(twin_ctx *ctx)
         json_set_str(a, ch, "time", json_get_str(c, "time"));
         json_set_bool(a, ch, "removed", removed || !f);
         json_set_str(a, ch, "fileId", fid);
-        if (f) json_set(a, ch, "file", gd_file_json(ctx, f));
+        if (f) json_set(a, ch, "file", gd_file_json(ctx, f, CHANGES_DEFAULT));
         json_push(arr, ch);
         emitted++;
     }
@@ -1477,7 +1493,7 @@ void gd_changes_list(twin_ctx *ctx)
     else
         json_set_str(a, o, "newStartPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
     json_set(a, o, "changes", arr);
-    google_reply_fields(ctx, o, "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))");
+    google_reply_fields(ctx, o, CHANGES_DEFAULT);
 }
 
 /* ---- admin: GET/POST <admin>/admin/storage-tier ---- */

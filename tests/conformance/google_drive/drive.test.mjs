@@ -225,6 +225,29 @@ test('trash, untrash, emptyTrash and delete (folders take their children)', asyn
   assert.equal(gerr(await rejects(() => ctx.d.files.delete({ fileId: loose.id }))).status, 404);
 });
 
+test('nested folders: trash, restore and delete reach every level; files elsewhere stay', async () => {
+  const ctx = await newRun();
+  const top = await folder(ctx, 'Top');
+  const mid = await folder(ctx, 'Mid', [top.id]);
+  const leaf = await upload(ctx, 'leaf.txt', 'leaf', { parents: [mid.id] });
+  const deep = await folder(ctx, 'Deep', [mid.id]);
+  const deeper = await upload(ctx, 'deeper.txt', 'd', { parents: [deep.id] });
+  const other = await folder(ctx, 'Other');
+  const elsewhere = await upload(ctx, 'elsewhere.txt', 'e', { parents: [other.id] });
+  const state = async (id) => (await ctx.d.files.get({ fileId: id, fields: 'trashed,explicitlyTrashed' })).data;
+  await ctx.d.files.update({ fileId: top.id, requestBody: { trashed: true } });
+  for (const f of [mid, leaf, deep, deeper]) assert.deepEqual(await state(f.id), { trashed: true, explicitlyTrashed: false }, f.name);
+  assert.equal((await state(elsewhere.id)).trashed, false);
+  await ctx.d.files.update({ fileId: top.id, requestBody: { trashed: false } });
+  for (const f of [mid, leaf, deep, deeper]) assert.equal((await state(f.id)).trashed, false, f.name);
+  // permissions show up in lists whose mask asks for them
+  const listed = await ctx.d.files.list({ q: `'${mid.id}' in parents`, orderBy: 'name', fields: 'files(name,shared,permissionIds)' });
+  assert.deepEqual(listed.data.files.map((f) => [f.name, f.shared, f.permissionIds.length]), [['Deep', false, 1], ['leaf.txt', false, 1]]);
+  assert.equal((await ctx.d.files.delete({ fileId: top.id })).status, 204);
+  for (const f of [top, mid, leaf, deep, deeper]) assert.equal(gerr(await rejects(() => ctx.d.files.get({ fileId: f.id }))).status, 404, f.name);
+  assert.deepEqual((await ctx.d.files.get({ fileId: elsewhere.id, fields: 'parents' })).data, { parents: [other.id] });
+});
+
 test('Google Docs: import, export text/plain and html, no binary download', async () => {
   const ctx = await newRun();
   const doc = await upload(ctx, 'Plan', 'Line one\nLine <two>', { mimeType: DOC });
