@@ -104,18 +104,7 @@ static scope_set *effective_scopes(twin_ctx *ctx)
 /* The required scope and every scope that grants it, GitHub's X-Accepted-OAuth-Scopes. */
 static const char *accepted_scopes(arena *a, const char *scope)
 {
-    scope_set *acc = scopes_parse(a, "");
-    scopes_add(a, acc, scope);
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (size_t i = 0; i < N_RULES; i++)
-            for (const char *const *c = rules[i].children; *c; c++)
-                if (scopes_has(acc, *c) && !scopes_has(acc, rules[i].parent)) {
-                    scopes_add(a, acc, rules[i].parent);
-                    grew = true;
-                }
-    }
-    return scopes_join(a, acc, ", ");
+    return scopes_join(a, scopes_ancestors(a, scope, rules, N_RULES), ", ");
 }
 
 static void rate_headers(twin_ctx *ctx, bool authed)

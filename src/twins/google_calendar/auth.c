@@ -165,9 +165,7 @@ bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
     else scopes_add(a, s, S);
     scope_set *dis = scopes_parse(a, "");
     add_scopes(a, dis, json_get(ctx->config, "disabled_scopes"));
-    json_value *darr = json_array(a);
-    for (size_t i = 0; i < dis->n; i++) json_push(darr, json_string(a, dis->items[i]));
-    scopes_effective(a, s, rules, N_RULES, darr);
+    scopes_effective(a, s, rules, N_RULES, scopes_to_json(a, dis));
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         if (!str_eq(groups[g].name, need)) continue;
         if (scopes_has(s, "*") || scopes_has_any(s, groups[g].accepted)) return true;

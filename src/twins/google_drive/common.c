@@ -83,10 +83,9 @@ static scope_set *scopes_of(twin_ctx *ctx, const char *token)
     for (size_t i = 0; i < raw->n; i++) scopes_add(ctx->a, s, short_scope(raw->items[i]));
     /* disabled_scopes may name full URLs or short names */
     const json_value *dis = json_get(ctx->config, "disabled_scopes");
-    scope_set *ds = scopes_from_json(ctx->a, dis);
-    json_value *disabled = json_array(ctx->a);
-    for (size_t i = 0; i < ds->n; i++) json_push(disabled, json_string(ctx->a, short_scope(ds->items[i])));
-    scopes_effective(ctx->a, s, rules, N_RULES, disabled);
+    scope_set *ds = scopes_from_json(ctx->a, dis), *short_ds = scopes_parse(ctx->a, "");
+    for (size_t i = 0; i < ds->n; i++) scopes_add(ctx->a, short_ds, short_scope(ds->items[i]));
+    scopes_effective(ctx->a, s, rules, N_RULES, scopes_to_json(ctx->a, short_ds));
     return s;
 }
 

@@ -389,20 +389,13 @@ static void basic_credentials(twin_ctx *ctx, const char **id, const char **secre
     if (!*secret) *secret = colon + 1;
 }
 
-static json_value *scope_array(arena *a, const scope_set *s)
-{
-    json_value *arr = json_array(a);
-    for (size_t i = 0; i < s->n; i++) json_push(arr, json_string(a, s->items[i]));
-    return arr;
-}
-
 static const char *issue_token(twin_ctx *ctx, const char *prefix, const char *user, bool is_bot, const scope_set *s)
 {
     const char *tok = arena_printf(ctx->a, "%s%s-%s", prefix, "TTWIN0001", twin_new_id(ctx, "", 24));
     json_value *rec = json_object(ctx->a);
     json_set_str(ctx->a, rec, "token", tok);
     json_set_str(ctx->a, rec, "user_id", user);
-    json_set(ctx->a, rec, "scopes", scope_array(ctx->a, s));
+    json_set(ctx->a, rec, "scopes", scopes_to_json(ctx->a, s));
     json_set_bool(ctx->a, rec, "is_bot", is_bot);
     json_set_str(ctx->a, rec, "source", "oauth");
     twin_doc_put(ctx, "_tokens", tok, rec, NULL, 0);
