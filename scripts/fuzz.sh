@@ -13,11 +13,20 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I.deps/llhttp/include $(pkg-config --cflags libuv sqlite3) $SAN"
 LIBS="$(pkg-config --libs libuv sqlite3 libcurl openssl) -lm -lpthread"
 
+# An object is stale when it is missing or older than its source, than any
+# header it may include (ours and llhttp's, which src/http includes), or
+# than this script (the flags live here).
+stale() {
+  local src=$1 obj=$2
+  [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ scripts/fuzz.sh -nt "$obj" ] ||
+    [ -n "$(find src .deps/llhttp -name '*.h' -newer "$obj" -print -quit)" ]
+}
+
 build_library() {
   local objs=() src obj
   for src in $(find src -name '*.c' ! -name main.c | sort) .deps/llhttp/src/*.c; do
     obj="$OUT/obj/$(echo "$src" | tr '/' '_').o"
-    if [ ! -f "$obj" ] || [ "$src" -nt "$obj" ] || [ -n "$(find src -name '*.h' -newer "$obj" -print -quit)" ]; then
+    if stale "$src" "$obj"; then
       clang $CFLAGS -fsanitize=fuzzer-no-link -w -c "$src" -o "$obj" || return 1
     fi
     objs+=("$obj")

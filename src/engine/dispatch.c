@@ -228,6 +228,7 @@ void dispatch_instance(http_request *req, twin_instance *ti)
         http_send_json(req, 403, "{\"detail\":\"This twin run is locked; present its proxy token.\"}", 59);
         return;
     }
+    if (ti->def->on_request) ti->def->on_request(ctx);
     fault_hit hit = faults_check(ti->faults, req->method, req->path);
     if (hit.latency_ms) {
         delayed *d = calloc(1, sizeof *d);

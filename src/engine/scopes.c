@@ -106,3 +106,30 @@ char *scopes_join(arena *a, const scope_set *s, const char *sep)
     buf_free(&b);
     return out;
 }
+
+json_value *scopes_to_json(arena *a, const scope_set *s)
+{
+    json_value *arr = json_array(a);
+    for (size_t i = 0; i < s->n; i++) json_push(arr, json_string(a, s->items[i]));
+    return arr;
+}
+
+scope_set *scopes_ancestors(arena *a, const char *scope, const scope_rule *rules, size_t n_rules)
+{
+    scope_set *acc = scopes_parse(a, "");
+    scopes_add(a, acc, scope);
+    /* Until nothing changes: a parent's parent grants the scope too. */
+    for (bool grew = true; grew;) {
+        grew = false;
+        for (size_t i = 0; i < n_rules; i++) {
+            if (holds_exactly(acc, rules[i].parent)) continue;
+            for (const char *const *c = rules[i].children; *c; c++) {
+                if (!holds_exactly(acc, *c)) continue;
+                scopes_add(a, acc, rules[i].parent);
+                grew = true;
+                break;
+            }
+        }
+    }
+    return acc;
+}

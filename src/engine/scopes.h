@@ -44,5 +44,11 @@ bool scopes_has(const scope_set *s, const char *scope);
 bool scopes_has_any(const scope_set *s, const char *const *accepted);
 /* "a,b,c" (or with another separator), in insertion order. */
 char *scopes_join(arena *a, const scope_set *s, const char *sep);
+/* ["a","b","c"]: a grant as stored in token records and config. */
+json_value *scopes_to_json(arena *a, const scope_set *s);
+/* scope and every scope that grants it through the rules, transitively (the
+ * set GitHub names in X-Accepted-OAuth-Scopes): scope first, then parents
+ * in the order the rules reach them. */
+scope_set *scopes_ancestors(arena *a, const char *scope, const scope_rule *rules, size_t n_rules);
 
 #endif

@@ -32,6 +32,9 @@ bool seed_twin(run *r, twin_instance *ti, const json_value *seed, json_value *re
     json_set_str(a, result, "status", "seeded");
     const char *error = NULL;
     store_begin(ctx.store);
+    /* Same context as the seed: the defaults and the seeded state share one
+     * clock and one transaction, as if the seed had made them itself. */
+    if (ti->def->on_start) ti->def->on_start(&ctx);
     if (ti->def->seed(&ctx, seed, result, &error) != 0) {
         store_rollback(ctx.store);
         json_set_str(a, result, "status", "error");
@@ -42,6 +45,17 @@ bool seed_twin(run *r, twin_instance *ti, const json_value *seed, json_value *re
     return true;
 }
 
+void seed_start_twin(run *r, twin_instance *ti, arena *a)
+{
+    if (!ti->def->on_start) return;
+    twin_ctx ctx;
+    seed_ctx_init(&ctx, r, ti, a);
+    ctx.seeding = true;
+    store_begin(ctx.store);
+    ti->def->on_start(&ctx);
+    store_commit(ctx.store);
+}
+
 bool seed_run(run *r, const json_value *seed_config, const char *prompt, json_value *results, arena *a)
 {
     bool ok = true;
@@ -49,11 +63,13 @@ bool seed_run(run *r, const json_value *seed_config, const char *prompt, json_va
         twin_instance *ti = &r->twins[i];
         const json_value *seed = seed_config ? json_get(seed_config, ti->def->name) : NULL;
         if (!seed) {
+            seed_start_twin(r, ti, a);
             json_set(a, results, ti->def->name,
                      skipped(a, prompt ? "prompt seeding needs a model" : "nothing to seed"));
             continue;
         }
         if (!ti->def->seed) {
+            seed_start_twin(r, ti, a);
             json_set(a, results, ti->def->name, skipped(a, "this twin has no stateful seeding yet"));
             continue;
         }

@@ -92,6 +92,20 @@ struct twin_def {
     int (*seed)(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
     /* How this service signs its webhook deliveries (NULL = unsigned). */
     webhook_sign_fn webhook_sign;
+    /* Creates the state every instance starts with (Slack's workspace and
+     * users, Calendar's primary calendar), so request handlers need not
+     * check for it on every call.  Runs whenever an instance's state starts
+     * over or its config changes: at provision (inside the seed's own
+     * context, ahead of def->seed, when there is a seed), after a config
+     * replace or merge, after a reset, and when a run is restored from
+     * --data-dir.  The context is a seeding one (fixed clock) so default
+     * state is the same in every run.  Must be idempotent: the state may
+     * already hold the defaults. */
+    void (*on_start)(twin_ctx *ctx);
+    /* Runs first for every data-plane request, whatever answers it
+     * (stateful and public routes, stubs, unknown URLs, injected faults):
+     * headers every answer of the service carries (Jira's X-Arequestid). */
+    void (*on_request)(twin_ctx *ctx);
 };
 
 /* A twin inside a run.  Owned by the runs module. */

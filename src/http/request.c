@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "http/http.h"
+#include "util/util.h"
 
 const char *http_header_get(const http_request *req, const char *name)
 {
@@ -75,9 +76,7 @@ const char *http_content_type(const http_request *req)
     if (!ct) return "";
     size_t n = strcspn(ct, ";");
     while (n && isspace((unsigned char)ct[n - 1])) n--;
-    char *out = arena_strndup(req->arena, ct, n);
-    for (char *c = out; *c; c++) *c = (char)tolower((unsigned char)*c);
-    return out;
+    return str_to_lower(arena_strndup(req->arena, ct, n));
 }
 
 void http_set_status(http_request *req, int status)

@@ -292,7 +292,12 @@ static void restore_one(const json_value *rec, arena *a)
         }
     }
     R.live++;
-    if (r->expires_ms <= now_ms()) set_terminal(r, RUN_EXPIRED);
+    if (r->expires_ms <= now_ms()) {
+        set_terminal(r, RUN_EXPIRED);
+        return;
+    }
+    /* State written by an older server may predate a twin's defaults. */
+    for (size_t i = 0; i < r->n_twins; i++) seed_start_twin(r, &r->twins[i], a);
 }
 
 void runs_restore(void)
@@ -508,6 +513,7 @@ void runs_reset_twin(run *r, twin_instance *ti)
     json_value *configs = r->provision_config ? json_parse(a, r->provision_config, strlen(r->provision_config), NULL) : NULL;
     json_value *cfg = json_get(configs, ti->def->name);
     load_config(ti, cfg ? json_to_string(a, cfg, NULL) : NULL);
+    seed_start_twin(r, ti, a);
     arena_free(a);
     runs_save(r);
 }
@@ -533,7 +539,8 @@ void runs_reset(run *r, jw *w)
     jw_object_end(w);
 }
 
-void runs_set_config(run *r, twin_instance *ti, const json_value *config, bool merge)
+/* runs_set_config without starting the twin (the caller seeds it). */
+static void apply_config(run *r, twin_instance *ti, const json_value *config, bool merge)
 {
     arena *a = arena_new(0);
     json_value *next;
@@ -551,6 +558,16 @@ void runs_set_config(run *r, twin_instance *ti, const json_value *config, bool m
     runs_save(r);
 }
 
+void runs_set_config(run *r, twin_instance *ti, const json_value *config, bool merge)
+{
+    apply_config(r, ti, config, merge);
+    /* A replace empties the state; a merge may change what the defaults
+     * depend on (Calendar's primary calendar is the configured email). */
+    arena *a = arena_new(0);
+    seed_start_twin(r, ti, a);
+    arena_free(a);
+}
+
 /* Replaces one member of a JSON object held as malloc'd text. */
 static char *text_with_member(const char *text, const char *key, const json_value *value, arena *a)
 {
@@ -566,18 +583,20 @@ bool runs_reseed_twin(run *r, twin_instance *ti, const json_value *config, const
     const char *schema = ti->def->seed_schema ? ti->def->seed_schema : seed_schema_for(ti->def->name);
     const char *path = arena_printf(a, "seed_config.%s", ti->def->name);
     if (!seed_schema_validate_text(schema, seed, path, a, detail)) return false;
-    runs_set_config(r, ti, config, false);
+    apply_config(r, ti, config, false);
     json_value *result = json_object(a);
     bool ok;
     if (ti->def->seed) {
         ok = seed_twin(r, ti, seed, result, a);
     } else {
+        seed_start_twin(r, ti, a);
         json_set_str(a, result, "status", "skipped");
         json_set_str(a, result, "reason", "this twin has no stateful seeding yet");
         ok = true;
     }
     if (!ok) {
         store_clear_twin(R.st, r->id, ti->def->name);
+        seed_start_twin(r, ti, a);
         *detail = json_get_str(result, "error");
     }
     store_save_baseline(R.st, r->id, ti->def->name);

@@ -98,12 +98,13 @@ size_t runs_live_count(void);
 void run_write_status(const run *r, jw *w);
 void run_write_twin(const run *r, const twin_instance *ti, jw *w);
 
-/* Replaces (merge=false) or merges a twin's config; replace also clears its state. */
+/* Replaces (merge=false) or merges a twin's config; replace also clears its
+ * state.  Either way the twin's on_start hook then runs. */
 void runs_set_config(run *r, twin_instance *ti, const json_value *config, bool merge);
 /* PUT /admin/config with a "seed" member: replaces the twin's config and
  * state, seeds it, and makes that the twin's new baseline (reset returns to
  * it).  Returns false with *detail when the seed does not fit the twin's
- * seed schema or seeding failed (the twin is then left empty). */
+ * seed schema or seeding failed (the twin then holds only its on_start defaults). */
 bool runs_reseed_twin(run *r, twin_instance *ti, const json_value *config, const json_value *seed, arena *a,
                       const char **detail);
 /* Persists the run record after a change. */

@@ -84,12 +84,40 @@ static void wildcard_and_json(void **state)
     arena_free(a);
 }
 
+static void ancestors_follow_rules_upwards(void **state)
+{
+    arena *a = arena_new(0);
+    /* read:repo_hook <- write:repo_hook <- admin:repo_hook, transitively */
+    assert_string_equal(scopes_join(a, scopes_ancestors(a, "read:repo_hook", rules, 3), ", "),
+                        "read:repo_hook, write:repo_hook, admin:repo_hook");
+    assert_string_equal(scopes_join(a, scopes_ancestors(a, "public_repo", rules, 3), ","), "public_repo,repo");
+    /* a top-level or unknown scope is only itself */
+    assert_string_equal(scopes_join(a, scopes_ancestors(a, "repo", rules, 3), ","), "repo");
+    assert_string_equal(scopes_join(a, scopes_ancestors(a, "gist", rules, 3), ","), "gist");
+    assert_int_equal(scopes_ancestors(a, "public_repo", NULL, 0)->n, 1);
+    arena_free(a);
+}
+
+static void to_json_keeps_order_and_round_trips(void **state)
+{
+    arena *a = arena_new(0);
+    scope_set *s = scopes_parse(a, "chat:write channels:read chat:write");
+    json_value *arr = scopes_to_json(a, s);
+    assert_int_equal(arr->type, JSON_ARRAY);
+    assert_string_equal(json_to_string(a, arr, NULL), "[\"chat:write\",\"channels:read\"]");
+    scope_set *back = scopes_from_json(a, arr);
+    assert_string_equal(scopes_join(a, back, ","), "chat:write,channels:read");
+    assert_string_equal(json_to_string(a, scopes_to_json(a, scopes_parse(a, "")), NULL), "[]");
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parse_and_join), cmocka_unit_test(parents_grant_children_transitively),
         cmocka_unit_test(disabled_scopes_win_over_parents), cmocka_unit_test(wildcard_and_json),
         cmocka_unit_test(effective_drops_disabled_before_and_after_expansion),
+        cmocka_unit_test(ancestors_follow_rules_upwards), cmocka_unit_test(to_json_keeps_order_and_round_trips),
     };
     return cmocka_run_group_tests_name("scopes", tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include "engine/env.h"
 #include "engine/scopes.h"
 #include "twins/github/github.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 #define C(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -53,13 +54,10 @@ static const char *presented_token(twin_ctx *ctx)
     }
     if (strncasecmp(h, "Basic ", 6) == 0) {
         /* user:token, the token is the password */
-        size_t n = strlen(h + 6);
-        unsigned char *out = arena_alloc(ctx->a, n + 4);
-        int len = EVP_DecodeBlock(out, (const unsigned char *)h + 6, (int)n);
-        if (len < 0) return "";
-        out[len] = '\0';
-        char *colon = strchr((char *)out, ':');
-        return colon ? colon + 1 : (const char *)out;
+        char *out = base64_decode(ctx->a, h + 6, NULL);
+        if (!out) return "";
+        char *colon = strchr(out, ':');
+        return colon ? colon + 1 : out;
     }
     return "";
 }
@@ -106,18 +104,7 @@ static scope_set *effective_scopes(twin_ctx *ctx)
 /* The required scope and every scope that grants it, GitHub's X-Accepted-OAuth-Scopes. */
 static const char *accepted_scopes(arena *a, const char *scope)
 {
-    scope_set *acc = scopes_parse(a, "");
-    scopes_add(a, acc, scope);
-    for (bool grew = true; grew;) {
-        grew = false;
-        for (size_t i = 0; i < N_RULES; i++)
-            for (const char *const *c = rules[i].children; *c; c++)
-                if (scopes_has(acc, *c) && !scopes_has(acc, rules[i].parent)) {
-                    scopes_add(a, acc, rules[i].parent);
-                    grew = true;
-                }
-    }
-    return scopes_join(a, acc, ", ");
+    return scopes_join(a, scopes_ancestors(a, scope, rules, N_RULES), ", ");
 }
 
 static void rate_headers(twin_ctx *ctx, bool authed)

@@ -1,5 +1,4 @@
 /* GitHub twin: answers, errors, pagination, ids and storage helpers. */
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,9 +83,7 @@ const char *gh_node_id(twin_ctx *ctx, const char *kind, int64_t id)
 
 char *gh_lower(arena *a, const char *s)
 {
-    char *o = arena_strdup(a, s ? s : "");
-    for (char *p = o; *p; p++) *p = (char)tolower((unsigned char)*p);
-    return o;
+    return str_to_lower(arena_strdup(a, s ? s : ""));
 }
 
 const char *gh_str_arg(twin_ctx *ctx, const char *name)

@@ -2,13 +2,13 @@
  * A commit stores the whole file map of its tree (path -> content), which
  * keeps reads trivial; shas are real git blob shas for files and SHA-1
  * digests of the commit's parts for trees and commits. */
-#include <openssl/evp.h>
 #include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "twins/github/github.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -31,40 +31,20 @@ static const char *blob_sha(arena *a, const char *content, size_t len)
     return hex_sha1(a, b, (size_t)hn + len);
 }
 
-static const char *b64_encode(arena *a, const char *s, size_t n, bool wrap)
+/* The contents API sends base64 MIME-style: lines of 60 characters, each
+ * ending in a newline. */
+static const char *b64_wrapped(arena *a, const char *s, size_t n)
 {
-    char *raw = arena_alloc(a, 4 * ((n + 2) / 3) + 1);
-    int len = EVP_EncodeBlock((unsigned char *)raw, (const unsigned char *)s, (int)n);
-    if (!wrap) return raw;
-    buf b = {0};
-    for (int i = 0; i < len; i += 60) {
-        buf_append(&b, raw + i, (size_t)(len - i < 60 ? len - i : 60));
+    const char *raw = base64_encode(a, s, n);
+    size_t len = strlen(raw);
+    buf b = BUF_INIT;
+    for (size_t i = 0; i < len; i += 60) {
+        buf_append(&b, raw + i, len - i < 60 ? len - i : 60);
         buf_putc(&b, '\n');
     }
     char *out = arena_strndup(a, b.data ? b.data : "", b.len);
     buf_free(&b);
     return out;
-}
-
-/* Decodes base64 (whitespace ignored); NULL when malformed. */
-static char *b64_decode(arena *a, const char *s, size_t *out_len)
-{
-    size_t n = strlen(s);
-    char *clean = arena_alloc(a, n + 1);
-    size_t k = 0;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] != '\n' && s[i] != '\r' && s[i] != ' ' && s[i] != '\t') clean[k++] = s[i];
-    clean[k] = '\0';
-    while (k % 4) clean[k++] = '=', clean[k] = '\0';
-    unsigned char *out = arena_alloc(a, k + 4);
-    int len = k ? EVP_DecodeBlock(out, (const unsigned char *)clean, (int)k) : 0;
-    if (len < 0) return NULL;
-    size_t pad = 0;
-    if (k >= 1 && clean[k - 1] == '=') pad++;
-    if (k >= 2 && clean[k - 2] == '=') pad++;
-    out[len - (int)pad] = '\0';
-    *out_len = (size_t)len - pad;
-    return (char *)out;
 }
 
 /* ---- refs and commits ---- */
@@ -571,7 +551,7 @@ static json_value *entry_json(twin_ctx *ctx, const json_value *repo, const char 
     json_set_int(a, o, "size", dir ? 0 : content->len);
     json_set_str(a, o, "name", name);
     json_set_str(a, o, "path", path);
-    if (with_content) json_set_str(a, o, "content", b64_encode(a, content->str, content->len, true));
+    if (with_content) json_set_str(a, o, "content", b64_wrapped(a, content->str, content->len));
     json_set_str(a, o, "sha", sha);
     const char *self = arena_printf(a, "%s/contents/%s?ref=%s", gh_repo_url(ctx, repo), path, ref);
     const char *git = arena_printf(a, "%s/git/%s/%s", gh_repo_url(ctx, repo), dir ? "trees" : "blobs", sha);
@@ -669,7 +649,7 @@ static void change_file(twin_ctx *ctx, bool remove)
         json_set_null(a, changes, path);
     } else {
         size_t n = 0;
-        char *raw = b64_decode(a, content64, &n);
+        char *raw = base64_decode(a, content64, &n);
         if (!raw) return gh_message(ctx, 422, "content is not valid Base64");
         json_set(a, changes, path, json_stringn(a, raw, n));
     }

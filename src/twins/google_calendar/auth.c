@@ -8,7 +8,6 @@
  * children; `disabled_scopes` removes scopes after expansion.  Each route
  * names a group whose accepted scopes are those of the discovery document. */
 #include <string.h>
-#include <strings.h>
 
 #include "engine/env.h"
 #include "engine/scopes.h"
@@ -63,7 +62,7 @@ static const group groups[] = {
 static const char *full_scope(arena *a, const char *s)
 {
     if (str_starts_with(s, "https://")) return s;
-    return arena_printf(a, "https://www.googleapis.com/auth/%s", s);
+    return arena_printf(a, GOOGLE_SCOPE_PREFIX "%s", s);
 }
 
 static void add_scopes(arena *a, scope_set *set, const json_value *v)
@@ -76,66 +75,23 @@ static void add_scopes(arena *a, scope_set *set, const json_value *v)
     json_foreach(x, v) if (json_str(x)) scopes_add(a, set, full_scope(a, x->str));
 }
 
-static const char *presented_token(twin_ctx *ctx)
-{
-    const char *h = http_header_get(ctx->req, "Authorization");
-    if (h) {
-        if (strncasecmp(h, "Bearer ", 7) != 0 && strncasecmp(h, "OAuth ", 6) != 0) return "";
-        const char *t = strchr(h, ' ');
-        while (*t == ' ') t++;
-        return t;
-    }
-    const char *q = json_get_str(ctx->query, "access_token");
-    return q;
-}
+const google_api gc_api = {.service = "calendar-json.googleapis.com", .scope = S, .status_names = true};
 
 static bool token_ok(twin_ctx *ctx, const char *t)
 {
-    if (!t || !*t) return false;
-    for (const char *p = t; *p; p++)
-        if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) return false;
+    if (!google_token_well_formed(t)) return false;
     if (!json_truthy(json_get(ctx->config, "strict_tokens"))) return true;
     twin_env e = {.run_id = ctx->run_id, .config = ctx->config};
     if (str_eq(t, env_token(&e, ctx->a, "google", "ya29.", 40))) return true;
     return json_get(json_get(ctx->config, "tokens"), t) != NULL;
 }
 
-static void emit(twin_ctx *ctx, int status, const char *domain, const char *reason, const char *message,
-                 const char *item_message, const char *location, const char *location_type)
-{
-    arena *a = ctx->a;
-    json_value *b = json_object(a), *e = json_object(a), *errs = json_array(a), *x = json_object(a);
-    json_set_str(a, x, "domain", domain);
-    json_set_str(a, x, "reason", reason);
-    json_set_str(a, x, "message", item_message);
-    if (location) json_set_str(a, x, "location", location);
-    if (location_type) json_set_str(a, x, "locationType", location_type);
-    json_push(errs, x);
-    json_set(a, e, "errors", errs);
-    json_set_int(a, e, "code", status);
-    json_set_str(a, e, "message", message);
-    const char *st = NULL;
-    switch (status) {
-    case 400: st = "INVALID_ARGUMENT"; break;
-    case 401: st = "UNAUTHENTICATED"; break;
-    case 403: st = "PERMISSION_DENIED"; break;
-    case 404: st = "NOT_FOUND"; break;
-    case 409: st = "ALREADY_EXISTS"; break;
-    case 410: st = "FAILED_PRECONDITION"; break;
-    case 412: st = "FAILED_PRECONDITION"; break;
-    case 429: st = "RESOURCE_EXHAUSTED"; break;
-    case 503: st = "UNAVAILABLE"; break;
-    default: st = status >= 500 ? "INTERNAL" : NULL;
-    }
-    if (st) json_set_str(a, e, "status", st);
-    json_set(a, b, "error", e);
-    twin_reply_json(ctx, status, b);
-}
-
 void gc_error_at(twin_ctx *ctx, int status, const char *domain, const char *reason, const char *message,
                  const char *location, const char *location_type)
 {
-    emit(ctx, status, domain, reason, message, message, location, location_type);
+    google_reply_error(ctx, &gc_api, &(google_error){.code = status, .domain = domain, .reason = reason,
+                                                     .message = message, .location = location,
+                                                     .location_type = location_type});
 }
 
 void gc_error(twin_ctx *ctx, int status, const char *domain, const char *reason, const char *message)
@@ -190,25 +146,15 @@ void gc_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
 bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     arena *a = ctx->a;
-    const char *tok = presented_token(ctx);
+    const char *tok = google_presented_token(ctx);
     if (!tok) {
-        emit(ctx, 401, "global", "required",
-             "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie "
-             "or other valid authentication credential. See "
-             "https://developers.google.com/identity/sign-in/web/devconsole-project.",
-             "Login Required.", "Authorization", "header");
+        google_reply_login_required(ctx, &gc_api);
         return false;
     }
     if (!token_ok(ctx, tok)) {
-        http_set_header(ctx->req, "WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
-        emit(ctx, 401, "global", "authError",
-             "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other "
-             "valid authentication credential. See "
-             "https://developers.google.com/identity/sign-in/web/devconsole-project.",
-             "Invalid Credentials", "Authorization", "header");
+        google_reply_invalid_credentials(ctx, &gc_api);
         return false;
     }
-    gc_ensure_primary(ctx);
     const char *need = route ? route->scope : NULL;
     if (!need) return true;
     scope_set *s = scopes_parse(a, "");
@@ -219,17 +165,11 @@ bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
     else scopes_add(a, s, S);
     scope_set *dis = scopes_parse(a, "");
     add_scopes(a, dis, json_get(ctx->config, "disabled_scopes"));
-    json_value *darr = json_array(a);
-    for (size_t i = 0; i < dis->n; i++) json_push(darr, json_string(a, dis->items[i]));
-    scopes_effective(a, s, rules, N_RULES, darr);
+    scopes_effective(a, s, rules, N_RULES, scopes_to_json(a, dis));
     for (size_t g = 0; g < sizeof groups / sizeof groups[0]; g++) {
         if (!str_eq(groups[g].name, need)) continue;
         if (scopes_has(s, "*") || scopes_has_any(s, groups[g].accepted)) return true;
-        http_set_header(ctx->req, "WWW-Authenticate",
-                        "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\", "
-                        "scope=\"" S "\"");
-        emit(ctx, 403, "global", "insufficientPermissions", "Request had insufficient authentication scopes.",
-             "Insufficient Permission", NULL, NULL);
+        google_reply_insufficient_scopes(ctx, &gc_api);
         return false;
     }
     return true;

@@ -1,5 +1,5 @@
 /* Google Calendar twin: ids, times, tokens, the primary calendar and answers. */
-#include <openssl/evp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,53 +134,17 @@ bool gc_bool(twin_ctx *ctx, const char *name, bool dflt)
 
 bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out)
 {
-    const char *v = json_get_str(ctx->query, "maxResults");
-    *out = dflt;
-    if (!v || !*v) return true;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    if (*end || n < 1) {
-        gc_error_at(ctx, 400, "global", "invalid", arena_printf(ctx->a, "Invalid value '%s'. Values must be within the range: [1, %lld]", v, (long long)max), "maxResults", "parameter");
-        return false;
-    }
-    *out = n > max ? max : n;
-    return true;
+    return google_page_size(ctx, &gc_api, "maxResults", dflt, max, out);
 }
 
 const char *gc_token(twin_ctx *ctx, char kind, int64_t n)
 {
-    char raw[64];
-    int len = snprintf(raw, sizeof raw, "%c:%lld:twins", kind, (long long)n);
-    unsigned char out[128];
-    int m = EVP_EncodeBlock(out, (const unsigned char *)raw, len);
-    for (int i = 0; i < m; i++) {
-        if (out[i] == '+') out[i] = '-';
-        else if (out[i] == '/') out[i] = '_';
-    }
-    return arena_printf(ctx->a, "C%s", (const char *)out);
+    return google_token(ctx->a, kind, n);
 }
 
 bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
 {
-    if (!tok || tok[0] != 'C' || strlen(tok) > 100) return false;
-    char *in = arena_strdup(ctx->a, tok + 1);
-    size_t n = strlen(in);
-    if (n == 0 || n % 4) return false;
-    for (char *p = in; *p; p++) {
-        if (*p == '-') *p = '+';
-        else if (*p == '_') *p = '/';
-    }
-    unsigned char dec[128];
-    int m = EVP_DecodeBlock(dec, (const unsigned char *)in, (int)n);
-    if (m < 0) return false;
-    dec[m] = '\0';
-    char k = 0;
-    long long v = 0;
-    int used = 0;
-    if (sscanf((const char *)dec, "%c:%lld:twins%n", &k, &v, &used) != 2 || used == 0 || k != kind || v < 0)
-        return false;
-    *out = v;
-    return true;
+    return google_token_parse(ctx->a, tok, kind, out);
 }
 
 json_value *gc_public(twin_ctx *ctx, const json_value *doc)
@@ -201,7 +165,7 @@ json_value *gc_public(twin_ctx *ctx, const json_value *doc)
 
 void gc_reply(twin_ctx *ctx, const json_value *body)
 {
-    twin_reply_json(ctx, 200, gc_public(ctx, body));
+    google_reply_fields(ctx, gc_public(ctx, body), NULL);
 }
 
 void gc_no_content(twin_ctx *ctx)

@@ -6,13 +6,14 @@
  * BYDAY, plus EXDATE, expanded at the start's fixed UTC offset (no DST
  * rules).  Other frequencies expand to the first occurrence only. */
 #include <ctype.h>
-#include <openssl/evp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "twins/google_calendar/gcal.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 #define DAY_MS 86400000LL
@@ -292,15 +293,8 @@ static bool valid_event_id(const char *id)
 static const char *html_link(twin_ctx *ctx, const char *id, const char *cal)
 {
     const char *raw = arena_printf(ctx->a, "%s %s", id, cal);
-    size_t n = strlen(raw);
-    unsigned char *out = arena_alloc(ctx->a, 4 * (n / 3 + 2) + 1);
-    int m = EVP_EncodeBlock(out, (const unsigned char *)raw, (int)n);
-    while (m > 0 && out[m - 1] == '=') out[--m] = '\0';
-    for (int i = 0; i < m; i++) {
-        if (out[i] == '+') out[i] = '-';
-        else if (out[i] == '/') out[i] = '_';
-    }
-    return arena_printf(ctx->a, "https://www.google.com/calendar/event?eid=%s", (const char *)out);
+    return arena_printf(ctx->a, "https://www.google.com/calendar/event?eid=%s",
+                        base64url_encode(ctx->a, raw, strlen(raw)));
 }
 
 static json_value *person(twin_ctx *ctx, const char *email, const char *name, bool self)

@@ -16,10 +16,12 @@
 #include <stdint.h>
 
 #include "engine/twin.h"
+#include "twins/google_common/google.h"
 
 #define GCAL_DEFAULT_EMAIL "twin.user@example.com"
 
 /* ---- auth and errors (auth.c) ---- */
+extern const google_api gc_api;   /* every error carries "status" */
 bool gc_authenticate(twin_ctx *ctx, const twin_route *route);
 void gc_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 /* Google's error body: {"error":{"code","message","errors":[{domain,reason,message[,location,locationType]}],"status"}} */
@@ -41,6 +43,7 @@ json_value *gc_calendar_get(twin_ctx *ctx, const char *id);
 void gc_calendar_save(twin_ctx *ctx, json_value *cal);
 json_value *gc_calendar_create(twin_ctx *ctx, const char *id, const char *summary, const char *description,
                                const char *tz);
+/* on_start: the primary calendar (id = the configured email) when absent. */
 void gc_ensure_primary(twin_ctx *ctx);
 int64_t gc_mod(twin_ctx *ctx);                 /* next value of the change sequence */
 int64_t gc_mod_peek(twin_ctx *ctx);            /* latest value handed out */
@@ -51,12 +54,14 @@ int64_t gc_now_ms(twin_ctx *ctx);
 char *gc_new_id(twin_ctx *ctx, const char *kind, size_t n);   /* base32hex lower-case */
 const char *gc_str(twin_ctx *ctx, const char *name);           /* body/query string member */
 bool gc_bool(twin_ctx *ctx, const char *name, bool dflt);
-/* Parses maxResults; false after answering 400. */
+/* maxResults (google_page_size); false after answering 400. */
 bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out);
-/* Page tokens and sync tokens are opaque: base64url("p:<offset>") / ("s:<mod>"). */
+/* Page tokens and sync tokens are opaque google_token()s: kind 'p' carries
+ * an offset, 's' a change sequence. */
 const char *gc_token(twin_ctx *ctx, char kind, int64_t n);
 bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out);
-void gc_reply(twin_ctx *ctx, const json_value *body);          /* 200 with internal "_" members removed */
+/* 200 with internal "_" members removed, cut down to the request's `fields`. */
+void gc_reply(twin_ctx *ctx, const json_value *body);
 json_value *gc_public(twin_ctx *ctx, const json_value *doc);   /* clone without "_" members */
 void gc_no_content(twin_ctx *ctx);
 

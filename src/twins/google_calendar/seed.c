@@ -22,7 +22,6 @@ int gc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
 {
     arena *a = ctx->a;
     int64_t n_cal = 0, n_ev = 0;
-    gc_ensure_primary(ctx);
     size_t ci = 0;
     json_foreach(c, json_get(seed, "calendars")) {
         const char *name = json_get_str(c, "name"), *tz = json_get_str(c, "time_zone");

@@ -75,4 +75,5 @@ const twin_def twin_google_calendar = {
     .authenticate = gc_authenticate,
     .send_error = gc_send_error,
     .seed = gc_seed,
+    .on_start = gc_ensure_primary,
 };

@@ -5,10 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "engine/scopes.h"
 #include "twins/google_drive/drive.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -23,29 +23,16 @@ static const scope_rule rules[] = {
 
 /* ---- errors ---- */
 
-static json_value *error_body(twin_ctx *ctx, int status, const char *reason, const char *message,
-                              const char *location, const char *location_type, const char *gstatus)
-{
-    arena *a = ctx->a;
-    json_value *b = json_object(a), *e = json_object(a), *errs = json_array(a), *one = json_object(a);
-    json_set_int(a, e, "code", status);
-    json_set_str(a, e, "message", message);
-    json_set_str(a, one, "message", message);
-    json_set_str(a, one, "domain", "global");
-    json_set_str(a, one, "reason", reason);
-    if (location) json_set_str(a, one, "location", location);
-    if (location_type) json_set_str(a, one, "locationType", location_type);
-    json_push(errs, one);
-    json_set(a, e, "errors", errs);
-    if (gstatus) json_set_str(a, e, "status", gstatus);
-    json_set(a, b, "error", e);
-    return b;
-}
+/* Drive's errors carry a "status" only where Google's do (auth, rate limits,
+ * unknown URLs), not on every 4xx. */
+const google_api gd_api = {.service = "drive.googleapis.com", .scope = GOOGLE_SCOPE_PREFIX "drive",
+                           .status_names = false};
 
 void gd_error(twin_ctx *ctx, int status, const char *reason, const char *message, const char *location,
               const char *location_type)
 {
-    twin_reply_json(ctx, status, error_body(ctx, status, reason, message, location, location_type, NULL));
+    google_reply_error(ctx, &gd_api, &(google_error){.code = status, .reason = reason, .message = message,
+                                                     .location = location, .location_type = location_type});
 }
 
 void gd_file_not_found(twin_ctx *ctx, const char *id)
@@ -63,8 +50,8 @@ void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
         message = message && *message && !str_eq(message, "Injected fault.") ? message : "Rate Limit Exceeded";
     else if (str_eq(code, "internal_error") || str_eq(code, "injected_fault"))
         reason = status >= 500 ? "backendError" : "badRequest";
-    twin_reply_json(ctx, status, error_body(ctx, status, reason, message && *message ? message : "Backend Error",
-                                            NULL, NULL, gstatus));
+    google_reply_error(ctx, &gd_api, &(google_error){.code = status, .reason = reason, .status = gstatus,
+                                                     .message = message && *message ? message : "Backend Error"});
 }
 
 /* ---- auth ---- */
@@ -73,21 +60,9 @@ typedef struct gd_principal {
     scope_set *scopes;
 } gd_principal;
 
-static const char *presented_token(twin_ctx *ctx)
-{
-    const char *h = http_header_get(ctx->req, "Authorization");
-    if (h && strncasecmp(h, "Bearer ", 7) == 0) {
-        h += 7;
-        while (*h == ' ') h++;
-        return h;
-    }
-    if (h) return "";
-    return json_get_str(ctx->query, "access_token");
-}
-
 static const char *short_scope(const char *s)
 {
-    return str_starts_with(s, GD_SCOPE_PREFIX) ? s + strlen(GD_SCOPE_PREFIX) : s;
+    return str_starts_with(s, GOOGLE_SCOPE_PREFIX) ? s + strlen(GOOGLE_SCOPE_PREFIX) : s;
 }
 
 static scope_set *scopes_of(twin_ctx *ctx, const char *token)
@@ -108,10 +83,9 @@ static scope_set *scopes_of(twin_ctx *ctx, const char *token)
     for (size_t i = 0; i < raw->n; i++) scopes_add(ctx->a, s, short_scope(raw->items[i]));
     /* disabled_scopes may name full URLs or short names */
     const json_value *dis = json_get(ctx->config, "disabled_scopes");
-    scope_set *ds = scopes_from_json(ctx->a, dis);
-    json_value *disabled = json_array(ctx->a);
-    for (size_t i = 0; i < ds->n; i++) json_push(disabled, json_string(ctx->a, short_scope(ds->items[i])));
-    scopes_effective(ctx->a, s, rules, N_RULES, disabled);
+    scope_set *ds = scopes_from_json(ctx->a, dis), *short_ds = scopes_parse(ctx->a, "");
+    for (size_t i = 0; i < ds->n; i++) scopes_add(ctx->a, short_ds, short_scope(ds->items[i]));
+    scopes_effective(ctx->a, s, rules, N_RULES, scopes_to_json(ctx->a, short_ds));
     return s;
 }
 
@@ -128,53 +102,21 @@ bool gd_has_scope(twin_ctx *ctx, const char *accepted)
 
 void gd_insufficient_scopes(twin_ctx *ctx)
 {
-    arena *a = ctx->a;
-    json_value *b = error_body(ctx, 403, "insufficientPermissions", "Request had insufficient authentication scopes.",
-                               NULL, NULL, "PERMISSION_DENIED");
-    json_value *e = json_get(b, "error");
-    json_set_str(a, json_at(json_get(e, "errors"), 0), "message", "Insufficient Permission");
-    json_value *details = json_array(a), *info = json_object(a), *md = json_object(a);
-    json_set_str(a, info, "@type", "type.googleapis.com/google.rpc.ErrorInfo");
-    json_set_str(a, info, "reason", "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
-    json_set_str(a, info, "domain", "googleapis.com");
-    json_set_str(a, md, "service", "drive.googleapis.com");
-    json_set(a, info, "metadata", md);
-    json_push(details, info);
-    json_set(a, e, "details", details);
-    http_set_header(ctx->req, "WWW-Authenticate",
-                    "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\", "
-                    "scope=\"https://www.googleapis.com/auth/drive\"");
-    twin_reply_json(ctx, 403, b);
+    google_reply_insufficient_scopes(ctx, &gd_api);
 }
 
 bool gd_authenticate(twin_ctx *ctx, const twin_route *route)
 {
-    const char *tok = presented_token(ctx);
+    const char *tok = google_presented_token(ctx);
     if (!tok || !*tok) {
-        json_value *b = error_body(ctx, 401, "required",
-                                   "Request is missing required authentication credential. Expected OAuth 2 access "
-                                   "token, login cookie or other valid authentication credential. See "
-                                   "https://developers.google.com/identity/sign-in/web/devconsole-project.",
-                                   "Authorization", "header", "UNAUTHENTICATED");
-        json_set_str(ctx->a, json_at(json_get(json_get(b, "error"), "errors"), 0), "message", "Login Required.");
-        http_set_header(ctx->req, "WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
-        twin_reply_json(ctx, 401, b);
+        google_reply_login_required(ctx, &gd_api);
         return false;
     }
-    bool bad = false;
-    for (const char *p = tok; *p; p++)
-        if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) bad = true;
+    bool bad = !google_token_well_formed(tok);
     const json_value *revoked = json_get(ctx->config, "revoked_tokens");
     json_foreach(x, revoked) if (str_eq(json_str(x), tok)) bad = true;
     if (bad) {
-        json_value *b = error_body(ctx, 401, "authError",
-                                   "Request had invalid authentication credentials. Expected OAuth 2 access token, "
-                                   "login cookie or other valid authentication credential. See "
-                                   "https://developers.google.com/identity/sign-in/web/devconsole-project.",
-                                   "Authorization", "header", "UNAUTHENTICATED");
-        json_set_str(ctx->a, json_at(json_get(json_get(b, "error"), "errors"), 0), "message", "Invalid Credentials");
-        http_set_header(ctx->req, "WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
-        twin_reply_json(ctx, 401, b);
+        google_reply_invalid_credentials(ctx, &gd_api);
         return false;
     }
     gd_principal *p = arena_zalloc(ctx->a, sizeof *p);
@@ -278,31 +220,12 @@ int64_t gd_int(const json_value *v, int64_t dflt)
     return dflt;
 }
 
-char *gd_b64_encode(arena *a, const char *data, size_t len)
+char *gd_stored_bytes(arena *a, const char *data, size_t *len)
 {
-    char *out = arena_alloc(a, 4 * ((len + 2) / 3) + 1);
-    int n = EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
-    out[n < 0 ? 0 : n] = '\0';
-    return out;
-}
-
-char *gd_b64_decode(arena *a, const char *s, size_t *len)
-{
-    size_t n = s ? strlen(s) : 0;
-    char *out = arena_alloc(a, n + 4);
+    char *out = data ? base64_decode(a, data, len) : NULL;
+    if (out) return out;
     *len = 0;
-    if (!n) {
-        out[0] = '\0';
-        return out;
-    }
-    int m = EVP_DecodeBlock((unsigned char *)out, (const unsigned char *)s, (int)n);
-    if (m < 0) m = 0;
-    /* EVP_DecodeBlock keeps the padding bytes */
-    if (n >= 1 && s[n - 1] == '=') m--;
-    if (n >= 2 && s[n - 2] == '=') m--;
-    out[m] = '\0';
-    *len = (size_t)m;
-    return out;
+    return arena_strdup(a, "");
 }
 
 static const char *digest_hex(arena *a, const EVP_MD *md, const char *data, size_t len)
@@ -321,94 +244,6 @@ void gd_hashes(arena *a, const char *data, size_t len, const char **md5, const c
     if (md5) *md5 = digest_hex(a, EVP_md5(), data, len);
     if (sha1) *sha1 = digest_hex(a, EVP_sha1(), data, len);
     if (sha256) *sha256 = digest_hex(a, EVP_sha256(), data, len);
-}
-
-/* ---- field masks: "kind,files(id,name),nextPageToken", "capabilities/canEdit", "*" ---- */
-
-typedef struct mask_node {
-    char *name;
-    struct mask_node *children;   /* NULL = the whole value */
-    struct mask_node *next;
-} mask_node;
-
-static mask_node *parse_list(arena *a, const char **p);
-
-static mask_node *parse_item(arena *a, const char **p)
-{
-    while (**p == ' ') (*p)++;
-    const char *s = *p;
-    while (**p && !strchr(",()/", **p)) (*p)++;
-    const char *e = *p;
-    while (e > s && e[-1] == ' ') e--;
-    if (e == s) return NULL;
-    mask_node *n = arena_zalloc(a, sizeof *n);
-    n->name = arena_strndup(a, s, (size_t)(e - s));
-    if (**p == '(') {
-        (*p)++;
-        n->children = parse_list(a, p);
-        if (**p == ')') (*p)++;
-    } else if (**p == '/') {
-        (*p)++;
-        n->children = parse_item(a, p);
-    }
-    while (**p == ' ') (*p)++;
-    return n;
-}
-
-static mask_node *parse_list(arena *a, const char **p)
-{
-    mask_node *head = NULL, **tail = &head;
-    for (;;) {
-        mask_node *n = parse_item(a, p);
-        if (n) {
-            *tail = n;
-            tail = &n->next;
-        }
-        if (**p == ',') {
-            (*p)++;
-            continue;
-        }
-        break;
-    }
-    return head;
-}
-
-static json_value *apply(arena *a, const json_value *v, const mask_node *m)
-{
-    if (!m) return json_clone(a, v);
-    if (v->type == JSON_ARRAY) {
-        json_value *out = json_array(a);
-        json_foreach(x, v) json_push(out, apply(a, x, m));
-        return out;
-    }
-    if (v->type != JSON_OBJECT) return json_clone(a, v);
-    for (const mask_node *n = m; n; n = n->next)
-        if (str_eq(n->name, "*") && !n->children) return json_clone(a, v);
-    json_value *out = json_object(a);
-    json_foreach(x, v) {
-        for (const mask_node *n = m; n; n = n->next) {
-            if (!str_eq(n->name, x->key) && !str_eq(n->name, "*")) continue;
-            json_value *r = apply(a, x, n->children);
-            json_value *prev = json_get(out, x->key);
-            if (prev && prev->type == JSON_OBJECT && r->type == JSON_OBJECT) json_merge(a, prev, r);
-            else if (!prev) json_set(a, out, x->key, r);
-        }
-    }
-    return out;
-}
-
-json_value *gd_apply_mask(twin_ctx *ctx, const json_value *v, const char *mask)
-{
-    if (!mask || !*mask) return (json_value *)v;
-    const char *p = mask;
-    mask_node *m = parse_list(ctx->a, &p);
-    return m ? apply(ctx->a, v, m) : (json_value *)v;
-}
-
-void gd_reply_fields(twin_ctx *ctx, json_value *body, const char *dflt)
-{
-    const char *f = gd_query(ctx, "fields");
-    twin_reply_json(ctx, 200, gd_apply_mask(ctx, body, f && *f ? f : dflt));
 }
 
 bool gd_require_body(twin_ctx *ctx)

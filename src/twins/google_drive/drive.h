@@ -18,13 +18,14 @@
 #include <stdint.h>
 
 #include "engine/twin.h"
+#include "twins/google_common/google.h"
 
 #define GD_FOLDER "application/vnd.google-apps.folder"
 #define GD_DOC "application/vnd.google-apps.document"
 #define GD_SHEET "application/vnd.google-apps.spreadsheet"
-#define GD_SCOPE_PREFIX "https://www.googleapis.com/auth/"
 
 /* ---- auth and errors (common.c) ---- */
+extern const google_api gd_api;
 bool gd_authenticate(twin_ctx *ctx, const twin_route *route);
 void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 /* {"error":{"code","message","errors":[{message,domain:"global",reason[,location,locationType]}]}} */
@@ -40,10 +41,6 @@ const char *gd_root_id(twin_ctx *ctx);
 const char *gd_user_email(twin_ctx *ctx);
 json_value *gd_user(twin_ctx *ctx, const char *email);    /* drive#user */
 const char *gd_permission_id(twin_ctx *ctx, const char *email);
-/* Applies the request's `fields` mask (or dflt when absent) and answers 200. */
-void gd_reply_fields(twin_ctx *ctx, json_value *body, const char *dflt);
-/* The `fields` mask applied to v (NULL mask = v unchanged). */
-json_value *gd_apply_mask(twin_ctx *ctx, const json_value *v, const char *mask);
 bool gd_require_fields(twin_ctx *ctx);                    /* 400 when `fields` is missing */
 /* True when the request body is a JSON object; otherwise answers 400 parseError. */
 bool gd_require_body(twin_ctx *ctx);
@@ -52,8 +49,9 @@ bool gd_is_google_type(const char *mime_type);            /* application/vnd.goo
 twin_list gd_list_by_file(twin_ctx *ctx, const char *collection, const char *file_id);
 const char *gd_query(twin_ctx *ctx, const char *name);
 bool gd_bool_query(twin_ctx *ctx, const char *name, bool dflt);
-char *gd_b64_encode(arena *a, const char *data, size_t len);
-char *gd_b64_decode(arena *a, const char *s, size_t *len);
+/* Bytes kept as base64 text in a document ("data" of blobs and upload
+ * sessions); "" with *len 0 when absent or unreadable. */
+char *gd_stored_bytes(arena *a, const char *data, size_t *len);
 void gd_hashes(arena *a, const char *data, size_t len, const char **md5, const char **sha1, const char **sha256);
 int64_t gd_int(const json_value *v, int64_t dflt);        /* number or numeric string */
 
@@ -71,7 +69,9 @@ void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed);
 json_value *gd_file_get(twin_ctx *ctx, const char *id);   /* NULL when absent ('root' resolved) */
 json_value *gd_file_load(twin_ctx *ctx);                  /* route {fileId}; answers 404 when absent */
 void gd_file_save(twin_ctx *ctx, json_value *f);
-json_value *gd_file_json(twin_ctx *ctx, const json_value *f);  /* full resource */
+/* The file resource; mask_dflt is the answer's default `fields` mask, so
+ * members it will surely cut need no lookups (google_fields_may_keep). */
+json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt);
 /* Creates a file record (and its content, revision and owner permission). */
 json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *data, size_t len, bool has_media,
                            const char *media_type, const char *owner);

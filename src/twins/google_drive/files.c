@@ -10,11 +10,14 @@
 
 #include "http/form.h"
 #include "twins/google_drive/drive.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/map.h"
 #include "util/util.h"
 
 #define FILE_DEFAULT "kind,id,name,mimeType"
+#define CHANGES_DEFAULT \
+    "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))"
 
 /* ---- records ---- */
 
@@ -129,7 +132,7 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     return c;
 }
 
-json_value *gd_file_json(twin_ctx *ctx, const json_value *f)
+json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt)
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
@@ -164,15 +167,19 @@ json_value *gd_file_json(twin_ctx *ctx, const json_value *f)
         json_set_str(a, o, "sharedWithMeTime", json_get_str(f, "createdTime"));
         json_set(a, o, "sharingUser", gd_user(ctx, owner));
     }
-    json_value *pids = json_array(a);
-    if (!root) {
-        twin_list perms = gd_list_by_file(ctx, "permissions", id);
-        for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(a, json_get_str(perms.items[i], "id")));
-        json_set_bool(a, o, "shared", perms.n > 1);
-    } else {
-        json_set_bool(a, o, "shared", false);
+    /* One store query per file: only when the answer can show its outcome
+     * (lists render up to 1000 files, mostly under masks without these). */
+    if (google_fields_may_keep(ctx, mask_dflt, "permissionIds") || google_fields_may_keep(ctx, mask_dflt, "shared")) {
+        json_value *pids = json_array(a);
+        if (!root) {
+            twin_list perms = gd_list_by_file(ctx, "permissions", id);
+            for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(a, json_get_str(perms.items[i], "id")));
+            json_set_bool(a, o, "shared", perms.n > 1);
+        } else {
+            json_set_bool(a, o, "shared", false);
+        }
+        json_set(a, o, "permissionIds", pids);
     }
-    json_set(a, o, "permissionIds", pids);
     json_set(a, o, "capabilities", capabilities(ctx, f, mine));
     json_set_bool(a, o, "viewersCanCopyContent", true);
     json_set_bool(a, o, "copyRequiresWriterPermission", false);
@@ -205,7 +212,7 @@ static char *content_of(twin_ctx *ctx, const json_value *f, const char *rev, siz
     if (!r) return NULL;
     json_value *b = twin_doc_get(ctx, "blobs", blob_key(ctx, json_get_str(f, "id"), r));
     if (!b) return NULL;
-    return gd_b64_decode(ctx->a, json_get_str(b, "data"), len);
+    return gd_stored_bytes(ctx->a, json_get_str(b, "data"), len);
 }
 
 /* Stores content as a new head revision of f (f is updated, not saved). */
@@ -217,7 +224,7 @@ static void add_revision(twin_ctx *ctx, json_value *f, const char *data, size_t 
     const char *rev = google ? arena_printf(a, "%lld", (long long)twin_counter(ctx, arena_printf(a, "rev:%s", id)))
                              : twin_new_id(ctx, "0B", 47);
     json_value *b = json_object(a);
-    json_set_str(a, b, "data", gd_b64_encode(a, data ? data : "", len));
+    json_set_str(a, b, "data", base64_encode(a, data ? data : "", len));
     twin_doc_put(ctx, "blobs", blob_key(ctx, id, rev), b, NULL, 0);
     json_value *r = json_object(a);
     json_set_str(a, r, "kind", "drive#revision");
@@ -393,7 +400,7 @@ static bool meta_ok(twin_ctx *ctx, const json_value *meta)
 
 static void reply_file(twin_ctx *ctx, const json_value *f)
 {
-    gd_reply_fields(ctx, gd_file_json(ctx, f), FILE_DEFAULT);
+    google_reply_fields(ctx, gd_file_json(ctx, f, FILE_DEFAULT), FILE_DEFAULT);
 }
 
 /* ---- files.create (metadata only) ---- */
@@ -562,7 +569,7 @@ void gd_files_upload_put(twin_ctx *ctx)
         return;
     }
     size_t have = 0;
-    char *prev = gd_b64_decode(a, json_get_str(s, "data"), &have);
+    char *prev = gd_stored_bytes(a, json_get_str(s, "data"), &have);
     const char *range = http_header_get(ctx->req, "Content-Range");
     long long total = -1;
     if (range) {
@@ -575,7 +582,7 @@ void gd_files_upload_put(twin_ctx *ctx)
     if (ctx->req->body_len) memcpy(all + have, ctx->req->body, ctx->req->body_len);
     all[n] = '\0';
     if (range && (total < 0 || (long long)n < total)) {
-        json_set_str(a, s, "data", gd_b64_encode(a, all, n));
+        json_set_str(a, s, "data", base64_encode(a, all, n));
         twin_doc_put(ctx, "uploads", uid, s, NULL, 0);
         if (n) http_set_header(ctx->req, "Range", arena_printf(a, "bytes=0-%zu", n - 1));
         twin_reply_text(ctx, 308, "text/plain", "", 0);
@@ -973,44 +980,6 @@ static bool parse_order(twin_ctx *ctx, const char *s, order_spec *o)
     return true;
 }
 
-static bool page_size(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out)
-{
-    const char *ps = gd_query(ctx, "pageSize");
-    *out = dflt;
-    if (!ps) return true;
-    char *end;
-    long long v = strtoll(ps, &end, 10);
-    if (*end || v < 1 || v > max) {
-        if (!*end && v > max) { *out = max; return true; }   /* Drive clamps large page sizes */
-        gd_error(ctx, 400, "invalid",
-                 arena_printf(ctx->a, "Invalid value '%s'. Values must be within the range: [1, %lld]", ps, (long long)max),
-                 "pageSize", "parameter");
-        return false;
-    }
-    *out = v;
-    return true;
-}
-
-static bool page_offset(twin_ctx *ctx, int64_t *off)
-{
-    const char *t = gd_query(ctx, "pageToken");
-    *off = 0;
-    if (!t || !*t) return true;
-    size_t n = 0;
-    char *d = gd_b64_decode(ctx->a, t, &n);
-    if (n < 3 || strncmp(d, "o:", 2) != 0 || (*off = atoll(d + 2)) < 0) {
-        gd_error(ctx, 400, "invalid", "Invalid Value", "pageToken", "parameter");
-        return false;
-    }
-    return true;
-}
-
-static const char *offset_token(twin_ctx *ctx, int64_t off)
-{
-    const char *s = arena_printf(ctx->a, "o:%lld", (long long)off);
-    return gd_b64_encode(ctx->a, s, strlen(s));
-}
-
 void gd_files_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -1031,7 +1000,8 @@ void gd_files_list(twin_ctx *ctx)
         return;
     }
     int64_t size, off;
-    if (!page_size(ctx, 100, 1000, &size) || !page_offset(ctx, &off)) return;
+    if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size) || !google_page_offset(ctx, &gd_api, &off))
+        return;
     const char *spaces = gd_query(ctx, "spaces");
     bool want_drive = !spaces || strstr(spaces, "drive"), want_app = spaces && strstr(spaces, "appDataFolder");
     if (want_app && !gd_has_scope(ctx, "drive.appdata")) return gd_insufficient_scopes(ctx);
@@ -1052,10 +1022,11 @@ void gd_files_list(twin_ctx *ctx)
     json_value *out = json_object(a), *files = json_array(a);
     json_set_str(a, out, "kind", "drive#fileList");
     json_set_bool(a, out, "incompleteSearch", false);
-    for (int64_t i = off; i < (int64_t)n && i < off + size; i++) json_push(files, gd_file_json(ctx, match[i]));
-    if (off + size < (int64_t)n) json_set_str(a, out, "nextPageToken", offset_token(ctx, off + size));
+    const char *mask = "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)";
+    for (int64_t i = off; i < (int64_t)n && i < off + size; i++) json_push(files, gd_file_json(ctx, match[i], mask));
+    if (off + size < (int64_t)n) json_set_str(a, out, "nextPageToken", google_token(a, 'o', off + size));
     json_set(a, out, "files", files);
-    gd_reply_fields(ctx, out, "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)");
+    google_reply_fields(ctx, out, mask);
 }
 
 /* ---- files.update ---- */
@@ -1074,20 +1045,22 @@ static void set_trashed(twin_ctx *ctx, json_value *f, bool trashed, bool explici
     }
 }
 
-/* Trashing a folder trashes its descendants (implicitly); restoring it restores them. */
-static void trash_tree(twin_ctx *ctx, const char *folder_id, bool trashed, int depth)
+/* Trashing a folder trashes its descendants (implicitly); restoring it
+ * restores them.  all is the drive's files, read once for the whole walk and
+ * edited in place, so each level sees what the levels above changed. */
+static void trash_tree(twin_ctx *ctx, twin_list *all, const char *folder_id, bool trashed, int depth)
 {
     if (depth > 64) return;
-    twin_list l = all_files(ctx);
-    for (size_t i = 0; i < l.n; i++) {
-        json_value *c = l.items[i];
+    for (size_t i = 0; i < all->n; i++) {
+        json_value *c = all->items[i];
         if (!has_parent(c, folder_id)) continue;
         if (trashed && json_truthy(json_get(c, "trashed"))) continue;
         if (!trashed && json_truthy(json_get(c, "explicitlyTrashed"))) continue;
         set_trashed(ctx, c, trashed, false);
         gd_file_save(ctx, c);
         gd_record_change(ctx, json_get_str(c, "id"), false);
-        if (str_eq(json_get_str(c, "mimeType"), GD_FOLDER)) trash_tree(ctx, json_get_str(c, "id"), trashed, depth + 1);
+        if (str_eq(json_get_str(c, "mimeType"), GD_FOLDER))
+            trash_tree(ctx, all, json_get_str(c, "id"), trashed, depth + 1);
     }
 }
 
@@ -1121,7 +1094,10 @@ static void apply_metadata(twin_ctx *ctx, json_value *f, const json_value *meta)
     json_value *tr = json_get(meta, "trashed");
     if (json_is_bool(tr) && json_truthy(tr) != json_truthy(json_get(f, "trashed"))) {
         set_trashed(ctx, f, json_truthy(tr), true);
-        if (str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) trash_tree(ctx, json_get_str(f, "id"), json_truthy(tr), 0);
+        if (str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) {
+            twin_list all = all_files(ctx);
+            trash_tree(ctx, &all, json_get_str(f, "id"), json_truthy(tr), 0);
+        }
     }
     set_extensions(ctx, f);
 }
@@ -1242,15 +1218,18 @@ void gd_files_copy(twin_ctx *ctx)
 
 /* ---- files.delete / emptyTrash ---- */
 
-static void delete_file(twin_ctx *ctx, const json_value *f, int depth)
+/* Deletes f, and for a folder everything only it holds.  all is the drive's
+ * files, read once per request and kept current in memory: moved children
+ * lose the parent, deleted files are marked "_gone" (never saved). */
+static void delete_file(twin_ctx *ctx, twin_list *all, json_value *f, int depth)
 {
     arena *a = ctx->a;
     const char *id = json_get_str(f, "id");
+    json_set_bool(a, f, "_gone", true);
     if (depth < 64 && str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) {
-        twin_list l = all_files(ctx);
-        for (size_t i = 0; i < l.n; i++) {
-            json_value *c = l.items[i];
-            if (!has_parent(c, id)) continue;
+        for (size_t i = 0; i < all->n; i++) {
+            json_value *c = all->items[i];
+            if (json_truthy(json_get(c, "_gone")) || !has_parent(c, id)) continue;
             json_value *parents = json_get(c, "parents");
             if (parents && parents->len > 1) {   /* keep items that live elsewhere too */
                 json_value *np = json_array(a);
@@ -1259,7 +1238,7 @@ static void delete_file(twin_ctx *ctx, const json_value *f, int depth)
                 gd_file_save(ctx, c);
                 continue;
             }
-            delete_file(ctx, c, depth + 1);
+            delete_file(ctx, all, c, depth + 1);
         }
     }
     static const char *const colls[] = {"revisions", "permissions", "comments", NULL};
@@ -1291,18 +1270,19 @@ void gd_files_delete(twin_ctx *ctx)
                  NULL, NULL);
         return;
     }
-    delete_file(ctx, f, 0);
+    twin_list all = all_files(ctx);
+    delete_file(ctx, &all, f, 0);
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
 
 void gd_files_empty_trash(twin_ctx *ctx)
 {
-    twin_list l = all_files(ctx);
-    for (size_t i = 0; i < l.n; i++) {
-        json_value *f = l.items[i];
+    twin_list all = all_files(ctx);
+    for (size_t i = 0; i < all.n; i++) {
+        json_value *f = all.items[i];
         if (!json_truthy(json_get(f, "trashed"))) continue;
-        if (!twin_doc_get(ctx, "files", json_get_str(f, "id"))) continue;   /* went with its folder */
-        delete_file(ctx, f, 0);
+        if (json_truthy(json_get(f, "_gone"))) continue;   /* went with its folder */
+        delete_file(ctx, &all, f, 0);
     }
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
@@ -1374,7 +1354,7 @@ void gd_files_generate_ids(twin_ctx *ctx)
     json_set_str(a, o, "space", gd_query(ctx, "space") ? gd_query(ctx, "space") : "drive");
     for (int64_t i = 0; i < count; i++) json_push(ids, json_string(a, twin_new_id(ctx, "1", 32)));
     json_set(a, o, "ids", ids);
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 /* ---- about ---- */
@@ -1428,7 +1408,7 @@ void gd_about_get(twin_ctx *ctx)
     for (size_t i = 0; colors[i]; i++) json_push(palette, json_string(a, colors[i]));
     json_set(a, o, "folderColorPalette", palette);
     json_set(a, o, "driveThemes", json_array(a));
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 /* ---- changes ---- */
@@ -1444,7 +1424,7 @@ void gd_changes_start(twin_ctx *ctx)
     json_value *o = json_object(a);
     json_set_str(a, o, "kind", "drive#startPageToken");
     json_set_str(a, o, "startPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 void gd_changes_list(twin_ctx *ctx)
@@ -1462,7 +1442,7 @@ void gd_changes_list(twin_ctx *ctx)
         return;
     }
     int64_t size;
-    if (!page_size(ctx, 100, 1000, &size)) return;
+    if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size)) return;
     bool include_removed = gd_bool_query(ctx, "includeRemoved", true);
     const char *spaces = gd_query(ctx, "spaces");
     bool want_app = spaces && strstr(spaces, "appDataFolder"), want_drive = !spaces || strstr(spaces, "drive");
@@ -1504,7 +1484,7 @@ void gd_changes_list(twin_ctx *ctx)
         json_set_str(a, ch, "time", json_get_str(c, "time"));
         json_set_bool(a, ch, "removed", removed || !f);
         json_set_str(a, ch, "fileId", fid);
-        if (f) json_set(a, ch, "file", gd_file_json(ctx, f));
+        if (f) json_set(a, ch, "file", gd_file_json(ctx, f, CHANGES_DEFAULT));
         json_push(arr, ch);
         emitted++;
     }
@@ -1513,7 +1493,7 @@ void gd_changes_list(twin_ctx *ctx)
     else
         json_set_str(a, o, "newStartPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
     json_set(a, o, "changes", arr);
-    gd_reply_fields(ctx, o, "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))");
+    google_reply_fields(ctx, o, CHANGES_DEFAULT);
 }
 
 /* ---- admin: GET/POST <admin>/admin/storage-tier ---- */

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "twins/google_drive/drive.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/util.h"
 
@@ -62,7 +63,7 @@ void gd_perm_list(twin_ctx *ctx)
     json_set_str(a, o, "kind", "drive#permissionList");
     for (size_t i = 0; i < l.n; i++) json_push(arr, l.items[i]);
     json_set(a, o, "permissions", arr);
-    gd_reply_fields(ctx, o, "kind,nextPageToken,permissions(" PERM_DEFAULT ")");
+    google_reply_fields(ctx, o, "kind,nextPageToken,permissions(" PERM_DEFAULT ")");
 }
 
 void gd_perm_get(twin_ctx *ctx)
@@ -70,7 +71,7 @@ void gd_perm_get(twin_ctx *ctx)
     json_value *f = gd_file_load(ctx);
     if (!f) return;
     json_value *p = perm_load(ctx, f);
-    if (p) gd_reply_fields(ctx, p, PERM_DEFAULT);
+    if (p) google_reply_fields(ctx, p, PERM_DEFAULT);
 }
 
 void gd_perm_create(twin_ctx *ctx)
@@ -134,7 +135,7 @@ void gd_perm_create(twin_ctx *ctx)
     }
     perm_save(ctx, f, p);
     touch_file(ctx, f);
-    gd_reply_fields(ctx, p, PERM_DEFAULT);
+    google_reply_fields(ctx, p, PERM_DEFAULT);
 }
 
 void gd_perm_update(twin_ctx *ctx)
@@ -158,7 +159,7 @@ void gd_perm_update(twin_ctx *ctx)
     if (gd_bool_query(ctx, "removeExpiration", false)) json_remove(p, "expirationTime");
     perm_save(ctx, f, p);
     touch_file(ctx, f);
-    gd_reply_fields(ctx, p, PERM_DEFAULT);
+    google_reply_fields(ctx, p, PERM_DEFAULT);
 }
 
 void gd_perm_delete(twin_ctx *ctx)
@@ -207,7 +208,7 @@ void gd_rev_list(twin_ctx *ctx)
     json_set_str(a, o, "kind", "drive#revisionList");
     for (size_t i = 0; i < l.n; i++) json_push(arr, rev_json(ctx, l.items[i]));
     json_set(a, o, "revisions", arr);
-    gd_reply_fields(ctx, o, "kind,nextPageToken,revisions(" REV_DEFAULT ")");
+    google_reply_fields(ctx, o, "kind,nextPageToken,revisions(" REV_DEFAULT ")");
 }
 
 void gd_rev_get(twin_ctx *ctx)
@@ -223,10 +224,10 @@ void gd_rev_get(twin_ctx *ctx)
                             "alt", "parameter");
         json_value *b = twin_doc_get(ctx, "blobs", arena_printf(ctx->a, "%s:%s", json_get_str(f, "id"), json_get_str(r, "id")));
         size_t len = 0;
-        char *data = gd_b64_decode(ctx->a, json_get_str(b, "data"), &len);
+        char *data = gd_stored_bytes(ctx->a, json_get_str(b, "data"), &len);
         return twin_reply_text(ctx, 200, json_get_str(r, "mimeType"), data, len);
     }
-    gd_reply_fields(ctx, rev_json(ctx, r), REV_DEFAULT);
+    google_reply_fields(ctx, rev_json(ctx, r), REV_DEFAULT);
 }
 
 void gd_rev_update(twin_ctx *ctx)
@@ -243,7 +244,7 @@ void gd_rev_update(twin_ctx *ctx)
     }
     store_index idx = {"file", json_get_str(f, "id")};
     twin_doc_put(ctx, "revisions", arena_printf(a, "%s:%s", json_get_str(f, "id"), json_get_str(r, "id")), r, &idx, 1);
-    gd_reply_fields(ctx, rev_json(ctx, r), REV_DEFAULT);
+    google_reply_fields(ctx, rev_json(ctx, r), REV_DEFAULT);
 }
 
 void gd_rev_delete(twin_ctx *ctx)
@@ -325,11 +326,8 @@ void gd_comment_list(twin_ctx *ctx)
     bool incl = gd_bool_query(ctx, "includeDeleted", false);
     const char *since = gd_query(ctx, "startModifiedTime");
     int64_t since_ms = since ? parse_iso8601_ms(since) : -1;
-    int64_t size = 20, off = 0;
-    const char *ps = gd_query(ctx, "pageSize"), *pt = gd_query(ctx, "pageToken");
-    if (ps) size = atoll(ps);
-    if (size < 1 || size > 100) size = size < 1 ? 20 : 100;
-    if (pt) off = atoll(pt);
+    int64_t size, off;
+    if (!google_page_size(ctx, &gd_api, "pageSize", 20, 100, &size) || !google_page_offset(ctx, &gd_api, &off)) return;
     twin_list l = gd_list_by_file(ctx, "comments", json_get_str(f, "id"));
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#commentList");
@@ -341,9 +339,9 @@ void gd_comment_list(twin_ctx *ctx)
         if (seen >= off && seen < off + size) json_push(arr, strip(ctx, c, incl));
         seen++;
     }
-    if (off + size < seen) json_set_str(a, o, "nextPageToken", arena_printf(a, "%lld", (long long)(off + size)));
+    if (off + size < seen) json_set_str(a, o, "nextPageToken", google_token(a, 'o', off + size));
     json_set(a, o, "comments", arr);
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 void gd_comment_create(twin_ctx *ctx)
@@ -373,7 +371,7 @@ void gd_comment_create(twin_ctx *ctx)
     json_set_str(a, c, "_file", json_get_str(f, "id"));
     comment_save(ctx, c);
     gd_record_change(ctx, json_get_str(f, "id"), false);
-    gd_reply_fields(ctx, strip(ctx, c, false), NULL);
+    google_reply_fields(ctx, strip(ctx, c, false), NULL);
 }
 
 void gd_comment_get(twin_ctx *ctx)
@@ -382,7 +380,7 @@ void gd_comment_get(twin_ctx *ctx)
     if (!f || !gd_require_fields(ctx)) return;
     bool incl = gd_bool_query(ctx, "includeDeleted", false);
     json_value *c = comment_load(ctx, f, incl);
-    if (c) gd_reply_fields(ctx, strip(ctx, c, incl), NULL);
+    if (c) google_reply_fields(ctx, strip(ctx, c, incl), NULL);
 }
 
 void gd_comment_update(twin_ctx *ctx)
@@ -398,7 +396,7 @@ void gd_comment_update(twin_ctx *ctx)
     json_set_str(a, c, "htmlContent", html_escape(a, content));
     json_set_str(a, c, "modifiedTime", gd_now(ctx));
     comment_save(ctx, c);
-    gd_reply_fields(ctx, strip(ctx, c, false), NULL);
+    google_reply_fields(ctx, strip(ctx, c, false), NULL);
 }
 
 void gd_comment_delete(twin_ctx *ctx)
@@ -437,7 +435,7 @@ void gd_reply_list(twin_ctx *ctx)
     json_foreach(r, json_get(c, "replies")) if (incl || !json_truthy(json_get(r, "deleted")))
         json_push(arr, strip(ctx, r, true));
     json_set(a, o, "replies", arr);
-    gd_reply_fields(ctx, o, NULL);
+    google_reply_fields(ctx, o, NULL);
 }
 
 void gd_reply_create(twin_ctx *ctx)
@@ -477,7 +475,7 @@ void gd_reply_create(twin_ctx *ctx)
     json_push(replies, r);
     json_set_str(a, c, "modifiedTime", now);
     comment_save(ctx, c);
-    gd_reply_fields(ctx, strip(ctx, r, true), NULL);
+    google_reply_fields(ctx, strip(ctx, r, true), NULL);
 }
 
 void gd_reply_get(twin_ctx *ctx)
@@ -487,7 +485,7 @@ void gd_reply_get(twin_ctx *ctx)
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
     json_value *r = reply_find(ctx, c, gd_bool_query(ctx, "includeDeleted", false));
-    if (r) gd_reply_fields(ctx, strip(ctx, r, true), NULL);
+    if (r) google_reply_fields(ctx, strip(ctx, r, true), NULL);
 }
 
 void gd_reply_update(twin_ctx *ctx)
@@ -505,7 +503,7 @@ void gd_reply_update(twin_ctx *ctx)
     json_set_str(a, r, "htmlContent", html_escape(a, content));
     json_set_str(a, r, "modifiedTime", gd_now(ctx));
     comment_save(ctx, c);
-    gd_reply_fields(ctx, strip(ctx, r, true), NULL);
+    google_reply_fields(ctx, strip(ctx, r, true), NULL);
 }
 
 void gd_reply_delete(twin_ctx *ctx)

@@ -9,6 +9,7 @@
 #include "engine/env.h"
 #include "engine/scopes.h"
 #include "twins/jira/jira.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 #define C(...) (const char *const[]){__VA_ARGS__, NULL}
@@ -39,14 +40,9 @@ static const char *presented_token(twin_ctx *ctx)
         return t;
     }
     if (strncasecmp(h, "Basic ", 6) == 0) {
-        size_t n = strlen(h + 6);
-        unsigned char *out = arena_alloc(ctx->a, n + 4);
-        int len = EVP_DecodeBlock(out, (const unsigned char *)h + 6, (int)n);
-        if (len < 0) return "";
-        out[len] = '\0';
-        char *colon = strchr((char *)out, ':');
-        if (!colon || colon == (char *)out) return "";
-        /* EVP_DecodeBlock keeps padding as NULs */
+        char *out = base64_decode(ctx->a, h + 6, NULL);
+        char *colon = out ? strchr(out, ':') : NULL;
+        if (!colon || colon == out) return "";
         return colon + 1;
     }
     return "";
@@ -92,13 +88,18 @@ static void unauthenticated(twin_ctx *ctx)
     jira_errors(ctx, 401, "Client must be authenticated to access this resource.");
 }
 
+/* Jira tags every answer, public ones and errors included, with a request id. */
+void jira_stamp_request(twin_ctx *ctx)
+{
+    char id[40];
+    random_token(id, 16);
+    http_set_header(ctx->req, "X-Arequestid", id);
+}
+
 bool jira_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     jira_req *r = arena_zalloc(ctx->a, sizeof *r);
     ctx->principal = r;
-    char id[40];
-    random_token(id, 16);
-    http_set_header(ctx->req, "X-Arequestid", id);
     const char *tok = presented_token(ctx);
     if (!token_ok(ctx, tok)) {
         unauthenticated(ctx);

@@ -24,6 +24,8 @@
 #define JIRA_ME "5b10ac8d82e05b22cc7d4ef5"
 
 /* ---- auth (auth.c) ---- */
+/* on_request: the X-Arequestid header on every answer. */
+void jira_stamp_request(twin_ctx *ctx);
 bool jira_authenticate(twin_ctx *ctx, const twin_route *route);
 void jira_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 const char **jira_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
@@ -92,6 +94,8 @@ jql *jql_parse(twin_ctx *ctx, const char *text, const char **err);
 bool jql_match(twin_ctx *ctx, const jql *q, const json_value *issue);
 /* All issues matching, in the query's order. */
 json_value **jql_run(twin_ctx *ctx, const jql *q, size_t *n);
+/* How many issues match (no ordering). */
+size_t jql_count(twin_ctx *ctx, const jql *q);
 /* The classic search envelope (expand/startAt/maxResults/total/issues) over
  * items[start, start+max), shared by /search and the agile issue lists. */
 void jira_reply_issue_page(twin_ctx *ctx, json_value **items, size_t n, int64_t start, int64_t max,

@@ -341,7 +341,10 @@ void jira_project_search(twin_ctx *ctx)
         json_push(arr, jira_project_json(ctx, p, false));
     }
     json_value *page = jira_page(ctx, arr, 50, "values", true);
-    int64_t start = jira_int_arg(ctx, "startAt", 0), max = jira_int_arg(ctx, "maxResults", 50);
+    /* The links echo the page jira_page settled on (negative values clamped), as Jira's do. */
+    int64_t start = 0, max = 0;
+    json_int64(json_get(page, "startAt"), &start);
+    json_int64(json_get(page, "maxResults"), &max);
     json_value *out = json_object(a);
     json_set_str(a, out, "self", arena_printf(a, "%s/rest/api/3/project/search?startAt=%lld&maxResults=%lld",
                                                jira_base(ctx), (long long)start, (long long)max));

@@ -435,7 +435,7 @@ static bool value_matches(twin_ctx *ctx, const char *field, const json_value *is
     if (!strcasecmp(field, "assignee") || !strcasecmp(field, "reporter") || !strcasecmp(field, "creator")) {
         char f[16];
         snprintf(f, sizeof f, "%s", field);
-        for (char *c = f; *c; c++) *c = (char)tolower((unsigned char)*c);
+        str_to_lower(f);
         const char *id = json_get_str(is, f);
         if (!id) return false;
         if (str_eq(id, v)) return true;
@@ -584,12 +584,6 @@ bool jql_match(twin_ctx *ctx, const jql *q, const json_value *issue)
     return !q->root || eval(ctx, q->root, issue);
 }
 
-typedef struct sort_ctx {
-    twin_ctx *ctx;
-    const jql *q;
-} sort_ctx;
-static sort_ctx g_sort;
-
 static int cmp_field(const json_value *x, const json_value *y, const char *f)
 {
     if (!strcasecmp(f, "priority")) return jira_priority_rank(json_get_str(x, "priority")) - jira_priority_rank(json_get_str(y, "priority"));
@@ -606,10 +600,11 @@ static int cmp_field(const json_value *x, const json_value *y, const char *f)
     return a < b ? -1 : a > b;
 }
 
-static int cmp_issues(const void *pa, const void *pb)
+/* qsort_r comparator; q is the query whose ORDER BY applies. */
+static int cmp_issues(const void *pa, const void *pb, void *q_arg)
 {
     const json_value *x = *(json_value *const *)pa, *y = *(json_value *const *)pb;
-    const jql *q = g_sort.q;
+    const jql *q = q_arg;
     if (!q->n_sort) return -cmp_field(x, y, "created");
     for (size_t i = 0; i < q->n_sort; i++) {
         int c = cmp_field(x, y, q->sort[i].field);
@@ -619,17 +614,75 @@ static int cmp_issues(const void *pa, const void *pb)
     return q->sort[q->n_sort - 1].desc ? -c : c;
 }
 
-json_value **jql_run(twin_ctx *ctx, const jql *q, size_t *n)
+/* The project clause ("project = X", "project IN (X, Y)") that every match
+ * must satisfy, found through the query's top-level ANDs; NULL when none. */
+static const node *project_restriction(const node *n)
 {
-    twin_list l = jira_list(ctx, "issues", NULL, NULL);
+    if (!n) return NULL;
+    if (n->k == N_AND) {
+        const node *l = project_restriction(n->l);
+        return l ? l : project_restriction(n->r);
+    }
+    if (n->k != N_CLAUSE || strcasecmp(n->field, "project") != 0) return NULL;
+    if (!str_eq(n->op, "=") && !str_eq(n->op, "in")) return NULL;
+    for (size_t i = 0; i < n->n_vals; i++)
+        if (n->vals[i][0] == '\x01') return NULL;   /* EMPTY and functions */
+    return n;
+}
+
+/* The issues a query can match: those of the projects its project clause
+ * names (through the store's project index), else every issue.  Callers
+ * still evaluate the whole query on each. */
+static twin_list candidates(twin_ctx *ctx, const jql *q)
+{
+    const node *pr = project_restriction(q->root);
+    if (!pr) return jira_list(ctx, "issues", NULL, NULL);
+    twin_list projects = jira_list(ctx, "projects", NULL, NULL), out = {0};
+    size_t cap = 0;
+    for (size_t p = 0; p < projects.n; p++) {
+        const json_value *pj = projects.items[p];
+        bool named = false;
+        /* the same test value_matches applies: key or name (any case), or id */
+        for (size_t i = 0; i < pr->n_vals && !named; i++)
+            named = ci_eq(json_get_str(pj, "key"), pr->vals[i]) || str_eq(json_get_str(pj, "id"), pr->vals[i]) ||
+                    ci_eq(json_get_str(pj, "name"), pr->vals[i]);
+        if (!named) continue;
+        twin_list l = jira_list(ctx, "issues", "project", json_get_str(pj, "id"));
+        if (out.n + l.n > cap) {
+            cap = 2 * (out.n + l.n) + 8;
+            json_value **grown = arena_alloc(ctx->a, cap * sizeof *grown);
+            if (out.n) memcpy(grown, out.items, out.n * sizeof *grown);
+            out.items = grown;
+        }
+        if (l.n) memcpy(out.items + out.n, l.items, l.n * sizeof *l.items);
+        out.n += l.n;
+    }
+    return out;
+}
+
+static json_value **matching(twin_ctx *ctx, const jql *q, size_t *n)
+{
+    twin_list l = candidates(ctx, q);
     json_value **out = arena_alloc(ctx->a, (l.n + 1) * sizeof *out);
     size_t k = 0;
     for (size_t i = 0; i < l.n; i++)
         if (jql_match(ctx, q, l.items[i])) out[k++] = l.items[i];
-    g_sort = (sort_ctx){ctx, q};
-    qsort(out, k, sizeof *out, cmp_issues);
     *n = k;
     return out;
+}
+
+json_value **jql_run(twin_ctx *ctx, const jql *q, size_t *n)
+{
+    json_value **out = matching(ctx, q, n);
+    qsort_r(out, *n, sizeof *out, cmp_issues, (void *)q);
+    return out;
+}
+
+size_t jql_count(twin_ctx *ctx, const jql *q)
+{
+    size_t n;
+    matching(ctx, q, &n);
+    return n;
 }
 
 /* ---- handlers ---- */
@@ -753,9 +806,7 @@ void jira_search_count(twin_ctx *ctx)
         jira_errors(ctx, 400, "Unbounded JQL queries are not allowed here. Please add a search restriction to your query.");
         return;
     }
-    size_t n;
-    jql_run(ctx, q, &n);
     json_value *o = json_object(ctx->a);
-    json_set_int(ctx->a, o, "count", (int64_t)n);
+    json_set_int(ctx->a, o, "count", (int64_t)jql_count(ctx, q));
     twin_reply_json(ctx, 200, o);
 }

@@ -1,6 +1,5 @@
 /* Jira twin: what hangs off an issue — comments, worklogs, watchers, votes,
  * issue links, remote links, entity properties and attachments. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +7,7 @@
 
 #include "http/form.h"
 #include "twins/jira/jira.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 json_value *jira_link_json(twin_ctx *ctx, const json_value *link, const char *from_issue);
@@ -692,9 +692,7 @@ void jira_attach_add(twin_ctx *ctx)
         json_set_str(a, at, "created", jira_now(ctx));
         json_set_int(a, at, "size", (int64_t)parts[i].len);
         json_set_str(a, at, "mimeType", parts[i].content_type ? parts[i].content_type : "application/octet-stream");
-        unsigned char *b64 = arena_alloc(a, 4 * ((parts[i].len + 2) / 3) + 1);
-        EVP_EncodeBlock(b64, (const unsigned char *)parts[i].data, (int)parts[i].len);
-        json_set_str(a, at, "data", (const char *)b64);
+        json_set_str(a, at, "data", base64_encode(a, parts[i].data, parts[i].len));
         jira_save(ctx, "attachments", id, at, "issue", json_get_str(is, "id"), NULL, NULL);
         json_push(out, jira_attachment_json(ctx, at));
     }
@@ -734,15 +732,10 @@ void jira_attach_content(twin_ctx *ctx)
 {
     json_value *at = load_attachment(ctx);
     if (!at) return;
-    const char *b64 = json_get_str(at, "data");
-    size_t n = strlen(b64);
-    unsigned char *raw = arena_alloc(ctx->a, n + 4);
-    int len = EVP_DecodeBlock(raw, (const unsigned char *)b64, (int)n);
-    int64_t size = 0;
-    json_int64(json_get(at, "size"), &size);
-    if (len < 0) len = 0;
-    if ((int64_t)len > size) len = (int)size;
-    twin_reply_text(ctx, 200, json_get_str(at, "mimeType"), (const char *)raw, (size_t)len);
+    const char *stored = json_get_str(at, "data");
+    size_t len = 0;
+    char *raw = stored ? base64_decode(ctx->a, stored, &len) : NULL;
+    twin_reply_text(ctx, 200, json_get_str(at, "mimeType"), raw ? raw : "", raw ? len : 0);
 }
 
 void jira_attach_meta(twin_ctx *ctx)

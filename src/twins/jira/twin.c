@@ -154,4 +154,5 @@ const twin_def twin_jira = {
     .send_error = jira_send_error,
     .seed = jira_seed,
     .webhook_sign = jira_webhook_sign,
+    .on_request = jira_stamp_request,
 };

@@ -276,7 +276,7 @@ json_value *nt_slice(twin_ctx *ctx, json_value *items, int64_t size, const char 
     return results;
 }
 
-void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render render)
+void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render render, void *data)
 {
     int64_t size;
     const char *cursor, *next;
@@ -288,7 +288,7 @@ void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render 
     if (render) {
         json_value *page = results;
         results = json_array(a);
-        json_foreach(x, page) json_push(results, render(ctx, x));
+        json_foreach(x, page) json_push(results, render(ctx, x, data));
     }
     json_value *o = json_object(a);
     json_set_str(a, o, "object", "list");
@@ -305,7 +305,7 @@ void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render 
 
 void nt_send_list(twin_ctx *ctx, json_value *items, const char *type)
 {
-    nt_send_docs(ctx, items, type, NULL);
+    nt_send_docs(ctx, items, type, NULL, NULL);
 }
 
 json_value *nt_public(arena *a, const json_value *doc)

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "twins/notion/notion.h"
+#include "util/map.h"
 #include "util/util.h"
 
 static const char *const prop_types[] = {
@@ -313,10 +314,19 @@ json_value *nt_values(twin_ctx *ctx, json_value *ds, const json_value *in, json_
 
 /* ---- objects ---- */
 
-static json_value *ds_json(twin_ctx *ctx, const json_value *ds)
+/* A document by id from the ones a list already loaded (loaded may be
+ * NULL), else from the store. */
+static json_value *doc_from(twin_ctx *ctx, const map *loaded, const char *collection, const char *id)
+{
+    json_value *d = loaded && id ? map_get(loaded, id) : NULL;
+    return d ? d : twin_doc_get(ctx, collection, id);
+}
+
+/* dbs: databases already loaded (by id), or NULL. */
+static json_value *ds_json(twin_ctx *ctx, const json_value *ds, const map *dbs)
 {
     arena *a = ctx->a;
-    json_value *db = twin_doc_get(ctx, "databases", json_get_str(ds, "database_id"));
+    json_value *db = doc_from(ctx, dbs, "databases", json_get_str(ds, "database_id"));
     json_value *o = json_object(a), *parent = json_object(a);
     const char *id = json_get_str(ds, "id");
     json_set_str(a, o, "object", "data_source");
@@ -339,7 +349,8 @@ static json_value *ds_json(twin_ctx *ctx, const json_value *ds)
     return o;
 }
 
-static json_value *db_json(twin_ctx *ctx, const json_value *db)
+/* dss: data sources already loaded (by id), or NULL. */
+static json_value *db_json(twin_ctx *ctx, const json_value *db, const map *dss)
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
@@ -358,7 +369,7 @@ static json_value *db_json(twin_ctx *ctx, const json_value *db)
     if (nt_new_api(ctx)) {
         json_value *list = json_array(a);
         json_foreach(d, json_get(db, "data_sources")) {
-            json_value *ds = twin_doc_get(ctx, "data_sources", json_get_str(d, "id"));
+            json_value *ds = doc_from(ctx, dss, "data_sources", json_get_str(d, "id"));
             json_value *e = json_object(a);
             json_set_str(a, e, "id", json_get_str(d, "id"));
             json_set_str(a, e, "name", nt_plain(a, json_get(ds, "title")));
@@ -367,7 +378,7 @@ static json_value *db_json(twin_ctx *ctx, const json_value *db)
         json_set(a, o, "data_sources", list);
     } else {
         json_value *first = json_get(db, "data_sources") ? json_get(db, "data_sources")->first : NULL;
-        json_value *ds = first ? twin_doc_get(ctx, "data_sources", json_get_str(first, "id")) : NULL;
+        json_value *ds = first ? doc_from(ctx, dss, "data_sources", json_get_str(first, "id")) : NULL;
         json_set(a, o, "properties", ds ? json_clone(a, json_get(ds, "properties")) : json_object(a));
     }
     json_set_str(a, o, "url", nt_url(ctx, nt_plain(a, json_get(db, "title")), id));
@@ -499,7 +510,7 @@ void nt_databases_create(twin_ctx *ctx)
     json_value *icon = json_get(ctx->body, "icon");
     json_value *db = nt_db_insert(ctx, parent, title, schema, json_truthy(json_get(ctx->body, "is_inline")),
                                   json_is_null(icon) ? NULL : icon, true, &ds);
-    twin_reply_json(ctx, 200, db_json(ctx, db));
+    twin_reply_json(ctx, 200, db_json(ctx, db, NULL));
 }
 
 static json_value *db_load(twin_ctx *ctx)
@@ -514,7 +525,7 @@ static json_value *db_load(twin_ctx *ctx)
 void nt_databases_get(twin_ctx *ctx)
 {
     json_value *db = db_load(ctx);
-    if (db) twin_reply_json(ctx, 200, db_json(ctx, db));
+    if (db) twin_reply_json(ctx, 200, db_json(ctx, db, NULL));
 }
 
 static json_value *first_ds(twin_ctx *ctx, const json_value *db)
@@ -568,7 +579,7 @@ void nt_databases_update(twin_ctx *ctx)
     if (json_is_bool(inl)) json_set_bool(a, db, "is_inline", json_truthy(inl));
     nt_stamp(ctx, db, false);
     db_save(ctx, db);
-    twin_reply_json(ctx, 200, db_json(ctx, db));
+    twin_reply_json(ctx, 200, db_json(ctx, db, NULL));
 }
 
 void nt_ds_create(twin_ctx *ctx)
@@ -592,7 +603,7 @@ void nt_ds_create(twin_ctx *ctx)
     json_push(json_get(db, "data_sources"), e);
     nt_stamp(ctx, db, false);
     db_save(ctx, db);
-    twin_reply_json(ctx, 200, ds_json(ctx, ds));
+    twin_reply_json(ctx, 200, ds_json(ctx, ds, NULL));
 }
 
 static json_value *ds_load(twin_ctx *ctx)
@@ -607,7 +618,7 @@ static json_value *ds_load(twin_ctx *ctx)
 void nt_ds_get(twin_ctx *ctx)
 {
     json_value *ds = ds_load(ctx);
-    if (ds) twin_reply_json(ctx, 200, ds_json(ctx, ds));
+    if (ds) twin_reply_json(ctx, 200, ds_json(ctx, ds, NULL));
 }
 
 void nt_ds_update(twin_ctx *ctx)
@@ -629,7 +640,7 @@ void nt_ds_update(twin_ctx *ctx)
     if (title) json_set(a, ds, "title", title);
     nt_stamp(ctx, ds, false);
     nt_ds_save(ctx, ds);
-    twin_reply_json(ctx, 200, ds_json(ctx, ds));
+    twin_reply_json(ctx, 200, ds_json(ctx, ds, NULL));
 }
 
 /* ---- filters and sorts ---- */
@@ -907,6 +918,12 @@ static int cmp_query(void *data, const json_value *x, const json_value *y)
     return cmp_pages(data, x, y);
 }
 
+static json_value *render_row(twin_ctx *ctx, const json_value *page, void *data)
+{
+    (void)data;
+    return nt_page_json(ctx, page);
+}
+
 static void run_query(twin_ctx *ctx, json_value *ds, const char *list_type)
 {
     arena *a = ctx->a;
@@ -928,7 +945,7 @@ static void run_query(twin_ctx *ctx, json_value *ds, const char *list_type)
         json_push(rows, p);
     }
     if (q.sorts) sort_items(rows, cmp_query, &q);
-    nt_send_docs(ctx, rows, list_type, nt_page_json);
+    nt_send_docs(ctx, rows, list_type, render_row, NULL);
 }
 
 void nt_ds_query(twin_ctx *ctx)
@@ -961,10 +978,26 @@ static int cmp_edit(void *data, const json_value *x, const json_value *y)
     return asc ? r : -r;
 }
 
-static json_value *render_hit(twin_ctx *ctx, const json_value *h)
+/* data: the map of databases (for data-source hits) or data sources (for
+ * database hits) that search loaded in one read. */
+static json_value *render_hit(twin_ctx *ctx, const json_value *h, void *data)
 {
     const char *k = json_get_str(h, "_kind");
-    return str_eq(k, "page") ? nt_page_json(ctx, h) : str_eq(k, "data_source") ? ds_json(ctx, h) : db_json(ctx, h);
+    return str_eq(k, "page") ? nt_page_json(ctx, h)
+           : str_eq(k, "data_source") ? ds_json(ctx, h, data) : db_json(ctx, h, data);
+}
+
+/* Every document of a collection by id: one store read instead of one per
+ * rendered search hit. */
+static void load_all(twin_ctx *ctx, const char *collection, map *out)
+{
+    store_list_opts o = {0};
+    twin_list l = {0};
+    twin_doc_list(ctx, collection, &o, &l);
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = json_get_str(l.items[i], "id");
+        if (id) map_put(out, id, l.items[i]);
+    }
 }
 
 void nt_search(twin_ctx *ctx)
@@ -999,6 +1032,9 @@ void nt_search(twin_ctx *ctx)
     }
     json_value *hits = json_array(a);
     store_list_opts o = {0};
+    map related;
+    map_init(&related);
+    bool related_loaded = false;
     if (!want || str_eq(want, "page")) {
         twin_list l = {0};
         twin_doc_list(ctx, "pages", &o, &l);
@@ -1019,8 +1055,11 @@ void nt_search(twin_ctx *ctx)
             if (*query && !ci_contains(nt_plain(a, json_get(d, "title")), query)) continue;
             json_set_str(a, d, "_kind", newer ? "data_source" : "database");
             json_push(hits, d);
+            if (!related_loaded) load_all(ctx, newer ? "databases" : "data_sources", &related);
+            related_loaded = true;
         }
     }
     sort_items(hits, cmp_edit, &asc);
-    nt_send_docs(ctx, hits, newer ? "page_or_data_source" : "page_or_database", render_hit);
+    nt_send_docs(ctx, hits, newer ? "page_or_data_source" : "page_or_database", render_hit, &related);
+    map_free(&related);
 }

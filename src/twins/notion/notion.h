@@ -58,9 +58,10 @@ const char *nt_plain(arena *a, const json_value *rich);
 /* Answers {"object":"list",results,next_cursor,has_more,type,<type>:{}} paging items (an array). */
 void nt_send_list(twin_ctx *ctx, json_value *items, const char *type);
 /* Like nt_send_list over stored documents: pages by their ids, then renders
- * only the page's documents. */
-typedef json_value *(*nt_render)(twin_ctx *ctx, const json_value *doc);
-void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render render);
+ * only the page's documents (render gets data, e.g. documents the caller
+ * already loaded that the rendering would otherwise read one by one). */
+typedef json_value *(*nt_render)(twin_ctx *ctx, const json_value *doc, void *data);
+void nt_send_docs(twin_ctx *ctx, json_value *items, const char *type, nt_render render, void *data);
 bool nt_page_args(twin_ctx *ctx, int64_t *size, const char **cursor, bool in_body);
 /* One page of items (ids double as cursors): from the item whose id is want,
  * size of them; *next is the id after the page.  Answers 400 and returns NULL

@@ -1,11 +1,11 @@
 /* Slack twin: tokens, scope enforcement, answers, OAuth v2, workspace settings. */
-#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "twins/slack/slack.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 /* Broad default grants of the config's bot and user tokens. */
@@ -109,38 +109,18 @@ json_value *slack_json_arg(twin_ctx *ctx, const char *name)
     return v;
 }
 
-char *slack_b64_encode(arena *a, const unsigned char *data, size_t n)
-{
-    char *out = arena_alloc(a, 4 * ((n + 2) / 3) + 1);
-    EVP_EncodeBlock((unsigned char *)out, data, (int)n);
-    return out;
-}
-
-unsigned char *slack_b64_decode(arena *a, const char *s, size_t *n_out)
-{
-    size_t n = strlen(s);
-    unsigned char *out = arena_alloc(a, n + 4);
-    int len = EVP_DecodeBlock(out, (const unsigned char *)s, (int)n);
-    if (len < 0) return NULL;
-    /* EVP_DecodeBlock counts '=' padding as zero bytes. */
-    if (n >= 1 && s[n - 1] == '=') len--;
-    if (n >= 2 && s[n - 2] == '=') len--;
-    *n_out = (size_t)len;
-    return out;
-}
-
 const char *slack_cursor_encode(arena *a, const char *id)
 {
     const char *raw = arena_printf(a, "next_id:%s", id);
-    return slack_b64_encode(a, (const unsigned char *)raw, strlen(raw));
+    return base64_encode(a, raw, strlen(raw));
 }
 
 const char *slack_cursor_decode(arena *a, const char *cursor)
 {
     size_t n = 0;
-    unsigned char *raw = slack_b64_decode(a, cursor, &n);
+    char *raw = base64_decode(a, cursor, &n);
     if (!raw || n < 8 || memcmp(raw, "next_id:", 8) != 0) return NULL;
-    return arena_strndup(a, (const char *)raw + 8, n - 8);
+    return arena_strndup(a, raw + 8, n - 8);
 }
 
 /* ---- settings ---- */
@@ -338,7 +318,6 @@ bool slack_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     slack_principal *p = arena_zalloc(ctx->a, sizeof *p);
     ctx->principal = p;
-    slack_ensure_workspace(ctx);
     const char *token = presented_token(ctx);
     if (!token) {
         slack_fail(ctx, "not_authed");
@@ -372,7 +351,6 @@ void slack_oauth_authorize(twin_ctx *ctx)
     if (!client_id || !*client_id) return oauth_page_error(ctx, "invalid_client_id");
     if (!redirect || !*redirect) redirect = json_get_str(ctx->config, "oauth_redirect_uri");
     if (!redirect || !*redirect) return oauth_page_error(ctx, "bad_redirect_uri");
-    slack_ensure_workspace(ctx);
     const char *code = arena_printf(ctx->a, "%lld.%s", (long long)twin_now(ctx), twin_new_id(ctx, "", 24));
     json_value *doc = json_object(ctx->a);
     json_set_str(ctx->a, doc, "client_id", client_id);
@@ -402,22 +380,13 @@ static void basic_credentials(twin_ctx *ctx, const char **id, const char **secre
 {
     const char *h = http_header_get(ctx->req, "Authorization");
     if (!h || strncasecmp(h, "Basic ", 6) != 0) return;
-    size_t n = 0;
-    unsigned char *raw = slack_b64_decode(ctx->a, h + 6, &n);
+    char *raw = base64_decode(ctx->a, h + 6, NULL);
     if (!raw) return;
-    raw[n] = '\0';
-    char *colon = strchr((char *)raw, ':');
+    char *colon = strchr(raw, ':');
     if (!colon) return;
     *colon = '\0';
-    if (!*id) *id = (const char *)raw;
+    if (!*id) *id = raw;
     if (!*secret) *secret = colon + 1;
-}
-
-static json_value *scope_array(arena *a, const scope_set *s)
-{
-    json_value *arr = json_array(a);
-    for (size_t i = 0; i < s->n; i++) json_push(arr, json_string(a, s->items[i]));
-    return arr;
 }
 
 static const char *issue_token(twin_ctx *ctx, const char *prefix, const char *user, bool is_bot, const scope_set *s)
@@ -426,7 +395,7 @@ static const char *issue_token(twin_ctx *ctx, const char *prefix, const char *us
     json_value *rec = json_object(ctx->a);
     json_set_str(ctx->a, rec, "token", tok);
     json_set_str(ctx->a, rec, "user_id", user);
-    json_set(ctx->a, rec, "scopes", scope_array(ctx->a, s));
+    json_set(ctx->a, rec, "scopes", scopes_to_json(ctx->a, s));
     json_set_bool(ctx->a, rec, "is_bot", is_bot);
     json_set_str(ctx->a, rec, "source", "oauth");
     twin_doc_put(ctx, "_tokens", tok, rec, NULL, 0);
@@ -449,7 +418,6 @@ void slack_oauth_access(twin_ctx *ctx)
     if (redirect && *redirect && !str_eq(redirect, json_get_str(rec, "redirect_uri")))
         return slack_fail(ctx, "bad_redirect_uri");
     twin_doc_delete(ctx, "_oauth_codes", code);
-    slack_ensure_workspace(ctx);
 
     arena *a = ctx->a;
     scope_set *bot = slack_config_scopes(ctx, "oauth_bot_scopes", default_oauth_bot_scopes);

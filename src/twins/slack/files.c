@@ -3,6 +3,7 @@
 
 #include "http/form.h"
 #include "twins/slack/slack.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 static const char *const tiers[] = {"free", "pro", "business_plus", "enterprise", "paid", NULL};
@@ -121,7 +122,7 @@ void slack_files_upload_bytes(twin_ctx *ctx)
         return twin_reply_json(ctx, 413, o);
     }
     json_value *blob = json_object(ctx->a);
-    json_set_str(ctx->a, blob, "data", slack_b64_encode(ctx->a, (const unsigned char *)data, len));
+    json_set_str(ctx->a, blob, "data", base64_encode(ctx->a, data, len));
     twin_doc_put(ctx, "_file_content", id, blob, NULL, 0);
     json_set_bool(ctx->a, up, "uploaded", true);
     json_set_int(ctx->a, up, "size", (int64_t)len);
@@ -349,10 +350,11 @@ void slack_files_download(twin_ctx *ctx)
         return twin_reply_text(ctx, 404, "text/plain", t, strlen(t));
     }
     size_t n = 0;
-    unsigned char *data = slack_b64_decode(ctx->a, json_get_str(blob, "data"), &n);
+    const char *stored = json_get_str(blob, "data");
+    char *data = stored ? base64_decode(ctx->a, stored, &n) : NULL;
     http_set_header(ctx->req, "Content-Disposition",
                     arena_printf(ctx->a, "attachment; filename=\"%s\"", json_get_str(f, "name")));
-    twin_reply_text(ctx, 200, json_get_str(f, "mimetype"), (const char *)data, data ? n : 0);
+    twin_reply_text(ctx, 200, json_get_str(f, "mimetype"), data, data ? n : 0);
 }
 
 /* ---- admin: GET/POST <admin>/admin/tier ---- */

@@ -141,7 +141,6 @@ static int seed_channel(twin_ctx *ctx, const json_value *in, int64_t *messages, 
 
 int slack_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error)
 {
-    slack_ensure_workspace(ctx);
     seed_settings(ctx, seed);
     int64_t users = 0, channels = 0, messages = 0;
     json_foreach(u, json_get(seed, "users")) {

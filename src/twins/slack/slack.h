@@ -43,7 +43,7 @@ static inline slack_principal *slack_me(twin_ctx *ctx) { return ctx->principal; 
 /* ---- auth.c ---- */
 bool slack_authenticate(twin_ctx *ctx, const twin_route *route);
 void slack_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
-/* Creates the default users (bot, user) and #general once per run. */
+/* on_start: creates the default users (bot, user) and #general when absent. */
 void slack_ensure_workspace(twin_ctx *ctx);
 const char *slack_team_name(twin_ctx *ctx);
 const char *slack_team_domain(twin_ctx *ctx);
@@ -69,8 +69,6 @@ bool slack_bool_arg(twin_ctx *ctx, const char *name, bool dflt);
 /* Opaque cursor helpers: "next_id:<id>" base64. */
 const char *slack_cursor_encode(arena *a, const char *id);
 const char *slack_cursor_decode(arena *a, const char *cursor);   /* NULL if malformed */
-char *slack_b64_encode(arena *a, const unsigned char *data, size_t n);
-unsigned char *slack_b64_decode(arena *a, const char *s, size_t *n_out);
 /* A JSON argument that may come as a JSON string (form posts) or a value. */
 json_value *slack_json_arg(twin_ctx *ctx, const char *name);
 /* Cursor paging over an in-memory list: reads limit (default dflt, capped at

@@ -90,4 +90,5 @@ const twin_def twin_slack = {
     .authenticate = slack_authenticate,
     .send_error = slack_send_error,
     .seed = slack_seed,
+    .on_start = slack_ensure_workspace,
 };

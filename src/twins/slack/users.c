@@ -1,5 +1,4 @@
 /* Slack twin: users.*, auth.test, team.info. */
-#include <ctype.h>
 #include <string.h>
 
 #include "twins/slack/slack.h"
@@ -60,9 +59,7 @@ json_value *slack_user_skeleton(twin_ctx *ctx, const char *id, const char *name,
 
 static const char *lower(arena *a, const char *s)
 {
-    char *c = arena_strdup(a, s ? s : "");
-    for (char *p = c; *p; p++) *p = (char)tolower((unsigned char)*p);
-    return c;
+    return str_to_lower(arena_strdup(a, s ? s : ""));
 }
 
 void slack_user_save(twin_ctx *ctx, const json_value *u)

@@ -367,6 +367,8 @@ test('scopes: readonly token reads but cannot write (403 insufficientPermissions
   assert.equal(w.body.errors[0].reason, 'insufficientPermissions');
   assert.equal(w.body.message, 'Request had insufficient authentication scopes.');
   assert.equal(w.body.status, 'PERMISSION_DENIED');
+  assert.equal(w.body.details[0].reason, 'ACCESS_TOKEN_SCOPE_INSUFFICIENT');
+  assert.equal(w.body.details[0].metadata.service, 'calendar-json.googleapis.com');
   await admin(t, 'PATCH', '/admin/config', { token_scopes: ['calendar.events'] });
   assert.equal((await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('x', '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z') })).status, 200);
   assert.equal(gErr(await rejects(() => t.cal.calendarList.list())).status, 403);
@@ -493,4 +495,29 @@ test('stateful routes are marked stateful in /admin/openapi; faults render Googl
   assert.equal(e.status, 429);
   assert.equal(e.body.errors[0].reason, 'rateLimitExceeded');
   assert.equal((await t.cal.calendarList.list()).status, 200);
+});
+
+test('fields: partial responses on get and list (nested masks, "*"); bad maxResults and pageToken are 400', async () => {
+  const t = await newRun();
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('one', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z', { location: 'Room 1' }) });
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('two', '2026-02-02T10:00:00Z', '2026-02-02T11:00:00Z') });
+  const { data: cal } = await t.cal.calendars.get({ calendarId: 'primary', fields: 'id,summary' });
+  assert.deepEqual(Object.keys(cal).sort(), ['id', 'summary']);
+  const { data: page } = await t.cal.events.list({ calendarId: 'primary', maxResults: 1, fields: 'nextPageToken,items(summary,start/dateTime)' });
+  assert.deepEqual(Object.keys(page).sort(), ['items', 'nextPageToken']);
+  assert.deepEqual(page.items, [{ summary: 'one', start: { dateTime: '2026-02-01T10:00:00Z' } }]);
+  const { data: rest } = await t.cal.events.list({ calendarId: 'primary', pageToken: page.nextPageToken, fields: 'items(summary)' });
+  assert.deepEqual(rest.items, [{ summary: 'two' }]);
+  const { data: all } = await t.cal.calendarList.list({ fields: '*' });
+  assert.equal(all.kind, 'calendar#calendarList');
+  assert.ok(all.nextSyncToken);
+  const big = await raw(t, 'GET', '/calendar/v3/calendars/primary/events?maxResults=100000&fields=items(id)');
+  assert.equal(big.status, 200);
+  assert.equal(big.json.items.length, 2);
+  const bad = await raw(t, 'GET', '/calendar/v3/calendars/primary/events?maxResults=zero');
+  assert.equal(bad.status, 400);
+  assert.equal(bad.json.error.errors[0].location, 'maxResults');
+  const badTok = await raw(t, 'GET', '/calendar/v3/calendars/primary/events?pageToken=nope');
+  assert.equal(badTok.status, 400);
+  assert.equal(badTok.json.error.status, 'INVALID_ARGUMENT');
 });

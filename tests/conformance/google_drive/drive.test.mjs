@@ -225,6 +225,29 @@ test('trash, untrash, emptyTrash and delete (folders take their children)', asyn
   assert.equal(gerr(await rejects(() => ctx.d.files.delete({ fileId: loose.id }))).status, 404);
 });
 
+test('nested folders: trash, restore and delete reach every level; files elsewhere stay', async () => {
+  const ctx = await newRun();
+  const top = await folder(ctx, 'Top');
+  const mid = await folder(ctx, 'Mid', [top.id]);
+  const leaf = await upload(ctx, 'leaf.txt', 'leaf', { parents: [mid.id] });
+  const deep = await folder(ctx, 'Deep', [mid.id]);
+  const deeper = await upload(ctx, 'deeper.txt', 'd', { parents: [deep.id] });
+  const other = await folder(ctx, 'Other');
+  const elsewhere = await upload(ctx, 'elsewhere.txt', 'e', { parents: [other.id] });
+  const state = async (id) => (await ctx.d.files.get({ fileId: id, fields: 'trashed,explicitlyTrashed' })).data;
+  await ctx.d.files.update({ fileId: top.id, requestBody: { trashed: true } });
+  for (const f of [mid, leaf, deep, deeper]) assert.deepEqual(await state(f.id), { trashed: true, explicitlyTrashed: false }, f.name);
+  assert.equal((await state(elsewhere.id)).trashed, false);
+  await ctx.d.files.update({ fileId: top.id, requestBody: { trashed: false } });
+  for (const f of [mid, leaf, deep, deeper]) assert.equal((await state(f.id)).trashed, false, f.name);
+  // permissions show up in lists whose mask asks for them
+  const listed = await ctx.d.files.list({ q: `'${mid.id}' in parents`, orderBy: 'name', fields: 'files(name,shared,permissionIds)' });
+  assert.deepEqual(listed.data.files.map((f) => [f.name, f.shared, f.permissionIds.length]), [['Deep', false, 1], ['leaf.txt', false, 1]]);
+  assert.equal((await ctx.d.files.delete({ fileId: top.id })).status, 204);
+  for (const f of [top, mid, leaf, deep, deeper]) assert.equal(gerr(await rejects(() => ctx.d.files.get({ fileId: f.id }))).status, 404, f.name);
+  assert.deepEqual((await ctx.d.files.get({ fileId: elsewhere.id, fields: 'parents' })).data, { parents: [other.id] });
+});
+
 test('Google Docs: import, export text/plain and html, no binary download', async () => {
   const ctx = await newRun();
   const doc = await upload(ctx, 'Plan', 'Line one\nLine <two>', { mimeType: DOC });
@@ -399,6 +422,15 @@ test('comments and replies: CRUD, resolve, deleted comments hidden', async () =>
   const list = await ctx.d.comments.list({ fileId: f.id, fields: '*' });
   assertSchema('GET', '/drive/v3/files/{fileId}/comments', list.data);
   assert.equal(list.data.comments.length, 1);
+  // pages: pageSize 1 walks both comments through an opaque token; junk sizes and tokens are 400
+  const c2 = await ctx.d.comments.create({ fileId: f.id, fields: 'id', requestBody: { content: 'Second' } });
+  const p1 = await ctx.d.comments.list({ fileId: f.id, pageSize: 1, fields: 'nextPageToken,comments(id)' });
+  assert.deepEqual(p1.data.comments, [{ id: c.data.id }]);
+  const p2 = await ctx.d.comments.list({ fileId: f.id, pageSize: 1, pageToken: p1.data.nextPageToken, fields: 'nextPageToken,comments(id)' });
+  assert.deepEqual(p2.data, { comments: [{ id: c2.data.id }] });
+  assert.equal(gerr(await rejects(() => ctx.d.comments.list({ fileId: f.id, pageSize: 0, fields: '*' }))).status, 400);
+  assert.equal(gerr(await rejects(() => ctx.d.comments.list({ fileId: f.id, pageToken: 'nope', fields: '*' }))).status, 400);
+  await ctx.d.comments.delete({ fileId: f.id, commentId: c2.data.id });
   await ctx.d.comments.delete({ fileId: f.id, commentId: c.data.id });
   assert.equal(gerr(await rejects(() => ctx.d.comments.get({ fileId: f.id, commentId: c.data.id, fields: '*' }))).status, 404);
   const withDeleted = await ctx.d.comments.get({ fileId: f.id, commentId: c.data.id, fields: 'deleted,content', includeDeleted: true });

@@ -50,6 +50,26 @@ test('missing, malformed and unknown credentials get Jira\'s 401; Bearer and Bas
   assertSchema('GET', '/rest/api/3/serverInfo', si.json);
 });
 
+test('every answer carries a fresh X-Arequestid: public, authenticated, refused, unknown URL, injected fault', async () => {
+  const c = await newRun();
+  const ids = [];
+  const expectId = (r, status) => {
+    assert.equal(r.status, status);
+    const id = r.headers.get('x-arequestid');
+    assert.match(id || '', /^[A-Za-z0-9]{8,}$/);
+    ids.push(id);
+  };
+  expectId(await raw(c, 'GET', '/rest/api/3/serverInfo', { auth: false }), 200);
+  expectId(await raw(c, 'GET', '/rest/api/2/serverInfo', { auth: false }), 200);
+  expectId(await raw(c, 'GET', '/rest/api/3/myself'), 200);
+  expectId(await raw(c, 'GET', '/rest/api/3/myself', { auth: false }), 401);
+  expectId(await raw(c, 'GET', '/rest/api/3/no-such-resource'), 404);
+  const f = await admin(c, 'POST', '/admin/faults', { route: 'GET /rest/api/3/serverInfo', status: 503, count: 1 });
+  assert.equal(f.status, 201);
+  expectId(await raw(c, 'GET', '/rest/api/3/serverInfo', { auth: false }), 503);
+  assert.equal(new Set(ids).size, ids.length);
+});
+
 test('scopes: default_token_scopes, parent scopes and disabled_scopes', async () => {
   const c = await newRun();
   await project(c, 'SCP');
@@ -121,6 +141,16 @@ test('projects: create, get, duplicate key, search pagination', async () => {
   assert.deepEqual(page2.values.map((x) => x.key), ['PRC']);
   const q = await c.jira.projects.searchProjects({ query: 'gam' });
   assert.deepEqual(q.values.map((x) => x.key), ['PRC']);
+  // out-of-range paging is clamped, and the links echo the clamped page
+  const odd = await raw(c, 'GET', '/rest/api/3/project/search?startAt=-4&maxResults=-1');
+  assert.equal(odd.status, 200);
+  assert.equal(odd.json.startAt, 0);
+  assert.equal(odd.json.maxResults, 50);
+  assert.equal(odd.json.values.length, 3);
+  assert.match(odd.json.self, /\/rest\/api\/3\/project\/search\?startAt=0&maxResults=50$/);
+  const mid = await raw(c, 'GET', '/rest/api/3/project/search?startAt=1&maxResults=1');
+  assert.match(mid.json.self, /startAt=1&maxResults=1$/);
+  assert.match(mid.json.nextPage, /startAt=2&maxResults=1$/);
 });
 
 test('components and versions: create, list, update, delete', async () => {
@@ -464,6 +494,21 @@ test('search/jql pages with nextPageToken; counts', async () => {
   assert.equal(count.count, 2);
   const cnt = await raw(c, 'POST', '/rest/api/3/search/count', { body: { jql: 'project = ELS' } });
   assert.equal(cnt.json.count, 1);
+  // project by key, id or name, alone, in AND and in OR, counted and listed alike
+  const els = await c.jira.projects.getProject({ projectIdOrKey: 'ELS' });
+  const countOf = async (jql) => (await raw(c, 'POST', '/rest/api/3/search/count', { body: { jql } })).json.count;
+  const keysOf = async (jql) => (await c.jira.issueSearch.searchForIssuesUsingJqlPost({ jql, fields: ['summary'] })).issues.map((i) => i.key).sort();
+  for (const [jql, keys] of [
+    ['project = "Project SRC"', ['SRC-1', 'SRC-2', 'SRC-3']],
+    [`project = ${els.id} AND summary ~ Elsewhere`, ['ELS-1']],
+    ['project = src OR project = ELS', ['ELS-1', 'SRC-1', 'SRC-2', 'SRC-3']],
+    ['project in (SRC, ELS) AND labels is EMPTY', ['ELS-1', 'SRC-2']],
+    ['project != SRC', ['ELS-1']],
+    ['NOT project = SRC', ['ELS-1']],
+  ]) {
+    assert.deepEqual(await keysOf(jql), keys, jql);
+    assert.equal(await countOf(jql), keys.length, jql);
+  }
   const unbounded = await rejects(() => c.jira.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: '' }));
   assert.equal(unbounded.status, 400);
   assert.match(unbounded.data.errorMessages[0], /Unbounded JQL/);

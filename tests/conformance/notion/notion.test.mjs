@@ -409,6 +409,7 @@ test('2022-06-28: databases carry properties, rows have database_id parents, /da
   assert.equal(db.data_sources, undefined);
   const got = await old.databases.retrieve({ database_id: db.id });
   assertSchema('GET', '/v1/databases/{id}', got);
+  assert.deepEqual(db, got);   // search renders a database as retrieve does
   const q = await old.request({ path: `databases/${db.id}/query`, method: 'post',
     body: { filter: { property: 'Done', checkbox: { equals: true } } } });
   assert.equal(q.type, 'page_or_database');
@@ -432,6 +433,8 @@ test('search: titles, object filter, last_edited_time sort, pagination', async (
   assert.equal(all.type, 'page_or_data_source');
   const objects = new Set(all.results.map((r) => r.object));
   assert.deepEqual([...objects].sort(), ['data_source', 'page']);
+  for (const hit of all.results.filter((r) => r.object === 'data_source'))
+    assert.deepEqual(hit, await notion.dataSources.retrieve({ data_source_id: hit.id }));
   const pages = await notion.search({ filter: { property: 'object', value: 'page' } });
   assert.ok(pages.results.every((r) => r.object === 'page'));
   assert.equal(pages.results.length, 6);  // 2 visible seeded pages + 4 rows

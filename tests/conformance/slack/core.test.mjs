@@ -23,6 +23,22 @@ test('auth.test answers for the bot and the user token', async () => {
   assertSchema('auth.test', (await api(ctx, 'auth.test', {}, { token: ctx.botToken })).json);
 });
 
+test('the default workspace exists from provision on, and again after a config replace and a reset', async () => {
+  const ctx = await newRun();
+  const ids = async () => {
+    const st = (await admin(ctx, 'GET', '/state')).json.state;
+    return { users: (st.users || []).map((u) => u.id).sort(), channels: (st.conversations || []).map((c) => c.name) };
+  };
+  const fresh = await ids();
+  assert.deepEqual(fresh, { users: ['UTWINBOT', 'UTWINUSR'], channels: ['general'] });
+  await channel(ctx, 'extra');
+  assert.equal((await admin(ctx, 'PUT', '/config', { team_name: 'Acme' })).status, 200);
+  assert.deepEqual(await ids(), fresh);
+  await channel(ctx, 'again');
+  assert.equal((await admin(ctx, 'POST', '/reset')).status, 200);
+  assert.deepEqual(await ids(), fresh);
+});
+
 test('missing token is not_authed, unknown token is invalid_auth (HTTP 200)', async () => {
   const ctx = await newRun();
   const none = await api(ctx, 'auth.test');

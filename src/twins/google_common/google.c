@@ -1,0 +1,263 @@
+/* Google's error envelope, bearer tokens, paging and field masks, shared by
+ * the Google twins (see google.h). */
+#include "twins/google_common/google.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "util/base64.h"
+#include "util/util.h"
+
+/* ---- errors ---- */
+
+const char *google_status_name(int code)
+{
+    switch (code) {
+    case 400: return "INVALID_ARGUMENT";
+    case 401: return "UNAUTHENTICATED";
+    case 403: return "PERMISSION_DENIED";
+    case 404: return "NOT_FOUND";
+    case 409: return "ALREADY_EXISTS";
+    case 410: return "FAILED_PRECONDITION";
+    case 412: return "FAILED_PRECONDITION";
+    case 429: return "RESOURCE_EXHAUSTED";
+    case 503: return "UNAVAILABLE";
+    default: return code >= 500 ? "INTERNAL" : NULL;
+    }
+}
+
+json_value *google_error_body(arena *a, const google_api *api, const google_error *e)
+{
+    json_value *body = json_object(a), *err = json_object(a), *items = json_array(a), *item = json_object(a);
+    json_set_str(a, item, "message", e->item_message ? e->item_message : e->message);
+    json_set_str(a, item, "domain", e->domain ? e->domain : "global");
+    json_set_str(a, item, "reason", e->reason);
+    if (e->location) json_set_str(a, item, "location", e->location);
+    if (e->location_type) json_set_str(a, item, "locationType", e->location_type);
+    json_push(items, item);
+    json_set_int(a, err, "code", e->code);
+    json_set_str(a, err, "message", e->message);
+    json_set(a, err, "errors", items);
+    const char *status = e->status ? e->status : api->status_names ? google_status_name(e->code) : NULL;
+    if (status) json_set_str(a, err, "status", status);
+    json_set(a, body, "error", err);
+    return body;
+}
+
+void google_reply_error(twin_ctx *ctx, const google_api *api, const google_error *e)
+{
+    twin_reply_json(ctx, e->code, google_error_body(ctx->a, api, e));
+}
+
+/* ---- OAuth bearer tokens ---- */
+
+const char *google_presented_token(twin_ctx *ctx)
+{
+    const char *h = http_header_get(ctx->req, "Authorization");
+    if (!h) return json_get_str(ctx->query, "access_token");
+    /* "OAuth" is the scheme Google's older clients still send. */
+    if (strncasecmp(h, "Bearer ", 7) != 0 && strncasecmp(h, "OAuth ", 6) != 0) return "";
+    const char *t = strchr(h, ' ');
+    while (*t == ' ') t++;
+    return t;
+}
+
+bool google_token_well_formed(const char *token)
+{
+    if (!token || !*token) return false;
+    for (const char *p = token; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) return false;
+    return true;
+}
+
+#define SEE_DEVCONSOLE "See https://developers.google.com/identity/sign-in/web/devconsole-project."
+
+void google_reply_login_required(twin_ctx *ctx, const google_api *api)
+{
+    http_set_header(ctx->req, "WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
+    google_reply_error(ctx, api, &(google_error){
+        .code = 401, .reason = "required", .item_message = "Login Required.",
+        .message = "Request is missing required authentication credential. Expected OAuth 2 access token, login "
+                   "cookie or other valid authentication credential. " SEE_DEVCONSOLE,
+        .location = "Authorization", .location_type = "header", .status = "UNAUTHENTICATED"});
+}
+
+void google_reply_invalid_credentials(twin_ctx *ctx, const google_api *api)
+{
+    http_set_header(ctx->req, "WWW-Authenticate",
+                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"");
+    google_reply_error(ctx, api, &(google_error){
+        .code = 401, .reason = "authError", .item_message = "Invalid Credentials",
+        .message = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or "
+                   "other valid authentication credential. " SEE_DEVCONSOLE,
+        .location = "Authorization", .location_type = "header", .status = "UNAUTHENTICATED"});
+}
+
+void google_reply_insufficient_scopes(twin_ctx *ctx, const google_api *api)
+{
+    arena *a = ctx->a;
+    json_value *b = google_error_body(a, api, &(google_error){
+        .code = 403, .reason = "insufficientPermissions", .item_message = "Insufficient Permission",
+        .message = "Request had insufficient authentication scopes.", .status = "PERMISSION_DENIED"});
+    json_value *details = json_array(a), *info = json_object(a), *md = json_object(a);
+    json_set_str(a, info, "@type", "type.googleapis.com/google.rpc.ErrorInfo");
+    json_set_str(a, info, "reason", "ACCESS_TOKEN_SCOPE_INSUFFICIENT");
+    json_set_str(a, info, "domain", "googleapis.com");
+    json_set_str(a, md, "service", api->service);
+    json_set(a, info, "metadata", md);
+    json_push(details, info);
+    json_set(a, json_get(b, "error"), "details", details);
+    http_set_header(ctx->req, "WWW-Authenticate",
+                    arena_printf(a, "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\", "
+                                    "scope=\"%s\"", api->scope));
+    twin_reply_json(ctx, 403, b);
+}
+
+/* ---- paging ---- */
+
+bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, int64_t dflt, int64_t max,
+                      int64_t *out)
+{
+    const char *v = json_get_str(ctx->query, param);
+    *out = dflt;
+    if (!v || !*v) return true;
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (*end || n < 1) {
+        google_reply_error(ctx, api, &(google_error){
+            .code = 400, .reason = "invalid", .location = param, .location_type = "parameter",
+            .message = arena_printf(ctx->a, "Invalid value '%s'. Values must be within the range: [1, %lld]", v,
+                                    (long long)max)});
+        return false;
+    }
+    /* Google clamps page sizes above the maximum rather than refusing them. */
+    *out = n > max ? max : n;
+    return true;
+}
+
+const char *google_token(arena *a, char kind, int64_t n)
+{
+    char raw[64];
+    int len = snprintf(raw, sizeof raw, "%c:%lld:twins", kind, (long long)n);
+    return arena_printf(a, "C%s", base64url_encode(a, raw, (size_t)len));
+}
+
+bool google_token_parse(arena *a, const char *tok, char kind, int64_t *out)
+{
+    if (!tok || tok[0] != 'C' || !tok[1] || strlen(tok) > 100) return false;
+    const char *dec = base64_decode(a, tok + 1, NULL);
+    if (!dec) return false;
+    char k = 0;
+    long long v = 0;
+    int used = 0;
+    if (sscanf(dec, "%c:%lld:twins%n", &k, &v, &used) != 2 || used == 0 || k != kind || v < 0) return false;
+    *out = v;
+    return true;
+}
+
+bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out)
+{
+    const char *t = json_get_str(ctx->query, "pageToken");
+    *out = 0;
+    if (!t || !*t || google_token_parse(ctx->a, t, 'o', out)) return true;
+    google_reply_error(ctx, api, &(google_error){.code = 400, .reason = "invalid", .message = "Invalid Value",
+                                                 .location = "pageToken", .location_type = "parameter"});
+    return false;
+}
+
+/* ---- partial responses: "kind,files(id,name),nextPageToken", "capabilities/canEdit", "*" ---- */
+
+typedef struct mask_node {
+    char *name;
+    struct mask_node *children;   /* NULL = the whole value */
+    struct mask_node *next;
+} mask_node;
+
+static mask_node *parse_list(arena *a, const char **p);
+
+static mask_node *parse_item(arena *a, const char **p)
+{
+    while (**p == ' ') (*p)++;
+    const char *s = *p;
+    while (**p && !strchr(",()/", **p)) (*p)++;
+    const char *e = *p;
+    while (e > s && e[-1] == ' ') e--;
+    if (e == s) return NULL;
+    mask_node *n = arena_zalloc(a, sizeof *n);
+    n->name = arena_strndup(a, s, (size_t)(e - s));
+    if (**p == '(') {
+        (*p)++;
+        n->children = parse_list(a, p);
+        if (**p == ')') (*p)++;
+    } else if (**p == '/') {
+        (*p)++;
+        n->children = parse_item(a, p);
+    }
+    while (**p == ' ') (*p)++;
+    return n;
+}
+
+static mask_node *parse_list(arena *a, const char **p)
+{
+    mask_node *head = NULL, **tail = &head;
+    for (;;) {
+        mask_node *n = parse_item(a, p);
+        if (n) {
+            *tail = n;
+            tail = &n->next;
+        }
+        if (**p == ',') {
+            (*p)++;
+            continue;
+        }
+        break;
+    }
+    return head;
+}
+
+static json_value *apply(arena *a, const json_value *v, const mask_node *m)
+{
+    if (!m) return json_clone(a, v);
+    if (v->type == JSON_ARRAY) {
+        json_value *out = json_array(a);
+        json_foreach(x, v) json_push(out, apply(a, x, m));
+        return out;
+    }
+    if (v->type != JSON_OBJECT) return json_clone(a, v);
+    for (const mask_node *n = m; n; n = n->next)
+        if (str_eq(n->name, "*") && !n->children) return json_clone(a, v);
+    json_value *out = json_object(a);
+    json_foreach(x, v) {
+        for (const mask_node *n = m; n; n = n->next) {
+            if (!str_eq(n->name, x->key) && !str_eq(n->name, "*")) continue;
+            json_value *r = apply(a, x, n->children);
+            json_value *prev = json_get(out, x->key);
+            if (prev && prev->type == JSON_OBJECT && r->type == JSON_OBJECT) json_merge(a, prev, r);
+            else if (!prev) json_set(a, out, x->key, r);
+        }
+    }
+    return out;
+}
+
+json_value *google_apply_fields(arena *a, const json_value *v, const char *mask)
+{
+    if (!mask || !*mask) return (json_value *)v;
+    const char *p = mask;
+    mask_node *m = parse_list(a, &p);
+    return m ? apply(a, v, m) : (json_value *)v;
+}
+
+bool google_fields_may_keep(twin_ctx *ctx, const char *dflt, const char *name)
+{
+    const char *f = json_get_str(ctx->query, "fields");
+    const char *mask = f && *f ? f : dflt;
+    return !mask || !*mask || strchr(mask, '*') || strstr(mask, name);
+}
+
+void google_reply_fields(twin_ctx *ctx, const json_value *body, const char *dflt)
+{
+    const char *f = json_get_str(ctx->query, "fields");
+    twin_reply_json(ctx, 200, google_apply_fields(ctx->a, body, f && *f ? f : dflt));
+}
