@@ -24,10 +24,11 @@ struct arena {
  * about five).  Sanitizer builds keep none, so that a use after reset still
  * shows up as a use after free. */
 #if defined(__SANITIZE_ADDRESS__)
-#define MAX_SPARE 0
+#define KEEP_SPARE_BLOCKS 0
 #else
-#define MAX_SPARE 8
+#define KEEP_SPARE_BLOCKS 1
 #endif
+#define MAX_SPARE 8
 
 static block *block_new(size_t size)
 {
@@ -70,7 +71,7 @@ void arena_reset(arena *a)
     block *keep = a->head;
     while (keep->next) {
         block *next = keep->next;
-        if (keep->size == a->block_size && a->n_spare < MAX_SPARE) {
+        if (KEEP_SPARE_BLOCKS && keep->size == a->block_size && a->n_spare < MAX_SPARE) {
             keep->next = a->spare;
             a->spare = keep;
             a->n_spare++;
