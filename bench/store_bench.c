@@ -1,10 +1,12 @@
-// Micro-benchmark of the store's hot paths on an in-memory SQLite store:
+// Micro-benchmark of the store's hot paths on an in-memory store (the native
+// memory backend, or SQLite in memory with `sqlite` as the second argument):
 // puts in one transaction, gets by id, and newest-first list pages.
 //
 // Build (from the repo root, needs only the store and util sources):
 //   cc -std=c17 -D_GNU_SOURCE -O2 -Isrc -o build/store_bench bench/store_bench.c
-//      src/store/*.c src/json/*.c src/util/arena.c src/util/buf.c -lsqlite3
-// Run: build/store_bench [documents]   (default 100000)
+//      src/store/*.c src/json/*.c src/util/arena.c src/util/buf.c src/util/map.c -lsqlite3
+// Run: build/store_bench [documents [memory|sqlite]]   (default 100000 memory)
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -96,8 +98,10 @@ int main(int argc, char **argv)
 {
     int n = argc > 1 ? atoi(argv[1]) : 100000;
     if (n < 1000) n = 1000;
-    store *s = store_open_sqlite(NULL, NULL);
+    bool sqlite = argc > 2 && strcmp(argv[2], "sqlite") == 0;
+    store *s = sqlite ? store_open_sqlite(NULL, NULL) : store_open_memory(NULL);
     if (!s) return 1;
+    printf("backend: %s\n", sqlite ? "sqlite (in memory)" : "memory");
     store_key k = {"7f1c2a9e-3b4d-4e5f-8a6b-9c0d1e2f3a4b", "stripe", "customers"};
     char cursor[32];
     make_id(cursor, sizeof cursor, n / 2);
@@ -111,7 +115,7 @@ int main(int argc, char **argv)
     store_list_opts by_email = {.limit = 20, .newest_first = true, .index_name = "email",
                                 .index_value = "user7@example.com"};
     bench_list(s, &k, &by_email, "list 20 newest filtered by index", 10000);
-    printf("database size: %.1f MB for %d documents\n", store_size_bytes(s) / 1e6, n);
+    printf("store size: %.1f MB for %d documents\n", store_size_bytes(s) / 1e6, n);
     store_close(s);
     return 0;
 }

@@ -26,6 +26,7 @@ typedef struct serve_opts {
     const char *bind;
     int port;
     const char *data_dir;
+    const char *store_kind;     /* "memory", "sqlite"; NULL: memory, or sqlite with a data dir */
     int port_lo, port_hi;
     const char *public_domain;
     const char *public_scheme;
@@ -54,7 +55,8 @@ static void serve_usage(void)
          "  --bind ADDR          address to listen on (default 127.0.0.1)\n"
          "  --port N             control-plane port (default 8400; 0 picks a free one)\n"
          "  --port-range LO-HI   ports for twin base URLs (default 41000-49999)\n"
-         "  --data-dir DIR       keep state in DIR/twins.db (default: in memory)\n"
+         "  --data-dir DIR       keep state in DIR/twins.db (SQLite; default: in memory)\n"
+         "  --store KIND         memory (default without --data-dir; or TWINS_STORE) or sqlite\n"
          "  --public-domain D    also route <run>--<twin>.D on the main port\n"
          "  --public-scheme S    scheme of host-name URLs (default https)\n"
          "  --advertise-host H   host name put in URLs (default: the bind address)\n"
@@ -109,7 +111,7 @@ static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
     *o = (serve_opts){.bind = "127.0.0.1", .port = TWINS_DEFAULT_PORT, .port_lo = 41000, .port_hi = 49999,
                       .public_scheme = "https", .spec_dir = default_spec_dir(), .max_body = 64u << 20};
     static const struct option longopts[] = {
-        {"bind", 1, 0, 'b'}, {"port", 1, 0, 'p'}, {"data-dir", 1, 0, 'd'}, {"port-range", 1, 0, 'r'},
+        {"bind", 1, 0, 'b'}, {"port", 1, 0, 'p'}, {"data-dir", 1, 0, 'd'}, {"store", 1, 0, 'B'}, {"port-range", 1, 0, 'r'},
         {"public-domain", 1, 0, 'D'}, {"public-scheme", 1, 0, 'S'}, {"advertise-host", 1, 0, 'A'},
         {"spec-dir", 1, 0, 's'}, {"api-key", 1, 0, 'k'}, {"max-body", 1, 0, 'm'}, {"port-file", 1, 0, 'f'},
         {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
@@ -120,6 +122,7 @@ static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
         case 'b': o->bind = optarg; break;
         case 'p': o->port = atoi(optarg); break;
         case 'd': o->data_dir = optarg; break;
+        case 'B': o->store_kind = optarg; break;
         case 'r':
             if (sscanf(optarg, "%d-%d", &o->port_lo, &o->port_hi) != 2 || o->port_lo < 1 || o->port_hi > 65535 ||
                 o->port_lo > o->port_hi) {
@@ -140,6 +143,19 @@ static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
         }
     }
     add_env_keys(o);
+    /* TWINS_STORE picks the backend of a server without a data directory
+     * (the test suites run once per backend with it). */
+    const char *env_store = getenv("TWINS_STORE");
+    if (!o->store_kind && !o->data_dir && env_store && *env_store) o->store_kind = env_store;
+    if (!o->store_kind) o->store_kind = o->data_dir ? "sqlite" : "memory";
+    if (strcmp(o->store_kind, "memory") != 0 && strcmp(o->store_kind, "sqlite") != 0) {
+        fprintf(stderr, "twins: --store wants memory or sqlite\n");
+        return false;
+    }
+    if (o->data_dir && strcmp(o->store_kind, "memory") == 0) {
+        fprintf(stderr, "twins: --data-dir keeps state on disk; it needs --store sqlite\n");
+        return false;
+    }
     if (!o->advertise_host) o->advertise_host = strcmp(o->bind, "0.0.0.0") == 0 ? "127.0.0.1" : o->bind;
     return true;
 }
@@ -180,7 +196,7 @@ static void raise_fd_limit(void)
     }
 }
 
-static store *open_store(const char *data_dir)
+static store *open_store(const char *kind, const char *data_dir)
 {
     char *err = NULL;
     char path[4096];
@@ -188,7 +204,8 @@ static store *open_store(const char *data_dir)
         mkdir(data_dir, 0755);
         snprintf(path, sizeof path, "%s/twins.db", data_dir);
     }
-    store *st = store_open_sqlite(data_dir ? path : NULL, &err);
+    store *st = strcmp(kind, "memory") == 0 ? store_open_memory(&err)
+                                             : store_open_sqlite(data_dir ? path : NULL, &err);
     if (!st) {
         fprintf(stderr, "twins: cannot open the store: %s\n", err ? err : "unknown error");
         free(err);
@@ -223,7 +240,7 @@ int cli_serve(int argc, char **argv)
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     S.loop = uv_default_loop();
     S.access_log = !o.quiet;
-    S.st = open_store(o.data_dir);
+    S.st = open_store(o.store_kind, o.data_dir);
     if (!S.st) return 1;
     stub_load_all(o.spec_dir);
     dispatch_init();
@@ -247,8 +264,9 @@ int cli_serve(int argc, char **argv)
     control_init(&cc);
     runs_restore();
     if (o.port_file) write_port_file(o.port_file, bound);
-    printf("twins %s listening on http://%s:%d (twin ports %d-%d, store %s)\n", TWINS_VERSION, o.advertise_host,
-           bound, o.port_lo, o.port_hi, o.data_dir ? o.data_dir : "in memory");
+    printf("twins %s listening on http://%s:%d (twin ports %d-%d, store %s%s%s)\n", TWINS_VERSION,
+           o.advertise_host, bound, o.port_lo, o.port_hi, o.store_kind, o.data_dir ? " in " : "",
+           o.data_dir ? o.data_dir : "");
     fflush(stdout);
 
     uv_signal_init(S.loop, &S.sigterm);

@@ -110,6 +110,9 @@ static void write_compact(buf *out, const json_value *v)
 
 void json_write(buf *out, const json_value *v)
 {
+    /* Documents are usually a few hundred bytes to a few KiB: start there
+     * rather than doubling up from the buffer's 64 bytes. */
+    if (!out->cap) buf_reserve(out, 1000); /* a 1 KiB allocation */
     if (!v)
         buf_append(out, "null", 4);
     else
@@ -157,13 +160,19 @@ void json_write_pretty(buf *out, const json_value *v, int indent)
     write_pretty(out, v, (size_t)(indent > 10 ? 10 : indent), 0);
 }
 
+/* Serialising into a buffer kept between calls avoids a malloc and a few
+ * reallocs per document (every store write goes through here); the arena
+ * copy is a bump allocation.  Buffers that grew large are let go. */
+#define SCRATCH_KEEP (64u << 10)
+static _Thread_local buf scratch;
+
 char *json_to_string(arena *a, const json_value *v, size_t *len_out)
 {
-    buf out = BUF_INIT;
-    json_write(&out, v);
-    char *s = arena_strndup(a, out.data, out.len);
-    if (len_out) *len_out = out.len;
-    buf_free(&out);
+    buf_reset(&scratch);
+    json_write(&scratch, v);
+    char *s = arena_strndup(a, scratch.data, scratch.len);
+    if (len_out) *len_out = scratch.len;
+    if (scratch.cap > SCRATCH_KEEP) buf_free(&scratch);
     return s;
 }
 

@@ -54,5 +54,7 @@ void store_set_error(store *s, const char *fmt, ...) __attribute__((format(print
 
 /* Fills s->be and s->impl; on failure returns -1 with a malloc'd *err_out. */
 int store_sqlite_attach(store *s, const char *path, char **err_out);
+/* The in-memory backend (memory.c); same contract. */
+int store_memory_attach(store *s, char **err_out);
 
 #endif

@@ -29,6 +29,20 @@ store *store_open_sqlite(const char *path, char **err_out)
     return s;
 }
 
+store *store_open_memory(char **err_out)
+{
+    store *s = calloc(1, sizeof *s);
+    if (!s) {
+        if (err_out) *err_out = strdup("store: out of memory");
+        return NULL;
+    }
+    if (store_memory_attach(s, err_out) != 0) {
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
 void store_close(store *s)
 {
     if (!s) return;

@@ -10,9 +10,10 @@
  * secondary index entries (name, value) to a document on put, to list or look
  * up documents by e.g. customer id or email.
  *
- * The backend is SQLite today (in memory, or a WAL database file with
- * --data-dir).  Every function here is backend-neutral so a PostgreSQL
- * backend can follow without touching callers.
+ * Backends: native in-memory maps (the default without --data-dir), and
+ * SQLite (in memory, or a WAL database file with --data-dir).  Every
+ * function here is backend-neutral so further backends can follow without
+ * touching callers.
  *
  * Errors: functions returning int give 0 on success, -1 on failure; the
  * message is available from store_errmsg(). */
@@ -63,6 +64,9 @@ typedef struct store_list_result {
 
 /* path NULL = private in-memory database; otherwise a SQLite file in WAL mode. */
 store *store_open_sqlite(const char *path, char **err_out /* malloc'd */);
+/* Native in-memory store (hash maps, sorted arrays, an undo log for
+ * transactions): the fastest, not durable. */
+store *store_open_memory(char **err_out /* malloc'd */);
 void store_close(store *s);               /* flushes (checkpoint) and frees */
 const char *store_errmsg(const store *s);
 

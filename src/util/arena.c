@@ -15,7 +15,20 @@ struct arena {
     block *head;
     size_t block_size;
     size_t used_total;
+    block *spare;       /* standard blocks kept by arena_reset for reuse */
+    size_t n_spare;
 };
+
+/* A request arena is reset after every request; keeping a few of its blocks
+ * saves a malloc/free pair per block on the next one (a Stripe create uses
+ * about five).  Sanitizer builds keep none, so that a use after reset still
+ * shows up as a use after free. */
+#if defined(__SANITIZE_ADDRESS__)
+#define KEEP_SPARE_BLOCKS 0
+#else
+#define KEEP_SPARE_BLOCKS 1
+#endif
+#define MAX_SPARE 8
 
 static block *block_new(size_t size)
 {
@@ -46,6 +59,10 @@ void arena_free(arena *a)
         next = b->next;
         free(b);
     }
+    for (block *b = a->spare, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
     free(a);
 }
 
@@ -54,7 +71,13 @@ void arena_reset(arena *a)
     block *keep = a->head;
     while (keep->next) {
         block *next = keep->next;
-        free(keep);
+        if (KEEP_SPARE_BLOCKS && keep->size == a->block_size && a->n_spare < MAX_SPARE) {
+            keep->next = a->spare;
+            a->spare = keep;
+            a->n_spare++;
+        } else {
+            free(keep);
+        }
         keep = next;
     }
     keep->used = 0;
@@ -78,7 +101,14 @@ void *arena_alloc(arena *a, size_t n)
             a->used_total += n;
             return big->data;
         }
-        block *fresh = block_new(a->block_size);
+        block *fresh = a->spare;
+        if (fresh) {
+            a->spare = fresh->next;
+            a->n_spare--;
+            fresh->used = 0;
+        } else {
+            fresh = block_new(a->block_size);
+        }
         fresh->next = b;
         a->head = b = fresh;
     }

@@ -1,9 +1,13 @@
+/* derive_token uses the one-shot SHA-256 functions (see there). */
+#define OPENSSL_SUPPRESS_DEPRECATED
 #include "util/util.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/sha.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,12 +66,51 @@ int64_t parse_iso8601_ms(const char *s)
     return ((int64_t)t - offset_min * 60) * 1000 + ms;
 }
 
-void random_bytes(void *out, size_t n)
+static void rand_or_die(void *out, size_t n)
 {
     if (RAND_bytes(out, (int)n) != 1) {
         fputs("twins: RAND_bytes failed\n", stderr);
         abort();
     }
+}
+
+/* Small draws (a request id per Stripe request, 14 bytes) come from a pool
+ * filled 4 KiB at a time: one RAND_bytes call costs about as much as a
+ * whole small request otherwise.  The bytes are the same CSPRNG output.  A
+ * forked child empties its copy so it never repeats the parent's bytes. */
+#define RANDOM_POOL 4096
+static _Thread_local struct {
+    unsigned char bytes[RANDOM_POOL];
+    size_t left;
+} pool;
+static pthread_once_t pool_once = PTHREAD_ONCE_INIT;
+
+static void pool_forget(void)
+{
+    explicit_bzero(pool.bytes, sizeof pool.bytes);
+    pool.left = 0;
+}
+
+static void pool_register_fork(void)
+{
+    pthread_atfork(NULL, NULL, pool_forget);
+}
+
+void random_bytes(void *out, size_t n)
+{
+    if (n > RANDOM_POOL / 4) {
+        rand_or_die(out, n);
+        return;
+    }
+    pthread_once(&pool_once, pool_register_fork);
+    if (pool.left < n) {
+        rand_or_die(pool.bytes, sizeof pool.bytes);
+        pool.left = sizeof pool.bytes;
+    }
+    unsigned char *from = pool.bytes + sizeof pool.bytes - pool.left;
+    memcpy(out, from, n);
+    explicit_bzero(from, n); /* handed out once */
+    pool.left -= n;
 }
 
 void uuid_v4(char out[37])
@@ -103,19 +146,21 @@ void random_token(char *out, size_t n)
     out[n] = '\0';
 }
 
+/* SHA256_Init and friends: OpenSSL 3 deprecates them in favour of EVP, but
+ * EVP allocates a context on every digest (two per minted id), and ids are
+ * minted on every create.  Same digest, so the same ids. */
 void derive_token(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k)
 {
-    unsigned char digest[32];
+    unsigned char digest[SHA256_DIGEST_LENGTH];
     size_t filled = 0;
     for (uint32_t round = 0; filled < n; round++) {
-        EVP_MD_CTX *md = EVP_MD_CTX_new();
-        EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+        SHA256_CTX md;
+        SHA256_Init(&md);
         const char *parts[] = {a ? a : "", b ? b : "", c ? c : ""};
-        for (int i = 0; i < 3; i++) EVP_DigestUpdate(md, parts[i], strlen(parts[i]) + 1);
-        EVP_DigestUpdate(md, &k, sizeof k);
-        EVP_DigestUpdate(md, &round, sizeof round);
-        EVP_DigestFinal_ex(md, digest, NULL);
-        EVP_MD_CTX_free(md);
+        for (int i = 0; i < 3; i++) SHA256_Update(&md, parts[i], strlen(parts[i]) + 1);
+        SHA256_Update(&md, &k, sizeof k);
+        SHA256_Update(&md, &round, sizeof round);
+        SHA256_Final(digest, &md);
         for (size_t j = 0; j < sizeof digest && filled < n; j++) out[filled++] = BASE62[digest[j] % 62];
     }
     out[n] = '\0';

@@ -1,4 +1,4 @@
-/* Store contract tests, run against the SQLite backend. */
+/* Store contract tests, run against every backend (the table below). */
 #include "testutil.h"
 
 #include <jansson.h>
@@ -15,11 +15,28 @@ typedef struct fixture {
 
 static const store_key K = {"run1", "stripe", "customers"};
 
+typedef struct backend_case {
+    const char *name;
+    store *(*open)(char **err_out);
+} backend_case;
+
+static store *open_sqlite_in_memory(char **err_out)
+{
+    return store_open_sqlite(NULL, err_out);
+}
+
+static const backend_case backends[] = {
+    {"store/sqlite", open_sqlite_in_memory},
+    {"store/memory", store_open_memory},
+};
+
+static const backend_case *backend; /* the one the current group runs against */
+
 static int setup(void **state)
 {
     fixture *f = calloc(1, sizeof *f);
     char *err = NULL;
-    f->s = store_open_sqlite(NULL, &err);
+    f->s = backend->open(&err);
     assert_non_null(f->s);
     assert_null(err);
     f->a = arena_new(0);
@@ -442,6 +459,74 @@ static void test_many_collections(void **state)
     }
 }
 
+/* Everything a transaction did, in any order, is undone exactly: documents
+ * (bodies, index entries, list positions), counters, baselines and runs. */
+static void test_rollback_is_exact(void **state)
+{
+    fixture *f = *state;
+    store_key charges = {"run1", "stripe", "charges"};
+    store_key other = {"run2", "stripe", "customers"};
+    put_numbered(f->s, &K, 4);
+    put_indexed(f->s, &charges, "ch_1", "customer", "d1");
+    put_doc(f->s, &other, "o1", "{\"o\":1}");
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 1);
+    assert_int_equal(store_save_baseline(f->s, "run1", "stripe"), 0);
+    put_doc(f->s, &K, "d4", "{\"after_baseline\":true}");
+    char *before = dump(f, "run1", "stripe");
+    char *before_other = dump(f, "run2", "stripe");
+
+    assert_int_equal(store_begin(f->s), 0);
+    put_doc(f->s, &K, "d1", "{\"replaced\":1}");
+    put_doc(f->s, &K, "d1", "{\"replaced\":2}");
+    assert_int_equal(store_delete(f->s, &K, "d2"), 0);
+    put_doc(f->s, &K, "new", "{}");
+    assert_int_equal(store_delete(f->s, &K, "new"), 0);
+    put_indexed(f->s, &charges, "ch_1", "customer", "d3");
+    put_indexed(f->s, &charges, "ch_2", "customer", "d1");
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 2);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "fresh"), 1);
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    put_doc(f->s, &K, "d0", "{\"after_restore\":true}");
+    assert_int_equal(store_save_baseline(f->s, "run1", "stripe"), 0);
+    assert_int_equal(store_clear_twin(f->s, "run1", "stripe"), 0);
+    put_doc(f->s, &K, "d9", "{}");
+    assert_int_equal(store_clear_run(f->s, "run2"), 0);
+    put_doc(f->s, &other, "o2", "{}");
+    assert_int_equal(store_rollback(f->s), 0);
+
+    assert_string_equal(dump(f, "run1", "stripe"), before);
+    assert_string_equal(dump(f, "run2", "stripe"), before_other);
+    store_list_opts o = {.newest_first = true};
+    assert_string_equal(page(f, &K, &o), "d4,d3,d2,d1,d0");
+    o = (store_list_opts){.index_name = "customer", .index_value = "d1"};
+    assert_string_equal(page(f, &charges, &o), "ch_1");
+    assert_int_equal(store_count(f->s, &charges, "customer", "d3"), 0);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 2);
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "fresh"), 1);
+    /* The baseline is the one saved before the transaction. */
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    assert_false(store_exists(f->s, &K, "d4"));
+    assert_string_equal(store_get(f->s, f->a, &K, "d1", NULL), "{\"id\":\"d1\",\"n\":1}");
+    assert_int_equal(store_counter_next(f->s, "run1", "stripe", "cus"), 2);
+}
+
+/* A failed handler's transaction: a fresh collection and counter are gone
+ * afterwards, and what was committed before stays. */
+static void test_rollback_of_fresh_state(void **state)
+{
+    fixture *f = *state;
+    store_key fresh = {"run7", "slack", "messages"};
+    put_doc(f->s, &K, "keep", "{}");
+    assert_int_equal(store_begin(f->s), 0);
+    put_indexed(f->s, &fresh, "m1", "channel", "C1");
+    assert_int_equal(store_counter_next(f->s, "run7", "slack", "ts"), 1);
+    assert_int_equal(store_rollback(f->s), 0);
+    assert_string_equal(dump(f, "run7", "slack"), "{}");
+    assert_int_equal(store_count(f->s, &fresh, "channel", "C1"), 0);
+    assert_int_equal(store_counter_next(f->s, "run7", "slack", "ts"), 1);
+    assert_true(store_exists(f->s, &K, "keep"));
+}
+
 static void test_file_persistence(void **state)
 {
     (void)state;
@@ -522,7 +607,7 @@ static void test_error_paths(void **state)
 
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
+    const struct CMUnitTest contract[] = {
         cmocka_unit_test_setup_teardown(test_put_get_replace_keeps_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_length_is_respected, setup, teardown),
         cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
@@ -541,8 +626,19 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_collection_recreated_after_rollback_and_clear, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_many_collections, setup, teardown),
-        cmocka_unit_test(test_file_persistence),
+        cmocka_unit_test_setup_teardown(test_rollback_is_exact, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_of_fresh_state, setup, teardown),
         cmocka_unit_test_setup_teardown(test_error_paths, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    const struct CMUnitTest sqlite_only[] = {
+        cmocka_unit_test(test_file_persistence),
+    };
+    int failed = 0;
+    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
+        backend = &backends[i];
+        failed += _cmocka_run_group_tests(backend->name, contract, sizeof contract / sizeof contract[0], NULL,
+                                          NULL);
+    }
+    failed += cmocka_run_group_tests_name("store/sqlite-file", sqlite_only, NULL, NULL);
+    return failed;
 }

@@ -40,12 +40,18 @@ static bool replayable(int status)
 void stripe_reply(twin_ctx *ctx, int status, const json_value *body)
 {
     stripe_stamp(ctx);
-    buf out = BUF_INIT;
-    json_write(&out, body);
+    /* Written straight into the response buffer, which the connection keeps
+     * between requests: no allocation for most answers. */
+    http_request *req = ctx->req;
+    buf *out = &req->resp_body;
+    buf_reset(out);
+    json_write(out, body);
     stripe_req *st = req_state(ctx);
     if (st && st->idem.armed && replayable(status))
-        idempotency_record(ctx, &st->idem, status, "application/json", out.data ? out.data : "", out.len);
-    twin_reply_buf(ctx, status, "application/json", &out);
+        idempotency_record(ctx, &st->idem, status, "application/json", out->data ? out->data : "", out->len);
+    http_set_status(req, status);
+    http_set_header(req, "Content-Type", "application/json");
+    http_send(req);
 }
 
 void stripe_error_send(twin_ctx *ctx, int status, const stripe_error *e)
