@@ -26,6 +26,8 @@ typedef struct serve_opts {
     const char *bind;
     int port;
     const char *data_dir;
+    const char *store_url;      /* PostgreSQL conninfo/URI: a store shared by a fleet */
+    const char *node_id;        /* this server's name among those sharing store_url */
     int port_lo, port_hi;
     const char *public_domain;
     const char *public_scheme;
@@ -55,6 +57,10 @@ static void serve_usage(void)
          "  --port N             control-plane port (default 8400; 0 picks a free one)\n"
          "  --port-range LO-HI   ports for twin base URLs (default 41000-49999)\n"
          "  --data-dir DIR       keep state in DIR/twins.db (default: in memory)\n"
+         "  --store-url URL      keep state in PostgreSQL (postgres://user@host/db or a\n"
+         "                       libpq conninfo; also TWINS_STORE_URL), shared by a fleet\n"
+         "  --node-id NAME       this server's name in a shared store (default: host\n"
+         "                       name; also TWINS_NODE_ID): a restart restores its runs\n"
          "  --public-domain D    also route <run>--<twin>.D on the main port\n"
          "  --public-scheme S    scheme of host-name URLs (default https)\n"
          "  --advertise-host H   host name put in URLs (default: the bind address)\n"
@@ -81,6 +87,28 @@ static void add_env_keys(serve_opts *o)
     for (char *k = strtok_r(copy, ", ", &save); k && o->n_keys < MAX_API_KEYS; k = strtok_r(NULL, ", ", &save))
         o->api_keys[o->n_keys++] = strdup(k);
     free(copy);
+}
+
+/* A PostgreSQL store (--store-url or TWINS_STORE_URL) is shared by the
+ * servers of a fleet; each names itself (--node-id, TWINS_NODE_ID, else the
+ * host name) so a restart restores the runs it provisioned and no others. */
+static bool add_store_url(serve_opts *o)
+{
+    const char *env = getenv("TWINS_STORE_URL");
+    if (!o->store_url && env && *env) o->store_url = env;
+    if (!o->store_url) return true;
+    if (o->data_dir) {
+        fprintf(stderr, "twins: --data-dir and --store-url are exclusive: pick one store\n");
+        return false;
+    }
+    env = getenv("TWINS_NODE_ID");
+    if (!o->node_id && env && *env) o->node_id = env;
+    static char host[256];
+    if (!o->node_id) {
+        if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "localhost");
+        o->node_id = host;
+    }
+    return true;
 }
 
 /* The compiled descriptions live in the source tree beside the build
@@ -112,6 +140,7 @@ static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
         {"bind", 1, 0, 'b'}, {"port", 1, 0, 'p'}, {"data-dir", 1, 0, 'd'}, {"port-range", 1, 0, 'r'},
         {"public-domain", 1, 0, 'D'}, {"public-scheme", 1, 0, 'S'}, {"advertise-host", 1, 0, 'A'},
         {"spec-dir", 1, 0, 's'}, {"api-key", 1, 0, 'k'}, {"max-body", 1, 0, 'm'}, {"port-file", 1, 0, 'f'},
+        {"store-url", 1, 0, 'u'}, {"node-id", 1, 0, 'n'},
         {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -134,12 +163,15 @@ static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
         case 'k': if (o->n_keys < MAX_API_KEYS) o->api_keys[o->n_keys++] = optarg; break;
         case 'm': o->max_body = strtoull(optarg, NULL, 10); break;
         case 'f': o->port_file = optarg; break;
+        case 'u': o->store_url = optarg; break;
+        case 'n': o->node_id = optarg; break;
         case 'q': o->quiet = true; break;
         case 'h': serve_usage(); exit(0);
         default: serve_usage(); return false;
         }
     }
     add_env_keys(o);
+    if (!add_store_url(o)) return false;
     if (!o->advertise_host) o->advertise_host = strcmp(o->bind, "0.0.0.0") == 0 ? "127.0.0.1" : o->bind;
     return true;
 }
@@ -180,7 +212,7 @@ static void raise_fd_limit(void)
     }
 }
 
-static store *open_store(const char *data_dir)
+static store *open_store(const char *data_dir, const char *store_url)
 {
     char *err = NULL;
     char path[4096];
@@ -188,7 +220,7 @@ static store *open_store(const char *data_dir)
         mkdir(data_dir, 0755);
         snprintf(path, sizeof path, "%s/twins.db", data_dir);
     }
-    store *st = store_open_sqlite(data_dir ? path : NULL, &err);
+    store *st = store_url ? store_open_postgres(store_url, &err) : store_open_sqlite(data_dir ? path : NULL, &err);
     if (!st) {
         fprintf(stderr, "twins: cannot open the store: %s\n", err ? err : "unknown error");
         free(err);
@@ -223,7 +255,7 @@ int cli_serve(int argc, char **argv)
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     S.loop = uv_default_loop();
     S.access_log = !o.quiet;
-    S.st = open_store(o.data_dir);
+    S.st = open_store(o.data_dir, o.store_url);
     if (!S.st) return 1;
     stub_load_all(o.spec_dir);
     dispatch_init();
@@ -238,7 +270,7 @@ int cli_serve(int argc, char **argv)
     }
     runs_config rc = {.bind_host = o.bind, .advertise_host = o.advertise_host, .main_port = bound,
                       .port_lo = o.port_lo, .port_hi = o.port_hi, .public_domain = o.public_domain,
-                      .public_scheme = o.public_scheme};
+                      .public_scheme = o.public_scheme, .node_id = o.store_url ? o.node_id : NULL};
     runs_init(S.loop, S.st, S.srv, &rc, dispatch_dataplane);
     webhooks_init(S.loop);
     scenarios_init(S.st);
@@ -248,7 +280,8 @@ int cli_serve(int argc, char **argv)
     runs_restore();
     if (o.port_file) write_port_file(o.port_file, bound);
     printf("twins %s listening on http://%s:%d (twin ports %d-%d, store %s)\n", TWINS_VERSION, o.advertise_host,
-           bound, o.port_lo, o.port_hi, o.data_dir ? o.data_dir : "in memory");
+           bound, o.port_lo, o.port_hi,
+           o.store_url ? "PostgreSQL" : o.data_dir ? o.data_dir : "in memory");
     fflush(stdout);
 
     uv_signal_init(S.loop, &S.sigterm);

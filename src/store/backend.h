@@ -54,5 +54,6 @@ void store_set_error(store *s, const char *fmt, ...) __attribute__((format(print
 
 /* Fills s->be and s->impl; on failure returns -1 with a malloc'd *err_out. */
 int store_sqlite_attach(store *s, const char *path, char **err_out);
+int store_postgres_attach(store *s, const char *conninfo, char **err_out);
 
 #endif

@@ -10,9 +10,9 @@
  * secondary index entries (name, value) to a document on put, to list or look
  * up documents by e.g. customer id or email.
  *
- * The backend is SQLite today (in memory, or a WAL database file with
- * --data-dir).  Every function here is backend-neutral so a PostgreSQL
- * backend can follow without touching callers.
+ * The backend is SQLite (in memory, or a WAL database file with --data-dir)
+ * or PostgreSQL (--store-url, shared by the servers of a fleet).  Every
+ * function here is backend-neutral: callers do not know which one runs.
  *
  * Errors: functions returning int give 0 on success, -1 on failure; the
  * message is available from store_errmsg(). */
@@ -63,6 +63,9 @@ typedef struct store_list_result {
 
 /* path NULL = private in-memory database; otherwise a SQLite file in WAL mode. */
 store *store_open_sqlite(const char *path, char **err_out /* malloc'd */);
+/* conninfo: a libpq connection string or URI (postgres://user@host/db).
+ * Creates the schema if missing; several servers may share one database. */
+store *store_open_postgres(const char *conninfo, char **err_out /* malloc'd */);
 void store_close(store *s);               /* flushes (checkpoint) and frees */
 const char *store_errmsg(const store *s);
 
