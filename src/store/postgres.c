@@ -338,9 +338,7 @@ static int send_pending_begin(store *s, const char *what)
     return 0;
 }
 
-/* Runs a prepared statement with binary parameters and results.  Returns the
- * result (the caller PQclears it) or NULL with the error set. */
-static PGresult *run_stmt(store *s, enum stmt_id id, const params *p, const char *what)
+static PGresult *try_stmt(store *s, enum stmt_id id, const params *p, const char *what)
 {
     pg_store *q = impl_of(s);
     if (ensure_connected(s, what) != 0 || send_pending_begin(s, what) != 0 || prepare(s, id, what) != 0)
@@ -353,6 +351,25 @@ static PGresult *run_stmt(store *s, enum stmt_id id, const params *p, const char
     conn_error(s, what, PQresultErrorMessage(res));
     PQclear(res);
     return NULL;
+}
+
+/* Runs a prepared statement with binary parameters and results.  Returns the
+ * result (the caller PQclears it) or NULL with the error set.
+ *
+ * A connection found dead (the database restarted, an idle connection was
+ * cut) is reopened and the statement tried once more, provided nothing
+ * of an earlier statement's transaction was lost with it. */
+static PGresult *run_stmt(store *s, enum stmt_id id, const params *p, const char *what)
+{
+    pg_store *q = impl_of(s);
+    bool nothing_to_lose = !q->in_tx;
+    PGresult *res = try_stmt(s, id, p, what);
+    if (res || !nothing_to_lose || PQstatus(q->conn) == CONNECTION_OK) return res;
+    if (q->in_tx) { /* this call's own BEGIN: send it again on the new connection */
+        q->in_tx = false;
+        q->begin_pending = true;
+    }
+    return try_stmt(s, id, p, what);
 }
 
 static int run_stmt_done(store *s, enum stmt_id id, const params *p, const char *what)
@@ -750,7 +767,11 @@ int store_postgres_attach(store *s, const char *conninfo, char **err_out)
         if (err_out) *err_out = strdup("store: out of memory");
         return -1;
     }
-    q->conn = PQconnectdb(conninfo);
+    /* conninfo may be a URI or key=value pairs; either way name the
+     * connection "twins" in pg_stat_activity unless it names itself. */
+    const char *const keys[] = {"dbname", "fallback_application_name", NULL};
+    const char *const values[] = {conninfo, "twins", NULL};
+    q->conn = PQconnectdbParams(keys, values, 1);
     if (!q->conn) return open_failed(q, "out of memory", err_out);
     if (PQstatus(q->conn) != CONNECTION_OK) return open_failed(q, PQerrorMessage(q->conn), err_out);
     PQsetNoticeProcessor(q->conn, ignore_notice, NULL);
