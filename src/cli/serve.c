@@ -59,8 +59,8 @@ static void serve_usage(void)
          "  --data-dir DIR       keep state in DIR/twins.db (default: in memory)\n"
          "  --store-url URL      keep state in PostgreSQL (postgres://user@host/db or a\n"
          "                       libpq conninfo; also TWINS_STORE_URL), shared by a fleet\n"
-         "  --node-id NAME       this server's name in a shared store (default: host\n"
-         "                       name; also TWINS_NODE_ID): a restart restores its runs\n"
+         "  --node-id NAME       this server's name in a shared store (also TWINS_NODE_ID;\n"
+         "                       default HOST:PORT): a restart restores its own runs\n"
          "  --public-domain D    also route <run>--<twin>.D on the main port\n"
          "  --public-scheme S    scheme of host-name URLs (default https)\n"
          "  --advertise-host H   host name put in URLs (default: the bind address)\n"
@@ -90,8 +90,9 @@ static void add_env_keys(serve_opts *o)
 }
 
 /* A PostgreSQL store (--store-url or TWINS_STORE_URL) is shared by the
- * servers of a fleet; each names itself (--node-id, TWINS_NODE_ID, else the
- * host name) so a restart restores the runs it provisioned and no others. */
+ * servers of a fleet; each names itself (--node-id or TWINS_NODE_ID, else
+ * see default_node_id) so a restart restores the runs it provisioned and no
+ * others. */
 static bool add_store_url(serve_opts *o)
 {
     const char *env = getenv("TWINS_STORE_URL");
@@ -103,12 +104,21 @@ static bool add_store_url(serve_opts *o)
     }
     env = getenv("TWINS_NODE_ID");
     if (!o->node_id && env && *env) o->node_id = env;
-    static char host[256];
-    if (!o->node_id) {
-        if (gethostname(host, sizeof host - 1) != 0) snprintf(host, sizeof host, "localhost");
-        o->node_id = host;
-    }
     return true;
+}
+
+/* "host:port" of the control plane: unique among servers on one machine
+ * (two servers taking each other's runs would be worse than none), and
+ * stable across restarts on a fixed --port.  With --port 0, give --node-id
+ * to keep runs across restarts. */
+static const char *default_node_id(int bound_port)
+{
+    static char id[300];
+    char host[256];
+    if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    snprintf(id, sizeof id, "%s:%d", host, bound_port);
+    return id;
 }
 
 /* The compiled descriptions live in the source tree beside the build
@@ -270,7 +280,7 @@ int cli_serve(int argc, char **argv)
     }
     runs_config rc = {.bind_host = o.bind, .advertise_host = o.advertise_host, .main_port = bound,
                       .port_lo = o.port_lo, .port_hi = o.port_hi, .public_domain = o.public_domain,
-                      .public_scheme = o.public_scheme, .node_id = o.store_url ? o.node_id : NULL};
+                      .public_scheme = o.public_scheme, .node_id = !o.store_url ? NULL : o.node_id ? o.node_id : default_node_id(bound)};
     runs_init(S.loop, S.st, S.srv, &rc, dispatch_dataplane);
     webhooks_init(S.loop);
     scenarios_init(S.st);
