@@ -50,26 +50,30 @@
  * (CREATE ... IF NOT EXISTS is not safe against a concurrent create). */
 #define SCHEMA_LOCK_KEY "500219604595" /* 0x7477696e73, "twins" */
 
+/* Plans are left to PostgreSQL's default (custom plans first, a generic one
+ * once it is no dearer).  force_generic_plan was measured to be a trap: on a
+ * table without statistics yet, the generic plan of a get by id walked the
+ * (run, twin, coll, seq) index and filtered on id, 9 ms a get. */
 static const char schema_sql[] =
     "SET client_min_messages = warning;"
     "BEGIN;"
     "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK_KEY ");"
     "CREATE SEQUENCE IF NOT EXISTS twins_seq;"
     "CREATE TABLE IF NOT EXISTS twins_docs("
-    " seq bigint PRIMARY KEY DEFAULT nextval('twins_seq'),"
+    " seq bigint NOT NULL DEFAULT nextval('twins_seq'),"
     " run bytea NOT NULL, twin bytea NOT NULL, coll bytea NOT NULL, id bytea NOT NULL,"
     " body bytea NOT NULL, UNIQUE(run, twin, coll, id));"
-    "CREATE INDEX IF NOT EXISTS twins_docs_by_space ON twins_docs(run, twin, coll, seq);"
+    "CREATE UNIQUE INDEX IF NOT EXISTS twins_docs_by_space ON twins_docs(run, twin, coll, seq);"
     "CREATE TABLE IF NOT EXISTS twins_idx("
     " run bytea NOT NULL, twin bytea NOT NULL, coll bytea NOT NULL, name bytea NOT NULL,"
     " value bytea NOT NULL, seq bigint NOT NULL, id bytea NOT NULL);"
     "CREATE INDEX IF NOT EXISTS twins_idx_by_value ON twins_idx(run, twin, coll, name, value, seq);"
-    "CREATE INDEX IF NOT EXISTS twins_idx_by_doc ON twins_idx(seq);"
+    "CREATE INDEX IF NOT EXISTS twins_idx_by_doc ON twins_idx(run, twin, coll, seq);"
     "CREATE TABLE IF NOT EXISTS twins_counters("
     " run bytea NOT NULL, twin bytea NOT NULL, name bytea NOT NULL, value bigint NOT NULL,"
     " PRIMARY KEY(run, twin, name));"
     "CREATE TABLE IF NOT EXISTS twins_baseline_docs("
-    " seq bigint PRIMARY KEY, run bytea NOT NULL, twin bytea NOT NULL, coll bytea NOT NULL,"
+    " seq bigint NOT NULL, run bytea NOT NULL, twin bytea NOT NULL, coll bytea NOT NULL,"
     " id bytea NOT NULL, body bytea NOT NULL);"
     "CREATE INDEX IF NOT EXISTS twins_baseline_docs_by_twin ON twins_baseline_docs(run, twin);"
     "CREATE TABLE IF NOT EXISTS twins_baseline_idx("
@@ -89,14 +93,24 @@ static const char schema_sql[] =
 #define DOC_WHERE KEY_WHERE " AND id = $4"
 /* Whole-twin statements bind $1 run and $2 twin; whole-run ones $1 run. */
 #define TWIN_WHERE "run = $1 AND twin = $2"
-/* Lists bound seq by $4 < seq < $5 and return at most $6 rows (NULL: all). */
+/* Lists bound seq by $4 < seq < $5 and return at most $6 rows (NULL: all).
+ * No index starts with seq alone (seq is unique per (run, twin, coll)
+ * only, by index): given one, the planner may read it backwards for the
+ * order and filter out every other collection's documents on the way, which
+ * a bench caught (2,000 foreign rows skipped per page, 400 us).  (Row
+ * comparisons over the whole key were tried too: PostgreSQL 15 then stops
+ * only on their first column, and a filtered list with fewer matches than
+ * its limit read a whole run's index: 9 ms.) */
 #define LIST_SQL(order)                                                            \
     "SELECT id, seq, body FROM twins_docs WHERE " KEY_WHERE " AND seq > $4 AND seq < $5" \
-    " ORDER BY seq " order " LIMIT $6"
+    " ORDER BY run " order ", twin " order ", coll " order ", seq " order " LIMIT $6"
 #define LIST_IDX_SQL(order)                                                               \
-    "SELECT d.id, d.seq, d.body FROM twins_idx i JOIN twins_docs d ON d.seq = i.seq"      \
+    "SELECT d.id, d.seq, d.body FROM twins_idx i JOIN twins_docs d"                       \
+    " ON d.run = i.run AND d.twin = i.twin AND d.coll = i.coll AND d.seq = i.seq"         \
     " WHERE i.run = $1 AND i.twin = $2 AND i.coll = $3 AND i.name = $7 AND i.value = $8" \
-    " AND i.seq > $4 AND i.seq < $5 ORDER BY i.seq " order " LIMIT $6"
+    " AND i.seq > $4 AND i.seq < $5"                                                     \
+    " ORDER BY i.run " order ", i.twin " order ", i.coll " order ", i.name " order       \
+    ", i.value " order ", i.seq " order " LIMIT $6"
 
 enum stmt_id {
     ST_PUT, ST_DOC_BODY, ST_DOC_SEQ, ST_DELETE,
@@ -120,14 +134,14 @@ static const stmt_def stmts[ST__N] = {
      * the entries being inserted. */
     [ST_PUT] = {"WITH d AS (INSERT INTO twins_docs(run, twin, coll, id, body) VALUES($1, $2, $3, $4, $5)"
                 " ON CONFLICT(run, twin, coll, id) DO UPDATE SET body = excluded.body RETURNING seq),"
-                " gone AS (DELETE FROM twins_idx WHERE seq = (SELECT seq FROM d))"
+                " gone AS (DELETE FROM twins_idx WHERE " KEY_WHERE " AND seq = (SELECT seq FROM d))"
                 " INSERT INTO twins_idx(" IDX_COLS ")"
                 " SELECT DISTINCT $1, $2, $3, e.n, e.v, d.seq, $4 FROM d, unnest($6, $7) AS e(n, v)",
                 "bbbbbBB"},
     [ST_DOC_BODY] = {"SELECT body FROM twins_docs WHERE " DOC_WHERE, "bbbb"},
     [ST_DOC_SEQ] = {"SELECT seq FROM twins_docs WHERE " DOC_WHERE, "bbbb"},
     [ST_DELETE] = {"WITH d AS (DELETE FROM twins_docs WHERE " DOC_WHERE " RETURNING seq),"
-                   " gone AS (DELETE FROM twins_idx WHERE seq IN (SELECT seq FROM d))"
+                   " gone AS (DELETE FROM twins_idx WHERE " KEY_WHERE " AND seq IN (SELECT seq FROM d))"
                    " SELECT count(*) FROM d",
                    "bbbb"},
     [ST_LIST_ASC] = {LIST_SQL("ASC"), "bbbiii"},
@@ -138,7 +152,7 @@ static const stmt_def stmts[ST__N] = {
     [ST_COUNT_IDX] = {"SELECT count(*) FROM twins_idx WHERE " KEY_WHERE " AND name = $4 AND value = $5",
                       "bbbbb"},
     [ST_LOOKUP] = {"SELECT id FROM twins_idx WHERE " KEY_WHERE " AND name = $4 AND value = $5"
-                   " ORDER BY seq LIMIT $6",
+                   " ORDER BY run, twin, coll, name, value, seq LIMIT $6",
                    "bbbbbi"},
     /* Deletes from different tables may share a statement; a delete and an
      * insert on one table may not (their order inside a statement is
@@ -190,7 +204,11 @@ typedef struct pg_store {
     bool prepared[ST__N];
     bool begin_pending;     /* store_begin happened; BEGIN goes out with the next statement */
     bool in_tx;             /* BEGIN was sent */
+    int puts_before_analyze; /* see analyze_when_due */
 } pg_store;
+
+/* Puts after which a connection runs ANALYZE once (see analyze_when_due). */
+#define ANALYZE_AFTER_PUTS 1000
 
 static pg_store *impl_of(store *s)
 {
@@ -427,6 +445,22 @@ static int pg_rollback(store *s)
     return exec_command(s, "ROLLBACK", "rollback");
 }
 
+/* Without statistics (a new database, until autovacuum's first ANALYZE,
+ * which can be minutes away) the planner cannot tell the (run, twin, coll,
+ * id) key from the (run, twin, coll, seq) list index: both look like one
+ * row, and a cached plan that gets a document through the list index costs
+ * milliseconds once a collection holds thousands (measured: 6-9 ms a get at
+ * 20,000 documents, against ~50 us).  So each connection runs ANALYZE itself
+ * once it has written a first batch; that also re-plans its cached
+ * statements.  Later growth is autovacuum's. */
+static void analyze_when_due(store *s)
+{
+    pg_store *q = impl_of(s);
+    if (q->puts_before_analyze <= 0 || --q->puts_before_analyze > 0) return;
+    PGresult *res = PQexec(q->conn, "ANALYZE twins_docs, twins_idx");
+    PQclear(res); /* an optimisation: a failure changes nothing else */
+}
+
 static int pg_commit(store *s)
 {
     pg_store *q = impl_of(s);
@@ -445,6 +479,7 @@ static int pg_commit(store *s)
         PGresult *rb = PQexec(q->conn, "ROLLBACK");
         PQclear(rb);
     }
+    if (ok && q->puts_before_analyze == 1) analyze_when_due(s);
     return ok ? 0 : -1;
 }
 
@@ -463,6 +498,7 @@ static int pg_put(store *s, const store_key *k, const char *id, const char *json
     param_bytes(&p, names.data, names.len);
     param_bytes(&p, values.data, values.len);
     int rc = run_stmt_done(s, ST_PUT, &p, "put");
+    if (rc == 0 && impl_of(s)->puts_before_analyze > 1) impl_of(s)->puts_before_analyze--;
     buf_free(&names);
     buf_free(&values);
     return rc;
@@ -783,6 +819,7 @@ int store_postgres_attach(store *s, const char *conninfo, char **err_out)
         snprintf(msg, sizeof msg, "creating the schema: %s", PQerrorMessage(q->conn));
         return open_failed(q, msg, err_out);
     }
+    q->puts_before_analyze = ANALYZE_AFTER_PUTS;
     s->be = &postgres_backend;
     s->impl = q;
     return 0;
