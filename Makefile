@@ -6,7 +6,7 @@
 BUILD    ?= build
 SAN      ?=
 CC       ?= cc
-PKGS     := libuv sqlite3 libcurl openssl
+PKGS     := libuv sqlite3 libcurl openssl libpq
 LLHTTP   := .deps/llhttp
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -29,6 +29,11 @@ LLHTTP_SRCS := $(LLHTTP)/src/api.c $(LLHTTP)/src/http.c $(LLHTTP)/src/llhttp.c
 LLHTTP_OBJS := $(BUILD)/obj/llhttp/api.o $(BUILD)/obj/llhttp/http.o $(BUILD)/obj/llhttp/llhttp.o
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+# Tests that need a PostgreSQL server: built with the unit tests but kept out
+# of build/tests (run-unit.sh runs everything there); the Node test
+# tests/integration/postgres.test.mjs starts a cluster and runs them.
+PG_TEST_SRCS := $(wildcard tests/postgres/*.c)
+PG_TEST_BINS := $(PG_TEST_SRCS:tests/postgres/%.c=$(BUILD)/postgres/%)
 
 .PHONY: all run setup test unit check-unit asan fuzz fuzz-build bench clean format
 all: $(BUILD)/twins
@@ -56,7 +61,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libtwins.a $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtwins.a $(LDSAN) $(LDLIBS) -lcmocka -ljansson
 
-unit: $(UNIT_BINS)
+$(BUILD)/postgres/%: tests/postgres/%.c $(BUILD)/libtwins.a $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libtwins.a $(LDSAN) $(LDLIBS) -lcmocka -ljansson
+
+unit: $(UNIT_BINS) $(PG_TEST_BINS)
 
 check-unit: unit
 	@scripts/run-unit.sh $(BUILD)/tests

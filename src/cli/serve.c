@@ -26,7 +26,9 @@ typedef struct serve_opts {
     const char *bind;
     int port;
     const char *data_dir;
-    const char *store_kind;     /* "memory", "sqlite"; NULL: memory, or sqlite with a data dir */
+    const char *store_kind;     /* "memory", "sqlite", "postgres"; NULL: memory, sqlite with a data dir */
+    const char *store_url;      /* PostgreSQL conninfo/URI: a store shared by a fleet */
+    const char *node_id;        /* this server's name among those sharing store_url */
     int port_lo, port_hi;
     const char *public_domain;
     const char *public_scheme;
@@ -57,6 +59,10 @@ static void serve_usage(void)
          "  --port-range LO-HI   ports for twin base URLs (default 41000-49999)\n"
          "  --data-dir DIR       keep state in DIR/twins.db (SQLite; default: in memory)\n"
          "  --store KIND         memory (default without --data-dir; or TWINS_STORE) or sqlite\n"
+         "  --store-url URL      keep state in PostgreSQL (postgres://user@host/db or a\n"
+         "                       libpq conninfo; also TWINS_STORE_URL), shared by a fleet\n"
+         "  --node-id NAME       this server's name in a shared store (also TWINS_NODE_ID;\n"
+         "                       default HOST:PORT): a restart restores its own runs\n"
          "  --public-domain D    also route <run>--<twin>.D on the main port\n"
          "  --public-scheme S    scheme of host-name URLs (default https)\n"
          "  --advertise-host H   host name put in URLs (default: the bind address)\n"
@@ -85,6 +91,38 @@ static void add_env_keys(serve_opts *o)
     free(copy);
 }
 
+/* A PostgreSQL store (--store-url or TWINS_STORE_URL) is shared by the
+ * servers of a fleet; each names itself (--node-id or TWINS_NODE_ID, else
+ * see default_node_id) so a restart restores the runs it provisioned and no
+ * others. */
+static bool add_store_url(serve_opts *o)
+{
+    const char *env = getenv("TWINS_STORE_URL");
+    if (!o->store_url && env && *env) o->store_url = env;
+    if (!o->store_url) return true;
+    if (o->data_dir) {
+        fprintf(stderr, "twins: --data-dir and --store-url are exclusive: pick one store\n");
+        return false;
+    }
+    env = getenv("TWINS_NODE_ID");
+    if (!o->node_id && env && *env) o->node_id = env;
+    return true;
+}
+
+/* "host:port" of the control plane: unique among servers on one machine
+ * (two servers taking each other's runs would be worse than none), and
+ * stable across restarts on a fixed --port.  With --port 0, give --node-id
+ * to keep runs across restarts. */
+static const char *default_node_id(int bound_port)
+{
+    static char id[300];
+    char host[256];
+    if (gethostname(host, sizeof host) != 0) snprintf(host, sizeof host, "localhost");
+    host[sizeof host - 1] = '\0';
+    snprintf(id, sizeof id, "%s:%d", host, bound_port);
+    return id;
+}
+
 /* The compiled descriptions live in the source tree beside the build
  * folder (build/twins -> specs/compiled), so the server finds them from any
  * working directory; ./specs/compiled is the fallback. */
@@ -106,6 +144,35 @@ static const char *default_spec_dir(void)
     return "specs/compiled";
 }
 
+/* Picks the backend: PostgreSQL with a store URL, SQLite with a data
+ * directory, else --store or TWINS_STORE (memory by default). */
+static bool choose_store(serve_opts *o)
+{
+    if (!add_store_url(o)) return false;
+    if (o->store_url) {
+        if (o->store_kind && strcmp(o->store_kind, "postgres") != 0) {
+            fprintf(stderr, "twins: --store-url keeps state in PostgreSQL; drop --store %s\n", o->store_kind);
+            return false;
+        }
+        o->store_kind = "postgres";
+        return true;
+    }
+    /* TWINS_STORE picks the backend of a server without a data directory
+     * (the test suites run once per backend with it). */
+    const char *env_store = getenv("TWINS_STORE");
+    if (!o->store_kind && !o->data_dir && env_store && *env_store) o->store_kind = env_store;
+    if (!o->store_kind) o->store_kind = o->data_dir ? "sqlite" : "memory";
+    if (strcmp(o->store_kind, "memory") != 0 && strcmp(o->store_kind, "sqlite") != 0) {
+        fprintf(stderr, "twins: --store wants memory or sqlite (PostgreSQL: --store-url)\n");
+        return false;
+    }
+    if (o->data_dir && strcmp(o->store_kind, "memory") == 0) {
+        fprintf(stderr, "twins: --data-dir keeps state on disk; it needs --store sqlite\n");
+        return false;
+    }
+    return true;
+}
+
 static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
 {
     *o = (serve_opts){.bind = "127.0.0.1", .port = TWINS_DEFAULT_PORT, .port_lo = 41000, .port_hi = 49999,
@@ -114,6 +181,7 @@ static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
         {"bind", 1, 0, 'b'}, {"port", 1, 0, 'p'}, {"data-dir", 1, 0, 'd'}, {"store", 1, 0, 'B'}, {"port-range", 1, 0, 'r'},
         {"public-domain", 1, 0, 'D'}, {"public-scheme", 1, 0, 'S'}, {"advertise-host", 1, 0, 'A'},
         {"spec-dir", 1, 0, 's'}, {"api-key", 1, 0, 'k'}, {"max-body", 1, 0, 'm'}, {"port-file", 1, 0, 'f'},
+        {"store-url", 1, 0, 'u'}, {"node-id", 1, 0, 'n'},
         {"quiet", 0, 0, 'q'}, {"help", 0, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     optind = 1;
@@ -137,25 +205,15 @@ static bool parse_serve_opts(int argc, char **argv, serve_opts *o)
         case 'k': if (o->n_keys < MAX_API_KEYS) o->api_keys[o->n_keys++] = optarg; break;
         case 'm': o->max_body = strtoull(optarg, NULL, 10); break;
         case 'f': o->port_file = optarg; break;
+        case 'u': o->store_url = optarg; break;
+        case 'n': o->node_id = optarg; break;
         case 'q': o->quiet = true; break;
         case 'h': serve_usage(); exit(0);
         default: serve_usage(); return false;
         }
     }
     add_env_keys(o);
-    /* TWINS_STORE picks the backend of a server without a data directory
-     * (the test suites run once per backend with it). */
-    const char *env_store = getenv("TWINS_STORE");
-    if (!o->store_kind && !o->data_dir && env_store && *env_store) o->store_kind = env_store;
-    if (!o->store_kind) o->store_kind = o->data_dir ? "sqlite" : "memory";
-    if (strcmp(o->store_kind, "memory") != 0 && strcmp(o->store_kind, "sqlite") != 0) {
-        fprintf(stderr, "twins: --store wants memory or sqlite\n");
-        return false;
-    }
-    if (o->data_dir && strcmp(o->store_kind, "memory") == 0) {
-        fprintf(stderr, "twins: --data-dir keeps state on disk; it needs --store sqlite\n");
-        return false;
-    }
+    if (!choose_store(o)) return false;
     if (!o->advertise_host) o->advertise_host = strcmp(o->bind, "0.0.0.0") == 0 ? "127.0.0.1" : o->bind;
     return true;
 }
@@ -196,7 +254,7 @@ static void raise_fd_limit(void)
     }
 }
 
-static store *open_store(const char *kind, const char *data_dir)
+static store *open_store(const char *kind, const char *data_dir, const char *store_url)
 {
     char *err = NULL;
     char path[4096];
@@ -204,8 +262,9 @@ static store *open_store(const char *kind, const char *data_dir)
         mkdir(data_dir, 0755);
         snprintf(path, sizeof path, "%s/twins.db", data_dir);
     }
-    store *st = strcmp(kind, "memory") == 0 ? store_open_memory(&err)
-                                             : store_open_sqlite(data_dir ? path : NULL, &err);
+    store *st = store_url                     ? store_open_postgres(store_url, &err)
+                : strcmp(kind, "memory") == 0 ? store_open_memory(&err)
+                                              : store_open_sqlite(data_dir ? path : NULL, &err);
     if (!st) {
         fprintf(stderr, "twins: cannot open the store: %s\n", err ? err : "unknown error");
         free(err);
@@ -240,7 +299,7 @@ int cli_serve(int argc, char **argv)
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
     S.loop = uv_default_loop();
     S.access_log = !o.quiet;
-    S.st = open_store(o.store_kind, o.data_dir);
+    S.st = open_store(o.store_kind, o.data_dir, o.store_url);
     if (!S.st) return 1;
     stub_load_all(o.spec_dir);
     dispatch_init();
@@ -255,7 +314,7 @@ int cli_serve(int argc, char **argv)
     }
     runs_config rc = {.bind_host = o.bind, .advertise_host = o.advertise_host, .main_port = bound,
                       .port_lo = o.port_lo, .port_hi = o.port_hi, .public_domain = o.public_domain,
-                      .public_scheme = o.public_scheme};
+                      .public_scheme = o.public_scheme, .node_id = !o.store_url ? NULL : o.node_id ? o.node_id : default_node_id(bound)};
     runs_init(S.loop, S.st, S.srv, &rc, dispatch_dataplane);
     webhooks_init(S.loop);
     scenarios_init(S.st);
@@ -265,8 +324,8 @@ int cli_serve(int argc, char **argv)
     runs_restore();
     if (o.port_file) write_port_file(o.port_file, bound);
     printf("twins %s listening on http://%s:%d (twin ports %d-%d, store %s%s%s)\n", TWINS_VERSION,
-           o.advertise_host, bound, o.port_lo, o.port_hi, o.store_kind, o.data_dir ? " in " : "",
-           o.data_dir ? o.data_dir : "");
+           o.advertise_host, bound, o.port_lo, o.port_hi, o.store_url ? "PostgreSQL" : o.store_kind,
+           o.data_dir ? " in " : "", o.data_dir ? o.data_dir : "");
     fflush(stdout);
 
     uv_signal_init(S.loop, &S.sigterm);

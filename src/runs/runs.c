@@ -192,6 +192,7 @@ static void write_run_record(const run *r, jw *w)
     jw_object_begin(w);
     jw_kv_string(w, "id", r->id);
     jw_kv_string(w, "status", run_status_name(r->status));
+    if (R.cfg.node_id) jw_kv_string(w, "node", R.cfg.node_id);
     jw_kv_int(w, "created_ms", r->created_ms);
     jw_kv_int(w, "expires_ms", r->expires_ms);
     jw_kv_int(w, "ended_ms", r->ended_ms);
@@ -308,7 +309,10 @@ void runs_restore(void)
     if (store_list(R.st, a, &RUNS_KEY, &o, &res) == 0) {
         for (size_t i = 0; i < res.n; i++) {
             json_value *rec = json_parse(a, res.docs[i].json, res.docs[i].len, NULL);
-            if (rec && !runs_get(json_get_str(rec, "id"))) restore_one(rec, a);
+            if (!rec || runs_get(json_get_str(rec, "id"))) continue;
+            /* In a shared store, other nodes' runs are theirs to serve. */
+            if (R.cfg.node_id && !str_eq(json_get_str(rec, "node"), R.cfg.node_id)) continue;
+            restore_one(rec, a);
         }
     }
     arena_free(a);

@@ -2,7 +2,7 @@
  *
  * The registry lives in memory (one loop, no locks) and is mirrored to the
  * store (twin "_control", collection "runs") so a server restarted with
- * --data-dir keeps its live runs.  Each (run, twin) gets its own listener
+ * --data-dir (or the same --store-url and node id) keeps its live runs.  Each (run, twin) gets its own listener
  * from the port range, answering at the root of its own origin. */
 #ifndef TWINS_RUNS_H
 #define TWINS_RUNS_H
@@ -54,6 +54,11 @@ typedef struct runs_config {
     int port_lo, port_hi;       /* per-twin listener range */
     const char *public_domain;  /* NULL, or "twins.example.com" */
     const char *public_scheme;  /* "http" or "https" for host-name URLs */
+    /* Set when the store is shared by several servers (PostgreSQL): runs are
+     * recorded with the node that provisioned them, and a restart restores
+     * only its own (another node's runs have their listeners there).  NULL:
+     * the store is private and every recorded run is this server's. */
+    const char *node_id;
 } runs_config;
 
 void runs_init(uv_loop_t *loop, store *st, http_server *srv, const runs_config *cfg, http_handler dataplane);

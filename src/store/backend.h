@@ -56,5 +56,6 @@ void store_set_error(store *s, const char *fmt, ...) __attribute__((format(print
 int store_sqlite_attach(store *s, const char *path, char **err_out);
 /* The in-memory backend (memory.c); same contract. */
 int store_memory_attach(store *s, char **err_out);
+int store_postgres_attach(store *s, const char *conninfo, char **err_out);
 
 #endif

@@ -15,32 +15,42 @@ void store_set_error(store *s, const char *fmt, ...)
     va_end(ap);
 }
 
-store *store_open_sqlite(const char *path, char **err_out)
+typedef int (*attach_fn)(store *s, const char *where, char **err_out);
+
+static store *store_open_with(attach_fn attach, const char *where, char **err_out)
 {
     store *s = calloc(1, sizeof *s);
     if (!s) {
         if (err_out) *err_out = strdup("store: out of memory");
         return NULL;
     }
-    if (store_sqlite_attach(s, path, err_out) != 0) {
+    if (attach(s, where, err_out) != 0) {
         free(s);
         return NULL;
     }
     return s;
 }
 
+/* The memory backend needs no location; this adapts it to attach_fn. */
+static int attach_memory(store *s, const char *unused, char **err_out)
+{
+    (void)unused;
+    return store_memory_attach(s, err_out);
+}
+
 store *store_open_memory(char **err_out)
 {
-    store *s = calloc(1, sizeof *s);
-    if (!s) {
-        if (err_out) *err_out = strdup("store: out of memory");
-        return NULL;
-    }
-    if (store_memory_attach(s, err_out) != 0) {
-        free(s);
-        return NULL;
-    }
-    return s;
+    return store_open_with(attach_memory, NULL, err_out);
+}
+
+store *store_open_sqlite(const char *path, char **err_out)
+{
+    return store_open_with(store_sqlite_attach, path, err_out);
+}
+
+store *store_open_postgres(const char *conninfo, char **err_out)
+{
+    return store_open_with(store_postgres_attach, conninfo, err_out);
 }
 
 void store_close(store *s)

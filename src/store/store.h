@@ -10,10 +10,10 @@
  * secondary index entries (name, value) to a document on put, to list or look
  * up documents by e.g. customer id or email.
  *
- * Backends: native in-memory maps (the default without --data-dir), and
- * SQLite (in memory, or a WAL database file with --data-dir).  Every
- * function here is backend-neutral so further backends can follow without
- * touching callers.
+ * Backends: native in-memory maps (the default without --data-dir), SQLite
+ * (in memory, or a WAL database file with --data-dir) and PostgreSQL
+ * (--store-url, shared by the servers of a fleet).  Every function here is
+ * backend-neutral: callers do not know which one runs.
  *
  * Errors: functions returning int give 0 on success, -1 on failure; the
  * message is available from store_errmsg(). */
@@ -67,6 +67,9 @@ store *store_open_sqlite(const char *path, char **err_out /* malloc'd */);
 /* Native in-memory store (hash maps, sorted arrays, an undo log for
  * transactions): the fastest, not durable. */
 store *store_open_memory(char **err_out /* malloc'd */);
+/* conninfo: a libpq connection string or URI (postgres://user@host/db).
+ * Creates the schema if missing; several servers may share one database. */
+store *store_open_postgres(const char *conninfo, char **err_out /* malloc'd */);
 void store_close(store *s);               /* flushes (checkpoint) and frees */
 const char *store_errmsg(const store *s);
 
