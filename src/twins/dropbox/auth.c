@@ -124,15 +124,29 @@ void dbx_send_error(twin_ctx *ctx, int status, const char *code, const char *mes
     twin_reply_text(ctx, status, "text/plain; charset=utf-8", text, strlen(text));
 }
 
-static const char *presented_token(twin_ctx *ctx, bool *had_header)
+/* The bearer token, from the header or the `authorization` URL parameter
+ * (download links).  Dropbox answers a missing or non-Bearer value with a
+ * plain-text 400, not the JSON 401 it gives unknown tokens; *bad_request
+ * is set after answering that way. */
+static const char *presented_token(twin_ctx *ctx, bool *bad_request)
 {
     const char *h = http_header_get(ctx->req, "Authorization");
-    *had_header = h != NULL;
-    if (!h) h = http_query_get(ctx->req, "authorization");
-    if (!h || strncasecmp(h, "bearer ", 7) != 0) return NULL;
-    const char *t = h + 7;
-    while (*t == ' ') t++;
-    return *t ? t : NULL;
+    const char *where = "HTTP header \"Authorization\"";
+    if (!h && (h = http_query_get(ctx->req, "authorization"))) where = "URL parameter \"authorization\"";
+    *bad_request = true;
+    if (!h) {
+        dbx_bad_request(ctx, "Must provide HTTP header \"Authorization\" or URL parameter \"authorization\".");
+        return NULL;
+    }
+    const char *t = strncasecmp(h, "bearer ", 7) == 0 ? h + 7 : NULL;
+    while (t && *t == ' ') t++;
+    if (!t || !*t) {
+        dbx_bad_request(ctx, arena_printf(ctx->a, "Invalid authorization value in %s: \"%s\".  Expecting \"Bearer "
+                                                  "<oauth2-access-token>\".", where, h));
+        return NULL;
+    }
+    *bad_request = false;
+    return t;
 }
 
 static bool listed(const json_value *list, const char *t)
@@ -173,10 +187,11 @@ static scope_set *granted_scopes(twin_ctx *ctx)
 
 bool dbx_authenticate(twin_ctx *ctx, const twin_route *route)
 {
-    bool had_header;
-    const char *t = presented_token(ctx, &had_header);
-    if (!t || token_revoked(ctx, t) || !token_valid(ctx, t)) {
-        if (t && listed(json_get(ctx->config, "expired_tokens"), t)) {
+    bool bad_request;
+    const char *t = presented_token(ctx, &bad_request);
+    if (bad_request) return false;
+    if (token_revoked(ctx, t) || !token_valid(ctx, t)) {
+        if (listed(json_get(ctx->config, "expired_tokens"), t)) {
             auth_error(ctx, "expired_access_token", NULL);
             return false;
         }

@@ -39,15 +39,18 @@ async function seeded() {
 
 const names = (entries) => entries.map((e) => e.path_display).sort();
 
-test('auth: the run token works; missing, unknown, expired and revoked tokens get 401 invalid/expired_access_token', async () => {
+test('auth: the run token works; unknown, expired and revoked tokens get 401 invalid/expired_access_token; a missing or non-Bearer header a plain-text 400', async () => {
   const ctx = await newRun({ });
   const me = await ctx.dbx.usersGetCurrentAccount();
   assert.equal(me.status, 200);
   let err = await rejects(() => client(ctx.base, 'sl.not-a-real-token').usersGetCurrentAccount());
   assertDbxError(err, 401, 'invalid_access_token', 'invalid_access_token/');
   const r = await raw(ctx, 'POST', '/2/users/get_current_account', { auth: false });
-  assert.equal(r.status, 401);
-  assert.deepEqual(r.json, { error_summary: 'invalid_access_token/..', error: { '.tag': 'invalid_access_token' } });
+  assert.equal(r.status, 400);
+  assert.equal(r.text, 'Error in call to API function "users/get_current_account": Must provide HTTP header "Authorization" or URL parameter "authorization".');
+  const basic = await raw(ctx, 'POST', '/2/users/get_current_account', { auth: false, headers: { Authorization: 'Basic abc' } });
+  assert.equal(basic.status, 400);
+  assert.match(basic.text, /Invalid authorization value in HTTP header "Authorization": "Basic abc"\.  Expecting "Bearer <oauth2-access-token>"\./);
   await admin(ctx, 'PATCH', '/admin/config', { tokens: ['sl.extra-token'], expired_tokens: ['sl.old-token'] });
   assert.equal((await client(ctx.base, 'sl.extra-token').usersGetSpaceUsage()).status, 200);
   err = await rejects(() => client(ctx.base, 'sl.old-token').usersGetSpaceUsage());
