@@ -7,6 +7,7 @@
 
 #include "engine/env.h"
 #include "twins/stripe/stripe.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 static const char *const key_prefixes[] = {"sk_test_", "sk_live_", "rk_test_", "rk_live_", NULL};
@@ -19,15 +20,11 @@ static const char missing_key_message[] =
 /* Basic auth carries the key as the user name ("sk_test_x:"). */
 static const char *basic_user(arena *a, const char *b64)
 {
-    size_t n = strlen(b64);
-    unsigned char *out = arena_alloc(a, n + 4);
-    int len = EVP_DecodeBlock(out, (const unsigned char *)b64, (int)n);
-    if (len < 0) return "";
-    /* EVP_DecodeBlock counts '=' padding as zero bytes; the ':' split drops them. */
-    out[len] = '\0';
-    char *colon = strchr((char *)out, ':');
+    char *out = base64_decode(a, b64, NULL);
+    if (!out) return "";
+    char *colon = strchr(out, ':');
     if (colon) *colon = '\0';
-    return (const char *)out;
+    return out;
 }
 
 /* The presented key; "" when the header is present but empty, NULL when absent. */

@@ -4,11 +4,11 @@
  * "file_contents" under the same id, so listing files never loads them.
  * The object's url points at this twin's /v1/files/{id}/contents, which
  * (like files.stripe.com) wants the secret key. */
-#include <openssl/evp.h>
 #include <string.h>
 
 #include "http/form.h"
 #include "twins/stripe/extra_routes.h"
+#include "util/base64.h"
 #include "util/util.h"
 
 /* Uploaded files are kept a year, as Stripe keeps evidence and documents. */
@@ -59,26 +59,6 @@ static const char *mime_of(const char *type, const char *part_type)
     return part_type && *part_type ? part_type : "application/octet-stream";
 }
 
-static char *b64_encode(arena *a, const char *data, size_t len)
-{
-    char *out = arena_alloc(a, 4 * ((len + 2) / 3) + 1);
-    EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data, (int)len);
-    return out;
-}
-
-static char *b64_decode(arena *a, const char *text, size_t *len)
-{
-    size_t n = strlen(text);
-    unsigned char *out = arena_alloc(a, 3 * (n / 4) + 1);
-    int got = n ? EVP_DecodeBlock(out, (const unsigned char *)text, (int)n) : 0;
-    if (got < 0) got = 0;
-    /* EVP_DecodeBlock counts the '=' padding as zero bytes. */
-    for (size_t i = n; i > 0 && text[i - 1] == '=' && got > 0; i--) got--;
-    out[got] = '\0';
-    *len = (size_t)got;
-    return (char *)out;
-}
-
 json_value *stripe_file_render(twin_ctx *ctx, json_value *file)
 {
     arena *a = ctx->a;
@@ -107,7 +87,7 @@ void stripe_file_send_bytes(twin_ctx *ctx, const json_value *file)
 {
     json_value *c = stripe_get(ctx, STRIPE_FILE_CONTENTS, json_get_str(file, "id"));
     size_t len = 0;
-    const char *bytes = b64_decode(ctx->a, c ? json_get_str(c, "data") ? json_get_str(c, "data") : "" : "", &len);
+    const char *bytes = base64_decode(ctx->a, c ? json_get_str(c, "data") ? json_get_str(c, "data") : "" : "", &len);
     const char *mime = json_get_str(c, "content_type");
     stripe_stamp(ctx);
     const char *name = json_get_str(file, "filename");
@@ -182,7 +162,7 @@ void stripe_create_file(twin_ctx *ctx)
     json_value *content = json_object(a);
     json_set_str(a, content, "id", id);
     json_set_str(a, content, "content_type", mime_of(type, part->content_type));
-    json_set_str(a, content, "data", b64_encode(a, part->data, part->len));
+    json_set_str(a, content, "data", base64_encode(a, part->data, part->len));
     twin_doc_put(ctx, STRIPE_FILE_CONTENTS, id, content, NULL, 0);
     stripe_save(ctx, STRIPE_FILES, f);
     if (link) stripe_file_link_save(ctx, link);

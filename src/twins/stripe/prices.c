@@ -45,9 +45,7 @@ static bool valid_currency(const char *c)
 
 static const char *lower(arena *a, const char *s)
 {
-    char *o = arena_strdup(a, s);
-    for (char *p = o; *p; p++) *p = (char)tolower((unsigned char)*p);
-    return o;
+    return str_to_lower(arena_strdup(a, s));
 }
 
 static bool build_recurring(twin_ctx *ctx, json_value *price, const json_value *rec, const char *prefix,
