@@ -52,6 +52,12 @@ struct store {
 
 void store_set_error(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Appends len bytes of text as a JSON string literal, the way every backend's
+ * dump_twin writes collection names: quote and backslash escaped, control
+ * bytes as \u00XX, everything else (non-UTF-8 included) byte for byte, so
+ * the three backends' dumps compare equal. */
+void store_dump_json_string(buf *out, const char *text, size_t len);
+
 /* Fills s->be and s->impl; on failure returns -1 with a malloc'd *err_out. */
 int store_sqlite_attach(store *s, const char *path, char **err_out);
 /* The in-memory backend (memory.c); same contract. */

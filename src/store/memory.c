@@ -715,23 +715,6 @@ static int mem_restore_baseline(store *s, const char *run, const char *twin)
     return 0;
 }
 
-/* Appends text as a JSON string literal. */
-static void put_json_string(buf *out, const char *text)
-{
-    buf_putc(out, '"');
-    for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-        if (*p == '"' || *p == '\\') {
-            buf_putc(out, '\\');
-            buf_putc(out, (char)*p);
-        } else if (*p < 0x20) {
-            buf_printf(out, "\\u%04x", *p);
-        } else {
-            buf_putc(out, (char)*p);
-        }
-    }
-    buf_putc(out, '"');
-}
-
 static int by_name(const void *a, const void *b)
 {
     const mspace *x = *(const mspace *const *)a, *y = *(const mspace *const *)b;
@@ -755,7 +738,7 @@ static int mem_dump_twin(store *s, const char *run, const char *twin, buf *out)
     buf_putc(out, '{');
     for (size_t i = 0; i < n; i++) {
         if (i) buf_putc(out, ',');
-        put_json_string(out, spaces[i]->name);
+        store_dump_json_string(out, spaces[i]->name, strlen(spaces[i]->name));
         buf_puts(out, ":[");
         for (size_t j = 0; j < spaces[i]->order.n; j++) {
             if (j) buf_putc(out, ',');

@@ -679,24 +679,6 @@ static int pg_restore_baseline(store *s, const char *run, const char *twin)
     return run_twin_stmts(s, ids, sizeof ids / sizeof ids[0], run, twin, "restore_baseline");
 }
 
-/* Appends text as a JSON string literal. */
-static void put_json_string(buf *out, const char *text, size_t len)
-{
-    buf_putc(out, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == '"' || c == '\\') {
-            buf_putc(out, '\\');
-            buf_putc(out, (char)c);
-        } else if (c < 0x20) {
-            buf_printf(out, "\\u%04x", c);
-        } else {
-            buf_putc(out, (char)c);
-        }
-    }
-    buf_putc(out, '"');
-}
-
 static bool same_column(const PGresult *res, int a, int b, int col)
 {
     int len = PQgetlength(res, a, col);
@@ -716,7 +698,7 @@ static int pg_dump_twin(store *s, const char *run, const char *twin, buf *out)
     for (int i = 0; i < n; i++) {
         if (i == 0 || !same_column(res, i, i - 1, 0)) {
             if (i > 0) buf_puts(out, "],");
-            put_json_string(out, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
+            store_dump_json_string(out, PQgetvalue(res, i, 0), (size_t)PQgetlength(res, i, 0));
             buf_puts(out, ":[");
         } else {
             buf_putc(out, ',');

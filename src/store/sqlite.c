@@ -681,24 +681,6 @@ static int sq_restore_baseline(store *s, const char *run, const char *twin)
     return run_twin_stmts(s, ids, sizeof ids / sizeof ids[0], run, twin, "restore_baseline");
 }
 
-/* Appends text as a JSON string literal. */
-static void put_json_string(buf *out, const char *text, size_t len)
-{
-    buf_putc(out, '"');
-    for (size_t i = 0; i < len; i++) {
-        unsigned char c = (unsigned char)text[i];
-        if (c == '"' || c == '\\') {
-            buf_putc(out, '\\');
-            buf_putc(out, (char)c);
-        } else if (c < 0x20) {
-            buf_printf(out, "\\u%04x", c);
-        } else {
-            buf_putc(out, (char)c);
-        }
-    }
-    buf_putc(out, '"');
-}
-
 static bool same_text(const buf *b, const unsigned char *text, size_t len)
 {
     return b->len == len && (len == 0 || memcmp(b->data, text, len) == 0);
@@ -719,7 +701,7 @@ static int sq_dump_twin(store *s, const char *run, const char *twin, buf *out)
         size_t name_len = (size_t)sqlite3_column_bytes(st, 0);
         if (!any || !same_text(&coll, name, name_len)) {
             if (any) buf_puts(out, "],");
-            put_json_string(out, (const char *)name, name_len);
+            store_dump_json_string(out, (const char *)name, name_len);
             buf_puts(out, ":[");
             buf_reset(&coll);
             buf_append(&coll, name, name_len);

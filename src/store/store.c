@@ -249,6 +249,23 @@ int store_restore_baseline(store *s, const char *run, const char *twin)
     return finish_atomic(s, s->be->restore_baseline(s, run, twin));
 }
 
+void store_dump_json_string(buf *out, const char *text, size_t len)
+{
+    buf_putc(out, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '"' || c == '\\') {
+            buf_putc(out, '\\');
+            buf_putc(out, (char)c);
+        } else if (c < 0x20) {
+            buf_printf(out, "\\u%04x", c);
+        } else {
+            buf_putc(out, (char)c);
+        }
+    }
+    buf_putc(out, '"');
+}
+
 int store_dump_twin(store *s, const char *run, const char *twin, buf *out)
 {
     if (!twin_ok(s, run, twin, "dump_twin")) return -1;
