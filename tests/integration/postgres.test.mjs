@@ -20,7 +20,10 @@ import { startServer, api, createRun, randomPortRange, TWINS_BIN } from '../lib/
 
 const execFile = promisify(execFileCb);
 const PG_BIN = process.env.PG_BIN || '/usr/lib/postgresql/15/bin';
-const CONTRACT_BIN = join(dirname(TWINS_BIN), 'postgres', 'store_contract');
+// The store contract (every backend's, tests/unit/test_store.c) and what only
+// PostgreSQL has (tests/postgres/), both cmocka binaries built by `make unit`.
+const CONTRACT_BIN = join(dirname(TWINS_BIN), 'tests', 'test_store');
+const PG_ONLY_BIN = join(dirname(TWINS_BIN), 'postgres', 'store_postgres_only');
 
 let dir;            // the cluster's folder: data/, the socket, the log
 let conninfo;       // key=value form, for psql and the C contract test
@@ -94,13 +97,28 @@ function stripeFor(run) {
 const rowsOfRun = async (runId) =>
   Number(await psql(`SELECT count(*) FROM twins_docs WHERE run = convert_to('${runId}', 'UTF8')`));
 
-test('the store contract holds on PostgreSQL (C test binary)', async () => {
-  assert.ok(existsSync(CONTRACT_BIN), `${CONTRACT_BIN} missing: run make unit`);
-  // Its own database: the contract test drops and recreates the tables.
-  await psql('CREATE DATABASE contract');
-  const { stdout, stderr } = await execFile(CONTRACT_BIN, [conninfo.replace('dbname=postgres', 'dbname=contract')])
-    .catch((e) => assert.fail(`store contract failed:\n${e.stdout}\n${e.stderr}`));
-  assert.match(stdout + stderr, /PASSED.*\b10 test/);
+/** Runs a cmocka binary against its own database (the C tests drop and
+ *  recreate the store's tables); its output on success. */
+async function runCTest(bin, db) {
+  assert.ok(existsSync(bin), `${bin} missing: run make unit`);
+  await psql(`CREATE DATABASE ${db}`);
+  const { stdout, stderr } = await execFile(bin, ['--postgres', conninfo.replace('dbname=postgres', `dbname=${db}`)])
+    .catch((e) => assert.fail(`${bin} failed:\n${e.stdout}\n${e.stderr}`));
+  return stdout + stderr;
+}
+
+test('the store contract holds on PostgreSQL (C test binaries)', async () => {
+  const contract = await runCTest(CONTRACT_BIN, 'contract');
+  // Groups: sqlite, memory, postgres (the contract each), sqlite-file.  The
+  // PostgreSQL group ran, and ran every case the other backends ran.
+  const groups = [...contract.matchAll(/Running (\d+) test\(s\)/g)].map((m) => Number(m[1]));
+  assert.equal(groups.length, 4, `no PostgreSQL group in the contract run:\n${contract}`);
+  assert.equal(groups[2], groups[0], 'the PostgreSQL group runs the whole contract');
+  const passed = [...contract.matchAll(/PASSED\s*\]\s+(\d+) test/g)].map((m) => Number(m[1]));
+  assert.deepEqual(passed, groups, contract);
+
+  const only = await runCTest(PG_ONLY_BIN, 'pg_only');
+  assert.match(only, /PASSED.*\b4 test/, only);
 });
 
 test('provisioning, Stripe through the official SDK, idempotent replay, teardown', async () => {

@@ -1,19 +1,9 @@
-/* Store contract tests, run against every backend (the table below). */
-#include "testutil.h"
+/* Store contract tests, run against every backend (the table below), and
+ * against PostgreSQL too when given --postgres CONNINFO or TWINS_TEST_PG. */
+#include "store_fixture.h"
 
 #include <jansson.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <unistd.h>
-
-#include "store/store.h"
-
-typedef struct fixture {
-    store *s;
-    arena *a;
-} fixture;
-
-static const store_key K = {"run1", "stripe", "customers"};
 
 typedef struct backend_case {
     const char *name;
@@ -25,10 +15,22 @@ static store *open_sqlite_in_memory(char **err_out)
     return store_open_sqlite(NULL, err_out);
 }
 
+/* Given with --postgres CONNINFO (or TWINS_TEST_PG): the contract then runs
+ * against PostgreSQL too.  tests/integration/postgres.test.mjs starts a
+ * throwaway cluster and does that; run-unit.sh runs without one. */
+static const char *pg_conninfo;
+
+/* Each test starts from an empty schema, like a fresh in-memory store. */
+static store *open_postgres_fresh(char **err_out)
+{
+    return pg_open_fresh(pg_conninfo);
+}
+
 static const backend_case backends[] = {
     {"store/sqlite", open_sqlite_in_memory},
     {"store/memory", store_open_memory},
 };
+static const backend_case postgres_backend = {"store/postgres", open_postgres_fresh};
 
 static const backend_case *backend; /* the one the current group runs against */
 
@@ -51,57 +53,6 @@ static int teardown(void **state)
     arena_free(f->a);
     free(f);
     return 0;
-}
-
-static void put_doc(store *s, const store_key *k, const char *id, const char *json)
-{
-    assert_int_equal(store_put(s, k, id, json, strlen(json), NULL, 0), 0);
-}
-
-static void put_indexed(store *s, const store_key *k, const char *id, const char *name,
-                        const char *value)
-{
-    char json[128];
-    snprintf(json, sizeof json, "{\"id\":\"%s\"}", id);
-    store_index e = {name, value};
-    assert_int_equal(store_put(s, k, id, json, strlen(json), &e, 1), 0);
-}
-
-/* Puts d0 .. d(n-1) in that order. */
-static void put_numbered(store *s, const store_key *k, int n)
-{
-    for (int i = 0; i < n; i++) {
-        char id[16], json[64];
-        snprintf(id, sizeof id, "d%d", i);
-        snprintf(json, sizeof json, "{\"id\":\"%s\",\"n\":%d}", id, i);
-        put_doc(s, k, id, json);
-    }
-}
-
-/* A page as "id,id,...", with "+" appended when has_more, for compact checks. */
-static const char *page(fixture *f, const store_key *k, const store_list_opts *o)
-{
-    store_list_result r;
-    assert_int_equal(store_list(f->s, f->a, k, o, &r), 0);
-    buf b = BUF_INIT;
-    for (size_t i = 0; i < r.n; i++) {
-        if (i) buf_putc(&b, ',');
-        buf_puts(&b, r.docs[i].id);
-        assert_int_equal(r.docs[i].len, strlen(r.docs[i].json));
-    }
-    if (r.has_more) buf_putc(&b, '+');
-    char *text = arena_strdup(f->a, buf_cstr(&b));
-    buf_free(&b);
-    return text;
-}
-
-static char *dump(fixture *f, const char *run, const char *twin)
-{
-    buf b = BUF_INIT;
-    assert_int_equal(store_dump_twin(f->s, run, twin, &b), 0);
-    char *text = arena_strdup(f->a, buf_cstr(&b));
-    buf_free(&b);
-    return text;
 }
 
 static void test_put_get_replace_keeps_order(void **state)
@@ -316,6 +267,11 @@ static void test_nested_transactions(void **state)
     put_doc(f->s, &K, "f", "{}");
     assert_int_equal(store_commit(f->s), 0);
     assert_true(store_exists(f->s, &K, "f"));
+
+    /* A transaction with only reads (PostgreSQL sends nothing for it) works. */
+    assert_int_equal(store_begin(f->s), 0);
+    assert_true(store_exists(f->s, &K, "a"));
+    assert_int_equal(store_commit(f->s), 0);
     store_list_opts o = {0};
     assert_string_equal(page(f, &K, &o), "a,b,f");
 }
@@ -605,8 +561,15 @@ static void test_error_paths(void **state)
     assert_string_equal(store_errmsg(f->s), "store: clear_run: run is required");
 }
 
-int main(void)
+static int run_contract(const backend_case *which, const struct CMUnitTest *tests, size_t n)
 {
+    backend = which;
+    return _cmocka_run_group_tests(which->name, tests, n, NULL, NULL);
+}
+
+int main(int argc, char **argv)
+{
+    pg_conninfo = pg_conninfo_from(argc, argv);
     const struct CMUnitTest contract[] = {
         cmocka_unit_test_setup_teardown(test_put_get_replace_keeps_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_body_length_is_respected, setup, teardown),
@@ -633,12 +596,11 @@ int main(void)
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test(test_file_persistence),
     };
+    size_t n_contract = sizeof contract / sizeof contract[0];
     int failed = 0;
-    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++) {
-        backend = &backends[i];
-        failed += _cmocka_run_group_tests(backend->name, contract, sizeof contract / sizeof contract[0], NULL,
-                                          NULL);
-    }
+    for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)
+        failed += run_contract(&backends[i], contract, n_contract);
+    if (pg_conninfo) failed += run_contract(&postgres_backend, contract, n_contract);
     failed += cmocka_run_group_tests_name("store/sqlite-file", sqlite_only, NULL, NULL);
     return failed;
 }
