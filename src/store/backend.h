@@ -58,6 +58,23 @@ void store_set_error(store *s, const char *fmt, ...) __attribute__((format(print
  * the three backends' dumps compare equal. */
 void store_dump_json_string(buf *out, const char *text, size_t len);
 
+/* How an SQL backend reads the page a store_list_opts asks for: the rows with
+ * lo < seq < hi, in descending seq order when descending, at most limit + 1
+ * of them (the extra one tells has_more), then turned back into list order
+ * with store_reverse_docs when backwards. */
+typedef struct store_list_plan {
+    int64_t lo, hi;
+    bool descending;
+    bool backwards;
+} store_list_plan;
+
+/* The cursor o names, if any (at most one: store.c checked). */
+const char *store_list_cursor(const store_list_opts *o);
+/* The plan for o; cursor_seq is the seq of store_list_cursor(o)'s document
+ * (ignored without a cursor; an unknown cursor is an empty page, not a plan). */
+store_list_plan store_plan_list(const store_list_opts *o, int64_t cursor_seq);
+void store_reverse_docs(store_doc *v, size_t n);
+
 /* Fills s->be and s->impl; on failure returns -1 with a malloc'd *err_out. */
 int store_sqlite_attach(store *s, const char *path, char **err_out);
 /* The in-memory backend (memory.c); same contract. */

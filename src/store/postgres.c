@@ -546,15 +546,6 @@ static int pg_del(store *s, const store_key *k, const char *id)
 
 /* --- lists --------------------------------------------------------------- */
 
-static void reverse_docs(store_doc *v, size_t n)
-{
-    for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
-        store_doc t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-    }
-}
-
 static enum stmt_id list_stmt(bool filtered, bool descending)
 {
     return filtered ? (descending ? ST_LIST_IDX_DESC : ST_LIST_IDX_ASC)
@@ -564,32 +555,25 @@ static enum stmt_id list_stmt(bool filtered, bool descending)
 static int pg_list(store *s, arena *a, const store_key *k, const store_list_opts *o,
                    store_list_result *out)
 {
-    int64_t lo = INT64_MIN, hi = INT64_MAX;
-    const char *cursor = o->starting_after ? o->starting_after : o->ending_before;
+    const char *cursor = store_list_cursor(o);
+    int64_t cursor_seq = 0;
     if (cursor) {
-        int64_t cursor_seq;
         int found = doc_seq(s, k, cursor, &cursor_seq, "list");
         if (found <= 0) return found; /* unknown cursor: an empty page */
-        /* "After" in list order is a larger seq, unless the list runs newest first. */
-        bool wanted_above = (o->starting_after != NULL) != o->newest_first;
-        if (wanted_above) lo = cursor_seq;
-        else hi = cursor_seq;
     }
-    /* ending_before wants the page nearest the cursor: walk away from it,
-     * then turn the page back into list order. */
-    bool backwards = o->ending_before != NULL;
+    store_list_plan plan = store_plan_list(o, cursor_seq);
     bool filtered = o->index_name != NULL;
     params p = {0};
     param_key(&p, k);
-    param_int(&p, lo);
-    param_int(&p, hi);
+    param_int(&p, plan.lo);
+    param_int(&p, plan.hi);
     bool limited = o->limit > 0 && o->limit < (size_t)INT64_MAX;
     param_limit(&p, limited ? o->limit + 1 : 0); /* one extra row tells has_more */
     if (filtered) {
         param_text(&p, o->index_name);
         param_text(&p, o->index_value);
     }
-    PGresult *res = run_stmt(s, list_stmt(filtered, o->newest_first != backwards), &p, "list");
+    PGresult *res = run_stmt(s, list_stmt(filtered, plan.descending), &p, "list");
     if (!res) return -1;
     size_t n = (size_t)PQntuples(res);
     if (limited && n > o->limit) {
@@ -603,7 +587,7 @@ static int pg_list(store *s, arena *a, const store_key *k, const store_list_opts
         docs[i].json = column_copy(a, res, (int)i, 2, &docs[i].len);
     }
     PQclear(res);
-    if (backwards) reverse_docs(docs, n);
+    if (plan.backwards) store_reverse_docs(docs, n);
     out->docs = docs;
     out->n = n;
     return 0;

@@ -522,15 +522,6 @@ static void doc_vec_push(arena *a, doc_vec *dv, sqlite3_stmt *st)
     d->json = column_copy(a, st, 2, &d->len);
 }
 
-static void reverse_docs(store_doc *v, size_t n)
-{
-    for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
-        store_doc t = v[i];
-        v[i] = v[j];
-        v[j] = t;
-    }
-}
-
 static sqlite3_stmt *list_stmt(store *s, bool filtered, bool descending)
 {
     enum stmt_id id = filtered ? (descending ? ST_LIST_IDX_DESC : ST_LIST_IDX_ASC)
@@ -542,26 +533,19 @@ static sqlite3_stmt *list_stmt(store *s, bool filtered, bool descending)
 static int list_space(store *s, arena *a, int64_t space, const store_list_opts *o,
                       store_list_result *out)
 {
-    int64_t lo = INT64_MIN, hi = INT64_MAX;
-    const char *cursor = o->starting_after ? o->starting_after : o->ending_before;
+    const char *cursor = store_list_cursor(o);
+    int64_t cursor_seq = 0;
     if (cursor) {
-        int64_t cursor_seq;
         int found = doc_seq(s, space, cursor, &cursor_seq, "list");
         if (found <= 0) return found; /* unknown cursor: an empty page */
-        /* "After" in list order is a larger seq, unless the list runs newest first. */
-        bool wanted_above = (o->starting_after != NULL) != o->newest_first;
-        if (wanted_above) lo = cursor_seq;
-        else hi = cursor_seq;
     }
-    /* ending_before wants the page nearest the cursor: walk away from it,
-     * then turn the page back into list order. */
-    bool backwards = o->ending_before != NULL;
+    store_list_plan plan = store_plan_list(o, cursor_seq);
     bool filtered = o->index_name != NULL;
-    sqlite3_stmt *st = list_stmt(s, filtered, o->newest_first != backwards);
+    sqlite3_stmt *st = list_stmt(s, filtered, plan.descending);
     if (!st) return -1;
     sqlite3_bind_int64(st, 1, space);
-    sqlite3_bind_int64(st, 2, lo);
-    sqlite3_bind_int64(st, 3, hi);
+    sqlite3_bind_int64(st, 2, plan.lo);
+    sqlite3_bind_int64(st, 3, plan.hi);
     int64_t limit = sql_limit(o->limit);
     sqlite3_bind_int64(st, 4, limit < 0 ? -1 : limit + 1); /* one extra row tells has_more */
     if (filtered) {
@@ -578,7 +562,7 @@ static int list_space(store *s, arena *a, int64_t space, const store_list_opts *
         out->has_more = true;
         dv.n = (size_t)limit;
     }
-    if (backwards) reverse_docs(dv.v, dv.n);
+    if (plan.backwards) store_reverse_docs(dv.v, dv.n);
     out->docs = dv.v;
     out->n = dv.n;
     return 0;

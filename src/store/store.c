@@ -187,6 +187,36 @@ int store_delete(store *s, const store_key *k, const char *id)
     return done != 0 ? -1 : rc;
 }
 
+const char *store_list_cursor(const store_list_opts *o)
+{
+    return o->starting_after ? o->starting_after : o->ending_before;
+}
+
+store_list_plan store_plan_list(const store_list_opts *o, int64_t cursor_seq)
+{
+    store_list_plan plan = {.lo = INT64_MIN, .hi = INT64_MAX};
+    if (store_list_cursor(o)) {
+        /* "After" in list order is a larger seq, unless the list runs newest first. */
+        bool wanted_above = (o->starting_after != NULL) != o->newest_first;
+        if (wanted_above) plan.lo = cursor_seq;
+        else plan.hi = cursor_seq;
+    }
+    /* ending_before wants the page nearest the cursor: walk away from it,
+     * then turn the page back into list order. */
+    plan.backwards = o->ending_before != NULL;
+    plan.descending = o->newest_first != plan.backwards;
+    return plan;
+}
+
+void store_reverse_docs(store_doc *v, size_t n)
+{
+    for (size_t i = 0, j = n ? n - 1 : 0; i < j; i++, j--) {
+        store_doc t = v[i];
+        v[i] = v[j];
+        v[j] = t;
+    }
+}
+
 int store_list(store *s, arena *a, const store_key *k, const store_list_opts *o, store_list_result *out)
 {
     *out = (store_list_result){0};
