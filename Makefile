@@ -31,7 +31,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 # Tests that need a PostgreSQL server: built with the unit tests but kept out
 # of build/tests (run-unit.sh runs everything there); the Node test
-# tests/integration/postgres.test.mjs starts a cluster and runs them.
+# tests/integration/postgres.test.mjs starts a cluster and runs them, and
+# build/tests/test_store --postgres CONNINFO (the store contract) against it.
 PG_TEST_SRCS := $(wildcard tests/postgres/*.c)
 PG_TEST_BINS := $(PG_TEST_SRCS:tests/postgres/%.c=$(BUILD)/postgres/%)
 
