@@ -24,20 +24,7 @@ static store *open_store(void)
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
-    f->s = pg_open_fresh(conninfo);
-    f->a = arena_new(0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->s);
-    arena_free(f->a);
-    free(f);
-    return 0;
+    return fixture_start(state, pg_open_fresh(conninfo));
 }
 
 /* Ends the store's connections from outside, as a restart or an idle cut does. */
@@ -136,9 +123,9 @@ int main(int argc, char **argv)
         return 2;
     }
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_bytes_not_text, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_two_nodes_share_one_database, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_reconnects_after_a_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bytes_not_text, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_two_nodes_share_one_database, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_reconnects_after_a_cut, setup, fixture_teardown),
         cmocka_unit_test(test_bad_conninfo_is_reported),
     };
     return cmocka_run_group_tests_name("store/postgres-only", tests, NULL, NULL);

@@ -24,6 +24,28 @@ typedef struct fixture {
 
 static const store_key K = {"run1", "stripe", "customers"};
 
+/* Makes the test's fixture around s, a store just opened: a cmocka setup's
+ * last step. */
+static inline int fixture_start(void **state, store *s)
+{
+    assert_non_null(s);
+    fixture *f = calloc(1, sizeof *f);
+    f->s = s;
+    f->a = arena_new(0);
+    *state = f;
+    return 0;
+}
+
+/* The cmocka teardown of every store test. */
+static inline int fixture_teardown(void **state)
+{
+    fixture *f = *state;
+    store_close(f->s);
+    arena_free(f->a);
+    free(f);
+    return 0;
+}
+
 static inline void put_doc(store *s, const store_key *k, const char *id, const char *json)
 {
     if (store_put(s, k, id, json, strlen(json), NULL, 0) != 0) fail_msg("put %s: %s", id, store_errmsg(s));

@@ -36,23 +36,10 @@ static const backend_case *backend; /* the one the current group runs against */
 
 static int setup(void **state)
 {
-    fixture *f = calloc(1, sizeof *f);
     char *err = NULL;
-    f->s = backend->open(&err);
-    assert_non_null(f->s);
+    store *s = backend->open(&err);
     assert_null(err);
-    f->a = arena_new(0);
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    fixture *f = *state;
-    store_close(f->s);
-    arena_free(f->a);
-    free(f);
-    return 0;
+    return fixture_start(state, s);
 }
 
 static void test_put_get_replace_keeps_order(void **state)
@@ -571,27 +558,27 @@ int main(int argc, char **argv)
 {
     pg_conninfo = pg_conninfo_from(argc, argv);
     const struct CMUnitTest contract[] = {
-        cmocka_unit_test_setup_teardown(test_put_get_replace_keeps_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_body_length_is_respected, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_delete, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_list_orders_limit_has_more, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cursors_ascending, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_cursors_newest_first, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_cursor_gives_empty_page, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_index_filter_lookup_count, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_multiple_index_entries, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_counters, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_nested_transactions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_isolation_between_runs_and_twins, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_baseline_restore_is_exact, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_restore_without_baseline_empties, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_dump_format, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_put_get_replace_keeps_order, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_body_length_is_respected, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_delete, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_list_orders_limit_has_more, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cursors_ascending, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_cursors_newest_first, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_cursor_gives_empty_page, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_index_filter_lookup_count, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_multiple_index_entries, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_counters, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_nested_transactions, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_isolation_between_runs_and_twins, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_baseline_restore_is_exact, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_restore_without_baseline_empties, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_dump_format, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_collection_recreated_after_rollback_and_clear, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(test_many_collections, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rollback_is_exact, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_rollback_of_fresh_state, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_error_paths, setup, teardown),
+                                        fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_many_collections, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_is_exact, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_of_fresh_state, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_error_paths, setup, fixture_teardown),
     };
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test(test_file_persistence),
