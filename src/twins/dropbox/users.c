@@ -471,33 +471,37 @@ void dbx_list_shared_links(twin_ctx *ctx)
     dbx_reply(ctx, o);
 }
 
-void dbx_get_shared_link_metadata(twin_ctx *ctx)
+/* The stored link the call's "url" argument names (with its item in *entry);
+ * with need_entry, a link whose item is gone does not count.  Answers the
+ * argument error or shared_link_not_found and returns NULL otherwise. */
+static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
 {
     json_value *args = dbx_args(ctx);
-    if (!args) return;
+    if (!args) return NULL;
     const char *url = dbx_req_str(ctx, args, "url");
-    if (!url) return;
+    if (!url) return NULL;
     json_value *all = dbx_list_all(ctx, "links");
     json_foreach(l, all) {
-        json_value *e = str_eq(json_get_str(l, "url"), url) ? dbx_entry_by_id(ctx, json_get_str(l, "entry")) : NULL;
-        if (e) return dbx_reply(ctx, link_metadata(ctx, l, e));
+        if (!str_eq(json_get_str(l, "url"), url)) continue;
+        *entry = dbx_entry_by_id(ctx, json_get_str(l, "entry"));
+        if (*entry || !need_entry) return l;
     }
     dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
+    return NULL;
+}
+
+void dbx_get_shared_link_metadata(twin_ctx *ctx)
+{
+    json_value *e = NULL, *l = link_arg(ctx, true, &e);
+    if (l) dbx_reply(ctx, link_metadata(ctx, l, e));
 }
 
 void dbx_revoke_shared_link(twin_ctx *ctx)
 {
-    json_value *args = dbx_args(ctx);
-    if (!args) return;
-    const char *url = dbx_req_str(ctx, args, "url");
-    if (!url) return;
-    json_value *all = dbx_list_all(ctx, "links");
-    json_foreach(l, all) {
-        if (!str_eq(json_get_str(l, "url"), url)) continue;
-        twin_doc_delete(ctx, "links", json_get_str(l, "key"));
-        return dbx_reply_null(ctx);
-    }
-    dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
+    json_value *e = NULL, *l = link_arg(ctx, false, &e);
+    if (!l) return;
+    twin_doc_delete(ctx, "links", json_get_str(l, "key"));
+    dbx_reply_null(ctx);
 }
 
 /* ---- webhooks ---- */
