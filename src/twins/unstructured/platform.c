@@ -160,6 +160,12 @@ static const char *used_by(twin_ctx *ctx, const char *collection, const char *id
     return NULL;
 }
 
+static void connector_get(twin_ctx *ctx, const char *collection, const char *param)
+{
+    json_value *s = find_doc(ctx, collection, param, connector_label(collection));
+    if (s) twin_reply_json(ctx, 200, s);
+}
+
 static void connector_delete(twin_ctx *ctx, const char *collection, const char *param)
 {
     arena *a = ctx->a;
@@ -176,20 +182,12 @@ void us_sources_list(twin_ctx *ctx) { connectors_list(ctx, "sources"); }
 void us_source_create(twin_ctx *ctx) { connector_create(ctx, "sources"); }
 void us_source_update(twin_ctx *ctx) { connector_update(ctx, "sources", "source_id"); }
 void us_source_delete(twin_ctx *ctx) { connector_delete(ctx, "sources", "source_id"); }
-void us_source_get(twin_ctx *ctx)
-{
-    json_value *s = find_doc(ctx, "sources", "source_id", "Source connector");
-    if (s) twin_reply_json(ctx, 200, s);
-}
+void us_source_get(twin_ctx *ctx) { connector_get(ctx, "sources", "source_id"); }
 void us_destinations_list(twin_ctx *ctx) { connectors_list(ctx, "destinations"); }
 void us_destination_create(twin_ctx *ctx) { connector_create(ctx, "destinations"); }
 void us_destination_update(twin_ctx *ctx) { connector_update(ctx, "destinations", "destination_id"); }
 void us_destination_delete(twin_ctx *ctx) { connector_delete(ctx, "destinations", "destination_id"); }
-void us_destination_get(twin_ctx *ctx)
-{
-    json_value *s = find_doc(ctx, "destinations", "destination_id", "Destination connector");
-    if (s) twin_reply_json(ctx, 200, s);
-}
+void us_destination_get(twin_ctx *ctx) { connector_get(ctx, "destinations", "destination_id"); }
 
 /* ---- workflows ---- */
 
