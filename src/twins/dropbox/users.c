@@ -54,7 +54,7 @@ int64_t dbx_allocated_bytes(twin_ctx *ctx)
 int64_t dbx_used_bytes(twin_ctx *ctx)
 {
     int64_t used = config_int(ctx, "storage_used_bytes", 0);
-    json_value *all = dbx_list_all(ctx, "entries");
+    json_value *all = twin_doc_all(ctx, "entries");
     json_foreach(e, all) {
         int64_t n;
         if (json_int64(json_get(e, "size"), &n)) used += n;
@@ -281,7 +281,7 @@ static json_value *team_members(twin_ctx *ctx)
 {
     json_value *out = json_array(ctx->a);
     json_push(out, member_info(ctx, dbx_account(ctx), true));
-    json_value *all = dbx_list_all(ctx, "accounts");
+    json_value *all = twin_doc_all(ctx, "accounts");
     for (json_value *m = all->first, *nx; m; m = nx) {
         nx = m->next;
         json_push(out, member_info(ctx, m, false));
@@ -393,7 +393,7 @@ static json_value *link_metadata(twin_ctx *ctx, const json_value *link, const js
 
 static json_value *link_for_entry(twin_ctx *ctx, const char *entry_id)
 {
-    json_value *all = dbx_list_all(ctx, "links");
+    json_value *all = twin_doc_all(ctx, "links");
     json_foreach(l, all) if (str_eq(json_get_str(l, "entry"), entry_id)) return l;
     return NULL;
 }
@@ -456,7 +456,7 @@ void dbx_list_shared_links(twin_ctx *ctx)
     }
     bool direct_only = dbx_opt_bool(args, "direct_only", false);
     json_value *links = json_array(a);
-    json_value *all = dbx_list_all(ctx, "links");
+    json_value *all = twin_doc_all(ctx, "links");
     json_foreach(l, all) {
         json_value *e = dbx_entry_by_id(ctx, json_get_str(l, "entry"));
         if (!e) continue;  /* the item is gone, so is its link */
@@ -480,7 +480,7 @@ static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
     if (!args) return NULL;
     const char *url = dbx_req_str(ctx, args, "url");
     if (!url) return NULL;
-    json_value *all = dbx_list_all(ctx, "links");
+    json_value *all = twin_doc_all(ctx, "links");
     json_foreach(l, all) {
         if (!str_eq(json_get_str(l, "url"), url)) continue;
         *entry = dbx_entry_by_id(ctx, json_get_str(l, "entry"));
