@@ -81,6 +81,16 @@ int twin_doc_delete(twin_ctx *ctx, const char *collection, const char *id)
     return store_delete(ctx->store, &k, id);
 }
 
+json_value *twin_doc_all(twin_ctx *ctx, const char *collection)
+{
+    json_value *arr = json_array(ctx->a);
+    twin_list l = {0};
+    store_list_opts o = {0};
+    if (twin_doc_list(ctx, collection, &o, &l) == 0)
+        for (size_t i = 0; i < l.n; i++) json_push(arr, l.items[i]);
+    return arr;
+}
+
 int twin_doc_list(twin_ctx *ctx, const char *collection, const store_list_opts *o, twin_list *out)
 {
     store_key k = key_for(ctx, collection);

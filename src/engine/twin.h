@@ -171,6 +171,8 @@ typedef struct twin_list {
     bool has_more;
 } twin_list;
 int twin_doc_list(twin_ctx *ctx, const char *collection, const store_list_opts *o, twin_list *out);
+/* Every document of a collection as one JSON array (empty when the store fails). */
+json_value *twin_doc_all(twin_ctx *ctx, const char *collection);
 int64_t twin_doc_count(twin_ctx *ctx, const char *collection, const char *index_name, const char *index_value);
 
 /* Answers. */

@@ -123,6 +123,19 @@ void uuid_v4(char out[37])
              b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
+void uuid_derived(char out[37], const char *a, const char *b, const char *c, int64_t k)
+{
+    char tok[33];
+    derive_token(tok, 32, a, b, c, k);
+    static const char hex[] = "0123456789abcdef";
+    char h[33];
+    for (int i = 0; i < 32; i++) h[i] = hex[(unsigned char)tok[i] % 16];
+    h[12] = '4';                                   /* version */
+    h[16] = "89ab"[(unsigned char)tok[16] % 4];    /* RFC 4122 variant */
+    h[32] = '\0';
+    snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+}
+
 bool uuid_valid(const char *s)
 {
     if (!s || strlen(s) != 36) return false;

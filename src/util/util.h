@@ -17,6 +17,9 @@ int64_t parse_iso8601_ms(const char *s);
 void random_bytes(void *out, size_t n);     /* OpenSSL CSPRNG; aborts on failure */
 void uuid_v4(char out[37]);
 bool uuid_valid(const char *s);             /* canonical 8-4-4-4-12 hex form */
+/* A v4-shaped UUID derived (like derive_token) from the inputs: stable ids
+ * that real SDKs accept as UUIDs. */
+void uuid_derived(char out[37], const char *a, const char *b, const char *c, int64_t k);
 /* n random chars from [A-Za-z0-9] into out (NUL-terminated, out >= n+1). */
 void random_token(char *out, size_t n);
 

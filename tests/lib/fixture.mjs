@@ -37,6 +37,34 @@ export async function newTwinRun(twinName, extra = {}) {
     proxyToken: run.proxy_token };
 }
 
+/** Saves a scenario of one twin with seed_config; returns { status, body }
+ *  (400 when the seed does not fit the twin's seed schema). */
+export async function createScenario(twinName, seed_config) {
+  const url = await control();
+  const res = await fetch(`${url}/scenarios`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `${twinName}-${Date.now()}-${Math.random()}`, twins: [twinName], seed_config }),
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+const scenarioIds = new Map();
+/** newTwinRun, and with { seed_config } provisioned from a scenario holding
+ *  that seed (saved once per distinct seed in this process). */
+export async function newSeededRun(twinName, { seed_config, ...extra } = {}) {
+  if (seed_config) {
+    const key = `${twinName} ${JSON.stringify(seed_config)}`;
+    if (!scenarioIds.has(key)) {
+      const s = await createScenario(twinName, seed_config);
+      assert.ok(s.status < 300, `scenario: ${s.status} ${JSON.stringify(s.body)}`);
+      scenarioIds.set(key, s.body.id);
+    }
+    extra.scenario_id = scenarioIds.get(key);
+  }
+  return newTwinRun(twinName, extra);
+}
+
 async function answer(res) {
   const text = await res.text();
   let json = null;

@@ -76,6 +76,15 @@ static void tokens_and_uuids(void **state)
     uuid_v4(u);
     assert_true(uuid_valid(u));
     assert_int_equal(u[14], '4');
+    /* derived UUIDs: stable for the same inputs, v4-shaped, distinct per counter */
+    char d1[37], d2[37];
+    uuid_derived(d1, "notion", "uuid", "id", 1);
+    uuid_derived(d2, "notion", "uuid", "id", 2);
+    assert_string_equal(d1, "40ad586a-88b9-444d-a494-93232d82279a");
+    assert_true(uuid_valid(d2));
+    assert_int_equal(d2[14], '4');
+    assert_non_null(strchr("89ab", d2[19]));
+    assert_string_not_equal(d1, d2);
     assert_false(uuid_valid("not-a-uuid"));
     assert_false(uuid_valid("0000000-0000-4000-8000-0000000000000"));
     assert_true(secret_eq("abc", "abc"));

@@ -70,6 +70,8 @@ bool bx_marker_decode(twin_ctx *ctx, const char *marker, int64_t *offset);
 /* Picks the requested comma-separated fields (plus type/id/etag) from a full rendering. */
 json_value *bx_pick(twin_ctx *ctx, const json_value *full, const char *fields, const char *const *standard);
 bool bx_truthy_arg(const char *v);
+/* True when csv (comma-separated, no spaces) lists v; an absent or empty list allows everything. */
+bool bx_csv_has(const char *csv, const char *v);
 
 /* ---- items (items.c) ---- */
 json_value *bx_folder_get(twin_ctx *ctx, const char *id);  /* "0" synthesised; NULL if absent */
@@ -106,10 +108,32 @@ const char *bx_blob(twin_ctx *ctx, const char *version_id, size_t *len);
 void bx_conflict(twin_ctx *ctx, const json_value *existing, bool as_object);
 /* Trash, restore and purge an item with its descendants. */
 void bx_trash(twin_ctx *ctx, json_value *item);
-void bx_restore(twin_ctx *ctx, json_value *item);
+/* bx_restore puts the item back as name in folder parent_id. */
+void bx_restore(twin_ctx *ctx, json_value *item, const char *parent_id, const char *name);
 void bx_purge(twin_ctx *ctx, json_value *item);
 json_value *bx_copy_file(twin_ctx *ctx, const json_value *file, const char *parent_id, const char *name);
 json_value *bx_copy_folder(twin_ctx *ctx, const json_value *folder, const char *parent_id, const char *name);
+
+/* Box's "order" array of an item listing: by type, then by sort (default name). */
+json_value *bx_order_json(arena *a, const char *sort, const char *direction);
+/* The item a route names (looked up by the caller, id for the message) when it
+ * exists and is active, or trashed for bx_trashed_item (a folder must be a
+ * trash root); otherwise answers Box's 404 and returns NULL. */
+json_value *bx_active_item(twin_ctx *ctx, json_value *item, const char *id);
+json_value *bx_trashed_item(twin_ctx *ctx, json_value *item, const char *id);
+/* The active folder named by {"parent": {"id": ...}}; answers 404 (or 400
+ * when the id is missing and required) and returns NULL when unusable. */
+json_value *bx_target_folder(twin_ctx *ctx, const json_value *parent_obj, bool required);
+/* An update that renames item to new_name and/or moves it to parent_id:
+ * check answers 409 on a name clash and returns false; apply stores the
+ * change with the body's tags and emits the events (kind "FILE"/"FOLDER"). */
+bool bx_move_check(twin_ctx *ctx, const json_value *item, const char *new_name, const char *parent_id,
+                   bool *renamed, bool *moved);
+void bx_move_apply(twin_ctx *ctx, json_value *item, const char *new_name, const char *parent_id, bool renamed,
+                   bool moved, const char *kind);
+/* The name a copied or restored item takes in folder_id (name, or its own
+ * when NULL); answers 400/409 and returns NULL when invalid or taken. */
+const char *bx_placement_name(twin_ctx *ctx, const json_value *item, const char *folder_id, const char *name);
 
 /* ---- events and webhooks (events.c) ---- */
 /* Records a user event (event_type like "ITEM_UPLOAD") and delivers the

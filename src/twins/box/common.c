@@ -266,3 +266,16 @@ json_value *bx_pick(twin_ctx *ctx, const json_value *full, const char *fields, c
     }
     return o;
 }
+
+bool bx_csv_has(const char *csv, const char *v)
+{
+    if (!csv || !*csv) return true;
+    size_t n = strlen(v);
+    for (const char *s = csv; *s;) {
+        const char *c = strchr(s, ',');
+        size_t len = c ? (size_t)(c - s) : strlen(s);
+        if (len == n && strncmp(s, v, n) == 0) return true;
+        s = c ? c + 1 : s + len;
+    }
+    return false;
+}

@@ -125,19 +125,6 @@ static const char *admin_event_type(const char *t)
     return t;
 }
 
-static bool in_list(const char *csv, const char *v)
-{
-    if (!csv || !*csv) return true;
-    size_t n = strlen(v);
-    for (const char *s = csv; *s;) {
-        const char *c = strchr(s, ',');
-        size_t len = c ? (size_t)(c - s) : strlen(s);
-        if (len == n && strncmp(s, v, n) == 0) return true;
-        s = c ? c + 1 : s + len;
-    }
-    return false;
-}
-
 static json_value *user_event(twin_ctx *ctx, const json_value *e)
 {
     arena *a = ctx->a;
@@ -224,7 +211,7 @@ void bx_events(twin_ctx *ctx)
         const char *et = json_get_str(e, "event_type");
         /* "changes" leaves out events that change nothing */
         if (str_eq(type, "changes") && str_eq(et, "ITEM_DOWNLOAD")) continue;
-        if (admin && (!in_list(types, admin_event_type(et)) || (after >= 0 && t < after) || (before >= 0 && t > before)))
+        if (admin && (!bx_csv_has(types, admin_event_type(et)) || (after >= 0 && t < after) || (before >= 0 && t > before)))
             continue;
         json_push(entries, admin ? admin_event(ctx, e) : user_event(ctx, e));
     }

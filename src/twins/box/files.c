@@ -17,32 +17,7 @@
 static json_value *active_file(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "file_id");
-    json_value *f = bx_file_get(ctx, id);
-    if (!f) {
-        bx_not_found(ctx, "item", id);
-        return NULL;
-    }
-    if (bx_is_trashed(f)) {
-        bx_error(ctx, 404, "trashed", "Item is trashed", NULL);
-        return NULL;
-    }
-    return f;
-}
-
-/* A destination folder named by {"parent": {"id": ...}}; answers when unusable. */
-static json_value *target_folder(twin_ctx *ctx, const json_value *parent_obj, bool required)
-{
-    const char *pid = json_get_str(parent_obj, "id");
-    if (!pid) {
-        if (required) bx_missing(ctx, "parent");
-        return NULL;
-    }
-    json_value *p = bx_folder_get(ctx, pid);
-    if (!p || bx_is_trashed(p)) {
-        bx_not_found(ctx, "parent", pid);
-        return NULL;
-    }
-    return p;
+    return bx_active_item(ctx, bx_file_get(ctx, id), id);
 }
 
 static void reply_item(twin_ctx *ctx, int status, const json_value *item)
@@ -137,7 +112,7 @@ void bx_files_upload(twin_ctx *ctx)
     const char *name = json_get_str(u.attributes, "name");
     if (!name) return bx_missing(ctx, "name");
     if (!bx_name_ok(ctx, name)) return;
-    json_value *parent = target_folder(ctx, json_get(u.attributes, "parent"), true);
+    json_value *parent = bx_target_folder(ctx, json_get(u.attributes, "parent"), true);
     if (!parent) return;
     const char *pid = json_get_str(parent, "id");
     json_value *clash = bx_name_conflict(ctx, pid, name, NULL);
@@ -176,7 +151,7 @@ void bx_files_preflight(twin_ctx *ctx)
     const char *name = json_get_str(ctx->body, "name");
     if (!name) return bx_missing(ctx, "name");
     if (!bx_name_ok(ctx, name)) return;
-    json_value *parent = target_folder(ctx, json_get(ctx->body, "parent"), true);
+    json_value *parent = bx_target_folder(ctx, json_get(ctx->body, "parent"), true);
     if (!parent) return;
     json_value *clash = bx_name_conflict(ctx, json_get_str(parent, "id"), name, NULL);
     if (clash) return bx_conflict(ctx, clash, true);
@@ -207,31 +182,20 @@ void bx_files_update(twin_ctx *ctx)
     const char *name = json_get_str(body, "name"), *old_parent = json_get_str(f, "parent");
     const char *pid = old_parent;
     if (json_get(body, "parent")) {
-        json_value *p = target_folder(ctx, json_get(body, "parent"), true);
+        json_value *p = bx_target_folder(ctx, json_get(body, "parent"), true);
         if (!p) return;
         pid = json_get_str(p, "id");
     }
     const char *new_name = name ? name : json_get_str(f, "name");
     if (name && !bx_name_ok(ctx, name)) return;
-    bool renamed = !str_eq(new_name, json_get_str(f, "name")), moved = !str_eq(pid, old_parent);
-    if (renamed || moved) {
-        json_value *clash = bx_name_conflict(ctx, pid, new_name, json_get_str(f, "id"));
-        if (clash) return bx_conflict(ctx, clash, false);
-    }
+    bool renamed, moved;
+    if (!bx_move_check(ctx, f, new_name, pid, &renamed, &moved)) return;
     json_value *desc = json_get(body, "description");
     if (desc && json_str(desc)) {
         size_t n = strlen(desc->str);
         json_set(a, f, "description", json_stringn(a, desc->str, n > 255 ? 255 : n));
     }
-    json_value *tags = json_get(body, "tags");
-    if (tags && tags->type == JSON_ARRAY) json_set(a, f, "tags", json_clone(a, tags));
-    json_set_str(a, f, "name", new_name);
-    json_set_str(a, f, "parent", pid);
-    bx_item_touch(ctx, f);
-    bx_item_save(ctx, f);
-    if (moved) bx_emit(ctx, "ITEM_MOVE", "FILE.MOVED", f);
-    if (renamed) bx_emit(ctx, "ITEM_RENAME", "FILE.RENAMED", f);
-    if (!moved && !renamed) bx_emit(ctx, "ITEM_MODIFY", NULL, f);
+    bx_move_apply(ctx, f, new_name, pid, renamed, moved, "FILE");
     reply_item(ctx, 200, f);
 }
 
@@ -239,12 +203,10 @@ void bx_files_copy(twin_ctx *ctx)
 {
     json_value *f = active_file(ctx);
     if (!f) return;
-    json_value *p = target_folder(ctx, json_get(ctx->body, "parent"), true);
+    json_value *p = bx_target_folder(ctx, json_get(ctx->body, "parent"), true);
     if (!p) return;
-    const char *name = json_get_str(ctx->body, "name");
-    if (name && !bx_name_ok(ctx, name)) return;
-    json_value *clash = bx_name_conflict(ctx, json_get_str(p, "id"), name ? name : json_get_str(f, "name"), NULL);
-    if (clash) return bx_conflict(ctx, clash, false);
+    const char *name = bx_placement_name(ctx, f, json_get_str(p, "id"), json_get_str(ctx->body, "name"));
+    if (!name) return;
     json_value *c = bx_copy_file(ctx, f, json_get_str(p, "id"), name);
     bx_emit(ctx, "ITEM_COPY", "FILE.COPIED", c);
     reply_item(ctx, 201, c);
@@ -264,16 +226,7 @@ void bx_files_delete(twin_ctx *ctx)
 static json_value *trashed_file(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "file_id");
-    json_value *f = bx_file_get(ctx, id);
-    if (!f) {
-        bx_not_found(ctx, "item", id);
-        return NULL;
-    }
-    if (!bx_is_trashed(f)) {
-        bx_error(ctx, 404, "not_trashed", "Item is not trashed", NULL);
-        return NULL;
-    }
-    return f;
+    return bx_trashed_item(ctx, bx_file_get(ctx, id), id);
 }
 
 void bx_files_trash_get(twin_ctx *ctx)
@@ -296,21 +249,16 @@ void bx_files_restore(twin_ctx *ctx)
     json_value *f = trashed_file(ctx);
     if (!f) return;
     const char *pid = json_get_str(f, "parent");
-    json_value *p = json_get(ctx->body, "parent") ? target_folder(ctx, json_get(ctx->body, "parent"), true)
+    json_value *p = json_get(ctx->body, "parent") ? bx_target_folder(ctx, json_get(ctx->body, "parent"), true)
                                                   : bx_folder_get(ctx, pid);
     if (!p) {
         if (!json_get(ctx->body, "parent")) bx_not_found(ctx, "parent", pid);
         return;
     }
     if (bx_is_trashed(p)) return bx_not_found(ctx, "parent", json_get_str(p, "id"));
-    const char *name = json_get_str(ctx->body, "name");
-    if (name && !bx_name_ok(ctx, name)) return;
-    if (!name) name = json_get_str(f, "name");
-    json_value *clash = bx_name_conflict(ctx, json_get_str(p, "id"), name, NULL);
-    if (clash) return bx_conflict(ctx, clash, false);
-    json_set_str(ctx->a, f, "name", name);
-    json_set_str(ctx->a, f, "parent", json_get_str(p, "id"));
-    bx_restore(ctx, f);
+    const char *name = bx_placement_name(ctx, f, json_get_str(p, "id"), json_get_str(ctx->body, "name"));
+    if (!name) return;
+    bx_restore(ctx, f, json_get_str(p, "id"), name);
     bx_emit(ctx, "ITEM_UNDELETE_VIA_TRASH", "FILE.RESTORED", f);
     reply_item(ctx, 201, f);
 }

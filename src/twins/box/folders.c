@@ -10,31 +10,12 @@
 static json_value *active_folder(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "folder_id");
-    json_value *f = bx_folder_get(ctx, id);
-    if (!f) {
-        bx_not_found(ctx, "item", id);
-        return NULL;
-    }
-    if (bx_is_trashed(f)) {
-        bx_error(ctx, 404, "trashed", "Item is trashed", NULL);
-        return NULL;
-    }
-    return f;
+    return bx_active_item(ctx, bx_folder_get(ctx, id), id);
 }
 
 static json_value *target_folder(twin_ctx *ctx, const json_value *parent_obj)
 {
-    const char *pid = json_get_str(parent_obj, "id");
-    if (!pid) {
-        bx_missing(ctx, "parent");
-        return NULL;
-    }
-    json_value *p = bx_folder_get(ctx, pid);
-    if (!p || bx_is_trashed(p)) {
-        bx_not_found(ctx, "parent", pid);
-        return NULL;
-    }
-    return p;
+    return bx_target_folder(ctx, parent_obj, true);
 }
 
 static bool is_root_id(const char *id)
@@ -103,14 +84,7 @@ static void reply_items(twin_ctx *ctx, twin_list *l)
         json_set_int(a, out, "limit", limit);
     }
     json_set(a, out, "entries", entries);
-    json_value *order = json_array(a), *by_type = json_object(a), *by_attr = json_object(a);
-    json_set_str(a, by_type, "by", "type");
-    json_set_str(a, by_type, "direction", "ASC");
-    json_set_str(a, by_attr, "by", sort && *sort ? sort : "name");
-    json_set_str(a, by_attr, "direction", direction && strcasecmp(direction, "DESC") == 0 ? "DESC" : "ASC");
-    json_push(order, by_type);
-    json_push(order, by_attr);
-    json_set(a, out, "order", order);
+    json_set(a, out, "order", bx_order_json(a, sort, direction));
     twin_reply_json(ctx, 200, out);
 }
 
@@ -169,22 +143,11 @@ void bx_folders_update(twin_ctx *ctx)
     }
     if (name && !bx_name_ok(ctx, name)) return;
     const char *new_name = name ? name : json_get_str(f, "name");
-    bool renamed = !str_eq(new_name, json_get_str(f, "name")), moved = !str_eq(pid, old_parent);
-    if (renamed || moved) {
-        json_value *clash = bx_name_conflict(ctx, pid, new_name, id);
-        if (clash) return bx_conflict(ctx, clash, false);
-    }
+    bool renamed, moved;
+    if (!bx_move_check(ctx, f, new_name, pid, &renamed, &moved)) return;
     const char *desc = json_get_str(ctx->body, "description");
     if (desc) json_set_str(a, f, "description", desc);
-    json_value *tags = json_get(ctx->body, "tags");
-    if (tags && tags->type == JSON_ARRAY) json_set(a, f, "tags", json_clone(a, tags));
-    json_set_str(a, f, "name", new_name);
-    json_set_str(a, f, "parent", pid);
-    bx_item_touch(ctx, f);
-    bx_item_save(ctx, f);
-    if (moved) bx_emit(ctx, "ITEM_MOVE", "FOLDER.MOVED", f);
-    if (renamed) bx_emit(ctx, "ITEM_RENAME", "FOLDER.RENAMED", f);
-    if (!moved && !renamed) bx_emit(ctx, "ITEM_MODIFY", NULL, f);
+    bx_move_apply(ctx, f, new_name, pid, renamed, moved, "FOLDER");
     reply_folder(ctx, 200, f);
 }
 
@@ -198,10 +161,8 @@ void bx_folders_copy(twin_ctx *ctx)
     if (!p) return;
     if (bx_is_descendant(ctx, json_get_str(p, "id"), id))
         return bx_bad_request(ctx, "invalid_parameter", "parent", "A folder cannot be copied into itself");
-    const char *name = json_get_str(ctx->body, "name");
-    if (name && !bx_name_ok(ctx, name)) return;
-    json_value *clash = bx_name_conflict(ctx, json_get_str(p, "id"), name ? name : json_get_str(f, "name"), NULL);
-    if (clash) return bx_conflict(ctx, clash, false);
+    const char *name = bx_placement_name(ctx, f, json_get_str(p, "id"), json_get_str(ctx->body, "name"));
+    if (!name) return;
     json_value *c = bx_copy_folder(ctx, f, json_get_str(p, "id"), name);
     bx_emit(ctx, "ITEM_COPY", "FOLDER.COPIED", c);
     reply_folder(ctx, 201, c);
@@ -223,16 +184,7 @@ void bx_folders_delete(twin_ctx *ctx)
 static json_value *trashed_folder(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "folder_id");
-    json_value *f = is_root_id(id) ? NULL : bx_folder_get(ctx, id);
-    if (!f) {
-        bx_not_found(ctx, "item", id);
-        return NULL;
-    }
-    if (!bx_is_trashed(f) || !json_truthy(json_get(f, "trash_root"))) {
-        bx_error(ctx, 404, "not_trashed", "Item is not trashed", NULL);
-        return NULL;
-    }
-    return f;
+    return bx_trashed_item(ctx, is_root_id(id) ? NULL : bx_folder_get(ctx, id), id);
 }
 
 void bx_folders_trash_get(twin_ctx *ctx)
@@ -262,14 +214,9 @@ void bx_folders_restore(twin_ctx *ctx)
         p = bx_folder_get(ctx, json_get_str(f, "parent"));
         if (!p || bx_is_trashed(p)) return bx_not_found(ctx, "parent", json_get_str(f, "parent"));
     }
-    const char *name = json_get_str(ctx->body, "name");
-    if (name && !bx_name_ok(ctx, name)) return;
-    if (!name) name = json_get_str(f, "name");
-    json_value *clash = bx_name_conflict(ctx, json_get_str(p, "id"), name, NULL);
-    if (clash) return bx_conflict(ctx, clash, false);
-    json_set_str(ctx->a, f, "name", name);
-    json_set_str(ctx->a, f, "parent", json_get_str(p, "id"));
-    bx_restore(ctx, f);
+    const char *name = bx_placement_name(ctx, f, json_get_str(p, "id"), json_get_str(ctx->body, "name"));
+    if (!name) return;
+    bx_restore(ctx, f, json_get_str(p, "id"), name);
     bx_emit(ctx, "ITEM_UNDELETE_VIA_TRASH", "FOLDER.RESTORED", f);
     twin_reply_json(ctx, 201, bx_render(ctx, f, bx_query(ctx, "fields")));
 }

@@ -414,6 +414,12 @@ json_value *bx_item_collection(twin_ctx *ctx, const char *folder_id, int64_t off
     json_set(a, o, "entries", entries);
     json_set_int(a, o, "offset", offset);
     json_set_int(a, o, "limit", limit);
+    json_set(a, o, "order", bx_order_json(a, sort, direction));
+    return o;
+}
+
+json_value *bx_order_json(arena *a, const char *sort, const char *direction)
+{
     json_value *order = json_array(a), *by_type = json_object(a), *by_attr = json_object(a);
     json_set_str(a, by_type, "by", "type");
     json_set_str(a, by_type, "direction", "ASC");
@@ -421,8 +427,7 @@ json_value *bx_item_collection(twin_ctx *ctx, const char *folder_id, int64_t off
     json_set_str(a, by_attr, "direction", direction && strcasecmp(direction, "DESC") == 0 ? "DESC" : "ASC");
     json_push(order, by_type);
     json_push(order, by_attr);
-    json_set(a, o, "order", order);
-    return o;
+    return order;
 }
 
 bool bx_is_descendant(twin_ctx *ctx, const char *folder_id, const char *ancestor_id)
@@ -548,8 +553,10 @@ void bx_trash(twin_ctx *ctx, json_value *item)
     if (!is_file(item)) mark_subtree(ctx, json_get_str(item, "id"), json_get_str(item, "id"), now);
 }
 
-void bx_restore(twin_ctx *ctx, json_value *item)
+void bx_restore(twin_ctx *ctx, json_value *item, const char *parent_id, const char *name)
 {
+    json_set_str(ctx->a, item, "name", name);
+    json_set_str(ctx->a, item, "parent", parent_id);
     bx_item_touch(ctx, item);
     json_set_str(ctx->a, item, "item_status", "active");
     json_remove(item, "trashed_at");
@@ -603,4 +610,86 @@ json_value *bx_copy_folder(twin_ctx *ctx, const json_value *folder, const char *
         else bx_copy_folder(ctx, l.items[i], json_get_str(c, "id"), NULL);
     }
     return c;
+}
+
+/* ---- what file and folder handlers share ---- */
+
+json_value *bx_active_item(twin_ctx *ctx, json_value *item, const char *id)
+{
+    if (!item) {
+        bx_not_found(ctx, "item", id);
+        return NULL;
+    }
+    if (bx_is_trashed(item)) {
+        bx_error(ctx, 404, "trashed", "Item is trashed", NULL);
+        return NULL;
+    }
+    return item;
+}
+
+json_value *bx_trashed_item(twin_ctx *ctx, json_value *item, const char *id)
+{
+    if (!item) {
+        bx_not_found(ctx, "item", id);
+        return NULL;
+    }
+    /* a folder only counts when it was trashed itself, not with its parent */
+    if (!bx_is_trashed(item) || (!is_file(item) && !json_truthy(json_get(item, "trash_root")))) {
+        bx_error(ctx, 404, "not_trashed", "Item is not trashed", NULL);
+        return NULL;
+    }
+    return item;
+}
+
+json_value *bx_target_folder(twin_ctx *ctx, const json_value *parent_obj, bool required)
+{
+    const char *pid = json_get_str(parent_obj, "id");
+    if (!pid) {
+        if (required) bx_missing(ctx, "parent");
+        return NULL;
+    }
+    json_value *p = bx_folder_get(ctx, pid);
+    if (!p || bx_is_trashed(p)) {
+        bx_not_found(ctx, "parent", pid);
+        return NULL;
+    }
+    return p;
+}
+
+bool bx_move_check(twin_ctx *ctx, const json_value *item, const char *new_name, const char *parent_id,
+                   bool *renamed, bool *moved)
+{
+    *renamed = !str_eq(new_name, json_get_str(item, "name"));
+    *moved = !str_eq(parent_id, json_get_str(item, "parent"));
+    if (!*renamed && !*moved) return true;
+    json_value *clash = bx_name_conflict(ctx, parent_id, new_name, json_get_str(item, "id"));
+    if (clash) bx_conflict(ctx, clash, false);
+    return !clash;
+}
+
+void bx_move_apply(twin_ctx *ctx, json_value *item, const char *new_name, const char *parent_id, bool renamed,
+                   bool moved, const char *kind)
+{
+    arena *a = ctx->a;
+    json_value *tags = json_get(ctx->body, "tags");
+    if (tags && tags->type == JSON_ARRAY) json_set(a, item, "tags", json_clone(a, tags));
+    json_set_str(a, item, "name", new_name);
+    json_set_str(a, item, "parent", parent_id);
+    bx_item_touch(ctx, item);
+    bx_item_save(ctx, item);
+    if (moved) bx_emit(ctx, "ITEM_MOVE", arena_printf(a, "%s.MOVED", kind), item);
+    if (renamed) bx_emit(ctx, "ITEM_RENAME", arena_printf(a, "%s.RENAMED", kind), item);
+    if (!moved && !renamed) bx_emit(ctx, "ITEM_MODIFY", NULL, item);
+}
+
+const char *bx_placement_name(twin_ctx *ctx, const json_value *item, const char *folder_id, const char *name)
+{
+    if (name && !bx_name_ok(ctx, name)) return NULL;
+    if (!name) name = json_get_str(item, "name");
+    json_value *clash = bx_name_conflict(ctx, folder_id, name, NULL);
+    if (clash) {
+        bx_conflict(ctx, clash, false);
+        return NULL;
+    }
+    return name;
 }

@@ -233,24 +233,11 @@ static bool looks_textual(const char *data, size_t len)
     return true;
 }
 
-static bool in_scope(const char *csv, const char *v)
-{
-    if (!csv || !*csv) return true;
-    size_t n = strlen(v);
-    for (const char *s = csv; *s;) {
-        const char *c = strchr(s, ',');
-        size_t len = c ? (size_t)(c - s) : strlen(s);
-        if (len == n && strncmp(s, v, n) == 0) return true;
-        s = c ? c + 1 : s + len;
-    }
-    return false;
-}
-
 /* Every term must appear in one of the searched fields. */
 static bool matches(twin_ctx *ctx, const search_q *q, const json_value *item)
 {
-    bool by_name = in_scope(q->scopes, "name"), by_desc = in_scope(q->scopes, "description");
-    bool by_content = in_scope(q->scopes, "file_content") && str_eq(json_get_str(item, "type"), "file");
+    bool by_name = bx_csv_has(q->scopes, "name"), by_desc = bx_csv_has(q->scopes, "description");
+    bool by_content = bx_csv_has(q->scopes, "file_content") && str_eq(json_get_str(item, "type"), "file");
     const char *name = json_get_str(item, "name"), *desc = json_get_str(item, "description");
     const char *content = NULL;
     size_t clen = 0;
@@ -277,7 +264,7 @@ static bool passes_filters(twin_ctx *ctx, const search_q *q, const json_value *i
     if (str_eq(q->trash, "trashed_only") ? !trashed : (!str_eq(q->trash, "all_items") && trashed)) return false;
     if (q->extensions && *q->extensions) {
         const char *name = json_get_str(item, "name"), *dot = strrchr(name, '.');
-        if (!str_eq(type, "file") || !dot || !in_scope(q->extensions, str_to_lower(arena_strdup(ctx->a, dot + 1))))
+        if (!str_eq(type, "file") || !dot || !bx_csv_has(q->extensions, str_to_lower(arena_strdup(ctx->a, dot + 1))))
             return false;
     }
     if (q->ancestors && *q->ancestors) {
@@ -325,7 +312,7 @@ void bx_search(twin_ctx *ctx)
         for (size_t i = 0; i < l->n; i++) {
             json_value *it = l->items[i];
             if (!passes_filters(ctx, &q, it) || !matches(ctx, &q, it)) continue;
-            json_push(in_scope(q.scopes, "name") && matches(ctx, &by_name, it) ? first : rest, it);
+            json_push(bx_csv_has(q.scopes, "name") && matches(ctx, &by_name, it) ? first : rest, it);
         }
     }
     json_value *entries = json_array(a);

@@ -255,3 +255,37 @@ void dc_user_get(twin_ctx *ctx)
     if (!u) return dc_error(ctx, 404, DC_UNKNOWN_USER, "Unknown User");
     twin_reply_json(ctx, 200, u);
 }
+
+/* Position first; equal positions keep creation order (snowflakes grow with time). */
+static int cmp_position(const void *x, const void *y)
+{
+    const json_value *a = *(json_value *const *)x, *b = *(json_value *const *)y;
+    int64_t pa = 0, pb = 0;
+    json_int64(json_get(a, "position"), &pa);
+    json_int64(json_get(b, "position"), &pb);
+    if (pa != pb) return pa < pb ? -1 : 1;
+    uint64_t ia = dc_sf(json_get_str(a, "id")), ib = dc_sf(json_get_str(b, "id"));
+    return ia < ib ? -1 : ia > ib;
+}
+
+twin_list dc_list_by_position(twin_ctx *ctx, const char *collection, const char *guild_id)
+{
+    twin_list l = dc_list(ctx, collection, "guild", guild_id);
+    qsort(l.items, l.n, sizeof *l.items, cmp_position);
+    return l;
+}
+
+json_value *dc_id_set(arena *a, const json_value *ids, const char *id, bool add, bool *had)
+{
+    json_value *out = json_array(a);
+    *had = false;
+    json_foreach(x, ids) {
+        if (str_eq(json_str(x), id)) {
+            *had = true;
+            if (!add) continue;
+        }
+        json_push(out, json_string(a, json_str(x)));
+    }
+    if (add && !*had) json_push(out, json_string(a, id));
+    return out;
+}

@@ -76,6 +76,10 @@ void dc_save(twin_ctx *ctx, const char *collection, const char *id, const json_v
 /* All documents of a collection with index = value (insertion order). */
 twin_list dc_list(twin_ctx *ctx, const char *collection, const char *index_name, const char *index_value);
 /* Integer query/body argument in [lo, hi] (default when absent); answers 50035 on bad input. */
+/* A guild's documents of collection (index "guild") sorted by position, then id. */
+twin_list dc_list_by_position(twin_ctx *ctx, const char *collection, const char *guild_id);
+/* A copy of the string array ids with id added (once) or removed; *had says whether it was there. */
+json_value *dc_id_set(arena *a, const json_value *ids, const char *id, bool add, bool *had);
 bool dc_int_arg(twin_ctx *ctx, const char *name, int64_t def, int64_t lo, int64_t hi, int64_t *out);
 bool dc_bool_arg(twin_ctx *ctx, const char *name);
 /* String member of the body that must have [lo, hi] characters; answers 50035. */
@@ -101,6 +105,7 @@ json_value *dc_member_render(twin_ctx *ctx, const json_value *m);
 json_value *dc_role_new(twin_ctx *ctx, const char *guild_id, const char *id, const char *name, const char *perms);
 bool dc_is_thread(const json_value *channel);
 json_value *dc_role_render(twin_ctx *ctx, const json_value *r);
+json_value *dc_guild_roles(twin_ctx *ctx, const char *guild_id); /* rendered, by position */
 
 /* boost levels (guilds.c) */
 int dc_boost_level(twin_ctx *ctx, const json_value *guild);

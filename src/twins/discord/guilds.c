@@ -106,17 +106,6 @@ bool dc_is_thread(const json_value *c)
     return t == 10 || t == 11 || t == 12;
 }
 
-static int cmp_position(const void *x, const void *y)
-{
-    const json_value *a = *(json_value *const *)x, *b = *(json_value *const *)y;
-    int64_t pa = 0, pb = 0;
-    json_int64(json_get(a, "position"), &pa);
-    json_int64(json_get(b, "position"), &pb);
-    if (pa != pb) return pa < pb ? -1 : 1;
-    uint64_t ia = dc_sf(json_get_str(a, "id")), ib = dc_sf(json_get_str(b, "id"));
-    return ia < ib ? -1 : ia > ib;
-}
-
 /* ---- roles ---- */
 
 json_value *dc_role_new(twin_ctx *ctx, const char *guild_id, const char *id, const char *name, const char *perms)
@@ -140,10 +129,9 @@ json_value *dc_role_new(twin_ctx *ctx, const char *guild_id, const char *id, con
     return r;
 }
 
-static json_value *roles_of(twin_ctx *ctx, const char *guild_id)
+json_value *dc_guild_roles(twin_ctx *ctx, const char *guild_id)
 {
-    twin_list l = dc_list(ctx, "roles", "guild", guild_id);
-    qsort(l.items, l.n, sizeof *l.items, cmp_position);
+    twin_list l = dc_list_by_position(ctx, "roles", guild_id);
     json_value *arr = json_array(ctx->a);
     for (size_t i = 0; i < l.n; i++) json_push(arr, dc_role_render(ctx, l.items[i]));
     return arr;
@@ -199,7 +187,7 @@ static json_value *guild_render(twin_ctx *ctx, const json_value *g, bool counts)
     json_set_int(a, o, "system_channel_flags", 0);
     json_set_bool(a, o, "widget_enabled", false);
     json_set(a, o, "verification_level", json_clone(a, json_get(g, "verification_level")));
-    json_set(a, o, "roles", roles_of(ctx, id));
+    json_set(a, o, "roles", dc_guild_roles(ctx, id));
     json_set(a, o, "default_message_notifications", json_clone(a, json_get(g, "default_message_notifications")));
     json_set_int(a, o, "mfa_level", 0);
     json_set(a, o, "explicit_content_filter", json_clone(a, json_get(g, "explicit_content_filter")));
@@ -363,8 +351,7 @@ void dc_guild_channels(twin_ctx *ctx)
 {
     json_value *g = guild_param(ctx);
     if (!g) return;
-    twin_list l = dc_list(ctx, "channels", "guild", json_get_str(g, "id"));
-    qsort(l.items, l.n, sizeof *l.items, cmp_position);
+    twin_list l = dc_list_by_position(ctx, "channels", json_get_str(g, "id"));
     json_value *out = json_array(ctx->a);
     for (size_t i = 0; i < l.n; i++)
         if (!dc_is_thread(l.items[i])) json_push(out, dc_channel_render(ctx, l.items[i]));

@@ -200,17 +200,8 @@ static void member_role(twin_ctx *ctx, bool add)
     json_value *r = role_of_guild(ctx, json_get_str(g, "id"), "role_id");
     if (!r) return;
     const char *rid = json_get_str(r, "id");
-    json_value *roles = json_array(a);
-    bool had = false;
-    json_foreach(x, json_get(m, "roles")) {
-        if (str_eq(json_str(x), rid)) {
-            had = true;
-            if (!add) continue;
-        }
-        json_push(roles, json_string(a, json_str(x)));
-    }
-    if (add && !had) json_push(roles, json_string(a, rid));
-    json_set(a, m, "roles", roles);
+    bool had;
+    json_set(a, m, "roles", dc_id_set(a, json_get(m, "roles"), rid, add, &had));
     save_member(ctx, m);
     dc_no_content(ctx);
 }
@@ -240,23 +231,11 @@ json_value *dc_role_render(twin_ctx *ctx, const json_value *r)
     return o;
 }
 
-static int cmp_position(const void *x, const void *y)
-{
-    int64_t a = 0, b = 0;
-    json_int64(json_get(*(json_value *const *)x, "position"), &a);
-    json_int64(json_get(*(json_value *const *)y, "position"), &b);
-    return a < b ? -1 : a > b;
-}
-
 void dc_roles_list(twin_ctx *ctx)
 {
     json_value *g = guild_param(ctx);
     if (!g) return;
-    twin_list l = dc_list(ctx, "roles", "guild", json_get_str(g, "id"));
-    qsort(l.items, l.n, sizeof *l.items, cmp_position);
-    json_value *out = json_array(ctx->a);
-    for (size_t i = 0; i < l.n; i++) json_push(out, dc_role_render(ctx, l.items[i]));
-    twin_reply_json(ctx, 200, out);
+    twin_reply_json(ctx, 200, dc_guild_roles(ctx, json_get_str(g, "id")));
 }
 
 void dc_role_get(twin_ctx *ctx)

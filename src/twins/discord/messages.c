@@ -632,17 +632,8 @@ static bool toggle_reaction(twin_ctx *ctx, json_value *m, const emoji_ref *e, co
         json_set(a, entry, "users", json_array(a));
         json_push(list, entry);
     }
-    json_value *users = json_get(entry, "users"), *next = json_array(a);
-    bool had = false;
-    json_foreach(u, users) {
-        if (str_eq(json_str(u), user)) {
-            had = true;
-            if (!add) continue;
-        }
-        json_push(next, json_string(a, json_str(u)));
-    }
-    if (add && !had) json_push(next, json_string(a, user));
-    json_set(a, entry, "users", next);
+    bool had;
+    json_set(a, entry, "users", dc_id_set(a, json_get(entry, "users"), user, add, &had));
     return add != had;
 }
 

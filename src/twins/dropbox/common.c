@@ -214,16 +214,6 @@ void dbx_save_entry(twin_ctx *ctx, const json_value *entry)
     twin_doc_put(ctx, "entries", json_get_str(entry, "id"), entry, idx, 2);
 }
 
-json_value *dbx_list_all(twin_ctx *ctx, const char *collection)
-{
-    json_value *arr = json_array(ctx->a);
-    twin_list l = {0};
-    store_list_opts o = {0};
-    if (twin_doc_list(ctx, collection, &o, &l) != 0) return arr;
-    for (size_t i = 0; i < l.n; i++) json_push(arr, l.items[i]);
-    return arr;
-}
-
 static int by_path_lower(const void *x, const void *y)
 {
     const json_value *a = *(json_value *const *)x, *b = *(json_value *const *)y;
@@ -232,7 +222,7 @@ static int by_path_lower(const void *x, const void *y)
 
 json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self)
 {
-    json_value *all = dbx_list_all(ctx, "entries");
+    json_value *all = twin_doc_all(ctx, "entries");
     json_value **v = arena_alloc(ctx->a, sizeof *v * (all->len + 1));
     size_t n = 0;
     json_foreach(e, all) {

@@ -81,7 +81,6 @@ const char *dbx_base_name(const char *path);                 /* after the last '
 /* The API view of a stored entry (internal "_" members dropped). */
 json_value *dbx_public(twin_ctx *ctx, const json_value *entry);
 void dbx_save_entry(twin_ctx *ctx, const json_value *entry);
-json_value *dbx_list_all(twin_ctx *ctx, const char *collection);  /* array of docs */
 /* Every entry at or under path (lower), parents first. */
 json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self);
 /* Creates the missing folders above path (display form); false + *kind

@@ -171,7 +171,7 @@ static bool in_scope(twin_ctx *ctx, const char *path, const char *root, bool rec
 static json_value *changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq)
 {
     arena *a = ctx->a;
-    json_value *all = dbx_list_all(ctx, "changes");
+    json_value *all = twin_doc_all(ctx, "changes");
     json_value **v = arena_alloc(a, sizeof *v * (all->len + 1));
     size_t n = 0;
     json_foreach(c, all) if (get_int(c, "seq", 0) > seq && in_scope(ctx, json_get_str(c, "path"), root, recursive)) v[n++] = c;

@@ -54,7 +54,7 @@ int64_t dbx_allocated_bytes(twin_ctx *ctx)
 int64_t dbx_used_bytes(twin_ctx *ctx)
 {
     int64_t used = config_int(ctx, "storage_used_bytes", 0);
-    json_value *all = dbx_list_all(ctx, "entries");
+    json_value *all = twin_doc_all(ctx, "entries");
     json_foreach(e, all) {
         int64_t n;
         if (json_int64(json_get(e, "size"), &n)) used += n;
@@ -281,7 +281,7 @@ static json_value *team_members(twin_ctx *ctx)
 {
     json_value *out = json_array(ctx->a);
     json_push(out, member_info(ctx, dbx_account(ctx), true));
-    json_value *all = dbx_list_all(ctx, "accounts");
+    json_value *all = twin_doc_all(ctx, "accounts");
     for (json_value *m = all->first, *nx; m; m = nx) {
         nx = m->next;
         json_push(out, member_info(ctx, m, false));
@@ -393,7 +393,7 @@ static json_value *link_metadata(twin_ctx *ctx, const json_value *link, const js
 
 static json_value *link_for_entry(twin_ctx *ctx, const char *entry_id)
 {
-    json_value *all = dbx_list_all(ctx, "links");
+    json_value *all = twin_doc_all(ctx, "links");
     json_foreach(l, all) if (str_eq(json_get_str(l, "entry"), entry_id)) return l;
     return NULL;
 }
@@ -456,7 +456,7 @@ void dbx_list_shared_links(twin_ctx *ctx)
     }
     bool direct_only = dbx_opt_bool(args, "direct_only", false);
     json_value *links = json_array(a);
-    json_value *all = dbx_list_all(ctx, "links");
+    json_value *all = twin_doc_all(ctx, "links");
     json_foreach(l, all) {
         json_value *e = dbx_entry_by_id(ctx, json_get_str(l, "entry"));
         if (!e) continue;  /* the item is gone, so is its link */
@@ -471,33 +471,37 @@ void dbx_list_shared_links(twin_ctx *ctx)
     dbx_reply(ctx, o);
 }
 
-void dbx_get_shared_link_metadata(twin_ctx *ctx)
+/* The stored link the call's "url" argument names (with its item in *entry);
+ * with need_entry, a link whose item is gone does not count.  Answers the
+ * argument error or shared_link_not_found and returns NULL otherwise. */
+static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
 {
     json_value *args = dbx_args(ctx);
-    if (!args) return;
+    if (!args) return NULL;
     const char *url = dbx_req_str(ctx, args, "url");
-    if (!url) return;
-    json_value *all = dbx_list_all(ctx, "links");
+    if (!url) return NULL;
+    json_value *all = twin_doc_all(ctx, "links");
     json_foreach(l, all) {
-        json_value *e = str_eq(json_get_str(l, "url"), url) ? dbx_entry_by_id(ctx, json_get_str(l, "entry")) : NULL;
-        if (e) return dbx_reply(ctx, link_metadata(ctx, l, e));
+        if (!str_eq(json_get_str(l, "url"), url)) continue;
+        *entry = dbx_entry_by_id(ctx, json_get_str(l, "entry"));
+        if (*entry || !need_entry) return l;
     }
     dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
+    return NULL;
+}
+
+void dbx_get_shared_link_metadata(twin_ctx *ctx)
+{
+    json_value *e = NULL, *l = link_arg(ctx, true, &e);
+    if (l) dbx_reply(ctx, link_metadata(ctx, l, e));
 }
 
 void dbx_revoke_shared_link(twin_ctx *ctx)
 {
-    json_value *args = dbx_args(ctx);
-    if (!args) return;
-    const char *url = dbx_req_str(ctx, args, "url");
-    if (!url) return;
-    json_value *all = dbx_list_all(ctx, "links");
-    json_foreach(l, all) {
-        if (!str_eq(json_get_str(l, "url"), url)) continue;
-        twin_doc_delete(ctx, "links", json_get_str(l, "key"));
-        return dbx_reply_null(ctx);
-    }
-    dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
+    json_value *e = NULL, *l = link_arg(ctx, false, &e);
+    if (!l) return;
+    twin_doc_delete(ctx, "links", json_get_str(l, "key"));
+    dbx_reply_null(ctx);
 }
 
 /* ---- webhooks ---- */

@@ -149,16 +149,6 @@ void un_send_page(twin_ctx *ctx, json_value *items, int64_t limit, int64_t offse
     twin_reply_json(ctx, 200, page);
 }
 
-json_value *un_all(twin_ctx *ctx, const char *collection)
-{
-    json_value *arr = json_array(ctx->a);
-    twin_list l = {0};
-    store_list_opts o = {0};
-    if (twin_doc_list(ctx, collection, &o, &l) == 0)
-        for (size_t i = 0; i < l.n; i++) json_push(arr, l.items[i]);
-    return arr;
-}
-
 void un_save(twin_ctx *ctx, const char *collection, const json_value *doc, const char *connection_id)
 {
     store_index idx = {"connection", connection_id};

@@ -162,7 +162,7 @@ void un_connections_list(twin_ctx *ctx)
     json_value *cats = un_query_list(ctx, "categories");
     json_value *types = un_query_list(ctx, "integration_type");
     const char *type = types->len ? json_str(types->first) : NULL;
-    json_value *all = un_all(ctx, "connections"), *out = json_array(ctx->a);
+    json_value *all = twin_doc_all(ctx, "connections"), *out = json_array(ctx->a);
     json_value *next;
     for (json_value *c = all->first; c; c = next) {
         next = c->next;

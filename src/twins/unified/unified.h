@@ -33,8 +33,6 @@ json_value *un_query_list(twin_ctx *ctx, const char *name);
 bool un_paging(twin_ctx *ctx, int64_t *limit, int64_t *offset);
 /* Answers a JSON array with items[offset, offset+limit). */
 void un_send_page(twin_ctx *ctx, json_value *items, int64_t limit, int64_t offset);
-/* Documents of a collection in insertion order. */
-json_value *un_all(twin_ctx *ctx, const char *collection);
 void un_save(twin_ctx *ctx, const char *collection, const json_value *doc, const char *connection_id);
 /* Logs one API call made through a connection. */
 void un_log_call(twin_ctx *ctx, const json_value *conn, int status, const char *error);

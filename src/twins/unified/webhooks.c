@@ -112,7 +112,7 @@ void un_webhooks_list(twin_ctx *ctx)
     const char *cid = json_get_str(ctx->query, "connection_id");
     const char *type = json_get_str(ctx->query, "integration_type");
     const char *object = json_get_str(ctx->query, "object");
-    json_value *all = un_all(ctx, "webhooks"), *out = json_array(ctx->a);
+    json_value *all = twin_doc_all(ctx, "webhooks"), *out = json_array(ctx->a);
     json_value *next;
     for (json_value *w = all->first; w; w = next) {
         next = w->next;
@@ -193,7 +193,7 @@ void un_apicalls_list(twin_ctx *ctx)
     const char *cid = json_get_str(ctx->query, "connection_id");
     const char *type = json_get_str(ctx->query, "integration_type");
     const char *error = json_get_str(ctx->query, "error");
-    json_value *all = un_all(ctx, "apicalls"), *out = json_array(ctx->a);
+    json_value *all = twin_doc_all(ctx, "apicalls"), *out = json_array(ctx->a);
     /* newest first, like Unified's log */
     json_value *next;
     for (json_value *c = all->first; c; c = next) {

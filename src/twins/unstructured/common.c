@@ -7,16 +7,9 @@
 
 char *us_uuid(twin_ctx *ctx)
 {
-    int64_t k = twin_counter(ctx, "uuid");
-    char tok[40];
-    derive_token(tok, 32, ctx->twin, "uuid", "id", k);
-    static const char hex[] = "0123456789abcdef";
-    char h[33];
-    for (int i = 0; i < 32; i++) h[i] = hex[(unsigned char)tok[i] % 16];
-    h[12] = '4';
-    h[16] = "89ab"[(unsigned char)tok[16] % 4];
-    h[32] = '\0';
-    return arena_printf(ctx->a, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
+    char u[37];
+    uuid_derived(u, ctx->twin, "uuid", "id", twin_counter(ctx, "uuid"));
+    return arena_strdup(ctx->a, u);
 }
 
 const char *us_now_iso(twin_ctx *ctx)

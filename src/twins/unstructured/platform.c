@@ -97,16 +97,6 @@ static json_value *find_doc(twin_ctx *ctx, const char *collection, const char *p
     return d;
 }
 
-static json_value *all_docs(twin_ctx *ctx, const char *collection)
-{
-    json_value *arr = json_array(ctx->a);
-    twin_list l = {0};
-    store_list_opts o = {0};
-    if (twin_doc_list(ctx, collection, &o, &l) == 0)
-        for (size_t i = 0; i < l.n; i++) json_push(arr, l.items[i]);
-    return arr;
-}
-
 static void connectors_list(twin_ctx *ctx, const char *collection)
 {
     const char *key = is_collection_source(collection) ? "source_type" : "destination_type";
@@ -117,7 +107,7 @@ static void connectors_list(twin_ctx *ctx, const char *collection)
         us_problem(ctx, problems, "enum", "query", key, enum_message(ctx->a, types), json_string(ctx->a, want));
         return us_unprocessable(ctx, problems);
     }
-    json_value *all = all_docs(ctx, collection), *out = json_array(ctx->a), *next;
+    json_value *all = twin_doc_all(ctx, collection), *out = json_array(ctx->a), *next;
     for (json_value *s = all->first; s; s = next) {
         next = s->next;
         s->next = NULL;
@@ -155,9 +145,15 @@ static void connector_update(twin_ctx *ctx, const char *collection, const char *
 /* A connector a workflow uses can not be deleted. */
 static const char *used_by(twin_ctx *ctx, const char *collection, const char *id)
 {
-    json_value *all = all_docs(ctx, "workflows");
+    json_value *all = twin_doc_all(ctx, "workflows");
     json_foreach(w, all) json_foreach(x, json_get(w, collection)) if (str_eq(json_str(x), id)) return json_get_str(w, "id");
     return NULL;
+}
+
+static void connector_get(twin_ctx *ctx, const char *collection, const char *param)
+{
+    json_value *s = find_doc(ctx, collection, param, connector_label(collection));
+    if (s) twin_reply_json(ctx, 200, s);
 }
 
 static void connector_delete(twin_ctx *ctx, const char *collection, const char *param)
@@ -176,20 +172,12 @@ void us_sources_list(twin_ctx *ctx) { connectors_list(ctx, "sources"); }
 void us_source_create(twin_ctx *ctx) { connector_create(ctx, "sources"); }
 void us_source_update(twin_ctx *ctx) { connector_update(ctx, "sources", "source_id"); }
 void us_source_delete(twin_ctx *ctx) { connector_delete(ctx, "sources", "source_id"); }
-void us_source_get(twin_ctx *ctx)
-{
-    json_value *s = find_doc(ctx, "sources", "source_id", "Source connector");
-    if (s) twin_reply_json(ctx, 200, s);
-}
+void us_source_get(twin_ctx *ctx) { connector_get(ctx, "sources", "source_id"); }
 void us_destinations_list(twin_ctx *ctx) { connectors_list(ctx, "destinations"); }
 void us_destination_create(twin_ctx *ctx) { connector_create(ctx, "destinations"); }
 void us_destination_update(twin_ctx *ctx) { connector_update(ctx, "destinations", "destination_id"); }
 void us_destination_delete(twin_ctx *ctx) { connector_delete(ctx, "destinations", "destination_id"); }
-void us_destination_get(twin_ctx *ctx)
-{
-    json_value *s = find_doc(ctx, "destinations", "destination_id", "Destination connector");
-    if (s) twin_reply_json(ctx, 200, s);
-}
+void us_destination_get(twin_ctx *ctx) { connector_get(ctx, "destinations", "destination_id"); }
 
 /* ---- workflows ---- */
 
@@ -382,7 +370,7 @@ void us_workflows_list(twin_ctx *ctx)
         us_problem(ctx, problems, "int_parsing", "query", "page", "Input should be a valid integer", json_string(a, pg));
     if (problems->len) return us_unprocessable(ctx, problems);
     const char *name = json_get_str(ctx->query, "name");
-    json_value *all = all_docs(ctx, "workflows"), *out = json_array(a), *next;
+    json_value *all = twin_doc_all(ctx, "workflows"), *out = json_array(a), *next;
     int64_t i = 0;
     for (json_value *w = all->first; w; w = next) {
         next = w->next;
@@ -529,7 +517,7 @@ void us_jobs_list(twin_ctx *ctx)
     uuid_query(ctx, "workflow_id", &wid, problems);
     if (problems->len) return us_unprocessable(ctx, problems);
     const char *status = json_get_str(ctx->query, "status");
-    json_value *all = all_docs(ctx, "jobs"), *out = json_array(a), *next;
+    json_value *all = twin_doc_all(ctx, "jobs"), *out = json_array(a), *next;
     for (json_value *j = all->first; j; j = next) {
         next = j->next;
         j->next = NULL;

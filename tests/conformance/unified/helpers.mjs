@@ -16,29 +16,11 @@ export function client(base, jwt) {
 }
 
 /** Saves a scenario with seed_config; returns { status, body } (400 when the seed does not fit). */
-export async function createScenario(seed_config) {
-  const url = await fx.control();
-  const res = await fetch(`${url}/scenarios`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `unified-${Date.now()}-${Math.random()}`, twins: ['unified'], seed_config }),
-  });
-  return { status: res.status, body: await res.json() };
-}
+export const createScenario = (seed_config) => fx.createScenario('unified', seed_config);
 
-const scenarios = new Map();
 /** A run of the Unified twin; { seed_config } provisions it from a scenario holding that seed. */
-export async function newRun({ seed_config, ...extra } = {}) {
-  if (seed_config) {
-    const key = JSON.stringify(seed_config);
-    if (!scenarios.has(key)) {
-      const s = await createScenario(seed_config);
-      assert.ok(s.status < 300, `scenario: ${s.status} ${JSON.stringify(s.body)}`);
-      scenarios.set(key, s.body.id);
-    }
-    extra.scenario_id = scenarios.get(key);
-  }
-  const ctx = await fx.newTwinRun('unified', extra);
+export async function newRun(options = {}) {
+  const ctx = await fx.newSeededRun('unified', options);
   const jwt = ctx.env.UNIFIED_API_KEY;
   return { ...ctx, jwt, sdk: client(ctx.base, jwt) };
 }

@@ -26,29 +26,11 @@ export function client(base, key) {
 }
 
 /** Saves a scenario with seed_config; returns { status, body }. */
-export async function createScenario(seed_config) {
-  const url = await fx.control();
-  const res = await fetch(`${url}/scenarios`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: `unstructured-${Date.now()}-${Math.random()}`, twins: ['unstructured'], seed_config }),
-  });
-  return { status: res.status, body: await res.json() };
-}
+export const createScenario = (seed_config) => fx.createScenario('unstructured', seed_config);
 
-const scenarios = new Map();
 /** A run of the Unstructured twin; { seed_config } provisions it from a scenario holding that seed. */
-export async function newRun({ seed_config, ...extra } = {}) {
-  if (seed_config) {
-    const key = JSON.stringify(seed_config);
-    if (!scenarios.has(key)) {
-      const s = await createScenario(seed_config);
-      assert.ok(s.status < 300, `scenario: ${s.status} ${JSON.stringify(s.body)}`);
-      scenarios.set(key, s.body.id);
-    }
-    extra.scenario_id = scenarios.get(key);
-  }
-  const ctx = await fx.newTwinRun('unstructured', extra);
+export async function newRun(options = {}) {
+  const ctx = await fx.newSeededRun('unstructured', options);
   const key = ctx.env.UNSTRUCTURED_API_KEY;
   return { ...ctx, key, sdk: client(ctx.base, key) };
 }
