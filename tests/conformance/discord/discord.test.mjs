@@ -1,7 +1,7 @@
 // Discord twin conformance: the official @discordjs/rest client against a live run.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { startReceiver } from '../../lib/receiver.mjs';
 import { createPublicKey, verify } from 'node:crypto';
 import {
   REST, RateLimitError, Routes, SEED, acme, admin, assertDiscordError, assertSchema, client, newRun, raw, rejects,
@@ -613,20 +613,9 @@ test('errors and stubs: unknown routes are Discord 404s; undocumented-in-twin ro
 });
 
 test('events: subscribed URLs receive MESSAGE_CREATE / MESSAGE_REACTION_ADD / MESSAGE_DELETE deliveries', async () => {
-  const got = [];
-  const raws = [];
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      got.push(JSON.parse(body));
-      raws.push({ body, sig: req.headers['x-signature-ed25519'], ts: req.headers['x-signature-timestamp'] });
-      res.writeHead(204).end();
-    });
-  });
-  await new Promise((res) => srv.listen(0, '127.0.0.1', res));
+  const rx = await startReceiver({ path: '/events', status: 204, body: '' });
   try {
-    const url = `http://127.0.0.1:${srv.address().port}/events`;
+    const { url } = rx;
     const ctx = await newRun({ seed: SEED });
     await admin(ctx, 'PATCH', '/admin/config', { webhook_url: url, webhook_events: ['MESSAGE_CREATE', 'MESSAGE_DELETE', 'MESSAGE_REACTION_ADD'] });
     const { guild, channels } = await acme(ctx.rest);
@@ -634,7 +623,9 @@ test('events: subscribed URLs receive MESSAGE_CREATE / MESSAGE_REACTION_ADD / ME
     await ctx.rest.put(Routes.channelMessageOwnReaction(channels.general.id, m.id, encodeURIComponent('🎉')));
     await ctx.rest.patch(Routes.channel(channels.general.id), { body: { topic: 'not subscribed' } });
     await ctx.rest.delete(Routes.channelMessage(channels.general.id, m.id));
-    for (let i = 0; i < 100 && got.length < 3; i++) await new Promise((res) => setTimeout(res, 30));
+    await rx.waitFor(3, 3000);
+    const got = rx.deliveries.map((d) => JSON.parse(d.body));
+    const raws = rx.deliveries.map((d) => ({ raw: d.raw, sig: d.headers['x-signature-ed25519'], ts: d.headers['x-signature-timestamp'] }));
     const types = got.map((e) => e.event.type);
     assert.deepEqual(types, ['MESSAGE_CREATE', 'MESSAGE_REACTION_ADD', 'MESSAGE_DELETE']);
     assert.equal(got[0].version, 1);
@@ -649,14 +640,15 @@ test('events: subscribed URLs receive MESSAGE_CREATE / MESSAGE_REACTION_ADD / ME
     const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: Buffer.from(pub, 'hex').toString('base64url') }, format: 'jwk' });
     for (const r of raws) {
       assert.match(r.sig, /^[0-9a-f]{128}$/);
-      assert.ok(verify(null, Buffer.from(r.ts + r.body), key, Buffer.from(r.sig, 'hex')), 'signature verifies');
-      assert.ok(!verify(null, Buffer.from(r.ts + r.body + ' '), key, Buffer.from(r.sig, 'hex')));
+      const signed = Buffer.concat([Buffer.from(r.ts), r.raw]);
+      assert.ok(verify(null, signed, key, Buffer.from(r.sig, 'hex')), 'signature verifies');
+      assert.ok(!verify(null, Buffer.concat([signed, Buffer.from(' ')]), key, Buffer.from(r.sig, 'hex')));
     }
     const log = await admin(ctx, 'GET', '/admin/webhooks/deliveries');
     assert.equal(log.status, 200);
     assert.ok(JSON.stringify(log.json).includes('MESSAGE_CREATE'));
   } finally {
-    srv.close();
+    await rx.close();
   }
 });
 

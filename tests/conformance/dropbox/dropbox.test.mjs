@@ -7,7 +7,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
-import http from 'node:http';
+import { startReceiver } from '../../lib/receiver.mjs';
 import { admin, assertDbxError, assertSchema, client, newRun, raw, rejects, stopServer, utf8 } from './helpers.mjs';
 
 after(stopServer);
@@ -585,32 +585,27 @@ test('rate limits: an injected 429 is Dropbox\'s too_many_requests with Retry-Af
 
 test('webhooks: each change notifies the app with list_folder accounts and X-Dropbox-Signature', async () => {
   const ctx = await newRun();
-  const got = [];
-  const srv = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => { got.push({ headers: req.headers, body }); res.end('ok'); });
-  });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const rx = await startReceiver({ path: '/dropbox' });
+  const got = rx.deliveries;
   try {
-    await admin(ctx, 'PATCH', '/admin/config', { webhook_url: `http://127.0.0.1:${srv.address().port}/dropbox` });
+    await admin(ctx, 'PATCH', '/admin/config', { webhook_url: rx.url });
     const me = (await ctx.dbx.usersGetCurrentAccount()).result;
     await ctx.dbx.filesUpload({ path: '/a/b/c.txt', contents: 'x' });  // creates folders too: one notification
     await ctx.dbx.filesListFolder({ path: '' });                         // reads notify nothing
-    for (let i = 0; i < 100 && got.length < 1; i++) await new Promise((r) => setTimeout(r, 20));
-    await new Promise((r) => setTimeout(r, 100));
+    await rx.waitFor(1, 2000);
+    await new Promise((r) => setTimeout(r, 100));  // room for a wrong second notification
     assert.equal(got.length, 1);
     const body = JSON.parse(got[0].body);
     assert.deepEqual(body.list_folder, { accounts: [me.account_id] });
     assert.equal(body.delta.users.length, 1);
     const secret = ctx.env.DROPBOX_APP_SECRET;
     assert.ok(secret);
-    assert.equal(got[0].headers['x-dropbox-signature'], createHmac('sha256', secret).update(got[0].body).digest('hex'));
+    assert.equal(got[0].headers['x-dropbox-signature'], createHmac('sha256', secret).update(got[0].raw).digest('hex'));
     const log = await admin(ctx, 'GET', '/admin/webhooks/deliveries');
     assert.equal(log.status, 200);
     assert.match(JSON.stringify(log.json), /list_folder/);
   } finally {
-    srv.close();
+    await rx.close();
   }
 });
 

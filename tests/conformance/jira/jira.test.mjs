@@ -4,7 +4,7 @@
 // stateful answers validated against Jira's own description.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
+import { startReceiver } from '../../lib/receiver.mjs';
 import crypto from 'node:crypto';
 import {
   newRun, client, admin, raw, assertSchema, rejects, adf, stopServer, createScenario,
@@ -575,14 +575,8 @@ test('webhooks: register, signed jira:issue_created / comment_created deliveries
   const c = await newRun();
   await project(c, 'HK');
   await project(c, 'QT');
-  const got = [];
-  const srv = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => { body += d; });
-    req.on('end', () => { got.push({ headers: req.headers, body }); res.end('ok'); });
-  });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${srv.address().port}/hook`;
+  const rx = await startReceiver();
+  const { url, deliveries: got } = rx;
   try {
     const reg = await raw(c, 'POST', '/rest/api/3/webhook', { body: { url, secret: 's3cret', webhooks: [
       { events: ['jira:issue_created', 'comment_created'], jqlFilter: 'project = HK' },
@@ -598,20 +592,20 @@ test('webhooks: register, signed jira:issue_created / comment_created deliveries
     await issue(c, 'QT', 'filtered out');
     const is = await issue(c, 'HK', 'hooked');
     await c.jira.issueComments.addComment({ issueIdOrKey: is.key, comment: 'hello' });
-    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 25));
+    await rx.waitFor(2, 2500);
     assert.equal(got.length, 2);
     const [created, comment] = got.map((g) => ({ ...g, json: JSON.parse(g.body) }));
     assert.equal(created.json.webhookEvent, 'jira:issue_created');
     assert.equal(created.json.issue.key, is.key);
     assert.deepEqual(created.json.matchedWebhookIds, [reg.json.webhookRegistrationResult[0].createdWebhookId]);
-    const sig = 'sha256=' + crypto.createHmac('sha256', 's3cret').update(created.body).digest('hex');
+    const sig = 'sha256=' + crypto.createHmac('sha256', 's3cret').update(created.raw).digest('hex');
     assert.equal(created.headers['x-hub-signature'], sig);
     assert.equal(comment.json.webhookEvent, 'comment_created');
     assert.deepEqual(comment.json.comment.body, adf('hello'));
     await c.jira.webhooks.deleteWebhookById({ webhookIds: [reg.json.webhookRegistrationResult[0].createdWebhookId] });
     assert.equal((await c.jira.webhooks.getDynamicWebhooksForApp()).total, 0);
   } finally {
-    srv.close();
+    await rx.close();
   }
 });
 

@@ -6,7 +6,7 @@
 //   node --test tests/conformance/unified/
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { startReceiver } from '../../lib/receiver.mjs';
 import {
   newRun, createScenario, client, admin, raw, assertSchema, assertUnifiedError, rejects, stopServer, SEVEN, HEX24, SEED,
 } from './helpers.mjs';
@@ -257,20 +257,15 @@ test('webhooks: validation errors and unknown connections', async () => {
 });
 
 test('webhooks: trigger delivers the virtual webhook to hook_url (delivery log)', async () => {
-  const got = [];
-  const sink = createServer((req, res) => {
-    let body = '';
-    req.on('data', (d) => (body += d));
-    req.on('end', () => { got.push({ headers: req.headers, body: JSON.parse(body) }); res.end('ok'); });
-  });
-  await new Promise((r) => sink.listen(0, '127.0.0.1', r));
+  const sink = await startReceiver({ path: '/unified' });
   try {
     const ctx = await newRun({ seed_config: SEED });
     const [slack] = await ctx.sdk.unified.listUnifiedConnections({ limit: 1 });
     const wh = await ctx.sdk.unified.createUnifiedWebhook({ webhook: { connectionId: slack.id, event: 'created',
-      objectType: 'messaging_message', hookUrl: `http://127.0.0.1:${sink.address().port}/unified` } });
+      objectType: 'messaging_message', hookUrl: sink.url } });
     await ctx.sdk.unified.patchUnifiedWebhookTrigger({ id: wh.id });
-    for (let i = 0; i < 100 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 50));
+    await sink.waitFor(1);
+    const got = sink.deliveries.map((d) => ({ headers: d.headers, body: JSON.parse(d.body) }));
     assert.equal(got.length, 1);
     assert.equal(got[0].body.webhook.id, wh.id);
     assert.deepEqual(got[0].body.data, []);
@@ -282,7 +277,7 @@ test('webhooks: trigger delivers the virtual webhook to hook_url (delivery log)'
     assert.ok(JSON.stringify(log.json).includes(wh.id));
     assertUnifiedError(await rejects(() => ctx.sdk.unified.patchUnifiedWebhookTrigger({ id: '0123456789abcdef01234567' })), 404);
   } finally {
-    sink.close();
+    await sink.close();
   }
 });
 
