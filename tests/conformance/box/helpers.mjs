@@ -4,7 +4,6 @@
 // checks against Box's own OpenAPI description, and a local receiver for
 // webhook deliveries.
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
 import { Readable } from 'node:stream';
 import { createRequire } from 'node:module';
 import * as fx from '../../lib/fixture.mjs';
@@ -84,31 +83,5 @@ export function assertBoxError(err, status, code) {
   return body;
 }
 
-/** Collects webhook deliveries: { url, deliveries: [{ headers, body }], waitFor(n), close() }. */
-export async function receiver() {
-  const deliveries = [];
-  const waiters = [];
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (d) => (body += d));
-    req.on('end', () => {
-      deliveries.push({ headers: req.headers, body });
-      res.writeHead(200).end('ok');
-      for (const w of waiters.splice(0)) w();
-    });
-  });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${srv.address().port}/hooks`;
-  return {
-    url,
-    deliveries,
-    async waitFor(n, ms = 5000) {
-      const end = Date.now() + ms;
-      while (deliveries.length < n && Date.now() < end) await new Promise((r) => { waiters.push(r); setTimeout(r, 100); });
-      assert.ok(deliveries.length >= n, `expected ${n} webhook deliveries, got ${deliveries.length}`);
-      return deliveries;
-    },
-    close: () => new Promise((r) => srv.close(r)),
-  };
-}
+// Webhook / push-notification receiver: { url, deliveries, waitFor(n | pred), close() }.
+export { startReceiver as receiver } from '../../lib/receiver.mjs';

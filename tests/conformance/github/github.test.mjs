@@ -1,7 +1,7 @@
 // GitHub twin conformance: the official @octokit/rest client against the twin.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { startReceiver } from '../../lib/receiver.mjs';
 import { createHmac } from 'node:crypto';
 import { newRun, client, admin, raw, assertSchema, rejects, stopServer, b64 } from './helpers.mjs';
 
@@ -375,35 +375,10 @@ test('check runs: create, update to completed, list for ref, suite follows', asy
 });
 
 // ---- webhooks ----
-async function receiver() {
-  const got = [];
-  const waiters = [];
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      got.push({ headers: req.headers, body });
-      res.end('ok');
-      waiters.splice(0).forEach((w) => w());
-    });
-  });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
-  const wait = async (pred, ms = 5000) => {
-    const end = Date.now() + ms;
-    while (Date.now() < end) {
-      const hit = got.find(pred);
-      if (hit) return hit;
-      await new Promise((r) => { waiters.push(r); setTimeout(r, 100); });
-    }
-    assert.fail('webhook not delivered');
-  };
-  return { url: `http://127.0.0.1:${srv.address().port}/hook`, got, wait, close: () => srv.close() };
-}
-
 const sign = (secret, body) => 'sha256=' + createHmac('sha256', secret).update(body).digest('hex');
 
 test('webhooks: hook CRUD, ping, signed push / pull_request / issues / check_run deliveries', async () => {
-  const rx = await receiver();
+  const rx = await startReceiver();
   try {
     await prRepo('wh');
     const secret = 's3cret';
@@ -411,41 +386,41 @@ test('webhooks: hook CRUD, ping, signed push / pull_request / issues / check_run
     assert.equal(h.status, 201);
     assertSchema('POST', '/repos/{owner}/{repo}/hooks', h.data);
     assert.equal(h.data.config.url, rx.url);
-    const ping = await rx.wait((d) => d.headers['x-github-event'] === 'ping');
-    assert.equal(ping.headers['x-hub-signature-256'], sign(secret, ping.body));
+    const ping = await rx.waitFor((d) => d.headers['x-github-event'] === 'ping');
+    assert.equal(ping.headers['x-hub-signature-256'], sign(secret, ping.raw));
     assert.match(ping.headers['user-agent'], /^GitHub-Hookshot\//);
     assert.match(ping.headers['x-github-delivery'], /^[0-9a-f-]{36}$/);
     await gh.rest.repos.createOrUpdateFileContents({ owner: me, repo: 'wh', path: 'p.txt', message: 'push me', content: b64('p') });
-    const push = await rx.wait((d) => d.headers['x-github-event'] === 'push');
-    assert.equal(push.headers['x-hub-signature-256'], sign(secret, push.body));
+    const push = await rx.waitFor((d) => d.headers['x-github-event'] === 'push');
+    assert.equal(push.headers['x-hub-signature-256'], sign(secret, push.raw));
     const pp = JSON.parse(push.body);
     assert.equal(pp.ref, 'refs/heads/main');
     assert.equal(pp.head_commit.message, 'push me');
     assert.deepEqual(pp.head_commit.added, ['p.txt']);
     const pr = (await gh.rest.pulls.create({ owner: me, repo: 'wh', title: 'T', head: 'topic', base: 'main' })).data;
-    const opened = await rx.wait((d) => d.headers['x-github-event'] === 'pull_request' && JSON.parse(d.body).action === 'opened');
+    const opened = await rx.waitFor((d) => d.headers['x-github-event'] === 'pull_request' && JSON.parse(d.body).action === 'opened');
     assert.equal(JSON.parse(opened.body).pull_request.number, pr.number);
     await gh.rest.pulls.merge({ owner: me, repo: 'wh', pull_number: pr.number });
-    const closed = await rx.wait((d) => d.headers['x-github-event'] === 'pull_request' && JSON.parse(d.body).action === 'closed');
+    const closed = await rx.waitFor((d) => d.headers['x-github-event'] === 'pull_request' && JSON.parse(d.body).action === 'closed');
     assert.equal(JSON.parse(closed.body).pull_request.merged, true);
     await gh.rest.issues.create({ owner: me, repo: 'wh', title: 'hooked' });
-    const iss = await rx.wait((d) => d.headers['x-github-event'] === 'issues');
+    const iss = await rx.waitFor((d) => d.headers['x-github-event'] === 'issues');
     assert.equal(JSON.parse(iss.body).action, 'opened');
     const sha = (await gh.rest.repos.getBranch({ owner: me, repo: 'wh', branch: 'main' })).data.commit.sha;
     await gh.rest.checks.create({ owner: me, repo: 'wh', name: 'ci', head_sha: sha, conclusion: 'failure' });
-    await rx.wait((d) => d.headers['x-github-event'] === 'check_run');
-    const suite = await rx.wait((d) => d.headers['x-github-event'] === 'check_suite');
+    await rx.waitFor((d) => d.headers['x-github-event'] === 'check_run');
+    const suite = await rx.waitFor((d) => d.headers['x-github-event'] === 'check_suite');
     assert.equal(JSON.parse(suite.body).check_suite.conclusion, 'failure');
-    const before = rx.got.length;
+    const before = rx.deliveries.length;
     assert.equal((await gh.rest.repos.pingWebhook({ owner: me, repo: 'wh', hook_id: h.data.id })).status, 204);
-    await rx.wait((d, i) => rx.got.indexOf(d) >= before && d.headers['x-github-event'] === 'ping');
+    await rx.waitFor((d, i) => rx.deliveries.indexOf(d) >= before && d.headers['x-github-event'] === 'ping');
     const list = await gh.rest.repos.listWebhooks({ owner: me, repo: 'wh' });
     assert.equal(list.data.length, 1);
     const upd = await gh.rest.repos.updateWebhook({ owner: me, repo: 'wh', hook_id: h.data.id, active: false });
     assert.equal(upd.data.active, false);
     assert.equal((await gh.rest.repos.deleteWebhook({ owner: me, repo: 'wh', hook_id: h.data.id })).status, 204);
   } finally {
-    rx.close();
+    await rx.close();
   }
 });
 

@@ -391,11 +391,11 @@ test('watch: events.watch sends sync then exists with X-Goog headers; channels.s
     assert.ok(Number(ch.expiration) > Date.now());
     assertSchema('POST', '/calendar/v3/calendars/{calendarId}/events/watch', ch);
     await rx.waitFor(1);
-    assert.equal(rx.got[0].headers['x-goog-resource-state'], 'sync');
-    assert.equal(rx.got[0].headers['x-goog-message-number'], '1');
+    assert.equal(rx.deliveries[0].headers['x-goog-resource-state'], 'sync');
+    assert.equal(rx.deliveries[0].headers['x-goog-message-number'], '1');
     await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('x', '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z') });
     await rx.waitFor(2);
-    const h = rx.got[1].headers;
+    const h = rx.deliveries[1].headers;
     assert.equal(h['x-goog-channel-id'], 'chan-1');
     assert.equal(h['x-goog-resource-id'], ch.resourceId);
     assert.equal(h['x-goog-resource-state'], 'exists');
@@ -407,7 +407,7 @@ test('watch: events.watch sends sync then exists with X-Goog headers; channels.s
     assert.equal(stop.status, 204);
     await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('y', '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z') });
     await new Promise((r) => setTimeout(r, 300));
-    assert.equal(rx.got.length, 2);
+    assert.equal(rx.deliveries.length, 2);
     assert.equal(gErr(await rejects(() => t.cal.channels.stop({ requestBody: { id: 'chan-1', resourceId: ch.resourceId } }))).status, 404);
     const { data: d } = await admin(t, 'GET', '/admin/webhooks/deliveries').then((r) => ({ data: r.json }));
     assert.ok(JSON.stringify(d).includes('chan-1'));
@@ -426,7 +426,7 @@ test('watch: calendarList, acl and settings channels', async () => {
     await t.cal.calendars.insert({ requestBody: { summary: 'New' } });
     await t.cal.acl.insert({ calendarId: 'primary', requestBody: { role: 'reader', scope: { type: 'user', value: 'b@x.y' } } });
     await rx.waitFor(5);
-    const ex = rx.got.filter((g) => g.headers['x-goog-resource-state'] === 'exists').map((g) => g.headers['x-goog-channel-id']).sort();
+    const ex = rx.deliveries.filter((g) => g.headers['x-goog-resource-state'] === 'exists').map((g) => g.headers['x-goog-channel-id']).sort();
     assert.deepEqual(ex, ['acl-1', 'cl-1']);
   } finally { await rx.close(); }
 });

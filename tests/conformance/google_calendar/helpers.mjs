@@ -3,7 +3,6 @@
 // official @googleapis/calendar client pointed at the run's twin, a local
 // receiver for push notifications, and schema checks against Google's own
 // discovery document.
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import * as fx from '../../lib/fixture.mjs';
 
@@ -34,23 +33,5 @@ export function gErr(err) {
   return { status: err.response?.status, body: err.response?.data?.error };
 }
 
-// Collects POSTs (push notifications) on a local port.
-export async function receiver() {
-  const got = [];
-  const server = http.createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => { got.push({ headers: req.headers, body }); res.writeHead(200); res.end(); });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${server.address().port}/hook`;
-  return {
-    url, got,
-    async waitFor(n, ms = 5000) {
-      const until = Date.now() + ms;
-      while (got.length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-      return got;
-    },
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
+// Webhook / push-notification receiver: { url, deliveries, waitFor(n | pred), close() }.
+export { startReceiver as receiver } from '../../lib/receiver.mjs';
