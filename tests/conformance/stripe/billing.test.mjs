@@ -4,7 +4,7 @@
 // them, every answer validated against Stripe's own schema.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRun, rejects, stopServer, assertSchema } from './helpers.mjs';
+import { newRun, rejects, stopServer, assertSchema, webhookReceiver } from './helpers.mjs';
 
 let t;
 before(async () => { t = await newRun(); });
@@ -621,25 +621,18 @@ test('test clock: a renewal that fails to charge makes the subscription past_due
 });
 
 test('webhook: a subscription created fires signed deliveries to an endpoint', async () => {
-  const got = [];
-  const { createServer } = await import('node:http');
-  const srv = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => { got.push({ body, sig: req.headers['stripe-signature'] }); res.end('ok'); });
-  });
-  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const rx = await webhookReceiver();
   try {
-    const we = await t.stripe.webhookEndpoints.create({ url: `http://127.0.0.1:${srv.address().port}/hook`, enabled_events: ['customer.subscription.created', 'invoice.paid'] });
+    const we = await t.stripe.webhookEndpoints.create({ url: rx.url, enabled_events: ['customer.subscription.created', 'invoice.paid'] });
     const price = await monthlyPrice(100);
     const { cus } = await payingCustomer();
     const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
-    for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    const events = got.map((g) => t.stripe.webhooks.constructEvent(g.body, g.sig, we.secret));
+    const got = await rx.waitFor(2);
+    const events = got.map((g) => t.stripe.webhooks.constructEvent(g.raw, g.headers['stripe-signature'], we.secret));
     assert.deepEqual(events.map((e) => e.type).sort(), ['customer.subscription.created', 'invoice.paid']);
     assert.equal(events.find((e) => e.type === 'customer.subscription.created').data.object.id, sub.id);
   } finally {
-    srv.close();
+    await rx.close();
   }
 });
 

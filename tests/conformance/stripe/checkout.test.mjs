@@ -17,7 +17,7 @@ after(async () => {
   await stopServer();
 });
 
-const hookUrl = (path) => hooks.url(path);
+const hookUrl = (path) => hooks.urlFor(path);
 const waitFor = (pred, ms) => hooks.waitFor(pred, ms);
 
 async function priceOf(amount, extra = {}) {
@@ -233,8 +233,8 @@ test('completion emits checkout.session.completed, payment_intent.succeeded, cha
   const form = new URLSearchParams({ email: 'hook@example.com', cardnumber: '4242424242424242', cardexpiry: '1234', cardcvc: '123' });
   const paid = await fetch(new URL(`/c/pay/${cs.id}/confirm`, run.base), { method: 'POST', body: form, redirect: 'manual' });
   assert.equal(paid.status, 303);
-  const hit = await waitFor((h) => h.path === '/checkout' && JSON.parse(h.body).type === 'checkout.session.completed');
-  const event = run.stripe.webhooks.constructEvent(hit.body, hit.signature, run.env.STRIPE_WEBHOOK_SECRET);
+  const hit = await waitFor((h) => h.url === '/checkout' && JSON.parse(h.body).type === 'checkout.session.completed');
+  const event = run.stripe.webhooks.constructEvent(hit.raw, hit.headers['stripe-signature'], run.env.STRIPE_WEBHOOK_SECRET);
   assert.equal(event.data.object.id, cs.id);
   assert.equal(event.data.object.status, 'complete');
   assert.equal(event.data.object.payment_status, 'paid');

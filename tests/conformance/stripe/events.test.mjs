@@ -16,7 +16,7 @@ after(async () => {
   await stopServer();
 });
 
-const hookUrl = (path) => hooks.url(path);
+const hookUrl = (path) => hooks.urlFor(path);
 const waitFor = (pred, ms) => hooks.waitFor(pred, ms);
 
 test('state changes create events, listable by type and retrievable, schema-valid', async () => {
@@ -71,21 +71,21 @@ test('webhook endpoints: CRUD; the secret is shown on create only', async () => 
 test('deliveries are signed so stripe.webhooks.constructEvent accepts them', async () => {
   const we = await t.stripe.webhookEndpoints.create({ url: hookUrl('/signed'), enabled_events: ['customer.created'] });
   const c = await t.stripe.customers.create({ email: 'hook@example.com' });
-  const hit = await waitFor((r) => r.path === '/signed' && r.body.includes(c.id));
-  assert.match(hit.signature, /^t=\d+,v1=[0-9a-f]{64}$/);
-  const event = t.stripe.webhooks.constructEvent(hit.body, hit.signature, we.secret);
+  const hit = await waitFor((r) => r.url === '/signed' && r.body.includes(c.id));
+  assert.match(hit.headers['stripe-signature'], /^t=\d+,v1=[0-9a-f]{64}$/);
+  const event = t.stripe.webhooks.constructEvent(hit.raw, hit.headers['stripe-signature'], we.secret);
   assert.equal(event.type, 'customer.created');
   assert.equal(event.data.object.id, c.id);
-  assert.throws(() => t.stripe.webhooks.constructEvent(hit.body, hit.signature, 'whsec_wrong'));
+  assert.throws(() => t.stripe.webhooks.constructEvent(hit.raw, hit.headers['stripe-signature'], 'whsec_wrong'));
 });
 
 test('endpoints only get their enabled_events ("*" gets everything)', async () => {
   await t.stripe.webhookEndpoints.create({ url: hookUrl('/star'), enabled_events: ['*'] });
   await t.stripe.webhookEndpoints.create({ url: hookUrl('/only-prices'), enabled_events: ['price.created'] });
   const p = await t.stripe.products.create({ name: 'Filtered' });
-  await waitFor((r) => r.path === '/star' && r.body.includes(p.id));
+  await waitFor((r) => r.url === '/star' && r.body.includes(p.id));
   await new Promise((r) => setTimeout(r, 200));
-  assert.ok(!hooks.received.some((r) => r.path === '/only-prices' && r.body.includes(p.id)));
+  assert.ok(!hooks.deliveries.some((r) => r.url === '/only-prices' && r.body.includes(p.id)));
 });
 
 test('default endpoint from the admin config, signed with STRIPE_WEBHOOK_SECRET', async () => {
@@ -97,8 +97,8 @@ test('default endpoint from the admin config, signed with STRIPE_WEBHOOK_SECRET'
   });
   assert.equal(res.status, 200);
   const c = await run.stripe.customers.create({ name: 'Default hook' });
-  const hit = await waitFor((r) => r.path === '/default' && r.body.includes(c.id));
-  const event = run.stripe.webhooks.constructEvent(hit.body, hit.signature, run.env.STRIPE_WEBHOOK_SECRET);
+  const hit = await waitFor((r) => r.url === '/default' && r.body.includes(c.id));
+  const event = run.stripe.webhooks.constructEvent(hit.raw, hit.headers['stripe-signature'], run.env.STRIPE_WEBHOOK_SECRET);
   assert.equal(event.type, 'customer.created');
 });
 

@@ -6,8 +6,7 @@
 // advance renews it with a second paid invoice.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import { newRun, stopServer, assertSchema } from './helpers.mjs';
+import { newRun, stopServer, assertSchema, webhookReceiver } from './helpers.mjs';
 
 let t;
 let receiver;
@@ -16,25 +15,22 @@ let secret = null;
 
 before(async () => {
   t = await newRun();
-  receiver = http.createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
+  // Like an app's endpoint: verify each delivery with the SDK, 400 if it does not verify.
+  receiver = await webhookReceiver({
+    path: '/stripe/webhook',
+    respond: (d) => {
       try {
-        const event = t.stripe.webhooks.constructEvent(body, req.headers['stripe-signature'], secret);
-        received.push(event);
-        res.writeHead(200).end('{"received":true}');
+        received.push(t.stripe.webhooks.constructEvent(d.raw, d.headers['stripe-signature'], secret));
+        return { status: 200, body: '{"received":true}' };
       } catch (err) {
-        res.writeHead(400).end(String(err.message));
+        return { status: 400, body: String(err.message) };
       }
-    });
+    },
   });
-  await new Promise((r) => receiver.listen(0, '127.0.0.1', r));
 });
 
 after(async () => {
-  await new Promise((r) => receiver.close(r));
+  await receiver.close();
   await stopServer();
 });
 
@@ -65,7 +61,7 @@ async function completeHostedPage(url, email) {
 test('checkout -> webhook -> subscription -> invoice -> renewal, with the official SDK', async () => {
   const { stripe } = t;
   const endpoint = await stripe.webhookEndpoints.create({
-    url: `http://127.0.0.1:${receiver.address().port}/stripe/webhook`,
+    url: receiver.url,
     enabled_events: ['checkout.session.completed', 'customer.subscription.created', 'customer.subscription.updated',
       'invoice.paid'],
   });

@@ -31,34 +31,6 @@ export const raw = fx.rawWith((ctx) => `Bearer ${ctx.key}`, { encode: 'form' });
 export const assertSchema = (method, template, body) => fx.assertSchema('stripe', method, template, body,
   { name: 'Stripe', replacer: (k, v) => (k === 'lastResponse' ? undefined : v) });
 
-/** A local webhook receiver on 127.0.0.1: records each delivery's path, raw
- *  body and Stripe-Signature header, answers 200. */
-export async function webhookReceiver() {
-  const { createServer } = await import('node:http');
-  const received = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      received.push({ path: req.url, body, signature: req.headers['stripe-signature'] });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{"received":true}');
-    });
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    received,
-    url: (path) => `http://127.0.0.1:${server.address().port}${path}`,
-    /** The first delivery matching pred, waiting up to ms for it. */
-    async waitFor(pred, ms = 5000) {
-      const end = Date.now() + ms;
-      while (Date.now() < end) {
-        const hit = received.find(pred);
-        if (hit) return hit;
-        await new Promise((r) => setTimeout(r, 25));
-      }
-      throw new Error('webhook not delivered in time');
-    },
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
+/** A local webhook receiver on 127.0.0.1 (tests/lib/receiver.mjs): records each
+ *  delivery's url, headers and raw body, answers 200. */
+export { startReceiver as webhookReceiver } from '../../lib/receiver.mjs';
