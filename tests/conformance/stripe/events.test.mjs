@@ -3,6 +3,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { newRun, raw, rejects, stopServer, assertSchema, control, webhookReceiver } from './helpers.mjs';
+import { admin } from '../../lib/fixture.mjs';
 
 let t;
 let hooks;
@@ -100,6 +101,34 @@ test('default endpoint from the admin config, signed with STRIPE_WEBHOOK_SECRET'
   const hit = await waitFor((r) => r.url === '/default' && r.body.includes(c.id));
   const event = run.stripe.webhooks.constructEvent(hit.raw, hit.headers['stripe-signature'], run.env.STRIPE_WEBHOOK_SECRET);
   assert.equal(event.type, 'customer.created');
+});
+
+test('a failed delivery is retried with backoff and signed afresh; the log shows each attempt; the admin API re-delivers', async () => {
+  // Its own receiver: the first answer is a 500, every later one a 200.
+  const flaky = await webhookReceiver({ statuses: [500] });
+  try {
+    const we = await t.stripe.webhookEndpoints.create({ url: flaky.urlFor('/flaky'), enabled_events: ['customer.created'] });
+    const c = await t.stripe.customers.create({ email: 'retry@example.com' });
+    const [first, second] = await flaky.waitFor(2, 5000);
+    assert.equal(first.body, second.body, 'a retry carries the same event');
+    for (const hit of [first, second]) {
+      const event = t.stripe.webhooks.constructEvent(hit.raw, hit.headers['stripe-signature'], we.secret);
+      assert.equal(event.data.object.id, c.id);
+    }
+    const log = await admin(t, 'GET', '/admin/webhooks/deliveries');
+    assert.equal(log.status, 200);
+    const mine = log.json.deliveries.find((d) => d.url.endsWith('/flaky'));
+    assert.ok(mine, 'the delivery is in the log');
+    assert.equal(mine.status, 'succeeded');
+    assert.deepEqual(mine.attempts.map((a) => a.status_code), [500, 200]);
+    const retried = await admin(t, 'POST', `/admin/webhooks/deliveries/${mine.id}/retry`);
+    assert.ok(retried.status >= 200 && retried.status < 300, `retry answered ${retried.status} ${retried.text}`);
+    const third = (await flaky.waitFor(3, 5000))[2];
+    assert.equal(third.body, first.body);
+    t.stripe.webhooks.constructEvent(third.raw, third.headers['stripe-signature'], we.secret);
+  } finally {
+    await flaky.close();
+  }
 });
 
 test('seeding from seed_config.stripe gives deterministic ids and counts', async (tt) => {
