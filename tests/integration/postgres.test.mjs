@@ -1,5 +1,6 @@
 // The PostgreSQL store (`twins serve --store-url`), end to end.  The test
-// makes its own throwaway cluster with Debian's PostgreSQL 15 binaries
+// makes its own throwaway cluster with Debian's PostgreSQL binaries (the newest
+// under /usr/lib/postgresql; Debian 12 ships 15)
 // (initdb + pg_ctl, a Unix socket in a temp folder, no TCP), so nothing needs
 // to be running beforehand; if PostgreSQL cannot start, every test fails.
 // PostgreSQL refuses to run as root: as root the cluster runs as the
@@ -12,14 +13,19 @@ import assert from 'node:assert/strict';
 import { execFile as execFileCb, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, chownSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import Stripe from 'stripe';
 import { startServer, api, createRun, randomPortRange, TWINS_BIN } from '../lib/server.mjs';
 
 const execFile = promisify(execFileCb);
-const PG_BIN = process.env.PG_BIN || '/usr/lib/postgresql/15/bin';
+const PG_BIN = process.env.PG_BIN || newestPostgres('/usr/lib/postgresql');
+
+function newestPostgres(root) {
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => /^\d+$/.test(v)).map(Number) : [];
+  return join(root, String(versions.length ? Math.max(...versions) : 15), 'bin');
+}
 // The store contract (every backend's, tests/unit/test_store.c) and what only
 // PostgreSQL has (tests/postgres/), both cmocka binaries built by `make unit`.
 const CONTRACT_BIN = join(dirname(TWINS_BIN), 'tests', 'test_store');
