@@ -486,6 +486,21 @@ static json_value *changelog_json(twin_ctx *ctx, const json_value *is)
 
 static json_value *transitions_json(twin_ctx *ctx, const json_value *is);
 
+/* the watches / votes field: its sub-resource link, how many, and whether the caller is one of them */
+static json_value *tally_json(twin_ctx *ctx, const json_value *is, const char *list, const char *path,
+                              const char *count_key, const char *me_key)
+{
+    arena *a = ctx->a;
+    const json_value *who = json_get(is, list);
+    json_value *o = json_object(a);
+    json_set_str(a, o, "self", arena_printf(a, "%s/rest/api/3/issue/%s/%s", jira_base(ctx), json_get_str(is, "key"), path));
+    json_set_int(a, o, count_key, who ? who->len : 0);
+    bool me = false;
+    json_foreach(x, who) if (str_eq(json_str(x), jira_viewer(ctx))) me = true;
+    json_set_bool(a, o, me_key, me);
+    return o;
+}
+
 json_value *jira_issue_json(twin_ctx *ctx, const json_value *is, const char *fspec, const char *expand)
 {
     arena *a = ctx->a;
@@ -538,24 +553,8 @@ json_value *jira_issue_json(twin_ctx *ctx, const json_value *is, const char *fsp
     }
     if (W("resolutiondate")) json_set_str(a, f, "resolutiondate", json_get_str(is, "resolutiondate"));
     if (W("workratio")) json_set_int(a, f, "workratio", -1);
-    if (W("watches")) {
-        json_value *w = json_object(a);
-        json_set_str(a, w, "self", arena_printf(a, "%s/rest/api/3/issue/%s/watchers", jira_base(ctx), json_get_str(is, "key")));
-        json_set_int(a, w, "watchCount", json_get(is, "watchers") ? json_get(is, "watchers")->len : 0);
-        bool me = false;
-        json_foreach(x, json_get(is, "watchers")) if (str_eq(json_str(x), jira_viewer(ctx))) me = true;
-        json_set_bool(a, w, "isWatching", me);
-        json_set(a, f, "watches", w);
-    }
-    if (W("votes")) {
-        json_value *v = json_object(a);
-        json_set_str(a, v, "self", arena_printf(a, "%s/rest/api/3/issue/%s/votes", jira_base(ctx), json_get_str(is, "key")));
-        json_set_int(a, v, "votes", json_get(is, "voters") ? json_get(is, "voters")->len : 0);
-        bool me = false;
-        json_foreach(x, json_get(is, "voters")) if (str_eq(json_str(x), jira_viewer(ctx))) me = true;
-        json_set_bool(a, v, "hasVoted", me);
-        json_set(a, f, "votes", v);
-    }
+    if (W("watches")) json_set(a, f, "watches", tally_json(ctx, is, "watchers", "watchers", "watchCount", "isWatching"));
+    if (W("votes")) json_set(a, f, "votes", tally_json(ctx, is, "voters", "votes", "votes", "hasVoted"));
     if (W("created")) json_set_str(a, f, "created", json_get_str(is, "created"));
     if (W("updated")) json_set_str(a, f, "updated", json_get_str(is, "updated"));
     if (W("priority")) json_set(a, f, "priority", jira_priority_json(ctx, json_get_str(is, "priority")));

@@ -266,7 +266,7 @@ static node *parse_not(parser *p)
 static node *parse_and(parser *p)
 {
     node *l = parse_not(p);
-    while (l && (is_kw(peek(p), "AND") || (peek(p)->k == T_OP && false))) {
+    while (l && is_kw(peek(p), "AND")) {
         p->i++;
         node *r = parse_not(p);
         if (!r) return NULL;

@@ -268,12 +268,19 @@ void nt_pages_create(twin_ctx *ctx)
     twin_reply_json(ctx, 200, nt_page_json(ctx, page));
 }
 
+static json_value *page_arg(twin_ctx *ctx, const char *param)
+{
+    const char *id = nt_param_id(ctx, param, "page_id");
+    if (!id) return NULL;
+    json_value *p = nt_page_get(ctx, id);
+    if (!p) nt_not_found(ctx, "page", id);
+    return p;
+}
+
 void nt_pages_get(twin_ctx *ctx)
 {
-    const char *id = nt_param_id(ctx, "id", "page_id");
-    if (!id) return;
-    json_value *p = nt_page_get(ctx, id);
-    if (!p) return nt_not_found(ctx, "page", id);
+    json_value *p = page_arg(ctx, "id");
+    if (!p) return;
     twin_reply_json(ctx, 200, nt_page_json(ctx, p));
 }
 
@@ -298,10 +305,8 @@ static bool trash_arg(twin_ctx *ctx, bool *set, bool *value)
 void nt_pages_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    const char *id = nt_param_id(ctx, "id", "page_id");
-    if (!id) return;
-    json_value *p = nt_page_get(ctx, id);
-    if (!p) return nt_not_found(ctx, "page", id);
+    json_value *p = page_arg(ctx, "id");
+    if (!p) return;
     bool tset, tval = false;
     if (!trash_arg(ctx, &tset, &tval)) return;
     bool trashed = json_truthy(json_get(p, "in_trash"));
@@ -343,10 +348,8 @@ void nt_pages_update(twin_ctx *ctx)
 void nt_page_property(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    const char *id = nt_param_id(ctx, "page_id", "page_id");
-    if (!id) return;
-    json_value *p = nt_page_get(ctx, id);
-    if (!p) return nt_not_found(ctx, "page", id);
+    json_value *p = page_arg(ctx, "page_id");
+    if (!p) return;
     const char *pid = twin_param(ctx, "property_id");
     json_value *val = NULL;
     json_foreach(v, json_get(p, "properties")) if (str_eq(v->key, pid) || str_eq(json_get_str(v, "id"), pid)) val = v;
@@ -536,12 +539,21 @@ static json_value *block_load(twin_ctx *ctx, const char *id)
     return b;
 }
 
+/* the block named by the path, or NULL once the error is answered */
+static json_value *block_arg(twin_ctx *ctx, const char **id)
+{
+    *id = nt_param_id(ctx, "id", "block_id");
+    if (!*id) return NULL;
+    json_value *b = block_load(ctx, *id);
+    if (!b) nt_not_found(ctx, "block", *id);
+    return b;
+}
+
 void nt_blocks_get(twin_ctx *ctx)
 {
-    const char *id = nt_param_id(ctx, "id", "block_id");
-    if (!id) return;
-    json_value *b = block_load(ctx, id);
-    if (!b) return nt_not_found(ctx, "block", id);
+    const char *id;
+    json_value *b = block_arg(ctx, &id);
+    if (!b) return;
     twin_reply_json(ctx, 200, nt_block_json(ctx, b));
 }
 
@@ -558,10 +570,9 @@ static void set_page_trash(twin_ctx *ctx, const char *id, bool trash)
 void nt_blocks_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    const char *id = nt_param_id(ctx, "id", "block_id");
-    if (!id) return;
-    json_value *b = block_load(ctx, id);
-    if (!b) return nt_not_found(ctx, "block", id);
+    const char *id;
+    json_value *b = block_arg(ctx, &id);
+    if (!b) return;
     bool tset, tval = false;
     if (!trash_arg(ctx, &tset, &tval)) return;
     const char *type = json_get_str(b, "type");
@@ -605,10 +616,9 @@ void nt_blocks_update(twin_ctx *ctx)
 
 void nt_blocks_delete(twin_ctx *ctx)
 {
-    const char *id = nt_param_id(ctx, "id", "block_id");
-    if (!id) return;
-    json_value *b = block_load(ctx, id);
-    if (!b) return nt_not_found(ctx, "block", id);
+    const char *id;
+    json_value *b = block_arg(ctx, &id);
+    if (!b) return;
     if (json_truthy(json_get(b, "in_trash")))
         return archived_error(ctx);
     if (str_eq(json_get_str(b, "type"), "child_page")) {
@@ -622,9 +632,8 @@ void nt_blocks_delete(twin_ctx *ctx)
 
 void nt_blocks_children(twin_ctx *ctx)
 {
-    const char *id = nt_param_id(ctx, "id", "block_id");
-    if (!id) return;
-    if (!block_load(ctx, id)) return nt_not_found(ctx, "block", id);
+    const char *id;
+    if (!block_arg(ctx, &id)) return;
     store_list_opts o = {.index_name = "parent", .index_value = id};
     twin_list l = {0};
     twin_doc_list(ctx, "blocks", &o, &l);
@@ -637,10 +646,9 @@ void nt_blocks_children(twin_ctx *ctx)
 void nt_blocks_append(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    const char *id = nt_param_id(ctx, "id", "block_id");
-    if (!id) return;
-    json_value *b = block_load(ctx, id);
-    if (!b) return nt_not_found(ctx, "block", id);
+    const char *id;
+    json_value *b = block_arg(ctx, &id);
+    if (!b) return;
     if (json_truthy(json_get(b, "in_trash")))
         return archived_error(ctx);
     json_value *children = json_get(ctx->body, "children");
