@@ -135,13 +135,12 @@ json_value *bx_user_create(twin_ctx *ctx, const char *name, const char *login, c
 static int64_t space_used(twin_ctx *ctx, const char *user_id)
 {
     twin_list l = {0};
-    store_list_opts o = {0};
+    store_list_opts o = {.index_name = "owner", .index_value = user_id};
     twin_doc_list(ctx, "files", &o, &l);
     int64_t sum = 0;
     for (size_t i = 0; i < l.n; i++) {
         int64_t s = 0;
-        if (str_eq(json_get_str(l.items[i], "owned_by"), user_id) && json_int64(json_get(l.items[i], "size"), &s))
-            sum += s;
+        if (json_int64(json_get(l.items[i], "size"), &s)) sum += s;
     }
     return sum;
 }

@@ -67,11 +67,13 @@ bool bx_is_trashed(const json_value *item)
 void bx_item_save(twin_ctx *ctx, json_value *item)
 {
     if (is_root(item)) return;
-    store_index idx[2];
+    store_index idx[3];
     size_t n = 0;
     const char *parent = json_get_str(item, "parent");
+    const char *owner = json_get_str(item, "owned_by");
     if (parent) idx[n++] = (store_index){"parent", parent};
     if (json_truthy(json_get(item, "trash_root"))) idx[n++] = (store_index){"trash", "1"};
+    if (owner && is_file(item)) idx[n++] = (store_index){"owner", owner};
     twin_doc_put(ctx, is_file(item) ? "files" : "folders", json_get_str(item, "id"), item, idx, n);
 }
 

@@ -33,12 +33,7 @@ void bx_users_get(twin_ctx *ctx)
 
 static bool contains_ci(const char *hay, const char *needle)
 {
-    if (!needle || !*needle) return true;
-    if (!hay) return false;
-    size_t n = strlen(needle);
-    for (const char *p = hay; *p; p++)
-        if (strncasecmp(p, needle, n) == 0) return true;
-    return false;
+    return !needle || !*needle || (hay && strcasestr(hay, needle));
 }
 
 void bx_users_list(twin_ctx *ctx)

@@ -365,7 +365,8 @@ void dbx_record_delete(twin_ctx *ctx, const char *lower, const char *display, co
     json_set_str(a, c, "name", name);
     json_set_bool(a, c, "deleted", true);
     json_set_str(a, c, "time", dbx_now(ctx));
-    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, NULL, 0);
+    store_index idx = {"path", lower};
+    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, &idx, 1);
     dbx_notify(ctx);
 }
 
@@ -383,7 +384,8 @@ void dbx_record_change(twin_ctx *ctx, const json_value *entry, bool deleted)
     json_set_int(a, c, "seq", seq);
     json_set_str(a, c, "path", json_get_str(entry, "path_lower"));
     json_set_bool(a, c, "deleted", false);
-    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, NULL, 0);
+    store_index idx = {"path", json_get_str(entry, "path_lower")};
+    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, &idx, 1);
 }
 
 int64_t dbx_latest_seq(twin_ctx *ctx)

@@ -214,20 +214,17 @@ static json_value *deleted_metadata(twin_ctx *ctx, const char *lower)
 {
     /* The newest journal entry for the path tells whether something was deleted there. */
     twin_list l = {0};
-    store_list_opts o = {.newest_first = true};
-    if (twin_doc_list(ctx, "changes", &o, &l) != 0) return NULL;
-    for (size_t i = 0; i < l.n; i++) {
-        if (!str_eq(json_get_str(l.items[i], "path"), lower)) continue;
-        if (!json_truthy(json_get(l.items[i], "deleted"))) return NULL;
-        arena *a = ctx->a;
-        json_value *d = dbx_tag(a, "deleted");
-        json_set_str(a, d, "name", json_get_str(l.items[i], "name"));
-        json_set_str(a, d, "path_lower", lower);
-        json_set_str(a, d, "path_display", json_get_str(l.items[i], "path_display"));
-        json_set_str(a, d, "_time", json_get_str(l.items[i], "time"));
-        return d;
-    }
-    return NULL;
+    store_list_opts o = {.newest_first = true, .limit = 1, .index_name = "path", .index_value = lower};
+    if (twin_doc_list(ctx, "changes", &o, &l) != 0 || l.n == 0) return NULL;
+    json_value *c = l.items[0];
+    if (!json_truthy(json_get(c, "deleted"))) return NULL;
+    arena *a = ctx->a;
+    json_value *d = dbx_tag(a, "deleted");
+    json_set_str(a, d, "name", json_get_str(c, "name"));
+    json_set_str(a, d, "path_lower", lower);
+    json_set_str(a, d, "path_display", json_get_str(c, "path_display"));
+    json_set_str(a, d, "_time", json_get_str(c, "time"));
+    return d;
 }
 
 void dbx_get_metadata(twin_ctx *ctx)

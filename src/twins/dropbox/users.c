@@ -393,9 +393,9 @@ static json_value *link_metadata(twin_ctx *ctx, const json_value *link, const js
 
 static json_value *link_for_entry(twin_ctx *ctx, const char *entry_id)
 {
-    json_value *all = twin_doc_all(ctx, "links");
-    json_foreach(l, all) if (str_eq(json_get_str(l, "entry"), entry_id)) return l;
-    return NULL;
+    twin_list l = {0};
+    store_list_opts o = {.limit = 1, .index_name = "entry", .index_value = entry_id};
+    return twin_doc_list(ctx, "links", &o, &l) == 0 && l.n ? l.items[0] : NULL;
 }
 
 void dbx_create_shared_link(twin_ctx *ctx)
@@ -436,7 +436,8 @@ void dbx_create_shared_link(twin_ctx *ctx)
     json_set_str(a, link, "entry", json_get_str(e, "id"));
     json_set_str(a, link, "visibility", vis);
     if (json_get_str(settings, "expires")) json_set_str(a, link, "expires", json_get_str(settings, "expires"));
-    twin_doc_put(ctx, "links", key, link, NULL, 0);
+    store_index idx[2] = {{"entry", json_get_str(e, "id")}, {"url", json_get_str(link, "url")}};
+    twin_doc_put(ctx, "links", key, link, idx, 2);
     dbx_reply(ctx, link_metadata(ctx, link, e));
 }
 
@@ -480,11 +481,12 @@ static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
     if (!args) return NULL;
     const char *url = dbx_req_str(ctx, args, "url");
     if (!url) return NULL;
-    json_value *all = twin_doc_all(ctx, "links");
-    json_foreach(l, all) {
-        if (!str_eq(json_get_str(l, "url"), url)) continue;
-        *entry = dbx_entry_by_id(ctx, json_get_str(l, "entry"));
-        if (*entry || !need_entry) return l;
+    twin_list all = {0};
+    store_list_opts o = {.index_name = "url", .index_value = url};
+    twin_doc_list(ctx, "links", &o, &all);
+    for (size_t i = 0; i < all.n; i++) {
+        *entry = dbx_entry_by_id(ctx, json_get_str(all.items[i], "entry"));
+        if (*entry || !need_entry) return all.items[i];
     }
     dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
     return NULL;
