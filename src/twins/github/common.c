@@ -186,3 +186,10 @@ void gh_send_page(twin_ctx *ctx, json_value *items)
     buf_free(&link);
     gh_reply(ctx, 200, out);
 }
+
+void gh_send_list(twin_ctx *ctx, const json_value *repo, twin_list l, gh_doc_json_fn to_json)
+{
+    json_value *out = json_array(ctx->a);
+    for (size_t i = 0; i < l.n; i++) json_push(out, to_json(ctx, repo, l.items[i]));
+    gh_send_page(ctx, out);
+}

@@ -40,6 +40,9 @@ void gh_not_found(twin_ctx *ctx);
 void gh_invalid(twin_ctx *ctx, const char *resource, const char *field, const char *code, const char *message);
 /* Pages an array by page/per_page, adds the Link header, answers. */
 void gh_send_page(twin_ctx *ctx, json_value *items);
+/* Maps each document of l through to_json and answers the result as a page. */
+typedef json_value *(*gh_doc_json_fn)(twin_ctx *ctx, const json_value *repo, const json_value *doc);
+void gh_send_list(twin_ctx *ctx, const json_value *repo, twin_list l, gh_doc_json_fn to_json);
 
 const char *gh_base(twin_ctx *ctx);
 const char *gh_repo_url(twin_ctx *ctx, const json_value *repo);   /* ".../repos/owner/name" */

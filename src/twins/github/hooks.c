@@ -168,10 +168,7 @@ void gh_list_hooks(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx);
     if (!repo) return;
-    twin_list l = gh_list_repo(ctx, "hooks", gh_repo_key(ctx, repo));
-    json_value *out = json_array(ctx->a);
-    for (size_t i = 0; i < l.n; i++) json_push(out, hook_json(ctx, repo, l.items[i]));
-    gh_send_page(ctx, out);
+    gh_send_list(ctx, repo, gh_list_repo(ctx, "hooks", gh_repo_key(ctx, repo)), hook_json);
 }
 
 void gh_get_hook(twin_ctx *ctx)

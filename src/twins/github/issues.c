@@ -52,10 +52,7 @@ void gh_list_labels(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx);
     if (!repo) return;
-    twin_list l = gh_list_repo(ctx, "labels", gh_repo_key(ctx, repo));
-    json_value *out = json_array(ctx->a);
-    for (size_t i = 0; i < l.n; i++) json_push(out, gh_label_json(ctx, repo, l.items[i]));
-    gh_send_page(ctx, out);
+    gh_send_list(ctx, repo, gh_list_repo(ctx, "labels", gh_repo_key(ctx, repo)), gh_label_json);
 }
 
 void gh_create_label(twin_ctx *ctx)
@@ -432,10 +429,8 @@ void gh_list_issue_comments(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *i = repo ? load_issue(ctx, repo) : NULL;
     if (!i) return;
-    twin_list l = gh_list_repo_where(ctx, "comments", gh_repo_key(ctx, repo), "issue_number", json_get(i, "number"));
-    json_value *out = json_array(ctx->a);
-    for (size_t k = 0; k < l.n; k++) json_push(out, comment_json(ctx, repo, l.items[k]));
-    gh_send_page(ctx, out);
+    gh_send_list(ctx, repo, gh_list_repo_where(ctx, "comments", gh_repo_key(ctx, repo), "issue_number", json_get(i, "number")),
+                 comment_json);
 }
 
 void gh_create_issue_comment(twin_ctx *ctx)

@@ -403,10 +403,8 @@ void gh_list_reviews(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *pr = repo ? load_pr(ctx, repo) : NULL;
     if (!pr) return;
-    twin_list l = gh_list_repo_where(ctx, "reviews", gh_repo_key(ctx, repo), "pull_number", json_get(pr, "number"));
-    json_value *out = json_array(ctx->a);
-    for (size_t i = 0; i < l.n; i++) json_push(out, review_json(ctx, repo, l.items[i]));
-    gh_send_page(ctx, out);
+    gh_send_list(ctx, repo, gh_list_repo_where(ctx, "reviews", gh_repo_key(ctx, repo), "pull_number", json_get(pr, "number")),
+                 review_json);
 }
 
 void gh_create_review(twin_ctx *ctx)
