@@ -156,10 +156,23 @@ void gh_create_hook(twin_ctx *ctx)
     gh_reply(ctx, 201, hook_json(ctx, repo, h));
 }
 
+/* Hook ids are unique in the run, so the id alone finds a hook; it must also
+ * belong to the repository in the URL, as on GitHub (another repo's → 404). */
+static bool hook_in_repo(twin_ctx *ctx, const json_value *repo, const char *hook_id)
+{
+    store_key k = {ctx->run_id, ctx->twin, "hooks"};
+    const char **ids = NULL;
+    size_t n = 0;
+    if (store_lookup(ctx->store, ctx->a, &k, "repo", gh_repo_key(ctx, repo), &ids, &n, 0) != 0) return false;
+    for (size_t i = 0; i < n; i++)
+        if (str_eq(ids[i], hook_id)) return true;
+    return false;
+}
+
 static json_value *load_hook(twin_ctx *ctx, const json_value *repo)
 {
-    json_value *h = twin_doc_get(ctx, "hooks", twin_param(ctx, "hook_id"));
-    (void)repo;
+    const char *id = twin_param(ctx, "hook_id");
+    json_value *h = hook_in_repo(ctx, repo, id) ? twin_doc_get(ctx, "hooks", id) : NULL;
     if (!h) gh_not_found(ctx);
     return h;
 }

@@ -416,6 +416,11 @@ test('webhooks: hook CRUD, ping, signed push / pull_request / issues / check_run
     await rx.waitFor((d, i) => rx.deliveries.indexOf(d) >= before && d.headers['x-github-event'] === 'ping');
     const list = await gh.rest.repos.listWebhooks({ owner: me, repo: 'wh' });
     assert.equal(list.data.length, 1);
+    // A hook is found only through its own repository.
+    await repoWithInit('wh-other');
+    const wrong = await rejects(() => gh.rest.repos.getWebhook({ owner: me, repo: 'wh-other', hook_id: h.data.id }));
+    assert.equal(wrong.status, 404);
+    assert.equal((await gh.rest.repos.getWebhook({ owner: me, repo: 'wh', hook_id: h.data.id })).data.id, h.data.id);
     const upd = await gh.rest.repos.updateWebhook({ owner: me, repo: 'wh', hook_id: h.data.id, active: false });
     assert.equal(upd.data.active, false);
     assert.equal((await gh.rest.repos.deleteWebhook({ owner: me, repo: 'wh', hook_id: h.data.id })).status, 204);
