@@ -235,6 +235,21 @@ static void echo(http_request *req)
     http_send_body(req, 200, "text/plain", text, strlen(text));
 }
 
+/* Larger than any socket buffer: the first write can only be partial. */
+#define BIG_BODY_BYTES (8u << 20)
+
+static char big_byte(size_t i)
+{
+    return (char)('a' + i % 23);
+}
+
+static void send_big(http_request *req)
+{
+    char *body = arena_alloc(req->arena, BIG_BODY_BYTES);
+    for (size_t i = 0; i < BIG_BODY_BYTES; i++) body[i] = big_byte(i);
+    http_send_body(req, 200, "text/plain", body, BIG_BODY_BYTES);
+}
+
 static void on_async_timer(uv_timer_t *t)
 {
     http_request *req = t->data;
@@ -253,6 +268,8 @@ static void handler(http_request *req)
         char *text = arena_printf(req->arena, "%s|%d|%d|%s", req->remote_addr, req->local_port,
                                   req->listener_data == &listener_tag, req->query);
         http_send_body(req, 200, NULL, text, strlen(text));
+    } else if (strcmp(req->path, "/big") == 0) {
+        send_big(req);
     } else if (strcmp(req->path, "/empty") == 0) {
         http_set_status(req, 204);
         http_send(req);
@@ -541,6 +558,38 @@ static void http10(void **state)
     client_close(c);
 }
 
+/* The socket takes only part of the answer at once; the rest must follow,
+ * in order, and the connection must serve the next request afterwards. */
+static void partial_write_completes(void **state)
+{
+    client *c = client_open(port);
+    char resp[4096];
+    send_str(c, "GET /big HTTP/1.1\r\n\r\n");
+    usleep(50 * 1000);  /* let the server fill the socket buffers first */
+    char *end;
+    while (!(end = strstr(c->data, "\r\n\r\n"))) assert_true(fill(c));
+    size_t head_len = (size_t)(end + 4 - c->data);
+    c->data[head_len - 1] = '\0';
+    assert_int_equal(content_length_of(c->data), BIG_BODY_BYTES);
+    size_t seen = 0;
+    size_t have = c->len - head_len;
+    const char *p = c->data + head_len;
+    for (;;) {
+        for (size_t i = 0; i < have && seen < BIG_BODY_BYTES; i++, seen++) assert_int_equal(p[i], big_byte(seen));
+        if (seen == BIG_BODY_BYTES) break;
+        c->len = 0;
+        assert_true(fill(c));
+        p = c->data;
+        have = c->len;
+    }
+    c->len = 0;
+    c->data[0] = '\0';
+    send_str(c, "GET /after HTTP/1.1\r\n\r\n");
+    read_response(c, resp, sizeof resp, true);
+    assert_string_equal(body_of(resp), "GET /after ");
+    client_close(c);
+}
+
 static void listener_close(void **state)
 {
     client *busy = client_open(second_port);
@@ -580,7 +629,8 @@ int main(void)
         cmocka_unit_test(pipelined_in_order),      cmocka_unit_test(chunked_body_live),
         cmocka_unit_test(error_answers),           cmocka_unit_test(header_timeout_closes),
         cmocka_unit_test(head_method),             cmocka_unit_test(expect_continue_live),
-        cmocka_unit_test(http10),                  cmocka_unit_test(listener_close),
+        cmocka_unit_test(http10),                  cmocka_unit_test(partial_write_completes),
+        cmocka_unit_test(listener_close),
     };
     int failed = cmocka_run_group_tests_name("http offline", offline, NULL, NULL);
     return failed + cmocka_run_group_tests_name("http live", live, server_setup, server_teardown);
