@@ -18,11 +18,9 @@ json_value *jira_user_create(twin_ctx *ctx, const char *account_id, const char *
 {
     arena *a = ctx->a;
     if (!account_id) {
-        char tok[24];
+        char hex[17];
         int64_t n = twin_counter(ctx, "user");
-        derive_token(tok, 16, ctx->twin, "account", "user", n);
-        char *hex = arena_printf(a, "%s", tok);
-        for (char *p = hex; *p; p++) *p = "0123456789abcdef"[(unsigned char)*p % 16];
+        derive_hex(hex, 16, ctx->twin, "account", "user", n);
         account_id = arena_printf(a, "712020:%08llx-%s", (long long)n, hex);
     }
     json_value *u = json_object(a);

@@ -8,13 +8,8 @@
 
 char *un_hex_id(twin_ctx *ctx)
 {
-    int64_t k = twin_counter(ctx, "hexid");
-    char tok[32];
-    derive_token(tok, 24, ctx->twin, "hexid", "id", k);
-    static const char hex[] = "0123456789abcdef";
     char *id = arena_alloc(ctx->a, 25);
-    for (int i = 0; i < 24; i++) id[i] = hex[(unsigned char)tok[i] % 16];
-    id[24] = '\0';
+    derive_hex(id, 24, ctx->twin, "hexid", "id", twin_counter(ctx, "hexid"));
     return id;
 }
 
