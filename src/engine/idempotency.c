@@ -2,7 +2,6 @@
 #include "engine/idempotency.h"
 
 #include <openssl/evp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -65,8 +64,7 @@ static const char *fingerprint(twin_ctx *ctx)
     if (!EVP_Digest(canon.data ? canon.data : "", canon.len, md, &md_len, EVP_sha256(), NULL)) md_len = 0;
     buf_free(&canon);
     char hex[2 * EVP_MAX_MD_SIZE + 1];
-    for (unsigned int i = 0; i < md_len; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
-    hex[2 * md_len] = '\0';
+    hex_encode(md, md_len, hex);
     return arena_printf(ctx->a, "%s %s %s", req->method, req->path, hex);
 }
 

@@ -89,6 +89,11 @@ const char *http_header_get(const http_request *req, const char *name);     /* c
 const char *http_cookie_get(const http_request *req, const char *name);
 /* First value of a query parameter, percent-decoded ('+' as space); NULL if absent. */
 const char *http_query_get(const http_request *req, const char *name);
+/* Every value of a query parameter, in request order, decoded like
+ * http_query_get ("a=1&a=2&a" -> "1", "2", "").  Returns the count; when
+ * values is non-NULL it gets a NULL-terminated arena array (never NULL, even
+ * for 0).  The name is matched exactly after decoding: "a[]" is its own key. */
+size_t http_query_all(const http_request *req, const char *name, const char ***values);
 /* The media type of Content-Type, lower-cased, without parameters ("application/json"); "" if none. */
 const char *http_content_type(const http_request *req);
 

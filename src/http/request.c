@@ -50,24 +50,69 @@ const char *http_cookie_get(const http_request *req, const char *name)
     return NULL;
 }
 
+/* One key=value pair of a query string, still encoded. */
+typedef struct query_pair {
+    const char *key, *value;    /* value NULL for a bare key ("&flag&") */
+    size_t key_len, value_len;
+} query_pair;
+
+/* Splits the pair starting at *p and moves *p past it (and its '&'). */
+static query_pair next_pair(const char **p)
+{
+    const char *start = *p, *end = strchr(start, '&');
+    if (!end) end = start + strlen(start);
+    const char *eq = memchr(start, '=', (size_t)(end - start));
+    query_pair qp = {.key = start, .key_len = (size_t)((eq ? eq : end) - start)};
+    if (eq) qp.value = eq + 1, qp.value_len = (size_t)(end - eq - 1);
+    *p = *end ? end + 1 : end;
+    return qp;
+}
+
+/* Keys are compared decoded, so "enc%20key" matches "enc key" and "a%5B%5D"
+ * matches "a[]".  An empty segment ("a=1&&b=2") is no pair at all, as in
+ * WHATWG URLSearchParams; "=v" is a pair with an empty key. */
+static bool pair_named(arena *a, const query_pair *qp, const char *name, size_t name_len)
+{
+    if (!qp->key_len && !qp->value) return false;
+    size_t key_len;
+    char *key = http_percent_decode(a, qp->key, qp->key_len, true, &key_len);
+    return key_len == name_len && memcmp(key, name, name_len) == 0;
+}
+
+static const char *pair_value(arena *a, const query_pair *qp)
+{
+    return qp->value ? http_percent_decode(a, qp->value, qp->value_len, true, NULL) : "";
+}
+
 const char *http_query_get(const http_request *req, const char *name)
 {
     size_t name_len = strlen(name);
     const char *p = req->query ? req->query : "";
     while (*p) {
-        const char *end = strchr(p, '&');
-        if (!end) end = p + strlen(p);
-        const char *eq = memchr(p, '=', (size_t)(end - p));
-        const char *key_end = eq ? eq : end;
-        size_t key_len;
-        char *key = http_percent_decode(req->arena, p, (size_t)(key_end - p), true, &key_len);
-        if (key_len == name_len && memcmp(key, name, name_len) == 0) {
-            const char *v = eq ? eq + 1 : end;
-            return http_percent_decode(req->arena, v, (size_t)(end - v), true, NULL);
-        }
-        p = *end ? end + 1 : end;
+        query_pair qp = next_pair(&p);
+        if (pair_named(req->arena, &qp, name, name_len)) return pair_value(req->arena, &qp);
     }
     return NULL;
+}
+
+size_t http_query_all(const http_request *req, const char *name, const char ***values)
+{
+    size_t name_len = strlen(name), n = 0;
+    const char *p = req->query ? req->query : "";
+    /* A query holds at most one pair per '&' plus one; sizing the array up
+     * front spares a second pass (the arena frees it with the request). */
+    size_t cap = 1;
+    for (const char *c = p; *c; c++) cap += *c == '&';
+    const char **out = values ? arena_alloc(req->arena, (cap + 1) * sizeof *out) : NULL;
+    while (*p) {
+        query_pair qp = next_pair(&p);
+        if (!pair_named(req->arena, &qp, name, name_len)) continue;
+        if (out) out[n] = pair_value(req->arena, &qp);
+        n++;
+    }
+    if (out) out[n] = NULL;
+    if (values) *values = out;
+    return n;
 }
 
 const char *http_content_type(const http_request *req)

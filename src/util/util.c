@@ -14,6 +14,7 @@
 #include <time.h>
 
 static const char BASE62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+static const char HEX_DIGITS[] = "0123456789abcdef";
 
 int64_t now_ms(void)
 {
@@ -123,16 +124,17 @@ void uuid_v4(char out[37])
              b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
 }
 
+static int hex_digit_value(char h)
+{
+    return h <= '9' ? h - '0' : h - 'a' + 10;
+}
+
 void uuid_derived(char out[37], const char *a, const char *b, const char *c, int64_t k)
 {
-    char tok[33];
-    derive_token(tok, 32, a, b, c, k);
-    static const char hex[] = "0123456789abcdef";
     char h[33];
-    for (int i = 0; i < 32; i++) h[i] = hex[(unsigned char)tok[i] % 16];
-    h[12] = '4';                                   /* version */
-    h[16] = "89ab"[(unsigned char)tok[16] % 4];    /* RFC 4122 variant */
-    h[32] = '\0';
+    derive_hex(h, 32, a, b, c, k);
+    h[12] = '4';                                        /* version */
+    h[16] = "89ab"[hex_digit_value(h[16]) % 4];         /* RFC 4122 variant */
     snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
 }
 
@@ -177,6 +179,22 @@ void derive_token(char *out, size_t n, const char *a, const char *b, const char 
         for (size_t j = 0; j < sizeof digest && filled < n; j++) out[filled++] = BASE62[digest[j] % 62];
     }
     out[n] = '\0';
+}
+
+void derive_hex(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k)
+{
+    derive_token(out, n, a, b, c, k);
+    for (size_t i = 0; i < n; i++) out[i] = HEX_DIGITS[(unsigned char)out[i] % 16];
+}
+
+void hex_encode(const void *in, size_t n, char *out)
+{
+    const unsigned char *bytes = in;
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = HEX_DIGITS[bytes[i] >> 4];
+        out[2 * i + 1] = HEX_DIGITS[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
 }
 
 uint64_t splitmix64(uint64_t *state)

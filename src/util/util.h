@@ -25,6 +25,11 @@ void random_token(char *out, size_t n);
 
 /* base62 of a SHA-256 digest of the inputs: deterministic ids. out >= n+1. */
 void derive_token(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k);
+/* n lower-case hex digits derived like derive_token (each its base62 char mod
+ * 16): deterministic hex ids. out >= n+1. */
+void derive_hex(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k);
+/* Lower-case hex of n bytes (digests, keys): 2n chars + NUL, out >= 2n+1. */
+void hex_encode(const void *in, size_t n, char *out);
 
 /* splitmix64: small deterministic PRNG for reproducible fault sequences. */
 uint64_t splitmix64(uint64_t *state);

@@ -10,6 +10,9 @@ static void touch_request(http_request *r)
     http_header_get(r, "content-length");
     http_cookie_get(r, "sid");
     http_query_get(r, "a");
+    const char **values;
+    size_t n = http_query_all(r, "a", &values);
+    for (size_t i = 0; i < n; i++) (void)strlen(values[i]);
     http_content_type(r);
     for (size_t i = 0; i < r->n_headers; i++) (void)strlen(r->headers[i].value);
     if (r->body_len) (void)r->body[r->body_len];

@@ -64,6 +64,21 @@ static void iso8601_round_trip(void **state)
     assert_int_equal(parse_iso8601_ms("2026-13-01T00:00:00Z"), -1);
 }
 
+static void hex_helpers(void **state)
+{
+    char out[2 * 4 + 1];
+    hex_encode("\x00\x0f\xa5\xff", 4, out);
+    assert_string_equal(out, "000fa5ff");
+    hex_encode("", 0, out);
+    assert_string_equal(out, "");
+    /* derive_hex is derive_token with each base62 char folded to a hex digit */
+    char tok[25], hex[25];
+    derive_token(tok, 24, "unified", "hexid", "id", 7);
+    derive_hex(hex, 24, "unified", "hexid", "id", 7);
+    assert_int_equal(strlen(hex), 24);
+    for (int i = 0; i < 24; i++) assert_int_equal(hex[i], "0123456789abcdef"[(unsigned char)tok[i] % 16]);
+}
+
 static void tokens_and_uuids(void **state)
 {
     char a[33], b[33], c[33];
@@ -230,6 +245,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(map_put_get_remove_grow),   cmocka_unit_test(glob_patterns),
         cmocka_unit_test(iso8601_round_trip),        cmocka_unit_test(tokens_and_uuids),
+        cmocka_unit_test(hex_helpers),
         cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),

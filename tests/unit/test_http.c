@@ -616,13 +616,116 @@ static void listener_close(void **state)
     client_close(c);
 }
 
+/* ---- repeated query parameters ---- */
+
+/* A bare request carrying only a query string and an arena, which is all the
+ * query helpers read. */
+static http_request query_request(arena *a, const char *query)
+{
+    http_request r = {.arena = a, .query = query};
+    return r;
+}
+
+static void query_all_repeats_in_order(void **state)
+{
+    arena *a = arena_new(0);
+    http_request r = query_request(a, "a=1&b=x&a=2&a=three+3&c=0&a=%E2%9C%93");
+    const char **v;
+    assert_int_equal(http_query_all(&r, "a", &v), 4);
+    assert_string_equal(v[0], "1");
+    assert_string_equal(v[1], "2");
+    assert_string_equal(v[2], "three 3");
+    assert_string_equal(v[3], "\xE2\x9C\x93");
+    assert_null(v[4]);
+    assert_int_equal(http_query_all(&r, "b", NULL), 1);
+    /* http_query_get keeps answering the first value */
+    assert_string_equal(http_query_get(&r, "a"), "1");
+    arena_free(a);
+}
+
+static void query_all_absent_and_empty(void **state)
+{
+    arena *a = arena_new(0);
+    http_request r = query_request(a, "a=&a&a=x&&=orphan&b");
+    const char **v;
+    assert_int_equal(http_query_all(&r, "a", &v), 3);
+    assert_string_equal(v[0], "");
+    assert_string_equal(v[1], "");     /* bare key */
+    assert_string_equal(v[2], "x");
+    assert_int_equal(http_query_all(&r, "", &v), 1);     /* "=orphan" has an empty key */
+    assert_string_equal(v[0], "orphan");
+    assert_int_equal(http_query_all(&r, "missing", &v), 0);
+    assert_non_null(v);
+    assert_null(v[0]);
+    r.query = NULL;
+    assert_int_equal(http_query_all(&r, "a", &v), 0);
+    assert_null(v[0]);
+    r.query = "";
+    assert_int_equal(http_query_all(&r, "a", NULL), 0);
+    arena_free(a);
+}
+
+static void query_all_decodes_keys_and_values(void **state)
+{
+    arena *a = arena_new(0);
+    /* encoded keys match their decoded name; "a[]" stays its own key, as
+     * Stripe-style clients use it, and never matches plain "a" */
+    http_request r = query_request(a, "my%20key=1&my+key=2&a%5B%5D=x&a[]=y&a=z&k=%26%3D%2B");
+    const char **v;
+    assert_int_equal(http_query_all(&r, "my key", &v), 2);
+    assert_string_equal(v[1], "2");
+    assert_int_equal(http_query_all(&r, "a[]", &v), 2);
+    assert_string_equal(v[0], "x");
+    assert_string_equal(v[1], "y");
+    assert_int_equal(http_query_all(&r, "a", &v), 1);
+    assert_string_equal(v[0], "z");
+    assert_int_equal(http_query_all(&r, "k", &v), 1);
+    assert_string_equal(v[0], "&=+");
+    arena_free(a);
+}
+
+static void query_all_keeps_malformed_escapes(void **state)
+{
+    arena *a = arena_new(0);
+    http_request r = query_request(a, "e=%&e=%4&e=%zz1&e=100%25&e=%41%&e=a=b=c");
+    const char **v;
+    assert_int_equal(http_query_all(&r, "e", &v), 6);
+    assert_string_equal(v[0], "%");
+    assert_string_equal(v[1], "%4");
+    assert_string_equal(v[2], "%zz1");
+    assert_string_equal(v[3], "100%");
+    assert_string_equal(v[4], "A%");
+    assert_string_equal(v[5], "a=b=c");     /* only the first '=' splits */
+    arena_free(a);
+}
+
+static void query_all_many_repeats(void **state)
+{
+    arena *a = arena_new(0);
+    buf q = {0};
+    for (int i = 0; i < 500; i++) buf_printf(&q, "%sid=%d&other=%d", i ? "&" : "", i, i);
+    http_request r = query_request(a, q.data);
+    const char **v;
+    assert_int_equal(http_query_all(&r, "id", &v), 500);
+    char want[16];
+    for (int i = 0; i < 500; i++) {
+        snprintf(want, sizeof want, "%d", i);
+        assert_string_equal(v[i], want);
+    }
+    assert_null(v[500]);
+    buf_free(&q);
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest offline[] = {
         cmocka_unit_test(parses_fields),         cmocka_unit_test(byte_at_a_time_and_pipelining),
         cmocka_unit_test(pipelined_requests_wait), cmocka_unit_test(framing_errors),
         cmocka_unit_test(chunked_over_limit),    cmocka_unit_test(expect_continue_flag),
-        cmocka_unit_test(request_helpers),
+        cmocka_unit_test(request_helpers),       cmocka_unit_test(query_all_repeats_in_order),
+        cmocka_unit_test(query_all_absent_and_empty), cmocka_unit_test(query_all_decodes_keys_and_values),
+        cmocka_unit_test(query_all_keeps_malformed_escapes), cmocka_unit_test(query_all_many_repeats),
     };
     const struct CMUnitTest live[] = {
         cmocka_unit_test(keep_alive_two_requests), cmocka_unit_test(request_fields_live),

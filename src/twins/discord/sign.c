@@ -10,11 +10,6 @@
 #include "twins/discord/discord.h"
 #include "util/util.h"
 
-static void hex(const unsigned char *in, size_t n, char *out)
-{
-    for (size_t i = 0; i < n; i++) snprintf(out + 2 * i, 3, "%02x", in[i]);
-}
-
 static bool unhex(const char *in, unsigned char *out, size_t n)
 {
     if (!in || strlen(in) != 2 * n) return false;
@@ -39,7 +34,7 @@ const char *dc_signing_secret(arena *a, const char *run_id)
     unsigned char seed[32];
     char out[65];
     seed_of(run_id, seed);
-    hex(seed, 32, out);
+    hex_encode(seed, 32, out);
     return arena_strdup(a, out);
 }
 
@@ -55,7 +50,7 @@ const char *dc_public_key(arena *a, const char *run_id)
     }
     EVP_PKEY_free(k);
     char out[65];
-    hex(pub, 32, out);
+    hex_encode(pub, 32, out);
     return arena_strdup(a, out);
 }
 
@@ -78,7 +73,7 @@ const char **dc_sign(arena *a, const char *secret, const char *payload, size_t l
     EVP_PKEY_free(k);
     if (!ok) return h;
     char sh[129];
-    hex(sig, sig_len, sh);
+    hex_encode(sig, sig_len, sh);
     h[0] = arena_printf(a, "X-Signature-Ed25519: %s", sh);
     h[1] = arena_printf(a, "X-Signature-Timestamp: %s", ts);
     return h;

@@ -710,9 +710,39 @@ static int cmp_updated(const void *x, const void *y)
 typedef struct list_opts {
     int64_t tmin, tmax;          /* -2 = unset */
     const char *q, *ical, *updated_min;
+    /* repeated query parameters, NULL-terminated (empty when absent) */
+    const char **event_types, **private_props, **shared_props;
     bool single, show_deleted;
     int64_t since;               /* sync: -1 = full */
 } list_opts;
+
+/* eventTypes may repeat; any listed type matches, and none listed means all. */
+static bool type_listed(const json_value *ev, const char *const *types)
+{
+    if (!types || !*types) return true;
+    const char *t = json_get_str(ev, "eventType");
+    for (; *types; types++)
+        if (str_eq(*types, t ? t : "default")) return true;
+    return false;
+}
+
+/* Each "name=value" constraint (privateExtendedProperty / sharedExtendedProperty,
+ * repeatable) must hold: all of them, as Google ANDs the constraints. */
+static bool props_hold(const json_value *ev, const char *scope, const char *const *constraints)
+{
+    if (!constraints) return true;
+    const json_value *props = json_get(json_get(ev, "extendedProperties"), scope);
+    for (; *constraints; constraints++) {
+        const char *eq = strchr(*constraints, '=');
+        if (!eq) return false;
+        size_t name_len = (size_t)(eq - *constraints);
+        bool held = false;
+        json_foreach(p, props) if (strlen(p->key) == name_len && memcmp(p->key, *constraints, name_len) == 0 &&
+                                  str_eq(json_str(p), eq + 1)) held = true;
+        if (!held) return false;
+    }
+    return true;
+}
 
 static json_value *collect(twin_ctx *ctx, const char *cal_id, const list_opts *o, const char *only_master)
 {
@@ -733,6 +763,8 @@ static json_value *collect(twin_ctx *ctx, const char *cal_id, const list_opts *o
         if (!matches_q(ev, o->q)) continue;
         if (o->ical && !str_eq(json_get_str(ev, "iCalUID"), o->ical)) continue;
         if (o->updated_min && strcmp(json_get_str(ev, "updated"), o->updated_min) < 0) continue;
+        if (!type_listed(ev, o->event_types)) continue;
+        if (!props_hold(ev, "private", o->private_props) || !props_hold(ev, "shared", o->shared_props)) continue;
         if (is_recurring(ev) && !cancelled) {
             int64_t from = o->tmin >= 0 ? o->tmin : INT64_MIN / 2;
             int64_t to = o->tmax >= 0 ? o->tmax : ms_of(ev, "_s") + 730 * DAY_MS;
@@ -811,6 +843,9 @@ void gc_events_list(twin_ctx *ctx)
     o.updated_min = gc_str(ctx, "updatedMin");
     o.single = gc_bool(ctx, "singleEvents", false);
     o.show_deleted = gc_bool(ctx, "showDeleted", false);
+    http_query_all(ctx->req, "eventTypes", &o.event_types);
+    http_query_all(ctx->req, "privateExtendedProperty", &o.private_props);
+    http_query_all(ctx->req, "sharedExtendedProperty", &o.shared_props);
     const char *order = gc_str(ctx, "orderBy");
     if (order && !str_eq(order, "startTime") && !str_eq(order, "updated"))
         return gc_error_at(ctx, 400, "global", "invalid", arena_printf(ctx->a, "Invalid value for orderBy: %s", order), "orderBy", "parameter");

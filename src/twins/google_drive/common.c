@@ -2,7 +2,6 @@
  * field masks, storage quota, the change log and small helpers. */
 #include <ctype.h>
 #include <openssl/evp.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,8 +233,7 @@ static const char *digest_hex(arena *a, const EVP_MD *md, const char *data, size
     unsigned int n = 0;
     EVP_Digest(data, len, d, &n, md, NULL);
     char *hex = arena_alloc(a, 2 * n + 1);
-    for (unsigned int i = 0; i < n; i++) snprintf(hex + 2 * i, 3, "%02x", d[i]);
-    hex[2 * n] = '\0';
+    hex_encode(d, n, hex);
     return hex;
 }
 

@@ -2,7 +2,6 @@
  * enforcement with Jira's parent scopes, error shape and webhook signatures. */
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -135,8 +134,8 @@ const char **jira_webhook_sign(arena *a, const char *secret, const char *payload
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int md_len = 0;
     if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)payload, len, md, &md_len)) md_len = 0;
-    char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
-    for (unsigned int i = 0; i < md_len; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    hex_encode(md, md_len, hex);
     lines[0] = arena_printf(a, "X-Hub-Signature: sha256=%s", hex);
     return lines;
 }

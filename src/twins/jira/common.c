@@ -70,6 +70,15 @@ const char *jira_str_arg(twin_ctx *ctx, const char *name)
     return NULL;
 }
 
+const char *jira_query_list(twin_ctx *ctx, const char *name)
+{
+    const char **values;
+    if (!http_query_all(ctx->req, name, &values)) return NULL;
+    char *joined = arena_strdup(ctx->a, values[0]);
+    for (const char **v = values + 1; *v; v++) joined = arena_printf(ctx->a, "%s,%s", joined, *v);
+    return joined;
+}
+
 int64_t jira_int_arg(twin_ctx *ctx, const char *name, int64_t dflt)
 {
     const char *v = jira_str_arg(ctx, name);

@@ -717,7 +717,7 @@ void jira_issue_show(twin_ctx *ctx)
 {
     json_value *is = load_issue(ctx);
     if (!is) return;
-    twin_reply_json(ctx, 200, jira_issue_json(ctx, is, jira_str_arg(ctx, "fields"), jira_str_arg(ctx, "expand")));
+    twin_reply_json(ctx, 200, jira_issue_json(ctx, is, jira_query_list(ctx, "fields"), jira_str_arg(ctx, "expand")));
 }
 
 static void touch(twin_ctx *ctx, json_value *is)

@@ -42,6 +42,9 @@ int64_t jira_next_id(twin_ctx *ctx, const char *kind); /* 10000, 10001, ... per 
 const char *jira_id_str(twin_ctx *ctx, int64_t id);
 int64_t jira_int_arg(twin_ctx *ctx, const char *name, int64_t dflt);
 const char *jira_str_arg(twin_ctx *ctx, const char *name);
+/* A list query parameter, repeated (keys=A&keys=B, as Jira documents its
+ * arrays) or comma-joined (jira.js), as one "A,B" string; NULL if absent. */
+const char *jira_query_list(twin_ctx *ctx, const char *name);
 json_value *jira_adf(twin_ctx *ctx, const json_value *v);   /* string -> minimal ADF doc; ADF kept; NULL -> NULL */
 const char *jira_adf_text(arena *a, const json_value *doc); /* plain text of an ADF doc (or string) */
 void jira_save(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,

@@ -18,11 +18,9 @@ json_value *jira_user_create(twin_ctx *ctx, const char *account_id, const char *
 {
     arena *a = ctx->a;
     if (!account_id) {
-        char tok[24];
+        char hex[17];
         int64_t n = twin_counter(ctx, "user");
-        derive_token(tok, 16, ctx->twin, "account", "user", n);
-        char *hex = arena_printf(a, "%s", tok);
-        for (char *p = hex; *p; p++) *p = "0123456789abcdef"[(unsigned char)*p % 16];
+        derive_hex(hex, 16, ctx->twin, "account", "user", n);
         account_id = arena_printf(a, "712020:%08llx-%s", (long long)n, hex);
     }
     json_value *u = json_object(a);
@@ -183,22 +181,8 @@ void jira_user_bulk(twin_ctx *ctx)
     jira_ensure_me(ctx);
     arena *a = ctx->a;
     /* accountId=a&accountId=b (repeated) or accountId=a,b */
-    char *ids = arena_strdup(a, "");
-    char *q = arena_strdup(a, ctx->req->query ? ctx->req->query : "");
-    for (char *save = NULL, *t = strtok_r(q, "&", &save); t; t = strtok_r(NULL, "&", &save)) {
-        if (!str_starts_with(t, "accountId=")) continue;
-        char *v = t + 10, *o = v;
-        for (char *p = v; *p; p++) {
-            if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
-                char hx[3] = {p[1], p[2], 0};
-                *o++ = (char)strtol(hx, NULL, 16);
-                p += 2;
-            } else *o++ = *p == '+' ? ' ' : *p;
-        }
-        *o = '\0';
-        ids = arena_printf(a, "%s%s%s", ids, *ids ? "," : "", v);
-    }
-    if (!*ids) {
+    const char *ids = jira_query_list(ctx, "accountId");
+    if (!ids || !*ids) {
         jira_errors(ctx, 400, "You must specify at least one accountId.");
         return;
     }
@@ -311,7 +295,7 @@ void jira_project_search(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     const char *q = jira_str_arg(ctx, "query");
-    const char *keys = jira_str_arg(ctx, "keys");
+    const char *keys = jira_query_list(ctx, "keys");
     const char *order = jira_str_arg(ctx, "orderBy");
     json_value *arr = json_array(a);
     twin_list l = jira_list(ctx, "projects", NULL, NULL);

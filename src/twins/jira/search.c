@@ -687,12 +687,11 @@ size_t jql_count(twin_ctx *ctx, const jql *q)
 
 /* ---- handlers ---- */
 
-/* body array or comma-separated string -> "a,b" */
+/* body array, repeated query key or comma-separated string -> "a,b" */
 static const char *list_arg(twin_ctx *ctx, const char *name)
 {
     json_value *v = json_get(ctx->body, name);
-    if (!v) v = json_get(ctx->query, name);
-    if (!v) return NULL;
+    if (!v) return jira_query_list(ctx, name);
     if (v->type == JSON_STRING) return v->str;
     if (v->type != JSON_ARRAY) return NULL;
     char *s = arena_strdup(ctx->a, "");

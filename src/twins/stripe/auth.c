@@ -134,8 +134,8 @@ const char **stripe_webhook_sign(arena *a, const char *secret, const char *paylo
     unsigned int md_len = 0;
     const char *s = secret ? secret : "";
     if (!HMAC(EVP_sha256(), s, (int)strlen(s), msg, (size_t)tn + len, md, &md_len)) md_len = 0;
-    char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
-    for (unsigned int i = 0; i < md_len; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    hex_encode(md, md_len, hex);
     const char **lines = arena_alloc(a, 2 * sizeof *lines);
     lines[0] = arena_printf(a, "Stripe-Signature: t=%lld,v1=%s", (long long)t, hex);
     lines[1] = NULL;

@@ -3,19 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/form.h"
 #include "twins/unified/unified.h"
 #include "util/util.h"
 
 char *un_hex_id(twin_ctx *ctx)
 {
-    int64_t k = twin_counter(ctx, "hexid");
-    char tok[32];
-    derive_token(tok, 24, ctx->twin, "hexid", "id", k);
-    static const char hex[] = "0123456789abcdef";
     char *id = arena_alloc(ctx->a, 25);
-    for (int i = 0; i < 24; i++) id[i] = hex[(unsigned char)tok[i] % 16];
-    id[24] = '\0';
+    derive_hex(id, 24, ctx->twin, "hexid", "id", twin_counter(ctx, "hexid"));
     return id;
 }
 
@@ -88,23 +82,16 @@ static void push_split(arena *a, json_value *out, const char *v)
     }
 }
 
-/* Speakeasy sends arrays exploded (categories=a&categories=b), which the
- * shared query decoder folds into the last value; read the raw query. */
+/* Speakeasy sends arrays exploded (categories=a&categories=b); other
+ * clients send categories[]=a or one comma-joined value. */
 json_value *un_query_list(twin_ctx *ctx, const char *name)
 {
-    arena *a = ctx->a;
-    json_value *out = json_array(a);
-    const char *q = ctx->req->query ? ctx->req->query : "";
-    while (*q) {
-        const char *amp = strchr(q, '&');
-        size_t n = amp ? (size_t)(amp - q) : strlen(q);
-        json_value *one = form_decode(a, q, n);
-        json_foreach(m, one) {
-            bool match = str_eq(m->key, name) || (str_starts_with(m->key, name) && str_eq(m->key + strlen(name), "[]"));
-            if (match && json_str(m)) push_split(a, out, m->str);
-            else if (match && m->type == JSON_ARRAY) json_foreach(x, m) if (json_str(x)) push_split(a, out, x->str);
-        }
-        q += n + (amp ? 1 : 0);
+    json_value *out = json_array(ctx->a);
+    const char *forms[] = {name, arena_printf(ctx->a, "%s[]", name)};
+    for (size_t f = 0; f < 2; f++) {
+        const char **values;
+        http_query_all(ctx->req, forms[f], &values);
+        for (const char **v = values; *v; v++) push_split(ctx->a, out, *v);
     }
     return out;
 }

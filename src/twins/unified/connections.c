@@ -74,12 +74,8 @@ static const char *apply_fields(twin_ctx *ctx, json_value *conn, const json_valu
  * byte-identical across runs of a scenario. */
 static const char *workspace_id(twin_ctx *ctx)
 {
-    char tok[32];
-    derive_token(tok, 24, ctx->twin, "workspace", "id", 0);
-    static const char hex[] = "0123456789abcdef";
     char *id = arena_alloc(ctx->a, 25);
-    for (int i = 0; i < 24; i++) id[i] = hex[(unsigned char)tok[i] % 16];
-    id[24] = '\0';
+    derive_hex(id, 24, ctx->twin, "workspace", "id", 0);
     return id;
 }
 

@@ -199,6 +199,29 @@ test('events list: timeMin/timeMax window, q search, orderBy, maxResults + pageT
   assert.equal(empty.body.errors[0].reason, 'timeRangeEmpty');
 });
 
+test('events list: eventTypes and extended-property filters repeat (the SDK sends each value as its own key)', async () => {
+  const t = await newRun();
+  const at = (h) => `2026-06-01T${String(h).padStart(2, '0')}:00:00Z`;
+  const mk = (summary, h, extra) => t.cal.events.insert({ calendarId: 'primary', requestBody: ev(summary, at(h), at(h + 1), extra) });
+  await mk('Standup', 9, { extendedProperties: { private: { team: 'core', kind: 'sync' }, shared: { room: 'A' } } });
+  await mk('Deep work', 10, { eventType: 'focusTime', extendedProperties: { private: { team: 'core' } } });
+  await mk('Holiday', 11, { eventType: 'outOfOffice', extendedProperties: { shared: { room: 'B' } } });
+  await mk('Review', 12, { extendedProperties: { private: { team: 'web', kind: 'sync' } } });
+  const list = async (params) => (await t.cal.events.list({ calendarId: 'primary', singleEvents: true, orderBy: 'startTime', ...params })).data.items.map((x) => x.summary);
+  assert.deepEqual(await list({}), ['Standup', 'Deep work', 'Holiday', 'Review']);
+  assert.deepEqual(await list({ eventTypes: ['focusTime'] }), ['Deep work']);
+  assert.deepEqual(await list({ eventTypes: ['default', 'outOfOffice'] }), ['Standup', 'Holiday', 'Review']);
+  // every constraint must hold
+  assert.deepEqual(await list({ privateExtendedProperty: ['team=core'] }), ['Standup', 'Deep work']);
+  assert.deepEqual(await list({ privateExtendedProperty: ['team=core', 'kind=sync'] }), ['Standup']);
+  assert.deepEqual(await list({ privateExtendedProperty: ['kind=sync'], eventTypes: ['default'] }), ['Standup', 'Review']);
+  assert.deepEqual(await list({ sharedExtendedProperty: ['room=B'] }), ['Holiday']);
+  assert.deepEqual(await list({ sharedExtendedProperty: ['room=A', 'room=B'] }), []);
+  const { data } = await t.cal.events.list({ calendarId: 'primary', eventTypes: ['workingLocation'] });
+  assert.deepEqual(data.items, []);
+  assertSchema('GET', '/calendar/v3/calendars/{calendarId}/events', data);
+});
+
 test('recurring events: RRULE stored, singleEvents expands daily COUNT and weekly UNTIL; instances', async () => {
   const t = await newRun();
   const { data: d } = await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('Daily', '2026-06-01T09:00:00Z', '2026-06-01T09:15:00Z', { recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }) });

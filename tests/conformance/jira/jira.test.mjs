@@ -141,6 +141,12 @@ test('projects: create, get, duplicate key, search pagination', async () => {
   assert.deepEqual(page2.values.map((x) => x.key), ['PRC']);
   const q = await c.jira.projects.searchProjects({ query: 'gam' });
   assert.deepEqual(q.values.map((x) => x.key), ['PRC']);
+  // keys is an array: jira.js joins it with commas, other clients repeat the key (keys=A&keys=B)
+  const joined = await c.jira.projects.searchProjects({ keys: ['PRA', 'PRC'] });
+  assert.deepEqual(joined.values.map((x) => x.key), ['PRA', 'PRC']);
+  const repeated = await raw(c, 'GET', '/rest/api/3/project/search?keys=PRC&keys=prb');
+  assert.equal(repeated.status, 200);
+  assert.deepEqual(repeated.json.values.map((x) => x.key), ['PRB', 'PRC']);
   // out-of-range paging is clamped, and the links echo the clamped page
   const odd = await raw(c, 'GET', '/rest/api/3/project/search?startAt=-4&maxResults=-1');
   assert.equal(odd.status, 200);
@@ -207,6 +213,12 @@ test('users: search, bulk, assignable', async () => {
   const bulk = await c.jira.users.bulkGetUsers({ accountId: [found[0].accountId, alan.accountId] });
   assert.equal(bulk.total, 2);
   assertSchema('GET', '/rest/api/3/user/bulk', bulk);
+  const repeated = await raw(c, 'GET', `/rest/api/3/user/bulk?accountId=${encodeURIComponent(alan.accountId)}&accountId=${encodeURIComponent(found[0].accountId)}`);
+  assert.equal(repeated.status, 200);
+  assert.deepEqual(repeated.json.values.map((u) => u.displayName).sort(), ['Ada Lovelace', 'Alan Turing']);
+  const noIds = await raw(c, 'GET', '/rest/api/3/user/bulk?accountId=');
+  assert.equal(noIds.status, 400);
+  assert.deepEqual(noIds.json.errorMessages, ['You must specify at least one accountId.']);
   const assignable = await c.jira.userSearch.findAssignableUsers({ project: 'USR' });
   assert.equal(assignable.length, 3);
   const one = await c.jira.users.getUser({ accountId: alan.accountId });
@@ -235,6 +247,10 @@ test('create issue: keys per project, plain description wrapped in ADF, ADF kept
   assert.deepEqual(byId.fields.description, adf('rich'));
   const only = await c.jira.issues.getIssue({ issueIdOrKey: 'ISS-1', fields: ['summary', 'status'] });
   assert.deepEqual(Object.keys(only.fields).sort(), ['status', 'summary']);
+  // fields repeated (fields=a&fields=b), as Jira's description has its arrays
+  const rep = await raw(c, 'GET', '/rest/api/3/issue/ISS-1?fields=summary&fields=status');
+  assert.equal(rep.status, 200);
+  assert.deepEqual(Object.keys(rep.json.fields).sort(), ['status', 'summary']);
 });
 
 test('create validation and 404s use Jira\'s error shapes', async () => {
@@ -484,6 +500,9 @@ test('search/jql pages with nextPageToken; counts', async () => {
   assert.equal(p1.isLast, false);
   assert.ok(p1.nextPageToken);
   assert.equal(p1.issues[0].fields.summary, 'Login broken');
+  const rep = await raw(c, 'GET', '/rest/api/3/search/jql?jql=project%20%3D%20SRC%20ORDER%20BY%20key%20ASC&fields=summary&fields=status');
+  assert.equal(rep.status, 200);
+  assert.deepEqual(Object.keys(rep.json.issues[0].fields).sort(), ['status', 'summary']);
   const p2 = await c.jira.issueSearch.searchForIssuesUsingJqlEnhancedSearch({ jql: 'project = SRC ORDER BY key ASC', maxResults: 2, nextPageToken: p1.nextPageToken, fields: ['summary'] });
   assert.deepEqual(p2.issues.map((i) => i.key), ['SRC-3']);
   assert.equal(p2.isLast, true);
