@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "engine/faults.h"
-#include "engine/ratelimit.h"
 #include "engine/journal.h"
+#include "engine/ratelimit.h"
 #include "engine/seed.h"
 #include "engine/seed_schema.h"
 #include "engine/stub.h"
