@@ -120,6 +120,8 @@ struct twin_instance {
     json_value *config;         /* default_config merged with PUT/PATCH */
     struct stub_hits *stub_hits;
     struct fault_list *faults;
+    struct ratelimit *rate_limits; /* simulated rate-limit windows (engine/ratelimit.h); in memory,
+                                    * cleared whenever the instance's state starts over */
 };
 
 /* Request context handed to handlers. */

@@ -7,6 +7,7 @@
 
 #include "engine/faults.h"
 #include "engine/journal.h"
+#include "engine/ratelimit.h"
 #include "engine/seed.h"
 #include "engine/seed_schema.h"
 #include "engine/stub.h"
@@ -146,6 +147,7 @@ static bool instance_open(run *r, twin_instance *ti, const twin_def *def, int pr
     ti->run = r;
     ti->stub_hits = stub_hits_new();
     ti->faults = faults_new();
+    ti->rate_limits = ratelimit_new();
     load_config(ti, config);
     if (!listen_instance(ti, preferred_port)) return false;
     set_urls(r, ti);
@@ -169,6 +171,7 @@ static void instance_free(twin_instance *ti)
     arena_free(ti->config_arena);
     stub_hits_free(ti->stub_hits);
     faults_free(ti->faults);
+    ratelimit_free(ti->rate_limits);
     memset(ti, 0, sizeof *ti);
 }
 
@@ -326,7 +329,10 @@ static void set_terminal(run *r, run_status status)
     bool was_live = r->status == RUN_READY || r->status == RUN_PROVISIONING || r->status == RUN_QUEUED;
     r->status = status;
     r->ended_ms = now_ms();
-    for (size_t i = 0; i < r->n_twins; i++) instance_close_listener(&r->twins[i]);
+    for (size_t i = 0; i < r->n_twins; i++) {
+        instance_close_listener(&r->twins[i]);
+        ratelimit_clear(r->twins[i].rate_limits);
+    }
     store_clear_run(R.st, r->id);
     if (was_live && R.live) R.live--;
     runs_save(r);
@@ -513,6 +519,7 @@ void runs_teardown(run *r)
 void runs_reset_twin(run *r, twin_instance *ti)
 {
     store_restore_baseline(R.st, r->id, ti->def->name);
+    ratelimit_clear(ti->rate_limits);
     arena *a = arena_new(0);
     json_value *configs = r->provision_config ? json_parse(a, r->provision_config, strlen(r->provision_config), NULL) : NULL;
     json_value *cfg = json_get(configs, ti->def->name);
@@ -556,6 +563,7 @@ static void apply_config(run *r, twin_instance *ti, const json_value *config, bo
         next = json_parse(a, def, strlen(def), NULL);
         json_merge(a, next, config);
         store_clear_twin(R.st, r->id, ti->def->name);
+        ratelimit_clear(ti->rate_limits);
     }
     load_config(ti, json_to_string(a, next, NULL));
     arena_free(a);

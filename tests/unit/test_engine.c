@@ -1,4 +1,4 @@
-/* Unit tests for engine and util pieces: map, glob, time, tokens, faults, journal. */
+/* Unit tests for engine and util pieces: map, glob, time, tokens, faults, journal, rate limits. */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -6,6 +6,7 @@
 
 #include "engine/faults.h"
 #include "engine/journal.h"
+#include "engine/ratelimit.h"
 #include "util/base64.h"
 #include "util/map.h"
 #include "util/util.h"
@@ -240,6 +241,98 @@ static void base64_round_trips_both_alphabets(void **state)
     arena_free(a);
 }
 
+static void ratelimit_window_rolls_over(void **state)
+{
+    (void)state;
+    ratelimit *rl = ratelimit_new();
+    const int64_t t0 = 1774094400000;
+    ratelimit_window w = ratelimit_hit(rl, "b", "k", 1000, t0);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.reset_ms, t0 + 1000);
+    w = ratelimit_hit(rl, "b", "k", 1000, t0 + 999);
+    assert_int_equal(w.count, 2);
+    assert_int_equal(w.reset_ms, t0 + 1000);   /* the window does not slide */
+    w = ratelimit_hit(rl, "b", "k", 1000, t0 + 1000);
+    assert_int_equal(w.count, 1);               /* ended exactly at reset */
+    assert_int_equal(w.reset_ms, t0 + 2000);
+    /* A new window opens with the first request after a quiet spell. */
+    w = ratelimit_hit(rl, "b", "k", 1000, t0 + 5500);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.reset_ms, t0 + 6500);
+    /* Nonsense lengths are clamped, never overflow. */
+    w = ratelimit_hit(rl, "x", "", 0, t0);
+    assert_int_equal(w.reset_ms, t0 + 1);
+    w = ratelimit_hit(rl, "y", "", INT64_MAX, t0);
+    assert_int_equal(w.reset_ms, t0 + RATELIMIT_MAX_WINDOW_MS);
+    ratelimit_free(rl);
+}
+
+static void ratelimit_aligned_windows_reset_on_the_boundary(void **state)
+{
+    (void)state;
+    ratelimit *rl = ratelimit_new();
+    const int64_t hour = 3600 * 1000, t0 = 1774094400000 + 1234;   /* 12:00:01.234 */
+    ratelimit_window w = ratelimit_hit_aligned(rl, "core", "a", hour, t0);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.reset_ms, 1774094400000 + hour);
+    w = ratelimit_hit_aligned(rl, "core", "a", hour, 1774094400000 + hour - 1);
+    assert_int_equal(w.count, 2);
+    w = ratelimit_hit_aligned(rl, "core", "a", hour, 1774094400000 + hour + 5);
+    assert_int_equal(w.count, 1);
+    assert_int_equal(w.reset_ms, 1774094400000 + 2 * hour);
+    ratelimit_free(rl);
+}
+
+static void ratelimit_keys_are_separate_and_clear_forgets(void **state)
+{
+    (void)state;
+    ratelimit *rl = ratelimit_new();
+    const int64_t t0 = 1774094400000;
+    for (int i = 0; i < 3; i++) ratelimit_hit(rl, "bucket", "chan1", 1000, t0);
+    assert_int_equal(ratelimit_hit(rl, "bucket", "chan2", 1000, t0).count, 1);
+    assert_int_equal(ratelimit_hit(rl, "other", "chan1", 1000, t0).count, 1);
+    /* The separator keeps ("a", "bc") and ("ab", "c") apart. */
+    assert_int_equal(ratelimit_hit(rl, "a", "bc", 1000, t0).count, 1);
+    assert_int_equal(ratelimit_hit(rl, "ab", "c", 1000, t0).count, 1);
+    assert_int_equal(ratelimit_hit(rl, "bucket", "chan1", 1000, t0).count, 4);
+    /* Keys longer than the stack buffer work too. */
+    char long_key[600];
+    memset(long_key, 'k', sizeof long_key - 1);
+    long_key[sizeof long_key - 1] = '\0';
+    ratelimit_hit(rl, "bucket", long_key, 1000, t0);
+    assert_int_equal(ratelimit_hit(rl, "bucket", long_key, 1000, t0).count, 2);
+    assert_int_equal(ratelimit_size(rl), 6);
+    ratelimit_clear(rl);
+    assert_int_equal(ratelimit_size(rl), 0);
+    assert_int_equal(ratelimit_hit(rl, "bucket", "chan1", 1000, t0).count, 1);
+    ratelimit_clear(rl);
+    ratelimit_free(rl);
+    ratelimit_free(NULL);
+}
+
+static void ratelimit_drops_ended_windows_as_it_grows(void **state)
+{
+    (void)state;
+    ratelimit *rl = ratelimit_new();
+    const int64_t t0 = 1774094400000;
+    char key[32];
+    for (int i = 0; i < 1000; i++) {
+        snprintf(key, sizeof key, "chan%d", i);
+        ratelimit_hit(rl, "bucket", key, 1000, t0);
+    }
+    size_t before = ratelimit_size(rl);
+    assert_int_equal(before, 1000);
+    /* Later, new keys arrive: the ended windows go, live ones stay. */
+    ratelimit_hit(rl, "bucket", "live", 60000, t0 + 2000);
+    for (int i = 0; i < 2000; i++) {
+        snprintf(key, sizeof key, "late%d", i);
+        ratelimit_hit(rl, "bucket", key, 1000, t0 + 2000 + i);
+    }
+    assert_true(ratelimit_size(rl) <= 2001);   /* the 1000 ended "chan" windows are gone */
+    assert_int_equal(ratelimit_hit(rl, "bucket", "live", 60000, t0 + 4100).count, 2);
+    ratelimit_free(rl);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -249,6 +342,9 @@ int main(void)
         cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),
+        cmocka_unit_test(ratelimit_window_rolls_over), cmocka_unit_test(ratelimit_aligned_windows_reset_on_the_boundary),
+        cmocka_unit_test(ratelimit_keys_are_separate_and_clear_forgets),
+        cmocka_unit_test(ratelimit_drops_ended_windows_as_it_grows),
     };
     return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

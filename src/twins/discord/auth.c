@@ -6,8 +6,8 @@
  * fixed window; every answer carries X-RateLimit-Limit/-Remaining/-Reset/
  * -Reset-After/-Bucket, and a request over the limit gets 429 with
  * Retry-After and {message, retry_after, global}.  A global per-second limit
- * answers the same with X-RateLimit-Global.  Windows live in the store
- * ("_ratelimits"), like all twin state.
+ * answers the same with X-RateLimit-Global.  Windows are the engine's
+ * in-memory counters (engine/ratelimit.h), so counting costs no store I/O.
  *
  * Config: rate_limit (requests per window, default 50), rate_limit_window_ms
  * (default 1000), global_rate_limit (per second, default 50; 0 disables). */
@@ -17,6 +17,7 @@
 #include <strings.h>
 
 #include "engine/env.h"
+#include "engine/ratelimit.h"
 #include "twins/discord/discord.h"
 #include "util/util.h"
 
@@ -122,30 +123,6 @@ static int64_t config_int(twin_ctx *ctx, const char *key, int64_t def)
     return json_int64(json_get(ctx->config, key), &v) && v >= 0 ? v : def;
 }
 
-/* One fixed window: counts this request; returns the count (1-based) and the
- * window's end. */
-static int64_t window_hit(twin_ctx *ctx, const char *key, int64_t window_ms, int64_t now, int64_t *reset_ms)
-{
-    arena *a = ctx->a;
-    json_value *w = twin_doc_get(ctx, "_ratelimits", key);
-    int64_t count = 0, reset = 0;
-    if (w) {
-        json_int64(json_get(w, "count"), &count);
-        json_int64(json_get(w, "reset_ms"), &reset);
-    }
-    if (!w || now >= reset) {
-        count = 0;
-        reset = now + window_ms;
-    }
-    count++;
-    json_value *d = json_object(a);
-    json_set_int(a, d, "count", count);
-    json_set_int(a, d, "reset_ms", reset);
-    twin_doc_put(ctx, "_ratelimits", key, d, NULL, 0);
-    *reset_ms = reset;
-    return count;
-}
-
 static const char *major_param(twin_ctx *ctx)
 {
     static const char *const majors[] = {"channel_id", "guild_id", "webhook_id", NULL};
@@ -159,12 +136,15 @@ static const char *major_param(twin_ctx *ctx)
 /* Sets the rate-limit headers; returns false after answering 429. */
 static bool rate_limit(twin_ctx *ctx)
 {
-    arena *a = ctx->a;
-    int64_t now = now_ms(), reset;
+    ratelimit *rl = ctx->inst->rate_limits;
+    int64_t now = now_ms();
     int64_t global = config_int(ctx, "global_rate_limit", 50);
-    if (global > 0 && window_hit(ctx, "global", 1000, now, &reset) > global) {
-        rate_limited(ctx, (double)(reset - now) / 1000.0, true);
-        return false;
+    if (global > 0) {
+        ratelimit_window g = ratelimit_hit(rl, "global", "", 1000, now);
+        if (g.count > global) {
+            rate_limited(ctx, (double)(g.reset_ms - now) / 1000.0, true);
+            return false;
+        }
     }
     const char *tmpl = ctx->match.template_path ? ctx->match.template_path : ctx->req->path;
     char bucket[33];
@@ -173,7 +153,8 @@ static bool rate_limit(twin_ctx *ctx)
     int64_t limit = config_int(ctx, "rate_limit", 50), window = config_int(ctx, "rate_limit_window_ms", 1000);
     if (limit < 1) limit = 1;
     if (window < 1) window = 1;
-    int64_t n = window_hit(ctx, arena_printf(a, "%s:%s", bucket, major_param(ctx)), window, now, &reset);
+    ratelimit_window w = ratelimit_hit(rl, bucket, major_param(ctx), window, now);
+    int64_t n = w.count, reset = w.reset_ms;
     int64_t remaining = n >= limit ? 0 : limit - n;
     char v[48];
     snprintf(v, sizeof v, "%lld", (long long)limit);

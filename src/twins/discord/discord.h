@@ -14,7 +14,6 @@
  *   emojis     snowflake -> emoji                       index guild
  *   invites    code -> invite                           index channel, index guild
  *   webhooks   snowflake -> webhook (with token)        index channel, index guild
- *   _ratelimits bucket key -> {count, reset_ms}         (per-route and global windows)
  *
  * Ids are snowflakes like Discord's: (ms since 2015-01-01) << 22, the low
  * bits a per-run counter, so they sort by creation and are deterministic

@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "engine/env.h"
+#include "engine/ratelimit.h"
 #include "engine/scopes.h"
 #include "twins/github/github.h"
 #include "util/base64.h"
@@ -107,19 +108,21 @@ static const char *accepted_scopes(arena *a, const char *scope)
     return scopes_join(a, scopes_ancestors(a, scope, rules, N_RULES), ", ");
 }
 
+/* GitHub's core limit: per caller kind, in windows reset on the hour.  The
+ * twin counts but never refuses; X-RateLimit-Remaining bottoms out at 0. */
 static void rate_headers(twin_ctx *ctx, bool authed)
 {
-    int64_t now = now_ms() / 1000, hour = now / 3600;
     int64_t limit = authed ? 5000 : 60;
-    char name[48], v[24];
-    snprintf(name, sizeof name, "ratelimit:%s:%lld", authed ? "a" : "n", (long long)hour);
-    int64_t used = store_counter_next(ctx->store, ctx->run_id, ctx->twin, name);
+    ratelimit_window w = ratelimit_hit_aligned(ctx->inst->rate_limits, "core", authed ? "authenticated" : "anonymous",
+                                               3600 * 1000, now_ms());
+    int64_t used = w.count;
+    char v[24];
     http_request *req = ctx->req;
     snprintf(v, sizeof v, "%lld", (long long)limit);
     http_set_header(req, "X-RateLimit-Limit", v);
     snprintf(v, sizeof v, "%lld", (long long)(used > limit ? 0 : limit - used));
     http_set_header(req, "X-RateLimit-Remaining", v);
-    snprintf(v, sizeof v, "%lld", (long long)((hour + 1) * 3600));
+    snprintf(v, sizeof v, "%lld", (long long)(w.reset_ms / 1000));
     http_set_header(req, "X-RateLimit-Reset", v);
     snprintf(v, sizeof v, "%lld", (long long)used);
     http_set_header(req, "X-RateLimit-Used", v);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "engine/ratelimit.h"
 #include "twins/slack/slack.h"
 #include "util/base64.h"
 #include "util/util.h"
@@ -276,7 +277,8 @@ static bool missing_scope(twin_ctx *ctx, const char *needed, const scope_set *ha
     return false;
 }
 
-/* Simulated per-method rate limits (config rate_limiting_enabled + rate_limits). */
+/* Simulated per-method rate limits (config rate_limiting_enabled + rate_limits),
+ * counted in the engine's in-memory windows. */
 static bool rate_limited(twin_ctx *ctx)
 {
     if (!json_truthy(json_get(ctx->config, "rate_limiting_enabled"))) return false;
@@ -287,22 +289,13 @@ static bool rate_limited(twin_ctx *ctx)
     json_int64(json_get(rule, "window_seconds"), &window);
     json_int64(json_get(rule, "max_requests"), &max);
     if (!json_int64(json_get(rule, "retry_after_seconds"), &retry)) retry = window;
-    int64_t now = twin_now(ctx);
-    json_value *doc = twin_doc_get(ctx, "_rate", method);
-    int64_t start = 0, count = 0;
-    if (doc) {
-        json_int64(json_get(doc, "start"), &start);
-        json_int64(json_get(doc, "count"), &count);
-    }
-    if (!doc || now - start >= window) {
-        start = now;
-        count = 0;
-    }
-    count++;
-    doc = json_object(ctx->a);
-    json_set_int(ctx->a, doc, "start", start);
-    json_set_int(ctx->a, doc, "count", count);
-    twin_doc_put(ctx, "_rate", method, doc, NULL, 0);
+    /* Whole seconds, as the twin's clock counts them: a window opened at
+     * second s ends at s + window_seconds.  A window of no length holds only
+     * the request itself. */
+    int64_t count = 1;
+    if (window > RATELIMIT_MAX_WINDOW_MS / 1000) window = RATELIMIT_MAX_WINDOW_MS / 1000;
+    if (window > 0)
+        count = ratelimit_hit(ctx->inst->rate_limits, "method", method, window * 1000, twin_now(ctx) * 1000).count;
     if (count <= max) return false;
     char v[24];
     snprintf(v, sizeof v, "%lld", (long long)retry);

@@ -593,6 +593,42 @@ test('rate limits: 429 with retry_after and Retry-After; rejectOnRateLimit gives
   assert.equal(b.headers.get('x-ratelimit-global'), 'true');
 });
 
+test('rate limits: an admin reset or config replace starts every window over; global_rate_limit 0 turns the global limit off', async () => {
+  const ctx = await newRun({ seed: SEED, config: { rate_limit: 1, rate_limit_window_ms: 60000 } });
+  const { channels } = await acme(ctx.rest);
+  const path = `/api/v10/channels/${channels.general.id}/messages`;
+  assert.equal((await raw(ctx, 'GET', path)).status, 200);
+  let r = await raw(ctx, 'GET', path);
+  assert.equal(r.status, 429);
+  assert.ok(r.json.retry_after > 50, `a 60 s window leaves most of it to wait: ${r.json.retry_after}`);
+  // the official client refuses the exhausted bucket with RateLimitError
+  const strict = client(ctx.base, ctx.token, { rejectOnRateLimit: () => true });
+  const err = await rejects(() => strict.get(Routes.channelMessages(channels.general.id)));
+  assert.ok(err instanceof RateLimitError, `expected RateLimitError, got ${err}`);
+  assert.equal(err.limit, 1);
+  assert.ok(err.retryAfter > 50_000, `retryAfter in ms: ${err.retryAfter}`);
+  // reset: the seeded state and the provisioned limits come back, the windows start empty
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  r = await raw(ctx, 'GET', path);
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.get('x-ratelimit-limit'), '1');
+  assert.equal(r.headers.get('x-ratelimit-remaining'), '0');
+  assert.equal((await raw(ctx, 'GET', path)).status, 429);
+  // a config replace empties the state, windows included
+  assert.equal((await admin(ctx, 'PUT', '/admin/config', { rate_limit: 1, rate_limit_window_ms: 60000 })).status, 200);
+  assert.equal((await raw(ctx, 'GET', '/api/v10/users/@me')).status, 200);
+  assert.equal((await raw(ctx, 'GET', '/api/v10/users/@me')).status, 429);
+  // the global limit is admin-configurable and 0 switches it off
+  await admin(ctx, 'PATCH', '/admin/config', { rate_limit: 100, global_rate_limit: 1 });
+  await new Promise((res) => setTimeout(res, 1100));
+  assert.equal((await raw(ctx, 'GET', '/api/v10/users/@me')).status, 200);
+  const g = await raw(ctx, 'GET', '/api/v10/users/@me');
+  assert.equal(g.status, 429);
+  assert.equal(g.json.global, true);
+  await admin(ctx, 'PATCH', '/admin/config', { global_rate_limit: 0 });
+  for (let i = 0; i < 3; i++) assert.equal((await raw(ctx, 'GET', '/api/v10/users/@me')).status, 200);
+});
+
 test('errors and stubs: unknown routes are Discord 404s; undocumented-in-twin routes stay stubs; bad JSON is 50109', async () => {
   const ctx = await newRun({ seed: SEED });
   let r = await raw(ctx, 'GET', '/api/v10/definitely/not/a/route');

@@ -516,3 +516,34 @@ test('organization repositories: create in a seeded org, list and get', async ()
   const mine = await run.gh.rest.repos.listForAuthenticatedUser();
   assert.deepEqual(mine.data.map((x) => x.full_name), ['team/svc']);
 });
+
+test('rate-limit headers count per caller kind in the clock hour; reset starts over; a 429 says the limit is exceeded', async () => {
+  const run = await newRun();
+  const headers = (r) => ({ limit: Number(r.headers['x-ratelimit-limit']), remaining: Number(r.headers['x-ratelimit-remaining']),
+    used: Number(r.headers['x-ratelimit-used']), reset: Number(r.headers['x-ratelimit-reset']) });
+  const first = headers(await run.gh.rest.users.getAuthenticated());
+  assert.deepEqual({ limit: first.limit, used: first.used, remaining: first.remaining }, { limit: 5000, used: 1, remaining: 4999 });
+  assert.equal(first.reset % 3600, 0, 'resets on the hour');
+  assert.ok(first.reset * 1000 > Date.now() - 5000 && first.reset * 1000 <= Date.now() + 3600_000);
+  const second = headers(await run.gh.rest.users.getAuthenticated());
+  // (unless the clock hour turned between the two calls)
+  assert.equal(second.used, second.reset === first.reset ? 2 : 1);
+  assert.equal(second.remaining, 5000 - second.used);
+  // anonymous callers have their own 60/hour count, even when refused
+  const anon = await raw(run, 'GET', '/user', { auth: false });
+  assert.equal(anon.status, 401);
+  assert.equal(anon.headers.get('x-ratelimit-limit'), '60');
+  assert.equal(anon.headers.get('x-ratelimit-used'), '1');
+  assert.equal(anon.headers.get('x-ratelimit-resource'), 'core');
+  // a reset starts the counts over
+  assert.equal((await admin(run, 'POST', '/admin/reset')).status, 200);
+  assert.equal(headers(await run.gh.rest.users.getAuthenticated()).used, 1);
+  // an injected 429 answers in GitHub's words, with the remaining count at 0
+  assert.equal((await admin(run, 'POST', '/admin/faults', { route: 'GET /user', status: 429, retry_after: 30, count: 1 })).status, 201);
+  const err = await rejects(() => run.gh.rest.users.getAuthenticated());
+  assert.equal(err.status, 429);
+  assert.equal(err.response.data.message, 'API rate limit exceeded for user ID 1.');
+  assert.equal(err.response.headers['x-ratelimit-remaining'], '0');
+  assert.equal(err.response.headers['retry-after'], '30');
+  assert.equal(headers(await run.gh.rest.users.getAuthenticated()).used, 3, 'the refused request counted too');
+});

@@ -358,6 +358,37 @@ test('per-method rate limits answer ratelimited with Retry-After', async () => {
   assert.equal(r.json.error, 'ratelimited');
 });
 
+test('rate limits through the SDK: rejectRateLimitedCalls gives retryAfter; windows roll over; reset starts them over', async () => {
+  const ctx = await newRun();
+  const limits = { rate_limiting_enabled: true,
+    rate_limits: { 'auth.test': { window_seconds: 2, max_requests: 1, retry_after_seconds: 5 } } };
+  await admin(ctx, 'PATCH', '/config', limits);
+  const limited = [];
+  ctx.bot.on('rate_limited', (retryAfter, info) => limited.push({ retryAfter, method: info.url.split('/api/')[1] }));
+  assert.equal((await ctx.bot.auth.test()).ok, true);
+  let err = await rejects(() => ctx.bot.auth.test());
+  assert.equal(err.code, 'slack_webapi_rate_limited_error');
+  assert.equal(err.retryAfter, 5);
+  assert.deepEqual(limited, [{ retryAfter: 5, method: 'auth.test' }]);
+  // the limit is per method: another method still answers
+  assert.equal((await ctx.bot.users.list({ limit: 1 })).ok, true);
+  // the window ends window_seconds after it opened
+  await new Promise((res) => setTimeout(res, 2100));
+  assert.equal((await ctx.bot.auth.test()).ok, true);
+  err = await rejects(() => ctx.bot.auth.test());
+  assert.equal(err.code, 'slack_webapi_rate_limited_error');
+  // a reset forgets the open window (the limits come back with the config)
+  assert.equal((await admin(ctx, 'POST', '/reset')).status, 200);
+  assert.equal((await ctx.bot.auth.test()).ok, true);
+  await admin(ctx, 'PATCH', '/config', limits);
+  assert.equal((await ctx.bot.auth.test()).ok, true);
+  err = await rejects(() => ctx.bot.auth.test());
+  assert.equal(err.retryAfter, 5);
+  // switching the simulation off lifts the limit at once
+  await admin(ctx, 'PATCH', '/config', { rate_limiting_enabled: false });
+  assert.equal((await ctx.bot.auth.test()).ok, true);
+});
+
 test('stub methods answer with a valid token; users.list pages with cursors', async () => {
   const ctx = await newRun();
   const stub = await api(ctx, 'pins.list', { channel: 'CTWINGEN001' }, { token: ctx.botToken });
