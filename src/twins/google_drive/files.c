@@ -1023,8 +1023,9 @@ void gd_files_list(twin_ctx *ctx)
     json_set_str(a, out, "kind", "drive#fileList");
     json_set_bool(a, out, "incompleteSearch", false);
     const char *mask = "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)";
-    for (int64_t i = off; i < (int64_t)n && i < off + size; i++) json_push(files, gd_file_json(ctx, match[i], mask));
-    if (off + size < (int64_t)n) json_set_str(a, out, "nextPageToken", google_token(a, 'o', off + size));
+    google_page page = google_page_window(off, size, n);
+    for (size_t i = page.start; i < page.end; i++) json_push(files, gd_file_json(ctx, match[i], mask));
+    if (page.more) json_set_str(a, out, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
     json_set(a, out, "files", files);
     google_reply_fields(ctx, out, mask);
 }

@@ -329,17 +329,18 @@ void gd_comment_list(twin_ctx *ctx)
     int64_t size, off;
     if (!google_page_size(ctx, &gd_api, "pageSize", 20, 100, &size) || !google_page_offset(ctx, &gd_api, &off)) return;
     twin_list l = gd_list_by_file(ctx, "comments", json_get_str(f, "id"));
-    json_value *o = json_object(a), *arr = json_array(a);
-    json_set_str(a, o, "kind", "drive#commentList");
-    int64_t seen = 0;
+    size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
         json_value *c = l.items[i];
         if (!incl && json_truthy(json_get(c, "deleted"))) continue;
         if (since_ms >= 0 && parse_iso8601_ms(json_get_str(c, "modifiedTime")) < since_ms) continue;
-        if (seen >= off && seen < off + size) json_push(arr, strip(ctx, c, incl));
-        seen++;
+        l.items[n++] = c;
     }
-    if (off + size < seen) json_set_str(a, o, "nextPageToken", google_token(a, 'o', off + size));
+    json_value *o = json_object(a), *arr = json_array(a);
+    json_set_str(a, o, "kind", "drive#commentList");
+    google_page page = google_page_window(off, size, n);
+    for (size_t i = page.start; i < page.end; i++) json_push(arr, strip(ctx, l.items[i], incl));
+    if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
     json_set(a, o, "comments", arr);
     google_reply_fields(ctx, o, NULL);
 }
