@@ -507,22 +507,25 @@ void slack_conv_open(twin_ctx *ctx)
 
 /* ---- history and replies ---- */
 
+/* Seconds past this would overflow a count of microseconds; a later ts
+ * (latest=99999999999999999999, say) means "no upper bound", so it saturates. */
+#define TS_MAX_SEC (INT64_MAX / 1000000 - 1)
+
 int64_t slack_ts_us(const char *ts)
 {
-    if (!ts || !*ts) return -1;
-    char *end;
-    long long sec = strtoll(ts, &end, 10);
-    long long us = 0;
-    if (*end == '.') {
-        const char *f = end + 1;
+    if (!ts || !isdigit((unsigned char)*ts)) return -1;
+    const char *p = ts;
+    int64_t sec = 0;
+    for (; isdigit((unsigned char)*p); p++) sec = sec > TS_MAX_SEC ? sec : sec * 10 + (*p - '0');
+    if (sec > TS_MAX_SEC) sec = TS_MAX_SEC;
+    int64_t us = 0;
+    if (*p == '.') {
         int digits = 0;
-        while (isdigit((unsigned char)*f) && digits < 6) us = us * 10 + (*f++ - '0'), digits++;
-        while (digits++ < 6) us *= 10;
-        while (isdigit((unsigned char)*f)) f++;
-        end = (char *)f;
+        for (p++; isdigit((unsigned char)*p); p++)
+            if (digits++ < 6) us = us * 10 + (*p - '0');   /* finer than microseconds is dropped */
+        for (; digits < 6; digits++) us *= 10;
     }
-    if (*end) return -1;
-    return (int64_t)sec * 1000000 + us;
+    return *p ? -1 : sec * 1000000 + us;
 }
 
 static bool readable(twin_ctx *ctx, const json_value *c)
@@ -544,7 +547,8 @@ void slack_conv_history(twin_ctx *ctx)
     const char *oldest = twin_arg(ctx, "oldest"), *latest = twin_arg(ctx, "latest");
     int64_t lo = oldest && *oldest ? slack_ts_us(oldest) : 0;
     int64_t hi = latest && *latest ? slack_ts_us(latest) : INT64_MAX;
-    if (lo < 0 || hi < 0) return slack_fail(ctx, "invalid_ts_latest");
+    if (lo < 0) return slack_fail(ctx, "invalid_ts_oldest");
+    if (hi < 0) return slack_fail(ctx, "invalid_ts_latest");
     bool inclusive = slack_bool_arg(ctx, "inclusive", false);
     json_value **all;
     size_t n = slack_all(ctx, "messages", "channel", chan, &all), k = 0;

@@ -265,6 +265,24 @@ test('history oldest/latest/inclusive/limit and cursor pages', async () => {
   assert.deepEqual(texts, ['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0']);
 });
 
+test('history names the bad bound (invalid_ts_oldest / invalid_ts_latest); a huge latest is no bound', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'bounds');
+  const m = await ctx.bot.chat.postMessage({ channel: id, text: 'only' });
+  const oldest = await rejects(() => ctx.bot.conversations.history({ channel: id, oldest: 'yesterday' }));
+  assert.equal(oldest.data.error, 'invalid_ts_oldest');
+  const latest = await rejects(() => ctx.bot.conversations.history({ channel: id, latest: '12x' }));
+  assert.equal(latest.data.error, 'invalid_ts_latest');
+  const sign = await rejects(() => ctx.bot.conversations.history({ channel: id, oldest: '-1' }));
+  assert.equal(sign.data.error, 'invalid_ts_oldest');
+  // Twenty digits of seconds used to overflow into a negative bound.
+  const h = await ctx.bot.conversations.history({ channel: id, latest: '99999999999999999999.999999' });
+  assert.deepEqual(h.messages.map((x) => x.ts), [m.ts]);
+  const none = await ctx.bot.conversations.history({ channel: id, oldest: '99999999999999999999' });
+  assert.deepEqual(none.messages, []);
+  assertSchema('conversations.history', (await api(ctx, 'conversations.history', { channel: id, latest: '99999999999999999999' }, { token: ctx.botToken })).json);
+});
+
 test('threads: replies, reply_broadcast and the parent summary', async () => {
   const ctx = await newRun();
   const id = await channel(ctx, 'threads');
