@@ -6,6 +6,9 @@
 #include "util/base64.h"
 #include "util/util.h"
 
+/* files.list answers at most this many files a page, whatever `count` asks. */
+#define FILES_MAX_COUNT 1000
+
 static const char *const tiers[] = {"free", "pro", "business_plus", "enterprise", "paid", NULL};
 
 static int64_t tier_max(twin_ctx *ctx, const json_value *s)
@@ -304,14 +307,19 @@ void slack_files_list(twin_ctx *ctx)
     }
     int64_t count = slack_int_arg(ctx, "count", 100), page = slack_int_arg(ctx, "page", 1);
     if (count < 1) count = 100;
+    if (count > FILES_MAX_COUNT) count = FILES_MAX_COUNT;
     if (page < 1) page = 1;
+    int64_t pages = ((int64_t)k + count - 1) / count;
+    /* A page past the last starts nowhere; computing its offset could overflow. */
+    size_t first = page > pages ? k : (size_t)((page - 1) * count);
+    size_t end = k - first > (size_t)count ? first + (size_t)count : k;
     json_value *arr = json_array(a);
-    for (size_t i = (size_t)((page - 1) * count); i < k && i < (size_t)(page * count); i++) json_push(arr, out[i]);
+    for (size_t i = first; i < end; i++) json_push(arr, out[i]);
     json_value *paging = json_object(a);
     json_set_int(a, paging, "count", count);
     json_set_int(a, paging, "total", (int64_t)k);
     json_set_int(a, paging, "page", page);
-    json_set_int(a, paging, "pages", ((int64_t)k + count - 1) / count);
+    json_set_int(a, paging, "pages", pages);
     json_value *o = slack_ok(ctx);
     json_set(a, o, "files", arr);
     json_set(a, o, "paging", paging);
