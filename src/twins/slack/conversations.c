@@ -108,8 +108,7 @@ static bool is_dm(const json_value *c)
     return json_truthy(json_get(c, "is_im")) || json_truthy(json_get(c, "is_mpim"));
 }
 
-/* Whether the caller may see the conversation at all. */
-static bool visible(twin_ctx *ctx, const json_value *c)
+bool slack_channel_visible(twin_ctx *ctx, const json_value *c)
 {
     bool priv = json_truthy(json_get(c, "is_private")) || is_dm(c);
     return !priv || slack_is_member(c, slack_me(ctx)->user_id);
@@ -136,7 +135,7 @@ json_value *slack_channel_arg(twin_ctx *ctx, const char *arg)
 {
     const char *id = twin_arg(ctx, arg);
     json_value *c = slack_channel_get(ctx, id);
-    if (!c || !visible(ctx, c)) {
+    if (!c || !slack_channel_visible(ctx, c)) {
         slack_fail(ctx, "channel_not_found");
         return NULL;
     }
@@ -200,7 +199,7 @@ void slack_conv_list(twin_ctx *ctx)
     json_value **all;
     size_t n = slack_all(ctx, "conversations", NULL, NULL, &all), k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!scopes_has(want, conv_type(all[i])) || !visible(ctx, all[i])) continue;
+        if (!scopes_has(want, conv_type(all[i])) || !slack_channel_visible(ctx, all[i])) continue;
         if (exclude_archived && json_truthy(json_get(all[i], "is_archived"))) continue;
         all[k++] = all[i];
     }

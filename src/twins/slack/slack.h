@@ -109,6 +109,8 @@ void slack_channel_save(twin_ctx *ctx, json_value *c);
 /* Loads the channel named by the "channel" argument; answers channel_not_found. */
 json_value *slack_channel_arg(twin_ctx *ctx, const char *arg);
 bool slack_is_member(const json_value *c, const char *user);
+/* Whether the caller may see the conversation at all (private ones: members only). */
+bool slack_channel_visible(twin_ctx *ctx, const json_value *c);
 void slack_add_member(twin_ctx *ctx, json_value *c, const char *user);
 /* A new public/private channel (not stored). */
 json_value *slack_channel_new(twin_ctx *ctx, const char *name, bool is_private, const char *creator);

@@ -364,6 +364,40 @@ test('reactions add/get/list/remove with already_reacted and no_reaction', async
   assertSchema('reactions.get', (await api(ctx, 'reactions.get', { channel: id, timestamp: m.ts }, { token: ctx.botToken })).json);
 });
 
+test('reactions.list pages newest first with cursors and hides private channels the caller is not in', async () => {
+  const ctx = await newRun();
+  const pub = await channel(ctx, 'many-reacts');
+  await ctx.bot.conversations.invite({ channel: pub, users: 'UTWINUSR' });
+  const ts = [];
+  for (let i = 0; i < 5; i++) {
+    const m = await ctx.user.chat.postMessage({ channel: pub, text: `m${i}` });
+    await ctx.user.reactions.add({ channel: pub, timestamp: m.ts, name: 'eyes' });
+    ts.unshift(m.ts);
+  }
+  const secret = (await ctx.user.conversations.create({ name: 'secret', is_private: true })).channel.id;
+  const hidden = await ctx.user.chat.postMessage({ channel: secret, text: 'hidden' });
+  await ctx.user.reactions.add({ channel: secret, timestamp: hidden.ts, name: 'eyes' });
+  const seen = [];
+  let cursor;
+  do {
+    const r = await ctx.bot.reactions.list({ user: 'UTWINUSR', limit: 2, cursor });
+    assertSchema('reactions.list', r);
+    for (const item of r.items) {
+      assert.equal(item.type, 'message');
+      assert.equal(item.channel, pub);
+      assert.equal(item.message._item, undefined);
+      assert.deepEqual(item.message.reactions, [{ name: 'eyes', users: ['UTWINUSR'], count: 1 }]);
+      seen.push(item.message.ts);
+    }
+    cursor = r.response_metadata?.next_cursor;
+  } while (cursor);
+  assert.deepEqual(seen, ts);
+  const mine = await ctx.user.reactions.list({});
+  assert.deepEqual(mine.items.map((x) => x.message.ts), [hidden.ts, ...ts]);
+  const bad = await rejects(() => ctx.user.reactions.list({ cursor: 'bm90LWEtY3Vyc29y' }));
+  assert.equal(bad.data.error, 'invalid_cursor');
+});
+
 test('per-method rate limits answer ratelimited with Retry-After', async () => {
   const ctx = await newRun();
   await admin(ctx, 'PATCH', '/config', { rate_limiting_enabled: true,
