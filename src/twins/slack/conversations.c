@@ -527,8 +527,20 @@ int64_t slack_ts_us(const char *ts)
     return *p ? -1 : sec * 1000000 + us;
 }
 
+/* Slack names a conversations scope after the conversation's type:
+ * channels:<what> for public channels, groups: private, im: and mpim:. */
+static const char *type_scope(twin_ctx *ctx, const json_value *c, const char *what)
+{
+    const char *family = json_truthy(json_get(c, "is_im"))        ? "im"
+                         : json_truthy(json_get(c, "is_mpim"))     ? "mpim"
+                         : json_truthy(json_get(c, "is_private"))  ? "groups"
+                                                                   : "channels";
+    return arena_printf(ctx->a, "%s:%s", family, what);
+}
+
 static bool readable(twin_ctx *ctx, const json_value *c)
 {
+    if (!slack_require_scope(ctx, type_scope(ctx, c, "history"))) return false;
     /* Bots read public channels only once they are in them. */
     slack_principal *me = slack_me(ctx);
     if (me->is_bot && !slack_is_member(c, me->user_id)) {

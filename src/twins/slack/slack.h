@@ -60,6 +60,9 @@ int64_t slack_setting_int(twin_ctx *ctx, const json_value *s, const char *key, i
 json_value *slack_ok(twin_ctx *ctx);                  /* {"ok": true} */
 void slack_reply(twin_ctx *ctx, json_value *body);    /* HTTP 200 */
 void slack_fail(twin_ctx *ctx, const char *error);   /* {"ok": false, "error"} */
+/* False after answering missing_scope (with needed and provided) when the
+ * caller's token lacks the scope. */
+bool slack_require_scope(twin_ctx *ctx, const char *needed);
 /* Reads a required argument; answers the Slack error (usually invalid_arguments
  * style code) and returns NULL when absent or empty. */
 const char *slack_need(twin_ctx *ctx, const char *name, const char *error);

@@ -73,6 +73,35 @@ test('missing_scope names needed and provided; disabled_scopes removes a grant',
   assert.ok(!e2.data.provided.split(',').includes('users:read'));
 });
 
+test('history and replies need the scope of the conversation\'s type (channels, groups, im, mpim :history)', async () => {
+  const ctx = await newRun();
+  const priv = (await ctx.user.conversations.create({ name: 'private-one', is_private: true })).channel.id;
+  const root = await ctx.user.chat.postMessage({ channel: priv, text: 'secret' });
+  const dm = (await ctx.user.conversations.open({ users: 'UTWINBOT' })).channel.id;
+  await ctx.user.chat.postMessage({ channel: dm, text: 'psst' });
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['channels:read', 'channels:history', 'chat:write'] });
+  assert.ok((await ctx.user.conversations.history({ channel: 'CTWINGEN001' })).ok);
+  for (const [call, needed] of [
+    [() => ctx.user.conversations.history({ channel: priv }), 'groups:history'],
+    [() => ctx.user.conversations.replies({ channel: priv, ts: root.ts }), 'groups:history'],
+    [() => ctx.user.conversations.history({ channel: dm }), 'im:history'],
+  ]) {
+    const err = await rejects(call);
+    assert.equal(err.data.error, 'missing_scope');
+    assert.equal(err.data.needed, needed);
+    assert.equal(err.data.provided, 'channels:read,channels:history,chat:write');
+  }
+  // A token with only the private-channel scope reads the private channel, not #general.
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['groups:history', 'im:history'] });
+  const h = await ctx.user.conversations.history({ channel: priv });
+  assert.deepEqual(h.messages.map((m) => m.text), ['secret']);
+  assert.deepEqual((await ctx.user.conversations.history({ channel: dm })).messages.map((m) => m.text), ['psst']);
+  const pub = await rejects(() => ctx.user.conversations.history({ channel: 'CTWINGEN001' }));
+  assert.equal(pub.data.needed, 'channels:history');
+  const unknown = await rejects(() => ctx.user.conversations.history({ channel: 'CNOPE' }));
+  assert.equal(unknown.data.error, 'channel_not_found');
+});
+
 test('bot tokens keep chat:write and files:write; "*" bypasses scope checks', async () => {
   const ctx = await newRun();
   await admin(ctx, 'PATCH', '/config', {
