@@ -127,6 +127,22 @@ test('files.list: malformed q and bad pageSize are 400 invalid', async () => {
   assert.equal(gerr(err).body.error.errors[0].location, 'pageSize');
 });
 
+// Each nesting level of q is a recursion in the parser and the evaluator; a
+// URL has room for ~20,000 of them, so the depth is capped (400 past it).
+test('files.list: q nests parentheses and not up to a depth, then is 400 invalid', async () => {
+  const ctx = await newRun();
+  await ctx.d.files.create({ requestBody: { name: 'deep' } });
+  const nest = (n, inner) => '('.repeat(n) + inner + ')'.repeat(n);
+  const ok = await ctx.d.files.list({ q: nest(30, "not not name = 'deep'"), fields: 'files(name)' });
+  assert.deepEqual(ok.data.files, [{ name: 'deep' }]);
+  for (const q of [nest(200, "name = 'deep'"), 'not '.repeat(200) + "name = 'deep'", '('.repeat(20000)]) {
+    const { status, body } = gerr(await rejects(() => ctx.d.files.list({ q })));
+    assert.equal(status, 400);
+    assert.equal(body.error.errors[0].reason, 'invalid');
+    assert.equal(body.error.errors[0].location, 'q');
+  }
+});
+
 test('files.list: pageSize and nextPageToken walk every file once', async () => {
   const ctx = await newRun();
   for (let i = 0; i < 7; i++) await ctx.d.files.create({ requestBody: { name: `f${i}` } });
