@@ -478,6 +478,37 @@ test('comments and replies: CRUD, resolve, deleted comments hidden', async () =>
   assert.equal((await ctx.d.comments.list({ fileId: f.id, fields: '*' })).data.comments.length, 0);
 });
 
+test('comments and replies: empty content is 400 required; deleted ones keep their id without text', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'thread.txt', 'text');
+  const c = await ctx.d.comments.create({ fileId: f.id, fields: '*', requestBody: { content: 'a & b' } });
+  const r = await ctx.d.replies.create({ fileId: f.id, commentId: c.data.id, fields: '*', requestBody: { content: '<ok>' } });
+  assert.equal(r.data.htmlContent, '&lt;ok&gt;');
+  assert.equal(r.data.deleted, false);
+  for (const call of [
+    () => ctx.d.comments.create({ fileId: f.id, fields: 'id', requestBody: { content: '' } }),
+    () => ctx.d.comments.update({ fileId: f.id, commentId: c.data.id, fields: 'id', requestBody: {} }),
+    () => ctx.d.replies.update({ fileId: f.id, commentId: c.data.id, replyId: r.data.id, fields: 'id', requestBody: { content: '' } }),
+  ]) {
+    const { status, body } = gerr(await rejects(call));
+    assert.equal(status, 400);
+    assert.equal(body.error.errors[0].reason, 'required');
+    assert.equal(body.error.errors[0].location, 'content');
+  }
+  const missing = gerr(await rejects(() => ctx.d.replies.update({ fileId: f.id, commentId: c.data.id, replyId: 'nope', fields: 'id', requestBody: { content: 'x' } })));
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.error.errors[0].reason, 'notFound');
+  await ctx.d.replies.delete({ fileId: f.id, commentId: c.data.id, replyId: r.data.id });
+  const gone = await ctx.d.replies.get({ fileId: f.id, commentId: c.data.id, replyId: r.data.id, includeDeleted: true, fields: '*' });
+  assertSchema('GET', '/drive/v3/files/{fileId}/comments/{commentId}/replies/{replyId}', gone.data);
+  assert.equal(gone.data.deleted, true);
+  assert.equal(gone.data.content, undefined);
+  assert.equal(gone.data.htmlContent, undefined);
+  await ctx.d.comments.delete({ fileId: f.id, commentId: c.data.id });
+  const dead = await ctx.d.comments.get({ fileId: f.id, commentId: c.data.id, includeDeleted: true, fields: 'id,deleted,content' });
+  assert.deepEqual(dead.data, { id: c.data.id, deleted: true });
+});
+
 test('changes: start token, changes since it (latest per file, removals), then an empty feed', async () => {
   const ctx = await newRun();
   const before = await upload(ctx, 'before.txt', 'b');
