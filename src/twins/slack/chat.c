@@ -3,7 +3,6 @@
 #include <string.h>
 
 #include "twins/slack/slack.h"
-#include "util/map.h"
 #include "util/util.h"
 
 const char *slack_next_ts(twin_ctx *ctx)
@@ -408,19 +407,6 @@ static bool reacted_by(const json_value *m, const char *user)
     return false;
 }
 
-/* The channel of that id, read once per request however many messages share it. */
-static json_value *cached_channel(twin_ctx *ctx, map *cache, const char *id)
-{
-    static json_value absent;   /* marks an id already looked up and not found */
-    if (!id) return NULL;
-    json_value *c = map_get(cache, id);
-    if (!c) {
-        c = slack_channel_get(ctx, id);
-        map_put(cache, id, c ? c : &absent);
-    }
-    return c == &absent ? NULL : c;
-}
-
 static json_value *reaction_item(twin_ctx *ctx, json_value *m)
 {
     arena *a = ctx->a;
@@ -446,7 +432,7 @@ void slack_reactions_list(twin_ctx *ctx)
     for (size_t i = n; i-- > 0;) {   /* newest first */
         json_value *m = all[i];
         if (!reacted_by(m, user)) continue;
-        json_value *c = cached_channel(ctx, &channels, json_get_str(m, "_ch"));
+        json_value *c = slack_channel_cached(ctx, &channels, json_get_str(m, "_ch"));
         if (!c || !slack_channel_visible(ctx, c)) continue;
         /* The cursor names an item by channel and ts (a ts is unique per channel only). */
         json_set_str(a, m, "_item", arena_printf(a, "%s-%s", json_get_str(m, "_ch"), json_get_str(m, "ts")));

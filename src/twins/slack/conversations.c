@@ -131,6 +131,18 @@ json_value *slack_channel_render(twin_ctx *ctx, const json_value *stored)
     return c;
 }
 
+json_value *slack_channel_cached(twin_ctx *ctx, map *cache, const char *id)
+{
+    static json_value absent;   /* marks an id already looked up and not found */
+    if (!id) return NULL;
+    json_value *c = map_get(cache, id);
+    if (!c) {
+        c = slack_channel_get(ctx, id);
+        map_put(cache, id, c ? c : &absent);
+    }
+    return c == &absent ? NULL : c;
+}
+
 json_value *slack_channel_arg(twin_ctx *ctx, const char *arg)
 {
     const char *id = twin_arg(ctx, arg);

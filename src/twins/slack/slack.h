@@ -20,6 +20,7 @@
 
 #include "engine/scopes.h"
 #include "engine/twin.h"
+#include "util/map.h"
 
 #define SLACK_TEAM_ID "TTWIN0001"
 #define SLACK_BOT_USER "UTWINBOT"
@@ -108,6 +109,9 @@ void slack_team_info(twin_ctx *ctx);
 
 /* ---- conversations.c ---- */
 json_value *slack_channel_get(twin_ctx *ctx, const char *id);
+/* slack_channel_get through a per-request cache (map_init'd by the caller):
+ * listings that meet the same channel on many items read it once. */
+json_value *slack_channel_cached(twin_ctx *ctx, map *cache, const char *id);
 void slack_channel_save(twin_ctx *ctx, json_value *c);
 /* Loads the channel named by the "channel" argument; answers channel_not_found. */
 json_value *slack_channel_arg(twin_ctx *ctx, const char *arg);

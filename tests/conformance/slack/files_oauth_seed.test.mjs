@@ -55,6 +55,25 @@ test('files.list pages with count and page; absurd values neither overflow nor r
   assert.deepEqual(huge.files, []);
 });
 
+test('files in a private channel or shared nowhere are seen only by its members or the uploader', async () => {
+  const ctx = await newRun();
+  const priv = (await ctx.user.conversations.create({ name: 'hush', is_private: true })).channel.id;
+  const secret = (await ctx.user.filesUploadV2({ channel_id: priv, filename: 'secret.txt', content: 'shh' })).files[0].files[0];
+  const mine = (await ctx.user.filesUploadV2({ filename: 'draft.txt', content: 'wip' })).files[0].files[0];
+  const open = (await ctx.user.filesUploadV2({ channel_id: 'CTWINGEN001', filename: 'open.txt', content: 'hi' })).files[0].files[0];
+  assert.deepEqual((await ctx.user.files.list({})).files.map((f) => f.id), [open.id, mine.id, secret.id]);
+  assert.deepEqual((await ctx.bot.files.list({})).files.map((f) => f.id), [open.id]);
+  assertSchema('files.list', (await api(ctx, 'files.list', {}, { token: ctx.botToken })).json);
+  assert.equal((await ctx.bot.files.list({ channel: priv })).files.length, 0);
+  for (const id of [secret.id, mine.id]) {
+    assert.equal((await rejects(() => ctx.bot.files.info({ file: id }))).data.error, 'file_not_found');
+    assert.equal((await rejects(() => ctx.bot.files.delete({ file: id }))).data.error, 'file_not_found');
+  }
+  assert.equal((await ctx.bot.files.info({ file: open.id })).file.id, open.id);
+  await ctx.user.conversations.invite({ channel: priv, users: 'UTWINBOT' });
+  assert.equal((await ctx.bot.files.info({ file: secret.id })).file.id, secret.id);
+});
+
 test('getUploadURLExternal hands out the twin\'s own upload URL', async () => {
   const ctx = await newRun();
   const r = await ctx.bot.files.getUploadURLExternal({ filename: 'a.bin', length: 3 });
