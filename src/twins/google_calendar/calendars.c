@@ -217,15 +217,18 @@ static json_value *load_entry(twin_ctx *ctx)
     return e;
 }
 
+static json_value *entry_render(twin_ctx *ctx, const json_value *e)
+{
+    return entry_json(ctx, e);
+}
+
 void gc_cl_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    int64_t max;
-    if (!gc_max_results(ctx, 100, 250, &max)) return;
+    int64_t max, offset, since = -1;
+    if (!gc_max_results(ctx, 100, 250, &max) || !gc_page_offset(ctx, &offset)) return;
     bool show_hidden = gc_bool(ctx, "showHidden", false), show_deleted = gc_bool(ctx, "showDeleted", false);
-    const char *page = gc_str(ctx, "pageToken"), *sync = gc_str(ctx, "syncToken");
-    int64_t offset = 0, since = -1;
-    if (page && !gc_token_parse(ctx, page, 'p', &offset)) return gc_invalid(ctx, "Invalid page token value.");
+    const char *sync = gc_str(ctx, "syncToken");
     if (sync) {
         if (!gc_token_parse(ctx, sync, 's', &since))
             return gc_error(ctx, 410, "calendar", "fullSyncRequired",
@@ -235,7 +238,7 @@ void gc_cl_list(twin_ctx *ctx)
     }
     twin_list l = {0};
     twin_doc_list(ctx, "calendarlist", &(store_list_opts){0}, &l);
-    json_value *all = json_array(a);
+    size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
         json_value *e = l.items[i];
         int64_t mod = 0;
@@ -243,22 +246,13 @@ void gc_cl_list(twin_ctx *ctx)
         if (since >= 0 && mod <= since) continue;
         if (json_truthy(json_get(e, "_deleted")) && !show_deleted) continue;
         if (json_truthy(json_get(e, "hidden")) && !show_hidden) continue;
-        json_push(all, entry_json(ctx, e));
+        l.items[n++] = e;
     }
-    json_value *out = json_object(a), *items = json_array(a);
+    json_value *out = json_object(a);
     json_set_str(a, out, "kind", "calendar#calendarList");
-    json_set_str(a, out, "etag", gc_etag(ctx, (int64_t)all->len));
-    int64_t i = 0;
-    for (json_value *it = all->first, *next; it; it = next, i++) {
-        next = it->next;
-        if (i < offset || i >= offset + max) continue;
-        it->next = NULL;
-        json_push(items, it);
-    }
-    if (offset + max < (int64_t)all->len) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', offset + max));
-    else json_set_str(a, out, "nextSyncToken", gc_token(ctx, 's', gc_mod_peek(ctx)));
-    json_set(a, out, "items", items);
-    gc_reply(ctx, out);
+    json_set_str(a, out, "etag", gc_etag(ctx, (int64_t)n));
+    /* Only the page's entries are rendered: each reads its calendar. */
+    gc_reply_page(ctx, out, l.items, n, offset, max, entry_render);
 }
 
 void gc_cl_get(twin_ctx *ctx)
@@ -402,29 +396,19 @@ void gc_acl_list(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *cal = gc_calendar_load(ctx);
     if (!cal) return;
-    int64_t max, offset = 0;
-    if (!gc_max_results(ctx, 100, 250, &max)) return;
-    const char *page = gc_str(ctx, "pageToken");
-    if (page && !gc_token_parse(ctx, page, 'p', &offset)) return gc_invalid(ctx, "Invalid page token value.");
+    int64_t max, offset;
+    if (!gc_max_results(ctx, 100, 250, &max) || !gc_page_offset(ctx, &offset)) return;
     bool show_deleted = gc_bool(ctx, "showDeleted", false);
     twin_list l = {0};
     store_list_opts o = {.index_name = "cal", .index_value = json_get_str(cal, "id")};
     twin_doc_list(ctx, "acl", &o, &l);
-    json_value *out = json_object(a), *items = json_array(a);
+    size_t n = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (show_deleted || !str_eq(json_get_str(l.items[i], "role"), "none")) l.items[n++] = l.items[i];
+    json_value *out = json_object(a);
     json_set_str(a, out, "kind", "calendar#acl");
     json_set_str(a, out, "etag", json_get_str(cal, "etag"));
-    int64_t n = 0;
-    bool more = false;
-    for (size_t i = 0; i < l.n; i++) {
-        if (str_eq(json_get_str(l.items[i], "role"), "none") && !show_deleted) continue;
-        if (n >= offset && n < offset + max) json_push(items, gc_public(ctx, l.items[i]));
-        else if (n >= offset + max) more = true;
-        n++;
-    }
-    if (more) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', offset + max));
-    else json_set_str(a, out, "nextSyncToken", gc_token(ctx, 's', gc_mod_peek(ctx)));
-    json_set(a, out, "items", items);
-    gc_reply(ctx, out);
+    gc_reply_page(ctx, out, l.items, n, offset, max, gc_public);
 }
 
 void gc_acl_insert(twin_ctx *ctx)
@@ -545,24 +529,13 @@ static json_value *settings(twin_ctx *ctx)
 void gc_settings_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    int64_t max, offset = 0;
-    if (!gc_max_results(ctx, 100, 250, &max)) return;
-    const char *page = gc_str(ctx, "pageToken");
-    if (page && !gc_token_parse(ctx, page, 'p', &offset)) return gc_invalid(ctx, "Invalid page token value.");
-    json_value *all = settings(ctx), *items = json_array(a), *out = json_object(a);
+    int64_t max, offset;
+    if (!gc_max_results(ctx, 100, 250, &max) || !gc_page_offset(ctx, &offset)) return;
+    size_t n;
+    json_value **all = gc_array_items(ctx, settings(ctx), &n), *out = json_object(a);
     json_set_str(a, out, "kind", "calendar#settings");
     json_set_str(a, out, "etag", "\"p32s9pjfl3vpuo0o\"");
-    int64_t i = 0;
-    for (json_value *it = all->first, *next; it; it = next, i++) {
-        next = it->next;
-        if (i < offset || i >= offset + max) continue;
-        it->next = NULL;
-        json_push(items, it);
-    }
-    if (offset + max < (int64_t)all->len) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', offset + max));
-    else json_set_str(a, out, "nextSyncToken", gc_token(ctx, 's', gc_mod_peek(ctx)));
-    json_set(a, out, "items", items);
-    gc_reply(ctx, out);
+    gc_reply_page(ctx, out, all, n, offset, max, gc_public);
 }
 
 void gc_settings_get(twin_ctx *ctx)

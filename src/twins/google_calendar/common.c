@@ -147,6 +147,37 @@ bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
     return google_token_parse(ctx->a, tok, kind, out);
 }
 
+bool gc_page_offset(twin_ctx *ctx, int64_t *offset)
+{
+    const char *page = gc_str(ctx, "pageToken");
+    *offset = 0;
+    if (!page || gc_token_parse(ctx, page, 'p', offset)) return true;
+    gc_invalid(ctx, "Invalid page token value.");
+    return false;
+}
+
+json_value **gc_array_items(twin_ctx *ctx, const json_value *arr, size_t *n)
+{
+    json_value **v = arena_alloc(ctx->a, sizeof *v * (arr && arr->len ? arr->len : 1));
+    *n = 0;
+    json_foreach(it, arr) v[(*n)++] = it;
+    return v;
+}
+
+void gc_reply_page(twin_ctx *ctx, json_value *out, json_value *const *all, size_t n, int64_t offset, int64_t max,
+                   gc_render_fn render)
+{
+    arena *a = ctx->a;
+    google_page page = google_page_window(offset, max, n);
+    json_value *items = json_array(a);
+    for (size_t i = page.start; i < page.end; i++) json_push(items, render(ctx, all[i]));
+    /* Google hands out the sync token only with the last page. */
+    if (page.more) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', (int64_t)page.end));
+    else json_set_str(a, out, "nextSyncToken", gc_token(ctx, 's', gc_mod_peek(ctx)));
+    json_set(a, out, "items", items);
+    gc_reply(ctx, out);
+}
+
 json_value *gc_public(twin_ctx *ctx, const json_value *doc)
 {
     json_value *o = json_clone(ctx->a, doc);

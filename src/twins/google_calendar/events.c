@@ -785,15 +785,13 @@ static json_value *collect(twin_ctx *ctx, const char *cal_id, const list_opts *o
 static void send_events(twin_ctx *ctx, const json_value *cal, json_value *all, const char *order, int64_t max)
 {
     arena *a = ctx->a;
-    size_t n = all->len, k = 0;
-    json_value **v = arena_alloc(a, sizeof *v * (n ? n : 1));
-    for (json_value *it = all->first; it; it = it->next) v[k++] = it;
+    int64_t offset;
+    if (!gc_page_offset(ctx, &offset)) return;
+    size_t n;
+    json_value **v = gc_array_items(ctx, all, &n);
     if (str_eq(order, "startTime")) qsort(v, n, sizeof *v, cmp_start);
     else if (str_eq(order, "updated")) qsort(v, n, sizeof *v, cmp_updated);
-    int64_t offset = 0;
-    const char *page = gc_str(ctx, "pageToken");
-    if (page && !gc_token_parse(ctx, page, 'p', &offset)) return gc_invalid(ctx, "Invalid page token value.");
-    json_value *out = json_object(a), *items = json_array(a);
+    json_value *out = json_object(a);
     json_set_str(a, out, "kind", "calendar#events");
     json_set_str(a, out, "etag", gc_etag(ctx, ms_of(cal, "_mod")));
     json_set_str(a, out, "summary", json_get_str(cal, "summary"));
@@ -804,11 +802,7 @@ static void send_events(twin_ctx *ctx, const json_value *cal, json_value *all, c
     json_value *entry = twin_doc_get(ctx, "calendarlist", json_get_str(cal, "id"));
     json_value *dr = json_get(entry, "defaultReminders");
     json_set(a, out, "defaultReminders", dr ? json_clone(a, dr) : json_array(a));
-    for (int64_t i = offset; i < (int64_t)n && i < offset + max; i++) json_push(items, gc_public(ctx, v[i]));
-    if (offset + max < (int64_t)n) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', offset + max));
-    else json_set_str(a, out, "nextSyncToken", gc_token(ctx, 's', gc_mod_peek(ctx)));
-    json_set(a, out, "items", items);
-    gc_reply(ctx, out);
+    gc_reply_page(ctx, out, v, n, offset, max, gc_public);
 }
 
 static bool window(twin_ctx *ctx, list_opts *o)

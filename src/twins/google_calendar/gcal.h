@@ -60,6 +60,15 @@ bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out);
  * an offset, 's' a change sequence. */
 const char *gc_token(twin_ctx *ctx, char kind, int64_t n);
 bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out);
+/* The query's pageToken as an offset (0 when absent); false after a 400. */
+bool gc_page_offset(twin_ctx *ctx, int64_t *offset);
+/* The members of a JSON array as a vector (n of them), for sorting and paging. */
+json_value **gc_array_items(twin_ctx *ctx, const json_value *arr, size_t *n);
+typedef json_value *(*gc_render_fn)(twin_ctx *ctx, const json_value *doc);
+/* Answers out with the page of all[0..n) at offset as "items" (only those
+ * rendered), then nextPageToken when more follow, else nextSyncToken. */
+void gc_reply_page(twin_ctx *ctx, json_value *out, json_value *const *all, size_t n, int64_t offset, int64_t max,
+                   gc_render_fn render);
 /* 200 with internal "_" members removed, cut down to the request's `fields`. */
 void gc_reply(twin_ctx *ctx, const json_value *body);
 json_value *gc_public(twin_ctx *ctx, const json_value *doc);   /* clone without "_" members */

@@ -167,6 +167,17 @@ bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out)
     return false;
 }
 
+google_page google_page_window(int64_t offset, int64_t size, size_t n)
+{
+    google_page p = {.start = n, .end = n, .more = false};
+    if (offset < 0 || size < 1 || (uint64_t)offset >= n) return p;
+    p.start = (size_t)offset;
+    size_t left = n - p.start;
+    p.end = (uint64_t)size < left ? p.start + (size_t)size : n;
+    p.more = p.end < n;
+    return p;
+}
+
 /* ---- partial responses: "kind,files(id,name),nextPageToken", "capabilities/canEdit", "*" ---- */
 
 typedef struct mask_node {

@@ -70,6 +70,14 @@ bool google_token_parse(arena *a, const char *tok, char kind, int64_t *out);
 /* The query's `pageToken` as an offset: 0 when absent; false after a 400
  * invalid pageToken when it is not one of ours. */
 bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out);
+/* The items [start, end) of a list of n that the page at offset (of size
+ * items) shows; `more` when items follow it (the next page starts at end).
+ * Exact for any offset a hand-made token may carry: nothing overflows. */
+typedef struct google_page {
+    size_t start, end;
+    bool more;
+} google_page;
+google_page google_page_window(int64_t offset, int64_t size, size_t n);
 
 /* ---- partial responses ---- */
 /* v cut down to a `fields` mask (NULL or "" = v itself). */

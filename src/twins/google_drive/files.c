@@ -639,10 +639,15 @@ typedef struct qnode {
     bool is_bool;
 } qnode;
 
+/* Parentheses and `not`s nest at most this deep: each level is a few stack
+ * frames here and in validate() and eval(), and a URL has room for ~20,000. */
+#define Q_MAX_DEPTH 64
+
 typedef struct qparser {
     arena *a;
     const char *p;
     bool err;
+    int depth;
     /* current token */
     enum { T_END, T_IDENT, T_STRING, T_OP, T_LP, T_RP, T_ERR } t;
     const char *text;
@@ -700,21 +705,11 @@ static qnode *node(qparser *q, qkind k)
 
 static qnode *parse_or(qparser *q);
 
+static qnode *parse_nested(qparser *q);
+
 static qnode *parse_primary(qparser *q)
 {
-    if (q->t == T_LP) {
-        next_tok(q);
-        qnode *n = parse_or(q);
-        if (q->t != T_RP) { q->err = true; return n; }
-        next_tok(q);
-        return n;
-    }
-    if (kw(q, "not")) {
-        next_tok(q);
-        qnode *n = node(q, Q_NOT);
-        n->l = parse_primary(q);
-        return n;
-    }
+    if (q->t == T_LP || kw(q, "not")) return parse_nested(q);
     if (q->t == T_STRING) {   /* 'value' in field */
         const char *v = q->text;
         next_tok(q);
@@ -743,6 +738,28 @@ static qnode *parse_primary(qparser *q)
     }
     q->err = true;
     return node(q, Q_TRUE);
+}
+
+/* "( ... )" or "not ...": one level deeper, refused past Q_MAX_DEPTH. */
+static qnode *parse_nested(qparser *q)
+{
+    if (++q->depth > Q_MAX_DEPTH) {
+        q->err = true;
+        return node(q, Q_TRUE);
+    }
+    bool paren = q->t == T_LP;
+    next_tok(q);
+    qnode *n;
+    if (paren) {
+        n = parse_or(q);
+        if (q->t != T_RP) q->err = true;
+        else next_tok(q);
+    } else {
+        n = node(q, Q_NOT);
+        n->l = parse_primary(q);
+    }
+    q->depth--;
+    return n;
 }
 
 static qnode *parse_and(qparser *q)
@@ -1023,8 +1040,9 @@ void gd_files_list(twin_ctx *ctx)
     json_set_str(a, out, "kind", "drive#fileList");
     json_set_bool(a, out, "incompleteSearch", false);
     const char *mask = "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)";
-    for (int64_t i = off; i < (int64_t)n && i < off + size; i++) json_push(files, gd_file_json(ctx, match[i], mask));
-    if (off + size < (int64_t)n) json_set_str(a, out, "nextPageToken", google_token(a, 'o', off + size));
+    google_page page = google_page_window(off, size, n);
+    for (size_t i = page.start; i < page.end; i++) json_push(files, gd_file_json(ctx, match[i], mask));
+    if (page.more) json_set_str(a, out, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
     json_set(a, out, "files", files);
     google_reply_fields(ctx, out, mask);
 }

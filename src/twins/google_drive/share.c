@@ -300,6 +300,45 @@ static void comment_save(twin_ctx *ctx, const json_value *c)
     twin_doc_put(ctx, "comments", json_get_str(c, "id"), c, &idx, 1);
 }
 
+/* What a new comment and a new reply share: kind, id, times and author. */
+static json_value *new_post(twin_ctx *ctx, const char *kind)
+{
+    arena *a = ctx->a;
+    json_value *x = json_object(a);
+    const char *now = gd_now(ctx);
+    json_set_str(a, x, "kind", kind);
+    json_set_str(a, x, "id", twin_new_id(ctx, "AAAB", 16));
+    json_set_str(a, x, "createdTime", now);
+    json_set_str(a, x, "modifiedTime", now);
+    json_set(a, x, "author", gd_user(ctx, NULL));
+    json_remove(json_get(x, "author"), "permissionId");
+    json_set_bool(a, x, "deleted", false);
+    return x;
+}
+
+/* The body's non-empty content; NULL after answering 400 required. */
+static const char *required_content(twin_ctx *ctx)
+{
+    const char *content = json_get_str(ctx->body, "content");
+    if (content && *content) return content;
+    gd_error(ctx, 400, "required", "Required: content", "content", "other");
+    return NULL;
+}
+
+static void set_text(twin_ctx *ctx, json_value *x, const char *content)
+{
+    json_set_str(ctx->a, x, "htmlContent", html_escape(ctx->a, content));
+    json_set_str(ctx->a, x, "content", content);
+}
+
+/* A deleted comment or reply keeps its place and id but loses its text. */
+static void tombstone(twin_ctx *ctx, json_value *x)
+{
+    json_set_bool(ctx->a, x, "deleted", true);
+    json_remove(x, "content");
+    json_remove(x, "htmlContent");
+}
+
 static json_value *strip(twin_ctx *ctx, const json_value *v, bool include_deleted_replies)
 {
     arena *a = ctx->a;
@@ -329,17 +368,18 @@ void gd_comment_list(twin_ctx *ctx)
     int64_t size, off;
     if (!google_page_size(ctx, &gd_api, "pageSize", 20, 100, &size) || !google_page_offset(ctx, &gd_api, &off)) return;
     twin_list l = gd_list_by_file(ctx, "comments", json_get_str(f, "id"));
-    json_value *o = json_object(a), *arr = json_array(a);
-    json_set_str(a, o, "kind", "drive#commentList");
-    int64_t seen = 0;
+    size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
         json_value *c = l.items[i];
         if (!incl && json_truthy(json_get(c, "deleted"))) continue;
         if (since_ms >= 0 && parse_iso8601_ms(json_get_str(c, "modifiedTime")) < since_ms) continue;
-        if (seen >= off && seen < off + size) json_push(arr, strip(ctx, c, incl));
-        seen++;
+        l.items[n++] = c;
     }
-    if (off + size < seen) json_set_str(a, o, "nextPageToken", google_token(a, 'o', off + size));
+    json_value *o = json_object(a), *arr = json_array(a);
+    json_set_str(a, o, "kind", "drive#commentList");
+    google_page page = google_page_window(off, size, n);
+    for (size_t i = page.start; i < page.end; i++) json_push(arr, strip(ctx, l.items[i], incl));
+    if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
     json_set(a, o, "comments", arr);
     google_reply_fields(ctx, o, NULL);
 }
@@ -349,20 +389,10 @@ void gd_comment_create(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
     if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
-    const char *content = json_get_str(ctx->body, "content");
-    if (!content || !*content)
-        return gd_error(ctx, 400, "required", "Required: content", "content", "other");
-    json_value *c = json_object(a);
-    const char *now = gd_now(ctx);
-    json_set_str(a, c, "kind", "drive#comment");
-    json_set_str(a, c, "id", twin_new_id(ctx, "AAAB", 16));
-    json_set_str(a, c, "createdTime", now);
-    json_set_str(a, c, "modifiedTime", now);
-    json_set(a, c, "author", gd_user(ctx, NULL));
-    json_remove(json_get(c, "author"), "permissionId");
-    json_set_str(a, c, "htmlContent", html_escape(a, content));
-    json_set_str(a, c, "content", content);
-    json_set_bool(a, c, "deleted", false);
+    const char *content = required_content(ctx);
+    if (!content) return;
+    json_value *c = new_post(ctx, "drive#comment");
+    set_text(ctx, c, content);
     json_set_bool(a, c, "resolved", false);
     json_value *qfc = json_get(ctx->body, "quotedFileContent");
     if (qfc && qfc->type == JSON_OBJECT) json_set(a, c, "quotedFileContent", json_clone(a, qfc));
@@ -389,11 +419,9 @@ void gd_comment_update(twin_ctx *ctx)
     json_value *f = gd_file_load(ctx);
     if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
     json_value *c = comment_load(ctx, f, false);
-    if (!c) return;
-    const char *content = json_get_str(ctx->body, "content");
-    if (!content || !*content) return gd_error(ctx, 400, "required", "Required: content", "content", "other");
-    json_set_str(a, c, "content", content);
-    json_set_str(a, c, "htmlContent", html_escape(a, content));
+    const char *content = c ? required_content(ctx) : NULL;
+    if (!content) return;
+    set_text(ctx, c, content);
     json_set_str(a, c, "modifiedTime", gd_now(ctx));
     comment_save(ctx, c);
     google_reply_fields(ctx, strip(ctx, c, false), NULL);
@@ -405,9 +433,7 @@ void gd_comment_delete(twin_ctx *ctx)
     if (!f) return;
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
-    json_set_bool(ctx->a, c, "deleted", true);
-    json_remove(c, "content");
-    json_remove(c, "htmlContent");
+    tombstone(ctx, c);
     json_set_str(ctx->a, c, "modifiedTime", gd_now(ctx));
     comment_save(ctx, c);
     no_content(ctx);
@@ -450,19 +476,8 @@ void gd_reply_create(twin_ctx *ctx)
         return gd_error(ctx, 400, "invalid", "Invalid value for: action", "action", "other");
     if ((!content || !*content) && !action)
         return gd_error(ctx, 400, "required", "Required: content or action", "content", "other");
-    json_value *r = json_object(a);
-    const char *now = gd_now(ctx);
-    json_set_str(a, r, "kind", "drive#reply");
-    json_set_str(a, r, "id", twin_new_id(ctx, "AAAB", 16));
-    json_set_str(a, r, "createdTime", now);
-    json_set_str(a, r, "modifiedTime", now);
-    json_set(a, r, "author", gd_user(ctx, NULL));
-    json_remove(json_get(r, "author"), "permissionId");
-    json_set_bool(a, r, "deleted", false);
-    if (content) {
-        json_set_str(a, r, "htmlContent", html_escape(a, content));
-        json_set_str(a, r, "content", content);
-    }
+    json_value *r = new_post(ctx, "drive#reply");
+    if (content) set_text(ctx, r, content);
     if (action) {
         json_set_str(a, r, "action", action);
         json_set_bool(a, c, "resolved", str_eq(action, "resolve"));
@@ -473,7 +488,7 @@ void gd_reply_create(twin_ctx *ctx)
         json_set(a, c, "replies", replies);
     }
     json_push(replies, r);
-    json_set_str(a, c, "modifiedTime", now);
+    json_set_str(a, c, "modifiedTime", json_get_str(r, "createdTime"));
     comment_save(ctx, c);
     google_reply_fields(ctx, strip(ctx, r, true), NULL);
 }
@@ -496,11 +511,9 @@ void gd_reply_update(twin_ctx *ctx)
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
     json_value *r = reply_find(ctx, c, false);
-    if (!r) return;
-    const char *content = json_get_str(ctx->body, "content");
-    if (!content || !*content) return gd_error(ctx, 400, "required", "Required: content", "content", "other");
-    json_set_str(a, r, "content", content);
-    json_set_str(a, r, "htmlContent", html_escape(a, content));
+    const char *content = r ? required_content(ctx) : NULL;
+    if (!content) return;
+    set_text(ctx, r, content);
     json_set_str(a, r, "modifiedTime", gd_now(ctx));
     comment_save(ctx, c);
     google_reply_fields(ctx, strip(ctx, r, true), NULL);
@@ -514,9 +527,7 @@ void gd_reply_delete(twin_ctx *ctx)
     if (!c) return;
     json_value *r = reply_find(ctx, c, false);
     if (!r) return;
-    json_set_bool(ctx->a, r, "deleted", true);
-    json_remove(r, "content");
-    json_remove(r, "htmlContent");
+    tombstone(ctx, r);
     comment_save(ctx, c);
     no_content(ctx);
 }

@@ -482,3 +482,14 @@ json_value *slack_response_metadata(twin_ctx *ctx, const char *next)
     json_set_str(ctx->a, m, "next_cursor", next ? next : "");
     return m;
 }
+
+/* Kept apart from slack_authenticate's route check: some methods need a
+ * scope that depends on the conversation named (channels:history for a
+ * public channel, groups:history for a private one). */
+bool slack_require_scope(twin_ctx *ctx, const char *needed)
+{
+    const scope_set *have = slack_me(ctx)->scopes;
+    if (scopes_has(have, "*") || scopes_has(have, needed)) return true;
+    http_set_header(ctx->req, "X-Accepted-OAuth-Scopes", needed);
+    return missing_scope(ctx, needed, have);
+}

@@ -400,6 +400,24 @@ void slack_reactions_get(twin_ctx *ctx)
     slack_reply(ctx, o);
 }
 
+static bool reacted_by(const json_value *m, const char *user)
+{
+    json_foreach(r, json_get(m, "reactions")) json_foreach(u, json_get(r, "users")) if (str_eq(u->str, user))
+        return true;
+    return false;
+}
+
+static json_value *reaction_item(twin_ctx *ctx, json_value *m)
+{
+    arena *a = ctx->a;
+    json_value *item = json_object(a), *shown = slack_message_render(ctx, m);
+    json_remove(shown, "_item");
+    json_set_str(a, item, "type", "message");
+    json_set_str(a, item, "channel", json_get_str(m, "_ch"));
+    json_set(a, item, "message", shown);
+    return item;
+}
+
 void slack_reactions_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -408,31 +426,24 @@ void slack_reactions_list(twin_ctx *ctx)
     else if (!slack_user_get(ctx, user)) return slack_fail(ctx, "user_not_found");
     json_value **all;
     size_t n = slack_all(ctx, "messages", NULL, NULL, &all), k = 0;
-    json_value **out = arena_alloc(a, (n + 1) * sizeof *out);
-    for (size_t i = n; i-- > 0;) {
-        bool hit = false;
-        json_foreach(r, json_get(all[i], "reactions")) json_foreach(u, json_get(r, "users")) if (str_eq(u->str, user))
-            hit = true;
-        json_value *c = hit ? slack_channel_get(ctx, json_get_str(all[i], "_ch")) : NULL;
-        if (!c) continue;
-        bool priv = json_truthy(json_get(c, "is_private")) || json_truthy(json_get(c, "is_im")) ||
-                    json_truthy(json_get(c, "is_mpim"));
-        if (priv && !slack_is_member(c, slack_me(ctx)->user_id)) continue;
-        json_value *item = json_object(a);
-        json_set_str(a, item, "type", "message");
-        json_set_str(a, item, "channel", json_get_str(all[i], "_ch"));
-        json_set(a, item, "message", slack_message_render(ctx, all[i]));
-        json_set_str(a, item, "id", arena_printf(a, "%s-%s", json_get_str(all[i], "_ch"), json_get_str(all[i], "ts")));
-        out[k++] = item;
+    json_value **hits = arena_alloc(a, (n + 1) * sizeof *hits);
+    map channels;
+    map_init(&channels);
+    for (size_t i = n; i-- > 0;) {   /* newest first */
+        json_value *m = all[i];
+        if (!reacted_by(m, user)) continue;
+        json_value *c = slack_channel_cached(ctx, &channels, json_get_str(m, "_ch"));
+        if (!c || !slack_channel_visible(ctx, c)) continue;
+        /* The cursor names an item by channel and ts (a ts is unique per channel only). */
+        json_set_str(a, m, "_item", arena_printf(a, "%s-%s", json_get_str(m, "_ch"), json_get_str(m, "ts")));
+        hits[k++] = m;
     }
+    map_free(&channels);
     size_t start, count;
     const char *next;
-    if (!slack_paginate(ctx, out, k, "id", 100, 1000, &start, &count, &next)) return;
+    if (!slack_paginate(ctx, hits, k, "_item", 100, 1000, &start, &count, &next)) return;
     json_value *items = json_array(a);
-    for (size_t i = start; i < start + count; i++) {
-        json_remove(out[i], "id");
-        json_push(items, out[i]);
-    }
+    for (size_t i = start; i < start + count; i++) json_push(items, reaction_item(ctx, hits[i]));
     json_value *o = slack_ok(ctx);
     json_set(a, o, "items", items);
     json_set(a, o, "response_metadata", slack_response_metadata(ctx, next));

@@ -108,8 +108,7 @@ static bool is_dm(const json_value *c)
     return json_truthy(json_get(c, "is_im")) || json_truthy(json_get(c, "is_mpim"));
 }
 
-/* Whether the caller may see the conversation at all. */
-static bool visible(twin_ctx *ctx, const json_value *c)
+bool slack_channel_visible(twin_ctx *ctx, const json_value *c)
 {
     bool priv = json_truthy(json_get(c, "is_private")) || is_dm(c);
     return !priv || slack_is_member(c, slack_me(ctx)->user_id);
@@ -132,11 +131,23 @@ json_value *slack_channel_render(twin_ctx *ctx, const json_value *stored)
     return c;
 }
 
+json_value *slack_channel_cached(twin_ctx *ctx, map *cache, const char *id)
+{
+    static json_value absent;   /* marks an id already looked up and not found */
+    if (!id) return NULL;
+    json_value *c = map_get(cache, id);
+    if (!c) {
+        c = slack_channel_get(ctx, id);
+        map_put(cache, id, c ? c : &absent);
+    }
+    return c == &absent ? NULL : c;
+}
+
 json_value *slack_channel_arg(twin_ctx *ctx, const char *arg)
 {
     const char *id = twin_arg(ctx, arg);
     json_value *c = slack_channel_get(ctx, id);
-    if (!c || !visible(ctx, c)) {
+    if (!c || !slack_channel_visible(ctx, c)) {
         slack_fail(ctx, "channel_not_found");
         return NULL;
     }
@@ -200,7 +211,7 @@ void slack_conv_list(twin_ctx *ctx)
     json_value **all;
     size_t n = slack_all(ctx, "conversations", NULL, NULL, &all), k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!scopes_has(want, conv_type(all[i])) || !visible(ctx, all[i])) continue;
+        if (!scopes_has(want, conv_type(all[i])) || !slack_channel_visible(ctx, all[i])) continue;
         if (exclude_archived && json_truthy(json_get(all[i], "is_archived"))) continue;
         all[k++] = all[i];
     }
@@ -507,26 +518,41 @@ void slack_conv_open(twin_ctx *ctx)
 
 /* ---- history and replies ---- */
 
+/* Seconds past this would overflow a count of microseconds; a later ts
+ * (latest=99999999999999999999, say) means "no upper bound", so it saturates. */
+#define TS_MAX_SEC (INT64_MAX / 1000000 - 1)
+
 int64_t slack_ts_us(const char *ts)
 {
-    if (!ts || !*ts) return -1;
-    char *end;
-    long long sec = strtoll(ts, &end, 10);
-    long long us = 0;
-    if (*end == '.') {
-        const char *f = end + 1;
+    if (!ts || !isdigit((unsigned char)*ts)) return -1;
+    const char *p = ts;
+    int64_t sec = 0;
+    for (; isdigit((unsigned char)*p); p++) sec = sec > TS_MAX_SEC ? sec : sec * 10 + (*p - '0');
+    if (sec > TS_MAX_SEC) sec = TS_MAX_SEC;
+    int64_t us = 0;
+    if (*p == '.') {
         int digits = 0;
-        while (isdigit((unsigned char)*f) && digits < 6) us = us * 10 + (*f++ - '0'), digits++;
-        while (digits++ < 6) us *= 10;
-        while (isdigit((unsigned char)*f)) f++;
-        end = (char *)f;
+        for (p++; isdigit((unsigned char)*p); p++)
+            if (digits++ < 6) us = us * 10 + (*p - '0');   /* finer than microseconds is dropped */
+        for (; digits < 6; digits++) us *= 10;
     }
-    if (*end) return -1;
-    return (int64_t)sec * 1000000 + us;
+    return *p ? -1 : sec * 1000000 + us;
+}
+
+/* Slack names a conversations scope after the conversation's type:
+ * channels:<what> for public channels, groups: private, im: and mpim:. */
+static const char *type_scope(twin_ctx *ctx, const json_value *c, const char *what)
+{
+    const char *family = json_truthy(json_get(c, "is_im"))        ? "im"
+                         : json_truthy(json_get(c, "is_mpim"))     ? "mpim"
+                         : json_truthy(json_get(c, "is_private"))  ? "groups"
+                                                                   : "channels";
+    return arena_printf(ctx->a, "%s:%s", family, what);
 }
 
 static bool readable(twin_ctx *ctx, const json_value *c)
 {
+    if (!slack_require_scope(ctx, type_scope(ctx, c, "history"))) return false;
     /* Bots read public channels only once they are in them. */
     slack_principal *me = slack_me(ctx);
     if (me->is_bot && !slack_is_member(c, me->user_id)) {
@@ -544,7 +570,8 @@ void slack_conv_history(twin_ctx *ctx)
     const char *oldest = twin_arg(ctx, "oldest"), *latest = twin_arg(ctx, "latest");
     int64_t lo = oldest && *oldest ? slack_ts_us(oldest) : 0;
     int64_t hi = latest && *latest ? slack_ts_us(latest) : INT64_MAX;
-    if (lo < 0 || hi < 0) return slack_fail(ctx, "invalid_ts_latest");
+    if (lo < 0) return slack_fail(ctx, "invalid_ts_oldest");
+    if (hi < 0) return slack_fail(ctx, "invalid_ts_latest");
     bool inclusive = slack_bool_arg(ctx, "inclusive", false);
     json_value **all;
     size_t n = slack_all(ctx, "messages", "channel", chan, &all), k = 0;

@@ -6,6 +6,9 @@
 #include "util/base64.h"
 #include "util/util.h"
 
+/* files.list answers at most this many files a page, whatever `count` asks. */
+#define FILES_MAX_COUNT 1000
+
 static const char *const tiers[] = {"free", "pro", "business_plus", "enterprise", "paid", NULL};
 
 static int64_t tier_max(twin_ctx *ctx, const json_value *s)
@@ -47,12 +50,12 @@ static const char *ext_of(const char *name)
 
 static const char *mime_for(const char *ext)
 {
-    static const char *const map[][2] = {{"txt", "text/plain"}, {"csv", "text/csv"}, {"json", "application/json"},
+    static const char *const by_ext[][2] = {{"txt", "text/plain"}, {"csv", "text/csv"}, {"json", "application/json"},
                                          {"png", "image/png"}, {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"},
                                          {"gif", "image/gif"}, {"pdf", "application/pdf"}, {"html", "text/html"},
                                          {"md", "text/plain"}, {"zip", "application/zip"}};
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-        if (str_case_eq(ext, map[i][0])) return map[i][1];
+    for (size_t i = 0; i < sizeof by_ext / sizeof by_ext[0]; i++)
+        if (str_case_eq(ext, by_ext[i][0])) return by_ext[i][1];
     return "application/octet-stream";
 }
 
@@ -269,11 +272,37 @@ void slack_files_complete_upload(twin_ctx *ctx)
     slack_reply(ctx, o);
 }
 
-void slack_files_info(twin_ctx *ctx)
+/* A file is the uploader's, and visible to whoever can see a conversation
+ * it was shared to (private ones: their members only). */
+static bool file_visible(twin_ctx *ctx, map *channels, const json_value *f)
+{
+    if (str_eq(json_get_str(f, "user"), slack_me(ctx)->user_id)) return true;
+    static const char *const lists[] = {"channels", "groups", "ims"};
+    for (size_t i = 0; i < 3; i++) json_foreach(id, json_get(f, lists[i])) {
+        json_value *c = slack_channel_cached(ctx, channels, json_str(id));
+        if (c && slack_channel_visible(ctx, c)) return true;
+    }
+    return false;
+}
+
+/* The file named by the "file" argument; answers file_not_found when it is
+ * absent or out of the caller's sight. */
+static json_value *file_arg(twin_ctx *ctx)
 {
     const char *id = twin_arg(ctx, "file");
     json_value *f = id && *id ? twin_doc_get(ctx, "files", id) : NULL;
-    if (!f) return slack_fail(ctx, "file_not_found");
+    map channels;
+    map_init(&channels);
+    bool visible = f && file_visible(ctx, &channels, f);
+    map_free(&channels);
+    if (!visible) slack_fail(ctx, "file_not_found");
+    return visible ? f : NULL;
+}
+
+void slack_files_info(twin_ctx *ctx)
+{
+    json_value *f = file_arg(ctx);
+    if (!f) return;
     json_value *o = slack_ok(ctx);
     json_set(ctx->a, o, "file", f);
     json_set(ctx->a, o, "comments", json_array(ctx->a));
@@ -294,24 +323,33 @@ void slack_files_list(twin_ctx *ctx)
     json_value **all;
     size_t n = slack_all(ctx, "files", NULL, NULL, &all), k = 0;
     json_value **out = arena_alloc(a, (n + 1) * sizeof *out);
+    map channels;
+    map_init(&channels);
     for (size_t i = n; i-- > 0;) {
         json_value *f = all[i];
         if (user && *user && !str_eq(json_get_str(f, "user"), user)) continue;
         if (channel && *channel && !in_list(f, "channels", channel) && !in_list(f, "groups", channel) &&
             !in_list(f, "ims", channel))
             continue;
+        if (!file_visible(ctx, &channels, f)) continue;
         out[k++] = f;
     }
+    map_free(&channels);
     int64_t count = slack_int_arg(ctx, "count", 100), page = slack_int_arg(ctx, "page", 1);
     if (count < 1) count = 100;
+    if (count > FILES_MAX_COUNT) count = FILES_MAX_COUNT;
     if (page < 1) page = 1;
+    int64_t pages = ((int64_t)k + count - 1) / count;
+    /* A page past the last starts nowhere; computing its offset could overflow. */
+    size_t first = page > pages ? k : (size_t)((page - 1) * count);
+    size_t end = k - first > (size_t)count ? first + (size_t)count : k;
     json_value *arr = json_array(a);
-    for (size_t i = (size_t)((page - 1) * count); i < k && i < (size_t)(page * count); i++) json_push(arr, out[i]);
+    for (size_t i = first; i < end; i++) json_push(arr, out[i]);
     json_value *paging = json_object(a);
     json_set_int(a, paging, "count", count);
     json_set_int(a, paging, "total", (int64_t)k);
     json_set_int(a, paging, "page", page);
-    json_set_int(a, paging, "pages", ((int64_t)k + count - 1) / count);
+    json_set_int(a, paging, "pages", pages);
     json_value *o = slack_ok(ctx);
     json_set(a, o, "files", arr);
     json_set(a, o, "paging", paging);
@@ -320,9 +358,9 @@ void slack_files_list(twin_ctx *ctx)
 
 void slack_files_delete(twin_ctx *ctx)
 {
-    const char *id = twin_arg(ctx, "file");
-    json_value *f = id && *id ? twin_doc_get(ctx, "files", id) : NULL;
-    if (!f) return slack_fail(ctx, "file_not_found");
+    json_value *f = file_arg(ctx);
+    if (!f) return;
+    const char *id = json_get_str(f, "id");
     slack_principal *me = slack_me(ctx);
     if (!str_eq(json_get_str(f, "user"), me->user_id) &&
         !(!me->is_bot && json_truthy(json_get(slack_user_get(ctx, me->user_id), "is_admin"))))

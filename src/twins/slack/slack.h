@@ -20,6 +20,7 @@
 
 #include "engine/scopes.h"
 #include "engine/twin.h"
+#include "util/map.h"
 
 #define SLACK_TEAM_ID "TTWIN0001"
 #define SLACK_BOT_USER "UTWINBOT"
@@ -60,6 +61,9 @@ int64_t slack_setting_int(twin_ctx *ctx, const json_value *s, const char *key, i
 json_value *slack_ok(twin_ctx *ctx);                  /* {"ok": true} */
 void slack_reply(twin_ctx *ctx, json_value *body);    /* HTTP 200 */
 void slack_fail(twin_ctx *ctx, const char *error);   /* {"ok": false, "error"} */
+/* False after answering missing_scope (with needed and provided) when the
+ * caller's token lacks the scope. */
+bool slack_require_scope(twin_ctx *ctx, const char *needed);
 /* Reads a required argument; answers the Slack error (usually invalid_arguments
  * style code) and returns NULL when absent or empty. */
 const char *slack_need(twin_ctx *ctx, const char *name, const char *error);
@@ -105,10 +109,15 @@ void slack_team_info(twin_ctx *ctx);
 
 /* ---- conversations.c ---- */
 json_value *slack_channel_get(twin_ctx *ctx, const char *id);
+/* slack_channel_get through a per-request cache (map_init'd by the caller):
+ * listings that meet the same channel on many items read it once. */
+json_value *slack_channel_cached(twin_ctx *ctx, map *cache, const char *id);
 void slack_channel_save(twin_ctx *ctx, json_value *c);
 /* Loads the channel named by the "channel" argument; answers channel_not_found. */
 json_value *slack_channel_arg(twin_ctx *ctx, const char *arg);
 bool slack_is_member(const json_value *c, const char *user);
+/* Whether the caller may see the conversation at all (private ones: members only). */
+bool slack_channel_visible(twin_ctx *ctx, const json_value *c);
 void slack_add_member(twin_ctx *ctx, json_value *c, const char *user);
 /* A new public/private channel (not stored). */
 json_value *slack_channel_new(twin_ctx *ctx, const char *name, bool is_private, const char *creator);

@@ -43,8 +43,9 @@ static const twin_route routes[] = {
     M("conversations.setPurpose", slack_conv_set_purpose, "channels:manage"),
     M("conversations.members", slack_conv_members, "channels:read"),
     M("conversations.open", slack_conv_open, "channels:manage"),
-    M("conversations.history", slack_conv_history, "channels:history"),
-    M("conversations.replies", slack_conv_replies, "channels:history"),
+    /* Their scope depends on the conversation's type (readable() checks it). */
+    M("conversations.history", slack_conv_history, NULL),
+    M("conversations.replies", slack_conv_replies, NULL),
     M("chat.postMessage", slack_chat_post_message, "chat:write"),
     M("chat.update", slack_chat_update, "chat:write"),
     M("chat.delete", slack_chat_delete, "chat:write"),

@@ -544,3 +544,37 @@ test('fields: partial responses on get and list (nested masks, "*"); bad maxResu
   assert.equal(badTok.status, 400);
   assert.equal(badTok.json.error.status, 'INVALID_ARGUMENT');
 });
+
+// A page token is opaque but only base64: one made by hand with an offset at
+// the top of int64 must give an empty last page (no overflow into a bogus
+// nextPageToken), on every paged list.
+test('paging: a hand-made page token past the end gives an empty last page on every list', async () => {
+  const t = await newRun();
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('one', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') });
+  const token = 'C' + Buffer.from('p:9223372036854775807:twins').toString('base64url');
+  const lists = {
+    events: () => t.cal.events.list({ calendarId: 'primary', maxResults: 2500, pageToken: token }),
+    calendarList: () => t.cal.calendarList.list({ maxResults: 250, pageToken: token }),
+    acl: () => t.cal.acl.list({ calendarId: 'primary', maxResults: 250, pageToken: token }),
+    settings: () => t.cal.settings.list({ maxResults: 250, pageToken: token }),
+  };
+  for (const [name, list] of Object.entries(lists)) {
+    const { data } = await list();
+    assert.deepEqual(data.items, [], name);
+    assert.equal(data.nextPageToken, undefined, name);
+    assert.ok(data.nextSyncToken, name);
+  }
+  // Walking settings one at a time sees each setting once, then the sync token.
+  const seen = [];
+  let pageToken;
+  do {
+    const { data } = await t.cal.settings.list({ maxResults: 5, pageToken });
+    assertSchema('GET', '/calendar/v3/users/me/settings', data);
+    seen.push(...data.items.map((s) => s.id));
+    pageToken = data.nextPageToken;
+    assert.equal(Boolean(data.nextSyncToken), !pageToken);
+  } while (pageToken);
+  const { data: whole } = await t.cal.settings.list();
+  assert.deepEqual(seen, whole.items.map((s) => s.id));
+  assert.equal(new Set(seen).size, seen.length);
+});

@@ -127,6 +127,22 @@ test('files.list: malformed q and bad pageSize are 400 invalid', async () => {
   assert.equal(gerr(err).body.error.errors[0].location, 'pageSize');
 });
 
+// Each nesting level of q is a recursion in the parser and the evaluator; a
+// URL has room for ~20,000 of them, so the depth is capped (400 past it).
+test('files.list: q nests parentheses and not up to a depth, then is 400 invalid', async () => {
+  const ctx = await newRun();
+  await ctx.d.files.create({ requestBody: { name: 'deep' } });
+  const nest = (n, inner) => '('.repeat(n) + inner + ')'.repeat(n);
+  const ok = await ctx.d.files.list({ q: nest(30, "not not name = 'deep'"), fields: 'files(name)' });
+  assert.deepEqual(ok.data.files, [{ name: 'deep' }]);
+  for (const q of [nest(200, "name = 'deep'"), 'not '.repeat(200) + "name = 'deep'", '('.repeat(20000)]) {
+    const { status, body } = gerr(await rejects(() => ctx.d.files.list({ q })));
+    assert.equal(status, 400);
+    assert.equal(body.error.errors[0].reason, 'invalid');
+    assert.equal(body.error.errors[0].location, 'q');
+  }
+});
+
 test('files.list: pageSize and nextPageToken walk every file once', async () => {
   const ctx = await newRun();
   for (let i = 0; i < 7; i++) await ctx.d.files.create({ requestBody: { name: `f${i}` } });
@@ -143,6 +159,30 @@ test('files.list: pageSize and nextPageToken walk every file once', async () => 
   assert.deepEqual(seen, ['f0', 'f1', 'f2', 'f3', 'f4', 'f5', 'f6']);
   const err = await rejects(() => ctx.d.files.list({ pageToken: 'garbage!' }));
   assert.equal(gerr(err).status, 400);
+});
+
+// Page tokens are only base64: one made by hand with an offset at the top of
+// int64 must give an empty last page, not overflow into a bogus token.
+test('paging: a hand-made page token past the end gives an empty last page (files, comments)', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'notes.txt', 'text');
+  for (let i = 0; i < 3; i++) await ctx.d.comments.create({ fileId: f.id, fields: 'id', requestBody: { content: `c${i}` } });
+  const far = 'C' + Buffer.from('o:9223372036854775807:twins').toString('base64url');
+  const files = await ctx.d.files.list({ pageSize: 1000, pageToken: far, fields: '*' });
+  assert.deepEqual(files.data.files, []);
+  assert.equal(files.data.nextPageToken, undefined);
+  const comments = await ctx.d.comments.list({ fileId: f.id, pageSize: 100, pageToken: far, fields: '*' });
+  assert.deepEqual(comments.data.comments, []);
+  assert.equal(comments.data.nextPageToken, undefined);
+  const seen = [];
+  let pageToken;
+  do {
+    const r = await ctx.d.comments.list({ fileId: f.id, pageSize: 2, pageToken, fields: '*' });
+    assertSchema('GET', '/drive/v3/files/{fileId}/comments', r.data);
+    seen.push(...r.data.comments.map((c) => c.content));
+    pageToken = r.data.nextPageToken;
+  } while (pageToken);
+  assert.deepEqual(seen, ['c0', 'c1', 'c2']);
 });
 
 test('files.update: rename, star, move with addParents/removeParents; parents in the body is refused', async () => {
@@ -436,6 +476,37 @@ test('comments and replies: CRUD, resolve, deleted comments hidden', async () =>
   const withDeleted = await ctx.d.comments.get({ fileId: f.id, commentId: c.data.id, fields: 'deleted,content', includeDeleted: true });
   assert.deepEqual(withDeleted.data, { deleted: true });
   assert.equal((await ctx.d.comments.list({ fileId: f.id, fields: '*' })).data.comments.length, 0);
+});
+
+test('comments and replies: empty content is 400 required; deleted ones keep their id without text', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'thread.txt', 'text');
+  const c = await ctx.d.comments.create({ fileId: f.id, fields: '*', requestBody: { content: 'a & b' } });
+  const r = await ctx.d.replies.create({ fileId: f.id, commentId: c.data.id, fields: '*', requestBody: { content: '<ok>' } });
+  assert.equal(r.data.htmlContent, '&lt;ok&gt;');
+  assert.equal(r.data.deleted, false);
+  for (const call of [
+    () => ctx.d.comments.create({ fileId: f.id, fields: 'id', requestBody: { content: '' } }),
+    () => ctx.d.comments.update({ fileId: f.id, commentId: c.data.id, fields: 'id', requestBody: {} }),
+    () => ctx.d.replies.update({ fileId: f.id, commentId: c.data.id, replyId: r.data.id, fields: 'id', requestBody: { content: '' } }),
+  ]) {
+    const { status, body } = gerr(await rejects(call));
+    assert.equal(status, 400);
+    assert.equal(body.error.errors[0].reason, 'required');
+    assert.equal(body.error.errors[0].location, 'content');
+  }
+  const missing = gerr(await rejects(() => ctx.d.replies.update({ fileId: f.id, commentId: c.data.id, replyId: 'nope', fields: 'id', requestBody: { content: 'x' } })));
+  assert.equal(missing.status, 404);
+  assert.equal(missing.body.error.errors[0].reason, 'notFound');
+  await ctx.d.replies.delete({ fileId: f.id, commentId: c.data.id, replyId: r.data.id });
+  const gone = await ctx.d.replies.get({ fileId: f.id, commentId: c.data.id, replyId: r.data.id, includeDeleted: true, fields: '*' });
+  assertSchema('GET', '/drive/v3/files/{fileId}/comments/{commentId}/replies/{replyId}', gone.data);
+  assert.equal(gone.data.deleted, true);
+  assert.equal(gone.data.content, undefined);
+  assert.equal(gone.data.htmlContent, undefined);
+  await ctx.d.comments.delete({ fileId: f.id, commentId: c.data.id });
+  const dead = await ctx.d.comments.get({ fileId: f.id, commentId: c.data.id, includeDeleted: true, fields: 'id,deleted,content' });
+  assert.deepEqual(dead.data, { id: c.data.id, deleted: true });
 });
 
 test('changes: start token, changes since it (latest per file, removals), then an empty feed', async () => {

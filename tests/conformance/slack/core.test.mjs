@@ -73,6 +73,35 @@ test('missing_scope names needed and provided; disabled_scopes removes a grant',
   assert.ok(!e2.data.provided.split(',').includes('users:read'));
 });
 
+test('history and replies need the scope of the conversation\'s type (channels, groups, im, mpim :history)', async () => {
+  const ctx = await newRun();
+  const priv = (await ctx.user.conversations.create({ name: 'private-one', is_private: true })).channel.id;
+  const root = await ctx.user.chat.postMessage({ channel: priv, text: 'secret' });
+  const dm = (await ctx.user.conversations.open({ users: 'UTWINBOT' })).channel.id;
+  await ctx.user.chat.postMessage({ channel: dm, text: 'psst' });
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['channels:read', 'channels:history', 'chat:write'] });
+  assert.ok((await ctx.user.conversations.history({ channel: 'CTWINGEN001' })).ok);
+  for (const [call, needed] of [
+    [() => ctx.user.conversations.history({ channel: priv }), 'groups:history'],
+    [() => ctx.user.conversations.replies({ channel: priv, ts: root.ts }), 'groups:history'],
+    [() => ctx.user.conversations.history({ channel: dm }), 'im:history'],
+  ]) {
+    const err = await rejects(call);
+    assert.equal(err.data.error, 'missing_scope');
+    assert.equal(err.data.needed, needed);
+    assert.equal(err.data.provided, 'channels:read,channels:history,chat:write');
+  }
+  // A token with only the private-channel scope reads the private channel, not #general.
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['groups:history', 'im:history'] });
+  const h = await ctx.user.conversations.history({ channel: priv });
+  assert.deepEqual(h.messages.map((m) => m.text), ['secret']);
+  assert.deepEqual((await ctx.user.conversations.history({ channel: dm })).messages.map((m) => m.text), ['psst']);
+  const pub = await rejects(() => ctx.user.conversations.history({ channel: 'CTWINGEN001' }));
+  assert.equal(pub.data.needed, 'channels:history');
+  const unknown = await rejects(() => ctx.user.conversations.history({ channel: 'CNOPE' }));
+  assert.equal(unknown.data.error, 'channel_not_found');
+});
+
 test('bot tokens keep chat:write and files:write; "*" bypasses scope checks', async () => {
   const ctx = await newRun();
   await admin(ctx, 'PATCH', '/config', {
@@ -265,6 +294,24 @@ test('history oldest/latest/inclusive/limit and cursor pages', async () => {
   assert.deepEqual(texts, ['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0']);
 });
 
+test('history names the bad bound (invalid_ts_oldest / invalid_ts_latest); a huge latest is no bound', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'bounds');
+  const m = await ctx.bot.chat.postMessage({ channel: id, text: 'only' });
+  const oldest = await rejects(() => ctx.bot.conversations.history({ channel: id, oldest: 'yesterday' }));
+  assert.equal(oldest.data.error, 'invalid_ts_oldest');
+  const latest = await rejects(() => ctx.bot.conversations.history({ channel: id, latest: '12x' }));
+  assert.equal(latest.data.error, 'invalid_ts_latest');
+  const sign = await rejects(() => ctx.bot.conversations.history({ channel: id, oldest: '-1' }));
+  assert.equal(sign.data.error, 'invalid_ts_oldest');
+  // Twenty digits of seconds used to overflow into a negative bound.
+  const h = await ctx.bot.conversations.history({ channel: id, latest: '99999999999999999999.999999' });
+  assert.deepEqual(h.messages.map((x) => x.ts), [m.ts]);
+  const none = await ctx.bot.conversations.history({ channel: id, oldest: '99999999999999999999' });
+  assert.deepEqual(none.messages, []);
+  assertSchema('conversations.history', (await api(ctx, 'conversations.history', { channel: id, latest: '99999999999999999999' }, { token: ctx.botToken })).json);
+});
+
 test('threads: replies, reply_broadcast and the parent summary', async () => {
   const ctx = await newRun();
   const id = await channel(ctx, 'threads');
@@ -344,6 +391,40 @@ test('reactions add/get/list/remove with already_reacted and no_reaction', async
   const nf = await rejects(() => ctx.bot.reactions.add({ channel: id, timestamp: '1.000001', name: 'x' }));
   assert.equal(nf.data.error, 'message_not_found');
   assertSchema('reactions.get', (await api(ctx, 'reactions.get', { channel: id, timestamp: m.ts }, { token: ctx.botToken })).json);
+});
+
+test('reactions.list pages newest first with cursors and hides private channels the caller is not in', async () => {
+  const ctx = await newRun();
+  const pub = await channel(ctx, 'many-reacts');
+  await ctx.bot.conversations.invite({ channel: pub, users: 'UTWINUSR' });
+  const ts = [];
+  for (let i = 0; i < 5; i++) {
+    const m = await ctx.user.chat.postMessage({ channel: pub, text: `m${i}` });
+    await ctx.user.reactions.add({ channel: pub, timestamp: m.ts, name: 'eyes' });
+    ts.unshift(m.ts);
+  }
+  const secret = (await ctx.user.conversations.create({ name: 'secret', is_private: true })).channel.id;
+  const hidden = await ctx.user.chat.postMessage({ channel: secret, text: 'hidden' });
+  await ctx.user.reactions.add({ channel: secret, timestamp: hidden.ts, name: 'eyes' });
+  const seen = [];
+  let cursor;
+  do {
+    const r = await ctx.bot.reactions.list({ user: 'UTWINUSR', limit: 2, cursor });
+    assertSchema('reactions.list', r);
+    for (const item of r.items) {
+      assert.equal(item.type, 'message');
+      assert.equal(item.channel, pub);
+      assert.equal(item.message._item, undefined);
+      assert.deepEqual(item.message.reactions, [{ name: 'eyes', users: ['UTWINUSR'], count: 1 }]);
+      seen.push(item.message.ts);
+    }
+    cursor = r.response_metadata?.next_cursor;
+  } while (cursor);
+  assert.deepEqual(seen, ts);
+  const mine = await ctx.user.reactions.list({});
+  assert.deepEqual(mine.items.map((x) => x.message.ts), [hidden.ts, ...ts]);
+  const bad = await rejects(() => ctx.user.reactions.list({ cursor: 'bm90LWEtY3Vyc29y' }));
+  assert.equal(bad.data.error, 'invalid_cursor');
 });
 
 test('per-method rate limits answer ratelimited with Retry-After', async () => {

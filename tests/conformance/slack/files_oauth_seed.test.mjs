@@ -33,6 +33,47 @@ test('filesUploadV2 uploads, shares to the channel with a file_share message, do
   assert.equal((await fetch(`${ctx.base}/files/${file.id}`)).status, 404);
 });
 
+test('files.list pages with count and page; absurd values neither overflow nor repeat files', async () => {
+  const ctx = await newRun();
+  const ids = [];
+  for (let i = 0; i < 3; i++) {
+    const r = await ctx.bot.filesUploadV2({ channel_id: 'CTWINGEN001', filename: `f${i}.txt`, content: `file ${i}` });
+    ids.unshift(r.files[0].files[0].id);
+  }
+  const p1 = await ctx.bot.files.list({ count: 2, page: 1 });
+  assert.deepEqual(p1.files.map((f) => f.id), ids.slice(0, 2));
+  assert.deepEqual(p1.paging, { count: 2, total: 3, page: 1, pages: 2 });
+  const p2 = await ctx.bot.files.list({ count: 2, page: 2 });
+  assert.deepEqual(p2.files.map((f) => f.id), ids.slice(2));
+  assertSchema('files.list', (await api(ctx, 'files.list', { count: 2, page: 2 }, { token: ctx.botToken })).json);
+  // 2^32 x (2^32 + 1 - 1) wrapped to offset 0 and listed every file again.
+  const far = await ctx.bot.files.list({ count: 4294967296, page: 4294967297 });
+  assert.deepEqual(far.files, []);
+  assert.equal(far.paging.count, 1000);
+  assert.equal(far.paging.total, 3);
+  const huge = await ctx.bot.files.list({ count: '9223372036854775807', page: '9223372036854775807' });
+  assert.deepEqual(huge.files, []);
+});
+
+test('files in a private channel or shared nowhere are seen only by its members or the uploader', async () => {
+  const ctx = await newRun();
+  const priv = (await ctx.user.conversations.create({ name: 'hush', is_private: true })).channel.id;
+  const secret = (await ctx.user.filesUploadV2({ channel_id: priv, filename: 'secret.txt', content: 'shh' })).files[0].files[0];
+  const mine = (await ctx.user.filesUploadV2({ filename: 'draft.txt', content: 'wip' })).files[0].files[0];
+  const open = (await ctx.user.filesUploadV2({ channel_id: 'CTWINGEN001', filename: 'open.txt', content: 'hi' })).files[0].files[0];
+  assert.deepEqual((await ctx.user.files.list({})).files.map((f) => f.id), [open.id, mine.id, secret.id]);
+  assert.deepEqual((await ctx.bot.files.list({})).files.map((f) => f.id), [open.id]);
+  assertSchema('files.list', (await api(ctx, 'files.list', {}, { token: ctx.botToken })).json);
+  assert.equal((await ctx.bot.files.list({ channel: priv })).files.length, 0);
+  for (const id of [secret.id, mine.id]) {
+    assert.equal((await rejects(() => ctx.bot.files.info({ file: id }))).data.error, 'file_not_found');
+    assert.equal((await rejects(() => ctx.bot.files.delete({ file: id }))).data.error, 'file_not_found');
+  }
+  assert.equal((await ctx.bot.files.info({ file: open.id })).file.id, open.id);
+  await ctx.user.conversations.invite({ channel: priv, users: 'UTWINBOT' });
+  assert.equal((await ctx.bot.files.info({ file: secret.id })).file.id, secret.id);
+});
+
 test('getUploadURLExternal hands out the twin\'s own upload URL', async () => {
   const ctx = await newRun();
   const r = await ctx.bot.files.getUploadURLExternal({ filename: 'a.bin', length: 3 });
