@@ -81,6 +81,13 @@ json_value *billing_deleted(twin_ctx *ctx, const char *id, const char *object);
 /* Lists one collection with optional in-memory filter and answers. */
 void billing_send_list(twin_ctx *ctx, const char *collection, const char *url, listing_filter f, void *data);
 int64_t billing_int(const json_value *obj, const char *key);   /* 0 when absent */
+/* A quantity given inside an array entry (items[0][quantity]): a whole number
+ * >= 0.  *out keeps its value when absent; false after answering 400. */
+bool billing_quantity_param(twin_ctx *ctx, const json_value *entry, const char *param, int64_t *out);
+/* unit x quantity, or false after answering amount_too_large on param: amounts
+ * stay below BILLING_MAX_AMOUNT so no total of them can overflow. */
+#define BILLING_MAX_AMOUNT INT64_C(999999999999)
+bool billing_line_amount(twin_ctx *ctx, int64_t unit, int64_t quantity, const char *param, int64_t *out);
 
 /* ---- time (test_clocks.c) ---- */
 /* "Now" for objects of a customer: its test clock's frozen time, else real time. */

@@ -1,6 +1,7 @@
 /* Stripe twin: /v1/invoices — draft -> open -> paid / void / uncollectible,
  * lines, totals with discounts and tax rates, payment through a payment
  * intent and a charge — and the helpers every billing file shares. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,38 @@ int64_t billing_int(const json_value *obj, const char *key)
     int64_t n = 0;
     json_int64(json_get(obj, key), &n);
     return n;
+}
+
+bool billing_quantity_param(twin_ctx *ctx, const json_value *entry, const char *param, int64_t *out)
+{
+    const json_value *v = json_get(entry, "quantity");
+    if (!v) return true;
+    const char *s = stripe_sub_str(entry, "quantity");
+    char *end = NULL;
+    errno = 0;
+    long long n = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno) {
+        stripe_invalid(ctx, param, "parameter_invalid_integer", "Invalid integer: %s", s ? s : "(object)");
+        return false;
+    }
+    if (n < 0) {
+        stripe_invalid(ctx, param, "parameter_invalid_integer", "This value must be greater than or equal to 0.");
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+bool billing_line_amount(twin_ctx *ctx, int64_t unit, int64_t quantity, const char *param, int64_t *out)
+{
+    int64_t amount = 0;
+    if (__builtin_mul_overflow(unit, quantity, &amount) || amount > BILLING_MAX_AMOUNT || amount < -BILLING_MAX_AMOUNT) {
+        stripe_invalid(ctx, param, "amount_too_large", "Amount must be no more than %lld.",
+                       (long long)BILLING_MAX_AMOUNT);
+        return false;
+    }
+    *out = amount;
+    return true;
 }
 
 /* ---- building ---- */

@@ -1,0 +1,100 @@
+// Stripe twin, billing rules found in review: a rejected request leaves no
+// trace, quantities and amounts are checked, and the status machines follow
+// Stripe's (trial cancellation, test clock events, credit notes).  State is
+// read back through later calls; every answer is validated against Stripe's
+// own schema.
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { newRun, rejects, stopServer, assertSchema } from './helpers.mjs';
+
+let t;
+before(async () => { t = await newRun(); });
+after(stopServer);
+
+const DAY = 86400;
+
+async function monthlyPrice(amount = 1500, recurring = { interval: 'month' }) {
+  const product = await t.stripe.products.create({ name: `Plan ${amount}` });
+  return t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring });
+}
+
+async function payingCustomer(extra = {}) {
+  const cus = await t.stripe.customers.create({ email: 'rules@example.com', ...extra });
+  const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+  await t.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+  return cus;
+}
+
+async function eventTypes(objectId) {
+  const events = await t.stripe.events.list({ limit: 100 });
+  return events.data.filter((e) => e.data.object.id === objectId).map((e) => e.type).reverse();
+}
+
+test('subscription item: a 400 on create stores no item and changes no subscription', async () => {
+  const price = await monthlyPrice(400);
+  const other = await monthlyPrice(600);
+  const cus = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const bad = await rejects(() => t.stripe.subscriptionItems.create({ subscription: sub.id, price: other.id, quantity: -1 }));
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.raw.param, 'quantity');
+  assert.equal(bad.raw.code, 'parameter_invalid_integer');
+  const noRate = await rejects(() => t.stripe.subscriptionItems.create({ subscription: sub.id, price: other.id, tax_rates: ['txr_nope'] }));
+  assert.equal(noRate.statusCode, 404);
+  const items = await t.stripe.subscriptionItems.list({ subscription: sub.id });
+  assertSchema('GET', '/v1/subscription_items', items);
+  assert.deepEqual(items.data.map((i) => i.price.id), [price.id]);
+  const after = await t.stripe.subscriptions.retrieve(sub.id);
+  assertSchema('GET', '/v1/subscriptions/{subscription_exposed_id}', after);
+  assert.equal(after.items.data.length, 1);
+});
+
+test('subscription update: a bad later item leaves earlier items (and deletions) undone', async () => {
+  const a = await monthlyPrice(100);
+  const b = await monthlyPrice(200);
+  const cus = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: a.id }, { price: b.id }] });
+  const [first, second] = sub.items.data;
+  const err = await rejects(() => t.stripe.subscriptions.update(sub.id, {
+    items: [{ id: first.id, deleted: true }, { id: second.id, quantity: 3 }, { price: 'price_missing' }],
+  }));
+  assert.equal(err.statusCode, 404);
+  assert.equal(err.raw.code, 'resource_missing');
+  assert.equal(err.raw.param, 'items[2][price]');
+  const same = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.deepEqual(same.items.data.map((i) => [i.id, i.quantity]), [[first.id, 1], [second.id, 1]]);
+  const allGone = await rejects(() => t.stripe.subscriptions.update(sub.id, {
+    items: [{ id: first.id, deleted: true }, { id: second.id, deleted: true }],
+  }));
+  assert.equal(allGone.statusCode, 400);
+  assert.equal((await t.stripe.subscriptionItems.list({ subscription: sub.id })).data.length, 2);
+  const ok = await t.stripe.subscriptions.update(sub.id, { items: [{ id: first.id, deleted: true }, { id: second.id, quantity: 3 }] });
+  assertSchema('POST', '/v1/subscriptions/{subscription_exposed_id}', ok);
+  assert.deepEqual(ok.items.data.map((i) => [i.id, i.quantity]), [[second.id, 3]]);
+});
+
+test('subscription quantities: whole numbers >= 0; unit x quantity past the cap -> amount_too_large', async () => {
+  const price = await monthlyPrice(1000);
+  const cus = await payingCustomer();
+  const word = await rejects(() => t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id, quantity: 'two' }] }));
+  assert.equal(word.statusCode, 400);
+  assert.equal(word.raw.code, 'parameter_invalid_integer');
+  assert.equal(word.raw.param, 'items[0][quantity]');
+  const negative = await rejects(() => t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id, quantity: -2 }] }));
+  assert.equal(negative.statusCode, 400);
+  assert.equal(negative.raw.param, 'items[0][quantity]');
+  const huge = await rejects(() => t.stripe.subscriptions.create({
+    customer: cus.id, items: [{ price: price.id, quantity: '9223372036854775' }],
+  }));
+  assert.equal(huge.statusCode, 400);
+  assert.equal(huge.raw.code, 'amount_too_large');
+  const none = await t.stripe.subscriptions.list({ customer: cus.id, status: 'all' });
+  assert.equal(none.data.length, 0, 'no subscription was created by the rejected calls');
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id, quantity: 3 }] });
+  assertSchema('POST', '/v1/subscriptions', sub);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(inv.amount_paid, 3000);
+  const upd = await rejects(() => t.stripe.subscriptionItems.update(sub.items.data[0].id, { quantity: '9223372036854775' }));
+  assert.equal(upd.raw.code, 'amount_too_large');
+  assert.equal((await t.stripe.subscriptionItems.retrieve(sub.items.data[0].id)).quantity, 3);
+});
