@@ -81,9 +81,10 @@ json_value *billing_deleted(twin_ctx *ctx, const char *id, const char *object);
 /* Lists one collection with optional in-memory filter and answers. */
 void billing_send_list(twin_ctx *ctx, const char *collection, const char *url, listing_filter f, void *data);
 int64_t billing_int(const json_value *obj, const char *key);   /* 0 when absent */
-/* A quantity given inside an array entry (items[0][quantity]): a whole number
- * >= 0.  *out keeps its value when absent; false after answering 400. */
-bool billing_quantity_param(twin_ctx *ctx, const json_value *entry, const char *param, int64_t *out);
+/* A count given inside an array entry (items[0][quantity], lines[1][amount]):
+ * a whole number >= 0.  *out keeps its value when absent; false after
+ * answering 400 on param. */
+bool billing_count_param(twin_ctx *ctx, const json_value *entry, const char *key, const char *param, int64_t *out);
 /* unit x quantity, or false after answering amount_too_large on param: amounts
  * stay below BILLING_MAX_AMOUNT so no total of them can overflow. */
 #define BILLING_MAX_AMOUNT INT64_C(999999999999)

@@ -39,22 +39,29 @@ static const json_value *invoice_line(const json_value *inv, const char *id)
 /* One lines[i] entry; NULL after answering. */
 static json_value *read_line(twin_ctx *ctx, const json_value *inv, const json_value *in, size_t i)
 {
-    const char *type = stripe_sub_str(in, "type"), *amt = stripe_sub_str(in, "amount");
-    const char *q = stripe_sub_str(in, "quantity"), *unit = stripe_sub_str(in, "unit_amount");
-    int64_t qty = q ? strtoll(q, NULL, 10) : 1;
+    arena *a = ctx->a;
+    const char *type = stripe_sub_str(in, "type"), *qparam = arena_printf(a, "lines[%zu][quantity]", i);
+    int64_t qty = 1, amount = 0, unit = 0;
+    bool has_qty = json_get(in, "quantity") != NULL, has_amount = json_get(in, "amount") != NULL;
+    if (!billing_count_param(ctx, in, "quantity", qparam, &qty) ||
+        !billing_count_param(ctx, in, "amount", arena_printf(a, "lines[%zu][amount]", i), &amount) ||
+        !billing_count_param(ctx, in, "unit_amount", arena_printf(a, "lines[%zu][unit_amount]", i), &unit))
+        return NULL;
     if (str_eq(type, "custom_line_item")) {
-        int64_t u = unit ? strtoll(unit, NULL, 10) : 0;
-        return note_line(ctx, u * qty, qty, stripe_sub_str(in, "description"), NULL);
+        if (!billing_line_amount(ctx, unit, qty, qparam, &amount)) return NULL;
+        return note_line(ctx, amount, qty, stripe_sub_str(in, "description"), NULL);
     }
     const char *line_id = stripe_sub_str(in, "invoice_line_item");
     const json_value *line = invoice_line(inv, line_id ? line_id : "");
     if (!line) {
-        stripe_missing(ctx, "invoice line item", line_id ? line_id : "", arena_printf(ctx->a, "lines[%zu][invoice_line_item]", i));
+        stripe_missing(ctx, "invoice line item", line_id ? line_id : "", arena_printf(a, "lines[%zu][invoice_line_item]", i));
         return NULL;
     }
-    int64_t amount = amt ? strtoll(amt, NULL, 10) : billing_int(line, "amount");
-    if (!amt && q) amount = billing_int(line, "amount") / (billing_int(line, "quantity") ? billing_int(line, "quantity") : 1) * qty;
-    return note_line(ctx, amount, q ? qty : billing_int(line, "quantity"), json_get_str(line, "description"), line_id);
+    int64_t line_qty = billing_int(line, "quantity");
+    if (!has_amount) amount = billing_int(line, "amount");
+    if (!has_amount && has_qty && !billing_line_amount(ctx, amount / (line_qty ? line_qty : 1), qty, qparam, &amount))
+        return NULL;
+    return note_line(ctx, amount, has_qty ? qty : line_qty, json_get_str(line, "description"), line_id);
 }
 
 static json_value *read_lines(twin_ctx *ctx, const json_value *inv, int64_t *total)
@@ -65,7 +72,7 @@ static json_value *read_lines(twin_ctx *ctx, const json_value *inv, int64_t *tot
     json_foreach(it, in) {
         json_value *l = read_line(ctx, inv, it, i++);
         if (!l) return NULL;
-        *total += billing_int(l, "amount");
+        if (!billing_line_amount(ctx, *total + billing_int(l, "amount"), 1, "lines", total)) return NULL;
         json_push(out, l);
     }
     return out;

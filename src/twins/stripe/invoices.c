@@ -75,11 +75,10 @@ int64_t billing_int(const json_value *obj, const char *key)
     return n;
 }
 
-bool billing_quantity_param(twin_ctx *ctx, const json_value *entry, const char *param, int64_t *out)
+bool billing_count_param(twin_ctx *ctx, const json_value *entry, const char *key, const char *param, int64_t *out)
 {
-    const json_value *v = json_get(entry, "quantity");
-    if (!v) return true;
-    const char *s = stripe_sub_str(entry, "quantity");
+    if (!json_get(entry, key)) return true;
+    const char *s = stripe_sub_str(entry, key);
     char *end = NULL;
     errno = 0;
     long long n = s ? strtoll(s, &end, 10) : 0;

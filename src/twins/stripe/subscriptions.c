@@ -243,7 +243,7 @@ static json_value *read_items(twin_ctx *ctx, int64_t *total)
         json_value *price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i));
         const char *qparam = arena_printf(ctx->a, "items[%zu][quantity]", i);
         int64_t qty = 1, amount = 0;
-        if (!price || !billing_quantity_param(ctx, it, qparam, &qty) ||
+        if (!price || !billing_count_param(ctx, it, "quantity", qparam, &qty) ||
             !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount))
             return NULL;
         json_set_int(ctx->a, price, "_quantity", qty);
@@ -451,7 +451,7 @@ static bool check_item(twin_ctx *ctx, const char *sub_id, const json_value *it, 
     *c = (item_change){.quantity = 1, .has_quantity = json_get(it, "quantity") != NULL};
     if (pid && !(c->price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i))))
         return false;
-    if (!billing_quantity_param(ctx, it, qparam, &c->quantity)) return false;
+    if (!billing_count_param(ctx, it, "quantity", qparam, &c->quantity)) return false;
     if (!id && !c->price) {
         stripe_invalid(ctx, arena_printf(ctx->a, "items[%zu][price]", i), "parameter_missing",
                        "Missing required param: items[%zu][price].", i);

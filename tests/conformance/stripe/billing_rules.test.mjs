@@ -98,3 +98,41 @@ test('subscription quantities: whole numbers >= 0; unit x quantity past the cap 
   assert.equal(upd.raw.code, 'amount_too_large');
   assert.equal((await t.stripe.subscriptionItems.retrieve(sub.items.data[0].id)).quantity, 3);
 });
+
+test('invoice items and credit note lines: malformed or overflowing amounts -> 400, nothing stored', async () => {
+  const cus = await t.stripe.customers.create({ name: 'Amounts' });
+  const negQty = await rejects(() => t.stripe.invoiceItems.create({ customer: cus.id, unit_amount: 100, quantity: -3, currency: 'usd' }));
+  assert.equal(negQty.statusCode, 400);
+  assert.equal(negQty.raw.param, 'quantity');
+  const huge = await rejects(() => t.stripe.invoiceItems.create({
+    customer: cus.id, unit_amount: 4611686018427387904, quantity: 4, currency: 'usd',
+  }));
+  assert.equal(huge.statusCode, 400);
+  assert.equal(huge.raw.code, 'amount_too_large');
+  assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id })).data.length, 0);
+  const credit = await t.stripe.invoiceItems.create({ customer: cus.id, amount: -250, currency: 'usd' });
+  assertSchema('POST', '/v1/invoiceitems', credit);
+  assert.equal(credit.amount, -250);
+  const ii = await t.stripe.invoiceItems.create({ customer: cus.id, unit_amount: 1000, quantity: 3, currency: 'usd' });
+  assert.equal(ii.amount, 3000);
+  const inv = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include', collection_method: 'send_invoice', days_until_due: 10 });
+  assert.equal(inv.subtotal, 2750);
+  const open = await t.stripe.invoices.finalizeInvoice(inv.id);
+  const line = open.lines.data.find((l) => l.invoice_item === ii.id);
+  const word = await rejects(() => t.stripe.creditNotes.create({
+    invoice: inv.id, lines: [{ type: 'invoice_line_item', invoice_line_item: line.id, quantity: 'one' }],
+  }));
+  assert.equal(word.statusCode, 400);
+  assert.equal(word.raw.code, 'parameter_invalid_integer');
+  assert.equal(word.raw.param, 'lines[0][quantity]');
+  const big = await rejects(() => t.stripe.creditNotes.create({
+    invoice: inv.id, lines: [{ type: 'custom_line_item', unit_amount: 4611686018427387904, quantity: 2, description: 'x' }],
+  }));
+  assert.equal(big.raw.code, 'amount_too_large');
+  assert.equal((await t.stripe.creditNotes.list({ invoice: inv.id })).data.length, 0);
+  const cn = await t.stripe.creditNotes.create({
+    invoice: inv.id, lines: [{ type: 'invoice_line_item', invoice_line_item: line.id, quantity: 1 }],
+  });
+  assertSchema('POST', '/v1/credit_notes', cn);
+  assert.equal(cn.amount, 1000);
+});
