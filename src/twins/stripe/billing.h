@@ -143,8 +143,9 @@ json_value *billing_subscription_get(twin_ctx *ctx, const char *id);
 void billing_subscription_save(twin_ctx *ctx, json_value *sub);
 /* Invoice payment outcome, reflected on its subscription (status). */
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv);
-/* Advances every subscription on the clock up to t (renewals, trial ends). */
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t t);
+/* Advances every subscription on the clock from time from up to t (trial
+ * warnings, trial ends, renewals, cancellations at period end). */
+void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t);
 /* t plus count intervals ("day", "week", "month", "year"); months clamp to month end. */
 int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
 /* End of one billing period of price's recurring interval starting at start. */

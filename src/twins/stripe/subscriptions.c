@@ -669,8 +669,18 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
     stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
 }
 
-static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_t t)
+/* Stripe announces the end of a trial three days ahead. */
+static void warn_trial_end(twin_ctx *ctx, const char *id, int64_t from, int64_t t)
 {
+    json_value *sub = billing_subscription_get(ctx, id);
+    if (!sub || !has_status(sub, "trialing")) return;
+    int64_t warn_at = billing_int(sub, "trial_end") - 3 * DAY;
+    if (warn_at > from && warn_at <= t) stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
+}
+
+static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_t from, int64_t t)
+{
+    warn_trial_end(ctx, id, from, t);
     for (int guard = 0; guard < 1000; guard++) {
         json_value *sub = billing_subscription_get(ctx, id);
         if (!sub || has_status(sub, "canceled") || has_status(sub, "incomplete_expired") ||
@@ -679,7 +689,9 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
         int64_t next = billing_int(sub, has_status(sub, "trialing") ? "trial_end" : "current_period_end");
         if (next > t) return;
         set_clock_time(ctx, clock, next);
-        if (json_truthy(json_get(sub, "cancel_at_period_end")) && !has_status(sub, "trialing")) {
+        /* During a trial the period is the trial: cancel_at_period_end ends
+         * the subscription at trial_end, with no invoice. */
+        if (json_truthy(json_get(sub, "cancel_at_period_end"))) {
             end_subscription(ctx, sub, next, "cancellation_requested");
             return;
         }
@@ -687,11 +699,11 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
     }
 }
 
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t t)
+void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
 {
     store_list_opts o = {.index_name = "test_clock", .index_value = clock};
     twin_list subs = {0};
     if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
-    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), t);
+    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), from, t);
     set_clock_time(ctx, clock, t);
 }

@@ -136,3 +136,35 @@ test('invoice items and credit note lines: malformed or overflowing amounts -> 4
   assertSchema('POST', '/v1/credit_notes', cn);
   assert.equal(cn.amount, 1000);
 });
+
+test('test clock: trial_will_end three days ahead; cancel_at_period_end in a trial cancels at trial_end, no invoice', async () => {
+  const frozen = Date.UTC(2024, 3, 1) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const cus = await payingCustomer({ test_clock: clock.id });
+  const price = await monthlyPrice(900);
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], trial_period_days: 14 });
+  assert.equal(sub.status, 'trialing');
+  const flagged = await t.stripe.subscriptions.update(sub.id, { cancel_at_period_end: true });
+  assertSchema('POST', '/v1/subscriptions/{subscription_exposed_id}', flagged);
+  assert.equal(flagged.cancel_at, frozen + 14 * DAY);
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 10 * DAY });
+  assert.ok(!(await eventTypes(sub.id)).includes('customer.subscription.trial_will_end'), 'not yet: 4 days left');
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 12 * DAY });
+  const warned = (await eventTypes(sub.id)).filter((e) => e === 'customer.subscription.trial_will_end');
+  assert.equal(warned.length, 1);
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'trialing');
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 15 * DAY });
+  const ended = await t.stripe.subscriptions.retrieve(sub.id);
+  assertSchema('GET', '/v1/subscriptions/{subscription_exposed_id}', ended);
+  assert.equal(ended.status, 'canceled');
+  assert.equal(ended.ended_at, frozen + 14 * DAY);
+  assert.equal(ended.cancellation_details.reason, 'cancellation_requested');
+  const invoices = await t.stripe.invoices.list({ subscription: sub.id });
+  assertSchema('GET', '/v1/invoices', invoices);
+  assert.deepEqual(invoices.data.map((i) => i.billing_reason), ['subscription_create'], 'only the $0 trial invoice');
+  const types = await eventTypes(sub.id);
+  assert.equal(types.filter((e) => e === 'customer.subscription.trial_will_end').length, 1);
+  assert.equal(types.at(-1), 'customer.subscription.deleted');
+});
