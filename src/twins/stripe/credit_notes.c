@@ -124,6 +124,18 @@ static json_value *note_skeleton(twin_ctx *ctx, const json_value *inv, int64_t a
     return cn;
 }
 
+/* The open invoice's payment intent asks for what is still due, so paying
+ * after a pre-payment credit note charges the lowered amount. */
+static void resize_intent(twin_ctx *ctx, const json_value *inv)
+{
+    json_value *pi = stripe_get(ctx, "payment_intents", json_get_str(inv, "payment_intent"));
+    int64_t due = billing_int(inv, "amount_remaining");
+    const char *status = json_get_str(pi, "status");
+    if (!pi || due < 1 || str_eq(status, "succeeded") || str_eq(status, "canceled")) return;
+    json_set_int(ctx->a, pi, "amount", due);
+    stripe_save(ctx, "payment_intents", pi);
+}
+
 /* Applies (sign 1) or reverses (sign -1) a credit note on its invoice. */
 static void apply_to_invoice(twin_ctx *ctx, const json_value *cn, int sign)
 {
@@ -139,6 +151,7 @@ static void apply_to_invoice(twin_ctx *ctx, const json_value *cn, int sign)
                      billing_int(inv, "pre_payment_credit_notes_amount") + amount);
         json_set_int(ctx->a, inv, "amount_due", billing_int(inv, "amount_due") - amount);
         json_set_int(ctx->a, inv, "amount_remaining", billing_int(inv, "amount_remaining") - amount);
+        resize_intent(ctx, inv);
     }
     billing_save(ctx, "invoices", inv);
     stripe_emit(ctx, "invoice.updated", inv, stripe_diff(ctx, before, inv));

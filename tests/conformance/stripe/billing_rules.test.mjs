@@ -168,3 +168,23 @@ test('test clock: trial_will_end three days ahead; cancel_at_period_end in a tri
   assert.equal(types.filter((e) => e === 'customer.subscription.trial_will_end').length, 1);
   assert.equal(types.at(-1), 'customer.subscription.deleted');
 });
+
+test('credit note before payment: the invoice payment intent asks for the lowered amount, and paying charges it', async () => {
+  const cus = await payingCustomer();
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 2000, currency: 'usd' });
+  const draft = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include' });
+  const open = await t.stripe.invoices.finalizeInvoice(draft.id);
+  assert.equal(open.amount_due, 2000);
+  const cn = await t.stripe.creditNotes.create({ invoice: open.id, amount: 500 });
+  assertSchema('POST', '/v1/credit_notes', cn);
+  assert.equal(cn.type, 'pre_payment');
+  const pi = await t.stripe.paymentIntents.retrieve(open.payment_intent);
+  assertSchema('GET', '/v1/payment_intents/{intent}', pi);
+  assert.equal(pi.amount, 1500);
+  const paid = await t.stripe.invoices.pay(open.id);
+  assertSchema('POST', '/v1/invoices/{invoice}/pay', paid);
+  assert.equal(paid.status, 'paid');
+  assert.equal(paid.amount_paid, 1500);
+  const charge = await t.stripe.charges.retrieve(paid.charge);
+  assert.equal(charge.amount, 1500, 'the charge matches what the invoice says was paid');
+});
