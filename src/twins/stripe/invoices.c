@@ -1,7 +1,6 @@
 /* Stripe twin: /v1/invoices — draft -> open -> paid / void / uncollectible,
  * lines, totals with discounts and tax rates, payment through a payment
  * intent and a charge — and the helpers every billing file shares. */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,15 +76,9 @@ int64_t billing_int(const json_value *obj, const char *key)
 
 bool billing_count_param(twin_ctx *ctx, const json_value *entry, const char *key, const char *param, int64_t *out)
 {
+    int64_t n = 0;
     if (!json_get(entry, key)) return true;
-    const char *s = stripe_sub_str(entry, key);
-    char *end = NULL;
-    errno = 0;
-    long long n = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || errno) {
-        stripe_invalid(ctx, param, "parameter_invalid_integer", "Invalid integer: %s", s ? s : "(object)");
-        return false;
-    }
+    if (!stripe_int_text(ctx, stripe_sub_str(entry, key), param, &n)) return false;
     if (n < 0) {
         stripe_invalid(ctx, param, "parameter_invalid_integer", "This value must be greater than or equal to 0.");
         return false;
