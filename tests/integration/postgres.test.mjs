@@ -16,8 +16,8 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, chownSync, existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
-import Stripe from 'stripe';
 import { startServer, api, createRun, randomPortRange, TWINS_BIN } from '../lib/server.mjs';
+import { stateOf, stripeFor } from '../lib/run-clients.mjs';
 
 const execFile = promisify(execFileCb);
 const PG_BIN = process.env.PG_BIN || newestPostgres('/usr/lib/postgresql');
@@ -85,19 +85,6 @@ after(async () => {
 });
 
 const hash = (v) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-
-async function stateOf(base, run, twin) {
-  const r = await api(base, 'GET', `/runs/${run.run_id}/twins/${twin}/admin/state`, undefined,
-    { 'x-twins-token': run.proxy_token });
-  assert.equal(r.status, 200, r.text);
-  return r.body.state;
-}
-
-function stripeFor(run) {
-  const { port } = new URL(run.twins.stripe.base_url);
-  return new Stripe(run.twins.stripe.env_vars.STRIPE_SECRET_KEY,
-    { host: '127.0.0.1', port: Number(port), protocol: 'http', maxNetworkRetries: 0 });
-}
 
 /** Documents the database holds for a run (any twin, any collection). */
 const rowsOfRun = async (runId) =>

@@ -7,24 +7,13 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import Stripe from 'stripe';
 import { startServer, api, createRun } from '../lib/server.mjs';
+import { stateOf, stripeFor } from '../lib/run-clients.mjs';
 
 let srv;
 before(async () => { srv = await startServer(); });
 after(async () => { await srv.stop(); });
 
-const stateOf = async (run, twin) => {
-  const r = await api(srv.url, 'GET', `/runs/${run.run_id}/twins/${twin}/admin/state`, undefined,
-    { 'x-twins-token': run.proxy_token });
-  assert.equal(r.status, 200);
-  return r.body.state;
-};
 const hash = (v) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
-
-function stripeFor(run) {
-  const { port } = new URL(run.twins.stripe.base_url);
-  return new Stripe(run.twins.stripe.env_vars.STRIPE_SECRET_KEY,
-    { host: '127.0.0.1', port: Number(port), protocol: 'http', maxNetworkRetries: 0 });
-}
 
 test('the e-commerce preset seeds Stripe; reset brings the exact seed back', async () => {
   const presets = await api(srv.url, 'GET', '/scenarios?include_presets=true');
@@ -44,16 +33,16 @@ test('the e-commerce preset seeds Stripe; reset brings the exact seed back', asy
   const prices = await stripe.prices.list({ limit: 100 });
   assert.ok(prices.data.length >= products.data.length);
 
-  const baseline = hash(await stateOf(run, 'stripe'));
+  const baseline = hash(await stateOf(srv.url, run, 'stripe'));
   await stripe.customers.create({ email: 'late@example.com' });
   await stripe.customers.update(customers.data[0].id, { name: 'Renamed' });
   await stripe.products.del((await stripe.products.create({ name: 'Temp' })).id);
-  assert.notEqual(hash(await stateOf(run, 'stripe')), baseline);
+  assert.notEqual(hash(await stateOf(srv.url, run, 'stripe')), baseline);
 
   for (let i = 0; i < 10; i++) {
     const r = await api(srv.url, 'POST', `/twin-runs/${run.run_id}/reset`);
     assert.equal(r.body.baseline_kind, 'scenario');
-    assert.equal(hash(await stateOf(run, 'stripe')), baseline, `reset ${i + 1}`);
+    assert.equal(hash(await stateOf(srv.url, run, 'stripe')), baseline, `reset ${i + 1}`);
     await stripe.customers.create({ email: `again${i}@example.com` });
   }
   const after = await stripe.customers.list({ limit: 100 });
@@ -65,19 +54,19 @@ test('two runs of the same scenario hold identical state, ids included', async (
   const a = await createRun(srv.url, ['stripe'], { scenario_id: 'preset-payment-fraud' });
   const b = await createRun(srv.url, ['stripe'], { scenario_id: 'preset-payment-fraud' });
   assert.notEqual(a.run_id, b.run_id);
-  const sa = await stateOf(a, 'stripe'), sb = await stateOf(b, 'stripe');
+  const sa = await stateOf(srv.url, a, 'stripe'), sb = await stateOf(srv.url, b, 'stripe');
   assert.ok(Object.keys(sa).length > 0);
   assert.deepEqual(sa, sb);
 });
 
 test('a per-twin admin reset restores that twin alone', async () => {
   const run = await createRun(srv.url, ['stripe'], { scenario_id: 'preset-ecommerce-checkout' });
-  const baseline = hash(await stateOf(run, 'stripe'));
+  const baseline = hash(await stateOf(srv.url, run, 'stripe'));
   await stripeFor(run).customers.create({ email: 'x@example.com' });
   const r = await api(srv.url, 'POST', `/runs/${run.run_id}/twins/stripe/admin/reset`, undefined,
     { 'x-twins-token': run.proxy_token });
   assert.equal(r.body.status, 'reset_complete');
-  assert.equal(hash(await stateOf(run, 'stripe')), baseline);
+  assert.equal(hash(await stateOf(srv.url, run, 'stripe')), baseline);
 });
 
 test('PUT /admin/config with a seed replaces state and becomes the baseline', async () => {

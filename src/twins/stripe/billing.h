@@ -81,6 +81,14 @@ json_value *billing_deleted(twin_ctx *ctx, const char *id, const char *object);
 /* Lists one collection with optional in-memory filter and answers. */
 void billing_send_list(twin_ctx *ctx, const char *collection, const char *url, listing_filter f, void *data);
 int64_t billing_int(const json_value *obj, const char *key);   /* 0 when absent */
+/* A count given inside an array entry (items[0][quantity], lines[1][amount]):
+ * a whole number >= 0.  *out keeps its value when absent; false after
+ * answering 400 on param. */
+bool billing_count_param(twin_ctx *ctx, const json_value *entry, const char *key, const char *param, int64_t *out);
+/* unit x quantity, or false after answering amount_too_large on param: amounts
+ * stay below BILLING_MAX_AMOUNT so no total of them can overflow. */
+#define BILLING_MAX_AMOUNT INT64_C(999999999999)
+bool billing_line_amount(twin_ctx *ctx, int64_t unit, int64_t quantity, const char *param, int64_t *out);
 
 /* ---- time (test_clocks.c) ---- */
 /* "Now" for objects of a customer: its test clock's frozen time, else real time. */
@@ -135,8 +143,9 @@ json_value *billing_subscription_get(twin_ctx *ctx, const char *id);
 void billing_subscription_save(twin_ctx *ctx, json_value *sub);
 /* Invoice payment outcome, reflected on its subscription (status). */
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv);
-/* Advances every subscription on the clock up to t (renewals, trial ends). */
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t t);
+/* Advances every subscription on the clock from time from up to t (trial
+ * warnings, trial ends, renewals, cancellations at period end). */
+void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t);
 /* t plus count intervals ("day", "week", "month", "year"); months clamp to month end. */
 int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
 /* End of one billing period of price's recurring interval starting at start. */

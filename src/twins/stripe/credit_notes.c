@@ -39,22 +39,29 @@ static const json_value *invoice_line(const json_value *inv, const char *id)
 /* One lines[i] entry; NULL after answering. */
 static json_value *read_line(twin_ctx *ctx, const json_value *inv, const json_value *in, size_t i)
 {
-    const char *type = stripe_sub_str(in, "type"), *amt = stripe_sub_str(in, "amount");
-    const char *q = stripe_sub_str(in, "quantity"), *unit = stripe_sub_str(in, "unit_amount");
-    int64_t qty = q ? strtoll(q, NULL, 10) : 1;
+    arena *a = ctx->a;
+    const char *type = stripe_sub_str(in, "type"), *qparam = arena_printf(a, "lines[%zu][quantity]", i);
+    int64_t qty = 1, amount = 0, unit = 0;
+    bool has_qty = json_get(in, "quantity") != NULL, has_amount = json_get(in, "amount") != NULL;
+    if (!billing_count_param(ctx, in, "quantity", qparam, &qty) ||
+        !billing_count_param(ctx, in, "amount", arena_printf(a, "lines[%zu][amount]", i), &amount) ||
+        !billing_count_param(ctx, in, "unit_amount", arena_printf(a, "lines[%zu][unit_amount]", i), &unit))
+        return NULL;
     if (str_eq(type, "custom_line_item")) {
-        int64_t u = unit ? strtoll(unit, NULL, 10) : 0;
-        return note_line(ctx, u * qty, qty, stripe_sub_str(in, "description"), NULL);
+        if (!billing_line_amount(ctx, unit, qty, qparam, &amount)) return NULL;
+        return note_line(ctx, amount, qty, stripe_sub_str(in, "description"), NULL);
     }
     const char *line_id = stripe_sub_str(in, "invoice_line_item");
     const json_value *line = invoice_line(inv, line_id ? line_id : "");
     if (!line) {
-        stripe_missing(ctx, "invoice line item", line_id ? line_id : "", arena_printf(ctx->a, "lines[%zu][invoice_line_item]", i));
+        stripe_missing(ctx, "invoice line item", line_id ? line_id : "", arena_printf(a, "lines[%zu][invoice_line_item]", i));
         return NULL;
     }
-    int64_t amount = amt ? strtoll(amt, NULL, 10) : billing_int(line, "amount");
-    if (!amt && q) amount = billing_int(line, "amount") / (billing_int(line, "quantity") ? billing_int(line, "quantity") : 1) * qty;
-    return note_line(ctx, amount, q ? qty : billing_int(line, "quantity"), json_get_str(line, "description"), line_id);
+    int64_t line_qty = billing_int(line, "quantity");
+    if (!has_amount) amount = billing_int(line, "amount");
+    if (!has_amount && has_qty && !billing_line_amount(ctx, amount / (line_qty ? line_qty : 1), qty, qparam, &amount))
+        return NULL;
+    return note_line(ctx, amount, has_qty ? qty : line_qty, json_get_str(line, "description"), line_id);
 }
 
 static json_value *read_lines(twin_ctx *ctx, const json_value *inv, int64_t *total)
@@ -65,7 +72,7 @@ static json_value *read_lines(twin_ctx *ctx, const json_value *inv, int64_t *tot
     json_foreach(it, in) {
         json_value *l = read_line(ctx, inv, it, i++);
         if (!l) return NULL;
-        *total += billing_int(l, "amount");
+        if (!billing_line_amount(ctx, *total + billing_int(l, "amount"), 1, "lines", total)) return NULL;
         json_push(out, l);
     }
     return out;
@@ -117,6 +124,18 @@ static json_value *note_skeleton(twin_ctx *ctx, const json_value *inv, int64_t a
     return cn;
 }
 
+/* The open invoice's payment intent asks for what is still due, so paying
+ * after a pre-payment credit note charges the lowered amount. */
+static void resize_intent(twin_ctx *ctx, const json_value *inv)
+{
+    json_value *pi = stripe_get(ctx, "payment_intents", json_get_str(inv, "payment_intent"));
+    int64_t due = billing_int(inv, "amount_remaining");
+    const char *status = json_get_str(pi, "status");
+    if (!pi || due < 1 || str_eq(status, "succeeded") || str_eq(status, "canceled")) return;
+    json_set_int(ctx->a, pi, "amount", due);
+    stripe_save(ctx, "payment_intents", pi);
+}
+
 /* Applies (sign 1) or reverses (sign -1) a credit note on its invoice. */
 static void apply_to_invoice(twin_ctx *ctx, const json_value *cn, int sign)
 {
@@ -132,6 +151,7 @@ static void apply_to_invoice(twin_ctx *ctx, const json_value *cn, int sign)
                      billing_int(inv, "pre_payment_credit_notes_amount") + amount);
         json_set_int(ctx->a, inv, "amount_due", billing_int(inv, "amount_due") - amount);
         json_set_int(ctx->a, inv, "amount_remaining", billing_int(inv, "amount_remaining") - amount);
+        resize_intent(ctx, inv);
     }
     billing_save(ctx, "invoices", inv);
     stripe_emit(ctx, "invoice.updated", inv, stripe_diff(ctx, before, inv));

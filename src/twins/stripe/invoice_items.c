@@ -71,17 +71,24 @@ static bool apply_amount(twin_ctx *ctx, json_value *ii, bool creating)
         stripe_invalid(ctx, "currency", "parameter_missing", "Missing required param: currency.");
         return false;
     }
+    if (has_qty && qty < 0) {
+        stripe_invalid(ctx, "quantity", "parameter_invalid_integer", "This value must be greater than or equal to 0.");
+        return false;
+    }
     if (price && *price && !set_price(ctx, ii, price)) return false;
     if (currency && *currency) json_set_str(a, ii, "currency", currency);
     if (has_unit) json_set_int(a, ii, "unit_amount", unit);
     if (has_qty) json_set_int(a, ii, "quantity", qty);
     if (has_amount) {
-        json_set_int(a, ii, "amount", amount);
         json_set_int(a, ii, "unit_amount", amount);
         json_set_int(a, ii, "quantity", 1);
-    } else {
-        json_set_int(a, ii, "amount", billing_int(ii, "unit_amount") * billing_int(ii, "quantity"));
     }
+    /* amount may be negative (a credit); its size is what is capped. */
+    int64_t total = 0;
+    if (!billing_line_amount(ctx, billing_int(ii, "unit_amount"), billing_int(ii, "quantity"),
+                             has_amount ? "amount" : has_qty ? "quantity" : "unit_amount", &total))
+        return false;
+    json_set_int(a, ii, "amount", total);
     json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%lld", (long long)billing_int(ii, "unit_amount")));
     return true;
 }

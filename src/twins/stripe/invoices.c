@@ -74,6 +74,31 @@ int64_t billing_int(const json_value *obj, const char *key)
     return n;
 }
 
+bool billing_count_param(twin_ctx *ctx, const json_value *entry, const char *key, const char *param, int64_t *out)
+{
+    int64_t n = 0;
+    if (!json_get(entry, key)) return true;
+    if (!stripe_int_text(ctx, stripe_sub_str(entry, key), param, &n)) return false;
+    if (n < 0) {
+        stripe_invalid(ctx, param, "parameter_invalid_integer", "This value must be greater than or equal to 0.");
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
+bool billing_line_amount(twin_ctx *ctx, int64_t unit, int64_t quantity, const char *param, int64_t *out)
+{
+    int64_t amount = 0;
+    if (__builtin_mul_overflow(unit, quantity, &amount) || amount > BILLING_MAX_AMOUNT || amount < -BILLING_MAX_AMOUNT) {
+        stripe_invalid(ctx, param, "amount_too_large", "Amount must be no more than %lld.",
+                       (long long)BILLING_MAX_AMOUNT);
+        return false;
+    }
+    *out = amount;
+    return true;
+}
+
 /* ---- building ---- */
 
 static json_value *status_transitions(arena *a)

@@ -130,21 +130,25 @@ static bool missing(twin_ctx *ctx, const char *name)
     return false;
 }
 
+bool stripe_int_text(twin_ctx *ctx, const char *s, const char *param, int64_t *out)
+{
+    char *end = NULL;
+    errno = 0;
+    long long n = s ? strtoll(s, &end, 10) : 0;
+    if (!s || !*s || *end || errno) {
+        stripe_invalid(ctx, param, "parameter_invalid_integer", "Invalid integer: %s", s ? s : "(object)");
+        return false;
+    }
+    *out = n;
+    return true;
+}
+
 bool stripe_int_param(twin_ctx *ctx, const char *name, bool required, int64_t *out, bool *present)
 {
     json_value *v = twin_input(ctx, name);
     if (present) *present = v != NULL;
     if (!v) return required ? missing(ctx, name) : true;
-    const char *s = leaf_text(v);
-    char *end = NULL;
-    errno = 0;
-    long long n = s ? strtoll(s, &end, 10) : 0;
-    if (!s || !*s || *end || errno) {
-        stripe_invalid(ctx, name, "parameter_invalid_integer", "Invalid integer: %s", s ? s : "(object)");
-        return false;
-    }
-    *out = n;
-    return true;
+    return stripe_int_text(ctx, leaf_text(v), name, out);
 }
 
 bool stripe_bool_param(twin_ctx *ctx, const char *name, bool *out, bool *present)

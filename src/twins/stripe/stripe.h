@@ -58,6 +58,8 @@ void stripe_send_error(twin_ctx *ctx, int status, const char *code, const char *
 /* Each returns false after answering 400 when the value is malformed or a
  * required one is missing; *present tells whether it was given. */
 bool stripe_int_param(twin_ctx *ctx, const char *name, bool required, int64_t *out, bool *present);
+/* Text (NULL = not a leaf) as a whole number; answers parameter_invalid_integer on param. */
+bool stripe_int_text(twin_ctx *ctx, const char *text, const char *param, int64_t *out);
 bool stripe_bool_param(twin_ctx *ctx, const char *name, bool *out, bool *present);
 bool stripe_str_param(twin_ctx *ctx, const char *name, bool required, const char **out);
 /* Nested string leaf "a[b]" style: input object member's member. */

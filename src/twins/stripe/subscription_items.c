@@ -19,8 +19,9 @@ json_value *billing_recurring_price(twin_ctx *ctx, const char *id, const char *p
     return price;
 }
 
-json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
-                             int64_t created)
+/* An item with Stripe's defaults, not yet stored. */
+static json_value *item_skeleton(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
+                                 int64_t created)
 {
     arena *a = ctx->a;
     json_value *si = stripe_new_object(ctx, "subscription_item", "si_");
@@ -31,6 +32,13 @@ json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json
     json_set_int(a, si, "quantity", quantity);
     json_set_str(a, si, "subscription", subscription);
     json_set(a, si, "tax_rates", json_array(a));
+    return si;
+}
+
+json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
+                             int64_t created)
+{
+    json_value *si = item_skeleton(ctx, subscription, price, quantity, created);
     billing_save(ctx, COLL, si);
     return si;
 }
@@ -65,16 +73,18 @@ static bool apply_item_params(twin_ctx *ctx, json_value *si)
     const char *price_id = twin_arg(ctx, "price");
     if (!stripe_int_param(ctx, "quantity", false, &qty, &has_qty) || !stripe_apply_metadata(ctx, si)) return false;
     if (has_qty && qty < 0) {
-        stripe_invalid(ctx, "quantity", NULL, "Invalid quantity: must be at least 0");
+        stripe_invalid(ctx, "quantity", "parameter_invalid_integer", "This value must be greater than or equal to 0.");
         return false;
     }
-    if (price_id && *price_id) {
-        json_value *price = billing_recurring_price(ctx, price_id, "price");
-        if (!price) return false;
-        json_set(ctx->a, si, "price", price);
-    }
+    json_value *price = json_get(si, "price");
+    if (price_id && *price_id && !(price = billing_recurring_price(ctx, price_id, "price"))) return false;
+    int64_t amount = 0;
+    if (!billing_line_amount(ctx, billing_int(price, "unit_amount"), has_qty ? qty : billing_int(si, "quantity"),
+                             has_qty ? "quantity" : "price", &amount))
+        return false;
     json_value *rates = billing_tax_rates_param(ctx, "tax_rates");
     if (!rates) return false;
+    json_set(ctx->a, si, "price", price);
     if (rates->type == JSON_ARRAY) json_set(ctx->a, si, "tax_rates", rates);
     if (has_qty) json_set_int(ctx->a, si, "quantity", qty);
     return true;
@@ -89,7 +99,8 @@ void stripe_create_subscription_item(twin_ctx *ctx)
     json_value *price = sub ? billing_recurring_price(ctx, price_id, "price") : NULL;
     if (!price) return;
     json_value *before = json_clone(ctx->a, sub);
-    json_value *si = billing_item_new(ctx, sub_id, price, 1, billing_now(ctx, json_get_str(sub, "test_clock")));
+    /* Stored only once every parameter is known to be good: a 400 leaves no item behind. */
+    json_value *si = item_skeleton(ctx, sub_id, price, 1, billing_now(ctx, json_get_str(sub, "test_clock")));
     if (!apply_item_params(ctx, si)) return;
     billing_save(ctx, COLL, si);
     billing_subscription_changed(ctx, sub_id, before);

@@ -241,11 +241,13 @@ static json_value *read_items(twin_ctx *ctx, int64_t *total)
         const char *pid = stripe_sub_str(it, "price");
         if (!pid) pid = stripe_sub_str(it, "plan");
         json_value *price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i));
-        if (!price) return NULL;
-        const char *q = stripe_sub_str(it, "quantity");
-        int64_t qty = q ? strtoll(q, NULL, 10) : 1;
-        json_set_int(ctx->a, price, "_quantity", qty < 0 ? 0 : qty);
-        *total += billing_int(price, "unit_amount") * qty;
+        const char *qparam = arena_printf(ctx->a, "items[%zu][quantity]", i);
+        int64_t qty = 1, amount = 0;
+        if (!price || !billing_count_param(ctx, it, "quantity", qparam, &qty) ||
+            !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount))
+            return NULL;
+        json_set_int(ctx->a, price, "_quantity", qty);
+        *total += amount;
         json_push(out, price);
         i++;
     }
@@ -433,46 +435,76 @@ static json_value *find_item(twin_ctx *ctx, const char *sub_id, const char *item
     return si;
 }
 
-/* One items[i] entry: {id, price, quantity, deleted} or a new {price, quantity}. */
-static bool update_item(twin_ctx *ctx, const json_value *sub, const json_value *it, size_t i)
+/* One items[i] entry of an update, checked before anything is written. */
+typedef struct item_change {
+    json_value *si;     /* the item changed or deleted; NULL = a new item */
+    json_value *price;  /* its new price; NULL = unchanged */
+    int64_t quantity;
+    bool has_quantity, deleted;
+} item_change;
+
+/* Reads items[i]: {id, price, quantity, deleted} or a new {price, quantity}. */
+static bool check_item(twin_ctx *ctx, const char *sub_id, const json_value *it, size_t i, item_change *c)
 {
-    const char *sub_id = json_get_str(sub, "id"), *id = stripe_sub_str(it, "id");
-    const char *pid = stripe_sub_str(it, "price"), *q = stripe_sub_str(it, "quantity");
-    json_value *price = NULL;
-    if (pid && !(price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i)))) return false;
-    int64_t qty = q ? strtoll(q, NULL, 10) : 1;
-    if (!id) {
-        if (!price) {
-            stripe_invalid(ctx, arena_printf(ctx->a, "items[%zu][price]", i), "parameter_missing",
-                           "Missing required param: items[%zu][price].", i);
-            return false;
-        }
-        billing_item_new(ctx, sub_id, price, qty, billing_now(ctx, json_get_str(sub, "test_clock")));
-        return true;
+    const char *id = stripe_sub_str(it, "id"), *pid = stripe_sub_str(it, "price");
+    const char *qparam = arena_printf(ctx->a, "items[%zu][quantity]", i);
+    *c = (item_change){.quantity = 1, .has_quantity = json_get(it, "quantity") != NULL};
+    if (pid && !(c->price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i))))
+        return false;
+    if (!billing_count_param(ctx, it, "quantity", qparam, &c->quantity)) return false;
+    if (!id && !c->price) {
+        stripe_invalid(ctx, arena_printf(ctx->a, "items[%zu][price]", i), "parameter_missing",
+                       "Missing required param: items[%zu][price].", i);
+        return false;
     }
-    json_value *si = find_item(ctx, sub_id, id, arena_printf(ctx->a, "items[%zu][id]", i));
-    if (!si) return false;
-    if (str_eq(stripe_sub_str(it, "deleted"), "true")) {
-        twin_doc_delete(ctx, "subscription_items", id);
-        return true;
-    }
-    if (price) json_set(ctx->a, si, "price", price);
-    if (q) json_set_int(ctx->a, si, "quantity", qty);
-    billing_save(ctx, "subscription_items", si);
-    return true;
+    if (id && !(c->si = find_item(ctx, sub_id, id, arena_printf(ctx->a, "items[%zu][id]", i)))) return false;
+    c->deleted = c->si && str_eq(stripe_sub_str(it, "deleted"), "true");
+    if (c->deleted) return true;
+    const json_value *price = c->price ? c->price : json_get(c->si, "price");
+    int64_t qty = c->has_quantity || !c->si ? c->quantity : billing_int(c->si, "quantity"), amount = 0;
+    return billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount);
 }
 
-static bool update_items(twin_ctx *ctx, json_value *sub)
+static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *c)
+{
+    if (!c->si) {
+        billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity,
+                         billing_now(ctx, json_get_str(sub, "test_clock")));
+        return;
+    }
+    if (c->deleted) {
+        twin_doc_delete(ctx, "subscription_items", json_get_str(c->si, "id"));
+        return;
+    }
+    if (c->price) json_set(ctx->a, c->si, "price", c->price);
+    if (c->has_quantity) json_set_int(ctx->a, c->si, "quantity", c->quantity);
+    billing_save(ctx, "subscription_items", c->si);
+}
+
+/* Checks every items[] entry (and that one item remains) without writing;
+ * *changes gets them for apply_items. */
+static bool check_items(twin_ctx *ctx, const json_value *sub, item_change **changes, size_t *n)
 {
     json_value *in = twin_input(ctx, "items");
+    *n = 0;
     if (!in) return true;
-    size_t i = 0;
-    json_foreach(it, in) if (!update_item(ctx, sub, it, i++)) return false;
-    if (!billing_subscription_items(ctx, json_get_str(sub, "id")).n) {
+    if (in->type != JSON_ARRAY) {
+        stripe_invalid(ctx, "items", NULL, "Invalid array");
+        return false;
+    }
+    const char *sub_id = json_get_str(sub, "id");
+    *changes = arena_alloc(ctx->a, (in->len ? in->len : 1) * sizeof **changes);
+    int64_t remaining = (int64_t)billing_subscription_items(ctx, sub_id).n;
+    json_foreach(it, in) {
+        item_change *c = &(*changes)[*n];
+        if (!check_item(ctx, sub_id, it, *n, c)) return false;
+        remaining += c->deleted ? -1 : !c->si ? 1 : 0;
+        (*n)++;
+    }
+    if (remaining < 1) {
         stripe_invalid(ctx, "items", NULL, "A subscription must have at least one active plan.");
         return false;
     }
-    json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
     return true;
 }
 
@@ -492,18 +524,25 @@ static bool update_cancel_flag(twin_ctx *ctx, json_value *sub)
     return true;
 }
 
+/* Every parameter is checked before the first write, so a 400 leaves the
+ * subscription, its items and any coupon as they were. */
 static bool update_fields(twin_ctx *ctx, json_value *sub)
 {
     static const char *const prorations[] = {"create_prorations", "none", "always_invoice", NULL};
     static const char *const behaviors[] = {"allow_incomplete", "default_incomplete", "error_if_incomplete",
                                             "pending_if_incomplete", NULL};
     const char *ignored = NULL, *pm = twin_arg(ctx, "default_payment_method");
+    item_change *changes = NULL;
+    size_t n = 0;
     if (!billing_enum_param(ctx, "proration_behavior", prorations, &ignored) ||
         !billing_enum_param(ctx, "payment_behavior", behaviors, &ignored) || !update_cancel_flag(ctx, sub))
         return false;
     if (pm && *pm && !stripe_load(ctx, "payment_methods", "PaymentMethod", pm, "default_payment_method")) return false;
+    if (!check_items(ctx, sub, &changes, &n) || !apply_extras(ctx, sub)) return false;
     if (pm) json_set_str(ctx->a, sub, "default_payment_method", *pm ? pm : NULL);
-    return update_items(ctx, sub) && apply_extras(ctx, sub);
+    for (size_t i = 0; i < n; i++) apply_item(ctx, sub, &changes[i]);
+    json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
+    return true;
 }
 
 void stripe_update_subscription(twin_ctx *ctx)
@@ -630,8 +669,18 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
     stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
 }
 
-static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_t t)
+/* Stripe announces the end of a trial three days ahead. */
+static void warn_trial_end(twin_ctx *ctx, const char *id, int64_t from, int64_t t)
 {
+    json_value *sub = billing_subscription_get(ctx, id);
+    if (!sub || !has_status(sub, "trialing")) return;
+    int64_t warn_at = billing_int(sub, "trial_end") - 3 * DAY;
+    if (warn_at > from && warn_at <= t) stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
+}
+
+static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_t from, int64_t t)
+{
+    warn_trial_end(ctx, id, from, t);
     for (int guard = 0; guard < 1000; guard++) {
         json_value *sub = billing_subscription_get(ctx, id);
         if (!sub || has_status(sub, "canceled") || has_status(sub, "incomplete_expired") ||
@@ -640,7 +689,9 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
         int64_t next = billing_int(sub, has_status(sub, "trialing") ? "trial_end" : "current_period_end");
         if (next > t) return;
         set_clock_time(ctx, clock, next);
-        if (json_truthy(json_get(sub, "cancel_at_period_end")) && !has_status(sub, "trialing")) {
+        /* During a trial the period is the trial: cancel_at_period_end ends
+         * the subscription at trial_end, with no invoice. */
+        if (json_truthy(json_get(sub, "cancel_at_period_end"))) {
             end_subscription(ctx, sub, next, "cancellation_requested");
             return;
         }
@@ -648,11 +699,11 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
     }
 }
 
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t t)
+void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
 {
     store_list_opts o = {.index_name = "test_clock", .index_value = clock};
     twin_list subs = {0};
     if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
-    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), t);
+    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), from, t);
     set_clock_time(ctx, clock, t);
 }

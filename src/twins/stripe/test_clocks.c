@@ -75,12 +75,13 @@ void stripe_advance_test_clock(twin_ctx *ctx)
         return;
     }
     arena *a = ctx->a;
+    int64_t from = billing_int(c, "frozen_time");
     json_set_int(a, c, "frozen_time", to);
     json_set_str(a, c, "status", "advancing");
     json_value *answer = json_clone(a, c);
     stripe_emit(ctx, "test_helpers.test_clock.advancing", c, NULL);
     billing_save(ctx, COLL, c);
-    billing_subscriptions_advance(ctx, json_get_str(c, "id"), to);
+    billing_subscriptions_advance(ctx, json_get_str(c, "id"), from, to);
     json_set_str(a, c, "status", "ready");
     billing_save(ctx, COLL, c);
     stripe_emit(ctx, "test_helpers.test_clock.ready", c, NULL);

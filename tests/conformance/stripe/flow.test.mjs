@@ -10,17 +10,17 @@ import { newRun, stopServer, assertSchema, webhookReceiver } from './helpers.mjs
 
 let t;
 let receiver;
-const received = [];   // { event } verified by constructEvent
 let secret = null;
 
 before(async () => {
   t = await newRun();
   // Like an app's endpoint: verify each delivery with the SDK, 400 if it does not verify.
+  // A verified delivery keeps its event as d.event.
   receiver = await webhookReceiver({
     path: '/stripe/webhook',
     respond: (d) => {
       try {
-        received.push(t.stripe.webhooks.constructEvent(d.raw, d.headers['stripe-signature'], secret));
+        d.event = t.stripe.webhooks.constructEvent(d.raw, d.headers['stripe-signature'], secret);
         return { status: 200, body: '{"received":true}' };
       } catch (err) {
         return { status: 400, body: String(err.message) };
@@ -34,15 +34,8 @@ after(async () => {
   await stopServer();
 });
 
-async function waitForEvent(pred, ms = 5000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const hit = received.find(pred);
-    if (hit) return hit;
-    if (Date.now() > deadline) assert.fail(`no such webhook; got ${received.map((e) => e.type).join(', ')}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+// The first verified event matching pred (the receiver's own waitFor).
+const waitForEvent = async (pred) => (await receiver.waitFor((d) => d.event && pred(d.event))).event;
 
 // A headless customer on the hosted page: GET it, then POST its form.
 async function completeHostedPage(url, email) {
