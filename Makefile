@@ -6,7 +6,7 @@
 BUILD    ?= build
 SAN      ?=
 CC       ?= cc
-PKGS     := libuv sqlite3 libcurl openssl libpq
+PKGS     := libuv sqlite3 libcurl openssl libpq zlib
 LLHTTP   := .deps/llhttp
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -10,8 +10,8 @@ SECONDS_PER_TARGET=${1:-8}
 OUT=build/fuzz
 mkdir -p "$OUT/obj"
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-CFLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I.deps/llhttp/include $(pkg-config --cflags libuv sqlite3 libpq) $SAN"
-LIBS="$(pkg-config --libs libuv sqlite3 libcurl openssl libpq) -lm -lpthread"
+CFLAGS="-std=c17 -D_GNU_SOURCE -g -O1 -Isrc -I.deps/llhttp/include $(pkg-config --cflags libuv sqlite3 libpq zlib) $SAN"
+LIBS="$(pkg-config --libs libuv sqlite3 libcurl openssl libpq zlib) -lm -lpthread"
 
 # An object is stale when it is missing or older than its source, than any
 # header it may include (ours and llhttp's, which src/http includes), or

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential pkg-config clang
-  libuv1-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev
+  libuv1-dev libsqlite3-dev libssl-dev libcurl4-openssl-dev zlib1g-dev
   libpq-dev postgresql
   libcmocka-dev libjansson-dev libfuzzer-14-dev libclang-rt-14-dev
   nodejs npm wrk valgrind bc curl

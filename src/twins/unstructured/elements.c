@@ -63,7 +63,7 @@ const char *us_classify(const char *text)
     return "UncategorizedText";
 }
 
-static void element_id(const us_elems *e, const char *text, char out[37])
+void us_elem_id(const us_elems *e, const char *text, char out[37])
 {
     buf in = BUF_INIT;
     buf_printf(&in, "%s|%lld|%d|%s", e->o->filename, (long long)e->page, e->seq, text);
@@ -120,7 +120,7 @@ json_value *us_elem_add(us_elems *e, const char *type, const char *text)
     arena *a = e->ctx->a;
     if (!type) type = us_classify(text);
     char id[37];
-    element_id(e, text, id);
+    us_elem_id(e, text, id);
     e->seq++;
     json_value *el = json_object(a), *md = json_object(a);
     json_set_str(a, el, "type", type);

@@ -1,6 +1,7 @@
 /* Unstructured twin: POST /general/v0/general (multipart partition),
  * GET /general/docs and the health check. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,6 +62,20 @@ static void bool_field(twin_ctx *ctx, const form *f, const char *name, bool *out
     if (v && !parse_bool(v, out))
         us_problem(ctx, problems, "bool_parsing", "body", name, "Input should be a valid boolean, unable to interpret input",
                    json_string(ctx->a, v));
+}
+
+/* An integer field; *out keeps its value when the field is absent. */
+static void int_field(twin_ctx *ctx, const form *f, const char *name, int64_t *out, json_value *problems)
+{
+    const char *v = field(f, name);
+    if (!v) return;
+    char *end;
+    errno = 0;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end || errno == ERANGE)
+        us_problem(ctx, problems, "int_parsing", "body", name, "Input should be a valid integer, unable to parse string as an integer",
+                   json_string(ctx->a, v));
+    else *out = n;
 }
 
 static bool one_of(const char *v, const char *const *list)
@@ -196,6 +211,26 @@ static const char *const strategies[] = {"fast", "hi_res", "auto", "ocr_only", "
 static const char *const output_formats[] = {"application/json", "text/csv", NULL};
 static const char *const chunkers[] = {"basic", "by_page", "by_similarity", "by_title", NULL};
 
+static void read_chunking(twin_ctx *ctx, const form *f, us_chunking *c, json_value *problems)
+{
+    *c = (us_chunking){.max_characters = US_UNSET, .new_after_n_chars = US_UNSET, .combine_under_n_chars = US_UNSET,
+                       .overlap = US_UNSET, .multipage_sections = true, .include_orig_elements = true};
+    const char *chunk = field(f, "chunking_strategy");
+    if (chunk && *chunk && !one_of(chunk, chunkers))
+        us_problem(ctx, problems, "literal_error", "body", "chunking_strategy",
+                   "Input should be 'basic', 'by_page', 'by_similarity' or 'by_title'", json_string(ctx->a, chunk));
+    else if (chunk && *chunk) c->strategy = chunk;
+    int_field(ctx, f, "max_characters", &c->max_characters, problems);
+    int_field(ctx, f, "new_after_n_chars", &c->new_after_n_chars, problems);
+    /* the API's name, and the library's */
+    int_field(ctx, f, "combine_under_n_chars", &c->combine_under_n_chars, problems);
+    int_field(ctx, f, "combine_text_under_n_chars", &c->combine_under_n_chars, problems);
+    int_field(ctx, f, "overlap", &c->overlap, problems);
+    bool_field(ctx, f, "overlap_all", &c->overlap_all, problems);
+    bool_field(ctx, f, "multipage_sections", &c->multipage_sections, problems);
+    bool_field(ctx, f, "include_orig_elements", &c->include_orig_elements, problems);
+}
+
 /* Reads and checks the form parameters into o; problems collects 422s. */
 static void read_options(twin_ctx *ctx, const form *f, us_opts *o, const char **output, json_value *problems)
 {
@@ -210,10 +245,7 @@ static void read_options(twin_ctx *ctx, const form *f, us_opts *o, const char **
     else if (!one_of(*output, output_formats))
         us_problem(ctx, problems, "literal_error", "body", "output_format", "Input should be 'application/json' or 'text/csv'",
                    json_string(a, *output));
-    const char *chunk = field(f, "chunking_strategy");
-    if (chunk && *chunk && !one_of(chunk, chunkers))
-        us_problem(ctx, problems, "literal_error", "body", "chunking_strategy",
-                   "Input should be 'basic', 'by_page', 'by_similarity' or 'by_title'", json_string(a, chunk));
+    read_chunking(ctx, f, &o->chunking, problems);
     bool_field(ctx, f, "coordinates", &o->coordinates, problems);
     bool_field(ctx, f, "include_page_breaks", &o->include_page_breaks, problems);
     bool_field(ctx, f, "unique_element_ids", &o->unique_element_ids, problems);
@@ -247,15 +279,17 @@ static void read_options(twin_ctx *ctx, const form *f, us_opts *o, const char **
                    json_string(a, enc));
 }
 
-static const char *partition_one(twin_ctx *ctx, const form *f, const multipart_part *file, us_opts base, json_value *out,
+/* o: the request's options, completed with the file's name and type. */
+static const char *partition_one(twin_ctx *ctx, const form *f, const multipart_part *file, us_opts *opts, json_value *out,
                                  int *status)
 {
     arena *a = ctx->a;
-    us_opts o = base;
+    us_opts o = *opts;
     o.filename = file->filename && *file->filename ? file->filename : "document";
     const char *declared = field(f, "content_type");
     if (!declared) declared = file->content_type;
     o.filetype = filetype_of(o.filename, declared, file->data, file->len);
+    *opts = o;
     *status = 400;
     if (str_eq(o.filetype, "application/pdf")) return us_partition_pdf(ctx, &o, file->data, file->len, out);
     bool texty = str_starts_with(o.filetype, "text/") || str_eq(o.filetype, "application/json") ||
@@ -288,13 +322,17 @@ void us_partition(twin_ctx *ctx)
     const char *output;
     read_options(ctx, &f, &o, &output, problems);
     if (problems->len) return us_unprocessable(ctx, problems);
+    const char *chunk_error = us_chunking_check(a, &o.chunking);
+    if (chunk_error) return us_detail(ctx, 400, chunk_error);
     json_value *results = json_array(a);
     for (size_t i = 0; i < f.n; i++) {
         if (!str_eq(f.parts[i].name, "files")) continue;
         json_value *els = json_array(a);
         int status;
-        const char *err = partition_one(ctx, &f, &f.parts[i], o, els, &status);
+        us_opts file_opts = o;
+        const char *err = partition_one(ctx, &f, &f.parts[i], &file_opts, els, &status);
         if (err) return us_detail(ctx, status, err);
+        if (o.chunking.strategy) els = us_chunk(ctx, &file_opts, els);
         json_push(results, els);
     }
     /* one file: its elements; several: one list per file, like the service */

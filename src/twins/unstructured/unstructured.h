@@ -38,7 +38,15 @@ const char *us_now_iso(twin_ctx *ctx);
 /* The route's UUID parameter (lower-cased), or NULL after a 422. */
 const char *us_param_uuid(twin_ctx *ctx, const char *param);
 
-/* ---- partition (partition.c, elements.c, pdf.c) ---- */
+/* ---- partition (partition.c, elements.c, pdf.c, chunking.c) ---- */
+/* chunking_strategy and its sizes; US_UNSET: a size not given. */
+#define US_UNSET INT64_MIN
+typedef struct us_chunking {
+    const char *strategy;       /* NULL: the elements as partitioned */
+    int64_t max_characters, new_after_n_chars, combine_under_n_chars, overlap;
+    bool overlap_all, multipage_sections, include_orig_elements;
+} us_chunking;
+
 typedef struct us_opts {
     const char *filename;
     const char *filetype;       /* MIME type */
@@ -48,6 +56,7 @@ typedef struct us_opts {
     bool include_page_breaks;
     bool unique_element_ids;
     int64_t starting_page_number;
+    us_chunking chunking;
 } us_opts;
 
 /* Collects the elements of one file into out (an array).  Returns NULL, or
@@ -77,6 +86,13 @@ json_value *us_elem_add(us_elems *e, const char *type, const char *text);
 /* Adds the paragraphs of plain text (blank-line separated, bullets as list items). */
 void us_elems_paragraphs(us_elems *e, const char *text, size_t len);
 const char *us_classify(const char *text);
+/* The id an element with this text gets at the list's page and index. */
+void us_elem_id(const us_elems *e, const char *text, char out[37]);
+
+/* The chunking options' own error (the library's ValueError), or NULL. */
+const char *us_chunking_check(arena *a, const us_chunking *c);
+/* The chunks of one file's elements (CompositeElement, Table, TableChunk). */
+json_value *us_chunk(twin_ctx *ctx, const us_opts *o, const json_value *elements);
 
 /* ---- platform (platform.c) ---- */
 json_value *us_source_insert(twin_ctx *ctx, const char *collection, const json_value *in, json_value *problems);

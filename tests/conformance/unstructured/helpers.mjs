@@ -95,3 +95,54 @@ export function makePdf(pages) {
   out += `trailer\n<< /Size ${objs.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   return Buffer.from(out, 'latin1');
 }
+
+/** Page content operators for lines of [fontSize, text]: one BT/ET block per line. */
+export function contentOps(lines) {
+  let y = 740;
+  return lines.map(([size, text]) => {
+    const esc = text.replace(/[\\()]/g, (c) => '\\' + c);
+    const s = `BT /F1 ${size} Tf 72 ${y} Td (${esc}) Tj ET`;
+    y -= size + 16;
+    return s;
+  }).join('\n');
+}
+
+/** A PDF as real writers make it: binary-safe, content streams stored as
+ *  given.  pages: [{ streams: [{ data: Buffer, dict: '/Filter /FlateDecode',
+ *  lengthRef: true }] }]; a page with several streams gets a /Contents array;
+ *  lengthRef stores /Length as an indirect object, as many writers do. */
+export function buildPdf(pages) {
+  const objs = [];
+  const add = (body) => { objs.push(body); return objs.length; };
+  const catalog = add(null);
+  const pagesObj = add(null);
+  const font = add('<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>');
+  const kids = [];
+  for (const page of pages) {
+    const refs = page.streams.map((st) => {
+      const data = Buffer.isBuffer(st.data) ? st.data : Buffer.from(st.data, 'latin1');
+      const length = st.lengthRef ? `${add(String(data.length))} 0 R` : String(data.length);
+      return add([Buffer.from(`<< /Length ${length} ${st.dict || ''} >>\nstream\n`, 'latin1'), data, Buffer.from('\nendstream', 'latin1')]);
+    });
+    const contents = refs.length === 1 ? `${refs[0]} 0 R` : `[${refs.map((r) => `${r} 0 R`).join(' ')}]`;
+    kids.push(add(`<< /Type /Page /Parent ${pagesObj} 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 ${font} 0 R >> >> /Contents ${contents} >>`));
+  }
+  objs[catalog - 1] = `<< /Type /Catalog /Pages ${pagesObj} 0 R >>`;
+  objs[pagesObj - 1] = `<< /Type /Pages /Kids [${kids.map((k) => `${k} 0 R`).join(' ')}] /Count ${kids.length} >>`;
+  const parts = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  let size = parts[0].length;
+  const offsets = [];
+  const push = (b) => { parts.push(b); size += b.length; };
+  objs.forEach((o, i) => {
+    offsets.push(size);
+    push(Buffer.from(`${i + 1} 0 obj\n`, 'latin1'));
+    for (const b of Array.isArray(o) ? o : [Buffer.from(o, 'latin1')]) push(b);
+    push(Buffer.from('\nendobj\n', 'latin1'));
+  });
+  const xref = size;
+  let tail = `xref\n0 ${objs.length + 1}\n0000000000 65535 f \n`;
+  for (const off of offsets) tail += `${String(off).padStart(10, '0')} 00000 n \n`;
+  tail += `trailer\n<< /Size ${objs.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  push(Buffer.from(tail, 'latin1'));
+  return Buffer.concat(parts);
+}

@@ -6,8 +6,9 @@
 //   node --test tests/conformance/unstructured/
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
 import {
-  newRun, client, raw, rejects, stopServer, file, makePdf, assertOfficialElements, assertOfficial422,
+  newRun, client, raw, rejects, stopServer, file, makePdf, buildPdf, contentOps, assertOfficialElements, assertOfficial422,
 } from './helpers.mjs';
 
 after(stopServer);
@@ -256,4 +257,50 @@ test('pdf: the SDK splits a PDF into page batches; the concatenation equals the 
     [12, 'Risks'], [12, 'Supply chains remain the main risk for the coming year.'],
     [13, 'Appendix tables follow on the next pages of this report.'],
   ]);
+});
+
+test('pdf: Flate-compressed content streams (as real writers store them) are inflated; other filters skipped', async () => {
+  const ctx = await newRun();
+  const flate = (lines, extra = {}) => ({ data: deflateSync(contentOps(lines), { level: 9 }), dict: '/Filter /FlateDecode', ...extra });
+  const pdf = buildPdf([
+    // one compressed stream whose /Length is an indirect object
+    { streams: [flate([[20, 'Compressed Findings'], [11, 'Every sentence on this page was stored with the deflate filter.']], { lengthRef: true })] },
+    // two streams for one page: a compressed one in a filter array, then a plain one
+    { streams: [{ ...flate([[11, 'The first half of the page sits in a compressed stream.']]), dict: '/Filter [ /FlateDecode ]' },
+      { data: contentOps([[11, 'The second half of the page is stored without any filter.']]) }] },
+    // a filter the twin does not decode, and bytes that are not deflate data: no elements, no error
+    { streams: [{ data: 'J..)6T`?p&<!J9%_[umg"B7/Z7KNXbN\'S+,*Q/&"OLT', dict: '/Filter /LZWDecode' }] },
+    { streams: [{ data: 'this is not deflate data at all', dict: '/Filter /FlateDecode' }] },
+    { streams: [flate([[11, '- Pages after skipped ones keep their numbers']])] },
+  ]);
+  // the compressed text really is absent from the file's bytes
+  assert.equal(pdf.includes('Compressed Findings'), false);
+  const els = await partition(ctx, { files: file('compressed.pdf', pdf) });
+  assertOfficialElements(els);
+  assert.deepEqual(els.map((e) => [e.metadata.page_number, e.type, e.text]), [
+    [1, 'Title', 'Compressed Findings'],
+    [1, 'NarrativeText', 'Every sentence on this page was stored with the deflate filter.'],
+    [2, 'NarrativeText', 'The first half of the page sits in a compressed stream.'],
+    [2, 'NarrativeText', 'The second half of the page is stored without any filter.'],
+    [5, 'ListItem', 'Pages after skipped ones keep their numbers'],
+  ]);
+  // the same words stored uncompressed give the same elements (ids hash the text, not the bytes)
+  const plain = buildPdf([
+    { streams: [{ data: contentOps([[20, 'Compressed Findings'], [11, 'Every sentence on this page was stored with the deflate filter.']]) }] },
+  ]);
+  const plainEls = await partition(ctx, { files: file('compressed.pdf', plain) });
+  assert.deepEqual(plainEls, els.slice(0, 2));
+});
+
+test('pdf: a decompression bomb gets a 400 detail, not the server\'s memory', async () => {
+  const ctx = await newRun();
+  const bomb = deflateSync(Buffer.alloc(40 << 20, 0x20), { level: 9 });
+  assert.ok(bomb.length < 100 << 10, 'the bomb is small on the wire');
+  const pdf = buildPdf([{ streams: [{ data: bomb, dict: '/Filter /FlateDecode' }] }]);
+  const err = await rejects(() => partition(ctx, { files: file('bomb.pdf', pdf) }));
+  assert.equal(err.statusCode, 400);
+  assert.match(JSON.parse(err.body).detail, /^PDF stream \(object \d+\) inflates past the 16 MiB limit$/);
+  // the server is still there and answers the next file
+  const ok = await partition(ctx, { files: file('small.pdf', buildPdf([{ streams: [{ data: deflateSync(contentOps([[11, 'Still serving requests after the bomb.']])), dict: '/Filter /FlateDecode' }] }])) });
+  assert.deepEqual(ok.map((e) => e.text), ['Still serving requests after the bomb.']);
 });
