@@ -282,15 +282,29 @@ json_value *form_decode(arena *a, const char *s, size_t n)
 
 /* ---- body_decode ---- */
 
-static bool media_is(const char *ct, size_t len, const char *want)
+/* The media type of a Content-Type value: leading blanks skipped, up to the
+ * parameters (";") or a blank; *len gets its length. */
+static const char *media_type(const char *content_type, size_t *len)
 {
+    const char *ct = content_type ? content_type : "";
+    while (*ct == ' ' || *ct == '\t') ct++;
+    *len = strcspn(ct, "; \t");
+    return ct;
+}
+
+bool media_type_is(const char *content_type, const char *want)
+{
+    size_t len;
+    const char *ct = media_type(content_type, &len);
     return strlen(want) == len && strncasecmp(ct, want, len) == 0;
 }
 
 /* "application/vnd.api+json" and friends are JSON too. */
-static bool media_is_json(const char *ct, size_t len)
+static bool media_is_json(const char *content_type)
 {
-    return media_is(ct, len, "application/json") || (len > 5 && strncasecmp(ct + len - 5, "+json", 5) == 0);
+    size_t len;
+    const char *ct = media_type(content_type, &len);
+    return media_type_is(content_type, "application/json") || (len > 5 && strncasecmp(ct + len - 5, "+json", 5) == 0);
 }
 
 static json_value *decode_json(arena *a, const char *body, size_t len, const char **error)
@@ -329,12 +343,10 @@ json_value *body_decode(arena *a, const char *content_type_header, const char *b
 {
     if (error) *error = NULL;
     if (len == 0) return json_object(a);
-    const char *ct = content_type_header ? content_type_header : "";
-    while (*ct == ' ' || *ct == '\t') ct++;
-    size_t ct_len = strcspn(ct, "; \t");
-    if (media_is_json(ct, ct_len)) return decode_json(a, body, len, error);
-    if (media_is(ct, ct_len, "application/x-www-form-urlencoded")) return form_decode(a, body, len);
-    if (media_is(ct, ct_len, "multipart/form-data")) return decode_multipart_fields(a, ct, body, len, error);
+    const char *ct = content_type_header;
+    if (media_is_json(ct)) return decode_json(a, body, len, error);
+    if (media_type_is(ct, "application/x-www-form-urlencoded")) return form_decode(a, body, len);
+    if (media_type_is(ct, "multipart/form-data")) return decode_multipart_fields(a, ct, body, len, error);
     /* No or unknown media type: clients that forget the header send JSON or
      * a form; the first byte tells which. */
     if (looks_like_json(body, len)) return decode_json(a, body, len, error);

@@ -35,6 +35,10 @@ typedef struct multipart_part {
 bool multipart_parse(arena *a, const char *content_type, const char *body, size_t len,
                      multipart_part **parts, size_t *n_parts);
 
+/* Whether a Content-Type header value (NULL = none) names the media type
+ * want, case-insensitively, whatever parameters follow ("; charset=..."). */
+bool media_type_is(const char *content_type, const char *want);
+
 /* Decodes a request body by its media type into a JSON value:
  * application/json -> parsed (NULL + *error set on invalid JSON),
  * application/x-www-form-urlencoded -> form_decode, multipart -> object of

@@ -184,6 +184,18 @@ static void body_decoding(void **state)
     assert_string_equal(err, "invalid multipart body");
 }
 
+static void media_types(void **state)
+{
+    assert_true(media_type_is("application/json", "application/json"));
+    assert_true(media_type_is("Application/JSON; charset=utf-8", "application/json"));
+    assert_true(media_type_is("  application/octet-stream ;x=y", "application/octet-stream"));
+    assert_false(media_type_is("application/jsonx", "application/json"));
+    assert_false(media_type_is("application/js", "application/json"));
+    assert_false(media_type_is("text/plain; charset=dropbox-cors-hack", "application/json"));
+    assert_false(media_type_is("", "application/json"));
+    assert_false(media_type_is(NULL, "application/json"));
+}
+
 static void percent_helpers(void **state)
 {
     size_t n;
@@ -205,7 +217,7 @@ int main(void)
         cmocka_unit_test(form_type_conflicts), cmocka_unit_test(form_many_keys),
         cmocka_unit_test(multipart_basic),     cmocka_unit_test(multipart_variants),
         cmocka_unit_test(multipart_malformed), cmocka_unit_test(body_decoding),
-        cmocka_unit_test(percent_helpers),
+        cmocka_unit_test(media_types),         cmocka_unit_test(percent_helpers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

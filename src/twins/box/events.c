@@ -11,6 +11,12 @@
 
 /* ---- recording ---- */
 
+/* Events are stored under their seq, in seq order. */
+static const char *event_id(arena *a, int64_t seq)
+{
+    return arena_printf(a, "%lld", (long long)seq);
+}
+
 static const char *snapshot_text(twin_ctx *ctx, const json_value *item)
 {
     return json_to_string(ctx->a, bx_render(ctx, item, NULL), NULL);
@@ -30,7 +36,7 @@ static void record_event(twin_ctx *ctx, const char *event_type, const json_value
     json_set_str(a, e, "created_by", bx_me(ctx));
     json_set_int(a, e, "time", twin_now(ctx));
     json_set(a, e, "source", bx_render(ctx, item, NULL));
-    twin_doc_put(ctx, "events", arena_printf(a, "%lld", (long long)seq), e, NULL, 0);
+    twin_doc_put(ctx, "events", event_id(a, seq), e, NULL, 0);
 }
 
 static bool has_trigger(const json_value *hook, const char *trigger)
@@ -161,6 +167,33 @@ static json_value *admin_event(twin_ctx *ctx, const json_value *e)
     return o;
 }
 
+#define EVENT_CHUNK 100
+
+static int64_t last_event_seq(twin_ctx *ctx)
+{
+    twin_list l = {0};
+    store_list_opts o = {.limit = 1, .newest_first = true};
+    int64_t seq = 0;
+    if (twin_doc_list(ctx, "events", &o, &l) == 0 && l.n) json_int64(json_get(l.items[0], "seq"), &seq);
+    return seq;
+}
+
+/* Where reading for stream position from starts: *cursor gets the event at
+ * that position (the list goes on after it), or NULL to read from the first
+ * event (position 0, or no event there: the caller skips seq <= from).
+ * False when nothing can follow: the position is at or past the newest. */
+static bool events_from(twin_ctx *ctx, int64_t from, const char **cursor)
+{
+    *cursor = NULL;
+    if (from <= 0) return true;
+    const char *id = event_id(ctx->a, from);
+    if (twin_doc_get(ctx, "events", id)) {
+        *cursor = id;
+        return true;
+    }
+    return from < last_event_seq(ctx);
+}
+
 void bx_events(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -179,16 +212,11 @@ void bx_events(twin_ctx *ctx)
                                                          arena_printf(a, "Invalid value '%s'.", ls));
         limit = limit_arg > 500 ? 500 : limit_arg;
     }
-    twin_list l = {0};
-    store_list_opts o = {0};
-    twin_doc_list(ctx, "events", &o, &l);
-    int64_t last = 0;
-    if (l.n) json_int64(json_get(l.items[l.n - 1], "seq"), &last);
     const char *pos = bx_query(ctx, "stream_position");
     int64_t from = 0;
     json_value *out = json_object(a), *entries = json_array(a);
     if (str_eq(pos, "now")) {
-        from = last;
+        from = last_event_seq(ctx);
     } else if (pos && *pos) {
         char *end;
         from = strtoll(pos, &end, 10);
@@ -201,19 +229,32 @@ void bx_events(twin_ctx *ctx)
     if (bx_query(ctx, "created_after")) after = parse_iso8601_ms(bx_query(ctx, "created_after")) / 1000;
     if (bx_query(ctx, "created_before")) before = parse_iso8601_ms(bx_query(ctx, "created_before")) / 1000;
     int64_t next = from;
-    for (size_t i = 0; i < l.n && (int64_t)entries->len < limit; i++) {
-        json_value *e = l.items[i];
-        int64_t seq = 0, t = 0;
-        json_int64(json_get(e, "seq"), &seq);
-        json_int64(json_get(e, "time"), &t);
-        if (seq <= from) continue;
-        next = seq;
-        const char *et = json_get_str(e, "event_type");
-        /* "changes" leaves out events that change nothing */
-        if (str_eq(type, "changes") && str_eq(et, "ITEM_DOWNLOAD")) continue;
-        if (admin && (!bx_csv_has(types, admin_event_type(et)) || (after >= 0 && t < after) || (before >= 0 && t > before)))
-            continue;
-        json_push(entries, admin ? admin_event(ctx, e) : user_event(ctx, e));
+    /* Read from the stream position on, a chunk at a time, until the page is
+     * full: every event scanned moves next_stream_position, kept or not. */
+    const char *cursor = NULL;
+    bool readable = events_from(ctx, from, &cursor);
+    while (readable && (int64_t)entries->len < limit) {
+        twin_list l = {0};
+        store_list_opts o = {.limit = (size_t)(limit < EVENT_CHUNK ? EVENT_CHUNK : limit), .starting_after = cursor};
+        if (twin_doc_list(ctx, "events", &o, &l) != 0 || !l.n) break;
+        for (size_t i = 0; i < l.n && (int64_t)entries->len < limit; i++) {
+            json_value *e = l.items[i];
+            int64_t seq = 0, t = 0;
+            json_int64(json_get(e, "seq"), &seq);
+            json_int64(json_get(e, "time"), &t);
+            if (seq <= from) continue;
+            next = seq;
+            const char *et = json_get_str(e, "event_type");
+            /* "changes" leaves out events that change nothing */
+            if (str_eq(type, "changes") && str_eq(et, "ITEM_DOWNLOAD")) continue;
+            if (admin && (!bx_csv_has(types, admin_event_type(et)) || (after >= 0 && t < after) || (before >= 0 && t > before)))
+                continue;
+            json_push(entries, admin ? admin_event(ctx, e) : user_event(ctx, e));
+        }
+        int64_t last_read = 0;
+        json_int64(json_get(l.items[l.n - 1], "seq"), &last_read);
+        cursor = event_id(a, last_read);
+        readable = l.has_more;
     }
     json_set_int(a, out, "chunk_size", entries->len);
     /* admin_logs positions are strings, user stream positions numbers */

@@ -1,5 +1,6 @@
 /* Discord twin: messages (JSON or multipart with attachments), reactions
  * and threads. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -293,6 +294,12 @@ static json_value *author_of(twin_ctx *ctx, const json_value *webhook, const jso
 static void channel_touch(twin_ctx *ctx, json_value *channel, const char *message_id)
 {
     arena *a = ctx->a;
+    /* Listing pages through the store in insertion order, which is snowflake
+     * order unless a message gets a lower id than an earlier one (a wall clock
+     * that went back, or seeding after live traffic): such a channel is then
+     * listed by loading and sorting it. */
+    const char *prev = json_get_str(channel, "last_message_id");
+    if (prev && dc_sf(message_id) <= dc_sf(prev)) json_set_bool(a, channel, "_unordered", true);
     json_set_str(a, channel, "last_message_id", message_id);
     if (dc_is_thread(channel)) {
         int64_t n = 0;
@@ -403,6 +410,119 @@ static int cmp_id_desc(const void *x, const void *y)
     return a > b ? -1 : a < b;
 }
 
+typedef struct list_args {
+    size_t limit;
+    uint64_t around, before, after;     /* 0 = not given */
+} list_args;
+
+/* The slow way, for a channel whose insertion order is not snowflake order:
+ * load the whole channel and sort it. */
+static json_value *list_sorted(twin_ctx *ctx, const char *cid, const list_args *q)
+{
+    twin_list l = dc_list(ctx, "messages", "channel", cid);
+    qsort(l.items, l.n, sizeof *l.items, cmp_id_desc);     /* newest first */
+    size_t from = 0, to = l.n, limit = q->limit;            /* slice [from, to) of the newest-first list */
+    if (q->around) {
+        size_t k = 0;
+        while (k < l.n && dc_sf(json_get_str(l.items[k], "id")) > q->around) k++;  /* first at or below around */
+        size_t newer = limit / 2;
+        from = k > newer ? k - newer : 0;
+        to = from + limit < l.n ? from + limit : l.n;
+    } else if (q->before) {
+        while (from < l.n && dc_sf(json_get_str(l.items[from], "id")) >= q->before) from++;
+        to = from + limit < l.n ? from + limit : l.n;
+    } else if (q->after) {
+        /* the limit messages right after the anchor, still newest first */
+        while (to > 0 && dc_sf(json_get_str(l.items[to - 1], "id")) <= q->after) to--;
+        from = to > limit ? to - limit : 0;
+    } else {
+        to = limit < l.n ? limit : l.n;
+    }
+    json_value *out = json_array(ctx->a);
+    for (size_t i = from; i < to; i++) json_push(out, dc_message_render(ctx, l.items[i]));
+    return out;
+}
+
+#define SEEK_CHUNK 100
+
+typedef struct msg_run {
+    json_value **v;
+    size_t n;
+} msg_run;
+
+/* The anchor as a message of this channel, or NULL (any snowflake may be an
+ * anchor: a deleted message's, or one made up from a time). */
+static json_value *anchor_message(twin_ctx *ctx, const char *cid, uint64_t anchor)
+{
+    if (!anchor) return NULL;
+    json_value *m = twin_doc_get(ctx, "messages", arena_printf(ctx->a, "%" PRIu64, anchor));
+    return m && str_eq(json_get_str(m, "channel_id"), cid) ? m : NULL;
+}
+
+/* Up to n messages strictly beyond anchor (0: none) going one way: the
+ * closest older ones, newest first (toward_older), or the closest newer ones,
+ * oldest first.  Reads pages of the channel's index in list order, which is
+ * snowflake order here; an anchor that is a message of the channel is a store
+ * cursor, any other snowflake is found by walking in from the end the walk
+ * starts at. */
+static msg_run walk_beyond(twin_ctx *ctx, const char *cid, uint64_t anchor, const json_value *anchor_msg,
+                           bool toward_older, size_t n)
+{
+    msg_run r = {arena_alloc(ctx->a, sizeof *r.v * (n + 1)), 0};
+    const char *cursor = anchor_msg ? json_get_str(anchor_msg, "id") : NULL;
+    bool seeking = anchor && !cursor;
+    while (r.n < n) {
+        twin_list l = {0};
+        store_list_opts o = {.limit = seeking ? SEEK_CHUNK : n - r.n, .newest_first = toward_older,
+                             .starting_after = cursor, .index_name = "channel", .index_value = cid};
+        if (twin_doc_list(ctx, "messages", &o, &l) != 0 || !l.n) break;
+        for (size_t i = 0; i < l.n && r.n < n; i++) {
+            uint64_t id = dc_sf(json_get_str(l.items[i], "id"));
+            if (seeking && (toward_older ? id >= anchor : id <= anchor)) continue;
+            seeking = false;
+            r.v[r.n++] = l.items[i];
+        }
+        if (!l.has_more) break;
+        cursor = json_get_str(l.items[l.n - 1], "id");
+    }
+    return r;
+}
+
+static void push_run(twin_ctx *ctx, json_value *out, const msg_run *r, bool reversed)
+{
+    for (size_t i = 0; i < r->n; i++) json_push(out, dc_message_render(ctx, r->v[reversed ? r->n - 1 - i : i]));
+}
+
+/* One page, newest first, read from the store a page at a time. */
+static json_value *list_paged(twin_ctx *ctx, const char *cid, const list_args *q)
+{
+    json_value *out = json_array(ctx->a);
+    if (q->around) {
+        /* up to limit/2 newer messages, the anchor itself, then older ones up to the limit */
+        const json_value *self = anchor_message(ctx, cid, q->around);
+        msg_run newer = walk_beyond(ctx, cid, q->around, self, false, q->limit / 2);
+        push_run(ctx, out, &newer, true);
+        size_t rest = q->limit - newer.n;
+        if (self && rest) {
+            json_push(out, dc_message_render(ctx, self));
+            rest--;
+        }
+        msg_run older = walk_beyond(ctx, cid, q->around, self, true, rest);
+        push_run(ctx, out, &older, false);
+    } else if (q->before) {
+        msg_run older = walk_beyond(ctx, cid, q->before, anchor_message(ctx, cid, q->before), true, q->limit);
+        push_run(ctx, out, &older, false);
+    } else if (q->after) {
+        /* the limit messages right after the anchor, still newest first */
+        msg_run newer = walk_beyond(ctx, cid, q->after, anchor_message(ctx, cid, q->after), false, q->limit);
+        push_run(ctx, out, &newer, true);
+    } else {
+        msg_run newest = walk_beyond(ctx, cid, 0, NULL, true, q->limit);
+        push_run(ctx, out, &newest, false);
+    }
+    return out;
+}
+
 /* GET messages: newest first; before / after / around a snowflake (one of
  * them, in that precedence like Discord), limit 1..100 (default 50). */
 void dc_messages_list(twin_ctx *ctx)
@@ -417,30 +537,13 @@ void dc_messages_list(twin_ctx *ctx)
         if (v && !dc_sf(v))
             return dc_form_error(ctx, anchors[i], "NUMBER_TYPE_COERCE", arena_printf(ctx->a, "Value \"%s\" is not snowflake.", v));
     }
-    uint64_t around = dc_sf(json_get_str(ctx->query, "around")), before = dc_sf(json_get_str(ctx->query, "before")),
-             after = dc_sf(json_get_str(ctx->query, "after"));
-    twin_list l = dc_list(ctx, "messages", "channel", json_get_str(c, "id"));
-    qsort(l.items, l.n, sizeof *l.items, cmp_id_desc);     /* newest first */
-    size_t from = 0, to = l.n;                              /* slice [from, to) of the newest-first list */
-    if (around) {
-        size_t k = 0;
-        while (k < l.n && dc_sf(json_get_str(l.items[k], "id")) > around) k++;  /* first at or below around */
-        size_t newer = (size_t)limit / 2;
-        from = k > newer ? k - newer : 0;
-        to = from + (size_t)limit < l.n ? from + (size_t)limit : l.n;
-    } else if (before) {
-        while (from < l.n && dc_sf(json_get_str(l.items[from], "id")) >= before) from++;
-        to = from + (size_t)limit < l.n ? from + (size_t)limit : l.n;
-    } else if (after) {
-        /* the limit messages right after the anchor, still newest first */
-        while (to > 0 && dc_sf(json_get_str(l.items[to - 1], "id")) <= after) to--;
-        from = to > (size_t)limit ? to - (size_t)limit : 0;
-    } else {
-        to = (size_t)limit < l.n ? (size_t)limit : l.n;
-    }
-    json_value *out = json_array(ctx->a);
-    for (size_t i = from; i < to; i++) json_push(out, dc_message_render(ctx, l.items[i]));
-    twin_reply_json(ctx, 200, out);
+    list_args q = {.limit = (size_t)limit,
+                   .around = dc_sf(json_get_str(ctx->query, "around")),
+                   .before = dc_sf(json_get_str(ctx->query, "before")),
+                   .after = dc_sf(json_get_str(ctx->query, "after"))};
+    const char *cid = json_get_str(c, "id");
+    bool ordered = !json_truthy(json_get(c, "_unordered"));
+    twin_reply_json(ctx, 200, ordered ? list_paged(ctx, cid, &q) : list_sorted(ctx, cid, &q));
 }
 
 void dc_message_edit(twin_ctx *ctx)

@@ -8,6 +8,7 @@
 
 #include "engine/env.h"
 #include "engine/scopes.h"
+#include "http/form.h"
 #include "twins/dropbox/dropbox.h"
 #include "util/util.h"
 
@@ -212,17 +213,11 @@ bool dbx_authenticate(twin_ctx *ctx, const twin_route *route)
     return true;
 }
 
-static bool media_is(const char *ct, const char *want)
-{
-    size_t n = strlen(want);
-    return ct && strncasecmp(ct, want, n) == 0 && (ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ');
-}
-
 static json_value *content_args(twin_ctx *ctx)
 {
     const char *ct = http_header_get(ctx->req, "Content-Type");
     bool upload = !str_eq(dbx_route_name(ctx), "files/download");
-    if (upload && ct && !media_is(ct, "application/octet-stream") && !str_starts_with(ct, "text/plain; charset=dropbox-cors-hack")) {
+    if (upload && ct && !media_type_is(ct, "application/octet-stream") && !str_starts_with(ct, "text/plain; charset=dropbox-cors-hack")) {
         const char *text = arena_printf(ctx->a,
                                         "Bad HTTP \"Content-Type\" header: \"%s\".  Expecting one of "
                                         "\"application/octet-stream\", \"text/plain; charset=dropbox-cors-hack\".",
@@ -252,7 +247,7 @@ json_value *dbx_args(twin_ctx *ctx)
         if (!v) return NULL;
     } else {
         const char *ct = http_header_get(ctx->req, "Content-Type");
-        if (ctx->req->body_len && ct && !media_is(ct, "application/json") &&
+        if (ctx->req->body_len && ct && !media_type_is(ct, "application/json") &&
             !str_starts_with(ct, "text/plain; charset=dropbox-cors-hack")) {
             const char *text = arena_printf(ctx->a,
                                             "Bad HTTP \"Content-Type\" header: \"%s\".  Expecting one of "

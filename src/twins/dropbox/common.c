@@ -207,8 +207,18 @@ json_value *dbx_public(twin_ctx *ctx, const json_value *entry)
     return o;
 }
 
+static int64_t file_size(const json_value *entry)
+{
+    int64_t n;
+    return entry && json_int64(json_get(entry, "size"), &n) ? n : 0;
+}
+
 void dbx_save_entry(twin_ctx *ctx, const json_value *entry)
 {
+    if (json_get(entry, "size")) {     /* a file: its new size replaces the stored one in the usage count */
+        int64_t delta = file_size(entry) - file_size(twin_doc_get(ctx, "entries", json_get_str(entry, "id")));
+        if (delta) dbx_usage_add(ctx, delta);
+    }
     const char *lower = json_get_str(entry, "path_lower");
     store_index idx[] = {{"path", lower}, {"parent", dbx_parent_of(ctx->a, lower)}};
     twin_doc_put(ctx, "entries", json_get_str(entry, "id"), entry, idx, 2);
@@ -354,6 +364,11 @@ const char *dbx_autorename(twin_ctx *ctx, const char *display, bool conflicted_c
     return NULL;
 }
 
+const char *dbx_change_id(arena *a, int64_t seq)
+{
+    return arena_printf(a, "%012lld", (long long)seq);
+}
+
 void dbx_record_delete(twin_ctx *ctx, const char *lower, const char *display, const char *name)
 {
     arena *a = ctx->a;
@@ -366,7 +381,7 @@ void dbx_record_delete(twin_ctx *ctx, const char *lower, const char *display, co
     json_set_bool(a, c, "deleted", true);
     json_set_str(a, c, "time", dbx_now(ctx));
     store_index idx = {"path", lower};
-    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, &idx, 1);
+    twin_doc_put(ctx, "changes", dbx_change_id(a, seq), c, &idx, 1);
     dbx_notify(ctx);
 }
 
@@ -385,7 +400,7 @@ void dbx_record_change(twin_ctx *ctx, const json_value *entry, bool deleted)
     json_set_str(a, c, "path", json_get_str(entry, "path_lower"));
     json_set_bool(a, c, "deleted", false);
     store_index idx = {"path", json_get_str(entry, "path_lower")};
-    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, &idx, 1);
+    twin_doc_put(ctx, "changes", dbx_change_id(a, seq), c, &idx, 1);
 }
 
 int64_t dbx_latest_seq(twin_ctx *ctx)
@@ -401,6 +416,9 @@ int64_t dbx_latest_seq(twin_ctx *ctx)
 void dbx_delete_tree(twin_ctx *ctx, const json_value *entry)
 {
     json_value *tree = dbx_subtree(ctx, json_get_str(entry, "path_lower"), true);
+    int64_t freed = 0;
+    json_foreach(e, tree) freed += file_size(e);
+    if (freed) dbx_usage_add(ctx, -freed);
     json_foreach(e, tree) twin_doc_delete(ctx, "entries", json_get_str(e, "id"));
     /* One journal entry for the top: clients drop what was under a deleted folder. */
     dbx_record_change(ctx, entry, true);

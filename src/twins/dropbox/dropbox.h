@@ -10,6 +10,8 @@
  *              index path (path_lower when written), newest last.
  *   changes    zero-padded sequence -> {seq, path (lower), deleted, name,
  *              path_display}: the journal list_folder/continue reads.
+ *   _usage     "files" -> {bytes}: what the files hold, kept up to date on
+ *              every write and delete (quota checks, space usage).
  *   sessions   upload session id -> {offset, closed, "_data"}.
  *   links      shared link id -> {url, path_lower, file id, visibility, expires}.
  *   temp_links token -> {id, rev, expires} (get_temporary_link).
@@ -99,6 +101,8 @@ const char *dbx_now(twin_ctx *ctx);                          /* "2026-11-23T10:0
 char *dbx_entry_data(twin_ctx *ctx, const json_value *entry, size_t *len);
 /* Journals a change at path (for cursors) and notifies the webhook. */
 void dbx_record_change(twin_ctx *ctx, const json_value *entry, bool deleted);
+/* A journal entry's id: its seq zero-padded, so ids sort like seqs. */
+const char *dbx_change_id(arena *a, int64_t seq);
 void dbx_record_delete(twin_ctx *ctx, const char *lower, const char *display, const char *name);
 int64_t dbx_latest_seq(twin_ctx *ctx);
 /* Deletes an entry and everything under it (journals each removal). */
@@ -108,6 +112,8 @@ bool dbx_path_within(const char *path, const char *root);
 
 /* ---- quota and account (users.c) ---- */
 int64_t dbx_used_bytes(twin_ctx *ctx);
+/* Moves the count of bytes held by files (dbx_save_entry and dbx_delete_tree call it). */
+void dbx_usage_add(twin_ctx *ctx, int64_t delta);
 int64_t dbx_allocated_bytes(twin_ctx *ctx);
 const char *dbx_tier(twin_ctx *ctx);
 json_value *dbx_account(twin_ctx *ctx);                      /* meta "account", created on first use */

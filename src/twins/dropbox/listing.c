@@ -167,26 +167,67 @@ static bool in_scope(twin_ctx *ctx, const char *path, const char *root, bool rec
     return recursive ? dbx_path_within(path, root) : str_eq(dbx_parent_of(ctx->a, path), root);
 }
 
-/* The journal since seq in scope: one change per path (its newest), oldest first. */
-static json_value *changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq)
+#define JOURNAL_CHUNK 256
+
+/* Reads the journal after a cursor's seq, a chunk at a time in seq order
+ * (journal ids are zero-padded seqs, written in order), and yields the
+ * changes in the cursor's scope that are their path's newest: a
+ * list_folder/continue reports each path once, at its last change. */
+typedef struct journal_walk {
+    twin_ctx *ctx;
+    const char *root;
+    bool recursive;
+    int64_t seq;
+    const char *after;          /* store cursor: the id of the last change read */
+    twin_list chunk;
+    size_t next;
+    bool done;
+    json_value *newest;         /* path -> its newest seq, as looked up */
+} journal_walk;
+
+static void journal_open(journal_walk *w, twin_ctx *ctx, const char *root, bool recursive, int64_t seq)
 {
-    arena *a = ctx->a;
-    json_value *all = twin_doc_all(ctx, "changes");
-    json_value **v = arena_alloc(a, sizeof *v * (all->len + 1));
-    size_t n = 0;
-    json_foreach(c, all) if (get_int(c, "seq", 0) > seq && in_scope(ctx, json_get_str(c, "path"), root, recursive)) v[n++] = c;
-    bool *keep = arena_zalloc(a, n + 1);
-    json_value *seen = json_object(a);
-    for (size_t i = n; i-- > 0;) {
-        const char *p = json_get_str(v[i], "path");
-        if (json_get(seen, p)) continue;
-        json_set_bool(a, seen, p, true);
-        keep[i] = true;
+    *w = (journal_walk){.ctx = ctx, .root = root, .recursive = recursive, .seq = seq, .newest = json_object(ctx->a)};
+    /* The cursor's own change is where reading starts; a seq without one (0,
+     * or a journal reset since) reads from the start, skipping seq <= cursor. */
+    const char *id = dbx_change_id(ctx->a, seq);
+    if (seq > 0 && twin_doc_get(ctx, "changes", id)) w->after = id;
+}
+
+static bool newest_for_path(journal_walk *w, const json_value *c)
+{
+    const char *path = json_get_str(c, "path");
+    int64_t newest = get_int(w->newest, path, -1);
+    if (newest < 0) {
+        twin_list l = {0};
+        store_list_opts o = {.limit = 1, .newest_first = true, .index_name = "path", .index_value = path};
+        if (twin_doc_list(w->ctx, "changes", &o, &l) != 0 || !l.n) return true;
+        newest = get_int(l.items[0], "seq", 0);
+        json_set_int(w->ctx->a, w->newest, path, newest);
     }
-    json_value *out = json_array(a);
-    for (size_t i = 0; i < n; i++)
-        if (keep[i]) json_push(out, json_clone(a, v[i]));
-    return out;
+    return get_int(c, "seq", 0) == newest;
+}
+
+static json_value *journal_next(journal_walk *w)
+{
+    for (;;) {
+        if (w->next == w->chunk.n) {
+            if (w->done) return NULL;
+            store_list_opts o = {.limit = JOURNAL_CHUNK, .starting_after = w->after};
+            w->chunk = (twin_list){0};
+            w->next = 0;
+            if (twin_doc_list(w->ctx, "changes", &o, &w->chunk) != 0 || !w->chunk.n) {
+                w->done = true;
+                return NULL;
+            }
+            w->done = !w->chunk.has_more;
+            w->after = dbx_change_id(w->ctx->a, get_int(w->chunk.items[w->chunk.n - 1], "seq", 0));
+        }
+        json_value *c = w->chunk.items[w->next++];
+        if (get_int(c, "seq", 0) > w->seq && in_scope(w->ctx, json_get_str(c, "path"), w->root, w->recursive) &&
+            newest_for_path(w, c))
+            return c;
+    }
 }
 
 static json_value *change_entry(twin_ctx *ctx, const json_value *c)
@@ -217,11 +258,12 @@ void dbx_list_folder_continue(twin_ctx *ctx)
     int64_t seq = get_int(s, "s", 0), offset = get_int(s, "o", -1), limit = get_int(s, "l", MAX_PAGE);
     if (*root && !dbx_entry_by_path(ctx, root)) return dbx_lookup_error(ctx, "path", "not_found");
     if (offset >= 0) return listing_page(ctx, root, recursive, seq, offset, limit);
-    json_value *changes = changes_since(ctx, root, recursive, seq);
+    journal_walk w;
+    journal_open(&w, ctx, root, recursive, seq);
     json_value *entries = json_array(ctx->a);
     int64_t last = seq, n = 0;
     bool more = false;
-    json_foreach(c, changes) {
+    for (json_value *c; (c = journal_next(&w));) {
         if (n++ >= limit) {
             more = true;
             break;
@@ -243,10 +285,12 @@ void dbx_list_folder_longpoll(twin_ctx *ctx)
     if (!cursor) return;
     json_value *s = dbx_decode_cursor(ctx, cursor);
     if (!s || !str_eq(json_get_str(s, "k"), "list")) return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
-    json_value *changes = changes_since(ctx, json_get_str(s, "p"), json_truthy(json_get(s, "r")), get_int(s, "s", 0));
+    journal_walk w;
+    journal_open(&w, ctx, json_get_str(s, "p"), json_truthy(json_get(s, "r")), get_int(s, "s", 0));
+    bool changed = journal_next(&w) != NULL;
     json_value *o = json_object(ctx->a);
-    json_set_bool(ctx->a, o, "changes", changes->len > 0);
-    if (!changes->len) json_set_int(ctx->a, o, "backoff", 5);
+    json_set_bool(ctx->a, o, "changes", changed);
+    if (!changed) json_set_int(ctx->a, o, "backoff", 5);
     dbx_reply(ctx, o);
 }
 

@@ -51,15 +51,33 @@ int64_t dbx_allocated_bytes(twin_ctx *ctx)
     return config_int(ctx, "storage_quota_limit", tiers[tier_index(dbx_tier(ctx))].bytes);
 }
 
-int64_t dbx_used_bytes(twin_ctx *ctx)
+/* Bytes held by files, kept in "_usage" as entries are written and deleted
+ * so that a quota check does not read every file.  Counted from the entries
+ * once when the record is missing (after a store reset, or state written
+ * before the counter existed); baselines save and restore it with them. */
+static int64_t file_bytes(twin_ctx *ctx)
 {
-    int64_t used = config_int(ctx, "storage_used_bytes", 0);
+    int64_t n = 0;
+    json_value *u = twin_doc_get(ctx, "_usage", "files");
+    if (u && json_int64(json_get(u, "bytes"), &n)) return n;
     json_value *all = twin_doc_all(ctx, "entries");
     json_foreach(e, all) {
-        int64_t n;
-        if (json_int64(json_get(e, "size"), &n)) used += n;
+        int64_t size;
+        if (json_int64(json_get(e, "size"), &size)) n += size;
     }
-    return used;
+    return n;
+}
+
+void dbx_usage_add(twin_ctx *ctx, int64_t delta)
+{
+    json_value *u = json_object(ctx->a);
+    json_set_int(ctx->a, u, "bytes", file_bytes(ctx) + delta);
+    twin_doc_put(ctx, "_usage", "files", u, NULL, 0);
+}
+
+int64_t dbx_used_bytes(twin_ctx *ctx)
+{
+    return config_int(ctx, "storage_used_bytes", 0) + file_bytes(ctx);
 }
 
 bool dbx_quota_allows(twin_ctx *ctx, int64_t delta)

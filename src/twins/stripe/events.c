@@ -15,17 +15,38 @@ static bool endpoint_wants(const json_value *we, const char *type)
     return false;
 }
 
-/* Endpoints registered through the API that take this event type. */
+/* The enabled endpoints registered through the API.  A request that emits
+ * several events (an invoice paid, a clock advanced) reads them once; outside
+ * a request (no request state) each event reads them. */
+static const twin_list *enabled_endpoints(twin_ctx *ctx)
+{
+    stripe_req *st = ctx->principal;
+    if (st && st->endpoints) return st->endpoints;
+    twin_list *l = arena_zalloc(ctx->a, sizeof *l);
+    store_list_opts o = {0};
+    if (twin_doc_list(ctx, "webhook_endpoints", &o, l) != 0) l->n = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < l->n; i++)
+        if (str_eq(json_get_str(l->items[i], "status"), "enabled")) l->items[kept++] = l->items[i];
+    l->n = kept;
+    if (st) st->endpoints = l;
+    return l;
+}
+
+void stripe_endpoints_changed(twin_ctx *ctx)
+{
+    stripe_req *st = ctx->principal;
+    if (st) st->endpoints = NULL;
+}
+
+/* The enabled endpoints that take this event type. */
 static twin_list subscribed_endpoints(twin_ctx *ctx, const char *type)
 {
-    twin_list all = {0};
-    store_list_opts o = {0};
-    if (twin_doc_list(ctx, "webhook_endpoints", &o, &all) != 0) all.n = 0;
-    size_t kept = 0;
-    for (size_t i = 0; i < all.n; i++)
-        if (endpoint_wants(all.items[i], type)) all.items[kept++] = all.items[i];
-    all.n = kept;
-    return all;
+    const twin_list *all = enabled_endpoints(ctx);
+    twin_list out = {.items = arena_alloc(ctx->a, sizeof *out.items * (all->n + 1))};
+    for (size_t i = 0; i < all->n; i++)
+        if (endpoint_wants(all->items[i], type)) out.items[out.n++] = all->items[i];
+    return out;
 }
 
 /* Each subscribed endpoint, then the run's default one (url, configured with

@@ -24,7 +24,14 @@ typedef struct stripe_req {
     const char *api_key;
     const char *request_id;
     idem_slot idem;
+    /* The enabled webhook endpoints, read by the request's first event and
+     * kept for the others (NULL until then, and again after an endpoint
+     * changes: stripe_endpoints_changed). */
+    const twin_list *endpoints;
 } stripe_req;
+
+/* Drops the request's copy of the enabled webhook endpoints (events.c). */
+void stripe_endpoints_changed(twin_ctx *ctx);
 
 /* ---- auth (auth.c) ---- */
 bool stripe_authenticate(twin_ctx *ctx, const twin_route *route);

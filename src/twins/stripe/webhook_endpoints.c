@@ -56,6 +56,7 @@ void stripe_create_endpoint(twin_ctx *ctx)
     stripe_copy_strings(ctx, we, text_fields);
     json_set_str(a, we, "secret", twin_new_id(ctx, "whsec_", 32));
     stripe_save(ctx, "webhook_endpoints", we);
+    stripe_endpoints_changed(ctx);
     stripe_reply(ctx, 200, we); /* the only answer that carries the secret */
 }
 
@@ -78,6 +79,7 @@ void stripe_update_endpoint(twin_ctx *ctx)
     stripe_copy_strings(ctx, we, text_fields);
     if (has_disabled) json_set_str(ctx->a, we, "status", disabled ? "disabled" : "enabled");
     stripe_save(ctx, "webhook_endpoints", we);
+    stripe_endpoints_changed(ctx);
     json_remove(we, "secret");
     stripe_send_object(ctx, 200, we);
 }
@@ -87,6 +89,7 @@ void stripe_delete_endpoint(twin_ctx *ctx)
     const char *id = twin_param(ctx, "id");
     if (!stripe_load(ctx, "webhook_endpoints", "webhook_endpoint", id, "id")) return;
     twin_doc_delete(ctx, "webhook_endpoints", id);
+    stripe_endpoints_changed(ctx);
     json_value *d = json_object(ctx->a);
     json_set_str(ctx->a, d, "id", id);
     json_set_str(ctx->a, d, "object", "webhook_endpoint");

@@ -470,6 +470,74 @@ test('events: stream_position=now, then the changes made, admin_logs, bad stream
   assertBoxError(await rejects(() => box.events.getEvents({ streamType: 'bogus' })), 400, 'bad_request');
 });
 
+test('events: paging a long stream with stream_position and limit; filtered streams still move the position', async () => {
+  const { box } = await newRun();
+  const start = String((await box.events.getEvents({ streamPosition: 'now' })).nextStreamPosition);
+  const folder = await box.folders.createFolder({ name: 'Many', parent: { id: '0' } });
+  for (let i = 0; i < 230; i++) await box.folders.createFolder({ name: `f${i}`, parent: { id: folder.id } });
+  const files = [];
+  for (let i = 0; i < 12; i++) {
+    files.push(await upload(box, folder.id, `u${i}.txt`, `u${i}`));
+    await box.downloads.downloadFile(files.at(-1).id);
+  }
+  const total = 1 + 230 + 12 * 2;          // folders, then per file: ITEM_UPLOAD, ITEM_DOWNLOAD
+
+  // The default page is 100; a limit over 500 is capped.
+  assert.equal((await box.events.getEvents({ streamPosition: start })).entries.length, 100);
+  assert.equal((await box.events.getEvents({ streamPosition: '0', limit: 800 })).entries.length, total);
+
+  // Walk the whole stream 37 at a time.
+  const walk = async (opts) => {
+    const seen = [];
+    let pos = start;
+    for (;;) {
+      const page = await box.events.getEvents({ streamPosition: pos, limit: 37, ...opts });
+      assert.equal(page.chunkSize, page.entries.length);
+      assert.ok(page.entries.length <= 37);
+      if (!page.entries.length) {
+        assert.equal(String(page.nextStreamPosition), pos, 'an empty page keeps the position');
+        return seen;
+      }
+      seen.push(...page.entries);
+      pos = String(page.nextStreamPosition);
+    }
+  };
+  const all = await walk({});
+  assert.equal(all.length, total);
+  assert.equal(new Set(all.map((e) => e.eventId)).size, total);
+  assert.equal(all[0].source.name, 'Many');
+  assert.deepEqual(all.slice(1, 231).map((e) => e.source.name), Array.from({ length: 230 }, (_, i) => `f${i}`));
+  assert.deepEqual(all.slice(-2).map((e) => e.eventType), ['ITEM_UPLOAD', 'ITEM_DOWNLOAD']);
+
+  const changes = await walk({ streamType: 'changes' });
+  assert.equal(changes.length, total - 12);
+  assert.ok(!changes.some((e) => e.eventType === 'ITEM_DOWNLOAD'));
+  // A page that ends on skipped events moves past them: nothing new after the last download.
+  const lastChange = await box.events.getEvents({ streamPosition: start, streamType: 'changes', limit: 500 });
+  assert.equal((await box.events.getEvents({ streamPosition: String(lastChange.nextStreamPosition) })).entries.length, 0);
+
+  const uploads = [];
+  let pos = '0';
+  for (;;) {
+    const page = await box.events.getEvents({ streamType: 'admin_logs', eventType: ['UPLOAD'], streamPosition: pos, limit: 50 });
+    assert.equal(typeof page.rawData.next_stream_position, 'string');
+    if (!page.entries.length) break;
+    uploads.push(...page.entries);
+    pos = page.rawData.next_stream_position;
+  }
+  assert.equal(uploads.length, 231 + 12);    // folders' ITEM_CREATE and files' ITEM_UPLOAD both log as UPLOAD
+  assert.ok(uploads.every((e) => e.eventType === 'UPLOAD'));
+
+  // Positions past the end give nothing and stay put; now is the end.
+  const end = String((await box.events.getEvents({ streamPosition: 'now' })).nextStreamPosition);
+  assert.equal(Number(end), Number(start) + total);
+  const past = await box.events.getEvents({ streamPosition: String(Number(end) + 50) });
+  assert.equal(past.entries.length, 0);
+  assert.equal(Number(past.nextStreamPosition), Number(end) + 50);
+  const one = await box.events.getEvents({ streamPosition: String(Number(end) - 1) });
+  assert.deepEqual(one.entries.map((e) => e.eventId), [all.at(-1).eventId]);
+});
+
 test('webhooks: CRUD, marker listing, unknown target, bad triggers, duplicates', async () => {
   const { box } = await newRun();
   const f = await box.folders.createFolder({ name: 'Watched', parent: { id: '0' } });

@@ -210,6 +210,80 @@ test('messages: list newest first with limit, before, after and around', async (
   assertDiscordError(err, 400, 50035);
 });
 
+// What Discord answers for one page, worked out from the whole channel (newest first).
+function expectedPage(all, { limit = 50, around, before, after }) {
+  const sf = (id) => BigInt(id);
+  if (around) {
+    const k = all.findIndex((m) => sf(m.id) <= sf(around));
+    const at = k < 0 ? all.length : k;
+    const from = Math.max(0, at - Math.floor(limit / 2));
+    return all.slice(from, from + limit);
+  }
+  if (before) return all.filter((m) => sf(m.id) < sf(before)).slice(0, limit);
+  if (after) return all.filter((m) => sf(m.id) > sf(after)).slice(-limit);
+  return all.slice(0, limit);
+}
+
+test('messages: paging a long channel with before/after/around on messages, deleted messages and made-up snowflakes', async () => {
+  const seeded = Array.from({ length: 130 }, (_, i) => `s${i}`);
+  const { rest } = await newRun({ seed: { guilds: [{ name: 'Long', channels: [{ name: 'history', messages: seeded }, { name: 'other' }] }] } });
+  const [guild] = await rest.get(Routes.userGuilds());
+  const chans = await rest.get(Routes.guildChannels(guild.id));
+  const history = chans.find((c) => c.name === 'history');
+  const other = chans.find((c) => c.name === 'other');
+  for (let i = 0; i < 5; i++) await rest.post(Routes.channelMessages(history.id), { body: { content: `live${i}` } });
+  const elsewhere = await rest.post(Routes.channelMessages(other.id), { body: { content: 'elsewhere' } });
+  const get = (o) => rest.get(Routes.channelMessages(history.id), { query: new URLSearchParams(o) });
+
+  // Walk back with before= in pages of 100, the way clients fetch history.
+  const all = [];
+  let page = await get({ limit: '100' });
+  while (page.length) {
+    all.push(...page);
+    page = await get({ limit: '100', before: page.at(-1).id });
+  }
+  assert.equal(all.length, 135);
+  assert.deepEqual(all.slice(0, 5).map((m) => m.content), ['live4', 'live3', 'live2', 'live1', 'live0']);
+  assert.equal(all.at(-1).content, 's0');
+  for (let i = 1; i < all.length; i++) assert.ok(BigInt(all[i - 1].id) > BigInt(all[i].id), 'newest first');
+
+  // Walk forward with after= from the oldest message.
+  const forward = [all.at(-1)];
+  for (;;) {
+    const p = await get({ limit: '100', after: forward.at(-1).id });
+    if (!p.length) break;
+    forward.push(...p.reverse());
+  }
+  assert.deepEqual(forward.map((m) => m.id), all.map((m) => m.id).reverse());
+
+  const ids = (list) => list.map((m) => m.id);
+  const check = async (o) => assert.deepEqual(ids(await get(Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)])))),
+    ids(expectedPage(all, o)), JSON.stringify(o));
+  const newest = all[0].id, oldest = all.at(-1).id;
+  const farPast = String(1n << 22n);                                                   // 2015, before every message
+  const farFuture = String(BigInt(Date.now() + 3600_000 - 1420070400000) << 22n);      // an hour from now
+  for (const limit of [1, 2, 7, 50, 100]) {
+    for (const anchor of [newest, oldest, all[3].id, all[64].id, all[120].id, farPast, farFuture, elsewhere.id]) {
+      await check({ limit, before: anchor });
+      await check({ limit, after: anchor });
+      await check({ limit, around: anchor });
+    }
+  }
+  await check({ before: all[10].id });                     // default limit 50
+  await check({ around: all[70].id });
+
+  // A deleted message's id still anchors the page, and it is gone from it.
+  const gone = all[60].id;
+  await rest.delete(Routes.channelMessage(history.id, gone));
+  const left = all.filter((m) => m.id !== gone);
+  for (const o of [{ before: gone, limit: 5 }, { after: gone, limit: 5 }, { around: gone, limit: 5 }, { around: gone, limit: 100 }])
+    assert.deepEqual(ids(await get(Object.fromEntries(Object.entries(o).map(([k, v]) => [k, String(v)])))), ids(expectedPage(left, o)));
+  assert.deepEqual(await get({ after: newest }), []);
+  assert.deepEqual(await get({ before: oldest }), []);
+  // around takes precedence over before and after
+  assert.deepEqual(ids(await get({ around: all[20].id, before: all[5].id, after: all[100].id, limit: '3' })), ids(all.slice(19, 22)));
+});
+
 test('bulk delete: removes recent messages; wrong counts are 50035; messages older than 14 days are 50034', async () => {
   const { rest } = await newRun({ seed: SEED });
   const { channels } = await acme(rest);

@@ -475,6 +475,94 @@ test('quota: uploads past the allocation get insufficient_space in the seed shap
   assert.equal((await dbx.filesUpload({ path: '/b.bin', contents: Buffer.alloc(50) })).result.size, 50);
 });
 
+test('space usage follows every write: upload, overwrite, copy and move of trees, restore, delete, reset', async () => {
+  const ctx = await seeded();
+  const { dbx } = ctx;
+  // What the files hold, counted from a full recursive listing.
+  const held = async () => {
+    let page = (await dbx.filesListFolder({ path: '', recursive: true })).result;
+    let n = page.entries.reduce((t, e) => t + (e.size ?? 0), 0);
+    while (page.has_more) {
+      page = (await dbx.filesListFolderContinue({ cursor: page.cursor })).result;
+      n += page.entries.reduce((t, e) => t + (e.size ?? 0), 0);
+    }
+    return n;
+  };
+  const used = async () => (await dbx.usersGetSpaceUsage()).result.used;
+  const seededBytes = await used();
+  assert.equal(seededBytes, await held());
+  assert.ok(seededBytes > 0);
+  const first = (await dbx.filesUpload({ path: '/Work/a.txt', contents: 'x'.repeat(100) })).result;
+  await dbx.filesUpload({ path: '/Work/a.txt', contents: 'y'.repeat(40), mode: 'overwrite' });
+  await dbx.filesUpload({ path: '/Work/sub/b.txt', contents: 'z'.repeat(25) });
+  assert.equal(await used(), seededBytes + 65);
+  await dbx.filesCopyV2({ from_path: '/Work', to_path: '/Copy' });
+  assert.equal(await used(), seededBytes + 130);
+  await dbx.filesMoveV2({ from_path: '/Copy', to_path: '/Projects/Moved' });
+  assert.equal(await used(), seededBytes + 130);
+  await dbx.filesRestore({ path: '/Work/a.txt', rev: first.rev });       // back to the 100-byte version
+  assert.equal(await used(), seededBytes + 190);
+  await dbx.filesDeleteV2({ path: '/Projects' });
+  assert.equal(await used(), await held());
+  await dbx.filesDeleteV2({ path: '/Work/sub' });
+  assert.equal(await used(), await held());
+  assert.equal(await held(), seededBytes + 100 - 'item,cost\ngears,100'.length - '# Plan\nShip the analytical engine.'.length - 'obsolete'.length);
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  assert.equal(await used(), seededBytes);
+  // storage_used_bytes in the config adds to what the files hold
+  await admin(ctx, 'PATCH', '/admin/config', { storage_used_bytes: 1000 });
+  assert.equal(await used(), seededBytes + 1000);
+});
+
+test('cursors: continue after many changes pages through each changed path once, at its newest state', async () => {
+  const ctx = await seeded();
+  const { dbx } = ctx;
+  const start = (await dbx.filesListFolderGetLatestCursor({ path: '', recursive: true, limit: 37 })).result.cursor;
+  const expected = new Map();                 // path_lower -> '.tag' and size expected in the changes
+  for (let i = 0; i < 120; i++) {
+    const p = `/bulk/f${String(i).padStart(3, '0')}.txt`;
+    await dbx.filesUpload({ path: p, contents: 'a'.repeat(i) });
+    expected.set(p, ['file', i]);
+  }
+  expected.set('/bulk', ['folder']);
+  for (let i = 0; i < 60; i++) await dbx.filesUpload({ path: '/hot.txt', contents: `v${i}`, mode: 'overwrite' });
+  expected.set('/hot.txt', ['file', 3]);
+  for (let i = 0; i < 120; i += 10) {
+    await dbx.filesDeleteV2({ path: `/bulk/f${String(i).padStart(3, '0')}.txt` });
+    expected.set(`/bulk/f${String(i).padStart(3, '0')}.txt`, ['deleted']);
+  }
+  await dbx.filesDeleteV2({ path: '/Photos' });
+  expected.set('/photos', ['deleted']);
+  assert.equal((await dbx.filesListFolderLongpoll({ cursor: start })).result.changes, true);
+  const seen = [];
+  let page = { cursor: start, has_more: true };
+  let pages = 0;
+  while (page.has_more) {
+    page = (await dbx.filesListFolderContinue({ cursor: page.cursor })).result;
+    assert.ok(page.entries.length <= 37);
+    seen.push(...page.entries);
+    pages++;
+  }
+  assert.equal(pages, Math.ceil(expected.size / 37));
+  assert.equal(seen.length, expected.size);
+  assert.equal(new Set(seen.map((e) => e.path_lower)).size, seen.length, 'each path once');
+  for (const e of seen) {
+    const [tag, size] = expected.get(e.path_lower) ?? [];
+    assert.equal(e['.tag'], tag, e.path_lower);
+    if (size !== undefined) assert.equal(e.size, size, e.path_lower);
+  }
+  // A path reported once comes at its newest change: hot.txt was written last of the files.
+  assert.ok(seen.findIndex((e) => e.path_lower === '/hot.txt') > seen.findIndex((e) => e.path_lower === '/bulk/f119.txt'));
+  assert.equal((await dbx.filesListFolderLongpoll({ cursor: page.cursor })).result.changes, false);
+  assert.deepEqual((await dbx.filesListFolderContinue({ cursor: page.cursor })).result.entries, []);
+  // Scoped to a folder, from the same starting point: only what changed under it.
+  const scoped = (await dbx.filesListFolderGetLatestCursor({ path: '/bulk' })).result.cursor;
+  await dbx.filesUpload({ path: '/bulk/late.txt', contents: 'late' });
+  await dbx.filesUpload({ path: '/outside.txt', contents: 'no' });
+  const late = (await dbx.filesListFolderContinue({ cursor: scoped })).result;
+  assert.deepEqual(late.entries.map((e) => e.path_lower), ['/bulk/late.txt']);
+});
+
 test('tiers: admin account-tier GET/POST shapes, get_space_usage and account_type follow the tier, a bigger tier lifts the quota', async () => {
   const ctx = await newRun();
   const { dbx } = ctx;

@@ -89,6 +89,36 @@ test('endpoints only get their enabled_events ("*" gets everything)', async () =
   assert.ok(!hooks.deliveries.some((r) => r.url === '/only-prices' && r.body.includes(p.id)));
 });
 
+test('one request emitting several events: each enabled endpoint gets exactly its events, disabled ones nothing', async () => {
+  const run = await newRun();
+  const mk = (path, events) => run.stripe.webhookEndpoints.create({ url: hookUrl(path), enabled_events: events });
+  const star = await mk('/multi-star', ['*']);
+  const charges = await mk('/multi-charge', ['charge.succeeded', 'payment_intent.succeeded']);
+  const off = await mk('/multi-off', ['*']);
+  await run.stripe.webhookEndpoints.update(off.id, { disabled: true });
+  const other = await mk('/multi-other', ['customer.created']);
+  const pi = await run.stripe.paymentIntents.create({ amount: 1500, currency: 'usd', payment_method: 'pm_card_visa', confirm: true });
+  const events = (await run.stripe.events.list({ limit: 100 })).data.filter((e) => e.data.object.id === pi.id || e.data.object.payment_intent === pi.id);
+  const types = events.map((e) => e.type).sort();
+  assert.ok(types.length >= 3, `one request, several events: ${types}`);
+  const wanted = { [star.id]: types, [charges.id]: types.filter((ty) => ty === 'charge.succeeded' || ty === 'payment_intent.succeeded'),
+    [off.id]: [], [other.id]: [] };
+  assert.equal(wanted[charges.id].length, 2);
+  for (const e of events) assert.equal(e.pending_webhooks, 1 + (wanted[charges.id].includes(e.type) ? 1 : 0), e.type);
+  const ids = new Set(events.map((e) => e.id));
+  const log = (await admin(run, 'GET', '/admin/webhooks/deliveries')).json.deliveries.filter((d) => ids.has(d.event_id));
+  for (const [endpoint, expected] of Object.entries(wanted))
+    assert.deepEqual(log.filter((d) => d.endpoint_id === endpoint).map((d) => d.event_type).sort(), [...expected].sort(), endpoint);
+  // Endpoint changes take effect from the next request on: re-enabled gets events, deleted gets none.
+  await run.stripe.webhookEndpoints.update(off.id, { disabled: false });
+  await run.stripe.webhookEndpoints.del(star.id);
+  const c = await run.stripe.customers.create({ name: 'After changes' });
+  const created = (await run.stripe.events.list({ type: 'customer.created' })).data.find((e) => e.data.object.id === c.id);
+  const later = (await admin(run, 'GET', '/admin/webhooks/deliveries')).json.deliveries.filter((d) => d.event_id === created.id);
+  assert.deepEqual(later.map((d) => d.endpoint_id).sort(), [off.id, other.id].sort());
+  assert.equal(created.pending_webhooks, 2);
+});
+
 test('default endpoint from the admin config, signed with STRIPE_WEBHOOK_SECRET', async () => {
   const run = await newRun();
   const res = await fetch(`${run.adminUrl}/admin/config`, {
