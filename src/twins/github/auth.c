@@ -221,8 +221,8 @@ const char **gh_webhook_sign(arena *a, const char *secret, const char *payload, 
         unsigned char md[EVP_MAX_MD_SIZE];
         unsigned int md_len = 0;
         if (!HMAC(mds[k], secret, (int)strlen(secret), (const unsigned char *)payload, len, md, &md_len)) md_len = 0;
-        char hex[2 * EVP_MAX_MD_SIZE + 1] = "";
-        for (unsigned int i = 0; i < md_len; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+        char hex[2 * EVP_MAX_MD_SIZE + 1];
+        hex_encode(md, md_len, hex);
         lines[k] = k == 0 ? arena_printf(a, "X-Hub-Signature-256: sha256=%s", hex)
                           : arena_printf(a, "X-Hub-Signature: sha1=%s", hex);
     }

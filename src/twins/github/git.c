@@ -17,7 +17,7 @@ static const char *hex_sha1(arena *a, const void *data, size_t len)
     unsigned char md[SHA_DIGEST_LENGTH];
     SHA1(data, len, md);
     char *out = arena_alloc(a, 41);
-    for (int i = 0; i < SHA_DIGEST_LENGTH; i++) snprintf(out + 2 * i, 3, "%02x", md[i]);
+    hex_encode(md, SHA_DIGEST_LENGTH, out);
     return out;
 }
 
