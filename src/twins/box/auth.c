@@ -181,17 +181,19 @@ bool bx_authenticate(twin_ctx *ctx, const twin_route *route)
         unauthorized(ctx, t != NULL);
         return false;
     }
-    /* As-User: admins (and service accounts) act on behalf of another user. */
+    ctx->principal = r;
+    /* As-User: admins, co-admins and service accounts act on behalf of a
+     * regular user (not another admin). */
     const char *as = http_header_get(ctx->req, "As-User");
-    if (as && *as) {
-        if (!bx_user_get(ctx, as)) {
-            bx_error(ctx, 403, "access_denied_insufficient_permissions", "Access denied - insufficient permission",
-                     NULL);
+    if (as && *as && !str_eq(as, r->user_id)) {
+        json_value *target = bx_user_get(ctx, as);
+        const char *role = target ? json_get_str(target, "role") : NULL;
+        if (!target || !bx_is_admin(ctx) || str_eq(role, "admin") || str_eq(role, "coadmin")) {
+            bx_forbidden(ctx);
             return false;
         }
         r->user_id = arena_strdup(ctx->a, as);
     }
-    ctx->principal = r;
     if (ctx->body_error && route) {
         bx_error(ctx, 400, "bad_request", "Could not parse JSON body", NULL);
         return false;

@@ -13,8 +13,13 @@
  *   _codes     authorization code -> {user_id, client_id, redirect_uri, expires_at}
  *              (credentials: "_" keeps them out of GET /admin/state)
  *   meta       "enterprise" -> {admin_id, service_id}
- * The root folder "0" is not stored: it is synthesised on read.  All users
- * share one tree (the enterprise's); owned_by is the creator.
+ *   collaborations id -> {item_type, item_id, accessible_by (user id), invite_email,
+ *              role, status, ...}   index item ("<type>:<id>"), user
+ * The root folder "0" is not stored: it is synthesised on read, per caller.
+ * Each user has their own tree: items with parent "0" belong to the root of
+ * their owned_by user, and an item's owner is its tree's owner (the creator
+ * of a top-level item; whoever uploads inside).  Other users reach items
+ * through collaborations (access.c).
  *
  * Items keep etag and sequence_id as integers, bumped together on every
  * change, and rendered as strings like Box does. */
@@ -59,6 +64,7 @@ const char *bx_admin_id(twin_ctx *ctx);
 const char *bx_service_id(twin_ctx *ctx);
 json_value *bx_user_get(twin_ctx *ctx, const char *id);
 json_value *bx_user_mini(twin_ctx *ctx, const char *id);
+json_value *bx_user_by_login(twin_ctx *ctx, const char *login);   /* case-insensitive */
 json_value *bx_user_create(twin_ctx *ctx, const char *name, const char *login, const char *role, bool app_user);
 json_value *bx_user_render(twin_ctx *ctx, const json_value *u, const char *fields);
 /* True when every etag precondition holds; otherwise answers 412 and returns false. */
@@ -117,12 +123,14 @@ json_value *bx_copy_folder(twin_ctx *ctx, const json_value *folder, const char *
 /* Box's "order" array of an item listing: by type, then by sort (default name). */
 json_value *bx_order_json(arena *a, const char *sort, const char *direction);
 /* The item a route names (looked up by the caller, id for the message) when it
- * exists and is active, or trashed for bx_trashed_item (a folder must be a
- * trash root); otherwise answers Box's 404 and returns NULL. */
+ * exists, the caller can reach it, and it is active, or trashed for
+ * bx_trashed_item (a folder must be a trash root); otherwise answers Box's
+ * 404 and returns NULL. */
 json_value *bx_active_item(twin_ctx *ctx, json_value *item, const char *id);
 json_value *bx_trashed_item(twin_ctx *ctx, json_value *item, const char *id);
-/* The active folder named by {"parent": {"id": ...}}; answers 404 (or 400
- * when the id is missing and required) and returns NULL when unusable. */
+/* The active folder named by {"parent": {"id": ...}} that the caller may
+ * upload into; answers 404 (400 when the id is missing and required, 403
+ * when the caller's role cannot upload) and returns NULL when unusable. */
 json_value *bx_target_folder(twin_ctx *ctx, const json_value *parent_obj, bool required);
 /* An update that renames item to new_name and/or moves it to parent_id:
  * check answers 409 on a name clash and returns false; apply stores the
@@ -134,6 +142,30 @@ void bx_move_apply(twin_ctx *ctx, json_value *item, const char *new_name, const 
 /* The name a copied or restored item takes in folder_id (name, or its own
  * when NULL); answers 400/409 and returns NULL when invalid or taken. */
 const char *bx_placement_name(twin_ctx *ctx, const json_value *item, const char *folder_id, const char *name);
+
+/* ---- access: roles and collaborations (access.c, collabs.c) ---- */
+enum { BX_VIEW = 1, BX_DOWNLOAD = 2, BX_UPLOAD = 4, BX_MODIFY = 8, BX_INVITE = 16 };
+unsigned bx_caps(const char *role);                         /* rights of a role; 0 when unknown */
+bool bx_valid_role(const char *role, bool allow_owner);
+bool bx_is_admin(twin_ctx *ctx);                            /* admin, co-admin or service account */
+/* The caller's role on item: "owner", a collaboration role (own or
+ * inherited from a folder above), or NULL when the item is out of reach. */
+const char *bx_role(twin_ctx *ctx, const json_value *item);
+bool bx_visible(twin_ctx *ctx, const json_value *item);
+bool bx_can(twin_ctx *ctx, const json_value *item, unsigned caps);
+/* Answers 403 access_denied_insufficient_permissions unless the caller holds caps. */
+bool bx_require(twin_ctx *ctx, const json_value *item, unsigned caps);
+void bx_forbidden(twin_ctx *ctx);
+const char *bx_folder_owner(twin_ctx *ctx, const char *folder_id); /* "0": the caller */
+/* Gives item and everything below it to owner. */
+void bx_set_owner(twin_ctx *ctx, json_value *item, const char *owner);
+twin_list bx_collaborations_of(twin_ctx *ctx, const char *item_type, const char *item_id);
+void bx_collab_save(twin_ctx *ctx, json_value *collab);
+/* Active items of a folder as the caller sees them: the root adds the items shared with them. */
+twin_list bx_listing(twin_ctx *ctx, const char *folder_id);
+bool bx_event_visible(twin_ctx *ctx, const json_value *event);
+json_value *bx_collab_create(twin_ctx *ctx, const json_value *item, const char *user_id, const char *login,
+                             const char *role, const char *status);
 
 /* ---- events and webhooks (events.c) ---- */
 /* Records a user event (event_type like "ITEM_UPLOAD") and delivers the
@@ -153,7 +185,9 @@ int bx_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(files_delete) X(files_restore) X(files_trash_get) X(files_trash_delete) X(files_content) X(download) \
     X(versions_list) X(versions_get) X(versions_promote) \
     X(search) X(events) \
-    X(webhooks_list) X(webhooks_create) X(webhooks_get) X(webhooks_update) X(webhooks_delete)
+    X(webhooks_list) X(webhooks_create) X(webhooks_get) X(webhooks_update) X(webhooks_delete) \
+    X(collabs_create) X(collabs_get) X(collabs_update) X(collabs_delete) X(collabs_pending) \
+    X(folders_collabs) X(files_collabs)
 #define BX_DECLARE(n) void bx_##n(twin_ctx *ctx);
 BX_HANDLERS(BX_DECLARE)
 #undef BX_DECLARE

@@ -200,6 +200,7 @@ void bx_events(twin_ctx *ctx)
     const char *type = bx_query(ctx, "stream_type");
     if (!type) type = "all";
     bool admin = str_eq(type, "admin_logs") || str_eq(type, "admin_logs_streaming");
+    if (admin && !bx_is_admin(ctx)) return bx_forbidden(ctx);   /* enterprise events are for admins */
     if (!admin && !str_eq(type, "all") && !str_eq(type, "changes") && !str_eq(type, "sync"))
         return bx_bad_request(ctx, "invalid_parameter", "stream_type",
                               arena_printf(a, "Invalid value '%s'. 'stream_type' is not valid", type));
@@ -244,6 +245,7 @@ void bx_events(twin_ctx *ctx)
             json_int64(json_get(e, "time"), &t);
             if (seq <= from) continue;
             next = seq;
+            if (!admin && !bx_event_visible(ctx, e)) continue;
             const char *et = json_get_str(e, "event_type");
             /* "changes" leaves out events that change nothing */
             if (str_eq(type, "changes") && str_eq(et, "ITEM_DOWNLOAD")) continue;
@@ -320,7 +322,7 @@ static bool webhook_fields(twin_ctx *ctx, json_value *hook, bool create)
             return bx_bad_request(ctx, "invalid_parameter", "target", "Webhooks cannot be created on the root folder"),
                    false;
         json_value *item = bx_item_get(ctx, tt, tid);
-        if (!item || bx_is_trashed(item)) return bx_not_found(ctx, "target", tid), false;
+        if (!item || bx_is_trashed(item) || !bx_visible(ctx, item)) return bx_not_found(ctx, "target", tid), false;
         json_set_str(a, hook, "target_type", tt);
         json_set_str(a, hook, "target_id", tid);
     }

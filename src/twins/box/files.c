@@ -130,7 +130,7 @@ void bx_files_version_upload(twin_ctx *ctx)
     upload u;
     if (!parse_upload(ctx, &u, false)) return;
     json_value *f = active_file(ctx);
-    if (!f || !bx_if_match(ctx, f) || !digest_ok(ctx, &u)) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY) || !bx_if_match(ctx, f) || !digest_ok(ctx, &u)) return;
     const char *name = json_get_str(u.attributes, "name");
     if (name && !str_eq(name, json_get_str(f, "name"))) {
         if (!bx_name_ok(ctx, name)) return;
@@ -177,7 +177,7 @@ void bx_files_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = active_file(ctx);
-    if (!f || !bx_if_match(ctx, f)) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY) || !bx_if_match(ctx, f)) return;
     json_value *body = ctx->body;
     const char *name = json_get_str(body, "name"), *old_parent = json_get_str(f, "parent");
     const char *pid = old_parent;
@@ -202,7 +202,7 @@ void bx_files_update(twin_ctx *ctx)
 void bx_files_copy(twin_ctx *ctx)
 {
     json_value *f = active_file(ctx);
-    if (!f) return;
+    if (!f || !bx_require(ctx, f, BX_DOWNLOAD)) return;
     json_value *p = bx_target_folder(ctx, json_get(ctx->body, "parent"), true);
     if (!p) return;
     const char *name = bx_placement_name(ctx, f, json_get_str(p, "id"), json_get_str(ctx->body, "name"));
@@ -215,7 +215,7 @@ void bx_files_copy(twin_ctx *ctx)
 void bx_files_delete(twin_ctx *ctx)
 {
     json_value *f = active_file(ctx);
-    if (!f || !bx_if_match(ctx, f)) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY) || !bx_if_match(ctx, f)) return;
     bx_trash(ctx, f);
     bx_emit(ctx, "ITEM_TRASH", "FILE.TRASHED", f);
     twin_reply_text(ctx, 204, NULL, "", 0);
@@ -238,7 +238,7 @@ void bx_files_trash_get(twin_ctx *ctx)
 void bx_files_trash_delete(twin_ctx *ctx)
 {
     json_value *f = trashed_file(ctx);
-    if (!f) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY)) return;
     bx_emit(ctx, NULL, "FILE.DELETED", f);
     bx_purge(ctx, f);
     twin_reply_text(ctx, 204, NULL, "", 0);
@@ -247,7 +247,7 @@ void bx_files_trash_delete(twin_ctx *ctx)
 void bx_files_restore(twin_ctx *ctx)
 {
     json_value *f = trashed_file(ctx);
-    if (!f) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY)) return;
     const char *pid = json_get_str(f, "parent");
     json_value *p = json_get(ctx->body, "parent") ? bx_target_folder(ctx, json_get(ctx->body, "parent"), true)
                                                   : bx_folder_get(ctx, pid);
@@ -275,7 +275,7 @@ static const char *download_sig(twin_ctx *ctx, const char *version_id)
 void bx_files_content(twin_ctx *ctx)
 {
     json_value *f = active_file(ctx);
-    if (!f) return;
+    if (!f || !bx_require(ctx, f, BX_DOWNLOAD)) return;
     const char *version = bx_query(ctx, "version");
     const char *vid = json_get_str(f, "version_id");
     if (version && *version) {
@@ -386,7 +386,7 @@ void bx_versions_get(twin_ctx *ctx)
 void bx_versions_promote(twin_ctx *ctx)
 {
     json_value *f = active_file(ctx);
-    if (!f) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY)) return;
     const char *vid = json_get_str(ctx->body, "id");
     if (!vid) return bx_missing(ctx, "id");
     json_value *v = twin_doc_get(ctx, "versions", vid);

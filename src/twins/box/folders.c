@@ -25,7 +25,7 @@ static bool is_root_id(const char *id)
 
 static void root_forbidden(twin_ctx *ctx)
 {
-    bx_error(ctx, 403, "access_denied_insufficient_permissions", "Access denied - insufficient permission", NULL);
+    bx_forbidden(ctx);
 }
 
 static void reply_folder(twin_ctx *ctx, int status, const json_value *folder)
@@ -92,7 +92,7 @@ void bx_folders_items(twin_ctx *ctx)
 {
     json_value *f = active_folder(ctx);
     if (!f) return;
-    twin_list l = bx_children(ctx, json_get_str(f, "id"), false);
+    twin_list l = bx_listing(ctx, json_get_str(f, "id"));
     reply_items(ctx, &l);
 }
 
@@ -103,8 +103,12 @@ void bx_trash_items(twin_ctx *ctx)
     twin_doc_list(ctx, "folders", &o, &folders);
     twin_doc_list(ctx, "files", &o, &files);
     all.items = arena_alloc(ctx->a, (folders.n + files.n + 1) * sizeof *all.items);
-    for (size_t i = 0; i < folders.n; i++) all.items[all.n++] = folders.items[i];
-    for (size_t i = 0; i < files.n; i++) all.items[all.n++] = files.items[i];
+    /* each user's trash holds what they own */
+    const char *me = bx_me(ctx);
+    for (size_t i = 0; i < folders.n; i++)
+        if (str_eq(json_get_str(folders.items[i], "owned_by"), me)) all.items[all.n++] = folders.items[i];
+    for (size_t i = 0; i < files.n; i++)
+        if (str_eq(json_get_str(files.items[i], "owned_by"), me)) all.items[all.n++] = files.items[i];
     reply_items(ctx, &all);
 }
 
@@ -130,7 +134,7 @@ void bx_folders_update(twin_ctx *ctx)
     if (!f) return;
     const char *id = json_get_str(f, "id");
     if (is_root_id(id)) return root_forbidden(ctx);
-    if (!bx_if_match(ctx, f)) return;
+    if (!bx_require(ctx, f, BX_MODIFY) || !bx_if_match(ctx, f)) return;
     const char *name = json_get_str(ctx->body, "name"), *old_parent = json_get_str(f, "parent");
     const char *pid = old_parent;
     if (json_get(ctx->body, "parent")) {
@@ -157,6 +161,7 @@ void bx_folders_copy(twin_ctx *ctx)
     if (!f) return;
     const char *id = json_get_str(f, "id");
     if (is_root_id(id)) return root_forbidden(ctx);
+    if (!bx_require(ctx, f, BX_DOWNLOAD)) return;
     json_value *p = target_folder(ctx, json_get(ctx->body, "parent"));
     if (!p) return;
     if (bx_is_descendant(ctx, json_get_str(p, "id"), id))
@@ -173,7 +178,7 @@ void bx_folders_delete(twin_ctx *ctx)
     json_value *f = active_folder(ctx);
     if (!f) return;
     if (is_root_id(json_get_str(f, "id"))) return root_forbidden(ctx);
-    if (!bx_if_match(ctx, f)) return;
+    if (!bx_require(ctx, f, BX_MODIFY) || !bx_if_match(ctx, f)) return;
     if (!bx_truthy_arg(bx_query(ctx, "recursive")) && bx_children(ctx, json_get_str(f, "id"), false).n)
         return bx_error(ctx, 400, "folder_not_empty", "Cannot delete – folder not empty", NULL);
     bx_trash(ctx, f);
@@ -196,7 +201,7 @@ void bx_folders_trash_get(twin_ctx *ctx)
 void bx_folders_trash_delete(twin_ctx *ctx)
 {
     json_value *f = trashed_folder(ctx);
-    if (!f) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY)) return;
     bx_emit(ctx, NULL, "FOLDER.DELETED", f);
     bx_purge(ctx, f);
     twin_reply_text(ctx, 204, NULL, "", 0);
@@ -205,7 +210,7 @@ void bx_folders_trash_delete(twin_ctx *ctx)
 void bx_folders_restore(twin_ctx *ctx)
 {
     json_value *f = trashed_folder(ctx);
-    if (!f) return;
+    if (!f || !bx_require(ctx, f, BX_MODIFY)) return;
     json_value *p;
     if (json_get(ctx->body, "parent")) {
         p = target_folder(ctx, json_get(ctx->body, "parent"));

@@ -110,7 +110,8 @@ static json_value *new_item(twin_ctx *ctx, const char *type, const char *parent_
     json_set_str(a, it, "content_modified_at", now);
     json_set_str(a, it, "created_by", me);
     json_set_str(a, it, "modified_by", me);
-    json_set_str(a, it, "owned_by", me);
+    /* whoever creates it, an item belongs to the owner of its tree */
+    json_set_str(a, it, "owned_by", bx_folder_owner(ctx, parent_id));
     json_set_int(a, it, "etag", 0);
     json_set_int(a, it, "sequence_id", 0);
     json_set_str(a, it, "item_status", "active");
@@ -118,6 +119,14 @@ static json_value *new_item(twin_ctx *ctx, const char *type, const char *parent_
 }
 
 /* ---- children, names ---- */
+
+/* Children kept when listing: "0" holds every user's top-level items, so
+ * there only the caller's own count. */
+static bool child_kept(twin_ctx *ctx, const json_value *item, const char *folder_id, bool include_trashed)
+{
+    if (!include_trashed && bx_is_trashed(item)) return false;
+    return !str_eq(folder_id, "0") || str_eq(json_get_str(item, "owned_by"), bx_me(ctx));
+}
 
 twin_list bx_children(twin_ctx *ctx, const char *folder_id, bool include_trashed)
 {
@@ -127,9 +136,9 @@ twin_list bx_children(twin_ctx *ctx, const char *folder_id, bool include_trashed
     twin_doc_list(ctx, "files", &o, &files);
     out.items = arena_alloc(ctx->a, (folders.n + files.n + 1) * sizeof *out.items);
     for (size_t i = 0; i < folders.n; i++)
-        if (include_trashed || !bx_is_trashed(folders.items[i])) out.items[out.n++] = folders.items[i];
+        if (child_kept(ctx, folders.items[i], folder_id, include_trashed)) out.items[out.n++] = folders.items[i];
     for (size_t i = 0; i < files.n; i++)
-        if (include_trashed || !bx_is_trashed(files.items[i])) out.items[out.n++] = files.items[i];
+        if (child_kept(ctx, files.items[i], folder_id, include_trashed)) out.items[out.n++] = files.items[i];
     return out;
 }
 
@@ -205,6 +214,16 @@ json_value *bx_mini(twin_ctx *ctx, const json_value *item)
     return o;
 }
 
+/* The parent as the caller sees it: a collaborator who cannot reach the
+ * real parent sees the item in their own root, like Box shows it. */
+static json_value *visible_parent(twin_ctx *ctx, const json_value *item)
+{
+    const char *pid = json_get_str(item, "parent");
+    json_value *p = pid ? bx_folder_get(ctx, pid) : NULL;
+    if (p && !bx_visible(ctx, p)) p = root_folder(ctx);
+    return p;
+}
+
 static json_value *path_collection(twin_ctx *ctx, const json_value *item)
 {
     arena *a = ctx->a;
@@ -222,13 +241,7 @@ static json_value *path_collection(twin_ctx *ctx, const json_value *item)
         /* Walk up to the root, then emit root-first. */
         json_value *chain[64];
         size_t n = 0;
-        const char *pid = json_get_str(item, "parent");
-        while (pid && n < 64) {
-            json_value *p = bx_folder_get(ctx, pid);
-            if (!p) break;
-            chain[n++] = p;
-            pid = json_get_str(p, "parent");
-        }
+        for (json_value *p = visible_parent(ctx, item); p && n < 64; p = visible_parent(ctx, p)) chain[n++] = p;
         while (n) json_push(entries, bx_mini(ctx, chain[--n]));
     }
     json_set_int(a, pc, "total_count", entries->len);
@@ -250,17 +263,32 @@ static json_value *user_or_empty(twin_ctx *ctx, const json_value *item, const ch
     return bx_user_mini(ctx, json_get_str(item, key));
 }
 
-static json_value *permissions(twin_ctx *ctx, bool file)
+/* The caller's rights on the item, from their role. */
+static json_value *permissions(twin_ctx *ctx, const json_value *item, bool file)
 {
     arena *a = ctx->a;
     json_value *p = json_object(a);
+    unsigned caps = bx_caps(bx_role(ctx, item));
+    static const struct {
+        const char *name;
+        unsigned needs;
+    } needs[] = {{"can_annotate", BX_MODIFY}, {"can_comment", BX_VIEW}, {"can_preview", BX_VIEW},
+                 {"can_upload", BX_UPLOAD}, {"can_view_annotations_all", BX_VIEW},
+                 {"can_view_annotations_self", BX_VIEW}, {"can_download", BX_DOWNLOAD}, {"can_delete", BX_MODIFY},
+                 {"can_invite_collaborator", BX_INVITE}, {"can_rename", BX_MODIFY},
+                 {"can_set_share_access", BX_MODIFY}, {"can_share", BX_DOWNLOAD}};
     static const char *const file_perms[] = {"can_annotate", "can_comment", "can_preview", "can_upload",
                                              "can_view_annotations_all", "can_view_annotations_self",
                                              "can_download", "can_delete", "can_invite_collaborator", "can_rename",
                                              "can_set_share_access", "can_share", NULL};
     static const char *const folder_perms[] = {"can_delete", "can_download", "can_invite_collaborator", "can_rename",
                                                "can_set_share_access", "can_share", "can_upload", NULL};
-    for (const char *const *k = file ? file_perms : folder_perms; *k; k++) json_set_bool(a, p, *k, true);
+    for (const char *const *k = file ? file_perms : folder_perms; *k; k++) {
+        unsigned want = BX_VIEW;
+        for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++)
+            if (str_eq(needs[i].name, *k)) want = needs[i].needs;
+        json_set_bool(a, p, *k, (caps & want) == want);
+    }
     return p;
 }
 
@@ -304,15 +332,15 @@ json_value *bx_full(twin_ctx *ctx, const json_value *item)
     json_set(a, o, "owned_by", user_or_empty(ctx, item, "owned_by"));
     json_set_null(a, o, "shared_link");
     if (!file) json_set_null(a, o, "folder_upload_email");
-    const char *pid = json_get_str(item, "parent");
-    json_value *parent = pid ? bx_folder_get(ctx, pid) : NULL;
+    json_value *parent = visible_parent(ctx, item);
     json_set(a, o, "parent", parent ? bx_mini(ctx, parent) : json_null(a));
     json_set_str(a, o, "item_status", json_get_str(item, "item_status"));
     /* full-only fields, returned when asked for with `fields` */
-    json_set(a, o, "permissions", permissions(ctx, file));
+    json_set(a, o, "permissions", permissions(ctx, item, file));
     json_value *tags = json_get(item, "tags");
     if (tags && tags->len) json_set(a, o, "tags", json_clone(a, tags));
-    json_set_bool(a, o, "has_collaborations", false);
+    json_set_bool(a, o, "has_collaborations",
+                  !root && bx_collaborations_of(ctx, json_get_str(item, "type"), json_get_str(item, "id")).n > 0);
     json_set_bool(a, o, "is_externally_owned", false);
     json_set_bool(a, o, "is_accessible_via_shared_link", false);
     json_set_bool(a, o, "is_associated_with_app_item", false);
@@ -407,7 +435,7 @@ json_value *bx_item_collection(twin_ctx *ctx, const char *folder_id, int64_t off
                                const char *fields, const char *sort, const char *direction)
 {
     arena *a = ctx->a;
-    twin_list l = bx_children(ctx, folder_id, false);
+    twin_list l = bx_listing(ctx, folder_id);
     bx_item_sort(ctx, &l, sort, direction);
     json_value *o = json_object(a), *entries = json_array(a);
     for (int64_t i = offset; i < (int64_t)l.n && i < offset + limit; i++)
@@ -618,7 +646,7 @@ json_value *bx_copy_folder(twin_ctx *ctx, const json_value *folder, const char *
 
 json_value *bx_active_item(twin_ctx *ctx, json_value *item, const char *id)
 {
-    if (!item) {
+    if (!item || !bx_visible(ctx, item)) {
         bx_not_found(ctx, "item", id);
         return NULL;
     }
@@ -631,7 +659,7 @@ json_value *bx_active_item(twin_ctx *ctx, json_value *item, const char *id)
 
 json_value *bx_trashed_item(twin_ctx *ctx, json_value *item, const char *id)
 {
-    if (!item) {
+    if (!item || !bx_visible(ctx, item)) {
         bx_not_found(ctx, "item", id);
         return NULL;
     }
@@ -651,11 +679,11 @@ json_value *bx_target_folder(twin_ctx *ctx, const json_value *parent_obj, bool r
         return NULL;
     }
     json_value *p = bx_folder_get(ctx, pid);
-    if (!p || bx_is_trashed(p)) {
+    if (!p || bx_is_trashed(p) || !bx_visible(ctx, p)) {
         bx_not_found(ctx, "parent", pid);
         return NULL;
     }
-    return p;
+    return bx_require(ctx, p, BX_UPLOAD) ? p : NULL;
 }
 
 bool bx_move_check(twin_ctx *ctx, const json_value *item, const char *new_name, const char *parent_id,
@@ -679,6 +707,8 @@ void bx_move_apply(twin_ctx *ctx, json_value *item, const char *new_name, const 
     json_set_str(a, item, "parent", parent_id);
     bx_item_touch(ctx, item);
     bx_item_save(ctx, item);
+    /* moved into another user's tree: that user owns it now */
+    if (moved) bx_set_owner(ctx, item, bx_folder_owner(ctx, parent_id));
     if (moved) bx_emit(ctx, "ITEM_MOVE", arena_printf(a, "%s.MOVED", kind), item);
     if (renamed) bx_emit(ctx, "ITEM_RENAME", arena_printf(a, "%s.RENAMED", kind), item);
     if (!moved && !renamed) bx_emit(ctx, "ITEM_MODIFY", NULL, item);

@@ -76,6 +76,14 @@ static const twin_route routes[] = {
     {"POST", "/2.0/files/{file_id}/versions/current", bx_versions_promote, NULL},
     {"GET", "/2.0/files/{file_id}/versions/{file_version_id}", bx_versions_get, NULL},
 
+    {"GET", "/2.0/folders/{folder_id}/collaborations", bx_folders_collabs, NULL},
+    {"GET", "/2.0/files/{file_id}/collaborations", bx_files_collabs, NULL},
+    {"GET", "/2.0/collaborations", bx_collabs_pending, NULL},
+    {"POST", "/2.0/collaborations", bx_collabs_create, NULL},
+    {"GET", "/2.0/collaborations/{collaboration_id}", bx_collabs_get, NULL},
+    {"PUT", "/2.0/collaborations/{collaboration_id}", bx_collabs_update, NULL},
+    {"DELETE", "/2.0/collaborations/{collaboration_id}", bx_collabs_delete, NULL},
+
     {"GET", "/2.0/search", bx_search, NULL},
     {"GET", "/2.0/events", bx_events, NULL},
 

@@ -84,7 +84,7 @@ void bx_users_list(twin_ctx *ctx)
     twin_reply_json(ctx, 200, out);
 }
 
-static json_value *user_by_login(twin_ctx *ctx, const char *login)
+json_value *bx_user_by_login(twin_ctx *ctx, const char *login)
 {
     twin_list l = {0};
     store_list_opts o = {0};
@@ -131,7 +131,7 @@ void bx_users_create(twin_ctx *ctx)
     if (!login && !app_user) return bx_missing(ctx, "login");
     if (login && !strchr(login, '@'))
         return bx_bad_request(ctx, "invalid_parameter", "login", arena_printf(ctx->a, "Invalid value '%s'.", login));
-    if (login && user_by_login(ctx, login))
+    if (login && bx_user_by_login(ctx, login))
         return bx_error(ctx, 409, "user_login_already_used", "User with the specified login already exists", NULL);
     bool ok;
     const char *role = user_role(ctx, &ok);
@@ -150,7 +150,7 @@ void bx_users_update(twin_ctx *ctx)
     const char *name = json_get_str(ctx->body, "name"), *login = json_get_str(ctx->body, "login");
     if (name) json_set_str(ctx->a, u, "name", name);
     if (login) {
-        json_value *other = user_by_login(ctx, login);
+        json_value *other = bx_user_by_login(ctx, login);
         if (other && !str_eq(json_get_str(other, "id"), json_get_str(u, "id")))
             return bx_error(ctx, 409, "user_login_already_used", "User with the specified login already exists", NULL);
         json_set_str(ctx->a, u, "login", login);
@@ -306,7 +306,7 @@ void bx_search(twin_ctx *ctx)
         twin_list *l = pass ? &files : &folders;
         for (size_t i = 0; i < l->n; i++) {
             json_value *it = l->items[i];
-            if (!passes_filters(ctx, &q, it) || !matches(ctx, &q, it)) continue;
+            if (!passes_filters(ctx, &q, it) || !matches(ctx, &q, it) || !bx_visible(ctx, it)) continue;
             json_push(bx_csv_has(q.scopes, "name") && matches(ctx, &by_name, it) ? first : rest, it);
         }
     }

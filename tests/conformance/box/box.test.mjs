@@ -63,9 +63,11 @@ test('CCG: enterprise and user subjects get working tokens; bad credentials are 
   const me = await svc.users.getUserMe();
   assert.equal(me.name, 'Twins Service Account');
   assert.match(me.login, /^AutomationUser_|^AppUser_/);
-  // tokens work across calls and see the same tree
+  // the service account has its own root: the admin's seeded tree is not in it, and its folder is not the admin's
   const folder = await svc.folders.createFolder({ name: 'From CCG', parent: { id: '0' } });
-  assert.equal((await ctx.box.folders.getFolderById(folder.id)).ownedBy.id, me.id);
+  assert.equal((await svc.folders.getFolderById(folder.id)).ownedBy.id, me.id);
+  assert.deepEqual((await svc.folders.getFolderItems('0')).entries.map((e) => e.name), ['From CCG']);
+  assertBoxError(await rejects(() => ctx.box.folders.getFolderById(folder.id)), 404, 'not_found');
 
   const ada = (await ctx.box.users.getUsers({ filterTerm: 'ada' })).entries[0];
   const asAda = client(ctx.base, new BoxCcgAuth({ config: new CcgConfig({ clientId, clientSecret, userId: ada.id }) }));
@@ -674,18 +676,24 @@ test('As-User, user updates and deletes, admin-only calls, fields on folders, If
   assertSchema('PUT', '/2.0/users/{user_id}', upd);
   assert.equal(upd.name, 'Ada King');
   assert.equal(upd.jobTitle, 'Countess');
+  // As-User is for admins, and only over regular users
   const grace = (await box.users.getUsers({ filterTerm: 'grace' })).entries[0];
+  assertBoxError(await rejects(() => asAda.withAsUserHeader(grace.id).users.getUserMe()), 403,
+    'access_denied_insufficient_permissions');
+  assertBoxError(await rejects(() => box.withAsUserHeader(grace.id).users.getUserMe()), 403,
+    'access_denied_insufficient_permissions');
   await box.users.deleteUserById(grace.id);
   assertBoxError(await rejects(() => box.users.getUserById(grace.id)), 404, 'not_found');
   // fields on a folder leave out the standard fields and item_collection
-  const slim = await box.folders.getFolderById(made.id, { queryParams: { fields: ['name', 'owned_by'] } });
+  const slim = await asAda.folders.getFolderById(made.id, { queryParams: { fields: ['name', 'owned_by'] } });
   assert.deepEqual(Object.keys(slim.rawData).sort(), ['etag', 'id', 'name', 'owned_by', 'type']);
   const withItems = await box.folders.getFolderById('0', { queryParams: { fields: ['item_collection'], limit: 1 } });
   assert.equal(withItems.itemCollection.entries.length, 1);
-  assert.equal(withItems.itemCollection.totalCount, 4);
-  let r = await raw(ctx, 'GET', `/2.0/folders/${made.id}`, { headers: { 'if-none-match': '0' } });
+  // Ada's folder is in her own root, not the admin's
+  assert.equal(withItems.itemCollection.totalCount, 3);
+  let r = await raw(ctx, 'GET', `/2.0/folders/${made.id}`, { headers: { 'if-none-match': '0', 'as-user': ada.id } });
   assert.equal(r.status, 304);
-  r = await raw(ctx, 'GET', `/2.0/folders/${made.id}`, { headers: { 'if-none-match': '7' } });
+  r = await raw(ctx, 'GET', `/2.0/folders/${made.id}`, { headers: { 'if-none-match': '7', 'as-user': ada.id } });
   assert.equal(r.status, 200);
   // the stateful routes are reported as such
   const cov = (await admin(ctx, 'GET', '/admin/openapi')).json;
