@@ -108,6 +108,37 @@ static bool is_dm(const json_value *c)
     return json_truthy(json_get(c, "is_im")) || json_truthy(json_get(c, "is_mpim"));
 }
 
+/* The conversations.list `types` name of a conversation. */
+static const char *conv_type(const json_value *c)
+{
+    if (json_truthy(json_get(c, "is_im"))) return "im";
+    if (json_truthy(json_get(c, "is_mpim"))) return "mpim";
+    return json_truthy(json_get(c, "is_private")) ? "private_channel" : "public_channel";
+}
+
+/* Slack names a conversations scope after the conversation's type:
+ * channels:<what> for public channels, groups: private, im: and mpim:. */
+static const char *scope_for_type(twin_ctx *ctx, const char *type, const char *what)
+{
+    const char *family = str_eq(type, "im")                ? "im"
+                         : str_eq(type, "mpim")            ? "mpim"
+                         : str_eq(type, "private_channel") ? "groups"
+                                                           : "channels";
+    return arena_printf(ctx->a, "%s:%s", family, what);
+}
+
+static const char *type_scope(twin_ctx *ctx, const json_value *c, const char *what)
+{
+    return scope_for_type(ctx, conv_type(c), what);
+}
+
+/* slack_channel_arg, then the read scope of the conversation's type. */
+static json_value *readable_channel_arg(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    return c && slack_require_scope(ctx, type_scope(ctx, c, "read")) ? c : NULL;
+}
+
 bool slack_channel_visible(twin_ctx *ctx, const json_value *c)
 {
     bool priv = json_truthy(json_get(c, "is_private")) || is_dm(c);
@@ -191,13 +222,6 @@ void slack_conv_create(twin_ctx *ctx)
     reply_channel(ctx, c);
 }
 
-static const char *conv_type(const json_value *c)
-{
-    if (json_truthy(json_get(c, "is_im"))) return "im";
-    if (json_truthy(json_get(c, "is_mpim"))) return "mpim";
-    return json_truthy(json_get(c, "is_private")) ? "private_channel" : "public_channel";
-}
-
 void slack_conv_list(twin_ctx *ctx)
 {
     const char *types = twin_arg(ctx, "types");
@@ -207,6 +231,9 @@ void slack_conv_list(twin_ctx *ctx)
         if (!str_eq(want->items[i], "public_channel") && !str_eq(want->items[i], "private_channel") &&
             !str_eq(want->items[i], "im") && !str_eq(want->items[i], "mpim"))
             return slack_fail(ctx, "invalid_types");
+    /* Every requested type needs its own read scope; the first one missing is named. */
+    for (size_t i = 0; i < want->n; i++)
+        if (!slack_require_scope(ctx, scope_for_type(ctx, want->items[i], "read"))) return;
     bool exclude_archived = slack_bool_arg(ctx, "exclude_archived", false);
     json_value **all;
     size_t n = slack_all(ctx, "conversations", NULL, NULL, &all), k = 0;
@@ -228,7 +255,7 @@ void slack_conv_list(twin_ctx *ctx)
 
 void slack_conv_info(twin_ctx *ctx)
 {
-    json_value *c = slack_channel_arg(ctx, "channel");
+    json_value *c = readable_channel_arg(ctx);
     if (c) reply_channel(ctx, c);
 }
 
@@ -401,7 +428,7 @@ void slack_conv_set_purpose(twin_ctx *ctx)
 
 void slack_conv_members(twin_ctx *ctx)
 {
-    json_value *c = slack_channel_arg(ctx, "channel");
+    json_value *c = readable_channel_arg(ctx);
     if (!c) return;
     json_value *members = json_get(c, "members");
     size_t n = members ? members->len : 0, i = 0;
@@ -537,17 +564,6 @@ int64_t slack_ts_us(const char *ts)
         for (; digits < 6; digits++) us *= 10;
     }
     return *p ? -1 : sec * 1000000 + us;
-}
-
-/* Slack names a conversations scope after the conversation's type:
- * channels:<what> for public channels, groups: private, im: and mpim:. */
-static const char *type_scope(twin_ctx *ctx, const json_value *c, const char *what)
-{
-    const char *family = json_truthy(json_get(c, "is_im"))        ? "im"
-                         : json_truthy(json_get(c, "is_mpim"))     ? "mpim"
-                         : json_truthy(json_get(c, "is_private"))  ? "groups"
-                                                                   : "channels";
-    return arena_printf(ctx->a, "%s:%s", family, what);
 }
 
 static bool readable(twin_ctx *ctx, const json_value *c)

@@ -102,6 +102,42 @@ test('history and replies need the scope of the conversation\'s type (channels, 
   assert.equal(unknown.data.error, 'channel_not_found');
 });
 
+test('list, info and members need the read scope of each conversation type (channels, groups, im, mpim :read)', async () => {
+  const ctx = await newRun();
+  await admin(ctx, 'PUT', '/config', { seed: { users: [{ name: 'ann', real_name: 'Ann Example', email: 'ann@example.com' }] } });
+  const ann = (await ctx.user.users.lookupByEmail({ email: 'ann@example.com' })).user.id;
+  const priv = (await ctx.user.conversations.create({ name: 'private-read', is_private: true })).channel.id;
+  const dm = (await ctx.user.conversations.open({ users: 'UTWINBOT' })).channel.id;
+  const mpim = (await ctx.user.conversations.open({ users: `UTWINBOT,${ann}` })).channel.id;
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['channels:read', 'chat:write'] });
+  // Public channels still list and read with channels:read alone.
+  const pub = await ctx.user.conversations.list();
+  assert.deepEqual(pub.channels.map((c) => c.id), ['CTWINGEN001']);
+  assert.equal((await ctx.user.conversations.info({ channel: 'CTWINGEN001' })).channel.id, 'CTWINGEN001');
+  assert.ok((await ctx.user.conversations.members({ channel: 'CTWINGEN001' })).members.includes('UTWINUSR'));
+  for (const [call, needed] of [
+    [() => ctx.user.conversations.list({ types: 'public_channel,private_channel' }), 'groups:read'],
+    [() => ctx.user.conversations.list({ types: 'im' }), 'im:read'],
+    [() => ctx.user.conversations.list({ types: 'public_channel,mpim,im' }), 'mpim:read'],
+    [() => ctx.user.conversations.info({ channel: priv }), 'groups:read'],
+    [() => ctx.user.conversations.info({ channel: dm }), 'im:read'],
+    [() => ctx.user.conversations.members({ channel: priv }), 'groups:read'],
+  ]) {
+    const err = await rejects(call);
+    assert.equal(err.data.error, 'missing_scope');
+    assert.equal(err.data.needed, needed);
+    assert.equal(err.data.provided, 'channels:read,chat:write');
+  }
+  // The private-type scopes alone read those conversations, not the public ones.
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['groups:read', 'im:read', 'mpim:read'] });
+  const all = await ctx.user.conversations.list({ types: 'private_channel,im,mpim' });
+  assert.deepEqual(all.channels.map((c) => c.id).sort(), [priv, dm, mpim].sort());
+  assert.equal((await ctx.user.conversations.info({ channel: mpim })).channel.is_mpim, true);
+  assert.equal((await ctx.user.conversations.info({ channel: priv })).channel.id, priv);
+  assert.equal((await rejects(() => ctx.user.conversations.list())).data.needed, 'channels:read');
+  assert.equal((await rejects(() => ctx.user.conversations.info({ channel: 'CTWINGEN001' }))).data.needed, 'channels:read');
+});
+
 test('bot tokens keep chat:write and files:write; "*" bypasses scope checks', async () => {
   const ctx = await newRun();
   await admin(ctx, 'PATCH', '/config', {
