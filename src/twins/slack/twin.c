@@ -65,8 +65,9 @@ static const twin_route routes[] = {
     M("files.delete", slack_files_delete, "files:write"),
     M("oauth.v2.access", slack_oauth_access, "public"),
     {"POST", "/upload/{id}", slack_files_upload_bytes, "public"},
-    {"GET", "/files/{id}", slack_files_download, "public"},
-    {"GET", "/files/{id}/download", slack_files_download, "public"},
+    /* url_private and url_private_download: Authorization: Bearer with files:read. */
+    {"GET", "/files/{id}", slack_files_download, "files:read"},
+    {"GET", "/files/{id}/download", slack_files_download, "files:read"},
     {"GET", "/oauth/v2/authorize", slack_oauth_authorize, "public"},
 };
 
