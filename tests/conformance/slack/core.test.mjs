@@ -384,6 +384,50 @@ test('chat.update, chat.delete and their errors', async () => {
   assert.equal((await rejects(() => ctx.bot.chat.update({ channel: id, ts: m.ts, text: 'x' }))).data.error, 'message_not_found');
 });
 
+test('deleting thread replies keeps the parent summary true: reply_count, reply_users(_count), latest_reply', async () => {
+  const ctx = await newRun();
+  const names = ['ann', 'bob', 'cy', 'dee', 'eve'];
+  await admin(ctx, 'PUT', '/config', { seed: { users: names.map((name) => ({ name, real_name: name, email: `${name}@example.com` })) } });
+  const ids = [];
+  for (const name of names) ids.push((await ctx.bot.users.lookupByEmail({ email: `${name}@example.com` })).user.id);
+  await admin(ctx, 'PATCH', '/config', { tokens: ids.map((id, i) => ({ token: `xoxp-${names[i]}`, user_id: id, scopes: ['*'], is_bot: false })) });
+  const id = await channel(ctx, 'summary');
+  await ctx.bot.conversations.invite({ channel: id, users: ['UTWINUSR', ...ids].join(',') });
+  const parent = await ctx.bot.chat.postMessage({ channel: id, text: 'parent' });
+  const reply = (web, text) => web.chat.postMessage({ channel: id, text, thread_ts: parent.ts });
+  const summary = async () => {
+    const m = (await ctx.bot.conversations.history({ channel: id })).messages.find((x) => x.ts === parent.ts);
+    return { count: m.reply_count, users: m.reply_users, users_count: m.reply_users_count, latest: m.latest_reply, thread_ts: m.thread_ts };
+  };
+  const r1 = await reply(ctx.bot, 'one');
+  const r2 = await reply(ctx.user, 'two');
+  const r3 = await reply(ctx.bot, 'three');
+  assert.deepEqual(await summary(), { count: 3, users: ['UTWINBOT', 'UTWINUSR'], users_count: 2, latest: r3.ts, thread_ts: parent.ts });
+  // The latest reply goes: latest_reply steps back, the bot still replied once.
+  await ctx.bot.chat.delete({ channel: id, ts: r3.ts });
+  assert.deepEqual(await summary(), { count: 2, users: ['UTWINBOT', 'UTWINUSR'], users_count: 2, latest: r2.ts, thread_ts: parent.ts });
+  // The user's only reply goes: the user leaves reply_users.
+  await ctx.user.chat.delete({ channel: id, ts: r2.ts });
+  assert.deepEqual(await summary(), { count: 1, users: ['UTWINBOT'], users_count: 1, latest: r1.ts, thread_ts: parent.ts });
+  // Seven repliers: five are named, all seven counted; one of the unnamed leaving is counted out too.
+  const extra = [];
+  for (const name of names) extra.push(await reply(client(ctx, `xoxp-${name}`), `from ${name}`));
+  await reply(ctx.user, 'user again');
+  let s = await summary();
+  assert.deepEqual(s.users, ['UTWINBOT', ...ids.slice(0, 4)]);
+  assert.equal(s.users_count, 7);
+  assert.equal(s.count, 7);
+  await client(ctx, 'xoxp-eve').chat.delete({ channel: id, ts: extra[4].ts });
+  s = await summary();
+  assert.equal(s.users_count, 6);
+  assert.equal(s.count, 6);
+  // Every reply gone: the parent is a plain message again.
+  const left = (await ctx.bot.conversations.replies({ channel: id, ts: parent.ts })).messages.slice(1);
+  for (const m of left) await ctx.user.chat.delete({ channel: id, ts: m.ts });
+  const plain = (await ctx.bot.conversations.history({ channel: id })).messages.find((x) => x.ts === parent.ts);
+  for (const key of ['reply_count', 'reply_users', 'reply_users_count', 'latest_reply', 'thread_ts']) assert.equal(plain[key], undefined, key);
+});
+
 test('blocks, postEphemeral, getPermalink and meMessage', async () => {
   const ctx = await newRun();
   const id = await channel(ctx, 'rich');
