@@ -473,12 +473,17 @@ size_t slack_all(twin_ctx *ctx, const char *collection, const char *index_name, 
     return l.n;
 }
 
+size_t slack_page_limit(twin_ctx *ctx, size_t dflt, size_t max)
+{
+    int64_t limit = slack_int_arg(ctx, "limit", (int64_t)dflt);
+    if (limit <= 0) return dflt;
+    return (uint64_t)limit > max ? max : (size_t)limit;
+}
+
 bool slack_paginate(twin_ctx *ctx, json_value **items, size_t n, const char *id_key, size_t dflt, size_t max,
                     size_t *start, size_t *count, const char **next)
 {
-    int64_t limit = slack_int_arg(ctx, "limit", (int64_t)dflt);
-    if (limit <= 0) limit = (int64_t)dflt;
-    if ((size_t)limit > max) limit = (int64_t)max;
+    size_t limit = slack_page_limit(ctx, dflt, max);
     *start = 0;
     const char *cursor = twin_arg(ctx, "cursor");
     if (cursor && *cursor) {
@@ -492,7 +497,7 @@ bool slack_paginate(twin_ctx *ctx, json_value **items, size_t n, const char *id_
         *start = i;
     }
     size_t left = n - *start;
-    *count = left < (size_t)limit ? left : (size_t)limit;
+    *count = left < limit ? left : limit;
     size_t after = *start + *count;
     *next = after < n ? slack_cursor_encode(ctx->a, json_get_str(items[after], id_key)) : "";
     return true;

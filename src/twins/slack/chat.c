@@ -18,7 +18,7 @@ const char *slack_next_ts(twin_ctx *ctx)
     return arena_printf(ctx->a, "%lld.%06lld", (long long)(t / 1000000), (long long)(t % 1000000));
 }
 
-static const char *msg_id(twin_ctx *ctx, const char *channel, const char *ts)
+const char *slack_message_id(twin_ctx *ctx, const char *channel, const char *ts)
 {
     return arena_printf(ctx->a, "%s-%s", channel, ts);
 }
@@ -26,15 +26,22 @@ static const char *msg_id(twin_ctx *ctx, const char *channel, const char *ts)
 json_value *slack_message_get(twin_ctx *ctx, const char *channel, const char *ts)
 {
     if (!channel || !ts || !*ts) return NULL;
-    return twin_doc_get(ctx, "messages", msg_id(ctx, channel, ts));
+    return twin_doc_get(ctx, "messages", slack_message_id(ctx, channel, ts));
+}
+
+bool slack_message_in_history(const json_value *m)
+{
+    const char *ts = json_get_str(m, "ts"), *thread = json_get_str(m, "thread_ts");
+    return !thread || str_eq(thread, ts) || str_eq(json_get_str(m, "subtype"), "thread_broadcast");
 }
 
 void slack_message_save(twin_ctx *ctx, const char *channel, json_value *m)
 {
     const char *ts = json_get_str(m, "ts"), *thread = json_get_str(m, "thread_ts");
     json_set_str(ctx->a, m, "_ch", channel);
-    store_index idx[2] = {{"channel", channel}, {"thread", arena_printf(ctx->a, "%s:%s", channel, thread ? thread : ts)}};
-    twin_doc_put(ctx, "messages", msg_id(ctx, channel, ts), m, idx, 2);
+    store_index idx[3] = {{"channel", channel}, {"thread", arena_printf(ctx->a, "%s:%s", channel, thread ? thread : ts)},
+                          {"history", channel}};
+    twin_doc_put(ctx, "messages", slack_message_id(ctx, channel, ts), m, idx, slack_message_in_history(m) ? 3 : 2);
 }
 
 json_value *slack_message_render(twin_ctx *ctx, const json_value *m)
@@ -286,7 +293,7 @@ void slack_chat_delete(twin_ctx *ctx)
     bool admin = !me->is_bot && json_truthy(json_get(u, "is_admin"));
     if (!str_eq(json_get_str(m, "user"), me->user_id) && !admin) return slack_fail(ctx, "cant_delete_message");
     const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
-    twin_doc_delete(ctx, "messages", msg_id(ctx, chan, ts));
+    twin_doc_delete(ctx, "messages", slack_message_id(ctx, chan, ts));
     /* A deleted reply leaves its parent's summary. */
     const char *thread = json_get_str(m, "thread_ts");
     json_value *parent = thread && !str_eq(thread, ts) ? slack_message_get(ctx, chan, thread) : NULL;

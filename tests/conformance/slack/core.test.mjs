@@ -330,6 +330,74 @@ test('history oldest/latest/inclusive/limit and cursor pages', async () => {
   assert.deepEqual(texts, ['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0']);
 });
 
+test('history windows and cursors over a channel full of thread replies match the timeline, whatever latest names', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'busy');
+  const timeline = [];   // what history shows, oldest first: top-level messages and broadcasts
+  const replies = [];
+  for (let i = 0; i < 6; i++) {
+    const p = await ctx.bot.chat.postMessage({ channel: id, text: `top ${i}` });
+    timeline.push(p.ts);
+    for (let j = 0; j < 3; j++) replies.push((await ctx.bot.chat.postMessage({ channel: id, text: `reply ${i}.${j}`, thread_ts: p.ts })).ts);
+    if (i % 2) timeline.push((await ctx.bot.chat.postMessage({ channel: id, text: `broadcast ${i}`, thread_ts: p.ts, reply_broadcast: true })).ts);
+  }
+  const us = (ts) => BigInt(ts.replace('.', ''));
+  const between = (ts, d) => { const v = us(ts) + BigInt(d); return `${v / 1000000n}.${String(v % 1000000n).padStart(6, '0')}`; };
+  // The reference: filter the whole timeline, newest first.
+  const expected = ({ oldest, latest, inclusive }) => timeline.slice().reverse().filter((ts) => {
+    const t = us(ts);
+    if (inclusive) return (!oldest || t >= us(oldest)) && (!latest || t <= us(latest));
+    return (!oldest || t > us(oldest)) && (!latest || t < us(latest));
+  });
+  const all = async (args) => {
+    const seen = [];
+    let cursor;
+    do {
+      const h = await ctx.bot.conversations.history({ channel: id, limit: 2, ...args, cursor });
+      assert.ok(h.messages.length <= 2);
+      seen.push(...h.messages.map((m) => m.ts));
+      cursor = h.response_metadata?.next_cursor;
+      assert.equal(h.has_more, Boolean(cursor));
+    } while (cursor);
+    return seen;
+  };
+  const windows = [
+    {},
+    { latest: timeline[5] },                                   // a top-level message
+    { latest: timeline[5], inclusive: true },
+    { latest: replies[7] },                                    // a reply history does not show
+    { latest: replies[7], inclusive: true },
+    { latest: between(timeline[4], 50) },                      // no message at all
+    { latest: between(timeline[4], 50), oldest: timeline[1] },
+    { latest: timeline[7], oldest: timeline[2], inclusive: true },
+    { oldest: replies[2] },
+    { oldest: timeline[timeline.length - 1] },                 // nothing newer
+    { latest: timeline[0] },                                   // nothing older
+  ];
+  for (const win of windows) {
+    const args = { ...win, inclusive: win.inclusive ? 'true' : undefined };
+    assert.deepEqual(await all(args), expected(win), JSON.stringify(win));
+    const one = await ctx.bot.conversations.history({ channel: id, ...args });
+    assert.deepEqual(one.messages.map((m) => m.ts), expected(win), JSON.stringify(win));
+    assert.equal(one.has_more, false);
+  }
+  // Exactly a page left: no next page.
+  const exact = await ctx.bot.conversations.history({ channel: id, limit: timeline.length });
+  assert.equal(exact.has_more, false);
+  assert.equal(exact.messages.length, timeline.length);
+  // A cursor outlives neither its message nor a window that excludes it.
+  const first = await ctx.bot.conversations.history({ channel: id, limit: 2 });
+  const cursor = first.response_metadata.next_cursor;
+  const narrowed = await rejects(() => ctx.bot.conversations.history({ channel: id, limit: 2, cursor, latest: timeline[0] }));
+  assert.equal(narrowed.data.error, 'invalid_cursor');
+  const target = (await ctx.bot.conversations.history({ channel: id, limit: 2, cursor })).messages[0].ts;
+  await ctx.bot.chat.delete({ channel: id, ts: target });
+  assert.equal((await rejects(() => ctx.bot.conversations.history({ channel: id, cursor }))).data.error, 'invalid_cursor');
+  assert.equal((await rejects(() => ctx.bot.conversations.history({ channel: id, cursor: 'bm9wZQ==' }))).data.error, 'invalid_cursor');
+  const replyCursor = Buffer.from(`next_id:${replies[0]}`).toString('base64');
+  assert.equal((await rejects(() => ctx.bot.conversations.history({ channel: id, cursor: replyCursor }))).data.error, 'invalid_cursor');
+});
+
 test('history names the bad bound (invalid_ts_oldest / invalid_ts_latest); a huge latest is no bound', async () => {
   const ctx = await newRun();
   const id = await channel(ctx, 'bounds');
