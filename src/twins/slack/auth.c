@@ -252,7 +252,7 @@ static bool resolve_token(twin_ctx *ctx, const char *token, slack_principal *p)
     return true;
 }
 
-static const char *presented_token(twin_ctx *ctx)
+static const char *bearer_token(twin_ctx *ctx)
 {
     const char *h = http_header_get(ctx->req, "Authorization");
     if (h && strncasecmp(h, "Bearer ", 7) == 0) {
@@ -260,7 +260,14 @@ static const char *presented_token(twin_ctx *ctx)
         while (*k == ' ') k++;
         if (*k) return k;
     }
-    const char *t = json_get_str(ctx->body, "token");
+    return NULL;
+}
+
+static const char *presented_token(twin_ctx *ctx)
+{
+    const char *t = bearer_token(ctx);
+    if (t) return t;
+    t = json_get_str(ctx->body, "token");
     if (t && *t) return t;
     t = json_get_str(ctx->query, "token");
     return t && *t ? t : NULL;
@@ -307,21 +314,36 @@ static bool rate_limited(twin_ctx *ctx)
     return true;
 }
 
+/* Outside the Web API (the url_private downloads) a request Slack cannot
+ * authorize gets the workspace's sign-in page with HTTP 200, not a JSON
+ * error: a client that forgot the token receives HTML instead of the file. */
+static bool sign_in_page(twin_ctx *ctx)
+{
+    static const char page[] = "<!doctype html><title>Slack</title><p>Sign in to your workspace to see this file.</p>\n";
+    twin_reply_text(ctx, 200, "text/html; charset=utf-8", page, sizeof page - 1);
+    return false;
+}
+
 bool slack_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     slack_principal *p = arena_zalloc(ctx->a, sizeof *p);
     ctx->principal = p;
-    const char *token = presented_token(ctx);
+    /* File downloads take the token from the Authorization header only. */
+    bool web_api = str_starts_with(ctx->req->path, "/api/");
+    const char *token = web_api ? presented_token(ctx) : bearer_token(ctx);
     if (!token) {
+        if (!web_api) return sign_in_page(ctx);
         slack_fail(ctx, "not_authed");
         return false;
     }
     if (!resolve_token(ctx, token, p)) {
+        if (!web_api) return sign_in_page(ctx);
         slack_fail(ctx, "invalid_auth");
         return false;
     }
     http_set_header(ctx->req, "X-OAuth-Scopes", scopes_join(ctx->a, p->scopes, ","));
     if (route && route->scope && !scopes_has(p->scopes, "*") && !scopes_has(p->scopes, route->scope)) {
+        if (!web_api) return sign_in_page(ctx);
         http_set_header(ctx->req, "X-Accepted-OAuth-Scopes", route->scope);
         return missing_scope(ctx, route->scope, p->scopes);
     }
@@ -451,12 +473,17 @@ size_t slack_all(twin_ctx *ctx, const char *collection, const char *index_name, 
     return l.n;
 }
 
+size_t slack_page_limit(twin_ctx *ctx, size_t dflt, size_t max)
+{
+    int64_t limit = slack_int_arg(ctx, "limit", (int64_t)dflt);
+    if (limit <= 0) return dflt;
+    return (uint64_t)limit > max ? max : (size_t)limit;
+}
+
 bool slack_paginate(twin_ctx *ctx, json_value **items, size_t n, const char *id_key, size_t dflt, size_t max,
                     size_t *start, size_t *count, const char **next)
 {
-    int64_t limit = slack_int_arg(ctx, "limit", (int64_t)dflt);
-    if (limit <= 0) limit = (int64_t)dflt;
-    if ((size_t)limit > max) limit = (int64_t)max;
+    size_t limit = slack_page_limit(ctx, dflt, max);
     *start = 0;
     const char *cursor = twin_arg(ctx, "cursor");
     if (cursor && *cursor) {
@@ -470,7 +497,7 @@ bool slack_paginate(twin_ctx *ctx, json_value **items, size_t n, const char *id_
         *start = i;
     }
     size_t left = n - *start;
-    *count = left < (size_t)limit ? left : (size_t)limit;
+    *count = left < limit ? left : limit;
     size_t after = *start + *count;
     *next = after < n ? slack_cursor_encode(ctx->a, json_get_str(items[after], id_key)) : "";
     return true;

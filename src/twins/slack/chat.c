@@ -18,7 +18,7 @@ const char *slack_next_ts(twin_ctx *ctx)
     return arena_printf(ctx->a, "%lld.%06lld", (long long)(t / 1000000), (long long)(t % 1000000));
 }
 
-static const char *msg_id(twin_ctx *ctx, const char *channel, const char *ts)
+const char *slack_message_id(twin_ctx *ctx, const char *channel, const char *ts)
 {
     return arena_printf(ctx->a, "%s-%s", channel, ts);
 }
@@ -26,15 +26,22 @@ static const char *msg_id(twin_ctx *ctx, const char *channel, const char *ts)
 json_value *slack_message_get(twin_ctx *ctx, const char *channel, const char *ts)
 {
     if (!channel || !ts || !*ts) return NULL;
-    return twin_doc_get(ctx, "messages", msg_id(ctx, channel, ts));
+    return twin_doc_get(ctx, "messages", slack_message_id(ctx, channel, ts));
+}
+
+bool slack_message_in_history(const json_value *m)
+{
+    const char *ts = json_get_str(m, "ts"), *thread = json_get_str(m, "thread_ts");
+    return !thread || str_eq(thread, ts) || str_eq(json_get_str(m, "subtype"), "thread_broadcast");
 }
 
 void slack_message_save(twin_ctx *ctx, const char *channel, json_value *m)
 {
     const char *ts = json_get_str(m, "ts"), *thread = json_get_str(m, "thread_ts");
     json_set_str(ctx->a, m, "_ch", channel);
-    store_index idx[2] = {{"channel", channel}, {"thread", arena_printf(ctx->a, "%s:%s", channel, thread ? thread : ts)}};
-    twin_doc_put(ctx, "messages", msg_id(ctx, channel, ts), m, idx, 2);
+    store_index idx[3] = {{"channel", channel}, {"thread", arena_printf(ctx->a, "%s:%s", channel, thread ? thread : ts)},
+                          {"history", channel}};
+    twin_doc_put(ctx, "messages", slack_message_id(ctx, channel, ts), m, idx, slack_message_in_history(m) ? 3 : 2);
 }
 
 json_value *slack_message_render(twin_ctx *ctx, const json_value *m)
@@ -44,23 +51,75 @@ json_value *slack_message_render(twin_ctx *ctx, const json_value *m)
     return c;
 }
 
-/* Adds the reply to its parent's thread summary. */
+/* Slack lists at most this many repliers on a thread parent (reply_users);
+ * reply_users_count still counts them all. */
+#define REPLY_USERS_SHOWN 5
+
+static const char *const thread_summary_keys[] = {"reply_count", "reply_users", "reply_users_count", "latest_reply",
+                                                  "is_locked", "subscribed", NULL};
+
+/* Rebuilds the parent's thread summary from the replies still stored; a
+ * parent left without replies is a plain message again. */
+static void summarize_thread(twin_ctx *ctx, const char *channel, json_value *parent)
+{
+    arena *a = ctx->a;
+    const char *root = json_get_str(parent, "ts");
+    json_value **msgs;
+    size_t n = slack_all(ctx, "messages", "thread", arena_printf(a, "%s:%s", channel, root), &msgs);
+    json_value *users = json_array(a);
+    map seen;
+    map_init(&seen);
+    int64_t replies = 0, repliers = 0, latest_us = -1;
+    const char *latest = NULL;
+    for (size_t i = 0; i < n; i++) {
+        const char *ts = json_get_str(msgs[i], "ts"), *user = json_get_str(msgs[i], "user");
+        if (str_eq(ts, root)) continue;
+        replies++;
+        if (slack_ts_us(ts) > latest_us) {
+            latest_us = slack_ts_us(ts);
+            latest = ts;
+        }
+        if (!user || map_get(&seen, user)) continue;
+        map_put(&seen, user, msgs[i]);
+        repliers++;
+        if (users->len < REPLY_USERS_SHOWN) json_push(users, json_string(a, user));
+    }
+    map_free(&seen);
+    if (!replies) {
+        for (size_t i = 0; thread_summary_keys[i]; i++) json_remove(parent, thread_summary_keys[i]);
+        json_remove(parent, "thread_ts");
+    } else {
+        json_set_int(a, parent, "reply_count", replies);
+        json_set(a, parent, "reply_users", users);
+        json_set_int(a, parent, "reply_users_count", repliers);
+        json_set_str(a, parent, "latest_reply", latest);
+    }
+    slack_message_save(ctx, channel, parent);
+}
+
+/* Adds a just-stored reply to its parent's thread summary. */
 static void note_reply(twin_ctx *ctx, const char *channel, json_value *parent, const char *user, const char *ts)
 {
     arena *a = ctx->a;
-    int64_t count = 0;
+    json_value *users = json_get(parent, "reply_users");
+    bool listed = false;
+    json_foreach(u, users) if (str_eq(u->str, user)) listed = true;
+    /* Past the shown repliers, only the thread itself tells whether this one is new. */
+    if (!listed && users && users->len >= REPLY_USERS_SHOWN) return summarize_thread(ctx, channel, parent);
+    int64_t count = 0, repliers = 0;
     json_int64(json_get(parent, "reply_count"), &count);
+    json_int64(json_get(parent, "reply_users_count"), &repliers);
     json_set_str(a, parent, "thread_ts", json_get_str(parent, "ts"));
     json_set_int(a, parent, "reply_count", count + 1);
-    json_value *users = json_get(parent, "reply_users");
     if (!users) {
         users = json_array(a);
         json_set(a, parent, "reply_users", users);
     }
-    bool seen = false;
-    json_foreach(u, users) if (str_eq(u->str, user)) seen = true;
-    if (!seen && users->len < 5) json_push(users, json_string(a, user));
-    json_set_int(a, parent, "reply_users_count", users->len);
+    if (!listed) {
+        json_push(users, json_string(a, user));
+        repliers++;
+    }
+    json_set_int(a, parent, "reply_users_count", repliers);
     json_set_str(a, parent, "latest_reply", ts);
     json_set_bool(a, parent, "is_locked", false);
     json_set_bool(a, parent, "subscribed", false);
@@ -234,16 +293,11 @@ void slack_chat_delete(twin_ctx *ctx)
     bool admin = !me->is_bot && json_truthy(json_get(u, "is_admin"));
     if (!str_eq(json_get_str(m, "user"), me->user_id) && !admin) return slack_fail(ctx, "cant_delete_message");
     const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
-    twin_doc_delete(ctx, "messages", msg_id(ctx, chan, ts));
+    twin_doc_delete(ctx, "messages", slack_message_id(ctx, chan, ts));
     /* A deleted reply leaves its parent's summary. */
     const char *thread = json_get_str(m, "thread_ts");
     json_value *parent = thread && !str_eq(thread, ts) ? slack_message_get(ctx, chan, thread) : NULL;
-    if (parent) {
-        int64_t count = 0;
-        json_int64(json_get(parent, "reply_count"), &count);
-        json_set_int(ctx->a, parent, "reply_count", count > 0 ? count - 1 : 0);
-        slack_message_save(ctx, chan, parent);
-    }
+    if (parent) summarize_thread(ctx, chan, parent);
     json_value *o = slack_ok(ctx);
     json_set_str(ctx->a, o, "channel", chan);
     json_set_str(ctx->a, o, "ts", ts);

@@ -108,6 +108,37 @@ static bool is_dm(const json_value *c)
     return json_truthy(json_get(c, "is_im")) || json_truthy(json_get(c, "is_mpim"));
 }
 
+/* The conversations.list `types` name of a conversation. */
+static const char *conv_type(const json_value *c)
+{
+    if (json_truthy(json_get(c, "is_im"))) return "im";
+    if (json_truthy(json_get(c, "is_mpim"))) return "mpim";
+    return json_truthy(json_get(c, "is_private")) ? "private_channel" : "public_channel";
+}
+
+/* Slack names a conversations scope after the conversation's type:
+ * channels:<what> for public channels, groups: private, im: and mpim:. */
+static const char *scope_for_type(twin_ctx *ctx, const char *type, const char *what)
+{
+    const char *family = str_eq(type, "im")                ? "im"
+                         : str_eq(type, "mpim")            ? "mpim"
+                         : str_eq(type, "private_channel") ? "groups"
+                                                           : "channels";
+    return arena_printf(ctx->a, "%s:%s", family, what);
+}
+
+static const char *type_scope(twin_ctx *ctx, const json_value *c, const char *what)
+{
+    return scope_for_type(ctx, conv_type(c), what);
+}
+
+/* slack_channel_arg, then the read scope of the conversation's type. */
+static json_value *readable_channel_arg(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    return c && slack_require_scope(ctx, type_scope(ctx, c, "read")) ? c : NULL;
+}
+
 bool slack_channel_visible(twin_ctx *ctx, const json_value *c)
 {
     bool priv = json_truthy(json_get(c, "is_private")) || is_dm(c);
@@ -191,13 +222,6 @@ void slack_conv_create(twin_ctx *ctx)
     reply_channel(ctx, c);
 }
 
-static const char *conv_type(const json_value *c)
-{
-    if (json_truthy(json_get(c, "is_im"))) return "im";
-    if (json_truthy(json_get(c, "is_mpim"))) return "mpim";
-    return json_truthy(json_get(c, "is_private")) ? "private_channel" : "public_channel";
-}
-
 void slack_conv_list(twin_ctx *ctx)
 {
     const char *types = twin_arg(ctx, "types");
@@ -207,6 +231,9 @@ void slack_conv_list(twin_ctx *ctx)
         if (!str_eq(want->items[i], "public_channel") && !str_eq(want->items[i], "private_channel") &&
             !str_eq(want->items[i], "im") && !str_eq(want->items[i], "mpim"))
             return slack_fail(ctx, "invalid_types");
+    /* Every requested type needs its own read scope; the first one missing is named. */
+    for (size_t i = 0; i < want->n; i++)
+        if (!slack_require_scope(ctx, scope_for_type(ctx, want->items[i], "read"))) return;
     bool exclude_archived = slack_bool_arg(ctx, "exclude_archived", false);
     json_value **all;
     size_t n = slack_all(ctx, "conversations", NULL, NULL, &all), k = 0;
@@ -228,7 +255,7 @@ void slack_conv_list(twin_ctx *ctx)
 
 void slack_conv_info(twin_ctx *ctx)
 {
-    json_value *c = slack_channel_arg(ctx, "channel");
+    json_value *c = readable_channel_arg(ctx);
     if (c) reply_channel(ctx, c);
 }
 
@@ -401,7 +428,7 @@ void slack_conv_set_purpose(twin_ctx *ctx)
 
 void slack_conv_members(twin_ctx *ctx)
 {
-    json_value *c = slack_channel_arg(ctx, "channel");
+    json_value *c = readable_channel_arg(ctx);
     if (!c) return;
     json_value *members = json_get(c, "members");
     size_t n = members ? members->len : 0, i = 0;
@@ -539,17 +566,6 @@ int64_t slack_ts_us(const char *ts)
     return *p ? -1 : sec * 1000000 + us;
 }
 
-/* Slack names a conversations scope after the conversation's type:
- * channels:<what> for public channels, groups: private, im: and mpim:. */
-static const char *type_scope(twin_ctx *ctx, const json_value *c, const char *what)
-{
-    const char *family = json_truthy(json_get(c, "is_im"))        ? "im"
-                         : json_truthy(json_get(c, "is_mpim"))     ? "mpim"
-                         : json_truthy(json_get(c, "is_private"))  ? "groups"
-                                                                   : "channels";
-    return arena_printf(ctx->a, "%s:%s", family, what);
-}
-
 static bool readable(twin_ctx *ctx, const json_value *c)
 {
     if (!slack_require_scope(ctx, type_scope(ctx, c, "history"))) return false;
@@ -562,35 +578,88 @@ static bool readable(twin_ctx *ctx, const json_value *c)
     return true;
 }
 
+/* conversations.history's oldest / latest / inclusive window, in microseconds. */
+typedef struct history_window {
+    int64_t lo, hi;
+    bool has_oldest, has_latest, inclusive;
+} history_window;
+
+static bool newer_than_window(const history_window *w, int64_t t)
+{
+    return w->inclusive ? t > w->hi : w->has_latest && t >= w->hi;
+}
+
+static bool older_than_window(const history_window *w, int64_t t)
+{
+    return w->inclusive ? t < w->lo : w->has_oldest && t <= w->lo;
+}
+
+/* Messages are stored in ts order, so the history index lists a channel
+ * newest first from any message on: a page reads from where it starts (the
+ * cursor's message, or the one `latest` names) until it holds `want` messages
+ * or passes `oldest`, never the whole channel.  The listing continues after
+ * the message id `after` (NULL: from the newest); page[k..] is filled up to
+ * want entries and the new count returned. */
+static size_t history_page(twin_ctx *ctx, const char *chan, const history_window *w, const char *after,
+                           json_value **page, size_t k, size_t want)
+{
+    while (k < want) {
+        store_list_opts o = {.limit = want - k, .newest_first = true, .starting_after = after,
+                             .index_name = "history", .index_value = chan};
+        twin_list l = {0};
+        if (twin_doc_list(ctx, "messages", &o, &l) != 0 || !l.n) break;
+        for (size_t i = 0; i < l.n; i++) {
+            int64_t t = slack_ts_us(json_get_str(l.items[i], "ts"));
+            if (older_than_window(w, t)) return k;
+            if (!newer_than_window(w, t)) page[k++] = l.items[i];
+        }
+        if (!l.has_more) break;
+        after = slack_message_id(ctx, chan, json_get_str(l.items[l.n - 1], "ts"));
+    }
+    return k;
+}
+
 void slack_conv_history(twin_ctx *ctx)
 {
     json_value *c = slack_channel_arg(ctx, "channel");
     if (!c || !readable(ctx, c)) return;
     const char *chan = json_get_str(c, "id");
     const char *oldest = twin_arg(ctx, "oldest"), *latest = twin_arg(ctx, "latest");
-    int64_t lo = oldest && *oldest ? slack_ts_us(oldest) : 0;
-    int64_t hi = latest && *latest ? slack_ts_us(latest) : INT64_MAX;
-    if (lo < 0) return slack_fail(ctx, "invalid_ts_oldest");
-    if (hi < 0) return slack_fail(ctx, "invalid_ts_latest");
-    bool inclusive = slack_bool_arg(ctx, "inclusive", false);
-    json_value **all;
-    size_t n = slack_all(ctx, "messages", "channel", chan, &all), k = 0;
-    json_value **out = arena_alloc(ctx->a, (n + 1) * sizeof *out);
-    /* Newest first. */
-    for (size_t i = n; i-- > 0;) {
-        json_value *m = all[i];
-        const char *ts = json_get_str(m, "ts"), *thread = json_get_str(m, "thread_ts");
-        if (thread && !str_eq(thread, ts) && !str_eq(json_get_str(m, "subtype"), "thread_broadcast")) continue;
-        int64_t t = slack_ts_us(ts);
-        if (inclusive ? (t < lo || t > hi) : ((oldest && *oldest && t <= lo) || (latest && *latest && t >= hi)))
-            continue;
-        out[k++] = m;
+    history_window w = {.has_oldest = oldest && *oldest, .has_latest = latest && *latest};
+    w.lo = w.has_oldest ? slack_ts_us(oldest) : 0;
+    w.hi = w.has_latest ? slack_ts_us(latest) : INT64_MAX;
+    if (w.lo < 0) return slack_fail(ctx, "invalid_ts_oldest");
+    if (w.hi < 0) return slack_fail(ctx, "invalid_ts_latest");
+    w.inclusive = slack_bool_arg(ctx, "inclusive", false);
+    size_t limit = slack_page_limit(ctx, 100, 999), want = limit + 1;   /* one more tells has_more */
+    json_value **page = arena_alloc(ctx->a, want * sizeof *page);
+    size_t k = 0;
+    const char *after = NULL;
+    const char *cursor = twin_arg(ctx, "cursor");
+    if (cursor && *cursor) {
+        /* The cursor names the first message of the page, which must still be one history shows. */
+        const char *ts = slack_cursor_decode(ctx->a, cursor);
+        json_value *m = ts ? slack_message_get(ctx, chan, ts) : NULL;
+        int64_t t = m ? slack_ts_us(json_get_str(m, "ts")) : -1;
+        if (!m || !slack_message_in_history(m) || newer_than_window(&w, t) || older_than_window(&w, t))
+            return slack_fail(ctx, "invalid_cursor");
+        page[k++] = m;
+        after = slack_message_id(ctx, chan, ts);
+    } else if (w.has_latest) {
+        /* latest usually names a message (the last page's oldest): start there
+         * rather than reading every newer one. */
+        json_value *m = slack_message_get(ctx, chan, latest);
+        if (m) {
+            int64_t t = slack_ts_us(json_get_str(m, "ts"));
+            if (slack_message_in_history(m) && !newer_than_window(&w, t) && !older_than_window(&w, t)) page[k++] = m;
+            after = slack_message_id(ctx, chan, latest);
+        }
     }
-    size_t start, count;
-    const char *next;
-    if (!slack_paginate(ctx, out, k, "ts", 100, 999, &start, &count, &next)) return;
+    k = history_page(ctx, chan, &w, after, page, k, want);
+    size_t count = k < limit ? k : limit;
+    const char *next = k > limit ? slack_cursor_encode(ctx->a, json_get_str(page[limit], "ts")) : "";
     json_value *arr = json_array(ctx->a);
-    for (size_t i = start; i < start + count; i++) json_push(arr, slack_message_render(ctx, out[i]));
+    for (size_t i = 0; i < count; i++) json_push(arr, slack_message_render(ctx, page[i]));
     json_value *o = slack_ok(ctx);
     json_set(ctx->a, o, "messages", arr);
     json_set_bool(ctx->a, o, "has_more", *next != '\0');

@@ -382,6 +382,11 @@ void slack_files_download(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "id");
     json_value *f = twin_doc_get(ctx, "files", id);
+    map channels;
+    map_init(&channels);
+    /* A file out of the caller's sight is as absent as one never uploaded. */
+    if (f && !file_visible(ctx, &channels, f)) f = NULL;
+    map_free(&channels);
     json_value *blob = f ? twin_doc_get(ctx, "_file_content", id) : NULL;
     if (!blob) {
         const char *t = "File not found\n";

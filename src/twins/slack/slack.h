@@ -4,7 +4,8 @@
  *   users          Slack user objects (indexes "email", "name")
  *   conversations  channel / IM / MPIM objects plus a "members" array
  *                  (indexes "name", "dm_key" for IMs and MPIMs)
- *   messages       id "<channel>-<ts>" (indexes "channel", "thread" = "<channel>:<thread_ts>")
+ *   messages       id "<channel>-<ts>" (indexes "channel", "thread" = "<channel>:<thread_ts>",
+ *                  "history" = channel for what conversations.history shows)
  *   files          Slack file objects once an external upload is completed
  *   _uploads       pending external uploads (getUploadURLExternal → upload → complete)
  *   _file_content  uploaded bytes, base64
@@ -75,6 +76,8 @@ const char *slack_cursor_encode(arena *a, const char *id);
 const char *slack_cursor_decode(arena *a, const char *cursor);   /* NULL if malformed */
 /* A JSON argument that may come as a JSON string (form posts) or a value. */
 json_value *slack_json_arg(twin_ctx *ctx, const char *name);
+/* The "limit" argument: dflt when absent or not positive, capped at max. */
+size_t slack_page_limit(twin_ctx *ctx, size_t dflt, size_t max);
 /* Cursor paging over an in-memory list: reads limit (default dflt, capped at
  * max) and cursor; sets [*start, *start + *count) and *next ("" at the end).
  * Returns false after answering invalid_cursor.  id_key names each item's id. */
@@ -144,6 +147,11 @@ void slack_conv_replies(twin_ctx *ctx);
 /* Next message ts, unique and increasing: "1700000000.000100". */
 const char *slack_next_ts(twin_ctx *ctx);
 json_value *slack_message_get(twin_ctx *ctx, const char *channel, const char *ts);
+/* The store id of a channel's message: "<channel>-<ts>". */
+const char *slack_message_id(twin_ctx *ctx, const char *channel, const char *ts);
+/* Whether conversations.history shows the message: top-level messages and
+ * replies broadcast to the channel (index "history" = channel lists them). */
+bool slack_message_in_history(const json_value *m);
 /* Stores a message (new or updated); thread parents/replies indexed. */
 void slack_message_save(twin_ctx *ctx, const char *channel, json_value *m);
 /* Builds, stores and returns a message; thread_ts may be NULL.  Updates the parent. */

@@ -30,8 +30,10 @@ static const twin_route routes[] = {
     M("users.info", slack_users_info, "users:read"),
     M("users.lookupByEmail", slack_users_lookup_by_email, "users:read.email"),
     M("conversations.create", slack_conv_create, "channels:manage"),
-    M("conversations.list", slack_conv_list, "channels:read"),
-    M("conversations.info", slack_conv_info, "channels:read"),
+    /* Their scope depends on the conversation's type (channels:read,
+     * groups:read, im:read, mpim:read); the handlers check it. */
+    M("conversations.list", slack_conv_list, NULL),
+    M("conversations.info", slack_conv_info, NULL),
     M("conversations.join", slack_conv_join, "channels:join"),
     M("conversations.leave", slack_conv_leave, "channels:manage"),
     M("conversations.invite", slack_conv_invite, "channels:manage"),
@@ -41,9 +43,9 @@ static const twin_route routes[] = {
     M("conversations.rename", slack_conv_rename, "channels:manage"),
     M("conversations.setTopic", slack_conv_set_topic, "channels:manage"),
     M("conversations.setPurpose", slack_conv_set_purpose, "channels:manage"),
-    M("conversations.members", slack_conv_members, "channels:read"),
+    M("conversations.members", slack_conv_members, NULL),   /* read scope by type, as list */
     M("conversations.open", slack_conv_open, "channels:manage"),
-    /* Their scope depends on the conversation's type (readable() checks it). */
+    /* Their scope depends on the conversation's type too (readable() checks it). */
     M("conversations.history", slack_conv_history, NULL),
     M("conversations.replies", slack_conv_replies, NULL),
     M("chat.postMessage", slack_chat_post_message, "chat:write"),
@@ -63,8 +65,9 @@ static const twin_route routes[] = {
     M("files.delete", slack_files_delete, "files:write"),
     M("oauth.v2.access", slack_oauth_access, "public"),
     {"POST", "/upload/{id}", slack_files_upload_bytes, "public"},
-    {"GET", "/files/{id}", slack_files_download, "public"},
-    {"GET", "/files/{id}/download", slack_files_download, "public"},
+    /* url_private and url_private_download: Authorization: Bearer with files:read. */
+    {"GET", "/files/{id}", slack_files_download, "files:read"},
+    {"GET", "/files/{id}/download", slack_files_download, "files:read"},
     {"GET", "/oauth/v2/authorize", slack_oauth_authorize, "public"},
 };
 

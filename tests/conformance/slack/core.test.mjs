@@ -102,6 +102,42 @@ test('history and replies need the scope of the conversation\'s type (channels, 
   assert.equal(unknown.data.error, 'channel_not_found');
 });
 
+test('list, info and members need the read scope of each conversation type (channels, groups, im, mpim :read)', async () => {
+  const ctx = await newRun();
+  await admin(ctx, 'PUT', '/config', { seed: { users: [{ name: 'ann', real_name: 'Ann Example', email: 'ann@example.com' }] } });
+  const ann = (await ctx.user.users.lookupByEmail({ email: 'ann@example.com' })).user.id;
+  const priv = (await ctx.user.conversations.create({ name: 'private-read', is_private: true })).channel.id;
+  const dm = (await ctx.user.conversations.open({ users: 'UTWINBOT' })).channel.id;
+  const mpim = (await ctx.user.conversations.open({ users: `UTWINBOT,${ann}` })).channel.id;
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['channels:read', 'chat:write'] });
+  // Public channels still list and read with channels:read alone.
+  const pub = await ctx.user.conversations.list();
+  assert.deepEqual(pub.channels.map((c) => c.id), ['CTWINGEN001']);
+  assert.equal((await ctx.user.conversations.info({ channel: 'CTWINGEN001' })).channel.id, 'CTWINGEN001');
+  assert.ok((await ctx.user.conversations.members({ channel: 'CTWINGEN001' })).members.includes('UTWINUSR'));
+  for (const [call, needed] of [
+    [() => ctx.user.conversations.list({ types: 'public_channel,private_channel' }), 'groups:read'],
+    [() => ctx.user.conversations.list({ types: 'im' }), 'im:read'],
+    [() => ctx.user.conversations.list({ types: 'public_channel,mpim,im' }), 'mpim:read'],
+    [() => ctx.user.conversations.info({ channel: priv }), 'groups:read'],
+    [() => ctx.user.conversations.info({ channel: dm }), 'im:read'],
+    [() => ctx.user.conversations.members({ channel: priv }), 'groups:read'],
+  ]) {
+    const err = await rejects(call);
+    assert.equal(err.data.error, 'missing_scope');
+    assert.equal(err.data.needed, needed);
+    assert.equal(err.data.provided, 'channels:read,chat:write');
+  }
+  // The private-type scopes alone read those conversations, not the public ones.
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['groups:read', 'im:read', 'mpim:read'] });
+  const all = await ctx.user.conversations.list({ types: 'private_channel,im,mpim' });
+  assert.deepEqual(all.channels.map((c) => c.id).sort(), [priv, dm, mpim].sort());
+  assert.equal((await ctx.user.conversations.info({ channel: mpim })).channel.is_mpim, true);
+  assert.equal((await ctx.user.conversations.info({ channel: priv })).channel.id, priv);
+  assert.equal((await rejects(() => ctx.user.conversations.list())).data.needed, 'channels:read');
+  assert.equal((await rejects(() => ctx.user.conversations.info({ channel: 'CTWINGEN001' }))).data.needed, 'channels:read');
+});
+
 test('bot tokens keep chat:write and files:write; "*" bypasses scope checks', async () => {
   const ctx = await newRun();
   await admin(ctx, 'PATCH', '/config', {
@@ -294,6 +330,74 @@ test('history oldest/latest/inclusive/limit and cursor pages', async () => {
   assert.deepEqual(texts, ['r6', 'r5', 'r4', 'r3', 'r2', 'r1', 'r0']);
 });
 
+test('history windows and cursors over a channel full of thread replies match the timeline, whatever latest names', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'busy');
+  const timeline = [];   // what history shows, oldest first: top-level messages and broadcasts
+  const replies = [];
+  for (let i = 0; i < 6; i++) {
+    const p = await ctx.bot.chat.postMessage({ channel: id, text: `top ${i}` });
+    timeline.push(p.ts);
+    for (let j = 0; j < 3; j++) replies.push((await ctx.bot.chat.postMessage({ channel: id, text: `reply ${i}.${j}`, thread_ts: p.ts })).ts);
+    if (i % 2) timeline.push((await ctx.bot.chat.postMessage({ channel: id, text: `broadcast ${i}`, thread_ts: p.ts, reply_broadcast: true })).ts);
+  }
+  const us = (ts) => BigInt(ts.replace('.', ''));
+  const between = (ts, d) => { const v = us(ts) + BigInt(d); return `${v / 1000000n}.${String(v % 1000000n).padStart(6, '0')}`; };
+  // The reference: filter the whole timeline, newest first.
+  const expected = ({ oldest, latest, inclusive }) => timeline.slice().reverse().filter((ts) => {
+    const t = us(ts);
+    if (inclusive) return (!oldest || t >= us(oldest)) && (!latest || t <= us(latest));
+    return (!oldest || t > us(oldest)) && (!latest || t < us(latest));
+  });
+  const all = async (args) => {
+    const seen = [];
+    let cursor;
+    do {
+      const h = await ctx.bot.conversations.history({ channel: id, limit: 2, ...args, cursor });
+      assert.ok(h.messages.length <= 2);
+      seen.push(...h.messages.map((m) => m.ts));
+      cursor = h.response_metadata?.next_cursor;
+      assert.equal(h.has_more, Boolean(cursor));
+    } while (cursor);
+    return seen;
+  };
+  const windows = [
+    {},
+    { latest: timeline[5] },                                   // a top-level message
+    { latest: timeline[5], inclusive: true },
+    { latest: replies[7] },                                    // a reply history does not show
+    { latest: replies[7], inclusive: true },
+    { latest: between(timeline[4], 50) },                      // no message at all
+    { latest: between(timeline[4], 50), oldest: timeline[1] },
+    { latest: timeline[7], oldest: timeline[2], inclusive: true },
+    { oldest: replies[2] },
+    { oldest: timeline[timeline.length - 1] },                 // nothing newer
+    { latest: timeline[0] },                                   // nothing older
+  ];
+  for (const win of windows) {
+    const args = { ...win, inclusive: win.inclusive ? 'true' : undefined };
+    assert.deepEqual(await all(args), expected(win), JSON.stringify(win));
+    const one = await ctx.bot.conversations.history({ channel: id, ...args });
+    assert.deepEqual(one.messages.map((m) => m.ts), expected(win), JSON.stringify(win));
+    assert.equal(one.has_more, false);
+  }
+  // Exactly a page left: no next page.
+  const exact = await ctx.bot.conversations.history({ channel: id, limit: timeline.length });
+  assert.equal(exact.has_more, false);
+  assert.equal(exact.messages.length, timeline.length);
+  // A cursor outlives neither its message nor a window that excludes it.
+  const first = await ctx.bot.conversations.history({ channel: id, limit: 2 });
+  const cursor = first.response_metadata.next_cursor;
+  const narrowed = await rejects(() => ctx.bot.conversations.history({ channel: id, limit: 2, cursor, latest: timeline[0] }));
+  assert.equal(narrowed.data.error, 'invalid_cursor');
+  const target = (await ctx.bot.conversations.history({ channel: id, limit: 2, cursor })).messages[0].ts;
+  await ctx.bot.chat.delete({ channel: id, ts: target });
+  assert.equal((await rejects(() => ctx.bot.conversations.history({ channel: id, cursor }))).data.error, 'invalid_cursor');
+  assert.equal((await rejects(() => ctx.bot.conversations.history({ channel: id, cursor: 'bm9wZQ==' }))).data.error, 'invalid_cursor');
+  const replyCursor = Buffer.from(`next_id:${replies[0]}`).toString('base64');
+  assert.equal((await rejects(() => ctx.bot.conversations.history({ channel: id, cursor: replyCursor }))).data.error, 'invalid_cursor');
+});
+
 test('history names the bad bound (invalid_ts_oldest / invalid_ts_latest); a huge latest is no bound', async () => {
   const ctx = await newRun();
   const id = await channel(ctx, 'bounds');
@@ -346,6 +450,50 @@ test('chat.update, chat.delete and their errors', async () => {
   assert.ok(!h.messages.some((x) => x.ts === m.ts));
   assert.equal((await rejects(() => ctx.bot.chat.delete({ channel: id, ts: m.ts }))).data.error, 'message_not_found');
   assert.equal((await rejects(() => ctx.bot.chat.update({ channel: id, ts: m.ts, text: 'x' }))).data.error, 'message_not_found');
+});
+
+test('deleting thread replies keeps the parent summary true: reply_count, reply_users(_count), latest_reply', async () => {
+  const ctx = await newRun();
+  const names = ['ann', 'bob', 'cy', 'dee', 'eve'];
+  await admin(ctx, 'PUT', '/config', { seed: { users: names.map((name) => ({ name, real_name: name, email: `${name}@example.com` })) } });
+  const ids = [];
+  for (const name of names) ids.push((await ctx.bot.users.lookupByEmail({ email: `${name}@example.com` })).user.id);
+  await admin(ctx, 'PATCH', '/config', { tokens: ids.map((id, i) => ({ token: `xoxp-${names[i]}`, user_id: id, scopes: ['*'], is_bot: false })) });
+  const id = await channel(ctx, 'summary');
+  await ctx.bot.conversations.invite({ channel: id, users: ['UTWINUSR', ...ids].join(',') });
+  const parent = await ctx.bot.chat.postMessage({ channel: id, text: 'parent' });
+  const reply = (web, text) => web.chat.postMessage({ channel: id, text, thread_ts: parent.ts });
+  const summary = async () => {
+    const m = (await ctx.bot.conversations.history({ channel: id })).messages.find((x) => x.ts === parent.ts);
+    return { count: m.reply_count, users: m.reply_users, users_count: m.reply_users_count, latest: m.latest_reply, thread_ts: m.thread_ts };
+  };
+  const r1 = await reply(ctx.bot, 'one');
+  const r2 = await reply(ctx.user, 'two');
+  const r3 = await reply(ctx.bot, 'three');
+  assert.deepEqual(await summary(), { count: 3, users: ['UTWINBOT', 'UTWINUSR'], users_count: 2, latest: r3.ts, thread_ts: parent.ts });
+  // The latest reply goes: latest_reply steps back, the bot still replied once.
+  await ctx.bot.chat.delete({ channel: id, ts: r3.ts });
+  assert.deepEqual(await summary(), { count: 2, users: ['UTWINBOT', 'UTWINUSR'], users_count: 2, latest: r2.ts, thread_ts: parent.ts });
+  // The user's only reply goes: the user leaves reply_users.
+  await ctx.user.chat.delete({ channel: id, ts: r2.ts });
+  assert.deepEqual(await summary(), { count: 1, users: ['UTWINBOT'], users_count: 1, latest: r1.ts, thread_ts: parent.ts });
+  // Seven repliers: five are named, all seven counted; one of the unnamed leaving is counted out too.
+  const extra = [];
+  for (const name of names) extra.push(await reply(client(ctx, `xoxp-${name}`), `from ${name}`));
+  await reply(ctx.user, 'user again');
+  let s = await summary();
+  assert.deepEqual(s.users, ['UTWINBOT', ...ids.slice(0, 4)]);
+  assert.equal(s.users_count, 7);
+  assert.equal(s.count, 7);
+  await client(ctx, 'xoxp-eve').chat.delete({ channel: id, ts: extra[4].ts });
+  s = await summary();
+  assert.equal(s.users_count, 6);
+  assert.equal(s.count, 6);
+  // Every reply gone: the parent is a plain message again.
+  const left = (await ctx.bot.conversations.replies({ channel: id, ts: parent.ts })).messages.slice(1);
+  for (const m of left) await ctx.user.chat.delete({ channel: id, ts: m.ts });
+  const plain = (await ctx.bot.conversations.history({ channel: id })).messages.find((x) => x.ts === parent.ts);
+  for (const key of ['reply_count', 'reply_users', 'reply_users_count', 'latest_reply', 'thread_ts']) assert.equal(plain[key], undefined, key);
 });
 
 test('blocks, postEphemeral, getPermalink and meMessage', async () => {

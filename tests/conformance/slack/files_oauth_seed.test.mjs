@@ -19,10 +19,13 @@ test('filesUploadV2 uploads, shares to the channel with a file_share message, do
   assert.equal(h.messages[0].subtype, 'file_share');
   assert.equal(h.messages[0].text, 'see attached');
   assert.equal(h.messages[0].files[0].id, file.id);
-  const dl = await fetch(`${ctx.base}/files/${file.id}`);
-  assert.equal(dl.status, 200);
-  assert.equal(await dl.text(), 'hello file');
-  assert.match(dl.headers.get('content-disposition'), /notes\.txt/);
+  const bearer = (token) => ({ headers: { authorization: `Bearer ${token}` } });
+  for (const url of [file.url_private, file.url_private_download]) {
+    const dl = await fetch(url, bearer(ctx.botToken));
+    assert.equal(dl.status, 200);
+    assert.equal(await dl.text(), 'hello file');
+    assert.match(dl.headers.get('content-disposition'), /notes\.txt/);
+  }
   const info = await ctx.bot.files.info({ file: file.id });
   assert.equal(info.file.id, file.id);
   assertSchema('files.info', (await api(ctx, 'files.info', { file: file.id }, { token: ctx.botToken })).json);
@@ -30,7 +33,34 @@ test('filesUploadV2 uploads, shares to the channel with a file_share message, do
   assert.deepEqual(list.files.map((f) => f.id), [file.id]);
   await ctx.bot.files.delete({ file: file.id });
   assert.equal((await rejects(() => ctx.bot.files.info({ file: file.id }))).data.error, 'file_not_found');
-  assert.equal((await fetch(`${ctx.base}/files/${file.id}`)).status, 404);
+  assert.equal((await fetch(file.url_private, bearer(ctx.botToken))).status, 404);
+});
+
+test('url_private needs Authorization: Bearer with files:read; Slack answers anything else with its sign-in page', async () => {
+  const ctx = await newRun();
+  const r = await ctx.user.filesUploadV2({ channel_id: 'CTWINGEN001', filename: 'secret.txt', content: 'for members' });
+  const file = r.files[0].files[0];
+  const alone = (await ctx.user.filesUploadV2({ filename: 'mine.txt', content: 'private' })).files[0].files[0];
+  const signIn = async (init) => {
+    const res = await fetch(file.url_private_download, init);
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get('content-type'), /^text\/html/);
+    assert.doesNotMatch(await res.text(), /for members/);
+  };
+  await signIn();                                                           // no token
+  await signIn({ headers: { authorization: 'Bearer xoxb-nope' } });           // unknown token
+  await signIn({ headers: { authorization: 'Bearer ' } });                   // empty
+  const asQuery = new URL(file.url_private);
+  asQuery.searchParams.set('token', ctx.userToken);                          // only the header counts
+  assert.match((await fetch(asQuery)).headers.get('content-type'), /^text\/html/);
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['channels:read', 'chat:write'] });
+  await signIn({ headers: { authorization: `Bearer ${ctx.userToken}` } });   // lacks files:read
+  await admin(ctx, 'PATCH', '/config', { user_scopes: ['files:read'] });
+  const ok = await fetch(file.url_private, { headers: { authorization: `Bearer ${ctx.userToken}` } });
+  assert.equal(await ok.text(), 'for members');
+  // A file shared nowhere is the uploader's alone.
+  assert.equal((await fetch(alone.url_private, { headers: { authorization: `Bearer ${ctx.botToken}` } })).status, 404);
+  assert.equal(await (await fetch(alone.url_private, { headers: { authorization: `Bearer ${ctx.userToken}` } })).text(), 'private');
 });
 
 test('files.list pages with count and page; absurd values neither overflow nor repeat files', async () => {
