@@ -75,7 +75,8 @@ static void add_scopes(arena *a, scope_set *set, const json_value *v)
     json_foreach(x, v) if (json_str(x)) scopes_add(a, set, full_scope(a, x->str));
 }
 
-const google_api gc_api = {.service = "calendar-json.googleapis.com", .scope = S, .status_names = true};
+const google_api gc_api = {.service = "calendar-json.googleapis.com", .scope = S, .status_names = true,
+                           .page_size_clamps = true};
 
 static bool token_ok(twin_ctx *ctx, const char *t)
 {

@@ -117,22 +117,39 @@ void google_reply_insufficient_scopes(twin_ctx *ctx, const google_api *api)
 
 /* ---- paging ---- */
 
+/* Plain decimal digits only: Google's int32 parameters take no sign, no
+ * spaces and nothing past INT32_MAX.  *out gets the value (or -1 when it
+ * does not fit). */
+static bool int32_text(const char *v, int64_t *out)
+{
+    int64_t n = 0;
+    if (!*v) return false;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9') return false;
+        n = n * 10 + (*p - '0');
+        if (n > INT32_MAX) return false;
+    }
+    *out = n;
+    return true;
+}
+
 bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, int64_t dflt, int64_t max,
                       int64_t *out)
 {
     const char *v = json_get_str(ctx->query, param);
     *out = dflt;
     if (!v || !*v) return true;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    if (*end || n < 1) {
+    /* The range Google checks is the discovery document's: Drive declares
+     * a maximum and enforces it; Calendar declares only the minimum, so any
+     * int32 is accepted and what exceeds the page ceiling is clamped. */
+    int64_t limit = api->page_size_clamps ? INT32_MAX : max, n = -1;
+    if (!int32_text(v, &n) || n < 1 || n > limit) {
         google_reply_error(ctx, api, &(google_error){
             .code = 400, .reason = "invalid", .location = param, .location_type = "parameter",
             .message = arena_printf(ctx->a, "Invalid value '%s'. Values must be within the range: [1, %lld]", v,
-                                    (long long)max)});
+                                    (long long)limit)});
         return false;
     }
-    /* Google clamps page sizes above the maximum rather than refusing them. */
     *out = n > max ? max : n;
     return true;
 }

@@ -8,8 +8,8 @@
  *     and the auth answers built on it (401 required / authError, 403
  *     insufficientPermissions with its ErrorInfo detail);
  *   - OAuth bearer tokens (Authorization: Bearer|OAuth, or ?access_token=);
- *   - page sizes (out-of-range values clamp, junk is 400) and opaque page
- *     tokens;
+ *   - page sizes (strict int32 digits in the method's range) and opaque
+ *     page tokens;
  *   - the `fields` partial-response mask ("kind,items(id,summary)",
  *     "a/b", "*"). */
 #ifndef TWINS_GOOGLE_COMMON_H
@@ -27,6 +27,7 @@ typedef struct google_api {
     const char *service;        /* "drive.googleapis.com": the ErrorInfo metadata */
     const char *scope;          /* full scope named in a 403's WWW-Authenticate */
     bool status_names;          /* every error carries "status" ("NOT_FOUND"), not only auth ones */
+    bool page_size_clamps;      /* page sizes above the ceiling are clamped, not refused (google_page_size) */
 } google_api;
 
 typedef struct google_error {
@@ -58,8 +59,9 @@ void google_reply_invalid_credentials(twin_ctx *ctx, const google_api *api);
 void google_reply_insufficient_scopes(twin_ctx *ctx, const google_api *api);
 
 /* ---- paging ---- */
-/* Query `param` (pageSize, maxResults): absent -> dflt, above max -> max,
- * anything else that is not a positive integer -> false after a 400. */
+/* Query `param` (pageSize, maxResults): absent -> dflt.  Anything but
+ * plain digits in [1, max] (in [1, INT32_MAX] when api->page_size_clamps,
+ * then clamped to max) -> false after a 400 invalid naming the range. */
 bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, int64_t dflt, int64_t max,
                       int64_t *out);
 /* Opaque tokens carrying a kind letter and a number (an offset, a change

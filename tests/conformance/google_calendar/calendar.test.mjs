@@ -540,6 +540,16 @@ test('fields: partial responses on get and list (nested masks, "*"); bad maxResu
   const bad = await raw(t, 'GET', '/calendar/v3/calendars/primary/events?maxResults=zero');
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.errors[0].location, 'maxResults');
+  // maxResults is an int32 with minimum 1 (no declared maximum): plain digits
+  // only, and a value past int32 is refused rather than read as the ceiling.
+  for (const v of ['+5', ' 5', '5 ', '0', '-3', '2147483648', '99999999999999999999']) {
+    const r = await raw(t, 'GET', `/calendar/v3/calendars/primary/events?maxResults=${encodeURIComponent(v)}`);
+    assert.equal(r.status, 400, v);
+    assert.equal(r.json.error.status, 'INVALID_ARGUMENT', v);
+    assert.deepEqual(r.json.error.errors[0], { domain: 'global', reason: 'invalid', location: 'maxResults',
+      locationType: 'parameter', message: `Invalid value '${v}'. Values must be within the range: [1, 2147483647]` }, v);
+  }
+  assert.equal((await raw(t, 'GET', '/calendar/v3/calendars/primary/events?maxResults=2147483647')).status, 200);
   const badTok = await raw(t, 'GET', '/calendar/v3/calendars/primary/events?pageToken=nope');
   assert.equal(badTok.status, 400);
   assert.equal(badTok.json.error.status, 'INVALID_ARGUMENT');

@@ -125,6 +125,18 @@ test('files.list: malformed q and bad pageSize are 400 invalid', async () => {
   }
   const err = await rejects(() => ctx.d.files.list({ pageSize: 0 }));
   assert.equal(gerr(err).body.error.errors[0].location, 'pageSize');
+  // Only plain digits within the discovery document's [1, 1000] are a page size:
+  // no sign, no spaces, nothing past the maximum (however many digits).
+  for (const v of ['+5', ' 5', '5 ', '-1', '1001', '99999999999999999999', '0x10']) {
+    const r = await raw(ctx, 'GET', `/drive/v3/files?pageSize=${encodeURIComponent(v)}`);
+    assert.equal(r.status, 400, v);
+    assert.deepEqual(r.json.error.errors[0], { message: `Invalid value '${v}'. Values must be within the range: [1, 1000]`,
+      domain: 'global', reason: 'invalid', location: 'pageSize', locationType: 'parameter' }, v);
+  }
+  const comments = await raw(ctx, 'GET', '/drive/v3/files/root/comments?fields=*&pageSize=101');
+  assert.equal(comments.status, 400);
+  assert.equal(comments.json.error.message, "Invalid value '101'. Values must be within the range: [1, 100]");
+  assert.equal((await raw(ctx, 'GET', '/drive/v3/files?pageSize=1000')).status, 200);
 });
 
 // Each nesting level of q is a recursion in the parser and the evaluator; a
