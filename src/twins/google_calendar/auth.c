@@ -147,11 +147,8 @@ void gc_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
 bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     arena *a = ctx->a;
-    const char *tok = google_presented_token(ctx);
-    if (!tok) {
-        google_reply_login_required(ctx, &gc_api);
-        return false;
-    }
+    const char *tok = google_bearer_token(ctx, &gc_api);
+    if (!tok) return false;
     if (!token_ok(ctx, tok)) {
         google_reply_invalid_credentials(ctx, &gc_api);
         return false;

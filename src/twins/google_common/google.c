@@ -53,7 +53,9 @@ void google_reply_error(twin_ctx *ctx, const google_api *api, const google_error
 
 /* ---- OAuth bearer tokens ---- */
 
-const char *google_presented_token(twin_ctx *ctx)
+/* The token after "Bearer " / "OAuth " (or ?access_token=); NULL when the
+ * request carries none, "" when its Authorization header has another scheme. */
+static const char *presented_token(twin_ctx *ctx)
 {
     const char *h = http_header_get(ctx->req, "Authorization");
     if (!h) return json_get_str(ctx->query, "access_token");
@@ -62,6 +64,16 @@ const char *google_presented_token(twin_ctx *ctx)
     const char *t = strchr(h, ' ');
     while (*t == ' ') t++;
     return t;
+}
+
+const char *google_bearer_token(twin_ctx *ctx, const google_api *api)
+{
+    const char *tok = presented_token(ctx);
+    if (tok && *tok) return tok;
+    /* A header of another scheme (Basic, a bare token) holds no OAuth
+     * credential at all, so Google answers as for a missing one. */
+    google_reply_login_required(ctx, api);
+    return NULL;
 }
 
 bool google_token_well_formed(const char *token)

@@ -47,9 +47,10 @@ json_value *google_error_body(arena *a, const google_api *api, const google_erro
 void google_reply_error(twin_ctx *ctx, const google_api *api, const google_error *e);
 
 /* ---- OAuth bearer tokens ---- */
-/* The presented token: NULL when there is none at all, "" when the
- * Authorization header is not a bearer one. */
-const char *google_presented_token(twin_ctx *ctx);
+/* The request's OAuth token (Authorization: Bearer|OAuth, ?access_token=);
+ * NULL after a 401 "required" when there is none, including an
+ * Authorization header of another scheme or an empty token. */
+const char *google_bearer_token(twin_ctx *ctx, const google_api *api);
 /* Printable ASCII without spaces, as every Google access token is. */
 bool google_token_well_formed(const char *token);
 /* 401 "required" (no credentials) and 401 "authError" (unusable ones). */

@@ -106,11 +106,8 @@ void gd_insufficient_scopes(twin_ctx *ctx)
 
 bool gd_authenticate(twin_ctx *ctx, const twin_route *route)
 {
-    const char *tok = google_presented_token(ctx);
-    if (!tok || !*tok) {
-        google_reply_login_required(ctx, &gd_api);
-        return false;
-    }
+    const char *tok = google_bearer_token(ctx, &gd_api);
+    if (!tok) return false;
     bool bad = !google_token_well_formed(tok);
     const json_value *revoked = json_get(ctx->config, "revoked_tokens");
     json_foreach(x, revoked) if (str_eq(json_str(x), tok)) bad = true;

@@ -369,8 +369,16 @@ test('auth: missing token 401 required, strict tokens 401 authError, any token a
   assert.equal(r.json.error.errors[0].reason, 'required');
   assert.equal(r.json.error.errors[0].message, 'Login Required.');
   assert.equal(r.json.error.status, 'UNAUTHENTICATED');
-  const wrongScheme = await raw(t, 'GET', '/calendar/v3/colors', { auth: false, headers: { authorization: 'Basic abc' } });
-  assert.equal(wrongScheme.status, 401);
+  // A header of another scheme carries no OAuth credential: Google answers as
+  // for a missing one (401 required), the same body as Drive's.
+  for (const authorization of ['Basic abc', 'ya29.bare-token', 'Bearer ']) {
+    const wrong = await raw(t, 'GET', '/calendar/v3/colors', { auth: false, headers: { authorization } });
+    assert.equal(wrong.status, 401, authorization);
+    assert.equal(wrong.json.error.status, 'UNAUTHENTICATED');
+    assert.match(wrong.json.error.message, /^Request is missing required authentication credential/);
+    assert.deepEqual(wrong.json.error.errors[0], { message: 'Login Required.', domain: 'global', reason: 'required',
+      location: 'Authorization', locationType: 'header' }, authorization);
+  }
   const any = await client(t.base, 'ya29.someothertoken').calendars.get({ calendarId: 'primary' });
   assert.equal(any.status, 200);
   await admin(t, 'PATCH', '/admin/config', { strict_tokens: true });

@@ -30,6 +30,11 @@ test('auth: a request without a token gets Google\'s 401', async () => {
   assert.match(r.json.error.message, /^Request is missing required authentication credential/);
   assert.deepEqual(r.json.error.errors[0], { message: 'Login Required.', domain: 'global', reason: 'required',
     location: 'Authorization', locationType: 'header' });
+  for (const authorization of ['Basic abc', 'ya29.bare-token', 'Bearer ']) {
+    const wrong = await raw(ctx, 'GET', '/drive/v3/files', { auth: false, headers: { authorization } });
+    assert.equal(wrong.status, 401, authorization);
+    assert.deepEqual(wrong.json.error, r.json.error, authorization);
+  }
   const anon = drive({ version: 'v3', rootUrl: ctx.base + '/', retry: false });
   const err = await rejects(() => anon.files.list({}));
   assert.equal(gerr(err).status, 401);
