@@ -454,6 +454,36 @@ test('permissions: create, list, get, update, delete; owner is protected', async
   assert.equal(e2.body.error.errors[0].reason, 'required');
 });
 
+test('permissions.list: pageSize and pageToken page like the other lists', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'team.txt', 't');
+  for (const who of ['a', 'b', 'c', 'd']) {
+    await ctx.d.permissions.create({ fileId: f.id, requestBody: { type: 'user', role: 'reader', emailAddress: `${who}@example.com` } });
+  }
+  const whole = await ctx.d.permissions.list({ fileId: f.id, fields: '*' });
+  assert.equal(whole.data.permissions.length, 5);
+  assert.equal(whole.data.nextPageToken, undefined);
+  const seen = [];
+  let pageToken;
+  let pages = 0;
+  do {
+    const r = await ctx.d.permissions.list({ fileId: f.id, pageSize: 2, pageToken, fields: 'nextPageToken,permissions(id)' });
+    assertSchema('GET', '/drive/v3/files/{fileId}/permissions', r.data);
+    assert.ok(r.data.permissions.length <= 2);
+    seen.push(...r.data.permissions.map((p) => p.id));
+    pageToken = r.data.nextPageToken;
+    pages++;
+  } while (pageToken);
+  assert.equal(pages, 3);
+  assert.deepEqual(seen, whole.data.permissions.map((p) => p.id));
+  const tooBig = gerr(await rejects(() => ctx.d.permissions.list({ fileId: f.id, pageSize: 101 })));
+  assert.equal(tooBig.status, 400);
+  assert.equal(tooBig.body.error.errors[0].location, 'pageSize');
+  const badTok = gerr(await rejects(() => ctx.d.permissions.list({ fileId: f.id, pageToken: 'garbage!' })));
+  assert.equal(badTok.status, 400);
+  assert.equal(badTok.body.error.errors[0].location, 'pageToken');
+});
+
 test('comments and replies: CRUD, resolve, deleted comments hidden', async () => {
   const ctx = await newRun();
   const f = await upload(ctx, 'review.txt', 'text');
