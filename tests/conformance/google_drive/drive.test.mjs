@@ -381,6 +381,45 @@ test('storage quota: uploads past the limit get 403 storageQuotaExceeded', async
   await ctx.d.files.create({ requestBody: { name: 'folder', mimeType: FOLDER } });
 });
 
+// Usage is a running sum kept as files change (no scan per upload): it has to
+// follow every way a file's size or trash state changes.
+test('storage quota: usage follows uploads, media updates, copies, trash, delete and emptyTrash', async () => {
+  const ctx = await newRun();
+  const quota = async () => (await ctx.d.about.get({ fields: 'storageQuota' })).data.storageQuota;
+  const a = await upload(ctx, 'a.txt', '12345');
+  const b = await upload(ctx, 'b.txt', '1234567890');
+  assert.deepEqual(await quota(), { limit: '15000000000', usage: '15', usageInDrive: '15', usageInDriveTrash: '0' });
+  await ctx.d.files.update({ fileId: a.id, media: { mimeType: 'text/plain', body: '1234567' } }, { rootUrl: ctx.base + '/' });
+  await ctx.d.files.copy({ fileId: b.id, requestBody: {} });
+  assert.equal((await quota()).usage, '27');
+  await ctx.d.files.update({ fileId: b.id, requestBody: { trashed: true } });
+  assert.deepEqual(await quota(), { limit: '15000000000', usage: '27', usageInDrive: '27', usageInDriveTrash: '10' });
+  await ctx.d.files.emptyTrash({});
+  assert.deepEqual(await quota(), { limit: '15000000000', usage: '17', usageInDrive: '17', usageInDriveTrash: '0' });
+  await ctx.d.files.delete({ fileId: a.id });
+  assert.equal((await quota()).usage, '10');
+  await admin(ctx, 'PATCH', '/admin/config', { storage_quota_limit: 15 });
+  assert.equal(gerr(await rejects(() => upload(ctx, 'six.txt', '123456'))).status, 403);
+  await upload(ctx, 'five.txt', '12345');
+  assert.equal((await quota()).usage, '15');
+});
+
+// The change log is read from the token on; a token in the middle of a long
+// log still sees exactly the later changes, latest per file.
+test('changes: a token mid-log lists only later changes; a token past the end lists none', async () => {
+  const ctx = await newRun();
+  const files = [];
+  for (let i = 0; i < 6; i++) files.push(await upload(ctx, `f${i}.txt`, `${i}`));
+  const mid = (await ctx.d.changes.getStartPageToken({})).data.startPageToken;
+  await ctx.d.files.update({ fileId: files[1].id, requestBody: { name: 'g1.txt' } });
+  await ctx.d.files.update({ fileId: files[4].id, requestBody: { name: 'g4.txt' } });
+  await ctx.d.files.update({ fileId: files[1].id, requestBody: { name: 'h1.txt' } });
+  const r = await ctx.d.changes.list({ pageToken: mid, fields: 'newStartPageToken,changes(fileId,file/name)' });
+  assert.deepEqual(r.data.changes.map((c) => c.file.name), ['g4.txt', 'h1.txt']);
+  const past = await ctx.d.changes.list({ pageToken: String(Number(r.data.newStartPageToken) + 50) });
+  assert.deepEqual(past.data.changes, []);
+});
+
 test('scopes: drive.readonly reads but cannot write; Google\'s insufficientPermissions 403', async () => {
   const ctx = await newRun();
   await upload(ctx, 'r.txt', 'readable');
