@@ -6,6 +6,7 @@
  *   events        "<calendar id>/<event id>" -> event resource (+ _cal, _mod, _moved)   (index cal)
  *   acl           "<calendar id>/<rule id>" -> rule (+ _cal, _mod)                       (index cal)
  *   channels      channel id -> {id, resourceId, resourceUri, token, expiration, address, kind, cal, msg}
+ *                                                            (index watch: "<kind>[/<calendar id>]")
  * Every write stamps _mod from one run-wide sequence ("mod"); sync tokens
  * carry that number, so an incremental list returns what changed after it.
  * The primary calendar's id is the user's email (config `email`). */

@@ -462,6 +462,26 @@ test('watch: calendarList, acl and settings channels', async () => {
   } finally { await rx.close(); }
 });
 
+test('watch: an events channel hears only its own calendar', async () => {
+  const t = await newRun();
+  const rx = await receiver();
+  try {
+    const { data: other } = await t.cal.calendars.insert({ requestBody: { summary: 'Other' } });
+    await t.cal.events.watch({ calendarId: other.id, requestBody: { id: 'other-1', type: 'web_hook', address: rx.url } });
+    await t.cal.events.watch({ calendarId: 'primary', requestBody: { id: 'prim-1', type: 'web_hook', address: rx.url } });
+    await rx.waitFor(2);
+    await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('p', '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z') });
+    await t.cal.events.insert({ calendarId: other.id, requestBody: ev('o', '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z') });
+    await t.cal.events.insert({ calendarId: other.id, requestBody: ev('o2', '2026-01-02T10:00:00Z', '2026-01-02T11:00:00Z') });
+    await rx.waitFor(5);
+    await new Promise((r) => setTimeout(r, 200));
+    const exists = (id) => rx.deliveries.filter((g) => g.headers['x-goog-channel-id'] === id &&
+      g.headers['x-goog-resource-state'] === 'exists').map((g) => g.headers['x-goog-message-number']);
+    assert.deepEqual(exists('prim-1'), ['2']);
+    assert.deepEqual(exists('other-1').sort(), ['2', '3']);
+  } finally { await rx.close(); }
+});
+
 test('seeding through a scenario: calendars and events with deterministic ids', async () => {
   const url = await control();
   const seed = { google_calendar: { calendars: [
