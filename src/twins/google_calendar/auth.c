@@ -76,7 +76,7 @@ static void add_scopes(arena *a, scope_set *set, const json_value *v)
 }
 
 const google_api gc_api = {.service = "calendar-json.googleapis.com", .scope = S, .status_names = true,
-                           .page_size_clamps = true};
+                           .page_size_clamps = true, .fields = &gc_fields};
 
 static bool token_ok(twin_ctx *ctx, const char *t)
 {
@@ -144,15 +144,22 @@ void gc_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
     }
 }
 
+static bool scopes_ok(twin_ctx *ctx, const twin_route *route, const char *tok);
+
 bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
 {
-    arena *a = ctx->a;
     const char *tok = google_bearer_token(ctx, &gc_api);
     if (!tok) return false;
     if (!token_ok(ctx, tok)) {
         google_reply_invalid_credentials(ctx, &gc_api);
         return false;
     }
+    return scopes_ok(ctx, route, tok) && google_check_fields(ctx, &gc_api, route);
+}
+
+static bool scopes_ok(twin_ctx *ctx, const twin_route *route, const char *tok)
+{
+    arena *a = ctx->a;
     const char *need = route ? route->scope : NULL;
     if (!need) return true;
     scope_set *s = scopes_parse(a, "");

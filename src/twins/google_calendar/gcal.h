@@ -23,6 +23,7 @@
 
 /* ---- auth and errors (auth.c) ---- */
 extern const google_api gc_api;   /* every error carries "status" */
+extern const google_fields gc_fields;   /* fields_schema.c (generated) */
 bool gc_authenticate(twin_ctx *ctx, const twin_route *route);
 void gc_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 /* Google's error body: {"error":{"code","message","errors":[{domain,reason,message[,location,locationType]}],"status"}} */

@@ -289,6 +289,66 @@ json_value *google_apply_fields(arena *a, const json_value *v, const char *mask)
     return m ? apply(a, v, m) : (json_value *)v;
 }
 
+/* ---- validating a mask against the response schema ---- */
+
+static const mask_node *schema_fields(arena *a, const google_fields *gf, const char *name)
+{
+    for (size_t i = 0; i < gf->n_schemas; i++) {
+        if (!str_eq(gf->schemas[i].name, name)) continue;
+        const char *p = gf->schemas[i].fields;
+        return parse_list(a, &p);
+    }
+    return NULL;
+}
+
+static bool is_star(const mask_node *n)
+{
+    return n && str_eq(n->name, "*") && !n->next;
+}
+
+/* The first name in mask that schema (one level of fields) does not have;
+ * NULL when every selection is valid. */
+static const char *invalid_selection(arena *a, const google_fields *gf, const mask_node *mask,
+                                     const mask_node *schema)
+{
+    if (schema && schema->name[0] == '@' && !schema->next) {
+        schema = schema_fields(a, gf, schema->name + 1);
+        if (!schema) return NULL;   /* a schema the table lacks: nothing to check against */
+    }
+    for (const mask_node *m = mask; m; m = m->next) {
+        if (str_eq(m->name, "*")) continue;
+        const mask_node *s = schema;
+        while (s && !str_eq(s->name, m->name)) s = s->next;
+        if (!s) return m->name;
+        if (!m->children || is_star(s->children) || is_star(m->children)) continue;
+        if (!s->children) return m->children->name;   /* a scalar has nothing below it */
+        const char *bad = invalid_selection(a, gf, m->children, s->children);
+        if (bad) return bad;
+    }
+    return NULL;
+}
+
+bool google_check_fields(twin_ctx *ctx, const google_api *api, const twin_route *route)
+{
+    const char *f = json_get_str(ctx->query, "fields");
+    const google_fields *gf = api->fields;
+    if (!f || !*f || !gf || !route) return true;
+    const char *schema = NULL;
+    for (size_t i = 0; i < gf->n_methods && !schema; i++)
+        if (str_eq(gf->methods[i].method, route->method) && str_eq(gf->methods[i].path, route->path))
+            schema = gf->methods[i].schema;
+    if (!schema) return true;
+    const char *p = f;
+    mask_node *mask = parse_list(ctx->a, &p);
+    const mask_node ref = {.name = arena_printf(ctx->a, "@%s", schema)};
+    const char *bad = invalid_selection(ctx->a, gf, mask, &ref);
+    if (!bad) return true;
+    const char *msg = arena_printf(ctx->a, "Invalid field selection %s", bad);
+    google_reply_error(ctx, api, &(google_error){.code = 400, .reason = "invalidParameter", .message = msg,
+                                                 .location = "fields", .location_type = "parameter"});
+    return false;
+}
+
 bool google_fields_may_keep(twin_ctx *ctx, const char *dflt, const char *name)
 {
     const char *f = json_get_str(ctx->query, "fields");

@@ -25,7 +25,7 @@ static const scope_rule rules[] = {
 /* Drive's errors carry a "status" only where Google's do (auth, rate limits,
  * unknown URLs), not on every 4xx. */
 const google_api gd_api = {.service = "drive.googleapis.com", .scope = GOOGLE_SCOPE_PREFIX "drive",
-                           .status_names = false};
+                           .status_names = false, .fields = &gd_fields};
 
 void gd_error(twin_ctx *ctx, int status, const char *reason, const char *message, const char *location,
               const char *location_type)
@@ -122,7 +122,7 @@ bool gd_authenticate(twin_ctx *ctx, const twin_route *route)
         gd_insufficient_scopes(ctx);
         return false;
     }
-    return true;
+    return google_check_fields(ctx, &gd_api, route);
 }
 
 /* ---- helpers ---- */

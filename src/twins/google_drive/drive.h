@@ -27,6 +27,7 @@
 
 /* ---- auth and errors (common.c) ---- */
 extern const google_api gd_api;
+extern const google_fields gd_fields;                     /* fields_schema.c (generated) */
 bool gd_authenticate(twin_ctx *ctx, const twin_route *route);
 void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 /* {"error":{"code","message","errors":[{message,domain:"global",reason[,location,locationType]}]}} */

@@ -583,6 +583,29 @@ test('fields: partial responses on get and list (nested masks, "*"); bad maxResu
   assert.equal(badTok.json.error.status, 'INVALID_ARGUMENT');
 });
 
+test('fields: unknown selections are 400 invalidParameter, checked against the schema', async () => {
+  const t = await newRun();
+  const bad = async (call, name) => {
+    const e = gErr(await rejects(call));
+    assert.equal(e.status, 400, name);
+    assert.deepEqual(e.body, { code: 400, message: `Invalid field selection ${name}`, status: 'INVALID_ARGUMENT',
+      errors: [{ message: `Invalid field selection ${name}`, domain: 'global', reason: 'invalidParameter',
+        location: 'fields', locationType: 'parameter' }] }, name);
+  };
+  await bad(() => t.cal.calendars.get({ calendarId: 'primary', fields: 'id,title' }), 'title');
+  await bad(() => t.cal.events.list({ calendarId: 'primary', fields: 'items(summary,start/when)' }), 'when');
+  await bad(() => t.cal.events.list({ calendarId: 'primary', fields: 'files(id)' }), 'files');
+  await bad(() => t.cal.calendarList.list({ fields: 'items(id,summary/x)' }), 'x');
+  await bad(() => t.cal.events.insert({ calendarId: 'primary', fields: 'id,nope',
+    requestBody: ev('ghost', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') }), 'nope');
+  assert.deepEqual((await t.cal.events.list({ calendarId: 'primary', fields: 'items(summary)' })).data, { items: [] });
+  const { data } = await t.cal.events.insert({ calendarId: 'primary', fields: 'summary,recurrence,attendees(email),conferenceData/entryPoints',
+    requestBody: ev('real', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') });
+  assert.deepEqual(data, { summary: 'real' });
+  assert.equal((await t.cal.colors.get({ fields: 'event,calendar' })).status, 200);
+  assert.equal((await t.cal.settings.list({ fields: 'items(id,value),nextSyncToken' })).status, 200);
+});
+
 // A page token is opaque but only base64: one made by hand with an offset at
 // the top of int64 must give an empty last page (no overflow into a bogus
 // nextPageToken), on every paged list.

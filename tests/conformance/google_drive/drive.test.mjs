@@ -87,6 +87,40 @@ test('files.get: fields masks select top-level and nested fields', async () => {
   assert.deepEqual(f.parents, [root.data.id]);
 });
 
+test('fields: unknown selections are 400 invalidParameter; schema fields absent from an object stay valid', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'mask.txt', 'm');
+  const bad = async (call, name) => {
+    const { status, body } = gerr(await rejects(call));
+    assert.equal(status, 400, name);
+    assert.deepEqual(body, { error: { code: 400, message: `Invalid field selection ${name}`, errors: [{
+      message: `Invalid field selection ${name}`, domain: 'global', reason: 'invalidParameter',
+      location: 'fields', locationType: 'parameter' }] } }, name);
+  };
+  await bad(() => ctx.d.files.list({ fields: 'nextPageToken, items(id, title)' }), 'items');
+  await bad(() => ctx.d.files.list({ fields: 'files(id,capabilities,canAddChildren)' }), 'canAddChildren');
+  await bad(() => ctx.d.files.list({ fields: 'files(id,bogus)' }), 'bogus');
+  await bad(() => ctx.d.files.get({ fileId: f.id, fields: 'id,starred,nope' }), 'nope');
+  await bad(() => ctx.d.files.get({ fileId: f.id, fields: 'capabilities/canFly' }), 'canFly');
+  await bad(() => ctx.d.files.get({ fileId: f.id, fields: 'name/first' }), 'first');
+  await bad(() => ctx.d.permissions.list({ fileId: f.id, fields: 'permissions(id,owner)' }), 'owner');
+  await bad(() => ctx.d.changes.list({ pageToken: '1', fields: 'changes(file(permissions(rank)))' }), 'rank');
+  // Checked before the method runs: nothing is created.
+  await bad(() => ctx.d.files.create({ requestBody: { name: 'ghost' }, fields: 'id,ghostly' }), 'ghostly');
+  const names = await ctx.d.files.list({ fields: 'files(name)' });
+  assert.deepEqual(names.data.files, [{ name: 'mask.txt' }]);
+  // Valid selections, including members this file does not have.
+  assert.deepEqual((await ctx.d.files.get({ fileId: f.id, fields: 'description,appProperties,capabilities/canEdit' })).data,
+    { capabilities: { canEdit: true } });
+  assert.deepEqual((await ctx.d.files.get({ fileId: f.id, fields: 'owners(emailAddress),exportLinks' })).data,
+    { owners: [{ emailAddress: 'twin.user@example.com' }] });
+  assert.equal((await ctx.d.files.get({ fileId: f.id, fields: '*' })).data.id, f.id);
+  assert.equal((await ctx.d.files.list({ fields: 'files/starred,nextPageToken,incompleteSearch,kind' })).status, 200);
+  assert.equal((await ctx.d.files.list({ fields: 'files(*)' })).status, 200);
+  assert.equal((await ctx.d.changes.list({ pageToken: '1', fields: 'changes(file(permissions(role))),newStartPageToken' })).status, 200);
+  assert.equal((await ctx.d.about.get({ fields: 'user(displayName),storageQuota/limit' })).status, 200);
+});
+
 test('files.get: unknown ids give Google\'s 404 notFound', async () => {
   const ctx = await newRun();
   const err = await rejects(() => ctx.d.files.get({ fileId: 'nope' }));
