@@ -75,7 +75,8 @@ static void add_scopes(arena *a, scope_set *set, const json_value *v)
     json_foreach(x, v) if (json_str(x)) scopes_add(a, set, full_scope(a, x->str));
 }
 
-const google_api gc_api = {.service = "calendar-json.googleapis.com", .scope = S, .status_names = true};
+const google_api gc_api = {.service = "calendar-json.googleapis.com", .scope = S, .status_names = true,
+                           .page_size_clamps = true, .fields = &gc_fields};
 
 static bool token_ok(twin_ctx *ctx, const char *t)
 {
@@ -143,18 +144,22 @@ void gc_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
     }
 }
 
+static bool scopes_ok(twin_ctx *ctx, const twin_route *route, const char *tok);
+
 bool gc_authenticate(twin_ctx *ctx, const twin_route *route)
 {
-    arena *a = ctx->a;
-    const char *tok = google_presented_token(ctx);
-    if (!tok) {
-        google_reply_login_required(ctx, &gc_api);
-        return false;
-    }
+    const char *tok = google_bearer_token(ctx, &gc_api);
+    if (!tok) return false;
     if (!token_ok(ctx, tok)) {
         google_reply_invalid_credentials(ctx, &gc_api);
         return false;
     }
+    return scopes_ok(ctx, route, tok) && google_check_fields(ctx, &gc_api, route);
+}
+
+static bool scopes_ok(twin_ctx *ctx, const twin_route *route, const char *tok)
+{
+    arena *a = ctx->a;
     const char *need = route ? route->scope : NULL;
     if (!need) return true;
     scope_set *s = scopes_parse(a, "");

@@ -6,6 +6,7 @@
  *   events        "<calendar id>/<event id>" -> event resource (+ _cal, _mod, _moved)   (index cal)
  *   acl           "<calendar id>/<rule id>" -> rule (+ _cal, _mod)                       (index cal)
  *   channels      channel id -> {id, resourceId, resourceUri, token, expiration, address, kind, cal, msg}
+ *                                                            (index watch: "<kind>[/<calendar id>]")
  * Every write stamps _mod from one run-wide sequence ("mod"); sync tokens
  * carry that number, so an incremental list returns what changed after it.
  * The primary calendar's id is the user's email (config `email`). */
@@ -22,6 +23,7 @@
 
 /* ---- auth and errors (auth.c) ---- */
 extern const google_api gc_api;   /* every error carries "status" */
+extern const google_fields gc_fields;   /* fields_schema.c (generated) */
 bool gc_authenticate(twin_ctx *ctx, const twin_route *route);
 void gc_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 /* Google's error body: {"error":{"code","message","errors":[{domain,reason,message[,location,locationType]}],"status"}} */

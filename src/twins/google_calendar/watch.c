@@ -16,6 +16,19 @@ static const char *base(twin_ctx *ctx)
     return ctx->inst && ctx->inst->base_url ? ctx->inst->base_url : "https://www.googleapis.com";
 }
 
+/* Channels are indexed by what they watch ("events/<calendar id>",
+ * "calendarList"), so a write reads only the channels it concerns. */
+static const char *watch_key(arena *a, const char *kind, const char *cal_id)
+{
+    return cal_id ? arena_printf(a, "%s/%s", kind, cal_id) : kind;
+}
+
+static void channel_save(twin_ctx *ctx, const json_value *ch)
+{
+    store_index idx = {"watch", watch_key(ctx->a, json_get_str(ch, "_kind"), json_get_str(ch, "_cal"))};
+    twin_doc_put(ctx, "channels", json_get_str(ch, "id"), ch, &idx, 1);
+}
+
 static void notify_one(twin_ctx *ctx, json_value *ch, const char *state)
 {
     arena *a = ctx->a;
@@ -23,7 +36,7 @@ static void notify_one(twin_ctx *ctx, json_value *ch, const char *state)
     json_int64(json_get(ch, "_msg"), &n);
     n++;
     json_set_int(a, ch, "_msg", n);
-    twin_doc_put(ctx, "channels", json_get_str(ch, "id"), ch, NULL, 0);
+    channel_save(ctx, ch);
     const char **h = arena_zalloc(a, 9 * sizeof *h);
     size_t k = 0;
     h[k++] = arena_printf(a, "X-Goog-Channel-ID: %s", json_get_str(ch, "id"));
@@ -51,12 +64,11 @@ void gc_notify(twin_ctx *ctx, const char *kind, const char *cal_id)
 {
     if (ctx->seeding) return;
     twin_list l = {0};
-    if (twin_doc_list(ctx, "channels", &(store_list_opts){0}, &l) != 0) return;
+    store_list_opts o = {.index_name = "watch", .index_value = watch_key(ctx->a, kind, cal_id)};
+    if (twin_doc_list(ctx, "channels", &o, &l) != 0) return;
     int64_t now = now_ms();
     for (size_t i = 0; i < l.n; i++) {
         json_value *ch = l.items[i];
-        if (!str_eq(json_get_str(ch, "_kind"), kind)) continue;
-        if (cal_id && json_get_str(ch, "_cal") && !str_eq(json_get_str(ch, "_cal"), cal_id)) continue;
         const char *exp = json_get_str(ch, "expiration");
         if (exp && atoll(exp) < now) continue;
         notify_one(ctx, ch, "exists");
@@ -94,7 +106,7 @@ static void watch(twin_ctx *ctx, const char *kind, const char *cal_id, const cha
     json_set_str(a, ch, "_kind", kind);
     if (cal_id) json_set_str(a, ch, "_cal", cal_id);
     json_set_int(a, ch, "_msg", 0);
-    twin_doc_put(ctx, "channels", id, ch, NULL, 0);
+    channel_save(ctx, ch);
     if (!ctx->seeding) notify_one(ctx, ch, "sync");
     json_value *out = gc_public(ctx, ch);
     json_remove(out, "address");

@@ -53,7 +53,9 @@ void google_reply_error(twin_ctx *ctx, const google_api *api, const google_error
 
 /* ---- OAuth bearer tokens ---- */
 
-const char *google_presented_token(twin_ctx *ctx)
+/* The token after "Bearer " / "OAuth " (or ?access_token=); NULL when the
+ * request carries none, "" when its Authorization header has another scheme. */
+static const char *presented_token(twin_ctx *ctx)
 {
     const char *h = http_header_get(ctx->req, "Authorization");
     if (!h) return json_get_str(ctx->query, "access_token");
@@ -62,6 +64,16 @@ const char *google_presented_token(twin_ctx *ctx)
     const char *t = strchr(h, ' ');
     while (*t == ' ') t++;
     return t;
+}
+
+const char *google_bearer_token(twin_ctx *ctx, const google_api *api)
+{
+    const char *tok = presented_token(ctx);
+    if (tok && *tok) return tok;
+    /* A header of another scheme (Basic, a bare token) holds no OAuth
+     * credential at all, so Google answers as for a missing one. */
+    google_reply_login_required(ctx, api);
+    return NULL;
 }
 
 bool google_token_well_formed(const char *token)
@@ -117,22 +129,39 @@ void google_reply_insufficient_scopes(twin_ctx *ctx, const google_api *api)
 
 /* ---- paging ---- */
 
+/* Plain decimal digits only: Google's int32 parameters take no sign, no
+ * spaces and nothing past INT32_MAX.  *out gets the value (or -1 when it
+ * does not fit). */
+static bool int32_text(const char *v, int64_t *out)
+{
+    int64_t n = 0;
+    if (!*v) return false;
+    for (const char *p = v; *p; p++) {
+        if (*p < '0' || *p > '9') return false;
+        n = n * 10 + (*p - '0');
+        if (n > INT32_MAX) return false;
+    }
+    *out = n;
+    return true;
+}
+
 bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, int64_t dflt, int64_t max,
                       int64_t *out)
 {
     const char *v = json_get_str(ctx->query, param);
     *out = dflt;
     if (!v || !*v) return true;
-    char *end;
-    long long n = strtoll(v, &end, 10);
-    if (*end || n < 1) {
+    /* The range Google checks is the discovery document's: Drive declares
+     * a maximum and enforces it; Calendar declares only the minimum, so any
+     * int32 is accepted and what exceeds the page ceiling is clamped. */
+    int64_t limit = api->page_size_clamps ? INT32_MAX : max, n = -1;
+    if (!int32_text(v, &n) || n < 1 || n > limit) {
         google_reply_error(ctx, api, &(google_error){
             .code = 400, .reason = "invalid", .location = param, .location_type = "parameter",
             .message = arena_printf(ctx->a, "Invalid value '%s'. Values must be within the range: [1, %lld]", v,
-                                    (long long)max)});
+                                    (long long)limit)});
         return false;
     }
-    /* Google clamps page sizes above the maximum rather than refusing them. */
     *out = n > max ? max : n;
     return true;
 }
@@ -258,6 +287,66 @@ json_value *google_apply_fields(arena *a, const json_value *v, const char *mask)
     const char *p = mask;
     mask_node *m = parse_list(a, &p);
     return m ? apply(a, v, m) : (json_value *)v;
+}
+
+/* ---- validating a mask against the response schema ---- */
+
+static const mask_node *schema_fields(arena *a, const google_fields *gf, const char *name)
+{
+    for (size_t i = 0; i < gf->n_schemas; i++) {
+        if (!str_eq(gf->schemas[i].name, name)) continue;
+        const char *p = gf->schemas[i].fields;
+        return parse_list(a, &p);
+    }
+    return NULL;
+}
+
+static bool is_star(const mask_node *n)
+{
+    return n && str_eq(n->name, "*") && !n->next;
+}
+
+/* The first name in mask that schema (one level of fields) does not have;
+ * NULL when every selection is valid. */
+static const char *invalid_selection(arena *a, const google_fields *gf, const mask_node *mask,
+                                     const mask_node *schema)
+{
+    if (schema && schema->name[0] == '@' && !schema->next) {
+        schema = schema_fields(a, gf, schema->name + 1);
+        if (!schema) return NULL;   /* a schema the table lacks: nothing to check against */
+    }
+    for (const mask_node *m = mask; m; m = m->next) {
+        if (str_eq(m->name, "*")) continue;
+        const mask_node *s = schema;
+        while (s && !str_eq(s->name, m->name)) s = s->next;
+        if (!s) return m->name;
+        if (!m->children || is_star(s->children) || is_star(m->children)) continue;
+        if (!s->children) return m->children->name;   /* a scalar has nothing below it */
+        const char *bad = invalid_selection(a, gf, m->children, s->children);
+        if (bad) return bad;
+    }
+    return NULL;
+}
+
+bool google_check_fields(twin_ctx *ctx, const google_api *api, const twin_route *route)
+{
+    const char *f = json_get_str(ctx->query, "fields");
+    const google_fields *gf = api->fields;
+    if (!f || !*f || !gf || !route) return true;
+    const char *schema = NULL;
+    for (size_t i = 0; i < gf->n_methods && !schema; i++)
+        if (str_eq(gf->methods[i].method, route->method) && str_eq(gf->methods[i].path, route->path))
+            schema = gf->methods[i].schema;
+    if (!schema) return true;
+    const char *p = f;
+    mask_node *mask = parse_list(ctx->a, &p);
+    const mask_node ref = {.name = arena_printf(ctx->a, "@%s", schema)};
+    const char *bad = invalid_selection(ctx->a, gf, mask, &ref);
+    if (!bad) return true;
+    const char *msg = arena_printf(ctx->a, "Invalid field selection %s", bad);
+    google_reply_error(ctx, api, &(google_error){.code = 400, .reason = "invalidParameter", .message = msg,
+                                                 .location = "fields", .location_type = "parameter"});
+    return false;
 }
 
 bool google_fields_may_keep(twin_ctx *ctx, const char *dflt, const char *name)

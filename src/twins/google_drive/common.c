@@ -25,7 +25,7 @@ static const scope_rule rules[] = {
 /* Drive's errors carry a "status" only where Google's do (auth, rate limits,
  * unknown URLs), not on every 4xx. */
 const google_api gd_api = {.service = "drive.googleapis.com", .scope = GOOGLE_SCOPE_PREFIX "drive",
-                           .status_names = false};
+                           .status_names = false, .fields = &gd_fields};
 
 void gd_error(twin_ctx *ctx, int status, const char *reason, const char *message, const char *location,
               const char *location_type)
@@ -106,11 +106,8 @@ void gd_insufficient_scopes(twin_ctx *ctx)
 
 bool gd_authenticate(twin_ctx *ctx, const twin_route *route)
 {
-    const char *tok = google_presented_token(ctx);
-    if (!tok || !*tok) {
-        google_reply_login_required(ctx, &gd_api);
-        return false;
-    }
+    const char *tok = google_bearer_token(ctx, &gd_api);
+    if (!tok) return false;
     bool bad = !google_token_well_formed(tok);
     const json_value *revoked = json_get(ctx->config, "revoked_tokens");
     json_foreach(x, revoked) if (str_eq(json_str(x), tok)) bad = true;
@@ -125,7 +122,7 @@ bool gd_authenticate(twin_ctx *ctx, const twin_route *route)
         gd_insufficient_scopes(ctx);
         return false;
     }
-    return true;
+    return google_check_fields(ctx, &gd_api, route);
 }
 
 /* ---- helpers ---- */
@@ -306,20 +303,53 @@ int64_t gd_quota_limit(twin_ctx *ctx)
     return gd_tier_limit(gd_quota_tier(ctx));
 }
 
-int64_t gd_quota_used(twin_ctx *ctx, int64_t *trash)
+/* Bytes of every file and of the trashed ones, kept in meta "usage" as files
+ * are saved and deleted so a quota check reads one document, not the drive.
+ * A store written before the counter existed gets it from one full scan. */
+static json_value *usage_doc(twin_ctx *ctx)
 {
+    json_value *u = twin_doc_get(ctx, "meta", "usage");
+    if (u) return u;
     twin_list l = {0};
     store_list_opts o = {0};
-    int64_t used = 0;
-    if (trash) *trash = 0;
-    if (twin_doc_list(ctx, "files", &o, &l) != 0) return 0;
+    int64_t used = 0, trash = 0;
+    if (twin_doc_list(ctx, "files", &o, &l) != 0) l.n = 0;
     for (size_t i = 0; i < l.n; i++) {
         int64_t size = gd_int(json_get(l.items[i], "_size"), 0);
         used += size;
-        if (trash && json_truthy(json_get(l.items[i], "trashed"))) *trash += size;
+        if (json_truthy(json_get(l.items[i], "trashed"))) trash += size;
     }
+    u = json_object(ctx->a);
+    json_set_int(ctx->a, u, "bytes", used);
+    json_set_int(ctx->a, u, "trash", trash);
+    return u;
+}
+
+static void usage_add(const json_value *f, int sign, int64_t *used, int64_t *trash)
+{
+    if (!f) return;
+    int64_t size = gd_int(json_get(f, "_size"), 0) * sign;
+    *used += size;
+    if (json_truthy(json_get(f, "trashed"))) *trash += size;
+}
+
+void gd_usage_update(twin_ctx *ctx, const json_value *before, const json_value *after)
+{
+    json_value *u = usage_doc(ctx);
+    int64_t used = gd_int(json_get(u, "bytes"), 0), trash = gd_int(json_get(u, "trash"), 0);
+    usage_add(before, -1, &used, &trash);
+    usage_add(after, 1, &used, &trash);
+    json_set_int(ctx->a, u, "bytes", used);
+    json_set_int(ctx->a, u, "trash", trash);
+    twin_doc_put(ctx, "meta", "usage", u, NULL, 0);
+}
+
+int64_t gd_quota_used(twin_ctx *ctx, int64_t *trash)
+{
+    json_value *u = usage_doc(ctx);
+    if (trash) *trash = gd_int(json_get(u, "trash"), 0);
     int64_t extra = gd_int(json_get(ctx->config, "storage_used_bytes"), 0);
-    return used + (extra > 0 ? extra : 0);
+    return gd_int(json_get(u, "bytes"), 0) + (extra > 0 ? extra : 0);
 }
 
 /* ---- changes ---- */

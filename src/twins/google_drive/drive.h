@@ -9,7 +9,8 @@
  *   comments     commentId -> comment with its replies[]          (index file)
  *   changes      "<seq>" -> {seq, fileId, time, removed}
  *   uploads      upload_id -> resumable session
- *   meta         "quota" -> {storage_tier}, "seed" -> {storage_quota_bytes}
+ *   meta         "quota" -> {storage_tier}, "seed" -> {storage_quota_bytes},
+ *                "usage" -> {bytes, trash} (running sums of the files' _size)
  * Every int64 field goes out as a JSON string, as Google's JSON does. */
 #ifndef TWINS_GOOGLE_DRIVE_H
 #define TWINS_GOOGLE_DRIVE_H
@@ -26,6 +27,7 @@
 
 /* ---- auth and errors (common.c) ---- */
 extern const google_api gd_api;
+extern const google_fields gd_fields;                     /* fields_schema.c (generated) */
 bool gd_authenticate(twin_ctx *ctx, const twin_route *route);
 void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 /* {"error":{"code","message","errors":[{message,domain:"global",reason[,location,locationType]}]}} */
@@ -60,6 +62,9 @@ int64_t gd_quota_limit(twin_ctx *ctx);
 const char *gd_quota_tier(twin_ctx *ctx);
 /* Bytes used; *trash (when non-NULL) gets the trashed files' share. */
 int64_t gd_quota_used(twin_ctx *ctx, int64_t *trash);
+/* Keeps the running usage current when a file record changes from before
+ * to after (NULL before = created, NULL after = deleted). */
+void gd_usage_update(twin_ctx *ctx, const json_value *before, const json_value *after);
 int64_t gd_tier_limit(const char *tier);                  /* -1 = unknown tier */
 
 /* ---- changes (common.c) ---- */

@@ -57,7 +57,9 @@ json_value *gd_file_load(twin_ctx *ctx)
 void gd_file_save(twin_ctx *ctx, json_value *f)
 {
     if (json_truthy(json_get(f, "_root"))) return;
-    twin_doc_put(ctx, "files", json_get_str(f, "id"), f, NULL, 0);
+    const char *id = json_get_str(f, "id");
+    gd_usage_update(ctx, twin_doc_get(ctx, "files", id), f);
+    twin_doc_put(ctx, "files", id, f, NULL, 0);
 }
 
 static twin_list all_files(twin_ctx *ctx)
@@ -1269,6 +1271,7 @@ static void delete_file(twin_ctx *ctx, twin_list *all, json_value *f, int depth)
             if (str_eq(colls[k], "revisions")) twin_doc_delete(ctx, "blobs", key);
         }
     }
+    gd_usage_update(ctx, twin_doc_get(ctx, "files", id), NULL);
     twin_doc_delete(ctx, "files", id);
     gd_record_change(ctx, id, true);
 }
@@ -1464,8 +1467,12 @@ void gd_changes_list(twin_ctx *ctx)
     bool include_removed = gd_bool_query(ctx, "includeRemoved", true);
     const char *spaces = gd_query(ctx, "spaces");
     bool want_app = spaces && strstr(spaces, "appDataFolder"), want_drive = !spaces || strstr(spaces, "drive");
+    /* Change seqs are dense (1, 2, ...) and keyed in order, so the log is
+     * read from just after change from-1: the latest change of a file changed
+     * since the token is always among those. */
     twin_list l = {0};
-    store_list_opts so = {0};
+    const char *after = from > 1 ? arena_printf(a, "%012lld", from - 1) : NULL;
+    store_list_opts so = {.starting_after = after && twin_doc_get(ctx, "changes", after) ? after : NULL};
     if (twin_doc_list(ctx, "changes", &so, &l) != 0) l.n = 0;
     /* latest change per file, in order of that change */
     map last;   /* fileId -> 1 + index of its last change */

@@ -58,10 +58,16 @@ void gd_perm_list(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
     if (!f) return;
+    /* Without pageSize a file outside shared drives lists every permission. */
+    int64_t size, off;
+    if (!google_page_size(ctx, &gd_api, "pageSize", INT32_MAX, 100, &size) || !google_page_offset(ctx, &gd_api, &off))
+        return;
     twin_list l = gd_list_by_file(ctx, "permissions", json_get_str(f, "id"));
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#permissionList");
-    for (size_t i = 0; i < l.n; i++) json_push(arr, l.items[i]);
+    google_page page = google_page_window(off, size, l.n);
+    for (size_t i = page.start; i < page.end; i++) json_push(arr, l.items[i]);
+    if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
     json_set(a, o, "permissions", arr);
     google_reply_fields(ctx, o, "kind,nextPageToken,permissions(" PERM_DEFAULT ")");
 }

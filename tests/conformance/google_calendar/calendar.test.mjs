@@ -369,8 +369,16 @@ test('auth: missing token 401 required, strict tokens 401 authError, any token a
   assert.equal(r.json.error.errors[0].reason, 'required');
   assert.equal(r.json.error.errors[0].message, 'Login Required.');
   assert.equal(r.json.error.status, 'UNAUTHENTICATED');
-  const wrongScheme = await raw(t, 'GET', '/calendar/v3/colors', { auth: false, headers: { authorization: 'Basic abc' } });
-  assert.equal(wrongScheme.status, 401);
+  // A header of another scheme carries no OAuth credential: Google answers as
+  // for a missing one (401 required), the same body as Drive's.
+  for (const authorization of ['Basic abc', 'ya29.bare-token', 'Bearer ']) {
+    const wrong = await raw(t, 'GET', '/calendar/v3/colors', { auth: false, headers: { authorization } });
+    assert.equal(wrong.status, 401, authorization);
+    assert.equal(wrong.json.error.status, 'UNAUTHENTICATED');
+    assert.match(wrong.json.error.message, /^Request is missing required authentication credential/);
+    assert.deepEqual(wrong.json.error.errors[0], { message: 'Login Required.', domain: 'global', reason: 'required',
+      location: 'Authorization', locationType: 'header' }, authorization);
+  }
   const any = await client(t.base, 'ya29.someothertoken').calendars.get({ calendarId: 'primary' });
   assert.equal(any.status, 200);
   await admin(t, 'PATCH', '/admin/config', { strict_tokens: true });
@@ -451,6 +459,26 @@ test('watch: calendarList, acl and settings channels', async () => {
     await rx.waitFor(5);
     const ex = rx.deliveries.filter((g) => g.headers['x-goog-resource-state'] === 'exists').map((g) => g.headers['x-goog-channel-id']).sort();
     assert.deepEqual(ex, ['acl-1', 'cl-1']);
+  } finally { await rx.close(); }
+});
+
+test('watch: an events channel hears only its own calendar', async () => {
+  const t = await newRun();
+  const rx = await receiver();
+  try {
+    const { data: other } = await t.cal.calendars.insert({ requestBody: { summary: 'Other' } });
+    await t.cal.events.watch({ calendarId: other.id, requestBody: { id: 'other-1', type: 'web_hook', address: rx.url } });
+    await t.cal.events.watch({ calendarId: 'primary', requestBody: { id: 'prim-1', type: 'web_hook', address: rx.url } });
+    await rx.waitFor(2);
+    await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('p', '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z') });
+    await t.cal.events.insert({ calendarId: other.id, requestBody: ev('o', '2026-01-01T10:00:00Z', '2026-01-01T11:00:00Z') });
+    await t.cal.events.insert({ calendarId: other.id, requestBody: ev('o2', '2026-01-02T10:00:00Z', '2026-01-02T11:00:00Z') });
+    await rx.waitFor(5);
+    await new Promise((r) => setTimeout(r, 200));
+    const exists = (id) => rx.deliveries.filter((g) => g.headers['x-goog-channel-id'] === id &&
+      g.headers['x-goog-resource-state'] === 'exists').map((g) => g.headers['x-goog-message-number']);
+    assert.deepEqual(exists('prim-1'), ['2']);
+    assert.deepEqual(exists('other-1').sort(), ['2', '3']);
   } finally { await rx.close(); }
 });
 
@@ -540,9 +568,42 @@ test('fields: partial responses on get and list (nested masks, "*"); bad maxResu
   const bad = await raw(t, 'GET', '/calendar/v3/calendars/primary/events?maxResults=zero');
   assert.equal(bad.status, 400);
   assert.equal(bad.json.error.errors[0].location, 'maxResults');
+  // maxResults is an int32 with minimum 1 (no declared maximum): plain digits
+  // only, and a value past int32 is refused rather than read as the ceiling.
+  for (const v of ['+5', ' 5', '5 ', '0', '-3', '2147483648', '99999999999999999999']) {
+    const r = await raw(t, 'GET', `/calendar/v3/calendars/primary/events?maxResults=${encodeURIComponent(v)}`);
+    assert.equal(r.status, 400, v);
+    assert.equal(r.json.error.status, 'INVALID_ARGUMENT', v);
+    assert.deepEqual(r.json.error.errors[0], { domain: 'global', reason: 'invalid', location: 'maxResults',
+      locationType: 'parameter', message: `Invalid value '${v}'. Values must be within the range: [1, 2147483647]` }, v);
+  }
+  assert.equal((await raw(t, 'GET', '/calendar/v3/calendars/primary/events?maxResults=2147483647')).status, 200);
   const badTok = await raw(t, 'GET', '/calendar/v3/calendars/primary/events?pageToken=nope');
   assert.equal(badTok.status, 400);
   assert.equal(badTok.json.error.status, 'INVALID_ARGUMENT');
+});
+
+test('fields: unknown selections are 400 invalidParameter, checked against the schema', async () => {
+  const t = await newRun();
+  const bad = async (call, name) => {
+    const e = gErr(await rejects(call));
+    assert.equal(e.status, 400, name);
+    assert.deepEqual(e.body, { code: 400, message: `Invalid field selection ${name}`, status: 'INVALID_ARGUMENT',
+      errors: [{ message: `Invalid field selection ${name}`, domain: 'global', reason: 'invalidParameter',
+        location: 'fields', locationType: 'parameter' }] }, name);
+  };
+  await bad(() => t.cal.calendars.get({ calendarId: 'primary', fields: 'id,title' }), 'title');
+  await bad(() => t.cal.events.list({ calendarId: 'primary', fields: 'items(summary,start/when)' }), 'when');
+  await bad(() => t.cal.events.list({ calendarId: 'primary', fields: 'files(id)' }), 'files');
+  await bad(() => t.cal.calendarList.list({ fields: 'items(id,summary/x)' }), 'x');
+  await bad(() => t.cal.events.insert({ calendarId: 'primary', fields: 'id,nope',
+    requestBody: ev('ghost', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') }), 'nope');
+  assert.deepEqual((await t.cal.events.list({ calendarId: 'primary', fields: 'items(summary)' })).data, { items: [] });
+  const { data } = await t.cal.events.insert({ calendarId: 'primary', fields: 'summary,recurrence,attendees(email),conferenceData/entryPoints',
+    requestBody: ev('real', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') });
+  assert.deepEqual(data, { summary: 'real' });
+  assert.equal((await t.cal.colors.get({ fields: 'event,calendar' })).status, 200);
+  assert.equal((await t.cal.settings.list({ fields: 'items(id,value),nextSyncToken' })).status, 200);
 });
 
 // A page token is opaque but only base64: one made by hand with an offset at

@@ -30,6 +30,11 @@ test('auth: a request without a token gets Google\'s 401', async () => {
   assert.match(r.json.error.message, /^Request is missing required authentication credential/);
   assert.deepEqual(r.json.error.errors[0], { message: 'Login Required.', domain: 'global', reason: 'required',
     location: 'Authorization', locationType: 'header' });
+  for (const authorization of ['Basic abc', 'ya29.bare-token', 'Bearer ']) {
+    const wrong = await raw(ctx, 'GET', '/drive/v3/files', { auth: false, headers: { authorization } });
+    assert.equal(wrong.status, 401, authorization);
+    assert.deepEqual(wrong.json.error, r.json.error, authorization);
+  }
   const anon = drive({ version: 'v3', rootUrl: ctx.base + '/', retry: false });
   const err = await rejects(() => anon.files.list({}));
   assert.equal(gerr(err).status, 401);
@@ -82,6 +87,40 @@ test('files.get: fields masks select top-level and nested fields', async () => {
   assert.deepEqual(f.parents, [root.data.id]);
 });
 
+test('fields: unknown selections are 400 invalidParameter; schema fields absent from an object stay valid', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'mask.txt', 'm');
+  const bad = async (call, name) => {
+    const { status, body } = gerr(await rejects(call));
+    assert.equal(status, 400, name);
+    assert.deepEqual(body, { error: { code: 400, message: `Invalid field selection ${name}`, errors: [{
+      message: `Invalid field selection ${name}`, domain: 'global', reason: 'invalidParameter',
+      location: 'fields', locationType: 'parameter' }] } }, name);
+  };
+  await bad(() => ctx.d.files.list({ fields: 'nextPageToken, items(id, title)' }), 'items');
+  await bad(() => ctx.d.files.list({ fields: 'files(id,capabilities,canAddChildren)' }), 'canAddChildren');
+  await bad(() => ctx.d.files.list({ fields: 'files(id,bogus)' }), 'bogus');
+  await bad(() => ctx.d.files.get({ fileId: f.id, fields: 'id,starred,nope' }), 'nope');
+  await bad(() => ctx.d.files.get({ fileId: f.id, fields: 'capabilities/canFly' }), 'canFly');
+  await bad(() => ctx.d.files.get({ fileId: f.id, fields: 'name/first' }), 'first');
+  await bad(() => ctx.d.permissions.list({ fileId: f.id, fields: 'permissions(id,owner)' }), 'owner');
+  await bad(() => ctx.d.changes.list({ pageToken: '1', fields: 'changes(file(permissions(rank)))' }), 'rank');
+  // Checked before the method runs: nothing is created.
+  await bad(() => ctx.d.files.create({ requestBody: { name: 'ghost' }, fields: 'id,ghostly' }), 'ghostly');
+  const names = await ctx.d.files.list({ fields: 'files(name)' });
+  assert.deepEqual(names.data.files, [{ name: 'mask.txt' }]);
+  // Valid selections, including members this file does not have.
+  assert.deepEqual((await ctx.d.files.get({ fileId: f.id, fields: 'description,appProperties,capabilities/canEdit' })).data,
+    { capabilities: { canEdit: true } });
+  assert.deepEqual((await ctx.d.files.get({ fileId: f.id, fields: 'owners(emailAddress),exportLinks' })).data,
+    { owners: [{ emailAddress: 'twin.user@example.com' }] });
+  assert.equal((await ctx.d.files.get({ fileId: f.id, fields: '*' })).data.id, f.id);
+  assert.equal((await ctx.d.files.list({ fields: 'files/starred,nextPageToken,incompleteSearch,kind' })).status, 200);
+  assert.equal((await ctx.d.files.list({ fields: 'files(*)' })).status, 200);
+  assert.equal((await ctx.d.changes.list({ pageToken: '1', fields: 'changes(file(permissions(role))),newStartPageToken' })).status, 200);
+  assert.equal((await ctx.d.about.get({ fields: 'user(displayName),storageQuota/limit' })).status, 200);
+});
+
 test('files.get: unknown ids give Google\'s 404 notFound', async () => {
   const ctx = await newRun();
   const err = await rejects(() => ctx.d.files.get({ fileId: 'nope' }));
@@ -125,6 +164,18 @@ test('files.list: malformed q and bad pageSize are 400 invalid', async () => {
   }
   const err = await rejects(() => ctx.d.files.list({ pageSize: 0 }));
   assert.equal(gerr(err).body.error.errors[0].location, 'pageSize');
+  // Only plain digits within the discovery document's [1, 1000] are a page size:
+  // no sign, no spaces, nothing past the maximum (however many digits).
+  for (const v of ['+5', ' 5', '5 ', '-1', '1001', '99999999999999999999', '0x10']) {
+    const r = await raw(ctx, 'GET', `/drive/v3/files?pageSize=${encodeURIComponent(v)}`);
+    assert.equal(r.status, 400, v);
+    assert.deepEqual(r.json.error.errors[0], { message: `Invalid value '${v}'. Values must be within the range: [1, 1000]`,
+      domain: 'global', reason: 'invalid', location: 'pageSize', locationType: 'parameter' }, v);
+  }
+  const comments = await raw(ctx, 'GET', '/drive/v3/files/root/comments?fields=*&pageSize=101');
+  assert.equal(comments.status, 400);
+  assert.equal(comments.json.error.message, "Invalid value '101'. Values must be within the range: [1, 100]");
+  assert.equal((await raw(ctx, 'GET', '/drive/v3/files?pageSize=1000')).status, 200);
 });
 
 // Each nesting level of q is a recursion in the parser and the evaluator; a
@@ -364,6 +415,45 @@ test('storage quota: uploads past the limit get 403 storageQuotaExceeded', async
   await ctx.d.files.create({ requestBody: { name: 'folder', mimeType: FOLDER } });
 });
 
+// Usage is a running sum kept as files change (no scan per upload): it has to
+// follow every way a file's size or trash state changes.
+test('storage quota: usage follows uploads, media updates, copies, trash, delete and emptyTrash', async () => {
+  const ctx = await newRun();
+  const quota = async () => (await ctx.d.about.get({ fields: 'storageQuota' })).data.storageQuota;
+  const a = await upload(ctx, 'a.txt', '12345');
+  const b = await upload(ctx, 'b.txt', '1234567890');
+  assert.deepEqual(await quota(), { limit: '15000000000', usage: '15', usageInDrive: '15', usageInDriveTrash: '0' });
+  await ctx.d.files.update({ fileId: a.id, media: { mimeType: 'text/plain', body: '1234567' } }, { rootUrl: ctx.base + '/' });
+  await ctx.d.files.copy({ fileId: b.id, requestBody: {} });
+  assert.equal((await quota()).usage, '27');
+  await ctx.d.files.update({ fileId: b.id, requestBody: { trashed: true } });
+  assert.deepEqual(await quota(), { limit: '15000000000', usage: '27', usageInDrive: '27', usageInDriveTrash: '10' });
+  await ctx.d.files.emptyTrash({});
+  assert.deepEqual(await quota(), { limit: '15000000000', usage: '17', usageInDrive: '17', usageInDriveTrash: '0' });
+  await ctx.d.files.delete({ fileId: a.id });
+  assert.equal((await quota()).usage, '10');
+  await admin(ctx, 'PATCH', '/admin/config', { storage_quota_limit: 15 });
+  assert.equal(gerr(await rejects(() => upload(ctx, 'six.txt', '123456'))).status, 403);
+  await upload(ctx, 'five.txt', '12345');
+  assert.equal((await quota()).usage, '15');
+});
+
+// The change log is read from the token on; a token in the middle of a long
+// log still sees exactly the later changes, latest per file.
+test('changes: a token mid-log lists only later changes; a token past the end lists none', async () => {
+  const ctx = await newRun();
+  const files = [];
+  for (let i = 0; i < 6; i++) files.push(await upload(ctx, `f${i}.txt`, `${i}`));
+  const mid = (await ctx.d.changes.getStartPageToken({})).data.startPageToken;
+  await ctx.d.files.update({ fileId: files[1].id, requestBody: { name: 'g1.txt' } });
+  await ctx.d.files.update({ fileId: files[4].id, requestBody: { name: 'g4.txt' } });
+  await ctx.d.files.update({ fileId: files[1].id, requestBody: { name: 'h1.txt' } });
+  const r = await ctx.d.changes.list({ pageToken: mid, fields: 'newStartPageToken,changes(fileId,file/name)' });
+  assert.deepEqual(r.data.changes.map((c) => c.file.name), ['g4.txt', 'h1.txt']);
+  const past = await ctx.d.changes.list({ pageToken: String(Number(r.data.newStartPageToken) + 50) });
+  assert.deepEqual(past.data.changes, []);
+});
+
 test('scopes: drive.readonly reads but cannot write; Google\'s insufficientPermissions 403', async () => {
   const ctx = await newRun();
   await upload(ctx, 'r.txt', 'readable');
@@ -435,6 +525,36 @@ test('permissions: create, list, get, update, delete; owner is protected', async
   const e2 = gerr(await rejects(() => ctx.d.permissions.create({ fileId: f.id, requestBody: { type: 'user' } })));
   assert.equal(e2.status, 400);
   assert.equal(e2.body.error.errors[0].reason, 'required');
+});
+
+test('permissions.list: pageSize and pageToken page like the other lists', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'team.txt', 't');
+  for (const who of ['a', 'b', 'c', 'd']) {
+    await ctx.d.permissions.create({ fileId: f.id, requestBody: { type: 'user', role: 'reader', emailAddress: `${who}@example.com` } });
+  }
+  const whole = await ctx.d.permissions.list({ fileId: f.id, fields: '*' });
+  assert.equal(whole.data.permissions.length, 5);
+  assert.equal(whole.data.nextPageToken, undefined);
+  const seen = [];
+  let pageToken;
+  let pages = 0;
+  do {
+    const r = await ctx.d.permissions.list({ fileId: f.id, pageSize: 2, pageToken, fields: 'nextPageToken,permissions(id)' });
+    assertSchema('GET', '/drive/v3/files/{fileId}/permissions', r.data);
+    assert.ok(r.data.permissions.length <= 2);
+    seen.push(...r.data.permissions.map((p) => p.id));
+    pageToken = r.data.nextPageToken;
+    pages++;
+  } while (pageToken);
+  assert.equal(pages, 3);
+  assert.deepEqual(seen, whole.data.permissions.map((p) => p.id));
+  const tooBig = gerr(await rejects(() => ctx.d.permissions.list({ fileId: f.id, pageSize: 101 })));
+  assert.equal(tooBig.status, 400);
+  assert.equal(tooBig.body.error.errors[0].location, 'pageSize');
+  const badTok = gerr(await rejects(() => ctx.d.permissions.list({ fileId: f.id, pageToken: 'garbage!' })));
+  assert.equal(badTok.status, 400);
+  assert.equal(badTok.body.error.errors[0].location, 'pageToken');
 });
 
 test('comments and replies: CRUD, resolve, deleted comments hidden', async () => {
