@@ -309,6 +309,22 @@ static bool role_fields(twin_ctx *ctx, json_value *r)
     return true;
 }
 
+/* Discord puts a new role at position 1, just above @everyone; the others move up. */
+static void place_at_bottom(twin_ctx *ctx, const char *guild_id, json_value *role)
+{
+    const char *rid = json_get_str(role, "id");
+    twin_list l = dc_list(ctx, "roles", "guild", guild_id);
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = json_get_str(l.items[i], "id");
+        int64_t pos = 0;
+        json_int64(json_get(l.items[i], "position"), &pos);
+        if (str_eq(id, rid) || str_eq(id, guild_id) || pos < 1) continue;
+        json_set_int(ctx->a, l.items[i], "position", pos + 1);
+        dc_save(ctx, "roles", id, l.items[i], "guild", guild_id, NULL, NULL);
+    }
+    json_set_int(ctx->a, role, "position", 1);
+}
+
 void dc_role_create(twin_ctx *ctx)
 {
     json_value *g = guild_param(ctx);
@@ -322,6 +338,7 @@ void dc_role_create(twin_ctx *ctx)
         return;
     json_value *r = dc_role_new(ctx, gid, NULL, "new role", "0");
     role_fields(ctx, r);
+    place_at_bottom(ctx, gid, r);
     dc_save(ctx, "roles", json_get_str(r, "id"), r, "guild", gid, NULL, NULL);
     json_value *out = dc_role_render(ctx, r);
     dc_event(ctx, "GUILD_ROLE_CREATE", out);

@@ -1,14 +1,16 @@
 /* Discord twin: seeding from seed_config.discord, the contract's shape
  * guilds[{name, channels[{name, messages[{content}]}]}] plus optional
- * premium_tier, roles (with permissions), members (by username, with role
+ * premium_tier, roles (with permissions; one named "@everyone" sets the
+ * guild's @everyone permissions), members (by username, with role
  * names), owner (a username; default the bot), bot_roles (role names the bot
  * holds), channel type, topic and permission_overwrites ({role | member,
  * allow, deny} by role name / username), message author (a username; one not
  * listed as a member joins the guild) and bot.username / bot.permissions.
  *
- * When the bot does not own a guild (or bot.permissions is given) it holds,
- * like a bot invited with permissions, a managed role named after it, above
- * the seeded roles, with bot.permissions (default ADMINISTRATOR).  Ids
+ * When bot.permissions is given, or the bot does not own the guild and has
+ * no bot_roles, it holds (like a bot invited with permissions) a managed
+ * role named after it, above the seeded roles, with bot.permissions
+ * (default ADMINISTRATOR).  Ids
  * come from the run's counters and the seeding clock, so two runs of one
  * scenario hold identical state. */
 #include <string.h>
@@ -108,7 +110,7 @@ static int seed_message(twin_ctx *ctx, json_value *channel, const json_value *in
     return 0;
 }
 
-/* The bot's roles: bot_roles by name, plus its managed role when it does not own the guild. */
+/* The bot's roles: bot_roles by name, plus its managed role (see the top of the file). */
 static int seed_bot_roles(twin_ctx *ctx, const json_value *guild, const json_value *in, const json_value *seed,
                           const char *where, const char **error)
 {
@@ -125,7 +127,7 @@ static int seed_bot_roles(twin_ctx *ctx, const json_value *guild, const json_val
         }
         json_push(roles, json_string(a, rid));
     }
-    if (perms || !str_eq(json_get_str(guild, "owner_id"), bot)) {
+    if (perms || (!roles->len && !str_eq(json_get_str(guild, "owner_id"), bot))) {
         const char *name = json_get_str(dc_user_find(ctx, bot), "username");
         json_value *r = dc_role_new(ctx, gid, NULL, name, perms ? perms : "8");
         json_value *tags = json_object(a);
@@ -187,6 +189,13 @@ static int seed_guild(twin_ctx *ctx, const json_value *seed, const json_value *i
     json_foreach(r, json_get(in, "roles")) {
         if (!perms_ok(json_get_str(r, "permissions"), arena_printf(a, "%s.roles[%zu]", where, ri++), "permissions", a, error))
             return -1;
+        if (str_eq(json_get_str(r, "name"), "@everyone")) {
+            /* Not a new role: the guild's own @everyone gets these permissions. */
+            json_value *everyone = twin_doc_get(ctx, "roles", gid);
+            json_set_str(a, everyone, "permissions", json_get_str(r, "permissions") ? json_get_str(r, "permissions") : "0");
+            dc_save(ctx, "roles", gid, everyone, "guild", gid, NULL, NULL);
+            continue;
+        }
         dc_role_new(ctx, gid, NULL, json_get_str(r, "name"), json_get_str(r, "permissions"));
         n->roles++;
     }
