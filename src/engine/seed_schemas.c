@@ -160,18 +160,25 @@ const char seed_schema_discord[] = J({
                 "members": {"type": "array", "items": {"type": "object", "required": ["username"],
                     "properties": {"username": {"type": "string"},
                                    "roles": {"type": "array", "items": {"type": "string"}}}}},
+                "owner": {"type": "string", "minLength": 1},
+                "bot_roles": {"type": "array", "items": {"type": "string"}},
                 "channels": {"type": "array", "items": {
                     "type": "object", "required": ["name"],
                     "properties": {
                         "name": {"type": "string", "minLength": 1, "maxLength": 100},
                         "type": {"enum": ["text", "voice", "announcement", "forum"]},
                         "topic": {"type": "string"},
+                        "permission_overwrites": {"type": "array", "items": {"type": "object",
+                            "properties": {"role": {"type": "string"}, "member": {"type": "string"},
+                                           "allow": {"type": "string"},
+                                           "deny": {"type": "string"}}}},
                         "messages": {"type": "array", "items": {
                             "type": ["object", "string"], "required": ["content"],
                             "properties": {
                                 "content": {"type": "string", "maxLength": 2000},
                                 "author": {"type": "string"}}}}}}}}}},
-        "bot": {"type": "object", "properties": {"username": {"type": "string"}}}}
+        "bot": {"type": "object", "properties": {"username": {"type": "string"},
+                                                  "permissions": {"type": "string"}}}}
 });
 
 const char seed_schema_google_calendar[] = J({

@@ -25,6 +25,7 @@
 #include <stdint.h>
 
 #include "engine/twin.h"
+#include "twins/discord/permissions.h"
 
 #define DC_EPOCH_MS 1420070400000LL
 
@@ -42,9 +43,11 @@ enum {
     DC_UNKNOWN_WEBHOOK = 10015,
     DC_UNKNOWN_BAN = 10026,
     DC_MAX_EMOJIS = 30008,
+    DC_MISSING_ACCESS = 50001,
     DC_TOO_LARGE = 40005,
     DC_CANNOT_EDIT_OTHERS = 50005,
     DC_EMPTY_MESSAGE = 50006,
+    DC_MISSING_PERMISSIONS = 50013,
     DC_BULK_COUNT = 50016,
     DC_INVALID_WEBHOOK_TOKEN = 50027,
     DC_INVALID_ROLE = 50028,
@@ -96,7 +99,8 @@ const char *dc_user_by_name(twin_ctx *ctx, const char *username);
 json_value *dc_guild_load(twin_ctx *ctx, const char *id);             /* answers 10004 when absent */
 json_value *dc_channel_load(twin_ctx *ctx, const char *id);           /* answers 10003 when absent */
 json_value *dc_channel_render(twin_ctx *ctx, const json_value *c);
-json_value *dc_guild_create(twin_ctx *ctx, const char *name, int premium_tier);
+/* owner_id NULL: the bot owns the guild. */
+json_value *dc_guild_create(twin_ctx *ctx, const char *name, int premium_tier, const char *owner_id);
 json_value *dc_channel_create(twin_ctx *ctx, const json_value *guild, const char *name, int type, const char *topic,
                               const char *parent_id);
 void dc_member_add(twin_ctx *ctx, const char *guild_id, const char *user_id, const json_value *roles);
@@ -133,7 +137,7 @@ int dc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
 #define DC_HANDLERS(X) \
     X(me) X(me_update) X(me_guilds) X(me_guild_member) X(me_leave_guild) X(user_get) \
     X(guild_get) X(guild_update) X(guild_channels) X(guild_channel_create) \
-    X(channel_get) X(channel_update) X(channel_delete) \
+    X(channel_get) X(channel_update) X(channel_delete) X(overwrite_put) X(overwrite_delete) \
     X(messages_list) X(message_create) X(message_get) X(message_edit) X(message_delete) X(messages_bulk_delete) \
     X(reaction_put) X(reaction_delete_me) X(reaction_delete_user) X(reaction_users) X(reactions_clear_emoji) \
     X(reactions_clear) \

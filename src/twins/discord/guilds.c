@@ -139,7 +139,7 @@ json_value *dc_guild_roles(twin_ctx *ctx, const char *guild_id)
 
 /* ---- guilds ---- */
 
-json_value *dc_guild_create(twin_ctx *ctx, const char *name, int premium_tier)
+json_value *dc_guild_create(twin_ctx *ctx, const char *name, int premium_tier, const char *owner_id)
 {
     arena *a = ctx->a;
     const char *id = dc_snowflake(ctx);
@@ -147,7 +147,7 @@ json_value *dc_guild_create(twin_ctx *ctx, const char *name, int premium_tier)
     json_set_str(a, g, "id", id);
     json_set_str(a, g, "name", name);
     json_set_null(a, g, "description");
-    json_set_str(a, g, "owner_id", dc_bot_id(ctx));
+    json_set_str(a, g, "owner_id", owner_id ? owner_id : dc_bot_id(ctx));
     json_set_null(a, g, "system_channel_id");
     json_set_int(a, g, "verification_level", 0);
     json_set_int(a, g, "default_message_notifications", 0);
@@ -238,7 +238,7 @@ void dc_guild_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *g = guild_param(ctx);
-    if (!g) return;
+    if (!g || !dc_require_guild(ctx, g, DC_MANAGE_GUILD)) return;
     json_value *name = json_get(ctx->body, "name");
     if (name) {
         if (!dc_check_len(ctx, "name", json_str(name), 2, 100)) return;
@@ -290,7 +290,8 @@ void dc_me_guilds(twin_ctx *ctx)
         json_set_null(a, o, "icon");
         json_set_null(a, o, "banner");
         json_set_bool(a, o, "owner", str_eq(json_get_str(g, "owner_id"), dc_bot_id(ctx)));
-        json_set_str(a, o, "permissions", "2251799813685247");
+        json_set_str(a, o, "permissions",
+                     arena_printf(a, "%llu", (unsigned long long)dc_perms_guild(ctx, g, dc_bot_id(ctx))));
         json_set(a, o, "features", json_array(a));
         if (counts) {
             json_set_int(a, o, "approximate_member_count", twin_doc_count(ctx, "members", "guild", id));
@@ -377,7 +378,13 @@ static bool parent_ok(twin_ctx *ctx, const char *guild_id, const char *parent_id
 void dc_guild_channel_create(twin_ctx *ctx)
 {
     json_value *g = guild_param(ctx);
-    if (!g) return;
+    if (!g || !dc_require_guild(ctx, g, DC_MANAGE_CHANNELS)) return;
+    json_value *ow = json_get(ctx->body, "permission_overwrites");
+    if (ow && !json_is_null(ow)) {
+        if (!dc_require_guild(ctx, g, DC_MANAGE_ROLES) || !(ow = dc_overwrites_from(ctx, g, ow))) return;
+    } else {
+        ow = NULL;
+    }
     const char *name = json_get_str(ctx->body, "name");
     if (!dc_check_len(ctx, "name", name, 1, 100)) return;
     int64_t type;
@@ -400,8 +407,7 @@ void dc_guild_channel_create(twin_ctx *ctx)
         if (!dc_int_arg(ctx, "position", 0, 0, 1000000, &v)) return;
         json_set_int(a, c, "position", v);
     }
-    json_value *ow = json_get(ctx->body, "permission_overwrites");
-    if (ow && ow->type == JSON_ARRAY) json_set(a, c, "permission_overwrites", json_clone(a, ow));
+    if (ow) json_set(a, c, "permission_overwrites", ow);
     dc_save(ctx, "channels", json_get_str(c, "id"), c, "guild", json_get_str(g, "id"), NULL, NULL);
     json_value *out = dc_channel_render(ctx, c);
     dc_event(ctx, "CHANNEL_CREATE", out);
@@ -411,7 +417,7 @@ void dc_guild_channel_create(twin_ctx *ctx)
 void dc_channel_get(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
-    if (c) twin_reply_json(ctx, 200, dc_channel_render(ctx, c));
+    if (c && dc_require_channel(ctx, c, 0)) twin_reply_json(ctx, 200, dc_channel_render(ctx, c));
 }
 
 static bool update_thread(twin_ctx *ctx, json_value *c)
@@ -438,11 +444,19 @@ static bool update_thread(twin_ctx *ctx, json_value *c)
     return true;
 }
 
+/* Editing or deleting a thread takes MANAGE_THREADS unless the bot started
+ * it; any other channel takes MANAGE_CHANNELS. */
+static bool may_manage_channel(twin_ctx *ctx, const json_value *c)
+{
+    if (!dc_is_thread(c)) return dc_require_channel(ctx, c, DC_MANAGE_CHANNELS);
+    return dc_require_channel(ctx, c, str_eq(json_get_str(c, "owner_id"), dc_bot_id(ctx)) ? 0 : DC_MANAGE_THREADS);
+}
+
 void dc_channel_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *c = channel_param(ctx);
-    if (!c) return;
+    if (!c || !may_manage_channel(ctx, c)) return;
     const char *gid = json_get_str(c, "guild_id");
     json_value *name = json_get(ctx->body, "name");
     if (name) {
@@ -464,7 +478,11 @@ void dc_channel_update(twin_ctx *ctx)
             json_set(a, c, "parent_id", json_str(parent) ? json_string(a, json_str(parent)) : json_null(a));
         }
         json_value *ow = json_get(ctx->body, "permission_overwrites");
-        if (ow && ow->type == JSON_ARRAY) json_set(a, c, "permission_overwrites", json_clone(a, ow));
+        if (ow && !json_is_null(ow)) {
+            json_value *g = twin_doc_get(ctx, "guilds", gid);
+            if (!dc_require_channel(ctx, c, DC_MANAGE_ROLES) || !(ow = dc_overwrites_from(ctx, g, ow))) return;
+            json_set(a, c, "permission_overwrites", ow);
+        }
         int64_t v;
         if (json_get(ctx->body, "position")) {
             if (!dc_int_arg(ctx, "position", 0, 0, 1000000, &v)) return;
@@ -501,7 +519,7 @@ static void delete_messages_of(twin_ctx *ctx, const char *channel_id)
 void dc_channel_delete(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
-    if (!c) return;
+    if (!c || !may_manage_channel(ctx, c)) return;
     const char *id = json_get_str(c, "id");
     delete_messages_of(ctx, id);
     /* Threads go with their parent channel. */
@@ -514,6 +532,71 @@ void dc_channel_delete(twin_ctx *ctx)
     json_value *out = dc_channel_render(ctx, c);
     dc_event(ctx, dc_is_thread(c) ? "THREAD_DELETE" : "CHANNEL_DELETE", out);
     twin_reply_json(ctx, 200, out);
+}
+
+/* ---- permission overwrites ---- */
+
+/* The channel whose overwrites the path names: not a thread or a DM (they have none). */
+static json_value *overwrite_channel(twin_ctx *ctx)
+{
+    json_value *c = channel_param(ctx);
+    if (!c || !dc_param_sf(ctx, "overwrite_id")) return NULL;
+    if (dc_is_thread(c) || !json_get_str(c, "guild_id")) {
+        dc_error(ctx, 400, 50024, "Cannot execute action on this channel type");
+        return NULL;
+    }
+    return dc_require_channel(ctx, c, DC_MANAGE_ROLES) ? c : NULL;
+}
+
+/* The channel's overwrites without the one for id; *had says whether it was there. */
+static json_value *overwrites_without(twin_ctx *ctx, const json_value *c, const char *id, bool *had)
+{
+    json_value *out = json_array(ctx->a);
+    *had = false;
+    json_foreach(o, json_get(c, "permission_overwrites")) {
+        if (str_eq(json_get_str(o, "id"), id)) *had = true;
+        else json_push(out, json_clone(ctx->a, o));
+    }
+    return out;
+}
+
+static void overwrites_save(twin_ctx *ctx, json_value *c, json_value *overwrites)
+{
+    json_set(ctx->a, c, "permission_overwrites", overwrites);
+    dc_save(ctx, "channels", json_get_str(c, "id"), c, "guild", json_get_str(c, "guild_id"), NULL, NULL);
+    dc_event(ctx, "CHANNEL_UPDATE", dc_channel_render(ctx, c));
+    dc_no_content(ctx);
+}
+
+/* PUT /channels/{id}/permissions/{overwrite_id} {type, allow, deny}: creates or
+ * replaces the overwrite.  Like Discord, the bot can allow or deny only
+ * permissions it has in the channel itself. */
+void dc_overwrite_put(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *c = overwrite_channel(ctx);
+    if (!c) return;
+    const char *id = twin_param(ctx, "overwrite_id");
+    json_value *in = ctx->body && ctx->body->type == JSON_OBJECT ? json_clone(a, ctx->body) : json_object(a);
+    json_set_str(a, in, "id", id);
+    json_value *o = dc_overwrite_from(ctx, twin_doc_get(ctx, "guilds", json_get_str(c, "guild_id")), in, "");
+    if (!o) return;
+    uint64_t wanted = dc_perm_parse(json_get(o, "allow")) | dc_perm_parse(json_get(o, "deny"));
+    if (wanted & ~dc_perms_channel(ctx, c, dc_bot_id(ctx))) return dc_missing_permissions(ctx);
+    bool had;
+    json_value *list = overwrites_without(ctx, c, id, &had);
+    json_push(list, o);
+    overwrites_save(ctx, c, list);
+}
+
+void dc_overwrite_delete(twin_ctx *ctx)
+{
+    json_value *c = overwrite_channel(ctx);
+    if (!c) return;
+    bool had;
+    json_value *list = overwrites_without(ctx, c, twin_param(ctx, "overwrite_id"), &had);
+    if (had) overwrites_save(ctx, c, list);
+    else dc_no_content(ctx);
 }
 
 /* ---- emojis ---- */
@@ -590,6 +673,9 @@ void dc_emoji_create(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *g = guild_param(ctx);
     if (!g) return;
+    uint64_t p = dc_perms_guild(ctx, g, dc_bot_id(ctx));
+    if (!(p & (DC_CREATE_GUILD_EXPRESSIONS | DC_MANAGE_GUILD_EXPRESSIONS)))
+        return (void)dc_require_guild(ctx, g, DC_CREATE_GUILD_EXPRESSIONS);
     const char *gid = json_get_str(g, "id");
     const char *name = json_get_str(ctx->body, "name");
     if (!emoji_name_ok(ctx, name)) return;
@@ -618,10 +704,18 @@ void dc_emoji_create(twin_ctx *ctx)
     twin_reply_json(ctx, 201, emoji_render(ctx, e));
 }
 
+/* MANAGE_GUILD_EXPRESSIONS, or CREATE_GUILD_EXPRESSIONS for the bot's own emoji. */
+static bool may_manage_emoji(twin_ctx *ctx, const json_value *g, const json_value *e)
+{
+    bool own = str_eq(json_get_str(e, "_user"), dc_bot_id(ctx));
+    if (own && (dc_perms_guild(ctx, g, dc_bot_id(ctx)) & DC_CREATE_GUILD_EXPRESSIONS)) return true;
+    return dc_require_guild(ctx, g, DC_MANAGE_GUILD_EXPRESSIONS);
+}
+
 void dc_emoji_update(twin_ctx *ctx)
 {
     json_value *g = NULL, *e = emoji_param(ctx, &g);
-    if (!e) return;
+    if (!e || !may_manage_emoji(ctx, g, e)) return;
     const char *gid = json_get_str(g, "id");
     const char *name = json_get_str(ctx->body, "name");
     if (name) {
@@ -640,7 +734,7 @@ void dc_emoji_update(twin_ctx *ctx)
 void dc_emoji_delete(twin_ctx *ctx)
 {
     json_value *g = NULL, *e = emoji_param(ctx, &g);
-    if (!e) return;
+    if (!e || !may_manage_emoji(ctx, g, e)) return;
     twin_doc_delete(ctx, "emojis", json_get_str(e, "id"));
     dc_event(ctx, "GUILD_EMOJIS_UPDATE", emojis_of(ctx, json_get_str(g, "id")));
     dc_no_content(ctx);

@@ -121,11 +121,41 @@ static void save_member(twin_ctx *ctx, const json_value *m)
     dc_save(ctx, "members", member_key(ctx, gid, json_get_str(m, "user_id")), m, "guild", gid, NULL, NULL);
 }
 
+/* Role ids in a but not in b, or in b but not in a: the roles a PATCH changes. */
+static bool roles_changed_below(twin_ctx *ctx, const json_value *g, const json_value *a, const json_value *b)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        json_foreach(x, pass ? b : a) {
+            bool both = false;
+            json_foreach(y, pass ? a : b) both |= str_eq(json_str(x), json_str(y));
+            json_value *role = both ? NULL : twin_doc_get(ctx, "roles", json_str(x));
+            if (role && !dc_require_role_below(ctx, g, role)) return false;
+        }
+    }
+    return true;
+}
+
+/* The permissions a member PATCH needs, by the fields it sets; acting on
+ * another member's nick or timeout also needs them below the bot. */
+static bool may_update_member(twin_ctx *ctx, const json_value *g, const json_value *m)
+{
+    static const struct { const char *field; uint64_t perm; bool hierarchy; } needs[] = {
+        {"nick", DC_MANAGE_NICKNAMES, true}, {"roles", DC_MANAGE_ROLES, false},
+        {"mute", DC_MUTE_MEMBERS, false}, {"deaf", DC_DEAFEN_MEMBERS, false},
+        {"communication_disabled_until", DC_MODERATE_MEMBERS, true}};
+    for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
+        if (!json_get(ctx->body, needs[i].field)) continue;
+        if (!dc_require_guild(ctx, g, needs[i].perm)) return false;
+        if (needs[i].hierarchy && !dc_require_member_below(ctx, g, json_get_str(m, "user_id"))) return false;
+    }
+    return true;
+}
+
 void dc_member_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *g = NULL, *m = member_param(ctx, &g);
-    if (!m) return;
+    if (!m || !may_update_member(ctx, g, m)) return;
     const char *gid = json_get_str(g, "id");
     json_value *nick = json_get(ctx->body, "nick");
     if (nick) {
@@ -142,6 +172,7 @@ void dc_member_update(twin_ctx *ctx)
                 return dc_error(ctx, 404, DC_UNKNOWN_ROLE, "Unknown Role");
             json_push(clean, json_string(a, json_str(r)));
         }
+        if (!roles_changed_below(ctx, g, json_get(m, "roles"), clean)) return;
         json_set(a, m, "roles", clean);
     }
     static const char *const flags[] = {"mute", "deaf", NULL};
@@ -163,7 +194,8 @@ void dc_member_update(twin_ctx *ctx)
 void dc_member_remove(twin_ctx *ctx)
 {
     json_value *g = NULL, *m = member_param(ctx, &g);
-    if (!m) return;
+    if (!m || !dc_require_guild(ctx, g, DC_KICK_MEMBERS) || !dc_require_member_below(ctx, g, json_get_str(m, "user_id")))
+        return;
     twin_doc_delete(ctx, "members", member_key(ctx, json_get_str(g, "id"), json_get_str(m, "user_id")));
     dc_event(ctx, "GUILD_MEMBER_REMOVE", dc_member_render(ctx, m));
     dc_no_content(ctx);
@@ -198,7 +230,7 @@ static void member_role(twin_ctx *ctx, bool add)
     json_value *g = NULL, *m = member_param(ctx, &g);
     if (!m) return;
     json_value *r = role_of_guild(ctx, json_get_str(g, "id"), "role_id");
-    if (!r) return;
+    if (!r || !dc_require_guild(ctx, g, DC_MANAGE_ROLES) || !dc_require_role_below(ctx, g, r)) return;
     const char *rid = json_get_str(r, "id");
     bool had;
     json_set(a, m, "roles", dc_id_set(a, json_get(m, "roles"), rid, add, &had));
@@ -277,18 +309,36 @@ static bool role_fields(twin_ctx *ctx, json_value *r)
     return true;
 }
 
+/* Discord puts a new role at position 1, just above @everyone; the others move up. */
+static void place_at_bottom(twin_ctx *ctx, const char *guild_id, json_value *role)
+{
+    const char *rid = json_get_str(role, "id");
+    twin_list l = dc_list(ctx, "roles", "guild", guild_id);
+    for (size_t i = 0; i < l.n; i++) {
+        const char *id = json_get_str(l.items[i], "id");
+        int64_t pos = 0;
+        json_int64(json_get(l.items[i], "position"), &pos);
+        if (str_eq(id, rid) || str_eq(id, guild_id) || pos < 1) continue;
+        json_set_int(ctx->a, l.items[i], "position", pos + 1);
+        dc_save(ctx, "roles", id, l.items[i], "guild", guild_id, NULL, NULL);
+    }
+    json_set_int(ctx->a, role, "position", 1);
+}
+
 void dc_role_create(twin_ctx *ctx)
 {
     json_value *g = guild_param(ctx);
-    if (!g) return;
+    if (!g || !dc_require_guild(ctx, g, DC_MANAGE_ROLES)) return;
     const char *gid = json_get_str(g, "id");
     if (twin_doc_count(ctx, "roles", "guild", gid) >= 250)
         return dc_error(ctx, 400, 30005, "Maximum number of guild roles reached (250)");
     /* Validate before minting, so a bad body leaves no role behind. */
     json_value *probe = json_object(ctx->a);
-    if (!role_fields(ctx, probe)) return;
+    if (!role_fields(ctx, probe) || !dc_require_grantable(ctx, g, dc_perm_parse(json_get(probe, "permissions"))))
+        return;
     json_value *r = dc_role_new(ctx, gid, NULL, "new role", "0");
     role_fields(ctx, r);
+    place_at_bottom(ctx, gid, r);
     dc_save(ctx, "roles", json_get_str(r, "id"), r, "guild", gid, NULL, NULL);
     json_value *out = dc_role_render(ctx, r);
     dc_event(ctx, "GUILD_ROLE_CREATE", out);
@@ -301,7 +351,11 @@ void dc_role_update(twin_ctx *ctx)
     if (!g) return;
     const char *gid = json_get_str(g, "id");
     json_value *r = role_of_guild(ctx, gid, "role_id");
-    if (!r || !role_fields(ctx, r)) return;
+    if (!r || !dc_require_guild(ctx, g, DC_MANAGE_ROLES) || !dc_require_role_below(ctx, g, r)) return;
+    uint64_t before = dc_perm_parse(json_get(r, "permissions"));
+    if (!role_fields(ctx, r)) return;
+    /* Only the permissions being added must be the bot's own. */
+    if (!dc_require_grantable(ctx, g, dc_perm_parse(json_get(r, "permissions")) & ~before)) return;
     dc_save(ctx, "roles", json_get_str(r, "id"), r, "guild", gid, NULL, NULL);
     json_value *out = dc_role_render(ctx, r);
     dc_event(ctx, "GUILD_ROLE_UPDATE", out);
@@ -315,9 +369,10 @@ void dc_role_delete(twin_ctx *ctx)
     if (!g) return;
     const char *gid = json_get_str(g, "id");
     json_value *r = role_of_guild(ctx, gid, "role_id");
-    if (!r) return;
+    if (!r || !dc_require_guild(ctx, g, DC_MANAGE_ROLES)) return;
     const char *rid = json_get_str(r, "id");
     if (str_eq(rid, gid)) return dc_error(ctx, 400, DC_INVALID_ROLE, "Invalid Role");
+    if (!dc_require_role_below(ctx, g, r)) return;
     twin_doc_delete(ctx, "roles", rid);
     /* Members lose the role. */
     twin_list l = dc_list(ctx, "members", "guild", gid);
@@ -349,7 +404,7 @@ static json_value *ban_render(twin_ctx *ctx, const json_value *b)
 void dc_bans_list(twin_ctx *ctx)
 {
     json_value *g = guild_param(ctx);
-    if (!g) return;
+    if (!g || !dc_require_guild(ctx, g, DC_BAN_MEMBERS)) return;
     int64_t limit;
     if (!dc_int_arg(ctx, "limit", 1000, 1, 1000, &limit)) return;
     uint64_t before = dc_sf(json_get_str(ctx->query, "before")), after = dc_sf(json_get_str(ctx->query, "after"));
@@ -367,7 +422,7 @@ void dc_bans_list(twin_ctx *ctx)
 static json_value *ban_param(twin_ctx *ctx, const char **key)
 {
     json_value *g = guild_param(ctx);
-    if (!g) return NULL;
+    if (!g || !dc_require_guild(ctx, g, DC_BAN_MEMBERS)) return NULL;
     const char *uid = dc_param_sf(ctx, "user_id");
     if (!uid) return NULL;
     *key = member_key(ctx, json_get_str(g, "id"), uid);
@@ -397,11 +452,13 @@ void dc_ban_put(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *g = guild_param(ctx);
-    if (!g) return;
+    if (!g || !dc_require_guild(ctx, g, DC_BAN_MEMBERS)) return;
     const char *gid = json_get_str(g, "id");
     const char *uid = dc_param_sf(ctx, "user_id");
     if (!uid) return;
     if (!dc_user_find(ctx, uid)) return dc_error(ctx, 404, DC_UNKNOWN_USER, "Unknown User");
+    /* Only a member has a place in the hierarchy; any other user can be banned. */
+    if (twin_doc_get(ctx, "members", member_key(ctx, gid, uid)) && !dc_require_member_below(ctx, g, uid)) return;
     int64_t secs;
     if (!dc_int_arg(ctx, "delete_message_seconds", 0, 0, 604800, &secs)) return;
     json_value *b = json_object(a);
@@ -478,7 +535,7 @@ void dc_invite_create(twin_ctx *ctx)
     const char *cid = dc_param_sf(ctx, "channel_id");
     if (!cid) return;
     json_value *c = dc_channel_load(ctx, cid);
-    if (!c) return;
+    if (!c || !dc_require_channel(ctx, c, DC_CREATE_INSTANT_INVITE)) return;
     int64_t max_age, max_uses;
     if (!dc_int_arg(ctx, "max_age", 86400, 0, 604800, &max_age) || !dc_int_arg(ctx, "max_uses", 0, 0, 100, &max_uses))
         return;
@@ -514,13 +571,14 @@ static void list_invites(twin_ctx *ctx, const char *index, const char *value)
 void dc_channel_invites(twin_ctx *ctx)
 {
     const char *cid = dc_param_sf(ctx, "channel_id");
-    if (cid && dc_channel_load(ctx, cid)) list_invites(ctx, "channel", cid);
+    json_value *c = cid ? dc_channel_load(ctx, cid) : NULL;
+    if (c && dc_require_channel(ctx, c, DC_MANAGE_CHANNELS)) list_invites(ctx, "channel", cid);
 }
 
 void dc_guild_invites(twin_ctx *ctx)
 {
     json_value *g = guild_param(ctx);
-    if (g) list_invites(ctx, "guild", json_get_str(g, "id"));
+    if (g && dc_require_guild(ctx, g, DC_MANAGE_GUILD)) list_invites(ctx, "guild", json_get_str(g, "id"));
 }
 
 static json_value *invite_param(twin_ctx *ctx)
@@ -541,6 +599,12 @@ void dc_invite_delete(twin_ctx *ctx)
 {
     json_value *inv = invite_param(ctx);
     if (!inv) return;
+    /* MANAGE_CHANNELS in the invite's channel or MANAGE_GUILD. */
+    json_value *c = twin_doc_get(ctx, "channels", json_get_str(inv, "channel_id"));
+    if (!(c && dc_channel_has_any(ctx, c, DC_MANAGE_CHANNELS))) {
+        json_value *g = twin_doc_get(ctx, "guilds", json_get_str(inv, "guild_id"));
+        if (!g || !dc_require_guild(ctx, g, DC_MANAGE_GUILD)) return;
+    }
     twin_doc_delete(ctx, "invites", json_get_str(inv, "code"));
     json_value *out = invite_render(ctx, inv, false);
     dc_event(ctx, "INVITE_DELETE", out);

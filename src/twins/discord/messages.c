@@ -385,7 +385,7 @@ json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value
 void dc_message_create(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
-    if (!c) return;
+    if (!c || !dc_require_send(ctx, c)) return;
     int64_t type = 0;
     json_int64(json_get(c, "type"), &type);
     if (type == 2 || type == 4 || type == 13 || type == 15)
@@ -399,6 +399,7 @@ void dc_message_create(twin_ctx *ctx)
 void dc_message_get(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
+    if (c && !dc_require_channel(ctx, c, DC_READ_MESSAGE_HISTORY)) return;
     json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
     if (m) twin_reply_json(ctx, 200, dc_message_render(ctx, m));
 }
@@ -528,7 +529,9 @@ static json_value *list_paged(twin_ctx *ctx, const char *cid, const list_args *q
 void dc_messages_list(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
-    if (!c) return;
+    if (!c || !dc_require_channel(ctx, c, 0)) return;
+    /* Without READ_MESSAGE_HISTORY Discord answers no messages, not an error. */
+    if (!dc_channel_has_any(ctx, c, DC_READ_MESSAGE_HISTORY)) return twin_reply_json(ctx, 200, json_array(ctx->a));
     int64_t limit;
     if (!dc_int_arg(ctx, "limit", 50, 1, 100, &limit)) return;
     static const char *const anchors[] = {"around", "before", "after", NULL};
@@ -551,7 +554,7 @@ void dc_message_edit(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *c = channel_param(ctx);
     json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
-    if (!m) return;
+    if (!m || !dc_require_channel(ctx, c, 0)) return;
     payload p;
     if (!read_payload(ctx, &p)) return;
     bool own = str_eq(json_get_str(json_get(m, "author"), "id"), dc_bot_id(ctx));
@@ -559,6 +562,7 @@ void dc_message_edit(twin_ctx *ctx)
                            json_get(p.body, "attachments") || p.n_files;
     if (!own && touches_content)
         return dc_error(ctx, 403, DC_CANNOT_EDIT_OTHERS, "Cannot edit a message authored by another user");
+    if (!dc_require_own_or(ctx, c, m, DC_MANAGE_MESSAGES)) return;     /* flags of another's message */
     json_value *guild = twin_doc_get(ctx, "guilds", json_get_str(c, "guild_id"));
     if (!check_payload(ctx, &p, guild, false)) return;
     json_value *content = json_get(p.body, "content");
@@ -607,7 +611,7 @@ void dc_message_delete(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
     json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
-    if (!m) return;
+    if (!m || !dc_require_own_or(ctx, c, m, DC_MANAGE_MESSAGES)) return;
     twin_doc_delete(ctx, "messages", json_get_str(m, "id"));
     dc_event(ctx, "MESSAGE_DELETE", delete_event(ctx, c, json_get_str(m, "id")));
     dc_no_content(ctx);
@@ -617,7 +621,7 @@ void dc_messages_bulk_delete(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *c = channel_param(ctx);
-    if (!c) return;
+    if (!c || !dc_require_channel(ctx, c, DC_MANAGE_MESSAGES)) return;
     json_value *ids = json_get(ctx->body, "messages");
     if (!ids || ids->type != JSON_ARRAY)
         return dc_form_error(ctx, "messages", "BASE_TYPE_REQUIRED", "This field is required");
@@ -749,6 +753,8 @@ void dc_reaction_put(twin_ctx *ctx)
     json_value *list = json_get(m, "_reactions");
     bool exists = false;
     json_foreach(r, list) exists |= same_emoji(r, &e);
+    /* Joining an existing reaction needs no ADD_REACTIONS, starting one does. */
+    if (!dc_require_channel(ctx, c, DC_READ_MESSAGE_HISTORY | (exists ? 0 : DC_ADD_REACTIONS))) return;
     if (!exists && list && list->len >= 20) return dc_error(ctx, 400, 30010, "Maximum number of reactions reached (20)");
     if (toggle_reaction(ctx, m, &e, dc_bot_id(ctx), true)) {
         save_message(ctx, m);
@@ -762,7 +768,7 @@ static void reaction_remove(twin_ctx *ctx, const char *user)
     json_value *c;
     emoji_ref e;
     json_value *m = reaction_target(ctx, &c, &e);
-    if (!m) return;
+    if (!m || !dc_require_channel(ctx, c, user ? 0 : DC_MANAGE_MESSAGES)) return;
     if (!user) {
         user = dc_param_sf(ctx, "user_id");
         if (!user) return;
@@ -795,7 +801,7 @@ void dc_reaction_users(twin_ctx *ctx)
     json_value *c;
     emoji_ref e;
     json_value *m = reaction_target(ctx, &c, &e);
-    if (!m) return;
+    if (!m || !dc_require_channel(ctx, c, DC_READ_MESSAGE_HISTORY)) return;
     int64_t limit;
     if (!dc_int_arg(ctx, "limit", 25, 1, 100, &limit)) return;
     uint64_t after = dc_sf(json_get_str(ctx->query, "after"));
@@ -819,7 +825,7 @@ void dc_reactions_clear_emoji(twin_ctx *ctx)
     json_value *c;
     emoji_ref e;
     json_value *m = reaction_target(ctx, &c, &e);
-    if (!m) return;
+    if (!m || !dc_require_channel(ctx, c, DC_MANAGE_MESSAGES)) return;
     json_value *next = json_array(ctx->a);
     json_foreach(r, json_get(m, "_reactions")) if (!same_emoji(r, &e)) json_push(next, json_clone(ctx->a, r));
     json_set(ctx->a, m, "_reactions", next);
@@ -832,7 +838,7 @@ void dc_reactions_clear(twin_ctx *ctx)
 {
     json_value *c;
     json_value *m = reaction_target(ctx, &c, NULL);
-    if (!m) return;
+    if (!m || !dc_require_channel(ctx, c, DC_MANAGE_MESSAGES)) return;
     json_set(ctx->a, m, "_reactions", json_array(ctx->a));
     save_message(ctx, m);
     dc_event(ctx, "MESSAGE_REACTION_REMOVE_ALL", reaction_event(ctx, c, m, NULL, NULL));
@@ -903,7 +909,7 @@ void dc_thread_from_message(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
     json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
-    if (!m) return;
+    if (!m || !dc_require_channel(ctx, c, DC_CREATE_PUBLIC_THREADS)) return;
     int64_t type = 0;
     json_int64(json_get(c, "type"), &type);
     if (type != 0 && type != 5) return dc_error(ctx, 400, 50024, "Cannot execute action on this channel type");
@@ -927,8 +933,12 @@ void dc_thread_create(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
     if (!c) return;
-    int64_t ptype = 0, type;
+    int64_t ptype = 0, type, kind = 12;
     json_int64(json_get(c, "type"), &ptype);
+    json_int64(json_get(ctx->body, "type"), &kind);
+    /* A forum post is a message; otherwise the thread's kind decides. */
+    uint64_t need = ptype == 15 ? DC_SEND_MESSAGES : kind == 12 ? DC_CREATE_PRIVATE_THREADS : DC_CREATE_PUBLIC_THREADS;
+    if (!dc_require_channel(ctx, c, need)) return;
     if (ptype != 0 && ptype != 5 && ptype != 15) return dc_error(ctx, 400, 50024, "Cannot execute action on this channel type");
     if (!dc_int_arg(ctx, "type", ptype == 15 ? 11 : 12, 10, 12, &type)) return;
     json_value *first = json_get(ctx->body, "message");
@@ -980,6 +990,9 @@ static void pin(twin_ctx *ctx, bool on)
     json_value *c = channel_param(ctx);
     json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
     if (!m) return;
+    /* PIN_MESSAGES, or MANAGE_MESSAGES which carried pinning before it. */
+    if (!dc_channel_has_any(ctx, c, DC_PIN_MESSAGES | DC_MANAGE_MESSAGES) && !dc_require_channel(ctx, c, DC_PIN_MESSAGES))
+        return;
     if (on && !json_truthy(json_get(m, "pinned"))) {
         int64_t pinned = 0;
         twin_list l = dc_list(ctx, "messages", "channel", json_get_str(c, "id"));
@@ -1032,7 +1045,7 @@ static twin_list pinned_of(twin_ctx *ctx, const json_value *c)
 void dc_pins_list_old(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
-    if (!c) return;
+    if (!c || !dc_require_channel(ctx, c, DC_READ_MESSAGE_HISTORY)) return;
     twin_list l = pinned_of(ctx, c);
     json_value *out = json_array(ctx->a);
     for (size_t i = 0; i < l.n; i++) json_push(out, dc_message_render(ctx, l.items[i]));
@@ -1045,7 +1058,7 @@ void dc_pins_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *c = channel_param(ctx);
-    if (!c) return;
+    if (!c || !dc_require_channel(ctx, c, DC_READ_MESSAGE_HISTORY)) return;
     int64_t limit;
     if (!dc_int_arg(ctx, "limit", 50, 1, 50, &limit)) return;
     const char *before = json_get_str(ctx->query, "before");
@@ -1075,5 +1088,6 @@ void dc_pins_list(twin_ctx *ctx)
 
 void dc_typing(twin_ctx *ctx)
 {
-    if (channel_param(ctx)) dc_no_content(ctx);
+    json_value *c = channel_param(ctx);
+    if (c && dc_require_send(ctx, c)) dc_no_content(ctx);
 }

@@ -1,8 +1,16 @@
 /* Discord twin: seeding from seed_config.discord, the contract's shape
  * guilds[{name, channels[{name, messages[{content}]}]}] plus optional
- * premium_tier, roles, members (by username, with role names), channel type
- * and topic, message author (a username; one not listed as a member joins
- * the guild) and bot.username.  Ids
+ * premium_tier, roles (with permissions; one named "@everyone" sets the
+ * guild's @everyone permissions), members (by username, with role
+ * names), owner (a username; default the bot), bot_roles (role names the bot
+ * holds), channel type, topic and permission_overwrites ({role | member,
+ * allow, deny} by role name / username), message author (a username; one not
+ * listed as a member joins the guild) and bot.username / bot.permissions.
+ *
+ * When bot.permissions is given, or the bot does not own the guild and has
+ * no bot_roles, it holds (like a bot invited with permissions) a managed
+ * role named after it, above the seeded roles, with bot.permissions
+ * (default ADMINISTRATOR).  Ids
  * come from the run's counters and the seeding clock, so two runs of one
  * scenario hold identical state. */
 #include <string.h>
@@ -30,15 +38,31 @@ static const char *role_id_by_name(twin_ctx *ctx, const char *guild_id, const ch
     return NULL;
 }
 
+/* A permission set must be a decimal string, as the API spells it. */
+static bool perms_ok(const char *s, const char *where, const char *field, arena *a, const char **error)
+{
+    if (!s) return true;
+    bool digits = *s != '\0';
+    for (const char *p = s; *p; p++) digits &= *p >= '0' && *p <= '9';
+    if (!digits) *error = arena_printf(a, "%s.%s: a permission set is a decimal string like \"2048\"", where, field);
+    return digits;
+}
+
+/* The user id of a seeded username, created when new. */
+static const char *user_id_for(twin_ctx *ctx, const char *username)
+{
+    if (str_eq(username, json_get_str(dc_user_find(ctx, dc_bot_id(ctx)), "username"))) return dc_bot_id(ctx);
+    const char *uid = dc_user_by_name(ctx, username);
+    return uid ? uid : json_get_str(dc_user_create(ctx, username, NULL, false), "id");
+}
+
 static int seed_members(twin_ctx *ctx, const char *gid, const json_value *members, const char *where, counts *n,
                         const char **error)
 {
     arena *a = ctx->a;
     size_t i = 0;
     json_foreach(m, members) {
-        const char *username = json_get_str(m, "username");
-        const char *uid = dc_user_by_name(ctx, username);
-        if (!uid) uid = json_get_str(dc_user_create(ctx, username, NULL, false), "id");
+        const char *uid = user_id_for(ctx, json_get_str(m, "username"));
         json_value *roles = json_array(a);
         json_foreach(r, json_get(m, "roles")) {
             const char *rid = role_id_by_name(ctx, gid, json_str(r));
@@ -86,19 +110,98 @@ static int seed_message(twin_ctx *ctx, json_value *channel, const json_value *in
     return 0;
 }
 
-static int seed_guild(twin_ctx *ctx, const json_value *in, const char *where, counts *n, const char **error)
+/* The bot's roles: bot_roles by name, plus its managed role (see the top of the file). */
+static int seed_bot_roles(twin_ctx *ctx, const json_value *guild, const json_value *in, const json_value *seed,
+                          const char *where, const char **error)
+{
+    arena *a = ctx->a;
+    const char *gid = json_get_str(guild, "id"), *bot = dc_bot_id(ctx);
+    const char *perms = json_get_str(json_get(seed, "bot"), "permissions");
+    if (!perms_ok(perms, "discord.bot", "permissions", a, error)) return -1;
+    json_value *roles = json_array(a);
+    json_foreach(r, json_get(in, "bot_roles")) {
+        const char *rid = role_id_by_name(ctx, gid, json_str(r));
+        if (!rid) {
+            *error = arena_printf(a, "%s.bot_roles: no role named \"%s\" in this guild", where, json_str(r));
+            return -1;
+        }
+        json_push(roles, json_string(a, rid));
+    }
+    if (perms || (!roles->len && !str_eq(json_get_str(guild, "owner_id"), bot))) {
+        const char *name = json_get_str(dc_user_find(ctx, bot), "username");
+        json_value *r = dc_role_new(ctx, gid, NULL, name, perms ? perms : "8");
+        json_value *tags = json_object(a);
+        json_set_str(a, tags, "bot_id", bot);
+        json_set(a, r, "tags", tags);
+        json_set_bool(a, r, "managed", true);
+        dc_save(ctx, "roles", json_get_str(r, "id"), r, "guild", gid, NULL, NULL);
+        json_push(roles, json_string(a, json_get_str(r, "id")));
+    }
+    dc_member_add(ctx, gid, bot, roles);
+    return 0;
+}
+
+/* permission_overwrites [{role | member, allow, deny}] by name into the API's shape. */
+static int seed_overwrites(twin_ctx *ctx, json_value *channel, const json_value *in, const char *where,
+                           const char **error)
+{
+    arena *a = ctx->a;
+    const char *gid = json_get_str(channel, "guild_id");
+    json_value *out = json_array(a);
+    size_t i = 0;
+    json_foreach(o, in) {
+        const char *role = json_get_str(o, "role"), *member = json_get_str(o, "member");
+        const char *ow = arena_printf(a, "%s.permission_overwrites[%zu]", where, i);
+        if (!perms_ok(json_get_str(o, "allow"), ow, "allow", a, error) || !perms_ok(json_get_str(o, "deny"), ow, "deny", a, error))
+            return -1;
+        const char *id = role ? role_id_by_name(ctx, gid, role) : member ? dc_user_by_name(ctx, member) : NULL;
+        if (member && !id && str_eq(member, json_get_str(dc_user_find(ctx, dc_bot_id(ctx)), "username")))
+            id = dc_bot_id(ctx);
+        if (!id) {
+            *error = arena_printf(a, "%s.permission_overwrites[%zu]: no %s named \"%s\"", where, i,
+                                  role ? "role" : "member", role ? role : member ? member : "");
+            return -1;
+        }
+        json_value *n = json_object(a);
+        json_set_str(a, n, "id", id);
+        json_set_int(a, n, "type", role ? DC_OVERWRITE_ROLE : DC_OVERWRITE_MEMBER);
+        json_set_str(a, n, "allow", json_get_str(o, "allow") ? json_get_str(o, "allow") : "0");
+        json_set_str(a, n, "deny", json_get_str(o, "deny") ? json_get_str(o, "deny") : "0");
+        json_push(out, n);
+        i++;
+    }
+    json_set(a, channel, "permission_overwrites", out);
+    dc_save(ctx, "channels", json_get_str(channel, "id"), channel, "guild", gid, NULL, NULL);
+    return 0;
+}
+
+static int seed_guild(twin_ctx *ctx, const json_value *seed, const json_value *in, const char *where, counts *n,
+                      const char **error)
 {
     arena *a = ctx->a;
     int64_t tier = -1;
     json_int64(json_get(in, "premium_tier"), &tier);
-    json_value *g = dc_guild_create(ctx, json_get_str(in, "name"), (int)tier);
+    const char *owner = json_get_str(in, "owner") ? user_id_for(ctx, json_get_str(in, "owner")) : NULL;
+    json_value *g = dc_guild_create(ctx, json_get_str(in, "name"), (int)tier, owner);
     const char *gid = json_get_str(g, "id");
     n->guilds++;
+    size_t ri = 0;
     json_foreach(r, json_get(in, "roles")) {
+        if (!perms_ok(json_get_str(r, "permissions"), arena_printf(a, "%s.roles[%zu]", where, ri++), "permissions", a, error))
+            return -1;
+        if (str_eq(json_get_str(r, "name"), "@everyone")) {
+            /* Not a new role: the guild's own @everyone gets these permissions. */
+            json_value *everyone = twin_doc_get(ctx, "roles", gid);
+            json_set_str(a, everyone, "permissions", json_get_str(r, "permissions") ? json_get_str(r, "permissions") : "0");
+            dc_save(ctx, "roles", gid, everyone, "guild", gid, NULL, NULL);
+            continue;
+        }
         dc_role_new(ctx, gid, NULL, json_get_str(r, "name"), json_get_str(r, "permissions"));
         n->roles++;
     }
+    if (owner && !str_eq(owner, dc_bot_id(ctx))) dc_member_add(ctx, gid, owner, NULL);
     if (seed_members(ctx, gid, json_get(in, "members"), where, n, error) != 0) return -1;
+    if (seed_bot_roles(ctx, g, in, seed, where, error) != 0) return -1;
     size_t ci = 0;
     json_foreach(c, json_get(in, "channels")) {
         const char *cw = arena_printf(a, "%s.channels[%zu]", where, ci++);
@@ -106,6 +209,7 @@ static int seed_guild(twin_ctx *ctx, const json_value *in, const char *where, co
         int type = channel_type(json_get_str(c, "type"));
         json_value *ch = dc_channel_create(ctx, g, json_get_str(c, "name"), type, json_get_str(c, "topic"), NULL);
         n->channels++;
+        if (seed_overwrites(ctx, ch, json_get(c, "permission_overwrites"), cw, error) != 0) return -1;
         json_value *msgs = json_get(c, "messages");
         if (msgs && msgs->len && type != 0 && type != 5) {
             *error = arena_printf(a, "%s.messages: only text and announcement channels hold messages", cw);
@@ -133,7 +237,7 @@ int dc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     counts n = {0};
     size_t i = 0;
     json_foreach(g, json_get(seed, "guilds")) {
-        if (seed_guild(ctx, g, arena_printf(a, "discord.guilds[%zu]", i++), &n, error) != 0) return -1;
+        if (seed_guild(ctx, seed, g, arena_printf(a, "discord.guilds[%zu]", i++), &n, error) != 0) return -1;
     }
     json_set_int(a, result, "guilds", n.guilds);
     json_set_int(a, result, "channels", n.channels);

@@ -61,6 +61,8 @@ static const twin_route routes[] = {
     {"GET", CH, dc_channel_get, NULL},
     {"PATCH", CH, dc_channel_update, NULL},
     {"DELETE", CH, dc_channel_delete, NULL},
+    {"PUT", CH "/permissions/{overwrite_id}", dc_overwrite_put, NULL},
+    {"DELETE", CH "/permissions/{overwrite_id}", dc_overwrite_delete, NULL},
     {"GET", CH "/messages", dc_messages_list, NULL},
     {"POST", CH "/messages", dc_message_create, NULL},
     {"POST", CH "/messages/bulk-delete", dc_messages_bulk_delete, NULL},

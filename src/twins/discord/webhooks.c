@@ -100,7 +100,7 @@ void dc_webhook_create(twin_ctx *ctx)
     const char *cid = dc_param_sf(ctx, "channel_id");
     if (!cid) return;
     json_value *c = dc_channel_load(ctx, cid);
-    if (!c) return;
+    if (!c || !dc_require_channel(ctx, c, DC_MANAGE_WEBHOOKS)) return;
     const char *name = json_get_str(ctx->body, "name");
     if (!webhook_name_ok(ctx, name)) return;
     if (twin_doc_count(ctx, "webhooks", "channel", cid) >= 15)
@@ -134,13 +134,15 @@ static void list_webhooks(twin_ctx *ctx, const char *index, const char *value)
 void dc_channel_webhooks(twin_ctx *ctx)
 {
     const char *cid = dc_param_sf(ctx, "channel_id");
-    if (cid && dc_channel_load(ctx, cid)) list_webhooks(ctx, "channel", cid);
+    json_value *c = cid ? dc_channel_load(ctx, cid) : NULL;
+    if (c && dc_require_channel(ctx, c, DC_MANAGE_WEBHOOKS)) list_webhooks(ctx, "channel", cid);
 }
 
 void dc_guild_webhooks(twin_ctx *ctx)
 {
     const char *gid = dc_param_sf(ctx, "guild_id");
-    if (gid && dc_guild_load(ctx, gid)) list_webhooks(ctx, "guild", gid);
+    json_value *g = gid ? dc_guild_load(ctx, gid) : NULL;
+    if (g && dc_require_guild(ctx, g, DC_MANAGE_WEBHOOKS)) list_webhooks(ctx, "guild", gid);
 }
 
 static json_value *webhook_param(twin_ctx *ctx)
@@ -149,6 +151,15 @@ static json_value *webhook_param(twin_ctx *ctx)
     if (!id) return NULL;
     json_value *w = twin_doc_get(ctx, "webhooks", id);
     if (!w) dc_error(ctx, 404, DC_UNKNOWN_WEBHOOK, "Unknown Webhook");
+    return w;
+}
+
+/* A webhook the bot reaches by id (not token): MANAGE_WEBHOOKS in its channel. */
+static json_value *webhook_managed(twin_ctx *ctx)
+{
+    json_value *w = webhook_param(ctx);
+    json_value *c = w ? twin_doc_get(ctx, "channels", json_get_str(w, "channel_id")) : NULL;
+    if (c && !dc_require_channel(ctx, c, DC_MANAGE_WEBHOOKS)) return NULL;
     return w;
 }
 
@@ -165,7 +176,7 @@ static json_value *webhook_by_token(twin_ctx *ctx)
 
 void dc_webhook_get(twin_ctx *ctx)
 {
-    json_value *w = webhook_param(ctx);
+    json_value *w = webhook_managed(ctx);
     if (w) twin_reply_json(ctx, 200, webhook_render(ctx, w, true, true));
 }
 
@@ -178,7 +189,7 @@ void dc_webhook_get_token(twin_ctx *ctx)
 void dc_webhook_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    json_value *w = webhook_param(ctx);
+    json_value *w = webhook_managed(ctx);
     if (!w) return;
     const char *name = json_get_str(ctx->body, "name");
     if (name) {
@@ -190,6 +201,7 @@ void dc_webhook_update(twin_ctx *ctx)
         json_value *c = twin_doc_get(ctx, "channels", cid);
         if (!c || !str_eq(json_get_str(c, "guild_id"), json_get_str(w, "guild_id")))
             return dc_form_error(ctx, "channel_id", "CHANNEL_INVALID", "Invalid channel");
+        if (!dc_require_channel(ctx, c, DC_MANAGE_WEBHOOKS)) return;     /* moving it needs the target too */
         json_set_str(a, w, "channel_id", cid);
     }
     dc_save(ctx, "webhooks", json_get_str(w, "id"), w, "channel", json_get_str(w, "channel_id"), "guild",
@@ -199,7 +211,7 @@ void dc_webhook_update(twin_ctx *ctx)
 
 void dc_webhook_delete(twin_ctx *ctx)
 {
-    json_value *w = webhook_param(ctx);
+    json_value *w = webhook_managed(ctx);
     if (!w) return;
     twin_doc_delete(ctx, "webhooks", json_get_str(w, "id"));
     dc_no_content(ctx);

@@ -518,7 +518,9 @@ test('roles: create, modify, list by position, delete (members lose it); @everyo
   assert.equal(upd.mentionable, true);
   const list = await rest.get(Routes.guildRoles(guild.id));
   assertSchema('GET', '/guilds/{guild_id}/roles', list);
-  assert.deepEqual(list.map((x) => x.name), ['@everyone', 'Moderators', 'Builders', 'Release Captains']);
+  // Discord puts a new role at position 1, right above @everyone
+  assert.deepEqual(list.map((x) => x.name), ['@everyone', 'Release Captains', 'Moderators', 'Builders']);
+  assert.deepEqual(list.map((x) => x.position), [0, 1, 2, 3]);
   const members = await rest.get(Routes.guildMembers(guild.id), { query: new URLSearchParams({ limit: '10' }) });
   const alan = members.find((m) => m.user.username === 'alan');
   await rest.put(Routes.guildMemberRole(guild.id, alan.user.id, r.id));
