@@ -131,6 +131,13 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
  * and announces; returns the card outcome (decline_code set on failure).
  * *no_method is set when there was nothing to charge with. */
 stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const char *pm_id, bool *no_method);
+/* An invoice item with Stripe's defaults for customer, dated now (not stored). */
+json_value *billing_invoice_item_new(twin_ctx *ctx, const char *customer, int64_t now);
+/* open / uncollectible -> void at time at (its payment intent canceled). Saves and announces. */
+void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at);
+/* An open invoice whose amount_remaining credit notes brought to 0: paid
+ * with nothing charged, its payment intent canceled.  Saves and announces. */
+void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv);
 /* Adds / refreshes / removes an invoice item's line on its draft invoice (saved). */
 void billing_invoice_sync_item(twin_ctx *ctx, const json_value *ii, bool removed);
 /* The payment method a subscription's invoices charge (NULL if none). */
@@ -172,6 +179,33 @@ typedef struct billing_sub_spec {
 } billing_sub_spec;
 /* Creates, invoices and (when asked) charges; returns the stored subscription. */
 json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s);
+
+/* Invoices the subscription's pending items (prorations) now, finalizes and
+ * charges (proration_behavior=always_invoice).  Saves sub with its new
+ * latest_invoice. */
+void billing_subscription_invoice_pending(twin_ctx *ctx, json_value *sub);
+/* incomplete -> incomplete_expired once 23 hours passed by now (its open
+ * invoice voided, events sent).  Saves; returns whether it expired. */
+bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t now);
+/* Exempts a (seeded) subscription from expiring in real time. */
+void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id);
+
+/* ---- prorations (prorations.c) ---- */
+/* proration_behavior and proration_date of one change to a subscription. */
+typedef struct billing_proration {
+    const char *behavior;   /* create_prorations (default), always_invoice, none */
+    int64_t at;             /* the proration date, inside the current period */
+    bool applies;           /* the subscription is in a paid period that can be prorated */
+    int created;            /* proration items made so far */
+} billing_proration;
+/* Reads proration_behavior / proration_date for sub; false after answering 400. */
+bool billing_proration_params(twin_ctx *ctx, const json_value *sub, billing_proration *p);
+/* Records one item's change from old price x quantity to new (old_price NULL:
+ * an item added; new_price NULL: removed) as pending proration invoice items. */
+void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p, const char *item_id,
+                     const json_value *old_price, int64_t old_qty, const json_value *new_price, int64_t new_qty);
+/* With always_invoice, invoices the prorations made at once (sub is saved). */
+void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p);
 
 /* ---- building blocks for seeding and checkout ---- */
 json_value *billing_coupon_skeleton(twin_ctx *ctx, const char *id);        /* coupons.c, not stored */

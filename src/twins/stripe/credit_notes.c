@@ -95,13 +95,15 @@ static json_value *note_skeleton(twin_ctx *ctx, const json_value *inv, int64_t a
     int64_t seq = twin_counter(ctx, arena_printf(a, "credit_notes:%s", json_get_str(inv, "id")));
     json_set_int(a, cn, "amount", amount);
     json_set_int(a, cn, "amount_shipping", 0);
-    json_set_int(a, cn, "created", twin_now(ctx));
+    /* A customer on a test clock lives at the clock's time. */
+    int64_t now = billing_now(ctx, json_get_str(inv, "test_clock"));
+    json_set_int(a, cn, "created", now);
     json_set_str(a, cn, "currency", json_get_str(inv, "currency"));
     json_set_str(a, cn, "customer", json_get_str(inv, "customer"));
     json_set_null(a, cn, "customer_balance_transaction");
     json_set_int(a, cn, "discount_amount", 0);
     json_set(a, cn, "discount_amounts", json_array(a));
-    json_set_int(a, cn, "effective_at", twin_now(ctx));
+    json_set_int(a, cn, "effective_at", now);
     json_set_str(a, cn, "invoice", json_get_str(inv, "id"));
     json_set(a, cn, "lines", billing_list_object(ctx, arena_printf(a, "/v1/credit_notes/%s/lines", id), lines));
     json_set_bool(a, cn, "livemode", false);
@@ -155,6 +157,9 @@ static void apply_to_invoice(twin_ctx *ctx, const json_value *cn, int sign)
     }
     billing_save(ctx, "invoices", inv);
     stripe_emit(ctx, "invoice.updated", inv, stripe_diff(ctx, before, inv));
+    /* Credit covering all that was owed settles the invoice: paid, nothing charged. */
+    if (sign > 0 && str_eq(json_get_str(inv, "status"), "open") && billing_int(inv, "amount_remaining") == 0)
+        billing_invoice_settled_by_credit(ctx, inv);
 }
 
 static bool read_amount(twin_ctx *ctx, const json_value *inv, int64_t *amount, json_value **lines)
@@ -221,8 +226,15 @@ void stripe_void_credit_note(twin_ctx *ctx)
         stripe_invalid(ctx, NULL, NULL, "This credit note has already been voided.");
         return;
     }
+    json_value *inv = stripe_get(ctx, "invoices", json_get_str(cn, "invoice"));
+    /* A pre-payment note lowered what was due; once the invoice is settled there is nothing to restore it on. */
+    if (str_eq(json_get_str(cn, "type"), "pre_payment") && inv && !str_eq(json_get_str(inv, "status"), "open")) {
+        stripe_invalid(ctx, NULL, NULL, "This credit note can't be voided because invoice %s is %s.",
+                       json_get_str(inv, "id"), json_get_str(inv, "status"));
+        return;
+    }
     json_set_str(ctx->a, cn, "status", "void");
-    json_set_int(ctx->a, cn, "voided_at", twin_now(ctx));
+    json_set_int(ctx->a, cn, "voided_at", billing_now(ctx, json_get_str(inv, "test_clock")));
     billing_save(ctx, COLL, cn);
     apply_to_invoice(ctx, cn, -1);
     stripe_emit(ctx, "credit_note.voided", cn, NULL);

@@ -7,7 +7,7 @@
 
 #define COLL "invoiceitems"
 
-static json_value *item_skeleton(twin_ctx *ctx, const char *customer, int64_t now)
+json_value *billing_invoice_item_new(twin_ctx *ctx, const char *customer, int64_t now)
 {
     arena *a = ctx->a;
     json_value *ii = stripe_new_object(ctx, "invoiceitem", "ii_");
@@ -140,7 +140,7 @@ void stripe_create_invoice_item(twin_ctx *ctx)
     const char *customer = NULL;
     if (!stripe_str_param(ctx, "customer", true, &customer)) return;
     if (!stripe_load(ctx, "customers", "customer", customer, "customer")) return;
-    json_value *ii = item_skeleton(ctx, customer, billing_now(ctx, billing_customer_clock(ctx, customer)));
+    json_value *ii = billing_invoice_item_new(ctx, customer, billing_now(ctx, billing_customer_clock(ctx, customer)));
     if (!apply_amount(ctx, ii, true) || !apply_common(ctx, ii) || !attach_invoice(ctx, ii)) return;
     billing_save(ctx, COLL, ii);
     stripe_emit(ctx, "invoiceitem.created", ii, NULL);

@@ -267,6 +267,10 @@ static json_value *line_for_invoice_item(twin_ctx *ctx, const json_value *ii)
     json_set(a, l, "price", json_clone(a, json_get(ii, "price")));
     json_set_int(a, l, "quantity", billing_int(ii, "quantity"));
     json_set_str(a, l, "subscription", json_get_str(ii, "subscription"));
+    /* Not nullable: present only on the items of a subscription item (prorations). */
+    const char *si = json_get_str(ii, "subscription_item");
+    if (si) json_set_str(a, l, "subscription_item", si);
+    json_set_bool(a, l, "proration", json_truthy(json_get(ii, "proration")));
     json_value *rates = json_get(ii, "tax_rates");
     if (rates && rates->type == JSON_ARRAY) json_set(a, l, "tax_rates", json_clone(a, rates));
     const char *unit = json_get_str(ii, "unit_amount_decimal");
@@ -910,15 +914,28 @@ void stripe_pay_invoice(twin_ctx *ctx)
     else stripe_send_object(ctx, 200, inv);
 }
 
-static void cancel_intent(twin_ctx *ctx, const json_value *inv)
+/* An invoice's payment intent that will never be paid (reason: Stripe's cancellation_reason). */
+static void cancel_intent(twin_ctx *ctx, const json_value *inv, const char *reason, int64_t at)
 {
     json_value *pi = stripe_get(ctx, "payment_intents", json_get_str(inv, "payment_intent"));
-    if (!pi || str_eq(json_get_str(pi, "status"), "succeeded")) return;
+    const char *status = json_get_str(pi, "status");
+    if (!pi || str_eq(status, "succeeded") || str_eq(status, "canceled")) return;
     json_set_str(ctx->a, pi, "status", "canceled");
-    json_set_int(ctx->a, pi, "canceled_at", inv_now(ctx, inv));
-    json_set_str(ctx->a, pi, "cancellation_reason", "void_invoice");
+    json_set_int(ctx->a, pi, "canceled_at", at);
+    json_set_str(ctx->a, pi, "cancellation_reason", reason);
+    json_set_null(ctx->a, pi, "next_action");
     stripe_save(ctx, "payment_intents", pi);
     stripe_emit(ctx, "payment_intent.canceled", pi, NULL);
+}
+
+void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at)
+{
+    cancel_intent(ctx, inv, "void_invoice", at);
+    json_set_str(ctx->a, inv, "status", "void");
+    json_set_int(ctx->a, json_get(inv, "status_transitions"), "voided_at", at);
+    json_set_null(ctx->a, inv, "next_payment_attempt");
+    billing_save(ctx, COLL, inv);
+    stripe_emit(ctx, "invoice.voided", inv, NULL);
 }
 
 void stripe_void_invoice(twin_ctx *ctx)
@@ -931,13 +948,24 @@ void stripe_void_invoice(twin_ctx *ctx)
                        json_get_str(inv, "status"));
         return;
     }
-    cancel_intent(ctx, inv);
-    json_set_str(ctx->a, inv, "status", "void");
-    json_set_int(ctx->a, json_get(inv, "status_transitions"), "voided_at", inv_now(ctx, inv));
-    json_set_null(ctx->a, inv, "next_payment_attempt");
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.voided", inv, NULL);
+    billing_invoice_void(ctx, inv, inv_now(ctx, inv));
     stripe_send_object(ctx, 200, inv);
+}
+
+void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv)
+{
+    arena *a = ctx->a;
+    int64_t now = inv_now(ctx, inv);
+    cancel_intent(ctx, inv, "automatic", now);
+    json_set_bool(a, inv, "paid", true);
+    json_set_int(a, inv, "amount_paid", 0);
+    json_set_int(a, inv, "amount_remaining", 0);
+    json_set_str(a, inv, "status", "paid");
+    json_set_null(a, inv, "next_payment_attempt");
+    json_set_int(a, json_get(inv, "status_transitions"), "paid_at", now);
+    billing_save(ctx, COLL, inv);
+    stripe_emit(ctx, "invoice.paid", inv, NULL);
+    billing_subscription_invoice_settled(ctx, inv);
 }
 
 void stripe_uncollectible_invoice(twin_ctx *ctx)

@@ -254,6 +254,9 @@ static int seed_subscription(twin_ctx *ctx, const json_value *in, seed_counts *n
         sub = billing_subscription_get(ctx, json_get_str(sub, "id"));
     }
     if (status && !str_eq(status, json_get_str(sub, "status"))) force_status(ctx, sub, status);
+    /* A seeded incomplete subscription is a fixture to pay later: its seeding
+     * date is long past, but it must not expire on the first read. */
+    if (wants_incomplete) billing_subscription_hold_incomplete(ctx, json_get_str(sub, "id"));
     n->subscriptions++;
     return 0;
 }

@@ -59,11 +59,23 @@ static json_value *live_subscription(twin_ctx *ctx, const char *id, const char *
         stripe_missing(ctx, "subscription", id ? id : "", param);
         return NULL;
     }
-    if (str_eq(json_get_str(sub, "status"), "canceled")) {
+    billing_subscription_expire_if_due(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")));
+    if (str_eq(json_get_str(sub, "status"), "canceled") || str_eq(json_get_str(sub, "status"), "incomplete_expired")) {
         stripe_invalid(ctx, param, NULL, "A canceled subscription can only update its cancellation_details and metadata.");
         return NULL;
     }
     return sub;
+}
+
+/* Invoices the prorations at once when asked, then announces the subscription's change. */
+static void finish_change(twin_ctx *ctx, const char *sub_id, const json_value *before, const billing_proration *p)
+{
+    json_value *sub = billing_subscription_get(ctx, sub_id);
+    if (sub) {
+        billing_proration_finish(ctx, sub, p);
+        billing_subscription_save(ctx, sub);
+    }
+    billing_subscription_changed(ctx, sub_id, before);
 }
 
 static bool apply_item_params(twin_ctx *ctx, json_value *si)
@@ -99,11 +111,14 @@ void stripe_create_subscription_item(twin_ctx *ctx)
     json_value *price = sub ? billing_recurring_price(ctx, price_id, "price") : NULL;
     if (!price) return;
     json_value *before = json_clone(ctx->a, sub);
+    billing_proration p;
+    if (!billing_proration_params(ctx, sub, &p)) return;
     /* Stored only once every parameter is known to be good: a 400 leaves no item behind. */
     json_value *si = item_skeleton(ctx, sub_id, price, 1, billing_now(ctx, json_get_str(sub, "test_clock")));
     if (!apply_item_params(ctx, si)) return;
     billing_save(ctx, COLL, si);
-    billing_subscription_changed(ctx, sub_id, before);
+    billing_prorate(ctx, sub, &p, json_get_str(si, "id"), NULL, 0, json_get(si, "price"), billing_int(si, "quantity"));
+    finish_change(ctx, sub_id, before, &p);
     stripe_send_object(ctx, 200, si);
 }
 
@@ -119,9 +134,14 @@ void stripe_update_subscription_item(twin_ctx *ctx)
     json_value *sub = si ? live_subscription(ctx, json_get_str(si, "subscription"), "item") : NULL;
     if (!sub) return;
     json_value *before = json_clone(ctx->a, sub);
-    if (!apply_item_params(ctx, si)) return;
+    json_value *old_price = json_clone(ctx->a, json_get(si, "price"));
+    int64_t old_qty = billing_int(si, "quantity");
+    billing_proration p;
+    if (!billing_proration_params(ctx, sub, &p) || !apply_item_params(ctx, si)) return;
     billing_save(ctx, COLL, si);
-    billing_subscription_changed(ctx, json_get_str(sub, "id"), before);
+    billing_prorate(ctx, sub, &p, json_get_str(si, "id"), old_price, old_qty, json_get(si, "price"),
+                    billing_int(si, "quantity"));
+    finish_change(ctx, json_get_str(sub, "id"), before, &p);
     stripe_send_object(ctx, 200, si);
 }
 
@@ -138,8 +158,11 @@ void stripe_delete_subscription_item(twin_ctx *ctx)
     }
     json_value *before = json_clone(ctx->a, sub);
     const char *id = json_get_str(si, "id");
+    billing_proration p;
+    if (!billing_proration_params(ctx, sub, &p)) return;
     twin_doc_delete(ctx, COLL, id);
-    billing_subscription_changed(ctx, json_get_str(sub, "id"), before);
+    billing_prorate(ctx, sub, &p, id, json_get(si, "price"), billing_int(si, "quantity"), NULL, 0);
+    finish_change(ctx, json_get_str(sub, "id"), before, &p);
     stripe_reply(ctx, 200, billing_deleted(ctx, id, "subscription_item"));
 }
 

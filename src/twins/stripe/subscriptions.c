@@ -12,6 +12,8 @@
 
 #define COLL "subscriptions"
 #define DAY 86400
+/* How long a subscription whose first invoice is unpaid stays incomplete. */
+#define INCOMPLETE_LIFETIME (23 * 3600)
 
 /* ---- time ---- */
 
@@ -87,6 +89,12 @@ static bool has_status(const json_value *sub, const char *status)
     return str_eq(json_get_str(sub, "status"), status);
 }
 
+/* canceled, or expired before its first payment: nothing more can change. */
+static bool has_ended(const json_value *sub)
+{
+    return has_status(sub, "canceled") || has_status(sub, "incomplete_expired");
+}
+
 /* ---- invoices for a subscription ---- */
 
 static void add_item_lines(twin_ctx *ctx, json_value *inv, const json_value *sub, bool trial)
@@ -110,18 +118,14 @@ static void drop_spent_discount(twin_ctx *ctx, json_value *sub)
         json_set_null(ctx->a, sub, "discount");
 }
 
-/* Builds, finalizes and (when asked) charges the subscription's invoice for
- * its current period.  pm: the method to charge (NULL = none). */
-static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const char *reason, int64_t period_start,
-                                        bool trial, const char *pm, bool announce_created)
+/* A draft invoice for the subscription, created at now, with its currency,
+ * collection, tax rates and discount (not stored). */
+static json_value *subscription_draft(twin_ctx *ctx, json_value *sub, const char *reason, int64_t now)
 {
     arena *a = ctx->a;
     json_value *customer = stripe_get(ctx, "customers", json_get_str(sub, "customer"));
-    int64_t now = billing_int(sub, "current_period_start");
     drop_spent_discount(ctx, sub);
     json_value *inv = billing_invoice_new(ctx, customer, json_get_str(sub, "id"), reason, now);
-    json_set_int(a, inv, "period_start", period_start);
-    json_set_int(a, inv, "period_end", now);
     json_set_str(a, inv, "currency", json_get_str(sub, "currency"));
     json_set_str(a, inv, "collection_method", json_get_str(sub, "collection_method"));
     json_set(a, inv, "default_tax_rates", json_clone(a, json_get(sub, "default_tax_rates")));
@@ -135,12 +139,19 @@ static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const ch
     int64_t days = billing_int(sub, "days_until_due");
     if (str_eq(json_get_str(sub, "collection_method"), "send_invoice"))
         json_set_int(a, inv, "due_date", now + (days ? days : 30) * DAY);
-    add_item_lines(ctx, inv, sub, trial);
+    return inv;
+}
+
+/* Pulls pending items onto the draft, stores it as the subscription's latest
+ * invoice, finalizes and (when asked) charges it.  pm: the method to charge
+ * (NULL = none). */
+static void issue_invoice(twin_ctx *ctx, json_value *sub, json_value *inv, const char *pm, bool announce_created)
+{
     billing_invoice_pull_pending(ctx, inv);
     billing_save(ctx, "invoices", inv);
     /* The subscription is stored (with its latest invoice) before the
      * invoice is paid, so payment outcomes update the stored copy. */
-    json_set_str(a, sub, "latest_invoice", json_get_str(inv, "id"));
+    json_set_str(ctx->a, sub, "latest_invoice", json_get_str(inv, "id"));
     billing_subscription_save(ctx, sub);
     if (announce_created) stripe_emit(ctx, "customer.subscription.created", sub, NULL);
     stripe_emit(ctx, "invoice.created", inv, NULL);
@@ -150,7 +161,31 @@ static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const ch
         bool none = false;
         billing_invoice_charge(ctx, inv, pm, &none);
     }
+}
+
+/* Builds, finalizes and (when asked) charges the subscription's invoice for
+ * its current period. */
+static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const char *reason, int64_t period_start,
+                                        bool trial, const char *pm, bool announce_created)
+{
+    int64_t now = billing_int(sub, "current_period_start");
+    json_value *inv = subscription_draft(ctx, sub, reason, now);
+    json_set_int(ctx->a, inv, "period_start", period_start);
+    json_set_int(ctx->a, inv, "period_end", now);
+    add_item_lines(ctx, inv, sub, trial);
+    issue_invoice(ctx, sub, inv, pm, announce_created);
     return inv;
+}
+
+void billing_subscription_invoice_pending(twin_ctx *ctx, json_value *sub)
+{
+    int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
+    json_value *inv = subscription_draft(ctx, sub, "subscription_update", now);
+    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
+    issue_invoice(ctx, sub, inv, pm, false);
+    /* Paying may have changed the stored copy (status); keep the caller's current. */
+    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
+    if (fresh) json_set_str(ctx->a, sub, "status", json_get_str(fresh, "status"));
 }
 
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
@@ -167,6 +202,39 @@ void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
     if (str_eq(status, json_get_str(sub, "status"))) return;
     billing_subscription_save(ctx, sub);
     stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+}
+
+#define HELD "subscriptions_held_incomplete"
+
+void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id)
+{
+    json_value *mark = json_object(ctx->a);
+    json_set_str(ctx->a, mark, "id", id);
+    twin_doc_put(ctx, HELD, id, mark, NULL, 0);
+}
+
+/* Whether sub, still incomplete at now, is past its 23 hours.  Time on a
+ * test clock only moves when the clock advances; seeded fixtures are held. */
+static bool incomplete_overdue(twin_ctx *ctx, const json_value *sub, int64_t now)
+{
+    if (!has_status(sub, "incomplete") || now < billing_int(sub, "created") + INCOMPLETE_LIFETIME) return false;
+    return json_get_str(sub, "test_clock") || !stripe_get(ctx, HELD, json_get_str(sub, "id"));
+}
+
+bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t now)
+{
+    if (!incomplete_overdue(ctx, sub, now)) return false;
+    int64_t at = billing_int(sub, "created") + INCOMPLETE_LIFETIME;
+    json_value *before = json_clone(ctx->a, sub);
+    json_value *inv = stripe_get(ctx, "invoices", json_get_str(sub, "latest_invoice"));
+    if (inv && str_eq(json_get_str(inv, "status"), "open")) billing_invoice_void(ctx, inv, at);
+    json_set_str(ctx->a, sub, "status", "incomplete_expired");
+    json_set_int(ctx->a, sub, "canceled_at", at);
+    json_set_int(ctx->a, sub, "ended_at", at);
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    stripe_emit(ctx, "customer.subscription.deleted", sub, NULL);
+    return true;
 }
 
 /* ---- create ---- */
@@ -416,6 +484,8 @@ static json_value *load_sub(twin_ctx *ctx)
     const char *id = twin_param(ctx, "id");
     json_value *sub = billing_subscription_get(ctx, id);
     if (!sub) stripe_missing(ctx, "subscription", id, "subscription_exposed_id");
+    /* Stripe expires these in the background; here the first look after the deadline does. */
+    else billing_subscription_expire_if_due(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")));
     return sub;
 }
 
@@ -465,20 +535,26 @@ static bool check_item(twin_ctx *ctx, const char *sub_id, const json_value *it, 
     return billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount);
 }
 
-static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *c)
+static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *c, billing_proration *p)
 {
     if (!c->si) {
-        billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity,
-                         billing_now(ctx, json_get_str(sub, "test_clock")));
+        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity,
+                                          billing_now(ctx, json_get_str(sub, "test_clock")));
+        billing_prorate(ctx, sub, p, json_get_str(si, "id"), NULL, 0, c->price, c->quantity);
         return;
     }
+    const char *id = json_get_str(c->si, "id");
+    json_value *old_price = json_clone(ctx->a, json_get(c->si, "price"));
+    int64_t old_qty = billing_int(c->si, "quantity");
     if (c->deleted) {
-        twin_doc_delete(ctx, "subscription_items", json_get_str(c->si, "id"));
+        twin_doc_delete(ctx, "subscription_items", id);
+        billing_prorate(ctx, sub, p, id, old_price, old_qty, NULL, 0);
         return;
     }
     if (c->price) json_set(ctx->a, c->si, "price", c->price);
     if (c->has_quantity) json_set_int(ctx->a, c->si, "quantity", c->quantity);
     billing_save(ctx, "subscription_items", c->si);
+    billing_prorate(ctx, sub, p, id, old_price, old_qty, json_get(c->si, "price"), billing_int(c->si, "quantity"));
 }
 
 /* Checks every items[] entry (and that one item remains) without writing;
@@ -526,21 +602,20 @@ static bool update_cancel_flag(twin_ctx *ctx, json_value *sub)
 
 /* Every parameter is checked before the first write, so a 400 leaves the
  * subscription, its items and any coupon as they were. */
-static bool update_fields(twin_ctx *ctx, json_value *sub)
+static bool update_fields(twin_ctx *ctx, json_value *sub, billing_proration *proration)
 {
-    static const char *const prorations[] = {"create_prorations", "none", "always_invoice", NULL};
     static const char *const behaviors[] = {"allow_incomplete", "default_incomplete", "error_if_incomplete",
                                             "pending_if_incomplete", NULL};
     const char *ignored = NULL, *pm = twin_arg(ctx, "default_payment_method");
     item_change *changes = NULL;
     size_t n = 0;
-    if (!billing_enum_param(ctx, "proration_behavior", prorations, &ignored) ||
+    if (!billing_proration_params(ctx, sub, proration) ||
         !billing_enum_param(ctx, "payment_behavior", behaviors, &ignored) || !update_cancel_flag(ctx, sub))
         return false;
     if (pm && *pm && !stripe_load(ctx, "payment_methods", "PaymentMethod", pm, "default_payment_method")) return false;
     if (!check_items(ctx, sub, &changes, &n) || !apply_extras(ctx, sub)) return false;
     if (pm) json_set_str(ctx->a, sub, "default_payment_method", *pm ? pm : NULL);
-    for (size_t i = 0; i < n; i++) apply_item(ctx, sub, &changes[i]);
+    for (size_t i = 0; i < n; i++) apply_item(ctx, sub, &changes[i], proration);
     json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
     return true;
 }
@@ -550,17 +625,19 @@ void stripe_update_subscription(twin_ctx *ctx)
     json_value *sub = load_sub(ctx);
     if (!sub) return;
     json_value *before = json_clone(ctx->a, sub);
-    if (has_status(sub, "canceled")) {
+    billing_proration proration = {0};
+    if (has_ended(sub)) {
         if (!stripe_apply_metadata(ctx, sub)) return;
         if (twin_input(ctx, "items") || twin_input(ctx, "cancel_at_period_end")) {
             stripe_invalid(ctx, NULL, NULL,
                            "A canceled subscription can only update its cancellation_details and metadata.");
             return;
         }
-    } else if (!update_fields(ctx, sub)) {
+    } else if (!update_fields(ctx, sub, &proration)) {
         return;
     }
     billing_subscription_save(ctx, sub);
+    billing_proration_finish(ctx, sub, &proration);
     json_value *prev = stripe_diff(ctx, before, sub);
     if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
     stripe_send_object(ctx, 200, sub);
@@ -582,7 +659,7 @@ void stripe_cancel_subscription(twin_ctx *ctx)
 {
     json_value *sub = load_sub(ctx);
     if (!sub) return;
-    if (has_status(sub, "canceled")) {
+    if (has_ended(sub)) {
         stripe_invalid(ctx, NULL, NULL, "This subscription has already been canceled.");
         return;
     }
@@ -597,6 +674,8 @@ void stripe_cancel_subscription(twin_ctx *ctx)
 
 typedef struct sub_filter {
     const char *status, *price, *clock, *method;
+    int64_t now;    /* real time, for subscriptions without a test clock */
+    twin_ctx *ctx;
 } sub_filter;
 
 static bool status_matches(const char *want, const char *status)
@@ -617,7 +696,9 @@ static bool has_price(const json_value *sub, const char *price)
 static bool filter_sub(const json_value *sub, void *data)
 {
     const sub_filter *f = data;
-    if (!status_matches(f->status, json_get_str(sub, "status"))) return false;
+    /* Matched on the status the list is about to give it (see expire_listed). */
+    bool expiring = !json_get_str(sub, "test_clock") && incomplete_overdue(f->ctx, sub, f->now);
+    if (!status_matches(f->status, expiring ? "incomplete_expired" : json_get_str(sub, "status"))) return false;
     if (f->price && !has_price(sub, f->price)) return false;
     if (f->clock && !str_eq(json_get_str(sub, "test_clock"), f->clock)) return false;
     return !f->method || str_eq(json_get_str(sub, "collection_method"), f->method);
@@ -626,7 +707,7 @@ static bool filter_sub(const json_value *sub, void *data)
 void stripe_list_subscriptions(twin_ctx *ctx)
 {
     sub_filter f = {twin_arg(ctx, "status"), twin_arg(ctx, "price"), twin_arg(ctx, "test_clock"),
-                    twin_arg(ctx, "collection_method")};
+                    twin_arg(ctx, "collection_method"), twin_now(ctx), ctx};
     static const char *const statuses[] = {"active", "all", "canceled", "ended", "incomplete", "incomplete_expired",
                                            "past_due", "paused", "trialing", "unpaid", NULL};
     const char *ignored = NULL, *customer = twin_arg(ctx, "customer");
@@ -637,7 +718,11 @@ void stripe_list_subscriptions(twin_ctx *ctx)
         q.index_value = customer;
     }
     twin_list page;
-    if (stripe_list_fetch(ctx, &q, &page)) stripe_send_list(ctx, "/v1/subscriptions", &page);
+    if (!stripe_list_fetch(ctx, &q, &page)) return;
+    /* Subscriptions on a test clock expire when it advances. */
+    for (size_t i = 0; i < page.n; i++)
+        if (!json_get_str(page.items[i], "test_clock")) billing_subscription_expire_if_due(ctx, page.items[i], f.now);
+    stripe_send_list(ctx, "/v1/subscriptions", &page);
 }
 
 /* ---- test clock advancement ---- */
@@ -683,9 +768,15 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
     warn_trial_end(ctx, id, from, t);
     for (int guard = 0; guard < 1000; guard++) {
         json_value *sub = billing_subscription_get(ctx, id);
-        if (!sub || has_status(sub, "canceled") || has_status(sub, "incomplete_expired") ||
-            has_status(sub, "incomplete"))
+        if (sub && has_status(sub, "incomplete")) {
+            int64_t at = billing_int(sub, "created") + INCOMPLETE_LIFETIME;
+            if (at <= t) {
+                set_clock_time(ctx, clock, at);
+                billing_subscription_expire_if_due(ctx, sub, at);
+            }
             return;
+        }
+        if (!sub || has_ended(sub)) return;
         int64_t next = billing_int(sub, has_status(sub, "trialing") ? "trial_end" : "current_period_end");
         if (next > t) return;
         set_clock_time(ctx, clock, next);

@@ -893,3 +893,221 @@ test('credit note before payment: the invoice payment intent asks for the lowere
   const charge = await t.stripe.charges.retrieve(paid.charge);
   assert.equal(charge.amount, 1500, 'the charge matches what the invoice says was paid');
 });
+
+// ---- prorations ----
+
+async function pendingItems(customer) {
+  const list = await t.stripe.invoiceItems.list({ customer, pending: true });
+  assertSchema('GET', '/v1/invoiceitems', list);
+  return list.data.sort((a, b) => a.amount - b.amount);
+}
+
+test('proration: a price change mid-period credits unused time and charges the rest; the renewal bills both', async () => {
+  const frozen = Date.UTC(2025, 0, 1) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const { cus } = await payingCustomer('pm_card_visa', { test_clock: clock.id });
+  const basic = await monthlyPrice(3000);
+  const pro = await monthlyPrice(6000);
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: basic.id }] });
+  const end = sub.current_period_end;
+  assert.equal(end, Date.UTC(2025, 1, 1) / 1000);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 10 * DAY });
+  const itemId = sub.items.data[0].id;
+  const upd = await t.stripe.subscriptions.update(sub.id, { items: [{ id: itemId, price: pro.id }] });
+  assertSchema('POST', '/v1/subscriptions/{subscription_exposed_id}', upd);
+  assert.equal(upd.latest_invoice, sub.latest_invoice, 'create_prorations leaves the items pending');
+
+  const [credit, debit] = await pendingItems(cus.id);
+  // 21 of the period's 31 days remain.
+  assert.equal(credit.amount, -Math.round(3000 * 21 / 31));
+  assert.equal(debit.amount, Math.round(6000 * 21 / 31));
+  for (const ii of [credit, debit]) {
+    assert.equal(ii.proration, true);
+    assert.equal(ii.subscription, sub.id);
+    assert.equal(ii.subscription_item, itemId);
+    assert.deepEqual(ii.period, { start: frozen + 10 * DAY, end });
+    assert.equal(ii.date, frozen + 10 * DAY, 'dated at the test clock time');
+    assert.equal(ii.invoice, null);
+  }
+  assert.equal(credit.price.id, basic.id);
+  assert.equal(debit.price.id, pro.id);
+  assert.match(credit.description, /^Unused time on 1 × Plan 3000 after 11 Jan 2025$/);
+  assert.match(debit.description, /^Remaining time on 1 × Plan 6000 after 11 Jan 2025$/);
+  assert.ok((await eventTypes(debit.id)).includes('invoiceitem.created'));
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: end + 3600 });
+  const renewed = await t.stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+  const inv = renewed.latest_invoice;
+  assertSchema('GET', '/v1/subscriptions/{subscription_exposed_id}', renewed);
+  assert.equal(inv.billing_reason, 'subscription_cycle');
+  assert.equal(inv.status, 'paid');
+  assert.equal(inv.amount_paid, 6000 + debit.amount + credit.amount);
+  const prorations = inv.lines.data.filter((l) => l.proration);
+  assert.deepEqual(prorations.map((l) => l.invoice_item).sort(), [credit.id, debit.id].sort());
+  assert.ok(prorations.every((l) => l.subscription_item === itemId));
+  assert.deepEqual(await pendingItems(cus.id), []);
+});
+
+test('proration: always_invoice with proration_date bills a quantity change at once; none creates nothing', async () => {
+  const price = await monthlyPrice(1000);
+  const { cus } = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const itemId = sub.items.data[0].id;
+  const half = sub.current_period_start + (sub.current_period_end - sub.current_period_start) / 2;
+
+  const quiet = await t.stripe.subscriptions.update(sub.id, { items: [{ id: itemId, quantity: 2 }], proration_behavior: 'none' });
+  assert.equal(quiet.items.data[0].quantity, 2);
+  assert.deepEqual(await pendingItems(cus.id), []);
+
+  const upd = await t.stripe.subscriptions.update(sub.id, {
+    items: [{ id: itemId, quantity: 4 }], proration_behavior: 'always_invoice', proration_date: half, expand: ['latest_invoice'],
+  });
+  assertSchema('POST', '/v1/subscriptions/{subscription_exposed_id}', upd);
+  const inv = upd.latest_invoice;
+  assert.notEqual(inv.id, sub.latest_invoice);
+  assert.equal(inv.billing_reason, 'subscription_update');
+  assert.equal(inv.subscription, sub.id);
+  assert.equal(inv.status, 'paid');
+  assert.deepEqual(inv.lines.data.map((l) => l.amount).sort((a, b) => a - b), [-1000, 2000]);
+  assert.ok(inv.lines.data.every((l) => l.proration && l.period.start === half));
+  assert.equal(inv.amount_paid, 1000);
+  assert.match(inv.lines.data.find((l) => l.amount < 0).description, /^Unused time on 2 × /);
+  assert.match(inv.lines.data.find((l) => l.amount > 0).description, /^Remaining time on 4 × /);
+  assert.deepEqual(await pendingItems(cus.id), []);
+  const charge = await t.stripe.charges.retrieve(inv.charge);
+  assert.equal(charge.amount, 1000);
+
+  const bad = await rejects(() => t.stripe.subscriptions.update(sub.id, { items: [{ id: itemId, quantity: 5 }], proration_behavior: 'sometimes' }));
+  assert.equal(bad.statusCode, 400);
+  assert.equal(bad.param, 'proration_behavior');
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).items.data[0].quantity, 4, 'a 400 changes nothing');
+});
+
+test('proration: subscription items added and removed; a trial prorates nothing', async () => {
+  const base = await monthlyPrice(500);
+  const addon = await monthlyPrice(800);
+  const { cus } = await payingCustomer();
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: base.id }] });
+  const half = sub.current_period_start + (sub.current_period_end - sub.current_period_start) / 2;
+
+  const si = await t.stripe.subscriptionItems.create({ subscription: sub.id, price: addon.id, quantity: 2, proration_date: half });
+  assertSchema('POST', '/v1/subscription_items', si);
+  const [debit] = await pendingItems(cus.id);
+  assert.equal(debit.amount, 800);
+  assert.equal(debit.subscription_item, si.id);
+  assert.match(debit.description, /^Remaining time on 2 × Plan 800 after /);
+
+  const upd = await t.stripe.subscriptionItems.update(si.id, { quantity: 2, proration_behavior: 'none' });
+  assert.equal(upd.quantity, 2);
+  assert.equal((await pendingItems(cus.id)).length, 1, 'an unchanged item prorates nothing');
+
+  const del = await t.stripe.subscriptionItems.del(si.id, { proration_behavior: 'always_invoice', proration_date: half });
+  assert.equal(del.deleted, true);
+  const after = await t.stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+  const inv = after.latest_invoice;
+  assert.equal(inv.billing_reason, 'subscription_update');
+  assert.deepEqual(inv.lines.data.map((l) => l.amount).sort((a, b) => a - b), [-800, 800]);
+  assert.equal(inv.total, 0);
+  assert.equal(inv.status, 'paid');
+  assert.deepEqual(await pendingItems(cus.id), []);
+
+  const trialCus = (await payingCustomer()).cus;
+  const trial = await t.stripe.subscriptions.create({ customer: trialCus.id, items: [{ price: base.id }], trial_period_days: 7 });
+  await t.stripe.subscriptions.update(trial.id, { items: [{ id: trial.items.data[0].id, price: addon.id }] });
+  assert.deepEqual(await pendingItems(trialCus.id), []);
+});
+
+// ---- incomplete subscriptions expire ----
+
+test('an incomplete subscription expires after 23 hours: incomplete_expired, invoice voided, events', async () => {
+  const frozen = Date.UTC(2025, 3, 1) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const { cus } = await payingCustomer('pm_card_chargeCustomerFail', { test_clock: clock.id });
+  const price = await monthlyPrice(900);
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], expand: ['latest_invoice'] });
+  assert.equal(sub.status, 'incomplete');
+  const inv = sub.latest_invoice;
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 22 * 3600 });
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'incomplete');
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 2 * DAY });
+  const expired = await t.stripe.subscriptions.retrieve(sub.id);
+  assertSchema('GET', '/v1/subscriptions/{subscription_exposed_id}', expired);
+  assert.equal(expired.status, 'incomplete_expired');
+  assert.equal(expired.ended_at, frozen + 23 * 3600);
+  const voided = await t.stripe.invoices.retrieve(inv.id);
+  assert.equal(voided.status, 'void');
+  assert.equal(voided.status_transitions.voided_at, frozen + 23 * 3600);
+  const pi = await t.stripe.paymentIntents.retrieve(inv.payment_intent);
+  assert.equal(pi.status, 'canceled');
+
+  const types = await eventTypes(sub.id);
+  assert.deepEqual(types.slice(-2), ['customer.subscription.updated', 'customer.subscription.deleted']);
+  const updated = (await t.stripe.events.list({ type: 'customer.subscription.updated', limit: 100 })).data
+    .find((e) => e.data.object.id === sub.id);
+  assert.equal(updated.data.object.status, 'incomplete_expired');
+  assert.equal(updated.data.previous_attributes.status, 'incomplete');
+  assert.ok((await eventTypes(inv.id)).includes('invoice.voided'));
+
+  const listed = await t.stripe.subscriptions.list({ customer: cus.id, status: 'incomplete_expired' });
+  assert.deepEqual(listed.data.map((s) => s.id), [sub.id]);
+  assert.deepEqual((await t.stripe.subscriptions.list({ customer: cus.id })).data, [], 'expired ones are hidden by default');
+  const change = await rejects(() => t.stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0].id, quantity: 2 }] }));
+  assert.equal(change.statusCode, 400);
+  const pay = await rejects(() => t.stripe.invoices.pay(inv.id, { payment_method: 'pm_card_visa' }));
+  assert.equal(pay.statusCode, 400);
+});
+
+// ---- credit notes settling an invoice; test clock time ----
+
+test('a credit note for all that is owed marks the open invoice paid, cancels its payment intent, activates the subscription', async () => {
+  const price = await monthlyPrice(2400);
+  const { cus } = await payingCustomer('pm_card_chargeCustomerFail');
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], expand: ['latest_invoice'] });
+  assert.equal(sub.status, 'incomplete');
+  const inv = sub.latest_invoice;
+  await t.stripe.creditNotes.create({ invoice: inv.id, amount: 400 });
+  assert.equal((await t.stripe.invoices.retrieve(inv.id)).status, 'open');
+  const cn = await t.stripe.creditNotes.create({ invoice: inv.id, amount: 2000 });
+  assertSchema('POST', '/v1/credit_notes', cn);
+  assert.equal(cn.type, 'pre_payment');
+
+  const settled = await t.stripe.invoices.retrieve(inv.id);
+  assertSchema('GET', '/v1/invoices/{invoice}', settled);
+  assert.equal(settled.status, 'paid');
+  assert.equal(settled.paid, true);
+  assert.equal(settled.amount_due, 0);
+  assert.equal(settled.amount_remaining, 0);
+  assert.equal(settled.amount_paid, 0);
+  assert.equal(settled.pre_payment_credit_notes_amount, 2400);
+  assert.ok(settled.status_transitions.paid_at);
+  const pi = await t.stripe.paymentIntents.retrieve(inv.payment_intent);
+  assert.equal(pi.status, 'canceled');
+  assert.ok((await eventTypes(inv.id)).includes('invoice.paid'));
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'active');
+
+  const pay = await rejects(() => t.stripe.invoices.pay(inv.id));
+  assert.equal(pay.code, 'invoice_already_paid');
+  const more = await rejects(() => t.stripe.creditNotes.create({ invoice: inv.id, amount: 1 }));
+  assert.equal(more.statusCode, 400);
+  const undo = await rejects(() => t.stripe.creditNotes.voidCreditNote(cn.id));
+  assert.equal(undo.statusCode, 400);
+});
+
+test('credit notes of a customer on a test clock are dated at the clock time', async () => {
+  const frozen = Date.UTC(2024, 9, 15) / 1000;
+  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: frozen });
+  const cus = await t.stripe.customers.create({ test_clock: clock.id });
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 3000, currency: 'usd' });
+  const draft = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include', collection_method: 'send_invoice', days_until_due: 5 });
+  const open = await t.stripe.invoices.finalizeInvoice(draft.id);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 2 * DAY });
+  const cn = await t.stripe.creditNotes.create({ invoice: open.id, amount: 1000 });
+  assert.equal(cn.created, frozen + 2 * DAY);
+  assert.equal(cn.effective_at, frozen + 2 * DAY);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: frozen + 3 * DAY });
+  const voided = await t.stripe.creditNotes.voidCreditNote(cn.id);
+  assertSchema('POST', '/v1/credit_notes/{id}/void', voided);
+  assert.equal(voided.voided_at, frozen + 3 * DAY);
+});
