@@ -4,7 +4,8 @@
 // saved idempotent result of an error is replayed.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRun, raw, rejects, stopServer } from './helpers.mjs';
+import { newRun, raw, rejects, stopServer, webhookReceiver } from './helpers.mjs';
+import { admin } from '../../lib/fixture.mjs';
 
 let t;
 before(async () => { t = await newRun(); });
@@ -60,6 +61,41 @@ test('products.create with a bad later parameter leaves no product behind', asyn
   const after2 = (await t.stripe.products.list({ limit: 100 })).data;
   assert.equal(after2.length, before2);
   assert.ok(!after2.some((p) => p.name === 'Half made'));
+});
+
+test('prices.create: product_data with a bad recurring interval leaves no orphan product', async () => {
+  const productsBefore = (await t.stripe.products.list({ limit: 100 })).data.map((p) => p.id);
+  const err = await rejects(() => t.stripe.prices.create({
+    currency: 'usd', unit_amount: 100, product_data: { name: 'Orphan plan' }, recurring: { interval: 'fortnight' },
+  }));
+  assert.equal(err.statusCode, 400);
+  assert.equal(err.type, 'StripeInvalidRequestError');
+  const products = (await t.stripe.products.list({ limit: 100 })).data;
+  assert.deepEqual(products.map((p) => p.id), productsBefore);
+  assert.ok(!products.some((p) => p.name === 'Orphan plan'));
+  const created = await t.stripe.events.list({ type: 'product.created', limit: 100 });
+  assert.ok(!created.data.some((e) => e.data.object.name === 'Orphan plan'), 'no product.created event either');
+});
+
+test('a rolled-back request delivers no webhook; the next good one does', async () => {
+  const run = await newRun();
+  const rx = await webhookReceiver();
+  try {
+    await run.stripe.webhookEndpoints.create({ url: rx.url, enabled_events: ['product.created'] });
+    await rejects(() => run.stripe.prices.create({
+      currency: 'usd', unit_amount: 100, product_data: { name: 'Never announced' }, recurring: { interval: 'fortnight' },
+    }));
+    await run.stripe.prices.create({ currency: 'usd', unit_amount: 100, product_data: { name: 'Announced' } });
+    const hit = await rx.waitFor((d) => JSON.parse(d.body).data.object.name === 'Announced');
+    assert.equal(JSON.parse(hit.body).type, 'product.created');
+    await new Promise((r) => setTimeout(r, 300));   // a stray delivery would have arrived with the good one
+    assert.deepEqual(rx.deliveries.map((d) => JSON.parse(d.body).data.object.name), ['Announced']);
+    const log = await admin(run, 'GET', '/admin/webhooks/deliveries');
+    assert.equal(log.status, 200);
+    assert.equal(log.json.deliveries.length, 1, 'the rolled-back delivery left no log entry');
+  } finally {
+    await rx.close();
+  }
 });
 
 test('a declined charge still records the failed charge and its charge.failed event', async () => {
