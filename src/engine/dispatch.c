@@ -170,11 +170,13 @@ static void route_request(twin_ctx *ctx)
         stub_respond(ctx, e->op);
         return;
     }
-    /* One transaction per handler: its writes land together or not at all,
-     * and SQLite commits once instead of once per statement. */
-    store_begin(ctx->store);
-    route->handler(ctx);
-    store_commit(ctx->store);
+    /* One transaction per handler: its writes land together, or not at all
+     * when it answers an error (twin.h, "the request's transaction"), and
+     * SQLite commits once instead of once per statement. */
+    twin_tx_begin(ctx);
+    if (ctx->store_failed) twin_answer_store_failure(ctx);
+    else route->handler(ctx);
+    twin_tx_end(ctx);
 }
 
 static void apply_fault_status(twin_ctx *ctx, const fault_hit *hit)

@@ -109,7 +109,9 @@ void idempotency_record(twin_ctx *ctx, idem_slot *slot, int status, const char *
     json_set_int(a, doc, "status", status);
     json_set_str(a, doc, "content_type", content_type);
     json_set(a, doc, "body", json_stringn(a, body, len));
-    twin_doc_put(ctx, COLLECTION, slot->key, doc, NULL, 0);
+    /* Lasting: a saved error answer (a 404, a decline) outlives the rollback
+     * of the handler's writes that the error answer causes. */
+    twin_doc_put_lasting(ctx, COLLECTION, slot->key, doc);
 }
 
 void idempotency_replay(twin_ctx *ctx, const idem_hit *hit)

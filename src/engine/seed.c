@@ -35,7 +35,12 @@ bool seed_twin(run *r, twin_instance *ti, const json_value *seed, json_value *re
     /* Same context as the seed: the defaults and the seeded state share one
      * clock and one transaction, as if the seed had made them itself. */
     if (ti->def->on_start) ti->def->on_start(&ctx);
-    if (ti->def->seed(&ctx, seed, result, &error) != 0) {
+    int rc = ti->def->seed(&ctx, seed, result, &error);
+    if (rc == 0 && ctx.store_failed) {
+        rc = -1;
+        error = arena_printf(a, "seeding failed: %s", store_errmsg(ctx.store));
+    }
+    if (rc != 0) {
         store_rollback(ctx.store);
         json_set_str(a, result, "status", "error");
         json_set_str(a, result, "error", error ? error : "seeding failed");

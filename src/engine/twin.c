@@ -38,9 +38,21 @@ int64_t twin_now(twin_ctx *ctx)
     return now_ms() / 1000;
 }
 
+/* Remembers that the request cannot be trusted any more; the first cause is
+ * logged (the client only sees a generic 500). */
+static void note_store_failure(twin_ctx *ctx, const char *what)
+{
+    if (!ctx->store_failed)
+        fprintf(stderr, "twins: %s: store %s failed: %s\n", ctx->twin ? ctx->twin : "?", what,
+                store_errmsg(ctx->store));
+    ctx->store_failed = true;
+}
+
 int64_t twin_counter(twin_ctx *ctx, const char *name)
 {
-    return store_counter_next(ctx->store, ctx->run_id, ctx->twin, name);
+    int64_t n = store_counter_next(ctx->store, ctx->run_id, ctx->twin, name);
+    if (n < 1) note_store_failure(ctx, "counter");
+    return n;
 }
 
 char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random)
@@ -72,13 +84,17 @@ int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const js
     store_key k = key_for(ctx, collection);
     size_t len = 0;
     char *text = json_to_string(ctx->a, doc, &len);
-    return store_put(ctx->store, &k, id, text, len, idx, n_idx);
+    int rc = store_put(ctx->store, &k, id, text, len, idx, n_idx);
+    if (rc != 0) note_store_failure(ctx, "put");
+    return rc;
 }
 
 int twin_doc_delete(twin_ctx *ctx, const char *collection, const char *id)
 {
     store_key k = key_for(ctx, collection);
-    return store_delete(ctx->store, &k, id);
+    int rc = store_delete(ctx->store, &k, id);
+    if (rc < 0) note_store_failure(ctx, "delete");
+    return rc;
 }
 
 json_value *twin_doc_all(twin_ctx *ctx, const char *collection)
@@ -95,7 +111,11 @@ int twin_doc_list(twin_ctx *ctx, const char *collection, const store_list_opts *
 {
     store_key k = key_for(ctx, collection);
     store_list_result res;
-    if (store_list(ctx->store, ctx->a, &k, o, &res) != 0) return -1;
+    if (store_list(ctx->store, ctx->a, &k, o, &res) != 0) {
+        note_store_failure(ctx, "list");   /* not an empty list: the answer would lie */
+        *out = (twin_list){.items = NULL};
+        return -1;
+    }
     out->items = arena_alloc(ctx->a, (res.n ? res.n : 1) * sizeof *out->items);
     out->n = 0;
     for (size_t i = 0; i < res.n; i++) {
@@ -109,11 +129,94 @@ int twin_doc_list(twin_ctx *ctx, const char *collection, const store_list_opts *
 int64_t twin_doc_count(twin_ctx *ctx, const char *collection, const char *index_name, const char *index_value)
 {
     store_key k = key_for(ctx, collection);
-    return store_count(ctx->store, &k, index_name, index_value);
+    int64_t n = store_count(ctx->store, &k, index_name, index_value);
+    if (n < 0) note_store_failure(ctx, "count");
+    return n;
+}
+
+/* ---- the request's transaction ---- */
+
+struct twin_lasting_put {
+    struct twin_lasting_put *next;
+    const char *collection, *id;
+    const json_value *doc;
+};
+
+void twin_tx_begin(twin_ctx *ctx)
+{
+    if (store_begin(ctx->store) != 0) {
+        note_store_failure(ctx, "begin");
+        return;
+    }
+    ctx->tx_open = true;
+}
+
+void twin_keep_writes(twin_ctx *ctx)
+{
+    ctx->keep_writes = true;
+}
+
+int twin_doc_put_lasting(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc)
+{
+    if (!ctx->tx_open) return twin_doc_put(ctx, collection, id, doc, NULL, 0);
+    struct twin_lasting_put *p = arena_zalloc(ctx->a, sizeof *p);
+    *p = (struct twin_lasting_put){.next = ctx->lasting, .collection = collection, .id = id, .doc = doc};
+    ctx->lasting = p;
+    return 0;
+}
+
+/* In the order they were asked for (the list is newest first). */
+static void put_lasting(twin_ctx *ctx, struct twin_lasting_put *p)
+{
+    if (!p) return;
+    put_lasting(ctx, p->next);
+    twin_doc_put(ctx, p->collection, p->id, p->doc, NULL, 0);
+}
+
+static bool answer_keeps_writes(const twin_ctx *ctx)
+{
+    const http_request *req = ctx->req;
+    if (ctx->store_failed) return false;
+    if (!req || !req->sent) return true;    /* answers later: unknown, keep */
+    return req->status < 400 || ctx->keep_writes;
+}
+
+bool twin_tx_end(twin_ctx *ctx)
+{
+    if (!ctx->tx_open) return false;
+    ctx->tx_open = false;
+    bool keep = answer_keeps_writes(ctx);
+    /* A store failure spoils the request's lasting writes too: they describe
+     * an answer that was replaced by the 500. */
+    bool lasting_ok = !ctx->store_failed;
+    if (keep) {
+        if (lasting_ok) put_lasting(ctx, ctx->lasting);   /* same transaction: one commit */
+        if (store_commit(ctx->store) != 0) {
+            note_store_failure(ctx, "commit");
+            return false;
+        }
+        return true;
+    }
+    store_rollback(ctx->store);
+    if (lasting_ok && ctx->lasting) {
+        store_begin(ctx->store);
+        put_lasting(ctx, ctx->lasting);
+        store_commit(ctx->store);
+    }
+    return false;
+}
+
+bool twin_answer_store_failure(twin_ctx *ctx)
+{
+    if (!ctx->store_failed || ctx->store_failure_answered) return false;
+    ctx->store_failure_answered = true;
+    twin_error(ctx, 500, "internal_error", "An internal error occurred while saving the request.");
+    return true;
 }
 
 void twin_reply_json(twin_ctx *ctx, int status, const json_value *body)
 {
+    if (twin_answer_store_failure(ctx)) return;
     http_request *req = ctx->req;
     buf_reset(&req->resp_body);
     json_write(&req->resp_body, body);
@@ -124,11 +227,16 @@ void twin_reply_json(twin_ctx *ctx, int status, const json_value *body)
 
 void twin_reply_text(twin_ctx *ctx, int status, const char *content_type, const char *body, size_t len)
 {
+    if (twin_answer_store_failure(ctx)) return;
     http_send_body(ctx->req, status, content_type, body, len);
 }
 
 void twin_reply_buf(twin_ctx *ctx, int status, const char *content_type, buf *body)
 {
+    if (twin_answer_store_failure(ctx)) {
+        buf_free(body);     /* the buffer is ours either way */
+        return;
+    }
     answer_buf(ctx->req, status, content_type, body);
 }
 

@@ -141,6 +141,12 @@ struct twin_ctx {
     void *principal;            /* set by the twin's authenticate hook */
     bool seeding;               /* true inside a seed call: clock is the fixed origin */
     int64_t seed_clock;         /* seconds; advances by 1 per twin_now() while seeding */
+    /* The request's store transaction (see "the request's transaction" below). */
+    bool tx_open;               /* between twin_tx_begin and twin_tx_end */
+    bool keep_writes;           /* twin_keep_writes was called */
+    bool store_failed;          /* a store write, count or list of this request failed */
+    bool store_failure_answered;/* the 500 for it is (being) sent */
+    struct twin_lasting_put *lasting; /* twin_doc_put_lasting writes, applied by twin_tx_end */
 };
 
 /* ---- registry ---- */
@@ -162,7 +168,11 @@ char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random);
 /* Next value of a named per-run counter (1, 2, ...). */
 int64_t twin_counter(twin_ctx *ctx, const char *name);
 
-/* Store access scoped to (run, twin). Documents are parsed into ctx->a. */
+/* Store access scoped to (run, twin). Documents are parsed into ctx->a.
+ * A failed put, delete, list, count or counter marks the request failed
+ * (ctx->store_failed): its transaction rolls back and, if it has not answered
+ * yet, its answer becomes a 500 in the twin's error shape (twin_reply_*).
+ * Callers may still look at the return values; they need not. */
 json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id);
 int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
                  const store_index *idx, size_t n_idx);
@@ -176,6 +186,34 @@ int twin_doc_list(twin_ctx *ctx, const char *collection, const store_list_opts *
 /* Every document of a collection as one JSON array (empty when the store fails). */
 json_value *twin_doc_all(twin_ctx *ctx, const char *collection);
 int64_t twin_doc_count(twin_ctx *ctx, const char *collection, const char *index_name, const char *index_value);
+
+/* ---- the request's transaction ----
+ * The engine runs each stateful handler in one store transaction and ends it
+ * by the answer: a success (< 400) commits; an error answer (>= 400) rolls
+ * every write of the handler back, as a real service that rejects a request
+ * changes nothing (items stored before a later parameter failed vanish, as do
+ * events and webhook deliveries queued meanwhile: a delivery whose document
+ * is gone is dropped before its first attempt).  A failed store write rolls
+ * back too.  A handler that returns without answering (none does today: no
+ * stateful route answers from a timer or a callback) keeps the old rule and
+ * commits, since its answer is not known yet. */
+void twin_tx_begin(twin_ctx *ctx);
+/* Commits or rolls back as described; then applies the lasting writes.
+ * Returns true when the handler's writes were committed. */
+bool twin_tx_end(twin_ctx *ctx);
+/* The error answer this handler sends still carries state changes, as the
+ * real service's does (Stripe's card declines leave a failed charge, the
+ * intent's last_payment_error and *.payment_failed events): commit them. */
+void twin_keep_writes(twin_ctx *ctx);
+/* A write about the answer itself that must survive the rollback of an error
+ * answer (Stripe's saved idempotent result of a 404 or a decline).  Applied
+ * when the transaction ends, unless a store failure spoiled the request;
+ * written at once outside a request transaction. */
+int twin_doc_put_lasting(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc);
+/* Reply helpers call this first: when a store operation of this request
+ * failed, it answers a 500 in the twin's error shape instead and returns
+ * true (the caller then sends nothing). */
+bool twin_answer_store_failure(twin_ctx *ctx);
 
 /* Answers. */
 void twin_reply_json(twin_ctx *ctx, int status, const json_value *body);

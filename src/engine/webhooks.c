@@ -564,6 +564,9 @@ const char *webhooks_send(twin_ctx *ctx, const webhook_send *s)
     store_key k = deliveries_key(ctx->run_id, ctx->twin);
     if (store_put(ctx->store, &k, id, text, doc_len, NULL, 0) != 0) return NULL;
     if (!G.up || !s->url) return id;   /* no loop (offline tools): logged only */
+    /* The first attempt runs from the loop, after the request's transaction
+     * ended: if the handler's error answer rolled the document back, the
+     * attempt finds it gone and the job is dropped undelivered. */
 
     job_spec js = {.st = ctx->store, .run = ctx->run_id, .twin = ctx->twin, .id = id, .url = s->url,
                    .secret = s->secret, .user_agent = s->user_agent, .payload = payload, .len = len,

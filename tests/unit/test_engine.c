@@ -1,4 +1,5 @@
-/* Unit tests for engine and util pieces: map, glob, time, tokens, faults, journal, rate limits. */
+/* Unit tests for engine and util pieces: map, glob, time, tokens, faults, journal, rate limits,
+ * the request transaction (commit or roll back by the answer). */
 #include "testutil.h"
 
 #include <stdio.h>
@@ -7,6 +8,7 @@
 #include "engine/faults.h"
 #include "engine/journal.h"
 #include "engine/ratelimit.h"
+#include "engine/twin.h"
 #include "util/base64.h"
 #include "util/map.h"
 #include "util/util.h"
@@ -333,12 +335,111 @@ static void ratelimit_drops_ended_windows_as_it_grows(void **state)
     ratelimit_free(rl);
 }
 
+/* ---- the request transaction ---- */
+
+typedef struct tx_fixture {
+    store *st;
+    arena *a;
+    http_request req;
+    twin_ctx ctx;
+} tx_fixture;
+
+static void tx_fixture_init(tx_fixture *f)
+{
+    memset(f, 0, sizeof *f);
+    char *err = NULL;
+    f->st = store_open_memory(&err);
+    assert_non_null(f->st);
+    f->a = arena_new(0);
+    f->req.arena = f->a;
+    f->ctx = (twin_ctx){.req = &f->req, .a = f->a, .store = f->st, .run_id = "run1", .twin = "unit"};
+}
+
+static void tx_fixture_free(tx_fixture *f)
+{
+    arena_free(f->a);
+    store_close(f->st);
+}
+
+/* Starts a request on f, puts one document, "answers" status, ends it. */
+static bool run_request(tx_fixture *f, const char *id, int status, bool keep)
+{
+    f->req.sent = false;
+    f->ctx.keep_writes = false;
+    f->ctx.store_failed = false;
+    f->ctx.lasting = NULL;
+    twin_tx_begin(&f->ctx);
+    json_value *doc = json_object(f->a);
+    json_set_str(f->a, doc, "id", id);
+    assert_int_equal(twin_doc_put(&f->ctx, "things", id, doc, NULL, 0), 0);
+    json_value *rec = json_object(f->a);
+    json_set_int(f->a, rec, "status", status);
+    twin_doc_put_lasting(&f->ctx, "_answers", id, rec);
+    if (keep) twin_keep_writes(&f->ctx);
+    f->req.status = status;
+    f->req.sent = true;
+    return twin_tx_end(&f->ctx);
+}
+
+static void tx_error_answer_rolls_back_but_keeps_lasting_writes(void **state)
+{
+    tx_fixture f;
+    tx_fixture_init(&f);
+    assert_true(run_request(&f, "ok1", 200, false));
+    assert_non_null(twin_doc_get(&f.ctx, "things", "ok1"));
+    assert_false(run_request(&f, "bad1", 400, false));
+    assert_null(twin_doc_get(&f.ctx, "things", "bad1"));
+    assert_non_null(twin_doc_get(&f.ctx, "_answers", "bad1"));   /* outlives the rollback */
+    assert_true(run_request(&f, "decline1", 402, true));          /* twin_keep_writes */
+    assert_non_null(twin_doc_get(&f.ctx, "things", "decline1"));
+    assert_non_null(twin_doc_get(&f.ctx, "_answers", "decline1"));
+    assert_int_equal(twin_doc_count(&f.ctx, "things", NULL, NULL), 2);
+    tx_fixture_free(&f);
+}
+
+static void tx_store_failure_rolls_back_and_spoils_lasting_writes(void **state)
+{
+    tx_fixture f;
+    tx_fixture_init(&f);
+    twin_tx_begin(&f.ctx);
+    json_value *doc = json_object(f.a);
+    assert_int_equal(twin_doc_put(&f.ctx, "things", "a", doc, NULL, 0), 0);
+    twin_doc_put_lasting(&f.ctx, "_answers", "a", doc);
+    assert_false(f.ctx.store_failed);
+    /* A put the store refuses (no id) marks the request failed. */
+    assert_int_equal(twin_doc_put(&f.ctx, "things", NULL, doc, NULL, 0), -1);
+    assert_true(f.ctx.store_failed);
+    twin_list l;
+    assert_int_equal(twin_doc_list(&f.ctx, NULL, &(store_list_opts){0}, &l), -1);
+    assert_int_equal(l.n, 0);
+    f.req.status = 200;
+    f.req.sent = true;   /* even a success answer cannot save a failed request */
+    assert_false(twin_tx_end(&f.ctx));
+    assert_null(twin_doc_get(&f.ctx, "things", "a"));
+    assert_null(twin_doc_get(&f.ctx, "_answers", "a"));
+    tx_fixture_free(&f);
+}
+
+static void tx_unanswered_handler_commits(void **state)
+{
+    tx_fixture f;
+    tx_fixture_init(&f);
+    twin_tx_begin(&f.ctx);
+    assert_int_equal(twin_doc_put(&f.ctx, "things", "later", json_object(f.a), NULL, 0), 0);
+    assert_true(twin_tx_end(&f.ctx));   /* answers later: its answer is unknown, keep */
+    assert_non_null(twin_doc_get(&f.ctx, "things", "later"));
+    tx_fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(map_put_get_remove_grow),   cmocka_unit_test(glob_patterns),
         cmocka_unit_test(iso8601_round_trip),        cmocka_unit_test(tokens_and_uuids),
         cmocka_unit_test(hex_helpers),
+        cmocka_unit_test(tx_error_answer_rolls_back_but_keeps_lasting_writes),
+        cmocka_unit_test(tx_store_failure_rolls_back_and_spoils_lasting_writes),
+        cmocka_unit_test(tx_unanswered_handler_commits),
         cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),

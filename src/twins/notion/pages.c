@@ -257,14 +257,10 @@ void nt_pages_create(twin_ctx *ctx)
     if (ds) nt_ds_save(ctx, ds);    /* new select options */
     json_value *page = nt_page_insert(ctx, parent, values, json_is_null(icon) ? NULL : icon,
                                       json_is_null(cover) ? NULL : cover, true);
-    if (children && children->len) {
-        /* validate before anything is written: the handler runs in one transaction */
-        if (!nt_append_blocks(ctx, json_get_str(page, "id"), true, children, "body.children", &err)) {
-            store_rollback(ctx->store);
-            store_begin(ctx->store);
-            return nt_invalid(ctx, err);
-        }
-    }
+    /* A child that fails validation fails the whole request: the error
+     * answer rolls the page back with it (engine rule, twin.h). */
+    if (children && children->len && !nt_append_blocks(ctx, json_get_str(page, "id"), true, children, "body.children", &err))
+        return nt_invalid(ctx, err);
     twin_reply_json(ctx, 200, nt_page_json(ctx, page));
 }
 
@@ -660,11 +656,7 @@ void nt_blocks_append(twin_ctx *ctx)
     bool is_page = str_eq(json_get_str(b, "type"), "child_page");
     const char *err = NULL;
     json_value *created = nt_append_blocks(ctx, id, is_page, children, "body.children", &err);
-    if (!created) {
-        store_rollback(ctx->store);
-        store_begin(ctx->store);
-        return nt_invalid(ctx, err);
-    }
+    if (!created) return nt_invalid(ctx, err);   /* rolls back the children appended so far */
     if (!is_page && !json_truthy(json_get(b, "has_children")) && created->len) {
         json_set_bool(a, b, "has_children", true);
         save_block(ctx, b);

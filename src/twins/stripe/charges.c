@@ -200,6 +200,7 @@ void stripe_create_charge(twin_ctx *ctx)
     if (!stripe_apply_metadata(ctx, c)) return;
     stripe_save(ctx, "charges", c);
     if (o.decline_code) {
+        twin_keep_writes(ctx);   /* Stripe keeps the failed charge (and its charge.failed event) */
         stripe_error_send(ctx, 402, &(stripe_error){.type = "card_error",
                                                    .code = o.code,
                                                    .decline_code = o.decline_code,

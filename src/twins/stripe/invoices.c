@@ -860,6 +860,7 @@ static bool payable(twin_ctx *ctx, const json_value *inv)
 
 static void send_decline(twin_ctx *ctx, const json_value *inv, const stripe_card_outcome *o)
 {
+    twin_keep_writes(ctx);   /* the finalized invoice, its failed attempt and events stay */
     stripe_error_send(ctx, 402, &(stripe_error){.type = "card_error",
                                                .code = o->code,
                                                .decline_code = o->decline_code,
@@ -904,6 +905,7 @@ void stripe_pay_invoice(twin_ctx *ctx)
         return;
     }
     if (o.requires_3ds) {
+        twin_keep_writes(ctx);   /* the invoice's intent now waits in requires_action */
         stripe_error_send(ctx, 402, &(stripe_error){.type = "card_error",
                                                    .code = "invoice_payment_intent_requires_action",
                                                    .message = "Payment for this invoice requires a payment method "

@@ -531,7 +531,10 @@ static void answer_result(twin_ctx *ctx, json_value *cs, checkout_result r, cons
     case CHECKOUT_NEEDS_3DS:
         page_redirect(ctx, arena_printf(ctx->a, "/c/pay/%s/3ds", json_get_str(cs, "id")));
         return;
-    case CHECKOUT_DECLINED: render_checkout(ctx, 402, cs, message); return;
+    case CHECKOUT_DECLINED:
+        twin_keep_writes(ctx);   /* the declined attempt stays on the session and its intent */
+        render_checkout(ctx, 402, cs, message);
+        return;
     case CHECKOUT_PAID:
     case CHECKOUT_CLOSED:
     default: render_closed(ctx, cs);

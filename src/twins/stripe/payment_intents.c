@@ -197,6 +197,9 @@ json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value
     json_set_str(a, pi, "latest_charge", json_get_str(charge, "id"));
     json_set_null(a, pi, "next_action");
     if (o->decline_code) {
+        /* A decline is an attempt Stripe records, whatever error the caller
+         * answers: the failed charge, last_payment_error, the events. */
+        twin_keep_writes(ctx);
         json_set(a, pi, "last_payment_error", payment_error(ctx, o, charge, pm));
         json_set_null(a, pi, "payment_method");
         set_status(ctx, pi, "requires_payment_method");

@@ -137,6 +137,7 @@ static void confirm(twin_ctx *ctx, json_value *si)
     }
     json_set_null(ctx->a, si, "next_action");
     if (setup_declines(pm, &o)) {
+        twin_keep_writes(ctx);   /* the intent keeps last_setup_error; setup_intent.setup_failed goes out */
         json_set(ctx->a, si, "last_setup_error", setup_error(ctx, &o, pm));
         json_set_null(ctx->a, si, "payment_method");
         json_set_str(ctx->a, si, "status", "requires_payment_method");

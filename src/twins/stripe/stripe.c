@@ -39,6 +39,7 @@ static bool replayable(int status)
 
 void stripe_reply(twin_ctx *ctx, int status, const json_value *body)
 {
+    if (twin_answer_store_failure(ctx)) return;
     stripe_stamp(ctx);
     /* Written straight into the response buffer, which the connection keeps
      * between requests: no allocation for most answers. */
@@ -49,6 +50,7 @@ void stripe_reply(twin_ctx *ctx, int status, const json_value *body)
     stripe_req *st = req_state(ctx);
     if (st && st->idem.armed && replayable(status))
         idempotency_record(ctx, &st->idem, status, "application/json", out->data ? out->data : "", out->len);
+    if (twin_answer_store_failure(ctx)) return;
     http_set_status(req, status);
     http_set_header(req, "Content-Type", "application/json");
     http_send(req);
