@@ -32,6 +32,12 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route);
 void gh_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 const char **gh_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
 const char *gh_viewer(twin_ctx *ctx);     /* login of the authenticated user (NULL = anonymous) */
+typedef struct gh_rate {
+    int64_t limit, remaining, used, reset;  /* reset: unix seconds */
+} gh_rate;
+/* The core rate-limit window of a caller kind (authenticated or anonymous);
+ * count adds the current request, else it is only read. */
+gh_rate gh_core_rate(twin_ctx *ctx, bool authed, bool count);
 
 /* ---- answers (common.c) ---- */
 void gh_reply(twin_ctx *ctx, int status, const json_value *body);
