@@ -151,8 +151,7 @@ static json_value *release_by_tag(twin_ctx *ctx, const json_value *repo, const c
 {
     twin_list l = gh_list_repo(ctx, RELEASES, gh_repo_key(ctx, repo));
     for (size_t i = 0; i < l.n; i++)
-        if (str_eq(json_get_str(l.items[i], "tag_name"), tag) && l.items[i] != except &&
-            (!except || !str_eq(id_text(l.items[i]), id_text(except))))
+        if (str_eq(json_get_str(l.items[i], "tag_name"), tag) && (!except || !str_eq(id_text(l.items[i]), id_text(except))))
             return l.items[i];
     return NULL;
 }
