@@ -66,15 +66,22 @@ static void sweep_expired(ratelimit *rl, int64_t now_ms)
     rl->sweep_at = live * 2 > SWEEP_FLOOR ? live * 2 : SWEEP_FLOOR;
 }
 
-/* The window of (bucket, key), created empty (already ended) when absent. */
-static ratelimit_window *window_for(ratelimit *rl, const char *bucket, const char *key, int64_t now_ms)
+/* "bucket\x1fkey" in small when it fits, else malloc'd (the caller frees it then). */
+static char *window_name(const char *bucket, const char *key, char *small, size_t small_len)
 {
     size_t nb = strlen(bucket), nk = strlen(key);
-    char small[256], *name = nb + nk + 2 <= sizeof small ? small : malloc(nb + nk + 2);
+    char *name = nb + nk + 2 <= small_len ? small : malloc(nb + nk + 2);
     if (!name) abort();
     memcpy(name, bucket, nb);
     name[nb] = '\x1f';      /* cannot occur in a route template or an id */
     memcpy(name + nb + 1, key, nk + 1);
+    return name;
+}
+
+/* The window of (bucket, key), created empty (already ended) when absent. */
+static ratelimit_window *window_for(ratelimit *rl, const char *bucket, const char *key, int64_t now_ms)
+{
+    char small[256], *name = window_name(bucket, key, small, sizeof small);
     ratelimit_window *w = map_get(&rl->windows, name);
     if (!w) {
         sweep_expired(rl, now_ms);
@@ -84,6 +91,14 @@ static ratelimit_window *window_for(ratelimit *rl, const char *bucket, const cha
     }
     if (name != small) free(name);
     return w;
+}
+
+ratelimit_window ratelimit_peek(const ratelimit *rl, const char *bucket, const char *key, int64_t now_ms)
+{
+    char small[256], *name = window_name(bucket, key, small, sizeof small);
+    const ratelimit_window *w = map_get(&rl->windows, name);
+    if (name != small) free(name);
+    return w && now_ms < w->reset_ms ? *w : (ratelimit_window){0, 0};
 }
 
 static int64_t clamp_window(int64_t window_ms)

@@ -39,6 +39,9 @@ ratelimit_window ratelimit_hit(ratelimit *rl, const char *bucket, const char *ke
 /* Same, with windows aligned to multiples of window_ms since the epoch. */
 ratelimit_window ratelimit_hit_aligned(ratelimit *rl, const char *bucket, const char *key, int64_t window_ms,
                                        int64_t now_ms);
+/* The window of (bucket, key) as it stands, counting nothing (GitHub's
+ * GET /rate_limit): {0, 0} when there is none or it has ended. */
+ratelimit_window ratelimit_peek(const ratelimit *rl, const char *bucket, const char *key, int64_t now_ms);
 /* Live windows held (expired ones may linger until the next sweep). */
 size_t ratelimit_size(const ratelimit *rl);
 

@@ -285,6 +285,36 @@ static void ratelimit_aligned_windows_reset_on_the_boundary(void **state)
     ratelimit_free(rl);
 }
 
+static void ratelimit_peek_reads_without_counting(void **state)
+{
+    (void)state;
+    ratelimit *rl = ratelimit_new();
+    const int64_t hour = 3600 * 1000, t0 = 1774094400000 + 1234;
+    ratelimit_window w = ratelimit_peek(rl, "core", "a", t0);
+    assert_int_equal(w.count, 0);               /* no window yet */
+    assert_int_equal(w.reset_ms, 0);
+    assert_int_equal(ratelimit_size(rl), 0);    /* peeking creates none */
+    ratelimit_hit_aligned(rl, "core", "a", hour, t0);
+    ratelimit_hit_aligned(rl, "core", "a", hour, t0 + 1);
+    for (int i = 0; i < 3; i++) {
+        w = ratelimit_peek(rl, "core", "a", t0 + 2);
+        assert_int_equal(w.count, 2);
+        assert_int_equal(w.reset_ms, 1774094400000 + hour);
+    }
+    assert_int_equal(ratelimit_hit_aligned(rl, "core", "a", hour, t0 + 3).count, 3);
+    assert_int_equal(ratelimit_peek(rl, "core", "b", t0).count, 0);
+    /* An ended window reads as none. */
+    w = ratelimit_peek(rl, "core", "a", 1774094400000 + hour);
+    assert_int_equal(w.count, 0);
+    assert_int_equal(w.reset_ms, 0);
+    char long_key[600];
+    memset(long_key, 'k', sizeof long_key - 1);
+    long_key[sizeof long_key - 1] = '\0';
+    ratelimit_hit(rl, "b", long_key, 1000, t0);
+    assert_int_equal(ratelimit_peek(rl, "b", long_key, t0).count, 1);
+    ratelimit_free(rl);
+}
+
 static void ratelimit_keys_are_separate_and_clear_forgets(void **state)
 {
     (void)state;
@@ -444,6 +474,7 @@ int main(void)
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),
         cmocka_unit_test(ratelimit_window_rolls_over), cmocka_unit_test(ratelimit_aligned_windows_reset_on_the_boundary),
+        cmocka_unit_test(ratelimit_peek_reads_without_counting),
         cmocka_unit_test(ratelimit_keys_are_separate_and_clear_forgets),
         cmocka_unit_test(ratelimit_drops_ended_windows_as_it_grows),
     };

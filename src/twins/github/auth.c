@@ -110,21 +110,30 @@ static const char *accepted_scopes(arena *a, const char *scope)
 
 /* GitHub's core limit: per caller kind, in windows reset on the hour.  The
  * twin counts but never refuses; X-RateLimit-Remaining bottoms out at 0. */
-static void rate_headers(twin_ctx *ctx, bool authed)
+gh_rate gh_core_rate(twin_ctx *ctx, bool authed, bool count)
 {
+    const int64_t hour = 3600 * 1000, now = now_ms();
+    const char *key = authed ? "authenticated" : "anonymous";
+    ratelimit_window w = count ? ratelimit_hit_aligned(ctx->inst->rate_limits, "core", key, hour, now)
+                               : ratelimit_peek(ctx->inst->rate_limits, "core", key, now);
+    if (!w.reset_ms) w.reset_ms = now - now % hour + hour;   /* no request yet this hour */
     int64_t limit = authed ? 5000 : 60;
-    ratelimit_window w = ratelimit_hit_aligned(ctx->inst->rate_limits, "core", authed ? "authenticated" : "anonymous",
-                                               3600 * 1000, now_ms());
-    int64_t used = w.count;
+    return (gh_rate){.limit = limit, .used = w.count, .remaining = w.count > limit ? 0 : limit - w.count,
+                     .reset = w.reset_ms / 1000};
+}
+
+static void rate_headers(twin_ctx *ctx, bool authed, bool count)
+{
+    gh_rate r = gh_core_rate(ctx, authed, count);
     char v[24];
     http_request *req = ctx->req;
-    snprintf(v, sizeof v, "%lld", (long long)limit);
+    snprintf(v, sizeof v, "%lld", (long long)r.limit);
     http_set_header(req, "X-RateLimit-Limit", v);
-    snprintf(v, sizeof v, "%lld", (long long)(used > limit ? 0 : limit - used));
+    snprintf(v, sizeof v, "%lld", (long long)r.remaining);
     http_set_header(req, "X-RateLimit-Remaining", v);
-    snprintf(v, sizeof v, "%lld", (long long)(w.reset_ms / 1000));
+    snprintf(v, sizeof v, "%lld", (long long)r.reset);
     http_set_header(req, "X-RateLimit-Reset", v);
-    snprintf(v, sizeof v, "%lld", (long long)used);
+    snprintf(v, sizeof v, "%lld", (long long)r.used);
     http_set_header(req, "X-RateLimit-Used", v);
     http_set_header(req, "X-RateLimit-Resource", "core");
 }
@@ -160,7 +169,8 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
     stamp(ctx);
     const char *tok = presented_token(ctx);
     bool anonymous = !tok || !*tok;
-    rate_headers(ctx, !anonymous);
+    /* Asking for the rate limit status does not count against it, as on GitHub. */
+    rate_headers(ctx, !anonymous, !(route && route->handler == gh_rate_limit));
     if (anonymous) {
         /* Public reads work without a token; everything else needs one. */
         bool read = str_eq(ctx->req->method, "GET") || str_eq(ctx->req->method, "HEAD");
@@ -198,7 +208,7 @@ void gh_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
 {
     if (!has_resp_header(ctx->req, "X-RateLimit-Limit")) {
         const char *tok = presented_token(ctx);
-        rate_headers(ctx, tok && *tok);
+        rate_headers(ctx, tok && *tok, !str_eq(ctx->req->path, "/rate_limit"));
     }
     if (str_eq(code, "not_found")) message = "Not Found";
     else if (status == 429 || str_eq(code, "rate_limited")) {

@@ -9,6 +9,7 @@
  *   pulls     "<repo>#<n>" -> pull request record         (index repo)
  *   comments, labels, hooks, statuses, check_runs, check_suites, reviews,
  *   review_comments: keyed by numeric id, index repo.
+ *   releases, release_assets, release_bytes, release_latest: see releases.c.
  * Objects are rendered on the way out with URLs built from the run's base
  * URL the way api.github.com builds them. */
 #ifndef TWINS_GITHUB_H
@@ -31,6 +32,12 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route);
 void gh_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 const char **gh_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
 const char *gh_viewer(twin_ctx *ctx);     /* login of the authenticated user (NULL = anonymous) */
+typedef struct gh_rate {
+    int64_t limit, remaining, used, reset;  /* reset: unix seconds */
+} gh_rate;
+/* The core rate-limit window of a caller kind (authenticated or anonymous);
+ * count adds the current request, else it is only read. */
+gh_rate gh_core_rate(twin_ctx *ctx, bool authed, bool count);
 
 /* ---- answers (common.c) ---- */
 void gh_reply(twin_ctx *ctx, int status, const json_value *body);
@@ -124,6 +131,10 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(create_check_run) X(update_check_run) X(get_check_run) X(list_check_runs_for_ref) \
     X(create_check_suite) X(get_check_suite) X(list_check_suites_for_ref) \
     X(list_hooks) X(create_hook) X(get_hook) X(update_hook) X(delete_hook) X(ping_hook) \
+    X(list_releases) X(create_release) X(get_release) X(get_release_by_tag) X(get_latest_release) \
+    X(update_release) X(delete_release) X(generate_release_notes) \
+    X(list_release_assets) X(upload_release_asset) X(get_release_asset) X(update_release_asset) \
+    X(delete_release_asset) X(browser_download_asset) X(asset_storage) \
     X(rate_limit)
 #define GH_DECLARE(n) void gh_##n(twin_ctx *ctx);
 GH_HANDLERS(GH_DECLARE)

@@ -522,19 +522,40 @@ void gh_list_org_repos(twin_ctx *ctx)
     list_repos(ctx, LIST_ORG, json_get_str(acc, "login"));
 }
 
+static json_value *rate_json(twin_ctx *ctx, gh_rate r, const char *resource)
+{
+    arena *a = ctx->a;
+    json_value *o = json_object(a);
+    json_set_int(a, o, "limit", r.limit);
+    json_set_int(a, o, "used", r.used);
+    json_set_int(a, o, "remaining", r.remaining);
+    json_set_int(a, o, "reset", r.reset);
+    json_set_str(a, o, "resource", resource);
+    return o;
+}
+
+/* A limit the twin does not count (search, GraphQL): always untouched. */
+static gh_rate full_rate(int64_t limit, int64_t window_s)
+{
+    int64_t now = now_ms() / 1000;
+    return (gh_rate){.limit = limit, .remaining = limit, .used = 0, .reset = now - now % window_s + window_s};
+}
+
+/* The live core counters of the caller's kind; reading them is free
+ * (the authenticate hook does not count this route). */
 void gh_rate_limit(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    json_value *core = json_object(a);
-    json_set_int(a, core, "limit", gh_viewer(ctx) ? 5000 : 60);
-    json_set_int(a, core, "remaining", gh_viewer(ctx) ? 4999 : 59);
-    json_set_int(a, core, "reset", (now_ms() / 1000 / 3600 + 1) * 3600);
-    json_set_int(a, core, "used", 1);
-    json_set_str(a, core, "resource", "core");
+    bool authed = gh_viewer(ctx) != NULL;
+    gh_rate core = gh_core_rate(ctx, authed, false);
     json_value *res = json_object(a);
-    json_set(a, res, "core", core);
+    json_set(a, res, "core", rate_json(ctx, core, "core"));
+    json_set(a, res, "search", rate_json(ctx, full_rate(authed ? 30 : 10, 60), "search"));
+    json_set(a, res, "graphql", rate_json(ctx, full_rate(authed ? 5000 : 0, 3600), "graphql"));
+    json_set(a, res, "code_search", rate_json(ctx, full_rate(10, 60), "code_search"));
+    json_set(a, res, "integration_manifest", rate_json(ctx, full_rate(5000, 3600), "integration_manifest"));
     json_value *o = json_object(a);
     json_set(a, o, "resources", res);
-    json_set(a, o, "rate", json_clone(a, core));
+    json_set(a, o, "rate", rate_json(ctx, core, "core"));
     gh_reply(ctx, 200, o);
 }

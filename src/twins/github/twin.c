@@ -106,6 +106,23 @@ static const twin_route routes[] = {
     {"PATCH", R "/hooks/{hook_id}", gh_update_hook, "write:repo_hook"},
     {"DELETE", R "/hooks/{hook_id}", gh_delete_hook, "admin:repo_hook"},
     {"POST", R "/hooks/{hook_id}/pings", gh_ping_hook, "read:repo_hook"},
+    /* releases; uploads come to this origin too (the upload_url the twin hands out) */
+    {"GET", R "/releases", gh_list_releases, NULL},
+    {"POST", R "/releases", gh_create_release, "repo"},
+    {"POST", R "/releases/generate-notes", gh_generate_release_notes, "repo"},
+    {"GET", R "/releases/latest", gh_get_latest_release, NULL},
+    {"GET", R "/releases/tags/{tag}", gh_get_release_by_tag, NULL},
+    {"GET", R "/releases/{release_id}", gh_get_release, NULL},
+    {"PATCH", R "/releases/{release_id}", gh_update_release, "repo"},
+    {"DELETE", R "/releases/{release_id}", gh_delete_release, "repo"},
+    {"GET", R "/releases/{release_id}/assets", gh_list_release_assets, NULL},
+    {"POST", R "/releases/{release_id}/assets", gh_upload_release_asset, "repo"},
+    {"GET", R "/releases/assets/{asset_id}", gh_get_release_asset, NULL},
+    {"PATCH", R "/releases/assets/{asset_id}", gh_update_release_asset, "repo"},
+    {"DELETE", R "/releases/assets/{asset_id}", gh_delete_release_asset, "repo"},
+    /* github.com's download link and the storage it redirects to (objects.githubusercontent.com) */
+    {"GET", "/{owner}/{repo}/releases/download/{tag}/{name}", gh_browser_download_asset, NULL},
+    {"GET", "/github-production-release-asset/{asset_id}/{sig}", gh_asset_storage, "public"},
 };
 #undef R
 

@@ -547,3 +547,41 @@ test('rate-limit headers count per caller kind in the clock hour; reset starts o
   assert.equal(err.response.headers['retry-after'], '30');
   assert.equal(headers(await run.gh.rest.users.getAuthenticated()).used, 3, 'the refused request counted too');
 });
+
+test('GET /rate_limit reads the live core counters and does not count itself', async () => {
+  const run = await newRun();
+  const get = async () => {
+    const r = await run.gh.rest.rateLimit.get();
+    assertSchema('GET', '/rate_limit', r.data);
+    assert.deepEqual(r.data.rate, r.data.resources.core);
+    return r;
+  };
+  const before = await get();
+  const core0 = before.data.resources.core;
+  assert.deepEqual({ limit: core0.limit, used: core0.used, remaining: core0.remaining }, { limit: 5000, used: 0, remaining: 5000 });
+  assert.equal(core0.reset % 3600, 0, 'resets on the hour');
+  assert.ok(core0.reset * 1000 > Date.now() && core0.reset * 1000 <= Date.now() + 3600_000);
+  assert.equal(before.headers['x-ratelimit-used'], '0');
+  assert.equal(before.data.resources.search.limit, 30);
+  for (let i = 0; i < 3; i++) await run.gh.rest.users.getAuthenticated();
+  await run.gh.rest.repos.get({ owner: 'nobody', repo: 'nothing' }).catch(() => {});   // a 404 counts too
+  const after1 = (await get()).data.resources.core;
+  const after2 = await get();
+  // (unless the clock hour turned in between)
+  const expected = after1.reset === core0.reset ? 4 : after1.used;
+  assert.equal(after1.used, expected);
+  assert.equal(after1.remaining, 5000 - expected);
+  assert.deepEqual(after2.data.resources.core, after1, 'reading the status is free');
+  assert.equal(after2.headers['x-ratelimit-used'], String(after1.used));
+  assert.equal(Number((await run.gh.rest.users.getAuthenticated()).headers['x-ratelimit-used']), after1.used + 1);
+  // anonymous callers read their own 60/hour window
+  const anon0 = await raw(run, 'GET', '/rate_limit', { auth: false });
+  assert.equal(anon0.status, 200);
+  assert.deepEqual([anon0.json.rate.limit, anon0.json.rate.used], [60, 0]);
+  await raw(run, 'GET', '/users/octocat', { auth: false });
+  const anon1 = await raw(run, 'GET', '/rate_limit', { auth: false });
+  assert.deepEqual([anon1.json.rate.used, anon1.json.rate.remaining], [1, 59]);
+  // a reset starts the counts over
+  await admin(run, 'POST', '/admin/reset');
+  assert.equal((await get()).data.resources.core.used, 0);
+});

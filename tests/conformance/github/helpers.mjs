@@ -3,7 +3,9 @@
 // pointed at the run's GitHub twin, and schema checks against GitHub's own
 // description (@octokit/openapi).
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import * as fx from '../../lib/fixture.mjs';
+import { validateComponent } from '../stubs/validate.mjs';
 
 const require = createRequire(import.meta.url);
 export const { Octokit } = require('@octokit/rest');
@@ -24,3 +26,9 @@ export const raw = fx.rawWith((ctx) => `token ${ctx.token}`);
 export const assertSchema = (method, template, body) => fx.assertSchema('github', method, template, body, { name: 'GitHub' });
 
 export const b64 = (s) => Buffer.from(s).toString('base64');
+
+// Webhook payloads against their schema in GitHub's description ('webhook-release-published').
+export function assertPayload(schemaName, payload) {
+  const r = validateComponent('github', schemaName, payload);
+  assert.ok(r.valid, `${schemaName} payload does not match GitHub's schema: ${JSON.stringify(r.errors?.slice(0, 5))}`);
+}

@@ -187,3 +187,17 @@ export function validateStub(twin, method, pathTemplate, body) {
 export function hasOperation(twin, method, pathTemplate) {
   return load(twin).ops.has(`${method.toUpperCase()} ${pathTemplate}`);
 }
+
+// Checks body against a named schema of the description's components
+// (GitHub's webhook payloads, e.g. 'webhook-release-published').
+export function validateComponent(twin, name, body) {
+  const entry = load(twin);
+  const key = `#/components/schemas/${name}`;
+  let validate = entry.compiled.get(key);
+  if (!validate) {
+    validate = entry.ajv.compile({ $ref: `doc${key}` });
+    entry.compiled.set(key, validate);
+  }
+  const valid = validate(body);
+  return valid ? { valid: true } : { valid: false, errors: validate.errors };
+}
