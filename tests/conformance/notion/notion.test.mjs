@@ -383,6 +383,31 @@ test('query: filters (equals/contains, checkbox, number, compound) and sorts', a
   assertNotionError(await rejects(() => q({ sorts: [{ property: 'Points', direction: 'up' }] })), 400, 'validation_error');
 });
 
+test('query: filters are validated even when no row matches; compound filters nest two levels at most', async () => {
+  const { notion } = await seeded();
+  const ds = await dataSourceOf(notion, 'Tasks');
+  const q = (filter) => notion.dataSources.query({ data_source_id: ds.id, filter });
+  const done = { property: 'Done', checkbox: { equals: true } };
+  const bad = { property: 'Points', number: { greater_than: 'lots' } };
+  // a bad condition fails the query whether or not an earlier branch decides every row
+  assertNotionError(await rejects(() => q({ or: [{ property: 'Done', checkbox: { equals: false } }, done, bad] })), 400, 'validation_error');
+  assertNotionError(await rejects(() => q({ and: [{ property: 'Task', title: { equals: 'nothing' } }, { property: 'Nope', checkbox: { equals: true } }] })),
+    400, 'validation_error');
+  // an empty data source still checks the filter against its schema
+  const db = await notion.databases.create({ parent: { type: 'page_id', page_id: ds.database_parent.page_id }, title: text('Empty'),
+    initial_data_source: { properties: { Name: { title: {} }, Size: { number: {} } } } });
+  const empty = db.data_sources[0].id;
+  assert.equal((await notion.dataSources.query({ data_source_id: empty })).results.length, 0);
+  const err = assertNotionError(await rejects(() => notion.dataSources.query({ data_source_id: empty,
+    filter: { property: 'Missing', number: { equals: 1 } } })), 400, 'validation_error');
+  assert.match(err.message, /Missing/);
+  // two levels of compound filters work, a third is rejected
+  const two = await q({ or: [done, { and: [{ property: 'Points', number: { equals: 1 } }, { property: 'Done', checkbox: { equals: false } }] }] });
+  assert.deepEqual(two.results.map((p) => plain(p.properties.Task.title)), ['Review spec', 'Ship it']);
+  const deep = assertNotionError(await rejects(() => q({ or: [done, { and: [done, { or: [done] }] }] })), 400, 'validation_error');
+  assert.match(deep.message, /body\.filter\.or\[1\]\.and\[1\]\.or should be not present/);
+});
+
 test('query: pagination with page_size and start_cursor; trashed rows drop out', async () => {
   const { notion } = await seeded();
   const ds = await dataSourceOf(notion, 'Tasks');
