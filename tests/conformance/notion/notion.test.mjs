@@ -244,6 +244,26 @@ test('blocks: append every supported type, nested children, rich text', async ()
   assertNotionError(err, 400, 'validation_error');
 });
 
+test('rich text limits count characters: 2000 per text.content, 2000 per link, 1000 per equation, 100 items', async () => {
+  const { notion } = await seeded();
+  const page = (await notion.search({ query: 'Team handbook' })).results[0];
+  const para = (rich) => ({ block_id: page.id, children: [{ paragraph: { rich_text: rich } }] });
+  // multi-byte characters count once each (an astral one as two, like JavaScript's length)
+  for (const content of ['é'.repeat(2000), '日本'.repeat(1000), '😀'.repeat(1000), 'x'.repeat(2000)]) {
+    const res = await notion.blocks.children.append(para(text(content)));
+    assert.equal(res.results[0].paragraph.rich_text[0].plain_text, content);
+  }
+  const tooLong = assertNotionError(await rejects(() => notion.blocks.children.append(para(text('é'.repeat(2001))))), 400, 'validation_error');
+  assert.match(tooLong.message, /body\.children\[0\]\.paragraph\.rich_text\[0\]\.text\.content\.length should be ≤ `2000`, instead was `2001`/);
+  const longLink = [{ type: 'text', text: { content: 'link', link: { url: `https://example.com/${'a'.repeat(2000)}` } } }];
+  assertNotionError(await rejects(() => notion.blocks.children.append(para(longLink))), 400, 'validation_error');
+  const eq = (n) => [{ type: 'equation', equation: { expression: 'x'.repeat(n) } }];
+  assert.equal((await notion.blocks.children.append(para(eq(1000)))).results[0].paragraph.rich_text[0].plain_text.length, 1000);
+  assertNotionError(await rejects(() => notion.blocks.children.append(para(eq(1001)))), 400, 'validation_error');
+  assertNotionError(await rejects(() => notion.blocks.children.append(para(Array.from({ length: 101 }, () => text('a')[0])))),
+    400, 'validation_error');
+});
+
 test('blocks: retrieve, update and delete (archive)', async () => {
   const { notion } = await seeded();
   const page = (await notion.search({ query: 'Team handbook' })).results[0];
