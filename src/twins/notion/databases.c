@@ -228,6 +228,12 @@ static json_value *value_of(twin_ctx *ctx, json_value *prop, const json_value *v
         }
         return option_for(ctx, prop, x, str_eq(type, "select"), path, err);
     }
+    /* Notion's request limits on list-valued properties */
+    bool listy = str_eq(type, "multi_select") || str_eq(type, "people") || str_eq(type, "relation");
+    if (listy && x && x->type == JSON_ARRAY && x->len > 100) {
+        *err = arena_printf(a, "body failed validation: %s.%s.length should be ≤ `100`, instead was `%u`.", path, type, x->len);
+        return NULL;
+    }
     if (str_eq(type, "multi_select")) {
         if (!x || x->type != JSON_ARRAY) {
             *err = arena_printf(a, "body failed validation: %s.multi_select should be an array, instead was `%s`.", path, sx);
@@ -260,6 +266,11 @@ static json_value *value_of(twin_ctx *ctx, json_value *prop, const json_value *v
     if (str_eq(type, "url") || str_eq(type, "email") || str_eq(type, "phone_number")) {
         if (!x || x->type != JSON_STRING) {
             *err = arena_printf(a, "body failed validation: %s.%s should be a string or `null`, instead was `%s`.", path, type, sx);
+            return NULL;
+        }
+        size_t max = str_eq(type, "url") ? 2000 : 200, n = nt_text_length(x->str);
+        if (n > max) {
+            *err = arena_printf(a, "body failed validation: %s.%s.length should be ≤ `%zu`, instead was `%zu`.", path, type, max, n);
             return NULL;
         }
         if (str_eq(type, "email") && *x->str && !strchr(x->str, '@')) {

@@ -376,6 +376,17 @@ test('rows: property values are validated against the schema', async () => {
     assertNotionError(err, 400, 'validation_error');
   }
   assert.equal((await notion.pages.retrieve({ page_id: row.id })).properties.Points.number, 13);
+  // request size limits: url 2000, email 200 characters, 100 multi-select options per value
+  const url = `https://example.com/${'é'.repeat(1980)}`;
+  assert.equal((await notion.pages.update({ page_id: row.id, properties: { Link: { url } } })).properties.Link.url, url);
+  const tags = (n) => Array.from({ length: n }, (_, i) => ({ name: `t${i}` }));
+  assert.equal((await notion.pages.update({ page_id: row.id, properties: { Tags: { multi_select: tags(100) } } }))
+    .properties.Tags.multi_select.length, 100);
+  for (const bad of [{ Link: { url: `${url}xx` } }, { Owner: { email: `${'a'.repeat(190)}@example.com` } },
+    { Tags: { multi_select: tags(101) } }]) {
+    const err = await rejects(() => notion.pages.update({ page_id: row.id, properties: bad }));
+    assert.match(assertNotionError(err, 400, 'validation_error').message, /length should be ≤/);
+  }
 });
 
 test('query: filters (equals/contains, checkbox, number, compound) and sorts', async () => {
