@@ -459,10 +459,26 @@ static const char *block_type_of(const json_value *in)
     return NULL;
 }
 
-json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
-                             const char *path, const char **err)
+/* Notion takes up to two levels of nested children in one request, each
+ * children array at most 100 blocks long. */
+#define NT_MAX_CHILD_DEPTH 2
+#define NT_MAX_CHILDREN 100
+
+/* depth: how many block levels sit above the children being created. */
+static json_value *append_level(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
+                                const char *path, int depth, const char **err)
 {
     arena *a = ctx->a;
+    if (depth > NT_MAX_CHILD_DEPTH) {
+        *err = arena_printf(a, "body failed validation: %s should be not present, instead was `%s`.", path,
+                            json_to_string(a, children, NULL));
+        return NULL;
+    }
+    if (children->len > NT_MAX_CHILDREN) {
+        *err = arena_printf(a, "body failed validation: %s.length should be ≤ `%d`, instead was `%u`.", path,
+                            NT_MAX_CHILDREN, children->len);
+        return NULL;
+    }
     json_value *created = json_array(a);
     size_t i = 0;
     json_foreach(in, children) {
@@ -490,12 +506,19 @@ json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_i
         json_set(a, b, type, content);
         nt_save(ctx, "blocks", b, "parent", parent_id);
         if (kids && kids->type == JSON_ARRAY && kids->len) {
-            if (!nt_append_blocks(ctx, json_get_str(b, "id"), false, kids, arena_printf(a, "%s.%s.children", bp, type), err))
+            if (!append_level(ctx, json_get_str(b, "id"), false, kids, arena_printf(a, "%s.%s.children", bp, type),
+                              depth + 1, err))
                 return NULL;
         }
         json_push(created, nt_block_json(ctx, b));
     }
     return created;
+}
+
+json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
+                             const char *path, const char **err)
+{
+    return append_level(ctx, parent_id, parent_is_page, children, path, 0, err);
 }
 
 /* The block for an id: a stored block, or the child_page view of a page. */

@@ -264,6 +264,31 @@ test('rich text limits count characters: 2000 per text.content, 2000 per link, 1
     400, 'validation_error');
 });
 
+test('blocks: two levels of nested children per request, 100 blocks per children array', async () => {
+  const { notion } = await seeded();
+  const page = (await notion.search({ query: 'Team handbook' })).results[0];
+  const toggle = (label, children) => ({ toggle: { rich_text: text(label), ...(children ? { children } : {}) } });
+  const paras = (n) => Array.from({ length: n }, (_, i) => ({ paragraph: { rich_text: text(`p${i}`) } }));
+  // top level + two nested levels is accepted
+  const ok = await notion.blocks.children.append({ block_id: page.id, children: [toggle('a', [toggle('b', paras(100))])] });
+  const b = (await notion.blocks.children.list({ block_id: ok.results[0].id })).results[0];
+  assert.equal((await notion.blocks.children.list({ block_id: b.id })).results.length, 100);
+  // a third nested level is not
+  const before = (await notion.blocks.children.list({ block_id: page.id })).results.length;
+  const deep = assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id,
+    children: [toggle('a', [toggle('b', [toggle('c', paras(1))])])] })), 400, 'validation_error');
+  assert.match(deep.message, /body\.children\[0\]\.toggle\.children\[0\]\.toggle\.children\[0\]\.toggle\.children should be not present/);
+  // nested arrays have the same 100-block limit as the top level
+  const long = assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id,
+    children: [toggle('a', paras(101))] })), 400, 'validation_error');
+  assert.match(long.message, /body\.children\[0\]\.toggle\.children\.length should be ≤ `100`, instead was `101`/);
+  assertNotionError(await rejects(() => notion.pages.create({ parent: { page_id: page.id }, properties: { title: text('Deep') },
+    children: [toggle('a', [toggle('b', [toggle('c', paras(1))])])] })), 400, 'validation_error');
+  // nothing of the failed requests was kept
+  assert.equal((await notion.blocks.children.list({ block_id: page.id })).results.length, before);
+  assert.equal((await notion.search({ query: 'Deep' })).results.length, 0);
+});
+
 test('blocks: retrieve, update and delete (archive)', async () => {
   const { notion } = await seeded();
   const page = (await notion.search({ query: 'Team handbook' })).results[0];
@@ -529,6 +554,23 @@ test('seeding: counts, deterministic ids, reset to the seed', async () => {
   const bad = await admin(a, 'PUT', '/admin/config', { seed: { databases: [{ name: 'X', schema: { N: 'title' }, rows: [{ Nope: 1 }] }] } });
   assert.equal(bad.status, 400);
   assert.match(JSON.stringify(bad.json), /Nope/);
+});
+
+test('seeding: long page content is appended in 100-block batches and split on character boundaries', async () => {
+  const ctx = await newRun();
+  const lines = Array.from({ length: 250 }, (_, i) => `line ${i}`);
+  const wide = '日'.repeat(1000);          // 3000 bytes: two rich text items, neither cutting a character
+  const r = await admin(ctx, 'PUT', '/admin/config', { seed: { pages: [{ title: 'Long', content: [...lines, wide].join('\n') }] } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const page = (await ctx.notion.search({ query: 'Long' })).results[0];
+  const seen = [];
+  let cursor;
+  do {
+    const res = await ctx.notion.blocks.children.list({ block_id: page.id, start_cursor: cursor });
+    seen.push(...res.results.map((b) => plain(b.paragraph.rich_text)));
+    cursor = res.next_cursor ?? undefined;
+  } while (cursor);
+  assert.deepEqual(seen, [...lines, wide]);
 });
 
 test('presets that include notion seed fully', async () => {
