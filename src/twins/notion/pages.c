@@ -666,6 +666,84 @@ void nt_blocks_children(twin_ctx *ctx)
     nt_send_list(ctx, items, "block");
 }
 
+/* The anchor named by body.position ({"type":"start"|"end"|"after_block"})
+ * or the older body.after: *start for the start, *anchor for after a block,
+ * neither for the end.  Answers validation_error and returns false. */
+static bool position_arg(twin_ctx *ctx, bool *start, const char **anchor)
+{
+    arena *a = ctx->a;
+    *start = false;
+    *anchor = NULL;
+    json_value *pos = json_get(ctx->body, "position"), *after = json_get(ctx->body, "after");
+    const char *raw = NULL, *path = "body.after";
+    if (pos && !json_is_null(pos)) {
+        const char *type = json_get_str(pos, "type");
+        if (str_eq(type, "start")) {
+            *start = true;
+        } else if (str_eq(type, "after_block")) {
+            raw = json_get_str(json_get(pos, "after_block"), "id");
+            path = "body.position.after_block.id";
+        } else if (!str_eq(type, "end")) {
+            nt_invalid(ctx, arena_printf(a, "body failed validation: body.position.type should be `\"after_block\"`, `\"start\"` "
+                                            "or `\"end\"`, instead was `%s`.", type ? arena_printf(a, "\"%s\"", type) : "undefined"));
+            return false;
+        }
+        if (str_eq(type, "after_block") && !raw) {
+            nt_invalid(ctx, "body failed validation: body.position.after_block.id should be defined, instead was `undefined`.");
+            return false;
+        }
+    } else if (after && !json_is_null(after)) {
+        raw = json_str(after);
+        if (!raw) {
+            nt_invalid(ctx, arena_printf(a, "body failed validation: body.after should be a string, instead was `%s`.",
+                                         json_to_string(a, after, NULL)));
+            return false;
+        }
+    }
+    if (raw && !(*anchor = nt_norm_id(a, raw))) {
+        nt_invalid(ctx, arena_printf(a, "body failed validation: %s should be a valid uuid, instead was `\"%s\"`.", path, raw));
+        return false;
+    }
+    return true;
+}
+
+/* The parent's children that must follow the appended blocks (all of them
+ * for the start, those after the anchor), or NULL after answering that the
+ * anchor is not one of the parent's live children. */
+static json_value *following_siblings(twin_ctx *ctx, const char *parent_id, bool start, const char *anchor)
+{
+    arena *a = ctx->a;
+    json_value *out = json_array(a);
+    if (!start && !anchor) return out;
+    store_list_opts o = {.index_name = "parent", .index_value = parent_id};
+    twin_list l = {0};
+    if (twin_doc_list(ctx, "blocks", &o, &l) != 0) {
+        nt_error(ctx, 500, "internal_server_error", "The block's children could not be read.");
+        return NULL;
+    }
+    bool found = start;
+    for (size_t i = 0; i < l.n; i++) {
+        if (found) json_push(out, l.items[i]);
+        else if (str_eq(json_get_str(l.items[i], "id"), anchor) && !json_truthy(json_get(l.items[i], "in_trash"))) found = true;
+    }
+    if (!found) {
+        nt_invalid(ctx, arena_printf(a, "Block %s is not a child of block %s, so blocks cannot be appended after it.", anchor,
+                                     parent_id));
+        return NULL;
+    }
+    return out;
+}
+
+/* Moves documents to the end of the store's insertion order (the order
+ * children are listed in): a removed and re-stored document is a new one. */
+static void move_to_end(twin_ctx *ctx, const char *parent_id, const json_value *docs)
+{
+    json_foreach(d, docs) {
+        twin_doc_delete(ctx, "blocks", json_get_str(d, "id"));
+        nt_save(ctx, "blocks", d, "parent", parent_id);
+    }
+}
+
 void nt_blocks_append(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -680,6 +758,11 @@ void nt_blocks_append(twin_ctx *ctx)
     if (children->len > 100)
         return nt_invalid(ctx, arena_printf(a, "body failed validation: body.children.length should be ≤ `100`, instead was `%u`.",
                                             children->len));
+    bool start;
+    const char *anchor;
+    if (!position_arg(ctx, &start, &anchor)) return;
+    json_value *following = following_siblings(ctx, id, start, anchor);
+    if (!following) return;
     bool is_page = str_eq(json_get_str(b, "type"), "child_page");
     const char *err = NULL;
     json_value *created = nt_append_blocks(ctx, id, is_page, children, "body.children", &err);
@@ -688,6 +771,7 @@ void nt_blocks_append(twin_ctx *ctx)
         store_begin(ctx->store);
         return nt_invalid(ctx, err);
     }
+    move_to_end(ctx, id, following);
     if (!is_page && !json_truthy(json_get(b, "has_children")) && created->len) {
         json_set_bool(a, b, "has_children", true);
         save_block(ctx, b);

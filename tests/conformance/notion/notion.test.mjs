@@ -289,6 +289,34 @@ test('blocks: two levels of nested children per request, 100 blocks per children
   assert.equal((await notion.search({ query: 'Deep' })).results.length, 0);
 });
 
+test('blocks: append after a block (after, position after_block/start/end)', async () => {
+  const { notion } = await seeded();
+  const page = await notion.pages.create({ parent: { page_id: (await notion.search({ query: 'Team handbook' })).results[0].id },
+    properties: { title: text('Ordered') }, children: ['a', 'b', 'c'].map((t) => ({ paragraph: { rich_text: text(t) } })) });
+  const order = async () => (await notion.blocks.children.list({ block_id: page.id })).results.map((x) => plain(x.paragraph.rich_text));
+  const ids = (await notion.blocks.children.list({ block_id: page.id })).results.map((x) => x.id);
+  const para = (t) => ({ paragraph: { rich_text: text(t) } });
+  const res = await notion.blocks.children.append({ block_id: page.id, after: ids[0], children: [para('a1'), para('a2')] });
+  assert.deepEqual(res.results.map((x) => plain(x.paragraph.rich_text)), ['a1', 'a2']);
+  assert.deepEqual(await order(), ['a', 'a1', 'a2', 'b', 'c']);
+  await notion.blocks.children.append({ block_id: page.id, position: { type: 'after_block', after_block: { id: ids[2] } }, children: [para('c1')] });
+  await notion.blocks.children.append({ block_id: page.id, position: { type: 'start' }, children: [para('first')] });
+  await notion.blocks.children.append({ block_id: page.id, position: { type: 'end' }, children: [para('last')] });
+  assert.deepEqual(await order(), ['first', 'a', 'a1', 'a2', 'b', 'c', 'c1', 'last']);
+  // the order survives a re-read of each block, and blocks keep their ids
+  assert.equal((await notion.blocks.retrieve({ block_id: ids[1] })).paragraph.rich_text[0].plain_text, 'b');
+  // the anchor must be a live child of the parent
+  const other = (await notion.blocks.children.list({ block_id: (await notion.search({ query: 'Team handbook' })).results[0].id })).results[0];
+  assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id, after: other.id, children: [para('x')] })),
+    400, 'validation_error');
+  await notion.blocks.delete({ block_id: ids[1] });
+  assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id, after: ids[1], children: [para('x')] })),
+    400, 'validation_error');
+  assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id, position: { type: 'middle' }, children: [para('x')] })),
+    400, 'validation_error');
+  assert.deepEqual(await order(), ['first', 'a', 'a1', 'a2', 'c', 'c1', 'last']);
+});
+
 test('blocks: retrieve, update and delete (archive)', async () => {
   const { notion } = await seeded();
   const page = (await notion.search({ query: 'Team handbook' })).results[0];
