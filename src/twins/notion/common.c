@@ -39,6 +39,15 @@ const char *nt_param_id(twin_ctx *ctx, const char *param, const char *label)
     return id;
 }
 
+const char *nt_body_id(twin_ctx *ctx, const char *raw, const char *path)
+{
+    char *id = nt_norm_id(ctx->a, raw);
+    if (!id)
+        nt_invalid(ctx, arena_printf(ctx->a, "body failed validation: %s should be a valid uuid, instead was `\"%s\"`.", path,
+                                     raw ? raw : ""));
+    return id;
+}
+
 const char *nt_now_iso(twin_ctx *ctx)
 {
     char out[40];

@@ -466,7 +466,8 @@ static json_value *db_parent_arg(twin_ctx *ctx)
     json_value *p = json_object(a);
     const char *raw = json_get_str(in, "page_id");
     if (raw) {
-        const char *id = nt_norm_id(a, raw);
+        const char *id = nt_body_id(ctx, raw, "body.parent.page_id");
+        if (!id) return NULL;
         if (!nt_page_get(ctx, id)) {
             nt_not_found(ctx, "page", raw);
             return NULL;
@@ -599,7 +600,9 @@ void nt_ds_create(twin_ctx *ctx)
     json_value *in = json_get(ctx->body, "parent");
     const char *raw = json_get_str(in, "database_id");
     if (!raw) return nt_invalid(ctx, "body failed validation: body.parent.database_id should be defined, instead was `undefined`.");
-    json_value *db = nt_db_find(ctx, nt_norm_id(a, raw));
+    const char *db_id = nt_body_id(ctx, raw, "body.parent.database_id");
+    if (!db_id) return;
+    json_value *db = nt_db_find(ctx, db_id);
     if (!db) return nt_not_found(ctx, "database", raw);
     bool bad;
     json_value *title = title_arg(ctx, "title", &bad);

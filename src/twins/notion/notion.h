@@ -47,6 +47,8 @@ char *nt_uuid(twin_ctx *ctx);
 char *nt_norm_id(arena *a, const char *raw);
 /* Route parameter as a UUID; answers validation_error and returns NULL otherwise. */
 const char *nt_param_id(twin_ctx *ctx, const char *param, const char *label);
+/* A body member (path names it) as a UUID; answers validation_error and returns NULL otherwise. */
+const char *nt_body_id(twin_ctx *ctx, const char *raw, const char *path);
 const char *nt_now_iso(twin_ctx *ctx);
 void nt_stamp(twin_ctx *ctx, json_value *obj, bool created);  /* times, editors, _edit */
 json_value *nt_partial_user(twin_ctx *ctx, const char *id);

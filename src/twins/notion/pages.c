@@ -180,7 +180,8 @@ static json_value *resolve_parent(twin_ctx *ctx, const json_value *in, json_valu
     json_value *p = json_object(a);
     const char *raw;
     if ((raw = json_get_str(in, "page_id"))) {
-        const char *id = nt_norm_id(a, raw);
+        const char *id = nt_body_id(ctx, raw, "body.parent.page_id");
+        if (!id) return NULL;
         json_value *pg = nt_page_get(ctx, id);
         if (!pg) {
             nt_not_found(ctx, "page", raw);
@@ -196,13 +197,17 @@ static json_value *resolve_parent(twin_ctx *ctx, const json_value *in, json_valu
     }
     json_value *ds = NULL;
     if ((raw = json_get_str(in, "data_source_id"))) {
-        ds = nt_ds_find(ctx, nt_norm_id(a, raw));
+        const char *id = nt_body_id(ctx, raw, "body.parent.data_source_id");
+        if (!id) return NULL;
+        ds = nt_ds_find(ctx, id);
         if (!ds) {
             nt_not_found(ctx, "data source", raw);
             return NULL;
         }
     } else if ((raw = json_get_str(in, "database_id"))) {
-        json_value *db = nt_db_find(ctx, nt_norm_id(a, raw));
+        const char *id = nt_body_id(ctx, raw, "body.parent.database_id");
+        if (!id) return NULL;
+        json_value *db = nt_db_find(ctx, id);
         if (!db) {
             nt_not_found(ctx, "database", raw);
             return NULL;
@@ -529,7 +534,8 @@ static json_value *block_load(twin_ctx *ctx, const char *id)
         /* blocks of pages not shared with the integration stay hidden */
         const json_value *p = json_get(b, "parent");
         const char *pid = json_get_str(p, "page_id");
-        if (pid && twin_doc_get(ctx, "pages", pid) && !nt_page_get(ctx, pid)) return NULL;
+        json_value *owner = pid ? twin_doc_get(ctx, "pages", pid) : NULL;
+        if (owner && !json_truthy(json_get(owner, "_shared"))) return NULL;
         if (str_eq(json_get_str(b, "type"), "child_page")) {
             if (!nt_page_get(ctx, id)) return NULL;
             store_list_opts o = {.limit = 1, .index_name = "parent", .index_value = id};

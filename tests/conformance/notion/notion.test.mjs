@@ -203,6 +203,18 @@ test('pages: unknown, unshared and malformed ids', async () => {
   const r = await raw(ctx, 'POST', '/v1/pages', { body: { properties: {} } });
   assert.equal(r.status, 400);
   assert.equal(r.json.code, 'validation_error');
+  // a parent id that is no UUID is a validation error, not a missing object
+  for (const parent of [{ page_id: 'abc' }, { data_source_id: 'not-a-uuid' }, { database_id: '123' }]) {
+    const err = assertNotionError(await rejects(() => ctx.notion.pages.create({ parent, properties: {} })), 400, 'validation_error');
+    assert.match(err.message, /^body failed validation: body\.parent\.\w+ should be a valid uuid/);
+  }
+  assertNotionError(await rejects(() => ctx.notion.databases.create({ parent: { type: 'page_id', page_id: 'abc' }, title: text('x'),
+    initial_data_source: { properties: { Name: { title: {} } } } })), 400, 'validation_error');
+  assertNotionError(await rejects(() => ctx.notion.dataSources.create({ parent: { type: 'database_id', database_id: 'abc' },
+    properties: { Name: { title: {} } } })), 400, 'validation_error');
+  // an unshared page's blocks stay hidden
+  const secretKid = state.json.state.blocks.find((b) => b.parent.page_id === secret.id);
+  assertNotionError(await rejects(() => ctx.notion.blocks.retrieve({ block_id: secretKid.id })), 404, 'object_not_found');
 });
 
 test('blocks: append every supported type, nested children, rich text', async () => {
