@@ -291,12 +291,43 @@ void jira_project_list(twin_ctx *ctx)
     twin_reply_json(ctx, 200, arr);
 }
 
+/* Whether a comma-joined list (as jira_query_list gives) holds value. */
+static bool csv_has(arena *a, const char *csv, const char *value, bool fold_case)
+{
+    char *copy = arena_strdup(a, csv);
+    for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+        if (value && (fold_case ? strcasecmp(t, value) == 0 : strcmp(t, value) == 0)) return true;
+    return false;
+}
+
+/* status=live|archived|deleted (repeatable, default live): the twin keeps
+ * only live projects (a deleted one is gone), so the filter either keeps
+ * every project or none.  Answers 400 and returns -1 on an unknown value. */
+static int status_keeps_live(twin_ctx *ctx)
+{
+    const char *status = jira_query_list(ctx, "status");
+    if (!status || !*status) return 1;
+    char *copy = arena_strdup(ctx->a, status);
+    bool live = false;
+    for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (!str_eq(t, "live") && !str_eq(t, "archived") && !str_eq(t, "deleted")) {
+            jira_errors(ctx, 400, arena_printf(ctx->a, "Invalid project status '%s'. Valid values are live, archived and deleted.", t));
+            return -1;
+        }
+        live |= str_eq(t, "live");
+    }
+    return live;
+}
+
 void jira_project_search(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     const char *q = jira_str_arg(ctx, "query");
     const char *keys = jira_query_list(ctx, "keys");
+    const char *ids = jira_query_list(ctx, "id");
     const char *order = jira_str_arg(ctx, "orderBy");
+    int live = status_keeps_live(ctx);
+    if (live < 0) return;
     json_value *arr = json_array(a);
     twin_list l = jira_list(ctx, "projects", NULL, NULL);
     /* default order: by key */
@@ -312,16 +343,11 @@ void jira_project_search(twin_ctx *ctx)
                 l.items[k - 1] = t;
             } else break;
         }
-    for (size_t i = 0; i < l.n; i++) {
+    for (size_t i = 0; live && i < l.n; i++) {
         json_value *p = l.items[i];
         if (q && *q && !strcasestr(json_get_str(p, "key"), q) && !strcasestr(json_get_str(p, "name"), q)) continue;
-        if (keys && *keys) {
-            bool hit = false;
-            char *copy = arena_strdup(a, keys);
-            for (char *save = NULL, *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-                if (strcasecmp(t, json_get_str(p, "key")) == 0) hit = true;
-            if (!hit) continue;
-        }
+        if (keys && *keys && !csv_has(a, keys, json_get_str(p, "key"), true)) continue;
+        if (ids && *ids && !csv_has(a, ids, json_get_str(p, "id"), false)) continue;
         json_push(arr, jira_project_json(ctx, p, false));
     }
     json_value *page = jira_page(ctx, arr, 50, "values", true);

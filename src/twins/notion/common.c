@@ -39,6 +39,15 @@ const char *nt_param_id(twin_ctx *ctx, const char *param, const char *label)
     return id;
 }
 
+const char *nt_body_id(twin_ctx *ctx, const char *raw, const char *path)
+{
+    char *id = nt_norm_id(ctx->a, raw);
+    if (!id)
+        nt_invalid(ctx, arena_printf(ctx->a, "body failed validation: %s should be a valid uuid, instead was `\"%s\"`.", path,
+                                     raw ? raw : ""));
+    return id;
+}
+
 const char *nt_now_iso(twin_ctx *ctx)
 {
     char out[40];
@@ -126,6 +135,24 @@ json_value *nt_text(arena *a, const char *content)
     return arr;
 }
 
+size_t nt_text_length(const char *s)
+{
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+        if ((*p & 0xC0) == 0x80) continue;      /* continuation byte */
+        n += (*p >= 0xF0) ? 2 : 1;              /* 4-byte sequences are surrogate pairs */
+    }
+    return n;
+}
+
+/* NULL when s fits in max characters, else the validation message. */
+static const char *too_long(arena *a, const char *path, const char *s, size_t max)
+{
+    size_t n = nt_text_length(s);
+    if (n <= max) return NULL;
+    return arena_printf(a, "body failed validation: %s.length should be ≤ `%zu`, instead was `%zu`.", path, max, n);
+}
+
 json_value *nt_rich_text(twin_ctx *ctx, const json_value *in, const char *path, const char **err)
 {
     arena *a = ctx->a;
@@ -155,15 +182,15 @@ json_value *nt_rich_text(twin_ctx *ctx, const json_value *in, const char *path, 
                 *err = arena_printf(a, "body failed validation: %s.text.content should be defined, instead was `undefined`.", ip);
                 return NULL;
             }
-            if (strlen(content) > 2000) {
-                *err = arena_printf(a, "body failed validation: %s.text.content.length should be ≤ `2000`, instead was `%zu`.",
-                                    ip, strlen(content));
+            const char *link = json_get_str(json_get(t, "link"), "url");
+            if ((*err = too_long(a, arena_printf(a, "%s.text.content", ip), content, 2000)) ||
+                (*err = too_long(a, arena_printf(a, "%s.text.link.url", ip), link, 2000)))
                 return NULL;
-            }
-            item = text_item(a, content, json_get_str(json_get(t, "link"), "url"));
+            item = text_item(a, content, link);
         } else if (str_eq(type, "equation") || str_eq(type, "mention")) {
             item = json_clone(a, x);
             const char *pt = str_eq(type, "equation") ? json_get_str(json_get(x, "equation"), "expression") : NULL;
+            if ((*err = too_long(a, arena_printf(a, "%s.equation.expression", ip), pt, 1000))) return NULL;
             if (!json_get(item, "annotations")) json_set(a, item, "annotations", annotations(a));
             json_set_str(a, item, "plain_text", pt ? pt : json_get_str(x, "plain_text") ? json_get_str(x, "plain_text") : "");
             if (!json_get(item, "href")) json_set_null(a, item, "href");

@@ -228,6 +228,12 @@ static json_value *value_of(twin_ctx *ctx, json_value *prop, const json_value *v
         }
         return option_for(ctx, prop, x, str_eq(type, "select"), path, err);
     }
+    /* Notion's request limits on list-valued properties */
+    bool listy = str_eq(type, "multi_select") || str_eq(type, "people") || str_eq(type, "relation");
+    if (listy && x && x->type == JSON_ARRAY && x->len > 100) {
+        *err = arena_printf(a, "body failed validation: %s.%s.length should be ≤ `100`, instead was `%u`.", path, type, x->len);
+        return NULL;
+    }
     if (str_eq(type, "multi_select")) {
         if (!x || x->type != JSON_ARRAY) {
             *err = arena_printf(a, "body failed validation: %s.multi_select should be an array, instead was `%s`.", path, sx);
@@ -260,6 +266,11 @@ static json_value *value_of(twin_ctx *ctx, json_value *prop, const json_value *v
     if (str_eq(type, "url") || str_eq(type, "email") || str_eq(type, "phone_number")) {
         if (!x || x->type != JSON_STRING) {
             *err = arena_printf(a, "body failed validation: %s.%s should be a string or `null`, instead was `%s`.", path, type, sx);
+            return NULL;
+        }
+        size_t max = str_eq(type, "url") ? 2000 : 200, n = nt_text_length(x->str);
+        if (n > max) {
+            *err = arena_printf(a, "body failed validation: %s.%s.length should be ≤ `%zu`, instead was `%zu`.", path, type, max, n);
             return NULL;
         }
         if (str_eq(type, "email") && *x->str && !strchr(x->str, '@')) {
@@ -455,7 +466,8 @@ static json_value *db_parent_arg(twin_ctx *ctx)
     json_value *p = json_object(a);
     const char *raw = json_get_str(in, "page_id");
     if (raw) {
-        const char *id = nt_norm_id(a, raw);
+        const char *id = nt_body_id(ctx, raw, "body.parent.page_id");
+        if (!id) return NULL;
         if (!nt_page_get(ctx, id)) {
             nt_not_found(ctx, "page", raw);
             return NULL;
@@ -588,7 +600,9 @@ void nt_ds_create(twin_ctx *ctx)
     json_value *in = json_get(ctx->body, "parent");
     const char *raw = json_get_str(in, "database_id");
     if (!raw) return nt_invalid(ctx, "body failed validation: body.parent.database_id should be defined, instead was `undefined`.");
-    json_value *db = nt_db_find(ctx, nt_norm_id(a, raw));
+    const char *db_id = nt_body_id(ctx, raw, "body.parent.database_id");
+    if (!db_id) return;
+    json_value *db = nt_db_find(ctx, db_id);
     if (!db) return nt_not_found(ctx, "database", raw);
     bool bad;
     json_value *title = title_arg(ctx, "title", &bad);
@@ -650,7 +664,11 @@ typedef struct qctx {
     const json_value *schema;
     const json_value *sorts;
     const char *err;
+    bool validating;            /* visit every branch: no short-circuit */
 } qctx;
+
+/* Notion nests compound filters (and/or) at most two levels deep. */
+#define NT_MAX_FILTER_DEPTH 2
 
 static const char *prop_text(arena *a, const json_value *val)
 {
@@ -673,33 +691,47 @@ static bool ci_contains(const char *hay, const char *needle)
     return strcasestr(hay, needle) != NULL;
 }
 
-static int eval_filter(qctx *q, const json_value *page, const json_value *f, const char *path);
+static int eval_filter(qctx *q, const json_value *page, const json_value *f, const char *path, int depth);
 
-static int eval_list(qctx *q, const json_value *page, const json_value *list, bool all, const char *path)
+/* depth: how many compound filters enclose this list's items. */
+static int eval_list(qctx *q, const json_value *page, const json_value *list, bool all, const char *path, int depth)
 {
     if (!list || list->type != JSON_ARRAY) {
         q->err = arena_printf(q->ctx->a, "body failed validation: %s should be an array.", path);
         return -1;
     }
     size_t i = 0;
+    int result = all ? 1 : 0;
     json_foreach(f, list) {
-        int r = eval_filter(q, page, f, arena_printf(q->ctx->a, "%s[%zu]", path, i++));
+        int r = eval_filter(q, page, f, arena_printf(q->ctx->a, "%s[%zu]", path, i++), depth);
         if (r < 0) return -1;
-        if (all && !r) return 0;
-        if (!all && r) return 1;
+        if (all ? !r : r) {
+            result = r;
+            if (!q->validating) break;
+        }
     }
-    return all ? 1 : 0;
+    return result;
 }
 
-static int eval_filter(qctx *q, const json_value *page, const json_value *f, const char *path)
+static int eval_filter(qctx *q, const json_value *page, const json_value *f, const char *path, int depth)
 {
     arena *a = q->ctx->a;
     if (!f || f->type != JSON_OBJECT) {
         q->err = arena_printf(a, "body failed validation: %s should be an object.", path);
         return -1;
     }
-    if (json_get(f, "and")) return eval_list(q, page, json_get(f, "and"), true, arena_printf(a, "%s.and", path));
-    if (json_get(f, "or")) return eval_list(q, page, json_get(f, "or"), false, arena_printf(a, "%s.or", path));
+    static const char *const compounds[] = {"and", "or", NULL};
+    for (size_t i = 0; compounds[i]; i++) {
+        json_value *list = json_get(f, compounds[i]);
+        if (!list) continue;
+        const char *lpath = arena_printf(a, "%s.%s", path, compounds[i]);
+        if (depth >= NT_MAX_FILTER_DEPTH) {
+            q->err = arena_printf(a, "body failed validation: %s should be not present, instead was `%s`.", lpath,
+                                  json_to_string(a, list, NULL));
+            return -1;
+        }
+        return eval_list(q, page, list, i == 0, lpath, depth + 1);
+    }
     const char *ts = json_get_str(f, "timestamp");
     const char *key = NULL, *text = NULL, *ptype = NULL;
     json_value *val = NULL;
@@ -930,15 +962,24 @@ static void run_query(twin_ctx *ctx, json_value *ds, const char *list_type)
     qctx q = {.ctx = ctx, .schema = json_get(ds, "properties"), .sorts = json_get(ctx->body, "sorts")};
     json_value *filter = json_get(ctx->body, "filter");
     if (!sorts_ok(&q, q.sorts)) return nt_invalid(ctx, q.err);
+    bool filtering = filter && !json_is_null(filter);
+    if (filtering) {
+        /* the filter's shape is checked once against the schema, so a bad
+         * filter fails even when no row would reach it */
+        q.validating = true;
+        if (eval_filter(&q, json_object(a), filter, "body.filter", 0) < 0) return nt_invalid(ctx, q.err);
+        q.validating = false;
+    }
     store_list_opts o = {.index_name = "parent", .index_value = json_get_str(ds, "id")};
     twin_list l = {0};
-    twin_doc_list(ctx, "pages", &o, &l);
+    if (twin_doc_list(ctx, "pages", &o, &l) != 0)
+        return nt_error(ctx, 500, "internal_server_error", "The rows could not be read.");
     json_value *rows = json_array(a);
     for (size_t i = 0; i < l.n; i++) {
         json_value *p = l.items[i];
         if (json_truthy(json_get(p, "in_trash")) || !json_truthy(json_get(p, "_shared"))) continue;
-        if (filter && !json_is_null(filter)) {
-            int r = eval_filter(&q, p, filter, "body.filter");
+        if (filtering) {
+            int r = eval_filter(&q, p, filter, "body.filter", 0);
             if (r < 0) return nt_invalid(ctx, q.err);
             if (!r) continue;
         }

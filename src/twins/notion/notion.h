@@ -21,6 +21,7 @@
 #define TWINS_NOTION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "engine/twin.h"
@@ -46,11 +47,15 @@ char *nt_uuid(twin_ctx *ctx);
 char *nt_norm_id(arena *a, const char *raw);
 /* Route parameter as a UUID; answers validation_error and returns NULL otherwise. */
 const char *nt_param_id(twin_ctx *ctx, const char *param, const char *label);
+/* A body member (path names it) as a UUID; answers validation_error and returns NULL otherwise. */
+const char *nt_body_id(twin_ctx *ctx, const char *raw, const char *path);
 const char *nt_now_iso(twin_ctx *ctx);
 void nt_stamp(twin_ctx *ctx, json_value *obj, bool created);  /* times, editors, _edit */
 json_value *nt_partial_user(twin_ctx *ctx, const char *id);
 const char *nt_bot_id(twin_ctx *ctx);
 void nt_ensure_workspace(twin_ctx *ctx);
+/* Length as Notion counts it (UTF-16 code units, like a JavaScript string). */
+size_t nt_text_length(const char *s);
 json_value *nt_text(arena *a, const char *content);              /* [rich text item] */
 /* Normalises input rich text (adds plain_text, annotations, href); NULL + *err on bad input. */
 json_value *nt_rich_text(twin_ctx *ctx, const json_value *in, const char *path, const char **err);

@@ -180,7 +180,8 @@ static json_value *resolve_parent(twin_ctx *ctx, const json_value *in, json_valu
     json_value *p = json_object(a);
     const char *raw;
     if ((raw = json_get_str(in, "page_id"))) {
-        const char *id = nt_norm_id(a, raw);
+        const char *id = nt_body_id(ctx, raw, "body.parent.page_id");
+        if (!id) return NULL;
         json_value *pg = nt_page_get(ctx, id);
         if (!pg) {
             nt_not_found(ctx, "page", raw);
@@ -196,13 +197,17 @@ static json_value *resolve_parent(twin_ctx *ctx, const json_value *in, json_valu
     }
     json_value *ds = NULL;
     if ((raw = json_get_str(in, "data_source_id"))) {
-        ds = nt_ds_find(ctx, nt_norm_id(a, raw));
+        const char *id = nt_body_id(ctx, raw, "body.parent.data_source_id");
+        if (!id) return NULL;
+        ds = nt_ds_find(ctx, id);
         if (!ds) {
             nt_not_found(ctx, "data source", raw);
             return NULL;
         }
     } else if ((raw = json_get_str(in, "database_id"))) {
-        json_value *db = nt_db_find(ctx, nt_norm_id(a, raw));
+        const char *id = nt_body_id(ctx, raw, "body.parent.database_id");
+        if (!id) return NULL;
+        json_value *db = nt_db_find(ctx, id);
         if (!db) {
             nt_not_found(ctx, "database", raw);
             return NULL;
@@ -455,10 +460,26 @@ static const char *block_type_of(const json_value *in)
     return NULL;
 }
 
-json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
-                             const char *path, const char **err)
+/* Notion takes up to two levels of nested children in one request, each
+ * children array at most 100 blocks long. */
+#define NT_MAX_CHILD_DEPTH 2
+#define NT_MAX_CHILDREN 100
+
+/* depth: how many block levels sit above the children being created. */
+static json_value *append_level(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
+                                const char *path, int depth, const char **err)
 {
     arena *a = ctx->a;
+    if (depth > NT_MAX_CHILD_DEPTH) {
+        *err = arena_printf(a, "body failed validation: %s should be not present, instead was `%s`.", path,
+                            json_to_string(a, children, NULL));
+        return NULL;
+    }
+    if (children->len > NT_MAX_CHILDREN) {
+        *err = arena_printf(a, "body failed validation: %s.length should be ≤ `%d`, instead was `%u`.", path,
+                            NT_MAX_CHILDREN, children->len);
+        return NULL;
+    }
     json_value *created = json_array(a);
     size_t i = 0;
     json_foreach(in, children) {
@@ -486,12 +507,19 @@ json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_i
         json_set(a, b, type, content);
         nt_save(ctx, "blocks", b, "parent", parent_id);
         if (kids && kids->type == JSON_ARRAY && kids->len) {
-            if (!nt_append_blocks(ctx, json_get_str(b, "id"), false, kids, arena_printf(a, "%s.%s.children", bp, type), err))
+            if (!append_level(ctx, json_get_str(b, "id"), false, kids, arena_printf(a, "%s.%s.children", bp, type),
+                              depth + 1, err))
                 return NULL;
         }
         json_push(created, nt_block_json(ctx, b));
     }
     return created;
+}
+
+json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
+                             const char *path, const char **err)
+{
+    return append_level(ctx, parent_id, parent_is_page, children, path, 0, err);
 }
 
 /* The block for an id: a stored block, or the child_page view of a page. */
@@ -502,7 +530,8 @@ static json_value *block_load(twin_ctx *ctx, const char *id)
         /* blocks of pages not shared with the integration stay hidden */
         const json_value *p = json_get(b, "parent");
         const char *pid = json_get_str(p, "page_id");
-        if (pid && twin_doc_get(ctx, "pages", pid) && !nt_page_get(ctx, pid)) return NULL;
+        json_value *owner = pid ? twin_doc_get(ctx, "pages", pid) : NULL;
+        if (owner && !json_truthy(json_get(owner, "_shared"))) return NULL;
         if (str_eq(json_get_str(b, "type"), "child_page")) {
             if (!nt_page_get(ctx, id)) return NULL;
             store_list_opts o = {.limit = 1, .index_name = "parent", .index_value = id};
@@ -639,6 +668,84 @@ void nt_blocks_children(twin_ctx *ctx)
     nt_send_list(ctx, items, "block");
 }
 
+/* The anchor named by body.position ({"type":"start"|"end"|"after_block"})
+ * or the older body.after: *start for the start, *anchor for after a block,
+ * neither for the end.  Answers validation_error and returns false. */
+static bool position_arg(twin_ctx *ctx, bool *start, const char **anchor)
+{
+    arena *a = ctx->a;
+    *start = false;
+    *anchor = NULL;
+    json_value *pos = json_get(ctx->body, "position"), *after = json_get(ctx->body, "after");
+    const char *raw = NULL, *path = "body.after";
+    if (pos && !json_is_null(pos)) {
+        const char *type = json_get_str(pos, "type");
+        if (str_eq(type, "start")) {
+            *start = true;
+        } else if (str_eq(type, "after_block")) {
+            raw = json_get_str(json_get(pos, "after_block"), "id");
+            path = "body.position.after_block.id";
+        } else if (!str_eq(type, "end")) {
+            nt_invalid(ctx, arena_printf(a, "body failed validation: body.position.type should be `\"after_block\"`, `\"start\"` "
+                                            "or `\"end\"`, instead was `%s`.", type ? arena_printf(a, "\"%s\"", type) : "undefined"));
+            return false;
+        }
+        if (str_eq(type, "after_block") && !raw) {
+            nt_invalid(ctx, "body failed validation: body.position.after_block.id should be defined, instead was `undefined`.");
+            return false;
+        }
+    } else if (after && !json_is_null(after)) {
+        raw = json_str(after);
+        if (!raw) {
+            nt_invalid(ctx, arena_printf(a, "body failed validation: body.after should be a string, instead was `%s`.",
+                                         json_to_string(a, after, NULL)));
+            return false;
+        }
+    }
+    if (raw && !(*anchor = nt_norm_id(a, raw))) {
+        nt_invalid(ctx, arena_printf(a, "body failed validation: %s should be a valid uuid, instead was `\"%s\"`.", path, raw));
+        return false;
+    }
+    return true;
+}
+
+/* The parent's children that must follow the appended blocks (all of them
+ * for the start, those after the anchor), or NULL after answering that the
+ * anchor is not one of the parent's live children. */
+static json_value *following_siblings(twin_ctx *ctx, const char *parent_id, bool start, const char *anchor)
+{
+    arena *a = ctx->a;
+    json_value *out = json_array(a);
+    if (!start && !anchor) return out;
+    store_list_opts o = {.index_name = "parent", .index_value = parent_id};
+    twin_list l = {0};
+    if (twin_doc_list(ctx, "blocks", &o, &l) != 0) {
+        nt_error(ctx, 500, "internal_server_error", "The block's children could not be read.");
+        return NULL;
+    }
+    bool found = start;
+    for (size_t i = 0; i < l.n; i++) {
+        if (found) json_push(out, l.items[i]);
+        else if (str_eq(json_get_str(l.items[i], "id"), anchor) && !json_truthy(json_get(l.items[i], "in_trash"))) found = true;
+    }
+    if (!found) {
+        nt_invalid(ctx, arena_printf(a, "Block %s is not a child of block %s, so blocks cannot be appended after it.", anchor,
+                                     parent_id));
+        return NULL;
+    }
+    return out;
+}
+
+/* Moves documents to the end of the store's insertion order (the order
+ * children are listed in): a removed and re-stored document is a new one. */
+static void move_to_end(twin_ctx *ctx, const char *parent_id, const json_value *docs)
+{
+    json_foreach(d, docs) {
+        twin_doc_delete(ctx, "blocks", json_get_str(d, "id"));
+        nt_save(ctx, "blocks", d, "parent", parent_id);
+    }
+}
+
 void nt_blocks_append(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -653,10 +760,16 @@ void nt_blocks_append(twin_ctx *ctx)
     if (children->len > 100)
         return nt_invalid(ctx, arena_printf(a, "body failed validation: body.children.length should be ≤ `100`, instead was `%u`.",
                                             children->len));
+    bool start;
+    const char *anchor;
+    if (!position_arg(ctx, &start, &anchor)) return;
+    json_value *following = following_siblings(ctx, id, start, anchor);
+    if (!following) return;
     bool is_page = str_eq(json_get_str(b, "type"), "child_page");
     const char *err = NULL;
     json_value *created = nt_append_blocks(ctx, id, is_page, children, "body.children", &err);
     if (!created) return nt_invalid(ctx, err);   /* rolls back the children appended so far */
+    move_to_end(ctx, id, following);
     if (!is_page && !json_truthy(json_get(b, "has_children")) && created->len) {
         json_set_bool(a, b, "has_children", true);
         save_block(ctx, b);

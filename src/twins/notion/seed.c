@@ -52,6 +52,56 @@ static bool shared_flag(const json_value *in)
     return !s || json_truthy(s);
 }
 
+/* One paragraph of rich text made of a line's bytes (at most 2,000 per
+ * item, Notion's cap, cut on UTF-8 character boundaries). */
+static json_value *paragraph(arena *a, const char *line, size_t len)
+{
+    json_value *b = json_object(a), *para = json_object(a), *rt = json_array(a);
+    for (size_t off = 0; off < len || (len == 0 && off == 0);) {
+        size_t take = len - off > 2000 ? 2000 : len - off;
+        while (take && off + take < len && ((unsigned char)line[off + take] & 0xC0) == 0x80) take--;
+        json_value *item = json_object(a), *text = json_object(a);
+        json_set_str(a, item, "type", "text");
+        json_set(a, text, "content", json_stringn(a, line + off, take));
+        json_set(a, item, "text", text);
+        json_push(rt, item);
+        off += take;
+        if (len == 0) break;
+    }
+    json_set(a, para, "rich_text", rt);
+    json_set_str(a, b, "type", "paragraph");
+    json_set(a, b, "paragraph", para);
+    return b;
+}
+
+/* A page's text content, one paragraph per line, appended the way the API
+ * takes blocks: at most 100 per request.  Returns the block count or -1. */
+static int64_t seed_content(twin_ctx *ctx, const char *page_id, const char *content, const char *where,
+                            const char **error)
+{
+    arena *a = ctx->a;
+    int64_t n = 0;
+    json_value *batch = json_array(a);
+    for (const char *s = content ? content : ""; *s || batch->len;) {
+        if (*s) {
+            const char *nl = strchr(s, '\n');
+            size_t len = nl ? (size_t)(nl - s) : strlen(s);
+            json_push(batch, paragraph(a, s, len));
+            s += len;
+            if (*s == '\n') s++;
+            if (*s && batch->len < 100) continue;
+        }
+        const char *err = NULL;
+        if (!nt_append_blocks(ctx, page_id, true, batch, where, &err)) {
+            *error = arena_printf(a, "%s.content: %s", where, err);
+            return -1;
+        }
+        n += batch->len;
+        batch = json_array(a);
+    }
+    return n;
+}
+
 int nt_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error)
 {
     arena *a = ctx->a;
@@ -73,39 +123,9 @@ int nt_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
         json_set(a, values, "title", t);
         json_value *page = nt_page_insert(ctx, parent, values, emoji(a, json_get_str(pg, "icon")), NULL, shared_flag(pg));
         n_pages++;
-        const char *content = json_get_str(pg, "content");
-        if (content && *content) {
-            json_value *children = json_array(a);
-            for (const char *s = content; *s;) {
-                const char *nl = strchr(s, '\n');
-                size_t len = nl ? (size_t)(nl - s) : strlen(s);
-                /* Notion caps one rich text item at 2,000 characters */
-                for (size_t off = 0; off < len || (len == 0 && off == 0);) {
-                    size_t take = len - off > 2000 ? 2000 : len - off;
-                    json_value *b = json_object(a), *para = json_object(a), *rt = json_array(a);
-                    json_value *item = json_object(a), *text = json_object(a);
-                    json_set_str(a, item, "type", "text");
-                    json_set(a, text, "content", json_stringn(a, s + off, take));
-                    json_set(a, item, "text", text);
-                    json_push(rt, item);
-                    json_set(a, para, "rich_text", rt);
-                    json_set_str(a, b, "type", "paragraph");
-                    json_set(a, b, "paragraph", para);
-                    json_push(children, b);
-                    off += take;
-                    if (len == 0) break;
-                }
-                s += len;
-                if (*s == '\n') s++;
-            }
-            const char *err = NULL;
-            json_value *made = nt_append_blocks(ctx, json_get_str(page, "id"), true, children, where, &err);
-            if (!made) {
-                *error = arena_printf(a, "%s.content: %s", where, err);
-                return -1;
-            }
-            n_blocks += made->len;
-        }
+        int64_t made = seed_content(ctx, json_get_str(page, "id"), json_get_str(pg, "content"), where, error);
+        if (made < 0) return -1;
+        n_blocks += made;
     }
     i = 0;
     json_foreach(d, json_get(seed, "databases")) {

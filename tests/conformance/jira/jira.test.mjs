@@ -147,6 +147,23 @@ test('projects: create, get, duplicate key, search pagination', async () => {
   const repeated = await raw(c, 'GET', '/rest/api/3/project/search?keys=PRC&keys=prb');
   assert.equal(repeated.status, 200);
   assert.deepEqual(repeated.json.values.map((x) => x.key), ['PRB', 'PRC']);
+  // id filters like keys (jira.js joins the array; other clients repeat id=)
+  const all = (await c.jira.projects.searchProjects({})).values;
+  const byKey = Object.fromEntries(all.map((x) => [x.key, x.id]));
+  const byId = await c.jira.projects.searchProjects({ id: [Number(byKey.PRA), Number(byKey.PRC)] });
+  assert.deepEqual(byId.values.map((x) => x.key), ['PRA', 'PRC']);
+  assert.equal(byId.total, 2);
+  const idRepeated = await raw(c, 'GET', `/rest/api/3/project/search?id=${byKey.PRB}&id=${byKey.PRC}`);
+  assert.deepEqual(idRepeated.json.values.map((x) => x.key), ['PRB', 'PRC']);
+  assert.deepEqual((await c.jira.projects.searchProjects({ id: [99999] })).values, []);
+  // status: every project here is live; archived or deleted ones would be listed only on request
+  assert.equal((await c.jira.projects.searchProjects({ status: ['live'] })).total, 3);
+  assert.equal((await c.jira.projects.searchProjects({ status: ['archived'] })).total, 0);
+  assert.equal((await c.jira.projects.searchProjects({ status: ['archived', 'deleted'] })).values.length, 0);
+  assert.equal((await raw(c, 'GET', '/rest/api/3/project/search?status=deleted&status=live')).json.total, 3);
+  const badStatus = await rejects(() => c.jira.projects.searchProjects({ status: ['gone'] }));
+  assert.equal(badStatus.status, 400);
+  assert.match(badStatus.data.errorMessages[0], /gone/);
   // out-of-range paging is clamped, and the links echo the clamped page
   const odd = await raw(c, 'GET', '/rest/api/3/project/search?startAt=-4&maxResults=-1');
   assert.equal(odd.status, 200);

@@ -203,6 +203,18 @@ test('pages: unknown, unshared and malformed ids', async () => {
   const r = await raw(ctx, 'POST', '/v1/pages', { body: { properties: {} } });
   assert.equal(r.status, 400);
   assert.equal(r.json.code, 'validation_error');
+  // a parent id that is no UUID is a validation error, not a missing object
+  for (const parent of [{ page_id: 'abc' }, { data_source_id: 'not-a-uuid' }, { database_id: '123' }]) {
+    const err = assertNotionError(await rejects(() => ctx.notion.pages.create({ parent, properties: {} })), 400, 'validation_error');
+    assert.match(err.message, /^body failed validation: body\.parent\.\w+ should be a valid uuid/);
+  }
+  assertNotionError(await rejects(() => ctx.notion.databases.create({ parent: { type: 'page_id', page_id: 'abc' }, title: text('x'),
+    initial_data_source: { properties: { Name: { title: {} } } } })), 400, 'validation_error');
+  assertNotionError(await rejects(() => ctx.notion.dataSources.create({ parent: { type: 'database_id', database_id: 'abc' },
+    properties: { Name: { title: {} } } })), 400, 'validation_error');
+  // an unshared page's blocks stay hidden
+  const secretKid = state.json.state.blocks.find((b) => b.parent.page_id === secret.id);
+  assertNotionError(await rejects(() => ctx.notion.blocks.retrieve({ block_id: secretKid.id })), 404, 'object_not_found');
 });
 
 test('blocks: append every supported type, nested children, rich text', async () => {
@@ -242,6 +254,79 @@ test('blocks: append every supported type, nested children, rich text', async ()
   assert.deepEqual(inner.results[0].parent, { type: 'block_id', block_id: toggle.id });
   const err = await rejects(() => notion.blocks.children.append({ block_id: page.id, children: [{ paragraph: {} }] }));
   assertNotionError(err, 400, 'validation_error');
+});
+
+test('rich text limits count characters: 2000 per text.content, 2000 per link, 1000 per equation, 100 items', async () => {
+  const { notion } = await seeded();
+  const page = (await notion.search({ query: 'Team handbook' })).results[0];
+  const para = (rich) => ({ block_id: page.id, children: [{ paragraph: { rich_text: rich } }] });
+  // multi-byte characters count once each (an astral one as two, like JavaScript's length)
+  for (const content of ['é'.repeat(2000), '日本'.repeat(1000), '😀'.repeat(1000), 'x'.repeat(2000)]) {
+    const res = await notion.blocks.children.append(para(text(content)));
+    assert.equal(res.results[0].paragraph.rich_text[0].plain_text, content);
+  }
+  const tooLong = assertNotionError(await rejects(() => notion.blocks.children.append(para(text('é'.repeat(2001))))), 400, 'validation_error');
+  assert.match(tooLong.message, /body\.children\[0\]\.paragraph\.rich_text\[0\]\.text\.content\.length should be ≤ `2000`, instead was `2001`/);
+  const longLink = [{ type: 'text', text: { content: 'link', link: { url: `https://example.com/${'a'.repeat(2000)}` } } }];
+  assertNotionError(await rejects(() => notion.blocks.children.append(para(longLink))), 400, 'validation_error');
+  const eq = (n) => [{ type: 'equation', equation: { expression: 'x'.repeat(n) } }];
+  assert.equal((await notion.blocks.children.append(para(eq(1000)))).results[0].paragraph.rich_text[0].plain_text.length, 1000);
+  assertNotionError(await rejects(() => notion.blocks.children.append(para(eq(1001)))), 400, 'validation_error');
+  assertNotionError(await rejects(() => notion.blocks.children.append(para(Array.from({ length: 101 }, () => text('a')[0])))),
+    400, 'validation_error');
+});
+
+test('blocks: two levels of nested children per request, 100 blocks per children array', async () => {
+  const { notion } = await seeded();
+  const page = (await notion.search({ query: 'Team handbook' })).results[0];
+  const toggle = (label, children) => ({ toggle: { rich_text: text(label), ...(children ? { children } : {}) } });
+  const paras = (n) => Array.from({ length: n }, (_, i) => ({ paragraph: { rich_text: text(`p${i}`) } }));
+  // top level + two nested levels is accepted
+  const ok = await notion.blocks.children.append({ block_id: page.id, children: [toggle('a', [toggle('b', paras(100))])] });
+  const b = (await notion.blocks.children.list({ block_id: ok.results[0].id })).results[0];
+  assert.equal((await notion.blocks.children.list({ block_id: b.id })).results.length, 100);
+  // a third nested level is not
+  const before = (await notion.blocks.children.list({ block_id: page.id })).results.length;
+  const deep = assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id,
+    children: [toggle('a', [toggle('b', [toggle('c', paras(1))])])] })), 400, 'validation_error');
+  assert.match(deep.message, /body\.children\[0\]\.toggle\.children\[0\]\.toggle\.children\[0\]\.toggle\.children should be not present/);
+  // nested arrays have the same 100-block limit as the top level
+  const long = assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id,
+    children: [toggle('a', paras(101))] })), 400, 'validation_error');
+  assert.match(long.message, /body\.children\[0\]\.toggle\.children\.length should be ≤ `100`, instead was `101`/);
+  assertNotionError(await rejects(() => notion.pages.create({ parent: { page_id: page.id }, properties: { title: text('Deep') },
+    children: [toggle('a', [toggle('b', [toggle('c', paras(1))])])] })), 400, 'validation_error');
+  // nothing of the failed requests was kept
+  assert.equal((await notion.blocks.children.list({ block_id: page.id })).results.length, before);
+  assert.equal((await notion.search({ query: 'Deep' })).results.length, 0);
+});
+
+test('blocks: append after a block (after, position after_block/start/end)', async () => {
+  const { notion } = await seeded();
+  const page = await notion.pages.create({ parent: { page_id: (await notion.search({ query: 'Team handbook' })).results[0].id },
+    properties: { title: text('Ordered') }, children: ['a', 'b', 'c'].map((t) => ({ paragraph: { rich_text: text(t) } })) });
+  const order = async () => (await notion.blocks.children.list({ block_id: page.id })).results.map((x) => plain(x.paragraph.rich_text));
+  const ids = (await notion.blocks.children.list({ block_id: page.id })).results.map((x) => x.id);
+  const para = (t) => ({ paragraph: { rich_text: text(t) } });
+  const res = await notion.blocks.children.append({ block_id: page.id, after: ids[0], children: [para('a1'), para('a2')] });
+  assert.deepEqual(res.results.map((x) => plain(x.paragraph.rich_text)), ['a1', 'a2']);
+  assert.deepEqual(await order(), ['a', 'a1', 'a2', 'b', 'c']);
+  await notion.blocks.children.append({ block_id: page.id, position: { type: 'after_block', after_block: { id: ids[2] } }, children: [para('c1')] });
+  await notion.blocks.children.append({ block_id: page.id, position: { type: 'start' }, children: [para('first')] });
+  await notion.blocks.children.append({ block_id: page.id, position: { type: 'end' }, children: [para('last')] });
+  assert.deepEqual(await order(), ['first', 'a', 'a1', 'a2', 'b', 'c', 'c1', 'last']);
+  // the order survives a re-read of each block, and blocks keep their ids
+  assert.equal((await notion.blocks.retrieve({ block_id: ids[1] })).paragraph.rich_text[0].plain_text, 'b');
+  // the anchor must be a live child of the parent
+  const other = (await notion.blocks.children.list({ block_id: (await notion.search({ query: 'Team handbook' })).results[0].id })).results[0];
+  assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id, after: other.id, children: [para('x')] })),
+    400, 'validation_error');
+  await notion.blocks.delete({ block_id: ids[1] });
+  assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id, after: ids[1], children: [para('x')] })),
+    400, 'validation_error');
+  assertNotionError(await rejects(() => notion.blocks.children.append({ block_id: page.id, position: { type: 'middle' }, children: [para('x')] })),
+    400, 'validation_error');
+  assert.deepEqual(await order(), ['first', 'a', 'a1', 'a2', 'c', 'c1', 'last']);
 });
 
 test('blocks: retrieve, update and delete (archive)', async () => {
@@ -356,6 +441,17 @@ test('rows: property values are validated against the schema', async () => {
     assertNotionError(err, 400, 'validation_error');
   }
   assert.equal((await notion.pages.retrieve({ page_id: row.id })).properties.Points.number, 13);
+  // request size limits: url 2000, email 200 characters, 100 multi-select options per value
+  const url = `https://example.com/${'é'.repeat(1980)}`;
+  assert.equal((await notion.pages.update({ page_id: row.id, properties: { Link: { url } } })).properties.Link.url, url);
+  const tags = (n) => Array.from({ length: n }, (_, i) => ({ name: `t${i}` }));
+  assert.equal((await notion.pages.update({ page_id: row.id, properties: { Tags: { multi_select: tags(100) } } }))
+    .properties.Tags.multi_select.length, 100);
+  for (const bad of [{ Link: { url: `${url}xx` } }, { Owner: { email: `${'a'.repeat(190)}@example.com` } },
+    { Tags: { multi_select: tags(101) } }]) {
+    const err = await rejects(() => notion.pages.update({ page_id: row.id, properties: bad }));
+    assert.match(assertNotionError(err, 400, 'validation_error').message, /length should be ≤/);
+  }
 });
 
 test('query: filters (equals/contains, checkbox, number, compound) and sorts', async () => {
@@ -381,6 +477,31 @@ test('query: filters (equals/contains, checkbox, number, compound) and sorts', a
   assertNotionError(await rejects(() => q({ filter: { property: 'Missing', checkbox: { equals: true } } })), 400, 'validation_error');
   assertNotionError(await rejects(() => q({ filter: { property: 'Points', checkbox: { equals: true } } })), 400, 'validation_error');
   assertNotionError(await rejects(() => q({ sorts: [{ property: 'Points', direction: 'up' }] })), 400, 'validation_error');
+});
+
+test('query: filters are validated even when no row matches; compound filters nest two levels at most', async () => {
+  const { notion } = await seeded();
+  const ds = await dataSourceOf(notion, 'Tasks');
+  const q = (filter) => notion.dataSources.query({ data_source_id: ds.id, filter });
+  const done = { property: 'Done', checkbox: { equals: true } };
+  const bad = { property: 'Points', number: { greater_than: 'lots' } };
+  // a bad condition fails the query whether or not an earlier branch decides every row
+  assertNotionError(await rejects(() => q({ or: [{ property: 'Done', checkbox: { equals: false } }, done, bad] })), 400, 'validation_error');
+  assertNotionError(await rejects(() => q({ and: [{ property: 'Task', title: { equals: 'nothing' } }, { property: 'Nope', checkbox: { equals: true } }] })),
+    400, 'validation_error');
+  // an empty data source still checks the filter against its schema
+  const db = await notion.databases.create({ parent: { type: 'page_id', page_id: ds.database_parent.page_id }, title: text('Empty'),
+    initial_data_source: { properties: { Name: { title: {} }, Size: { number: {} } } } });
+  const empty = db.data_sources[0].id;
+  assert.equal((await notion.dataSources.query({ data_source_id: empty })).results.length, 0);
+  const err = assertNotionError(await rejects(() => notion.dataSources.query({ data_source_id: empty,
+    filter: { property: 'Missing', number: { equals: 1 } } })), 400, 'validation_error');
+  assert.match(err.message, /Missing/);
+  // two levels of compound filters work, a third is rejected
+  const two = await q({ or: [done, { and: [{ property: 'Points', number: { equals: 1 } }, { property: 'Done', checkbox: { equals: false } }] }] });
+  assert.deepEqual(two.results.map((p) => plain(p.properties.Task.title)), ['Review spec', 'Ship it']);
+  const deep = assertNotionError(await rejects(() => q({ or: [done, { and: [done, { or: [done] }] }] })), 400, 'validation_error');
+  assert.match(deep.message, /body\.filter\.or\[1\]\.and\[1\]\.or should be not present/);
 });
 
 test('query: pagination with page_size and start_cursor; trashed rows drop out', async () => {
@@ -473,6 +594,23 @@ test('seeding: counts, deterministic ids, reset to the seed', async () => {
   const bad = await admin(a, 'PUT', '/admin/config', { seed: { databases: [{ name: 'X', schema: { N: 'title' }, rows: [{ Nope: 1 }] }] } });
   assert.equal(bad.status, 400);
   assert.match(JSON.stringify(bad.json), /Nope/);
+});
+
+test('seeding: long page content is appended in 100-block batches and split on character boundaries', async () => {
+  const ctx = await newRun();
+  const lines = Array.from({ length: 250 }, (_, i) => `line ${i}`);
+  const wide = '日'.repeat(1000);          // 3000 bytes: two rich text items, neither cutting a character
+  const r = await admin(ctx, 'PUT', '/admin/config', { seed: { pages: [{ title: 'Long', content: [...lines, wide].join('\n') }] } });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  const page = (await ctx.notion.search({ query: 'Long' })).results[0];
+  const seen = [];
+  let cursor;
+  do {
+    const res = await ctx.notion.blocks.children.list({ block_id: page.id, start_cursor: cursor });
+    seen.push(...res.results.map((b) => plain(b.paragraph.rich_text)));
+    cursor = res.next_cursor ?? undefined;
+  } while (cursor);
+  assert.deepEqual(seen, [...lines, wide]);
 });
 
 test('presets that include notion seed fully', async () => {
