@@ -270,6 +270,9 @@ static void handler(http_request *req)
         http_send_body(req, 200, NULL, text, strlen(text));
     } else if (strcmp(req->path, "/big") == 0) {
         send_big(req);
+    } else if (strcmp(req->path, "/not-modified") == 0) {
+        http_add_header(req, "ETag", "\"v1\"");
+        http_send_body(req, 304, "text/plain", "never sent", 10);
     } else if (strcmp(req->path, "/empty") == 0) {
         http_set_status(req, 204);
         http_send(req);
@@ -448,6 +451,23 @@ static void request_fields_live(void **state)
     read_response(c, resp, sizeof resp, true);
     assert_non_null(strstr(resp, "HTTP/1.1 204 No Content\r\n"));
     assert_null(strstr(resp, "Content-Length"));
+    client_close(c);
+}
+
+/* A 304 has no body, and a Content-Length on it would claim the length of
+ * the 200 it replaces: none is sent, and the connection stays in step. */
+static void not_modified_live(void **state)
+{
+    client *c = client_open(port);
+    char resp[4096];
+    send_str(c, "GET /not-modified HTTP/1.1\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
+    read_response(c, resp, sizeof resp, false);
+    assert_non_null(strstr(resp, "HTTP/1.1 304 Not Modified\r\n"));
+    assert_non_null(strstr(resp, "ETag: \"v1\"\r\n"));
+    assert_null(strstr(resp, "Content-Length"));
+    assert_string_equal(body_of(resp), "");
+    read_response(c, resp, sizeof resp, true);
+    assert_string_equal(body_of(resp), "GET /next ");
     client_close(c);
 }
 
@@ -729,6 +749,7 @@ int main(void)
     };
     const struct CMUnitTest live[] = {
         cmocka_unit_test(keep_alive_two_requests), cmocka_unit_test(request_fields_live),
+        cmocka_unit_test(not_modified_live),
         cmocka_unit_test(pipelined_in_order),      cmocka_unit_test(chunked_body_live),
         cmocka_unit_test(error_answers),           cmocka_unit_test(header_timeout_closes),
         cmocka_unit_test(head_method),             cmocka_unit_test(expect_continue_live),
