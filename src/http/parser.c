@@ -116,7 +116,11 @@ static int on_header_value_complete(llhttp_t *ll)
      * field; a proxy may read it differently, so such names are refused
      * (RFC 9112 section 5.1). */
     if (!valid_field_name(&p->field)) return fail(p, 400);
-    push_header(p, buf_cstr(&p->field), p->field.len, buf_cstr(&p->value), p->value.len);
+    /* Fields after the head are chunked trailers: RFC 9110 section 6.5.1
+     * forbids merging them into the header section, where a trailer could
+     * pose as Authorization or Content-Type after the head was checked. */
+    if (!p->head_complete)
+        push_header(p, buf_cstr(&p->field), p->field.len, buf_cstr(&p->value), p->value.len);
     buf_reset(&p->field);
     buf_reset(&p->value);
     return HPE_OK;

@@ -167,6 +167,24 @@ static void expect_continue_flag(void **state)
     http_parser_destroy(&p);
 }
 
+/* Trailer fields of a chunked body are not request headers. */
+static void trailers_stay_out_of_headers(void **state)
+{
+    http_server_config cfg = small_limits();
+    req_parser p;
+    size_t used;
+    http_parser_init(&p, &cfg);
+    const char *raw = "POST /t HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Head: 1\r\n\r\n"
+                      "2\r\nhi\r\n0\r\nAuthorization: Bearer stolen\r\nX-Head: 2\r\n\r\n";
+    assert_int_equal(feed_str(&p, raw, &used), HTTP_FEED_REQUEST);
+    assert_int_equal(used, strlen(raw));
+    assert_string_equal(p.req.body, "hi");
+    assert_null(http_header_get(&p.req, "Authorization"));
+    assert_string_equal(http_header_get(&p.req, "X-Head"), "1");
+    assert_int_equal(p.req.n_headers, 2);
+    http_parser_destroy(&p);
+}
+
 /* ---- helpers ---- */
 
 static void request_helpers(void **state)
@@ -743,6 +761,7 @@ int main(void)
         cmocka_unit_test(parses_fields),         cmocka_unit_test(byte_at_a_time_and_pipelining),
         cmocka_unit_test(pipelined_requests_wait), cmocka_unit_test(framing_errors),
         cmocka_unit_test(chunked_over_limit),    cmocka_unit_test(expect_continue_flag),
+        cmocka_unit_test(trailers_stay_out_of_headers),
         cmocka_unit_test(request_helpers),       cmocka_unit_test(query_all_repeats_in_order),
         cmocka_unit_test(query_all_absent_and_empty), cmocka_unit_test(query_all_decodes_keys_and_values),
         cmocka_unit_test(query_all_keeps_malformed_escapes), cmocka_unit_test(query_all_many_repeats),
