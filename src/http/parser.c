@@ -16,6 +16,7 @@
 /* Scratch buffers that grew past this are released after the request so one
  * large upload does not pin memory for the life of a keep-alive connection. */
 #define KEEP_SCRATCH_BYTES (256u << 10)
+#define BODY_RESERVE_BYTES (1u << 20)
 
 void http_config_defaults(http_server_config *cfg)
 {
@@ -163,7 +164,11 @@ static int on_headers_complete(llhttp_t *ll)
     p->keep_alive = llhttp_should_keep_alive(ll);
     if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > p->cfg->max_body_bytes)
         return fail(p, 413);
-    if (ll->flags & F_CONTENT_LENGTH) buf_reserve(&p->body, (size_t)ll->content_length);
+    /* Reserve for the announced body only up to a bound: a head alone must
+     * not make the server allocate max_body_bytes for a body never sent. */
+    if (ll->flags & F_CONTENT_LENGTH)
+        buf_reserve(&p->body, (size_t)(ll->content_length < BODY_RESERVE_BYTES ? ll->content_length
+                                                                               : BODY_RESERVE_BYTES));
     p->want_continue = body_expected(ll) && ll->http_major == 1 && ll->http_minor >= 1 &&
                        asks_continue(r);
     return HPE_OK;

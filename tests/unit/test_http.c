@@ -185,6 +185,21 @@ static void trailers_stay_out_of_headers(void **state)
     http_parser_destroy(&p);
 }
 
+/* A head announcing a large body reserves a bounded buffer, not the whole
+ * announced length: a client that never sends the body costs little. */
+static void announced_length_reserves_little(void **state)
+{
+    http_server_config cfg = {.max_body_bytes = 64u << 20};
+    http_config_defaults(&cfg);
+    req_parser p;
+    size_t used;
+    http_parser_init(&p, &cfg);
+    assert_int_equal(feed_str(&p, "PUT /u HTTP/1.1\r\nContent-Length: 60000000\r\n\r\nabc", &used), HTTP_FEED_MORE);
+    assert_true(p.body.cap <= (2u << 20));
+    assert_int_equal(p.body.len, 3);
+    http_parser_destroy(&p);
+}
+
 /* ---- helpers ---- */
 
 static void request_helpers(void **state)
@@ -761,7 +776,7 @@ int main(void)
         cmocka_unit_test(parses_fields),         cmocka_unit_test(byte_at_a_time_and_pipelining),
         cmocka_unit_test(pipelined_requests_wait), cmocka_unit_test(framing_errors),
         cmocka_unit_test(chunked_over_limit),    cmocka_unit_test(expect_continue_flag),
-        cmocka_unit_test(trailers_stay_out_of_headers),
+        cmocka_unit_test(trailers_stay_out_of_headers), cmocka_unit_test(announced_length_reserves_little),
         cmocka_unit_test(request_helpers),       cmocka_unit_test(query_all_repeats_in_order),
         cmocka_unit_test(query_all_absent_and_empty), cmocka_unit_test(query_all_decodes_keys_and_values),
         cmocka_unit_test(query_all_keeps_malformed_escapes), cmocka_unit_test(query_all_many_repeats),
