@@ -16,6 +16,7 @@
 /* Scratch buffers that grew past this are released after the request so one
  * large upload does not pin memory for the life of a keep-alive connection. */
 #define KEEP_SCRATCH_BYTES (256u << 10)
+#define BODY_RESERVE_BYTES (1u << 20)
 
 void http_config_defaults(http_server_config *cfg)
 {
@@ -116,7 +117,11 @@ static int on_header_value_complete(llhttp_t *ll)
      * field; a proxy may read it differently, so such names are refused
      * (RFC 9112 section 5.1). */
     if (!valid_field_name(&p->field)) return fail(p, 400);
-    push_header(p, buf_cstr(&p->field), p->field.len, buf_cstr(&p->value), p->value.len);
+    /* Fields after the head are chunked trailers: RFC 9110 section 6.5.1
+     * forbids merging them into the header section, where a trailer could
+     * pose as Authorization or Content-Type after the head was checked. */
+    if (!p->head_complete)
+        push_header(p, buf_cstr(&p->field), p->field.len, buf_cstr(&p->value), p->value.len);
     buf_reset(&p->field);
     buf_reset(&p->value);
     return HPE_OK;
@@ -159,7 +164,11 @@ static int on_headers_complete(llhttp_t *ll)
     p->keep_alive = llhttp_should_keep_alive(ll);
     if ((ll->flags & F_CONTENT_LENGTH) && ll->content_length > p->cfg->max_body_bytes)
         return fail(p, 413);
-    if (ll->flags & F_CONTENT_LENGTH) buf_reserve(&p->body, (size_t)ll->content_length);
+    /* Reserve for the announced body only up to a bound: a head alone must
+     * not make the server allocate max_body_bytes for a body never sent. */
+    if (ll->flags & F_CONTENT_LENGTH)
+        buf_reserve(&p->body, (size_t)(ll->content_length < BODY_RESERVE_BYTES ? ll->content_length
+                                                                               : BODY_RESERVE_BYTES));
     p->want_continue = body_expected(ll) && ll->http_major == 1 && ll->http_minor >= 1 &&
                        asks_continue(r);
     return HPE_OK;

@@ -351,7 +351,9 @@ static void build_response_head(http_conn *c, http_request *req, bool keep_alive
         put_header(b, h->name, h->value);
     }
     if (!has_type && with_body && req->resp_body.len) put_header(b, "Content-Type", "application/json");
-    bool send_length = req->status >= 200 && req->status != 204;
+    /* No Content-Length on 1xx, 204 and 304: a 304's would have to be the
+     * length of the 200 it stands for (RFC 9110 section 8.6), not 0. */
+    bool send_length = status_has_body(req->status);
     put_common_tail(b, c->server, send_length, with_body ? req->resp_body.len : 0, !has_date, keep_alive);
 }
 

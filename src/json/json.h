@@ -99,7 +99,8 @@ void json_merge(arena *a, json_value *dst, const json_value *src);
 
 /* ---- writing ---- */
 /* Compact serialisation appended to out.  Strings are escaped per RFC 8259
- * (control chars as \u00XX, '/' left alone, non-ASCII UTF-8 passed through). */
+ * (control chars as \u00XX, '/' left alone, non-ASCII UTF-8 passed through,
+ * each byte of ill-formed UTF-8 written as U+FFFD). */
 void json_write(buf *out, const json_value *v);
 void json_write_pretty(buf *out, const json_value *v, int indent);
 char *json_to_string(arena *a, const json_value *v, size_t *len_out);     /* compact, arena copy */

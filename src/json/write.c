@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/util.h"
+
 /* ---- strings ---- */
 
 /* Escape to use for each byte; 0 means the byte is copied as is.  'u' marks
@@ -32,17 +34,32 @@ static void write_escape(buf *out, unsigned char c)
     }
 }
 
+/* Output is always UTF-8, whatever the bytes: a form value or path segment
+ * may carry any (%FF), and a document holding them would neither parse back
+ * (json_parse rejects them, so a stored record would be lost) nor be valid
+ * JSON for clients.  Each byte of an ill-formed sequence becomes U+FFFD. */
 void json_write_string(buf *out, const char *s, size_t n)
 {
+    static const char replacement[] = "\xEF\xBF\xBD";
+    const unsigned char *u = (const unsigned char *)s;
     buf_reserve(out, n + 2);
     buf_putc(out, '"');
     size_t run = 0;   /* start of the bytes not yet copied */
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!escape_for[c]) continue;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = u[i];
+        if (c < 0x80 && !escape_for[c]) {
+            i++;
+            continue;
+        }
+        int seq = c < 0x80 ? 0 : utf8_sequence_length(u + i, u + n);
+        if (seq) {
+            i += (size_t)seq;
+            continue;
+        }
         buf_append(out, s + run, i - run);
-        write_escape(out, c);
-        run = i + 1;
+        if (c < 0x80) write_escape(out, c);
+        else buf_append(out, replacement, sizeof replacement - 1);
+        run = ++i;
     }
     buf_append(out, s + run, n - run);
     buf_putc(out, '"');

@@ -44,7 +44,12 @@ static void grow(map *m)
 {
     size_t old_cap = m->cap;
     struct map_slot *old = m->slots;
-    m->cap = old_cap ? old_cap * 2 : 16;
+    /* Tombstones count toward the load that triggers this; when they, not
+     * live keys, filled the table, rehashing at the same size clears them.
+     * Doubling regardless made a map with steady churn (few live keys,
+     * endless put/remove) grow without bound. */
+    if (!old_cap) m->cap = 16;
+    else if ((m->len + 1) * 2 > old_cap) m->cap = old_cap * 2;
     m->slots = calloc(m->cap, sizeof *m->slots);
     if (!m->slots) abort();
     m->len = m->tombstones = 0;

@@ -42,6 +42,10 @@ bool str_case_eq(const char *a, const char *b);
 char *str_to_lower(char *s);
 /* Glob with '*' (any run of characters); used for fault route patterns. */
 bool glob_match(const char *pattern, const char *s);
+/* Length of the well-formed UTF-8 sequence starting at s (a byte >= 0x80)
+ * and ending before end, or 0 when ill-formed (overlong forms, surrogates and
+ * code points above U+10FFFF are; Unicode table 3-7). */
+int utf8_sequence_length(const unsigned char *s, const unsigned char *end);
 /* Constant-time comparison for secrets. */
 bool secret_eq(const char *a, const char *b);
 

@@ -167,6 +167,39 @@ static void expect_continue_flag(void **state)
     http_parser_destroy(&p);
 }
 
+/* Trailer fields of a chunked body are not request headers. */
+static void trailers_stay_out_of_headers(void **state)
+{
+    http_server_config cfg = small_limits();
+    req_parser p;
+    size_t used;
+    http_parser_init(&p, &cfg);
+    const char *raw = "POST /t HTTP/1.1\r\nTransfer-Encoding: chunked\r\nX-Head: 1\r\n\r\n"
+                      "2\r\nhi\r\n0\r\nAuthorization: Bearer stolen\r\nX-Head: 2\r\n\r\n";
+    assert_int_equal(feed_str(&p, raw, &used), HTTP_FEED_REQUEST);
+    assert_int_equal(used, strlen(raw));
+    assert_string_equal(p.req.body, "hi");
+    assert_null(http_header_get(&p.req, "Authorization"));
+    assert_string_equal(http_header_get(&p.req, "X-Head"), "1");
+    assert_int_equal(p.req.n_headers, 2);
+    http_parser_destroy(&p);
+}
+
+/* A head announcing a large body reserves a bounded buffer, not the whole
+ * announced length: a client that never sends the body costs little. */
+static void announced_length_reserves_little(void **state)
+{
+    http_server_config cfg = {.max_body_bytes = 64u << 20};
+    http_config_defaults(&cfg);
+    req_parser p;
+    size_t used;
+    http_parser_init(&p, &cfg);
+    assert_int_equal(feed_str(&p, "PUT /u HTTP/1.1\r\nContent-Length: 60000000\r\n\r\nabc", &used), HTTP_FEED_MORE);
+    assert_true(p.body.cap <= (2u << 20));
+    assert_int_equal(p.body.len, 3);
+    http_parser_destroy(&p);
+}
+
 /* ---- helpers ---- */
 
 static void request_helpers(void **state)
@@ -270,6 +303,9 @@ static void handler(http_request *req)
         http_send_body(req, 200, NULL, text, strlen(text));
     } else if (strcmp(req->path, "/big") == 0) {
         send_big(req);
+    } else if (strcmp(req->path, "/not-modified") == 0) {
+        http_add_header(req, "ETag", "\"v1\"");
+        http_send_body(req, 304, "text/plain", "never sent", 10);
     } else if (strcmp(req->path, "/empty") == 0) {
         http_set_status(req, 204);
         http_send(req);
@@ -448,6 +484,23 @@ static void request_fields_live(void **state)
     read_response(c, resp, sizeof resp, true);
     assert_non_null(strstr(resp, "HTTP/1.1 204 No Content\r\n"));
     assert_null(strstr(resp, "Content-Length"));
+    client_close(c);
+}
+
+/* A 304 has no body, and a Content-Length on it would claim the length of
+ * the 200 it replaces: none is sent, and the connection stays in step. */
+static void not_modified_live(void **state)
+{
+    client *c = client_open(port);
+    char resp[4096];
+    send_str(c, "GET /not-modified HTTP/1.1\r\n\r\nGET /next HTTP/1.1\r\n\r\n");
+    read_response(c, resp, sizeof resp, false);
+    assert_non_null(strstr(resp, "HTTP/1.1 304 Not Modified\r\n"));
+    assert_non_null(strstr(resp, "ETag: \"v1\"\r\n"));
+    assert_null(strstr(resp, "Content-Length"));
+    assert_string_equal(body_of(resp), "");
+    read_response(c, resp, sizeof resp, true);
+    assert_string_equal(body_of(resp), "GET /next ");
     client_close(c);
 }
 
@@ -723,12 +776,14 @@ int main(void)
         cmocka_unit_test(parses_fields),         cmocka_unit_test(byte_at_a_time_and_pipelining),
         cmocka_unit_test(pipelined_requests_wait), cmocka_unit_test(framing_errors),
         cmocka_unit_test(chunked_over_limit),    cmocka_unit_test(expect_continue_flag),
+        cmocka_unit_test(trailers_stay_out_of_headers), cmocka_unit_test(announced_length_reserves_little),
         cmocka_unit_test(request_helpers),       cmocka_unit_test(query_all_repeats_in_order),
         cmocka_unit_test(query_all_absent_and_empty), cmocka_unit_test(query_all_decodes_keys_and_values),
         cmocka_unit_test(query_all_keeps_malformed_escapes), cmocka_unit_test(query_all_many_repeats),
     };
     const struct CMUnitTest live[] = {
         cmocka_unit_test(keep_alive_two_requests), cmocka_unit_test(request_fields_live),
+        cmocka_unit_test(not_modified_live),
         cmocka_unit_test(pipelined_in_order),      cmocka_unit_test(chunked_body_live),
         cmocka_unit_test(error_answers),           cmocka_unit_test(header_timeout_closes),
         cmocka_unit_test(head_method),             cmocka_unit_test(expect_continue_live),

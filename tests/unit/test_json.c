@@ -514,6 +514,31 @@ static void test_write_string_escapes(void **state)
     buf_free(&out);
 }
 
+/* Bytes that are not UTF-8 (a form value "%FF", an encoded surrogate, a
+ * truncated sequence) must still give JSON that parses back: a stored
+ * document written with them could otherwise never be read again. */
+static void test_write_string_repairs_utf8(void **state)
+{
+    arena *a = *state;
+    buf out = BUF_INIT;
+    static const char bad[] = "a\xff" "b\xed\xa0\x80" "c\xc3" "\xe2\x82" "d\xf4\x90\x80\x80\xc3\xa9";
+    json_write_string(&out, bad, sizeof bad - 1);
+    assert_string_equal(out.data, "\"a\xef\xbf\xbd" "b\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"
+                                  "c\xef\xbf\xbd" "\xef\xbf\xbd\xef\xbf\xbd"
+                                  "d\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xc3\xa9\"");
+    json_error err;
+    json_value *back = json_parse(a, out.data, out.len, &err);
+    assert_non_null(back);
+    assert_int_equal(back->type, JSON_STRING);
+    /* Keys go through the same writer. */
+    json_value *obj = json_object(a);
+    json_set(a, obj, "k\x80", json_string(a, "v"));
+    buf_reset(&out);
+    json_write(&out, obj);
+    assert_non_null(json_parse(a, out.data, out.len, &err));
+    buf_free(&out);
+}
+
 static void test_write_pretty(void **state)
 {
     arena *a = *state;
@@ -893,6 +918,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_remove_fixes_links, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_push_merge_clone, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_write_string_escapes, setup_arena, teardown_arena),
+        cmocka_unit_test_setup_teardown(test_write_string_repairs_utf8, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_write_pretty, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_streaming_writer, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_differential_jansson, setup_arena, teardown_arena),
