@@ -382,6 +382,7 @@ void dbx_record_delete(twin_ctx *ctx, const char *lower, const char *display, co
     json_set_str(a, c, "time", dbx_now(ctx));
     store_index idx = {"path", lower};
     twin_doc_put(ctx, "changes", dbx_change_id(a, seq), c, &idx, 1);
+    dbx_longpoll_wake(ctx, lower);
     dbx_notify(ctx);
 }
 
@@ -401,6 +402,7 @@ void dbx_record_change(twin_ctx *ctx, const json_value *entry, bool deleted)
     json_set_bool(a, c, "deleted", false);
     store_index idx = {"path", json_get_str(entry, "path_lower")};
     twin_doc_put(ctx, "changes", dbx_change_id(a, seq), c, &idx, 1);
+    dbx_longpoll_wake(ctx, json_get_str(entry, "path_lower"));
 }
 
 int64_t dbx_latest_seq(twin_ctx *ctx)
