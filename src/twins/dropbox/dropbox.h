@@ -85,6 +85,8 @@ json_value *dbx_public(twin_ctx *ctx, const json_value *entry);
 void dbx_save_entry(twin_ctx *ctx, const json_value *entry);
 /* Every entry at or under path (lower), parents first. */
 json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self);
+/* The entries directly in a folder (lower, "" = the root), sorted by path. */
+json_value *dbx_children(twin_ctx *ctx, const char *folder);
 /* Creates the missing folders above path (display form); false + *kind
  * ("file_ancestor") when a file is in the way. */
 bool dbx_ensure_parents(twin_ctx *ctx, const char *display, const char **kind);

@@ -39,16 +39,7 @@ static int64_t get_int(const json_value *o, const char *k, int64_t fallback)
 /* The entries a listing shows, parents first. */
 static json_value *listing_items(twin_ctx *ctx, const char *root, bool recursive)
 {
-    json_value *tree = dbx_subtree(ctx, root, recursive && *root);
-    if (recursive) return tree;
-    json_value *out = json_array(ctx->a);
-    for (json_value *e = tree->first, *nx; e; e = nx) {
-        nx = e->next;
-        if (!str_eq(dbx_parent_of(ctx->a, json_get_str(e, "path_lower")), root)) continue;
-        e->next = NULL;
-        json_push(out, e);
-    }
-    return out;
+    return recursive ? dbx_subtree(ctx, root, *root != '\0') : dbx_children(ctx, root);
 }
 
 static json_value *cursor_state(twin_ctx *ctx, const char *root, bool recursive, int64_t seq, int64_t offset,

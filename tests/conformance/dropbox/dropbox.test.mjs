@@ -771,6 +771,29 @@ test('routes the twin does not implement stay stubs, marked X-Twin-Stub', async 
   assert.equal(impl('/2/file_requests/count'), 'stub');
 });
 
+test('listings, moves, copies and deletes read only their subtree, not every entry of the account', async () => {
+  const ctx = await newRun();
+  // ~10 MB held elsewhere: reading every entry per call would cost far more than the calls below may take.
+  const bulk = Array.from({ length: 200 }, (_, i) => ({ name: `blob-${i}.bin`, content: 'x'.repeat(50000) }));
+  const seed = { folders: [{ name: 'Bulk', files: bulk }, { name: 'Small', files: [{ name: 'a.txt', content: 'a' }], folders: [{ name: 'Deep', files: [{ name: 'b.txt', content: 'b' }] }] }] };
+  assert.equal((await admin(ctx, 'PUT', '/admin/config', { seed })).status, 200);
+  const { dbx } = ctx;
+  await dbx.filesListFolder({ path: '/Small' });     // warm up
+  const started = Date.now();
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(names((await dbx.filesListFolder({ path: '/Small' })).result.entries), ['/Small/Deep', '/Small/a.txt']);
+    assert.deepEqual(names((await dbx.filesListFolder({ path: '/Small', recursive: true })).result.entries),
+      ['/Small', '/Small/Deep', '/Small/Deep/b.txt', '/Small/a.txt']);
+  }
+  await dbx.filesCopyV2({ from_path: '/Small', to_path: '/Copy' });
+  await dbx.filesMoveV2({ from_path: '/Copy/Deep', to_path: '/Moved' });
+  await dbx.filesDeleteV2({ path: '/Moved' });
+  const elapsed = Date.now() - started;
+  assert.deepEqual(names((await dbx.filesListFolder({ path: '/Copy', recursive: true })).result.entries), ['/Copy', '/Copy/a.txt']);
+  assert.equal((await dbx.filesListFolder({ path: '/Bulk' })).result.entries.length, 200);
+  assert.ok(elapsed < 1500, `23 calls on a 3-entry subtree took ${elapsed} ms`);
+});
+
 test('longpoll: timeout must be 30..480; reset answers held polls with changes, teardown ends them', async () => {
   const ctx = await seeded();
   const { cursor } = (await ctx.dbx.filesListFolderGetLatestCursor({ path: '/Projects' })).result;
