@@ -224,30 +224,76 @@ void dbx_save_entry(twin_ctx *ctx, const json_value *entry)
     twin_doc_put(ctx, "entries", json_get_str(entry, "id"), entry, idx, 2);
 }
 
+static bool is_folder_entry(const json_value *e)
+{
+    return str_eq(json_get_str(e, ".tag"), "folder");
+}
+
 static int by_path_lower(const void *x, const void *y)
 {
     const json_value *a = *(json_value *const *)x, *b = *(json_value *const *)y;
     return strcmp(json_get_str(a, "path_lower"), json_get_str(b, "path_lower"));
 }
 
-json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self)
+typedef struct entry_vec {
+    json_value **v;
+    size_t n, cap;
+} entry_vec;
+
+static void vec_push(arena *a, entry_vec *ev, json_value *e)
 {
-    json_value *all = twin_doc_all(ctx, "entries");
-    json_value **v = arena_alloc(ctx->a, sizeof *v * (all->len + 1));
-    size_t n = 0;
-    json_foreach(e, all) {
-        const char *p = json_get_str(e, "path_lower");
-        if (!dbx_path_within(p, lower) || (!include_self && str_eq(p, lower))) continue;
-        v[n++] = e;
+    if (ev->n == ev->cap) {
+        size_t cap = ev->cap ? ev->cap * 2 : 16;
+        json_value **v = arena_alloc(a, sizeof *v * cap);
+        if (ev->n) memcpy(v, ev->v, sizeof *v * ev->n);
+        ev->v = v;
+        ev->cap = cap;
     }
-    qsort(v, n, sizeof *v, by_path_lower);
+    ev->v[ev->n++] = e;
+}
+
+/* The entries directly in folder, through the parent index. */
+static void add_children(twin_ctx *ctx, const char *folder, entry_vec *out)
+{
+    twin_list l = {0};
+    store_list_opts o = {.index_name = "parent", .index_value = folder};
+    if (twin_doc_list(ctx, "entries", &o, &l) != 0) return;
+    for (size_t i = 0; i < l.n; i++) vec_push(ctx->a, out, l.items[i]);
+}
+
+static json_value *sorted_array(twin_ctx *ctx, entry_vec *ev)
+{
+    if (ev->n) qsort(ev->v, ev->n, sizeof *ev->v, by_path_lower);
     json_value *out = json_array(ctx->a);
-    for (size_t i = 0; i < n; i++) {
-        v[i]->next = NULL;
-        v[i]->key = NULL;
-        json_push(out, v[i]);
+    for (size_t i = 0; i < ev->n; i++) {
+        ev->v[i]->next = NULL;
+        ev->v[i]->key = NULL;
+        json_push(out, ev->v[i]);
     }
     return out;
+}
+
+json_value *dbx_children(twin_ctx *ctx, const char *folder)
+{
+    entry_vec ev = {0};
+    add_children(ctx, folder, &ev);
+    return sorted_array(ctx, &ev);
+}
+
+/* Reads only the subtree: the top entry, then folder by folder down the
+ * parent index (every entry of the account is never loaded). */
+json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self)
+{
+    entry_vec ev = {0};
+    json_value *self = *lower ? dbx_entry_by_path(ctx, lower) : NULL;
+    if (*lower && !self) return json_array(ctx->a);
+    if (self && include_self) vec_push(ctx->a, &ev, self);
+    if (self && !is_folder_entry(self)) return sorted_array(ctx, &ev);
+    size_t first = ev.n;
+    add_children(ctx, lower, &ev);
+    for (size_t i = first; i < ev.n; i++)
+        if (is_folder_entry(ev.v[i])) add_children(ctx, json_get_str(ev.v[i], "path_lower"), &ev);
+    return sorted_array(ctx, &ev);
 }
 
 json_value *dbx_new_folder(twin_ctx *ctx, const char *display)
@@ -382,6 +428,7 @@ void dbx_record_delete(twin_ctx *ctx, const char *lower, const char *display, co
     json_set_str(a, c, "time", dbx_now(ctx));
     store_index idx = {"path", lower};
     twin_doc_put(ctx, "changes", dbx_change_id(a, seq), c, &idx, 1);
+    dbx_longpoll_wake(ctx, lower);
     dbx_notify(ctx);
 }
 
@@ -401,6 +448,7 @@ void dbx_record_change(twin_ctx *ctx, const json_value *entry, bool deleted)
     json_set_bool(a, c, "deleted", false);
     store_index idx = {"path", json_get_str(entry, "path_lower")};
     twin_doc_put(ctx, "changes", dbx_change_id(a, seq), c, &idx, 1);
+    dbx_longpoll_wake(ctx, json_get_str(entry, "path_lower"));
 }
 
 int64_t dbx_latest_seq(twin_ctx *ctx)

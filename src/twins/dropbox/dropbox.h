@@ -85,6 +85,8 @@ json_value *dbx_public(twin_ctx *ctx, const json_value *entry);
 void dbx_save_entry(twin_ctx *ctx, const json_value *entry);
 /* Every entry at or under path (lower), parents first. */
 json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self);
+/* The entries directly in a folder (lower, "" = the root), sorted by path. */
+json_value *dbx_children(twin_ctx *ctx, const char *folder);
 /* Creates the missing folders above path (display form); false + *kind
  * ("file_ancestor") when a file is in the way. */
 bool dbx_ensure_parents(twin_ctx *ctx, const char *display, const char **kind);
@@ -123,6 +125,14 @@ bool dbx_quota_allows(twin_ctx *ctx, int64_t delta);
 /* ---- cursors (listing.c) ---- */
 const char *dbx_encode_cursor(twin_ctx *ctx, const json_value *state);
 json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor);
+/* Whether the journal holds a change after seq in a cursor's scope. */
+bool dbx_changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq);
+
+/* ---- held longpolls (longpoll.c) ---- */
+/* A write at path (lower): parked longpolls whose scope it touches check again. */
+void dbx_longpoll_wake(twin_ctx *ctx, const char *path);
+/* The instance's state started over: its parked longpolls answer changes true. */
+void dbx_longpoll_restart(twin_ctx *ctx);
 
 /* ---- uploads (files.c) ---- */
 /* Commits data per a CommitInfo (path, mode, autorename, client_modified,

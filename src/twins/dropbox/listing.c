@@ -1,5 +1,5 @@
 /* Dropbox twin: list_folder with cursors (pages of a listing, then the
- * changes journal), get_latest_cursor, longpoll, and search_v2 by name and
+ * changes journal), get_latest_cursor, and search_v2 by name and
  * text content.  Cursors are opaque to clients: base64url of a small JSON
  * state that names the run, so a cursor from elsewhere is refused. */
 #include <ctype.h>
@@ -39,16 +39,7 @@ static int64_t get_int(const json_value *o, const char *k, int64_t fallback)
 /* The entries a listing shows, parents first. */
 static json_value *listing_items(twin_ctx *ctx, const char *root, bool recursive)
 {
-    json_value *tree = dbx_subtree(ctx, root, recursive && *root);
-    if (recursive) return tree;
-    json_value *out = json_array(ctx->a);
-    for (json_value *e = tree->first, *nx; e; e = nx) {
-        nx = e->next;
-        if (!str_eq(dbx_parent_of(ctx->a, json_get_str(e, "path_lower")), root)) continue;
-        e->next = NULL;
-        json_push(out, e);
-    }
-    return out;
+    return recursive ? dbx_subtree(ctx, root, *root != '\0') : dbx_children(ctx, root);
 }
 
 static json_value *cursor_state(twin_ctx *ctx, const char *root, bool recursive, int64_t seq, int64_t offset,
@@ -275,23 +266,11 @@ void dbx_list_folder_continue(twin_ctx *ctx)
     reply_listing(ctx, entries, cursor_state(ctx, root, recursive, last, -1, limit), more);
 }
 
-/* Answers at once (the twin does not hold the connection open): whether
- * the folder changed since the cursor, with a backoff when it did not. */
-void dbx_list_folder_longpoll(twin_ctx *ctx)
+bool dbx_changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq)
 {
-    json_value *args = dbx_args(ctx);
-    if (!args) return;
-    const char *cursor = dbx_req_str(ctx, args, "cursor");
-    if (!cursor) return;
-    json_value *s = dbx_decode_cursor(ctx, cursor);
-    if (!s || !str_eq(json_get_str(s, "k"), "list")) return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
     journal_walk w;
-    journal_open(&w, ctx, json_get_str(s, "p"), json_truthy(json_get(s, "r")), get_int(s, "s", 0));
-    bool changed = journal_next(&w) != NULL;
-    json_value *o = json_object(ctx->a);
-    json_set_bool(ctx->a, o, "changes", changed);
-    if (!changed) json_set_int(ctx->a, o, "backoff", 5);
-    dbx_reply(ctx, o);
+    journal_open(&w, ctx, root, recursive, seq);
+    return journal_next(&w) != NULL;
 }
 
 /* ---- search ---- */

@@ -94,4 +94,6 @@ const twin_def twin_dropbox = {
     .send_error = dbx_send_error,
     .seed = dbx_seed,
     .webhook_sign = dbx_webhook_sign,
+    /* State starting over (reset, config replace) answers held longpolls. */
+    .on_start = dbx_longpoll_restart,
 };

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { createHash, createHmac } from 'node:crypto';
 import { startReceiver } from '../../lib/receiver.mjs';
 import { admin, assertDbxError, assertSchema, client, newRun, raw, rejects, stopServer, utf8 } from './helpers.mjs';
+import { createRun, startServer } from '../../lib/server.mjs';
 
 after(stopServer);
 
@@ -38,6 +39,20 @@ async function seeded() {
 }
 
 const names = (entries) => entries.map((e) => e.path_display).sort();
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// A longpoll with nothing to report runs its whole timeout (30 s, the
+// minimum): it starts here and is checked by the file's last test, so the
+// wait overlaps the other tests.
+let quietPoll = null;
+test('longpoll (start): a cursor whose folder never changes is held', async () => {
+  const ctx = await seeded();
+  const { cursor } = (await ctx.dbx.filesListFolderGetLatestCursor({ path: '/Photos' })).result;
+  const started = Date.now();
+  quietPoll = { started, answer: ctx.dbx.filesListFolderLongpoll({ cursor, timeout: 30 }).then((r) => ({ at: Date.now(), r }), (err) => ({ at: Date.now(), err })) };
+  // Changes elsewhere in the account do not end it.
+  await ctx.dbx.filesUpload({ path: '/Projects/busy.md', contents: 'elsewhere' });
+});
 
 test('auth: the run token works; unknown, expired and revoked tokens get 401 invalid/expired_access_token; a missing or non-Bearer header a plain-text 400', async () => {
   const ctx = await newRun({ });
@@ -250,12 +265,23 @@ test('cursors: get_latest_cursor then continue returns changes (new, modified, d
   const { dbx } = ctx;
   const latest = (await dbx.filesListFolderGetLatestCursor({ path: '/Projects', recursive: true })).result;
   assertSchema('files/list_folder/get_latest_cursor', latest);
-  let lp = (await dbx.filesListFolderLongpoll({ cursor: latest.cursor, timeout: 30 })).result;
-  assertSchema('files/list_folder/longpoll', lp);
-  assert.equal(lp.changes, false);
+  // longpoll holds the request while nothing changes in the cursor's scope
+  // (a change elsewhere does not end it), and answers once something does.
+  const started = Date.now();
+  let settled = false;
+  const held = dbx.filesListFolderLongpoll({ cursor: latest.cursor, timeout: 30 }).then((r) => { settled = true; return r; });
+  await sleep(300);
+  assert.equal(settled, false, 'longpoll answered with nothing changed');
   let nothing = (await dbx.filesListFolderContinue({ cursor: latest.cursor })).result;
   assert.deepEqual(nothing.entries, []);
+  await dbx.filesUpload({ path: '/Photos/outside.txt', contents: 'not under /Projects' });
+  await sleep(300);
+  assert.equal(settled, false, 'a change outside the folder ended the longpoll');
   await dbx.filesUpload({ path: '/Projects/new.md', contents: 'new' });
+  let lp = (await held).result;
+  assertSchema('files/list_folder/longpoll', lp);
+  assert.deepEqual(lp, { changes: true });
+  assert.ok(Date.now() - started >= 600, 'longpoll answered before the change');
   await dbx.filesUpload({ path: '/Projects/plan.md', contents: 'changed plan', mode: 'overwrite' });
   await dbx.filesDeleteV2({ path: '/Projects/Archive' });
   await dbx.filesUpload({ path: '/Elsewhere.txt', contents: 'outside the folder' });
@@ -743,4 +769,82 @@ test('routes the twin does not implement stay stubs, marked X-Twin-Stub', async 
   const impl = (p) => (Array.isArray(ops) ? ops : ops.operations).find((o) => o.path === p)?.implementation;
   assert.equal(impl('/2/files/upload'), 'stateful');
   assert.equal(impl('/2/file_requests/count'), 'stub');
+});
+
+test('listings, moves, copies and deletes read only their subtree, not every entry of the account', async () => {
+  const ctx = await newRun();
+  // ~10 MB held elsewhere: reading every entry per call would cost far more than the calls below may take.
+  const bulk = Array.from({ length: 200 }, (_, i) => ({ name: `blob-${i}.bin`, content: 'x'.repeat(50000) }));
+  const seed = { folders: [{ name: 'Bulk', files: bulk }, { name: 'Small', files: [{ name: 'a.txt', content: 'a' }], folders: [{ name: 'Deep', files: [{ name: 'b.txt', content: 'b' }] }] }] };
+  assert.equal((await admin(ctx, 'PUT', '/admin/config', { seed })).status, 200);
+  const { dbx } = ctx;
+  await dbx.filesListFolder({ path: '/Small' });     // warm up
+  const started = Date.now();
+  for (let i = 0; i < 10; i++) {
+    assert.deepEqual(names((await dbx.filesListFolder({ path: '/Small' })).result.entries), ['/Small/Deep', '/Small/a.txt']);
+    assert.deepEqual(names((await dbx.filesListFolder({ path: '/Small', recursive: true })).result.entries),
+      ['/Small', '/Small/Deep', '/Small/Deep/b.txt', '/Small/a.txt']);
+  }
+  await dbx.filesCopyV2({ from_path: '/Small', to_path: '/Copy' });
+  await dbx.filesMoveV2({ from_path: '/Copy/Deep', to_path: '/Moved' });
+  await dbx.filesDeleteV2({ path: '/Moved' });
+  const elapsed = Date.now() - started;
+  assert.deepEqual(names((await dbx.filesListFolder({ path: '/Copy', recursive: true })).result.entries), ['/Copy', '/Copy/a.txt']);
+  assert.equal((await dbx.filesListFolder({ path: '/Bulk' })).result.entries.length, 200);
+  assert.ok(elapsed < 1500, `23 calls on a 3-entry subtree took ${elapsed} ms`);
+});
+
+test('longpoll: timeout must be 30..480; reset answers held polls with changes, teardown ends them', async () => {
+  const ctx = await seeded();
+  const { cursor } = (await ctx.dbx.filesListFolderGetLatestCursor({ path: '/Projects' })).result;
+  for (const timeout of [29, 481]) {
+    const err = await rejects(() => ctx.dbx.filesListFolderLongpoll({ cursor, timeout }));
+    assert.equal(err.status, 400);
+    assert.match(String(err.error), /timeout: value must be between 30 and 480/);
+  }
+  // A reset puts the state back: held polls learn of it at once.
+  let started = Date.now();
+  const held = ctx.dbx.filesListFolderLongpoll({ cursor, timeout: 60 });
+  await sleep(200);
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  assert.deepEqual((await held).result, { changes: true });
+  assert.ok(Date.now() - started < 5000);
+  // Tearing the run down answers its held polls instead of leaving them for the timeout.
+  const fresh = (await ctx.dbx.filesListFolderGetLatestCursor({ path: '/Projects' })).result.cursor;
+  started = Date.now();
+  const orphan = rejects(() => ctx.dbx.filesListFolderLongpoll({ cursor: fresh, timeout: 60 }));
+  await sleep(200);
+  const down = await fetch(`${ctx.controlUrl}/twin-runs/${ctx.run.run_id}/teardown`, { method: 'POST' });
+  assert.equal(down.status, 200);
+  const err = await orphan;
+  assert.equal(err.status, 404);
+  assert.ok(Date.now() - started < 5000, `teardown left the longpoll waiting ${Date.now() - started} ms`);
+});
+
+test('longpoll: stopping the server answers held polls (changes false) and exits promptly', async () => {
+  const srv = await startServer();
+  try {
+    const run = await createRun(srv.url, ['dropbox']);
+    const twin = run.twins.dropbox;
+    const dbx = client(twin.base_url, twin.env_vars.DROPBOX_ACCESS_TOKEN);
+    const { cursor } = (await dbx.filesListFolderGetLatestCursor({ path: '' })).result;
+    const held = dbx.filesListFolderLongpoll({ cursor, timeout: 120 });
+    await sleep(200);
+    const started = Date.now();
+    const exit = await srv.stop('SIGTERM');
+    assert.equal(exit.signal, null, `the server had to be killed: ${JSON.stringify(exit)}`);
+    assert.ok(Date.now() - started < 4000);
+    assert.deepEqual((await held).result, { changes: false });
+  } finally {
+    await srv.stop();
+  }
+});
+
+test('longpoll (end): the quiet cursor is answered changes false after its 30 s timeout', async () => {
+  assert.ok(quietPoll, 'the start test did not run');
+  const { at, r, err } = await quietPoll.answer;
+  assert.ifError(err);
+  assert.deepEqual(r.result, { changes: false });
+  const held = at - quietPoll.started;
+  assert.ok(held >= 29500 && held < 40000, `held ${held} ms`);
 });
