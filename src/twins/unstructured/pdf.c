@@ -91,8 +91,9 @@ static void content_text(text_state *t, const char *p, size_t len)
     pdf_obj *args[PDF_MAX_OPERANDS];
     int n = 0;
     bool in_text = false;
+    size_t budget = PDF_MAX_OPERAND_VALUES;
     while (p < end) {
-        pdf_obj *o = pdf_parse(scratch, &p, end);
+        pdf_obj *o = pdf_parse(scratch, &p, end, &budget);
         if (!o) continue;
         if (o->type != PDF_KEYWORD) {
             if (n == PDF_MAX_OPERANDS) {
@@ -106,6 +107,7 @@ static void content_text(text_state *t, const char *p, size_t len)
         else text_operator(t, o->str, args, n, &in_text);
         n = 0;
         arena_reset(scratch);
+        budget = PDF_MAX_OPERAND_VALUES;
     }
     arena_free(scratch);
 }

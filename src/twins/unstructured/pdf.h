@@ -21,6 +21,8 @@
 #define PDF_MAX_OBJECTS ((size_t)1 << 20)       /* objects a document may define */
 #define PDF_STREAM_LIMIT ((size_t)16 << 20)     /* one stream's decoded bytes */
 #define PDF_TOTAL_LIMIT ((size_t)128 << 20)     /* all streams of a document */
+#define PDF_MAX_VALUES ((size_t)1 << 20)        /* parsed values a document keeps */
+#define PDF_MAX_OPERAND_VALUES ((size_t)1 << 16) /* values between two operators of a content stream or CMap */
 
 typedef enum pdf_type {
     PDF_NULL, PDF_BOOL, PDF_NUMBER, PDF_STRING, PDF_NAME, PDF_ARRAY, PDF_DICT, PDF_REF, PDF_KEYWORD
@@ -45,8 +47,10 @@ struct pdf_obj {
 
 /* One object at *pp (skipping spaces and comments), allocated in a; *pp
  * moves past it.  NULL when no object starts there (a stray delimiter, which
- * is consumed) or the input ends inside it (*pp == end then). */
-pdf_obj *pdf_parse(arena *a, const char **pp, const char *end);
+ * is consumed) or the input ends inside it (*pp == end then).  Each value
+ * parsed takes one from *budget; an empty budget ends the input, so memory
+ * stays proportional to the budget, not to the file (a value is ~100 bytes). */
+pdf_obj *pdf_parse(arena *a, const char **pp, const char *end, size_t *budget);
 pdf_obj *pdf_get(const pdf_obj *dict, const char *key);
 bool pdf_is_name(const pdf_obj *o, const char *name);
 const char *pdf_skip_space(const char *p, const char *end);
@@ -67,6 +71,7 @@ typedef struct pdf_doc {
     size_t n_streams, streams_cap;
     pdf_obj *root;              /* the catalog, or NULL */
     size_t decoded;             /* stream bytes decoded so far */
+    size_t budget;              /* values the document may still parse */
     const char *error;          /* a limit was passed: the 400 detail */
 } pdf_doc;
 

@@ -166,8 +166,9 @@ static void parse_cmap(arena *a, pdf_font *f, const char *p, size_t len)
     cmap_section section = CMAP_NONE;
     pdf_obj *ops[3];
     int n_ops = 0;
+    size_t budget = PDF_MAX_OPERAND_VALUES;
     while (p < end) {
-        pdf_obj *o = pdf_parse(scratch, &p, end);
+        pdf_obj *o = pdf_parse(scratch, &p, end, &budget);
         if (!o) continue;
         if (o->type == PDF_KEYWORD) {
             section = !strcmp(o->str, "begincodespacerange") ? CMAP_CODESPACE
@@ -176,11 +177,13 @@ static void parse_cmap(arena *a, pdf_font *f, const char *p, size_t len)
                                                              : CMAP_NONE;
             n_ops = 0;
             arena_reset(scratch);
+            budget = PDF_MAX_OPERAND_VALUES;
             continue;
         }
         if (section == CMAP_NONE) {
             if (o->type != PDF_DICT && o->type != PDF_ARRAY) continue;
             arena_reset(scratch);   /* a dictionary operand of "begincmap" and the like */
+            budget = PDF_MAX_OPERAND_VALUES;
             continue;
         }
         ops[n_ops++] = o;
@@ -191,6 +194,7 @@ static void parse_cmap(arena *a, pdf_font *f, const char *p, size_t len)
         else if (section == CMAP_BFRANGE) add_bfrange(a, f, ops[0], ops[1], ops[2]);
         n_ops = 0;
         arena_reset(scratch);
+        budget = PDF_MAX_OPERAND_VALUES;
     }
     arena_free(scratch);
     if (f->n_ranges) qsort(f->ranges, f->n_ranges, sizeof *f->ranges, range_order);

@@ -220,10 +220,10 @@ static void push_item(arena *a, pdf_obj *o, const char *key, pdf_obj *v, size_t 
     o->items[o->n++] = v;
 }
 
-static pdf_obj *parse_at(arena *a, const char **pp, const char *end, int depth);
+static pdf_obj *parse_at(arena *a, const char **pp, const char *end, int depth, size_t *budget);
 
 /* [ ... ] or << /Key value ... >>; what does not parse inside is skipped. */
-static pdf_obj *container(arena *a, const char **pp, const char *end, int depth, pdf_type t)
+static pdf_obj *container(arena *a, const char **pp, const char *end, int depth, pdf_type t, size_t *budget)
 {
     const char *p = *pp + (t == PDF_DICT ? 2 : 1);
     pdf_obj *o = new_obj(a, t);
@@ -241,7 +241,7 @@ static pdf_obj *container(arena *a, const char **pp, const char *end, int depth,
         }
         pdf_obj *key = NULL;
         if (t == PDF_DICT) {
-            key = parse_at(a, &p, end, depth + 1);
+            key = parse_at(a, &p, end, depth + 1, budget);
             if (!key || key->type != PDF_NAME) continue;
             p = pdf_skip_space(p, end);
             if (p + 1 < end && p[0] == '>' && p[1] == '>') {
@@ -249,26 +249,26 @@ static pdf_obj *container(arena *a, const char **pp, const char *end, int depth,
                 continue;
             }
         }
-        pdf_obj *v = parse_at(a, &p, end, depth + 1);
+        pdf_obj *v = parse_at(a, &p, end, depth + 1, budget);
         if (v) push_item(a, o, key ? key->str : NULL, v, &cap);
-        else if (depth + 1 > PDF_MAX_DEPTH) break;
     }
     *pp = end;
     return NULL;
 }
 
-static pdf_obj *parse_at(arena *a, const char **pp, const char *end, int depth)
+static pdf_obj *parse_at(arena *a, const char **pp, const char *end, int depth, size_t *budget)
 {
     const char *p = pdf_skip_space(*pp, end);
     *pp = p;
     if (p >= end) return NULL;
-    if (depth > PDF_MAX_DEPTH) {
+    if (depth > PDF_MAX_DEPTH || *budget == 0) {
         *pp = end;
         return NULL;
     }
+    --*budget;
     char c = *p;
-    if (c == '<' && p + 1 < end && p[1] == '<') return container(a, pp, end, depth, PDF_DICT);
-    if (c == '[') return container(a, pp, end, depth, PDF_ARRAY);
+    if (c == '<' && p + 1 < end && p[1] == '<') return container(a, pp, end, depth, PDF_DICT, budget);
+    if (c == '[') return container(a, pp, end, depth, PDF_ARRAY, budget);
     if (c == '<') return hex_string(a, pp, end);
     if (c == '(') return literal_string(a, pp, end);
     if (c == '/') return word(a, pp, end, PDF_NAME);
@@ -282,9 +282,9 @@ static pdf_obj *parse_at(arena *a, const char **pp, const char *end, int depth)
     return NULL;
 }
 
-pdf_obj *pdf_parse(arena *a, const char **pp, const char *end)
+pdf_obj *pdf_parse(arena *a, const char **pp, const char *end, size_t *budget)
 {
-    return parse_at(a, pp, end, 0);
+    return parse_at(a, pp, end, 0, budget);
 }
 
 pdf_obj *pdf_get(const pdf_obj *dict, const char *key)
@@ -423,7 +423,7 @@ static void scan_objects(pdf_doc *d, const char *data, size_t len)
         }
         size_t pos = (size_t)(p - data);
         p = after;
-        pdf_obj *o = pdf_parse(d->a, &p, end);
+        pdf_obj *o = pdf_parse(d->a, &p, end, &d->budget);
         if (!o) {
             if (p >= end) break;
             continue;
@@ -466,18 +466,21 @@ static void load_object_stream(pdf_doc *d, const pdf_entry *e)
     arena *scratch = arena_new(0);
     long long prev_off = -1;
     for (long long k = 0; k < count && d->n < PDF_MAX_OBJECTS; k++) {
-        pdf_obj *num = pdf_parse(scratch, &p, header_end), *off = pdf_parse(scratch, &p, header_end);
+        size_t header_budget = 4;
+        pdf_obj *num = pdf_parse(scratch, &p, header_end, &header_budget);
+        pdf_obj *off = pdf_parse(scratch, &p, header_end, &header_budget);
         if (!num || !off || !num->is_int || !off->is_int || num->i < 0 || off->i <= prev_off ||
             (unsigned long long)off->i >= (size_t)(end - header_end))
             break;
         /* the member ends where the next begins */
         const char *peek = p, *member_end = end;
-        pdf_obj *next_num = pdf_parse(scratch, &peek, header_end), *next_off = pdf_parse(scratch, &peek, header_end);
+        pdf_obj *next_num = pdf_parse(scratch, &peek, header_end, &header_budget);
+        pdf_obj *next_off = pdf_parse(scratch, &peek, header_end, &header_budget);
         if (k + 1 < count && next_num && next_off && next_off->is_int && next_off->i > off->i &&
             (unsigned long long)next_off->i < (size_t)(end - header_end))
             member_end = header_end + next_off->i;
         const char *m = header_end + off->i;
-        pdf_obj *o = pdf_parse(d->a, &m, member_end);
+        pdf_obj *o = pdf_parse(d->a, &m, member_end, &d->budget);
         if (o) add_entry(d, num->i, e->pos, (size_t)k + 1, o);
         prev_off = off->i;
         arena_reset(scratch);
@@ -495,7 +498,7 @@ static void find_root(pdf_doc *d, const char *data, size_t len)
     pdf_obj *tdict = NULL;
     if (trailer) {
         const char *p = trailer + 7;
-        tdict = pdf_parse(d->a, &p, end);
+        tdict = pdf_parse(d->a, &p, end, &d->budget);
     }
     const pdf_entry *xref = NULL;
     for (size_t i = 0; i < d->n_streams; i++)
@@ -518,6 +521,7 @@ void pdf_load(pdf_doc *d, arena *a, const char *data, size_t len)
 {
     memset(d, 0, sizeof *d);
     d->a = a;
+    d->budget = PDF_MAX_VALUES;
     scan_objects(d, data, len);
     index_entries(d);   /* object streams' /Length and /N may be references */
     size_t direct = d->n;
