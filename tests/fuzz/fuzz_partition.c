@@ -1,7 +1,9 @@
 /* The Unstructured partitioners and the chunker on arbitrary bytes: PDFs
- * (object scan, FlateDecode inflating, content-stream text) and the text
+ * (object scan, object streams, the page tree, FlateDecode inflating,
+ * ToUnicode CMaps, content-stream text) and the text
  * formats must never crash, and every answer is an element list.  The first
- * byte picks the format and the chunking options, the rest is the file. */
+ * byte picks the format and the chunking options, the rest is the file.
+ * The corpus' PDF seeds come from tests/conformance/unstructured/pdf-samples.mjs. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { deflateSync } from 'node:zlib';
 import * as fx from '../../lib/fixture.mjs';
 
 const require = createRequire(import.meta.url);
@@ -144,5 +145,58 @@ export function buildPdf(pages) {
   for (const off of offsets) tail += `${String(off).padStart(10, '0')} 00000 n \n`;
   tail += `trailer\n<< /Size ${objs.length + 1} /Root ${catalog} 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
   push(Buffer.from(tail, 'latin1'));
+  return Buffer.concat(parts);
+}
+
+/** A PDF as modern writers (and pdf-lib) save it: every non-stream object
+ *  inside one compressed object stream (/Type /ObjStm), a compressed
+ *  cross-reference stream (/Type /XRef, holding /Root) instead of the xref
+ *  table and trailer.  objects[i] is object i + 1: a string (a dictionary or
+ *  any other object), or { dict: '/Filter /FlateDecode', data: Buffer } for
+ *  a stream (its /Length is added); streams stay outside, in array order. */
+export function buildModernPdf(objects, root) {
+  const members = [];
+  objects.forEach((o, i) => { if (typeof o === 'string') members.push(i + 1); });
+  let header = '';
+  const bodies = [];
+  let at = 0;
+  for (const num of members) {
+    const b = Buffer.from(`${objects[num - 1]}\n`, 'latin1');
+    header += `${num} ${at} `;
+    bodies.push(b);
+    at += b.length;
+  }
+  const objstmNum = objects.length + 1;
+  const xrefNum = objects.length + 2;
+  const parts = [Buffer.from('%PDF-1.7\n%\xe2\xe3\xcf\xd3\n', 'latin1')];
+  let size = parts[0].length;
+  const offsets = [];
+  const push = (b) => { parts.push(b); size += b.length; };
+  const stream = (num, dict, data) => {
+    offsets[num] = size;
+    push(Buffer.from(`${num} 0 obj\n<< /Length ${data.length} ${dict} >>\nstream\n`, 'latin1'));
+    push(data);
+    push(Buffer.from('\nendstream\nendobj\n', 'latin1'));
+  };
+  objects.forEach((o, i) => { if (typeof o !== 'string') stream(i + 1, o.dict || '', o.data); });
+  const objstm = deflateSync(Buffer.concat([Buffer.from(header, 'latin1'), ...bodies]));
+  stream(objstmNum, `/Type /ObjStm /N ${members.length} /First ${Buffer.byteLength(header)} /Filter /FlateDecode`, objstm);
+  offsets[xrefNum] = size;
+  // /W [1 4 2]: type, offset or object stream number, generation or index
+  const rows = Buffer.alloc((xrefNum + 1) * 7);
+  const row = (num, type, field2, field3) => {
+    rows.writeUInt8(type, num * 7);
+    rows.writeUInt32BE(field2, num * 7 + 1);
+    rows.writeUInt16BE(field3, num * 7 + 5);
+  };
+  row(0, 0, 0, 65535);
+  for (let num = 1; num <= xrefNum; num++) {
+    const index = members.indexOf(num);
+    if (index >= 0) row(num, 2, objstmNum, index);
+    else row(num, 1, offsets[num], 0);
+  }
+  const xrefAt = size;
+  stream(xrefNum, `/Type /XRef /Size ${xrefNum + 1} /W [1 4 2] /Root ${root} 0 R /Filter /FlateDecode`, deflateSync(rows));
+  push(Buffer.from(`startxref\n${xrefAt}\n%%EOF\n`, 'latin1'));
   return Buffer.concat(parts);
 }
