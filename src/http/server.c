@@ -58,7 +58,6 @@ struct http_conn {
     buf pending;            /* read but not parsed yet (pipelined requests) */
     buf out;                /* response head, or a whole error response */
     uv_write_t write_req;
-    uv_write_t continue_req;
     char remote_addr[64];
     timer_phase phase;
     uint64_t deadline;      /* uv_now() ms at which the current phase times out */
@@ -480,14 +479,27 @@ static void conn_send_error(http_conn *c, int status)
 
 static void on_continue_written(uv_write_t *w, int status)
 {
+    (void)status;
+    free(w);
 }
 
+/* Each interim answer gets its own write request: a pipelining client can
+ * have a second request reach Expect before the first 100 has gone out,
+ * and libuv forbids reusing a request that is still queued. */
 static void conn_send_continue(http_conn *c)
 {
     static char line[] = "HTTP/1.1 100 Continue\r\n\r\n";
-    uv_buf_t b = uv_buf_init(line, sizeof line - 1);
     c->parser.want_continue = false;
-    uv_write(&c->continue_req, (uv_stream_t *)&c->tcp, &b, 1, on_continue_written);
+    uv_write_t *w = malloc(sizeof *w);
+    if (!w) {
+        conn_close(c);
+        return;
+    }
+    uv_buf_t b = uv_buf_init(line, sizeof line - 1);
+    if (uv_write(w, (uv_stream_t *)&c->tcp, &b, 1, on_continue_written) != 0) {
+        free(w);
+        conn_close(c);
+    }
 }
 
 /* ---- reading ---- */

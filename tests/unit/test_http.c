@@ -588,6 +588,13 @@ static void expect_continue_live(void **state)
     send_str(c, "abc");
     read_response(c, resp, sizeof resp, true);
     assert_string_equal(body_of(resp), "PUT /up abc");
+    /* A second interim answer on the same connection. */
+    send_str(c, "PUT /again HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\n");
+    read_response(c, resp, sizeof resp, false);
+    assert_string_equal(resp, "HTTP/1.1 100 Continue\r\n\r\n");
+    send_str(c, "xy");
+    read_response(c, resp, sizeof resp, true);
+    assert_string_equal(body_of(resp), "PUT /again xy");
     client_close(c);
 }
 
