@@ -34,6 +34,26 @@ static void write_escape(buf *out, unsigned char c)
     }
 }
 
+/* Length of the leading run of bytes that are copied as they are (ASCII,
+ * no escape), tested eight at a time: most strings are plain ASCII, and the
+ * writer spends its time here. */
+static size_t plain_prefix(const unsigned char *u, size_t n)
+{
+    const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, u + i, sizeof x);
+        uint64_t quote = x ^ (ones * '"'), backslash = x ^ (ones * '\\');
+        uint64_t special = (x - ones * 0x20) |            /* below 0x20 */
+                           ((quote - ones) & ~quote) |    /* '"' */
+                           ((backslash - ones) & ~backslash) | x; /* '\\', >= 0x80 */
+        if (special & highs) break;
+    }
+    while (i < n && u[i] < 0x80 && !escape_for[u[i]]) i++;
+    return i;
+}
+
 /* Output is always UTF-8, whatever the bytes: a form value or path segment
  * may carry any (%FF), and a document holding them would neither parse back
  * (json_parse rejects them, so a stored record would be lost) nor be valid
@@ -45,12 +65,8 @@ void json_write_string(buf *out, const char *s, size_t n)
     buf_reserve(out, n + 2);
     buf_putc(out, '"');
     size_t run = 0;   /* start of the bytes not yet copied */
-    for (size_t i = 0; i < n;) {
+    for (size_t i = 0; (i += plain_prefix(u + i, n - i)) < n;) {
         unsigned char c = u[i];
-        if (c < 0x80 && !escape_for[c]) {
-            i++;
-            continue;
-        }
         int seq = c < 0x80 ? 0 : utf8_sequence_length(u + i, u + n);
         if (seq) {
             i += (size_t)seq;

@@ -514,6 +514,34 @@ static void test_write_string_escapes(void **state)
     buf_free(&out);
 }
 
+/* The writer skips plain ASCII eight bytes at a time: every character that
+ * needs attention must be caught at every offset within such a block, and
+ * bytes just below or above the special ones must pass untouched. */
+static void test_write_string_every_offset(void **state)
+{
+    arena *a = *state;
+    static const char *const pieces[] = {"\"", "\\", "\n", "\x1f", "\x01", "\xc3\xa9", "\xe2\x80\xa8",
+                                         "\x7f", " ", "!", "#", "[", "]", "~", "\x21", "\x5b"};
+    buf text = BUF_INIT, out = BUF_INIT;
+    for (size_t p = 0; p < sizeof pieces / sizeof *pieces; p++) {
+        for (size_t at = 0; at < 20; at++) {
+            buf_reset(&text);
+            for (size_t i = 0; i < at; i++) buf_putc(&text, (char)('a' + i % 26));
+            buf_puts(&text, pieces[p]);
+            buf_puts(&text, "0123456789abcdef");
+            buf_reset(&out);
+            json_write_string(&out, text.data, text.len);
+            json_error err;
+            json_value *back = json_parse(a, out.data, out.len, &err);
+            assert_non_null(back);
+            assert_int_equal(back->len, text.len);
+            assert_memory_equal(back->str, text.data, text.len);
+        }
+    }
+    buf_free(&text);
+    buf_free(&out);
+}
+
 /* Bytes that are not UTF-8 (a form value "%FF", an encoded surrogate, a
  * truncated sequence) must still give JSON that parses back: a stored
  * document written with them could otherwise never be read again. */
@@ -919,6 +947,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_push_merge_clone, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_write_string_escapes, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_write_string_repairs_utf8, setup_arena, teardown_arena),
+        cmocka_unit_test_setup_teardown(test_write_string_every_offset, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_write_pretty, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_streaming_writer, setup_arena, teardown_arena),
         cmocka_unit_test_setup_teardown(test_differential_jansson, setup_arena, teardown_arena),
