@@ -7,6 +7,10 @@
 
 #include "http/http.h"
 
+/* Makes room for one more header in an arena-held array of n (capacity
+ * *cap, doubling from first): arena memory is not resized, so it copies. */
+http_header *header_slot(arena *a, http_header **arr, size_t n, size_t *cap, size_t first);
+
 typedef struct req_parser {
     llhttp_t ll;
     const http_server_config *cfg;

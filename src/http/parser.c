@@ -81,18 +81,11 @@ static void push_header(req_parser *p, const char *name, size_t name_len, const 
                         size_t value_len)
 {
     http_request *r = &p->req;
-    if (r->n_headers == p->cap_headers) {
-        size_t cap = p->cap_headers ? p->cap_headers * 2 : 16;
-        http_header *grown = arena_alloc(r->arena, cap * sizeof *grown);
-        if (r->n_headers) memcpy(grown, r->headers, r->n_headers * sizeof *grown);
-        r->headers = grown;
-        p->cap_headers = cap;
-    }
+    http_header *h = header_slot(r->arena, &r->headers, r->n_headers++, &p->cap_headers, 16);
     while (value_len && is_ows(*value)) value++, value_len--;
     while (value_len && is_ows(value[value_len - 1])) value_len--;
-    r->headers[r->n_headers].name = arena_strndup(r->arena, name, name_len);
-    r->headers[r->n_headers].value = arena_strndup(r->arena, value, value_len);
-    r->n_headers++;
+    h->name = arena_strndup(r->arena, name, name_len);
+    h->value = arena_strndup(r->arena, value, value_len);
 }
 
 /* RFC 9110 token characters. */

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/http.h"
+#include "http/conn_internal.h"
 #include "util/util.h"
 
 const char *http_header_get(const http_request *req, const char *name)
@@ -139,16 +139,21 @@ static char *header_copy(arena *a, const char *s)
     return out;
 }
 
+http_header *header_slot(arena *a, http_header **arr, size_t n, size_t *cap, size_t first)
+{
+    if (n == *cap) {
+        size_t grown_cap = *cap ? *cap * 2 : first;
+        http_header *grown = arena_alloc(a, grown_cap * sizeof *grown);
+        if (n) memcpy(grown, *arr, n * sizeof *grown);
+        *arr = grown;
+        *cap = grown_cap;
+    }
+    return &(*arr)[n];
+}
+
 void http_add_header(http_request *req, const char *name, const char *value)
 {
-    if (req->n_resp_headers == req->cap_resp_headers) {
-        size_t cap = req->cap_resp_headers ? req->cap_resp_headers * 2 : 8;
-        http_header *grown = arena_alloc(req->arena, cap * sizeof *grown);
-        if (req->n_resp_headers) memcpy(grown, req->resp_headers, req->n_resp_headers * sizeof *grown);
-        req->resp_headers = grown;
-        req->cap_resp_headers = cap;
-    }
-    http_header *h = &req->resp_headers[req->n_resp_headers++];
+    http_header *h = header_slot(req->arena, &req->resp_headers, req->n_resp_headers++, &req->cap_resp_headers, 8);
     h->name = header_copy(req->arena, name);
     h->value = header_copy(req->arena, value);
 }
