@@ -824,6 +824,42 @@ static bool window(twin_ctx *ctx, list_opts *o)
     return true;
 }
 
+/* eventTypes is an enum parameter (it may repeat): an unknown value is
+ * refused before anything is read, with the pattern Google's parameter
+ * check names in its message. */
+static bool event_types_valid(twin_ctx *ctx, const char *const *types)
+{
+    static const char *const known[] = {"birthday", "default", "focusTime", "fromGmail", "outOfOffice",
+                                        "workingLocation", NULL};
+    for (; types && *types; types++) {
+        bool ok = false;
+        for (size_t i = 0; known[i] && !ok; i++) ok = str_eq(*types, known[i]);
+        if (ok) continue;
+        gc_error_at(ctx, 400, "global", "invalidParameter",
+                    arena_printf(ctx->a,
+                                 "Invalid value '%s'. Values must match the following regular expression: "
+                                 "'birthday|default|focusTime|fromGmail|outOfOffice|workingLocation'",
+                                 *types),
+                    "eventTypes", "parameter");
+        return false;
+    }
+    return true;
+}
+
+/* An incremental list (syncToken) returns every change, deletions included,
+ * so the filters that would make the client's copy inconsistent are refused
+ * alongside it, and so is showDeleted=false. */
+static bool sync_unrestricted(twin_ctx *ctx, const list_opts *o, const char *order)
+{
+    const char *show_deleted = gc_str(ctx, "showDeleted");
+    bool restricted = o->tmin >= 0 || o->tmax >= 0 || o->q || o->ical || o->updated_min || order ||
+                      *o->private_props || *o->shared_props || str_eq(show_deleted, "false");
+    if (restricted)
+        gc_error(ctx, 400, "calendar", "syncTokenWithRequestRestrictions",
+                 "Sync token cannot be used with other request restrictions.");
+    return !restricted;
+}
+
 void gc_events_list(twin_ctx *ctx)
 {
     json_value *cal = gc_calendar_load(ctx);
@@ -840,6 +876,7 @@ void gc_events_list(twin_ctx *ctx)
     http_query_all(ctx->req, "eventTypes", &o.event_types);
     http_query_all(ctx->req, "privateExtendedProperty", &o.private_props);
     http_query_all(ctx->req, "sharedExtendedProperty", &o.shared_props);
+    if (!event_types_valid(ctx, o.event_types)) return;
     const char *order = gc_str(ctx, "orderBy");
     if (order && !str_eq(order, "startTime") && !str_eq(order, "updated"))
         return gc_error_at(ctx, 400, "global", "invalid", arena_printf(ctx->a, "Invalid value for orderBy: %s", order), "orderBy", "parameter");
@@ -847,8 +884,7 @@ void gc_events_list(twin_ctx *ctx)
         return gc_bad_request(ctx, "The requested ordering is not available for the particular query.");
     const char *sync = gc_str(ctx, "syncToken");
     if (sync) {
-        if (o.tmin >= 0 || o.tmax >= 0 || o.q || o.ical || o.updated_min || order)
-            return gc_bad_request(ctx, "Sync token cannot be combined with timeMin, timeMax, q, iCalUID, updatedMin or orderBy.");
+        if (!sync_unrestricted(ctx, &o, order)) return;
         if (!gc_token_parse(ctx, sync, 's', &o.since) || o.since < ms_of(cal, "_floor"))
             return gc_error(ctx, 410, "calendar", "fullSyncRequired",
                             "Sync token is no longer valid, a full sync is required.");

@@ -222,6 +222,25 @@ test('events list: eventTypes and extended-property filters repeat (the SDK send
   assertSchema('GET', '/calendar/v3/calendars/{calendarId}/events', data);
 });
 
+test('events list: an unknown eventTypes value is Google\'s 400 invalidParameter naming the allowed values', async () => {
+  const t = await newRun();
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('Kept', '2026-06-01T09:00:00Z', '2026-06-01T10:00:00Z') });
+  for (const eventTypes of [['meeting'], ['default', 'FOCUSTIME']]) {
+    const bad = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', eventTypes })));
+    assert.equal(bad.status, 400, String(eventTypes));
+    const wrong = eventTypes.find((x) => x !== 'default');
+    assert.equal(bad.body.message,
+      `Invalid value '${wrong}'. Values must match the following regular expression: 'birthday|default|focusTime|fromGmail|outOfOffice|workingLocation'`);
+    assert.equal(bad.body.status, 'INVALID_ARGUMENT');
+    assert.deepEqual(bad.body.errors[0], { domain: 'global', reason: 'invalidParameter', message: bad.body.message,
+      location: 'eventTypes', locationType: 'parameter' });
+  }
+  // every documented value is accepted
+  const all = ['birthday', 'default', 'focusTime', 'fromGmail', 'outOfOffice', 'workingLocation'];
+  const { data } = await t.cal.events.list({ calendarId: 'primary', eventTypes: all });
+  assert.deepEqual(data.items.map((x) => x.summary), ['Kept']);
+});
+
 test('recurring events: RRULE stored, singleEvents expands daily COUNT and weekly UNTIL; instances', async () => {
   const t = await newRun();
   const { data: d } = await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('Daily', '2026-06-01T09:00:00Z', '2026-06-01T09:15:00Z', { recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }) });
@@ -270,6 +289,37 @@ test('sync tokens: incremental list returns changes since; bad token is 410 full
   assert.equal((await t.cal.events.list({ calendarId: 'primary' })).data.items.length, 0);
   const mixed = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', syncToken: tok, timeMin: '2026-01-01T00:00:00Z' })));
   assert.equal(mixed.status, 400);
+});
+
+// The filters Google refuses beside a syncToken (and showDeleted=false, as
+// an incremental list always carries deletions): 400
+// syncTokenWithRequestRestrictions, checked before the token itself.
+test('sync tokens: restricting filters beside a syncToken are 400 syncTokenWithRequestRestrictions', async () => {
+  const t = await newRun();
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('A', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') });
+  const tok = (await t.cal.events.list({ calendarId: 'primary' })).data.nextSyncToken;
+  const restrictions = [
+    { iCalUID: 'abc@google.com' }, { orderBy: 'updated' }, { privateExtendedProperty: ['team=core'] }, { q: 'A' },
+    { sharedExtendedProperty: ['room=A'] }, { timeMin: '2026-01-01T00:00:00Z' }, { timeMax: '2027-01-01T00:00:00Z' },
+    { updatedMin: '2026-01-01T00:00:00Z' }, { showDeleted: false },
+  ];
+  for (const r of restrictions) {
+    for (const syncToken of [tok, 'garbage']) {
+      const bad = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', syncToken, ...r })));
+      assert.equal(bad.status, 400, JSON.stringify(r));
+      assert.equal(bad.body.message, 'Sync token cannot be used with other request restrictions.');
+      assert.equal(bad.body.errors[0].reason, 'syncTokenWithRequestRestrictions');
+      assert.equal(bad.body.errors[0].domain, 'calendar');
+    }
+  }
+  // the parameters that may stay the same as in the full sync are accepted
+  const { data } = await t.cal.events.list({ calendarId: 'primary', syncToken: tok, showDeleted: true, singleEvents: true,
+    eventTypes: ['default'], maxResults: 10 });
+  assert.deepEqual(data.items, []);
+  assert.ok(data.nextSyncToken);
+  const gone = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', syncToken: 'garbage', showDeleted: true })));
+  assert.equal(gone.status, 410);
+  assert.equal(gone.body.errors[0].reason, 'fullSyncRequired');
 });
 
 test('events move, quickAdd and import', async () => {
