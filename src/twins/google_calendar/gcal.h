@@ -93,6 +93,9 @@ int64_t gc_event_count(twin_ctx *ctx);
 /* ---- watch channels (watch.c) ---- */
 /* kind: "events" (cal_id set), "calendarList", "acl" (cal_id set), "settings". */
 void gc_notify(twin_ctx *ctx, const char *kind, const char *cal_id);
+/* on_start: gives channels saved by older builds (before the "watch" index)
+ * their index entries, so notifications still reach them. */
+void gc_watch_reindex(twin_ctx *ctx);
 
 /* ---- seeding (seed.c) ---- */
 int gc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
