@@ -825,10 +825,11 @@ static bool window(twin_ctx *ctx, list_opts *o)
 }
 
 /* eventTypes is an enum parameter (it may repeat): an unknown value is
- * refused before anything is read, with the pattern Google's parameter
- * check names in its message. */
-static bool event_types_valid(twin_ctx *ctx, const char *const *types)
+ * refused with the pattern Google's parameter check names in its message. */
+bool gc_event_types(twin_ctx *ctx, const char ***out)
 {
+    http_query_all(ctx->req, "eventTypes", out);
+    const char *const *types = *out;
     static const char *const known[] = {"birthday", "default", "focusTime", "fromGmail", "outOfOffice",
                                         "workingLocation", NULL};
     for (; types && *types; types++) {
@@ -873,10 +874,9 @@ void gc_events_list(twin_ctx *ctx)
     o.updated_min = gc_str(ctx, "updatedMin");
     o.single = gc_bool(ctx, "singleEvents", false);
     o.show_deleted = gc_bool(ctx, "showDeleted", false);
-    http_query_all(ctx->req, "eventTypes", &o.event_types);
+    if (!gc_event_types(ctx, &o.event_types)) return;
     http_query_all(ctx->req, "privateExtendedProperty", &o.private_props);
     http_query_all(ctx->req, "sharedExtendedProperty", &o.shared_props);
-    if (!event_types_valid(ctx, o.event_types)) return;
     const char *order = gc_str(ctx, "orderBy");
     if (order && !str_eq(order, "startTime") && !str_eq(order, "updated"))
         return gc_error_at(ctx, 400, "global", "invalid", arena_printf(ctx->a, "Invalid value for orderBy: %s", order), "orderBy", "parameter");

@@ -89,6 +89,9 @@ json_value *gc_event_create(twin_ctx *ctx, const json_value *cal, const json_val
 /* Busy intervals of one calendar within [from, to) (ms), merged. */
 json_value *gc_busy(twin_ctx *ctx, const char *cal_id, int64_t from, int64_t to);
 int64_t gc_event_count(twin_ctx *ctx);
+/* The query's eventTypes (repeatable; empty array when absent); false after
+ * Google's 400 invalidParameter for a value outside its enum. */
+bool gc_event_types(twin_ctx *ctx, const char ***out);
 
 /* ---- watch channels (watch.c) ---- */
 /* kind: "events" (cal_id set), "calendarList", "acl" (cal_id set), "settings". */

@@ -146,7 +146,8 @@ static void watch(twin_ctx *ctx, const char *kind, const char *cal_id, const cha
 void gc_events_watch(twin_ctx *ctx)
 {
     json_value *cal = gc_calendar_load(ctx);
-    if (!cal) return;
+    const char **types;
+    if (!cal || !gc_event_types(ctx, &types)) return;
     const char *id = json_get_str(cal, "id");
     watch(ctx, "events", id, arena_printf(ctx->a, "/calendars/%s/events", id));
 }

@@ -235,6 +235,14 @@ test('events list: an unknown eventTypes value is Google\'s 400 invalidParameter
     assert.deepEqual(bad.body.errors[0], { domain: 'global', reason: 'invalidParameter', message: bad.body.message,
       location: 'eventTypes', locationType: 'parameter' });
   }
+  // events.watch takes the same parameter and refuses the same values
+  const w = gErr(await rejects(() => t.cal.events.watch({ calendarId: 'primary', eventTypes: ['meeting'],
+    requestBody: { id: 'ch-types', type: 'web_hook', address: 'https://example.com/hook' } })));
+  assert.equal(w.status, 400);
+  assert.equal(w.body.errors[0].location, 'eventTypes');
+  const state = (await admin(t, 'GET', '/admin/state')).json.state;
+  assert.ok(state.calendars, JSON.stringify(state));
+  assert.deepEqual(state.channels ?? [], []);
   // every documented value is accepted
   const all = ['birthday', 'default', 'focusTime', 'fromGmail', 'outOfOffice', 'workingLocation'];
   const { data } = await t.cal.events.list({ calendarId: 'primary', eventTypes: all });
