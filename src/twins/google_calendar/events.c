@@ -850,15 +850,10 @@ bool gc_event_types(twin_ctx *ctx, const char ***out)
 /* An incremental list (syncToken) returns every change, deletions included,
  * so the filters that would make the client's copy inconsistent are refused
  * alongside it, and so is showDeleted=false. */
-static bool sync_unrestricted(twin_ctx *ctx, const list_opts *o, const char *order)
+static bool sync_restricted(twin_ctx *ctx, const list_opts *o, const char *order)
 {
-    const char *show_deleted = gc_str(ctx, "showDeleted");
-    bool restricted = o->tmin >= 0 || o->tmax >= 0 || o->q || o->ical || o->updated_min || order ||
-                      *o->private_props || *o->shared_props || str_eq(show_deleted, "false");
-    if (restricted)
-        gc_error(ctx, 400, "calendar", "syncTokenWithRequestRestrictions",
-                 "Sync token cannot be used with other request restrictions.");
-    return !restricted;
+    return o->tmin >= 0 || o->tmax >= 0 || o->q || o->ical || o->updated_min || order || *o->private_props ||
+           *o->shared_props || gc_said_false(ctx, "showDeleted");
 }
 
 void gc_events_list(twin_ctx *ctx)
@@ -882,14 +877,8 @@ void gc_events_list(twin_ctx *ctx)
         return gc_error_at(ctx, 400, "global", "invalid", arena_printf(ctx->a, "Invalid value for orderBy: %s", order), "orderBy", "parameter");
     if (str_eq(order, "startTime") && !o.single)
         return gc_bad_request(ctx, "The requested ordering is not available for the particular query.");
-    const char *sync = gc_str(ctx, "syncToken");
-    if (sync) {
-        if (!sync_unrestricted(ctx, &o, order)) return;
-        if (!gc_token_parse(ctx, sync, 's', &o.since) || o.since < ms_of(cal, "_floor"))
-            return gc_error(ctx, 410, "calendar", "fullSyncRequired",
-                            "Sync token is no longer valid, a full sync is required.");
-        o.show_deleted = true;
-    }
+    if (!gc_sync_since(ctx, sync_restricted(ctx, &o, order), ms_of(cal, "_floor"), &o.since)) return;
+    if (o.since >= 0) o.show_deleted = true;
     send_events(ctx, cal, collect(ctx, json_get_str(cal, "id"), &o, NULL), order, max);
 }
 

@@ -330,6 +330,60 @@ test('sync tokens: restricting filters beside a syncToken are 400 syncTokenWithR
   assert.equal(gone.body.errors[0].reason, 'fullSyncRequired');
 });
 
+// calendarList, acl and settings take sync tokens too: each returns what
+// changed since its token, refuses the filters Google forbids beside one, and
+// answers 410 fullSyncRequired for a token that is not its own.
+test('sync tokens on calendarList, acl and settings: changes since, restrictions, 410', async () => {
+  const t = await newRun();
+  const gone = async (fn) => {
+    const e = gErr(await rejects(fn));
+    assert.equal(e.status, 410);
+    assert.equal(e.body.errors[0].reason, 'fullSyncRequired');
+  };
+  const restricted = async (fn) => {
+    const e = gErr(await rejects(fn));
+    assert.equal(e.status, 400);
+    assert.equal(e.body.errors[0].reason, 'syncTokenWithRequestRestrictions');
+  };
+  // ACL: only the rules changed since the token, deletions (role none) included
+  const { data: a0 } = await t.cal.acl.list({ calendarId: 'primary' });
+  assert.equal(a0.items.length, 1);
+  assert.deepEqual((await t.cal.acl.list({ calendarId: 'primary', syncToken: a0.nextSyncToken })).data.items, []);
+  const { data: bob } = await t.cal.acl.insert({ calendarId: 'primary', requestBody: { role: 'reader', scope: { type: 'user', value: 'bob@example.com' } } });
+  const { data: amy } = await t.cal.acl.insert({ calendarId: 'primary', requestBody: { role: 'reader', scope: { type: 'user', value: 'amy@example.com' } } });
+  const { data: a1 } = await t.cal.acl.list({ calendarId: 'primary', syncToken: a0.nextSyncToken });
+  assert.deepEqual(a1.items.map((r) => r.id).sort(), [amy.id, bob.id].sort());
+  await t.cal.acl.delete({ calendarId: 'primary', ruleId: bob.id });
+  const { data: a2 } = await t.cal.acl.list({ calendarId: 'primary', syncToken: a1.nextSyncToken });
+  assert.deepEqual(a2.items.map((r) => [r.id, r.role]), [[bob.id, 'none']]);
+  assertSchema('GET', '/calendar/v3/calendars/{calendarId}/acl', a2);
+  await gone(() => t.cal.acl.list({ calendarId: 'primary', syncToken: 'garbage' }));
+  await restricted(() => t.cal.acl.list({ calendarId: 'primary', syncToken: a2.nextSyncToken, showDeleted: false }));
+  assert.equal((await t.cal.acl.list({ calendarId: 'primary', syncToken: a2.nextSyncToken, showDeleted: true })).data.items.length, 0);
+  // calendarList: minAccessRole, showDeleted=false and showHidden=false are refused beside a token
+  const { data: l0 } = await t.cal.calendarList.list();
+  for (const r of [{ minAccessRole: 'reader' }, { showDeleted: false }, { showHidden: false }]) {
+    await restricted(() => t.cal.calendarList.list({ syncToken: l0.nextSyncToken, ...r }));
+    await restricted(() => t.cal.calendarList.list({ syncToken: 'garbage', ...r }));
+  }
+  await gone(() => t.cal.calendarList.list({ syncToken: 'garbage' }));
+  const { data: team } = await t.cal.calendars.insert({ requestBody: { summary: 'Team' } });
+  const { data: l1 } = await t.cal.calendarList.list({ syncToken: l0.nextSyncToken, showHidden: true });
+  assert.deepEqual(l1.items.map((e) => e.id), [team.id]);
+  // settings: nothing changed, then the time zone (derived from the primary calendar) did
+  const { data: s0 } = await t.cal.settings.list();
+  assert.equal(s0.items.length, 12);
+  assert.deepEqual((await t.cal.settings.list({ syncToken: s0.nextSyncToken })).data.items, []);
+  await t.cal.calendars.patch({ calendarId: 'primary', requestBody: { timeZone: 'Asia/Tokyo' } });
+  const { data: s1 } = await t.cal.settings.list({ syncToken: s0.nextSyncToken });
+  assert.deepEqual(s1.items.map((x) => [x.id, x.value]), [['timezone', 'Asia/Tokyo']]);
+  assertSchema('GET', '/calendar/v3/users/me/settings', s1);
+  assert.deepEqual((await t.cal.settings.list({ syncToken: s1.nextSyncToken })).data.items, []);
+  // a token taken before the change still sees it, however many lists came between
+  assert.deepEqual((await t.cal.settings.list({ syncToken: s0.nextSyncToken })).data.items.map((x) => x.id), ['timezone']);
+  await gone(() => t.cal.settings.list({ syncToken: 'garbage' }));
+});
+
 test('events move, quickAdd and import', async () => {
   const t = await newRun();
   const { data: other } = await t.cal.calendars.insert({ requestBody: { summary: 'Other' } });
