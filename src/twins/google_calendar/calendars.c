@@ -228,14 +228,11 @@ void gc_cl_list(twin_ctx *ctx)
     int64_t max, offset, since = -1;
     if (!gc_max_results(ctx, 100, 250, &max) || !gc_page_offset(ctx, &offset)) return;
     bool show_hidden = gc_bool(ctx, "showHidden", false), show_deleted = gc_bool(ctx, "showDeleted", false);
-    const char *sync = gc_str(ctx, "syncToken");
-    if (sync) {
-        if (!gc_token_parse(ctx, sync, 's', &since))
-            return gc_error(ctx, 410, "calendar", "fullSyncRequired",
-                            "Sync token is no longer valid, a full sync is required.");
-        if (gc_str(ctx, "minAccessRole")) return gc_bad_request(ctx, "minAccessRole is not supported with syncToken.");
-        show_deleted = show_hidden = true;
-    }
+    /* An incremental list carries deleted and hidden entries: minAccessRole
+     * and showDeleted/showHidden=false are refused beside a token. */
+    bool restricted = gc_str(ctx, "minAccessRole") || gc_said_false(ctx, "showDeleted") || gc_said_false(ctx, "showHidden");
+    if (!gc_sync_since(ctx, restricted, 0, &since)) return;
+    if (since >= 0) show_deleted = show_hidden = true;
     twin_list l = {0};
     twin_doc_list(ctx, "calendarlist", &(store_list_opts){0}, &l);
     size_t n = 0;
@@ -396,15 +393,22 @@ void gc_acl_list(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *cal = gc_calendar_load(ctx);
     if (!cal) return;
-    int64_t max, offset;
+    int64_t max, offset, since;
     if (!gc_max_results(ctx, 100, 250, &max) || !gc_page_offset(ctx, &offset)) return;
     bool show_deleted = gc_bool(ctx, "showDeleted", false);
+    /* An incremental list carries deleted rules (role "none"). */
+    if (!gc_sync_since(ctx, gc_said_false(ctx, "showDeleted"), 0, &since)) return;
+    if (since >= 0) show_deleted = true;
     twin_list l = {0};
     store_list_opts o = {.index_name = "cal", .index_value = json_get_str(cal, "id")};
     twin_doc_list(ctx, "acl", &o, &l);
     size_t n = 0;
-    for (size_t i = 0; i < l.n; i++)
+    for (size_t i = 0; i < l.n; i++) {
+        int64_t mod = 0;
+        json_int64(json_get(l.items[i], "_mod"), &mod);
+        if (since >= 0 && mod <= since) continue;
         if (show_deleted || !str_eq(json_get_str(l.items[i], "role"), "none")) l.items[n++] = l.items[i];
+    }
     json_value *out = json_object(a);
     json_set_str(a, out, "kind", "calendar#acl");
     json_set_str(a, out, "etag", json_get_str(cal, "etag"));
@@ -526,13 +530,52 @@ static json_value *settings(twin_ctx *ctx)
     return out;
 }
 
+/* Settings are derived (defaults, config overrides, the primary calendar's
+ * time zone), so no write stamps their changes.  A list compares each
+ * setting's etag with the one last seen (collection settings_seen) and
+ * stamps a changed one with the next change number: a token handed out
+ * before the change is older than that stamp, so an incremental list
+ * returns the setting, and one handed out after it does not. */
+static void settings_stamp(twin_ctx *ctx, json_value *all)
+{
+    arena *a = ctx->a;
+    json_value *seen = twin_doc_get(ctx, "settings_seen", "all");
+    bool changed = !seen;
+    if (!seen) seen = json_object(a);
+    json_foreach(s, all) {
+        const char *id = json_get_str(s, "id"), *etag = json_get_str(s, "etag");
+        json_value *rec = json_get(seen, id);
+        if (!rec || !str_eq(json_get_str(rec, "etag"), etag)) {
+            rec = json_object(a);
+            json_set_str(a, rec, "etag", etag);
+            json_set_int(a, rec, "mod", gc_mod(ctx));
+            json_set(a, seen, id, rec);
+            changed = true;
+        }
+        int64_t mod = 0;
+        json_int64(json_get(rec, "mod"), &mod);
+        json_set_int(a, s, "_mod", mod);
+    }
+    if (changed) twin_doc_put(ctx, "settings_seen", "all", seen, NULL, 0);
+}
+
 void gc_settings_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    int64_t max, offset;
+    int64_t max, offset, since;
     if (!gc_max_results(ctx, 100, 250, &max) || !gc_page_offset(ctx, &offset)) return;
+    if (!gc_sync_since(ctx, false, 0, &since)) return;
+    json_value *all_settings = settings(ctx);
+    settings_stamp(ctx, all_settings);
     size_t n;
-    json_value **all = gc_array_items(ctx, settings(ctx), &n), *out = json_object(a);
+    json_value **all = gc_array_items(ctx, all_settings, &n), *out = json_object(a);
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t mod = 0;
+        json_int64(json_get(all[i], "_mod"), &mod);
+        if (since < 0 || mod > since) all[kept++] = all[i];
+    }
+    n = kept;
     json_set_str(a, out, "kind", "calendar#settings");
     json_set_str(a, out, "etag", "\"p32s9pjfl3vpuo0o\"");
     gc_reply_page(ctx, out, all, n, offset, max, gc_public);

@@ -147,6 +147,29 @@ bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
     return google_token_parse(ctx->a, tok, kind, out);
 }
 
+bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since)
+{
+    const char *tok = gc_str(ctx, "syncToken");
+    *since = -1;
+    if (!tok) return true;
+    if (restricted) {
+        gc_error(ctx, 400, "calendar", "syncTokenWithRequestRestrictions",
+                 "Sync token cannot be used with other request restrictions.");
+        return false;
+    }
+    if (!gc_token_parse(ctx, tok, 's', since) || *since < floor) {
+        *since = -1;
+        gc_error(ctx, 410, "calendar", "fullSyncRequired", "Sync token is no longer valid, a full sync is required.");
+        return false;
+    }
+    return true;
+}
+
+bool gc_said_false(twin_ctx *ctx, const char *name)
+{
+    return str_eq(gc_str(ctx, name), "false");
+}
+
 bool gc_page_offset(twin_ctx *ctx, int64_t *offset)
 {
     const char *page = gc_str(ctx, "pageToken");

@@ -824,6 +824,38 @@ static bool window(twin_ctx *ctx, list_opts *o)
     return true;
 }
 
+/* eventTypes is an enum parameter (it may repeat): an unknown value is
+ * refused with the pattern Google's parameter check names in its message. */
+bool gc_event_types(twin_ctx *ctx, const char ***out)
+{
+    http_query_all(ctx->req, "eventTypes", out);
+    const char *const *types = *out;
+    static const char *const known[] = {"birthday", "default", "focusTime", "fromGmail", "outOfOffice",
+                                        "workingLocation", NULL};
+    for (; types && *types; types++) {
+        bool ok = false;
+        for (size_t i = 0; known[i] && !ok; i++) ok = str_eq(*types, known[i]);
+        if (ok) continue;
+        gc_error_at(ctx, 400, "global", "invalidParameter",
+                    arena_printf(ctx->a,
+                                 "Invalid value '%s'. Values must match the following regular expression: "
+                                 "'birthday|default|focusTime|fromGmail|outOfOffice|workingLocation'",
+                                 *types),
+                    "eventTypes", "parameter");
+        return false;
+    }
+    return true;
+}
+
+/* An incremental list (syncToken) returns every change, deletions included,
+ * so the filters that would make the client's copy inconsistent are refused
+ * alongside it, and so is showDeleted=false. */
+static bool sync_restricted(twin_ctx *ctx, const list_opts *o, const char *order)
+{
+    return o->tmin >= 0 || o->tmax >= 0 || o->q || o->ical || o->updated_min || order || *o->private_props ||
+           *o->shared_props || gc_said_false(ctx, "showDeleted");
+}
+
 void gc_events_list(twin_ctx *ctx)
 {
     json_value *cal = gc_calendar_load(ctx);
@@ -837,7 +869,7 @@ void gc_events_list(twin_ctx *ctx)
     o.updated_min = gc_str(ctx, "updatedMin");
     o.single = gc_bool(ctx, "singleEvents", false);
     o.show_deleted = gc_bool(ctx, "showDeleted", false);
-    http_query_all(ctx->req, "eventTypes", &o.event_types);
+    if (!gc_event_types(ctx, &o.event_types)) return;
     http_query_all(ctx->req, "privateExtendedProperty", &o.private_props);
     http_query_all(ctx->req, "sharedExtendedProperty", &o.shared_props);
     const char *order = gc_str(ctx, "orderBy");
@@ -845,15 +877,8 @@ void gc_events_list(twin_ctx *ctx)
         return gc_error_at(ctx, 400, "global", "invalid", arena_printf(ctx->a, "Invalid value for orderBy: %s", order), "orderBy", "parameter");
     if (str_eq(order, "startTime") && !o.single)
         return gc_bad_request(ctx, "The requested ordering is not available for the particular query.");
-    const char *sync = gc_str(ctx, "syncToken");
-    if (sync) {
-        if (o.tmin >= 0 || o.tmax >= 0 || o.q || o.ical || o.updated_min || order)
-            return gc_bad_request(ctx, "Sync token cannot be combined with timeMin, timeMax, q, iCalUID, updatedMin or orderBy.");
-        if (!gc_token_parse(ctx, sync, 's', &o.since) || o.since < ms_of(cal, "_floor"))
-            return gc_error(ctx, 410, "calendar", "fullSyncRequired",
-                            "Sync token is no longer valid, a full sync is required.");
-        o.show_deleted = true;
-    }
+    if (!gc_sync_since(ctx, sync_restricted(ctx, &o, order), ms_of(cal, "_floor"), &o.since)) return;
+    if (o.since >= 0) o.show_deleted = true;
     send_events(ctx, cal, collect(ctx, json_get_str(cal, "id"), &o, NULL), order, max);
 }
 

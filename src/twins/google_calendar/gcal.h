@@ -7,6 +7,7 @@
  *   acl           "<calendar id>/<rule id>" -> rule (+ _cal, _mod)                       (index cal)
  *   channels      channel id -> {id, resourceId, resourceUri, token, expiration, address, kind, cal, msg}
  *                                                            (index watch: "<kind>[/<calendar id>]")
+ *   settings_seen "all" -> {<setting id>: {etag, mod}}: when each derived setting last changed
  * Every write stamps _mod from one run-wide sequence ("mod"); sync tokens
  * carry that number, so an incremental list returns what changed after it.
  * The primary calendar's id is the user's email (config `email`). */
@@ -62,6 +63,14 @@ bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out);
  * an offset, 's' a change sequence. */
 const char *gc_token(twin_ctx *ctx, char kind, int64_t n);
 bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out);
+/* The query's syncToken as the change sequence it carries (-1 when absent).
+ * False after answering: 400 syncTokenWithRequestRestrictions when the
+ * request also carries a filter Google refuses beside a token (restricted),
+ * 410 fullSyncRequired when the token is not ours or predates floor (a
+ * calendar clear). */
+bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since);
+/* Whether a boolean parameter was given as false (not merely absent). */
+bool gc_said_false(twin_ctx *ctx, const char *name);
 /* The query's pageToken as an offset (0 when absent); false after a 400. */
 bool gc_page_offset(twin_ctx *ctx, int64_t *offset);
 /* The members of a JSON array as a vector (n of them), for sorting and paging. */
@@ -89,10 +98,16 @@ json_value *gc_event_create(twin_ctx *ctx, const json_value *cal, const json_val
 /* Busy intervals of one calendar within [from, to) (ms), merged. */
 json_value *gc_busy(twin_ctx *ctx, const char *cal_id, int64_t from, int64_t to);
 int64_t gc_event_count(twin_ctx *ctx);
+/* The query's eventTypes (repeatable; empty array when absent); false after
+ * Google's 400 invalidParameter for a value outside its enum. */
+bool gc_event_types(twin_ctx *ctx, const char ***out);
 
 /* ---- watch channels (watch.c) ---- */
 /* kind: "events" (cal_id set), "calendarList", "acl" (cal_id set), "settings". */
 void gc_notify(twin_ctx *ctx, const char *kind, const char *cal_id);
+/* on_start: gives channels saved by older builds (before the "watch" index)
+ * their index entries, so notifications still reach them. */
+void gc_watch_reindex(twin_ctx *ctx);
 
 /* ---- seeding (seed.c) ---- */
 int gc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);

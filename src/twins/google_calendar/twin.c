@@ -60,6 +60,15 @@ static const twin_route routes[] = {
 #undef C
 #undef L
 
+/* Every start (provision, reset, config change, restore from --data-dir):
+ * the primary calendar, and the watch index a store from an older build
+ * may lack. */
+static void on_start(twin_ctx *ctx)
+{
+    gc_ensure_primary(ctx);
+    gc_watch_reindex(ctx);
+}
+
 const twin_def twin_google_calendar = {
     .name = "google_calendar",
     .label = "Google Calendar",
@@ -75,5 +84,5 @@ const twin_def twin_google_calendar = {
     .authenticate = gc_authenticate,
     .send_error = gc_send_error,
     .seed = gc_seed,
-    .on_start = gc_ensure_primary,
+    .on_start = on_start,
 };

@@ -9,6 +9,7 @@
 
 #include "engine/webhooks.h"
 #include "twins/google_calendar/gcal.h"
+#include "util/map.h"
 #include "util/util.h"
 
 static const char *base(twin_ctx *ctx)
@@ -23,10 +24,39 @@ static const char *watch_key(arena *a, const char *kind, const char *cal_id)
     return cal_id ? arena_printf(a, "%s/%s", kind, cal_id) : kind;
 }
 
+static const char *channel_watch_key(arena *a, const json_value *ch)
+{
+    const char *kind = json_get_str(ch, "_kind");
+    return watch_key(a, kind ? kind : "", json_get_str(ch, "_cal"));
+}
+
 static void channel_save(twin_ctx *ctx, const json_value *ch)
 {
-    store_index idx = {"watch", watch_key(ctx->a, json_get_str(ch, "_kind"), json_get_str(ch, "_cal"))};
+    store_index idx = {"watch", channel_watch_key(ctx->a, ch)};
     twin_doc_put(ctx, "channels", json_get_str(ch, "id"), ch, &idx, 1);
+}
+
+/* Stores written before channels carried the "watch" index hold channels
+ * without it, and gc_notify (which reads only the index) would never see
+ * them.  Each bucket's index count is compared with the channels that belong
+ * in it; a bucket that falls short has its channels saved again, which
+ * writes their index entries.  A store that is already indexed is only read. */
+void gc_watch_reindex(twin_ctx *ctx)
+{
+    twin_list l = {0};
+    if (twin_doc_list(ctx, "channels", &(store_list_opts){0}, &l) != 0 || !l.n) return;
+    map wanted;   /* watch key -> number of channels that belong under it */
+    map_init(&wanted);
+    for (size_t i = 0; i < l.n; i++) {
+        const char *key = channel_watch_key(ctx->a, l.items[i]);
+        map_put(&wanted, key, (void *)((uintptr_t)map_get(&wanted, key) + 1));
+    }
+    for (size_t i = 0; i < l.n; i++) {
+        const char *key = channel_watch_key(ctx->a, l.items[i]);
+        if (twin_doc_count(ctx, "channels", "watch", key) < (int64_t)(uintptr_t)map_get(&wanted, key))
+            channel_save(ctx, l.items[i]);
+    }
+    map_free(&wanted);
 }
 
 static void notify_one(twin_ctx *ctx, json_value *ch, const char *state)
@@ -116,7 +146,8 @@ static void watch(twin_ctx *ctx, const char *kind, const char *cal_id, const cha
 void gc_events_watch(twin_ctx *ctx)
 {
     json_value *cal = gc_calendar_load(ctx);
-    if (!cal) return;
+    const char **types;
+    if (!cal || !gc_event_types(ctx, &types)) return;
     const char *id = json_get_str(cal, "id");
     watch(ctx, "events", id, arena_printf(ctx->a, "/calendars/%s/events", id));
 }

@@ -1448,6 +1448,21 @@ void gd_changes_start(twin_ctx *ctx)
     google_reply_fields(ctx, o, NULL);
 }
 
+/* A changes page token is the decimal number of a change (what
+ * startPageToken, nextPageToken and newStartPageToken hand out): plain
+ * digits only, so " 5", "+5", "5x" and numbers past int64 are refused
+ * rather than read as some other position. */
+static bool change_token(const char *tok, int64_t *out)
+{
+    int64_t n = 0;
+    for (const char *p = tok; *p; p++) {
+        if (*p < '0' || *p > '9' || n > (INT64_MAX - (*p - '0')) / 10) return false;
+        n = n * 10 + (*p - '0');
+    }
+    *out = n;
+    return n >= 1;
+}
+
 void gd_changes_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -1456,9 +1471,8 @@ void gd_changes_list(twin_ctx *ctx)
         gd_error(ctx, 400, "required", "Required parameter: pageToken", "pageToken", "parameter");
         return;
     }
-    char *end;
-    long long from = strtoll(tok, &end, 10);
-    if (*end || from < 1) {
+    int64_t from;
+    if (!change_token(tok, &from)) {
         gd_error(ctx, 400, "invalid", "Invalid Value", "pageToken", "parameter");
         return;
     }
@@ -1471,9 +1485,11 @@ void gd_changes_list(twin_ctx *ctx)
      * read from just after change from-1: the latest change of a file changed
      * since the token is always among those. */
     twin_list l = {0};
-    const char *after = from > 1 ? arena_printf(a, "%012lld", from - 1) : NULL;
+    const char *after = from > 1 ? arena_printf(a, "%012lld", (long long)(from - 1)) : NULL;
     store_list_opts so = {.starting_after = after && twin_doc_get(ctx, "changes", after) ? after : NULL};
-    if (twin_doc_list(ctx, "changes", &so, &l) != 0) l.n = 0;
+    /* A token past the end of the log (a later startPageToken than any
+     * handed out) has nothing after it: no need to read the whole log. */
+    if (from > next_change(ctx) || twin_doc_list(ctx, "changes", &so, &l) != 0) l.n = 0;
     /* latest change per file, in order of that change */
     map last;   /* fileId -> 1 + index of its last change */
     map_init(&last);

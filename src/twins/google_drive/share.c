@@ -209,10 +209,16 @@ void gd_rev_list(twin_ctx *ctx)
     if (!f) return;
     if (str_eq(json_get_str(f, "mimeType"), GD_FOLDER))
         return gd_error(ctx, 403, "revisionsNotSupported", "The file does not support revisions.", NULL, NULL);
+    /* pageSize defaults to 200 and may reach 1000 (the discovery document's range). */
+    int64_t size, off;
+    if (!google_page_size(ctx, &gd_api, "pageSize", 200, 1000, &size) || !google_page_offset(ctx, &gd_api, &off))
+        return;
     twin_list l = gd_list_by_file(ctx, "revisions", json_get_str(f, "id"));
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#revisionList");
-    for (size_t i = 0; i < l.n; i++) json_push(arr, rev_json(ctx, l.items[i]));
+    google_page page = google_page_window(off, size, l.n);
+    for (size_t i = page.start; i < page.end; i++) json_push(arr, rev_json(ctx, l.items[i]));
+    if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
     json_set(a, o, "revisions", arr);
     google_reply_fields(ctx, o, "kind,nextPageToken,revisions(" REV_DEFAULT ")");
 }

@@ -222,6 +222,33 @@ test('events list: eventTypes and extended-property filters repeat (the SDK send
   assertSchema('GET', '/calendar/v3/calendars/{calendarId}/events', data);
 });
 
+test('events list: an unknown eventTypes value is Google\'s 400 invalidParameter naming the allowed values', async () => {
+  const t = await newRun();
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('Kept', '2026-06-01T09:00:00Z', '2026-06-01T10:00:00Z') });
+  for (const eventTypes of [['meeting'], ['default', 'FOCUSTIME']]) {
+    const bad = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', eventTypes })));
+    assert.equal(bad.status, 400, String(eventTypes));
+    const wrong = eventTypes.find((x) => x !== 'default');
+    assert.equal(bad.body.message,
+      `Invalid value '${wrong}'. Values must match the following regular expression: 'birthday|default|focusTime|fromGmail|outOfOffice|workingLocation'`);
+    assert.equal(bad.body.status, 'INVALID_ARGUMENT');
+    assert.deepEqual(bad.body.errors[0], { domain: 'global', reason: 'invalidParameter', message: bad.body.message,
+      location: 'eventTypes', locationType: 'parameter' });
+  }
+  // events.watch takes the same parameter and refuses the same values
+  const w = gErr(await rejects(() => t.cal.events.watch({ calendarId: 'primary', eventTypes: ['meeting'],
+    requestBody: { id: 'ch-types', type: 'web_hook', address: 'https://example.com/hook' } })));
+  assert.equal(w.status, 400);
+  assert.equal(w.body.errors[0].location, 'eventTypes');
+  const state = (await admin(t, 'GET', '/admin/state')).json.state;
+  assert.ok(state.calendars, JSON.stringify(state));
+  assert.deepEqual(state.channels ?? [], []);
+  // every documented value is accepted
+  const all = ['birthday', 'default', 'focusTime', 'fromGmail', 'outOfOffice', 'workingLocation'];
+  const { data } = await t.cal.events.list({ calendarId: 'primary', eventTypes: all });
+  assert.deepEqual(data.items.map((x) => x.summary), ['Kept']);
+});
+
 test('recurring events: RRULE stored, singleEvents expands daily COUNT and weekly UNTIL; instances', async () => {
   const t = await newRun();
   const { data: d } = await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('Daily', '2026-06-01T09:00:00Z', '2026-06-01T09:15:00Z', { recurrence: ['RRULE:FREQ=DAILY;COUNT=3'] }) });
@@ -270,6 +297,91 @@ test('sync tokens: incremental list returns changes since; bad token is 410 full
   assert.equal((await t.cal.events.list({ calendarId: 'primary' })).data.items.length, 0);
   const mixed = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', syncToken: tok, timeMin: '2026-01-01T00:00:00Z' })));
   assert.equal(mixed.status, 400);
+});
+
+// The filters Google refuses beside a syncToken (and showDeleted=false, as
+// an incremental list always carries deletions): 400
+// syncTokenWithRequestRestrictions, checked before the token itself.
+test('sync tokens: restricting filters beside a syncToken are 400 syncTokenWithRequestRestrictions', async () => {
+  const t = await newRun();
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('A', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') });
+  const tok = (await t.cal.events.list({ calendarId: 'primary' })).data.nextSyncToken;
+  const restrictions = [
+    { iCalUID: 'abc@google.com' }, { orderBy: 'updated' }, { privateExtendedProperty: ['team=core'] }, { q: 'A' },
+    { sharedExtendedProperty: ['room=A'] }, { timeMin: '2026-01-01T00:00:00Z' }, { timeMax: '2027-01-01T00:00:00Z' },
+    { updatedMin: '2026-01-01T00:00:00Z' }, { showDeleted: false },
+  ];
+  for (const r of restrictions) {
+    for (const syncToken of [tok, 'garbage']) {
+      const bad = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', syncToken, ...r })));
+      assert.equal(bad.status, 400, JSON.stringify(r));
+      assert.equal(bad.body.message, 'Sync token cannot be used with other request restrictions.');
+      assert.equal(bad.body.errors[0].reason, 'syncTokenWithRequestRestrictions');
+      assert.equal(bad.body.errors[0].domain, 'calendar');
+    }
+  }
+  // the parameters that may stay the same as in the full sync are accepted
+  const { data } = await t.cal.events.list({ calendarId: 'primary', syncToken: tok, showDeleted: true, singleEvents: true,
+    eventTypes: ['default'], maxResults: 10 });
+  assert.deepEqual(data.items, []);
+  assert.ok(data.nextSyncToken);
+  const gone = gErr(await rejects(() => t.cal.events.list({ calendarId: 'primary', syncToken: 'garbage', showDeleted: true })));
+  assert.equal(gone.status, 410);
+  assert.equal(gone.body.errors[0].reason, 'fullSyncRequired');
+});
+
+// calendarList, acl and settings take sync tokens too: each returns what
+// changed since its token, refuses the filters Google forbids beside one, and
+// answers 410 fullSyncRequired for a token that is not its own.
+test('sync tokens on calendarList, acl and settings: changes since, restrictions, 410', async () => {
+  const t = await newRun();
+  const gone = async (fn) => {
+    const e = gErr(await rejects(fn));
+    assert.equal(e.status, 410);
+    assert.equal(e.body.errors[0].reason, 'fullSyncRequired');
+  };
+  const restricted = async (fn) => {
+    const e = gErr(await rejects(fn));
+    assert.equal(e.status, 400);
+    assert.equal(e.body.errors[0].reason, 'syncTokenWithRequestRestrictions');
+  };
+  // ACL: only the rules changed since the token, deletions (role none) included
+  const { data: a0 } = await t.cal.acl.list({ calendarId: 'primary' });
+  assert.equal(a0.items.length, 1);
+  assert.deepEqual((await t.cal.acl.list({ calendarId: 'primary', syncToken: a0.nextSyncToken })).data.items, []);
+  const { data: bob } = await t.cal.acl.insert({ calendarId: 'primary', requestBody: { role: 'reader', scope: { type: 'user', value: 'bob@example.com' } } });
+  const { data: amy } = await t.cal.acl.insert({ calendarId: 'primary', requestBody: { role: 'reader', scope: { type: 'user', value: 'amy@example.com' } } });
+  const { data: a1 } = await t.cal.acl.list({ calendarId: 'primary', syncToken: a0.nextSyncToken });
+  assert.deepEqual(a1.items.map((r) => r.id).sort(), [amy.id, bob.id].sort());
+  await t.cal.acl.delete({ calendarId: 'primary', ruleId: bob.id });
+  const { data: a2 } = await t.cal.acl.list({ calendarId: 'primary', syncToken: a1.nextSyncToken });
+  assert.deepEqual(a2.items.map((r) => [r.id, r.role]), [[bob.id, 'none']]);
+  assertSchema('GET', '/calendar/v3/calendars/{calendarId}/acl', a2);
+  await gone(() => t.cal.acl.list({ calendarId: 'primary', syncToken: 'garbage' }));
+  await restricted(() => t.cal.acl.list({ calendarId: 'primary', syncToken: a2.nextSyncToken, showDeleted: false }));
+  assert.equal((await t.cal.acl.list({ calendarId: 'primary', syncToken: a2.nextSyncToken, showDeleted: true })).data.items.length, 0);
+  // calendarList: minAccessRole, showDeleted=false and showHidden=false are refused beside a token
+  const { data: l0 } = await t.cal.calendarList.list();
+  for (const r of [{ minAccessRole: 'reader' }, { showDeleted: false }, { showHidden: false }]) {
+    await restricted(() => t.cal.calendarList.list({ syncToken: l0.nextSyncToken, ...r }));
+    await restricted(() => t.cal.calendarList.list({ syncToken: 'garbage', ...r }));
+  }
+  await gone(() => t.cal.calendarList.list({ syncToken: 'garbage' }));
+  const { data: team } = await t.cal.calendars.insert({ requestBody: { summary: 'Team' } });
+  const { data: l1 } = await t.cal.calendarList.list({ syncToken: l0.nextSyncToken, showHidden: true });
+  assert.deepEqual(l1.items.map((e) => e.id), [team.id]);
+  // settings: nothing changed, then the time zone (derived from the primary calendar) did
+  const { data: s0 } = await t.cal.settings.list();
+  assert.equal(s0.items.length, 12);
+  assert.deepEqual((await t.cal.settings.list({ syncToken: s0.nextSyncToken })).data.items, []);
+  await t.cal.calendars.patch({ calendarId: 'primary', requestBody: { timeZone: 'Asia/Tokyo' } });
+  const { data: s1 } = await t.cal.settings.list({ syncToken: s0.nextSyncToken });
+  assert.deepEqual(s1.items.map((x) => [x.id, x.value]), [['timezone', 'Asia/Tokyo']]);
+  assertSchema('GET', '/calendar/v3/users/me/settings', s1);
+  assert.deepEqual((await t.cal.settings.list({ syncToken: s1.nextSyncToken })).data.items, []);
+  // a token taken before the change still sees it, however many lists came between
+  assert.deepEqual((await t.cal.settings.list({ syncToken: s0.nextSyncToken })).data.items.map((x) => x.id), ['timezone']);
+  await gone(() => t.cal.settings.list({ syncToken: 'garbage' }));
 });
 
 test('events move, quickAdd and import', async () => {

@@ -281,6 +281,46 @@ test('media update adds a revision; old revisions stay downloadable', async () =
   assert.equal(gerr(err).status, 404);
 });
 
+test('revisions.list: pageSize 1-1000 and pageToken page like the other lists; fields is checked', async () => {
+  const ctx = await newRun();
+  const f = await upload(ctx, 'r.txt', 'v0');
+  for (let i = 1; i < 5; i++) {
+    await ctx.d.files.update({ fileId: f.id, media: { mimeType: 'text/plain', body: `v${i}` } }, { rootUrl: ctx.base + '/' });
+  }
+  const whole = await ctx.d.revisions.list({ fileId: f.id, fields: '*' });
+  assert.equal(whole.data.revisions.length, 5);
+  assert.equal(whole.data.nextPageToken, undefined);
+  const seen = [];
+  let pageToken;
+  let pages = 0;
+  do {
+    const r = await ctx.d.revisions.list({ fileId: f.id, pageSize: 2, pageToken, fields: 'nextPageToken,revisions(id)' });
+    assertSchema('GET', '/drive/v3/files/{fileId}/revisions', r.data);
+    assert.ok(r.data.revisions.length <= 2);
+    seen.push(...r.data.revisions.map((x) => x.id));
+    pageToken = r.data.nextPageToken;
+    pages++;
+  } while (pageToken);
+  assert.equal(pages, 3);
+  assert.deepEqual(seen, whole.data.revisions.map((x) => x.id));
+  assert.equal((await ctx.d.revisions.list({ fileId: f.id, pageSize: 1000 })).data.revisions.length, 5);
+  for (const pageSize of ['0', '1001', '-1', '2.5', 'ten']) {
+    const bad = gerr(await rejects(() => ctx.d.revisions.list({ fileId: f.id, pageSize })));
+    assert.equal(bad.status, 400, pageSize);
+    assert.equal(bad.body.error.errors[0].reason, 'invalid');
+    assert.equal(bad.body.error.errors[0].location, 'pageSize');
+    assert.equal(bad.body.error.message, `Invalid value '${pageSize}'. Values must be within the range: [1, 1000]`);
+  }
+  const badTok = gerr(await rejects(() => ctx.d.revisions.list({ fileId: f.id, pageToken: 'garbage!' })));
+  assert.equal(badTok.status, 400);
+  assert.equal(badTok.body.error.errors[0].location, 'pageToken');
+  const badField = gerr(await rejects(() => ctx.d.revisions.list({ fileId: f.id, fields: 'revisions(id,nope)' })));
+  assert.equal(badField.status, 400);
+  assert.equal(badField.body.error.errors[0].reason, 'invalidParameter');
+  assert.equal(badField.body.error.errors[0].location, 'fields');
+  assert.equal(badField.body.error.message, 'Invalid field selection nope');
+});
+
 test('files.copy: "Copy of" name, same content, new id', async () => {
   const ctx = await newRun();
   const f = await upload(ctx, 'orig.txt', 'same bytes');
@@ -452,6 +492,21 @@ test('changes: a token mid-log lists only later changes; a token past the end li
   assert.deepEqual(r.data.changes.map((c) => c.file.name), ['g4.txt', 'h1.txt']);
   const past = await ctx.d.changes.list({ pageToken: String(Number(r.data.newStartPageToken) + 50) });
   assert.deepEqual(past.data.changes, []);
+});
+
+// Change tokens are change numbers in plain digits: anything else (a sign,
+// spaces, a number past int64, zero) is 400 Invalid Value, not a position.
+test('changes: a page token that is not a change number is 400 Invalid Value', async () => {
+  const ctx = await newRun();
+  await upload(ctx, 'a.txt', 'a');
+  for (const pageToken of ['+1', ' 1', '1 ', '0', '-1', '1e3', '0x10', '99999999999999999999999', 'abc']) {
+    const bad = gerr(await rejects(() => ctx.d.changes.list({ pageToken })));
+    assert.equal(bad.status, 400, JSON.stringify(pageToken));
+    assert.deepEqual(bad.body.error.errors[0], { domain: 'global', reason: 'invalid', message: 'Invalid Value',
+      location: 'pageToken', locationType: 'parameter' });
+  }
+  const ok = await ctx.d.changes.list({ pageToken: '0001', fields: 'changes(fileId),newStartPageToken' });
+  assert.equal(ok.data.changes.length, 1);
 });
 
 test('scopes: drive.readonly reads but cannot write; Google\'s insufficientPermissions 403', async () => {
