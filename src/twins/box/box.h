@@ -73,6 +73,20 @@ bool bx_if_match(twin_ctx *ctx, const json_value *item);
 bool bx_paging(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *limit, int64_t *offset);
 const char *bx_marker_encode(twin_ctx *ctx, int64_t offset);
 bool bx_marker_decode(twin_ctx *ctx, const char *marker, int64_t *offset);
+/* One page of a listing: the window [offset, offset + limit) over the
+ * entries counted so far (total), and the rendered entries inside it. */
+typedef struct bx_page {
+    int64_t offset, limit, total;
+    json_value *entries;
+} bx_page;
+bx_page bx_page_start(twin_ctx *ctx, int64_t offset, int64_t limit);
+/* Counts one more entry; true when it falls in the window (the caller then
+ * renders it and pushes it onto entries). */
+bool bx_page_take(bx_page *p);
+/* Offset paging: {total_count, entries, offset, limit} plus order when not NULL. */
+json_value *bx_page_json(twin_ctx *ctx, const bx_page *p, json_value *order);
+/* Marker paging: {limit, next_marker, prev_marker (with_prev), entries}. */
+json_value *bx_marker_page_json(twin_ctx *ctx, const bx_page *p, bool with_prev);
 /* Picks the requested comma-separated fields (plus type/id/etag) from a full rendering. */
 json_value *bx_pick(twin_ctx *ctx, const json_value *full, const char *fields, const char *const *standard);
 bool bx_truthy_arg(const char *v);

@@ -213,7 +213,6 @@ void bx_collabs_delete(twin_ctx *ctx)
 /* GET /folders/{id}/collaborations and /files/{id}/collaborations: marker paging. */
 static void list_item_collabs(twin_ctx *ctx, const char *type, const char *id)
 {
-    arena *a = ctx->a;
     json_value *item = bx_active_item(ctx, bx_item_get(ctx, type, id), id);
     if (!item) return;
     int64_t limit = 100, offset = 0;
@@ -222,18 +221,12 @@ static void list_item_collabs(twin_ctx *ctx, const char *type, const char *id)
     offset = 0;
     if (marker && *marker && !bx_marker_decode(ctx, marker, &offset)) return;
     twin_list l = bx_collaborations_of(ctx, type, json_get_str(item, "id"));
-    json_value *entries = json_array(a);
-    int64_t n = 0;
+    bx_page page = bx_page_start(ctx, offset, limit);
     for (size_t i = 0; i < l.n; i++) {
         if (str_eq(json_get_str(l.items[i], "status"), "rejected")) continue;
-        if (n >= offset && n < offset + limit) json_push(entries, collab_json(ctx, l.items[i]));
-        n++;
+        if (bx_page_take(&page)) json_push(page.entries, collab_json(ctx, l.items[i]));
     }
-    json_value *out = json_object(a);
-    json_set_int(a, out, "limit", limit);
-    json_set(a, out, "next_marker", offset + limit < n ? json_string(a, bx_marker_encode(ctx, offset + limit)) : json_null(a));
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    twin_reply_json(ctx, 200, bx_marker_page_json(ctx, &page, false));
 }
 
 void bx_folders_collabs(twin_ctx *ctx)
@@ -259,17 +252,10 @@ void bx_collabs_pending(twin_ctx *ctx)
     twin_list l = {0};
     store_list_opts o = {0};
     twin_doc_list(ctx, "collaborations", &o, &l);
-    json_value *entries = json_array(a);
-    int64_t n = 0;
+    bx_page page = bx_page_start(ctx, offset, limit);
     for (size_t i = 0; i < l.n; i++) {
         if (!str_eq(json_get_str(l.items[i], "status"), "pending") || !is_invitee(ctx, l.items[i])) continue;
-        if (n >= offset && n < offset + limit) json_push(entries, collab_json(ctx, l.items[i]));
-        n++;
+        if (bx_page_take(&page)) json_push(page.entries, collab_json(ctx, l.items[i]));
     }
-    json_value *out = json_object(a);
-    json_set_int(a, out, "total_count", n);
-    json_set_int(a, out, "limit", limit);
-    json_set_int(a, out, "offset", offset);
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    twin_reply_json(ctx, 200, bx_page_json(ctx, &page, NULL));
 }

@@ -430,13 +430,8 @@ void bx_webhooks_list(twin_ctx *ctx)
     twin_list l = {0};
     store_list_opts o = {0};
     twin_doc_list(ctx, "webhooks", &o, &l);
-    json_value *out = json_object(a), *entries = json_array(a);
-    for (int64_t i = offset; i < (int64_t)l.n && i < offset + limit; i++)
-        json_push(entries, webhook_json(ctx, l.items[i], true));
-    json_set_int(a, out, "limit", limit);
-    bool more = offset + limit < (int64_t)l.n;
-    json_set(a, out, "next_marker", more ? json_string(a, bx_marker_encode(ctx, offset + limit)) : json_null(a));
-    json_set(a, out, "prev_marker", json_null(a));
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    bx_page page = bx_page_start(ctx, offset, limit);
+    for (size_t i = 0; i < l.n; i++)
+        if (bx_page_take(&page)) json_push(page.entries, webhook_json(ctx, l.items[i], true));
+    twin_reply_json(ctx, 200, bx_marker_page_json(ctx, &page, true));
 }
