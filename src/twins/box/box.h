@@ -14,7 +14,8 @@
  *              (credentials: "_" keeps them out of GET /admin/state)
  *   meta       "enterprise" -> {admin_id, service_id}
  *   collaborations id -> {item_type, item_id, accessible_by (user id), invite_email,
- *              role, status, ...}   index item ("<type>:<id>"), user
+ *              role, status, ...}   index item ("<type>:<id>"), user, pending
+ *              (pending ones only: bx_pending_key)
  * The root folder "0" is not stored: it is synthesised on read, per caller.
  * Each user has their own tree: items with parent "0" belong to the root of
  * their owned_by user, and an item's owner is its tree's owner (the creator
@@ -175,6 +176,10 @@ const char *bx_folder_owner(twin_ctx *ctx, const char *folder_id); /* "0": the c
 void bx_set_owner(twin_ctx *ctx, json_value *item, const char *owner);
 twin_list bx_collaborations_of(twin_ctx *ctx, const char *item_type, const char *item_id);
 void bx_collab_save(twin_ctx *ctx, json_value *collab);
+/* Key of the "pending" index, which holds only pending collaborations: the
+ * invitee's user id, or "email:<login, lower case>" for an invitation by
+ * email that no user has answered yet. */
+const char *bx_pending_key(twin_ctx *ctx, const char *user_id, const char *email);
 /* Active items of a folder as the caller sees them: the root adds the items shared with them. */
 twin_list bx_listing(twin_ctx *ctx, const char *folder_id);
 bool bx_event_visible(twin_ctx *ctx, const json_value *event);

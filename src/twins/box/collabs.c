@@ -3,6 +3,7 @@
  *
  * Users of the enterprise accept at once; a login that names no user is
  * an invitation by email, pending until someone with that login accepts. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "twins/box/box.h"
@@ -239,7 +240,26 @@ void bx_files_collabs(twin_ctx *ctx)
     list_item_collabs(ctx, "file", twin_param(ctx, "file_id"));
 }
 
-/* GET /collaborations?status=pending: the caller's open invitations. */
+/* Ids under one key of the "pending" index, in list order (creation
+ * order: ids are minted increasing), at most max of them. */
+static bool pending_ids(twin_ctx *ctx, const char *key, size_t max, const char ***ids, size_t *n)
+{
+    store_key k = {.run = ctx->run_id, .twin = ctx->twin, .collection = "collaborations"};
+    *ids = NULL;
+    *n = 0;
+    if (store_lookup(ctx->store, ctx->a, &k, "pending", key, ids, n, max) == 0) return true;
+    ctx->store_failed = true;   /* answered as Box's 500 */
+    return false;
+}
+
+static bool id_before(const char *x, const char *y)
+{
+    return strtoll(x, NULL, 10) < strtoll(y, NULL, 10);
+}
+
+/* GET /collaborations?status=pending: the caller's open invitations, both
+ * those naming them and those sent to their login by email, in creation
+ * order.  Only the ids up to the page's end and the page's documents are read. */
 void bx_collabs_pending(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -249,13 +269,25 @@ void bx_collabs_pending(twin_ctx *ctx)
         return bx_bad_request(ctx, "invalid_parameter", "status", arena_printf(a, "Invalid value '%s'.", status));
     int64_t limit, offset;
     if (!bx_paging(ctx, 100, 1000, &limit, &offset)) return;
-    twin_list l = {0};
-    store_list_opts o = {0};
-    twin_doc_list(ctx, "collaborations", &o, &l);
+    json_value *me = bx_user_get(ctx, bx_me(ctx));
+    const char *keys[2] = {bx_pending_key(ctx, bx_me(ctx), NULL),
+                           me ? bx_pending_key(ctx, NULL, json_get_str(me, "login")) : NULL};
+    size_t end = (size_t)offset + (size_t)limit;
+    const char **ids[2] = {NULL, NULL};
+    size_t n[2] = {0, 0}, at[2] = {0, 0};
     bx_page page = bx_page_start(ctx, offset, limit);
-    for (size_t i = 0; i < l.n; i++) {
-        if (!str_eq(json_get_str(l.items[i], "status"), "pending") || !is_invitee(ctx, l.items[i])) continue;
-        if (bx_page_take(&page)) json_push(page.entries, collab_json(ctx, l.items[i]));
+    for (int k = 0; k < 2; k++) {
+        if (!keys[k]) continue;
+        if (!pending_ids(ctx, keys[k], end, &ids[k], &n[k])) return;
+        page.total += twin_doc_count(ctx, "collaborations", "pending", keys[k]);
+    }
+    /* merge the two lists, oldest first, up to the page's end */
+    for (size_t i = 0; i < end && (at[0] < n[0] || at[1] < n[1]); i++) {
+        int k = at[1] >= n[1] || (at[0] < n[0] && id_before(ids[0][at[0]], ids[1][at[1]])) ? 0 : 1;
+        const char *id = ids[k][at[k]++];
+        if ((int64_t)i < offset) continue;
+        json_value *c = twin_doc_get(ctx, "collaborations", id);
+        if (c) json_push(page.entries, collab_json(ctx, c));
     }
     twin_reply_json(ctx, 200, bx_page_json(ctx, &page, NULL));
 }

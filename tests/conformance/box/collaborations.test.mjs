@@ -236,3 +236,49 @@ test('seeding: folders owned by other users, collaborators, seed errors', async 
   bad = await admin(ctx, 'PUT', '/admin/config', { seed: { folders: [{ name: 'X', collaborators: [{ login: 'a@b.c', role: 'boss' }] }] } });
   assert.equal(bad.status, 400);
 });
+
+test('pending invitations: offset pages over both invitations naming the user and those sent to their login', async () => {
+  const pendingFor = (login) => [{ login, role: 'viewer', status: 'pending' }];
+  const ctx = await seeded({
+    users: [{ name: 'Bob Builder', login: 'bob@example.com' }],
+    folders: [
+      { name: 'F1', collaborators: pendingFor('bob@example.com') },
+      { name: 'F2', collaborators: pendingFor('robert@example.com') },   // no such user yet: an email invitation
+      { name: 'F3', collaborators: pendingFor('bob@example.com') },
+      { name: 'F4', collaborators: pendingFor('ROBERT@example.com') },
+      { name: 'F5', collaborators: pendingFor('bob@example.com') },
+      { name: 'F6', collaborators: [{ login: 'bob@example.com', role: 'viewer' }] },   // accepted: not pending
+    ],
+  });
+  const { box } = ctx;
+  const { user: bob, box: asBob } = await userClient(ctx, 'bob@example.com');
+  // Bob takes the login the email invitations were sent to
+  await box.users.updateUserById(bob.id, { requestBody: { login: 'robert@example.com' } });
+  const folders = (await box.folders.getFolderItems('0')).entries;
+  const collabOf = async (name) => (await box.listCollaborations.getFolderCollaborations(byName(folders, name).id)).entries[0].id;
+  const ids = [];
+  for (const name of ['F1', 'F2', 'F3', 'F4', 'F5']) ids.push(await collabOf(name));
+
+  const page = (queryParams) => asBob.listCollaborations.getCollaborations({ status: 'pending', ...queryParams });
+  const all = await page({});
+  assertSchema('GET', '/2.0/collaborations', all);
+  assert.deepEqual(all.entries.map((e) => e.id), ids);
+  assert.equal(all.totalCount, 5);
+  const p1 = await page({ limit: 2 });
+  assert.deepEqual([p1.entries.map((e) => e.id), p1.totalCount, p1.offset, p1.limit], [ids.slice(0, 2), 5, 0, 2]);
+  const p2 = await page({ limit: 2, offset: 2 });
+  assert.deepEqual([p2.entries.map((e) => e.id), p2.totalCount, p2.offset], [ids.slice(2, 4), 5, 2]);
+  const p3 = await page({ limit: 2, offset: 4 });
+  assert.deepEqual(p3.entries.map((e) => e.id), ids.slice(4));
+  const past = await page({ offset: 10 });
+  assert.deepEqual([past.entries.length, past.totalCount], [0, 5]);
+  assert.equal((await box.listCollaborations.getCollaborations({ status: 'pending' })).totalCount, 0);
+
+  // answered invitations leave the list
+  await asBob.userCollaborations.updateCollaborationById(ids[1], { requestBody: { status: 'accepted' } });
+  await asBob.userCollaborations.updateCollaborationById(ids[2], { requestBody: { status: 'rejected' } });
+  const left = await page({});
+  assert.deepEqual([left.entries.map((e) => e.id), left.totalCount], [[ids[0], ids[3], ids[4]], 3]);
+  assert.ok(names((await asBob.folders.getFolderItems('0')).entries).includes('F2'));
+  assertBoxError(await rejects(() => page({ offset: -1 })), 400, 'bad_request');
+});
