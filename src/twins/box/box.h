@@ -190,6 +190,13 @@ json_value *bx_collab_create(twin_ctx *ctx, const json_value *item, const char *
 /* Records a user event (event_type like "ITEM_UPLOAD") and delivers the
  * webhook trigger (like "FILE.UPLOADED"; NULL = none) to matching webhooks. */
 void bx_emit(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item);
+/* A collaboration change on item: the user event (like
+ * "COLLAB_ADD_COLLABORATOR"; NULL = admin_logs only), its enterprise event
+ * (like "COLLABORATION_INVITE"; NULL = none), and the webhook trigger (like
+ * "COLLABORATION.CREATED"; NULL = none) whose payload source is collab, the
+ * collaboration's rendering. */
+void bx_emit_collab(twin_ctx *ctx, const char *event_type, const char *admin_type, const char *trigger,
+                    const json_value *item, const json_value *collab);
 
 /* ---- seeding (seed.c) ---- */
 extern const char bx_seed_schema[];
