@@ -59,13 +59,22 @@ twin_list bx_collaborations_of(twin_ctx *ctx, const char *item_type, const char 
     return l;
 }
 
+const char *bx_pending_key(twin_ctx *ctx, const char *user_id, const char *email)
+{
+    if (user_id && *user_id) return user_id;
+    return str_to_lower(arena_printf(ctx->a, "email:%s", email ? email : ""));
+}
+
 void bx_collab_save(twin_ctx *ctx, json_value *collab)
 {
-    store_index idx[2];
+    store_index idx[3];
     size_t n = 0;
     idx[n++] = (store_index){"item", item_key(ctx->a, json_get_str(collab, "item_type"), json_get_str(collab, "item_id"))};
     const char *user = json_get_str(collab, "accessible_by");
     if (user && *user) idx[n++] = (store_index){"user", user};
+    /* the invitee's pending list reads its page straight from this index */
+    if (str_eq(json_get_str(collab, "status"), "pending"))
+        idx[n++] = (store_index){"pending", bx_pending_key(ctx, user, json_get_str(collab, "invite_email"))};
     twin_doc_put(ctx, "collaborations", json_get_str(collab, "id"), collab, idx, n);
 }
 

@@ -14,7 +14,8 @@
  *              (credentials: "_" keeps them out of GET /admin/state)
  *   meta       "enterprise" -> {admin_id, service_id}
  *   collaborations id -> {item_type, item_id, accessible_by (user id), invite_email,
- *              role, status, ...}   index item ("<type>:<id>"), user
+ *              role, status, ...}   index item ("<type>:<id>"), user, pending
+ *              (pending ones only: bx_pending_key)
  * The root folder "0" is not stored: it is synthesised on read, per caller.
  * Each user has their own tree: items with parent "0" belong to the root of
  * their owned_by user, and an item's owner is its tree's owner (the creator
@@ -73,6 +74,20 @@ bool bx_if_match(twin_ctx *ctx, const json_value *item);
 bool bx_paging(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *limit, int64_t *offset);
 const char *bx_marker_encode(twin_ctx *ctx, int64_t offset);
 bool bx_marker_decode(twin_ctx *ctx, const char *marker, int64_t *offset);
+/* One page of a listing: the window [offset, offset + limit) over the
+ * entries counted so far (total), and the rendered entries inside it. */
+typedef struct bx_page {
+    int64_t offset, limit, total;
+    json_value *entries;
+} bx_page;
+bx_page bx_page_start(twin_ctx *ctx, int64_t offset, int64_t limit);
+/* Counts one more entry; true when it falls in the window (the caller then
+ * renders it and pushes it onto entries). */
+bool bx_page_take(bx_page *p);
+/* Offset paging: {total_count, entries, offset, limit} plus order when not NULL. */
+json_value *bx_page_json(twin_ctx *ctx, const bx_page *p, json_value *order);
+/* Marker paging: {limit, next_marker, prev_marker (with_prev), entries}. */
+json_value *bx_marker_page_json(twin_ctx *ctx, const bx_page *p, bool with_prev);
 /* Picks the requested comma-separated fields (plus type/id/etag) from a full rendering. */
 json_value *bx_pick(twin_ctx *ctx, const json_value *full, const char *fields, const char *const *standard);
 bool bx_truthy_arg(const char *v);
@@ -161,6 +176,10 @@ const char *bx_folder_owner(twin_ctx *ctx, const char *folder_id); /* "0": the c
 void bx_set_owner(twin_ctx *ctx, json_value *item, const char *owner);
 twin_list bx_collaborations_of(twin_ctx *ctx, const char *item_type, const char *item_id);
 void bx_collab_save(twin_ctx *ctx, json_value *collab);
+/* Key of the "pending" index, which holds only pending collaborations: the
+ * invitee's user id, or "email:<login, lower case>" for an invitation by
+ * email that no user has answered yet. */
+const char *bx_pending_key(twin_ctx *ctx, const char *user_id, const char *email);
 /* Active items of a folder as the caller sees them: the root adds the items shared with them. */
 twin_list bx_listing(twin_ctx *ctx, const char *folder_id);
 bool bx_event_visible(twin_ctx *ctx, const json_value *event);
@@ -171,6 +190,13 @@ json_value *bx_collab_create(twin_ctx *ctx, const json_value *item, const char *
 /* Records a user event (event_type like "ITEM_UPLOAD") and delivers the
  * webhook trigger (like "FILE.UPLOADED"; NULL = none) to matching webhooks. */
 void bx_emit(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item);
+/* A collaboration change on item: the user event (like
+ * "COLLAB_ADD_COLLABORATOR"; NULL = admin_logs only), its enterprise event
+ * (like "COLLABORATION_INVITE"; NULL = none), and the webhook trigger (like
+ * "COLLABORATION.CREATED"; NULL = none) whose payload source is collab, the
+ * collaboration's rendering. */
+void bx_emit_collab(twin_ctx *ctx, const char *event_type, const char *admin_type, const char *trigger,
+                    const json_value *item, const json_value *collab);
 
 /* ---- seeding (seed.c) ---- */
 extern const char bx_seed_schema[];

@@ -2,7 +2,11 @@
  * delete, an item's list, the caller's pending invitations).
  *
  * Users of the enterprise accept at once; a login that names no user is
- * an invitation by email, pending until someone with that login accepts. */
+ * an invitation by email, pending until someone with that login accepts.
+ * Every change is recorded in the event stream (COLLAB_* user events, the
+ * COLLABORATION_* enterprise ones) and fires the COLLABORATION.* webhook
+ * triggers with the collaboration as the payload's source. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "twins/box/box.h"
@@ -38,7 +42,8 @@ static json_value *item_of(twin_ctx *ctx, const json_value *c)
     return bx_item_get(ctx, json_get_str(c, "item_type"), json_get_str(c, "item_id"));
 }
 
-static json_value *collab_json(twin_ctx *ctx, const json_value *c)
+/* The full rendering, whatever fields the request asks for. */
+static json_value *collab_full(twin_ctx *ctx, const json_value *c)
 {
     arena *a = ctx->a;
     bool pending = str_eq(json_get_str(c, "status"), "pending");
@@ -63,7 +68,20 @@ static json_value *collab_json(twin_ctx *ctx, const json_value *c)
     json_value *item = pending ? NULL : item_of(ctx, c);
     json_set(a, o, "item", item ? bx_mini(ctx, item) : json_null(a));
     json_set_bool(a, o, "is_access_only", false);
-    return bx_pick(ctx, o, bx_query(ctx, "fields"), collab_standard);
+    return o;
+}
+
+static json_value *collab_json(twin_ctx *ctx, const json_value *c)
+{
+    return bx_pick(ctx, collab_full(ctx, c), bx_query(ctx, "fields"), collab_standard);
+}
+
+/* Records the change to c (on item) and fires its webhooks. */
+static void emit(twin_ctx *ctx, const json_value *c, const json_value *item, const char *event_type,
+                 const char *admin_type, const char *trigger)
+{
+    json_value *source = trigger ? bx_pick(ctx, collab_full(ctx, c), NULL, collab_standard) : NULL;
+    bx_emit_collab(ctx, event_type, admin_type, trigger, item, source);
 }
 
 /* Is the caller the invitee (by user, or by the email of an invitation)? */
@@ -146,6 +164,13 @@ void bx_collabs_create(twin_ctx *ctx)
     const char *user_id = user ? json_get_str(user, "id") : NULL;
     if (has_collab(ctx, item, user_id, user ? NULL : login)) return already_collaborator(ctx);
     json_value *c = bx_collab_create(ctx, item, user_id, user ? NULL : login, role, user ? "accepted" : "pending");
+    /* users of the enterprise are added at once: invited, and accepted on their behalf */
+    if (user) {
+        emit(ctx, c, item, "COLLAB_ADD_COLLABORATOR", "COLLABORATION_INVITE", "COLLABORATION.CREATED");
+        emit(ctx, c, item, NULL, "COLLABORATION_ACCEPT", NULL);
+    } else {
+        emit(ctx, c, item, "COLLAB_INVITE_COLLABORATOR", "COLLABORATION_INVITE", "COLLABORATION.CREATED");
+    }
     twin_reply_json(ctx, 201, collab_json(ctx, c));
 }
 
@@ -163,10 +188,24 @@ static void transfer_ownership(twin_ctx *ctx, json_value *c, json_value *item)
     if (!str_eq(old_owner, bx_me(ctx))) return bx_forbidden(ctx);
     if (!new_owner || !*new_owner || !str_eq(json_get_str(c, "status"), "accepted"))
         return bx_bad_request(ctx, "invalid_parameter", "role", "Only an accepted collaborator can become the owner");
+    json_set_str(ctx->a, c, "role", "owner");
+    json_set_str(ctx->a, c, "modified_at", bx_now(ctx));
     twin_doc_delete(ctx, "collaborations", json_get_str(c, "id"));
     bx_set_owner(ctx, item, new_owner);
     bx_collab_create(ctx, item, old_owner, NULL, "co-owner", "accepted");
+    emit(ctx, c, item, "COLLAB_ROLE_CHANGE", "COLLABORATION_ROLE_CHANGE", "COLLABORATION.UPDATED");
     twin_reply_text(ctx, 204, NULL, "", 0);
+}
+
+/* The invitee accepted, rejected, or set the invitation back to pending. */
+static void emit_answer(twin_ctx *ctx, const json_value *c, const json_value *item, const char *status)
+{
+    if (str_eq(status, "accepted"))
+        emit(ctx, c, item, "COLLAB_ADD_COLLABORATOR", "COLLABORATION_ACCEPT", "COLLABORATION.ACCEPTED");
+    else if (str_eq(status, "rejected"))
+        emit(ctx, c, item, NULL, NULL, "COLLABORATION.REJECTED");
+    else
+        emit(ctx, c, item, NULL, NULL, "COLLABORATION.UPDATED");
 }
 
 void bx_collabs_update(twin_ctx *ctx)
@@ -181,14 +220,16 @@ void bx_collabs_update(twin_ctx *ctx)
         return bx_bad_request(ctx, "invalid_parameter", "status", arena_printf(a, "Invalid value '%s'.", status));
     json_value *item = item_of(ctx, c);
     if (!item) return bx_not_found(ctx, "collaboration", json_get_str(c, "id"));
-    if (status && !str_eq(status, json_get_str(c, "status"))) {
+    bool answered = status && !str_eq(status, json_get_str(c, "status"));
+    if (answered) {
         /* only the invitee answers an invitation */
         if (!is_invitee(ctx, c)) return bx_forbidden(ctx);
         json_set_str(a, c, "status", status);
         json_set_str(a, c, "accessible_by", bx_me(ctx));
         json_set_str(a, c, "acknowledged_at", bx_now(ctx));
     }
-    if (role && !str_eq(role, json_get_str(c, "role"))) {
+    bool role_changed = role && !str_eq(role, json_get_str(c, "role"));
+    if (role_changed) {
         if (!bx_require(ctx, item, BX_INVITE)) return;
         if (str_eq(role, "owner")) return transfer_ownership(ctx, c, item);
         if (str_eq(role, "co-owner") && !owns_or_co_owns(ctx, item)) return bx_forbidden(ctx);
@@ -196,6 +237,8 @@ void bx_collabs_update(twin_ctx *ctx)
     }
     json_set_str(a, c, "modified_at", bx_now(ctx));
     bx_collab_save(ctx, c);
+    if (answered) emit_answer(ctx, c, item, status);
+    if (role_changed) emit(ctx, c, item, "COLLAB_ROLE_CHANGE", "COLLABORATION_ROLE_CHANGE", "COLLABORATION.UPDATED");
     twin_reply_json(ctx, 200, collab_json(ctx, c));
 }
 
@@ -207,13 +250,13 @@ void bx_collabs_delete(twin_ctx *ctx)
     /* collaborators may leave; removing others takes the right to invite */
     if (!is_invitee(ctx, c) && !(item && bx_can(ctx, item, BX_INVITE))) return bx_forbidden(ctx);
     twin_doc_delete(ctx, "collaborations", json_get_str(c, "id"));
+    emit(ctx, c, item, "COLLAB_REMOVE_COLLABORATOR", "COLLABORATION_REMOVE", "COLLABORATION.REMOVED");
     twin_reply_text(ctx, 204, NULL, "", 0);
 }
 
 /* GET /folders/{id}/collaborations and /files/{id}/collaborations: marker paging. */
 static void list_item_collabs(twin_ctx *ctx, const char *type, const char *id)
 {
-    arena *a = ctx->a;
     json_value *item = bx_active_item(ctx, bx_item_get(ctx, type, id), id);
     if (!item) return;
     int64_t limit = 100, offset = 0;
@@ -222,18 +265,12 @@ static void list_item_collabs(twin_ctx *ctx, const char *type, const char *id)
     offset = 0;
     if (marker && *marker && !bx_marker_decode(ctx, marker, &offset)) return;
     twin_list l = bx_collaborations_of(ctx, type, json_get_str(item, "id"));
-    json_value *entries = json_array(a);
-    int64_t n = 0;
+    bx_page page = bx_page_start(ctx, offset, limit);
     for (size_t i = 0; i < l.n; i++) {
         if (str_eq(json_get_str(l.items[i], "status"), "rejected")) continue;
-        if (n >= offset && n < offset + limit) json_push(entries, collab_json(ctx, l.items[i]));
-        n++;
+        if (bx_page_take(&page)) json_push(page.entries, collab_json(ctx, l.items[i]));
     }
-    json_value *out = json_object(a);
-    json_set_int(a, out, "limit", limit);
-    json_set(a, out, "next_marker", offset + limit < n ? json_string(a, bx_marker_encode(ctx, offset + limit)) : json_null(a));
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    twin_reply_json(ctx, 200, bx_marker_page_json(ctx, &page, false));
 }
 
 void bx_folders_collabs(twin_ctx *ctx)
@@ -246,7 +283,26 @@ void bx_files_collabs(twin_ctx *ctx)
     list_item_collabs(ctx, "file", twin_param(ctx, "file_id"));
 }
 
-/* GET /collaborations?status=pending: the caller's open invitations. */
+/* Ids under one key of the "pending" index, in list order (creation
+ * order: ids are minted increasing), at most max of them. */
+static bool pending_ids(twin_ctx *ctx, const char *key, size_t max, const char ***ids, size_t *n)
+{
+    store_key k = {.run = ctx->run_id, .twin = ctx->twin, .collection = "collaborations"};
+    *ids = NULL;
+    *n = 0;
+    if (store_lookup(ctx->store, ctx->a, &k, "pending", key, ids, n, max) == 0) return true;
+    ctx->store_failed = true;   /* answered as Box's 500 */
+    return false;
+}
+
+static bool id_before(const char *x, const char *y)
+{
+    return strtoll(x, NULL, 10) < strtoll(y, NULL, 10);
+}
+
+/* GET /collaborations?status=pending: the caller's open invitations, both
+ * those naming them and those sent to their login by email, in creation
+ * order.  Only the ids up to the page's end and the page's documents are read. */
 void bx_collabs_pending(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -256,20 +312,25 @@ void bx_collabs_pending(twin_ctx *ctx)
         return bx_bad_request(ctx, "invalid_parameter", "status", arena_printf(a, "Invalid value '%s'.", status));
     int64_t limit, offset;
     if (!bx_paging(ctx, 100, 1000, &limit, &offset)) return;
-    twin_list l = {0};
-    store_list_opts o = {0};
-    twin_doc_list(ctx, "collaborations", &o, &l);
-    json_value *entries = json_array(a);
-    int64_t n = 0;
-    for (size_t i = 0; i < l.n; i++) {
-        if (!str_eq(json_get_str(l.items[i], "status"), "pending") || !is_invitee(ctx, l.items[i])) continue;
-        if (n >= offset && n < offset + limit) json_push(entries, collab_json(ctx, l.items[i]));
-        n++;
+    json_value *me = bx_user_get(ctx, bx_me(ctx));
+    const char *keys[2] = {bx_pending_key(ctx, bx_me(ctx), NULL),
+                           me ? bx_pending_key(ctx, NULL, json_get_str(me, "login")) : NULL};
+    size_t end = (size_t)offset + (size_t)limit;
+    const char **ids[2] = {NULL, NULL};
+    size_t n[2] = {0, 0}, at[2] = {0, 0};
+    bx_page page = bx_page_start(ctx, offset, limit);
+    for (int k = 0; k < 2; k++) {
+        if (!keys[k]) continue;
+        if (!pending_ids(ctx, keys[k], end, &ids[k], &n[k])) return;
+        page.total += twin_doc_count(ctx, "collaborations", "pending", keys[k]);
     }
-    json_value *out = json_object(a);
-    json_set_int(a, out, "total_count", n);
-    json_set_int(a, out, "limit", limit);
-    json_set_int(a, out, "offset", offset);
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    /* merge the two lists, oldest first, up to the page's end */
+    for (size_t i = 0; i < end && (at[0] < n[0] || at[1] < n[1]); i++) {
+        int k = at[1] >= n[1] || (at[0] < n[0] && id_before(ids[0][at[0]], ids[1][at[1]])) ? 0 : 1;
+        const char *id = ids[k][at[k]++];
+        if ((int64_t)i < offset) continue;
+        json_value *c = twin_doc_get(ctx, "collaborations", id);
+        if (c) json_push(page.entries, collab_json(ctx, c));
+    }
+    twin_reply_json(ctx, 200, bx_page_json(ctx, &page, NULL));
 }

@@ -237,6 +237,46 @@ bool bx_marker_decode(twin_ctx *ctx, const char *marker, int64_t *offset)
     return true;
 }
 
+/* ---- pages ---- */
+
+bx_page bx_page_start(twin_ctx *ctx, int64_t offset, int64_t limit)
+{
+    return (bx_page){.offset = offset, .limit = limit, .entries = json_array(ctx->a)};
+}
+
+bool bx_page_take(bx_page *p)
+{
+    int64_t at = p->total++;
+    return at >= p->offset && at - p->offset < p->limit;
+}
+
+json_value *bx_page_json(twin_ctx *ctx, const bx_page *p, json_value *order)
+{
+    arena *a = ctx->a;
+    json_value *out = json_object(a);
+    json_set_int(a, out, "total_count", p->total);
+    json_set(a, out, "entries", p->entries);
+    json_set_int(a, out, "offset", p->offset);
+    json_set_int(a, out, "limit", p->limit);
+    if (order) json_set(a, out, "order", order);
+    return out;
+}
+
+json_value *bx_marker_page_json(twin_ctx *ctx, const bx_page *p, bool with_prev)
+{
+    arena *a = ctx->a;
+    json_value *out = json_object(a);
+    json_set_int(a, out, "limit", p->limit);
+    bool more = p->offset + p->limit < p->total;
+    json_set(a, out, "next_marker", more ? json_string(a, bx_marker_encode(ctx, p->offset + p->limit)) : json_null(a));
+    if (with_prev) {
+        int64_t prev = p->offset > p->limit ? p->offset - p->limit : 0;
+        json_set(a, out, "prev_marker", p->offset > 0 ? json_string(a, bx_marker_encode(ctx, prev)) : json_null(a));
+    }
+    json_set(a, out, "entries", p->entries);
+    return out;
+}
+
 json_value *bx_pick(twin_ctx *ctx, const json_value *full, const char *fields, const char *const *standard)
 {
     arena *a = ctx->a;

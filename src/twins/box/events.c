@@ -1,6 +1,6 @@
 /* Box twin: the event stream (/events: user streams and admin_logs), and
- * webhooks (/webhooks CRUD and signed deliveries of FILE.* / FOLDER.*
- * triggers to webhooks on the item or any folder above it). */
+ * webhooks (/webhooks CRUD and signed deliveries of FILE.* / FOLDER.* /
+ * COLLABORATION.* triggers to webhooks on the item or any folder above it). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +22,10 @@ static const char *snapshot_text(twin_ctx *ctx, const json_value *item)
     return json_to_string(ctx->a, bx_render(ctx, item, NULL), NULL);
 }
 
-static void record_event(twin_ctx *ctx, const char *event_type, const json_value *item)
+/* admin_type names the enterprise event when it is not the user event's
+ * counterpart (admin_event_type); an event with no user type is recorded
+ * for admin_logs only. */
+static void record_event(twin_ctx *ctx, const char *event_type, const char *admin_type, const json_value *item)
 {
     arena *a = ctx->a;
     int64_t seq = twin_counter(ctx, "event_seq");
@@ -32,7 +35,9 @@ static void record_event(twin_ctx *ctx, const char *event_type, const json_value
     json_value *e = json_object(a);
     json_set_int(a, e, "seq", seq);
     json_set_str(a, e, "event_id", eid);
-    json_set_str(a, e, "event_type", event_type);
+    json_set_str(a, e, "event_type", event_type ? event_type : admin_type);
+    if (admin_type) json_set_str(a, e, "admin_event_type", admin_type);
+    if (!event_type) json_set_bool(a, e, "admin_only", true);
     json_set_str(a, e, "created_by", bx_me(ctx));
     json_set_int(a, e, "time", twin_now(ctx));
     json_set(a, e, "source", bx_render(ctx, item, NULL));
@@ -98,24 +103,34 @@ static void deliver(twin_ctx *ctx, const json_value *hook, const char *trigger, 
                                        .user_agent = "Box-WH-Client/0.1"});
 }
 
-static void fire_webhooks(twin_ctx *ctx, const char *trigger, const json_value *item)
+/* Delivers trigger to the webhooks covering item; the payload's source is
+ * source when given (a collaboration), else the item as it is now. */
+static void fire_webhooks(twin_ctx *ctx, const char *trigger, const json_value *item, const json_value *source)
 {
     twin_list l = {0};
     store_list_opts o = {0};
     twin_doc_list(ctx, "webhooks", &o, &l);
-    const char *source = NULL;
+    const char *text = NULL;
     for (size_t i = 0; i < l.n; i++) {
         if (!has_trigger(l.items[i], trigger) || !hook_covers(ctx, l.items[i], item)) continue;
-        if (!source) source = snapshot_text(ctx, item);
-        deliver(ctx, l.items[i], trigger, source);
+        if (!text) text = source ? json_to_string(ctx->a, source, NULL) : snapshot_text(ctx, item);
+        deliver(ctx, l.items[i], trigger, text);
     }
 }
 
 void bx_emit(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item)
 {
     if (ctx->seeding) return;   /* seeded content is the baseline, not history */
-    if (event_type) record_event(ctx, event_type, item);
-    if (trigger) fire_webhooks(ctx, trigger, item);
+    if (event_type) record_event(ctx, event_type, NULL, item);
+    if (trigger) fire_webhooks(ctx, trigger, item, NULL);
+}
+
+void bx_emit_collab(twin_ctx *ctx, const char *event_type, const char *admin_type, const char *trigger,
+                    const json_value *item, const json_value *collab)
+{
+    if (ctx->seeding || !item) return;
+    if (event_type || admin_type) record_event(ctx, event_type, admin_type, item);
+    if (trigger) fire_webhooks(ctx, trigger, item, collab);
 }
 
 /* ---- GET /events ---- */
@@ -150,11 +165,18 @@ static json_value *user_event(twin_ctx *ctx, const json_value *e)
     return o;
 }
 
+/* The enterprise event type of a recorded event. */
+static const char *admin_type_of(const json_value *e)
+{
+    const char *t = json_get_str(e, "admin_event_type");
+    return t ? t : admin_event_type(json_get_str(e, "event_type"));
+}
+
 static json_value *admin_event(twin_ctx *ctx, const json_value *e)
 {
     arena *a = ctx->a;
     json_value *o = user_event(ctx, e), *src = json_get(e, "source"), *s = json_object(a);
-    json_set_str(a, o, "event_type", admin_event_type(json_get_str(e, "event_type")));
+    json_set_str(a, o, "event_type", admin_type_of(e));
     json_set_str(a, s, "item_type", json_get_str(src, "type"));
     json_set_str(a, s, "item_id", json_get_str(src, "id"));
     json_set_str(a, s, "item_name", json_get_str(src, "name"));
@@ -245,11 +267,11 @@ void bx_events(twin_ctx *ctx)
             json_int64(json_get(e, "time"), &t);
             if (seq <= from) continue;
             next = seq;
-            if (!admin && !bx_event_visible(ctx, e)) continue;
+            if (!admin && (json_truthy(json_get(e, "admin_only")) || !bx_event_visible(ctx, e))) continue;
             const char *et = json_get_str(e, "event_type");
             /* "changes" leaves out events that change nothing */
             if (str_eq(type, "changes") && str_eq(et, "ITEM_DOWNLOAD")) continue;
-            if (admin && (!bx_csv_has(types, admin_event_type(et)) || (after >= 0 && t < after) || (before >= 0 && t > before)))
+            if (admin && (!bx_csv_has(types, admin_type_of(e)) || (after >= 0 && t < after) || (before >= 0 && t > before)))
                 continue;
             json_push(entries, admin ? admin_event(ctx, e) : user_event(ctx, e));
         }
@@ -430,13 +452,8 @@ void bx_webhooks_list(twin_ctx *ctx)
     twin_list l = {0};
     store_list_opts o = {0};
     twin_doc_list(ctx, "webhooks", &o, &l);
-    json_value *out = json_object(a), *entries = json_array(a);
-    for (int64_t i = offset; i < (int64_t)l.n && i < offset + limit; i++)
-        json_push(entries, webhook_json(ctx, l.items[i], true));
-    json_set_int(a, out, "limit", limit);
-    bool more = offset + limit < (int64_t)l.n;
-    json_set(a, out, "next_marker", more ? json_string(a, bx_marker_encode(ctx, offset + limit)) : json_null(a));
-    json_set(a, out, "prev_marker", json_null(a));
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    bx_page page = bx_page_start(ctx, offset, limit);
+    for (size_t i = 0; i < l.n; i++)
+        if (bx_page_take(&page)) json_push(page.entries, webhook_json(ctx, l.items[i], true));
+    twin_reply_json(ctx, 200, bx_marker_page_json(ctx, &page, true));
 }

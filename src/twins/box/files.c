@@ -350,26 +350,18 @@ static json_value *version_json(twin_ctx *ctx, const json_value *v)
 /* Previous versions only, newest first: the current one is the file itself. */
 void bx_versions_list(twin_ctx *ctx)
 {
-    arena *a = ctx->a;
     json_value *f = active_file(ctx);
     int64_t limit, offset;
     if (!f || !bx_paging(ctx, 1000, 1000, &limit, &offset)) return;
     twin_list l = {0};
     store_list_opts o = {.index_name = "file", .index_value = json_get_str(f, "id"), .newest_first = true};
     twin_doc_list(ctx, "versions", &o, &l);
-    json_value *entries = json_array(a);
-    int64_t total = 0;
+    bx_page page = bx_page_start(ctx, offset, limit);
     for (size_t i = 0; i < l.n; i++) {
         if (str_eq(json_get_str(l.items[i], "id"), json_get_str(f, "version_id"))) continue;
-        if (total >= offset && total < offset + limit) json_push(entries, version_json(ctx, l.items[i]));
-        total++;
+        if (bx_page_take(&page)) json_push(page.entries, version_json(ctx, l.items[i]));
     }
-    json_value *out = json_object(a);
-    json_set_int(a, out, "total_count", total);
-    json_set_int(a, out, "limit", limit);
-    json_set_int(a, out, "offset", offset);
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    twin_reply_json(ctx, 200, bx_page_json(ctx, &page, NULL));
 }
 
 void bx_versions_get(twin_ctx *ctx)

@@ -68,23 +68,17 @@ static void reply_items(twin_ctx *ctx, twin_list *l)
     const char *fields = bx_query(ctx, "fields");
     const char *sort = bx_query(ctx, "sort"), *direction = bx_query(ctx, "direction");
     bx_item_sort(ctx, l, sort, direction);
-    json_value *entries = json_array(a);
-    for (int64_t i = offset; i < (int64_t)l->n && i < offset + limit; i++)
-        json_push(entries, fields && *fields ? bx_render(ctx, l->items[i], fields) : bx_mini(ctx, l->items[i]));
-    json_value *out = json_object(a);
+    bx_page page = bx_page_start(ctx, offset, limit);
+    for (size_t i = 0; i < l->n; i++)
+        if (bx_page_take(&page))
+            json_push(page.entries, fields && *fields ? bx_render(ctx, l->items[i], fields) : bx_mini(ctx, l->items[i]));
+    json_value *order = bx_order_json(a, sort, direction), *out;
     if (marker_mode) {
-        json_set_int(a, out, "limit", limit);
-        bool more = offset + limit < (int64_t)l->n;
-        json_set(a, out, "next_marker", more ? json_string(a, bx_marker_encode(ctx, offset + limit)) : json_null(a));
-        json_set(a, out, "prev_marker",
-                 offset > 0 ? json_string(a, bx_marker_encode(ctx, offset > limit ? offset - limit : 0)) : json_null(a));
+        out = bx_marker_page_json(ctx, &page, true);
+        json_set(a, out, "order", order);
     } else {
-        json_set_int(a, out, "total_count", (int64_t)l->n);
-        json_set_int(a, out, "offset", offset);
-        json_set_int(a, out, "limit", limit);
+        out = bx_page_json(ctx, &page, order);
     }
-    json_set(a, out, "entries", entries);
-    json_set(a, out, "order", bx_order_json(a, sort, direction));
     twin_reply_json(ctx, 200, out);
 }
 

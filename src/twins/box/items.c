@@ -437,15 +437,11 @@ json_value *bx_item_collection(twin_ctx *ctx, const char *folder_id, int64_t off
     arena *a = ctx->a;
     twin_list l = bx_listing(ctx, folder_id);
     bx_item_sort(ctx, &l, sort, direction);
-    json_value *o = json_object(a), *entries = json_array(a);
-    for (int64_t i = offset; i < (int64_t)l.n && i < offset + limit; i++)
-        json_push(entries, fields && *fields ? bx_render(ctx, l.items[i], fields) : bx_mini(ctx, l.items[i]));
-    json_set_int(a, o, "total_count", (int64_t)l.n);
-    json_set(a, o, "entries", entries);
-    json_set_int(a, o, "offset", offset);
-    json_set_int(a, o, "limit", limit);
-    json_set(a, o, "order", bx_order_json(a, sort, direction));
-    return o;
+    bx_page page = bx_page_start(ctx, offset, limit);
+    for (size_t i = 0; i < l.n; i++)
+        if (bx_page_take(&page))
+            json_push(page.entries, fields && *fields ? bx_render(ctx, l.items[i], fields) : bx_mini(ctx, l.items[i]));
+    return bx_page_json(ctx, &page, bx_order_json(a, sort, direction));
 }
 
 json_value *bx_order_json(arena *a, const char *sort, const char *direction)

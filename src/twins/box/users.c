@@ -53,7 +53,8 @@ void bx_users_list(twin_ctx *ctx)
     twin_list l = {0};
     store_list_opts o = {0};
     twin_doc_list(ctx, "users", &o, &l);
-    json_value *matched = json_array(a);
+    const char *fields = bx_query(ctx, "fields");
+    bx_page page = bx_page_start(ctx, offset, limit);
     for (size_t i = 0; i < l.n; i++) {
         json_value *u = l.items[i];
         /* the service account is not listed as an enterprise user */
@@ -61,27 +62,9 @@ void bx_users_list(twin_ctx *ctx)
         if (str_eq(kind, "external")) continue;
         if (term && !contains_ci(json_get_str(u, "name"), term) && !contains_ci(json_get_str(u, "login"), term))
             continue;
-        json_push(matched, u);
+        if (bx_page_take(&page)) json_push(page.entries, bx_user_render(ctx, u, fields));
     }
-    json_value *entries = json_array(a);
-    const char *fields = bx_query(ctx, "fields");
-    int64_t i = 0;
-    json_foreach(u, matched) {
-        if (i >= offset && i < offset + limit) json_push(entries, bx_user_render(ctx, u, fields));
-        i++;
-    }
-    json_value *out = json_object(a);
-    if (marker_mode) {
-        json_set_int(a, out, "limit", limit);
-        bool more = offset + limit < (int64_t)matched->len;
-        json_set(a, out, "next_marker", more ? json_string(a, bx_marker_encode(ctx, offset + limit)) : json_null(a));
-    } else {
-        json_set_int(a, out, "total_count", matched->len);
-        json_set_int(a, out, "limit", limit);
-        json_set_int(a, out, "offset", offset);
-    }
-    json_set(a, out, "entries", entries);
-    twin_reply_json(ctx, 200, out);
+    twin_reply_json(ctx, 200, marker_mode ? bx_marker_page_json(ctx, &page, false) : bx_page_json(ctx, &page, NULL));
 }
 
 json_value *bx_user_by_login(twin_ctx *ctx, const char *login)
@@ -310,19 +293,13 @@ void bx_search(twin_ctx *ctx)
             json_push(bx_csv_has(q.scopes, "name") && matches(ctx, &by_name, it) ? first : rest, it);
         }
     }
-    json_value *entries = json_array(a);
     const char *fields = bx_query(ctx, "fields");
-    int64_t i = 0;
+    bx_page page = bx_page_start(ctx, offset, limit);
     for (int pass = 0; pass < 2; pass++)
         json_foreach(it, pass ? rest : first) {
-            if (i >= offset && i < offset + limit) json_push(entries, bx_render(ctx, it, fields));
-            i++;
+            if (bx_page_take(&page)) json_push(page.entries, bx_render(ctx, it, fields));
         }
-    json_value *out = json_object(a);
+    json_value *out = bx_page_json(ctx, &page, NULL);
     json_set_str(a, out, "type", "search_results_items");
-    json_set_int(a, out, "total_count", i);
-    json_set_int(a, out, "limit", limit);
-    json_set_int(a, out, "offset", offset);
-    json_set(a, out, "entries", entries);
     twin_reply_json(ctx, 200, out);
 }

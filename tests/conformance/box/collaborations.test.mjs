@@ -4,7 +4,8 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BoxCcgAuth, CcgConfig, admin, assertBoxError, assertSchema, client, newRun, raw, readAll, rejects, stopServer, stream,
+  BoxCcgAuth, CcgConfig, WebhooksManager, admin, assertBoxError, assertSchema, client, newRun, raw, readAll, receiver, rejects,
+  stopServer, stream,
 } from './helpers.mjs';
 
 after(stopServer);
@@ -193,10 +194,12 @@ test('events follow visibility; admin_logs are for admins', async () => {
     item: { type: 'folder', id: contracts.id }, accessibleBy: { type: 'user', id: bob.id }, role: 'viewer' });
   await upload(box, contracts.id, 'shared.txt', 'for bob too');
   await upload(asBob, '0', 'mine.txt', 'bob only');
+  // sharing Contracts with Bob is itself an event both of them see
   const bobs = await asBob.events.getEvents({ streamPosition: start });
-  assert.deepEqual(bobs.entries.map((e) => e.source.name), ['shared.txt', 'mine.txt']);
+  assert.deepEqual(bobs.entries.map((e) => [e.eventType, e.source.name]),
+    [['COLLAB_ADD_COLLABORATOR', 'Contracts'], ['ITEM_UPLOAD', 'shared.txt'], ['ITEM_UPLOAD', 'mine.txt']]);
   const admins = await box.events.getEvents({ streamPosition: start });
-  assert.deepEqual(admins.entries.map((e) => e.source.name), ['bonus.txt', 'shared.txt']);
+  assert.deepEqual(admins.entries.map((e) => e.source.name), ['bonus.txt', 'Contracts', 'shared.txt']);
   assertBoxError(await rejects(() => asBob.events.getEvents({ streamType: 'admin_logs' })), 403, DENIED);
   const logs = await box.events.getEvents({ streamType: 'admin_logs', eventType: ['UPLOAD'] });
   assert.ok(logs.rawData.entries.some((e) => e.source.item_name === 'mine.txt'));
@@ -235,4 +238,141 @@ test('seeding: folders owned by other users, collaborators, seed errors', async 
   assert.match(JSON.stringify(bad.json), /top-level/);
   bad = await admin(ctx, 'PUT', '/admin/config', { seed: { folders: [{ name: 'X', collaborators: [{ login: 'a@b.c', role: 'boss' }] }] } });
   assert.equal(bad.status, 400);
+});
+
+test('collaboration changes: COLLAB_* user events, COLLABORATION_* admin_logs, signed COLLABORATION.* webhooks', async () => {
+  const ctx = await seeded();
+  const { box } = ctx;
+  const { user: bob, box: asBob } = await userClient(ctx, 'bob@example.com');
+  const root = (await box.folders.getFolderItems('0')).entries;
+  const contracts = byName(root, 'Contracts'), payroll = byName(root, 'Payroll');
+  const rx = await receiver();
+  try {
+    const triggers = ['COLLABORATION.CREATED', 'COLLABORATION.ACCEPTED', 'COLLABORATION.REJECTED', 'COLLABORATION.REMOVED',
+      'COLLABORATION.UPDATED'];
+    const hook = await box.webhooks.createWebhook({ target: { id: contracts.id, type: 'folder' }, address: rx.url, triggers });
+    const start = String((await box.events.getEvents({ streamPosition: 'now' })).nextStreamPosition);
+    const share = (id, accessibleBy, role) => box.userCollaborations.createCollaboration({ item: { type: 'folder', id }, accessibleBy, role });
+
+    // added at once, then promoted
+    const cBob = await share(contracts.id, { type: 'user', id: bob.id }, 'viewer');
+    await box.userCollaborations.updateCollaborationById(cBob.id, { requestBody: { role: 'editor' } });
+    // Bob sees both changes on his own stream while he can reach the folder
+    const bobs = await asBob.events.getEvents({ streamPosition: start });
+    assert.deepEqual(bobs.entries.map((e) => [e.eventType, e.source.id]),
+      [['COLLAB_ADD_COLLABORATOR', contracts.id], ['COLLAB_ROLE_CHANGE', contracts.id]]);
+    assert.equal(bobs.entries[0].createdBy.id, (await box.users.getUserMe()).id);
+
+    // invitations by email: one accepted, one rejected by the invitees
+    const cNew = await share(contracts.id, { type: 'user', login: 'newbie@example.com' }, 'editor');
+    const cNope = await share(contracts.id, { type: 'user', login: 'nope@example.com' }, 'viewer');
+    await box.users.createUser({ name: 'Newbie', login: 'newbie@example.com' });
+    await box.users.createUser({ name: 'Nope', login: 'nope@example.com' });
+    const { user: newbie, box: asNew } = await userClient(ctx, 'newbie@example.com');
+    const { box: asNope } = await userClient(ctx, 'nope@example.com');
+    await asNew.userCollaborations.updateCollaborationById(cNew.id, { requestBody: { status: 'accepted' } });
+    await asNope.userCollaborations.updateCollaborationById(cNope.id, { requestBody: { status: 'rejected' } });
+    // a collaboration outside the hooked folder is not delivered
+    await share(payroll.id, { type: 'user', id: bob.id }, 'viewer');
+    await box.userCollaborations.deleteCollaborationById(cBob.id);
+
+    const want = [['COLLABORATION.CREATED', cBob.id], ['COLLABORATION.UPDATED', cBob.id], ['COLLABORATION.CREATED', cNew.id],
+      ['COLLABORATION.CREATED', cNope.id], ['COLLABORATION.ACCEPTED', cNew.id], ['COLLABORATION.REJECTED', cNope.id],
+      ['COLLABORATION.REMOVED', cBob.id]];
+    const got = await rx.waitFor(want.length);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(rx.deliveries.length, want.length, 'the Payroll collaboration must not be delivered');
+    const payloads = got.map((d) => JSON.parse(d.body));
+    assert.deepEqual(payloads.map((p) => [p.trigger, p.source.id]), want);
+    const primary = ctx.env.BOX_WEBHOOK_PRIMARY_KEY, secondary = ctx.env.BOX_WEBHOOK_SECONDARY_KEY;
+    for (const [i, d] of got.entries()) {
+      const p = payloads[i];
+      assert.equal(p.type, 'webhook_event');
+      assert.equal(p.webhook.id, hook.id);
+      assert.equal(p.source.type, 'collaboration');
+      assert.equal(await WebhooksManager.validateMessage(d.body, d.headers, primary, { secondaryKey: secondary }), true);
+      assert.equal(await WebhooksManager.validateMessage(d.body.replace(p.source.id, '1'), d.headers, primary, { secondaryKey: secondary }), false);
+    }
+    // the source is the collaboration as it stood after the change
+    assert.equal(payloads[0].source.role, 'viewer');
+    assert.equal(payloads[0].source.accessible_by.id, bob.id);
+    assert.equal(payloads[0].source.item.id, contracts.id);
+    assert.equal(payloads[1].source.role, 'editor');
+    assert.equal(payloads[2].source.status, 'pending');
+    assert.equal(payloads[2].source.invite_email, 'newbie@example.com');
+    assert.equal(payloads[4].source.status, 'accepted');
+    assert.equal(payloads[4].source.accessible_by.id, newbie.id);
+    assert.equal(payloads[4].created_by.id, newbie.id);
+    assert.equal(payloads[5].source.status, 'rejected');
+    assert.equal(payloads[6].created_by.login, 'admin@twins.example');
+
+    // the owner's stream: every change but the rejection, which adds nobody
+    const mine = await box.events.getEvents({ streamPosition: start });
+    assert.deepEqual(mine.entries.map((e) => [e.eventType, e.source.name]), [
+      ['COLLAB_ADD_COLLABORATOR', 'Contracts'], ['COLLAB_ROLE_CHANGE', 'Contracts'], ['COLLAB_INVITE_COLLABORATOR', 'Contracts'],
+      ['COLLAB_INVITE_COLLABORATOR', 'Contracts'], ['COLLAB_ADD_COLLABORATOR', 'Contracts'], ['COLLAB_ADD_COLLABORATOR', 'Payroll'],
+      ['COLLAB_REMOVE_COLLABORATOR', 'Contracts']]);
+    // removed, Bob no longer sees what happened on Contracts
+    assert.deepEqual((await asBob.events.getEvents({ streamPosition: start })).entries.map((e) => [e.eventType, e.source.name]),
+      [['COLLAB_ADD_COLLABORATOR', 'Payroll']]);
+
+    // the enterprise log names them COLLABORATION_*, and can be filtered by them
+    const logs = await box.events.getEvents({ streamType: 'admin_logs', streamPosition: start });
+    assert.deepEqual(logs.rawData.entries.map((e) => [e.event_type, e.source.item_name]), [
+      ['COLLABORATION_INVITE', 'Contracts'], ['COLLABORATION_ACCEPT', 'Contracts'], ['COLLABORATION_ROLE_CHANGE', 'Contracts'],
+      ['COLLABORATION_INVITE', 'Contracts'], ['COLLABORATION_INVITE', 'Contracts'], ['COLLABORATION_ACCEPT', 'Contracts'],
+      ['COLLABORATION_INVITE', 'Payroll'], ['COLLABORATION_ACCEPT', 'Payroll'], ['COLLABORATION_REMOVE', 'Contracts']]);
+    assert.equal(logs.rawData.entries[5].created_by.id, newbie.id);
+    const accepts = await box.events.getEvents({ streamType: 'admin_logs', streamPosition: start, eventType: ['COLLABORATION_ACCEPT'] });
+    assert.equal(accepts.entries.length, 3);
+    assert.ok(accepts.entries.every((e) => e.eventType === 'COLLABORATION_ACCEPT'));
+  } finally {
+    await rx.close();
+  }
+});
+
+test('pending invitations: offset pages over both invitations naming the user and those sent to their login', async () => {
+  const pendingFor = (login) => [{ login, role: 'viewer', status: 'pending' }];
+  const ctx = await seeded({
+    users: [{ name: 'Bob Builder', login: 'bob@example.com' }],
+    folders: [
+      { name: 'F1', collaborators: pendingFor('bob@example.com') },
+      { name: 'F2', collaborators: pendingFor('robert@example.com') },   // no such user yet: an email invitation
+      { name: 'F3', collaborators: pendingFor('bob@example.com') },
+      { name: 'F4', collaborators: pendingFor('ROBERT@example.com') },
+      { name: 'F5', collaborators: pendingFor('bob@example.com') },
+      { name: 'F6', collaborators: [{ login: 'bob@example.com', role: 'viewer' }] },   // accepted: not pending
+    ],
+  });
+  const { box } = ctx;
+  const { user: bob, box: asBob } = await userClient(ctx, 'bob@example.com');
+  // Bob takes the login the email invitations were sent to
+  await box.users.updateUserById(bob.id, { requestBody: { login: 'robert@example.com' } });
+  const folders = (await box.folders.getFolderItems('0')).entries;
+  const collabOf = async (name) => (await box.listCollaborations.getFolderCollaborations(byName(folders, name).id)).entries[0].id;
+  const ids = [];
+  for (const name of ['F1', 'F2', 'F3', 'F4', 'F5']) ids.push(await collabOf(name));
+
+  const page = (queryParams) => asBob.listCollaborations.getCollaborations({ status: 'pending', ...queryParams });
+  const all = await page({});
+  assertSchema('GET', '/2.0/collaborations', all);
+  assert.deepEqual(all.entries.map((e) => e.id), ids);
+  assert.equal(all.totalCount, 5);
+  const p1 = await page({ limit: 2 });
+  assert.deepEqual([p1.entries.map((e) => e.id), p1.totalCount, p1.offset, p1.limit], [ids.slice(0, 2), 5, 0, 2]);
+  const p2 = await page({ limit: 2, offset: 2 });
+  assert.deepEqual([p2.entries.map((e) => e.id), p2.totalCount, p2.offset], [ids.slice(2, 4), 5, 2]);
+  const p3 = await page({ limit: 2, offset: 4 });
+  assert.deepEqual(p3.entries.map((e) => e.id), ids.slice(4));
+  const past = await page({ offset: 10 });
+  assert.deepEqual([past.entries.length, past.totalCount], [0, 5]);
+  assert.equal((await box.listCollaborations.getCollaborations({ status: 'pending' })).totalCount, 0);
+
+  // answered invitations leave the list
+  await asBob.userCollaborations.updateCollaborationById(ids[1], { requestBody: { status: 'accepted' } });
+  await asBob.userCollaborations.updateCollaborationById(ids[2], { requestBody: { status: 'rejected' } });
+  const left = await page({});
+  assert.deepEqual([left.entries.map((e) => e.id), left.totalCount], [[ids[0], ids[3], ids[4]], 3]);
+  assert.ok(names((await asBob.folders.getFolderItems('0')).entries).includes('F2'));
+  assertBoxError(await rejects(() => page({ offset: -1 })), 400, 'bad_request');
 });
