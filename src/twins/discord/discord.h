@@ -67,6 +67,9 @@ void dc_form_error(twin_ctx *ctx, const char *path, const char *ecode, const cha
 /* ---- helpers (common.c) ---- */
 char *dc_snowflake(twin_ctx *ctx);
 uint64_t dc_sf(const char *s);                          /* 0 when not a snowflake */
+/* Whether s is a snowflake as Discord accepts one: decimal digits within 64
+ * bits, 0 included (a query anchor of 0 means "from the very start"). */
+bool dc_sf_parse(const char *s, uint64_t *out);
 int64_t dc_sf_ms(const char *s);                        /* unix ms encoded in a snowflake */
 const char *dc_iso(twin_ctx *ctx, int64_t unix_ms);     /* "2026-01-01T00:00:00.000000+00:00" */
 const char *dc_now_iso(twin_ctx *ctx);
