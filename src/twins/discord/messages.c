@@ -332,11 +332,37 @@ static bool reference_ok(twin_ctx *ctx, const json_value *channel, const json_va
     return true;
 }
 
+static bool has_body_beyond_embeds(const payload *p)
+{
+    const char *content = json_get_str(p->body, "content");
+    return (content && *content) || p->n_files || has_items(p->body, "sticker_ids") ||
+           has_items(p->body, "components") || json_get(p->body, "poll");
+}
+
+/* What the bot may put in a message: uploads need ATTACH_FILES (403 / 50013
+ * without); embeds need EMBED_LINKS, and without it Discord drops them
+ * silently, unless they were the whole message (then 50013 as well). */
+static bool may_attach_and_embed(twin_ctx *ctx, const json_value *channel, payload *p, bool creating)
+{
+    if (p->n_files && !dc_channel_has_any(ctx, channel, DC_ATTACH_FILES)) {
+        dc_missing_permissions(ctx);
+        return false;
+    }
+    if (!has_items(p->body, "embeds") || dc_channel_has_any(ctx, channel, DC_EMBED_LINKS)) return true;
+    if (creating && !has_body_beyond_embeds(p)) {
+        dc_missing_permissions(ctx);
+        return false;
+    }
+    json_remove(p->body, "embeds");
+    return true;
+}
+
 json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value *webhook)
 {
     arena *a = ctx->a;
     payload p;
     if (!read_payload(ctx, &p)) return NULL;
+    if (!webhook && !may_attach_and_embed(ctx, channel, &p, true)) return NULL;
     json_value *guild = twin_doc_get(ctx, "guilds", json_get_str(channel, "guild_id"));
     if (!check_payload(ctx, &p, guild, true)) return NULL;
     const char *cid = json_get_str(channel, "id");
@@ -574,6 +600,7 @@ void dc_message_edit(twin_ctx *ctx)
     if (!own && touches_content)
         return dc_error(ctx, 403, DC_CANNOT_EDIT_OTHERS, "Cannot edit a message authored by another user");
     if (!dc_require_own_or(ctx, c, m, DC_MANAGE_MESSAGES)) return;     /* flags of another's message */
+    if (!may_attach_and_embed(ctx, c, &p, false)) return;
     json_value *guild = twin_doc_get(ctx, "guilds", json_get_str(c, "guild_id"));
     if (!check_payload(ctx, &p, guild, false)) return;
     json_value *content = json_get(p.body, "content");
