@@ -408,6 +408,36 @@ json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value
     return out;
 }
 
+/* ---- slowmode ---- */
+
+/* Discord exempts bots from slowmode (rate_limit_per_user).  Config
+ * bot_slowmode: true holds the bot to it like a member without
+ * BYPASS_SLOWMODE (ADMINISTRATOR and the owner have it), so that a client's
+ * handling of 20016 can be tested; *secs is the channel's interval. */
+static bool slowmode_applies(twin_ctx *ctx, const json_value *channel, int64_t *secs)
+{
+    if (!json_truthy(json_get(ctx->config, "bot_slowmode"))) return false;
+    if (!json_int64(json_get(channel, "rate_limit_per_user"), secs) || *secs <= 0) return false;
+    return !dc_channel_has_any(ctx, channel, DC_BYPASS_SLOWMODE);
+}
+
+/* Answers Discord's 429 / 20016 while the bot's last message in channel
+ * ("_bot_sent_ms", kept with the channel) is less than the channel's
+ * current interval old; otherwise notes now as that time in channel, which
+ * the message post saves with the channel, so a refused post counts nothing. */
+static bool slowmode_ok(twin_ctx *ctx, json_value *channel)
+{
+    int64_t secs, last = 0, now = now_ms();
+    json_int64(json_get(channel, "_bot_sent_ms"), &last);
+    if (slowmode_applies(ctx, channel, &secs) && last + secs * 1000 > now) {
+        dc_rate_limited(ctx, (double)(last + secs * 1000 - now) / 1000.0, false, DC_SLOWMODE,
+                        "This action cannot be performed due to slowmode rate limit.");
+        return false;
+    }
+    json_set_int(ctx->a, channel, "_bot_sent_ms", now);
+    return true;
+}
+
 void dc_message_create(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
@@ -418,6 +448,7 @@ void dc_message_create(twin_ctx *ctx)
         return dc_error(ctx, 400, 50008, "Cannot send messages in a non-text channel");
     json_value *md = json_get(c, "thread_metadata");
     if (md && json_truthy(json_get(md, "locked"))) return dc_error(ctx, 400, 50083, "Thread is archived");
+    if (!slowmode_ok(ctx, c)) return;
     json_value *out = dc_message_post(ctx, c, NULL);
     if (out) twin_reply_json(ctx, 200, out);
 }

@@ -233,6 +233,16 @@ static int seed_guild(twin_ctx *ctx, const json_value *seed, const json_value *i
         int type = channel_type(json_get_str(c, "type"));
         json_value *ch = dc_channel_create(ctx, g, json_get_str(c, "name"), type, json_get_str(c, "topic"), NULL);
         n->channels++;
+        json_value *slow = json_get(c, "rate_limit_per_user");
+        if (slow) {
+            int64_t secs = -1;
+            if (!json_int64(slow, &secs) || secs < 0 || secs > 21600) {
+                *error = arena_printf(a, "%s.rate_limit_per_user: an integer from 0 to 21600", cw);
+                return -1;
+            }
+            json_set_int(a, ch, "rate_limit_per_user", secs);
+            dc_save(ctx, "channels", json_get_str(ch, "id"), ch, "guild", gid, NULL, NULL);
+        }
         if (seed_overwrites(ctx, ch, json_get(c, "permission_overwrites"), cw, error) != 0) return -1;
         json_value *msgs = json_get(c, "messages");
         if (msgs && msgs->len && type != 0 && type != 5) {
