@@ -59,12 +59,34 @@ static void permission_sets_parse_from_strings(void **state)
     arena_free(a);
 }
 
+static void a_timeout_leaves_view_and_history_unless_administrator(void **state)
+{
+    uint64_t p = DC_VIEW_CHANNEL | DC_SEND_MESSAGES | DC_READ_MESSAGE_HISTORY | DC_ADD_REACTIONS | DC_KICK_MEMBERS;
+    assert_true(dc_perms_timed_out(p) == (DC_VIEW_CHANNEL | DC_READ_MESSAGE_HISTORY));
+    assert_true(dc_perms_timed_out(DC_SEND_MESSAGES) == 0);
+    assert_true(dc_perms_timed_out(DC_ALL_PERMISSIONS) == DC_ALL_PERMISSIONS);
+}
+
+static void a_member_is_timed_out_only_until_the_timestamp(void **state)
+{
+    arena *a = arena_new(0);
+    int64_t now = 1767225600000LL;     /* 2026-01-01T00:00:00Z */
+    assert_true(dc_member_timed_out(parse(a, "{\"communication_disabled_until\":\"2026-01-02T00:00:00.000000+00:00\"}"), now));
+    assert_false(dc_member_timed_out(parse(a, "{\"communication_disabled_until\":\"2025-12-31T23:59:59Z\"}"), now));
+    assert_false(dc_member_timed_out(parse(a, "{\"communication_disabled_until\":null}"), now));
+    assert_false(dc_member_timed_out(parse(a, "{}"), now));
+    assert_false(dc_member_timed_out(NULL, now));
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(base_ors_roles_and_administrator_is_everything),
         cmocka_unit_test(overwrites_apply_everyone_then_roles_then_member),
         cmocka_unit_test(permission_sets_parse_from_strings),
+        cmocka_unit_test(a_timeout_leaves_view_and_history_unless_administrator),
+        cmocka_unit_test(a_member_is_timed_out_only_until_the_timestamp),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -54,7 +54,7 @@ void dc_form_error(twin_ctx *ctx, const char *path, const char *ecode, const cha
     twin_reply_json(ctx, 400, b);
 }
 
-static void rate_limited(twin_ctx *ctx, double retry_after, bool global)
+void dc_rate_limited(twin_ctx *ctx, double retry_after, bool global, int code, const char *message)
 {
     arena *a = ctx->a;
     char v[32];
@@ -63,11 +63,17 @@ static void rate_limited(twin_ctx *ctx, double retry_after, bool global)
     http_set_header(ctx->req, "X-RateLimit-Scope", global ? "global" : "user");
     if (global) http_set_header(ctx->req, "X-RateLimit-Global", "true");
     json_value *b = json_object(a);
-    json_set_str(a, b, "message", "You are being rate limited.");
+    json_set_str(a, b, "message", message ? message : "You are being rate limited.");
     snprintf(v, sizeof v, "%.3f", retry_after);
     json_set(a, b, "retry_after", json_number_text(a, v));
     json_set_bool(a, b, "global", global);
+    if (code) json_set_int(a, b, "code", code);
     twin_reply_json(ctx, 429, b);
+}
+
+static void rate_limited(twin_ctx *ctx, double retry_after, bool global)
+{
+    dc_rate_limited(ctx, retry_after, global, 0, NULL);
 }
 
 static const char *status_text(int status)

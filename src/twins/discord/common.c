@@ -29,6 +29,20 @@ uint64_t dc_sf(const char *s)
     return strtoull(s, NULL, 10);
 }
 
+bool dc_sf_parse(const char *s, uint64_t *out)
+{
+    if (!s || !*s || strlen(s) > 20) return false;
+    uint64_t v = 0;
+    for (const char *p = s; *p; p++) {
+        if (!isdigit((unsigned char)*p)) return false;
+        unsigned d = (unsigned)(*p - '0');
+        if (v > (UINT64_MAX - d) / 10) return false;       /* past 64 bits */
+        v = v * 10 + d;
+    }
+    *out = v;
+    return true;
+}
+
 int64_t dc_sf_ms(const char *s)
 {
     return (int64_t)(dc_sf(s) >> 22) + DC_EPOCH_MS;

@@ -42,6 +42,7 @@ enum {
     DC_UNKNOWN_EMOJI = 10014,
     DC_UNKNOWN_WEBHOOK = 10015,
     DC_UNKNOWN_BAN = 10026,
+    DC_SLOWMODE = 20016,
     DC_MAX_EMOJIS = 30008,
     DC_MISSING_ACCESS = 50001,
     DC_TOO_LARGE = 40005,
@@ -60,6 +61,9 @@ enum {
 bool dc_authenticate(twin_ctx *ctx, const twin_route *route);
 void dc_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
 void dc_error(twin_ctx *ctx, int status, int code, const char *message);
+/* 429 with Retry-After and {message, retry_after, global[, code]}; code 0 and
+ * message NULL give the plain "You are being rate limited." */
+void dc_rate_limited(twin_ctx *ctx, double retry_after, bool global, int code, const char *message);
 /* 400 / 50035 Invalid Form Body with errors.<path>._errors = [{code, message}];
  * path is dotted ("content", "messages", "embeds.0.title"). */
 void dc_form_error(twin_ctx *ctx, const char *path, const char *ecode, const char *message);
@@ -67,6 +71,9 @@ void dc_form_error(twin_ctx *ctx, const char *path, const char *ecode, const cha
 /* ---- helpers (common.c) ---- */
 char *dc_snowflake(twin_ctx *ctx);
 uint64_t dc_sf(const char *s);                          /* 0 when not a snowflake */
+/* Whether s is a snowflake as Discord accepts one: decimal digits within 64
+ * bits, 0 included (a query anchor of 0 means "from the very start"). */
+bool dc_sf_parse(const char *s, uint64_t *out);
 int64_t dc_sf_ms(const char *s);                        /* unix ms encoded in a snowflake */
 const char *dc_iso(twin_ctx *ctx, int64_t unix_ms);     /* "2026-01-01T00:00:00.000000+00:00" */
 const char *dc_now_iso(twin_ctx *ctx);

@@ -135,6 +135,19 @@ static bool roles_changed_below(twin_ctx *ctx, const json_value *g, const json_v
     return true;
 }
 
+/* Discord's longest timeout. */
+#define MAX_TIMEOUT_MS (28LL * 24 * 3600 * 1000)
+
+/* A timeout needs its target below the bot, and Discord never times out
+ * the bot itself, the owner (checked by the hierarchy) or an administrator. */
+static bool may_time_out(twin_ctx *ctx, const json_value *g, const char *user_id)
+{
+    if (!dc_require_member_below(ctx, g, user_id)) return false;
+    if (!str_eq(user_id, dc_bot_id(ctx)) && !(dc_perms_guild(ctx, g, user_id) & DC_ADMINISTRATOR)) return true;
+    dc_missing_permissions(ctx);
+    return false;
+}
+
 /* The permissions a member PATCH needs, by the fields it sets; acting on
  * another member's nick or timeout also needs them below the bot. */
 static bool may_update_member(twin_ctx *ctx, const json_value *g, const json_value *m)
@@ -142,20 +155,42 @@ static bool may_update_member(twin_ctx *ctx, const json_value *g, const json_val
     static const struct { const char *field; uint64_t perm; bool hierarchy; } needs[] = {
         {"nick", DC_MANAGE_NICKNAMES, true}, {"roles", DC_MANAGE_ROLES, false},
         {"mute", DC_MUTE_MEMBERS, false}, {"deaf", DC_DEAFEN_MEMBERS, false},
-        {"communication_disabled_until", DC_MODERATE_MEMBERS, true}};
+        {"communication_disabled_until", DC_MODERATE_MEMBERS, false}};
+    const char *uid = json_get_str(m, "user_id");
     for (size_t i = 0; i < sizeof needs / sizeof needs[0]; i++) {
         if (!json_get(ctx->body, needs[i].field)) continue;
         if (!dc_require_guild(ctx, g, needs[i].perm)) return false;
-        if (needs[i].hierarchy && !dc_require_member_below(ctx, g, json_get_str(m, "user_id"))) return false;
+        if (needs[i].hierarchy && !dc_require_member_below(ctx, g, uid)) return false;
     }
-    return true;
+    return !json_get(ctx->body, "communication_disabled_until") || may_time_out(ctx, g, uid);
+}
+
+/* communication_disabled_until from the body: NULL (answered 50035) when it is
+ * not a timestamp or lies more than 28 days ahead; JSON null lifts a timeout. */
+static json_value *timeout_from(twin_ctx *ctx, const json_value *until)
+{
+    static const char field[] = "communication_disabled_until";
+    if (json_is_null(until)) return json_null(ctx->a);
+    int64_t ms = json_str(until) ? parse_iso8601_ms(json_str(until)) : -1;
+    if (ms < 0) {
+        dc_form_error(ctx, field, "DATE_TYPE_PARSE", "Could not parse timestamp. Should be ISO8601.");
+        return NULL;
+    }
+    if (ms > now_ms() + MAX_TIMEOUT_MS) {
+        dc_form_error(ctx, field, "INVALID_COMMUNICATION_DISABLED_TIMESTAMP", "Invalid communication disabled timestamp");
+        return NULL;
+    }
+    return json_string(ctx->a, dc_iso(ctx, ms));
 }
 
 void dc_member_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *g = NULL, *m = member_param(ctx, &g);
-    if (!m || !may_update_member(ctx, g, m)) return;
+    if (!m) return;
+    json_value *until = json_get(ctx->body, "communication_disabled_until");
+    json_value *timeout = until ? timeout_from(ctx, until) : NULL;
+    if ((until && !timeout) || !may_update_member(ctx, g, m)) return;
     const char *gid = json_get_str(g, "id");
     json_value *nick = json_get(ctx->body, "nick");
     if (nick) {
@@ -178,13 +213,7 @@ void dc_member_update(twin_ctx *ctx)
     static const char *const flags[] = {"mute", "deaf", NULL};
     for (size_t i = 0; flags[i]; i++)
         if (json_get(ctx->body, flags[i])) json_set_bool(a, m, flags[i], json_truthy(json_get(ctx->body, flags[i])));
-    json_value *until = json_get(ctx->body, "communication_disabled_until");
-    if (until) {
-        if (json_str(until) && parse_iso8601_ms(json_str(until)) < 0)
-            return dc_form_error(ctx, "communication_disabled_until", "DATE_TYPE_PARSE",
-                                 "Could not parse timestamp. Should be ISO8601.");
-        json_set(a, m, "communication_disabled_until", json_str(until) ? json_string(a, json_str(until)) : json_null(a));
-    }
+    if (timeout) json_set(a, m, "communication_disabled_until", timeout);
     save_member(ctx, m);
     json_value *out = dc_member_render(ctx, m);
     dc_event(ctx, "GUILD_MEMBER_UPDATE", out);

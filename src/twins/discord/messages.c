@@ -332,11 +332,37 @@ static bool reference_ok(twin_ctx *ctx, const json_value *channel, const json_va
     return true;
 }
 
+static bool has_body_beyond_embeds(const payload *p)
+{
+    const char *content = json_get_str(p->body, "content");
+    return (content && *content) || p->n_files || has_items(p->body, "sticker_ids") ||
+           has_items(p->body, "components") || json_get(p->body, "poll");
+}
+
+/* What the bot may put in a message: uploads need ATTACH_FILES (403 / 50013
+ * without); embeds need EMBED_LINKS, and without it Discord drops them
+ * silently, unless they were the whole message (then 50013 as well). */
+static bool may_attach_and_embed(twin_ctx *ctx, const json_value *channel, payload *p, bool creating)
+{
+    if (p->n_files && !dc_channel_has_any(ctx, channel, DC_ATTACH_FILES)) {
+        dc_missing_permissions(ctx);
+        return false;
+    }
+    if (!has_items(p->body, "embeds") || dc_channel_has_any(ctx, channel, DC_EMBED_LINKS)) return true;
+    if (creating && !has_body_beyond_embeds(p)) {
+        dc_missing_permissions(ctx);
+        return false;
+    }
+    json_remove(p->body, "embeds");
+    return true;
+}
+
 json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value *webhook)
 {
     arena *a = ctx->a;
     payload p;
     if (!read_payload(ctx, &p)) return NULL;
+    if (!webhook && !may_attach_and_embed(ctx, channel, &p, true)) return NULL;
     json_value *guild = twin_doc_get(ctx, "guilds", json_get_str(channel, "guild_id"));
     if (!check_payload(ctx, &p, guild, true)) return NULL;
     const char *cid = json_get_str(channel, "id");
@@ -382,6 +408,36 @@ json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value
     return out;
 }
 
+/* ---- slowmode ---- */
+
+/* Discord exempts bots from slowmode (rate_limit_per_user).  Config
+ * bot_slowmode: true holds the bot to it like a member without
+ * BYPASS_SLOWMODE (ADMINISTRATOR and the owner have it), so that a client's
+ * handling of 20016 can be tested; *secs is the channel's interval. */
+static bool slowmode_applies(twin_ctx *ctx, const json_value *channel, int64_t *secs)
+{
+    if (!json_truthy(json_get(ctx->config, "bot_slowmode"))) return false;
+    if (!json_int64(json_get(channel, "rate_limit_per_user"), secs) || *secs <= 0) return false;
+    return !dc_channel_has_any(ctx, channel, DC_BYPASS_SLOWMODE);
+}
+
+/* Answers Discord's 429 / 20016 while the bot's last message in channel
+ * ("_bot_sent_ms", kept with the channel) is less than the channel's
+ * current interval old; otherwise notes now as that time in channel, which
+ * the message post saves with the channel, so a refused post counts nothing. */
+static bool slowmode_ok(twin_ctx *ctx, json_value *channel)
+{
+    int64_t secs, last = 0, now = now_ms();
+    json_int64(json_get(channel, "_bot_sent_ms"), &last);
+    if (slowmode_applies(ctx, channel, &secs) && last + secs * 1000 > now) {
+        dc_rate_limited(ctx, (double)(last + secs * 1000 - now) / 1000.0, false, DC_SLOWMODE,
+                        "This action cannot be performed due to slowmode rate limit.");
+        return false;
+    }
+    json_set_int(ctx->a, channel, "_bot_sent_ms", now);
+    return true;
+}
+
 void dc_message_create(twin_ctx *ctx)
 {
     json_value *c = channel_param(ctx);
@@ -392,6 +448,7 @@ void dc_message_create(twin_ctx *ctx)
         return dc_error(ctx, 400, 50008, "Cannot send messages in a non-text channel");
     json_value *md = json_get(c, "thread_metadata");
     if (md && json_truthy(json_get(md, "locked"))) return dc_error(ctx, 400, 50083, "Thread is archived");
+    if (!slowmode_ok(ctx, c)) return;
     json_value *out = dc_message_post(ctx, c, NULL);
     if (out) twin_reply_json(ctx, 200, out);
 }
@@ -411,9 +468,14 @@ static int cmp_id_desc(const void *x, const void *y)
     return a > b ? -1 : a < b;
 }
 
+/* Which anchor a listing uses; snowflake 0 is a valid anchor ("from the
+ * very start"), so whether one was given is kept apart from its value. */
+typedef enum { ANCHOR_NONE, ANCHOR_AROUND, ANCHOR_BEFORE, ANCHOR_AFTER } anchor_kind;
+
 typedef struct list_args {
     size_t limit;
-    uint64_t around, before, after;     /* 0 = not given */
+    anchor_kind kind;
+    uint64_t anchor;
 } list_args;
 
 /* The slow way, for a channel whose insertion order is not snowflake order:
@@ -423,18 +485,18 @@ static json_value *list_sorted(twin_ctx *ctx, const char *cid, const list_args *
     twin_list l = dc_list(ctx, "messages", "channel", cid);
     qsort(l.items, l.n, sizeof *l.items, cmp_id_desc);     /* newest first */
     size_t from = 0, to = l.n, limit = q->limit;            /* slice [from, to) of the newest-first list */
-    if (q->around) {
+    if (q->kind == ANCHOR_AROUND) {
         size_t k = 0;
-        while (k < l.n && dc_sf(json_get_str(l.items[k], "id")) > q->around) k++;  /* first at or below around */
+        while (k < l.n && dc_sf(json_get_str(l.items[k], "id")) > q->anchor) k++;  /* first at or below around */
         size_t newer = limit / 2;
         from = k > newer ? k - newer : 0;
         to = from + limit < l.n ? from + limit : l.n;
-    } else if (q->before) {
-        while (from < l.n && dc_sf(json_get_str(l.items[from], "id")) >= q->before) from++;
+    } else if (q->kind == ANCHOR_BEFORE) {
+        while (from < l.n && dc_sf(json_get_str(l.items[from], "id")) >= q->anchor) from++;
         to = from + limit < l.n ? from + limit : l.n;
-    } else if (q->after) {
+    } else if (q->kind == ANCHOR_AFTER) {
         /* the limit messages right after the anchor, still newest first */
-        while (to > 0 && dc_sf(json_get_str(l.items[to - 1], "id")) <= q->after) to--;
+        while (to > 0 && dc_sf(json_get_str(l.items[to - 1], "id")) <= q->anchor) to--;
         from = to > limit ? to - limit : 0;
     } else {
         to = limit < l.n ? limit : l.n;
@@ -455,23 +517,24 @@ typedef struct msg_run {
  * anchor: a deleted message's, or one made up from a time). */
 static json_value *anchor_message(twin_ctx *ctx, const char *cid, uint64_t anchor)
 {
-    if (!anchor) return NULL;
+    if (!anchor) return NULL;      /* 0, or no anchor: never a message */
     json_value *m = twin_doc_get(ctx, "messages", arena_printf(ctx->a, "%" PRIu64, anchor));
     return m && str_eq(json_get_str(m, "channel_id"), cid) ? m : NULL;
 }
 
-/* Up to n messages strictly beyond anchor (0: none) going one way: the
+/* Up to n messages strictly beyond anchor (unanchored: from that end) going one way: the
  * closest older ones, newest first (toward_older), or the closest newer ones,
  * oldest first.  Reads pages of the channel's index in list order, which is
  * snowflake order here; an anchor that is a message of the channel is a store
  * cursor, any other snowflake is found by walking in from the end the walk
  * starts at. */
-static msg_run walk_beyond(twin_ctx *ctx, const char *cid, uint64_t anchor, const json_value *anchor_msg,
-                           bool toward_older, size_t n)
+static msg_run walk_beyond(twin_ctx *ctx, const char *cid, bool anchored, uint64_t anchor,
+                           const json_value *anchor_msg, bool toward_older, size_t n)
 {
     msg_run r = {arena_alloc(ctx->a, sizeof *r.v * (n + 1)), 0};
+    if (anchored && anchor == 0 && toward_older) return r;     /* nothing is older than snowflake 0 */
     const char *cursor = anchor_msg ? json_get_str(anchor_msg, "id") : NULL;
-    bool seeking = anchor && !cursor;
+    bool seeking = anchored && anchor && !cursor;
     while (r.n < n) {
         twin_list l = {0};
         store_list_opts o = {.limit = seeking ? SEEK_CHUNK : n - r.n, .newest_first = toward_older,
@@ -498,27 +561,27 @@ static void push_run(twin_ctx *ctx, json_value *out, const msg_run *r, bool reve
 static json_value *list_paged(twin_ctx *ctx, const char *cid, const list_args *q)
 {
     json_value *out = json_array(ctx->a);
-    if (q->around) {
+    const json_value *self = anchor_message(ctx, cid, q->anchor);
+    if (q->kind == ANCHOR_AROUND) {
         /* up to limit/2 newer messages, the anchor itself, then older ones up to the limit */
-        const json_value *self = anchor_message(ctx, cid, q->around);
-        msg_run newer = walk_beyond(ctx, cid, q->around, self, false, q->limit / 2);
+        msg_run newer = walk_beyond(ctx, cid, true, q->anchor, self, false, q->limit / 2);
         push_run(ctx, out, &newer, true);
         size_t rest = q->limit - newer.n;
         if (self && rest) {
             json_push(out, dc_message_render(ctx, self));
             rest--;
         }
-        msg_run older = walk_beyond(ctx, cid, q->around, self, true, rest);
+        msg_run older = walk_beyond(ctx, cid, true, q->anchor, self, true, rest);
         push_run(ctx, out, &older, false);
-    } else if (q->before) {
-        msg_run older = walk_beyond(ctx, cid, q->before, anchor_message(ctx, cid, q->before), true, q->limit);
+    } else if (q->kind == ANCHOR_BEFORE) {
+        msg_run older = walk_beyond(ctx, cid, true, q->anchor, self, true, q->limit);
         push_run(ctx, out, &older, false);
-    } else if (q->after) {
+    } else if (q->kind == ANCHOR_AFTER) {
         /* the limit messages right after the anchor, still newest first */
-        msg_run newer = walk_beyond(ctx, cid, q->after, anchor_message(ctx, cid, q->after), false, q->limit);
+        msg_run newer = walk_beyond(ctx, cid, true, q->anchor, self, false, q->limit);
         push_run(ctx, out, &newer, true);
     } else {
-        msg_run newest = walk_beyond(ctx, cid, 0, NULL, true, q->limit);
+        msg_run newest = walk_beyond(ctx, cid, false, 0, NULL, true, q->limit);
         push_run(ctx, out, &newest, false);
     }
     return out;
@@ -534,16 +597,21 @@ void dc_messages_list(twin_ctx *ctx)
     if (!dc_channel_has_any(ctx, c, DC_READ_MESSAGE_HISTORY)) return twin_reply_json(ctx, 200, json_array(ctx->a));
     int64_t limit;
     if (!dc_int_arg(ctx, "limit", 50, 1, 100, &limit)) return;
-    static const char *const anchors[] = {"around", "before", "after", NULL};
-    for (size_t i = 0; anchors[i]; i++) {
-        const char *v = json_get_str(ctx->query, anchors[i]);
-        if (v && !dc_sf(v))
-            return dc_form_error(ctx, anchors[i], "NUMBER_TYPE_COERCE", arena_printf(ctx->a, "Value \"%s\" is not snowflake.", v));
+    static const struct { const char *name; anchor_kind kind; } anchors[] = {
+        {"around", ANCHOR_AROUND}, {"before", ANCHOR_BEFORE}, {"after", ANCHOR_AFTER}};
+    list_args q = {.limit = (size_t)limit, .kind = ANCHOR_NONE};
+    for (size_t i = 0; i < sizeof anchors / sizeof anchors[0]; i++) {
+        const char *v = json_get_str(ctx->query, anchors[i].name);
+        if (!v) continue;
+        uint64_t id;
+        if (!dc_sf_parse(v, &id))
+            return dc_form_error(ctx, anchors[i].name, "NUMBER_TYPE_COERCE",
+                                 arena_printf(ctx->a, "Value \"%s\" is not snowflake.", v));
+        if (q.kind == ANCHOR_NONE) {
+            q.kind = anchors[i].kind;
+            q.anchor = id;
+        }
     }
-    list_args q = {.limit = (size_t)limit,
-                   .around = dc_sf(json_get_str(ctx->query, "around")),
-                   .before = dc_sf(json_get_str(ctx->query, "before")),
-                   .after = dc_sf(json_get_str(ctx->query, "after"))};
     const char *cid = json_get_str(c, "id");
     bool ordered = !json_truthy(json_get(c, "_unordered"));
     twin_reply_json(ctx, 200, ordered ? list_paged(ctx, cid, &q) : list_sorted(ctx, cid, &q));
@@ -563,6 +631,7 @@ void dc_message_edit(twin_ctx *ctx)
     if (!own && touches_content)
         return dc_error(ctx, 403, DC_CANNOT_EDIT_OTHERS, "Cannot edit a message authored by another user");
     if (!dc_require_own_or(ctx, c, m, DC_MANAGE_MESSAGES)) return;     /* flags of another's message */
+    if (!may_attach_and_embed(ctx, c, &p, false)) return;
     json_value *guild = twin_doc_get(ctx, "guilds", json_get_str(c, "guild_id"));
     if (!check_payload(ctx, &p, guild, false)) return;
     json_value *content = json_get(p.body, "content");

@@ -73,7 +73,24 @@ uint64_t dc_perms_overwrite(uint64_t base, const json_value *overwrites, const c
     return p;
 }
 
+uint64_t dc_perms_timed_out(uint64_t p)
+{
+    if (p & DC_ADMINISTRATOR) return p;
+    return p & (DC_VIEW_CHANNEL | DC_READ_MESSAGE_HISTORY);
+}
+
+bool dc_member_timed_out(const json_value *member, int64_t now_ms)
+{
+    const char *until = json_get_str(member, "communication_disabled_until");
+    return until && parse_iso8601_ms(until) > now_ms;
+}
+
 /* ---- from the store ---- */
+
+static int64_t clock_ms(twin_ctx *ctx)
+{
+    return ctx->seeding ? twin_now(ctx) * 1000 : now_ms();
+}
 
 static json_value *member_of(twin_ctx *ctx, const char *guild_id, const char *user_id)
 {
@@ -99,7 +116,8 @@ uint64_t dc_perms_guild(twin_ctx *ctx, const json_value *guild, const char *user
         if (role) sets[k++] = dc_perm_parse(json_get(role, "permissions"));
     }
     json_value *everyone = twin_doc_get(ctx, "roles", gid);
-    return dc_perms_base(dc_perm_parse(json_get(everyone, "permissions")), sets, k);
+    uint64_t p = dc_perms_base(dc_perm_parse(json_get(everyone, "permissions")), sets, k);
+    return dc_member_timed_out(m, clock_ms(ctx)) ? dc_perms_timed_out(p) : p;
 }
 
 uint64_t dc_perms_channel(twin_ctx *ctx, const json_value *channel, const char *user_id)
@@ -114,6 +132,8 @@ uint64_t dc_perms_channel(twin_ctx *ctx, const json_value *channel, const char *
     const json_value *source = thread ? twin_doc_get(ctx, "channels", json_get_str(channel, "parent_id")) : channel;
     json_value *m = member_of(ctx, gid, user_id);
     uint64_t p = dc_perms_overwrite(base, json_get(source, "permission_overwrites"), gid, json_get(m, "roles"), user_id);
+    /* Overwrites cannot give a timed-out member back what the timeout took. */
+    if (dc_member_timed_out(m, clock_ms(ctx))) p = dc_perms_timed_out(p);
     if (!(p & DC_VIEW_CHANNEL)) return 0;
     if (!thread && !(p & DC_SEND_MESSAGES)) p &= ~SEND_DEPENDENT;
     return p;

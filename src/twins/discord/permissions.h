@@ -9,6 +9,8 @@
  * member's own overwrite; ADMINISTRATOR skips the overwrites.  Without
  * VIEW_CHANNEL a member has no permission in the channel at all, and without
  * SEND_MESSAGES none of the permissions that only make sense when sending.
+ * A member in a timeout (communication_disabled_until in the future) keeps
+ * only VIEW_CHANNEL and READ_MESSAGE_HISTORY, in the guild and in channels.
  *
  * The role hierarchy: a member can manage only roles strictly below their
  * highest role and act on (kick, ban, edit) only members whose highest role
@@ -95,6 +97,12 @@ uint64_t dc_perms_base(uint64_t everyone, const uint64_t *roles, size_t n_roles)
  * user_id holding role_ids (a string array) in guild guild_id. */
 uint64_t dc_perms_overwrite(uint64_t base, const json_value *overwrites, const char *guild_id,
                             const json_value *role_ids, const char *user_id);
+
+/* What a timed-out member keeps (Discord: VIEW_CHANNEL and READ_MESSAGE_HISTORY
+ * only); ADMINISTRATOR, which cannot be timed out, keeps everything. */
+uint64_t dc_perms_timed_out(uint64_t p);
+/* Whether a member's communication_disabled_until lies after now (unix ms). */
+bool dc_member_timed_out(const json_value *member, int64_t now_ms);
 
 /* ---- from the store ---- */
 

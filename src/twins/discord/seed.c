@@ -6,6 +6,9 @@
  * holds), channel type, topic and permission_overwrites ({role | member,
  * allow, deny} by role name / username), message author (a username; one not
  * listed as a member joins the guild) and bot.username / bot.permissions.
+ * Also channel rate_limit_per_user (slowmode seconds) and a timeout,
+ * communication_disabled_until (an ISO time), on members and on the bot
+ * (bot.communication_disabled_until, in every guild).
  *
  * When bot.permissions is given, or the bot does not own the guild and has
  * no bot_roles, it holds (like a bot invited with permissions) a managed
@@ -56,6 +59,23 @@ static const char *user_id_for(twin_ctx *ctx, const char *username)
     return uid ? uid : json_get_str(dc_user_create(ctx, username, NULL, false), "id");
 }
 
+/* Puts the member (gid, uid) in a timeout until the ISO time until (NULL: none). */
+static int seed_timeout(twin_ctx *ctx, const char *gid, const char *uid, const char *until, const char *where,
+                        const char **error)
+{
+    if (!until) return 0;
+    int64_t ms = parse_iso8601_ms(until);
+    if (ms < 0) {
+        *error = arena_printf(ctx->a, "%s.communication_disabled_until: not an ISO 8601 time", where);
+        return -1;
+    }
+    const char *key = arena_printf(ctx->a, "%s:%s", gid, uid);
+    json_value *m = twin_doc_get(ctx, "members", key);
+    json_set_str(ctx->a, m, "communication_disabled_until", dc_iso(ctx, ms));
+    dc_save(ctx, "members", key, m, "guild", gid, NULL, NULL);
+    return 0;
+}
+
 static int seed_members(twin_ctx *ctx, const char *gid, const json_value *members, const char *where, counts *n,
                         const char **error)
 {
@@ -73,6 +93,9 @@ static int seed_members(twin_ctx *ctx, const char *gid, const json_value *member
             json_push(roles, json_string(a, rid));
         }
         dc_member_add(ctx, gid, uid, roles);
+        if (seed_timeout(ctx, gid, uid, json_get_str(m, "communication_disabled_until"),
+                         arena_printf(a, "%s.members[%zu]", where, i), error) != 0)
+            return -1;
         n->members++;
         i++;
     }
@@ -138,7 +161,8 @@ static int seed_bot_roles(twin_ctx *ctx, const json_value *guild, const json_val
         json_push(roles, json_string(a, json_get_str(r, "id")));
     }
     dc_member_add(ctx, gid, bot, roles);
-    return 0;
+    return seed_timeout(ctx, gid, bot, json_get_str(json_get(seed, "bot"), "communication_disabled_until"),
+                        "discord.bot", error);
 }
 
 /* permission_overwrites [{role | member, allow, deny}] by name into the API's shape. */
@@ -209,6 +233,16 @@ static int seed_guild(twin_ctx *ctx, const json_value *seed, const json_value *i
         int type = channel_type(json_get_str(c, "type"));
         json_value *ch = dc_channel_create(ctx, g, json_get_str(c, "name"), type, json_get_str(c, "topic"), NULL);
         n->channels++;
+        json_value *slow = json_get(c, "rate_limit_per_user");
+        if (slow) {
+            int64_t secs = -1;
+            if (!json_int64(slow, &secs) || secs < 0 || secs > 21600) {
+                *error = arena_printf(a, "%s.rate_limit_per_user: an integer from 0 to 21600", cw);
+                return -1;
+            }
+            json_set_int(a, ch, "rate_limit_per_user", secs);
+            dc_save(ctx, "channels", json_get_str(ch, "id"), ch, "guild", gid, NULL, NULL);
+        }
         if (seed_overwrites(ctx, ch, json_get(c, "permission_overwrites"), cw, error) != 0) return -1;
         json_value *msgs = json_get(c, "messages");
         if (msgs && msgs->len && type != 0 && type != 5) {

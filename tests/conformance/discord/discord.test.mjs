@@ -263,7 +263,7 @@ test('messages: paging a long channel with before/after/around on messages, dele
   const farPast = String(1n << 22n);                                                   // 2015, before every message
   const farFuture = String(BigInt(Date.now() + 3600_000 - 1420070400000) << 22n);      // an hour from now
   for (const limit of [1, 2, 7, 50, 100]) {
-    for (const anchor of [newest, oldest, all[3].id, all[64].id, all[120].id, farPast, farFuture, elsewhere.id]) {
+    for (const anchor of [newest, oldest, all[3].id, all[64].id, all[120].id, farPast, farFuture, elsewhere.id, '0']) {
       await check({ limit, before: anchor });
       await check({ limit, after: anchor });
       await check({ limit, around: anchor });
