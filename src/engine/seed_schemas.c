@@ -159,7 +159,8 @@ const char seed_schema_discord[] = J({
                     "properties": {"name": {"type": "string"}, "permissions": {"type": "string"}}}},
                 "members": {"type": "array", "items": {"type": "object", "required": ["username"],
                     "properties": {"username": {"type": "string"},
-                                   "roles": {"type": "array", "items": {"type": "string"}}}}},
+                                   "roles": {"type": "array", "items": {"type": "string"}},
+                                   "communication_disabled_until": {"type": ["string", "null"]}}}},
                 "owner": {"type": "string", "minLength": 1},
                 "bot_roles": {"type": "array", "items": {"type": "string"}},
                 "channels": {"type": "array", "items": {
@@ -168,6 +169,7 @@ const char seed_schema_discord[] = J({
                         "name": {"type": "string", "minLength": 1, "maxLength": 100},
                         "type": {"enum": ["text", "voice", "announcement", "forum"]},
                         "topic": {"type": "string"},
+                        "rate_limit_per_user": {"type": "integer", "minimum": 0, "maximum": 21600},
                         "permission_overwrites": {"type": "array", "items": {"type": "object",
                             "properties": {"role": {"type": "string"}, "member": {"type": "string"},
                                            "allow": {"type": "string"},
@@ -178,7 +180,8 @@ const char seed_schema_discord[] = J({
                                 "content": {"type": "string", "maxLength": 2000},
                                 "author": {"type": "string"}}}}}}}}}},
         "bot": {"type": "object", "properties": {"username": {"type": "string"},
-                                                  "permissions": {"type": "string"}}}}
+                                                  "permissions": {"type": "string"},
+                                                  "communication_disabled_until": {"type": ["string", "null"]}}}}
 });
 
 const char seed_schema_google_calendar[] = J({
