@@ -501,7 +501,139 @@ static json_value *tally_json(twin_ctx *ctx, const json_value *is, const char *l
     return o;
 }
 
+bool jira_expand_has(const char *expand, const char *opt)
+{
+    size_t n = strlen(opt);
+    for (const char *p = expand; p && *p;) {
+        while (*p == ' ') p++;
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && p[len - 1] == ' ') len--;
+        if (len == n && strncmp(p, opt, n) == 0) return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/* Whether a properties list ("*all", keys, "-key") selects key. */
+static bool want_property(const char *spec, const char *key)
+{
+    bool all = false, named = false, excluded = false;
+    for (const char *p = spec; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == 4 && strncmp(p, "*all", 4) == 0) all = true;
+        else if (*p == '-' && len - 1 == strlen(key) && strncmp(p + 1, key, len - 1) == 0) excluded = true;
+        else if (len == strlen(key) && strncmp(p, key, len) == 0) named = true;
+        p = end ? end + 1 : NULL;
+    }
+    return !excluded && (all || named);
+}
+
+static json_value *editmeta_json(twin_ctx *ctx, const json_value *is);
+
+/* The most recent changes first, at most the 100 Jira embeds in an issue
+ * (the changelog resource pages through all of them). */
+#define JIRA_EMBEDDED_HISTORIES 100
+
+static json_value *changelog_page_json(twin_ctx *ctx, const json_value *is)
+{
+    arena *a = ctx->a;
+    json_value *all = changelog_json(ctx, is), *recent = json_array(a), *c = json_object(a);
+    size_t n = all->len, i = 0;
+    json_value **items = arena_alloc(a, (n ? n : 1) * sizeof *items);
+    json_foreach(h, all) items[i++] = h;
+    for (size_t k = n; k > 0 && recent->len < JIRA_EMBEDDED_HISTORIES; k--) {
+        items[k - 1]->next = NULL;
+        json_push(recent, items[k - 1]);
+    }
+    json_set_int(a, c, "startAt", 0);
+    json_set_int(a, c, "maxResults", recent->len);
+    json_set_int(a, c, "total", (int64_t)n);
+    json_set(a, c, "histories", recent);
+    return c;
+}
+
+/* Field values as HTML (text fields) or as they are (others are null when
+ * there is nothing to render). */
+static json_value *rendered_fields_json(twin_ctx *ctx, const json_value *is, const json_value *fields)
+{
+    arena *a = ctx->a;
+    json_value *rf = json_object(a);
+    json_foreach(f, fields) {
+        if (str_eq(f->key, "description") || str_eq(f->key, "environment")) {
+            const char *html = jira_adf_html(a, json_get(is, f->key));
+            if (html) json_set_str(a, rf, f->key, html);
+            else json_set_null(a, rf, f->key);
+        } else if (f->type == JSON_STRING || f->type == JSON_NULL) {
+            json_set(a, rf, f->key, json_clone(a, f));
+        } else {
+            json_set_null(a, rf, f->key);
+        }
+    }
+    return rf;
+}
+
+/* The expansions Jira adds next to "fields". */
+static void add_expansions(twin_ctx *ctx, json_value *o, const json_value *is, json_value *f, const char *expand)
+{
+    arena *a = ctx->a;
+    if (jira_expand_has(expand, "renderedFields")) json_set(a, o, "renderedFields", rendered_fields_json(ctx, is, f));
+    if (jira_expand_has(expand, "names")) {
+        json_value *names = json_object(a);
+        json_foreach(x, f) json_set_str(a, names, x->key, jira_field_name(x->key));
+        json_set(a, o, "names", names);
+    }
+    if (jira_expand_has(expand, "schema")) {
+        json_value *schema = json_object(a);
+        json_foreach(x, f) json_set(a, schema, x->key, jira_field_schema(ctx, x->key));
+        json_set(a, o, "schema", schema);
+    }
+    if (jira_expand_has(expand, "transitions")) json_set(a, o, "transitions", transitions_json(ctx, is));
+    if (jira_expand_has(expand, "operations")) {
+        json_value *ops = json_object(a);
+        json_set(a, ops, "linkGroups", json_array(a));
+        json_set(a, o, "operations", ops);
+    }
+    if (jira_expand_has(expand, "editmeta")) json_set(a, o, "editmeta", editmeta_json(ctx, is));
+    if (jira_expand_has(expand, "changelog")) json_set(a, o, "changelog", changelog_page_json(ctx, is));
+    if (jira_expand_has(expand, "versionedRepresentations")) {
+        /* instead of fields: each field's versions, keyed by version number */
+        json_value *vr = json_object(a);
+        json_foreach(x, f) {
+            json_value *versions = json_object(a);
+            json_set(a, versions, "1", json_clone(a, x));
+            json_set(a, vr, x->key, versions);
+        }
+        json_remove(o, "fields");
+        json_set(a, o, "versionedRepresentations", vr);
+    }
+}
+
+void jira_hoist_field_meta(twin_ctx *ctx, json_value *result, json_value *issues)
+{
+    arena *a = ctx->a;
+    static const char *const keys[] = {"names", "schema"};
+    for (int k = 0; k < 2; k++) {
+        json_value *merged = NULL;
+        json_foreach(is, issues) {
+            json_value *part = json_get(is, keys[k]);
+            if (!part) continue;
+            if (!merged) merged = json_object(a);
+            json_foreach(x, part) if (!json_get(merged, x->key)) json_set(a, merged, x->key, json_clone(a, x));
+            json_remove(is, keys[k]);
+        }
+        if (merged) json_set(a, result, keys[k], merged);
+    }
+}
+
 json_value *jira_issue_json(twin_ctx *ctx, const json_value *is, const char *fspec, const char *expand)
+{
+    return jira_issue_render(ctx, is, fspec, expand, NULL);
+}
+
+json_value *jira_issue_render(twin_ctx *ctx, const json_value *is, const char *fspec, const char *expand,
+                              const char *props)
 {
     arena *a = ctx->a;
     const char *id = json_get_str(is, "id");
@@ -621,20 +753,12 @@ json_value *jira_issue_json(twin_ctx *ctx, const json_value *is, const char *fsp
     json_foreach(cf, json_get(is, "custom")) if (W(cf->key)) json_set(a, f, cf->key, json_clone(a, cf));
 #undef W
     json_set(a, o, "fields", f);
-    if (expand && strstr(expand, "changelog")) {
-        json_value *arr = changelog_json(ctx, is), *c = json_object(a);
-        json_set_int(a, c, "startAt", 0);
-        json_set_int(a, c, "maxResults", arr->len);
-        json_set_int(a, c, "total", arr->len);
-        json_set(a, c, "histories", arr);
-        json_set(a, o, "changelog", c);
+    if (props) {
+        json_value *po = json_object(a);
+        json_foreach(p, json_get(is, "properties")) if (want_property(props, p->key)) json_set(a, po, p->key, json_clone(a, p));
+        json_set(a, o, "properties", po);
     }
-    if (expand && strstr(expand, "transitions")) json_set(a, o, "transitions", transitions_json(ctx, is));
-    if (expand && strstr(expand, "renderedFields")) {
-        json_value *rf = json_object(a);
-        json_set_str(a, rf, "description", jira_adf_text(a, json_get(is, "description")));
-        json_set(a, o, "renderedFields", rf);
-    }
+    add_expansions(ctx, o, is, f, expand);
     return o;
 }
 
@@ -663,6 +787,26 @@ static void reply_raw_json(twin_ctx *ctx, int status, const char *text)
     twin_reply_json(ctx, status, v);
 }
 
+/* body.properties of a create: [{key, value}] stored as the issue's
+ * entity properties.  Answers 400 and returns false on a bad entry. */
+static bool set_initial_properties(twin_ctx *ctx, json_value *is, const json_value *list)
+{
+    if (!list) return true;
+    arena *a = ctx->a;
+    json_value *props = json_get(is, "properties");
+    json_foreach(p, list) {
+        const char *key = json_get_str(p, "key");
+        const char *err = key ? jira_property_problem(ctx, key, json_get(p, "value")) : "The property key cannot be empty.";
+        if (err) {
+            jira_errors(ctx, 400, err);
+            return false;
+        }
+        json_set(a, props, key, json_clone(a, json_get(p, "value")));
+    }
+    jira_issue_save(ctx, is);
+    return true;
+}
+
 void jira_issue_new(twin_ctx *ctx)
 {
     json_value *fields = json_get(ctx->body, "fields");
@@ -682,6 +826,7 @@ void jira_issue_new(twin_ctx *ctx)
         apply_update(ctx, is, upd, &e, json_array(ctx->a));
         jira_issue_save(ctx, is);
     }
+    if (!set_initial_properties(ctx, is, json_get(ctx->body, "properties"))) return;
     jira_emit_issue(ctx, "jira:issue_created", is, NULL);
     twin_reply_json(ctx, 201, created_json(ctx, is));
 }
@@ -717,7 +862,8 @@ void jira_issue_show(twin_ctx *ctx)
 {
     json_value *is = load_issue(ctx);
     if (!is) return;
-    twin_reply_json(ctx, 200, jira_issue_json(ctx, is, jira_query_list(ctx, "fields"), jira_str_arg(ctx, "expand")));
+    twin_reply_json(ctx, 200, jira_issue_render(ctx, is, jira_query_list(ctx, "fields"), jira_query_list(ctx, "expand"),
+                                                jira_query_list(ctx, "properties")));
 }
 
 static void touch(twin_ctx *ctx, json_value *is)
@@ -769,7 +915,7 @@ void jira_issue_edit(twin_ctx *ctx)
     if (!is) return;
     if (!apply_edit(ctx, is, json_array(a))) return;
     const char *ret = jira_str_arg(ctx, "returnIssue");
-    if (str_eq(ret, "true")) twin_reply_json(ctx, 200, jira_issue_json(ctx, is, NULL, jira_str_arg(ctx, "expand")));
+    if (str_eq(ret, "true")) twin_reply_json(ctx, 200, jira_issue_json(ctx, is, NULL, jira_query_list(ctx, "expand")));
     else twin_reply_text(ctx, 204, NULL, "", 0);
 }
 
@@ -912,9 +1058,15 @@ void jira_changelog_get(twin_ctx *ctx)
 
 void jira_editmeta(twin_ctx *ctx)
 {
-    arena *a = ctx->a;
     json_value *is = load_issue(ctx);
     if (!is) return;
+    twin_reply_json(ctx, 200, editmeta_json(ctx, is));
+}
+
+static json_value *editmeta_json(twin_ctx *ctx, const json_value *is)
+{
+    arena *a = ctx->a;
+    (void)is;
     static const char *const fl[][3] = {{"summary", "Summary", "string"}, {"description", "Description", "string"},
                                         {"labels", "Labels", "array"}, {"priority", "Priority", "priority"},
                                         {"assignee", "Assignee", "user"}, {"duedate", "Due date", "date"}};
@@ -934,5 +1086,5 @@ void jira_editmeta(twin_ctx *ctx)
     }
     json_value *o = json_object(a);
     json_set(a, o, "fields", fields);
-    twin_reply_json(ctx, 200, o);
+    return o;
 }
