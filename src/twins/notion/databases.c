@@ -971,9 +971,12 @@ static void run_query(twin_ctx *ctx, json_value *ds, const char *list_type)
         if (eval_filter(&q, json_object(a), filter, "body.filter", 0) < 0) return nt_invalid(ctx, q.err);
         q.validating = false;
     }
+    /* the rows of a trashed database are in the trash with it: none to list */
+    json_value *db = twin_doc_get(ctx, "databases", json_get_str(ds, "database_id"));
+    bool trashed = json_truthy(json_get(ds, "in_trash")) || json_truthy(json_get(db, "in_trash"));
     store_list_opts o = {.index_name = "parent", .index_value = json_get_str(ds, "id")};
     twin_list l = {0};
-    if (twin_doc_list(ctx, "pages", &o, &l) != 0)
+    if (!trashed && twin_doc_list(ctx, "pages", &o, &l) != 0)
         return nt_error(ctx, 500, "internal_server_error", "The rows could not be read.");
     json_value *rows = json_array(a);
     for (size_t i = 0; i < l.n; i++) {

@@ -102,7 +102,8 @@ test('rows of a trashed database read as trashed and refuse edits until it is re
     const body = assertNotionError(await rejects(call), 400, 'validation_error');
     assert.equal(body.message, ARCHIVED);
   }
-  // trashed rows and the data source leave search
+  // trashed rows leave queries and search, the data source leaves search
+  assert.equal((await notion.dataSources.query({ data_source_id: ds.id })).results.length, 0);
   assert.equal((await notion.search({ query: 'spec' })).results.length, 0);
   assert.equal((await notion.search({ query: 'Tasks', filter: { property: 'object', value: 'data_source' } })).results.length, 0);
 
@@ -114,6 +115,7 @@ test('rows of a trashed database read as trashed and refuse edits until it is re
   const edited = await notion.pages.update({ page_id: row.id, properties: { Status: { select: { name: 'Done' } } } });
   assert.equal(edited.properties.Status.select.name, 'Done');
   assert.equal((await notion.search({ query: 'spec' })).results.length, 2);
+  assert.equal((await notion.dataSources.query({ data_source_id: ds.id })).results.length, 2);
   // a row trashed on its own stays trashed when its database comes back
   await notion.pages.update({ page_id: rows[1].id, in_trash: true });
   await notion.databases.update({ database_id: ds.parent.database_id, in_trash: true });
