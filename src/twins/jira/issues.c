@@ -1,6 +1,7 @@
 /* Jira twin: issues — create (single and bulk), get with fields/expand,
  * edit with changelog, delete, assign, transitions. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -554,22 +555,49 @@ static json_value *changelog_page_json(twin_ctx *ctx, const json_value *is)
     return c;
 }
 
-/* Field values as HTML (text fields) or as they are (others are null when
- * there is nothing to render). */
+/* A stored date or date-time ("2026-11-23" or "2026-11-23T16:11:00.000+0000")
+ * in Jira's display format ("23/Nov/26", "23/Nov/26 4:11 PM"), or NULL. */
+static const char *display_date(arena *a, const char *iso)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, mo, d, h, mi;
+    if (!iso) return NULL;
+    int n = sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi);
+    if (n < 3 || mo < 1 || mo > 12) return NULL;
+    const char *date = arena_printf(a, "%02d/%s/%02d", d, months[mo - 1], y % 100);
+    if (n < 5) return date;
+    return arena_printf(a, "%s %d:%02d %s", date, h % 12 ? h % 12 : 12, mi, h < 12 ? "AM" : "PM");
+}
+
+/* The comment page with each body rendered as HTML. */
+static json_value *rendered_comments(twin_ctx *ctx, const json_value *page)
+{
+    arena *a = ctx->a;
+    json_value *out = json_clone(a, page);
+    json_foreach(c, json_get(out, "comments")) {
+        const char *html = jira_adf_html(a, json_get(c, "body"));
+        json_set_str(a, c, "body", html ? html : "");
+        json_set_str(a, c, "created", display_date(a, json_get_str(c, "created")));
+        json_set_str(a, c, "updated", display_date(a, json_get_str(c, "updated")));
+    }
+    return out;
+}
+
+/* Jira renders rich text as HTML and dates for display; fields without a
+ * renderer come out null. */
 static json_value *rendered_fields_json(twin_ctx *ctx, const json_value *is, const json_value *fields)
 {
     arena *a = ctx->a;
     json_value *rf = json_object(a);
     json_foreach(f, fields) {
-        if (str_eq(f->key, "description") || str_eq(f->key, "environment")) {
-            const char *html = jira_adf_html(a, json_get(is, f->key));
-            if (html) json_set_str(a, rf, f->key, html);
-            else json_set_null(a, rf, f->key);
-        } else if (f->type == JSON_STRING || f->type == JSON_NULL) {
-            json_set(a, rf, f->key, json_clone(a, f));
-        } else {
-            json_set_null(a, rf, f->key);
-        }
+        const char *type = json_get_str(jira_field_schema(ctx, f->key), "type");
+        const char *text = NULL;
+        if (str_eq(f->key, "description") || str_eq(f->key, "environment")) text = jira_adf_html(a, json_get(is, f->key));
+        else if (str_eq(type, "datetime") || str_eq(type, "date")) text = display_date(a, json_str(f));
+        if (str_eq(f->key, "comment")) json_set(a, rf, f->key, rendered_comments(ctx, f));
+        else if (text) json_set_str(a, rf, f->key, text);
+        else json_set_null(a, rf, f->key);
     }
     return rf;
 }

@@ -53,6 +53,13 @@ test('expand=transitions,editmeta,operations,renderedFields', async () => {
   assert.ok(Array.isArray(got.operations.linkGroups));
   assert.equal(got.renderedFields.description, '<p>Hello &lt;world&gt; &amp; friends</p>');
   assert.equal(got.renderedFields.environment, null);
+  assert.equal(got.renderedFields.summary, null);
+  // dates in Jira's display format, e.g. 23/Nov/26 4:11 PM
+  assert.match(got.renderedFields.created, /^\d{2}\/[A-Z][a-z]{2}\/\d{2} \d{1,2}:\d{2} [AP]M$/);
+  await ctx.jira.issueComments.addComment({ issueIdOrKey: is.key, comment: adf('A *comment*') });
+  const withComment = await ctx.jira.issues.getIssue({ issueIdOrKey: is.key, fields: ['comment'], expand: 'renderedFields' });
+  assert.equal(withComment.renderedFields.comment.comments[0].body, '<p>A *comment*</p>');
+  assert.equal(withComment.fields.comment.comments[0].body.type, 'doc');
   // the rendered fields cover the fields returned
   assert.deepEqual(Object.keys(got.renderedFields).sort(), Object.keys(got.fields).sort());
 });
@@ -170,7 +177,7 @@ test('searches carry names and schema once for all issues, other expansions and 
   assertSchema('GET', '/rest/api/3/search', classic.json);
   assert.deepEqual(classic.json.names, { summary: 'Summary' });
   assert.deepEqual(classic.json.schema, { summary: { type: 'string', system: 'summary' } });
-  assert.equal(classic.json.issues[0].renderedFields.summary, 'Search one');
+  assert.deepEqual(classic.json.issues[0].renderedFields, { summary: null });
   assert.deepEqual(classic.json.issues[0].properties, { ci: { ok: true } });
   assert.equal(classic.json.issues[0].names, undefined);
 });
