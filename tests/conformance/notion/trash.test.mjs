@@ -4,7 +4,7 @@
 // restored; blocks nested in one append are seen exactly like their page.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admin, assertNotionError, assertSchema, newRun, plain, rejects, stopServer, text } from './helpers.mjs';
+import { admin, assertNotionError, assertSchema, client, newRun, plain, rejects, stopServer, text } from './helpers.mjs';
 
 after(stopServer);
 
@@ -122,6 +122,30 @@ test('rows of a trashed database read as trashed and refuse edits until it is re
   await notion.databases.update({ database_id: ds.parent.database_id, in_trash: false });
   assert.equal((await notion.pages.retrieve({ page_id: rows[1].id })).in_trash, true);
   assert.equal((await notion.pages.retrieve({ page_id: row.id })).in_trash, false);
+  // trashing the data source itself does the same to its rows
+  await notion.dataSources.update({ data_source_id: ds.id, in_trash: true });
+  assert.equal((await notion.pages.retrieve({ page_id: row.id })).in_trash, true);
+  assertNotionError(await rejects(() => notion.pages.update({ page_id: row.id, properties: { Status: { select: { name: 'Todo' } } } })),
+    400, 'validation_error');
+  await notion.dataSources.update({ data_source_id: ds.id, in_trash: false });
+  assert.equal((await notion.pages.retrieve({ page_id: row.id })).in_trash, false);
+});
+
+test('2022-06-28: archiving a database archives its rows the same way', async () => {
+  const ctx = await seeded();
+  const old = client(ctx.base, ctx.token, { notionVersion: '2022-06-28' });
+  const db = (await old.search({ query: 'Tasks', filter: { property: 'object', value: 'database' } })).results[0];
+  const query = () => old.request({ path: `databases/${db.id}/query`, method: 'post', body: {} });
+  const [row] = (await query()).results;
+  assert.deepEqual(row.parent, { type: 'database_id', database_id: db.id });
+  await old.request({ path: `databases/${db.id}`, method: 'patch', body: { archived: true } });
+  assert.equal((await query()).results.length, 0);
+  const gone = await old.pages.retrieve({ page_id: row.id });
+  assert.equal(gone.archived, true);
+  const body = assertNotionError(await rejects(() => old.pages.update({ page_id: row.id, archived: false })), 400, 'validation_error');
+  assert.equal(body.message, ARCHIVED);
+  await old.request({ path: `databases/${db.id}`, method: 'patch', body: { archived: false } });
+  assert.equal((await old.pages.retrieve({ page_id: row.id })).archived, false);
 });
 
 test('blocks nested in one append are visible like their page, at every level', async () => {
