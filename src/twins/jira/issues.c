@@ -815,24 +815,35 @@ static void reply_raw_json(twin_ctx *ctx, int status, const char *text)
     twin_reply_json(ctx, status, v);
 }
 
-/* body.properties of a create: [{key, value}] stored as the issue's
- * entity properties.  Answers 400 and returns false on a bad entry. */
-static bool set_initial_properties(twin_ctx *ctx, json_value *is, const json_value *list)
+/* The properties of a create ([{key, value}]): Jira's message for the
+ * first entry it refuses, or NULL. */
+static const char *initial_properties_problem(twin_ctx *ctx, const json_value *list)
 {
-    if (!list) return true;
-    arena *a = ctx->a;
-    json_value *props = json_get(is, "properties");
     json_foreach(p, list) {
-        const char *key = json_get_str(p, "key");
-        const char *err = key ? jira_property_problem(ctx, key, json_get(p, "value")) : "The property key cannot be empty.";
-        if (err) {
-            jira_errors(ctx, 400, err);
-            return false;
-        }
-        json_set(a, props, key, json_clone(a, json_get(p, "value")));
+        const char *problem = jira_property_problem(ctx, json_get_str(p, "key"), json_get(p, "value"));
+        if (problem) return problem;
     }
+    return NULL;
+}
+
+/* Stores checked create properties as the issue's entity properties. */
+static void store_initial_properties(twin_ctx *ctx, json_value *is, const json_value *list)
+{
+    if (!list || !list->len) return;
+    json_value *props = json_get(is, "properties");
+    json_foreach(p, list) json_set(ctx->a, props, json_get_str(p, "key"), json_clone(ctx->a, json_get(p, "value")));
     jira_issue_save(ctx, is);
-    return true;
+}
+
+/* {"errorMessages":[message],"errors":{}} as a string, the shape
+ * jira_issue_create reports refusals in. */
+static const char *error_text(twin_ctx *ctx, const char *message)
+{
+    json_value *b = json_object(ctx->a), *m = json_array(ctx->a);
+    json_push(m, json_string(ctx->a, message));
+    json_set(ctx->a, b, "errorMessages", m);
+    json_set(ctx->a, b, "errors", json_object(ctx->a));
+    return json_to_string(ctx->a, b, NULL);
 }
 
 void jira_issue_new(twin_ctx *ctx)
@@ -840,6 +851,12 @@ void jira_issue_new(twin_ctx *ctx)
     json_value *fields = json_get(ctx->body, "fields");
     if (!fields || fields->type != JSON_OBJECT) {
         jira_errors(ctx, 400, "Issue must be created with a 'fields' object.");
+        return;
+    }
+    json_value *props = json_get(ctx->body, "properties");
+    const char *problem = initial_properties_problem(ctx, props);
+    if (problem) {
+        jira_errors(ctx, 400, problem);
         return;
     }
     const char *err;
@@ -854,7 +871,7 @@ void jira_issue_new(twin_ctx *ctx)
         apply_update(ctx, is, upd, &e, json_array(ctx->a));
         jira_issue_save(ctx, is);
     }
-    if (!set_initial_properties(ctx, is, json_get(ctx->body, "properties"))) return;
+    store_initial_properties(ctx, is, props);
     jira_emit_issue(ctx, "jira:issue_created", is, NULL);
     twin_reply_json(ctx, 201, created_json(ctx, is));
 }
@@ -866,8 +883,12 @@ void jira_issue_bulk(twin_ctx *ctx)
     json_value *issues = json_array(a), *errors = json_array(a);
     int64_t n = 0;
     json_foreach(u, ups) {
-        const char *err;
-        json_value *is = jira_issue_create(ctx, json_get(u, "fields"), &err);
+        const char *err = NULL;
+        json_value *props = json_get(u, "properties");
+        const char *problem = initial_properties_problem(ctx, props);
+        json_value *is = problem ? NULL : jira_issue_create(ctx, json_get(u, "fields"), &err);
+        if (problem) err = error_text(ctx, problem);
+        else if (is) store_initial_properties(ctx, is, props);
         if (is) {
             jira_emit_issue(ctx, "jira:issue_created", is, NULL);
             json_push(issues, created_json(ctx, is));

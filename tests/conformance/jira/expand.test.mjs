@@ -144,9 +144,21 @@ test('properties given when an issue is created are stored with it', async () =>
     properties: [{ key: 'x'.repeat(300), value: 1 }],
   }));
   assert.equal(bad.status, 400);
+  assert.deepEqual(bad.data.errorMessages, ['The property key cannot be longer than 255 characters.']);
   // the refused create left no issue behind
   const found = await ctx.jira.issueSearch.searchForIssuesUsingJqlEnhancedSearchPost({ jql: 'summary ~ "Bad props"', fields: ['summary'] });
   assert.equal(found.issues.length, 0);
+  // bulk creates take them per issue; a refused entry is reported, the others go through
+  const bulk = await ctx.jira.issues.createIssues({ issueUpdates: [
+    { fields: { project: { key: 'EXP' }, issuetype: { name: 'Task' }, summary: 'Bulk good' }, properties: [{ key: 'batch', value: 7 }] },
+    { fields: { project: { key: 'EXP' }, issuetype: { name: 'Task' }, summary: 'Bulk bad' }, properties: [{ key: '', value: 1 }] },
+  ] });
+  assert.equal(bulk.issues.length, 1);
+  assert.equal(bulk.errors.length, 1);
+  assert.equal(bulk.errors[0].failedElementNumber, 1);
+  assert.deepEqual(bulk.errors[0].elementErrors.errorMessages, ['The property key cannot be empty.']);
+  const batch = await ctx.jira.issueProperties.getIssueProperty({ issueIdOrKey: bulk.issues[0].key, propertyKey: 'batch' });
+  assert.equal(batch.value, 7);
 });
 
 test('searches carry names and schema once for all issues, other expansions and properties per issue', async () => {
