@@ -119,7 +119,7 @@ static void reply_issues(twin_ctx *ctx, json_value **items, size_t n)
     int64_t start = jira_int_arg(ctx, "startAt", 0), max = jira_int_arg(ctx, "maxResults", 50);
     if (start < 0) start = 0;
     if (max <= 0) max = 50;
-    jira_reply_issue_page(ctx, items, n, start, max, jira_query_list(ctx, "fields"), jira_str_arg(ctx, "expand"));
+    jira_reply_issue_page(ctx, items, n, start, max, jira_query_list(ctx, "fields"), jira_query_list(ctx, "expand"));
 }
 
 typedef enum { SEL_BOARD, SEL_BACKLOG, SEL_SPRINT } sel_kind;
@@ -348,5 +348,5 @@ void jira_agile_issue_get(twin_ctx *ctx)
         jira_issue_404(ctx);
         return;
     }
-    twin_reply_json(ctx, 200, jira_issue_json(ctx, is, jira_query_list(ctx, "fields"), jira_str_arg(ctx, "expand")));
+    twin_reply_json(ctx, 200, jira_issue_json(ctx, is, jira_query_list(ctx, "fields"), jira_query_list(ctx, "expand")));
 }

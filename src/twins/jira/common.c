@@ -133,6 +133,81 @@ const char *jira_adf_text(arena *a, const json_value *doc)
     return s;
 }
 
+static void html_text(buf *b, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&': buf_printf(b, "&amp;"); break;
+        case '<': buf_printf(b, "&lt;"); break;
+        case '>': buf_printf(b, "&gt;"); break;
+        case '"': buf_printf(b, "&quot;"); break;
+        case '\n': buf_printf(b, "<br/>"); break;
+        default: buf_printf(b, "%c", *s);
+        }
+    }
+}
+
+/* The HTML tag a block node renders as, or NULL for inline content. */
+static const char *adf_tag(arena *a, const json_value *n)
+{
+    const char *ty = json_get_str(n, "type");
+    if (str_eq(ty, "paragraph")) return "p";
+    if (str_eq(ty, "bulletList")) return "ul";
+    if (str_eq(ty, "orderedList")) return "ol";
+    if (str_eq(ty, "listItem")) return "li";
+    if (str_eq(ty, "blockquote")) return "blockquote";
+    if (str_eq(ty, "codeBlock")) return "pre";
+    if (str_eq(ty, "heading")) {
+        int64_t level = 1;
+        json_int64(json_get(json_get(n, "attrs"), "level"), &level);
+        return arena_printf(a, "h%d", level >= 1 && level <= 6 ? (int)level : 1);
+    }
+    return NULL;
+}
+
+static void adf_html_walk(arena *a, buf *b, const json_value *n)
+{
+    if (!n) return;
+    const char *ty = json_get_str(n, "type");
+    if (str_eq(ty, "hardBreak")) buf_printf(b, "<br/>");
+    else if (str_eq(ty, "rule")) buf_printf(b, "<hr/>");
+    const char *text = json_get_str(n, "text");
+    if (text) {
+        /* marks wrap the text: strong, em, code */
+        const char *open = "", *close = "";
+        json_foreach(m, json_get(n, "marks")) {
+            const char *mt = json_get_str(m, "type");
+            const char *tag = str_eq(mt, "strong") ? "b" : str_eq(mt, "em") ? "em" : str_eq(mt, "code") ? "tt" : NULL;
+            if (!tag) continue;
+            open = arena_printf(a, "%s<%s>", open, tag);
+            close = arena_printf(a, "</%s>%s", tag, close);
+        }
+        buf_printf(b, "%s", open);
+        html_text(b, text);
+        buf_printf(b, "%s", close);
+    }
+    const char *tag = adf_tag(a, n);
+    if (tag) buf_printf(b, "<%s>", tag);
+    json_foreach(c, json_get(n, "content")) adf_html_walk(a, b, c);
+    if (tag) buf_printf(b, "</%s>", tag);
+}
+
+const char *jira_adf_html(arena *a, const json_value *doc)
+{
+    if (!doc || doc->type == JSON_NULL) return NULL;
+    buf b = {0};
+    if (doc->type == JSON_STRING) {
+        buf_printf(&b, "<p>");
+        html_text(&b, doc->str);
+        buf_printf(&b, "</p>");
+    } else {
+        adf_html_walk(a, &b, doc);
+    }
+    char *s = arena_strndup(a, b.data ? b.data : "", b.len);
+    buf_free(&b);
+    return s;
+}
+
 void jira_save(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
                const char *iname, const char *ivalue, const char *iname2, const char *ivalue2)
 {

@@ -1,6 +1,7 @@
 /* Jira twin: issues — create (single and bulk), get with fields/expand,
  * edit with changelog, delete, assign, transitions. */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -501,7 +502,166 @@ static json_value *tally_json(twin_ctx *ctx, const json_value *is, const char *l
     return o;
 }
 
+bool jira_expand_has(const char *expand, const char *opt)
+{
+    size_t n = strlen(opt);
+    for (const char *p = expand; p && *p;) {
+        while (*p == ' ') p++;
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        while (len && p[len - 1] == ' ') len--;
+        if (len == n && strncmp(p, opt, n) == 0) return true;
+        p = end ? end + 1 : NULL;
+    }
+    return false;
+}
+
+/* Whether a properties list ("*all", keys, "-key") selects key. */
+static bool want_property(const char *spec, const char *key)
+{
+    bool all = false, named = false, excluded = false;
+    for (const char *p = spec; p && *p;) {
+        const char *end = strchr(p, ',');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == 4 && strncmp(p, "*all", 4) == 0) all = true;
+        else if (*p == '-' && len - 1 == strlen(key) && strncmp(p + 1, key, len - 1) == 0) excluded = true;
+        else if (len == strlen(key) && strncmp(p, key, len) == 0) named = true;
+        p = end ? end + 1 : NULL;
+    }
+    return !excluded && (all || named);
+}
+
+static json_value *editmeta_json(twin_ctx *ctx, const json_value *is);
+
+/* The most recent changes first, at most the 100 Jira embeds in an issue
+ * (the changelog resource pages through all of them). */
+#define JIRA_EMBEDDED_HISTORIES 100
+
+static json_value *changelog_page_json(twin_ctx *ctx, const json_value *is)
+{
+    arena *a = ctx->a;
+    json_value *all = changelog_json(ctx, is), *recent = json_array(a), *c = json_object(a);
+    size_t n = all->len, i = 0;
+    json_value **items = arena_alloc(a, (n ? n : 1) * sizeof *items);
+    json_foreach(h, all) items[i++] = h;
+    for (size_t k = n; k > 0 && recent->len < JIRA_EMBEDDED_HISTORIES; k--) {
+        items[k - 1]->next = NULL;
+        json_push(recent, items[k - 1]);
+    }
+    json_set_int(a, c, "startAt", 0);
+    json_set_int(a, c, "maxResults", recent->len);
+    json_set_int(a, c, "total", (int64_t)n);
+    json_set(a, c, "histories", recent);
+    return c;
+}
+
+/* A stored date or date-time ("2026-11-23" or "2026-11-23T16:11:00.000+0000")
+ * in Jira's display format ("23/Nov/26", "23/Nov/26 4:11 PM"), or NULL. */
+static const char *display_date(arena *a, const char *iso)
+{
+    static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+    int y, mo, d, h, mi;
+    if (!iso) return NULL;
+    int n = sscanf(iso, "%4d-%2d-%2dT%2d:%2d", &y, &mo, &d, &h, &mi);
+    if (n < 3 || mo < 1 || mo > 12) return NULL;
+    const char *date = arena_printf(a, "%02d/%s/%02d", d, months[mo - 1], y % 100);
+    if (n < 5) return date;
+    return arena_printf(a, "%s %d:%02d %s", date, h % 12 ? h % 12 : 12, mi, h < 12 ? "AM" : "PM");
+}
+
+/* The comment page with each body rendered as HTML. */
+static json_value *rendered_comments(twin_ctx *ctx, const json_value *page)
+{
+    arena *a = ctx->a;
+    json_value *out = json_clone(a, page);
+    json_foreach(c, json_get(out, "comments")) {
+        const char *html = jira_adf_html(a, json_get(c, "body"));
+        json_set_str(a, c, "body", html ? html : "");
+        json_set_str(a, c, "created", display_date(a, json_get_str(c, "created")));
+        json_set_str(a, c, "updated", display_date(a, json_get_str(c, "updated")));
+    }
+    return out;
+}
+
+/* Jira renders rich text as HTML and dates for display; fields without a
+ * renderer come out null. */
+static json_value *rendered_fields_json(twin_ctx *ctx, const json_value *is, const json_value *fields)
+{
+    arena *a = ctx->a;
+    json_value *rf = json_object(a);
+    json_foreach(f, fields) {
+        const char *type = json_get_str(jira_field_schema(ctx, f->key), "type");
+        const char *text = NULL;
+        if (str_eq(f->key, "description") || str_eq(f->key, "environment")) text = jira_adf_html(a, json_get(is, f->key));
+        else if (str_eq(type, "datetime") || str_eq(type, "date")) text = display_date(a, json_str(f));
+        if (str_eq(f->key, "comment")) json_set(a, rf, f->key, rendered_comments(ctx, f));
+        else if (text) json_set_str(a, rf, f->key, text);
+        else json_set_null(a, rf, f->key);
+    }
+    return rf;
+}
+
+/* The expansions Jira adds next to "fields". */
+static void add_expansions(twin_ctx *ctx, json_value *o, const json_value *is, json_value *f, const char *expand)
+{
+    arena *a = ctx->a;
+    if (jira_expand_has(expand, "renderedFields")) json_set(a, o, "renderedFields", rendered_fields_json(ctx, is, f));
+    if (jira_expand_has(expand, "names")) {
+        json_value *names = json_object(a);
+        json_foreach(x, f) json_set_str(a, names, x->key, jira_field_name(x->key));
+        json_set(a, o, "names", names);
+    }
+    if (jira_expand_has(expand, "schema")) {
+        json_value *schema = json_object(a);
+        json_foreach(x, f) json_set(a, schema, x->key, jira_field_schema(ctx, x->key));
+        json_set(a, o, "schema", schema);
+    }
+    if (jira_expand_has(expand, "transitions")) json_set(a, o, "transitions", transitions_json(ctx, is));
+    if (jira_expand_has(expand, "operations")) {
+        json_value *ops = json_object(a);
+        json_set(a, ops, "linkGroups", json_array(a));
+        json_set(a, o, "operations", ops);
+    }
+    if (jira_expand_has(expand, "editmeta")) json_set(a, o, "editmeta", editmeta_json(ctx, is));
+    if (jira_expand_has(expand, "changelog")) json_set(a, o, "changelog", changelog_page_json(ctx, is));
+    if (jira_expand_has(expand, "versionedRepresentations")) {
+        /* instead of fields: each field's versions, keyed by version number */
+        json_value *vr = json_object(a);
+        json_foreach(x, f) {
+            json_value *versions = json_object(a);
+            json_set(a, versions, "1", json_clone(a, x));
+            json_set(a, vr, x->key, versions);
+        }
+        json_remove(o, "fields");
+        json_set(a, o, "versionedRepresentations", vr);
+    }
+}
+
+void jira_hoist_field_meta(twin_ctx *ctx, json_value *result, json_value *issues)
+{
+    arena *a = ctx->a;
+    static const char *const keys[] = {"names", "schema"};
+    for (int k = 0; k < 2; k++) {
+        json_value *merged = NULL;
+        json_foreach(is, issues) {
+            json_value *part = json_get(is, keys[k]);
+            if (!part) continue;
+            if (!merged) merged = json_object(a);
+            json_foreach(x, part) if (!json_get(merged, x->key)) json_set(a, merged, x->key, json_clone(a, x));
+            json_remove(is, keys[k]);
+        }
+        if (merged) json_set(a, result, keys[k], merged);
+    }
+}
+
 json_value *jira_issue_json(twin_ctx *ctx, const json_value *is, const char *fspec, const char *expand)
+{
+    return jira_issue_render(ctx, is, fspec, expand, NULL);
+}
+
+json_value *jira_issue_render(twin_ctx *ctx, const json_value *is, const char *fspec, const char *expand,
+                              const char *props)
 {
     arena *a = ctx->a;
     const char *id = json_get_str(is, "id");
@@ -621,20 +781,12 @@ json_value *jira_issue_json(twin_ctx *ctx, const json_value *is, const char *fsp
     json_foreach(cf, json_get(is, "custom")) if (W(cf->key)) json_set(a, f, cf->key, json_clone(a, cf));
 #undef W
     json_set(a, o, "fields", f);
-    if (expand && strstr(expand, "changelog")) {
-        json_value *arr = changelog_json(ctx, is), *c = json_object(a);
-        json_set_int(a, c, "startAt", 0);
-        json_set_int(a, c, "maxResults", arr->len);
-        json_set_int(a, c, "total", arr->len);
-        json_set(a, c, "histories", arr);
-        json_set(a, o, "changelog", c);
+    if (props) {
+        json_value *po = json_object(a);
+        json_foreach(p, json_get(is, "properties")) if (want_property(props, p->key)) json_set(a, po, p->key, json_clone(a, p));
+        json_set(a, o, "properties", po);
     }
-    if (expand && strstr(expand, "transitions")) json_set(a, o, "transitions", transitions_json(ctx, is));
-    if (expand && strstr(expand, "renderedFields")) {
-        json_value *rf = json_object(a);
-        json_set_str(a, rf, "description", jira_adf_text(a, json_get(is, "description")));
-        json_set(a, o, "renderedFields", rf);
-    }
+    add_expansions(ctx, o, is, f, expand);
     return o;
 }
 
@@ -663,11 +815,48 @@ static void reply_raw_json(twin_ctx *ctx, int status, const char *text)
     twin_reply_json(ctx, status, v);
 }
 
+/* The properties of a create ([{key, value}]): Jira's message for the
+ * first entry it refuses, or NULL. */
+static const char *initial_properties_problem(twin_ctx *ctx, const json_value *list)
+{
+    json_foreach(p, list) {
+        const char *problem = jira_property_problem(ctx, json_get_str(p, "key"), json_get(p, "value"));
+        if (problem) return problem;
+    }
+    return NULL;
+}
+
+/* Stores checked create properties as the issue's entity properties. */
+static void store_initial_properties(twin_ctx *ctx, json_value *is, const json_value *list)
+{
+    if (!list || !list->len) return;
+    json_value *props = json_get(is, "properties");
+    json_foreach(p, list) json_set(ctx->a, props, json_get_str(p, "key"), json_clone(ctx->a, json_get(p, "value")));
+    jira_issue_save(ctx, is);
+}
+
+/* {"errorMessages":[message],"errors":{}} as a string, the shape
+ * jira_issue_create reports refusals in. */
+static const char *error_text(twin_ctx *ctx, const char *message)
+{
+    json_value *b = json_object(ctx->a), *m = json_array(ctx->a);
+    json_push(m, json_string(ctx->a, message));
+    json_set(ctx->a, b, "errorMessages", m);
+    json_set(ctx->a, b, "errors", json_object(ctx->a));
+    return json_to_string(ctx->a, b, NULL);
+}
+
 void jira_issue_new(twin_ctx *ctx)
 {
     json_value *fields = json_get(ctx->body, "fields");
     if (!fields || fields->type != JSON_OBJECT) {
         jira_errors(ctx, 400, "Issue must be created with a 'fields' object.");
+        return;
+    }
+    json_value *props = json_get(ctx->body, "properties");
+    const char *problem = initial_properties_problem(ctx, props);
+    if (problem) {
+        jira_errors(ctx, 400, problem);
         return;
     }
     const char *err;
@@ -682,6 +871,7 @@ void jira_issue_new(twin_ctx *ctx)
         apply_update(ctx, is, upd, &e, json_array(ctx->a));
         jira_issue_save(ctx, is);
     }
+    store_initial_properties(ctx, is, props);
     jira_emit_issue(ctx, "jira:issue_created", is, NULL);
     twin_reply_json(ctx, 201, created_json(ctx, is));
 }
@@ -693,8 +883,12 @@ void jira_issue_bulk(twin_ctx *ctx)
     json_value *issues = json_array(a), *errors = json_array(a);
     int64_t n = 0;
     json_foreach(u, ups) {
-        const char *err;
-        json_value *is = jira_issue_create(ctx, json_get(u, "fields"), &err);
+        const char *err = NULL;
+        json_value *props = json_get(u, "properties");
+        const char *problem = initial_properties_problem(ctx, props);
+        json_value *is = problem ? NULL : jira_issue_create(ctx, json_get(u, "fields"), &err);
+        if (problem) err = error_text(ctx, problem);
+        else if (is) store_initial_properties(ctx, is, props);
         if (is) {
             jira_emit_issue(ctx, "jira:issue_created", is, NULL);
             json_push(issues, created_json(ctx, is));
@@ -717,7 +911,8 @@ void jira_issue_show(twin_ctx *ctx)
 {
     json_value *is = load_issue(ctx);
     if (!is) return;
-    twin_reply_json(ctx, 200, jira_issue_json(ctx, is, jira_query_list(ctx, "fields"), jira_str_arg(ctx, "expand")));
+    twin_reply_json(ctx, 200, jira_issue_render(ctx, is, jira_query_list(ctx, "fields"), jira_query_list(ctx, "expand"),
+                                                jira_query_list(ctx, "properties")));
 }
 
 static void touch(twin_ctx *ctx, json_value *is)
@@ -769,7 +964,7 @@ void jira_issue_edit(twin_ctx *ctx)
     if (!is) return;
     if (!apply_edit(ctx, is, json_array(a))) return;
     const char *ret = jira_str_arg(ctx, "returnIssue");
-    if (str_eq(ret, "true")) twin_reply_json(ctx, 200, jira_issue_json(ctx, is, NULL, jira_str_arg(ctx, "expand")));
+    if (str_eq(ret, "true")) twin_reply_json(ctx, 200, jira_issue_json(ctx, is, NULL, jira_query_list(ctx, "expand")));
     else twin_reply_text(ctx, 204, NULL, "", 0);
 }
 
@@ -912,9 +1107,15 @@ void jira_changelog_get(twin_ctx *ctx)
 
 void jira_editmeta(twin_ctx *ctx)
 {
-    arena *a = ctx->a;
     json_value *is = load_issue(ctx);
     if (!is) return;
+    twin_reply_json(ctx, 200, editmeta_json(ctx, is));
+}
+
+static json_value *editmeta_json(twin_ctx *ctx, const json_value *is)
+{
+    arena *a = ctx->a;
+    (void)is;
     static const char *const fl[][3] = {{"summary", "Summary", "string"}, {"description", "Description", "string"},
                                         {"labels", "Labels", "array"}, {"priority", "Priority", "priority"},
                                         {"assignee", "Assignee", "user"}, {"duedate", "Due date", "date"}};
@@ -934,5 +1135,5 @@ void jira_editmeta(twin_ctx *ctx)
     }
     json_value *o = json_object(a);
     json_set(a, o, "fields", fields);
-    twin_reply_json(ctx, 200, o);
+    return o;
 }

@@ -47,6 +47,7 @@ const char *jira_str_arg(twin_ctx *ctx, const char *name);
 const char *jira_query_list(twin_ctx *ctx, const char *name);
 json_value *jira_adf(twin_ctx *ctx, const json_value *v);   /* string -> minimal ADF doc; ADF kept; NULL -> NULL */
 const char *jira_adf_text(arena *a, const json_value *doc); /* plain text of an ADF doc (or string) */
+const char *jira_adf_html(arena *a, const json_value *doc); /* an ADF doc rendered as HTML (renderedFields) */
 void jira_save(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
                const char *iname, const char *ivalue, const char *iname2, const char *ivalue2);
 twin_list jira_list(twin_ctx *ctx, const char *collection, const char *iname, const char *ivalue);
@@ -70,6 +71,8 @@ const char *jira_status_lookup(const char *name_or_id);
 const char *jira_status_category_key(const char *status_id);   /* new, indeterminate, done */
 json_value *jira_link_type_json(twin_ctx *ctx, const json_value *ref);   /* NULL ref = first; NULL = unknown */
 int jira_priority_rank(const char *id);                        /* Highest = 5 ... Lowest = 1 */
+const char *jira_field_name(const char *id);                   /* display name, as /field lists it */
+json_value *jira_field_schema(twin_ctx *ctx, const char *id);  /* JsonTypeBean */
 
 /* ---- projects (projects.c) ---- */
 json_value *jira_project_get(twin_ctx *ctx, const char *id_or_key);
@@ -83,12 +86,25 @@ json_value *jira_issue_get(twin_ctx *ctx, const char *id_or_key);
 json_value *jira_issue_create(twin_ctx *ctx, const json_value *fields, const char **err);
 void jira_issue_save(twin_ctx *ctx, const json_value *issue);
 json_value *jira_issue_json(twin_ctx *ctx, const json_value *issue, const char *fields, const char *expand);
+/* Like jira_issue_json, plus the issue properties props names ("*all", keys,
+ * "-key" to leave one out) as "properties"; props NULL leaves them out. */
+json_value *jira_issue_render(twin_ctx *ctx, const json_value *issue, const char *fields, const char *expand,
+                              const char *props);
+/* Whether a comma-separated expand list holds opt. */
+bool jira_expand_has(const char *expand, const char *opt);
+/* Moves the issues' "names" and "schema" expansions to the search result
+ * itself, where Jira's search answers carry them. */
+void jira_hoist_field_meta(twin_ctx *ctx, json_value *result, json_value *issues);
 bool jira_issue_transition(twin_ctx *ctx, json_value *issue, const char *status_id, json_value *items);
 void jira_changelog_add(twin_ctx *ctx, json_value *issue, json_value *items);
 json_value *jira_change_item(twin_ctx *ctx, const char *field, const char *from, const char *from_s,
                              const char *to, const char *to_s);
 json_value *jira_comment_add(twin_ctx *ctx, json_value *issue, const json_value *body, const char *author);
 json_value *jira_comment_json(twin_ctx *ctx, const json_value *c);
+
+/* ---- entity properties (subres.c) ---- */
+/* Jira's message for a property key or value it refuses, or NULL. */
+const char *jira_property_problem(twin_ctx *ctx, const char *key, const json_value *value);
 
 /* ---- JQL (search.c) ---- */
 typedef struct jql jql;

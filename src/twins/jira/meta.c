@@ -1,6 +1,7 @@
 /* Jira twin: the static configuration every Jira Cloud site starts with —
  * issue types, priorities, statuses and their categories, resolutions,
  * fields, issue link types — and the server info. */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -362,7 +363,41 @@ static const fdef fdefs[] = {
     {"votes", "Votes", "votes", NULL, false, true, "votes"},
     {"parent", "Parent", "issuelink", NULL, true, true, "parent"},
     {"customfield_10020", "Sprint", "array", "json", true, true, "Sprint,cf[10020]"},
+    {"statuscategorychangedate", "Status Category Changed", "datetime", NULL, false, true, "statusCategoryChangedDate"},
+    {"environment", "Environment", "string", NULL, true, true, "environment"},
+    {"subtasks", "Sub-tasks", "array", "issuelinks", false, true, "subtasks"},
+    {"timespent", "Time Spent", "number", NULL, false, true, "timespent"},
+    {"workratio", "Work Ratio", "number", NULL, false, true, "workratio"},
 };
+
+static const fdef *fdef_find(const char *id)
+{
+    for (size_t i = 0; i < sizeof fdefs / sizeof fdefs[0]; i++)
+        if (str_eq(fdefs[i].id, id)) return &fdefs[i];
+    return NULL;
+}
+
+const char *jira_field_name(const char *id)
+{
+    const fdef *f = fdef_find(id);
+    return f ? f->name : id;   /* custom fields the twin has no definition for go by their id */
+}
+
+json_value *jira_field_schema(twin_ctx *ctx, const char *id)
+{
+    arena *a = ctx->a;
+    const fdef *f = fdef_find(id);
+    json_value *sc = json_object(a);
+    json_set_str(a, sc, "type", f ? f->type : "any");
+    if (f && f->items) json_set_str(a, sc, "items", f->items);
+    if (str_starts_with(id, "customfield_")) {
+        if (f) json_set_str(a, sc, "custom", "com.pyxis.greenhopper.jira:gh-sprint");
+        json_set_int(a, sc, "customId", strtoll(id + strlen("customfield_"), NULL, 10));
+    } else {
+        json_set_str(a, sc, "system", id);
+    }
+    return sc;
+}
 
 void jira_fields(twin_ctx *ctx)
 {
@@ -371,7 +406,7 @@ void jira_fields(twin_ctx *ctx)
     for (size_t i = 0; i < sizeof fdefs / sizeof fdefs[0]; i++) {
         const fdef *f = &fdefs[i];
         bool custom = str_starts_with(f->id, "customfield_");
-        json_value *o = json_object(a), *cl = json_array(a), *sc = json_object(a);
+        json_value *o = json_object(a), *cl = json_array(a);
         json_set_str(a, o, "id", f->id);
         json_set_str(a, o, "key", f->id);
         json_set_str(a, o, "name", f->name);
@@ -383,16 +418,8 @@ void jira_fields(twin_ctx *ctx)
         for (char *save = NULL, *t = strtok_r(cls, ",", &save); t; t = strtok_r(NULL, ",", &save))
             json_push(cl, json_string(a, t));
         json_set(a, o, "clauseNames", cl);
-        json_set_str(a, sc, "type", f->type);
-        if (f->items) json_set_str(a, sc, "items", f->items);
-        if (custom) {
-            json_set_str(a, sc, "custom", "com.pyxis.greenhopper.jira:gh-sprint");
-            json_set_int(a, sc, "customId", 10020);
-            json_set_str(a, o, "untranslatedName", f->name);
-        } else {
-            json_set_str(a, sc, "system", f->id);
-        }
-        json_set(a, o, "schema", sc);
+        if (custom) json_set_str(a, o, "untranslatedName", f->name);
+        json_set(a, o, "schema", jira_field_schema(ctx, f->id));
         json_push(arr, o);
     }
     twin_reply_json(ctx, 200, arr);

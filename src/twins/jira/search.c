@@ -719,14 +719,16 @@ void jira_reply_issue_page(twin_ctx *ctx, json_value **items, size_t n, int64_t 
 {
     arena *a = ctx->a;
     json_value *issues = json_array(a);
+    const char *props = list_arg(ctx, "properties");
     for (int64_t i = start; i < (int64_t)n && i < start + max; i++)
-        json_push(issues, jira_issue_json(ctx, items[i], fields, expand));
+        json_push(issues, jira_issue_render(ctx, items[i], fields, expand, props));
     json_value *o = json_object(a);
     json_set_str(a, o, "expand", "schema,names");
     json_set_int(a, o, "startAt", start);
     json_set_int(a, o, "maxResults", max);
     json_set_int(a, o, "total", (int64_t)n);
     json_set(a, o, "issues", issues);
+    jira_hoist_field_meta(ctx, o, issues);
     twin_reply_json(ctx, 200, o);
 }
 
@@ -773,10 +775,10 @@ void jira_search_jql(twin_ctx *ctx)
     }
     size_t n;
     json_value **all = jql_run(ctx, q, &n);
-    const char *fields = list_arg(ctx, "fields"), *expand = list_arg(ctx, "expand");
+    const char *fields = list_arg(ctx, "fields"), *expand = list_arg(ctx, "expand"), *props = list_arg(ctx, "properties");
     json_value *issues = json_array(a);
     for (int64_t i = start; i < (int64_t)n && i < start + max; i++) {
-        if (fields && *fields) json_push(issues, jira_issue_json(ctx, all[i], fields, expand));
+        if ((fields && *fields) || expand || props) json_push(issues, jira_issue_render(ctx, all[i], fields ? fields : "id", expand, props));
         else {
             json_value *o = json_object(a);
             json_set_str(a, o, "id", json_get_str(all[i], "id"));
@@ -794,6 +796,7 @@ void jira_search_jql(twin_ctx *ctx)
         json_set_str(a, o, "nextPageToken", arena_printf(a, "Cp%s", p));
     }
     json_set_bool(a, o, "isLast", last);
+    jira_hoist_field_meta(ctx, o, issues);
     twin_reply_json(ctx, 200, o);
 }
 

@@ -580,6 +580,24 @@ void jira_remotelink_delete(twin_ctx *ctx)
 
 /* ---- issue properties ---- */
 
+/* Jira's limits on entity properties: keys up to 255 characters, values
+ * non-empty JSON up to 32768 characters. */
+#define JIRA_PROPERTY_KEY_MAX 255
+#define JIRA_PROPERTY_VALUE_MAX 32768
+
+const char *jira_property_problem(twin_ctx *ctx, const char *key, const json_value *value)
+{
+    if (!key || !*key) return "The property key cannot be empty.";
+    if (strlen(key) > JIRA_PROPERTY_KEY_MAX)
+        return arena_printf(ctx->a, "The property key cannot be longer than %d characters.", JIRA_PROPERTY_KEY_MAX);
+    if (!value) return "The property value cannot be empty.";
+    size_t len = 0;
+    json_to_string(ctx->a, value, &len);
+    if (len > JIRA_PROPERTY_VALUE_MAX)
+        return arena_printf(ctx->a, "The property value cannot be longer than %d characters.", JIRA_PROPERTY_VALUE_MAX);
+    return NULL;
+}
+
 void jira_props_keys(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -622,9 +640,14 @@ void jira_prop_set(twin_ctx *ctx)
         jira_errors(ctx, 400, "The property value must be valid JSON.");
         return;
     }
+    const char *key = twin_param(ctx, "propertyKey");
+    const char *problem = jira_property_problem(ctx, key, ctx->body);
+    if (problem) {
+        jira_errors(ctx, 400, problem);
+        return;
+    }
     json_value *props = json_get(is, "properties");
     if (!props) { props = json_object(a); json_set(a, is, "properties", props); }
-    const char *key = twin_param(ctx, "propertyKey");
     bool existed = json_get(props, key) != NULL;
     json_set(a, props, key, json_clone(a, ctx->body));
     jira_issue_save(ctx, is);

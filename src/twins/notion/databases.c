@@ -448,6 +448,7 @@ json_value *nt_db_insert(twin_ctx *ctx, const json_value *parent, const json_val
         json_set_bool(a, b, "archived", false);
         json_set_bool(a, b, "in_trash", false);
         json_set_str(a, b, "type", "child_database");
+        json_set_str(a, b, "_page", json_get_str(parent, "page_id"));
         json_set_str(a, cd, "title", nt_plain(a, title));
         json_set(a, b, "child_database", cd);
         nt_save(ctx, "blocks", b, "parent", json_get_str(parent, "page_id"));
@@ -970,9 +971,12 @@ static void run_query(twin_ctx *ctx, json_value *ds, const char *list_type)
         if (eval_filter(&q, json_object(a), filter, "body.filter", 0) < 0) return nt_invalid(ctx, q.err);
         q.validating = false;
     }
+    /* the rows of a trashed database are in the trash with it: none to list */
+    json_value *db = twin_doc_get(ctx, "databases", json_get_str(ds, "database_id"));
+    bool trashed = json_truthy(json_get(ds, "in_trash")) || json_truthy(json_get(db, "in_trash"));
     store_list_opts o = {.index_name = "parent", .index_value = json_get_str(ds, "id")};
     twin_list l = {0};
-    if (twin_doc_list(ctx, "pages", &o, &l) != 0)
+    if (!trashed && twin_doc_list(ctx, "pages", &o, &l) != 0)
         return nt_error(ctx, 500, "internal_server_error", "The rows could not be read.");
     json_value *rows = json_array(a);
     for (size_t i = 0; i < l.n; i++) {
@@ -1081,7 +1085,7 @@ void nt_search(twin_ctx *ctx)
         twin_doc_list(ctx, "pages", &o, &l);
         for (size_t i = 0; i < l.n; i++) {
             json_value *p = l.items[i];
-            if (json_truthy(json_get(p, "in_trash")) || !json_truthy(json_get(p, "_shared"))) continue;
+            if (!json_truthy(json_get(p, "_shared")) || nt_page_trashed(ctx, p)) continue;
             if (*query && !ci_contains(nt_page_title(ctx, p), query)) continue;
             json_set_str(a, p, "_kind", "page");
             json_push(hits, p);
@@ -1093,6 +1097,9 @@ void nt_search(twin_ctx *ctx)
         for (size_t i = 0; i < l.n; i++) {
             json_value *d = l.items[i];
             if (json_truthy(json_get(d, "in_trash")) || !json_truthy(json_get(d, "_shared"))) continue;
+            /* a data source goes to the trash with its database */
+            if (newer && json_truthy(json_get(twin_doc_get(ctx, "databases", json_get_str(d, "database_id")), "in_trash")))
+                continue;
             if (*query && !ci_contains(nt_plain(a, json_get(d, "title")), query)) continue;
             json_set_str(a, d, "_kind", newer ? "data_source" : "database");
             json_push(hits, d);

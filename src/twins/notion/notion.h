@@ -88,6 +88,8 @@ json_value *nt_user_create(twin_ctx *ctx, const char *name, const char *email, b
 json_value *nt_page_get(twin_ctx *ctx, const char *id);         /* visible pages only */
 json_value *nt_page_json(twin_ctx *ctx, const json_value *page);
 const char *nt_page_title(twin_ctx *ctx, const json_value *page);
+/* In the trash itself or inside a trashed database. */
+bool nt_page_trashed(twin_ctx *ctx, const json_value *page);
 /* Creates a page; parent is the internal parent object.  values are rendered property values. */
 json_value *nt_page_insert(twin_ctx *ctx, const json_value *parent, json_value *values, const json_value *icon,
                            const json_value *cover, bool shared);

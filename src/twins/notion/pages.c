@@ -31,6 +31,22 @@ json_value *nt_page_get(twin_ctx *ctx, const char *id)
     return p;
 }
 
+/* A row of a data source whose database (or the data source itself) is in
+ * the trash is in the trash with it: Notion archives a database together
+ * with its descendants and restores them with it. */
+static bool container_trashed(twin_ctx *ctx, const json_value *parent)
+{
+    if (!str_eq(json_get_str(parent, "type"), "data_source_id")) return false;
+    json_value *ds = twin_doc_get(ctx, "data_sources", json_get_str(parent, "data_source_id"));
+    json_value *db = twin_doc_get(ctx, "databases", json_get_str(parent, "database_id"));
+    return json_truthy(json_get(ds, "in_trash")) || json_truthy(json_get(db, "in_trash"));
+}
+
+bool nt_page_trashed(twin_ctx *ctx, const json_value *page)
+{
+    return json_truthy(json_get(page, "in_trash")) || container_trashed(ctx, json_get(page, "_parent"));
+}
+
 const char *nt_page_title(twin_ctx *ctx, const json_value *page)
 {
     json_foreach(v, json_get(page, "properties")) if (str_eq(json_get_str(v, "type"), "title"))
@@ -49,12 +65,18 @@ static void archived_error(twin_ctx *ctx)
     nt_invalid(ctx, "Can't edit block that is archived. You must unarchive the block before editing.");
 }
 
-/* Stamps a stored block and writes it back under its parent's index. */
+/* Writes a stored block back under its parent's index. */
+static void put_block(twin_ctx *ctx, const json_value *b)
+{
+    const json_value *p = json_get(b, "parent");
+    nt_save(ctx, "blocks", b, "parent", json_get_str(p, json_get_str(p, "type")));
+}
+
+/* Stamps a stored block and writes it back. */
 static void save_block(twin_ctx *ctx, json_value *b)
 {
     nt_stamp(ctx, b, false);
-    const json_value *p = json_get(b, "parent");
-    nt_save(ctx, "blocks", b, "parent", json_get_str(p, json_get_str(p, "type")));
+    put_block(ctx, b);
 }
 
 json_value *nt_page_json(twin_ctx *ctx, const json_value *page)
@@ -68,8 +90,7 @@ json_value *nt_page_json(twin_ctx *ctx, const json_value *page)
                                        "icon", NULL};
     for (size_t i = 0; copy[i]; i++) json_set(a, o, copy[i], json_clone(a, json_get(page, copy[i])));
     json_set(a, o, "parent", render_parent(ctx, json_get(page, "_parent")));
-    bool trash = json_truthy(json_get(page, "in_trash"));
-    set_trash(a, o, trash);
+    set_trash(a, o, nt_page_trashed(ctx, page));
     json_set_bool(a, o, "is_locked", json_truthy(json_get(page, "is_locked")));
     json_set(a, o, "properties", json_clone(a, json_get(page, "properties")));
     json_set_str(a, o, "url", nt_url(ctx, nt_page_title(ctx, page), id));
@@ -99,6 +120,7 @@ static void sync_child_block(twin_ctx *ctx, const json_value *page)
         json_set(a, b, "created_by", json_clone(a, json_get(page, "created_by")));
         json_set_bool(a, b, "has_children", false);
         json_set_str(a, b, "type", "child_page");
+        json_set_str(a, b, "_page", json_get_str(parent, "page_id"));
     }
     json_set_str(a, b, "last_edited_time", json_get_str(page, "last_edited_time"));
     json_set(a, b, "last_edited_by", json_clone(a, json_get(page, "last_edited_by")));
@@ -187,7 +209,7 @@ static json_value *resolve_parent(twin_ctx *ctx, const json_value *in, json_valu
             nt_not_found(ctx, "page", raw);
             return NULL;
         }
-        if (json_truthy(json_get(pg, "in_trash"))) {
+        if (nt_page_trashed(ctx, pg)) {
             archived_error(ctx);
             return NULL;
         }
@@ -235,6 +257,10 @@ static json_value *resolve_parent(twin_ctx *ctx, const json_value *in, json_valu
     json_set_str(a, p, "type", "data_source_id");
     json_set_str(a, p, "data_source_id", json_get_str(ds, "id"));
     json_set_str(a, p, "database_id", json_get_str(ds, "database_id"));
+    if (container_trashed(ctx, p)) {   /* no new rows in a trashed database */
+        archived_error(ctx);
+        return NULL;
+    }
     *ds_out = ds;
     return p;
 }
@@ -314,6 +340,9 @@ void nt_pages_update(twin_ctx *ctx)
     json_value *props = json_get(ctx->body, "properties");
     bool edits = props || json_get(ctx->body, "icon") || json_get(ctx->body, "cover");
     if (trashed && edits && !(tset && !tval))
+        return archived_error(ctx);
+    /* restoring happens on the trashed database, not on its rows */
+    if (container_trashed(ctx, json_get(p, "_parent")) && (edits || tset || json_get(ctx->body, "is_locked")))
         return archived_error(ctx);
     if (props) {
         if (props->type != JSON_OBJECT) return nt_invalid(ctx, "body failed validation: body.properties should be an object.");
@@ -466,8 +495,8 @@ static const char *block_type_of(const json_value *in)
 #define NT_MAX_CHILDREN 100
 
 /* depth: how many block levels sit above the children being created. */
-static json_value *append_level(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
-                                const char *path, int depth, const char **err)
+static json_value *append_level(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const char *owner_page,
+                                const json_value *children, const char *path, int depth, const char **err)
 {
     arena *a = ctx->a;
     if (depth > NT_MAX_CHILD_DEPTH) {
@@ -499,6 +528,7 @@ static json_value *append_level(twin_ctx *ctx, const char *parent_id, bool paren
         json_set_str(a, parent, "type", parent_is_page ? "page_id" : "block_id");
         json_set_str(a, parent, parent_is_page ? "page_id" : "block_id", parent_id);
         json_set(a, b, "parent", parent);
+        json_set_str(a, b, "_page", owner_page);   /* whose sharing decides who sees it */
         nt_stamp(ctx, b, true);
         json_value *kids = json_get(tin, "children");
         json_set_bool(a, b, "has_children", kids && kids->type == JSON_ARRAY && kids->len > 0);
@@ -507,8 +537,8 @@ static json_value *append_level(twin_ctx *ctx, const char *parent_id, bool paren
         json_set(a, b, type, content);
         nt_save(ctx, "blocks", b, "parent", parent_id);
         if (kids && kids->type == JSON_ARRAY && kids->len) {
-            if (!append_level(ctx, json_get_str(b, "id"), false, kids, arena_printf(a, "%s.%s.children", bp, type),
-                              depth + 1, err))
+            if (!append_level(ctx, json_get_str(b, "id"), false, owner_page, kids,
+                              arena_printf(a, "%s.%s.children", bp, type), depth + 1, err))
                 return NULL;
         }
         json_push(created, nt_block_json(ctx, b));
@@ -516,10 +546,56 @@ static json_value *append_level(twin_ctx *ctx, const char *parent_id, bool paren
     return created;
 }
 
+/* Blocks nest below blocks; the page at the top of the chain owns them all
+ * (its sharing decides whether the integration sees them).  Blocks record
+ * it when created; the walk up the parents is for blocks that do not. */
+#define NT_MAX_BLOCK_DEPTH 64
+
+static const char *owner_page_of(twin_ctx *ctx, const json_value *b)
+{
+    for (int depth = 0; b && depth < NT_MAX_BLOCK_DEPTH; depth++) {
+        const char *owner = json_get_str(b, "_page");
+        if (owner) return owner;
+        const json_value *p = json_get(b, "parent");
+        const char *pid = json_get_str(p, "page_id");
+        if (pid) return pid;
+        const char *bid = json_get_str(p, "block_id");
+        b = bid ? twin_doc_get(ctx, "blocks", bid) : NULL;
+    }
+    return NULL;
+}
+
 json_value *nt_append_blocks(twin_ctx *ctx, const char *parent_id, bool parent_is_page, const json_value *children,
                              const char *path, const char **err)
 {
-    return append_level(ctx, parent_id, parent_is_page, children, path, 0, err);
+    const char *owner = parent_id;
+    if (!parent_is_page) owner = owner_page_of(ctx, twin_doc_get(ctx, "blocks", parent_id));
+    return append_level(ctx, parent_id, parent_is_page, owner, children, path, 0, err);
+}
+
+/* Whether any child block of id is out of the trash (trashed children do
+ * not count for has_children). */
+static bool has_live_children(twin_ctx *ctx, const char *id)
+{
+    store_list_opts o = {.index_name = "parent", .index_value = id};
+    twin_list l = {0};
+    twin_doc_list(ctx, "blocks", &o, &l);
+    for (size_t i = 0; i < l.n; i++)
+        if (!json_truthy(json_get(l.items[i], "in_trash"))) return true;
+    return false;
+}
+
+/* A child went to or came back from the trash: a parent block's stored
+ * has_children follows (pages compute theirs when read). */
+static void refresh_parent_children(twin_ctx *ctx, const json_value *child)
+{
+    const char *pid = json_get_str(json_get(child, "parent"), "block_id");
+    json_value *parent = pid ? twin_doc_get(ctx, "blocks", pid) : NULL;
+    if (!parent) return;
+    bool live = has_live_children(ctx, pid);
+    if (live == json_truthy(json_get(parent, "has_children"))) return;
+    json_set_bool(ctx->a, parent, "has_children", live);
+    put_block(ctx, parent);
 }
 
 /* The block for an id: a stored block, or the child_page view of a page. */
@@ -527,18 +603,16 @@ static json_value *block_load(twin_ctx *ctx, const char *id)
 {
     json_value *b = twin_doc_get(ctx, "blocks", id);
     if (b) {
-        /* blocks of pages not shared with the integration stay hidden */
-        const json_value *p = json_get(b, "parent");
-        const char *pid = json_get_str(p, "page_id");
-        json_value *owner = pid ? twin_doc_get(ctx, "pages", pid) : NULL;
-        if (owner && !json_truthy(json_get(owner, "_shared"))) return NULL;
+        /* a child page is seen when it is shared itself; other blocks when
+         * the page they belong to is, however deep they nest */
         if (str_eq(json_get_str(b, "type"), "child_page")) {
             if (!nt_page_get(ctx, id)) return NULL;
-            store_list_opts o = {.limit = 1, .index_name = "parent", .index_value = id};
-            twin_list l = {0};
-            twin_doc_list(ctx, "blocks", &o, &l);
-            json_set_bool(ctx->a, b, "has_children", l.n > 0);
+            json_set_bool(ctx->a, b, "has_children", has_live_children(ctx, id));
+            return b;
         }
+        const char *pid = owner_page_of(ctx, b);
+        json_value *owner = pid ? twin_doc_get(ctx, "pages", pid) : NULL;
+        if (owner && !json_truthy(json_get(owner, "_shared"))) return NULL;
         return b;
     }
     json_value *pg = nt_page_get(ctx, id);
@@ -550,12 +624,8 @@ static json_value *block_load(twin_ctx *ctx, const char *id)
     json_set(a, b, "parent", render_parent(ctx, json_get(pg, "_parent")));
     static const char *const copy[] = {"created_time", "last_edited_time", "created_by", "last_edited_by", NULL};
     for (size_t i = 0; copy[i]; i++) json_set(a, b, copy[i], json_clone(a, json_get(pg, copy[i])));
-    store_list_opts o = {.limit = 1, .index_name = "parent", .index_value = id};
-    twin_list l = {0};
-    twin_doc_list(ctx, "blocks", &o, &l);
-    json_set_bool(a, b, "has_children", l.n > 0);
-    bool trash = json_truthy(json_get(pg, "in_trash"));
-    set_trash(a, b, trash);
+    json_set_bool(a, b, "has_children", has_live_children(ctx, id));
+    set_trash(a, b, nt_page_trashed(ctx, pg));
     json_set_str(a, b, "type", "child_page");
     json_value *cp = json_object(a);
     json_set_str(a, cp, "title", nt_page_title(ctx, pg));
@@ -613,9 +683,12 @@ void nt_blocks_update(twin_ctx *ctx)
     if (trashed && tin && !(tset && !tval))
         return archived_error(ctx);
     if (str_eq(type, "child_page")) {
+        json_value *pg = nt_page_get(ctx, id);
+        if (pg && container_trashed(ctx, json_get(pg, "_parent")) && (tin || tset))
+            return archived_error(ctx);
         if (tset) set_page_trash(ctx, id, tval);
         if (tin && json_get(tin, "title")) {
-            json_value *pg = nt_page_get(ctx, id);
+            pg = nt_page_get(ctx, id);   /* as the trash change left it */
             json_foreach(v, json_get(pg, "properties")) if (str_eq(json_get_str(v, "type"), "title"))
                 json_set(a, v, "title", nt_text(a, json_get_str(tin, "title")));
             nt_stamp(ctx, pg, false);
@@ -632,10 +705,9 @@ void nt_blocks_update(twin_ctx *ctx)
         if (!c) return nt_invalid(ctx, err);
         json_set(a, b, type, c);
     }
-    if (tset) {
-        set_trash(a, b, tval);
-    }
+    if (tset) set_trash(a, b, tval);
     save_block(ctx, b);
+    if (tset) refresh_parent_children(ctx, b);
     twin_reply_json(ctx, 200, nt_block_json(ctx, b));
 }
 
@@ -652,6 +724,7 @@ void nt_blocks_delete(twin_ctx *ctx)
     }
     set_trash(ctx->a, b, true);
     save_block(ctx, b);
+    refresh_parent_children(ctx, b);
     twin_reply_json(ctx, 200, nt_block_json(ctx, b));
 }
 

@@ -46,10 +46,15 @@ static json_value *emoji(arena *a, const char *e)
     return o;
 }
 
-static bool shared_flag(const json_value *in)
+/* Sharing a page with an integration shares what lies below it, so an item
+ * without its own flag follows its parent page (the workspace: shared). */
+static bool shared_flag(twin_ctx *ctx, const json_value *in, const json_value *parent)
 {
     json_value *s = json_get(in, "shared_with_integration");
-    return !s || json_truthy(s);
+    if (s) return json_truthy(s);
+    const char *pid = json_get_str(parent, "page_id");
+    json_value *pg = pid ? twin_doc_get(ctx, "pages", pid) : NULL;
+    return !pg || json_truthy(json_get(pg, "_shared"));
 }
 
 /* One paragraph of rich text made of a line's bytes (at most 2,000 per
@@ -121,7 +126,7 @@ int nt_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
         json_set_str(a, t, "type", "title");
         json_set(a, t, "title", nt_text(a, json_get_str(pg, "title")));
         json_set(a, values, "title", t);
-        json_value *page = nt_page_insert(ctx, parent, values, emoji(a, json_get_str(pg, "icon")), NULL, shared_flag(pg));
+        json_value *page = nt_page_insert(ctx, parent, values, emoji(a, json_get_str(pg, "icon")), NULL, shared_flag(ctx, pg, parent));
         n_pages++;
         int64_t made = seed_content(ctx, json_get_str(page, "id"), json_get_str(pg, "content"), where, error);
         if (made < 0) return -1;
@@ -152,7 +157,8 @@ int nt_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
             return -1;
         }
         json_value *ds;
-        nt_db_insert(ctx, parent, nt_text(a, json_get_str(d, "name")), schema, false, NULL, shared_flag(d), &ds);
+        bool shared = shared_flag(ctx, d, parent);
+        nt_db_insert(ctx, parent, nt_text(a, json_get_str(d, "name")), schema, false, NULL, shared, &ds);
         n_dbs++;
         json_value *pparent = json_object(a);
         json_set_str(a, pparent, "type", "data_source_id");
@@ -183,7 +189,7 @@ int nt_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
                 return -1;
             }
             nt_ds_save(ctx, ds);
-            nt_page_insert(ctx, pparent, values, NULL, NULL, shared_flag(d));
+            nt_page_insert(ctx, pparent, values, NULL, NULL, shared);
             n_rows++;
             r++;
         }

@@ -297,7 +297,9 @@ test('edit records changelog entries; expand=changelog,transitions', async () =>
   assert.deepEqual(got.fields.labels, ['backend', 'urgent']);
   assert.equal(got.fields.priority.name, 'High');
   assert.equal(got.changelog.total, 2);
-  const items = got.changelog.histories[0].items;
+  // the embedded changelog starts from the most recent change
+  assert.deepEqual(got.changelog.histories[0].items.map((i) => i.field), ['labels']);
+  const items = got.changelog.histories[1].items;
   assert.deepEqual(items.map((i) => i.field).sort(), ['labels', 'priority', 'summary']);
   assert.equal(items.find((i) => i.field === 'summary').fromString, 'Old title');
   assert.equal(got.transitions.length, 3);
@@ -327,7 +329,7 @@ test('transitions: To Do -> In Progress -> Done with status categories and resol
   assert.equal(got.fields.resolution.name, 'Done');
   assert.ok(got.fields.resolutiondate);
   const statusItems = got.changelog.histories.flatMap((h) => h.items).filter((i) => i.field === 'status');
-  assert.deepEqual(statusItems.map((i) => `${i.fromString}->${i.toString}`), ['To Do->In Progress', 'In Progress->Done']);
+  assert.deepEqual(statusItems.map((i) => `${i.fromString}->${i.toString}`), ['In Progress->Done', 'To Do->In Progress']);
   const bad = await rejects(() => c.jira.issues.doTransition({ issueIdOrKey: is.key, transition: { id: '999' } }));
   assert.equal(bad.status, 400);
   assert.deepEqual(bad.data.errorMessages, ["Transition id '999' is not valid for this issue."]);
