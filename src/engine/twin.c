@@ -8,6 +8,14 @@
 
 #include "util/util.h"
 
+void twin_stop_all(void)
+{
+    for (size_t i = 0; i < twin_count(); i++) {
+        const twin_def *def = twin_at(i);
+        if (def->on_stop) def->on_stop();
+    }
+}
+
 const char *twin_param(const twin_ctx *ctx, const char *name)
 {
     return route_param_get(&ctx->match, name);

@@ -106,6 +106,11 @@ struct twin_def {
      * (stateful and public routes, stubs, unknown URLs, injected faults):
      * headers every answer of the service carries (Jira's X-Arequestid). */
     void (*on_request)(twin_ctx *ctx);
+    /* The server is stopping (SIGTERM/SIGINT).  Runs once per twin, before the
+     * HTTP server closes its listeners and waits for the requests in flight:
+     * a twin that holds requests open (Dropbox's parked longpolls) answers
+     * them here, or the shutdown would wait for them. */
+    void (*on_stop)(void);
 };
 
 /* A twin inside a run.  Owned by the runs module. */
@@ -153,6 +158,8 @@ struct twin_ctx {
 const twin_def *twin_find(const char *name);
 size_t twin_count(void);
 const twin_def *twin_at(size_t i);
+/* Calls every registered twin's on_stop hook (the server is stopping). */
+void twin_stop_all(void);
 
 /* ---- handler helpers ---- */
 const char *twin_param(const twin_ctx *ctx, const char *name);     /* route param, decoded */
