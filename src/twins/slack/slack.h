@@ -60,6 +60,9 @@ int64_t slack_setting_int(twin_ctx *ctx, const json_value *s, const char *key, i
 
 /* ---- answers (auth.c) ---- */
 json_value *slack_ok(twin_ctx *ctx);                  /* {"ok": true} */
+/* Every JSON answer: a body with "ok": false marks the request failed
+ * (twin_answer_failed), so its writes roll back although the status is 200. */
+void slack_answer(twin_ctx *ctx, int status, json_value *body);
 void slack_reply(twin_ctx *ctx, json_value *body);    /* HTTP 200 */
 void slack_fail(twin_ctx *ctx, const char *error);   /* {"ok": false, "error"} */
 /* False after answering missing_scope (with needed and provided) when the
