@@ -242,6 +242,9 @@ static void on_signal(uv_signal_t *h, int signum)
     if (S.stopping) return;
     S.stopping = true;
     fprintf(stderr, "twins: shutting down (signal %d)\n", signum);
+    /* Twins answer the requests they hold first: the shutdown below waits
+     * for every request in flight. */
+    twin_stop_all();
     http_server_shutdown(S.srv, shutdown_done, NULL);
 }
 

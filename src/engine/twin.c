@@ -8,6 +8,14 @@
 
 #include "util/util.h"
 
+void twin_stop_all(void)
+{
+    for (size_t i = 0; i < twin_count(); i++) {
+        const twin_def *def = twin_at(i);
+        if (def->on_stop) def->on_stop();
+    }
+}
+
 const char *twin_param(const twin_ctx *ctx, const char *name)
 {
     return route_param_get(&ctx->match, name);
@@ -72,10 +80,24 @@ static store_key key_for(const twin_ctx *ctx, const char *collection)
 
 json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id)
 {
+    if (!id) return NULL;   /* callers pass optional arguments straight through */
     store_key k = key_for(ctx, collection);
     size_t len = 0;
-    char *text = store_get(ctx->store, ctx->a, &k, id, &len);
-    return text ? json_parse(ctx->a, text, len, NULL) : NULL;
+    char *text = NULL;
+    int found = store_fetch(ctx->store, ctx->a, &k, id, &text, &len);
+    if (found < 0) {
+        note_store_failure(ctx, "get");   /* not "absent": the answer would lie */
+        return NULL;
+    }
+    if (!found) return NULL;
+    json_value *doc = json_parse(ctx->a, text, len, NULL);
+    if (!doc) {
+        if (!ctx->store_failed)
+            fprintf(stderr, "twins: %s: stored document %s/%s is not JSON\n", ctx->twin ? ctx->twin : "?",
+                    collection, id);
+        ctx->store_failed = true;
+    }
+    return doc;
 }
 
 int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
@@ -156,6 +178,11 @@ void twin_keep_writes(twin_ctx *ctx)
     ctx->keep_writes = true;
 }
 
+void twin_answer_failed(twin_ctx *ctx)
+{
+    ctx->answer_failed = true;
+}
+
 int twin_doc_put_lasting(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc)
 {
     if (!ctx->tx_open) return twin_doc_put(ctx, collection, id, doc, NULL, 0);
@@ -178,7 +205,7 @@ static bool answer_keeps_writes(const twin_ctx *ctx)
     const http_request *req = ctx->req;
     if (ctx->store_failed) return false;
     if (!req || !req->sent) return true;    /* answers later: unknown, keep */
-    return req->status < 400 || ctx->keep_writes;
+    return (req->status < 400 && !ctx->answer_failed) || ctx->keep_writes;
 }
 
 bool twin_tx_end(twin_ctx *ctx)

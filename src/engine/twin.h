@@ -106,6 +106,11 @@ struct twin_def {
      * (stateful and public routes, stubs, unknown URLs, injected faults):
      * headers every answer of the service carries (Jira's X-Arequestid). */
     void (*on_request)(twin_ctx *ctx);
+    /* The server is stopping (SIGTERM/SIGINT).  Runs once per twin, before the
+     * HTTP server closes its listeners and waits for the requests in flight:
+     * a twin that holds requests open (Dropbox's parked longpolls) answers
+     * them here, or the shutdown would wait for them. */
+    void (*on_stop)(void);
 };
 
 /* A twin inside a run.  Owned by the runs module. */
@@ -144,6 +149,7 @@ struct twin_ctx {
     /* The request's store transaction (see "the request's transaction" below). */
     bool tx_open;               /* between twin_tx_begin and twin_tx_end */
     bool keep_writes;           /* twin_keep_writes was called */
+    bool answer_failed;         /* twin_answer_failed was called: a failure whatever its status */
     bool store_failed;          /* a store write, count or list of this request failed */
     bool store_failure_answered;/* the 500 for it is (being) sent */
     struct twin_lasting_put *lasting; /* twin_doc_put_lasting writes, applied by twin_tx_end */
@@ -153,6 +159,8 @@ struct twin_ctx {
 const twin_def *twin_find(const char *name);
 size_t twin_count(void);
 const twin_def *twin_at(size_t i);
+/* Calls every registered twin's on_stop hook (the server is stopping). */
+void twin_stop_all(void);
 
 /* ---- handler helpers ---- */
 const char *twin_param(const twin_ctx *ctx, const char *name);     /* route param, decoded */
@@ -169,10 +177,13 @@ char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random);
 int64_t twin_counter(twin_ctx *ctx, const char *name);
 
 /* Store access scoped to (run, twin). Documents are parsed into ctx->a.
- * A failed put, delete, list, count or counter marks the request failed
+ * A failed get, put, delete, list, count or counter marks the request failed
  * (ctx->store_failed): its transaction rolls back and, if it has not answered
  * yet, its answer becomes a 500 in the twin's error shape (twin_reply_*).
  * Callers may still look at the return values; they need not. */
+/* NULL when absent (or id is NULL); NULL too when the store fails or holds
+ * a document that is not JSON, and then the request is marked failed as
+ * above, so a handler that answers "not found" sends the 500 instead. */
 json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id);
 int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
                  const store_index *idx, size_t n_idx);
@@ -205,6 +216,11 @@ bool twin_tx_end(twin_ctx *ctx);
  * real service's does (Stripe's card declines leave a failed charge, the
  * intent's last_payment_error and *.payment_failed events): commit them. */
 void twin_keep_writes(twin_ctx *ctx);
+/* The answer is a failure although its HTTP status says success (Slack
+ * reports errors as 200 {"ok": false}): roll the handler's writes back as
+ * for an error status.  Call it before or after answering, before the
+ * handler returns; twin_keep_writes still wins. */
+void twin_answer_failed(twin_ctx *ctx);
 /* A write about the answer itself that must survive the rollback of an error
  * answer (Stripe's saved idempotent result of a 404 or a decline).  Applied
  * when the transaction ends, unless a store failure spoiled the request;

@@ -48,6 +48,7 @@ struct store {
     int tx_depth;           /* nesting level of store_begin */
     bool tx_doomed;         /* an inner level rolled back: the outermost must too */
     char errmsg[512];
+    uint64_t n_errors;      /* store_set_error calls: tells a failed get from an absent document */
 };
 
 void store_set_error(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -381,13 +381,18 @@ static PGresult *run_stmt(store *s, enum stmt_id id, const params *p, const char
 {
     pg_store *q = impl_of(s);
     bool nothing_to_lose = !q->in_tx;
+    uint64_t errors_before = s->n_errors;
     PGresult *res = try_stmt(s, id, p, what);
     if (res || !nothing_to_lose || PQstatus(q->conn) == CONNECTION_OK) return res;
     if (q->in_tx) { /* this call's own BEGIN: send it again on the new connection */
         q->in_tx = false;
         q->begin_pending = true;
     }
-    return try_stmt(s, id, p, what);
+    res = try_stmt(s, id, p, what);
+    /* Recovered: the first attempt's error does not count (store_fetch
+     * would take an absent document for a failure). */
+    if (res) s->n_errors = errors_before;
+    return res;
 }
 
 static int run_stmt_done(store *s, enum stmt_id id, const params *p, const char *what)

@@ -13,6 +13,7 @@ void store_set_error(store *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
     va_end(ap);
+    s->n_errors++;
 }
 
 typedef int (*attach_fn)(store *s, const char *where, char **err_out);
@@ -169,6 +170,16 @@ char *store_get(store *s, arena *a, const store_key *k, const char *id, size_t *
 {
     if (!key_ok(s, k, "get") || !id_ok(s, id, "get")) return NULL;
     return s->be->get(s, a, k, id, len_out);
+}
+
+/* Backends answer NULL for both an absent document and a failure, and
+ * report failures through store_set_error: a call that set an error failed. */
+int store_fetch(store *s, arena *a, const store_key *k, const char *id, char **json_out, size_t *len_out)
+{
+    uint64_t errors_before = s->n_errors;
+    *json_out = store_get(s, a, k, id, len_out);
+    if (*json_out) return 1;
+    return s->n_errors != errors_before ? -1 : 0;
 }
 
 bool store_exists(store *s, const store_key *k, const char *id)

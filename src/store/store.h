@@ -81,8 +81,11 @@ int store_rollback(store *s);
 /* Insert or replace.  idx entries replace the document's previous entries. */
 int store_put(store *s, const store_key *k, const char *id, const char *json, size_t len,
               const store_index *idx, size_t n_idx);
-/* NULL if absent. The copy lives in a. */
+/* NULL if absent or on error. The copy lives in a. */
 char *store_get(store *s, arena *a, const store_key *k, const char *id, size_t *len_out);
+/* store_get that tells the two apart: 1 and *json_out set when found, 0 when
+ * absent, -1 on error (message in store_errmsg). */
+int store_fetch(store *s, arena *a, const store_key *k, const char *id, char **json_out, size_t *len_out);
 bool store_exists(store *s, const store_key *k, const char *id);
 /* 0 deleted, 1 absent, -1 error. */
 int store_delete(store *s, const store_key *k, const char *id);

@@ -2,13 +2,16 @@
  * the request transaction (commit or roll back by the answer). */
 #include "testutil.h"
 
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "engine/faults.h"
 #include "engine/journal.h"
 #include "engine/ratelimit.h"
 #include "engine/twin.h"
+#include "store/store.h"
 #include "util/base64.h"
 #include "util/map.h"
 #include "util/util.h"
@@ -415,6 +418,7 @@ static bool run_request(tx_fixture *f, const char *id, int status, bool keep)
 {
     f->req.sent = false;
     f->ctx.keep_writes = false;
+    f->ctx.answer_failed = false;
     f->ctx.store_failed = false;
     f->ctx.lasting = NULL;
     twin_tx_begin(&f->ctx);
@@ -480,6 +484,105 @@ static void tx_unanswered_handler_commits(void **state)
     tx_fixture_free(&f);
 }
 
+/* Slack-style failures answer 200: twin_answer_failed rolls back all the same. */
+static void tx_answer_failed_rolls_back_a_success_status(void **state)
+{
+    tx_fixture f;
+    tx_fixture_init(&f);
+    f.req.sent = false;
+    twin_tx_begin(&f.ctx);
+    assert_int_equal(twin_doc_put(&f.ctx, "things", "half", json_object(f.a), NULL, 0), 0);
+    twin_answer_failed(&f.ctx);
+    f.req.status = 200;
+    f.req.sent = true;
+    assert_false(twin_tx_end(&f.ctx));
+    assert_null(twin_doc_get(&f.ctx, "things", "half"));
+    /* twin_keep_writes still wins over the failure mark. */
+    f.ctx = (twin_ctx){.req = &f.req, .a = f.a, .store = f.st, .run_id = "run1", .twin = "unit"};
+    twin_tx_begin(&f.ctx);
+    assert_int_equal(twin_doc_put(&f.ctx, "things", "kept", json_object(f.a), NULL, 0), 0);
+    twin_answer_failed(&f.ctx);
+    twin_keep_writes(&f.ctx);
+    assert_true(twin_tx_end(&f.ctx));
+    assert_non_null(twin_doc_get(&f.ctx, "things", "kept"));
+    /* Without the mark the same 200 commits. */
+    assert_true(run_request(&f, "plain", 200, false));
+    assert_non_null(twin_doc_get(&f.ctx, "things", "plain"));
+    tx_fixture_free(&f);
+}
+
+/* An absent document is not a failure; a store that cannot answer is. */
+static void doc_get_tells_absent_from_store_failure(void **state)
+{
+    tx_fixture f;
+    tx_fixture_init(&f);
+    json_value *doc = json_object(f.a);
+    json_set_str(f.a, doc, "id", "here");
+    assert_int_equal(twin_doc_put(&f.ctx, "things", "here", doc, NULL, 0), 0);
+    assert_string_equal(json_get_str(twin_doc_get(&f.ctx, "things", "here"), "id"), "here");
+    assert_null(twin_doc_get(&f.ctx, "things", "gone"));
+    assert_null(twin_doc_get(&f.ctx, "nothing-yet", "gone"));
+    assert_null(twin_doc_get(&f.ctx, "things", NULL));   /* an optional argument left out */
+    assert_false(f.ctx.store_failed);
+    /* A key the store refuses (no collection) is an error, not "absent". */
+    assert_null(twin_doc_get(&f.ctx, NULL, "here"));
+    assert_true(f.ctx.store_failed);
+    tx_fixture_free(&f);
+}
+
+static void doc_get_flags_a_stored_document_that_is_not_json(void **state)
+{
+    tx_fixture f;
+    tx_fixture_init(&f);
+    store_key k = {.run = "run1", .twin = "unit", .collection = "things"};
+    assert_int_equal(store_put(f.st, &k, "bad", "{not json", 9, NULL, 0), 0);
+    assert_null(twin_doc_get(&f.ctx, "things", "bad"));
+    assert_true(f.ctx.store_failed);
+    tx_fixture_free(&f);
+}
+
+/* A real backend failure: the SQLite table under the store disappears. */
+static void doc_get_flags_a_failing_sqlite_store(void **state)
+{
+    char dir[] = "/tmp/twins-engine-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[sizeof dir + 16];
+    snprintf(path, sizeof path, "%s/twins.db", dir);
+    char *err = NULL;
+    store *st = store_open_sqlite(path, &err);
+    assert_non_null(st);
+    arena *a = arena_new(0);
+    http_request req = {.arena = a};
+    twin_ctx ctx = {.req = &req, .a = a, .store = st, .run_id = "run1", .twin = "unit"};
+    assert_int_equal(twin_doc_put(&ctx, "things", "one", json_object(a), NULL, 0), 0);
+    assert_non_null(twin_doc_get(&ctx, "things", "one"));
+    char *text = NULL;
+    size_t len = 0;
+    store_key k = {.run = "run1", .twin = "unit", .collection = "things"};
+    assert_int_equal(store_fetch(st, a, &k, "one", &text, &len), 1);
+    assert_int_equal(store_fetch(st, a, &k, "two", &text, &len), 0);
+    assert_null(text);
+
+    sqlite3 *other = NULL;
+    assert_int_equal(sqlite3_open(path, &other), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(other, "DROP TABLE docs", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(other);
+
+    assert_int_equal(store_fetch(st, a, &k, "one", &text, &len), -1);
+    assert_false(ctx.store_failed);
+    assert_null(twin_doc_get(&ctx, "things", "one"));
+    assert_true(ctx.store_failed);
+    store_close(st);
+    arena_free(a);
+    char wal[sizeof path + 8];
+    unlink(path);
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -490,6 +593,10 @@ int main(void)
         cmocka_unit_test(tx_error_answer_rolls_back_but_keeps_lasting_writes),
         cmocka_unit_test(tx_store_failure_rolls_back_and_spoils_lasting_writes),
         cmocka_unit_test(tx_unanswered_handler_commits),
+        cmocka_unit_test(tx_answer_failed_rolls_back_a_success_status),
+        cmocka_unit_test(doc_get_tells_absent_from_store_failure),
+        cmocka_unit_test(doc_get_flags_a_stored_document_that_is_not_json),
+        cmocka_unit_test(doc_get_flags_a_failing_sqlite_store),
         cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),

@@ -133,6 +133,8 @@ bool dbx_changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t 
 void dbx_longpoll_wake(twin_ctx *ctx, const char *path);
 /* The instance's state started over: its parked longpolls answer changes true. */
 void dbx_longpoll_restart(twin_ctx *ctx);
+/* on_stop: the server is stopping; parked longpolls answer changes false. */
+void dbx_longpoll_stop(void);
 
 /* ---- uploads (files.c) ---- */
 /* Commits data per a CommitInfo (path, mode, autorename, client_modified,

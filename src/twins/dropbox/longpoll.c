@@ -42,7 +42,6 @@ static struct {
     parked_poll *list;
     bool ready;
     uv_timer_t sweep;
-    uv_signal_t sigterm, sigint;
 } P;
 
 static void poll_closed(uv_handle_t *h)
@@ -112,14 +111,12 @@ static void on_sweep(uv_timer_t *t)
     }
 }
 
-static void on_stop_signal(uv_signal_t *s, int signum)
+void dbx_longpoll_stop(void)
 {
-    (void)s;
-    (void)signum;
     while (P.list) answer(P.list, false);
 }
 
-/* The loop handles are made on first use and never keep the loop alive. */
+/* The sweep timer is made on first use and never keeps the loop alive. */
 static void ensure_ready(void)
 {
     if (P.ready) return;
@@ -127,12 +124,6 @@ static void ensure_ready(void)
     uv_loop_t *loop = runs_loop();
     uv_timer_init(loop, &P.sweep);
     uv_unref((uv_handle_t *)&P.sweep);
-    uv_signal_init(loop, &P.sigterm);
-    uv_signal_start(&P.sigterm, on_stop_signal, SIGTERM);
-    uv_unref((uv_handle_t *)&P.sigterm);
-    uv_signal_init(loop, &P.sigint);
-    uv_signal_start(&P.sigint, on_stop_signal, SIGINT);
-    uv_unref((uv_handle_t *)&P.sigint);
 }
 
 static void park(twin_ctx *ctx, const char *root, bool recursive, int64_t seq, int64_t timeout_s)

@@ -96,4 +96,6 @@ const twin_def twin_dropbox = {
     .webhook_sign = dbx_webhook_sign,
     /* State starting over (reset, config replace) answers held longpolls. */
     .on_start = dbx_longpoll_restart,
+    /* Stopping the server answers them changes false. */
+    .on_stop = dbx_longpoll_stop,
 };

@@ -35,9 +35,19 @@ json_value *slack_ok(twin_ctx *ctx)
     return o;
 }
 
+/* Slack reports most errors with HTTP 200, so the status cannot tell the
+ * engine that a request failed; the body's "ok": false does, and then the
+ * handler's writes roll back as for an error status (engine/twin.h). */
+void slack_answer(twin_ctx *ctx, int status, json_value *body)
+{
+    json_value *ok = json_get(body, "ok");
+    if (json_is_bool(ok) && !json_truthy(ok)) twin_answer_failed(ctx);
+    twin_reply_json(ctx, status, body);
+}
+
 void slack_reply(twin_ctx *ctx, json_value *body)
 {
-    twin_reply_json(ctx, 200, body);
+    slack_answer(ctx, 200, body);
 }
 
 void slack_fail(twin_ctx *ctx, const char *error)
@@ -45,7 +55,7 @@ void slack_fail(twin_ctx *ctx, const char *error)
     json_value *o = json_object(ctx->a);
     json_set_bool(ctx->a, o, "ok", false);
     json_set_str(ctx->a, o, "error", error);
-    twin_reply_json(ctx, 200, o);
+    slack_answer(ctx, 200, o);
 }
 
 /* Slack answers {"ok": false, "error": "<code>"} with HTTP 200 for Web API
@@ -62,7 +72,7 @@ void slack_send_error(twin_ctx *ctx, int status, const char *code, const char *m
     if (str_eq(err, "rate_limited")) err = "ratelimited";
     json_set_str(ctx->a, body, "error", err);
     if (unknown && web_api) json_set_str(ctx->a, body, "req_method", ctx->req->path + 5);
-    twin_reply_json(ctx, unknown ? (web_api ? 200 : 404) : status, body);
+    slack_answer(ctx, unknown ? (web_api ? 200 : 404) : status, body);
 }
 
 const char *slack_need(twin_ctx *ctx, const char *name, const char *error)
@@ -181,6 +191,7 @@ const char *slack_team_domain(twin_ctx *ctx)
 
 void slack_ensure_workspace(twin_ctx *ctx)
 {
+    slack_messages_reindex(ctx);
     if (twin_doc_get(ctx, "users", SLACK_BOT_USER)) return;
     json_value *bot = slack_user_skeleton(ctx, SLACK_BOT_USER, "slack-twin-bot", "Slack Twin Bot", true);
     slack_user_save(ctx, bot);
@@ -280,7 +291,7 @@ static bool missing_scope(twin_ctx *ctx, const char *needed, const scope_set *ha
     json_set_str(ctx->a, o, "error", "missing_scope");
     json_set_str(ctx->a, o, "needed", needed);
     json_set_str(ctx->a, o, "provided", scopes_join(ctx->a, have, ","));
-    twin_reply_json(ctx, 200, o);
+    slack_answer(ctx, 200, o);
     return false;
 }
 
@@ -310,7 +321,7 @@ static bool rate_limited(twin_ctx *ctx)
     json_value *o = json_object(ctx->a);
     json_set_bool(ctx->a, o, "ok", false);
     json_set_str(ctx->a, o, "error", "ratelimited");
-    twin_reply_json(ctx, 429, o);
+    slack_answer(ctx, 429, o);
     return true;
 }
 

@@ -44,6 +44,33 @@ void slack_message_save(twin_ctx *ctx, const char *channel, json_value *m)
     twin_doc_put(ctx, "messages", slack_message_id(ctx, channel, ts), m, idx, slack_message_in_history(m) ? 3 : 2);
 }
 
+/* What the stored messages' index entries look like; raise it when
+ * slack_message_save indexes differently, and stores written before are
+ * re-indexed once when they are next started (see slack_messages_reindex). */
+#define MESSAGE_INDEX_VERSION 1   /* 1: the "history" entry */
+
+/* Stores from builds before the "history" entry (data directories, shared
+ * PostgreSQL stores, saved baselines) would show an empty
+ * conversations.history.  Saving every message again writes its current
+ * index entries; a replaced document keeps its place in the list, so
+ * history's order stays the ts order.  A marker in _settings records the
+ * version so this runs once per state. */
+void slack_messages_reindex(twin_ctx *ctx)
+{
+    json_value *mark = twin_doc_get(ctx, "_settings", "message_index");
+    int64_t version = 0;
+    if (mark && json_int64(json_get(mark, "version"), &version) && version >= MESSAGE_INDEX_VERSION) return;
+    json_value **all;
+    size_t n = slack_all(ctx, "messages", NULL, NULL, &all);
+    for (size_t i = 0; i < n; i++) {
+        const char *channel = json_get_str(all[i], "_ch");
+        if (channel && json_get_str(all[i], "ts")) slack_message_save(ctx, channel, all[i]);
+    }
+    mark = json_object(ctx->a);
+    json_set_int(ctx->a, mark, "version", MESSAGE_INDEX_VERSION);
+    twin_doc_put(ctx, "_settings", "message_index", mark, NULL, 0);
+}
+
 json_value *slack_message_render(twin_ctx *ctx, const json_value *m)
 {
     json_value *c = json_clone(ctx->a, m);

@@ -301,6 +301,20 @@ void slack_conv_leave(twin_ctx *ctx)
     slack_reply(ctx, o);
 }
 
+static void already_in_channel(twin_ctx *ctx, const char *user)
+{
+    json_value *o = json_object(ctx->a);
+    json_set_bool(ctx->a, o, "ok", false);
+    json_set_str(ctx->a, o, "error", "already_in_channel");
+    json_value *errs = json_array(ctx->a), *e = json_object(ctx->a);
+    json_set_str(ctx->a, e, "user", user);
+    json_set_bool(ctx->a, e, "ok", false);
+    json_set_str(ctx->a, e, "error", "already_in_channel");
+    json_push(errs, e);
+    json_set(ctx->a, o, "errors", errs);
+    slack_reply(ctx, o);
+}
+
 void slack_conv_invite(twin_ctx *ctx)
 {
     json_value *c = slack_channel_arg(ctx, "channel");
@@ -311,29 +325,21 @@ void slack_conv_invite(twin_ctx *ctx)
     if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "is_archived");
     const char *me = slack_me(ctx)->user_id;
     if (!slack_is_member(c, me)) return slack_fail(ctx, "not_in_channel");
+    /* Users join one at a time, each with its channel_join message.  Without
+     * force Slack invites all or none: a user that cannot join fails the call,
+     * and the engine rolls back those who joined before it (the answer is
+     * {"ok": false}, see slack_answer). */
     scope_set *ids = scopes_parse(ctx->a, users);
     for (size_t i = 0; i < ids->n; i++) {
-        if (str_eq(ids->items[i], me)) return slack_fail(ctx, "cant_invite_self");
-        if (!slack_user_get(ctx, ids->items[i])) return slack_fail(ctx, "user_not_found");
-        if (slack_is_member(c, ids->items[i])) {
-            json_value *o = json_object(ctx->a);
-            json_set_bool(ctx->a, o, "ok", false);
-            json_set_str(ctx->a, o, "error", "already_in_channel");
-            json_value *errs = json_array(ctx->a), *e = json_object(ctx->a);
-            json_set_str(ctx->a, e, "user", ids->items[i]);
-            json_set_bool(ctx->a, e, "ok", false);
-            json_set_str(ctx->a, e, "error", "already_in_channel");
-            json_push(errs, e);
-            json_set(ctx->a, o, "errors", errs);
-            return slack_reply(ctx, o);
-        }
+        const char *user = ids->items[i];
+        if (str_eq(user, me)) return slack_fail(ctx, "cant_invite_self");
+        if (!slack_user_get(ctx, user)) return slack_fail(ctx, "user_not_found");
+        if (slack_is_member(c, user)) return already_in_channel(ctx, user);
+        slack_add_member(ctx, c, user);
+        slack_channel_save(ctx, c);
+        slack_system_message(ctx, json_get_str(c, "id"), user, "channel_join",
+                             arena_printf(ctx->a, "<@%s> has joined the channel", user));
     }
-    for (size_t i = 0; i < ids->n; i++) {
-        slack_add_member(ctx, c, ids->items[i]);
-        slack_system_message(ctx, json_get_str(c, "id"), ids->items[i], "channel_join",
-                             arena_printf(ctx->a, "<@%s> has joined the channel", ids->items[i]));
-    }
-    slack_channel_save(ctx, c);
     reply_channel(ctx, c);
 }
 

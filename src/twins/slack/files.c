@@ -27,7 +27,7 @@ static void too_large(twin_ctx *ctx, int status, const json_value *s, int64_t ma
     json_set_str(ctx->a, o, "tier", json_get_str(s, "tier"));
     json_set_int(ctx->a, o, "max_file_bytes", max);
     json_set_int(ctx->a, o, "attempted_bytes", attempted);
-    twin_reply_json(ctx, status, o);
+    slack_answer(ctx, status, o);
 }
 
 static int64_t storage_used(twin_ctx *ctx, const json_value *s)
@@ -122,7 +122,7 @@ void slack_files_upload_bytes(twin_ctx *ctx)
         json_value *o = json_object(ctx->a);
         json_set_bool(ctx->a, o, "ok", false);
         json_set_str(ctx->a, o, "error", "storage_limit_reached");
-        return twin_reply_json(ctx, 413, o);
+        return slack_answer(ctx, 413, o);
     }
     json_value *blob = json_object(ctx->a);
     json_set_str(ctx->a, blob, "data", base64_encode(ctx->a, data, len));
@@ -430,7 +430,7 @@ void slack_admin_tier(twin_ctx *ctx)
             json_value *o = json_object(ctx->a);
             json_set_bool(ctx->a, o, "ok", false);
             json_set_str(ctx->a, o, "error", "invalid_tier");
-            return twin_reply_json(ctx, 400, o);
+            return slack_answer(ctx, 400, o);
         }
         json_set_str(ctx->a, doc, "tier", tier);
     }

@@ -45,7 +45,8 @@ static inline slack_principal *slack_me(twin_ctx *ctx) { return ctx->principal; 
 /* ---- auth.c ---- */
 bool slack_authenticate(twin_ctx *ctx, const twin_route *route);
 void slack_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
-/* on_start: creates the default users (bot, user) and #general when absent. */
+/* on_start: brings older stores up to date (slack_messages_reindex), then
+ * creates the default users (bot, user) and #general when absent. */
 void slack_ensure_workspace(twin_ctx *ctx);
 const char *slack_team_name(twin_ctx *ctx);
 const char *slack_team_domain(twin_ctx *ctx);
@@ -60,6 +61,9 @@ int64_t slack_setting_int(twin_ctx *ctx, const json_value *s, const char *key, i
 
 /* ---- answers (auth.c) ---- */
 json_value *slack_ok(twin_ctx *ctx);                  /* {"ok": true} */
+/* Every JSON answer: a body with "ok": false marks the request failed
+ * (twin_answer_failed), so its writes roll back although the status is 200. */
+void slack_answer(twin_ctx *ctx, int status, json_value *body);
 void slack_reply(twin_ctx *ctx, json_value *body);    /* HTTP 200 */
 void slack_fail(twin_ctx *ctx, const char *error);   /* {"ok": false, "error"} */
 /* False after answering missing_scope (with needed and provided) when the
@@ -152,6 +156,9 @@ const char *slack_message_id(twin_ctx *ctx, const char *channel, const char *ts)
 /* Whether conversations.history shows the message: top-level messages and
  * replies broadcast to the channel (index "history" = channel lists them). */
 bool slack_message_in_history(const json_value *m);
+/* on_start: re-indexes the messages of a store written by an older build
+ * (the "history" entry), once. */
+void slack_messages_reindex(twin_ctx *ctx);
 /* Stores a message (new or updated); thread parents/replies indexed. */
 void slack_message_save(twin_ctx *ctx, const char *channel, json_value *m);
 /* Builds, stores and returns a message; thread_ts may be NULL.  Updates the parent. */
