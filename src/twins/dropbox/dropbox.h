@@ -142,6 +142,11 @@ void dbx_longpoll_restart(twin_ctx *ctx);
 typedef enum { DBX_COMMIT_UPLOAD, DBX_COMMIT_FINISH } dbx_commit_style;
 json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data, size_t len, dbx_commit_style style);
 
+/* The bytes of a content-download route, with its result (when not NULL)
+ * in Dropbox-API-Result; a Range header gets 206 with Content-Range, or 416
+ * when no byte of it is in the body. */
+void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *data, size_t len);
+
 /* ---- batches (sessions.c) ---- */
 /* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */
 json_value *dbx_async_job(twin_ctx *ctx, json_value *result);
@@ -164,7 +169,7 @@ const char *dbx_app_secret(twin_ctx *ctx);
     X(session_start) X(session_append_v2) X(session_append) X(session_finish) \
     X(create_folder_batch) X(create_folder_batch_check) X(delete_batch) X(delete_batch_check) \
     X(current_account) X(get_account) X(get_account_batch) X(space_usage) \
-    X(create_shared_link) X(list_shared_links) X(revoke_shared_link) X(get_shared_link_metadata) \
+    X(create_shared_link) X(list_shared_links) X(revoke_shared_link) X(get_shared_link_metadata) X(get_shared_link_file) \
     X(check_user) X(token_revoke) X(team_members_list) X(team_get_info) \
     X(admin_tier)
 #define DBX_DECLARE(n) void dbx_##n(twin_ctx *ctx);
