@@ -63,6 +63,8 @@ static const twin_route routes[] = {
     {"POST", "/2/sharing/list_shared_links", dbx_list_shared_links, "sharing.read"},
     {"POST", "/2/sharing/revoke_shared_link", dbx_revoke_shared_link, "sharing.write"},
     {"POST", "/2/sharing/get_shared_link_metadata", dbx_get_shared_link_metadata, "sharing.read"},
+    {"POST", "/2/sharing/get_shared_link_file", dbx_get_shared_link_file, "sharing.read"},
+    {"GET", "/2/sharing/get_shared_link_file", dbx_get_shared_link_file, "sharing.read"},
     {"POST", "/2/check/user", dbx_check_user, "account_info.read"},
     {"POST", "/2/team/members/list_v2", dbx_team_members_list, "members.read"},
     {"POST", "/2/team/get_info", dbx_team_get_info, "team_info.read"},

@@ -493,10 +493,8 @@ void dbx_list_shared_links(twin_ctx *ctx)
 /* The stored link the call's "url" argument names (with its item in *entry);
  * with need_entry, a link whose item is gone does not count.  Answers the
  * argument error or shared_link_not_found and returns NULL otherwise. */
-static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
+static json_value *link_arg(twin_ctx *ctx, const json_value *args, bool need_entry, json_value **entry)
 {
-    json_value *args = dbx_args(ctx);
-    if (!args) return NULL;
     const char *url = dbx_req_str(ctx, args, "url");
     if (!url) return NULL;
     twin_list all = {0};
@@ -510,15 +508,52 @@ static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
     return NULL;
 }
 
+/* What get_shared_link_metadata and get_shared_link_file read: the link's
+ * item, or with "path" (relative, "/sub/x") an item inside a folder link.
+ * The caller is the links' owner (the twin's one account), so a password
+ * link needs no link_password.  Answers the SharedLinkError and returns
+ * NULL otherwise; *link gets the link. */
+static json_value *shared_link_item(twin_ctx *ctx, json_value **link)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return NULL;
+    json_value *e = NULL;
+    *link = link_arg(ctx, args, true, &e);
+    if (!*link) return NULL;
+    const char *path = json_get_str(args, "path");
+    if (!path || !*path || str_eq(json_get_str(e, ".tag"), "file")) return e;
+    const char *display, *lower;
+    json_value *inner = NULL;
+    if (dbx_norm_path(ctx->a, path, &display, &lower) == DBX_PATH_OK)
+        inner = dbx_entry_by_path(ctx, arena_printf(ctx->a, "%s%s", json_get_str(e, "path_lower"), lower));
+    if (!inner) dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
+    return inner;
+}
+
 void dbx_get_shared_link_metadata(twin_ctx *ctx)
 {
-    json_value *e = NULL, *l = link_arg(ctx, true, &e);
-    if (l) dbx_reply(ctx, link_metadata(ctx, l, e));
+    json_value *l = NULL, *e = shared_link_item(ctx, &l);
+    if (e) dbx_reply(ctx, link_metadata(ctx, l, e));
+}
+
+/* Content-download: the bytes of the link's file, its link metadata in
+ * Dropbox-API-Result; a folder is shared_link_is_directory. */
+void dbx_get_shared_link_file(twin_ctx *ctx)
+{
+    json_value *l = NULL, *e = shared_link_item(ctx, &l);
+    if (!e) return;
+    if (!str_eq(json_get_str(e, ".tag"), "file"))
+        return dbx_route_error(ctx, "shared_link_is_directory", dbx_tag(ctx->a, "shared_link_is_directory"));
+    size_t len;
+    char *data = dbx_entry_data(ctx, e, &len);
+    dbx_reply_content(ctx, link_metadata(ctx, l, e), data, len);
 }
 
 void dbx_revoke_shared_link(twin_ctx *ctx)
 {
-    json_value *e = NULL, *l = link_arg(ctx, false, &e);
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    json_value *e = NULL, *l = link_arg(ctx, args, false, &e);
     if (!l) return;
     twin_doc_delete(ctx, "links", json_get_str(l, "key"));
     dbx_reply_null(ctx);
