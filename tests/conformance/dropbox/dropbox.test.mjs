@@ -672,6 +672,160 @@ test('get_temporary_link: a link to the bytes that needs no token', async () => 
   assert.equal(gone.status, 410);
 });
 
+// Content-download routes answer HTTP range requests (one byte range).
+async function ranged(ctx, range) {
+  return client(ctx.base, ctx.token, { customHeaders: { Range: range } });
+}
+
+test('range downloads: files/download answers bytes=a-b, a- and -n with 206, Content-Range and Dropbox-API-Result; 416 past the end', async () => {
+  const ctx = await newRun();
+  const up = (await ctx.dbx.filesUpload({ path: '/Range/digits.txt', contents: '0123456789' })).result;
+  const cases = [
+    ['bytes=2-5', '2345', 'bytes 2-5/10'],
+    ['bytes=7-', '789', 'bytes 7-9/10'],
+    ['bytes=-3', '789', 'bytes 7-9/10'],
+    ['bytes=-30', '0123456789', 'bytes 0-9/10'],    // a suffix longer than the file is all of it
+    ['bytes=4-100', '456789', 'bytes 4-9/10'],      // the end is clipped
+    ['bytes=0-0', '0', 'bytes 0-0/10'],
+  ];
+  for (const [range, body, contentRange] of cases) {
+    const r = await (await ranged(ctx, range)).filesDownload({ path: '/range/DIGITS.txt' });
+    assert.equal(r.status, 206, range);
+    assert.equal(utf8(r.result.fileBinary), body, range);
+    assert.equal(r.headers.get('content-range'), contentRange, range);
+    assert.equal(r.headers.get('content-length'), String(body.length), range);
+    assert.equal(r.result.rev, up.rev, range);       // Dropbox-API-Result is still there
+    assert.equal(r.result.size, 10, range);          // and describes the whole file
+  }
+  // Without Range (or with one the server may ignore) the whole file, 200.
+  for (const range of [undefined, 'bytes=5-2', 'bytes=0-1,4-5', 'items=0-3', 'bytes=abc']) {
+    const d = range ? await ranged(ctx, range) : ctx.dbx;
+    const r = await d.filesDownload({ path: '/Range/digits.txt' });
+    assert.equal(r.status, 200, String(range));
+    assert.equal(utf8(r.result.fileBinary), '0123456789', String(range));
+    assert.equal(r.headers.get('content-range'), null, String(range));
+    assert.equal(r.headers.get('accept-ranges'), 'bytes');
+  }
+  // Nothing of the range in the file: 416 with the length in Content-Range.
+  for (const range of ['bytes=10-', 'bytes=10-20', 'bytes=-0']) {
+    const err = await rejects(() => ranged(ctx, range).then((d) => d.filesDownload({ path: '/Range/digits.txt' })));
+    assert.equal(err.status, 416, range);
+    assert.equal(err.headers.get('content-range'), 'bytes */10', range);
+    assert.equal(err.headers.get('dropbox-api-result'), null, range);
+  }
+  await ctx.dbx.filesUpload({ path: '/Range/empty.txt', contents: '' });
+  for (const range of ['bytes=0-', 'bytes=-1']) {
+    const err = await rejects(() => ranged(ctx, range).then((d) => d.filesDownload({ path: '/Range/empty.txt' })));
+    assert.equal(err.status, 416, range);
+    assert.equal(err.headers.get('content-range'), 'bytes */0', range);
+  }
+  // GET downloads (?arg=) honour Range too, and lookup errors come before it.
+  const q = new URLSearchParams({ arg: JSON.stringify({ path: '/Range/digits.txt' }), authorization: `Bearer ${ctx.token}` });
+  const get = await fetch(`${ctx.base}/2/files/download?${q}`, { headers: { range: 'bytes=8-' } });
+  assert.equal(get.status, 206);
+  assert.equal(await get.text(), '89');
+  assert.equal(JSON.parse(get.headers.get('dropbox-api-result')).name, 'digits.txt');
+  assertDbxError(await rejects(() => ranged(ctx, 'bytes=0-1').then((d) => d.filesDownload({ path: '/Range/nope.txt' }))), 409, 'path', 'path/not_found/');
+  // A revision's bytes, ranged.
+  await ctx.dbx.filesUpload({ path: '/Range/digits.txt', contents: 'abcdefghij', mode: 'overwrite' });
+  const old = await (await ranged(ctx, 'bytes=0-2')).filesDownload({ path: `rev:${up.rev}` });
+  assert.equal(utf8(old.result.fileBinary), '012');
+  // Temporary links serve ranges as well.
+  const t = (await ctx.dbx.filesGetTemporaryLink({ path: '/Range/digits.txt' })).result;
+  const tl = await fetch(t.link, { headers: { range: 'bytes=-2' } });
+  assert.equal(tl.status, 206);
+  assert.equal(tl.headers.get('content-range'), 'bytes 8-9/10');
+  assert.equal(await tl.text(), 'ij');
+  assert.equal((await fetch(t.link, { headers: { range: 'bytes=99-' } })).status, 416);
+});
+
+test('sharing/get_shared_link_file: the link\'s bytes with its metadata, ranges, files inside folder links, link errors', async () => {
+  const { dbx, base, token } = await seeded();
+  const link = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/Projects/plan.md' })).result;
+  const f = await dbx.sharingGetSharedLinkFile({ url: link.url });
+  assert.equal(f.status, 200);
+  assert.equal(utf8(f.result.fileBinary), '# Plan\nShip the analytical engine.');
+  assertSchema('sharing/get_shared_link_file', { ...f.result, fileBinary: undefined });
+  assert.equal(f.result['.tag'], 'file');
+  assert.equal(f.result.url, link.url);
+  assert.equal(f.result.path_lower, '/projects/plan.md');
+  const part = await client(base, token, { customHeaders: { Range: 'bytes=0-5' } }).sharingGetSharedLinkFile({ url: link.url });
+  assert.equal(part.status, 206);
+  assert.equal(utf8(part.result.fileBinary), '# Plan');
+  assert.equal(part.headers.get('content-range'), 'bytes 0-5/34');
+  assert.equal(part.result.url, link.url);
+  // A folder link: the folder itself is not a file; a path inside it names one.
+  const folder = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/Projects' })).result;
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: folder.url })), 409, 'shared_link_is_directory', 'shared_link_is_directory/');
+  const inner = await dbx.sharingGetSharedLinkFile({ url: folder.url, path: '/Archive/OLD-plan.md' });
+  assert.equal(utf8(inner.result.fileBinary), 'obsolete');
+  assert.equal(inner.result.name, 'old-plan.md');
+  const innerMeta = (await dbx.sharingGetSharedLinkMetadata({ url: folder.url, path: '/budget.csv' })).result;
+  assert.equal(innerMeta['.tag'], 'file');
+  assert.equal(innerMeta.path_lower, '/projects/budget.csv');
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: folder.url, path: '/nope.txt' })), 409, 'shared_link_not_found');
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: folder.url, path: '/Archive' })), 409, 'shared_link_is_directory');
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: 'https://www.dropbox.com/scl/fi/nope/x?dl=0' })), 409, 'shared_link_not_found', 'shared_link_not_found/');
+  // A revoked link is gone; its argument errors are Dropbox's plain-text 400s.
+  await dbx.sharingRevokeSharedLink({ url: link.url });
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: link.url })), 409, 'shared_link_not_found');
+  const bad = await rejects(() => dbx.sharingGetSharedLinkFile({}));
+  assert.equal(bad.status, 400);
+  assert.match(bad.error, /^Error in call to API function "sharing\/get_shared_link_file": .*missing required field 'url'/);
+});
+
+test('Dropbox-API-Path-Root: home, the root namespace and reachable namespace ids are accepted; mismatches are 422 invalid_root / no_permission; bad values plain-text 400s', async () => {
+  const ctx = await seeded();
+  const me = (await ctx.dbx.usersGetCurrentAccount()).result;
+  const ns = me.root_info.root_namespace_id;
+  const rooted = (pathRoot) => client(ctx.base, ctx.token, { pathRoot });
+  for (const pr of [{ '.tag': 'home' }, 'home', { '.tag': 'root', root: ns }, { '.tag': 'namespace_id', namespace_id: ns }]) {
+    const d = rooted(JSON.stringify(pr));
+    const list = (await d.filesListFolder({ path: '' })).result;
+    assert.deepEqual(names(list.entries), ['/Photos', '/Projects', '/README.txt'], JSON.stringify(pr));
+    assert.equal(utf8((await d.filesDownload({ path: '/README.txt' })).result.fileBinary), 'Welcome to the twin.');
+  }
+  // The user's root namespace changed: invalid_root carries the current RootInfo.
+  let e = assertDbxError(await rejects(() => rooted(JSON.stringify({ '.tag': 'root', root: '1234' })).filesListFolder({ path: '' })), 422, 'invalid_root', 'invalid_root/');
+  assert.deepEqual(e.invalid_root, { '.tag': 'user', root_namespace_id: ns, home_namespace_id: ns });
+  // A namespace the user cannot reach.
+  e = assertDbxError(await rejects(() => rooted(JSON.stringify({ '.tag': 'namespace_id', namespace_id: '1' })).filesDownload({ path: '/README.txt' })), 422, 'no_permission', 'no_permission/');
+  assert.deepEqual(e, { '.tag': 'no_permission' });
+  // Nothing was written by a rejected call.
+  await rejects(() => rooted(JSON.stringify({ '.tag': 'root', root: '1' })).filesUpload({ path: '/blocked.txt', contents: 'x' }));
+  assertDbxError(await rejects(() => ctx.dbx.filesGetMetadata({ path: '/blocked.txt' })), 409, 'path', 'path/not_found/');
+  const badRequests = [
+    ['{".tag": "root"', 'Dropbox-API-Path-Root: could not decode input as JSON'],
+    ['{".tag": "team_space"}', "Dropbox-API-Path-Root: unknown tag 'team_space'"],
+    ['{".tag": "root"}', "Dropbox-API-Path-Root: missing required field 'root'"],
+    ['{".tag": "namespace_id", "namespace_id": "a b"}', "Dropbox-API-Path-Root: namespace_id: 'a b' did not match pattern"],
+    ['[1]', 'Dropbox-API-Path-Root: expected object'],
+  ];
+  for (const [value, message] of badRequests) {
+    const err = await rejects(() => rooted(value).filesListFolder({ path: '' }));
+    assert.equal(err.status, 400, value);
+    assert.equal(typeof err.error, 'string', value);
+    assert.ok(err.error.startsWith(`Error in call to API function "files/list_folder": ${message}`), `${value}: ${err.error}`);
+  }
+  // The token is checked first: a bad token with a bad header is still 401.
+  const err = await rejects(() => client(ctx.base, 'sl.nope', { pathRoot: '{' }).filesListFolder({ path: '' }));
+  assert.equal(err.status, 401);
+});
+
+test('Dropbox-API-Select-User / Select-Admin: the twin\'s tokens are user tokens, which Dropbox answers with a plain-text 400', async () => {
+  const ctx = await seeded();
+  const members = (await ctx.dbx.teamMembersListV2({})).result.members;
+  const id = members[0].profile.team_member_id;
+  for (const [opts, what] of [[{ selectUser: id }, 'user'], [{ selectAdmin: id }, 'admin']]) {
+    const d = client(ctx.base, ctx.token, opts);
+    for (const call of [() => d.filesListFolder({ path: '' }), () => d.usersGetCurrentAccount(), () => d.filesDownload({ path: '/README.txt' })]) {
+      const err = await rejects(call);
+      assert.equal(err.status, 400);
+      assert.match(err.error, new RegExp(`^Error in call to API function "[a-z_/]+": Unexpected select ${what} header\\.`));
+    }
+  }
+});
+
 test('scopes: with configured scopes a route outside them gets 401 missing_scope; write implies read', async () => {
   const ctx = await seeded();
   await admin(ctx, 'PATCH', '/admin/config', { scopes: ['files.metadata.read', 'account_info.read'] });
