@@ -142,6 +142,13 @@ void dbx_longpoll_restart(twin_ctx *ctx);
 typedef enum { DBX_COMMIT_UPLOAD, DBX_COMMIT_FINISH } dbx_commit_style;
 json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data, size_t len, dbx_commit_style style);
 
+/* A Range header (RFC 9110 §14.1.2) holding one byte range, against a body
+ * of len bytes: "a-b" (b clipped to the end), "a-", or the suffix "-n";
+ * *lo..*hi (inclusive) when DBX_RANGE_OK.  A header that does not parse, or
+ * asks for several ranges, is DBX_RANGE_NONE: the whole body is sent, as the
+ * RFC lets a server do. */
+typedef enum { DBX_RANGE_NONE, DBX_RANGE_OK, DBX_RANGE_UNSATISFIABLE } dbx_range;
+dbx_range dbx_byte_range(const char *header, size_t len, size_t *lo, size_t *hi);
 /* The bytes of a content-download route, with its result (when not NULL)
  * in Dropbox-API-Result; a Range header gets 206 with Content-Range, or 416
  * when no byte of it is in the body. */

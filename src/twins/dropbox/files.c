@@ -2,7 +2,6 @@
  * download, get_metadata, create_folder, delete, copy, move, revisions and
  * restore, temporary links. */
 #include <ctype.h>
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -199,60 +198,51 @@ static const char *header_safe_json(arena *a, const json_value *v)
     return out;
 }
 
-/* A Range header (RFC 9110 §14.1.2), one byte range against a body of len
- * bytes: "a-b" (b clipped to the end), "a-", or the suffix "-n".  A header
- * that does not parse, or asks for several ranges, is ignored: the whole
- * body is sent, as the RFC lets a server do. */
-typedef enum { RANGE_NONE, RANGE_OK, RANGE_UNSATISFIABLE } range_kind;
-
 static bool parse_offset(const char **p, unsigned long long *out)
 {
     if (!isdigit((unsigned char)**p)) return false;
     char *end;
-    errno = 0;
-    *out = strtoull(*p, &end, 10);
-    if (errno == ERANGE) *out = ULLONG_MAX;
+    *out = strtoull(*p, &end, 10);   /* ULLONG_MAX past its range: past any body */
     *p = end;
     return true;
 }
 
-static range_kind byte_range(const char *h, size_t len, size_t *lo, size_t *hi)
+dbx_range dbx_byte_range(const char *h, size_t len, size_t *lo, size_t *hi)
 {
-    if (!h || strncasecmp(h, "bytes=", 6) != 0) return RANGE_NONE;
+    if (!h || strncasecmp(h, "bytes=", 6) != 0) return DBX_RANGE_NONE;
     const char *p = h + 6;
     while (*p == ' ') p++;
     unsigned long long first = 0, last = ULLONG_MAX;
     bool suffix = *p == '-';
     if (suffix) p++;
-    else if (!parse_offset(&p, &first) || *p++ != '-') return RANGE_NONE;
-    if (isdigit((unsigned char)*p) && !parse_offset(&p, &last)) return RANGE_NONE;
-    else if (suffix && last == ULLONG_MAX) return RANGE_NONE;   /* "-" alone */
+    else if (!parse_offset(&p, &first) || *p++ != '-') return DBX_RANGE_NONE;
+    if (!parse_offset(&p, &last) && suffix) return DBX_RANGE_NONE;  /* "-" alone */
     while (*p == ' ') p++;
-    if (*p) return RANGE_NONE;                                   /* several ranges, or junk */
+    if (*p) return DBX_RANGE_NONE;                                   /* several ranges, or junk */
     if (suffix) {
-        if (last == 0 || len == 0) return RANGE_UNSATISFIABLE;
+        if (last == 0 || len == 0) return DBX_RANGE_UNSATISFIABLE;
         *lo = last >= len ? 0 : len - (size_t)last;
         *hi = len - 1;
-        return RANGE_OK;
+        return DBX_RANGE_OK;
     }
-    if (last < first) return RANGE_NONE;                         /* invalid spec: ignored */
-    if (first >= len) return RANGE_UNSATISFIABLE;
+    if (last < first) return DBX_RANGE_NONE;                         /* invalid spec: ignored */
+    if (first >= len) return DBX_RANGE_UNSATISFIABLE;
     *lo = (size_t)first;
     *hi = last >= len ? len - 1 : (size_t)last;
-    return RANGE_OK;
+    return DBX_RANGE_OK;
 }
 
 void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *data, size_t len)
 {
     http_set_header(ctx->req, "Accept-Ranges", "bytes");
     size_t lo = 0, hi = 0;
-    range_kind k = byte_range(http_header_get(ctx->req, "Range"), len, &lo, &hi);
-    if (k == RANGE_UNSATISFIABLE) {
+    dbx_range k = dbx_byte_range(http_header_get(ctx->req, "Range"), len, &lo, &hi);
+    if (k == DBX_RANGE_UNSATISFIABLE) {
         http_set_header(ctx->req, "Content-Range", arena_printf(ctx->a, "bytes */%zu", len));
         return twin_reply_text(ctx, 416, "text/plain; charset=utf-8", "", 0);
     }
     if (result) http_set_header(ctx->req, "Dropbox-API-Result", header_safe_json(ctx->a, result));
-    if (k == RANGE_NONE) return twin_reply_text(ctx, 200, "application/octet-stream", data, len);
+    if (k == DBX_RANGE_NONE) return twin_reply_text(ctx, 200, "application/octet-stream", data, len);
     http_set_header(ctx->req, "Content-Range", arena_printf(ctx->a, "bytes %zu-%zu/%zu", lo, hi, len));
     twin_reply_text(ctx, 206, "application/octet-stream", data + lo, hi - lo + 1);
 }
