@@ -151,8 +151,9 @@ typedef enum { DBX_RANGE_NONE, DBX_RANGE_OK, DBX_RANGE_UNSATISFIABLE } dbx_range
 dbx_range dbx_byte_range(const char *header, size_t len, size_t *lo, size_t *hi);
 /* The bytes of a content-download route, with its result (when not NULL)
  * in Dropbox-API-Result; a Range header gets 206 with Content-Range, or 416
- * when no byte of it is in the body. */
-void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *data, size_t len);
+ * when no byte of it is in the body.  The file's rev is its ETag: an
+ * If-None-Match naming it gets 304 without a body. */
+void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev, const char *data, size_t len);
 
 /* ---- batches (sessions.c) ---- */
 /* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */

@@ -232,9 +232,34 @@ dbx_range dbx_byte_range(const char *h, size_t len, size_t *lo, size_t *hi)
     return DBX_RANGE_OK;
 }
 
-void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *data, size_t len)
+/* If-None-Match (RFC 9110 §13.1.2): "*" or a list of entity tags, compared
+ * weakly (a W/ prefix on either side does not matter). */
+static bool none_match(const char *header, const char *etag)
+{
+    if (!header) return false;
+    for (const char *p = header; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *end = p;
+        while (*end && *end != ',') end++;
+        size_t n = (size_t)(end - p);
+        while (n && p[n - 1] == ' ') n--;
+        if (n == 1 && *p == '*') return true;
+        if (n > 2 && p[0] == 'W' && p[1] == '/') p += 2, n -= 2;
+        if (n && strlen(etag) == n && memcmp(p, etag, n) == 0) return true;
+        p = end;
+    }
+    return false;
+}
+
+void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev, const char *data, size_t len)
 {
     http_set_header(ctx->req, "Accept-Ranges", "bytes");
+    if (rev) {
+        /* A revision's bytes never change, so its rev is a strong validator. */
+        const char *etag = arena_printf(ctx->a, "\"%s\"", rev);
+        http_set_header(ctx->req, "ETag", etag);
+        if (none_match(http_header_get(ctx->req, "If-None-Match"), etag)) return twin_reply_text(ctx, 304, NULL, "", 0);
+    }
     size_t lo = 0, hi = 0;
     dbx_range k = dbx_byte_range(http_header_get(ctx->req, "Range"), len, &lo, &hi);
     if (k == DBX_RANGE_UNSATISFIABLE) {
@@ -258,7 +283,7 @@ void dbx_download(twin_ctx *ctx)
     if (!meta) return;
     size_t len;
     char *data = dbx_entry_data(ctx, rev_doc ? rev_doc : meta, &len);
-    dbx_reply_content(ctx, dbx_public(ctx, meta), data, len);
+    dbx_reply_content(ctx, dbx_public(ctx, meta), json_get_str(meta, "rev"), data, len);
 }
 
 static json_value *deleted_metadata(twin_ctx *ctx, const char *lower)
@@ -674,5 +699,5 @@ void dbx_temp_link_content(twin_ctx *ctx)
     }
     size_t len;
     char *data = dbx_entry_data(ctx, r, &len);
-    dbx_reply_content(ctx, NULL, data, len);
+    dbx_reply_content(ctx, NULL, json_get_str(t, "rev"), data, len);
 }

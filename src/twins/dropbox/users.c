@@ -546,7 +546,7 @@ void dbx_get_shared_link_file(twin_ctx *ctx)
         return dbx_route_error(ctx, "shared_link_is_directory", dbx_tag(ctx->a, "shared_link_is_directory"));
     size_t len;
     char *data = dbx_entry_data(ctx, e, &len);
-    dbx_reply_content(ctx, link_metadata(ctx, l, e), data, len);
+    dbx_reply_content(ctx, link_metadata(ctx, l, e), json_get_str(e, "rev"), data, len);
 }
 
 void dbx_revoke_shared_link(twin_ctx *ctx)

@@ -739,6 +739,37 @@ test('range downloads: files/download answers bytes=a-b, a- and -n with 206, Con
   assert.equal((await fetch(t.link, { headers: { range: 'bytes=99-' } })).status, 416);
 });
 
+test('content downloads carry the rev as ETag; If-None-Match naming it gets 304 with no body, a new rev the bytes again', async () => {
+  const ctx = await newRun();
+  const up = (await ctx.dbx.filesUpload({ path: '/cache.txt', contents: 'v1' })).result;
+  const first = await ctx.dbx.filesDownload({ path: '/cache.txt' });
+  const etag = first.headers.get('etag');
+  assert.equal(etag, `"${up.rev}"`);
+  const q = new URLSearchParams({ arg: JSON.stringify({ path: '/cache.txt' }), authorization: `Bearer ${ctx.token}` });
+  const get = (headers) => fetch(`${ctx.base}/2/files/download?${q}`, { headers });
+  for (const inm of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+    const r = await get({ 'if-none-match': inm });
+    assert.equal(r.status, 304, inm);
+    assert.equal(await r.text(), '', inm);
+    assert.equal(r.headers.get('etag'), etag, inm);
+  }
+  // Through the SDK a 304 is not ok, so it surfaces as an error with the status.
+  const err = await rejects(() => client(ctx.base, ctx.token, { customHeaders: { 'If-None-Match': etag } }).filesDownload({ path: '/cache.txt' }));
+  assert.equal(err.status, 304);
+  const other = await get({ 'if-none-match': '"0123456789abcdef"' });
+  assert.equal(other.status, 200);
+  assert.equal(await other.text(), 'v1');
+  // A new revision no longer matches the old tag.
+  const v2 = (await ctx.dbx.filesUpload({ path: '/cache.txt', contents: 'v2', mode: 'overwrite' })).result;
+  const fresh = await get({ 'if-none-match': etag });
+  assert.equal(fresh.status, 200);
+  assert.equal(await fresh.text(), 'v2');
+  assert.equal(fresh.headers.get('etag'), `"${v2.rev}"`);
+  // Lookup errors still come first.
+  const missing = await fetch(`${ctx.base}/2/files/download?${new URLSearchParams({ arg: JSON.stringify({ path: '/gone.txt' }), authorization: `Bearer ${ctx.token}` })}`, { headers: { 'if-none-match': '*' } });
+  assert.equal(missing.status, 409);
+});
+
 test('sharing/get_shared_link_file: the link\'s bytes with its metadata, ranges, files inside folder links, link errors', async () => {
   const { dbx, base, token } = await seeded();
   const link = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/Projects/plan.md' })).result;
