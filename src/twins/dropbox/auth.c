@@ -273,17 +273,18 @@ static bool check_path_root(twin_ctx *ctx)
     return false;
 }
 
-/* Dropbox-API-Select-User / -Select-Admin pick a team member for a team
- * token.  The twin's tokens are user tokens (it has no team-token model),
- * and Dropbox answers a user token that sends either header with a
- * plain-text 400. */
+/* Dropbox-API-Select-User / -Select-Admin (or the select_user / select_admin
+ * URL parameters) pick a team member for a team token.  The twin's tokens
+ * are user tokens (it has no team-token model), and Dropbox answers a user
+ * token that sends either with a plain-text 400. */
 static bool check_select_headers(twin_ctx *ctx)
 {
     static const struct {
-        const char *header, *what;
-    } selects[] = {{"Dropbox-API-Select-User", "user"}, {"Dropbox-API-Select-Admin", "admin"}};
+        const char *header, *param, *what;
+    } selects[] = {{"Dropbox-API-Select-User", "select_user", "user"},
+                   {"Dropbox-API-Select-Admin", "select_admin", "admin"}};
     for (size_t i = 0; i < sizeof selects / sizeof selects[0]; i++) {
-        if (!http_header_get(ctx->req, selects[i].header)) continue;
+        if (!http_header_get(ctx->req, selects[i].header) && !http_query_get(ctx->req, selects[i].param)) continue;
         dbx_bad_request(ctx, arena_printf(ctx->a, "Unexpected select %s header. Your app does not have permission to "
                                                   "use this feature", selects[i].what));
         return false;

@@ -855,6 +855,17 @@ test('Dropbox-API-Select-User / Select-Admin: the twin\'s tokens are user tokens
       assert.match(err.error, new RegExp(`^Error in call to API function "[a-z_/]+": Unexpected select ${what} header\\.`));
     }
   }
+  // The URL-parameter forms (GET downloads) are answered alike; without them the same call works.
+  const arg = JSON.stringify({ path: '/README.txt' });
+  for (const param of ['select_user', 'select_admin']) {
+    const q = new URLSearchParams({ arg, authorization: `Bearer ${ctx.token}`, [param]: id });
+    const res = await fetch(`${ctx.base}/2/files/download?${q}`);
+    assert.equal(res.status, 400, param);
+    assert.match(await res.text(), /^Error in call to API function "files\/download": Unexpected select (user|admin) header\./);
+  }
+  const ok = await fetch(`${ctx.base}/2/files/download?${new URLSearchParams({ arg, authorization: `Bearer ${ctx.token}` })}`);
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'Welcome to the twin.');
 });
 
 test('scopes: with configured scopes a route outside them gets 401 missing_scope; write implies read', async () => {
