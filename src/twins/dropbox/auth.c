@@ -16,13 +16,14 @@
 /* Routes whose arguments travel in the Dropbox-API-Arg header (content host). */
 static const char *const content_routes[] = {
     "files/upload", "files/download", "files/upload_session/start", "files/upload_session/append",
-    "files/upload_session/append_v2", "files/upload_session/finish", "sharing/get_shared_link_file", NULL};
+    "files/upload_session/append_v2", "files/upload_session/finish", "files/export", "sharing/get_shared_link_file",
+    NULL};
 
 /* Content-download routes: their bodies are empty, so no Content-Type is checked. */
 static bool is_download_route(twin_ctx *ctx)
 {
     const char *name = dbx_route_name(ctx);
-    return str_eq(name, "files/download") || str_eq(name, "sharing/get_shared_link_file");
+    return str_eq(name, "files/download") || str_eq(name, "files/export") || str_eq(name, "sharing/get_shared_link_file");
 }
 
 const char *dbx_route_name(twin_ctx *ctx)

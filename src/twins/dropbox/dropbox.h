@@ -170,7 +170,7 @@ void dbx_notify(twin_ctx *ctx);
 const char *dbx_app_secret(twin_ctx *ctx);
 
 #define DBX_HANDLERS(X) \
-    X(upload) X(download) X(get_metadata) X(create_folder_v2) X(create_folder) X(delete_v2) X(delete) \
+    X(upload) X(download) X(export) X(get_metadata) X(create_folder_v2) X(create_folder) X(delete_v2) X(delete) \
     X(copy_v2) X(move_v2) X(copy_batch_v2) X(move_batch_v2) X(relocation_batch_check) X(list_revisions) X(restore) X(get_temporary_link) X(temp_link_content) \
     X(list_folder) X(list_folder_continue) X(list_folder_latest_cursor) X(list_folder_longpoll) \
     X(search_v2) X(search_continue_v2) \

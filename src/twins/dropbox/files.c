@@ -286,6 +286,24 @@ void dbx_download(twin_ctx *ctx)
     dbx_reply_content(ctx, dbx_public(ctx, meta), json_get_str(meta, "rev"), data, len);
 }
 
+/* files/export serves files that cannot be downloaded as they are (Paper
+ * docs, Google Docs and Sheets).  Every file the twin holds is ordinary
+ * uploaded bytes, which Dropbox answers with non_exportable ("use download
+ * instead"); lookups fail as they do for download. */
+void dbx_export(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *path = dbx_req_str(ctx, args, "path");
+    if (!path || !dbx_check_path_arg(ctx, "path", path, false, true)) return;
+    json_value *fmt = json_get(args, "export_format");
+    if (fmt && fmt->type != JSON_NULL && fmt->type != JSON_STRING)
+        return dbx_bad_request(ctx, "request body: export_format: expected string");
+    json_value *rev_doc;
+    if (!resolve_file(ctx, path, NULL, "path", &rev_doc)) return;
+    dbx_route_error(ctx, "non_exportable", dbx_tag(ctx->a, "non_exportable"));
+}
+
 static json_value *deleted_metadata(twin_ctx *ctx, const char *lower)
 {
     /* The newest journal entry for the path tells whether something was deleted there. */

@@ -26,6 +26,8 @@ static const twin_route routes[] = {
     {"POST", "/2/files/download", dbx_download, CONTENT_READ},
     /* Content-download routes also answer GET (arguments in ?arg=). */
     {"GET", "/2/files/download", dbx_download, CONTENT_READ},
+    {"POST", "/2/files/export", dbx_export, CONTENT_READ},
+    {"GET", "/2/files/export", dbx_export, CONTENT_READ},
     {"POST", "/2/files/get_metadata", dbx_get_metadata, METADATA_READ},
     {"POST", "/2/files/create_folder_v2", dbx_create_folder_v2, CONTENT_WRITE},
     {"POST", "/2/files/create_folder", dbx_create_folder, CONTENT_WRITE},

@@ -770,6 +770,20 @@ test('content downloads carry the rev as ETag; If-None-Match naming it gets 304 
   assert.equal(missing.status, 409);
 });
 
+test('files/export: the twin\'s files are ordinary bytes, which Dropbox answers non_exportable; lookups fail as for download', async () => {
+  const { dbx } = await seeded();
+  const meta = (await dbx.filesGetMetadata({ path: '/Projects/plan.md' })).result;
+  for (const path of ['/Projects/plan.md', meta.id, `rev:${meta.rev}`]) {
+    assertDbxError(await rejects(() => dbx.filesExport({ path })), 409, 'non_exportable', 'non_exportable/');
+  }
+  assertDbxError(await rejects(() => dbx.filesExport({ path: '/Projects/plan.md', export_format: 'pdf' })), 409, 'non_exportable');
+  assert.equal(assertDbxError(await rejects(() => dbx.filesExport({ path: '/Notes.gdoc' })), 409, 'path', 'path/not_found/').path['.tag'], 'not_found');
+  assertDbxError(await rejects(() => dbx.filesExport({ path: '/Projects' })), 409, 'path', 'path/not_file/');
+  const bad = await rejects(() => dbx.filesExport({ path: 'plan.md' }));
+  assert.equal(bad.status, 400);
+  assert.match(bad.error, /^Error in call to API function "files\/export": request body: path: 'plan.md' did not match pattern/);
+});
+
 test('sharing/get_shared_link_file: the link\'s bytes with its metadata, ranges, files inside folder links, link errors', async () => {
   const { dbx, base, token } = await seeded();
   const link = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/Projects/plan.md' })).result;
