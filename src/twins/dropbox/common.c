@@ -97,6 +97,12 @@ bool dbx_check_path_arg(twin_ctx *ctx, const char *field, const char *value, boo
         dbx_bad_request(ctx, arena_printf(ctx->a, "request body: %s: The root folder is unsupported.", field));
         return false;
     }
+    /* "/" matches the pattern, but the root is spelled "" in API v2. */
+    if (str_eq(value, "/")) {
+        dbx_bad_request(ctx, arena_printf(ctx->a, "request body: %s: Specify the root folder as an empty string rather "
+                                                  "than as \"/\".", field));
+        return false;
+    }
     if (matches_read_pattern(value, allow_rev)) return true;
     const char *pattern = allow_rev ? read_pattern : allow_root ? root_pattern : write_pattern;
     dbx_bad_request(ctx, arena_printf(ctx->a, "request body: %s: '%s' did not match pattern '%s'", field, value, pattern));

@@ -193,6 +193,15 @@ test('malformed input: bad paths, bad Content-Type, missing Dropbox-API-Arg and 
   err = await rejects(() => ctx.dbx.filesListFolder({}));
   assert.equal(err.status, 400);
   assert.match(err.error, /missing required field 'path'/);
+  // The root is "" in API v2: "/" is refused wherever a path goes, even where the root is allowed.
+  for (const [route, call] of [['files/list_folder', () => ctx.dbx.filesListFolder({ path: '/' })],
+    ['files/get_metadata', () => ctx.dbx.filesGetMetadata({ path: '/' })],
+    ['files/create_folder_v2', () => ctx.dbx.filesCreateFolderV2({ path: '/' })]]) {
+    err = await rejects(call);
+    assert.equal(err.status, 400, route);
+    assert.equal(err.error, `Error in call to API function "${route}": request body: path: Specify the root folder as an empty string rather than as "/".`);
+  }
+  assert.deepEqual((await ctx.dbx.filesListFolder({ path: '' })).result.entries, []);
   assertDbxError(await rejects(() => ctx.dbx.filesGetMetadata({ path: '/a//b' })), 409, 'path', 'path/malformed_path/');
   let r = await raw(ctx, 'POST', '/2/files/upload', { body: 'x', encode: 'raw', headers: { 'content-type': 'application/json', 'dropbox-api-arg': '{"path":"/x"}' } });
   assert.equal(r.status, 400);
