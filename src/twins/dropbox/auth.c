@@ -230,12 +230,14 @@ static bool check_path_root(twin_ctx *ctx)
         path_root_bad_request(ctx, "could not decode input as JSON");
         return false;
     }
-    /* A Void member may be given as its bare name (the JSON string "home"). */
-    const char *tag = v->type == JSON_STRING ? v->str : v->type == JSON_OBJECT ? json_get_str(v, ".tag") : NULL;
     if (v->type != JSON_STRING && v->type != JSON_OBJECT) {
-        path_root_bad_request(ctx, "expected object, got list or number");
+        const char *got = v->type == JSON_ARRAY ? "list" : v->type == JSON_NUMBER ? "number" : v->type == JSON_NULL ? "null"
+                                                                                                                  : "boolean";
+        path_root_bad_request(ctx, arena_printf(a, "expected object, got %s", got));
         return false;
     }
+    /* A Void member may be given as its bare name (the JSON string "home"). */
+    const char *tag = v->type == JSON_STRING ? v->str : json_get_str(v, ".tag");
     if (!tag) {
         path_root_bad_request(ctx, "missing '.tag' key");
         return false;

@@ -853,7 +853,9 @@ test('Dropbox-API-Path-Root: home, the root namespace and reachable namespace id
     ['{".tag": "team_space"}', "Dropbox-API-Path-Root: unknown tag 'team_space'"],
     ['{".tag": "root"}', "Dropbox-API-Path-Root: missing required field 'root'"],
     ['{".tag": "namespace_id", "namespace_id": "a b"}', "Dropbox-API-Path-Root: namespace_id: 'a b' did not match pattern"],
-    ['[1]', 'Dropbox-API-Path-Root: expected object'],
+    ['[1]', 'Dropbox-API-Path-Root: expected object, got list'],
+    ['7', 'Dropbox-API-Path-Root: expected object, got number'],
+    ['{"root": "1"}', "Dropbox-API-Path-Root: missing '.tag' key"],
   ];
   for (const [value, message] of badRequests) {
     const err = await rejects(() => rooted(value).filesListFolder({ path: '' }));
