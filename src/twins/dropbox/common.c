@@ -416,6 +416,14 @@ const char *dbx_autorename(twin_ctx *ctx, const char *display, bool conflicted_c
     return NULL;
 }
 
+bool dbx_valid_timestamp(const char *s)
+{
+    int y, mo, d, h, mi, se;
+    char z;
+    return strlen(s) == 20 && sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) == 7 && z == 'Z' &&
+           parse_iso8601_ms(s) >= 0;
+}
+
 const char *dbx_change_id(arena *a, int64_t seq)
 {
     return arena_printf(a, "%012lld", (long long)seq);

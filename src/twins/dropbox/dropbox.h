@@ -100,6 +100,8 @@ json_value *dbx_write_file(twin_ctx *ctx, json_value *existing, const char *disp
 const char *dbx_autorename(twin_ctx *ctx, const char *display, bool conflicted_copy);
 void dbx_content_hash(const char *data, size_t len, char out[65]);
 const char *dbx_now(twin_ctx *ctx);                          /* "2026-11-23T10:00:00Z" */
+/* A DropboxTimestamp: exactly "%Y-%m-%dT%H:%M:%SZ" and a real date. */
+bool dbx_valid_timestamp(const char *s);
 char *dbx_entry_data(twin_ctx *ctx, const json_value *entry, size_t *len);
 /* Journals a change at path (for cursors) and notifies the webhook. */
 void dbx_record_change(twin_ctx *ctx, const json_value *entry, bool deleted);

@@ -56,14 +56,6 @@ static bool parse_mode(twin_ctx *ctx, const json_value *v, const char **mode, co
     return false;
 }
 
-static bool valid_timestamp(const char *s)
-{
-    int y, mo, d, h, mi, se;
-    char z;
-    return strlen(s) == 20 && sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) == 7 && z == 'Z' &&
-           parse_iso8601_ms(s) >= 0;
-}
-
 json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data, size_t len, dbx_commit_style style)
 {
     const char *path = dbx_req_str(ctx, commit, "path");
@@ -71,7 +63,7 @@ json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data
     const char *mode, *rev;
     if (!parse_mode(ctx, json_get(commit, "mode"), &mode, &rev)) return NULL;
     const char *client_modified = json_get_str(commit, "client_modified");
-    if (client_modified && !valid_timestamp(client_modified)) {
+    if (client_modified && !dbx_valid_timestamp(client_modified)) {
         dbx_bad_request(ctx, arena_printf(ctx->a, "request body: client_modified: timestamp '%s' does not match format '%%Y-%%m-%%dT%%H:%%M:%%SZ'",
                                           client_modified));
         return NULL;

@@ -416,6 +416,43 @@ static json_value *link_for_entry(twin_ctx *ctx, const char *entry_id)
     return twin_doc_list(ctx, "links", &o, &l) == 0 && l.n ? l.items[0] : NULL;
 }
 
+static void invalid_settings(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    dbx_route_error(ctx, "settings_error/invalid_settings", dbx_tag_with(a, "settings_error", dbx_tag(a, "invalid_settings")));
+}
+
+/* SharedLinkSettings: Dropbox calls settings that set nothing, or an expiry
+ * in the past, invalid_settings; an expiry that is not a DropboxTimestamp is
+ * a plain-text 400.  False after answering. */
+static bool shared_link_settings_ok(twin_ctx *ctx, const json_value *settings)
+{
+    if (!settings || settings->type == JSON_NULL) return true;
+    if (settings->type != JSON_OBJECT) {
+        dbx_bad_request(ctx, "request body: settings: expected object");
+        return false;
+    }
+    bool any = false;
+    json_foreach(m, settings) if (m->type != JSON_NULL) any = true;
+    if (!any) {
+        invalid_settings(ctx);
+        return false;
+    }
+    json_value *ev = json_get(settings, "expires");
+    if (!ev || ev->type == JSON_NULL) return true;
+    const char *expires = json_str(ev);
+    if (!expires || !dbx_valid_timestamp(expires)) {
+        dbx_bad_request(ctx, arena_printf(ctx->a, "request body: settings.expires: timestamp '%s' does not match format "
+                                                  "'%%Y-%%m-%%dT%%H:%%M:%%SZ'", expires ? expires : ""));
+        return false;
+    }
+    if (parse_iso8601_ms(expires) / 1000 <= twin_now(ctx)) {
+        invalid_settings(ctx);
+        return false;
+    }
+    return true;
+}
+
 void dbx_create_shared_link(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -427,15 +464,13 @@ void dbx_create_shared_link(twin_ctx *ctx)
     json_value *e = dbx_resolve(ctx, path, &reason);
     if (!e) return dbx_lookup_error(ctx, "path", reason);
     json_value *settings = json_get(args, "settings");
+    if (!shared_link_settings_ok(ctx, settings)) return;
     json_value *rv = json_get(settings, "requested_visibility");
     const char *vis = rv && rv->type == JSON_STRING ? rv->str : json_get_str(rv, ".tag");
     if (!vis) vis = "public";
     if (!str_eq(vis, "public") && !str_eq(vis, "team_only") && !str_eq(vis, "password"))
         return dbx_bad_request(ctx, arena_printf(a, "request body: settings.requested_visibility: unknown tag '%s'", vis));
-    if (str_eq(vis, "password") && !json_get_str(settings, "link_password")) {
-        json_value *err = dbx_tag_with(a, "settings_error", dbx_tag(a, "invalid_settings"));
-        return dbx_route_error(ctx, "settings_error/invalid_settings", err);
-    }
+    if (str_eq(vis, "password") && !json_get_str(settings, "link_password")) return invalid_settings(ctx);
     json_value *existing = link_for_entry(ctx, json_get_str(e, "id"));
     if (existing) {
         json_value *inner = dbx_tag_with(a, "metadata", link_metadata(ctx, existing, e));

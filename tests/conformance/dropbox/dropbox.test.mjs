@@ -666,6 +666,17 @@ test('shared links: create, already exists (with its metadata), list by path and
   assert.equal((await dbx.sharingListSharedLinks({})).result.links.length, 1);
   assertDbxError(await rejects(() => dbx.sharingRevokeSharedLink({ url: link.url })), 409, 'shared_link_not_found', 'shared_link_not_found/');
   assertDbxError(await rejects(() => dbx.sharingCreateSharedLinkWithSettings({ path: '/nope' })), 409, 'path', 'path/not_found/');
+  // Settings that set nothing, or expire in the past, are invalid_settings; a malformed expiry a plain-text 400.
+  for (const settings of [{}, { expires: '2001-01-01T00:00:00Z' }, { requested_visibility: 'password' }]) {
+    const se = assertDbxError(await rejects(() => dbx.sharingCreateSharedLinkWithSettings({ path: '/README.txt', settings })), 409, 'settings_error', 'settings_error/invalid_settings/');
+    assert.equal(se.settings_error['.tag'], 'invalid_settings');
+  }
+  const badExpiry = await rejects(() => dbx.sharingCreateSharedLinkWithSettings({ path: '/README.txt', settings: { expires: 'tomorrow' } }));
+  assert.equal(badExpiry.status, 400);
+  assert.match(badExpiry.error, /request body: settings\.expires: timestamp 'tomorrow' does not match format/);
+  assert.equal((await dbx.sharingListSharedLinks({ path: '/README.txt', direct_only: true })).result.links.length, 0);
+  const dated = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/README.txt', settings: { expires: '2099-01-01T00:00:00Z' } })).result;
+  assert.equal(dated.expires, '2099-01-01T00:00:00Z');
 });
 
 test('get_temporary_link: a link to the bytes that needs no token', async () => {
