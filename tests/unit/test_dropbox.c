@@ -1,4 +1,5 @@
-/* Dropbox twin helpers: the block-wise content hash and path normalisation. */
+/* Dropbox twin helpers: the block-wise content hash, path normalisation and
+ * the Range header of content downloads. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -50,12 +51,43 @@ static void paths_normalise_or_are_malformed(void **state)
     arena_free(a);
 }
 
+static void range(const char *h, size_t len, dbx_range want, size_t want_lo, size_t want_hi)
+{
+    size_t lo = 99, hi = 99;
+    assert_int_equal(dbx_byte_range(h, len, &lo, &hi), want);
+    if (want != DBX_RANGE_OK) return;
+    assert_int_equal(lo, want_lo);
+    assert_int_equal(hi, want_hi);
+}
+
+static void byte_ranges_of_a_ten_byte_body(void **state)
+{
+    range("bytes=2-5", 10, DBX_RANGE_OK, 2, 5);
+    range("bytes=7-", 10, DBX_RANGE_OK, 7, 9);
+    range("bytes=-3", 10, DBX_RANGE_OK, 7, 9);
+    range("bytes=-30", 10, DBX_RANGE_OK, 0, 9);          /* suffix longer than the body */
+    range("bytes=4-100", 10, DBX_RANGE_OK, 4, 9);        /* end clipped */
+    range("Bytes=0-0", 10, DBX_RANGE_OK, 0, 0);          /* the unit is case-insensitive */
+    range("bytes=9-99999999999999999999999", 10, DBX_RANGE_OK, 9, 9);
+    range("bytes=10-", 10, DBX_RANGE_UNSATISFIABLE, 0, 0);
+    range("bytes=10-12", 10, DBX_RANGE_UNSATISFIABLE, 0, 0);
+    range("bytes=-0", 10, DBX_RANGE_UNSATISFIABLE, 0, 0);
+    range("bytes=0-", 0, DBX_RANGE_UNSATISFIABLE, 0, 0); /* an empty body has no byte 0 */
+    range("bytes=-1", 0, DBX_RANGE_UNSATISFIABLE, 0, 0);
+    /* Not one well-formed range: ignored, the whole body goes out. */
+    static const char *const ignored[] = {NULL, "", "bytes=", "bytes=-", "bytes=5-2", "bytes=0-1,4-5", "bytes=a-b",
+                                          "items=0-1", "bytes=1-2x", "bytes=--1", NULL};
+    range(NULL, 10, DBX_RANGE_NONE, 0, 0);
+    for (size_t i = 1; ignored[i]; i++) range(ignored[i], 10, DBX_RANGE_NONE, 0, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(content_hash_of_empty_and_small_files),
         cmocka_unit_test(content_hash_splits_4_mib_blocks),
         cmocka_unit_test(paths_normalise_or_are_malformed),
+        cmocka_unit_test(byte_ranges_of_a_ten_byte_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

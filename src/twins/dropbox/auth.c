@@ -2,6 +2,7 @@
  * Dropbox-API-Arg header) and Dropbox's error shapes: 409 route errors
  * {"error_summary", "error": {".tag": …}}, 401 auth errors, and the plain
  * text 400s the real service gives for malformed input. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -15,7 +16,15 @@
 /* Routes whose arguments travel in the Dropbox-API-Arg header (content host). */
 static const char *const content_routes[] = {
     "files/upload", "files/download", "files/upload_session/start", "files/upload_session/append",
-    "files/upload_session/append_v2", "files/upload_session/finish", NULL};
+    "files/upload_session/append_v2", "files/upload_session/finish", "files/export", "sharing/get_shared_link_file",
+    NULL};
+
+/* Content-download routes: their bodies are empty, so no Content-Type is checked. */
+static bool is_download_route(twin_ctx *ctx)
+{
+    const char *name = dbx_route_name(ctx);
+    return str_eq(name, "files/download") || str_eq(name, "files/export") || str_eq(name, "sharing/get_shared_link_file");
+}
 
 const char *dbx_route_name(twin_ctx *ctx)
 {
@@ -186,6 +195,106 @@ static scope_set *granted_scopes(twin_ctx *ctx)
     return s;
 }
 
+/* Stone's check of a NamespaceId (pattern "[-_0-9a-zA-Z:]+"). */
+static bool valid_namespace_id(const char *s)
+{
+    if (!s || !*s) return false;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_' && *s != ':') return false;
+    return true;
+}
+
+static void path_root_bad_request(twin_ctx *ctx, const char *message)
+{
+    dbx_bad_request(ctx, arena_printf(ctx->a, "Dropbox-API-Path-Root: %s", message));
+}
+
+/* 422 {"error_summary": "…/..", "error": PathRootError}: the SDKs' PathRootError. */
+static void path_root_error(twin_ctx *ctx, const char *tag, json_value *err)
+{
+    send_summary_error(ctx, 422, tag, err);
+}
+
+/* The Dropbox-API-Path-Root header (common.PathRoot): "home", the user's
+ * root namespace (checked: invalid_root carries the current RootInfo) or a
+ * namespace the user can reach (no_permission otherwise).  The twin's
+ * account has one namespace, both its root and its home, so every valid
+ * header roots calls where they already are.  False after answering. */
+static bool check_path_root(twin_ctx *ctx)
+{
+    const char *h = http_header_get(ctx->req, "Dropbox-API-Path-Root");
+    if (!h) return true;
+    arena *a = ctx->a;
+    json_value *v = json_parse(a, h, strlen(h), NULL);
+    if (!v) {
+        path_root_bad_request(ctx, "could not decode input as JSON");
+        return false;
+    }
+    if (v->type != JSON_STRING && v->type != JSON_OBJECT) {
+        const char *got = v->type == JSON_ARRAY ? "list" : v->type == JSON_NUMBER ? "number" : v->type == JSON_NULL ? "null"
+                                                                                                                  : "boolean";
+        path_root_bad_request(ctx, arena_printf(a, "expected object, got %s", got));
+        return false;
+    }
+    /* A Void member may be given as its bare name (the JSON string "home"). */
+    const char *tag = v->type == JSON_STRING ? v->str : json_get_str(v, ".tag");
+    if (!tag) {
+        path_root_bad_request(ctx, "missing '.tag' key");
+        return false;
+    }
+    if (str_eq(tag, "home")) return true;
+    if (!str_eq(tag, "root") && !str_eq(tag, "namespace_id")) {
+        path_root_bad_request(ctx, arena_printf(a, "unknown tag '%s'", tag));
+        return false;
+    }
+    if (v->type == JSON_STRING) {
+        path_root_bad_request(ctx, arena_printf(a, "tag '%s' must be given as an object with its value", tag));
+        return false;
+    }
+    json_value *nsv = json_get(v, tag);
+    if (!nsv || nsv->type == JSON_NULL) {
+        path_root_bad_request(ctx, arena_printf(a, "missing required field '%s'", tag));
+        return false;
+    }
+    const char *ns = json_str(nsv);
+    if (!valid_namespace_id(ns)) {
+        path_root_bad_request(ctx, ns ? arena_printf(a, "%s: '%s' did not match pattern '[-_0-9a-zA-Z:]+'", tag, ns)
+                                      : arena_printf(a, "%s: expected string", tag));
+        return false;
+    }
+    json_value *acct = dbx_account(ctx);
+    const char *mine = json_get_str(acct, "namespace_id");
+    if (str_eq(ns, mine)) return true;
+    if (str_eq(tag, "namespace_id")) {
+        path_root_error(ctx, "no_permission", dbx_tag(a, "no_permission"));
+        return false;
+    }
+    json_value *info = dbx_tag(a, "user");
+    json_set_str(a, info, "root_namespace_id", mine);
+    json_set_str(a, info, "home_namespace_id", mine);
+    path_root_error(ctx, "invalid_root", dbx_tag_with(a, "invalid_root", info));
+    return false;
+}
+
+/* Dropbox-API-Select-User / -Select-Admin (or the select_user / select_admin
+ * URL parameters) pick a team member for a team token.  The twin's tokens
+ * are user tokens (it has no team-token model), and Dropbox answers a user
+ * token that sends either with a plain-text 400. */
+static bool check_select_headers(twin_ctx *ctx)
+{
+    static const struct {
+        const char *header, *param, *what;
+    } selects[] = {{"Dropbox-API-Select-User", "select_user", "user"},
+                   {"Dropbox-API-Select-Admin", "select_admin", "admin"}};
+    for (size_t i = 0; i < sizeof selects / sizeof selects[0]; i++) {
+        if (!http_header_get(ctx->req, selects[i].header) && !http_query_get(ctx->req, selects[i].param)) continue;
+        dbx_bad_request(ctx, arena_printf(ctx->a, "Unexpected select %s header. Your app does not have permission to "
+                                                  "use this feature", selects[i].what));
+        return false;
+    }
+    return true;
+}
+
 bool dbx_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     bool bad_request;
@@ -202,6 +311,7 @@ bool dbx_authenticate(twin_ctx *ctx, const twin_route *route)
     dbx_req *r = arena_zalloc(ctx->a, sizeof *r);
     r->token = t;
     ctx->principal = r;
+    if (!check_select_headers(ctx) || !check_path_root(ctx)) return false;
     if (!route || !route->scope) return true;
     scope_set *granted = granted_scopes(ctx);
     if (granted && !scopes_has(granted, route->scope)) {
@@ -216,7 +326,7 @@ bool dbx_authenticate(twin_ctx *ctx, const twin_route *route)
 static json_value *content_args(twin_ctx *ctx)
 {
     const char *ct = http_header_get(ctx->req, "Content-Type");
-    bool upload = !str_eq(dbx_route_name(ctx), "files/download");
+    bool upload = !is_download_route(ctx);
     if (upload && ct && !media_type_is(ct, "application/octet-stream") && !str_starts_with(ct, "text/plain; charset=dropbox-cors-hack")) {
         const char *text = arena_printf(ctx->a,
                                         "Bad HTTP \"Content-Type\" header: \"%s\".  Expecting one of "

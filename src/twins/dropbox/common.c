@@ -97,6 +97,12 @@ bool dbx_check_path_arg(twin_ctx *ctx, const char *field, const char *value, boo
         dbx_bad_request(ctx, arena_printf(ctx->a, "request body: %s: The root folder is unsupported.", field));
         return false;
     }
+    /* "/" matches the pattern, but the root is spelled "" in API v2. */
+    if (str_eq(value, "/")) {
+        dbx_bad_request(ctx, arena_printf(ctx->a, "request body: %s: Specify the root folder as an empty string rather "
+                                                  "than as \"/\".", field));
+        return false;
+    }
     if (matches_read_pattern(value, allow_rev)) return true;
     const char *pattern = allow_rev ? read_pattern : allow_root ? root_pattern : write_pattern;
     dbx_bad_request(ctx, arena_printf(ctx->a, "request body: %s: '%s' did not match pattern '%s'", field, value, pattern));
@@ -408,6 +414,14 @@ const char *dbx_autorename(twin_ctx *ctx, const char *display, bool conflicted_c
         if (!dbx_entry_by_path(ctx, str_to_lower(arena_strdup(a, cand)))) return cand;
     }
     return NULL;
+}
+
+bool dbx_valid_timestamp(const char *s)
+{
+    int y, mo, d, h, mi, se;
+    char z;
+    return strlen(s) == 20 && sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) == 7 && z == 'Z' &&
+           parse_iso8601_ms(s) >= 0;
 }
 
 const char *dbx_change_id(arena *a, int64_t seq)

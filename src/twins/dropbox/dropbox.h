@@ -100,6 +100,8 @@ json_value *dbx_write_file(twin_ctx *ctx, json_value *existing, const char *disp
 const char *dbx_autorename(twin_ctx *ctx, const char *display, bool conflicted_copy);
 void dbx_content_hash(const char *data, size_t len, char out[65]);
 const char *dbx_now(twin_ctx *ctx);                          /* "2026-11-23T10:00:00Z" */
+/* A DropboxTimestamp: exactly "%Y-%m-%dT%H:%M:%SZ" and a real date. */
+bool dbx_valid_timestamp(const char *s);
 char *dbx_entry_data(twin_ctx *ctx, const json_value *entry, size_t *len);
 /* Journals a change at path (for cursors) and notifies the webhook. */
 void dbx_record_change(twin_ctx *ctx, const json_value *entry, bool deleted);
@@ -144,6 +146,19 @@ void dbx_longpoll_stop(void);
 typedef enum { DBX_COMMIT_UPLOAD, DBX_COMMIT_FINISH } dbx_commit_style;
 json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data, size_t len, dbx_commit_style style);
 
+/* A Range header (RFC 9110 §14.1.2) holding one byte range, against a body
+ * of len bytes: "a-b" (b clipped to the end), "a-", or the suffix "-n";
+ * *lo..*hi (inclusive) when DBX_RANGE_OK.  A header that does not parse, or
+ * asks for several ranges, is DBX_RANGE_NONE: the whole body is sent, as the
+ * RFC lets a server do. */
+typedef enum { DBX_RANGE_NONE, DBX_RANGE_OK, DBX_RANGE_UNSATISFIABLE } dbx_range;
+dbx_range dbx_byte_range(const char *header, size_t len, size_t *lo, size_t *hi);
+/* The bytes of a content-download route, with its result (when not NULL)
+ * in Dropbox-API-Result; a Range header gets 206 with Content-Range, or 416
+ * when no byte of it is in the body.  The file's rev is its ETag: an
+ * If-None-Match naming it gets 304 without a body. */
+void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev, const char *data, size_t len);
+
 /* ---- batches (sessions.c) ---- */
 /* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */
 json_value *dbx_async_job(twin_ctx *ctx, json_value *result);
@@ -159,14 +174,14 @@ void dbx_notify(twin_ctx *ctx);
 const char *dbx_app_secret(twin_ctx *ctx);
 
 #define DBX_HANDLERS(X) \
-    X(upload) X(download) X(get_metadata) X(create_folder_v2) X(create_folder) X(delete_v2) X(delete) \
+    X(upload) X(download) X(export) X(get_metadata) X(create_folder_v2) X(create_folder) X(delete_v2) X(delete) \
     X(copy_v2) X(move_v2) X(copy_batch_v2) X(move_batch_v2) X(relocation_batch_check) X(list_revisions) X(restore) X(get_temporary_link) X(temp_link_content) \
     X(list_folder) X(list_folder_continue) X(list_folder_latest_cursor) X(list_folder_longpoll) \
     X(search_v2) X(search_continue_v2) \
     X(session_start) X(session_append_v2) X(session_append) X(session_finish) \
     X(create_folder_batch) X(create_folder_batch_check) X(delete_batch) X(delete_batch_check) \
     X(current_account) X(get_account) X(get_account_batch) X(space_usage) \
-    X(create_shared_link) X(list_shared_links) X(revoke_shared_link) X(get_shared_link_metadata) \
+    X(create_shared_link) X(list_shared_links) X(revoke_shared_link) X(get_shared_link_metadata) X(get_shared_link_file) \
     X(check_user) X(token_revoke) X(team_members_list) X(team_get_info) \
     X(admin_tier)
 #define DBX_DECLARE(n) void dbx_##n(twin_ctx *ctx);

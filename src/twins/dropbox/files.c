@@ -1,9 +1,12 @@
 /* Dropbox twin: files/upload (add, overwrite, update with rev, autorename),
  * download, get_metadata, create_folder, delete, copy, move, revisions and
  * restore, temporary links. */
+#include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "twins/dropbox/dropbox.h"
 #include "util/util.h"
@@ -53,14 +56,6 @@ static bool parse_mode(twin_ctx *ctx, const json_value *v, const char **mode, co
     return false;
 }
 
-static bool valid_timestamp(const char *s)
-{
-    int y, mo, d, h, mi, se;
-    char z;
-    return strlen(s) == 20 && sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se, &z) == 7 && z == 'Z' &&
-           parse_iso8601_ms(s) >= 0;
-}
-
 json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data, size_t len, dbx_commit_style style)
 {
     const char *path = dbx_req_str(ctx, commit, "path");
@@ -68,7 +63,7 @@ json_value *dbx_commit(twin_ctx *ctx, const json_value *commit, const char *data
     const char *mode, *rev;
     if (!parse_mode(ctx, json_get(commit, "mode"), &mode, &rev)) return NULL;
     const char *client_modified = json_get_str(commit, "client_modified");
-    if (client_modified && !valid_timestamp(client_modified)) {
+    if (client_modified && !dbx_valid_timestamp(client_modified)) {
         dbx_bad_request(ctx, arena_printf(ctx->a, "request body: client_modified: timestamp '%s' does not match format '%%Y-%%m-%%dT%%H:%%M:%%SZ'",
                                           client_modified));
         return NULL;
@@ -195,6 +190,80 @@ static const char *header_safe_json(arena *a, const json_value *v)
     return out;
 }
 
+static bool parse_offset(const char **p, unsigned long long *out)
+{
+    if (!isdigit((unsigned char)**p)) return false;
+    char *end;
+    *out = strtoull(*p, &end, 10);   /* ULLONG_MAX past its range: past any body */
+    *p = end;
+    return true;
+}
+
+dbx_range dbx_byte_range(const char *h, size_t len, size_t *lo, size_t *hi)
+{
+    if (!h || strncasecmp(h, "bytes=", 6) != 0) return DBX_RANGE_NONE;
+    const char *p = h + 6;
+    while (*p == ' ') p++;
+    unsigned long long first = 0, last = ULLONG_MAX;
+    bool suffix = *p == '-';
+    if (suffix) p++;
+    else if (!parse_offset(&p, &first) || *p++ != '-') return DBX_RANGE_NONE;
+    if (!parse_offset(&p, &last) && suffix) return DBX_RANGE_NONE;  /* "-" alone */
+    while (*p == ' ') p++;
+    if (*p) return DBX_RANGE_NONE;                                   /* several ranges, or junk */
+    if (suffix) {
+        if (last == 0 || len == 0) return DBX_RANGE_UNSATISFIABLE;
+        *lo = last >= len ? 0 : len - (size_t)last;
+        *hi = len - 1;
+        return DBX_RANGE_OK;
+    }
+    if (last < first) return DBX_RANGE_NONE;                         /* invalid spec: ignored */
+    if (first >= len) return DBX_RANGE_UNSATISFIABLE;
+    *lo = (size_t)first;
+    *hi = last >= len ? len - 1 : (size_t)last;
+    return DBX_RANGE_OK;
+}
+
+/* If-None-Match (RFC 9110 §13.1.2): "*" or a list of entity tags, compared
+ * weakly (a W/ prefix on either side does not matter). */
+static bool none_match(const char *header, const char *etag)
+{
+    if (!header) return false;
+    for (const char *p = header; *p;) {
+        while (*p == ' ' || *p == ',') p++;
+        const char *end = p;
+        while (*end && *end != ',') end++;
+        size_t n = (size_t)(end - p);
+        while (n && p[n - 1] == ' ') n--;
+        if (n == 1 && *p == '*') return true;
+        if (n > 2 && p[0] == 'W' && p[1] == '/') p += 2, n -= 2;
+        if (n && strlen(etag) == n && memcmp(p, etag, n) == 0) return true;
+        p = end;
+    }
+    return false;
+}
+
+void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev, const char *data, size_t len)
+{
+    http_set_header(ctx->req, "Accept-Ranges", "bytes");
+    if (rev) {
+        /* A revision's bytes never change, so its rev is a strong validator. */
+        const char *etag = arena_printf(ctx->a, "\"%s\"", rev);
+        http_set_header(ctx->req, "ETag", etag);
+        if (none_match(http_header_get(ctx->req, "If-None-Match"), etag)) return twin_reply_text(ctx, 304, NULL, "", 0);
+    }
+    size_t lo = 0, hi = 0;
+    dbx_range k = dbx_byte_range(http_header_get(ctx->req, "Range"), len, &lo, &hi);
+    if (k == DBX_RANGE_UNSATISFIABLE) {
+        http_set_header(ctx->req, "Content-Range", arena_printf(ctx->a, "bytes */%zu", len));
+        return twin_reply_text(ctx, 416, "text/plain; charset=utf-8", "", 0);
+    }
+    if (result) http_set_header(ctx->req, "Dropbox-API-Result", header_safe_json(ctx->a, result));
+    if (k == DBX_RANGE_NONE) return twin_reply_text(ctx, 200, "application/octet-stream", data, len);
+    http_set_header(ctx->req, "Content-Range", arena_printf(ctx->a, "bytes %zu-%zu/%zu", lo, hi, len));
+    twin_reply_text(ctx, 206, "application/octet-stream", data + lo, hi - lo + 1);
+}
+
 void dbx_download(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);
@@ -206,8 +275,25 @@ void dbx_download(twin_ctx *ctx)
     if (!meta) return;
     size_t len;
     char *data = dbx_entry_data(ctx, rev_doc ? rev_doc : meta, &len);
-    http_set_header(ctx->req, "Dropbox-API-Result", header_safe_json(ctx->a, dbx_public(ctx, meta)));
-    twin_reply_text(ctx, 200, "application/octet-stream", data, len);
+    dbx_reply_content(ctx, dbx_public(ctx, meta), json_get_str(meta, "rev"), data, len);
+}
+
+/* files/export serves files that cannot be downloaded as they are (Paper
+ * docs, Google Docs and Sheets).  Every file the twin holds is ordinary
+ * uploaded bytes, which Dropbox answers with non_exportable ("use download
+ * instead"); lookups fail as they do for download. */
+void dbx_export(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *path = dbx_req_str(ctx, args, "path");
+    if (!path || !dbx_check_path_arg(ctx, "path", path, false, true)) return;
+    json_value *fmt = json_get(args, "export_format");
+    if (fmt && fmt->type != JSON_NULL && fmt->type != JSON_STRING)
+        return dbx_bad_request(ctx, "request body: export_format: expected string");
+    json_value *rev_doc;
+    if (!resolve_file(ctx, path, NULL, "path", &rev_doc)) return;
+    dbx_route_error(ctx, "non_exportable", dbx_tag(ctx->a, "non_exportable"));
 }
 
 static json_value *deleted_metadata(twin_ctx *ctx, const char *lower)
@@ -623,5 +709,5 @@ void dbx_temp_link_content(twin_ctx *ctx)
     }
     size_t len;
     char *data = dbx_entry_data(ctx, r, &len);
-    twin_reply_text(ctx, 200, "application/octet-stream", data, len);
+    dbx_reply_content(ctx, NULL, json_get_str(t, "rev"), data, len);
 }

@@ -26,6 +26,8 @@ static const twin_route routes[] = {
     {"POST", "/2/files/download", dbx_download, CONTENT_READ},
     /* Content-download routes also answer GET (arguments in ?arg=). */
     {"GET", "/2/files/download", dbx_download, CONTENT_READ},
+    {"POST", "/2/files/export", dbx_export, CONTENT_READ},
+    {"GET", "/2/files/export", dbx_export, CONTENT_READ},
     {"POST", "/2/files/get_metadata", dbx_get_metadata, METADATA_READ},
     {"POST", "/2/files/create_folder_v2", dbx_create_folder_v2, CONTENT_WRITE},
     {"POST", "/2/files/create_folder", dbx_create_folder, CONTENT_WRITE},
@@ -63,6 +65,8 @@ static const twin_route routes[] = {
     {"POST", "/2/sharing/list_shared_links", dbx_list_shared_links, "sharing.read"},
     {"POST", "/2/sharing/revoke_shared_link", dbx_revoke_shared_link, "sharing.write"},
     {"POST", "/2/sharing/get_shared_link_metadata", dbx_get_shared_link_metadata, "sharing.read"},
+    {"POST", "/2/sharing/get_shared_link_file", dbx_get_shared_link_file, "sharing.read"},
+    {"GET", "/2/sharing/get_shared_link_file", dbx_get_shared_link_file, "sharing.read"},
     {"POST", "/2/check/user", dbx_check_user, "account_info.read"},
     {"POST", "/2/team/members/list_v2", dbx_team_members_list, "members.read"},
     {"POST", "/2/team/get_info", dbx_team_get_info, "team_info.read"},

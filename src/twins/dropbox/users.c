@@ -416,6 +416,43 @@ static json_value *link_for_entry(twin_ctx *ctx, const char *entry_id)
     return twin_doc_list(ctx, "links", &o, &l) == 0 && l.n ? l.items[0] : NULL;
 }
 
+static void invalid_settings(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    dbx_route_error(ctx, "settings_error/invalid_settings", dbx_tag_with(a, "settings_error", dbx_tag(a, "invalid_settings")));
+}
+
+/* SharedLinkSettings: Dropbox calls settings that set nothing, or an expiry
+ * in the past, invalid_settings; an expiry that is not a DropboxTimestamp is
+ * a plain-text 400.  False after answering. */
+static bool shared_link_settings_ok(twin_ctx *ctx, const json_value *settings)
+{
+    if (!settings || settings->type == JSON_NULL) return true;
+    if (settings->type != JSON_OBJECT) {
+        dbx_bad_request(ctx, "request body: settings: expected object");
+        return false;
+    }
+    bool any = false;
+    json_foreach(m, settings) if (m->type != JSON_NULL) any = true;
+    if (!any) {
+        invalid_settings(ctx);
+        return false;
+    }
+    json_value *ev = json_get(settings, "expires");
+    if (!ev || ev->type == JSON_NULL) return true;
+    const char *expires = json_str(ev);
+    if (!expires || !dbx_valid_timestamp(expires)) {
+        dbx_bad_request(ctx, arena_printf(ctx->a, "request body: settings.expires: timestamp '%s' does not match format "
+                                                  "'%%Y-%%m-%%dT%%H:%%M:%%SZ'", expires ? expires : ""));
+        return false;
+    }
+    if (parse_iso8601_ms(expires) / 1000 <= twin_now(ctx)) {
+        invalid_settings(ctx);
+        return false;
+    }
+    return true;
+}
+
 void dbx_create_shared_link(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -427,15 +464,13 @@ void dbx_create_shared_link(twin_ctx *ctx)
     json_value *e = dbx_resolve(ctx, path, &reason);
     if (!e) return dbx_lookup_error(ctx, "path", reason);
     json_value *settings = json_get(args, "settings");
+    if (!shared_link_settings_ok(ctx, settings)) return;
     json_value *rv = json_get(settings, "requested_visibility");
     const char *vis = rv && rv->type == JSON_STRING ? rv->str : json_get_str(rv, ".tag");
     if (!vis) vis = "public";
     if (!str_eq(vis, "public") && !str_eq(vis, "team_only") && !str_eq(vis, "password"))
         return dbx_bad_request(ctx, arena_printf(a, "request body: settings.requested_visibility: unknown tag '%s'", vis));
-    if (str_eq(vis, "password") && !json_get_str(settings, "link_password")) {
-        json_value *err = dbx_tag_with(a, "settings_error", dbx_tag(a, "invalid_settings"));
-        return dbx_route_error(ctx, "settings_error/invalid_settings", err);
-    }
+    if (str_eq(vis, "password") && !json_get_str(settings, "link_password")) return invalid_settings(ctx);
     json_value *existing = link_for_entry(ctx, json_get_str(e, "id"));
     if (existing) {
         json_value *inner = dbx_tag_with(a, "metadata", link_metadata(ctx, existing, e));
@@ -493,10 +528,8 @@ void dbx_list_shared_links(twin_ctx *ctx)
 /* The stored link the call's "url" argument names (with its item in *entry);
  * with need_entry, a link whose item is gone does not count.  Answers the
  * argument error or shared_link_not_found and returns NULL otherwise. */
-static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
+static json_value *link_arg(twin_ctx *ctx, const json_value *args, bool need_entry, json_value **entry)
 {
-    json_value *args = dbx_args(ctx);
-    if (!args) return NULL;
     const char *url = dbx_req_str(ctx, args, "url");
     if (!url) return NULL;
     twin_list all = {0};
@@ -510,15 +543,52 @@ static json_value *link_arg(twin_ctx *ctx, bool need_entry, json_value **entry)
     return NULL;
 }
 
+/* What get_shared_link_metadata and get_shared_link_file read: the link's
+ * item, or with "path" (relative, "/sub/x") an item inside a folder link.
+ * The caller is the links' owner (the twin's one account), so a password
+ * link needs no link_password.  Answers the SharedLinkError and returns
+ * NULL otherwise; *link gets the link. */
+static json_value *shared_link_item(twin_ctx *ctx, json_value **link)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return NULL;
+    json_value *e = NULL;
+    *link = link_arg(ctx, args, true, &e);
+    if (!*link) return NULL;
+    const char *path = json_get_str(args, "path");
+    if (!path || !*path || str_eq(json_get_str(e, ".tag"), "file")) return e;
+    const char *display, *lower;
+    json_value *inner = NULL;
+    if (dbx_norm_path(ctx->a, path, &display, &lower) == DBX_PATH_OK)
+        inner = dbx_entry_by_path(ctx, arena_printf(ctx->a, "%s%s", json_get_str(e, "path_lower"), lower));
+    if (!inner) dbx_route_error(ctx, "shared_link_not_found", dbx_tag(ctx->a, "shared_link_not_found"));
+    return inner;
+}
+
 void dbx_get_shared_link_metadata(twin_ctx *ctx)
 {
-    json_value *e = NULL, *l = link_arg(ctx, true, &e);
-    if (l) dbx_reply(ctx, link_metadata(ctx, l, e));
+    json_value *l = NULL, *e = shared_link_item(ctx, &l);
+    if (e) dbx_reply(ctx, link_metadata(ctx, l, e));
+}
+
+/* Content-download: the bytes of the link's file, its link metadata in
+ * Dropbox-API-Result; a folder is shared_link_is_directory. */
+void dbx_get_shared_link_file(twin_ctx *ctx)
+{
+    json_value *l = NULL, *e = shared_link_item(ctx, &l);
+    if (!e) return;
+    if (!str_eq(json_get_str(e, ".tag"), "file"))
+        return dbx_route_error(ctx, "shared_link_is_directory", dbx_tag(ctx->a, "shared_link_is_directory"));
+    size_t len;
+    char *data = dbx_entry_data(ctx, e, &len);
+    dbx_reply_content(ctx, link_metadata(ctx, l, e), json_get_str(e, "rev"), data, len);
 }
 
 void dbx_revoke_shared_link(twin_ctx *ctx)
 {
-    json_value *e = NULL, *l = link_arg(ctx, false, &e);
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    json_value *e = NULL, *l = link_arg(ctx, args, false, &e);
     if (!l) return;
     twin_doc_delete(ctx, "links", json_get_str(l, "key"));
     dbx_reply_null(ctx);

@@ -193,6 +193,15 @@ test('malformed input: bad paths, bad Content-Type, missing Dropbox-API-Arg and 
   err = await rejects(() => ctx.dbx.filesListFolder({}));
   assert.equal(err.status, 400);
   assert.match(err.error, /missing required field 'path'/);
+  // The root is "" in API v2: "/" is refused wherever a path goes, even where the root is allowed.
+  for (const [route, call] of [['files/list_folder', () => ctx.dbx.filesListFolder({ path: '/' })],
+    ['files/get_metadata', () => ctx.dbx.filesGetMetadata({ path: '/' })],
+    ['files/create_folder_v2', () => ctx.dbx.filesCreateFolderV2({ path: '/' })]]) {
+    err = await rejects(call);
+    assert.equal(err.status, 400, route);
+    assert.equal(err.error, `Error in call to API function "${route}": request body: path: Specify the root folder as an empty string rather than as "/".`);
+  }
+  assert.deepEqual((await ctx.dbx.filesListFolder({ path: '' })).result.entries, []);
   assertDbxError(await rejects(() => ctx.dbx.filesGetMetadata({ path: '/a//b' })), 409, 'path', 'path/malformed_path/');
   let r = await raw(ctx, 'POST', '/2/files/upload', { body: 'x', encode: 'raw', headers: { 'content-type': 'application/json', 'dropbox-api-arg': '{"path":"/x"}' } });
   assert.equal(r.status, 400);
@@ -657,6 +666,17 @@ test('shared links: create, already exists (with its metadata), list by path and
   assert.equal((await dbx.sharingListSharedLinks({})).result.links.length, 1);
   assertDbxError(await rejects(() => dbx.sharingRevokeSharedLink({ url: link.url })), 409, 'shared_link_not_found', 'shared_link_not_found/');
   assertDbxError(await rejects(() => dbx.sharingCreateSharedLinkWithSettings({ path: '/nope' })), 409, 'path', 'path/not_found/');
+  // Settings that set nothing, or expire in the past, are invalid_settings; a malformed expiry a plain-text 400.
+  for (const settings of [{}, { expires: '2001-01-01T00:00:00Z' }, { requested_visibility: 'password' }]) {
+    const se = assertDbxError(await rejects(() => dbx.sharingCreateSharedLinkWithSettings({ path: '/README.txt', settings })), 409, 'settings_error', 'settings_error/invalid_settings/');
+    assert.equal(se.settings_error['.tag'], 'invalid_settings');
+  }
+  const badExpiry = await rejects(() => dbx.sharingCreateSharedLinkWithSettings({ path: '/README.txt', settings: { expires: 'tomorrow' } }));
+  assert.equal(badExpiry.status, 400);
+  assert.match(badExpiry.error, /request body: settings\.expires: timestamp 'tomorrow' does not match format/);
+  assert.equal((await dbx.sharingListSharedLinks({ path: '/README.txt', direct_only: true })).result.links.length, 0);
+  const dated = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/README.txt', settings: { expires: '2099-01-01T00:00:00Z' } })).result;
+  assert.equal(dated.expires, '2099-01-01T00:00:00Z');
 });
 
 test('get_temporary_link: a link to the bytes that needs no token', async () => {
@@ -670,6 +690,218 @@ test('get_temporary_link: a link to the bytes that needs no token', async () => 
   assertDbxError(await rejects(() => dbx.filesGetTemporaryLink({ path: '/Photos' })), 409, 'path', 'path/not_file/');
   const gone = await fetch(t.link.replace(/temporary-link\/[^/]+/, 'temporary-link/nope'));
   assert.equal(gone.status, 410);
+});
+
+// Content-download routes answer HTTP range requests (one byte range).
+async function ranged(ctx, range) {
+  return client(ctx.base, ctx.token, { customHeaders: { Range: range } });
+}
+
+test('range downloads: files/download answers bytes=a-b, a- and -n with 206, Content-Range and Dropbox-API-Result; 416 past the end', async () => {
+  const ctx = await newRun();
+  const up = (await ctx.dbx.filesUpload({ path: '/Range/digits.txt', contents: '0123456789' })).result;
+  const cases = [
+    ['bytes=2-5', '2345', 'bytes 2-5/10'],
+    ['bytes=7-', '789', 'bytes 7-9/10'],
+    ['bytes=-3', '789', 'bytes 7-9/10'],
+    ['bytes=-30', '0123456789', 'bytes 0-9/10'],    // a suffix longer than the file is all of it
+    ['bytes=4-100', '456789', 'bytes 4-9/10'],      // the end is clipped
+    ['bytes=0-0', '0', 'bytes 0-0/10'],
+  ];
+  for (const [range, body, contentRange] of cases) {
+    const r = await (await ranged(ctx, range)).filesDownload({ path: '/range/DIGITS.txt' });
+    assert.equal(r.status, 206, range);
+    assert.equal(utf8(r.result.fileBinary), body, range);
+    assert.equal(r.headers.get('content-range'), contentRange, range);
+    assert.equal(r.headers.get('content-length'), String(body.length), range);
+    assert.equal(r.result.rev, up.rev, range);       // Dropbox-API-Result is still there
+    assert.equal(r.result.size, 10, range);          // and describes the whole file
+  }
+  // Without Range (or with one the server may ignore) the whole file, 200.
+  for (const range of [undefined, 'bytes=5-2', 'bytes=0-1,4-5', 'items=0-3', 'bytes=abc']) {
+    const d = range ? await ranged(ctx, range) : ctx.dbx;
+    const r = await d.filesDownload({ path: '/Range/digits.txt' });
+    assert.equal(r.status, 200, String(range));
+    assert.equal(utf8(r.result.fileBinary), '0123456789', String(range));
+    assert.equal(r.headers.get('content-range'), null, String(range));
+    assert.equal(r.headers.get('accept-ranges'), 'bytes');
+  }
+  // Nothing of the range in the file: 416 with the length in Content-Range.
+  for (const range of ['bytes=10-', 'bytes=10-20', 'bytes=-0']) {
+    const err = await rejects(() => ranged(ctx, range).then((d) => d.filesDownload({ path: '/Range/digits.txt' })));
+    assert.equal(err.status, 416, range);
+    assert.equal(err.headers.get('content-range'), 'bytes */10', range);
+    assert.equal(err.headers.get('dropbox-api-result'), null, range);
+  }
+  await ctx.dbx.filesUpload({ path: '/Range/empty.txt', contents: '' });
+  for (const range of ['bytes=0-', 'bytes=-1']) {
+    const err = await rejects(() => ranged(ctx, range).then((d) => d.filesDownload({ path: '/Range/empty.txt' })));
+    assert.equal(err.status, 416, range);
+    assert.equal(err.headers.get('content-range'), 'bytes */0', range);
+  }
+  // GET downloads (?arg=) honour Range too, and lookup errors come before it.
+  const q = new URLSearchParams({ arg: JSON.stringify({ path: '/Range/digits.txt' }), authorization: `Bearer ${ctx.token}` });
+  const get = await fetch(`${ctx.base}/2/files/download?${q}`, { headers: { range: 'bytes=8-' } });
+  assert.equal(get.status, 206);
+  assert.equal(await get.text(), '89');
+  assert.equal(JSON.parse(get.headers.get('dropbox-api-result')).name, 'digits.txt');
+  assertDbxError(await rejects(() => ranged(ctx, 'bytes=0-1').then((d) => d.filesDownload({ path: '/Range/nope.txt' }))), 409, 'path', 'path/not_found/');
+  // A revision's bytes, ranged.
+  await ctx.dbx.filesUpload({ path: '/Range/digits.txt', contents: 'abcdefghij', mode: 'overwrite' });
+  const old = await (await ranged(ctx, 'bytes=0-2')).filesDownload({ path: `rev:${up.rev}` });
+  assert.equal(utf8(old.result.fileBinary), '012');
+  // Temporary links serve ranges as well.
+  const t = (await ctx.dbx.filesGetTemporaryLink({ path: '/Range/digits.txt' })).result;
+  const tl = await fetch(t.link, { headers: { range: 'bytes=-2' } });
+  assert.equal(tl.status, 206);
+  assert.equal(tl.headers.get('content-range'), 'bytes 8-9/10');
+  assert.equal(await tl.text(), 'ij');
+  assert.equal((await fetch(t.link, { headers: { range: 'bytes=99-' } })).status, 416);
+});
+
+test('content downloads carry the rev as ETag; If-None-Match naming it gets 304 with no body, a new rev the bytes again', async () => {
+  const ctx = await newRun();
+  const up = (await ctx.dbx.filesUpload({ path: '/cache.txt', contents: 'v1' })).result;
+  const first = await ctx.dbx.filesDownload({ path: '/cache.txt' });
+  const etag = first.headers.get('etag');
+  assert.equal(etag, `"${up.rev}"`);
+  const q = new URLSearchParams({ arg: JSON.stringify({ path: '/cache.txt' }), authorization: `Bearer ${ctx.token}` });
+  const get = (headers) => fetch(`${ctx.base}/2/files/download?${q}`, { headers });
+  for (const inm of [etag, `W/${etag}`, `"other", ${etag}`, '*']) {
+    const r = await get({ 'if-none-match': inm });
+    assert.equal(r.status, 304, inm);
+    assert.equal(await r.text(), '', inm);
+    assert.equal(r.headers.get('etag'), etag, inm);
+  }
+  // Through the SDK a 304 is not ok, so it surfaces as an error with the status.
+  const err = await rejects(() => client(ctx.base, ctx.token, { customHeaders: { 'If-None-Match': etag } }).filesDownload({ path: '/cache.txt' }));
+  assert.equal(err.status, 304);
+  const other = await get({ 'if-none-match': '"0123456789abcdef"' });
+  assert.equal(other.status, 200);
+  assert.equal(await other.text(), 'v1');
+  // A new revision no longer matches the old tag.
+  const v2 = (await ctx.dbx.filesUpload({ path: '/cache.txt', contents: 'v2', mode: 'overwrite' })).result;
+  const fresh = await get({ 'if-none-match': etag });
+  assert.equal(fresh.status, 200);
+  assert.equal(await fresh.text(), 'v2');
+  assert.equal(fresh.headers.get('etag'), `"${v2.rev}"`);
+  // Lookup errors still come first.
+  const missing = await fetch(`${ctx.base}/2/files/download?${new URLSearchParams({ arg: JSON.stringify({ path: '/gone.txt' }), authorization: `Bearer ${ctx.token}` })}`, { headers: { 'if-none-match': '*' } });
+  assert.equal(missing.status, 409);
+});
+
+test('files/export: the twin\'s files are ordinary bytes, which Dropbox answers non_exportable; lookups fail as for download', async () => {
+  const { dbx } = await seeded();
+  const meta = (await dbx.filesGetMetadata({ path: '/Projects/plan.md' })).result;
+  for (const path of ['/Projects/plan.md', meta.id, `rev:${meta.rev}`]) {
+    assertDbxError(await rejects(() => dbx.filesExport({ path })), 409, 'non_exportable', 'non_exportable/');
+  }
+  assertDbxError(await rejects(() => dbx.filesExport({ path: '/Projects/plan.md', export_format: 'pdf' })), 409, 'non_exportable');
+  assert.equal(assertDbxError(await rejects(() => dbx.filesExport({ path: '/Notes.gdoc' })), 409, 'path', 'path/not_found/').path['.tag'], 'not_found');
+  assertDbxError(await rejects(() => dbx.filesExport({ path: '/Projects' })), 409, 'path', 'path/not_file/');
+  const bad = await rejects(() => dbx.filesExport({ path: 'plan.md' }));
+  assert.equal(bad.status, 400);
+  assert.match(bad.error, /^Error in call to API function "files\/export": request body: path: 'plan.md' did not match pattern/);
+});
+
+test('sharing/get_shared_link_file: the link\'s bytes with its metadata, ranges, files inside folder links, link errors', async () => {
+  const { dbx, base, token } = await seeded();
+  const link = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/Projects/plan.md' })).result;
+  const f = await dbx.sharingGetSharedLinkFile({ url: link.url });
+  assert.equal(f.status, 200);
+  assert.equal(utf8(f.result.fileBinary), '# Plan\nShip the analytical engine.');
+  assertSchema('sharing/get_shared_link_file', { ...f.result, fileBinary: undefined });
+  assert.equal(f.result['.tag'], 'file');
+  assert.equal(f.result.url, link.url);
+  assert.equal(f.result.path_lower, '/projects/plan.md');
+  const part = await client(base, token, { customHeaders: { Range: 'bytes=0-5' } }).sharingGetSharedLinkFile({ url: link.url });
+  assert.equal(part.status, 206);
+  assert.equal(utf8(part.result.fileBinary), '# Plan');
+  assert.equal(part.headers.get('content-range'), 'bytes 0-5/34');
+  assert.equal(part.result.url, link.url);
+  // A folder link: the folder itself is not a file; a path inside it names one.
+  const folder = (await dbx.sharingCreateSharedLinkWithSettings({ path: '/Projects' })).result;
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: folder.url })), 409, 'shared_link_is_directory', 'shared_link_is_directory/');
+  const inner = await dbx.sharingGetSharedLinkFile({ url: folder.url, path: '/Archive/OLD-plan.md' });
+  assert.equal(utf8(inner.result.fileBinary), 'obsolete');
+  assert.equal(inner.result.name, 'old-plan.md');
+  const innerMeta = (await dbx.sharingGetSharedLinkMetadata({ url: folder.url, path: '/budget.csv' })).result;
+  assert.equal(innerMeta['.tag'], 'file');
+  assert.equal(innerMeta.path_lower, '/projects/budget.csv');
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: folder.url, path: '/nope.txt' })), 409, 'shared_link_not_found');
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: folder.url, path: '/Archive' })), 409, 'shared_link_is_directory');
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: 'https://www.dropbox.com/scl/fi/nope/x?dl=0' })), 409, 'shared_link_not_found', 'shared_link_not_found/');
+  // A revoked link is gone; its argument errors are Dropbox's plain-text 400s.
+  await dbx.sharingRevokeSharedLink({ url: link.url });
+  assertDbxError(await rejects(() => dbx.sharingGetSharedLinkFile({ url: link.url })), 409, 'shared_link_not_found');
+  const bad = await rejects(() => dbx.sharingGetSharedLinkFile({}));
+  assert.equal(bad.status, 400);
+  assert.match(bad.error, /^Error in call to API function "sharing\/get_shared_link_file": .*missing required field 'url'/);
+});
+
+test('Dropbox-API-Path-Root: home, the root namespace and reachable namespace ids are accepted; mismatches are 422 invalid_root / no_permission; bad values plain-text 400s', async () => {
+  const ctx = await seeded();
+  const me = (await ctx.dbx.usersGetCurrentAccount()).result;
+  const ns = me.root_info.root_namespace_id;
+  const rooted = (pathRoot) => client(ctx.base, ctx.token, { pathRoot });
+  for (const pr of [{ '.tag': 'home' }, 'home', { '.tag': 'root', root: ns }, { '.tag': 'namespace_id', namespace_id: ns }]) {
+    const d = rooted(JSON.stringify(pr));
+    const list = (await d.filesListFolder({ path: '' })).result;
+    assert.deepEqual(names(list.entries), ['/Photos', '/Projects', '/README.txt'], JSON.stringify(pr));
+    assert.equal(utf8((await d.filesDownload({ path: '/README.txt' })).result.fileBinary), 'Welcome to the twin.');
+  }
+  // The user's root namespace changed: invalid_root carries the current RootInfo.
+  let e = assertDbxError(await rejects(() => rooted(JSON.stringify({ '.tag': 'root', root: '1234' })).filesListFolder({ path: '' })), 422, 'invalid_root', 'invalid_root/');
+  assert.deepEqual(e.invalid_root, { '.tag': 'user', root_namespace_id: ns, home_namespace_id: ns });
+  // A namespace the user cannot reach.
+  e = assertDbxError(await rejects(() => rooted(JSON.stringify({ '.tag': 'namespace_id', namespace_id: '1' })).filesDownload({ path: '/README.txt' })), 422, 'no_permission', 'no_permission/');
+  assert.deepEqual(e, { '.tag': 'no_permission' });
+  // Nothing was written by a rejected call.
+  await rejects(() => rooted(JSON.stringify({ '.tag': 'root', root: '1' })).filesUpload({ path: '/blocked.txt', contents: 'x' }));
+  assertDbxError(await rejects(() => ctx.dbx.filesGetMetadata({ path: '/blocked.txt' })), 409, 'path', 'path/not_found/');
+  const badRequests = [
+    ['{".tag": "root"', 'Dropbox-API-Path-Root: could not decode input as JSON'],
+    ['{".tag": "team_space"}', "Dropbox-API-Path-Root: unknown tag 'team_space'"],
+    ['{".tag": "root"}', "Dropbox-API-Path-Root: missing required field 'root'"],
+    ['{".tag": "namespace_id", "namespace_id": "a b"}', "Dropbox-API-Path-Root: namespace_id: 'a b' did not match pattern"],
+    ['[1]', 'Dropbox-API-Path-Root: expected object, got list'],
+    ['7', 'Dropbox-API-Path-Root: expected object, got number'],
+    ['{"root": "1"}', "Dropbox-API-Path-Root: missing '.tag' key"],
+  ];
+  for (const [value, message] of badRequests) {
+    const err = await rejects(() => rooted(value).filesListFolder({ path: '' }));
+    assert.equal(err.status, 400, value);
+    assert.equal(typeof err.error, 'string', value);
+    assert.ok(err.error.startsWith(`Error in call to API function "files/list_folder": ${message}`), `${value}: ${err.error}`);
+  }
+  // The token is checked first: a bad token with a bad header is still 401.
+  const err = await rejects(() => client(ctx.base, 'sl.nope', { pathRoot: '{' }).filesListFolder({ path: '' }));
+  assert.equal(err.status, 401);
+});
+
+test('Dropbox-API-Select-User / Select-Admin: the twin\'s tokens are user tokens, which Dropbox answers with a plain-text 400', async () => {
+  const ctx = await seeded();
+  const members = (await ctx.dbx.teamMembersListV2({})).result.members;
+  const id = members[0].profile.team_member_id;
+  for (const [opts, what] of [[{ selectUser: id }, 'user'], [{ selectAdmin: id }, 'admin']]) {
+    const d = client(ctx.base, ctx.token, opts);
+    for (const call of [() => d.filesListFolder({ path: '' }), () => d.usersGetCurrentAccount(), () => d.filesDownload({ path: '/README.txt' })]) {
+      const err = await rejects(call);
+      assert.equal(err.status, 400);
+      assert.match(err.error, new RegExp(`^Error in call to API function "[a-z_/]+": Unexpected select ${what} header\\.`));
+    }
+  }
+  // The URL-parameter forms (GET downloads) are answered alike; without them the same call works.
+  const arg = JSON.stringify({ path: '/README.txt' });
+  for (const param of ['select_user', 'select_admin']) {
+    const q = new URLSearchParams({ arg, authorization: `Bearer ${ctx.token}`, [param]: id });
+    const res = await fetch(`${ctx.base}/2/files/download?${q}`);
+    assert.equal(res.status, 400, param);
+    assert.match(await res.text(), /^Error in call to API function "files\/download": Unexpected select (user|admin) header\./);
+  }
+  const ok = await fetch(`${ctx.base}/2/files/download?${new URLSearchParams({ arg, authorization: `Bearer ${ctx.token}` })}`);
+  assert.equal(ok.status, 200);
+  assert.equal(await ok.text(), 'Welcome to the twin.');
 });
 
 test('scopes: with configured scopes a route outside them gets 401 missing_scope; write implies read', async () => {
