@@ -153,8 +153,11 @@ static void route_request(twin_ctx *ctx)
     http_request *req = ctx->req;
     const twin_routes *tr = &routes_by_twin[twin_index(ctx->def)];
     route_result rr = router_match(tr->api, req->arena, req->method, req->path, &ctx->match);
-    if (rr == ROUTE_NOT_FOUND && strcmp(req->method, "HEAD") == 0)
-        rr = router_match(tr->api, req->arena, "GET", req->path, &ctx->match);
+    /* HEAD is GET without the body (the HTTP layer drops it), also where the
+     * path has other methods too (Dropbox downloads take POST and GET). */
+    if (rr != ROUTE_FOUND && strcmp(req->method, "HEAD") == 0 &&
+        router_match(tr->api, req->arena, "GET", req->path, &ctx->match) == ROUTE_FOUND)
+        rr = ROUTE_FOUND;
     if (rr != ROUTE_FOUND) {
         const char *msg = arena_printf(req->arena, "Unrecognized request URL (%s %s).", req->method, req->path);
         twin_error(ctx, rr == ROUTE_METHOD_NOT_ALLOWED ? 405 : 404,

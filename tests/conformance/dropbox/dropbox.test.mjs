@@ -148,6 +148,12 @@ test('upload and download: metadata shape, block-wise content_hash, Dropbox-API-
   assert.equal(get.status, 200);
   assert.equal(await get.text(), 'hello world');
   assert.equal(JSON.parse(get.headers.get('dropbox-api-result')).rev, up.rev);
+  // HEAD answers like GET, without the body, though the path also takes POST.
+  const head = await fetch(`${base}/2/files/download?${q}`, { method: 'HEAD' });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-length'), '11');
+  assert.equal(JSON.parse(head.headers.get('dropbox-api-result')).rev, up.rev);
+  assert.equal(await head.text(), '');
   assertDbxError(await rejects(() => dbx.filesDownload({ path: '/nope.txt' })), 409, 'path', 'path/not_found/');
   assertDbxError(await rejects(() => dbx.filesDownload({ path: '/Docs' })), 409, 'path', 'path/not_file/');
 });
