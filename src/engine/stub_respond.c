@@ -92,6 +92,12 @@ static size_t collect_echo(twin_ctx *ctx, const stub_op_info *info, stub_echo *e
     return n;
 }
 
+static void send_stub(twin_ctx *ctx, const stub_op *op, buf *body)
+{
+    if (ctx->def->stub_send && ctx->def->stub_send(ctx, op->path, op->status, body)) return;
+    twin_reply_buf(ctx, op->status, "application/json", body);
+}
+
 void stub_respond(twin_ctx *ctx, const stub_op *op)
 {
     const stub_op_info *info = op->schema;
@@ -106,7 +112,7 @@ void stub_respond(twin_ctx *ctx, const stub_op *op)
     const char *seed_parts[] = {ctx->run_id, op->method, path};
     uint64_t seed = stub_hash(seed_parts, 3);
     if (cache_get(op, seed, &body)) {
-        twin_reply_buf(ctx, op->status, "application/json", &body);
+        send_stub(ctx, op, &body);
         return;
     }
     stub_echo echo[STUB_MAX_ECHO];
@@ -120,5 +126,5 @@ void stub_respond(twin_ctx *ctx, const stub_op *op)
     };
     stub_generate(info->schema, &o, &body);
     cache_put(op, seed, &body);
-    twin_reply_buf(ctx, op->status, "application/json", &body);
+    send_stub(ctx, op, &body);
 }

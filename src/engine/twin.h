@@ -78,6 +78,11 @@ struct twin_def {
      * strictly (Unified.to's); such stubs are marked by the X-Twin-Stub
      * header and the stub-hits log only. */
     bool stub_bare_arrays;
+    /* Sends a stub's generated JSON where the service carries that
+     * operation's result (Dropbox's download routes: in a header, the body
+     * being the file).  Returns false to let it go out as the JSON body;
+     * body is the callee's to free when it returns true.  NULL = body. */
+    bool (*stub_send)(twin_ctx *ctx, const char *op_path, int status, buf *body);
 
     /* Hooks, all optional. */
     /* Checks credentials (and route->scope when route is not NULL; route is

@@ -158,6 +158,7 @@ dbx_range dbx_byte_range(const char *header, size_t len, size_t *lo, size_t *hi)
  * when no byte of it is in the body.  The file's rev is its ETag: an
  * If-None-Match naming it gets 304 without a body. */
 void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev, const char *data, size_t len);
+bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body);
 
 /* ---- batches (sessions.c) ---- */
 /* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */

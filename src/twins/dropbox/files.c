@@ -264,6 +264,28 @@ void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev,
     twin_reply_text(ctx, 206, "application/octet-stream", data + lo, hi - lo + 1);
 }
 
+/* The SDK reads a download route's result from Dropbox-API-Result and the
+ * body as the file, so the stubs of those routes (thumbnails, previews,
+ * zips) answer that way: the generated result, stub markers included, in
+ * the header and an empty file. */
+bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body)
+{
+    static const char *const download_routes[] = {
+        "/2/files/download", "/2/files/download_zip", "/2/files/export", "/2/files/get_preview",
+        "/2/files/get_thumbnail", "/2/files/get_thumbnail_v2", "/2/paper/docs/download",
+        "/2/sharing/get_shared_link_file",
+    };
+    bool download = false;
+    for (size_t i = 0; i < sizeof download_routes / sizeof *download_routes && !download; i++)
+        download = strcmp(op_path, download_routes[i]) == 0;
+    json_value *result = download ? json_parse(ctx->a, buf_cstr(body), body->len, NULL) : NULL;
+    if (!result) return false;
+    buf_free(body);
+    http_set_header(ctx->req, "Dropbox-API-Result", header_safe_json(ctx->a, result));
+    twin_reply_text(ctx, status, "application/octet-stream", "", 0);
+    return true;
+}
+
 void dbx_download(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);

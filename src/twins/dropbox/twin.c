@@ -94,6 +94,7 @@ const twin_def twin_dropbox = {
     .admin_routes = admin_routes,
     .n_admin_routes = sizeof admin_routes / sizeof admin_routes[0],
     .spec_name = "dropbox",
+    .stub_send = dbx_stub_send,
     .authenticate = dbx_authenticate,
     .send_error = dbx_send_error,
     .seed = dbx_seed,

@@ -1009,6 +1009,24 @@ test('routes the twin does not implement stay stubs, marked X-Twin-Stub', async 
   assert.equal(impl('/2/file_requests/count'), 'stub');
 });
 
+test('stubbed download routes carry their result in Dropbox-API-Result, as the SDK reads it', async () => {
+  const ctx = await newRun();
+  await ctx.dbx.filesUpload({ path: '/pic.jpg', contents: 'not really a jpeg' });
+  for (const call of [
+    () => ctx.dbx.filesGetThumbnailV2({ resource: { '.tag': 'path', path: '/pic.jpg' } }),
+    () => ctx.dbx.filesGetThumbnail({ path: '/pic.jpg' }),
+    () => ctx.dbx.filesGetPreview({ path: '/pic.jpg' }),
+  ]) {
+    const res = await call();
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get('x-twin-stub'), 'true');
+    assert.equal(res.result._twin_stub, true);
+    assert.equal(Buffer.from(res.result.fileBinary).length, 0);
+  }
+  const hits = await admin(ctx, 'GET', '/admin/stub-hits');
+  assert.match(JSON.stringify(hits.json), /get_thumbnail_v2/);
+});
+
 test('listings, moves, copies and deletes read only their subtree, not every entry of the account', async () => {
   const ctx = await newRun();
   // ~10 MB held elsewhere: reading every entry per call would cost far more than the calls below may take.
