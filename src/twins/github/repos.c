@@ -427,11 +427,47 @@ void gh_update_repo(twin_ctx *ctx)
     gh_reply(ctx, 200, gh_repo_json(ctx, r));
 }
 
+/* Deletes every document of collection filed under the repository; with
+ * also (release assets' bytes) the documents of that collection sharing
+ * their ids. */
+static bool purge_collection(twin_ctx *ctx, const char *collection, const char *key, const char *also)
+{
+    store_key k = {ctx->run_id, ctx->twin, collection};
+    const char **ids = NULL;
+    size_t n = 0;
+    if (store_lookup(ctx->store, ctx->a, &k, "repo", key, &ids, &n, 0) != 0) return false;
+    for (size_t i = 0; i < n; i++) {
+        if (also) twin_doc_delete(ctx, also, ids[i]);
+        twin_doc_delete(ctx, collection, ids[i]);
+    }
+    return true;
+}
+
+/* A deleted repository takes its issues, pulls, git data, hooks, checks
+ * and releases with it: one created again under the same name starts
+ * empty, as on GitHub. */
+static bool purge_repo(twin_ctx *ctx, const char *key)
+{
+    static const char *const collections[] = {
+        "issues", "pulls", "comments", "reviews", "labels", "commits", "refs", "statuses",
+        "check_suites", "check_runs", "hooks", "releases", "release_latest",
+    };
+    for (size_t i = 0; i < sizeof collections / sizeof *collections; i++)
+        if (!purge_collection(ctx, collections[i], key, NULL)) return false;
+    return purge_collection(ctx, "release_assets", key, "release_bytes");
+}
+
 void gh_delete_repo(twin_ctx *ctx)
 {
     json_value *r = gh_repo_load(ctx);
     if (!r) return;
-    twin_doc_delete(ctx, "repos", gh_repo_key(ctx, r));
+    const char *key = gh_repo_key(ctx, r);
+    if (!purge_repo(ctx, key)) {
+        ctx->store_failed = true;
+        twin_answer_store_failure(ctx);
+        return;
+    }
+    twin_doc_delete(ctx, "repos", key);
     twin_reply_text(ctx, 204, "application/json", "", 0);
 }
 

@@ -105,6 +105,27 @@ test('create, get, update and delete a repository', async () => {
   assert.equal((await rejects(() => gh.rest.repos.get({ owner: me, repo: 'alpha' }))).status, 404);
 });
 
+test('a repository created again after a delete starts empty', async () => {
+  await repoWithInit('phoenix');
+  await gh.rest.issues.create({ owner: me, repo: 'phoenix', title: 'old issue' });
+  await gh.rest.issues.createLabel({ owner: me, repo: 'phoenix', name: 'old-label', color: 'ff0000' });
+  await gh.rest.repos.createRelease({ owner: me, repo: 'phoenix', tag_name: 'v1' });
+  const hook = await gh.rest.repos.createWebhook({ owner: me, repo: 'phoenix', config: { url: 'http://127.0.0.1:9/hook' }, active: false });
+  await gh.rest.repos.delete({ owner: me, repo: 'phoenix' });
+  await repoWithInit('phoenix');
+  const issues = await gh.rest.issues.listForRepo({ owner: me, repo: 'phoenix', state: 'all' });
+  assert.deepEqual(issues.data, []);
+  const labels = (await gh.rest.issues.listLabelsForRepo({ owner: me, repo: 'phoenix' })).data.map((l) => l.name);
+  assert.ok(!labels.includes('old-label'));
+  assert.deepEqual((await gh.rest.repos.listReleases({ owner: me, repo: 'phoenix' })).data, []);
+  assert.deepEqual((await gh.rest.repos.listWebhooks({ owner: me, repo: 'phoenix' })).data, []);
+  assert.equal((await rejects(() => gh.rest.repos.getWebhook({ owner: me, repo: 'phoenix', hook_id: hook.data.id }))).status, 404);
+  assert.equal((await rejects(() => gh.rest.repos.getReleaseByTag({ owner: me, repo: 'phoenix', tag: 'v1' }))).status, 404);
+  // The fresh repository's own history is one initial commit.
+  const commits = await gh.rest.repos.listCommits({ owner: me, repo: 'phoenix' });
+  assert.equal(commits.data.length, 1);
+});
+
 test('duplicate and nameless repositories are 422 Validation Failed', async () => {
   await gh.rest.repos.createForAuthenticatedUser({ name: 'dup' });
   const err = await rejects(() => gh.rest.repos.createForAuthenticatedUser({ name: 'dup' }));
