@@ -144,6 +144,7 @@ struct twin_ctx {
     /* The request's store transaction (see "the request's transaction" below). */
     bool tx_open;               /* between twin_tx_begin and twin_tx_end */
     bool keep_writes;           /* twin_keep_writes was called */
+    bool discard_writes;        /* twin_discard_writes was called */
     bool store_failed;          /* a store write, count or list of this request failed */
     bool store_failure_answered;/* the 500 for it is (being) sent */
     struct twin_lasting_put *lasting; /* twin_doc_put_lasting writes, applied by twin_tx_end */
@@ -205,6 +206,10 @@ bool twin_tx_end(twin_ctx *ctx);
  * real service's does (Stripe's card declines leave a failed charge, the
  * intent's last_payment_error and *.payment_failed events): commit them. */
 void twin_keep_writes(twin_ctx *ctx);
+/* The success this handler sends describes what *would* happen (Stripe's
+ * invoice previews): roll its writes back all the same, ids and events
+ * included, so the service state is as if it was never asked. */
+void twin_discard_writes(twin_ctx *ctx);
 /* A write about the answer itself that must survive the rollback of an error
  * answer (Stripe's saved idempotent result of a 404 or a decline).  Applied
  * when the transaction ends, unless a store failure spoiled the request;
