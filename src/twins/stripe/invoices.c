@@ -169,6 +169,12 @@ json_value *billing_invoice_new(twin_ctx *ctx, const json_value *customer, const
     set_customer_snapshot(a, inv, customer);
     json_set(a, inv, "default_tax_rates", json_array(a));
     json_set(a, inv, "discounts", json_array(a));
+    /* The customer's own discount, unless the subscription or the request gives one. */
+    const json_value *d = json_get(customer, "discount");
+    if (d && d->type == JSON_OBJECT) {
+        json_set(a, inv, "discount", json_clone(a, d));
+        json_push(json_get(inv, "discounts"), json_string(a, json_get_str(d, "id")));
+    }
     const char *id = json_get_str(inv, "id");
     json_set(a, inv, "lines", billing_list_object(ctx, arena_printf(a, "/v1/invoices/%s/lines", id), NULL));
     json_set_bool(a, inv, "livemode", false);

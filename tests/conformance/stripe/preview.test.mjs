@@ -298,3 +298,38 @@ test('nothing to invoice -> invoice_no_customer_line_items; nothing to charge ->
   assert.equal(done.status, 'paid');
   assert.equal(done.amount_due, 0);
 });
+
+test('a customer coupon discounts its subscription, prorations and manual invoices that have none of their own', async () => {
+  const seat = await price(1000);
+  const { cus } = await clockedCustomer();
+  const halfOff = await t.stripe.coupons.create({ percent_off: 50, duration: 'forever' });
+  const withCoupon = await t.stripe.customers.update(cus.id, { coupon: halfOff.id });
+  assertSchema('POST', '/v1/customers/{customer}', withCoupon);
+  assert.equal(withCoupon.discount.coupon.id, halfOff.id);
+  assert.equal((await t.stripe.coupons.retrieve(halfOff.id)).times_redeemed, 1);
+
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: seat.id }], expand: ['latest_invoice'] });
+  assert.equal(sub.latest_invoice.subtotal, 1000);
+  assert.equal(sub.latest_invoice.total, 500);
+  assert.equal(sub.latest_invoice.discount.id, withCoupon.discount.id);
+
+  const half = sub.current_period_start + (sub.current_period_end - sub.current_period_start) / 2;
+  const upd = await t.stripe.subscriptions.update(sub.id, {
+    items: [{ id: sub.items.data[0].id, quantity: 2 }], proration_behavior: 'always_invoice', proration_date: half, expand: ['latest_invoice'],
+  });
+  const inv = upd.latest_invoice;
+  assert.deepEqual(inv.lines.data.map((l) => [l.amount, l.discount_amounts[0]?.amount]).sort((a, b) => a[0] - b[0]), [[-500, -250], [1000, 500]]);
+  assert.equal(inv.total, 250);
+  assert.equal(inv.amount_paid, 250);
+
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 800, currency: 'usd' });
+  const manual = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include' });
+  assert.equal(manual.total, 400);
+  const own = await t.stripe.coupons.create({ amount_off: 100, currency: 'usd', duration: 'once' });
+  const overridden = await t.stripe.invoices.update(manual.id, { discounts: [{ coupon: own.id }] });
+  assert.equal(overridden.total, 700, "the invoice's own discount replaces the customer's");
+
+  const bad = await rejects(() => t.stripe.customers.update(cus.id, { coupon: 'nope' }));
+  assert.equal(bad.statusCode, 404);
+  assert.equal(bad.param, 'coupon');
+});
