@@ -113,6 +113,38 @@ static json_value *immediate_preview(twin_ctx *ctx, json_value *sub, const billi
     return inv;
 }
 
+/* subscription_details[items] for a subscription not created yet: the first
+ * invoice it would issue, each price billed for its first period, with the
+ * customer's pending items.  NULL after answering an error. */
+static json_value *creation_preview(twin_ctx *ctx, const json_value *customer, const json_value *items)
+{
+    arena *a = ctx->a;
+    int64_t now = billing_now(ctx, json_get_str(customer, "test_clock"));
+    json_value *inv = billing_invoice_new(ctx, customer, NULL, "upcoming", now);
+    json_value *data = json_get(json_get(inv, "lines"), "data");
+    size_t i = 0;
+    json_foreach(it, items) {
+        const char *pid = stripe_sub_str(it, "price");
+        const char *base = arena_printf(a, "subscription_details[items][%zu]", i++);
+        json_value *price = billing_recurring_price(ctx, pid ? pid : stripe_sub_str(it, "plan"),
+                                                    arena_printf(a, "%s[price]", base));
+        int64_t qty = 1, amount = 0;
+        const char *qparam = arena_printf(a, "%s[quantity]", base);
+        if (!price || !billing_count_param(ctx, it, "quantity", qparam, &qty) ||
+            !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount))
+            return NULL;
+        json_value *item = json_object(a);
+        json_set(a, item, "price", price);
+        json_set_int(a, item, "quantity", qty);
+        json_value *line = billing_line_for_item(ctx, item, NULL, now, billing_period_end(price, now), false);
+        json_remove(line, "subscription_item");   /* not nullable: there is no item yet */
+        json_push(data, line);
+        json_set_str(a, inv, "currency", json_get_str(price, "currency"));
+    }
+    billing_invoice_pull_pending(ctx, inv);
+    return inv;
+}
+
 /* A customer without a subscription: the invoice of its pending items. */
 static json_value *pending_preview(twin_ctx *ctx, const json_value *customer)
 {
@@ -163,6 +195,14 @@ void stripe_create_invoice_preview(twin_ctx *ctx)
 
     billing_proration p = {.behavior = "create_prorations"};
     json_value *details = twin_input(ctx, "subscription_details"), *inv = NULL;
+    json_value *new_items = sub_id ? NULL : json_get(details, "items");
+    if (new_items && new_items->type == JSON_ARRAY && new_items->len) {
+        /* Without subscription, the details describe one to be created. */
+        if (!(inv = creation_preview(ctx, stripe_get(ctx, "customers", customer_id), new_items))) return;
+        as_preview(ctx, inv, &p);
+        stripe_send_object(ctx, 200, inv);
+        return;
+    }
     if (sub && details && !simulate_update(ctx, sub, details, &p)) return;
     bool at_once = p.reset_cycle || (p.created && str_eq(p.behavior, "always_invoice"));
     if (sub) inv = at_once ? immediate_preview(ctx, sub, &p) : renewal_preview(ctx, sub);

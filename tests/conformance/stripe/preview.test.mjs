@@ -333,3 +333,28 @@ test('a customer coupon discounts its subscription, prorations and manual invoic
   assert.equal(bad.statusCode, 404);
   assert.equal(bad.param, 'coupon');
 });
+
+test('createPreview without subscription: subscription_details[items] previews the first invoice of a new subscription', async () => {
+  const { cus } = await clockedCustomer();
+  const seat = await price(1500);
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 250, currency: 'usd', description: 'Onboarding' });
+  const before = await snapshot(cus);
+  const preview = await t.stripe.invoices.createPreview({ customer: cus.id, subscription_details: { items: [{ price: seat.id, quantity: 3 }] } });
+  assertPreviewShape(preview);
+  assert.equal(preview.subscription, null);
+  const line = preview.lines.data.find((l) => l.type === 'subscription');
+  assert.deepEqual([line.amount, line.quantity, line.price.id], [4500, 3, seat.id]);
+  assert.deepEqual(line.period, { start: JAN_2025, end: FEB_2025 });
+  assert.deepEqual(preview.lines.data.filter((l) => l.type === 'invoiceitem').map((l) => l.amount), [250]);
+  assert.equal(preview.total, 4750);
+  assert.deepEqual(await snapshot(cus), before);
+  assert.equal((await t.stripe.subscriptions.list({ customer: cus.id })).data.length, 0);
+
+  // The first invoice of the real subscription bills what was previewed.
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: seat.id, quantity: 3 }], expand: ['latest_invoice'] });
+  assert.equal(sub.latest_invoice.total, preview.total);
+
+  const bad = await rejects(() => t.stripe.invoices.createPreview({ customer: cus.id, subscription_details: { items: [{ price: 'price_nope' }] } }));
+  assert.equal(bad.statusCode, 404);
+  assert.equal(bad.param, 'subscription_details[items][0][price]');
+});
