@@ -586,6 +586,22 @@ static void bump_sequence(twin_ctx *ctx, json_value *inv)
     stripe_save(ctx, "customers", c);
 }
 
+/* A customer's duration=once discount is spent by the first invoice with a
+ * charge that uses it (a subscription's is dropped before its next invoice). */
+static void spend_customer_discount(twin_ctx *ctx, const json_value *inv)
+{
+    const json_value *used = json_get(inv, "discount");
+    if (billing_int(inv, "subtotal") <= 0 || !used || used->type != JSON_OBJECT ||
+        !str_eq(json_get_str(json_get(used, "coupon"), "duration"), "once"))
+        return;
+    json_value *c = stripe_get(ctx, "customers", json_get_str(inv, "customer"));
+    if (!c || !str_eq(json_get_str(json_get(c, "discount"), "id"), json_get_str(used, "id"))) return;
+    json_value *before = json_clone(ctx->a, c);
+    json_set_null(ctx->a, c, "discount");
+    stripe_save(ctx, "customers", c);
+    stripe_emit(ctx, "customer.updated", c, stripe_diff(ctx, before, c));
+}
+
 void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
 {
     arena *a = ctx->a;
@@ -593,6 +609,7 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
     const char *id = json_get_str(inv, "id");
     billing_invoice_totals(ctx, inv);
     bump_sequence(ctx, inv);
+    spend_customer_discount(ctx, inv);
     json_set_str(a, inv, "status", "open");
     json_set_int(a, json_get(inv, "status_transitions"), "finalized_at", now);
     json_set_int(a, inv, "effective_at", now);

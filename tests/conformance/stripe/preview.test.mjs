@@ -358,3 +358,19 @@ test('createPreview without subscription: subscription_details[items] previews t
   assert.equal(bad.statusCode, 404);
   assert.equal(bad.param, 'subscription_details[items][0][price]');
 });
+
+test("a customer's duration=once coupon is spent by its first charged invoice", async () => {
+  const cus = await t.stripe.customers.create({ email: 'once@example.com' });
+  const once = await t.stripe.coupons.create({ percent_off: 50, duration: 'once' });
+  const created = await t.stripe.customers.update(cus.id, { coupon: once.id });
+  assert.equal(created.discount.coupon.duration, 'once');
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 1000, currency: 'usd' });
+  const first = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include', collection_method: 'send_invoice', days_until_due: 7 });
+  const open = await t.stripe.invoices.finalizeInvoice(first.id);
+  assert.equal(open.total, 500);
+  assert.equal((await t.stripe.customers.retrieve(cus.id)).discount, null, 'spent');
+  await t.stripe.invoiceItems.create({ customer: cus.id, amount: 1000, currency: 'usd' });
+  const second = await t.stripe.invoices.create({ customer: cus.id, pending_invoice_items_behavior: 'include' });
+  assert.equal(second.total, 1000);
+  assert.equal(second.discount, null);
+});
