@@ -62,9 +62,18 @@ static json_value *update_params(twin_ctx *ctx, const json_value *details)
 static bool simulate_update(twin_ctx *ctx, json_value *sub, const json_value *details, billing_proration *p)
 {
     json_value *real = ctx->body;
+    stripe_req *st = ctx->principal;
     ctx->body = update_params(ctx, details);
+    if (st) {
+        st->nested_in = "subscription_details";
+        st->nested = details;
+    }
     bool ok = billing_subscription_apply_update(ctx, sub, p);
     ctx->body = real;
+    if (st) {
+        st->nested_in = NULL;
+        st->nested = NULL;
+    }
     if (!ok) return false;
     billing_subscription_save(ctx, sub);
     return true;

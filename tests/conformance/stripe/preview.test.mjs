@@ -121,6 +121,10 @@ test('createPreview with subscription_details: the prorations of a price change,
   const bad = await rejects(() => t.stripe.invoices.createPreview({ subscription: sub.id, subscription_details: { items: [{ id: itemId, price: 'price_nope' }] } }));
   assert.equal(bad.statusCode, 404);
   assert.equal(bad.code, 'resource_missing');
+  assert.equal(bad.param, 'subscription_details[items][0][price]');
+  const badBehavior = await rejects(() => t.stripe.invoices.createPreview({ subscription: sub.id, subscription_details: { proration_behavior: 'sometimes' } }));
+  assert.equal(badBehavior.statusCode, 400);
+  assert.equal(badBehavior.param, 'subscription_details[proration_behavior]');
 
   // always_invoice previews the invoice the change would issue at once.
   const now = await t.stripe.invoices.createPreview({
