@@ -217,6 +217,9 @@ void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p,
 void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p);
 /* Whether two recurring prices bill on different cycles (interval or count). */
 bool billing_interval_differs(const json_value *price, const json_value *other);
+/* Prices of one subscription share one cycle: 400 on param when price's
+ * differs from reference's (either NULL: nothing to compare). */
+bool billing_interval_matches(twin_ctx *ctx, const json_value *reference, const json_value *price, const char *param);
 /* The change moves sub to another billing interval: Stripe restarts the
  * period now, so every current item is credited its unused time (unless
  * proration_behavior=none) and the new prices are billed in full for the

@@ -98,6 +98,15 @@ bool billing_interval_differs(const json_value *price, const json_value *other)
     return !str_eq(json_get_str(a, "interval"), json_get_str(b, "interval")) || (na ? na : 1) != (nb ? nb : 1);
 }
 
+bool billing_interval_matches(twin_ctx *ctx, const json_value *reference, const json_value *price, const char *param)
+{
+    if (!reference || !price || !billing_interval_differs(reference, price)) return true;
+    stripe_invalid(ctx, param, NULL,
+                   "All prices on a subscription must have the same `recurring.interval` and "
+                   "`recurring.interval_count`.");
+    return false;
+}
+
 void billing_prorate_cycle_reset(twin_ctx *ctx, const json_value *sub, billing_proration *p)
 {
     if (!p->applies || p->reset_cycle) return;

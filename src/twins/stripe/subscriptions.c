@@ -325,7 +325,8 @@ static json_value *read_items(twin_ctx *ctx, int64_t *total)
         const char *qparam = arena_printf(ctx->a, "items[%zu][quantity]", i);
         int64_t qty = 1, amount = 0;
         if (!price || !billing_count_param(ctx, it, "quantity", qparam, &qty) ||
-            !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount))
+            !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount) ||
+            !billing_interval_matches(ctx, json_at(out, 0), price, arena_printf(ctx->a, "items[%zu][price]", i)))
             return NULL;
         json_set_int(ctx->a, price, "_quantity", qty);
         *total += amount;
@@ -570,6 +571,36 @@ static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *
     billing_prorate(ctx, sub, p, id, old_price, old_qty, json_get(c->si, "price"), billing_int(c->si, "quantity"));
 }
 
+/* The change of item si (NULL when it does not change). */
+static const item_change *change_of(const json_value *si, const item_change *changes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (changes[i].si && str_eq(json_get_str(changes[i].si, "id"), json_get_str(si, "id"))) return &changes[i];
+    return NULL;
+}
+
+/* Every price the subscription will have after the changes bills on one
+ * cycle (a new one for all of them is a billing-interval change). */
+static bool same_cycle(twin_ctx *ctx, const char *sub_id, const item_change *changes, size_t n)
+{
+    const json_value *reference = NULL;
+    twin_list items = billing_subscription_items(ctx, sub_id);
+    for (size_t i = 0; i < items.n; i++) {
+        const item_change *c = change_of(items.items[i], changes, n);
+        if (c && c->deleted) continue;
+        const json_value *price = c && c->price ? c->price : json_get(items.items[i], "price");
+        if (!billing_interval_matches(ctx, reference, price, "items")) return false;
+        if (!reference) reference = price;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (changes[i].si) continue;
+        const char *param = arena_printf(ctx->a, "items[%zu][price]", i);
+        if (!billing_interval_matches(ctx, reference, changes[i].price, param)) return false;
+        if (!reference) reference = changes[i].price;
+    }
+    return true;
+}
+
 /* Checks every items[] entry (and that one item remains) without writing;
  * *changes gets them for apply_items. */
 static bool check_items(twin_ctx *ctx, const json_value *sub, item_change **changes, size_t *n)
@@ -594,7 +625,7 @@ static bool check_items(twin_ctx *ctx, const json_value *sub, item_change **chan
         stripe_invalid(ctx, "items", NULL, "A subscription must have at least one active plan.");
         return false;
     }
-    return true;
+    return same_cycle(ctx, sub_id, *changes, *n);
 }
 
 /* Whether an items[] change moves the subscription to another billing interval. */

@@ -378,3 +378,36 @@ test("a customer's duration=once coupon is spent by its first charged invoice", 
   assert.equal(second.total, 1000);
   assert.equal(second.discount, null);
 });
+
+test('prices of one subscription share a billing cycle; a lone item changing interval moves the subscription', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const monthly = await price(1000);
+  const addon = await price(400);
+  const yearly = await price(9000, { interval: 'year' });
+  const mixed = await rejects(() => t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: monthly.id }, { price: yearly.id }] }));
+  assert.equal(mixed.statusCode, 400);
+  assert.equal(mixed.param, 'items[1][price]');
+  assert.match(mixed.message, /^All prices on a subscription must have the same `recurring.interval`/);
+  assert.equal((await t.stripe.subscriptions.list({ customer: cus.id })).data.length, 0);
+
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: monthly.id }, { price: addon.id }] });
+  const [base, extra] = sub.items.data;
+  const addYearly = await rejects(() => t.stripe.subscriptionItems.create({ subscription: sub.id, price: yearly.id }));
+  assert.equal(addYearly.statusCode, 400);
+  assert.equal(addYearly.param, 'price');
+  const half = await rejects(() => t.stripe.subscriptions.update(sub.id, { items: [{ id: base.id, price: yearly.id }] }));
+  assert.equal(half.statusCode, 400);
+  const alone = await rejects(() => t.stripe.subscriptionItems.update(base.id, { price: yearly.id }));
+  assert.equal(alone.statusCode, 400);
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).items.data.length, 2, 'nothing changed');
+
+  await t.stripe.subscriptionItems.del(extra.id, { proration_behavior: 'none' });
+  const now = JAN_2025 + 15 * DAY;
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: now });
+  const moved = await t.stripe.subscriptionItems.update(base.id, { price: yearly.id });
+  assert.equal(moved.price.id, yearly.id);
+  const after = await t.stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+  assert.deepEqual([after.billing_cycle_anchor, after.current_period_start, after.current_period_end], [now, now, Date.UTC(2026, 0, 16) / 1000]);
+  assert.deepEqual(after.latest_invoice.lines.data.map((l) => l.amount).sort((a, b) => a - b), [-Math.round(1000 * 16 / 31), 9000]);
+  assert.equal(after.latest_invoice.status, 'paid');
+});
