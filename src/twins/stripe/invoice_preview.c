@@ -58,13 +58,33 @@ static json_value *update_params(twin_ctx *ctx, const json_value *details)
     return body;
 }
 
+/* GET /v1/invoices/upcoming's older spelling of subscription_details:
+ * subscription_items, subscription_proration_date, ... (NULL when none). */
+static json_value *legacy_details(twin_ctx *ctx)
+{
+    static const char *const names[][2] = {{"subscription_items", "items"},
+                                           {"subscription_proration_behavior", "proration_behavior"},
+                                           {"subscription_proration_date", "proration_date"},
+                                           {"subscription_cancel_at_period_end", "cancel_at_period_end"},
+                                           {"subscription_default_tax_rates", "default_tax_rates"}};
+    json_value *details = NULL;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        json_value *v = twin_input(ctx, names[i][0]);
+        if (!v) continue;
+        if (!details) details = json_object(ctx->a);
+        json_set(ctx->a, details, names[i][1], json_clone(ctx->a, v));
+    }
+    return details;
+}
+
 /* Applies subscription_details to sub as an update would; false after answering. */
 static bool simulate_update(twin_ctx *ctx, json_value *sub, const json_value *details, billing_proration *p)
 {
     json_value *real = ctx->body;
     stripe_req *st = ctx->principal;
+    bool nested = details == twin_input(ctx, "subscription_details");   /* not the legacy names */
     ctx->body = update_params(ctx, details);
-    if (st) {
+    if (st && nested) {
         st->nested_in = "subscription_details";
         st->nested = details;
     }
@@ -200,10 +220,11 @@ void stripe_create_invoice_preview(twin_ctx *ctx)
     }
     if (sub) customer_id = json_get_str(sub, "customer");
     const char *status = json_get_str(sub, "status");
-    if (sub && (str_eq(status, "canceled") || str_eq(status, "incomplete_expired"))) sub = NULL;
+    bool ended = sub && (str_eq(status, "canceled") || str_eq(status, "incomplete_expired"));
 
     billing_proration p = {.behavior = "create_prorations"};
     json_value *details = twin_input(ctx, "subscription_details"), *inv = NULL;
+    if (!details) details = legacy_details(ctx);
     json_value *new_items = sub_id ? NULL : json_get(details, "items");
     if (new_items && new_items->type == JSON_ARRAY && new_items->len) {
         /* Without subscription, the details describe one to be created. */
@@ -212,10 +233,15 @@ void stripe_create_invoice_preview(twin_ctx *ctx)
         stripe_send_object(ctx, 200, inv);
         return;
     }
-    if (sub && details && !simulate_update(ctx, sub, details, &p)) return;
-    bool at_once = p.reset_cycle || (p.created && str_eq(p.behavior, "always_invoice"));
-    if (sub) inv = at_once ? immediate_preview(ctx, sub, &p) : renewal_preview(ctx, sub);
-    else inv = pending_preview(ctx, stripe_get(ctx, "customers", customer_id));
+    if (ended) {
+        inv = NULL;   /* an ended subscription bills nothing more */
+    } else if (sub) {
+        if (details && !simulate_update(ctx, sub, details, &p)) return;
+        bool at_once = p.reset_cycle || (p.created && str_eq(p.behavior, "always_invoice"));
+        inv = at_once ? immediate_preview(ctx, sub, &p) : renewal_preview(ctx, sub);
+    } else {
+        inv = pending_preview(ctx, stripe_get(ctx, "customers", customer_id));
+    }
     if (!inv) {
         stripe_error_send(ctx, 404,
                           &(stripe_error){.type = "invalid_request_error",

@@ -411,3 +411,30 @@ test('prices of one subscription share a billing cycle; a lone item changing int
   assert.deepEqual(after.latest_invoice.lines.data.map((l) => l.amount).sort((a, b) => a - b), [-Math.round(1000 * 16 / 31), 9000]);
   assert.equal(after.latest_invoice.status, 'paid');
 });
+
+test('GET /v1/invoices/upcoming takes the older subscription_items / subscription_proration_date; an ended subscription has no upcoming invoice', async () => {
+  const { cus } = await clockedCustomer();
+  const seat = await price(1000);
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: seat.id }] });
+  const half = sub.current_period_start + (sub.current_period_end - sub.current_period_start) / 2;
+  const q = new URLSearchParams({
+    subscription: sub.id,
+    'subscription_items[0][id]': sub.items.data[0].id,
+    'subscription_items[0][quantity]': '3',
+    subscription_proration_date: String(half),
+  });
+  const legacy = await raw(t, 'GET', `/v1/invoices/upcoming?${q}`);
+  assert.equal(legacy.status, 200);
+  assertSchema('GET', '/v1/invoices/upcoming', legacy.json);
+  assert.equal(legacy.json.subscription_proration_date, half);
+  assert.deepEqual(legacy.json.lines.data.map((l) => l.amount).sort((a, b) => a - b), [-500, 1500, 3000]);
+  const preview = await t.stripe.invoices.createPreview({ subscription: sub.id, subscription_details: { items: [{ id: sub.items.data[0].id, quantity: 3 }], proration_date: half } });
+  assert.equal(preview.total, legacy.json.total);
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).items.data[0].quantity, 1);
+
+  await t.stripe.subscriptions.cancel(sub.id);
+  const ended = await rejects(() => t.stripe.invoices.createPreview({ subscription: sub.id }));
+  assert.equal(ended.statusCode, 404);
+  assert.equal(ended.code, 'invoice_upcoming_none');
+  assert.equal(ended.message, `No upcoming invoices for customer: ${cus.id}`);
+});
