@@ -194,60 +194,85 @@ static void as_preview(twin_ctx *ctx, json_value *inv, const billing_proration *
     billing_invoice_totals(ctx, inv);
 }
 
+/* Who and what a preview is about. */
+typedef struct preview_target {
+    const char *customer;   /* the customer's id */
+    const char *sub_id;     /* the subscription asked for (NULL: none named) */
+    json_value *sub;        /* the subscription previewed (NULL: the customer's pending items) */
+    bool ended;             /* sub is canceled or expired: nothing more to bill */
+} preview_target;
+
+/* Reads customer / subscription; false after answering. */
+static bool read_target(twin_ctx *ctx, preview_target *t)
+{
+    *t = (preview_target){0};
+    if (!stripe_str_param(ctx, "customer", false, &t->customer) ||
+        !stripe_str_param(ctx, "subscription", false, &t->sub_id))
+        return false;
+    if (t->customer && !*t->customer) t->customer = NULL;
+    if (t->sub_id && !*t->sub_id) t->sub_id = NULL;
+    if (!t->customer && !t->sub_id) {
+        stripe_invalid(ctx, "customer", "parameter_missing",
+                       "Missing required param: customer. You must specify either customer or subscription.");
+        return false;
+    }
+    if (t->customer && !stripe_load(ctx, "customers", "customer", t->customer, "customer")) return false;
+    bool answered = false;
+    t->sub = preview_subscription(ctx, t->sub_id, t->customer, &answered);
+    if (answered) return false;
+    if (!t->sub) return true;
+    if (t->customer && !str_eq(json_get_str(t->sub, "customer"), t->customer)) {
+        stripe_invalid(ctx, "subscription", NULL, "The subscription %s does not belong to customer %s.", t->sub_id,
+                       t->customer);
+        return false;
+    }
+    t->customer = json_get_str(t->sub, "customer");
+    const char *status = json_get_str(t->sub, "status");
+    t->ended = str_eq(status, "canceled") || str_eq(status, "incomplete_expired");
+    return true;
+}
+
+/* The previewed invoice; NULL with *answered after an error, NULL alone when
+ * there is nothing to invoice. */
+static json_value *build_preview(twin_ctx *ctx, const preview_target *t, billing_proration *p, bool *answered)
+{
+    json_value *details = twin_input(ctx, "subscription_details");
+    if (!details) details = legacy_details(ctx);
+    json_value *customer = stripe_get(ctx, "customers", t->customer);
+    json_value *new_items = t->sub_id ? NULL : json_get(details, "items");
+    *answered = false;
+    if (new_items && new_items->type == JSON_ARRAY && new_items->len) {
+        /* Without subscription, the details describe one to be created. */
+        json_value *inv = creation_preview(ctx, customer, new_items);
+        *answered = !inv;
+        return inv;
+    }
+    if (t->ended) return NULL;
+    if (!t->sub) return pending_preview(ctx, customer);
+    if (details && !simulate_update(ctx, t->sub, details, p)) {
+        *answered = true;
+        return NULL;
+    }
+    bool at_once = p->reset_cycle || (p->created && str_eq(p->behavior, "always_invoice"));
+    return at_once ? immediate_preview(ctx, t->sub, p) : renewal_preview(ctx, t->sub);
+}
+
 void stripe_create_invoice_preview(twin_ctx *ctx)
 {
     /* Whatever happens below, nothing of it stays. */
     twin_discard_writes(ctx);
-    const char *customer_id = NULL, *sub_id = NULL;
-    if (!stripe_str_param(ctx, "customer", false, &customer_id) ||
-        !stripe_str_param(ctx, "subscription", false, &sub_id))
-        return;
-    if (customer_id && !*customer_id) customer_id = NULL;
-    if (sub_id && !*sub_id) sub_id = NULL;
-    if (!customer_id && !sub_id) {
-        stripe_invalid(ctx, "customer", "parameter_missing",
-                       "Missing required param: customer. You must specify either customer or subscription.");
-        return;
-    }
-    if (customer_id && !stripe_load(ctx, "customers", "customer", customer_id, "customer")) return;
-    bool answered = false;
-    json_value *sub = preview_subscription(ctx, sub_id, customer_id, &answered);
-    if (answered) return;
-    if (sub && customer_id && !str_eq(json_get_str(sub, "customer"), customer_id)) {
-        stripe_invalid(ctx, "subscription", NULL, "The subscription %s does not belong to customer %s.", sub_id,
-                       customer_id);
-        return;
-    }
-    if (sub) customer_id = json_get_str(sub, "customer");
-    const char *status = json_get_str(sub, "status");
-    bool ended = sub && (str_eq(status, "canceled") || str_eq(status, "incomplete_expired"));
-
+    preview_target t;
     billing_proration p = {.behavior = "create_prorations"};
-    json_value *details = twin_input(ctx, "subscription_details"), *inv = NULL;
-    if (!details) details = legacy_details(ctx);
-    json_value *new_items = sub_id ? NULL : json_get(details, "items");
-    if (new_items && new_items->type == JSON_ARRAY && new_items->len) {
-        /* Without subscription, the details describe one to be created. */
-        if (!(inv = creation_preview(ctx, stripe_get(ctx, "customers", customer_id), new_items))) return;
-        as_preview(ctx, inv, &p);
-        stripe_send_object(ctx, 200, inv);
-        return;
-    }
-    if (ended) {
-        inv = NULL;   /* an ended subscription bills nothing more */
-    } else if (sub) {
-        if (details && !simulate_update(ctx, sub, details, &p)) return;
-        bool at_once = p.reset_cycle || (p.created && str_eq(p.behavior, "always_invoice"));
-        inv = at_once ? immediate_preview(ctx, sub, &p) : renewal_preview(ctx, sub);
-    } else {
-        inv = pending_preview(ctx, stripe_get(ctx, "customers", customer_id));
-    }
+    bool answered = false;
+    if (!read_target(ctx, &t)) return;
+    json_value *inv = build_preview(ctx, &t, &p, &answered);
+    if (answered) return;
     if (!inv) {
         stripe_error_send(ctx, 404,
                           &(stripe_error){.type = "invalid_request_error",
                                           .code = "invoice_upcoming_none",
                                           .message = arena_printf(ctx->a, "No upcoming invoices for customer: %s",
-                                                                  customer_id)});
+                                                                  t.customer)});
         return;
     }
     as_preview(ctx, inv, &p);
