@@ -183,6 +183,11 @@ void twin_answer_failed(twin_ctx *ctx)
     ctx->answer_failed = true;
 }
 
+void twin_discard_writes(twin_ctx *ctx)
+{
+    ctx->discard_writes = true;
+}
+
 int twin_doc_put_lasting(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc)
 {
     if (!ctx->tx_open) return twin_doc_put(ctx, collection, id, doc, NULL, 0);
@@ -203,7 +208,7 @@ static void put_lasting(twin_ctx *ctx, struct twin_lasting_put *p)
 static bool answer_keeps_writes(const twin_ctx *ctx)
 {
     const http_request *req = ctx->req;
-    if (ctx->store_failed) return false;
+    if (ctx->store_failed || ctx->discard_writes) return false;
     if (!req || !req->sent) return true;    /* answers later: unknown, keep */
     return (req->status < 400 && !ctx->answer_failed) || ctx->keep_writes;
 }

@@ -155,6 +155,7 @@ struct twin_ctx {
     bool tx_open;               /* between twin_tx_begin and twin_tx_end */
     bool keep_writes;           /* twin_keep_writes was called */
     bool answer_failed;         /* twin_answer_failed was called: a failure whatever its status */
+    bool discard_writes;        /* twin_discard_writes was called */
     bool store_failed;          /* a store write, count or list of this request failed */
     bool store_failure_answered;/* the 500 for it is (being) sent */
     struct twin_lasting_put *lasting; /* twin_doc_put_lasting writes, applied by twin_tx_end */
@@ -226,6 +227,10 @@ void twin_keep_writes(twin_ctx *ctx);
  * for an error status.  Call it before or after answering, before the
  * handler returns; twin_keep_writes still wins. */
 void twin_answer_failed(twin_ctx *ctx);
+/* The success this handler sends describes what *would* happen (Stripe's
+ * invoice previews): roll its writes back all the same, ids and events
+ * included, so the service state is as if it was never asked. */
+void twin_discard_writes(twin_ctx *ctx);
 /* A write about the answer itself that must survive the rollback of an error
  * answer (Stripe's saved idempotent result of a 404 or a decline).  Applied
  * when the transaction ends, unless a store failure spoiled the request;

@@ -583,6 +583,29 @@ static void doc_get_flags_a_failing_sqlite_store(void **state)
     rmdir(dir);
 }
 
+static void tx_discarded_success_rolls_back_ids_too(void **state)
+{
+    tx_fixture f;
+    tx_fixture_init(&f);
+    assert_true(run_request(&f, "kept", 200, false));
+    int64_t before = twin_counter(&f.ctx, "in_");
+    twin_tx_begin(&f.ctx);
+    twin_discard_writes(&f.ctx);
+    assert_int_equal(twin_doc_put(&f.ctx, "things", "preview", json_object(f.a), NULL, 0), 0);
+    assert_int_equal(twin_counter(&f.ctx, "in_"), before + 1);
+    assert_non_null(twin_doc_get(&f.ctx, "things", "preview"));   /* visible inside the request */
+    twin_doc_put_lasting(&f.ctx, "_answers", "preview", json_object(f.a));
+    f.req.status = 200;
+    f.req.sent = true;
+    assert_false(twin_tx_end(&f.ctx));   /* a preview: the 200 keeps nothing */
+    f.ctx.discard_writes = false;
+    assert_null(twin_doc_get(&f.ctx, "things", "preview"));
+    assert_non_null(twin_doc_get(&f.ctx, "_answers", "preview"));   /* lasting writes still apply */
+    assert_int_equal(twin_counter(&f.ctx, "in_"), before + 1);      /* the preview's id is minted again */
+    assert_non_null(twin_doc_get(&f.ctx, "things", "kept"));
+    tx_fixture_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -597,6 +620,7 @@ int main(void)
         cmocka_unit_test(doc_get_tells_absent_from_store_failure),
         cmocka_unit_test(doc_get_flags_a_stored_document_that_is_not_json),
         cmocka_unit_test(doc_get_flags_a_failing_sqlite_store),
+        cmocka_unit_test(tx_discarded_success_rolls_back_ids_too),
         cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),

@@ -47,6 +47,7 @@ void stripe_pay_invoice(twin_ctx *ctx);
 void stripe_void_invoice(twin_ctx *ctx);
 void stripe_uncollectible_invoice(twin_ctx *ctx);
 void stripe_list_invoice_lines(twin_ctx *ctx);
+void stripe_create_invoice_preview(twin_ctx *ctx);   /* invoice_preview.c */
 void stripe_create_invoice_item(twin_ctx *ctx);
 void stripe_list_invoice_items(twin_ctx *ctx);
 void stripe_retrieve_invoice_item(twin_ctx *ctx);
@@ -184,6 +185,12 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
  * charges (proration_behavior=always_invoice).  Saves sub with its new
  * latest_invoice. */
 void billing_subscription_invoice_pending(twin_ctx *ctx, json_value *sub);
+/* A draft invoice for the subscription, created at now, with its currency,
+ * collection, tax rates and discount (not stored). */
+json_value *billing_subscription_draft(twin_ctx *ctx, json_value *sub, const char *reason, int64_t now);
+/* Restarts sub's billing period now (billing_cycle_anchor=now) and invoices
+ * the new period with its pending prorations at once, finalized and charged. */
+void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub);
 /* incomplete -> incomplete_expired once 23 hours passed by now (its open
  * invoice voided, events sent).  Saves; returns whether it expired. */
 bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t now);
@@ -196,6 +203,7 @@ typedef struct billing_proration {
     const char *behavior;   /* create_prorations (default), always_invoice, none */
     int64_t at;             /* the proration date, inside the current period */
     bool applies;           /* the subscription is in a paid period that can be prorated */
+    bool reset_cycle;       /* a new billing interval: the period restarts now, billed at once */
     int created;            /* proration items made so far */
 } billing_proration;
 /* Reads proration_behavior / proration_date for sub; false after answering 400. */
@@ -204,8 +212,23 @@ bool billing_proration_params(twin_ctx *ctx, const json_value *sub, billing_pror
  * an item added; new_price NULL: removed) as pending proration invoice items. */
 void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p, const char *item_id,
                      const json_value *old_price, int64_t old_qty, const json_value *new_price, int64_t new_qty);
-/* With always_invoice, invoices the prorations made at once (sub is saved). */
+/* With always_invoice, invoices the prorations made at once; after a new
+ * billing interval, restarts the period and invoices it (sub is saved). */
 void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p);
+/* Whether two recurring prices bill on different cycles (interval or count). */
+bool billing_interval_differs(const json_value *price, const json_value *other);
+/* Prices of one subscription share one cycle: 400 on param when price's
+ * differs from reference's (either NULL: nothing to compare). */
+bool billing_interval_matches(twin_ctx *ctx, const json_value *reference, const json_value *price, const char *param);
+/* The change moves sub to another billing interval: Stripe restarts the
+ * period now, so every current item is credited its unused time (unless
+ * proration_behavior=none) and the new prices are billed in full for the
+ * new period instead of prorated.  Call before the items change. */
+void billing_prorate_cycle_reset(twin_ctx *ctx, const json_value *sub, billing_proration *p);
+/* subscriptions.c: applies the update parameters of the request (items, proration, coupon,
+ * cancel_at_period_end, ...) to a live sub: items are written, prorations
+ * recorded in p; sub itself is not saved.  False after answering 400/404. */
+bool billing_subscription_apply_update(twin_ctx *ctx, json_value *sub, billing_proration *p);
 
 /* ---- building blocks for seeding and checkout ---- */
 json_value *billing_coupon_skeleton(twin_ctx *ctx, const char *id);        /* coupons.c, not stored */

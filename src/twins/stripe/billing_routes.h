@@ -30,6 +30,8 @@
     {"DELETE", "/v1/subscription_items/{id}", stripe_delete_subscription_item, NULL}, \
     {"POST", "/v1/invoices", stripe_create_invoice, NULL}, \
     {"GET", "/v1/invoices", stripe_list_invoices, NULL}, \
+    {"POST", "/v1/invoices/create_preview", stripe_create_invoice_preview, NULL}, \
+    {"GET", "/v1/invoices/upcoming", stripe_create_invoice_preview, NULL}, \
     {"GET", "/v1/invoices/{id}", stripe_retrieve_invoice, NULL}, \
     {"POST", "/v1/invoices/{id}", stripe_update_invoice, NULL}, \
     {"DELETE", "/v1/invoices/{id}", stripe_delete_invoice, NULL}, \

@@ -4,7 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "twins/stripe/stripe.h"
+#include "twins/stripe/billing.h"
 #include "util/util.h"
 
 static const char *const text_fields[] = {"email", "name", "description", "phone", NULL};
@@ -84,6 +84,11 @@ static bool apply_customer_params(twin_ctx *ctx, json_value *c, const json_value
         if (*pm) json_set_str(a, is, "default_payment_method", pm);
         else json_set_null(a, is, "default_payment_method");
     }
+    /* coupon / promotion_code: the customer's discount, which its invoices
+     * and subscriptions without a discount of their own take. */
+    json_value *d = billing_discount_from_request(ctx, json_get_str(c, "id"), NULL, NULL);
+    if (!d) return false;
+    if (d->type == JSON_OBJECT) json_set(a, c, "discount", d);
     return true;
 }
 

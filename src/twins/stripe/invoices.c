@@ -169,6 +169,12 @@ json_value *billing_invoice_new(twin_ctx *ctx, const json_value *customer, const
     set_customer_snapshot(a, inv, customer);
     json_set(a, inv, "default_tax_rates", json_array(a));
     json_set(a, inv, "discounts", json_array(a));
+    /* The customer's own discount, unless the subscription or the request gives one. */
+    const json_value *d = json_get(customer, "discount");
+    if (d && d->type == JSON_OBJECT) {
+        json_set(a, inv, "discount", json_clone(a, d));
+        json_push(json_get(inv, "discounts"), json_string(a, json_get_str(d, "id")));
+    }
     const char *id = json_get_str(inv, "id");
     json_set(a, inv, "lines", billing_list_object(ctx, arena_printf(a, "/v1/invoices/%s/lines", id), NULL));
     json_set_bool(a, inv, "livemode", false);
@@ -399,23 +405,55 @@ static void tax_line(twin_ctx *ctx, json_value *line, const json_value *default_
     json_set_int(a, line, "amount_excluding_tax", billing_int(line, "amount") - incl);
 }
 
-/* Spreads the invoice discount over its discountable lines. */
-static int64_t discount_lines(twin_ctx *ctx, json_value *inv, const json_value *discount, int64_t *offs, size_t n)
+static bool discountable(const json_value *line)
 {
-    int64_t base = 0, total = 0;
-    size_t i = 0, last = n;
+    return json_truthy(json_get(line, "discountable"));
+}
+
+/* What a coupon takes off each discountable line.  percent_off takes its
+ * share of every line, credits too: a proration credit gives back only what
+ * the discounted price cost.  amount_off comes off the net of the lines
+ * (never below zero), spread over the charges in proportion. */
+static void coupon_offs(const json_value *inv, const json_value *coupon, int64_t *offs)
+{
+    double pct = 0;
+    bool percent = json_double(json_get(coupon, "percent_off"), &pct);
+    int64_t net = 0, charges = 0;
+    size_t i = 0, last = 0;
     json_foreach(l, lines_of(inv)) {
-        if (json_truthy(json_get(l, "discountable")) && billing_int(l, "amount") > 0) {
-            base += billing_int(l, "amount");
-            last = i;
+        int64_t amount = billing_int(l, "amount");
+        offs[i] = 0;
+        if (discountable(l)) {
+            net += amount;
+            if (amount > 0) {
+                charges += amount;
+                last = i;
+            }
+            if (percent) offs[i] = (int64_t)llround((double)amount * pct / 100.0);
         }
         i++;
     }
-    int64_t off = discount ? billing_coupon_off(json_get(discount, "coupon"), base) : 0;
+    if (percent || charges <= 0 || net <= 0) return;
+    int64_t off = billing_coupon_off(coupon, net), given = 0;
     i = 0;
     json_foreach(l, lines_of(inv)) {
-        bool eligible = json_truthy(json_get(l, "discountable")) && billing_int(l, "amount") > 0 && base > 0;
-        offs[i] = !eligible ? 0 : i == last ? off - total : off * billing_int(l, "amount") / base;
+        int64_t amount = billing_int(l, "amount");
+        if (discountable(l) && amount > 0) {
+            offs[i] = i == last ? off - given : off * amount / charges;
+            given += offs[i];
+        }
+        i++;
+    }
+}
+
+/* Spreads the invoice discount over its discountable lines (discount_amounts). */
+static int64_t discount_lines(twin_ctx *ctx, json_value *inv, const json_value *discount, int64_t *offs, size_t n)
+{
+    int64_t total = 0;
+    for (size_t k = 0; k < n; k++) offs[k] = 0;
+    if (discount) coupon_offs(inv, json_get(discount, "coupon"), offs);
+    size_t i = 0;
+    json_foreach(l, lines_of(inv)) {
         total += offs[i];
         json_value *da = json_array(ctx->a);
         if (offs[i]) {
@@ -548,6 +586,22 @@ static void bump_sequence(twin_ctx *ctx, json_value *inv)
     stripe_save(ctx, "customers", c);
 }
 
+/* A customer's duration=once discount is spent by the first invoice with a
+ * charge that uses it (a subscription's is dropped before its next invoice). */
+static void spend_customer_discount(twin_ctx *ctx, const json_value *inv)
+{
+    const json_value *used = json_get(inv, "discount");
+    if (billing_int(inv, "subtotal") <= 0 || !used || used->type != JSON_OBJECT ||
+        !str_eq(json_get_str(json_get(used, "coupon"), "duration"), "once"))
+        return;
+    json_value *c = stripe_get(ctx, "customers", json_get_str(inv, "customer"));
+    if (!c || !str_eq(json_get_str(json_get(c, "discount"), "id"), json_get_str(used, "id"))) return;
+    json_value *before = json_clone(ctx->a, c);
+    json_set_null(ctx->a, c, "discount");
+    stripe_save(ctx, "customers", c);
+    stripe_emit(ctx, "customer.updated", c, stripe_diff(ctx, before, c));
+}
+
 void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
 {
     arena *a = ctx->a;
@@ -555,6 +609,7 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
     const char *id = json_get_str(inv, "id");
     billing_invoice_totals(ctx, inv);
     bump_sequence(ctx, inv);
+    spend_customer_discount(ctx, inv);
     json_set_str(a, inv, "status", "open");
     json_set_int(a, json_get(inv, "status_transitions"), "finalized_at", now);
     json_set_int(a, inv, "effective_at", now);
@@ -758,7 +813,7 @@ static bool apply_discount(twin_ctx *ctx, json_value *inv)
 
 void stripe_create_invoice(twin_ctx *ctx)
 {
-    static const char *const behaviors[] = {"include", "exclude", NULL};
+    static const char *const behaviors[] = {"include", "exclude", "include_and_require", NULL};
     const char *customer_id = NULL, *behavior = "exclude", *sub_id = NULL;
     if (!stripe_str_param(ctx, "customer", true, &customer_id) ||
         !billing_enum_param(ctx, "pending_invoice_items_behavior", behaviors, &behavior) ||
@@ -773,7 +828,11 @@ void stripe_create_invoice(twin_ctx *ctx)
     json_set_bool(ctx->a, inv, "auto_advance", false);
     if (currency && *currency) json_set_str(ctx->a, inv, "currency", currency);
     if (!apply_draft_params(ctx, inv) || !stripe_apply_metadata(ctx, inv) || !apply_discount(ctx, inv)) return;
-    if (str_eq(behavior, "include")) billing_invoice_pull_pending(ctx, inv);
+    if (!str_eq(behavior, "exclude")) billing_invoice_pull_pending(ctx, inv);
+    if (str_eq(behavior, "include_and_require") && !lines_of(inv)->len) {
+        stripe_invalid(ctx, "customer", "invoice_no_customer_line_items", "Nothing to invoice for customer");
+        return;
+    }
     billing_invoice_totals(ctx, inv);
     billing_save(ctx, COLL, inv);
     stripe_emit(ctx, "invoice.created", inv, NULL);
@@ -899,9 +958,13 @@ void stripe_pay_invoice(twin_ctx *ctx)
     }
     stripe_card_outcome o = billing_invoice_charge(ctx, inv, pm_id, &no_method);
     if (no_method) {
-        stripe_invalid(ctx, NULL, "invoice_no_customer_line_items",
+        /* Stripe's answer when nothing can be charged, as for a new
+         * subscription; invoice_no_customer_line_items means "nothing to
+         * invoice" (pending_invoice_items_behavior=include_and_require). */
+        stripe_invalid(ctx, NULL, "resource_missing",
                        "This customer has no attached payment source or default payment method. Please consider "
-                       "adding a default payment method.");
+                       "adding a default payment method. For more information, visit "
+                       "https://stripe.com/docs/billing/subscriptions/payment-methods-setting#payment-method-priority.");
         return;
     }
     if (o.requires_3ds) {
@@ -987,13 +1050,65 @@ void stripe_uncollectible_invoice(twin_ctx *ctx)
     stripe_send_object(ctx, 200, inv);
 }
 
+/* Index of the line with id in data; answers 404 on param and returns -1 when none. */
+static long line_index(twin_ctx *ctx, const json_value *data, const char *id, const char *param)
+{
+    long i = 0;
+    json_foreach(l, data) {
+        if (str_eq(json_get_str(l, "id"), id)) return i;
+        i++;
+    }
+    stripe_error_send(ctx, 404, &(stripe_error){.code = "resource_missing",
+                                               .param = param,
+                                               .message = arena_printf(ctx->a, "No such invoice line item: '%s'", id)});
+    return -1;
+}
+
+/* One page of an invoice's lines, in invoice order, by limit and cursor. */
+static bool page_lines(twin_ctx *ctx, const json_value *data, twin_list *page)
+{
+    listing_req r;
+    listing_status s = listing_parse(ctx, 10, 100, &r);
+    if (s == LISTING_BAD_LIMIT) {
+        stripe_invalid(ctx, "limit", "parameter_invalid_integer",
+                       "Invalid integer: %s. This value must be between 1 and 100.", r.bad_value);
+        return false;
+    }
+    if (s != LISTING_OK) {
+        stripe_invalid(ctx, "starting_after", NULL,
+                       "You may only specify one of these parameters: ending_before, starting_after.");
+        return false;
+    }
+    long n = data ? (long)data->len : 0, from = 0, to = n;
+    if (r.starting_after) {
+        long at = line_index(ctx, data, r.starting_after, "starting_after");
+        if (at < 0) return false;
+        from = at + 1;
+    } else if (r.ending_before) {
+        long at = line_index(ctx, data, r.ending_before, "ending_before");
+        if (at < 0) return false;
+        to = at;
+        from = to > (long)r.limit ? to - (long)r.limit : 0;
+    }
+    if (to - from > (long)r.limit) to = from + (long)r.limit;
+    page->items = arena_alloc(ctx->a, (size_t)(to > from ? to - from : 1) * sizeof *page->items);
+    page->n = 0;
+    page->has_more = r.ending_before ? from > 0 : to < n;
+    long i = 0;
+    json_foreach(l, data) {
+        /* Copies: a value belongs to one list (its next sibling is its own). */
+        if (i >= from && i < to) page->items[page->n++] = json_clone(ctx->a, l);
+        i++;
+    }
+    return true;
+}
+
 void stripe_list_invoice_lines(twin_ctx *ctx)
 {
     json_value *inv = load_invoice(ctx);
-    if (!inv) return;
-    json_value *lines = json_get(inv, "lines");
-    json_remove(lines, "total_count");
-    stripe_reply(ctx, 200, lines);
+    twin_list page;
+    if (!inv || !page_lines(ctx, lines_of(inv), &page)) return;
+    stripe_send_list(ctx, json_get_str(json_get(inv, "lines"), "url"), &page);
 }
 
 typedef struct invoice_filter {

@@ -56,7 +56,8 @@ static void proration_item(twin_ctx *ctx, const json_value *sub, const billing_p
     json_set_int(a, ii, "amount", amount);
     json_set_str(a, ii, "currency", json_get_str(price, "currency"));
     json_set_str(a, ii, "description", describe(ctx, what, price, qty, p->at));
-    json_set_bool(a, ii, "discountable", false);
+    /* The subscription's discount applies to prorations as to its other lines. */
+    json_set_bool(a, ii, "discountable", true);
     json_set_int(a, json_get(ii, "period"), "end", billing_int(sub, "current_period_end"));
     json_set(a, ii, "price", json_clone(a, price));
     json_set_bool(a, ii, "proration", true);
@@ -74,7 +75,8 @@ static void proration_item(twin_ctx *ctx, const json_value *sub, const billing_p
 void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p, const char *item_id,
                      const json_value *old_price, int64_t old_qty, const json_value *new_price, int64_t new_qty)
 {
-    if (!p->applies || str_eq(p->behavior, "none")) return;
+    /* After a cycle reset the credits are made and the new prices bill in full. */
+    if (!p->applies || p->reset_cycle || str_eq(p->behavior, "none")) return;
     if (old_price && new_price && old_qty == new_qty &&
         str_eq(json_get_str(old_price, "id"), json_get_str(new_price, "id")))
         return;
@@ -89,7 +91,43 @@ void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p,
     p->created += (credit != 0) + (debit != 0);
 }
 
+bool billing_interval_differs(const json_value *price, const json_value *other)
+{
+    const json_value *a = json_get(price, "recurring"), *b = json_get(other, "recurring");
+    int64_t na = billing_int(a, "interval_count"), nb = billing_int(b, "interval_count");
+    return !str_eq(json_get_str(a, "interval"), json_get_str(b, "interval")) || (na ? na : 1) != (nb ? nb : 1);
+}
+
+bool billing_interval_matches(twin_ctx *ctx, const json_value *reference, const json_value *price, const char *param)
+{
+    if (!reference || !price || !billing_interval_differs(reference, price)) return true;
+    stripe_invalid(ctx, param, NULL,
+                   "All prices on a subscription must have the same `recurring.interval` and "
+                   "`recurring.interval_count`.");
+    return false;
+}
+
+void billing_prorate_cycle_reset(twin_ctx *ctx, const json_value *sub, billing_proration *p)
+{
+    if (!p->applies || p->reset_cycle) return;
+    p->reset_cycle = true;
+    if (str_eq(p->behavior, "none")) return;
+    int64_t start = billing_int(sub, "current_period_start"), end = billing_int(sub, "current_period_end");
+    if (end <= start || p->at >= end) return;
+    double left = (double)(end - p->at) / (double)(end - start);
+    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+    for (size_t i = 0; i < items.n; i++) {
+        const json_value *price = json_get(items.items[i], "price");
+        int64_t qty = billing_int(items.items[i], "quantity");
+        int64_t credit = (int64_t)llround((double)(billing_int(price, "unit_amount") * qty) * left);
+        if (!credit) continue;
+        proration_item(ctx, sub, p, json_get_str(items.items[i], "id"), price, qty, -credit, "Unused");
+        p->created++;
+    }
+}
+
 void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p)
 {
-    if (p->created && str_eq(p->behavior, "always_invoice")) billing_subscription_invoice_pending(ctx, sub);
+    if (p->reset_cycle) billing_subscription_reset_cycle(ctx, sub);
+    else if (p->created && str_eq(p->behavior, "always_invoice")) billing_subscription_invoice_pending(ctx, sub);
 }

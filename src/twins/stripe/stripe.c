@@ -56,18 +56,29 @@ void stripe_reply(twin_ctx *ctx, int status, const json_value *body)
     http_send(req);
 }
 
+/* param as the caller named it: "items[0][price]" sent inside
+ * subscription_details is "subscription_details[items][0][price]". */
+static const char *caller_param(twin_ctx *ctx, const stripe_req *st, const char *param)
+{
+    if (!param || !st || !st->nested_in) return param;
+    size_t head = strcspn(param, "[");
+    const char *name = arena_strndup(ctx->a, param, head);
+    if (!json_get(st->nested, name)) return param;
+    return arena_printf(ctx->a, "%s[%s]%s", st->nested_in, name, param + head);
+}
+
 void stripe_error_send(twin_ctx *ctx, int status, const stripe_error *e)
 {
     arena *a = ctx->a;
+    stripe_req *st = req_state(ctx);
     json_value *err = json_object(a);
     if (e->charge) json_set_str(a, err, "charge", e->charge);
     if (e->code) json_set_str(a, err, "code", e->code);
     if (e->decline_code) json_set_str(a, err, "decline_code", e->decline_code);
     if (e->code) json_set_str(a, err, "doc_url", arena_printf(a, "https://stripe.com/docs/error-codes/%s", e->code));
     json_set_str(a, err, "message", e->message);
-    if (e->param) json_set_str(a, err, "param", e->param);
+    if (e->param) json_set_str(a, err, "param", caller_param(ctx, st, e->param));
     if (e->payment_intent) json_set(a, err, "payment_intent", json_clone(a, e->payment_intent));
-    stripe_req *st = req_state(ctx);
     if (st && st->request_id)
         json_set_str(a, err, "request_log_url",
                      arena_printf(a, "https://dashboard.stripe.com/test/logs/%s", st->request_id));

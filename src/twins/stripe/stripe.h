@@ -28,6 +28,11 @@ typedef struct stripe_req {
      * kept for the others (NULL until then, and again after an endpoint
      * changes: stripe_endpoints_changed). */
     const twin_list *endpoints;
+    /* Parameters a handler reads as top-level ones but the caller sent inside
+     * an object (an invoice preview's subscription_details): errors on them
+     * are named inside it, "subscription_details[items][0][price]". */
+    const char *nested_in;
+    const json_value *nested;
 } stripe_req;
 
 /* Drops the request's copy of the enabled webhook endpoints (events.c). */

@@ -110,6 +110,8 @@ void stripe_create_subscription_item(twin_ctx *ctx)
     json_value *sub = live_subscription(ctx, sub_id, "subscription");
     json_value *price = sub ? billing_recurring_price(ctx, price_id, "price") : NULL;
     if (!price) return;
+    twin_list others = billing_subscription_items(ctx, sub_id);
+    if (others.n && !billing_interval_matches(ctx, json_get(others.items[0], "price"), price, "price")) return;
     json_value *before = json_clone(ctx->a, sub);
     billing_proration p;
     if (!billing_proration_params(ctx, sub, &p)) return;
@@ -138,6 +140,16 @@ void stripe_update_subscription_item(twin_ctx *ctx)
     int64_t old_qty = billing_int(si, "quantity");
     billing_proration p;
     if (!billing_proration_params(ctx, sub, &p) || !apply_item_params(ctx, si)) return;
+    if (billing_interval_differs(old_price, json_get(si, "price"))) {
+        /* Alone on the subscription, the item moves it to the new cycle;
+         * beside others it would mix two. */
+        twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+        if (items.n > 1) {
+            billing_interval_matches(ctx, old_price, json_get(si, "price"), "price");
+            return;
+        }
+        billing_prorate_cycle_reset(ctx, sub, &p);
+    }
     billing_save(ctx, COLL, si);
     billing_prorate(ctx, sub, &p, json_get_str(si, "id"), old_price, old_qty, json_get(si, "price"),
                     billing_int(si, "quantity"));

@@ -118,9 +118,7 @@ static void drop_spent_discount(twin_ctx *ctx, json_value *sub)
         json_set_null(ctx->a, sub, "discount");
 }
 
-/* A draft invoice for the subscription, created at now, with its currency,
- * collection, tax rates and discount (not stored). */
-static json_value *subscription_draft(twin_ctx *ctx, json_value *sub, const char *reason, int64_t now)
+json_value *billing_subscription_draft(twin_ctx *ctx, json_value *sub, const char *reason, int64_t now)
 {
     arena *a = ctx->a;
     json_value *customer = stripe_get(ctx, "customers", json_get_str(sub, "customer"));
@@ -169,7 +167,7 @@ static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const ch
                                         bool trial, const char *pm, bool announce_created)
 {
     int64_t now = billing_int(sub, "current_period_start");
-    json_value *inv = subscription_draft(ctx, sub, reason, now);
+    json_value *inv = billing_subscription_draft(ctx, sub, reason, now);
     json_set_int(ctx->a, inv, "period_start", period_start);
     json_set_int(ctx->a, inv, "period_end", now);
     add_item_lines(ctx, inv, sub, trial);
@@ -180,12 +178,27 @@ static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const ch
 void billing_subscription_invoice_pending(twin_ctx *ctx, json_value *sub)
 {
     int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
-    json_value *inv = subscription_draft(ctx, sub, "subscription_update", now);
+    json_value *inv = billing_subscription_draft(ctx, sub, "subscription_update", now);
     const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
     issue_invoice(ctx, sub, inv, pm, false);
     /* Paying may have changed the stored copy (status); keep the caller's current. */
     json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
     if (fresh) json_set_str(ctx->a, sub, "status", json_get_str(fresh, "status"));
+}
+
+void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub)
+{
+    arena *a = ctx->a;
+    int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
+    int64_t end = billing_period_end(first_price(ctx, json_get_str(sub, "id")), now);
+    json_set_int(a, sub, "billing_cycle_anchor", now);
+    json_set_int(a, sub, "current_period_start", now);
+    json_set_int(a, sub, "current_period_end", end);
+    if (json_truthy(json_get(sub, "cancel_at_period_end"))) json_set_int(a, sub, "cancel_at", end);
+    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
+    invoice_subscription(ctx, sub, "subscription_update", now, false, pm, false);
+    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
+    if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
 }
 
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
@@ -312,7 +325,8 @@ static json_value *read_items(twin_ctx *ctx, int64_t *total)
         const char *qparam = arena_printf(ctx->a, "items[%zu][quantity]", i);
         int64_t qty = 1, amount = 0;
         if (!price || !billing_count_param(ctx, it, "quantity", qparam, &qty) ||
-            !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount))
+            !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount) ||
+            !billing_interval_matches(ctx, json_at(out, 0), price, arena_printf(ctx->a, "items[%zu][price]", i)))
             return NULL;
         json_set_int(ctx->a, price, "_quantity", qty);
         *total += amount;
@@ -557,6 +571,36 @@ static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *
     billing_prorate(ctx, sub, p, id, old_price, old_qty, json_get(c->si, "price"), billing_int(c->si, "quantity"));
 }
 
+/* The change of item si (NULL when it does not change). */
+static const item_change *change_of(const json_value *si, const item_change *changes, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (changes[i].si && str_eq(json_get_str(changes[i].si, "id"), json_get_str(si, "id"))) return &changes[i];
+    return NULL;
+}
+
+/* Every price the subscription will have after the changes bills on one
+ * cycle (a new one for all of them is a billing-interval change). */
+static bool same_cycle(twin_ctx *ctx, const char *sub_id, const item_change *changes, size_t n)
+{
+    const json_value *reference = NULL;
+    twin_list items = billing_subscription_items(ctx, sub_id);
+    for (size_t i = 0; i < items.n; i++) {
+        const item_change *c = change_of(items.items[i], changes, n);
+        if (c && c->deleted) continue;
+        const json_value *price = c && c->price ? c->price : json_get(items.items[i], "price");
+        if (!billing_interval_matches(ctx, reference, price, "items")) return false;
+        if (!reference) reference = price;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (changes[i].si) continue;
+        const char *param = arena_printf(ctx->a, "items[%zu][price]", i);
+        if (!billing_interval_matches(ctx, reference, changes[i].price, param)) return false;
+        if (!reference) reference = changes[i].price;
+    }
+    return true;
+}
+
 /* Checks every items[] entry (and that one item remains) without writing;
  * *changes gets them for apply_items. */
 static bool check_items(twin_ctx *ctx, const json_value *sub, item_change **changes, size_t *n)
@@ -581,7 +625,16 @@ static bool check_items(twin_ctx *ctx, const json_value *sub, item_change **chan
         stripe_invalid(ctx, "items", NULL, "A subscription must have at least one active plan.");
         return false;
     }
-    return true;
+    return same_cycle(ctx, sub_id, *changes, *n);
+}
+
+/* Whether an items[] change moves the subscription to another billing interval. */
+static bool changes_interval(twin_ctx *ctx, const json_value *sub, const item_change *changes, size_t n)
+{
+    const json_value *current = first_price(ctx, json_get_str(sub, "id"));
+    for (size_t i = 0; current && i < n; i++)
+        if (!changes[i].deleted && changes[i].price && billing_interval_differs(changes[i].price, current)) return true;
+    return false;
 }
 
 static bool update_cancel_flag(twin_ctx *ctx, json_value *sub)
@@ -602,7 +655,7 @@ static bool update_cancel_flag(twin_ctx *ctx, json_value *sub)
 
 /* Every parameter is checked before the first write, so a 400 leaves the
  * subscription, its items and any coupon as they were. */
-static bool update_fields(twin_ctx *ctx, json_value *sub, billing_proration *proration)
+bool billing_subscription_apply_update(twin_ctx *ctx, json_value *sub, billing_proration *proration)
 {
     static const char *const behaviors[] = {"allow_incomplete", "default_incomplete", "error_if_incomplete",
                                             "pending_if_incomplete", NULL};
@@ -615,6 +668,7 @@ static bool update_fields(twin_ctx *ctx, json_value *sub, billing_proration *pro
     if (pm && *pm && !stripe_load(ctx, "payment_methods", "PaymentMethod", pm, "default_payment_method")) return false;
     if (!check_items(ctx, sub, &changes, &n) || !apply_extras(ctx, sub)) return false;
     if (pm) json_set_str(ctx->a, sub, "default_payment_method", *pm ? pm : NULL);
+    if (changes_interval(ctx, sub, changes, n)) billing_prorate_cycle_reset(ctx, sub, proration);
     for (size_t i = 0; i < n; i++) apply_item(ctx, sub, &changes[i], proration);
     json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
     return true;
@@ -633,7 +687,7 @@ void stripe_update_subscription(twin_ctx *ctx)
                            "A canceled subscription can only update its cancellation_details and metadata.");
             return;
         }
-    } else if (!update_fields(ctx, sub, &proration)) {
+    } else if (!billing_subscription_apply_update(ctx, sub, &proration)) {
         return;
     }
     billing_subscription_save(ctx, sub);
