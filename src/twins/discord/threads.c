@@ -258,7 +258,6 @@ void dc_thread_create(twin_ctx *ctx)
     if (!creation_slowmode_ok(ctx, c)) return;
     json_value *t = thread_new(ctx, c, dc_snowflake(ctx), (int)kind);
     if (!t) return;
-    save_channel(ctx, c);
     json_value *out = thread_render(ctx, t, true);
     if (ptype == 15) {
         /* A forum post's starter message lives in the new thread, under the thread's id. */
@@ -276,6 +275,7 @@ void dc_thread_create(twin_ctx *ctx)
         out = thread_render(ctx, t, true);
         json_set(ctx->a, out, "message", msg);
     }
+    save_channel(ctx, c);     /* the parent's slowmode stamp, once the thread exists */
     dc_event(ctx, "THREAD_CREATE", out);
     twin_reply_json(ctx, 201, out);
 }

@@ -66,6 +66,11 @@ test('creating threads: from a message, public / private without one, forum post
 
   let err = await rejects(() => rest.post(Routes.threads(channels.help.id), { body: { name: 'no message' } }));
   assert.ok(assertDiscordError(err, 400, 50035).errors.message);
+  // a forum post whose first message is refused leaves no thread behind
+  const activeBefore = (await rest.get(Routes.guildActiveThreads(guild.id))).threads.length;
+  err = await rejects(() => rest.post(Routes.threads(channels.help.id), { body: { name: 'empty', message: {} } }));
+  assertDiscordError(err, 400, 50006);
+  assert.equal((await rest.get(Routes.guildActiveThreads(guild.id))).threads.length, activeBefore);
   err = await rejects(() => rest.post(Routes.threads(channels.general.id), { body: { name: 'x', auto_archive_duration: 120 } }));
   assert.ok(assertDiscordError(err, 400, 50035).errors.auto_archive_duration);
   err = await rejects(() => rest.post(Routes.threads(channels.general.id), { body: { name: 'x', rate_limit_per_user: 99999 } }));
