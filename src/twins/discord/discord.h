@@ -14,6 +14,7 @@
  *   emojis     snowflake -> emoji                       index guild
  *   invites    code -> invite                           index channel, index guild
  *   webhooks   snowflake -> webhook (with token)        index channel, index guild
+ *   thread_members "<thread>:<user>" -> {id,user_id,join_timestamp,flags}  index thread
  *
  * Ids are snowflakes like Discord's: (ms since 2015-01-01) << 22, the low
  * bits a per-run counter, so they sort by creation and are deterministic
@@ -54,7 +55,10 @@ enum {
     DC_INVALID_ROLE = 50028,
     DC_BULK_TOO_OLD = 50034,
     DC_INVALID_FORM_BODY = 50035,
+    DC_UNKNOWN_CHANNEL_TYPE = 50024,
+    DC_ARCHIVED_THREAD = 50083,
     DC_THREAD_EXISTS = 160004,
+    DC_THREAD_LOCKED = 160005,
 };
 
 /* ---- auth, errors, rate limits (auth.c) ---- */
@@ -128,6 +132,23 @@ int64_t dc_max_emojis(twin_ctx *ctx, const json_value *guild);
  * (its id and name become the author) or NULL for the bot. */
 json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value *webhook);
 json_value *dc_message_render(twin_ctx *ctx, const json_value *m);
+/* Slowmode for the bot in channel; stamp names the member holding the time of
+ * its last action there.  Answers 429 / 20016 and returns false. */
+bool dc_slowmode_ok(twin_ctx *ctx, json_value *channel, const char *stamp);
+
+/* threads (threads.c) */
+/* Before the bot sends in a thread: -1 refused (answered), 0 go on, 1 the
+ * thread was archived and is now unarchived (in memory, saved with the post). */
+int dc_thread_open_for_send(twin_ctx *ctx, json_value *thread);
+/* After a post in a thread: the sender joins it; unarchived tells of THREAD_UPDATE. */
+void dc_thread_after_send(twin_ctx *ctx, json_value *thread, bool unarchived);
+void dc_thread_message_gone(twin_ctx *ctx, json_value *thread, const char *message_id);
+/* PATCH of a thread's own fields (archived, locked, invitable,
+ * auto_archive_duration); answers and returns false on refusal. */
+bool dc_thread_update(twin_ctx *ctx, json_value *thread);
+void dc_thread_members_drop(twin_ctx *ctx, const char *thread_id);
+/* The thread member document of user_id in thread_id, NULL when not joined. */
+json_value *dc_thread_membership(twin_ctx *ctx, const char *thread_id, const char *user_id);
 
 /* event signatures (sign.c) */
 const char *dc_signing_secret(arena *a, const char *run_id);
@@ -149,6 +170,8 @@ int dc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(reaction_put) X(reaction_delete_me) X(reaction_delete_user) X(reaction_users) X(reactions_clear_emoji) \
     X(reactions_clear) \
     X(thread_from_message) X(thread_create) X(threads_active) \
+    X(thread_join) X(thread_leave) X(thread_member_add) X(thread_member_remove) X(thread_member_get) \
+    X(thread_members_list) X(threads_archived_public) X(threads_archived_private) X(threads_joined_private) \
     X(members_list) X(member_get) X(member_update) X(member_remove) X(member_role_add) X(member_role_remove) \
     X(roles_list) X(role_get) X(role_create) X(role_update) X(role_delete) \
     X(bans_list) X(ban_get) X(ban_put) X(ban_delete) \

@@ -420,30 +420,6 @@ void dc_channel_get(twin_ctx *ctx)
     if (c && dc_require_channel(ctx, c, 0)) twin_reply_json(ctx, 200, dc_channel_render(ctx, c));
 }
 
-static bool update_thread(twin_ctx *ctx, json_value *c)
-{
-    arena *a = ctx->a;
-    json_value *md = json_get(c, "thread_metadata");
-    static const char *const flags[] = {"archived", "locked", "invitable", NULL};
-    for (size_t i = 0; flags[i]; i++) {
-        json_value *v = json_get(ctx->body, flags[i]);
-        if (!v) continue;
-        json_set_bool(a, md, flags[i], json_truthy(v));
-        if (str_eq(flags[i], "archived"))
-            json_set(a, md, "archive_timestamp", json_string(a, dc_now_iso(ctx)));
-    }
-    if (json_get(ctx->body, "auto_archive_duration")) {
-        int64_t v;
-        if (!dc_int_arg(ctx, "auto_archive_duration", 4320, 60, 10080, &v)) return false;
-        if (v != 60 && v != 1440 && v != 4320 && v != 10080) {
-            dc_form_error(ctx, "auto_archive_duration", "BASE_TYPE_CHOICES", "Value must be one of {60, 1440, 4320, 10080}.");
-            return false;
-        }
-        json_set_int(a, md, "auto_archive_duration", v);
-    }
-    return true;
-}
-
 /* Editing or deleting a thread takes MANAGE_THREADS unless the bot started
  * it; any other channel takes MANAGE_CHANNELS. */
 static bool may_manage_channel(twin_ctx *ctx, const json_value *c)
@@ -464,7 +440,7 @@ void dc_channel_update(twin_ctx *ctx)
         json_set_str(a, c, "name", json_str(name));
     }
     if (dc_is_thread(c)) {
-        if (!update_thread(ctx, c)) return;
+        if (!dc_thread_update(ctx, c)) return;
     } else {
         json_value *topic = json_get(ctx->body, "topic");
         if (topic) {
@@ -526,8 +502,10 @@ void dc_channel_delete(twin_ctx *ctx)
     twin_list threads = dc_list(ctx, "channels", "parent", id);
     for (size_t i = 0; i < threads.n; i++) {
         delete_messages_of(ctx, json_get_str(threads.items[i], "id"));
+        dc_thread_members_drop(ctx, json_get_str(threads.items[i], "id"));
         twin_doc_delete(ctx, "channels", json_get_str(threads.items[i], "id"));
     }
+    if (dc_is_thread(c)) dc_thread_members_drop(ctx, id);
     twin_doc_delete(ctx, "channels", id);
     json_value *out = dc_channel_render(ctx, c);
     dc_event(ctx, dc_is_thread(c) ? "THREAD_DELETE" : "CHANNEL_DELETE", out);

@@ -303,8 +303,9 @@ static void channel_touch(twin_ctx *ctx, json_value *channel, const char *messag
     json_set_str(a, channel, "last_message_id", message_id);
     if (dc_is_thread(channel)) {
         int64_t n = 0;
+        /* message_count leaves out a forum post's starter message (its id is the thread's). */
         json_int64(json_get(channel, "message_count"), &n);
-        json_set_int(a, channel, "message_count", n + 1);
+        if (!str_eq(message_id, json_get_str(channel, "id"))) json_set_int(a, channel, "message_count", n + 1);
         json_int64(json_get(channel, "total_message_sent"), &n);
         json_set_int(a, channel, "total_message_sent", n + 1);
     }
@@ -366,7 +367,10 @@ json_value *dc_message_post(twin_ctx *ctx, json_value *channel, const json_value
     json_value *guild = twin_doc_get(ctx, "guilds", json_get_str(channel, "guild_id"));
     if (!check_payload(ctx, &p, guild, true)) return NULL;
     const char *cid = json_get_str(channel, "id");
-    const char *id = dc_snowflake(ctx);
+    /* A forum post's starter message takes the id of its thread. */
+    const char *id = json_get_str(channel, "_starter_id");
+    if (id) json_remove(channel, "_starter_id");
+    else id = dc_snowflake(ctx);
     const char *content = json_get_str(p.body, "content");
     json_value *m = json_object(a);
     json_set_int(a, m, "type", 0);
@@ -421,20 +425,22 @@ static bool slowmode_applies(twin_ctx *ctx, const json_value *channel, int64_t *
     return !dc_channel_has_any(ctx, channel, DC_BYPASS_SLOWMODE);
 }
 
-/* Answers Discord's 429 / 20016 while the bot's last message in channel
- * ("_bot_sent_ms", kept with the channel) is less than the channel's
- * current interval old; otherwise notes now as that time in channel, which
- * the message post saves with the channel, so a refused post counts nothing. */
-static bool slowmode_ok(twin_ctx *ctx, json_value *channel)
+/* Answers Discord's 429 / 20016 while the bot's last action in channel
+ * (the time kept in the channel's member stamp: "_bot_sent_ms" for
+ * messages, "_bot_thread_ms" for thread creation, which Discord counts
+ * separately) is less than the channel's current interval old; otherwise
+ * notes now there, which the caller saves with the channel, so a refused
+ * action counts nothing. */
+bool dc_slowmode_ok(twin_ctx *ctx, json_value *channel, const char *stamp)
 {
     int64_t secs, last = 0, now = now_ms();
-    json_int64(json_get(channel, "_bot_sent_ms"), &last);
+    json_int64(json_get(channel, stamp), &last);
     if (slowmode_applies(ctx, channel, &secs) && last + secs * 1000 > now) {
         dc_rate_limited(ctx, (double)(last + secs * 1000 - now) / 1000.0, false, DC_SLOWMODE,
                         "This action cannot be performed due to slowmode rate limit.");
         return false;
     }
-    json_set_int(ctx->a, channel, "_bot_sent_ms", now);
+    json_set_int(ctx->a, channel, stamp, now);
     return true;
 }
 
@@ -446,11 +452,12 @@ void dc_message_create(twin_ctx *ctx)
     json_int64(json_get(c, "type"), &type);
     if (type == 2 || type == 4 || type == 13 || type == 15)
         return dc_error(ctx, 400, 50008, "Cannot send messages in a non-text channel");
-    json_value *md = json_get(c, "thread_metadata");
-    if (md && json_truthy(json_get(md, "locked"))) return dc_error(ctx, 400, 50083, "Thread is archived");
-    if (!slowmode_ok(ctx, c)) return;
+    int opened = dc_is_thread(c) ? dc_thread_open_for_send(ctx, c) : 0;
+    if (opened < 0 || !dc_slowmode_ok(ctx, c, "_bot_sent_ms")) return;
     json_value *out = dc_message_post(ctx, c, NULL);
-    if (out) twin_reply_json(ctx, 200, out);
+    if (!out) return;
+    if (dc_is_thread(c)) dc_thread_after_send(ctx, c, opened > 0);
+    twin_reply_json(ctx, 200, out);
 }
 
 void dc_message_get(twin_ctx *ctx)
@@ -682,6 +689,7 @@ void dc_message_delete(twin_ctx *ctx)
     json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
     if (!m || !dc_require_own_or(ctx, c, m, DC_MANAGE_MESSAGES)) return;
     twin_doc_delete(ctx, "messages", json_get_str(m, "id"));
+    if (dc_is_thread(c)) dc_thread_message_gone(ctx, c, json_get_str(m, "id"));
     dc_event(ctx, "MESSAGE_DELETE", delete_event(ctx, c, json_get_str(m, "id")));
     dc_no_content(ctx);
 }
@@ -709,6 +717,7 @@ void dc_messages_bulk_delete(twin_ctx *ctx)
         if (!m || !str_eq(json_get_str(m, "channel_id"), json_get_str(c, "id"))) continue;
         twin_doc_delete(ctx, "messages", json_str(x));
         json_push(deleted, json_string(a, json_str(x)));
+        if (dc_is_thread(c)) dc_thread_message_gone(ctx, c, json_str(x));
     }
     json_value *ev = json_object(a);
     json_set(a, ev, "ids", deleted);
@@ -912,143 +921,6 @@ void dc_reactions_clear(twin_ctx *ctx)
     save_message(ctx, m);
     dc_event(ctx, "MESSAGE_REACTION_REMOVE_ALL", reaction_event(ctx, c, m, NULL, NULL));
     dc_no_content(ctx);
-}
-
-/* ---- threads ---- */
-
-static json_value *thread_member(twin_ctx *ctx, const char *thread_id, const char *join)
-{
-    arena *a = ctx->a;
-    json_value *tm = json_object(a);
-    json_set_str(a, tm, "id", thread_id);
-    json_set_str(a, tm, "user_id", dc_bot_id(ctx));
-    json_set_str(a, tm, "join_timestamp", join);
-    json_set_int(a, tm, "flags", 0);
-    return tm;
-}
-
-/* Validates name and auto_archive_duration, then stores a thread under parent. */
-static json_value *thread_new(twin_ctx *ctx, const json_value *parent, const char *id, int type)
-{
-    arena *a = ctx->a;
-    const char *name = json_get_str(ctx->body, "name");
-    if (!dc_check_len(ctx, "name", name, 1, 100)) return NULL;
-    int64_t archive, slow;
-    if (!dc_int_arg(ctx, "auto_archive_duration", 4320, 60, 10080, &archive)) return NULL;
-    if (archive != 60 && archive != 1440 && archive != 4320 && archive != 10080) {
-        dc_form_error(ctx, "auto_archive_duration", "BASE_TYPE_CHOICES", "Value must be one of {60, 1440, 4320, 10080}.");
-        return NULL;
-    }
-    if (!dc_int_arg(ctx, "rate_limit_per_user", 0, 0, 21600, &slow)) return NULL;
-    const char *now = dc_now_iso(ctx);
-    json_value *t = json_object(a), *md = json_object(a);
-    json_set_str(a, t, "id", id);
-    json_set_int(a, t, "type", type);
-    json_set_null(a, t, "last_message_id");
-    json_set_int(a, t, "flags", 0);
-    json_set_str(a, t, "guild_id", json_get_str(parent, "guild_id"));
-    json_set_str(a, t, "name", name);
-    json_set_str(a, t, "parent_id", json_get_str(parent, "id"));
-    json_set_int(a, t, "rate_limit_per_user", slow);
-    json_set_str(a, t, "owner_id", dc_bot_id(ctx));
-    json_set_bool(a, md, "archived", false);
-    json_set_str(a, md, "archive_timestamp", now);
-    json_set_int(a, md, "auto_archive_duration", archive);
-    json_set_bool(a, md, "locked", false);
-    json_set_str(a, md, "create_timestamp", now);
-    if (type == 12) json_set_bool(a, md, "invitable", !json_get(ctx->body, "invitable") ||
-                                                        json_truthy(json_get(ctx->body, "invitable")));
-    json_set(a, t, "thread_metadata", md);
-    json_set_int(a, t, "message_count", 0);
-    json_set_int(a, t, "member_count", 1);
-    json_set_int(a, t, "total_message_sent", 0);
-    json_set_str(a, t, "_joined", now);
-    save_channel(ctx, t);
-    return t;
-}
-
-static json_value *thread_render(twin_ctx *ctx, const json_value *t, bool with_member)
-{
-    json_value *o = dc_channel_render(ctx, t);
-    if (with_member) json_set(ctx->a, o, "member", thread_member(ctx, json_get_str(t, "id"), json_get_str(t, "_joined")));
-    return o;
-}
-
-void dc_thread_from_message(twin_ctx *ctx)
-{
-    json_value *c = channel_param(ctx);
-    json_value *m = c ? message_in(ctx, c, "message_id") : NULL;
-    if (!m || !dc_require_channel(ctx, c, DC_CREATE_PUBLIC_THREADS)) return;
-    int64_t type = 0;
-    json_int64(json_get(c, "type"), &type);
-    if (type != 0 && type != 5) return dc_error(ctx, 400, 50024, "Cannot execute action on this channel type");
-    const char *mid = json_get_str(m, "id");
-    if (json_get_str(m, "_thread") || twin_doc_get(ctx, "channels", mid))
-        return dc_error(ctx, 400, DC_THREAD_EXISTS, "A thread has already been created for this message");
-    /* A thread started from a message takes the message's id. */
-    json_value *t = thread_new(ctx, c, mid, type == 5 ? 10 : 11);
-    if (!t) return;
-    int64_t flags = 0;
-    json_int64(json_get(m, "flags"), &flags);
-    json_set_int(ctx->a, m, "flags", flags | HAS_THREAD);
-    json_set_str(ctx->a, m, "_thread", mid);
-    save_message(ctx, m);
-    json_value *out = thread_render(ctx, t, false);
-    dc_event(ctx, "THREAD_CREATE", out);
-    twin_reply_json(ctx, 201, out);
-}
-
-void dc_thread_create(twin_ctx *ctx)
-{
-    json_value *c = channel_param(ctx);
-    if (!c) return;
-    int64_t ptype = 0, type, kind = 12;
-    json_int64(json_get(c, "type"), &ptype);
-    json_int64(json_get(ctx->body, "type"), &kind);
-    /* A forum post is a message; otherwise the thread's kind decides. */
-    uint64_t need = ptype == 15 ? DC_SEND_MESSAGES : kind == 12 ? DC_CREATE_PRIVATE_THREADS : DC_CREATE_PUBLIC_THREADS;
-    if (!dc_require_channel(ctx, c, need)) return;
-    if (ptype != 0 && ptype != 5 && ptype != 15) return dc_error(ctx, 400, 50024, "Cannot execute action on this channel type");
-    if (!dc_int_arg(ctx, "type", ptype == 15 ? 11 : 12, 10, 12, &type)) return;
-    json_value *first = json_get(ctx->body, "message");
-    if (ptype == 15 && (!first || first->type != JSON_OBJECT))
-        return dc_form_error(ctx, "message", "BASE_TYPE_REQUIRED", "This field is required");
-    json_value *t = thread_new(ctx, c, dc_snowflake(ctx), ptype == 15 ? 11 : (int)type);
-    if (!t) return;
-    json_value *out = thread_render(ctx, t, true);
-    if (ptype == 15) {
-        /* A forum post's starter message lives in the new thread. */
-        json_value *saved = ctx->body;
-        ctx->body = first;
-        json_value *msg = dc_message_post(ctx, t, NULL);
-        ctx->body = saved;
-        if (!msg) return;
-        t = twin_doc_get(ctx, "channels", json_get_str(t, "id"));
-        out = thread_render(ctx, t, true);
-        json_set(ctx->a, out, "message", msg);
-    }
-    dc_event(ctx, "THREAD_CREATE", out);
-    twin_reply_json(ctx, 201, out);
-}
-
-void dc_threads_active(twin_ctx *ctx)
-{
-    arena *a = ctx->a;
-    const char *gid = dc_param_sf(ctx, "guild_id");
-    if (!gid || !dc_guild_load(ctx, gid)) return;
-    twin_list l = dc_list(ctx, "channels", "guild", gid);
-    json_value *threads = json_array(a), *members = json_array(a);
-    for (size_t i = 0; i < l.n; i++) {
-        const json_value *t = l.items[i];
-        if (!dc_is_thread(t) || json_truthy(json_get(json_get(t, "thread_metadata"), "archived"))) continue;
-        json_push(threads, dc_channel_render(ctx, t));
-        json_push(members, thread_member(ctx, json_get_str(t, "id"), json_get_str(t, "_joined")));
-    }
-    json_value *o = json_object(a);
-    json_set(a, o, "threads", threads);
-    json_set(a, o, "members", members);
-    json_set_bool(a, o, "has_more", false);
-    twin_reply_json(ctx, 200, o);
 }
 
 /* ---- pins and typing ---- */

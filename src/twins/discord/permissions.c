@@ -120,6 +120,14 @@ uint64_t dc_perms_guild(twin_ctx *ctx, const json_value *guild, const char *user
     return dc_member_timed_out(m, clock_ms(ctx)) ? dc_perms_timed_out(p) : p;
 }
 
+static bool private_thread_hidden(twin_ctx *ctx, const json_value *thread, const char *user_id, uint64_t p)
+{
+    int64_t type = 0;
+    json_int64(json_get(thread, "type"), &type);
+    if (type != 12 || (p & DC_MANAGE_THREADS)) return false;
+    return !twin_doc_get(ctx, "thread_members", arena_printf(ctx->a, "%s:%s", json_get_str(thread, "id"), user_id));
+}
+
 uint64_t dc_perms_channel(twin_ctx *ctx, const json_value *channel, const char *user_id)
 {
     const char *gid = json_get_str(channel, "guild_id");
@@ -135,6 +143,8 @@ uint64_t dc_perms_channel(twin_ctx *ctx, const json_value *channel, const char *
     /* Overwrites cannot give a timed-out member back what the timeout took. */
     if (dc_member_timed_out(m, clock_ms(ctx))) p = dc_perms_timed_out(p);
     if (!(p & DC_VIEW_CHANNEL)) return 0;
+    /* A private thread shows only to its members and to those who manage threads. */
+    if (thread && private_thread_hidden(ctx, channel, user_id, p)) return 0;
     if (!thread && !(p & DC_SEND_MESSAGES)) p &= ~SEND_DEPENDENT;
     return p;
 }
