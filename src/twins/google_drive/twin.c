@@ -22,6 +22,7 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 #define S_PREAD "drive drive.file drive.meet.readonly drive.metadata drive.metadata.readonly drive.photos.readonly drive.readonly"
 #define S_RREAD S_READ_META
 #define F "/drive/v3/files/{fileId}"
+#define D "/drive/v3/drives/{driveId}"
 
 static const twin_route routes[] = {
     {"GET", "/drive/v3/about", gd_about_get,
@@ -60,8 +61,16 @@ static const twin_route routes[] = {
     {"GET", F "/comments/{commentId}/replies/{replyId}", gd_reply_get, S_CREAD},
     {"PATCH", F "/comments/{commentId}/replies/{replyId}", gd_reply_update, S_CWRITE},
     {"DELETE", F "/comments/{commentId}/replies/{replyId}", gd_reply_delete, S_CWRITE},
+    {"POST", "/drive/v3/drives", gd_drives_create, "drive"},
+    {"GET", "/drive/v3/drives", gd_drives_list, "drive drive.readonly"},
+    {"GET", D, gd_drives_get, "drive drive.readonly"},
+    {"PATCH", D, gd_drives_update, "drive"},
+    {"DELETE", D, gd_drives_delete, "drive"},
+    {"POST", D "/hide", gd_drives_hide, "drive"},
+    {"POST", D "/unhide", gd_drives_unhide, "drive"},
 };
 #undef F
+#undef D
 
 static const twin_route admin_routes[] = {
     {"GET", "/storage-tier", gd_admin_storage_tier, NULL},

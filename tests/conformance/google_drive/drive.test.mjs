@@ -765,7 +765,10 @@ test('stateful routes are reported as such; other Drive methods stay stubs', asy
   assert.match(text, /stateful/);
   const drives = await raw(ctx, 'GET', '/drive/v3/drives');
   assert.equal(drives.status, 200);
-  assert.equal(drives.headers.get('x-twin-stub'), 'true');
+  assert.equal(drives.headers.get('x-twin-stub'), null);
+  const apps = await raw(ctx, 'GET', '/drive/v3/apps');
+  assert.equal(apps.status, 200);
+  assert.equal(apps.headers.get('x-twin-stub'), 'true');
   const gen = await ctx.d.files.generateIds({ count: 3 });
   assert.equal(gen.data.ids.length, 3);
 });
