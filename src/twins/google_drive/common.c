@@ -365,5 +365,8 @@ void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed)
     json_set_str(a, c, "fileId", file_id);
     json_set_str(a, c, "time", gd_now(ctx));
     json_set_bool(a, c, "removed", removed);
+    /* removals keep the drive of what they removed, for changes.list?driveId */
+    const char *drive_id = json_get_str(twin_doc_get(ctx, "files", file_id), "driveId");
+    if (drive_id) json_set_str(a, c, "driveId", drive_id);
     twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, NULL, 0);
 }

@@ -344,6 +344,22 @@ static void set_extensions(twin_ctx *ctx, json_value *f)
     }
 }
 
+static void add_owner_permission(twin_ctx *ctx, const char *id, const char *oe)
+{
+    arena *a = ctx->a;
+    json_value *perm = json_object(a);
+    json_set_str(a, perm, "kind", "drive#permission");
+    json_set_str(a, perm, "id", gd_permission_id(ctx, oe));
+    json_set_str(a, perm, "type", "user");
+    json_set_str(a, perm, "emailAddress", oe);
+    json_set_str(a, perm, "role", "owner");
+    json_set_str(a, perm, "displayName", json_get_str(gd_user(ctx, oe), "displayName"));
+    json_set_bool(a, perm, "deleted", false);
+    json_set_bool(a, perm, "pendingOwner", false);
+    store_index idx = {"file", id};
+    twin_doc_put(ctx, "permissions", arena_printf(a, "%s:%s", id, json_get_str(perm, "id")), perm, &idx, 1);
+}
+
 json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *data, size_t len, bool has_media,
                            const char *media_type, const char *owner)
 {
@@ -400,19 +416,7 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
         gd_record_change(ctx, id, false);
         return f;
     }
-    /* owner permission */
-    const char *oe = json_get_str(f, "_owner");
-    json_value *perm = json_object(a);
-    json_set_str(a, perm, "kind", "drive#permission");
-    json_set_str(a, perm, "id", gd_permission_id(ctx, oe));
-    json_set_str(a, perm, "type", "user");
-    json_set_str(a, perm, "emailAddress", oe);
-    json_set_str(a, perm, "role", "owner");
-    json_set_str(a, perm, "displayName", json_get_str(gd_user(ctx, oe), "displayName"));
-    json_set_bool(a, perm, "deleted", false);
-    json_set_bool(a, perm, "pendingOwner", false);
-    store_index idx = {"file", id};
-    twin_doc_put(ctx, "permissions", arena_printf(a, "%s:%s", id, json_get_str(perm, "id")), perm, &idx, 1);
+    add_owner_permission(ctx, id, json_get_str(f, "_owner"));
     gd_record_change(ctx, id, false);
     return f;
 }
@@ -1283,6 +1287,51 @@ static void apply_metadata(twin_ctx *ctx, json_value *f, const json_value *meta)
     set_extensions(ctx, f);
 }
 
+/* Puts f (and, for a folder, what it holds) into drive_id (NULL = My
+ * Drive): a shared drive's items have no owner; items moved out of one
+ * become the mover's.  all is read once for the walk. */
+static void set_drive(twin_ctx *ctx, twin_list *all, json_value *f, const char *drive_id, int depth)
+{
+    const char *id = json_get_str(f, "id"), *me = gd_user_email(ctx);
+    if (drive_id) {
+        json_set_str(ctx->a, f, "driveId", drive_id);
+        twin_list perms = gd_list_by_file(ctx, "permissions", id);
+        for (size_t i = 0; i < perms.n; i++)
+            if (str_eq(json_get_str(perms.items[i], "role"), "owner"))
+                twin_doc_delete(ctx, "permissions", arena_printf(ctx->a, "%s:%s", id, json_get_str(perms.items[i], "id")));
+    } else {
+        json_remove(f, "driveId");
+        json_set_str(ctx->a, f, "_owner", me);
+        add_owner_permission(ctx, id, me);
+    }
+    if (depth >= 64 || !str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) return;
+    for (size_t i = 0; i < all->n; i++) {
+        json_value *c = all->items[i];
+        if (!has_parent(c, id)) continue;
+        set_drive(ctx, all, c, drive_id, depth + 1);
+        gd_file_save(ctx, c);
+        gd_record_change(ctx, json_get_str(c, "id"), false);
+    }
+}
+
+/* After addParents/removeParents: an item whose parent is now in another
+ * drive moves there.  Moving out of a shared drive takes an organizer. */
+static bool move_between_drives(twin_ctx *ctx, json_value *f)
+{
+    json_value *parent = gd_file_get(ctx, json_str(json_at(json_get(f, "parents"), 0)));
+    if (!parent) return true;
+    const char *to = json_get_str(parent, "driveId"), *from = json_get_str(f, "driveId");
+    if (str_eq(to, from) || (!to && !from)) return true;
+    if (from && gd_role_rank(gd_drive_role(ctx, from)) < (to ? 4 : 5)) {
+        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+                 NULL, NULL);
+        return false;
+    }
+    twin_list all = all_files(ctx);
+    set_drive(ctx, &all, f, to, 0);
+    return true;
+}
+
 static bool move_parents(twin_ctx *ctx, json_value *f)
 {
     arena *a = ctx->a;
@@ -1315,6 +1364,7 @@ static bool move_parents(twin_ctx *ctx, json_value *f)
                 gd_error(ctx, 400, "invalidParent", "The parent specified is not a folder.", NULL, NULL);
                 return false;
             }
+            if (!can_edit(ctx, pf)) return false;
             const char *pid = json_get_str(pf, "id");
             if (str_eq(pid, json_get_str(f, "id"))) {
                 gd_error(ctx, 400, "invalidParent", "A folder cannot be its own parent.", NULL, NULL);
@@ -1328,7 +1378,7 @@ static bool move_parents(twin_ctx *ctx, json_value *f)
                  "A shared drive item must have exactly one parent.", NULL, NULL);
         return false;
     }
-    return true;
+    return move_between_drives(ctx, f);
 }
 
 void gd_files_update(twin_ctx *ctx)
@@ -1441,8 +1491,8 @@ void gd_file_purge(twin_ctx *ctx, const char *id)
         }
     }
     gd_usage_update(ctx, twin_doc_get(ctx, "files", id), NULL);
+    gd_record_change(ctx, id, true);   /* while the file is there to name its drive */
     twin_doc_delete(ctx, "files", id);
-    gd_record_change(ctx, id, true);
 }
 
 void gd_files_delete(twin_ctx *ctx)
@@ -1646,9 +1696,43 @@ static bool change_token(const char *tok, int64_t *out)
     return n >= 1;
 }
 
+/* Which changes a changes.list covers: driveId = that shared drive's;
+ * otherwise My Drive's, and those of the caller's shared drives with
+ * includeItemsFromAllDrives.  False after a 4xx. */
+static bool changes_corpus(twin_ctx *ctx, corpus *c)
+{
+    const char *drive_id = gd_query(ctx, "driveId");
+    bool supports = gd_bool_query(ctx, "supportsAllDrives", false);
+    bool include = gd_bool_query(ctx, "includeItemsFromAllDrives", false);
+    if (drive_id) {
+        if (!supports) {
+            gd_error(ctx, 403, "teamDrivesParameterRequired",
+                     "The supportsAllDrives parameter must be set to true when driveId is specified.",
+                     "supportsAllDrives", "parameter");
+            return false;
+        }
+        if (!gd_drive_param(ctx, drive_id)) return false;
+    } else if (include && !supports) {
+        return bad_param(ctx, "includeItemsFromAllDrives",
+                         "The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is "
+                         "also set to true.");
+    }
+    *c = (corpus){.drive_id = drive_id, .shared_drives = include, .my_drive = !drive_id};
+    return true;
+}
+
+static bool change_in_corpus(twin_ctx *ctx, const corpus *c, const json_value *change, const json_value *f)
+{
+    const char *drive_id = f ? json_get_str(f, "driveId") : json_get_str(change, "driveId");
+    if (!drive_id) return c->my_drive;
+    if (c->drive_id) return str_eq(drive_id, c->drive_id);
+    return c->shared_drives && gd_drive_role(ctx, drive_id);
+}
+
 void gd_changes_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
+    corpus corp;
     const char *tok = gd_query(ctx, "pageToken");
     if (!tok || !*tok) {
         gd_error(ctx, 400, "required", "Required parameter: pageToken", "pageToken", "parameter");
@@ -1661,6 +1745,7 @@ void gd_changes_list(twin_ctx *ctx)
     }
     int64_t size;
     if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size)) return;
+    if (!changes_corpus(ctx, &corp)) return;
     bool include_removed = gd_bool_query(ctx, "includeRemoved", true);
     const char *spaces = gd_query(ctx, "spaces");
     bool want_app = spaces && strstr(spaces, "appDataFolder"), want_drive = !spaces || strstr(spaces, "drive");
@@ -1703,6 +1788,7 @@ void gd_changes_list(twin_ctx *ctx)
             bool app = str_eq(json_get_str(f, "_space"), "appDataFolder");
             if (app ? !want_app : !want_drive) continue;
         }
+        if (!change_in_corpus(ctx, &corp, c, f)) continue;
         json_set_str(a, ch, "kind", "drive#change");
         json_set_str(a, ch, "changeType", "file");
         json_set_str(a, ch, "time", json_get_str(c, "time"));

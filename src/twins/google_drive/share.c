@@ -10,6 +10,8 @@
 
 static void touch_file(twin_ctx *ctx, json_value *f)
 {
+    /* a root folder (My Drive's, a shared drive's) is no stored file: no change to log */
+    if (json_truthy(json_get(f, "_root"))) return;
     json_set_int(ctx->a, f, "version", gd_int(json_get(f, "version"), 1) + 1);
     gd_file_save(ctx, f);
     gd_record_change(ctx, json_get_str(f, "id"), false);
@@ -371,6 +373,16 @@ static json_value *new_post(twin_ctx *ctx, const char *kind)
     return x;
 }
 
+/* Commenting on a shared drive's item takes a commenter or more. */
+static bool may_comment(twin_ctx *ctx, const json_value *f)
+{
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= 2) return true;
+    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+             NULL, NULL);
+    return false;
+}
+
 /* The body's non-empty content; NULL after answering 400 required. */
 static const char *required_content(twin_ctx *ctx)
 {
@@ -443,7 +455,7 @@ void gd_comment_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !may_comment(ctx, f) || !gd_require_body(ctx)) return;
     const char *content = required_content(ctx);
     if (!content) return;
     json_value *c = new_post(ctx, "drive#comment");
@@ -523,7 +535,7 @@ void gd_reply_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !may_comment(ctx, f) || !gd_require_body(ctx)) return;
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
     const char *content = json_get_str(ctx->body, "content"), *action = json_get_str(ctx->body, "action");

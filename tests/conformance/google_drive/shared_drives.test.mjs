@@ -261,3 +261,69 @@ test('changes.getStartPageToken with driveId needs supportsAllDrives and a drive
   const unknown = gerr(await rejects(() => ctx.d.changes.getStartPageToken({ driveId: '0AxUk9PVA', supportsAllDrives: true })));
   assert.equal(unknown.status, 404);
 });
+
+test('moving between My Drive and a shared drive with addParents/removeParents carries the subtree', async () => {
+  const ctx = await newRun();
+  const d = await newDrive(ctx, 'Dest');
+  const dir = (await ctx.d.files.create({ requestBody: { name: 'proj', mimeType: FOLDER } })).data;
+  const inner = (await ctx.d.files.create({ requestBody: { name: 'inner.txt', parents: [dir.id] } })).data;
+  const root = (await ctx.d.files.get({ fileId: 'root', fields: 'id' })).data.id;
+  const noFlag = gerr(await rejects(() => ctx.d.files.update({ fileId: dir.id, addParents: d.id, removeParents: root,
+    requestBody: {} })));
+  assert.equal(noFlag.status, 404);
+  const moved = await ctx.d.files.update({ ...all, fileId: dir.id, addParents: d.id, removeParents: root,
+    requestBody: {}, fields: 'driveId,parents,ownedByMe' });
+  assert.deepEqual(moved.data, { driveId: d.id, parents: [d.id], ownedByMe: false });
+  const child = await ctx.d.files.get({ ...all, fileId: inner.id, fields: 'driveId,owners' });
+  assert.deepEqual(child.data, { driveId: d.id });
+  assert.equal(gerr(await rejects(() => ctx.d.files.get({ fileId: inner.id }))).status, 404);
+  const perms = await ctx.d.permissions.list({ ...all, fileId: inner.id, fields: 'permissions(role,permissionDetails)' });
+  assert.ok(perms.data.permissions.every((p) => p.role !== 'owner'));
+  const inDrive = await ctx.d.files.list({ corpora: 'drive', driveId: d.id, includeItemsFromAllDrives: true,
+    supportsAllDrives: true, orderBy: 'name' });
+  assert.deepEqual(inDrive.data.files.map((f) => f.name), ['inner.txt', 'proj']);
+  // and back out: the mover owns it again
+  const back = await ctx.d.files.update({ ...all, fileId: dir.id, addParents: root, removeParents: d.id,
+    requestBody: {}, fields: 'driveId,ownedByMe,owners(me)' });
+  assert.equal(back.data.driveId, undefined);
+  assert.equal(back.data.ownedByMe, true);
+  assert.deepEqual(back.data.owners, [{ me: true }]);
+  assert.equal((await ctx.d.files.get({ fileId: inner.id, fields: 'ownedByMe' })).data.ownedByMe, true);
+});
+
+test('changes.list: driveId lists that drive\'s changes; shared-drive items need includeItemsFromAllDrives', async () => {
+  const ctx = await newRun();
+  const d = await newDrive(ctx, 'Feed');
+  const start = (await ctx.d.changes.getStartPageToken({})).data.startPageToken;
+  const f = await put(ctx, 'in-drive.txt', d.id);
+  const mine = (await ctx.d.files.create({ requestBody: { name: 'mine.txt' } })).data;
+  const ids = (r) => r.data.changes.map((c) => c.fileId).sort();
+  assert.deepEqual(ids(await ctx.d.changes.list({ pageToken: start })), [mine.id]);
+  assert.deepEqual(ids(await ctx.d.changes.list({ pageToken: start, driveId: d.id, supportsAllDrives: true })), [f.id]);
+  assert.deepEqual(ids(await ctx.d.changes.list({ pageToken: start, supportsAllDrives: true,
+    includeItemsFromAllDrives: true })), [f.id, mine.id].sort());
+  await ctx.d.files.delete({ ...all, fileId: f.id });
+  const removed = await ctx.d.changes.list({ pageToken: start, driveId: d.id, supportsAllDrives: true });
+  assert.deepEqual(removed.data.changes.map((c) => [c.fileId, c.removed]), [[f.id, true]]);
+  const noFlag = gerr(await rejects(() => ctx.d.changes.list({ pageToken: start, driveId: d.id })));
+  assert.equal(noFlag.status, 403);
+});
+
+test('comments on shared-drive items take a commenter; a reader gets 403', async () => {
+  const ctx = await newRun();
+  const d = await newDrive(ctx, 'Talk');
+  const f = await put(ctx, 'talk.txt', d.id);
+  const c = await ctx.d.comments.create({ ...all, fileId: f.id, fields: 'id,content', requestBody: { content: 'hi' } });
+  assert.equal(c.data.content, 'hi');
+  await ctx.d.permissions.create({ ...all, fileId: d.id,
+    requestBody: { type: 'user', role: 'organizer', emailAddress: 'boss@example.com' } });
+  const me = (await ctx.d.permissions.list({ ...all, fileId: d.id, fields: 'permissions(id,emailAddress)' })).data
+    .permissions.find((p) => p.emailAddress !== 'boss@example.com');
+  await ctx.d.permissions.update({ ...all, fileId: d.id, permissionId: me.id, requestBody: { role: 'reader' } });
+  const denied = gerr(await rejects(() => ctx.d.comments.create({ ...all, fileId: f.id, fields: 'id',
+    requestBody: { content: 'no' } })));
+  assert.equal(denied.status, 403);
+  assert.equal(denied.body.error.errors[0].reason, 'insufficientFilePermissions');
+  const list = await ctx.d.comments.list({ ...all, fileId: f.id, fields: 'comments(content)' });
+  assert.deepEqual(list.data.comments, [{ content: 'hi' }]);
+});
