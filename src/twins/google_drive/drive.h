@@ -103,6 +103,10 @@ json_value *gd_drive_themes(twin_ctx *ctx);               /* about.driveThemes *
 /* True when drive_id names a drive the caller is a member of; else 404. */
 bool gd_drive_param(twin_ctx *ctx, const char *drive_id);
 
+/* ---- labels (labels.c) ---- */
+/* Sets out's labelInfo to f's labels the request names in includeLabels. */
+void gd_label_info(twin_ctx *ctx, const json_value *f, json_value *out);
+
 /* ---- seeding (seed.c) ---- */
 int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
 
@@ -116,6 +120,7 @@ int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(comment_list) X(comment_create) X(comment_get) X(comment_update) X(comment_delete) \
     X(reply_list) X(reply_create) X(reply_get) X(reply_update) X(reply_delete) \
     X(drives_create) X(drives_get) X(drives_list) X(drives_update) X(drives_hide) X(drives_unhide) X(drives_delete) \
+    X(files_list_labels) X(files_modify_labels) \
     X(admin_storage_tier)
 #define GD_DECLARE(n) void gd_##n(twin_ctx *ctx);
 GD_HANDLERS(GD_DECLARE)

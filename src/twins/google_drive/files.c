@@ -124,12 +124,12 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     CAP("canModifyContentRestriction", !folder && !trashed);
     CAP("canModifyEditorContentRestriction", !folder && owner);
     CAP("canModifyOwnerContentRestriction", !folder && owner);
-    CAP("canModifyLabels", false);
+    CAP("canModifyLabels", owner && !trashed);
     CAP("canMoveChildrenWithinDrive", folder && owner);
     CAP("canMoveItemIntoTeamDrive", owner);
     CAP("canMoveItemOutOfDrive", owner);
     CAP("canMoveItemWithinDrive", owner);
-    CAP("canReadLabels", false);
+    CAP("canReadLabels", true);
     CAP("canReadRevisions", !folder);
     CAP("canRemoveChildren", folder);
     CAP("canRemoveContentRestriction", false);
@@ -195,6 +195,7 @@ static json_value *drive_file_json(twin_ctx *ctx, const json_value *f, const cha
     }
     if (!json_get(f, "trashed")) json_set_bool(a, o, "trashed", false);
     if (!json_get(f, "explicitlyTrashed")) json_set_bool(a, o, "explicitlyTrashed", false);
+    gd_label_info(ctx, f, o);
     return o;
 }
 
@@ -262,6 +263,7 @@ json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_df
     }
     if (!json_get(f, "trashed")) json_set_bool(a, o, "trashed", false);
     if (!json_get(f, "explicitlyTrashed")) json_set_bool(a, o, "explicitlyTrashed", false);
+    gd_label_info(ctx, f, o);
     return o;
 }
 
