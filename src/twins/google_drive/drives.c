@@ -185,6 +185,46 @@ static json_value *drive_json(twin_ctx *ctx, const json_value *d)
     return o;
 }
 
+/* The deprecated teamdrives.* methods serve the same drives in the older
+ * TeamDrive shape: kind drive#teamDrive, "TeamDrive" in capability names,
+ * teamMembersOnly for driveMembersOnly, no hidden. */
+static bool is_team(twin_ctx *ctx)
+{
+    return twin_param(ctx, "teamDriveId") || strstr(ctx->req->path, "/teamdrives");
+}
+
+static void rename_key(twin_ctx *ctx, json_value *o, const char *from, const char *to)
+{
+    json_value *v = json_get(o, from);
+    if (!v) return;
+    json_set(ctx->a, o, to, json_clone(ctx->a, v));
+    json_remove(o, from);
+}
+
+static json_value *team_drive_json(twin_ctx *ctx, json_value *o)
+{
+    static const char *const caps[][2] = {
+        {"canChangeDriveBackground", "canChangeTeamDriveBackground"},
+        {"canChangeDriveMembersOnlyRestriction", "canChangeTeamMembersOnlyRestriction"},
+        {"canDeleteDrive", "canDeleteTeamDrive"},
+        {"canRenameDrive", "canRenameTeamDrive"},
+        {"canResetDriveRestrictions", "canResetTeamDriveRestrictions"},
+    };
+    json_set_str(ctx->a, o, "kind", "drive#teamDrive");
+    json_remove(o, "hidden");
+    json_value *c = json_get(o, "capabilities");
+    for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) rename_key(ctx, c, caps[i][0], caps[i][1]);
+    if (c) json_set_bool(ctx->a, c, "canRemoveChildren", json_truthy(json_get(c, "canDeleteChildren")));
+    rename_key(ctx, json_get(o, "restrictions"), "driveMembersOnly", "teamMembersOnly");
+    return o;
+}
+
+static json_value *shown(twin_ctx *ctx, const json_value *d)
+{
+    json_value *o = drive_json(ctx, d);
+    return is_team(ctx) ? team_drive_json(ctx, o) : o;
+}
+
 /* ---- loading with access checks ---- */
 
 static void drive_not_found(twin_ctx *ctx, const char *id)
@@ -205,6 +245,7 @@ static void insufficient(twin_ctx *ctx)
 static json_value *drive_load(twin_ctx *ctx, int min_rank)
 {
     const char *id = twin_param(ctx, "driveId");
+    if (!id) id = twin_param(ctx, "teamDriveId");
     json_value *d = gd_drive_get(ctx, id);
     bool admin = gd_bool_query(ctx, "useDomainAdminAccess", false);
     const char *role = d ? gd_drive_role(ctx, id) : NULL;
@@ -259,6 +300,8 @@ static bool apply_restrictions(twin_ctx *ctx, json_value *d, const json_value *i
         json_value *v = json_get(in, names[i]);
         if (json_is_bool(v)) json_set_bool(ctx->a, r, names[i], json_truthy(v));
     }
+    json_value *team = json_get(in, "teamMembersOnly");   /* teamdrives.update's name for it */
+    if (json_is_bool(team)) json_set_bool(ctx->a, r, "driveMembersOnly", json_truthy(team));
     return true;
 }
 
@@ -333,7 +376,7 @@ void gd_drives_create(twin_ctx *ctx)
     json_set_str(a, m, "driveId", id);
     twin_doc_put(ctx, "meta", req_key, m, NULL, 0);
     save_member(ctx, id, gd_user_email(ctx), "organizer");
-    google_reply_fields(ctx, drive_json(ctx, d), DRIVE_DEFAULT);
+    google_reply_fields(ctx, shown(ctx, d), DRIVE_DEFAULT);
 }
 
 /* ---- drives.get / list ---- */
@@ -341,7 +384,7 @@ void gd_drives_create(twin_ctx *ctx)
 void gd_drives_get(twin_ctx *ctx)
 {
     json_value *d = drive_load(ctx, 0);
-    if (d) google_reply_fields(ctx, drive_json(ctx, d), DRIVE_DEFAULT);
+    if (d) google_reply_fields(ctx, shown(ctx, d), DRIVE_DEFAULT);
 }
 
 void gd_drives_list(twin_ctx *ctx)
@@ -364,12 +407,14 @@ void gd_drives_list(twin_ctx *ctx)
         l.items[n++] = d;
     }
     json_value *out = json_object(a), *arr = json_array(a);
-    json_set_str(a, out, "kind", "drive#driveList");
+    bool team = is_team(ctx);
+    json_set_str(a, out, "kind", team ? "drive#teamDriveList" : "drive#driveList");
     google_page page = google_page_window(off, size, n);
-    for (size_t i = page.start; i < page.end; i++) json_push(arr, drive_json(ctx, l.items[i]));
+    for (size_t i = page.start; i < page.end; i++) json_push(arr, shown(ctx, l.items[i]));
     if (page.more) json_set_str(a, out, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
-    json_set(a, out, "drives", arr);
-    google_reply_fields(ctx, out, "kind,nextPageToken,drives(" DRIVE_DEFAULT ")");
+    json_set(a, out, team ? "teamDrives" : "drives", arr);
+    google_reply_fields(ctx, out, team ? "kind,nextPageToken,teamDrives(" DRIVE_DEFAULT ")"
+                                       : "kind,nextPageToken,drives(" DRIVE_DEFAULT ")");
 }
 
 /* ---- drives.update / hide / unhide ---- */
@@ -380,7 +425,7 @@ void gd_drives_update(twin_ctx *ctx)
     if (!d || !gd_require_body(ctx)) return;
     if (!apply_drive_fields(ctx, d, ctx->body)) return;
     twin_doc_put(ctx, "drives", json_get_str(d, "id"), d, NULL, 0);
-    google_reply_fields(ctx, drive_json(ctx, d), DRIVE_DEFAULT);
+    google_reply_fields(ctx, shown(ctx, d), DRIVE_DEFAULT);
 }
 
 static void set_hidden(twin_ctx *ctx, bool hidden)
@@ -389,7 +434,7 @@ static void set_hidden(twin_ctx *ctx, bool hidden)
     if (!d) return;
     json_set_bool(ctx->a, d, "hidden", hidden);
     twin_doc_put(ctx, "drives", json_get_str(d, "id"), d, NULL, 0);
-    google_reply_fields(ctx, drive_json(ctx, d), DRIVE_DEFAULT);
+    google_reply_fields(ctx, shown(ctx, d), DRIVE_DEFAULT);
 }
 
 void gd_drives_hide(twin_ctx *ctx)

@@ -23,6 +23,7 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 #define S_RREAD S_READ_META
 #define F "/drive/v3/files/{fileId}"
 #define D "/drive/v3/drives/{driveId}"
+#define T "/drive/v3/teamdrives/{teamDriveId}"
 
 static const twin_route routes[] = {
     {"GET", "/drive/v3/about", gd_about_get,
@@ -71,9 +72,16 @@ static const twin_route routes[] = {
     {"DELETE", D, gd_drives_delete, "drive"},
     {"POST", D "/hide", gd_drives_hide, "drive"},
     {"POST", D "/unhide", gd_drives_unhide, "drive"},
+    /* the deprecated teamdrives.* methods: the same drives in the TeamDrive shape */
+    {"POST", "/drive/v3/teamdrives", gd_drives_create, "drive"},
+    {"GET", "/drive/v3/teamdrives", gd_drives_list, "drive drive.readonly"},
+    {"GET", T, gd_drives_get, "drive drive.readonly"},
+    {"PATCH", T, gd_drives_update, "drive"},
+    {"DELETE", T, gd_drives_delete, "drive"},
 };
 #undef F
 #undef D
+#undef T
 
 static const twin_route admin_routes[] = {
     {"GET", "/storage-tier", gd_admin_storage_tier, NULL},

@@ -327,3 +327,26 @@ test('comments on shared-drive items take a commenter; a reader gets 403', async
   const list = await ctx.d.comments.list({ ...all, fileId: f.id, fields: 'comments(content)' });
   assert.deepEqual(list.data.comments, [{ content: 'hi' }]);
 });
+
+test('teamdrives.* (deprecated) serve the same drives in the TeamDrive shape', async () => {
+  const ctx = await newRun();
+  const t = await ctx.d.teamdrives.create({ requestId: 'team-1', requestBody: { name: 'Legacy' }, fields: '*' });
+  assertSchema('POST', '/drive/v3/teamdrives', t.data);
+  assert.equal(t.data.kind, 'drive#teamDrive');
+  assert.equal(t.data.capabilities.canDeleteTeamDrive, true);
+  assert.equal(t.data.capabilities.canDeleteDrive, undefined);
+  assert.equal(t.data.restrictions.teamMembersOnly, false);
+  assert.equal(t.data.hidden, undefined);
+  const asDrive = await ctx.d.drives.get({ driveId: t.data.id, fields: 'kind,name' });
+  assert.deepEqual(asDrive.data, { kind: 'drive#drive', name: 'Legacy' });
+  const u = await ctx.d.teamdrives.update({ teamDriveId: t.data.id, fields: 'name,restrictions(teamMembersOnly)',
+    requestBody: { name: 'Legacy 2', restrictions: { teamMembersOnly: true } } });
+  assert.deepEqual(u.data, { name: 'Legacy 2', restrictions: { teamMembersOnly: true } });
+  const list = await ctx.d.teamdrives.list({});
+  assert.equal(list.data.kind, 'drive#teamDriveList');
+  assert.deepEqual(list.data.teamDrives.map((x) => x.name), ['Legacy 2']);
+  const wrongField = gerr(await rejects(() => ctx.d.teamdrives.get({ teamDriveId: t.data.id, fields: 'hidden' })));
+  assert.equal(wrongField.status, 400);
+  await ctx.d.teamdrives.delete({ teamDriveId: t.data.id });
+  assert.equal(gerr(await rejects(() => ctx.d.teamdrives.get({ teamDriveId: t.data.id }))).status, 404);
+});
