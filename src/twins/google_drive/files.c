@@ -1143,21 +1143,18 @@ static bool read_corpus(twin_ctx *ctx, corpus *c)
     const char *corpora = gd_query(ctx, "corpora"), *drive_id = gd_query(ctx, "driveId");
     if (!drive_id) drive_id = gd_query(ctx, "teamDriveId");
     bool include = gd_bool_query(ctx, "includeItemsFromAllDrives", false) || gd_bool_query(ctx, "includeTeamDriveItems", false);
-    bool supports = gd_bool_query(ctx, "supportsAllDrives", false) || gd_bool_query(ctx, "supportsTeamDrives", false);
     if (!corpora || !*corpora) corpora = drive_id ? "drive" : "user";
     bool drive = str_eq(corpora, "drive"), all = str_eq(corpora, "allDrives");
     if (!drive && !all && !str_eq(corpora, "user") && !str_eq(corpora, "domain"))
         return bad_param(ctx, "corpora", "Invalid Value");
     if (drive != (drive_id && *drive_id))
         return bad_param(ctx, "driveId", "The driveId parameter must be specified if and only if corpora is set to drive.");
-    if (include && !supports)
-        return bad_param(ctx, "includeItemsFromAllDrives",
-                         "The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is "
-                         "also set to true.");
-    if ((drive || all) && !include)
-        return bad_param(ctx, "includeItemsFromAllDrives",
-                         "The includeItemsFromAllDrives parameter must be set to true when corpora is set to drive "
-                         "or allDrives.");
+    if ((drive || all) && !include) {
+        gd_error(ctx, 403, "forbidden",
+                 "The includeItemsFromAllDrives parameter must be set to true when driveId is specified or corpora "
+                 "contains drive or allDrives.", "includeItemsFromAllDrives", "parameter");
+        return false;
+    }
     if (drive && !gd_drive_param(ctx, drive_id)) return false;
     *c = (corpus){.drive_id = drive ? drive_id : NULL, .shared_drives = include, .my_drive = !drive};
     return true;
@@ -1714,10 +1711,6 @@ static bool changes_corpus(twin_ctx *ctx, corpus *c)
             return false;
         }
         if (!gd_drive_param(ctx, drive_id)) return false;
-    } else if (include && !supports) {
-        return bad_param(ctx, "includeItemsFromAllDrives",
-                         "The includeItemsFromAllDrives parameter can only be set to true when supportsAllDrives is "
-                         "also set to true.");
     }
     *c = (corpus){.drive_id = drive_id, .shared_drives = include, .my_drive = !drive_id};
     return true;

@@ -145,7 +145,8 @@ test('files.list: corpora user, drive and allDrives; driveId and includeItemsFro
   assert.equal(driveIdOnly.status, 400);
   assert.equal(driveIdOnly.body.error.errors[0].location, 'driveId');
   const noInclude = gerr(await rejects(() => ctx.d.files.list({ corpora: 'drive', driveId: d1.id, supportsAllDrives: true })));
-  assert.equal(noInclude.status, 400);
+  assert.equal(noInclude.status, 403);
+  assert.match(noInclude.body.error.message, /includeItemsFromAllDrives parameter must be set to true/);
   assert.equal(noInclude.body.error.errors[0].location, 'includeItemsFromAllDrives');
   const badCorpora = gerr(await rejects(() => ctx.d.files.list({ corpora: 'everything' })));
   assert.equal(badCorpora.status, 400);
