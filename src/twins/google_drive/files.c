@@ -495,7 +495,8 @@ static bool meta_ok(twin_ctx *ctx, const json_value *meta)
         return false;
     }
     const char *id = json_get_str(meta, "id");
-    if (id && *id && gd_file_get(ctx, id)) {
+    /* taken ids include those of items the request cannot see (a shared drive's) */
+    if (id && *id && (gd_file_get(ctx, id) || twin_doc_get(ctx, "files", id) || gd_drive_get(ctx, id))) {
         gd_error(ctx, 409, "duplicate", "A file already exists with the provided ID.", NULL, NULL);
         return false;
     }
@@ -1440,6 +1441,9 @@ void gd_files_copy(twin_ctx *ctx)
     for (size_t i = 0; keep[i]; i++)
         if (json_get(src, keep[i])) json_set(a, m, keep[i], json_clone(a, json_get(src, keep[i])));
     json_foreach(x, meta) if (!str_eq(x->key, "parents") || x->len) json_set(a, m, x->key, json_clone(a, x));
+    /* a copy lands beside its source unless told otherwise: adding it there takes a writer */
+    json_value *target = gd_file_get(ctx, json_str(json_at(json_get(m, "parents"), 0)));
+    if (target && !can_edit(ctx, target)) return;
     size_t len = 0;
     char *data = content_of(ctx, src, NULL, &len);
     bool google = gd_is_google_type(json_get_str(src, "mimeType"));

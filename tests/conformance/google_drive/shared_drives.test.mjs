@@ -351,3 +351,28 @@ test('teamdrives.* (deprecated) serve the same drives in the TeamDrive shape', a
   await ctx.d.teamdrives.delete({ teamDriveId: t.data.id });
   assert.equal(gerr(await rejects(() => ctx.d.teamdrives.get({ teamDriveId: t.data.id }))).status, 404);
 });
+
+test('shared-drive ids stay taken for requests that cannot see them; copies need a writer where they land', async () => {
+  const ctx = await newRun();
+  const d = await newDrive(ctx, 'Ids');
+  const f = await put(ctx, 'taken.txt', d.id, 'keep me');
+  const dup = gerr(await rejects(() => ctx.d.files.create({ requestBody: { id: f.id, name: 'clash' } })));
+  assert.equal(dup.status, 409);
+  const dupDrive = gerr(await rejects(() => ctx.d.files.create({ requestBody: { id: d.id, name: 'clash' } })));
+  assert.equal(dupDrive.status, 409);
+  assert.equal((await ctx.d.files.get({ ...all, fileId: f.id, fields: 'name' })).data.name, 'taken.txt');
+  const copy = await ctx.d.files.copy({ ...all, fileId: f.id, requestBody: {}, fields: 'name,driveId,parents' });
+  assert.deepEqual(copy.data, { name: 'Copy of taken.txt', driveId: d.id, parents: [d.id] });
+  const root = (await ctx.d.files.get({ fileId: 'root', fields: 'id' })).data.id;
+  const out = await ctx.d.files.copy({ ...all, fileId: f.id, requestBody: { parents: [root] }, fields: 'driveId,ownedByMe' });
+  assert.deepEqual(out.data, { ownedByMe: true });
+  await ctx.d.permissions.create({ ...all, fileId: d.id,
+    requestBody: { type: 'user', role: 'organizer', emailAddress: 'boss@example.com' } });
+  const me = (await ctx.d.permissions.list({ ...all, fileId: d.id, fields: 'permissions(id,emailAddress)' })).data
+    .permissions.find((p) => p.emailAddress !== 'boss@example.com');
+  await ctx.d.permissions.update({ ...all, fileId: d.id, permissionId: me.id, requestBody: { role: 'commenter' } });
+  const denied = gerr(await rejects(() => ctx.d.files.copy({ ...all, fileId: f.id, requestBody: {} })));
+  assert.equal(denied.status, 403);
+  const mine = await ctx.d.files.copy({ ...all, fileId: f.id, requestBody: { parents: [root] }, fields: 'ownedByMe' });
+  assert.equal(mine.data.ownedByMe, true);
+});
