@@ -91,7 +91,8 @@ bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record);
 
 /* ---- shared drives (drives.c) ---- */
 json_value *gd_drive_get(twin_ctx *ctx, const char *id);   /* the stored drive, NULL when absent */
-/* The caller's role in a shared drive; NULL when not a member. */
+/* The caller's role in a shared drive; NULL when not a member ("organizer"
+ * for a non-member with useDomainAdminAccess=true). */
 const char *gd_drive_role(twin_ctx *ctx, const char *drive_id);
 int gd_role_rank(const char *role);                      /* reader 1 .. organizer 5, owner 5, none 0 */
 /* Whether the request may see f: My Drive files always; a shared drive's

@@ -59,7 +59,9 @@ const char *gd_drive_role(twin_ctx *ctx, const char *drive_id)
     if (!drive_id) return NULL;
     const char *key = arena_printf(ctx->a, "%s:%s", drive_id, gd_permission_id(ctx, gd_user_email(ctx)));
     json_value *p = twin_doc_get(ctx, "permissions", key);
-    return p ? json_get_str(p, "role") : NULL;
+    if (p) return json_get_str(p, "role");
+    /* a domain administrator manages any drive of the domain, member or not */
+    return gd_bool_query(ctx, "useDomainAdminAccess", false) && gd_drive_get(ctx, drive_id) ? "organizer" : NULL;
 }
 
 /* organizer > fileOrganizer > writer > commenter > reader; NULL (no role) ranks 0. */
@@ -178,10 +180,7 @@ static json_value *drive_json(twin_ctx *ctx, const json_value *d)
     json_value *o = json_object(a);
     json_set_str(a, o, "kind", "drive#drive");
     json_foreach(x, d) if (x->key[0] != '_') json_set(a, o, x->key, json_clone(a, x));
-    const char *role = gd_drive_role(ctx, json_get_str(d, "id"));
-    /* a domain administrator outside the drive acts with an organizer's rights */
-    if (!role && gd_bool_query(ctx, "useDomainAdminAccess", false)) role = "organizer";
-    json_set(a, o, "capabilities", drive_capabilities(ctx, role));
+    json_set(a, o, "capabilities", drive_capabilities(ctx, gd_drive_role(ctx, json_get_str(d, "id"))));
     return o;
 }
 

@@ -1592,14 +1592,13 @@ void gd_files_export(twin_ctx *ctx)
 void gd_files_generate_ids(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    int64_t count = 10;
-    const char *c = gd_query(ctx, "count");
-    if (c) count = atoll(c);
-    if (count < 1 || count > 1000) {
-        gd_error(ctx, 400, "invalid", arena_printf(a, "Invalid value '%s'. Values must be within the range: [1, 1000]", c),
-                 "count", "parameter");
-        return;
-    }
+    int64_t count;
+    if (!google_page_size(ctx, &gd_api, "count", 10, 1000, &count)) return;
+    const char *space = gd_query(ctx, "space"), *type = gd_query(ctx, "type");
+    if (space && !str_eq(space, "drive") && !str_eq(space, "appDataFolder"))
+        return gd_error(ctx, 400, "invalid", arena_printf(a, "Invalid Value: %s", space), "space", "parameter");
+    if (type && !str_eq(type, "files") && !str_eq(type, "shortcuts"))
+        return gd_error(ctx, 400, "invalid", arena_printf(a, "Invalid Value: %s", type), "type", "parameter");
     json_value *o = json_object(a), *ids = json_array(a);
     json_set_str(a, o, "kind", "drive#generatedIds");
     json_set_str(a, o, "space", gd_query(ctx, "space") ? gd_query(ctx, "space") : "drive");

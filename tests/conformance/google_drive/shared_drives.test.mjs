@@ -376,3 +376,23 @@ test('shared-drive ids stay taken for requests that cannot see them; copies need
   const mine = await ctx.d.files.copy({ ...all, fileId: f.id, requestBody: { parents: [root] }, fields: 'ownedByMe' });
   assert.equal(mine.data.ownedByMe, true);
 });
+
+test('useDomainAdminAccess: an administrator outside a drive manages its members', async () => {
+  const ctx = await newRun();
+  const d = await newDrive(ctx, 'Admin');
+  await ctx.d.permissions.create({ ...all, fileId: d.id,
+    requestBody: { type: 'user', role: 'organizer', emailAddress: 'boss@example.com' } });
+  const me = (await ctx.d.permissions.list({ ...all, fileId: d.id, fields: 'permissions(id,emailAddress)' })).data
+    .permissions.find((p) => p.emailAddress !== 'boss@example.com');
+  await ctx.d.permissions.delete({ ...all, fileId: d.id, permissionId: me.id });
+  assert.equal(gerr(await rejects(() => ctx.d.permissions.list({ ...all, fileId: d.id }))).status, 404);
+  const asAdmin = await ctx.d.permissions.list({ ...all, fileId: d.id, useDomainAdminAccess: true,
+    fields: 'permissions(emailAddress,role)' });
+  assert.deepEqual(asAdmin.data.permissions, [{ emailAddress: 'boss@example.com', role: 'organizer' }]);
+  await ctx.d.permissions.create({ ...all, fileId: d.id, useDomainAdminAccess: true,
+    requestBody: { type: 'user', role: 'writer', emailAddress: 'new@example.com' } });
+  const after = await ctx.d.permissions.list({ ...all, fileId: d.id, useDomainAdminAccess: true, fields: 'permissions(role)' });
+  assert.deepEqual(after.data.permissions.map((p) => p.role).sort(), ['organizer', 'writer']);
+  const caps = await ctx.d.drives.get({ driveId: d.id, useDomainAdminAccess: true, fields: 'capabilities(canManageMembers)' });
+  assert.equal(caps.data.capabilities.canManageMembers, true);
+});
