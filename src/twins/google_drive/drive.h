@@ -99,6 +99,9 @@ int gd_role_rank(const char *role);                      /* reader 1 .. organize
  * items only with supportsAllDrives and to members. */
 bool gd_drive_visible(twin_ctx *ctx, const json_value *f);
 json_value *gd_drive_root(twin_ctx *ctx, const json_value *drive);   /* the drive's root folder record */
+/* True when f's shared drive has copyRequiresWriterPermission and the caller
+ * is a commenter or reader: no copying, downloading or exporting. */
+bool gd_drive_blocks_copy(twin_ctx *ctx, const json_value *f);
 json_value *gd_drive_file_capabilities(twin_ctx *ctx, const json_value *f, const char *role);
 json_value *gd_drive_themes(twin_ctx *ctx);               /* about.driveThemes */
 /* True when drive_id names a drive the caller is a member of; else 404. */

@@ -101,6 +101,15 @@ json_value *gd_drive_root(twin_ctx *ctx, const json_value *d)
     return f;
 }
 
+bool gd_drive_blocks_copy(twin_ctx *ctx, const json_value *f)
+{
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id) return false;
+    json_value *d = gd_drive_get(ctx, drive_id);
+    return json_truthy(json_get(json_get(d, "restrictions"), "copyRequiresWriterPermission")) &&
+           gd_role_rank(gd_drive_role(ctx, drive_id)) < 3;
+}
+
 /* What a member of the given role may do with an item of a shared drive. */
 json_value *gd_drive_file_capabilities(twin_ctx *ctx, const json_value *f, const char *role)
 {
@@ -109,6 +118,7 @@ json_value *gd_drive_file_capabilities(twin_ctx *ctx, const json_value *f, const
     bool folder = str_eq(json_get_str(f, "mimeType"), GD_FOLDER), trashed = json_truthy(json_get(f, "trashed"));
     bool root = json_truthy(json_get(f, "_root"));
     bool organizer = r >= 5, file_org = r >= 4, writer = r >= 3, commenter = r >= 2;
+    bool copy_ok = !gd_drive_blocks_copy(ctx, f);
     json_value *c = json_object(a);
 #define CAP(n, v) json_set_bool(a, c, n, v)
     CAP("canAcceptOwnership", false);
@@ -117,10 +127,10 @@ json_value *gd_drive_file_capabilities(twin_ctx *ctx, const json_value *f, const
     CAP("canChangeCopyRequiresWriterPermission", writer && !root);
     CAP("canChangeViewersCanCopyContent", writer && !root);
     CAP("canComment", commenter);
-    CAP("canCopy", !folder);
+    CAP("canCopy", !folder && copy_ok);
     CAP("canDelete", file_org && !root);
     CAP("canDeleteChildren", folder && file_org);
-    CAP("canDownload", true);
+    CAP("canDownload", copy_ok);
     CAP("canEdit", writer && !trashed);
     CAP("canListChildren", folder);
     CAP("canModifyContent", writer && !trashed && !folder);

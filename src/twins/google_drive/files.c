@@ -715,6 +715,14 @@ void gd_files_upload_put(twin_ctx *ctx)
 
 /* ---- files.get ---- */
 
+static bool download_allowed(twin_ctx *ctx, const json_value *f)
+{
+    if (!gd_drive_blocks_copy(ctx, f)) return true;
+    gd_error(ctx, 403, "cannotDownloadFile", "The user does not have sufficient permissions to download this file.",
+             NULL, NULL);
+    return false;
+}
+
 void gd_files_get(twin_ctx *ctx)
 {
     json_value *f = gd_file_load(ctx);
@@ -722,6 +730,7 @@ void gd_files_get(twin_ctx *ctx)
     if (!str_eq(gd_query(ctx, "alt"), "media")) return reply_file(ctx, f);
     if (!gd_has_scope(ctx, "drive drive.file drive.readonly drive.appdata drive.photos.readonly drive.meet.readonly"))
         return gd_insufficient_scopes(ctx);
+    if (!download_allowed(ctx, f)) return;
     const char *mt = json_get_str(f, "mimeType");
     if (gd_is_google_type(mt)) {
         gd_error(ctx, 403, "fileNotDownloadable",
@@ -1428,7 +1437,7 @@ void gd_files_copy(twin_ctx *ctx)
     if (!src) return;
     if (!gd_require_body(ctx)) return;
     json_value *meta = ctx->body;
-    if (str_eq(json_get_str(src, "mimeType"), GD_FOLDER)) {
+    if (str_eq(json_get_str(src, "mimeType"), GD_FOLDER) || gd_drive_blocks_copy(ctx, src)) {
         gd_error(ctx, 403, "cannotCopyFile", "This file cannot be copied by the user.", NULL, NULL);
         return;
     }
@@ -1545,6 +1554,7 @@ void gd_files_export(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
     if (!f) return;
+    if (!download_allowed(ctx, f)) return;
     const char *want = gd_query(ctx, "mimeType");
     if (!want || !*want) {
         gd_error(ctx, 400, "required", "Required parameter: mimeType", "mimeType", "parameter");

@@ -396,3 +396,29 @@ test('useDomainAdminAccess: an administrator outside a drive manages its members
   const caps = await ctx.d.drives.get({ driveId: d.id, useDomainAdminAccess: true, fields: 'capabilities(canManageMembers)' });
   assert.equal(caps.data.capabilities.canManageMembers, true);
 });
+
+test('restrictions.copyRequiresWriterPermission: readers and commenters cannot copy or download', async () => {
+  const ctx = await newRun();
+  const d = await newDrive(ctx, 'Locked');
+  const f = await put(ctx, 'secret.txt', d.id, 'secret');
+  await ctx.d.drives.update({ driveId: d.id, requestBody: { restrictions: { copyRequiresWriterPermission: true } } });
+  // an organizer still may
+  const own = await ctx.d.files.get({ ...all, fileId: f.id, fields: 'capabilities(canCopy,canDownload)' });
+  assert.deepEqual(own.data.capabilities, { canCopy: true, canDownload: true });
+  await ctx.d.permissions.create({ ...all, fileId: d.id,
+    requestBody: { type: 'user', role: 'organizer', emailAddress: 'boss@example.com' } });
+  const me = (await ctx.d.permissions.list({ ...all, fileId: d.id, fields: 'permissions(id,emailAddress)' })).data
+    .permissions.find((p) => p.emailAddress !== 'boss@example.com');
+  await ctx.d.permissions.update({ ...all, fileId: d.id, permissionId: me.id, requestBody: { role: 'reader' } });
+  const caps = await ctx.d.files.get({ ...all, fileId: f.id, fields: 'capabilities(canCopy,canDownload)' });
+  assert.deepEqual(caps.data.capabilities, { canCopy: false, canDownload: false });
+  const dl = gerr(await rejects(() => ctx.d.files.get({ ...all, fileId: f.id, alt: 'media' })));
+  assert.equal(dl.status, 403);
+  assert.equal(dl.body.error.errors[0].reason, 'cannotDownloadFile');
+  const root = (await ctx.d.files.get({ fileId: 'root', fields: 'id' })).data.id;
+  const cp = gerr(await rejects(() => ctx.d.files.copy({ ...all, fileId: f.id, requestBody: { parents: [root] } })));
+  assert.equal(cp.status, 403);
+  assert.equal(cp.body.error.errors[0].reason, 'cannotCopyFile');
+  // metadata stays readable
+  assert.equal((await ctx.d.files.get({ ...all, fileId: f.id, fields: 'name' })).data.name, 'secret.txt');
+});
