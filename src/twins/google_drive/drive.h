@@ -124,7 +124,7 @@ int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(comment_list) X(comment_create) X(comment_get) X(comment_update) X(comment_delete) \
     X(reply_list) X(reply_create) X(reply_get) X(reply_update) X(reply_delete) \
     X(drives_create) X(drives_get) X(drives_list) X(drives_update) X(drives_hide) X(drives_unhide) X(drives_delete) \
-    X(files_list_labels) X(files_modify_labels) \
+    X(files_list_labels) X(files_modify_labels) X(files_download) X(operations_get) \
     X(admin_storage_tier)
 #define GD_DECLARE(n) void gd_##n(twin_ctx *ctx);
 GD_HANDLERS(GD_DECLARE)

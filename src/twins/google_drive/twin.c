@@ -41,6 +41,8 @@ static const twin_route routes[] = {
     {"DELETE", F, gd_files_delete, S_WRITE},
     {"POST", F "/copy", gd_files_copy, S_WRITE " drive.photos.readonly"},
     {"GET", F "/export", gd_files_export, S_CREAD},
+    {"POST", F "/download", gd_files_download, "drive drive.file drive.readonly"},
+    {"GET", "/drive/v3/operations/{name}", gd_operations_get, "drive drive.file drive.meet.readonly drive.readonly"},
     {"GET", F "/listLabels", gd_files_list_labels,
      "drive drive.file drive.meet.readonly drive.metadata drive.metadata.readonly drive.readonly"},
     {"POST", F "/modifyLabels", gd_files_modify_labels, "drive drive.file drive.metadata"},
