@@ -465,9 +465,9 @@ void gd_drives_delete(twin_ctx *ctx)
     const char *id = json_get_str(d, "id");
     bool purge = gd_bool_query(ctx, "allowItemDeletion", false);
     if (purge && !gd_bool_query(ctx, "useDomainAdminAccess", false))
-        return gd_error(ctx, 403, "insufficientAdministratorPrivileges",
-                        "allowItemDeletion can only be used together with useDomainAdminAccess.", "allowItemDeletion",
-                        "parameter");
+        return gd_error(ctx, 400, "badRequest",
+                        "allowItemDeletion is only supported when useDomainAdminAccess is also set to true.",
+                        "allowItemDeletion", "parameter");
     twin_list items = {0};
     store_list_opts o = {.index_name = "drive", .index_value = id};
     if (twin_doc_list(ctx, "files", &o, &items) != 0) items.n = 0;

@@ -248,6 +248,9 @@ test('drives.delete: only an empty drive; trash and emptyTrash with driveId empt
   // admin deletion with allowItemDeletion takes the items along
   const d2 = await newDrive(ctx, 'Full');
   const g = await put(ctx, 'g.txt', d2.id);
+  const notAdmin = gerr(await rejects(() => ctx.d.drives.delete({ driveId: d2.id, allowItemDeletion: true })));
+  assert.equal(notAdmin.status, 400);
+  assert.equal(notAdmin.body.error.errors[0].location, 'allowItemDeletion');
   await ctx.d.drives.delete({ driveId: d2.id, useDomainAdminAccess: true, allowItemDeletion: true });
   assert.equal(gerr(await rejects(() => ctx.d.files.get({ ...all, fileId: g.id }))).status, 404);
 });
