@@ -9,6 +9,10 @@
  *   comments     commentId -> comment with its replies[]          (index file)
  *   changes      "<seq>" -> {seq, fileId, time, removed}
  *   uploads      upload_id -> resumable session
+ *   drives       driveId -> shared drive (drives.c); its members are
+ *                permissions keyed "<driveId>:<permissionId>"; its items
+ *                are files with driveId (index drive)
+ *   operations   name -> finished files.download operation (download.c)
  *   meta         "quota" -> {storage_tier}, "seed" -> {storage_quota_bytes},
  *                "usage" -> {bytes, trash} (running sums of the files' _size)
  * Every int64 field goes out as a JSON string, as Google's JSON does. */
