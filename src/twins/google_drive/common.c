@@ -315,6 +315,7 @@ static json_value *usage_doc(twin_ctx *ctx)
     int64_t used = 0, trash = 0;
     if (twin_doc_list(ctx, "files", &o, &l) != 0) l.n = 0;
     for (size_t i = 0; i < l.n; i++) {
+        if (json_get_str(l.items[i], "driveId")) continue;
         int64_t size = gd_int(json_get(l.items[i], "_size"), 0);
         used += size;
         if (json_truthy(json_get(l.items[i], "trashed"))) trash += size;
@@ -327,7 +328,8 @@ static json_value *usage_doc(twin_ctx *ctx)
 
 static void usage_add(const json_value *f, int sign, int64_t *used, int64_t *trash)
 {
-    if (!f) return;
+    /* a shared drive's files count against the drive, not the user's quota */
+    if (!f || json_get_str(f, "driveId")) return;
     int64_t size = gd_int(json_get(f, "_size"), 0) * sign;
     *used += size;
     if (json_truthy(json_get(f, "trashed"))) *trash += size;
@@ -363,5 +365,8 @@ void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed)
     json_set_str(a, c, "fileId", file_id);
     json_set_str(a, c, "time", gd_now(ctx));
     json_set_bool(a, c, "removed", removed);
+    /* removals keep the drive of what they removed, for changes.list?driveId */
+    const char *drive_id = json_get_str(twin_doc_get(ctx, "files", file_id), "driveId");
+    if (drive_id) json_set_str(a, c, "driveId", drive_id);
     twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, NULL, 0);
 }

@@ -9,6 +9,10 @@
  *   comments     commentId -> comment with its replies[]          (index file)
  *   changes      "<seq>" -> {seq, fileId, time, removed}
  *   uploads      upload_id -> resumable session
+ *   drives       driveId -> shared drive (drives.c); its members are
+ *                permissions keyed "<driveId>:<permissionId>"; its items
+ *                are files with driveId (index drive)
+ *   operations   name -> finished files.download operation (download.c)
  *   meta         "quota" -> {storage_tier}, "seed" -> {storage_quota_bytes},
  *                "usage" -> {bytes, trash} (running sums of the files' _size)
  * Every int64 field goes out as a JSON string, as Google's JSON does. */
@@ -81,6 +85,36 @@ json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_df
 json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *data, size_t len, bool has_media,
                            const char *media_type, const char *owner);
 
+/* Deletes a stored file with its revisions, blobs, permissions and comments
+ * (not its children: the caller deletes those it means to). */
+void gd_file_purge(twin_ctx *ctx, const char *id);
+/* files.list's q language, also used by drives.list (drives: name, hidden,
+ * createdTime).  NULL after a 400 invalid q. */
+const void *gd_q_compile(twin_ctx *ctx, const char *q, bool drives);
+bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record);
+
+/* ---- shared drives (drives.c) ---- */
+json_value *gd_drive_get(twin_ctx *ctx, const char *id);   /* the stored drive, NULL when absent */
+/* The caller's role in a shared drive; NULL when not a member ("organizer"
+ * for a non-member with useDomainAdminAccess=true). */
+const char *gd_drive_role(twin_ctx *ctx, const char *drive_id);
+int gd_role_rank(const char *role);                      /* reader 1 .. organizer 5, owner 5, none 0 */
+/* Whether the request may see f: My Drive files always; a shared drive's
+ * items only with supportsAllDrives and to members. */
+bool gd_drive_visible(twin_ctx *ctx, const json_value *f);
+json_value *gd_drive_root(twin_ctx *ctx, const json_value *drive);   /* the drive's root folder record */
+/* True when f's shared drive has copyRequiresWriterPermission and the caller
+ * is a commenter or reader: no copying, downloading or exporting. */
+bool gd_drive_blocks_copy(twin_ctx *ctx, const json_value *f);
+json_value *gd_drive_file_capabilities(twin_ctx *ctx, const json_value *f, const char *role);
+json_value *gd_drive_themes(twin_ctx *ctx);               /* about.driveThemes */
+/* True when drive_id names a drive the caller is a member of; else 404. */
+bool gd_drive_param(twin_ctx *ctx, const char *drive_id);
+
+/* ---- labels (labels.c) ---- */
+/* Sets out's labelInfo to f's labels the request names in includeLabels. */
+void gd_label_info(twin_ctx *ctx, const json_value *f, json_value *out);
+
 /* ---- seeding (seed.c) ---- */
 int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
 
@@ -93,6 +127,8 @@ int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(rev_list) X(rev_get) X(rev_update) X(rev_delete) \
     X(comment_list) X(comment_create) X(comment_get) X(comment_update) X(comment_delete) \
     X(reply_list) X(reply_create) X(reply_get) X(reply_update) X(reply_delete) \
+    X(drives_create) X(drives_get) X(drives_list) X(drives_update) X(drives_hide) X(drives_unhide) X(drives_delete) \
+    X(files_list_labels) X(files_modify_labels) X(files_download) X(operations_get) \
     X(admin_storage_tier)
 #define GD_DECLARE(n) void gd_##n(twin_ctx *ctx);
 GD_HANDLERS(GD_DECLARE)

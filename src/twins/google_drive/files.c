@@ -43,7 +43,14 @@ json_value *gd_file_get(twin_ctx *ctx, const char *id)
 {
     if (!id) return NULL;
     if (str_eq(id, "root") || str_eq(id, gd_root_id(ctx))) return root_record(ctx);
-    return twin_doc_get(ctx, "files", id);
+    json_value *f = twin_doc_get(ctx, "files", id);
+    if (!f) {
+        json_value *d = gd_drive_get(ctx, id);
+        if (d) f = gd_drive_root(ctx, d);
+    }
+    /* a shared drive's items are not found by apps that do not say they
+     * support shared drives, nor by non-members */
+    return f && gd_drive_visible(ctx, f) ? f : NULL;
 }
 
 json_value *gd_file_load(twin_ctx *ctx)
@@ -57,9 +64,10 @@ json_value *gd_file_load(twin_ctx *ctx)
 void gd_file_save(twin_ctx *ctx, json_value *f)
 {
     if (json_truthy(json_get(f, "_root"))) return;
-    const char *id = json_get_str(f, "id");
+    const char *id = json_get_str(f, "id"), *drive_id = json_get_str(f, "driveId");
     gd_usage_update(ctx, twin_doc_get(ctx, "files", id), f);
-    twin_doc_put(ctx, "files", id, f, NULL, 0);
+    store_index idx = {"drive", drive_id};
+    twin_doc_put(ctx, "files", id, f, drive_id ? &idx : NULL, drive_id ? 1 : 0);
 }
 
 static twin_list all_files(twin_ctx *ctx)
@@ -116,12 +124,12 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     CAP("canModifyContentRestriction", !folder && !trashed);
     CAP("canModifyEditorContentRestriction", !folder && owner);
     CAP("canModifyOwnerContentRestriction", !folder && owner);
-    CAP("canModifyLabels", false);
+    CAP("canModifyLabels", owner && !trashed);
     CAP("canMoveChildrenWithinDrive", folder && owner);
     CAP("canMoveItemIntoTeamDrive", owner);
     CAP("canMoveItemOutOfDrive", owner);
     CAP("canMoveItemWithinDrive", owner);
-    CAP("canReadLabels", false);
+    CAP("canReadLabels", true);
     CAP("canReadRevisions", !folder);
     CAP("canRemoveChildren", folder);
     CAP("canRemoveContentRestriction", false);
@@ -134,14 +142,72 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     return c;
 }
 
+static json_value *permission_ids(twin_ctx *ctx, const char *id, size_t *n)
+{
+    json_value *pids = json_array(ctx->a);
+    twin_list perms = gd_list_by_file(ctx, "permissions", id);
+    for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(ctx->a, json_get_str(perms.items[i], "id")));
+    *n = perms.n;
+    return pids;
+}
+
+/* An item of a shared drive: no owners (the drive owns it), driveId and
+ * teamDriveId, capabilities from the caller's membership role. */
+static json_value *drive_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt)
+{
+    arena *a = ctx->a;
+    json_value *o = json_object(a);
+    const char *id = json_get_str(f, "id"), *mt = json_get_str(f, "mimeType"), *drive_id = json_get_str(f, "driveId");
+    json_set_str(a, o, "kind", "drive#file");
+    json_foreach(x, f) if (x->key[0] != '_' && !str_eq(x->key, "version")) json_set(a, o, x->key, json_clone(a, x));
+    json_set_str(a, o, "teamDriveId", drive_id);
+    json_value *spaces = json_array(a);
+    json_push(spaces, json_string(a, "drive"));
+    json_set(a, o, "spaces", spaces);
+    json_set_str(a, o, "version", arena_printf(a, "%lld", (long long)gd_int(json_get(f, "version"), 1)));
+    json_set_str(a, o, "webViewLink", view_link(ctx, id, mt));
+    json_set_str(a, o, "iconLink", icon_link(ctx, mt));
+    json_set_bool(a, o, "hasThumbnail", false);
+    json_set_str(a, o, "thumbnailVersion", "0");
+    json_set_bool(a, o, "ownedByMe", false);
+    const char *modifier = json_get_str(f, "_modifier") ? json_get_str(f, "_modifier") : json_get_str(f, "_owner");
+    if (modifier) {
+        json_set(a, o, "lastModifyingUser", gd_user(ctx, modifier));
+        bool me = str_eq(modifier, gd_user_email(ctx));
+        json_set_bool(a, o, "modifiedByMe", me);
+        if (me) json_set_str(a, o, "modifiedByMeTime", json_get_str(f, "modifiedTime"));
+    }
+    if (google_fields_may_keep(ctx, mask_dflt, "permissionIds") || google_fields_may_keep(ctx, mask_dflt, "shared")) {
+        size_t n = 0;
+        json_set(a, o, "permissionIds", permission_ids(ctx, drive_id, &n));
+        json_set_bool(a, o, "shared", true);
+    }
+    json_set(a, o, "capabilities", gd_drive_file_capabilities(ctx, f, gd_drive_role(ctx, drive_id)));
+    json_set_bool(a, o, "viewersCanCopyContent", true);
+    json_set_bool(a, o, "copyRequiresWriterPermission", false);
+    json_set_bool(a, o, "writersCanShare", true);
+    json_set_bool(a, o, "isAppAuthorized", true);
+    int64_t size = gd_int(json_get(f, "_size"), 0);
+    json_set_str(a, o, "quotaBytesUsed", "0");
+    if (json_get(f, "md5Checksum")) {
+        json_set_str(a, o, "size", arena_printf(a, "%lld", (long long)size));
+        json_set_str(a, o, "webContentLink", arena_printf(a, "https://drive.google.com/uc?id=%s&export=download", id));
+    }
+    if (!json_get(f, "trashed")) json_set_bool(a, o, "trashed", false);
+    if (!json_get(f, "explicitlyTrashed")) json_set_bool(a, o, "explicitlyTrashed", false);
+    gd_label_info(ctx, f, o);
+    return o;
+}
+
 json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt)
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
     const char *id = json_get_str(f, "id"), *mt = json_get_str(f, "mimeType");
-    const char *owner = json_get_str(f, "_owner");
+    const char *owner = json_get_str(f, "_owner"), *drive_id = json_get_str(f, "driveId");
     if (!owner) owner = gd_user_email(ctx);
     bool mine = str_eq(owner, gd_user_email(ctx)), root = json_truthy(json_get(f, "_root"));
+    if (drive_id) return drive_file_json(ctx, f, mask_dflt);
     json_set_str(a, o, "kind", "drive#file");
     json_foreach(x, f) {
         if (x->key[0] == '_' || str_eq(x->key, "version")) continue;
@@ -197,6 +263,7 @@ json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_df
     }
     if (!json_get(f, "trashed")) json_set_bool(a, o, "trashed", false);
     if (!json_get(f, "explicitlyTrashed")) json_set_bool(a, o, "explicitlyTrashed", false);
+    gd_label_info(ctx, f, o);
     return o;
 }
 
@@ -279,6 +346,22 @@ static void set_extensions(twin_ctx *ctx, json_value *f)
     }
 }
 
+static void add_owner_permission(twin_ctx *ctx, const char *id, const char *oe)
+{
+    arena *a = ctx->a;
+    json_value *perm = json_object(a);
+    json_set_str(a, perm, "kind", "drive#permission");
+    json_set_str(a, perm, "id", gd_permission_id(ctx, oe));
+    json_set_str(a, perm, "type", "user");
+    json_set_str(a, perm, "emailAddress", oe);
+    json_set_str(a, perm, "role", "owner");
+    json_set_str(a, perm, "displayName", json_get_str(gd_user(ctx, oe), "displayName"));
+    json_set_bool(a, perm, "deleted", false);
+    json_set_bool(a, perm, "pendingOwner", false);
+    store_index idx = {"file", id};
+    twin_doc_put(ctx, "permissions", arena_printf(a, "%s:%s", id, json_get_str(perm, "id")), perm, &idx, 1);
+}
+
 json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *data, size_t len, bool has_media,
                            const char *media_type, const char *owner)
 {
@@ -306,6 +389,10 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
     }
     if (!parents->len) json_push(parents, json_string(a, gd_root_id(ctx)));
     json_set(a, f, "parents", parents);
+    /* an item takes the shared drive of its parent */
+    json_value *parent = gd_file_get(ctx, json_str(json_at(parents, 0)));
+    const char *drive_id = json_get_str(parent, "driveId");
+    if (drive_id) json_set_str(a, f, "driveId", drive_id);
     const char *ct = json_get_str(meta, "createdTime"), *mtime = json_get_str(meta, "modifiedTime");
     json_set_str(a, f, "createdTime", ct ? ct : now);
     json_set_str(a, f, "modifiedTime", mtime ? mtime : now);
@@ -327,24 +414,38 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
     set_extensions(ctx, f);
     if (!str_eq(mt, GD_FOLDER) && (has_media || !gd_is_google_type(mt))) add_revision(ctx, f, data, len, false);
     gd_file_save(ctx, f);
-    /* owner permission */
-    const char *oe = json_get_str(f, "_owner");
-    json_value *perm = json_object(a);
-    json_set_str(a, perm, "kind", "drive#permission");
-    json_set_str(a, perm, "id", gd_permission_id(ctx, oe));
-    json_set_str(a, perm, "type", "user");
-    json_set_str(a, perm, "emailAddress", oe);
-    json_set_str(a, perm, "role", "owner");
-    json_set_str(a, perm, "displayName", json_get_str(gd_user(ctx, oe), "displayName"));
-    json_set_bool(a, perm, "deleted", false);
-    json_set_bool(a, perm, "pendingOwner", false);
-    store_index idx = {"file", id};
-    twin_doc_put(ctx, "permissions", arena_printf(a, "%s:%s", id, json_get_str(perm, "id")), perm, &idx, 1);
+    if (drive_id) {   /* a shared drive's members have access; nobody owns the item */
+        gd_record_change(ctx, id, false);
+        return f;
+    }
+    add_owner_permission(ctx, id, json_get_str(f, "_owner"));
     gd_record_change(ctx, id, false);
     return f;
 }
 
 /* ---- validation shared by create and copy ---- */
+
+/* Contributors (writer) and up may add and change a shared drive's items;
+ * commenters and readers get 403. */
+static bool can_edit(twin_ctx *ctx, const json_value *f)
+{
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= 3) return true;
+    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+             NULL, NULL);
+    return false;
+}
+
+/* Trashing and deleting a shared drive's items takes a content manager
+ * (fileOrganizer) or organizer. */
+static bool can_organize(twin_ctx *ctx, const json_value *f)
+{
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= 4) return true;
+    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+             NULL, NULL);
+    return false;
+}
 
 static bool quota_ok(twin_ctx *ctx, int64_t delta)
 {
@@ -378,6 +479,7 @@ static bool parents_ok(twin_ctx *ctx, const json_value *meta)
             gd_error(ctx, 400, "invalidParent", "The parent specified is not a folder.", NULL, NULL);
             return false;
         }
+        if (!can_edit(ctx, pf)) return false;
     }
     return true;
 }
@@ -393,7 +495,8 @@ static bool meta_ok(twin_ctx *ctx, const json_value *meta)
         return false;
     }
     const char *id = json_get_str(meta, "id");
-    if (id && *id && gd_file_get(ctx, id)) {
+    /* taken ids include those of items the request cannot see (a shared drive's) */
+    if (id && *id && (gd_file_get(ctx, id) || twin_doc_get(ctx, "files", id) || gd_drive_get(ctx, id))) {
         gd_error(ctx, 409, "duplicate", "A file already exists with the provided ID.", NULL, NULL);
         return false;
     }
@@ -612,6 +715,14 @@ void gd_files_upload_put(twin_ctx *ctx)
 
 /* ---- files.get ---- */
 
+static bool download_allowed(twin_ctx *ctx, const json_value *f)
+{
+    if (!gd_drive_blocks_copy(ctx, f)) return true;
+    gd_error(ctx, 403, "cannotDownloadFile", "The user does not have sufficient permissions to download this file.",
+             NULL, NULL);
+    return false;
+}
+
 void gd_files_get(twin_ctx *ctx)
 {
     json_value *f = gd_file_load(ctx);
@@ -619,6 +730,7 @@ void gd_files_get(twin_ctx *ctx)
     if (!str_eq(gd_query(ctx, "alt"), "media")) return reply_file(ctx, f);
     if (!gd_has_scope(ctx, "drive drive.file drive.readonly drive.appdata drive.photos.readonly drive.meet.readonly"))
         return gd_insufficient_scopes(ctx);
+    if (!download_allowed(ctx, f)) return;
     const char *mt = json_get_str(f, "mimeType");
     if (gd_is_google_type(mt)) {
         gd_error(ctx, 403, "fileNotDownloadable",
@@ -790,6 +902,11 @@ static qnode *parse_or(qparser *q)
     return l;
 }
 
+static bool known_drive_field(const qnode *n)
+{
+    return n->kind == Q_CMP && (str_eq(n->field, "name") || str_eq(n->field, "hidden") || str_eq(n->field, "createdTime"));
+}
+
 static bool known_field(const qnode *n)
 {
     static const char *const cmp_fields[] = {"name", "mimeType", "trashed", "starred", "fullText", "modifiedTime",
@@ -801,17 +918,18 @@ static bool known_field(const qnode *n)
     return false;
 }
 
-static bool validate(const qnode *n)
+static bool validate(const qnode *n, bool drives)
 {
     if (!n) return false;
     switch (n->kind) {
-    case Q_AND: case Q_OR: return validate(n->l) && validate(n->r);
-    case Q_NOT: return validate(n->l);
+    case Q_AND: case Q_OR: return validate(n->l, drives) && validate(n->r, drives);
+    case Q_NOT: return validate(n->l, drives);
     case Q_TRUE: return true;
-    case Q_IN: return known_field(n);
+    case Q_IN: return !drives && known_field(n);
     case Q_CMP: {
-        if (!known_field(n)) return false;
-        bool boolean = str_eq(n->field, "trashed") || str_eq(n->field, "starred") || str_eq(n->field, "sharedWithMe");
+        if (drives ? !known_drive_field(n) : !known_field(n)) return false;
+        bool boolean = str_eq(n->field, "trashed") || str_eq(n->field, "starred") || str_eq(n->field, "sharedWithMe") ||
+                       str_eq(n->field, "hidden");
         if (boolean != n->is_bool) return false;
         if (boolean) return str_eq(n->op, "=") || str_eq(n->op, "!=");
         bool time = str_ends_with(n->field, "Time");
@@ -999,20 +1117,75 @@ static bool parse_order(twin_ctx *ctx, const char *s, order_spec *o)
     return true;
 }
 
+const void *gd_q_compile(twin_ctx *ctx, const char *qs, bool drives)
+{
+    qparser q = {.a = ctx->a, .p = qs};
+    next_tok(&q);
+    qnode *root = parse_or(&q);
+    if (q.err || q.t != T_END || !validate(root, drives)) {
+        gd_error(ctx, 400, "invalid", "Invalid Value", "q", "parameter");
+        return NULL;
+    }
+    return root;
+}
+
+bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record)
+{
+    return eval(ctx, q, record);
+}
+
+/* Which bodies of items a list covers (corpora, driveId,
+ * includeItemsFromAllDrives); false after a 400 for a bad combination. */
+typedef struct corpus {
+    const char *drive_id;       /* corpora=drive: only this drive's items */
+    bool shared_drives;         /* items of the caller's shared drives are in */
+    bool my_drive;              /* My Drive items are in */
+} corpus;
+
+static bool bad_param(twin_ctx *ctx, const char *param, const char *message)
+{
+    gd_error(ctx, 400, "invalid", message, param, "parameter");
+    return false;
+}
+
+static bool read_corpus(twin_ctx *ctx, corpus *c)
+{
+    const char *corpora = gd_query(ctx, "corpora"), *drive_id = gd_query(ctx, "driveId");
+    if (!drive_id) drive_id = gd_query(ctx, "teamDriveId");
+    bool include = gd_bool_query(ctx, "includeItemsFromAllDrives", false) || gd_bool_query(ctx, "includeTeamDriveItems", false);
+    if (!corpora || !*corpora) corpora = drive_id ? "drive" : "user";
+    bool drive = str_eq(corpora, "drive"), all = str_eq(corpora, "allDrives");
+    if (!drive && !all && !str_eq(corpora, "user") && !str_eq(corpora, "domain"))
+        return bad_param(ctx, "corpora", "Invalid Value");
+    if (drive != (drive_id && *drive_id))
+        return bad_param(ctx, "driveId", "The driveId parameter must be specified if and only if corpora is set to drive.");
+    if ((drive || all) && !include) {
+        gd_error(ctx, 403, "forbidden",
+                 "The includeItemsFromAllDrives parameter must be set to true when driveId is specified or corpora "
+                 "contains drive or allDrives.", "includeItemsFromAllDrives", "parameter");
+        return false;
+    }
+    if (drive && !gd_drive_param(ctx, drive_id)) return false;
+    *c = (corpus){.drive_id = drive ? drive_id : NULL, .shared_drives = include, .my_drive = !drive};
+    return true;
+}
+
+static bool in_corpus(twin_ctx *ctx, const corpus *c, const json_value *f)
+{
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id) return c->my_drive;
+    if (c->drive_id) return str_eq(drive_id, c->drive_id);
+    return c->shared_drives && gd_drive_role(ctx, drive_id);
+}
+
 void gd_files_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     const char *qs = gd_query(ctx, "q");
-    qnode *root = NULL;
-    if (qs && *qs) {
-        qparser q = {.a = a, .p = qs};
-        next_tok(&q);
-        root = parse_or(&q);
-        if (q.err || q.t != T_END || !validate(root)) {
-            gd_error(ctx, 400, "invalid", "Invalid Value", "q", "parameter");
-            return;
-        }
-    }
+    const qnode *root = NULL;
+    if (qs && *qs && !(root = gd_q_compile(ctx, qs, false))) return;
+    corpus corp;
+    if (!read_corpus(ctx, &corp)) return;
     order_spec order;
     if (!parse_order(ctx, gd_query(ctx, "orderBy"), &order)) {
         gd_error(ctx, 400, "invalid", "Invalid Value", "orderBy", "parameter");
@@ -1031,6 +1204,7 @@ void gd_files_list(twin_ctx *ctx)
         json_value *f = l.items[i];
         bool app = str_eq(json_get_str(f, "_space"), "appDataFolder");
         if (app ? !want_app : !want_drive) continue;
+        if (!in_corpus(ctx, &corp, f)) continue;
         if (root && !eval(ctx, root, f)) continue;
         match[n++] = f;
     }
@@ -1122,6 +1296,51 @@ static void apply_metadata(twin_ctx *ctx, json_value *f, const json_value *meta)
     set_extensions(ctx, f);
 }
 
+/* Puts f (and, for a folder, what it holds) into drive_id (NULL = My
+ * Drive): a shared drive's items have no owner; items moved out of one
+ * become the mover's.  all is read once for the walk. */
+static void set_drive(twin_ctx *ctx, twin_list *all, json_value *f, const char *drive_id, int depth)
+{
+    const char *id = json_get_str(f, "id"), *me = gd_user_email(ctx);
+    if (drive_id) {
+        json_set_str(ctx->a, f, "driveId", drive_id);
+        twin_list perms = gd_list_by_file(ctx, "permissions", id);
+        for (size_t i = 0; i < perms.n; i++)
+            if (str_eq(json_get_str(perms.items[i], "role"), "owner"))
+                twin_doc_delete(ctx, "permissions", arena_printf(ctx->a, "%s:%s", id, json_get_str(perms.items[i], "id")));
+    } else {
+        json_remove(f, "driveId");
+        json_set_str(ctx->a, f, "_owner", me);
+        add_owner_permission(ctx, id, me);
+    }
+    if (depth >= 64 || !str_eq(json_get_str(f, "mimeType"), GD_FOLDER)) return;
+    for (size_t i = 0; i < all->n; i++) {
+        json_value *c = all->items[i];
+        if (!has_parent(c, id)) continue;
+        set_drive(ctx, all, c, drive_id, depth + 1);
+        gd_file_save(ctx, c);
+        gd_record_change(ctx, json_get_str(c, "id"), false);
+    }
+}
+
+/* After addParents/removeParents: an item whose parent is now in another
+ * drive moves there.  Moving out of a shared drive takes an organizer. */
+static bool move_between_drives(twin_ctx *ctx, json_value *f)
+{
+    json_value *parent = gd_file_get(ctx, json_str(json_at(json_get(f, "parents"), 0)));
+    if (!parent) return true;
+    const char *to = json_get_str(parent, "driveId"), *from = json_get_str(f, "driveId");
+    if (str_eq(to, from) || (!to && !from)) return true;
+    if (from && gd_role_rank(gd_drive_role(ctx, from)) < (to ? 4 : 5)) {
+        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+                 NULL, NULL);
+        return false;
+    }
+    twin_list all = all_files(ctx);
+    set_drive(ctx, &all, f, to, 0);
+    return true;
+}
+
 static bool move_parents(twin_ctx *ctx, json_value *f)
 {
     arena *a = ctx->a;
@@ -1154,6 +1373,7 @@ static bool move_parents(twin_ctx *ctx, json_value *f)
                 gd_error(ctx, 400, "invalidParent", "The parent specified is not a folder.", NULL, NULL);
                 return false;
             }
+            if (!can_edit(ctx, pf)) return false;
             const char *pid = json_get_str(pf, "id");
             if (str_eq(pid, json_get_str(f, "id"))) {
                 gd_error(ctx, 400, "invalidParent", "A folder cannot be its own parent.", NULL, NULL);
@@ -1167,7 +1387,7 @@ static bool move_parents(twin_ctx *ctx, json_value *f)
                  "A shared drive item must have exactly one parent.", NULL, NULL);
         return false;
     }
-    return true;
+    return move_between_drives(ctx, f);
 }
 
 void gd_files_update(twin_ctx *ctx)
@@ -1190,6 +1410,8 @@ void gd_files_update(twin_ctx *ctx)
                  NULL, NULL);
         return;
     }
+    if (!can_edit(ctx, f)) return;
+    if (json_get(meta, "trashed") && !can_organize(ctx, f)) return;
     const char *mt = json_get_str(meta, "mimeType");
     if (mt && !str_eq(mt, json_get_str(f, "mimeType")) &&
         (gd_is_google_type(mt) || gd_is_google_type(json_get_str(f, "mimeType")))) {
@@ -1215,7 +1437,7 @@ void gd_files_copy(twin_ctx *ctx)
     if (!src) return;
     if (!gd_require_body(ctx)) return;
     json_value *meta = ctx->body;
-    if (str_eq(json_get_str(src, "mimeType"), GD_FOLDER)) {
+    if (str_eq(json_get_str(src, "mimeType"), GD_FOLDER) || gd_drive_blocks_copy(ctx, src)) {
         gd_error(ctx, 403, "cannotCopyFile", "This file cannot be copied by the user.", NULL, NULL);
         return;
     }
@@ -1228,6 +1450,9 @@ void gd_files_copy(twin_ctx *ctx)
     for (size_t i = 0; keep[i]; i++)
         if (json_get(src, keep[i])) json_set(a, m, keep[i], json_clone(a, json_get(src, keep[i])));
     json_foreach(x, meta) if (!str_eq(x->key, "parents") || x->len) json_set(a, m, x->key, json_clone(a, x));
+    /* a copy lands beside its source unless told otherwise: adding it there takes a writer */
+    json_value *target = gd_file_get(ctx, json_str(json_at(json_get(m, "parents"), 0)));
+    if (target && !can_edit(ctx, target)) return;
     size_t len = 0;
     char *data = content_of(ctx, src, NULL, &len);
     bool google = gd_is_google_type(json_get_str(src, "mimeType"));
@@ -1261,6 +1486,12 @@ static void delete_file(twin_ctx *ctx, twin_list *all, json_value *f, int depth)
             delete_file(ctx, all, c, depth + 1);
         }
     }
+    gd_file_purge(ctx, id);
+}
+
+void gd_file_purge(twin_ctx *ctx, const char *id)
+{
+    arena *a = ctx->a;
     static const char *const colls[] = {"revisions", "permissions", "comments", NULL};
     for (size_t k = 0; colls[k]; k++) {
         twin_list l = gd_list_by_file(ctx, colls[k], id);
@@ -1272,8 +1503,8 @@ static void delete_file(twin_ctx *ctx, twin_list *all, json_value *f, int depth)
         }
     }
     gd_usage_update(ctx, twin_doc_get(ctx, "files", id), NULL);
+    gd_record_change(ctx, id, true);   /* while the file is there to name its drive */
     twin_doc_delete(ctx, "files", id);
-    gd_record_change(ctx, id, true);
 }
 
 void gd_files_delete(twin_ctx *ctx)
@@ -1286,7 +1517,9 @@ void gd_files_delete(twin_ctx *ctx)
         return;
     }
     const char *owner = json_get_str(f, "_owner");
-    if (owner && !str_eq(owner, gd_user_email(ctx))) {
+    if (json_get_str(f, "driveId")) {
+        if (!can_organize(ctx, f)) return;
+    } else if (owner && !str_eq(owner, gd_user_email(ctx))) {
         gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
                  NULL, NULL);
         return;
@@ -1298,10 +1531,16 @@ void gd_files_delete(twin_ctx *ctx)
 
 void gd_files_empty_trash(twin_ctx *ctx)
 {
+    const char *drive_id = gd_query(ctx, "driveId");
+    if (drive_id && !gd_drive_param(ctx, drive_id)) return;
+    if (drive_id && gd_role_rank(gd_drive_role(ctx, drive_id)) < 5)
+        return gd_error(ctx, 403, "insufficientFilePermissions",
+                        "The user does not have sufficient permissions for this file.", NULL, NULL);
     twin_list all = all_files(ctx);
     for (size_t i = 0; i < all.n; i++) {
         json_value *f = all.items[i];
         if (!json_truthy(json_get(f, "trashed"))) continue;
+        if (!str_eq(json_get_str(f, "driveId"), drive_id) && (drive_id || json_get_str(f, "driveId"))) continue;
         if (json_truthy(json_get(f, "_gone"))) continue;   /* went with its folder */
         delete_file(ctx, &all, f, 0);
     }
@@ -1315,6 +1554,7 @@ void gd_files_export(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
     if (!f) return;
+    if (!download_allowed(ctx, f)) return;
     const char *want = gd_query(ctx, "mimeType");
     if (!want || !*want) {
         gd_error(ctx, 400, "required", "Required parameter: mimeType", "mimeType", "parameter");
@@ -1362,14 +1602,13 @@ void gd_files_export(twin_ctx *ctx)
 void gd_files_generate_ids(twin_ctx *ctx)
 {
     arena *a = ctx->a;
-    int64_t count = 10;
-    const char *c = gd_query(ctx, "count");
-    if (c) count = atoll(c);
-    if (count < 1 || count > 1000) {
-        gd_error(ctx, 400, "invalid", arena_printf(a, "Invalid value '%s'. Values must be within the range: [1, 1000]", c),
-                 "count", "parameter");
-        return;
-    }
+    int64_t count;
+    if (!google_page_size(ctx, &gd_api, "count", 10, 1000, &count)) return;
+    const char *space = gd_query(ctx, "space"), *type = gd_query(ctx, "type");
+    if (space && !str_eq(space, "drive") && !str_eq(space, "appDataFolder"))
+        return gd_error(ctx, 400, "invalid", arena_printf(a, "Invalid Value: %s", space), "space", "parameter");
+    if (type && !str_eq(type, "files") && !str_eq(type, "shortcuts"))
+        return gd_error(ctx, 400, "invalid", arena_printf(a, "Invalid Value: %s", type), "type", "parameter");
     json_value *o = json_object(a), *ids = json_array(a);
     json_set_str(a, o, "kind", "drive#generatedIds");
     json_set_str(a, o, "space", gd_query(ctx, "space") ? gd_query(ctx, "space") : "drive");
@@ -1428,7 +1667,7 @@ void gd_about_get(twin_ctx *ctx)
                                          "#f691b2", "#cd74e6", "#a47ae2", NULL};
     for (size_t i = 0; colors[i]; i++) json_push(palette, json_string(a, colors[i]));
     json_set(a, o, "folderColorPalette", palette);
-    json_set(a, o, "driveThemes", json_array(a));
+    json_set(a, o, "driveThemes", gd_drive_themes(ctx));
     google_reply_fields(ctx, o, NULL);
 }
 
@@ -1442,6 +1681,12 @@ static int64_t next_change(twin_ctx *ctx)
 void gd_changes_start(twin_ctx *ctx)
 {
     arena *a = ctx->a;
+    const char *drive_id = gd_query(ctx, "driveId");
+    if (drive_id && !gd_bool_query(ctx, "supportsAllDrives", false))
+        return gd_error(ctx, 403, "teamDrivesParameterRequired",
+                        "The supportsAllDrives parameter must be set to true when driveId is specified.",
+                        "supportsAllDrives", "parameter");
+    if (drive_id && !gd_drive_param(ctx, drive_id)) return;
     json_value *o = json_object(a);
     json_set_str(a, o, "kind", "drive#startPageToken");
     json_set_str(a, o, "startPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
@@ -1463,9 +1708,39 @@ static bool change_token(const char *tok, int64_t *out)
     return n >= 1;
 }
 
+/* Which changes a changes.list covers: driveId = that shared drive's;
+ * otherwise My Drive's, and those of the caller's shared drives with
+ * includeItemsFromAllDrives.  False after a 4xx. */
+static bool changes_corpus(twin_ctx *ctx, corpus *c)
+{
+    const char *drive_id = gd_query(ctx, "driveId");
+    bool supports = gd_bool_query(ctx, "supportsAllDrives", false);
+    bool include = gd_bool_query(ctx, "includeItemsFromAllDrives", false);
+    if (drive_id) {
+        if (!supports) {
+            gd_error(ctx, 403, "teamDrivesParameterRequired",
+                     "The supportsAllDrives parameter must be set to true when driveId is specified.",
+                     "supportsAllDrives", "parameter");
+            return false;
+        }
+        if (!gd_drive_param(ctx, drive_id)) return false;
+    }
+    *c = (corpus){.drive_id = drive_id, .shared_drives = include, .my_drive = !drive_id};
+    return true;
+}
+
+static bool change_in_corpus(twin_ctx *ctx, const corpus *c, const json_value *change, const json_value *f)
+{
+    const char *drive_id = f ? json_get_str(f, "driveId") : json_get_str(change, "driveId");
+    if (!drive_id) return c->my_drive;
+    if (c->drive_id) return str_eq(drive_id, c->drive_id);
+    return c->shared_drives && gd_drive_role(ctx, drive_id);
+}
+
 void gd_changes_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
+    corpus corp;
     const char *tok = gd_query(ctx, "pageToken");
     if (!tok || !*tok) {
         gd_error(ctx, 400, "required", "Required parameter: pageToken", "pageToken", "parameter");
@@ -1478,6 +1753,7 @@ void gd_changes_list(twin_ctx *ctx)
     }
     int64_t size;
     if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size)) return;
+    if (!changes_corpus(ctx, &corp)) return;
     bool include_removed = gd_bool_query(ctx, "includeRemoved", true);
     const char *spaces = gd_query(ctx, "spaces");
     bool want_app = spaces && strstr(spaces, "appDataFolder"), want_drive = !spaces || strstr(spaces, "drive");
@@ -1520,6 +1796,7 @@ void gd_changes_list(twin_ctx *ctx)
             bool app = str_eq(json_get_str(f, "_space"), "appDataFolder");
             if (app ? !want_app : !want_drive) continue;
         }
+        if (!change_in_corpus(ctx, &corp, c, f)) continue;
         json_set_str(a, ch, "kind", "drive#change");
         json_set_str(a, ch, "changeType", "file");
         json_set_str(a, ch, "time", json_get_str(c, "time"));

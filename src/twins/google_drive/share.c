@@ -10,6 +10,8 @@
 
 static void touch_file(twin_ctx *ctx, json_value *f)
 {
+    /* a root folder (My Drive's, a shared drive's) is no stored file: no change to log */
+    if (json_truthy(json_get(f, "_root"))) return;
     json_set_int(ctx->a, f, "version", gd_int(json_get(f, "version"), 1) + 1);
     gd_file_save(ctx, f);
     gd_record_change(ctx, json_get_str(f, "id"), false);
@@ -53,6 +55,36 @@ static void perm_save(twin_ctx *ctx, const json_value *f, const json_value *p)
 
 #define PERM_DEFAULT "kind,id,type,role,allowFileDiscovery"
 
+/* Sharing a shared drive's item takes a writer; managing the drive's
+ * members (permissions on the drive id) takes an organizer. */
+static bool may_share(twin_ctx *ctx, const json_value *f)
+{
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id) return true;
+    int need = json_truthy(json_get(f, "_root")) ? 5 : 3;
+    if (gd_role_rank(gd_drive_role(ctx, drive_id)) >= need) return true;
+    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+             NULL, NULL);
+    return false;
+}
+
+/* A shared drive's permission as the API shows it: members carry
+ * permissionDetails; on an item, inherited ones name the drive. */
+static json_value *perm_view(twin_ctx *ctx, const json_value *p, const json_value *f, bool inherited)
+{
+    arena *a = ctx->a;
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id) return (json_value *)p;
+    json_value *o = json_clone(a, p), *details = json_array(a), *d = json_object(a);
+    json_set_str(a, d, "permissionType", json_truthy(json_get(f, "_root")) || inherited ? "member" : "file");
+    json_set_str(a, d, "role", json_get_str(p, "role"));
+    json_set_bool(a, d, "inherited", inherited);
+    if (inherited) json_set_str(a, d, "inheritedFrom", drive_id);
+    json_push(details, d);
+    json_set(a, o, "permissionDetails", details);
+    return o;
+}
+
 void gd_perm_list(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -63,10 +95,18 @@ void gd_perm_list(twin_ctx *ctx)
     if (!google_page_size(ctx, &gd_api, "pageSize", INT32_MAX, 100, &size) || !google_page_offset(ctx, &gd_api, &off))
         return;
     twin_list l = gd_list_by_file(ctx, "permissions", json_get_str(f, "id"));
+    /* a shared drive's items list the drive's members, inherited, then their own */
+    const char *drive_id = json_get_str(f, "driveId");
+    bool item = drive_id && !json_truthy(json_get(f, "_root"));
+    twin_list members = item ? gd_list_by_file(ctx, "permissions", drive_id) : (twin_list){0};
+    size_t n = members.n + l.n;
+    json_value **all = arena_alloc(a, (n + 1) * sizeof *all);
+    for (size_t i = 0; i < members.n; i++) all[i] = perm_view(ctx, members.items[i], f, true);
+    for (size_t i = 0; i < l.n; i++) all[members.n + i] = perm_view(ctx, l.items[i], f, false);
     json_value *o = json_object(a), *arr = json_array(a);
     json_set_str(a, o, "kind", "drive#permissionList");
-    google_page page = google_page_window(off, size, l.n);
-    for (size_t i = page.start; i < page.end; i++) json_push(arr, l.items[i]);
+    google_page page = google_page_window(off, size, n);
+    for (size_t i = page.start; i < page.end; i++) json_push(arr, all[i]);
     if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
     json_set(a, o, "permissions", arr);
     google_reply_fields(ctx, o, "kind,nextPageToken,permissions(" PERM_DEFAULT ")");
@@ -77,15 +117,16 @@ void gd_perm_get(twin_ctx *ctx)
     json_value *f = gd_file_load(ctx);
     if (!f) return;
     json_value *p = perm_load(ctx, f);
-    if (p) google_reply_fields(ctx, p, PERM_DEFAULT);
+    if (p) google_reply_fields(ctx, perm_view(ctx, p, f, false), PERM_DEFAULT);
 }
 
 void gd_perm_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_body(ctx)) return;
+    if (!f || !may_share(ctx, f) || !gd_require_body(ctx)) return;
     json_value *b = ctx->body;
+    bool shared_drive = json_get_str(f, "driveId") != NULL;
     const char *role = json_get_str(b, "role"), *type = json_get_str(b, "type");
     if (!role) return gd_error(ctx, 400, "required", "The permission role field is required.", "permission.role", "other");
     if (!type) return gd_error(ctx, 400, "required", "The permission type field is required.", "permission.type", "other");
@@ -100,10 +141,14 @@ void gd_perm_create(twin_ctx *ctx)
     if (str_eq(type, "domain") && (!domain || !*domain))
         return gd_error(ctx, 400, "required", "The permission domain field is required for this permission type.",
                         "permission.domain", "other");
+    if (str_eq(role, "owner") && shared_drive)
+        return gd_error(ctx, 403, "invalidSharingRequest",
+                        "Bad Request. User message: \"Items in shared drives are owned by the shared drive.\"", NULL,
+                        NULL);
     if (str_eq(role, "owner") && !gd_bool_query(ctx, "transferOwnership", false))
         return gd_error(ctx, 403, "consentRequiredForOwnershipTransfer",
                         "Consent is required to transfer ownership of a file to another user.", NULL, NULL);
-    if (str_eq(role, "organizer") || str_eq(role, "fileOrganizer"))
+    if (!shared_drive && (str_eq(role, "organizer") || str_eq(role, "fileOrganizer")))
         return gd_error(ctx, 403, "invalidSharingRequest",
                         "Bad Request. User message: \"Organizer roles can only be granted on shared drive items.\"",
                         NULL, NULL);
@@ -141,14 +186,14 @@ void gd_perm_create(twin_ctx *ctx)
     }
     perm_save(ctx, f, p);
     touch_file(ctx, f);
-    google_reply_fields(ctx, p, PERM_DEFAULT);
+    google_reply_fields(ctx, perm_view(ctx, p, f, false), PERM_DEFAULT);
 }
 
 void gd_perm_update(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_body(ctx)) return;
+    if (!f || !may_share(ctx, f) || !gd_require_body(ctx)) return;
     json_value *p = perm_load(ctx, f);
     if (!p) return;
     const char *role = json_get_str(ctx->body, "role");
@@ -165,13 +210,13 @@ void gd_perm_update(twin_ctx *ctx)
     if (gd_bool_query(ctx, "removeExpiration", false)) json_remove(p, "expirationTime");
     perm_save(ctx, f, p);
     touch_file(ctx, f);
-    google_reply_fields(ctx, p, PERM_DEFAULT);
+    google_reply_fields(ctx, perm_view(ctx, p, f, false), PERM_DEFAULT);
 }
 
 void gd_perm_delete(twin_ctx *ctx)
 {
     json_value *f = gd_file_load(ctx);
-    if (!f) return;
+    if (!f || !may_share(ctx, f)) return;
     json_value *p = perm_load(ctx, f);
     if (!p) return;
     if (str_eq(json_get_str(p, "role"), "owner"))
@@ -328,6 +373,16 @@ static json_value *new_post(twin_ctx *ctx, const char *kind)
     return x;
 }
 
+/* Commenting on a shared drive's item takes a commenter or more. */
+static bool may_comment(twin_ctx *ctx, const json_value *f)
+{
+    const char *drive_id = json_get_str(f, "driveId");
+    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= 2) return true;
+    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+             NULL, NULL);
+    return false;
+}
+
 /* The body's non-empty content; NULL after answering 400 required. */
 static const char *required_content(twin_ctx *ctx)
 {
@@ -400,7 +455,7 @@ void gd_comment_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !may_comment(ctx, f) || !gd_require_body(ctx)) return;
     const char *content = required_content(ctx);
     if (!content) return;
     json_value *c = new_post(ctx, "drive#comment");
@@ -480,7 +535,7 @@ void gd_reply_create(twin_ctx *ctx)
 {
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
-    if (!f || !gd_require_fields(ctx) || !gd_require_body(ctx)) return;
+    if (!f || !gd_require_fields(ctx) || !may_comment(ctx, f) || !gd_require_body(ctx)) return;
     json_value *c = comment_load(ctx, f, false);
     if (!c) return;
     const char *content = json_get_str(ctx->body, "content"), *action = json_get_str(ctx->body, "action");

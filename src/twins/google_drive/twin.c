@@ -22,6 +22,8 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 #define S_PREAD "drive drive.file drive.meet.readonly drive.metadata drive.metadata.readonly drive.photos.readonly drive.readonly"
 #define S_RREAD S_READ_META
 #define F "/drive/v3/files/{fileId}"
+#define D "/drive/v3/drives/{driveId}"
+#define T "/drive/v3/teamdrives/{teamDriveId}"
 
 static const twin_route routes[] = {
     {"GET", "/drive/v3/about", gd_about_get,
@@ -39,6 +41,11 @@ static const twin_route routes[] = {
     {"DELETE", F, gd_files_delete, S_WRITE},
     {"POST", F "/copy", gd_files_copy, S_WRITE " drive.photos.readonly"},
     {"GET", F "/export", gd_files_export, S_CREAD},
+    {"POST", F "/download", gd_files_download, "drive drive.file drive.readonly"},
+    {"GET", "/drive/v3/operations/{name}", gd_operations_get, "drive drive.file drive.meet.readonly drive.readonly"},
+    {"GET", F "/listLabels", gd_files_list_labels,
+     "drive drive.file drive.meet.readonly drive.metadata drive.metadata.readonly drive.readonly"},
+    {"POST", F "/modifyLabels", gd_files_modify_labels, "drive drive.file drive.metadata"},
     {"GET", "/drive/v3/changes/startPageToken", gd_changes_start, S_READ_META},
     {"GET", "/drive/v3/changes", gd_changes_list, S_READ_META},
     {"GET", F "/permissions", gd_perm_list, S_PREAD},
@@ -60,8 +67,23 @@ static const twin_route routes[] = {
     {"GET", F "/comments/{commentId}/replies/{replyId}", gd_reply_get, S_CREAD},
     {"PATCH", F "/comments/{commentId}/replies/{replyId}", gd_reply_update, S_CWRITE},
     {"DELETE", F "/comments/{commentId}/replies/{replyId}", gd_reply_delete, S_CWRITE},
+    {"POST", "/drive/v3/drives", gd_drives_create, "drive"},
+    {"GET", "/drive/v3/drives", gd_drives_list, "drive drive.readonly"},
+    {"GET", D, gd_drives_get, "drive drive.readonly"},
+    {"PATCH", D, gd_drives_update, "drive"},
+    {"DELETE", D, gd_drives_delete, "drive"},
+    {"POST", D "/hide", gd_drives_hide, "drive"},
+    {"POST", D "/unhide", gd_drives_unhide, "drive"},
+    /* the deprecated teamdrives.* methods: the same drives in the TeamDrive shape */
+    {"POST", "/drive/v3/teamdrives", gd_drives_create, "drive"},
+    {"GET", "/drive/v3/teamdrives", gd_drives_list, "drive drive.readonly"},
+    {"GET", T, gd_drives_get, "drive drive.readonly"},
+    {"PATCH", T, gd_drives_update, "drive"},
+    {"DELETE", T, gd_drives_delete, "drive"},
 };
 #undef F
+#undef D
+#undef T
 
 static const twin_route admin_routes[] = {
     {"GET", "/storage-tier", gd_admin_storage_tier, NULL},

@@ -765,7 +765,24 @@ test('stateful routes are reported as such; other Drive methods stay stubs', asy
   assert.match(text, /stateful/);
   const drives = await raw(ctx, 'GET', '/drive/v3/drives');
   assert.equal(drives.status, 200);
-  assert.equal(drives.headers.get('x-twin-stub'), 'true');
+  assert.equal(drives.headers.get('x-twin-stub'), null);
+  const apps = await raw(ctx, 'GET', '/drive/v3/apps');
+  assert.equal(apps.status, 200);
+  assert.equal(apps.headers.get('x-twin-stub'), 'true');
   const gen = await ctx.d.files.generateIds({ count: 3 });
   assert.equal(gen.data.ids.length, 3);
+});
+
+test('files.generateIds: count 1-1000, space and type checked; a generated id names a new file', async () => {
+  const ctx = await newRun();
+  const g = await ctx.d.files.generateIds({ count: 2, space: 'drive', type: 'files' });
+  assert.deepEqual(Object.keys(g.data).sort(), ['ids', 'kind', 'space']);
+  assert.equal(new Set(g.data.ids).size, 2);
+  const f = await ctx.d.files.create({ requestBody: { id: g.data.ids[0], name: 'pre-named' }, fields: 'id' });
+  assert.equal(f.data.id, g.data.ids[0]);
+  for (const bad of [{ count: 0 }, { count: 1001 }, { count: '5x' }, { space: 'photos2' }, { type: 'folders' }]) {
+    const e = gerr(await rejects(() => ctx.d.files.generateIds(bad)));
+    assert.equal(e.status, 400, JSON.stringify(bad));
+    assert.equal(e.body.error.errors[0].reason, 'invalid', JSON.stringify(bad));
+  }
 });
