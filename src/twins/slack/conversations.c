@@ -629,6 +629,7 @@ void slack_conv_history(twin_ctx *ctx)
 {
     json_value *c = slack_channel_arg(ctx, "channel");
     if (!c || !readable(ctx, c)) return;
+    slack_scheduled_deliver(ctx);
     const char *chan = json_get_str(c, "id");
     const char *oldest = twin_arg(ctx, "oldest"), *latest = twin_arg(ctx, "latest");
     history_window w = {.has_oldest = oldest && *oldest, .has_latest = latest && *latest};
@@ -669,7 +670,7 @@ void slack_conv_history(twin_ctx *ctx)
     json_value *o = slack_ok(ctx);
     json_set(ctx->a, o, "messages", arr);
     json_set_bool(ctx->a, o, "has_more", *next != '\0');
-    json_set_int(ctx->a, o, "pin_count", 0);
+    json_set_int(ctx->a, o, "pin_count", slack_pin_count(ctx, chan));
     json_set_null(ctx->a, o, "channel_actions_ts");
     json_set_int(ctx->a, o, "channel_actions_count", 0);
     if (*next) json_set(ctx->a, o, "response_metadata", slack_response_metadata(ctx, next));
@@ -680,6 +681,7 @@ void slack_conv_replies(twin_ctx *ctx)
 {
     json_value *c = slack_channel_arg(ctx, "channel");
     if (!c || !readable(ctx, c)) return;
+    slack_scheduled_deliver(ctx);
     const char *chan = json_get_str(c, "id");
     const char *ts = twin_arg(ctx, "ts");
     if (!ts || !*ts) return slack_fail(ctx, "thread_not_found");

@@ -11,6 +11,9 @@
  *   _file_content  uploaded bytes, base64
  *   _tokens        tokens issued by OAuth or registered by seeding
  *   _oauth_codes   authorization codes (single use)
+ *   pins           pinned messages: id "<channel>-<ts>" {channel, ts, created, created_by} (index "channel")
+ *   scheduled      chat.scheduleMessage's pending messages (index "user"), see chat.c
+ *   _presence      users.setPresence's manual away flag per user
  *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
 #ifndef TWINS_SLACK_H
@@ -170,10 +173,29 @@ void slack_chat_delete(twin_ctx *ctx);
 void slack_chat_post_ephemeral(twin_ctx *ctx);
 void slack_chat_get_permalink(twin_ctx *ctx);
 void slack_chat_me_message(twin_ctx *ctx);
+/* Posts the scheduled messages whose post_at has come (chat.scheduleMessage). */
+void slack_scheduled_deliver(twin_ctx *ctx);
+void slack_chat_schedule_message(twin_ctx *ctx);
+void slack_chat_scheduled_list(twin_ctx *ctx);
+void slack_chat_delete_scheduled(twin_ctx *ctx);
 void slack_reactions_add(twin_ctx *ctx);
 void slack_reactions_remove(twin_ctx *ctx);
 void slack_reactions_get(twin_ctx *ctx);
 void slack_reactions_list(twin_ctx *ctx);
+
+/* ---- pins.c ---- */
+int64_t slack_pin_count(twin_ctx *ctx, const char *channel);
+/* Drops the pin of a deleted message. */
+void slack_pin_forget(twin_ctx *ctx, const char *channel, const char *ts);
+void slack_pins_add(twin_ctx *ctx);
+void slack_pins_remove(twin_ctx *ctx);
+void slack_pins_list(twin_ctx *ctx);
+
+/* ---- users.c (profile and presence) ---- */
+void slack_users_profile_get(twin_ctx *ctx);
+void slack_users_profile_set(twin_ctx *ctx);
+void slack_users_get_presence(twin_ctx *ctx);
+void slack_users_set_presence(twin_ctx *ctx);
 
 /* ---- files.c ---- */
 void slack_files_get_upload_url(twin_ctx *ctx);

@@ -1,5 +1,6 @@
 /* Slack twin: catalog declaration and route table.  The stateful core
- * (auth and scopes, users, conversations, chat, reactions, files, OAuth v2)
+ * (auth and scopes, users with profiles and presence, conversations, chat
+ * with scheduled messages, pins, reactions, files, OAuth v2)
  * is routed here; every other documented Web API method is served by the
  * stub engine (still behind token checks). */
 #include <string.h>
@@ -29,6 +30,10 @@ static const twin_route routes[] = {
     M("users.list", slack_users_list, "users:read"),
     M("users.info", slack_users_info, "users:read"),
     M("users.lookupByEmail", slack_users_lookup_by_email, "users:read.email"),
+    M("users.profile.get", slack_users_profile_get, "users.profile:read"),
+    M("users.profile.set", slack_users_profile_set, "users.profile:write"),
+    M("users.getPresence", slack_users_get_presence, "users:read"),
+    M("users.setPresence", slack_users_set_presence, "users:write"),
     M("conversations.create", slack_conv_create, "channels:manage"),
     /* Their scope depends on the conversation's type (channels:read,
      * groups:read, im:read, mpim:read); the handlers check it. */
@@ -54,6 +59,12 @@ static const twin_route routes[] = {
     M("chat.postEphemeral", slack_chat_post_ephemeral, "chat:write"),
     M("chat.meMessage", slack_chat_me_message, "chat:write"),
     M("chat.getPermalink", slack_chat_get_permalink, NULL),
+    M("chat.scheduleMessage", slack_chat_schedule_message, "chat:write"),
+    M("chat.scheduledMessages.list", slack_chat_scheduled_list, NULL),
+    M("chat.deleteScheduledMessage", slack_chat_delete_scheduled, "chat:write"),
+    M("pins.add", slack_pins_add, "pins:write"),
+    M("pins.remove", slack_pins_remove, "pins:write"),
+    M("pins.list", slack_pins_list, "pins:read"),
     M("reactions.add", slack_reactions_add, "reactions:write"),
     M("reactions.remove", slack_reactions_remove, "reactions:write"),
     M("reactions.get", slack_reactions_get, "reactions:read"),
