@@ -13,6 +13,7 @@
  *   _oauth_codes   authorization codes (single use)
  *   pins           pinned messages: id "<channel>-<ts>" {channel, ts, created, created_by} (index "channel")
  *   scheduled      chat.scheduleMessage's pending messages (index "user"), see chat.c
+ *   reminders      Slack reminder objects (indexes "user", "creator"), see reminders.c
  *   _presence      users.setPresence's manual away flag per user
  *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
@@ -190,6 +191,13 @@ void slack_pin_forget(twin_ctx *ctx, const char *channel, const char *ts);
 void slack_pins_add(twin_ctx *ctx);
 void slack_pins_remove(twin_ctx *ctx);
 void slack_pins_list(twin_ctx *ctx);
+
+/* ---- reminders.c ---- */
+void slack_reminders_add(twin_ctx *ctx);
+void slack_reminders_info(twin_ctx *ctx);
+void slack_reminders_list(twin_ctx *ctx);
+void slack_reminders_complete(twin_ctx *ctx);
+void slack_reminders_delete(twin_ctx *ctx);
 
 /* ---- users.c (profile and presence) ---- */
 void slack_users_profile_get(twin_ctx *ctx);

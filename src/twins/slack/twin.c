@@ -1,6 +1,6 @@
 /* Slack twin: catalog declaration and route table.  The stateful core
  * (auth and scopes, users with profiles and presence, conversations, chat
- * with scheduled messages, pins, reactions, files, OAuth v2)
+ * with scheduled messages, pins, reminders, reactions, files, OAuth v2)
  * is routed here; every other documented Web API method is served by the
  * stub engine (still behind token checks). */
 #include <string.h>
@@ -65,6 +65,11 @@ static const twin_route routes[] = {
     M("pins.add", slack_pins_add, "pins:write"),
     M("pins.remove", slack_pins_remove, "pins:write"),
     M("pins.list", slack_pins_list, "pins:read"),
+    M("reminders.add", slack_reminders_add, "reminders:write"),
+    M("reminders.info", slack_reminders_info, "reminders:read"),
+    M("reminders.list", slack_reminders_list, "reminders:read"),
+    M("reminders.complete", slack_reminders_complete, "reminders:write"),
+    M("reminders.delete", slack_reminders_delete, "reminders:write"),
     M("reactions.add", slack_reactions_add, "reactions:write"),
     M("reactions.remove", slack_reactions_remove, "reactions:write"),
     M("reactions.get", slack_reactions_get, "reactions:read"),
