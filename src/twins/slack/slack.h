@@ -14,6 +14,7 @@
  *   pins           pinned messages: id "<channel>-<ts>" {channel, ts, created, created_by} (index "channel")
  *   scheduled      chat.scheduleMessage's pending messages (index "user"), see chat.c
  *   reminders      Slack reminder objects (indexes "user", "creator"), see reminders.c
+ *   usergroups     Slack subteam objects with "users" (index "handle"), see usergroups.c
  *   _presence      users.setPresence's manual away flag per user
  *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
@@ -198,6 +199,15 @@ void slack_reminders_info(twin_ctx *ctx);
 void slack_reminders_list(twin_ctx *ctx);
 void slack_reminders_complete(twin_ctx *ctx);
 void slack_reminders_delete(twin_ctx *ctx);
+
+/* ---- usergroups.c ---- */
+void slack_usergroups_create(twin_ctx *ctx);
+void slack_usergroups_update(twin_ctx *ctx);
+void slack_usergroups_list(twin_ctx *ctx);
+void slack_usergroups_disable(twin_ctx *ctx);
+void slack_usergroups_enable(twin_ctx *ctx);
+void slack_usergroups_users_list(twin_ctx *ctx);
+void slack_usergroups_users_update(twin_ctx *ctx);
 
 /* ---- users.c (profile and presence) ---- */
 void slack_users_profile_get(twin_ctx *ctx);

@@ -1,6 +1,6 @@
 /* Slack twin: catalog declaration and route table.  The stateful core
  * (auth and scopes, users with profiles and presence, conversations, chat
- * with scheduled messages, pins, reminders, reactions, files, OAuth v2)
+ * with scheduled messages, pins, reminders, user groups, reactions, files, OAuth v2)
  * is routed here; every other documented Web API method is served by the
  * stub engine (still behind token checks). */
 #include <string.h>
@@ -70,6 +70,13 @@ static const twin_route routes[] = {
     M("reminders.list", slack_reminders_list, "reminders:read"),
     M("reminders.complete", slack_reminders_complete, "reminders:write"),
     M("reminders.delete", slack_reminders_delete, "reminders:write"),
+    M("usergroups.create", slack_usergroups_create, "usergroups:write"),
+    M("usergroups.update", slack_usergroups_update, "usergroups:write"),
+    M("usergroups.list", slack_usergroups_list, "usergroups:read"),
+    M("usergroups.disable", slack_usergroups_disable, "usergroups:write"),
+    M("usergroups.enable", slack_usergroups_enable, "usergroups:write"),
+    M("usergroups.users.list", slack_usergroups_users_list, "usergroups:read"),
+    M("usergroups.users.update", slack_usergroups_users_update, "usergroups:write"),
     M("reactions.add", slack_reactions_add, "reactions:write"),
     M("reactions.remove", slack_reactions_remove, "reactions:write"),
     M("reactions.get", slack_reactions_get, "reactions:read"),
