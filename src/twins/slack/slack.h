@@ -15,6 +15,7 @@
  *   scheduled      chat.scheduleMessage's pending messages (index "user"), see chat.c
  *   reminders      Slack reminder objects (indexes "user", "creator"), see reminders.c
  *   usergroups     Slack subteam objects with "users" (index "handle"), see usergroups.c
+ *   _reads         conversations.mark's read position per "<channel>:<user>"
  *   _presence      users.setPresence's manual away flag per user
  *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
@@ -138,6 +139,7 @@ json_value *slack_channel_render(twin_ctx *ctx, const json_value *c);
 void slack_conv_create(twin_ctx *ctx);
 void slack_conv_list(twin_ctx *ctx);
 void slack_conv_info(twin_ctx *ctx);
+void slack_conv_mark(twin_ctx *ctx);
 void slack_conv_join(twin_ctx *ctx);
 void slack_conv_leave(twin_ctx *ctx);
 void slack_conv_invite(twin_ctx *ctx);

@@ -48,6 +48,8 @@ static const twin_route routes[] = {
     M("conversations.rename", slack_conv_rename, "channels:manage"),
     M("conversations.setTopic", slack_conv_set_topic, "channels:manage"),
     M("conversations.setPurpose", slack_conv_set_purpose, "channels:manage"),
+    /* Its scope is the write scope of the conversation's type (channels:write, ...). */
+    M("conversations.mark", slack_conv_mark, NULL),
     M("conversations.members", slack_conv_members, NULL),   /* read scope by type, as list */
     M("conversations.open", slack_conv_open, "channels:manage"),
     /* Their scope depends on the conversation's type too (readable() checks it). */

@@ -238,3 +238,28 @@ test('users.setPresence away / auto is what users.getPresence answers', async ()
   await admin(ctx, 'PATCH', '/config', { disabled_scopes: ['users:write'] });
   assert.equal((await rejects(() => ctx.user.users.setPresence({ presence: 'away' }))).data.needed, 'users:write');
 });
+
+test('conversations.mark moves the caller\'s read position, which conversations.info shows', async () => {
+  const ctx = await newRun();
+  const chan = (await ctx.user.conversations.create({ name: 'reading' })).channel.id;
+  const first = await ctx.user.chat.postMessage({ channel: chan, text: 'one' });
+  await ctx.user.chat.postMessage({ channel: chan, text: 'two' });
+  assert.equal((await ctx.user.conversations.info({ channel: chan })).channel.last_read, undefined);
+  const r = await ctx.user.conversations.mark({ channel: chan, ts: first.ts });
+  assertSchema('conversations.mark', r);
+  assert.equal((await ctx.user.conversations.info({ channel: chan })).channel.last_read, first.ts);
+
+  assert.equal(await errorOf(() => ctx.user.conversations.mark({ channel: chan, ts: 'soon' })), 'invalid_timestamp');
+  assert.equal(await errorOf(() => ctx.user.conversations.mark({ channel: chan })), 'invalid_timestamp');
+  assert.equal(await errorOf(() => ctx.user.conversations.mark({ channel: 'CNOPE12345', ts: first.ts })), 'channel_not_found');
+  const botChan = (await ctx.bot.conversations.create({ name: 'bots-only' })).channel.id;
+  assert.equal(await errorOf(() => ctx.user.conversations.mark({ channel: botChan, ts: first.ts })), 'not_in_channel');
+  // Bot tokens have no channels:write by default; granted, they still have no read position.
+  assert.equal((await rejects(() => ctx.bot.conversations.mark({ channel: botChan, ts: first.ts }))).data.needed, 'channels:write');
+  await admin(ctx, 'PATCH', '/config', { bot_scopes: ['channels:write', 'channels:read'] });
+  assert.equal(await errorOf(() => ctx.bot.conversations.mark({ channel: botChan, ts: first.ts })), 'not_allowed_token_type');
+  // A private channel needs groups:write.
+  const priv = (await ctx.user.conversations.create({ name: 'hush', is_private: true })).channel.id;
+  await admin(ctx, 'PATCH', '/config', { disabled_scopes: ['groups:write'] });
+  assert.equal((await rejects(() => ctx.user.conversations.mark({ channel: priv, ts: first.ts }))).data.needed, 'groups:write');
+});
