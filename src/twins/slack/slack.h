@@ -14,6 +14,7 @@
  *   pins           pinned messages: id "<channel>-<ts>" {channel, ts, created, created_by} (index "channel")
  *   scheduled      chat.scheduleMessage's pending messages (index "user"), see chat.c
  *   reminders      Slack reminder objects (indexes "user", "creator"), see reminders.c
+ *   bookmarks      Slack bookmark objects (index "channel"), see bookmarks.c
  *   usergroups     Slack subteam objects with "users" (index "handle"), see usergroups.c
  *   _reads         conversations.mark's read position per "<channel>:<user>"
  *   _presence      users.setPresence's manual away flag per user
@@ -201,6 +202,12 @@ void slack_reminders_info(twin_ctx *ctx);
 void slack_reminders_list(twin_ctx *ctx);
 void slack_reminders_complete(twin_ctx *ctx);
 void slack_reminders_delete(twin_ctx *ctx);
+
+/* ---- bookmarks.c ---- */
+void slack_bookmarks_add(twin_ctx *ctx);
+void slack_bookmarks_edit(twin_ctx *ctx);
+void slack_bookmarks_list(twin_ctx *ctx);
+void slack_bookmarks_remove(twin_ctx *ctx);
 
 /* ---- usergroups.c ---- */
 void slack_usergroups_create(twin_ctx *ctx);
