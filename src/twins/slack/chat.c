@@ -353,23 +353,29 @@ void slack_chat_post_ephemeral(twin_ctx *ctx)
     slack_reply(ctx, o);
 }
 
-void slack_chat_get_permalink(twin_ctx *ctx)
+const char *slack_permalink(twin_ctx *ctx, const char *chan, const json_value *m)
 {
-    json_value *c;
-    json_value *m = message_arg(ctx, &c, "message_ts");
-    if (!m) return;
-    const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
+    const char *ts = json_get_str(m, "ts");
     char digits[32];
     size_t k = 0;
-    for (const char *p = ts; *p && k + 1 < sizeof digits; p++)
+    for (const char *p = ts; p && *p && k + 1 < sizeof digits; p++)
         if (*p != '.') digits[k++] = *p;
     digits[k] = '\0';
     const char *url = arena_printf(ctx->a, "%s/archives/%s/p%s", ctx->inst->base_url, chan, digits);
     const char *thread = json_get_str(m, "thread_ts");
     if (thread && !str_eq(thread, ts)) url = arena_printf(ctx->a, "%s?thread_ts=%s&cid=%s", url, thread, chan);
+    return url;
+}
+
+void slack_chat_get_permalink(twin_ctx *ctx)
+{
+    json_value *c;
+    json_value *m = message_arg(ctx, &c, "message_ts");
+    if (!m) return;
+    const char *chan = json_get_str(c, "id");
     json_value *o = slack_ok(ctx);
     json_set_str(ctx->a, o, "channel", chan);
-    json_set_str(ctx->a, o, "permalink", url);
+    json_set_str(ctx->a, o, "permalink", slack_permalink(ctx, chan, m));
     slack_reply(ctx, o);
 }
 

@@ -176,6 +176,8 @@ void slack_chat_post_message(twin_ctx *ctx);
 void slack_chat_update(twin_ctx *ctx);
 void slack_chat_delete(twin_ctx *ctx);
 void slack_chat_post_ephemeral(twin_ctx *ctx);
+/* The message's web link (chat.getPermalink, search results). */
+const char *slack_permalink(twin_ctx *ctx, const char *chan, const json_value *m);
 void slack_chat_get_permalink(twin_ctx *ctx);
 void slack_chat_me_message(twin_ctx *ctx);
 /* Posts the scheduled messages whose post_at has come (chat.scheduleMessage). */
@@ -202,6 +204,9 @@ void slack_reminders_info(twin_ctx *ctx);
 void slack_reminders_list(twin_ctx *ctx);
 void slack_reminders_complete(twin_ctx *ctx);
 void slack_reminders_delete(twin_ctx *ctx);
+
+/* ---- search.c ---- */
+void slack_search_messages(twin_ctx *ctx);
 
 /* ---- bookmarks.c ---- */
 void slack_bookmarks_add(twin_ctx *ctx);

@@ -1,8 +1,9 @@
 /* Slack twin: catalog declaration and route table.  The stateful core
  * (auth and scopes, users with profiles and presence, conversations, chat
- * with scheduled messages, pins, bookmarks, reminders, user groups, reactions, files, OAuth v2)
- * is routed here; every other documented Web API method is served by the
- * stub engine (still behind token checks). */
+ * with scheduled messages, pins, bookmarks, search.messages, reminders,
+ * user groups, reactions, files, OAuth v2) is routed here; every other
+ * documented Web API method is served by the stub engine (still behind
+ * token checks). */
 #include <string.h>
 
 #include "engine/env.h"
@@ -72,6 +73,7 @@ static const twin_route routes[] = {
     M("reminders.list", slack_reminders_list, "reminders:read"),
     M("reminders.complete", slack_reminders_complete, "reminders:write"),
     M("reminders.delete", slack_reminders_delete, "reminders:write"),
+    M("search.messages", slack_search_messages, "search:read"),
     M("bookmarks.add", slack_bookmarks_add, "bookmarks:write"),
     M("bookmarks.edit", slack_bookmarks_edit, "bookmarks:write"),
     M("bookmarks.list", slack_bookmarks_list, "bookmarks:read"),
