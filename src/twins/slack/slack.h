@@ -17,6 +17,7 @@
  *   bookmarks      Slack bookmark objects (index "channel"), see bookmarks.c
  *   usergroups     Slack subteam objects with "users" (index "handle"), see usergroups.c
  *   _reads         conversations.mark's read position per "<channel>:<user>"
+ *   _dnd           dnd.setSnooze's snooze_endtime per user
  *   _presence      users.setPresence's manual away flag per user
  *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
@@ -204,6 +205,13 @@ void slack_reminders_info(twin_ctx *ctx);
 void slack_reminders_list(twin_ctx *ctx);
 void slack_reminders_complete(twin_ctx *ctx);
 void slack_reminders_delete(twin_ctx *ctx);
+
+/* ---- dnd.c ---- */
+void slack_dnd_info(twin_ctx *ctx);
+void slack_dnd_set_snooze(twin_ctx *ctx);
+void slack_dnd_end_snooze(twin_ctx *ctx);
+void slack_dnd_end_dnd(twin_ctx *ctx);
+void slack_dnd_team_info(twin_ctx *ctx);
 
 /* ---- search.c ---- */
 void slack_search_messages(twin_ctx *ctx);

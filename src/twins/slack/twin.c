@@ -1,9 +1,9 @@
 /* Slack twin: catalog declaration and route table.  The stateful core
  * (auth and scopes, users with profiles and presence, conversations, chat
  * with scheduled messages, pins, bookmarks, search.messages, reminders,
- * user groups, reactions, files, OAuth v2) is routed here; every other
- * documented Web API method is served by the stub engine (still behind
- * token checks). */
+ * user groups, Do Not Disturb, reactions, files, OAuth v2) is routed
+ * here; every other documented Web API method is served by the stub engine
+ * (still behind token checks). */
 #include <string.h>
 
 #include "engine/env.h"
@@ -73,6 +73,11 @@ static const twin_route routes[] = {
     M("reminders.list", slack_reminders_list, "reminders:read"),
     M("reminders.complete", slack_reminders_complete, "reminders:write"),
     M("reminders.delete", slack_reminders_delete, "reminders:write"),
+    M("dnd.info", slack_dnd_info, "dnd:read"),
+    M("dnd.teamInfo", slack_dnd_team_info, "dnd:read"),
+    M("dnd.setSnooze", slack_dnd_set_snooze, "dnd:write"),
+    M("dnd.endSnooze", slack_dnd_end_snooze, "dnd:write"),
+    M("dnd.endDnd", slack_dnd_end_dnd, "dnd:write"),
     M("search.messages", slack_search_messages, "search:read"),
     M("bookmarks.add", slack_bookmarks_add, "bookmarks:write"),
     M("bookmarks.edit", slack_bookmarks_edit, "bookmarks:write"),
