@@ -14,12 +14,12 @@ static const char default_bot_scopes[] =
     "channels:history,channels:join,channels:manage,channels:read,chat:write,files:read,"
     "files:write,groups:history,groups:read,groups:write,im:history,im:read,im:write,mpim:history,mpim:read,"
     "mpim:write,pins:read,pins:write,reactions:read,reactions:write,search:read,team:read,users:read,"
-    "users:read.email,users:write,emoji:read,bookmarks:read,bookmarks:write,usergroups:read,dnd:read";
+    "users:read.email,users:write,emoji:read,bookmarks:read,bookmarks:write,usergroups:read,usergroups:write,dnd:read";
 static const char default_user_scopes[] =
-    "channels:history,channels:join,channels:manage,channels:read,chat:write,files:read,files:write,"
+    "channels:history,channels:join,channels:manage,channels:read,channels:write,chat:write,files:read,files:write,"
     "groups:history,groups:read,groups:write,im:history,im:read,im:write,mpim:history,mpim:read,mpim:write,"
     "pins:read,pins:write,reactions:read,reactions:write,search:read,team:read,users:read,users:read.email,"
-    "users:write,users.profile:read,emoji:read,reminders:read,reminders:write,dnd:read,dnd:write,stars:read";
+    "users:write,users.profile:read,users.profile:write,bookmarks:read,bookmarks:write,usergroups:read,usergroups:write,emoji:read,reminders:read,reminders:write,dnd:read,dnd:write,stars:read";
 /* What tokens issued through OAuth get (the documented twin defaults). */
 static const char default_oauth_bot_scopes[] =
     "channels:history,channels:manage,channels:read,chat:write,files:read,files:write,reactions:write,"

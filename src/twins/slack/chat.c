@@ -1,5 +1,7 @@
 /* Slack twin: chat.* and reactions.*. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "twins/slack/slack.h"
@@ -232,6 +234,7 @@ static bool apply_content(twin_ctx *ctx, json_value *m, bool *bad)
 void slack_chat_post_message(twin_ctx *ctx)
 {
     arena *a = ctx->a;
+    slack_scheduled_deliver(ctx);   /* what fell due first comes first in history */
     json_value *c = postable_channel(ctx);
     if (!c) return;
     const char *chan = json_get_str(c, "id");
@@ -321,6 +324,7 @@ void slack_chat_delete(twin_ctx *ctx)
     if (!str_eq(json_get_str(m, "user"), me->user_id) && !admin) return slack_fail(ctx, "cant_delete_message");
     const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
     twin_doc_delete(ctx, "messages", slack_message_id(ctx, chan, ts));
+    slack_pin_forget(ctx, chan, ts);
     /* A deleted reply leaves its parent's summary. */
     const char *thread = json_get_str(m, "thread_ts");
     json_value *parent = thread && !str_eq(thread, ts) ? slack_message_get(ctx, chan, thread) : NULL;
@@ -349,23 +353,29 @@ void slack_chat_post_ephemeral(twin_ctx *ctx)
     slack_reply(ctx, o);
 }
 
-void slack_chat_get_permalink(twin_ctx *ctx)
+const char *slack_permalink(twin_ctx *ctx, const char *chan, const json_value *m)
 {
-    json_value *c;
-    json_value *m = message_arg(ctx, &c, "message_ts");
-    if (!m) return;
-    const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
+    const char *ts = json_get_str(m, "ts");
     char digits[32];
     size_t k = 0;
-    for (const char *p = ts; *p && k + 1 < sizeof digits; p++)
+    for (const char *p = ts; p && *p && k + 1 < sizeof digits; p++)
         if (*p != '.') digits[k++] = *p;
     digits[k] = '\0';
     const char *url = arena_printf(ctx->a, "%s/archives/%s/p%s", ctx->inst->base_url, chan, digits);
     const char *thread = json_get_str(m, "thread_ts");
     if (thread && !str_eq(thread, ts)) url = arena_printf(ctx->a, "%s?thread_ts=%s&cid=%s", url, thread, chan);
+    return url;
+}
+
+void slack_chat_get_permalink(twin_ctx *ctx)
+{
+    json_value *c;
+    json_value *m = message_arg(ctx, &c, "message_ts");
+    if (!m) return;
+    const char *chan = json_get_str(c, "id");
     json_value *o = slack_ok(ctx);
     json_set_str(ctx->a, o, "channel", chan);
-    json_set_str(ctx->a, o, "permalink", url);
+    json_set_str(ctx->a, o, "permalink", slack_permalink(ctx, chan, m));
     slack_reply(ctx, o);
 }
 
@@ -375,6 +385,7 @@ void slack_chat_me_message(twin_ctx *ctx)
     if (!c) return;
     const char *text = twin_arg(ctx, "text");
     if (!text || !*text) return slack_fail(ctx, "no_text");
+    slack_scheduled_deliver(ctx);
     slack_principal *me = slack_me(ctx);
     const char *chan = json_get_str(c, "id");
     json_value *m = slack_message_post(ctx, chan, me->user_id, me->is_bot, text, NULL, "me_message");
@@ -382,6 +393,175 @@ void slack_chat_me_message(twin_ctx *ctx)
     json_set_str(ctx->a, o, "channel", chan);
     json_set_str(ctx->a, o, "ts", json_get_str(m, "ts"));
     slack_reply(ctx, o);
+}
+
+/* ---- scheduled messages ----
+ *
+ * "scheduled" holds one document per message waiting to be posted (index
+ * "user" = who scheduled it): id, channel_id, post_at, date_created, text,
+ * and what the post needs (_user, _bot, _thread_ts, _content).  Due messages
+ * are posted by slack_scheduled_deliver, which the reading and posting
+ * methods call first; a delivered message's ts is the delivery time, so
+ * history stays in ts order. */
+
+/* Slack accepts post_at up to 120 days ahead. */
+#define SCHEDULE_HORIZON_S (120LL * 86400)
+
+void slack_scheduled_deliver(twin_ctx *ctx)
+{
+    json_value **all;
+    size_t n = slack_all(ctx, "scheduled", NULL, NULL, &all);
+    if (!n) return;
+    int64_t now = twin_now(ctx);
+    for (size_t i = 0; i < n; i++) {
+        json_value *s = all[i];
+        int64_t post_at = 0;
+        json_int64(json_get(s, "post_at"), &post_at);
+        if (post_at > now) continue;
+        const char *chan = json_get_str(s, "channel_id");
+        twin_doc_delete(ctx, "scheduled", json_get_str(s, "id"));
+        /* A channel deleted meanwhile takes its pending messages with it. */
+        if (!slack_channel_get(ctx, chan)) continue;
+        const char *thread = json_get_str(s, "_thread_ts");
+        if (thread && !slack_message_get(ctx, chan, thread)) thread = NULL;
+        json_value *m = slack_message_post(ctx, chan, json_get_str(s, "_user"), json_truthy(json_get(s, "_bot")),
+                                           json_get_str(s, "text"), thread, NULL);
+        json_foreach(e, json_get(s, "_content")) json_set(ctx->a, m, e->key, json_clone(ctx->a, e));
+        slack_message_save(ctx, chan, m);
+    }
+}
+
+/* post_at as whole seconds; answers invalid_time / time_in_past / time_too_far. */
+static bool schedule_time(twin_ctx *ctx, int64_t *out)
+{
+    const char *raw = twin_arg(ctx, "post_at");
+    int64_t t = 0;
+    bool digits = raw && *raw;
+    for (const char *p = raw; digits && *p; p++) {
+        if (*p == '.') break;   /* fractions of a second are dropped */
+        if (*p < '0' || *p > '9' || t > INT64_MAX / 100) digits = false;
+        else t = t * 10 + (*p - '0');
+    }
+    int64_t now = twin_now(ctx);
+    const char *error = !digits ? "invalid_time" : t < now ? "time_in_past"
+                        : t > now + SCHEDULE_HORIZON_S ? "time_too_far" : NULL;
+    if (error) {
+        slack_fail(ctx, error);
+        return false;
+    }
+    *out = t;
+    return true;
+}
+
+void slack_chat_schedule_message(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *c = postable_channel(ctx);
+    if (!c) return;
+    const char *text = twin_arg(ctx, "text");
+    json_value *content = json_object(a);
+    bool bad;
+    bool has_content = apply_content(ctx, content, &bad);
+    if (bad) return slack_fail(ctx, "invalid_blocks");
+    if ((!text || !*text) && !has_content) return slack_fail(ctx, "no_text");
+    if (text && strlen(text) > 40000) return slack_fail(ctx, "msg_too_long");
+    int64_t post_at;
+    if (!schedule_time(ctx, &post_at)) return;
+    slack_principal *me = slack_me(ctx);
+    const char *chan = json_get_str(c, "id"), *id = slack_new_id(ctx, "Q");
+    json_value *s = json_object(a);
+    json_set_str(a, s, "id", id);
+    json_set_str(a, s, "channel_id", chan);
+    json_set_int(a, s, "post_at", post_at);
+    json_set_int(a, s, "date_created", twin_now(ctx));
+    json_set_str(a, s, "text", text ? text : "");
+    json_set_str(a, s, "_user", me->user_id);
+    json_set_bool(a, s, "_bot", me->is_bot);
+    const char *thread_ts = twin_arg(ctx, "thread_ts");
+    if (thread_ts && *thread_ts) json_set_str(a, s, "_thread_ts", thread_ts);
+    json_set(a, s, "_content", content);
+    store_index idx[1] = {{"user", me->user_id}};
+    twin_doc_put(ctx, "scheduled", id, s, idx, 1);
+
+    json_value *m = json_object(a);
+    json_set_str(a, m, "type", "delayed_message");
+    json_set_str(a, m, "text", text ? text : "");
+    json_set_str(a, m, "user", me->user_id);
+    json_set_str(a, m, "team", SLACK_TEAM_ID);
+    if (me->is_bot) {
+        const char *bot_id = json_get_str(json_get(slack_user_get(ctx, me->user_id), "profile"), "bot_id");
+        json_set_str(a, m, "bot_id", bot_id ? bot_id : SLACK_BOT_ID);
+        json_set_str(a, m, "app_id", SLACK_APP_ID);
+    }
+    json_foreach(e, content) json_set(a, m, e->key, json_clone(a, e));
+    json_value *o = slack_ok(ctx);
+    json_set_str(a, o, "channel", chan);
+    json_set_str(a, o, "scheduled_message_id", id);
+    json_set_int(a, o, "post_at", post_at);
+    json_set(a, o, "message", m);
+    slack_reply(ctx, o);
+}
+
+static int by_post_at(const void *x, const void *y)
+{
+    int64_t a = 0, b = 0;
+    json_int64(json_get(*(json_value *const *)x, "post_at"), &a);
+    json_int64(json_get(*(json_value *const *)y, "post_at"), &b);
+    return (a > b) - (a < b);
+}
+
+/* The caller's pending messages, soonest first; channel, oldest and latest
+ * (post_at bounds) narrow it. */
+void slack_chat_scheduled_list(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    const char *chan = twin_arg(ctx, "channel");
+    if (chan && *chan) {
+        json_value *c = slack_channel_get(ctx, chan);
+        if (!c || !slack_channel_visible(ctx, c)) return slack_fail(ctx, "invalid_channel");
+    } else {
+        chan = NULL;
+    }
+    slack_scheduled_deliver(ctx);
+    int64_t oldest = slack_int_arg(ctx, "oldest", 0), latest = slack_int_arg(ctx, "latest", INT64_MAX);
+    json_value **all;
+    size_t n = slack_all(ctx, "scheduled", "user", slack_me(ctx)->user_id, &all), k = 0;
+    for (size_t i = 0; i < n; i++) {
+        int64_t post_at = 0;
+        json_int64(json_get(all[i], "post_at"), &post_at);
+        if (chan && !str_eq(json_get_str(all[i], "channel_id"), chan)) continue;
+        if (post_at < oldest || post_at > latest) continue;
+        all[k++] = all[i];
+    }
+    qsort(all, k, sizeof *all, by_post_at);
+    size_t start, count;
+    const char *next;
+    if (!slack_paginate(ctx, all, k, "id", 100, 1000, &start, &count, &next)) return;
+    json_value *list = json_array(a);
+    for (size_t i = start; i < start + count; i++) {
+        json_value *s = json_object(a);
+        json_foreach(e, all[i]) if (e->key[0] != '_') json_set(a, s, e->key, json_clone(a, e));
+        json_push(list, s);
+    }
+    json_value *o = slack_ok(ctx);
+    json_set(a, o, "scheduled_messages", list);
+    json_set(a, o, "response_metadata", slack_response_metadata(ctx, next));
+    slack_reply(ctx, o);
+}
+
+void slack_chat_delete_scheduled(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c) return;
+    const char *id = slack_need(ctx, "scheduled_message_id", "invalid_scheduled_message_id");
+    if (!id) return;
+    slack_scheduled_deliver(ctx);   /* one already posted can no longer be deleted */
+    json_value *s = twin_doc_get(ctx, "scheduled", id);
+    if (!s || !str_eq(json_get_str(s, "channel_id"), json_get_str(c, "id")) ||
+        !str_eq(json_get_str(s, "_user"), slack_me(ctx)->user_id))
+        return slack_fail(ctx, "invalid_scheduled_message_id");
+    twin_doc_delete(ctx, "scheduled", id);
+    slack_reply(ctx, slack_ok(ctx));
 }
 
 /* ---- reactions ---- */

@@ -253,10 +253,39 @@ void slack_conv_list(twin_ctx *ctx)
     slack_reply(ctx, o);
 }
 
+/* Read markers (conversations.mark): "_reads" id "<channel>:<user>" {ts}. */
+static const char *read_marker_id(twin_ctx *ctx, const char *channel, const char *user)
+{
+    return arena_printf(ctx->a, "%s:%s", channel, user);
+}
+
 void slack_conv_info(twin_ctx *ctx)
 {
     json_value *c = readable_channel_arg(ctx);
-    if (c) reply_channel(ctx, c);
+    if (!c) return;
+    json_value *mark = twin_doc_get(ctx, "_reads", read_marker_id(ctx, json_get_str(c, "id"), slack_me(ctx)->user_id));
+    if (!mark) return reply_channel(ctx, c);
+    /* The caller's own read position, as Slack shows it to a member who marked it. */
+    json_value *o = slack_ok(ctx), *shown = slack_channel_render(ctx, c);
+    json_set_str(ctx->a, shown, "last_read", json_get_str(mark, "ts"));
+    json_set(ctx->a, o, "channel", shown);
+    slack_reply(ctx, o);
+}
+
+/* Moves the caller's read cursor; user tokens only (bots have no unread state). */
+void slack_conv_mark(twin_ctx *ctx)
+{
+    json_value *c = slack_channel_arg(ctx, "channel");
+    if (!c || !slack_require_scope(ctx, type_scope(ctx, c, "write"))) return;
+    slack_principal *me = slack_me(ctx);
+    if (me->is_bot) return slack_fail(ctx, "not_allowed_token_type");
+    if (!slack_is_member(c, me->user_id)) return slack_fail(ctx, "not_in_channel");
+    const char *ts = twin_arg(ctx, "ts");
+    if (!ts || slack_ts_us(ts) < 0) return slack_fail(ctx, "invalid_timestamp");
+    json_value *mark = json_object(ctx->a);
+    json_set_str(ctx->a, mark, "ts", ts);
+    twin_doc_put(ctx, "_reads", read_marker_id(ctx, json_get_str(c, "id"), me->user_id), mark, NULL, 0);
+    slack_reply(ctx, slack_ok(ctx));
 }
 
 void slack_conv_join(twin_ctx *ctx)
@@ -629,6 +658,7 @@ void slack_conv_history(twin_ctx *ctx)
 {
     json_value *c = slack_channel_arg(ctx, "channel");
     if (!c || !readable(ctx, c)) return;
+    slack_scheduled_deliver(ctx);
     const char *chan = json_get_str(c, "id");
     const char *oldest = twin_arg(ctx, "oldest"), *latest = twin_arg(ctx, "latest");
     history_window w = {.has_oldest = oldest && *oldest, .has_latest = latest && *latest};
@@ -669,7 +699,7 @@ void slack_conv_history(twin_ctx *ctx)
     json_value *o = slack_ok(ctx);
     json_set(ctx->a, o, "messages", arr);
     json_set_bool(ctx->a, o, "has_more", *next != '\0');
-    json_set_int(ctx->a, o, "pin_count", 0);
+    json_set_int(ctx->a, o, "pin_count", slack_pin_count(ctx, chan));
     json_set_null(ctx->a, o, "channel_actions_ts");
     json_set_int(ctx->a, o, "channel_actions_count", 0);
     if (*next) json_set(ctx->a, o, "response_metadata", slack_response_metadata(ctx, next));
@@ -680,6 +710,7 @@ void slack_conv_replies(twin_ctx *ctx)
 {
     json_value *c = slack_channel_arg(ctx, "channel");
     if (!c || !readable(ctx, c)) return;
+    slack_scheduled_deliver(ctx);
     const char *chan = json_get_str(c, "id");
     const char *ts = twin_arg(ctx, "ts");
     if (!ts || !*ts) return slack_fail(ctx, "thread_not_found");

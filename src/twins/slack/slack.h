@@ -11,6 +11,14 @@
  *   _file_content  uploaded bytes, base64
  *   _tokens        tokens issued by OAuth or registered by seeding
  *   _oauth_codes   authorization codes (single use)
+ *   pins           pinned messages: id "<channel>-<ts>" {channel, ts, created, created_by} (index "channel")
+ *   scheduled      chat.scheduleMessage's pending messages (index "user"), see chat.c
+ *   reminders      Slack reminder objects (indexes "user", "creator"), see reminders.c
+ *   bookmarks      Slack bookmark objects (index "channel"), see bookmarks.c
+ *   usergroups     Slack subteam objects with "users" (index "handle"), see usergroups.c
+ *   _reads         conversations.mark's read position per "<channel>:<user>"
+ *   _dnd           dnd.setSnooze's snooze_endtime per user
+ *   _presence      users.setPresence's manual away flag per user
  *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
 #ifndef TWINS_SLACK_H
@@ -133,6 +141,7 @@ json_value *slack_channel_render(twin_ctx *ctx, const json_value *c);
 void slack_conv_create(twin_ctx *ctx);
 void slack_conv_list(twin_ctx *ctx);
 void slack_conv_info(twin_ctx *ctx);
+void slack_conv_mark(twin_ctx *ctx);
 void slack_conv_join(twin_ctx *ctx);
 void slack_conv_leave(twin_ctx *ctx);
 void slack_conv_invite(twin_ctx *ctx);
@@ -168,12 +177,65 @@ void slack_chat_post_message(twin_ctx *ctx);
 void slack_chat_update(twin_ctx *ctx);
 void slack_chat_delete(twin_ctx *ctx);
 void slack_chat_post_ephemeral(twin_ctx *ctx);
+/* The message's web link (chat.getPermalink, search results). */
+const char *slack_permalink(twin_ctx *ctx, const char *chan, const json_value *m);
 void slack_chat_get_permalink(twin_ctx *ctx);
 void slack_chat_me_message(twin_ctx *ctx);
+/* Posts the scheduled messages whose post_at has come (chat.scheduleMessage). */
+void slack_scheduled_deliver(twin_ctx *ctx);
+void slack_chat_schedule_message(twin_ctx *ctx);
+void slack_chat_scheduled_list(twin_ctx *ctx);
+void slack_chat_delete_scheduled(twin_ctx *ctx);
 void slack_reactions_add(twin_ctx *ctx);
 void slack_reactions_remove(twin_ctx *ctx);
 void slack_reactions_get(twin_ctx *ctx);
 void slack_reactions_list(twin_ctx *ctx);
+
+/* ---- pins.c ---- */
+int64_t slack_pin_count(twin_ctx *ctx, const char *channel);
+/* Drops the pin of a deleted message. */
+void slack_pin_forget(twin_ctx *ctx, const char *channel, const char *ts);
+void slack_pins_add(twin_ctx *ctx);
+void slack_pins_remove(twin_ctx *ctx);
+void slack_pins_list(twin_ctx *ctx);
+
+/* ---- reminders.c ---- */
+void slack_reminders_add(twin_ctx *ctx);
+void slack_reminders_info(twin_ctx *ctx);
+void slack_reminders_list(twin_ctx *ctx);
+void slack_reminders_complete(twin_ctx *ctx);
+void slack_reminders_delete(twin_ctx *ctx);
+
+/* ---- dnd.c ---- */
+void slack_dnd_info(twin_ctx *ctx);
+void slack_dnd_set_snooze(twin_ctx *ctx);
+void slack_dnd_end_snooze(twin_ctx *ctx);
+void slack_dnd_end_dnd(twin_ctx *ctx);
+void slack_dnd_team_info(twin_ctx *ctx);
+
+/* ---- search.c ---- */
+void slack_search_messages(twin_ctx *ctx);
+
+/* ---- bookmarks.c ---- */
+void slack_bookmarks_add(twin_ctx *ctx);
+void slack_bookmarks_edit(twin_ctx *ctx);
+void slack_bookmarks_list(twin_ctx *ctx);
+void slack_bookmarks_remove(twin_ctx *ctx);
+
+/* ---- usergroups.c ---- */
+void slack_usergroups_create(twin_ctx *ctx);
+void slack_usergroups_update(twin_ctx *ctx);
+void slack_usergroups_list(twin_ctx *ctx);
+void slack_usergroups_disable(twin_ctx *ctx);
+void slack_usergroups_enable(twin_ctx *ctx);
+void slack_usergroups_users_list(twin_ctx *ctx);
+void slack_usergroups_users_update(twin_ctx *ctx);
+
+/* ---- users.c (profile and presence) ---- */
+void slack_users_profile_get(twin_ctx *ctx);
+void slack_users_profile_set(twin_ctx *ctx);
+void slack_users_get_presence(twin_ctx *ctx);
+void slack_users_set_presence(twin_ctx *ctx);
 
 /* ---- files.c ---- */
 void slack_files_get_upload_url(twin_ctx *ctx);

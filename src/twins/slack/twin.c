@@ -1,7 +1,9 @@
 /* Slack twin: catalog declaration and route table.  The stateful core
- * (auth and scopes, users, conversations, chat, reactions, files, OAuth v2)
- * is routed here; every other documented Web API method is served by the
- * stub engine (still behind token checks). */
+ * (auth and scopes, users with profiles and presence, conversations, chat
+ * with scheduled messages, pins, bookmarks, search.messages, reminders,
+ * user groups, Do Not Disturb, reactions, files, OAuth v2) is routed
+ * here; every other documented Web API method is served by the stub engine
+ * (still behind token checks). */
 #include <string.h>
 
 #include "engine/env.h"
@@ -29,6 +31,10 @@ static const twin_route routes[] = {
     M("users.list", slack_users_list, "users:read"),
     M("users.info", slack_users_info, "users:read"),
     M("users.lookupByEmail", slack_users_lookup_by_email, "users:read.email"),
+    M("users.profile.get", slack_users_profile_get, "users.profile:read"),
+    M("users.profile.set", slack_users_profile_set, "users.profile:write"),
+    M("users.getPresence", slack_users_get_presence, "users:read"),
+    M("users.setPresence", slack_users_set_presence, "users:write"),
     M("conversations.create", slack_conv_create, "channels:manage"),
     /* Their scope depends on the conversation's type (channels:read,
      * groups:read, im:read, mpim:read); the handlers check it. */
@@ -43,6 +49,8 @@ static const twin_route routes[] = {
     M("conversations.rename", slack_conv_rename, "channels:manage"),
     M("conversations.setTopic", slack_conv_set_topic, "channels:manage"),
     M("conversations.setPurpose", slack_conv_set_purpose, "channels:manage"),
+    /* Its scope is the write scope of the conversation's type (channels:write, ...). */
+    M("conversations.mark", slack_conv_mark, NULL),
     M("conversations.members", slack_conv_members, NULL),   /* read scope by type, as list */
     M("conversations.open", slack_conv_open, "channels:manage"),
     /* Their scope depends on the conversation's type too (readable() checks it). */
@@ -54,6 +62,34 @@ static const twin_route routes[] = {
     M("chat.postEphemeral", slack_chat_post_ephemeral, "chat:write"),
     M("chat.meMessage", slack_chat_me_message, "chat:write"),
     M("chat.getPermalink", slack_chat_get_permalink, NULL),
+    M("chat.scheduleMessage", slack_chat_schedule_message, "chat:write"),
+    M("chat.scheduledMessages.list", slack_chat_scheduled_list, NULL),
+    M("chat.deleteScheduledMessage", slack_chat_delete_scheduled, "chat:write"),
+    M("pins.add", slack_pins_add, "pins:write"),
+    M("pins.remove", slack_pins_remove, "pins:write"),
+    M("pins.list", slack_pins_list, "pins:read"),
+    M("reminders.add", slack_reminders_add, "reminders:write"),
+    M("reminders.info", slack_reminders_info, "reminders:read"),
+    M("reminders.list", slack_reminders_list, "reminders:read"),
+    M("reminders.complete", slack_reminders_complete, "reminders:write"),
+    M("reminders.delete", slack_reminders_delete, "reminders:write"),
+    M("dnd.info", slack_dnd_info, "dnd:read"),
+    M("dnd.teamInfo", slack_dnd_team_info, "dnd:read"),
+    M("dnd.setSnooze", slack_dnd_set_snooze, "dnd:write"),
+    M("dnd.endSnooze", slack_dnd_end_snooze, "dnd:write"),
+    M("dnd.endDnd", slack_dnd_end_dnd, "dnd:write"),
+    M("search.messages", slack_search_messages, "search:read"),
+    M("bookmarks.add", slack_bookmarks_add, "bookmarks:write"),
+    M("bookmarks.edit", slack_bookmarks_edit, "bookmarks:write"),
+    M("bookmarks.list", slack_bookmarks_list, "bookmarks:read"),
+    M("bookmarks.remove", slack_bookmarks_remove, "bookmarks:write"),
+    M("usergroups.create", slack_usergroups_create, "usergroups:write"),
+    M("usergroups.update", slack_usergroups_update, "usergroups:write"),
+    M("usergroups.list", slack_usergroups_list, "usergroups:read"),
+    M("usergroups.disable", slack_usergroups_disable, "usergroups:write"),
+    M("usergroups.enable", slack_usergroups_enable, "usergroups:write"),
+    M("usergroups.users.list", slack_usergroups_users_list, "usergroups:read"),
+    M("usergroups.users.update", slack_usergroups_users_update, "usergroups:write"),
     M("reactions.add", slack_reactions_add, "reactions:write"),
     M("reactions.remove", slack_reactions_remove, "reactions:write"),
     M("reactions.get", slack_reactions_get, "reactions:read"),

@@ -1,4 +1,5 @@
 /* Slack twin: users.*, auth.test, team.info. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "twins/slack/slack.h"
@@ -171,4 +172,167 @@ void slack_team_info(twin_ctx *ctx)
     json_value *o = slack_ok(ctx);
     json_set(a, o, "team", t);
     slack_reply(ctx, o);
+}
+
+/* ---- users.profile.* ---- */
+
+/* The user the "user" argument names, else the caller; answers user_not_found. */
+static json_value *user_arg_or_me(twin_ctx *ctx)
+{
+    const char *id = twin_arg(ctx, "user");
+    if (!id || !*id) id = slack_me(ctx)->user_id;
+    json_value *u = slack_user_get(ctx, id);
+    if (!u) slack_fail(ctx, "user_not_found");
+    return u;
+}
+
+/* The profile as users.profile.* answer it: custom "fields" always present
+ * (an empty object when the workspace defines none). */
+static json_value *render_profile(twin_ctx *ctx, json_value *u)
+{
+    json_value *p = json_get(render_user(ctx, u), "profile");
+    if (!json_get(p, "fields")) json_set(ctx->a, p, "fields", json_object(ctx->a));
+    return p;
+}
+
+void slack_users_profile_get(twin_ctx *ctx)
+{
+    json_value *u = user_arg_or_me(ctx);
+    if (!u) return;
+    json_value *o = slack_ok(ctx);
+    json_set(ctx->a, o, "profile", render_profile(ctx, u));
+    slack_reply(ctx, o);
+}
+
+/* Profile fields a user may set; the *_normalized ones follow their field. */
+static const char *const settable_fields[] = {"first_name", "last_name", "display_name", "real_name", "title",
+                                              "phone", "skype", "status_text", "status_emoji", "pronouns", NULL};
+/* Display names Slack keeps for mentions and its own bot. */
+static const char *const reserved_names[] = {"here", "channel", "everyone", "group", "slackbot", "admin", NULL};
+
+static bool in_list(const char *const *list, const char *s)
+{
+    for (size_t i = 0; list[i]; i++)
+        if (str_eq(list[i], s)) return true;
+    return false;
+}
+
+/* The changes asked for: the "profile" JSON object, or one "name" + "value". */
+static json_value *profile_changes(twin_ctx *ctx)
+{
+    if (twin_input(ctx, "profile")) {
+        json_value *p = slack_json_arg(ctx, "profile");
+        return p && p->type == JSON_OBJECT ? p : NULL;
+    }
+    const char *name = twin_arg(ctx, "name");
+    if (!name || !*name) return NULL;
+    json_value *p = json_object(ctx->a);
+    const char *value = twin_arg(ctx, "value");
+    json_set_str(ctx->a, p, name, value ? value : "");
+    return p;
+}
+
+/* Applies one field; returns the error code for a bad value, else NULL. */
+static const char *apply_profile_field(twin_ctx *ctx, json_value *u, json_value *profile, const json_value *v)
+{
+    arena *a = ctx->a;
+    const char *key = v->key;
+    if (str_eq(key, "status_expiration")) {
+        int64_t t = 0;
+        const char *digits = json_str(v);
+        if (digits && *digits) {
+            char *end;
+            t = strtoll(digits, &end, 10);
+            if (*end) return "invalid_profile";
+        } else if (!json_int64(v, &t)) {
+            return "invalid_profile";
+        }
+        json_set_int(a, profile, key, t);
+        return NULL;
+    }
+    if (!in_list(settable_fields, key)) return NULL;   /* Slack ignores fields it does not know */
+    const char *s = json_str(v);
+    if (!s) return "invalid_profile";
+    if (str_eq(key, "display_name") && in_list(reserved_names, str_to_lower(arena_strdup(a, s)))) return "reserved_name";
+    json_set_str(a, profile, key, s);
+    if (str_eq(key, "display_name") || str_eq(key, "real_name"))
+        json_set_str(a, profile, arena_printf(a, "%s_normalized", key), s);
+    if (str_eq(key, "real_name")) json_set_str(a, u, "real_name", s);
+    return NULL;
+}
+
+void slack_users_profile_set(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    slack_principal *me = slack_me(ctx);
+    if (me->is_bot) return slack_fail(ctx, "user_is_bot");
+    json_value *u = user_arg_or_me(ctx);
+    if (!u) return;
+    if (!str_eq(json_get_str(u, "id"), me->user_id)) {
+        /* Only admins set someone else's profile, and never an owner's or another admin's. */
+        if (!json_truthy(json_get(slack_user_get(ctx, me->user_id), "is_admin"))) return slack_fail(ctx, "not_admin");
+        if (json_truthy(json_get(u, "is_admin")) || json_truthy(json_get(u, "is_owner")))
+            return slack_fail(ctx, "cannot_update_admin_user");
+    }
+    json_value *changes = profile_changes(ctx);
+    if (!changes) return slack_fail(ctx, "invalid_profile");
+    json_value *profile = json_get(u, "profile");
+    json_foreach(v, changes) {
+        const char *error = apply_profile_field(ctx, u, profile, v);
+        if (error) return slack_fail(ctx, error);
+    }
+    /* first / last name alone make up the real name, as Slack's profile editor does. */
+    if (!json_get(changes, "real_name") && (json_get(changes, "first_name") || json_get(changes, "last_name"))) {
+        const char *first = json_get_str(profile, "first_name"), *last = json_get_str(profile, "last_name");
+        const char *real = arena_printf(a, "%s%s%s", first ? first : "", first && last && *first && *last ? " " : "",
+                                        last ? last : "");
+        json_set_str(a, profile, "real_name", real);
+        json_set_str(a, profile, "real_name_normalized", real);
+        json_set_str(a, u, "real_name", real);
+    }
+    json_set_int(a, u, "updated", twin_now(ctx));
+    slack_user_save(ctx, u);
+    json_value *o = slack_ok(ctx);
+    json_set_str(a, o, "username", json_get_str(u, "name"));
+    json_set(a, o, "profile", render_profile(ctx, u));
+    slack_reply(ctx, o);
+}
+
+/* ---- presence ----
+ * Nobody is connected to a twin, so a user is "active" unless they set
+ * themselves away (users.setPresence away) or were deleted. */
+
+static bool manual_away(twin_ctx *ctx, const char *user)
+{
+    return json_truthy(json_get(twin_doc_get(ctx, "_presence", user), "manual_away"));
+}
+
+void slack_users_get_presence(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    json_value *u = user_arg_or_me(ctx);
+    if (!u) return;
+    const char *id = json_get_str(u, "id");
+    bool away = manual_away(ctx, id), deleted = json_truthy(json_get(u, "deleted"));
+    json_value *o = slack_ok(ctx);
+    json_set_str(a, o, "presence", away || deleted ? "away" : "active");
+    /* The caller learns the details of their own presence only. */
+    if (str_eq(id, slack_me(ctx)->user_id)) {
+        json_set_bool(a, o, "online", !away);
+        json_set_bool(a, o, "auto_away", false);
+        json_set_bool(a, o, "manual_away", away);
+        json_set_int(a, o, "connection_count", away ? 0 : 1);
+        json_set_int(a, o, "last_activity", twin_now(ctx));
+    }
+    slack_reply(ctx, o);
+}
+
+void slack_users_set_presence(twin_ctx *ctx)
+{
+    const char *presence = twin_arg(ctx, "presence");
+    if (!str_eq(presence, "auto") && !str_eq(presence, "away")) return slack_fail(ctx, "invalid_presence");
+    json_value *doc = json_object(ctx->a);
+    json_set_bool(ctx->a, doc, "manual_away", str_eq(presence, "away"));
+    twin_doc_put(ctx, "_presence", slack_me(ctx)->user_id, doc, NULL, 0);
+    slack_reply(ctx, slack_ok(ctx));
 }
