@@ -76,7 +76,8 @@ static bool token_ok(twin_ctx *ctx, const char *t)
         if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) return false;
     if (str_eq(t, run_token(ctx))) return true;
     const json_value *extra = json_get(ctx->config, "tokens");
-    json_foreach(x, extra) if (str_eq(json_str(x), t)) return true;
+    json_foreach(x, extra) if (str_eq(json_str(x), t) || str_eq(json_get_str(x, "token"), t)) return true;
+    if (json_get(json_get(twin_doc_get(ctx, "meta", "seed"), "tokens"), t)) return true;
     for (size_t i = 0; token_prefixes[i]; i++)
         if (str_starts_with(t, token_prefixes[i]) && strlen(t) > strlen(token_prefixes[i])) return true;
     return false;
@@ -153,6 +154,18 @@ const char *gh_viewer(twin_ctx *ctx)
     return r ? r->login : NULL;
 }
 
+/* Whose token it is: config `tokens` [{token, login}] and seeded users'
+ * `token` name other users; every other accepted token is the viewer's. */
+static const char *token_login(twin_ctx *ctx, const char *t)
+{
+    json_foreach(x, json_get(ctx->config, "tokens")) {
+        const char *login = json_get_str(x, "login");
+        if (login && *login && str_eq(json_get_str(x, "token"), t)) return login;
+    }
+    const char *seeded = json_get_str(json_get(twin_doc_get(ctx, "meta", "seed"), "tokens"), t);
+    return seeded && *seeded ? seeded : NULL;
+}
+
 static const char *viewer_login(twin_ctx *ctx)
 {
     const char *login = json_get_str(ctx->config, "login");
@@ -166,6 +179,7 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     gh_req *r = arena_zalloc(ctx->a, sizeof *r);
     ctx->principal = r;
+    r->handler = route ? route->handler : NULL;
     stamp(ctx);
     const char *tok = presented_token(ctx);
     bool anonymous = !tok || !*tok;
@@ -183,7 +197,8 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
         return false;
     }
     scope_set *s = effective_scopes(ctx);
-    r->login = viewer_login(ctx);
+    r->login = token_login(ctx, tok);
+    if (!r->login) r->login = viewer_login(ctx);
     if (!gh_account_get(ctx, r->login)) gh_account_create(ctx, r->login, NULL, NULL, false);
     http_set_header(ctx->req, "X-OAuth-Scopes", r->scopes);
     const char *need = route ? route->scope : NULL;
