@@ -326,6 +326,21 @@ static void answer_invitation(twin_ctx *ctx, json_value *repo, const char *login
     gh_reply(ctx, 201, invitation_json(ctx, inv));
 }
 
+/* The `member` event GitHub sends when a collaborator joins. */
+static void emit_member(twin_ctx *ctx, const json_value *repo, const char *login, gh_level l)
+{
+    arena *a = ctx->a;
+    json_value *p = json_object(a), *changes = json_object(a), *perm = json_object(a), *role = json_object(a);
+    json_set_str(a, p, "action", "added");
+    json_set(a, p, "member", gh_user_json(ctx, login));
+    json_set_str(a, perm, "to", legacy_permission(l));
+    json_set(a, changes, "permission", perm);
+    json_set_str(a, role, "to", gh_role_name(l));
+    json_set(a, changes, "role_name", role);
+    json_set(a, p, "changes", changes);
+    gh_emit(ctx, repo, "member", p);
+}
+
 /* PUT collaborators/{username}: GitHub invites people to personal
  * repositories (where `permission` does not apply: collaborators get
  * write) and outside collaborators to org repositories; org members and
@@ -344,8 +359,10 @@ void gh_add_collaborator(twin_ctx *ctx)
     json_value *org = org_of(ctx, repo);
     if (!org) l = GH_PUSH;
     bool member = org && (listed(json_get(org, "members"), login) || listed(json_get(org, "owners"), login));
-    if (direct_level(repo, login) != GH_NONE || member) {
+    gh_level had = direct_level(repo, login);
+    if (had != GH_NONE || member) {
         set_direct(ctx, repo, login, l);
+        if (had == GH_NONE) emit_member(ctx, repo, login, l);
         return twin_reply_text(ctx, 204, "application/json", "", 0);
     }
     answer_invitation(ctx, repo, login, l);
@@ -438,7 +455,11 @@ void gh_accept_invitation(twin_ctx *ctx)
     const char *key = json_get_str(inv, "repo"), *slash = strchr(key, '/');
     json_value *repo = gh_repo_get(ctx, arena_strndup(ctx->a, key, (size_t)(slash - key)), slash + 1);
     twin_doc_delete(ctx, "invitations", json_get(inv, "id")->str);
-    if (repo) set_direct(ctx, repo, gh_viewer(ctx), gh_level_parse(json_get_str(inv, "permission")));
+    if (repo) {
+        gh_level l = gh_level_parse(json_get_str(inv, "permission"));
+        set_direct(ctx, repo, gh_viewer(ctx), l);
+        emit_member(ctx, repo, gh_viewer(ctx), l);
+    }
     twin_reply_text(ctx, 204, "application/json", "", 0);
 }
 

@@ -518,7 +518,7 @@ static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
             const char *ro = json_get_str(r, "owner");
             bool mine = str_case_eq(ro, viewer);
             json_value *acc = mine ? NULL : gh_account_get(ctx, ro);
-            bool via_org = acc && member_of(acc, viewer);
+            bool via_org = acc && member_of(acc, viewer) && gh_access_level(ctx, r, viewer) != GH_NONE;
             bool collaborator = !mine && !via_org && collaborates(r, viewer);
             if (!mine && !via_org && !collaborator) continue;
             if (str_eq(type, "owner") && !mine) continue;

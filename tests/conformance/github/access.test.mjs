@@ -3,7 +3,8 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createScenario } from '../../lib/fixture.mjs';
-import { newRun, client, admin, raw, assertSchema, rejects, stopServer, b64 } from './helpers.mjs';
+import { startReceiver } from '../../lib/receiver.mjs';
+import { newRun, client, admin, raw, assertSchema, assertPayload, rejects, stopServer, b64 } from './helpers.mjs';
 
 after(stopServer);
 
@@ -226,4 +227,32 @@ test('seed collaborators and org roles are validated', async () => {
   assert.equal(bad.status, 400);
   const bad2 = await createScenario('github', { github: { orgs: [{ login: 'o', default_repository_permission: 'push' }] } });
   assert.equal(bad2.status, 400);
+});
+
+test('accepting an invitation sends the member webhook; a pull request is edited by its author or triage', async () => {
+  const run = await newRun({ scenario_id: sc.body.id });
+  const a = client(run.base, 'ghp_alice_token'), c = client(run.base, 'ghp_carol_token'), d = client(run.base, 'ghp_dave_token');
+  const rx = await startReceiver();
+  try {
+    await a.rest.repos.createWebhook({ owner: 'alice', repo: 'open', config: { url: rx.url, content_type: 'json' }, events: ['member'] });
+    const inv = (await a.rest.repos.addCollaborator({ owner: 'alice', repo: 'open', username: 'carol' })).data;
+    await c.rest.repos.acceptInvitationForAuthenticatedUser({ invitation_id: inv.id });
+    const m = await rx.waitFor((x) => x.headers['x-github-event'] === 'member');
+    const body = JSON.parse(m.body);
+    assertPayload('webhook-member-added', body);
+    assert.equal(body.member.login, 'carol');
+    assert.equal(body.changes.permission.to, 'write');
+  } finally {
+    await rx.close();
+  }
+  // carol (write) opens a pull request; dave (reader) cannot edit it, carol can
+  await a.rest.repos.createOrUpdateFileContents({ owner: 'alice', repo: 'open', path: 'a', message: 'a', content: b64('a') });
+  const main = (await a.rest.git.getRef({ owner: 'alice', repo: 'open', ref: 'heads/main' })).data.object.sha;
+  await c.rest.git.createRef({ owner: 'alice', repo: 'open', ref: 'refs/heads/feat', sha: main });
+  await c.rest.repos.createOrUpdateFileContents({ owner: 'alice', repo: 'open', path: 'f', message: 'f', content: b64('f'), branch: 'feat' });
+  const pr = (await c.rest.pulls.create({ owner: 'alice', repo: 'open', title: 'feat', head: 'feat', base: 'main' })).data;
+  assert.equal(await status(() => d.rest.pulls.update({ owner: 'alice', repo: 'open', pull_number: pr.number, title: 'mine' })), 403);
+  assert.equal((await c.rest.pulls.update({ owner: 'alice', repo: 'open', pull_number: pr.number, title: 'better' })).data.title, 'better');
+  assert.equal(await status(() => d.rest.pulls.merge({ owner: 'alice', repo: 'open', pull_number: pr.number })), 404);
+  assert.equal((await c.rest.pulls.merge({ owner: 'alice', repo: 'open', pull_number: pr.number })).data.merged, true);
 });
