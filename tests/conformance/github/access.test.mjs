@@ -256,3 +256,13 @@ test('accepting an invitation sends the member webhook; a pull request is edited
   assert.equal(await status(() => d.rest.pulls.merge({ owner: 'alice', repo: 'open', pull_number: pr.number })), 404);
   assert.equal((await c.rest.pulls.merge({ owner: 'alice', repo: 'open', pull_number: pr.number })).data.merged, true);
 });
+
+test('draft releases are seen by people with push access only', async () => {
+  const run = await newRun({ scenario_id: sc.body.id });
+  const a = client(run.base, 'ghp_alice_token'), b = client(run.base, 'ghp_bob_token');
+  const draft = (await a.rest.repos.createRelease({ owner: 'alice', repo: 'open', tag_name: 'v2', draft: true })).data;
+  await a.rest.repos.createRelease({ owner: 'alice', repo: 'open', tag_name: 'v1' });
+  assert.deepEqual((await a.rest.repos.listReleases({ owner: 'alice', repo: 'open' })).data.map((r) => r.tag_name), ['v1', 'v2']);
+  assert.deepEqual((await b.rest.repos.listReleases({ owner: 'alice', repo: 'open' })).data.map((r) => r.tag_name), ['v1']);
+  assert.equal(await status(() => b.rest.repos.getRelease({ owner: 'alice', repo: 'open', release_id: draft.id })), 404);
+});
