@@ -1,4 +1,5 @@
 /* GitHub twin: users, organizations and repositories. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -495,6 +496,17 @@ static bool collaborates(const json_value *repo, const char *login)
     return false;
 }
 
+/* GET /user/repos `affiliation`: a comma-separated choice of owner,
+ * collaborator and organization_member (all three by default). */
+static bool affiliated(const char *aff, bool mine, bool collaborator, bool via_org)
+{
+    if (!aff || !*aff) return true;
+    char list[128];
+    snprintf(list, sizeof list, ",%s,", aff);
+    return (mine && strstr(list, ",owner,")) || (collaborator && strstr(list, ",collaborator,")) ||
+           (via_org && strstr(list, ",organization_member,"));
+}
+
 typedef enum { LIST_VIEWER, LIST_USER, LIST_ORG } list_kind;
 
 static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
@@ -508,6 +520,7 @@ static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
     twin_doc_list(ctx, "repos", &o, &all);
     const char *viewer = gh_viewer(ctx);
     const char *vis = json_get_str(ctx->query, "visibility"), *type = json_get_str(ctx->query, "type");
+    const char *aff = json_get_str(ctx->query, "affiliation");
     const char *sort = json_get_str(ctx->query, "sort"), *dir = json_get_str(ctx->query, "direction");
     json_value **kept = arena_alloc(ctx->a, (all.n + 1) * sizeof *kept);
     size_t n = 0;
@@ -521,6 +534,7 @@ static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
             bool via_org = acc && member_of(acc, viewer) && gh_access_level(ctx, r, viewer) != GH_NONE;
             bool collaborator = !mine && !via_org && collaborates(r, viewer);
             if (!mine && !via_org && !collaborator) continue;
+            if (!affiliated(aff, mine, collaborator, via_org)) continue;
             if (str_eq(type, "owner") && !mine) continue;
             if (str_eq(type, "member") && mine) continue;
         } else if (priv && gh_access_level(ctx, r, viewer) == GH_NONE) {

@@ -40,9 +40,17 @@ test('each seeded token acts as its own user; config tokens name users too', asy
   // any other token is the run's viewer, the first seeded user
   assert.equal((await client(ctx.base, ctx.token).rest.users.getAuthenticated()).data.login, 'alice');
   const run = await newRun();
-  const c = await admin(run, 'PATCH', '/admin/config', { tokens: [{ token: 'ghp_zed', login: 'zed' }] });
+  const c = await admin(run, 'PATCH', '/admin/config',
+    { tokens: [{ token: 'ghp_zed', login: 'zed' }, { token: 'ghp_narrow', login: 'nan', scopes: ['read:user'] }] });
   assert.equal(c.status, 200, JSON.stringify(c.json));
   assert.equal((await client(run.base, 'ghp_zed').rest.users.getAuthenticated()).data.login, 'zed');
+  // a token's own scopes replace the default ones
+  const narrow = client(run.base, 'ghp_narrow');
+  const me = await narrow.rest.users.getAuthenticated();
+  assert.equal(me.data.login, 'nan');
+  assert.equal(me.headers['x-oauth-scopes'], 'read:user');
+  assert.equal(await status(() => narrow.rest.repos.createForAuthenticatedUser({ name: 'n' })), 403);
+  assert.equal((await client(run.base, 'ghp_zed').rest.repos.createForAuthenticatedUser({ name: 'z' })).data.full_name, 'zed/z');
 });
 
 test('a private repository is 404 to users without access and to anonymous callers', async () => {
@@ -90,6 +98,10 @@ test('inviting to a personal repository: pending until accepted, then write acce
   assertSchema('GET', '/repos/{owner}/{repo}/collaborators', list.data);
   assert.deepEqual(list.data.map((c) => [c.login, c.role_name]), [['alice', 'admin'], ['bob', 'write']]);
   assert.ok((await bob.rest.repos.listForAuthenticatedUser()).data.some((r) => r.full_name === 'alice/secret'));
+  const byAff = async (affiliation) => (await bob.rest.repos.listForAuthenticatedUser({ affiliation })).data.map((r) => r.full_name);
+  assert.deepEqual(await byAff('collaborator'), ['alice/secret']);
+  assert.deepEqual(await byAff('organization_member'), ['acme/tool']);
+  assert.deepEqual(await byAff('owner'), []);
 
   // write: pushes and releases work; admin things do not
   const put = await bob.rest.repos.createOrUpdateFileContents({ owner: 'alice', repo: 'secret', path: 'b.txt', message: 'b', content: b64('b') });
