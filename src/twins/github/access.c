@@ -157,12 +157,14 @@ json_value *gh_repo_load(twin_ctx *ctx)
     return r;
 }
 
-bool gh_may_edit(twin_ctx *ctx, const json_value *repo, const char *author)
+bool gh_may_edit(twin_ctx *ctx, const json_value *repo, const char *author, bool hide)
 {
     const char *v = gh_viewer(ctx);
     if (v && str_case_eq(v, author)) return true;
     if (gh_access_level(ctx, repo, v) >= GH_TRIAGE) return true;
-    gh_message(ctx, 403, "You do not have permission to edit this.");
+    /* Issues and pulls answer 403; comments (no 403 in GitHub's description) 404. */
+    if (hide) gh_not_found(ctx);
+    else gh_message(ctx, 403, "Forbidden");
     return false;
 }
 

@@ -90,8 +90,8 @@ const char *gh_role_name(gh_level l);            /* read/triage/write/maintain/a
 /* login's role on repo, public read access included (NULL login = anonymous). */
 gh_level gh_access_level(twin_ctx *ctx, const json_value *repo, const char *login);
 json_value *gh_permissions_json(twin_ctx *ctx, gh_level l);   /* {admin,maintain,push,triage,pull} */
-/* The author or triage and up may edit an issue or comment; else answers 403. */
-bool gh_may_edit(twin_ctx *ctx, const json_value *repo, const char *author);
+/* The author or triage and up may edit an issue, pull or comment; else answers 403 (hide: 404). */
+bool gh_may_edit(twin_ctx *ctx, const json_value *repo, const char *author, bool hide);
 
 /* ---- git (git.c) ---- */
 const char *gh_ref_sha(twin_ctx *ctx, const char *repo_key, const char *ref);   /* "refs/heads/x" */

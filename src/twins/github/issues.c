@@ -295,7 +295,7 @@ void gh_get_issue(twin_ctx *ctx)
 void gh_update_issue(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *i = repo ? load_issue(ctx, repo) : NULL;
-    if (!i || !gh_may_edit(ctx, repo, json_get_str(i, "user"))) return;
+    if (!i || !gh_may_edit(ctx, repo, json_get_str(i, "user"), false)) return;
     arena *a = ctx->a;
     const char *title = gh_str_arg(ctx, "title"), *state = gh_str_arg(ctx, "state");
     const char *before = json_get_str(i, "state");
@@ -485,7 +485,7 @@ void gh_get_issue_comment(twin_ctx *ctx)
 void gh_update_issue_comment(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *c = repo ? load_comment(ctx, repo) : NULL;
-    if (!c || !gh_may_edit(ctx, repo, json_get_str(c, "user"))) return;
+    if (!c || !gh_may_edit(ctx, repo, json_get_str(c, "user"), true)) return;
     const char *body = gh_str_arg(ctx, "body");
     if (!body) return gh_invalid(ctx, "IssueComment", "body", "missing_field", NULL);
     json_set_str(ctx->a, c, "body", body);
@@ -497,7 +497,7 @@ void gh_update_issue_comment(twin_ctx *ctx)
 void gh_delete_issue_comment(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *c = repo ? load_comment(ctx, repo) : NULL;
-    if (!c || !gh_may_edit(ctx, repo, json_get_str(c, "user"))) return;
+    if (!c || !gh_may_edit(ctx, repo, json_get_str(c, "user"), true)) return;
     twin_doc_delete(ctx, "comments", twin_param(ctx, "comment_id"));
     twin_reply_text(ctx, 204, "application/json", "", 0);
 }

@@ -164,7 +164,9 @@ test('a public repository: everyone reads and opens issues; labels, pushes and c
   assert.equal((await bob.rest.issues.update({ owner: 'alice', repo: 'open', issue_number: n, title: 'edited' })).data.title, 'edited');
   assert.equal(await status(() => carol.rest.issues.update({ owner: 'alice', repo: 'open', issue_number: n, state: 'closed' })), 403);
   const c = await carol.rest.issues.createComment({ owner: 'alice', repo: 'open', issue_number: n, body: 'hi' });
-  assert.equal(await status(() => bob.rest.issues.updateComment({ owner: 'alice', repo: 'open', comment_id: c.data.id, body: 'no' })), 403);
+  assert.equal(await status(() => bob.rest.issues.updateComment({ owner: 'alice', repo: 'open', comment_id: c.data.id, body: 'no' })), 404);
+  assert.equal(await status(() => bob.rest.issues.deleteComment({ owner: 'alice', repo: 'open', comment_id: c.data.id })), 404);
+  assert.equal((await carol.rest.issues.updateComment({ owner: 'alice', repo: 'open', comment_id: c.data.id, body: 'edited' })).data.body, 'edited');
   assert.equal((await alice.rest.issues.update({ owner: 'alice', repo: 'open', issue_number: n, state: 'closed' })).data.state, 'closed');
   const p = await alice.rest.repos.getCollaboratorPermissionLevel({ owner: 'alice', repo: 'open', username: 'dave' });
   assert.equal(p.data.permission, 'read');
