@@ -269,12 +269,17 @@ static void set_direct(twin_ctx *ctx, json_value *repo, const char *login, gh_le
 
 /* ---- invitations ---- */
 
+/* The repository an invitation (filed under "owner/name") is for, or NULL. */
+static json_value *invitation_repo(twin_ctx *ctx, const json_value *inv)
+{
+    const char *key = json_get_str(inv, "repo"), *slash = key ? strchr(key, '/') : NULL;
+    return slash ? gh_repo_get(ctx, arena_strndup(ctx->a, key, (size_t)(slash - key)), slash + 1) : NULL;
+}
+
 static json_value *invitation_json(twin_ctx *ctx, const json_value *inv)
 {
     arena *a = ctx->a;
-    const char *key = json_get_str(inv, "repo");
-    const char *slash = strchr(key, '/');
-    json_value *repo = slash ? gh_repo_get(ctx, arena_strndup(a, key, (size_t)(slash - key)), slash + 1) : NULL;
+    json_value *repo = invitation_repo(ctx, inv);
     int64_t id = 0;
     json_int64(json_get(inv, "id"), &id);
     json_value *o = json_object(a);
@@ -454,8 +459,7 @@ void gh_accept_invitation(twin_ctx *ctx)
 {
     json_value *inv = viewer_invitation(ctx);
     if (!inv) return;
-    const char *key = json_get_str(inv, "repo"), *slash = strchr(key, '/');
-    json_value *repo = gh_repo_get(ctx, arena_strndup(ctx->a, key, (size_t)(slash - key)), slash + 1);
+    json_value *repo = invitation_repo(ctx, inv);
     twin_doc_delete(ctx, "invitations", json_get(inv, "id")->str);
     if (repo) {
         gh_level l = gh_level_parse(json_get_str(inv, "permission"));
