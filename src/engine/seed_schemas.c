@@ -69,13 +69,16 @@ const char seed_schema_github[] = J({
                 "login": {"type": "string", "minLength": 1, "maxLength": 39},
                 "name": {"type": "string"},
                 "email": {"type": "string"},
-                "site_admin": {"type": "boolean"}}}},
+                "site_admin": {"type": "boolean"},
+                "token": {"type": "string", "minLength": 1}}}},
         "orgs": {"type": "array", "items": {
             "type": "object", "required": ["login"],
             "properties": {
                 "login": {"type": "string", "minLength": 1, "maxLength": 39},
                 "name": {"type": "string"},
-                "members": {"type": "array", "items": {"type": "string"}}}}},
+                "members": {"type": "array", "items": {"type": "string"}},
+                "owners": {"type": "array", "items": {"type": "string"}},
+                "default_repository_permission": {"enum": ["read", "write", "admin", "none"]}}}},
         "repos": {"type": "array", "items": {
             "type": "object", "required": ["owner", "name"],
             "properties": {
@@ -87,7 +90,7 @@ const char seed_schema_github[] = J({
                 "collaborators": {"type": "array", "items": {"type": "object",
                     "required": ["login"],
                     "properties": {
-                        "login": {"type": "string"},
+                        "login": {"type": "string", "minLength": 1},
                         "permission": {"enum": ["pull", "triage", "push", "maintain", "admin"]}}}},
                 "branches": {"type": "array", "items": {"type": "object", "required": ["name"],
                     "properties": {"name": {"type": "string"}, "protected": {"type": "boolean"}}}},

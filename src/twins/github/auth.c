@@ -76,16 +76,25 @@ static bool token_ok(twin_ctx *ctx, const char *t)
         if ((unsigned char)*p <= 0x20 || (unsigned char)*p > 0x7e) return false;
     if (str_eq(t, run_token(ctx))) return true;
     const json_value *extra = json_get(ctx->config, "tokens");
-    json_foreach(x, extra) if (str_eq(json_str(x), t)) return true;
+    json_foreach(x, extra) if (str_eq(json_str(x), t) || str_eq(json_get_str(x, "token"), t)) return true;
+    if (json_get(json_get(twin_doc_get(ctx, "meta", "seed"), "tokens"), t)) return true;
     for (size_t i = 0; token_prefixes[i]; i++)
         if (str_starts_with(t, token_prefixes[i]) && strlen(t) > strlen(token_prefixes[i])) return true;
     return false;
 }
 
-static scope_set *effective_scopes(twin_ctx *ctx)
+/* A config `tokens` entry {token, login, scopes} for t, or NULL. */
+static const json_value *token_record(twin_ctx *ctx, const char *t)
+{
+    json_foreach(x, json_get(ctx->config, "tokens")) if (str_eq(json_get_str(x, "token"), t)) return x;
+    return NULL;
+}
+
+static scope_set *effective_scopes(twin_ctx *ctx, const char *tok)
 {
     scope_set *s;
-    const json_value *cfg = json_get(ctx->config, "default_token_scopes");
+    const json_value *cfg = json_get(token_record(ctx, tok), "scopes");
+    if (!cfg) cfg = json_get(ctx->config, "default_token_scopes");
     json_value *meta = twin_doc_get(ctx, "meta", "seed");
     if (cfg && cfg->type == JSON_ARRAY) s = scopes_from_json(ctx->a, cfg);
     else if (cfg && json_str(cfg)) s = scopes_parse(ctx->a, json_str(cfg));
@@ -153,6 +162,16 @@ const char *gh_viewer(twin_ctx *ctx)
     return r ? r->login : NULL;
 }
 
+/* Whose token it is: config `tokens` [{token, login, scopes}] and seeded users'
+ * `token` name other users; every other accepted token is the viewer's. */
+static const char *token_login(twin_ctx *ctx, const char *t)
+{
+    const char *login = json_get_str(token_record(ctx, t), "login");
+    if (login && *login) return login;
+    const char *seeded = json_get_str(json_get(twin_doc_get(ctx, "meta", "seed"), "tokens"), t);
+    return seeded && *seeded ? seeded : NULL;
+}
+
 static const char *viewer_login(twin_ctx *ctx)
 {
     const char *login = json_get_str(ctx->config, "login");
@@ -166,6 +185,7 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     gh_req *r = arena_zalloc(ctx->a, sizeof *r);
     ctx->principal = r;
+    r->handler = route ? route->handler : NULL;
     stamp(ctx);
     const char *tok = presented_token(ctx);
     bool anonymous = !tok || !*tok;
@@ -182,8 +202,9 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
         gh_message(ctx, 401, "Bad credentials");
         return false;
     }
-    scope_set *s = effective_scopes(ctx);
-    r->login = viewer_login(ctx);
+    scope_set *s = effective_scopes(ctx, tok);
+    r->login = token_login(ctx, tok);
+    if (!r->login) r->login = viewer_login(ctx);
     if (!gh_account_get(ctx, r->login)) gh_account_create(ctx, r->login, NULL, NULL, false);
     http_set_header(ctx->req, "X-OAuth-Scopes", r->scopes);
     const char *need = route ? route->scope : NULL;

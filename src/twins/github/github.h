@@ -25,6 +25,7 @@
 typedef struct gh_req {
     const char *login;          /* authenticated user, NULL = anonymous */
     const char *scopes;         /* "repo, user" */
+    twin_handler handler;       /* the route's handler: what access it needs (access.c) */
 } gh_req;
 
 /* ---- auth (auth.c) ---- */
@@ -67,7 +68,8 @@ json_value *gh_account_get(twin_ctx *ctx, const char *login);
 json_value *gh_account_create(twin_ctx *ctx, const char *login, const char *name, const char *email, bool org);
 json_value *gh_user_json(twin_ctx *ctx, const char *login);   /* simple-user object */
 json_value *gh_repo_get(twin_ctx *ctx, const char *owner, const char *name);
-/* Loads the route's {owner}/{repo}; answers 404 and returns NULL when absent or invisible. */
+/* Loads the route's {owner}/{repo} (access.c); answers 404 and returns NULL when absent or
+ * invisible to the caller, GitHub's 403/404 when the route needs a role the caller lacks. */
 json_value *gh_repo_load(twin_ctx *ctx);
 const char *gh_repo_key(twin_ctx *ctx, const json_value *repo);  /* "owner/name" lower-case */
 json_value *gh_repo_json(twin_ctx *ctx, const json_value *repo);
@@ -80,6 +82,16 @@ twin_list gh_list_repo(twin_ctx *ctx, const char *collection, const char *repo_k
 /* The same, keeping documents whose member field equals value (the comments of one issue, ...). */
 twin_list gh_list_repo_where(twin_ctx *ctx, const char *collection, const char *repo_key, const char *field,
                             const json_value *value);
+
+/* ---- repository access (access.c) ---- */
+typedef enum { GH_NONE, GH_PULL, GH_TRIAGE, GH_PUSH, GH_MAINTAIN, GH_ADMIN } gh_level;
+gh_level gh_level_parse(const char *s);          /* "push" or "write" -> GH_PUSH; unknown -> GH_NONE */
+const char *gh_role_name(gh_level l);            /* read/triage/write/maintain/admin */
+/* login's role on repo, public read access included (NULL login = anonymous). */
+gh_level gh_access_level(twin_ctx *ctx, const json_value *repo, const char *login);
+json_value *gh_permissions_json(twin_ctx *ctx, gh_level l);   /* {admin,maintain,push,triage,pull} */
+/* The author or triage and up may edit an issue, pull or comment; else answers 403 (hide: 404). */
+bool gh_may_edit(twin_ctx *ctx, const json_value *repo, const char *author, bool hide);
 
 /* ---- git (git.c) ---- */
 const char *gh_ref_sha(twin_ctx *ctx, const char *repo_key, const char *ref);   /* "refs/heads/x" */
@@ -135,6 +147,9 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(update_release) X(delete_release) X(generate_release_notes) \
     X(list_release_assets) X(upload_release_asset) X(get_release_asset) X(update_release_asset) \
     X(delete_release_asset) X(browser_download_asset) X(asset_storage) \
+    X(list_collaborators) X(check_collaborator) X(add_collaborator) X(remove_collaborator) \
+    X(collaborator_permission) X(list_repo_invitations) X(update_repo_invitation) X(delete_repo_invitation) \
+    X(list_viewer_invitations) X(accept_invitation) X(decline_invitation) \
     X(rate_limit)
 #define GH_DECLARE(n) void gh_##n(twin_ctx *ctx);
 GH_HANDLERS(GH_DECLARE)

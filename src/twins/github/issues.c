@@ -270,8 +270,10 @@ void gh_create_issue(twin_ctx *ctx)
     }
     json_foreach(x, assignees) if (!json_str(x) || !gh_account_get(ctx, x->str))
         return gh_invalid(ctx, "Issue", "assignees", "invalid", NULL);
-    json_value *i = gh_issue_create(ctx, repo, title, gh_str_arg(ctx, "body"), NULL, twin_input(ctx, "labels"),
-                                    assignees, false);
+    json_value *labels = twin_input(ctx, "labels");
+    /* Only people with push access set labels and assignees; GitHub drops them silently otherwise. */
+    if (gh_access_level(ctx, repo, gh_viewer(ctx)) < GH_PUSH) labels = assignees = NULL;
+    json_value *i = gh_issue_create(ctx, repo, title, gh_str_arg(ctx, "body"), NULL, labels, assignees, false);
     emit_issue(ctx, repo, i, "opened");
     gh_reply(ctx, 201, gh_issue_json(ctx, repo, i));
 }
@@ -293,7 +295,7 @@ void gh_get_issue(twin_ctx *ctx)
 void gh_update_issue(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *i = repo ? load_issue(ctx, repo) : NULL;
-    if (!i) return;
+    if (!i || !gh_may_edit(ctx, repo, json_get_str(i, "user"), false)) return;
     arena *a = ctx->a;
     const char *title = gh_str_arg(ctx, "title"), *state = gh_str_arg(ctx, "state");
     const char *before = json_get_str(i, "state");
@@ -301,7 +303,8 @@ void gh_update_issue(twin_ctx *ctx)
     if (twin_input(ctx, "body")) json_set_str(a, i, "body", gh_str_arg(ctx, "body"));
     if (state && !str_eq(state, "open") && !str_eq(state, "closed"))
         return gh_invalid(ctx, "Issue", "state", "invalid", NULL);
-    json_value *labels = twin_input(ctx, "labels");
+    bool triage = gh_access_level(ctx, repo, gh_viewer(ctx)) >= GH_TRIAGE;
+    json_value *labels = triage ? twin_input(ctx, "labels") : NULL;
     if (labels && labels->type == JSON_ARRAY) {
         json_value *ls = json_array(a);
         json_foreach(l, labels) {
@@ -310,7 +313,7 @@ void gh_update_issue(twin_ctx *ctx)
         }
         json_set(a, i, "labels", ls);
     }
-    json_value *as = twin_input(ctx, "assignees");
+    json_value *as = triage ? twin_input(ctx, "assignees") : NULL;
     if (as && as->type == JSON_ARRAY) json_set(a, i, "assignees", json_clone(a, as));
     const char *now = gh_now_iso(ctx);
     if (state && !str_eq(state, before)) {
@@ -482,7 +485,7 @@ void gh_get_issue_comment(twin_ctx *ctx)
 void gh_update_issue_comment(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *c = repo ? load_comment(ctx, repo) : NULL;
-    if (!c) return;
+    if (!c || !gh_may_edit(ctx, repo, json_get_str(c, "user"), true)) return;
     const char *body = gh_str_arg(ctx, "body");
     if (!body) return gh_invalid(ctx, "IssueComment", "body", "missing_field", NULL);
     json_set_str(ctx->a, c, "body", body);
@@ -494,7 +497,7 @@ void gh_update_issue_comment(twin_ctx *ctx)
 void gh_delete_issue_comment(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *c = repo ? load_comment(ctx, repo) : NULL;
-    if (!c) return;
+    if (!c || !gh_may_edit(ctx, repo, json_get_str(c, "user"), true)) return;
     twin_doc_delete(ctx, "comments", twin_param(ctx, "comment_id"));
     twin_reply_text(ctx, 204, "application/json", "", 0);
 }

@@ -241,7 +241,7 @@ void gh_get_pull(twin_ctx *ctx)
 void gh_update_pull(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *pr = repo ? load_pr(ctx, repo) : NULL;
-    if (!pr) return;
+    if (!pr || !gh_may_edit(ctx, repo, json_get_str(pr, "user"), false)) return;
     arena *a = ctx->a;
     const char *num = json_get(pr, "number")->str, *key = gh_repo_key(ctx, repo);
     json_value *issue = twin_doc_get(ctx, "issues", pr_key(ctx, repo, num));

@@ -122,10 +122,10 @@ static void emit_published(twin_ctx *ctx, const json_value *repo, const json_val
 
 /* ---- lookups ---- */
 
-static bool visible(twin_ctx *ctx, const json_value *r)
+static bool visible(twin_ctx *ctx, const json_value *repo, const json_value *r)
 {
-    /* Only callers with push access see drafts; the twin lets any token push. */
-    return !json_truthy(json_get(r, "draft")) || gh_viewer(ctx);
+    /* Only callers with push access see drafts. */
+    return !json_truthy(json_get(r, "draft")) || gh_access_level(ctx, repo, gh_viewer(ctx)) >= GH_PUSH;
 }
 
 static int cmp_newest(const void *x, const void *y)
@@ -189,7 +189,7 @@ static void mark_latest(twin_ctx *ctx, const json_value *repo, const json_value 
 static json_value *load_release(twin_ctx *ctx, const json_value *repo)
 {
     json_value *r = doc_in_repo(ctx, RELEASES, repo, twin_param(ctx, "release_id"));
-    if (!r || !visible(ctx, r)) {
+    if (!r || !visible(ctx, repo, r)) {
         gh_not_found(ctx);
         return NULL;
     }
@@ -200,7 +200,7 @@ static json_value *load_asset(twin_ctx *ctx, const json_value *repo)
 {
     json_value *as = doc_in_repo(ctx, ASSETS, repo, twin_param(ctx, "asset_id"));
     json_value *rel = as ? twin_doc_get(ctx, RELEASES, json_get_str(as, "release_id")) : NULL;
-    if (!rel || !visible(ctx, rel)) {
+    if (!rel || !visible(ctx, repo, rel)) {
         gh_not_found(ctx);
         return NULL;
     }
@@ -305,7 +305,7 @@ void gh_list_releases(twin_ctx *ctx)
     twin_list l = releases_newest_first(ctx, repo);
     json_value *out = json_array(ctx->a);
     for (size_t i = 0; i < l.n; i++)
-        if (visible(ctx, l.items[i])) json_push(out, release_json(ctx, repo, l.items[i]));
+        if (visible(ctx, repo, l.items[i])) json_push(out, release_json(ctx, repo, l.items[i]));
     gh_send_page(ctx, out);
 }
 

@@ -1,4 +1,5 @@
 /* GitHub twin: users, organizations and repositories. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -202,15 +203,6 @@ json_value *gh_repo_get(twin_ctx *ctx, const char *owner, const char *name)
     return twin_doc_get(ctx, "repos", gh_lower(ctx->a, arena_printf(ctx->a, "%s/%s", owner, name)));
 }
 
-json_value *gh_repo_load(twin_ctx *ctx)
-{
-    json_value *r = gh_repo_get(ctx, twin_param(ctx, "owner"), twin_param(ctx, "repo"));
-    /* Private repositories are invisible to anonymous callers. */
-    if (r && json_truthy(json_get(r, "private")) && !gh_viewer(ctx)) r = NULL;
-    if (!r) gh_not_found(ctx);
-    return r;
-}
-
 static void save_repo(twin_ctx *ctx, const json_value *repo)
 {
     store_index idx = {"owner", gh_lower(ctx->a, json_get_str(repo, "owner"))};
@@ -337,10 +329,7 @@ json_value *gh_repo_json(twin_ctx *ctx, const json_value *repo)
     json_set_str(a, o, "pushed_at", json_get_str(repo, "pushed_at"));
     json_set_str(a, o, "created_at", json_get_str(repo, "created_at"));
     json_set_str(a, o, "updated_at", json_get_str(repo, "updated_at"));
-    json_value *perm = json_object(a);
-    static const char *const perms[] = {"admin", "maintain", "push", "triage", "pull"};
-    for (size_t i = 0; i < 5; i++) json_set_bool(a, perm, perms[i], gh_viewer(ctx) != NULL || i == 4);
-    json_set(a, o, "permissions", perm);
+    json_set(a, o, "permissions", gh_permissions_json(ctx, gh_access_level(ctx, repo, gh_viewer(ctx))));
     json_set_bool(a, o, "allow_rebase_merge", true);
     json_set_bool(a, o, "allow_squash_merge", true);
     json_set_bool(a, o, "allow_merge_commit", true);
@@ -372,10 +361,16 @@ static void create_repo(twin_ctx *ctx, const char *owner)
     json_value *r = gh_repo_create(ctx, owner, name, gh_str_arg(ctx, "description"), priv, NULL,
                                    gh_bool_arg(ctx, "auto_init", false));
     const char *hp = gh_str_arg(ctx, "homepage");
-    if (hp) {
-        json_set_str(ctx->a, r, "homepage", hp);
-        save_repo(ctx, r);
+    if (hp) json_set_str(ctx->a, r, "homepage", hp);
+    /* An org member who creates a repository administers it. */
+    if (!str_case_eq(owner, gh_viewer(ctx))) {
+        json_value *c = json_object(ctx->a), *list = json_array(ctx->a);
+        json_set_str(ctx->a, c, "login", gh_viewer(ctx));
+        json_set_str(ctx->a, c, "permission", "admin");
+        json_push(list, c);
+        json_set(ctx->a, r, "collaborators", list);
     }
+    save_repo(ctx, r);
     json_value *payload = json_object(ctx->a);
     json_set_str(ctx->a, payload, "action", "created");
     gh_emit(ctx, r, "repository", payload);
@@ -450,7 +445,7 @@ static bool purge_repo(twin_ctx *ctx, const char *key)
 {
     static const char *const collections[] = {
         "issues", "pulls", "comments", "reviews", "labels", "commits", "refs", "statuses",
-        "check_suites", "check_runs", "hooks", "releases", "release_latest",
+        "check_suites", "check_runs", "hooks", "releases", "release_latest", "invitations",
     };
     for (size_t i = 0; i < sizeof collections / sizeof *collections; i++)
         if (!purge_collection(ctx, collections[i], key, NULL)) return false;
@@ -495,6 +490,23 @@ static bool member_of(const json_value *org, const char *login)
     return false;
 }
 
+static bool collaborates(const json_value *repo, const char *login)
+{
+    json_foreach(c, json_get(repo, "collaborators")) if (str_case_eq(json_get_str(c, "login"), login)) return true;
+    return false;
+}
+
+/* GET /user/repos `affiliation`: a comma-separated choice of owner,
+ * collaborator and organization_member (all three by default). */
+static bool affiliated(const char *aff, bool mine, bool collaborator, bool via_org)
+{
+    if (!aff || !*aff) return true;
+    char list[128];
+    snprintf(list, sizeof list, ",%s,", aff);
+    return (mine && strstr(list, ",owner,")) || (collaborator && strstr(list, ",collaborator,")) ||
+           (via_org && strstr(list, ",organization_member,"));
+}
+
 typedef enum { LIST_VIEWER, LIST_USER, LIST_ORG } list_kind;
 
 static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
@@ -508,6 +520,7 @@ static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
     twin_doc_list(ctx, "repos", &o, &all);
     const char *viewer = gh_viewer(ctx);
     const char *vis = json_get_str(ctx->query, "visibility"), *type = json_get_str(ctx->query, "type");
+    const char *aff = json_get_str(ctx->query, "affiliation");
     const char *sort = json_get_str(ctx->query, "sort"), *dir = json_get_str(ctx->query, "direction");
     json_value **kept = arena_alloc(ctx->a, (all.n + 1) * sizeof *kept);
     size_t n = 0;
@@ -518,11 +531,13 @@ static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
             const char *ro = json_get_str(r, "owner");
             bool mine = str_case_eq(ro, viewer);
             json_value *acc = mine ? NULL : gh_account_get(ctx, ro);
-            bool via_org = acc && member_of(acc, viewer);
-            if (!mine && !via_org) continue;
+            bool via_org = acc && member_of(acc, viewer) && gh_access_level(ctx, r, viewer) != GH_NONE;
+            bool collaborator = !mine && !via_org && collaborates(r, viewer);
+            if (!mine && !via_org && !collaborator) continue;
+            if (!affiliated(aff, mine, collaborator, via_org)) continue;
             if (str_eq(type, "owner") && !mine) continue;
             if (str_eq(type, "member") && mine) continue;
-        } else if (priv && (!viewer || (kind == LIST_USER && !str_case_eq(owner, viewer)))) {
+        } else if (priv && gh_access_level(ctx, r, viewer) == GH_NONE) {
             continue;
         }
         if (str_eq(vis, "public") && priv) continue;

@@ -46,7 +46,15 @@ static int seed_repo(twin_ctx *ctx, const json_value *in, counts *n, const char 
     }
     json_set(a, repo, "protected_branches", prot);
     json_value *collab = json_array(a);
-    json_foreach(x, json_get(in, "collaborators")) json_push(collab, json_clone(a, x));
+    json_foreach(x, json_get(in, "collaborators")) {
+        const char *login = json_get_str(x, "login");
+        if (!gh_account_get(ctx, login)) gh_account_create(ctx, login, NULL, NULL, false), n->users++;
+        json_value *entry = json_object(a);
+        json_set_str(a, entry, "login", login);
+        const char *perm = json_get_str(x, "permission");
+        json_set_str(a, entry, "permission", perm ? perm : "push");
+        json_push(collab, entry);
+    }
     json_set(a, repo, "collaborators", collab);
     gh_repo_touch(ctx, repo, false);
     json_foreach(i, json_get(in, "issues")) {
@@ -105,9 +113,16 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     counts n = {0};
     json_value *meta = json_object(a);
     const char *viewer = NULL;
+    json_value *tokens = json_object(a);
     json_foreach(u, json_get(seed, "users")) {
         const char *login = json_get_str(u, "login");
         if (!viewer) viewer = login;
+        const char *token = json_get_str(u, "token");
+        if (token && json_get(tokens, token)) {
+            *error = arena_printf(a, "github.users: token of %s is already another user's", login);
+            return -1;
+        }
+        if (token) json_set_str(a, tokens, token, login);
         if (gh_account_get(ctx, login)) {
             *error = arena_printf(a, "github.users: %s is listed twice", login);
             return -1;
@@ -126,19 +141,26 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
             return -1;
         }
         json_value *acc = gh_account_create(ctx, login, json_get_str(o, "name"), NULL, true);
-        json_value *members = json_array(a);
+        json_value *members = json_array(a), *owners = json_array(a);
         json_foreach(m, json_get(o, "members")) if (json_str(m)) json_push(members, json_string(a, m->str));
-        /* The authenticated user sees the org's repositories. */
-        if (viewer) {
+        json_foreach(m, json_get(o, "owners")) if (json_str(m)) json_push(owners, json_string(a, m->str));
+        /* Without named owners the authenticated user owns the org, so it
+         * administers the org's repositories as before access existed. */
+        if (viewer && !owners->len) json_push(owners, json_string(a, viewer));
+        json_foreach(m, owners) {
             bool in = false;
-            json_foreach(m, members) if (str_case_eq(m->str, viewer)) in = true;
-            if (!in) json_push(members, json_string(a, viewer));
+            json_foreach(x, members) if (str_case_eq(x->str, m->str)) in = true;
+            if (!in) json_push(members, json_string(a, m->str));
         }
         json_set(a, acc, "members", members);
+        json_set(a, acc, "owners", owners);
+        const char *base = json_get_str(o, "default_repository_permission");
+        json_set_str(a, acc, "default_repository_permission", base ? base : "read");
         twin_doc_put(ctx, "accounts", gh_lower(a, login), acc, NULL, 0);
         n.orgs++;
     }
     if (viewer) json_set_str(a, meta, "viewer", viewer);
+    if (tokens->len) json_set(a, meta, "tokens", tokens);
     json_value *ts = json_get(seed, "token_scopes");
     if (ts) json_set(a, meta, "token_scopes", json_clone(a, ts));
     twin_doc_put(ctx, "meta", "seed", meta, NULL, 0);

@@ -31,6 +31,18 @@ static const twin_route routes[] = {
     {"GET", R, gh_get_repo, NULL},
     {"PATCH", R, gh_update_repo, "repo"},
     {"DELETE", R, gh_delete_repo, "delete_repo"},
+    /* collaborators and invitations (access.c) */
+    {"GET", R "/collaborators", gh_list_collaborators, "repo"},
+    {"GET", R "/collaborators/{username}", gh_check_collaborator, "repo"},
+    {"PUT", R "/collaborators/{username}", gh_add_collaborator, "repo"},
+    {"DELETE", R "/collaborators/{username}", gh_remove_collaborator, "repo"},
+    {"GET", R "/collaborators/{username}/permission", gh_collaborator_permission, "repo"},
+    {"GET", R "/invitations", gh_list_repo_invitations, "repo"},
+    {"PATCH", R "/invitations/{invitation_id}", gh_update_repo_invitation, "repo"},
+    {"DELETE", R "/invitations/{invitation_id}", gh_delete_repo_invitation, "repo"},
+    {"GET", "/user/repository_invitations", gh_list_viewer_invitations, "repo:invite"},
+    {"PATCH", "/user/repository_invitations/{invitation_id}", gh_accept_invitation, "repo:invite"},
+    {"DELETE", "/user/repository_invitations/{invitation_id}", gh_decline_invitation, "repo:invite"},
     /* git data */
     {"GET", R "/branches", gh_list_branches, NULL},
     {"GET", R "/branches/{branch}", gh_get_branch, NULL},
