@@ -48,6 +48,9 @@ void stripe_void_invoice(twin_ctx *ctx);
 void stripe_uncollectible_invoice(twin_ctx *ctx);
 void stripe_list_invoice_lines(twin_ctx *ctx);
 void stripe_create_invoice_preview(twin_ctx *ctx);   /* invoice_preview.c */
+void stripe_list_upcoming_lines(twin_ctx *ctx);      /* invoice_preview.c */
+void stripe_delete_customer_discount(twin_ctx *ctx);       /* coupons.c */
+void stripe_delete_subscription_discount(twin_ctx *ctx);   /* coupons.c */
 void stripe_create_invoice_item(twin_ctx *ctx);
 void stripe_list_invoice_items(twin_ctx *ctx);
 void stripe_retrieve_invoice_item(twin_ctx *ctx);
@@ -82,6 +85,10 @@ json_value *billing_deleted(twin_ctx *ctx, const char *id, const char *object);
 /* Lists one collection with optional in-memory filter and answers. */
 void billing_send_list(twin_ctx *ctx, const char *collection, const char *url, listing_filter f, void *data);
 int64_t billing_int(const json_value *obj, const char *key);   /* 0 when absent */
+/* One page of an embedded list (invoice or credit note lines), in stored
+ * order, by limit / starting_after / ending_before; an unknown cursor is a
+ * 404 "No such <noun>".  False after answering. */
+bool billing_page_lines(twin_ctx *ctx, const json_value *data, const char *noun, twin_list *page);
 /* A count given inside an array entry (items[0][quantity], lines[1][amount]):
  * a whole number >= 0.  *out keeps its value when absent; false after
  * answering 400 on param. */

@@ -23,6 +23,8 @@
     {"GET", "/v1/subscriptions/{id}", stripe_retrieve_subscription, NULL}, \
     {"POST", "/v1/subscriptions/{id}", stripe_update_subscription, NULL}, \
     {"DELETE", "/v1/subscriptions/{id}", stripe_cancel_subscription, NULL}, \
+    {"DELETE", "/v1/subscriptions/{id}/discount", stripe_delete_subscription_discount, NULL}, \
+    {"DELETE", "/v1/customers/{id}/discount", stripe_delete_customer_discount, NULL}, \
     {"POST", "/v1/subscription_items", stripe_create_subscription_item, NULL}, \
     {"GET", "/v1/subscription_items", stripe_list_subscription_items, NULL}, \
     {"GET", "/v1/subscription_items/{id}", stripe_retrieve_subscription_item, NULL}, \
@@ -32,6 +34,7 @@
     {"GET", "/v1/invoices", stripe_list_invoices, NULL}, \
     {"POST", "/v1/invoices/create_preview", stripe_create_invoice_preview, NULL}, \
     {"GET", "/v1/invoices/upcoming", stripe_create_invoice_preview, NULL}, \
+    {"GET", "/v1/invoices/upcoming/lines", stripe_list_upcoming_lines, NULL}, \
     {"GET", "/v1/invoices/{id}", stripe_retrieve_invoice, NULL}, \
     {"POST", "/v1/invoices/{id}", stripe_update_invoice, NULL}, \
     {"DELETE", "/v1/invoices/{id}", stripe_delete_invoice, NULL}, \

@@ -257,24 +257,42 @@ static json_value *build_preview(twin_ctx *ctx, const preview_target *t, billing
     return at_once ? immediate_preview(ctx, t->sub, p) : renewal_preview(ctx, t->sub);
 }
 
-void stripe_create_invoice_preview(twin_ctx *ctx)
+/* The preview the request asks for, marked as one; NULL after answering. */
+static json_value *answer_preview(twin_ctx *ctx)
 {
     /* Whatever happens below, nothing of it stays. */
     twin_discard_writes(ctx);
     preview_target t;
     billing_proration p = {.behavior = "create_prorations"};
     bool answered = false;
-    if (!read_target(ctx, &t)) return;
+    if (!read_target(ctx, &t)) return NULL;
     json_value *inv = build_preview(ctx, &t, &p, &answered);
-    if (answered) return;
+    if (answered) return NULL;
     if (!inv) {
         stripe_error_send(ctx, 404,
                           &(stripe_error){.type = "invalid_request_error",
                                           .code = "invoice_upcoming_none",
                                           .message = arena_printf(ctx->a, "No upcoming invoices for customer: %s",
                                                                   t.customer)});
-        return;
+        return NULL;
     }
     as_preview(ctx, inv, &p);
-    stripe_send_object(ctx, 200, inv);
+    return inv;
+}
+
+void stripe_create_invoice_preview(twin_ctx *ctx)
+{
+    json_value *inv = answer_preview(ctx);
+    if (inv) stripe_send_object(ctx, 200, inv);
+}
+
+/* GET /v1/invoices/upcoming/lines: the preview's lines, paged.  Ids are
+ * drawn afresh for each preview, but from counters the discarded writes
+ * roll back, so the same question gives the same line ids and cursors work. */
+void stripe_list_upcoming_lines(twin_ctx *ctx)
+{
+    json_value *inv = answer_preview(ctx);
+    twin_list page;
+    if (!inv || !billing_page_lines(ctx, json_get(json_get(inv, "lines"), "data"), "invoice line item", &page)) return;
+    stripe_send_list(ctx, UPCOMING_LINES, &page);
 }
