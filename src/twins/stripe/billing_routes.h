@@ -59,6 +59,12 @@
     {"POST", "/v1/setup_intents/{id}", stripe_update_setup_intent, NULL}, \
     {"POST", "/v1/setup_intents/{id}/confirm", stripe_confirm_setup_intent, NULL}, \
     {"POST", "/v1/setup_intents/{id}/cancel", stripe_cancel_setup_intent, NULL}, \
+    {"POST", "/v1/subscription_schedules", stripe_create_subscription_schedule, NULL}, \
+    {"GET", "/v1/subscription_schedules", stripe_list_subscription_schedules, NULL}, \
+    {"GET", "/v1/subscription_schedules/{id}", stripe_retrieve_subscription_schedule, NULL}, \
+    {"POST", "/v1/subscription_schedules/{id}", stripe_update_subscription_schedule, NULL}, \
+    {"POST", "/v1/subscription_schedules/{id}/cancel", stripe_cancel_subscription_schedule, NULL}, \
+    {"POST", "/v1/subscription_schedules/{id}/release", stripe_release_subscription_schedule, NULL}, \
     {"POST", "/v1/test_helpers/test_clocks", stripe_create_test_clock, NULL}, \
     {"GET", "/v1/test_helpers/test_clocks", stripe_list_test_clocks, NULL}, \
     {"GET", "/v1/test_helpers/test_clocks/{id}", stripe_retrieve_test_clock, NULL}, \
