@@ -469,9 +469,36 @@ void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at)
 
 /* ---- handlers ---- */
 
+/* A schedule without a test clock lives in real time: Stripe crosses its
+ * boundaries in the background; here the first look after one does. */
+static json_value *catch_up(twin_ctx *ctx, json_value *s)
+{
+    if (json_get_str(s, "test_clock")) return s;
+    int64_t now = twin_now(ctx);
+    for (int guard = 0; guard < 100; guard++) {
+        int64_t at = next_boundary(s);
+        if (!at || at > now) break;
+        run_boundary(ctx, s, at);
+        s = stripe_get(ctx, COLL, json_get_str(s, "id"));
+    }
+    return s;
+}
+
 static json_value *load_schedule(twin_ctx *ctx)
 {
-    return stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
+    json_value *s = stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
+    return s ? catch_up(ctx, s) : NULL;
+}
+
+void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)
+{
+    json_value *s = stripe_get(ctx, COLL, json_get_str(sub, "schedule"));
+    if (!s || !is_live(s)) return;
+    json_set_str(ctx->a, s, "status", "canceled");
+    json_set_int(ctx->a, s, "canceled_at", at);
+    json_set_null(ctx->a, s, "current_phase");
+    billing_save(ctx, COLL, s);
+    stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
 }
 
 /* from_subscription: a schedule of one phase, the subscription's current period. */

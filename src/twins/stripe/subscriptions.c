@@ -723,7 +723,9 @@ void stripe_cancel_subscription(twin_ctx *ctx)
     if (comment) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "comment", comment);
     if (feedback) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "feedback", feedback);
     json_set_null(ctx->a, sub, "canceled_at");
-    billing_subscription_end(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")), "cancellation_requested");
+    int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
+    billing_subscription_end(ctx, sub, now, "cancellation_requested");
+    billing_schedule_subscription_canceled(ctx, sub, now);
     stripe_send_object(ctx, 200, sub);
 }
 

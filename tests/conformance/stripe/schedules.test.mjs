@@ -236,3 +236,47 @@ test('bad input: missing customer / phases / items, unknown price, end_date with
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.code, 'resource_missing');
 });
+
+test('canceling the subscription cancels its schedule; expand[] reaches the subscription', async () => {
+  const { cus } = await clockedCustomer();
+  const basic = await price(900);
+  const s = await t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }], iterations: 2 }] });
+  const expanded = await t.stripe.subscriptionSchedules.retrieve(s.id, { expand: ['subscription', 'customer'] });
+  assert.equal(expanded.subscription.id, s.subscription);
+  assert.equal(expanded.subscription.object, 'subscription');
+  assert.equal(expanded.customer.id, cus.id);
+  await t.stripe.subscriptions.cancel(s.subscription);
+  const got = await t.stripe.subscriptionSchedules.retrieve(s.id);
+  assert.equal(got.status, 'canceled');
+  assert.equal(got.canceled_at, JAN_2025);
+  assert.equal(got.current_phase, null);
+  check(got);
+  assert.ok((await eventsFor(s.id)).includes('subscription_schedule.canceled'));
+});
+
+test('a mid-period update with always_invoice bills the prorations at once', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(3000), pro = await price(6000);
+  const s = await t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }], iterations: 3 }] });
+  // Half way through January (31 days): 15.5 days left.
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: JAN_2025 + 15.5 * DAY });
+  await t.stripe.subscriptionSchedules.update(s.id, {
+    phases: [{ items: [{ price: pro.id }], start_date: JAN_2025, iterations: 3 }],
+    proration_behavior: 'always_invoice',
+  });
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.deepEqual(sub.items.data.map((i) => i.price.id), [pro.id]);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(inv.billing_reason, 'subscription_update');
+  assert.equal(inv.total, 1500, 'half a month of the 3000 difference');
+  assert.equal(inv.status, 'paid');
+});
+
+test('a subscription expands its schedule', async () => {
+  const { cus } = await clockedCustomer();
+  const basic = await price(700);
+  const s = await t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }] }] });
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription, { expand: ['schedule'] });
+  assert.equal(sub.schedule.id, s.id);
+  assert.equal(sub.schedule.object, 'subscription_schedule');
+});
