@@ -220,6 +220,10 @@ int64_t billing_schedules_next(twin_ctx *ctx, const char *clock, int64_t t);
 /* Crosses every boundary at time at of the schedules on clock: starts their
  * subscription, moves it to the next phase's items, or ends the schedule. */
 void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at);
+/* An invoice preview's renewal at at: the schedule crosses its boundary at
+ * at first (inside the preview's discarded writes), so the renewal shows the
+ * next phase's items, or nothing when the schedule ends the subscription. */
+void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at);
 /* sub, owned by a schedule, was canceled through the API at at: so is its schedule. */
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at);
 

@@ -114,10 +114,16 @@ static void add_period_lines(twin_ctx *ctx, json_value *inv, const json_value *s
 static json_value *renewal_preview(twin_ctx *ctx, json_value *sub)
 {
     if (json_truthy(json_get(sub, "cancel_at_period_end"))) return NULL;
-    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
-    if (!items.n) return NULL;
     int64_t start = billing_int(sub, "current_period_start");
     int64_t at = billing_int(sub, str_eq(json_get_str(sub, "status"), "trialing") ? "trial_end" : "current_period_end");
+    const char *schedule = json_get_str(sub, "schedule");
+    if (schedule) {
+        billing_schedule_cross_for_preview(ctx, schedule, at);
+        sub = billing_subscription_get(ctx, json_get_str(sub, "id"));
+        if (!sub || str_eq(json_get_str(sub, "status"), "canceled")) return NULL;
+    }
+    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+    if (!items.n) return NULL;
     int64_t next_end = billing_period_end(json_get(items.items[0], "price"), at);
     json_value *inv = billing_subscription_draft(ctx, sub, "upcoming", at);
     json_set_int(ctx->a, inv, "period_start", start);

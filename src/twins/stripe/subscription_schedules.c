@@ -336,10 +336,10 @@ static json_value *items_change(twin_ctx *ctx, const json_value *sub, const json
     return out;
 }
 
-/* Moves the subscription onto phase ph's items as a subscription update
- * with proration_behavior would (prorating when ph starts mid-period).
+/* Moves the subscription onto phase ph's items at time at as a subscription
+ * update with proration_behavior would (prorating when at is mid-period).
  * Runs the update code on a request body of its own. */
-static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph, const char *proration)
+static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph, const char *proration, int64_t at)
 {
     json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
     if (!sub) return false;
@@ -347,6 +347,7 @@ static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph
     json_value *before = json_clone(a, sub), *body = json_object(a), *real = ctx->body;
     json_set(a, body, "items", items_change(ctx, sub, ph));
     json_set_str(a, body, "proration_behavior", proration);
+    json_set(a, body, "proration_date", json_string(a, arena_printf(a, "%lld", (long long)at)));
     ctx->body = body;
     billing_proration p = {0};
     bool ok = billing_subscription_apply_update(ctx, sub, &p);
@@ -434,7 +435,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
             finish_schedule(ctx, s, at);
             return;
         }
-        apply_phase(ctx, s, next, json_get_str(next, "proration_behavior"));
+        apply_phase(ctx, s, next, json_get_str(next, "proration_behavior"), at);
         set_current_phase(ctx, s, next);
     }
     billing_save(ctx, COLL, s);
@@ -465,6 +466,12 @@ void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at)
     twin_list all = clock_schedules(ctx, clock);
     for (size_t i = 0; i < all.n; i++)
         if (next_boundary(all.items[i]) == at) run_boundary(ctx, all.items[i], at);
+}
+
+void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at)
+{
+    json_value *s = stripe_get(ctx, COLL, schedule);
+    if (s && has_status(s, "active") && next_boundary(s) == at) run_boundary(ctx, s, at);
 }
 
 /* ---- handlers ---- */
@@ -673,7 +680,7 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
         json_value *ph = phase_at(s, now);
         if (!ph) ph = json_at(json_get(s, "phases"), 0);
         /* The running phase changed: the subscription follows at once. */
-        if (phases && !apply_phase(ctx, s, ph, proration)) return;
+        if (phases && !apply_phase(ctx, s, ph, proration, now)) return;
         set_current_phase(ctx, s, ph);
     } else if (next_boundary(s) <= now) {
         start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));

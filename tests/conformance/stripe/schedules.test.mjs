@@ -280,3 +280,24 @@ test('a subscription expands its schedule', async () => {
   assert.equal(sub.schedule.id, s.id);
   assert.equal(sub.schedule.object, 'subscription_schedule');
 });
+
+test('createPreview of a scheduled subscription shows the next phase, or nothing when the schedule ends it', async () => {
+  const { cus } = await clockedCustomer();
+  const basic = await price(1000), pro = await price(4000);
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [{ items: [{ price: basic.id }], iterations: 1 }, { items: [{ price: pro.id, quantity: 2 }], iterations: 1 }],
+  });
+  const preview = await t.stripe.invoices.createPreview({ subscription: s.subscription });
+  assert.equal(preview.total, 8000);
+  assert.deepEqual(preview.lines.data.map((l) => [l.price.id, l.quantity]), [[pro.id, 2]]);
+  // The preview changed nothing.
+  const still = await t.stripe.subscriptionSchedules.retrieve(s.id);
+  assert.deepEqual(still.current_phase, { start_date: JAN_2025, end_date: FEB_2025 });
+  assert.deepEqual((await t.stripe.subscriptions.retrieve(s.subscription)).items.data.map((i) => i.price.id), [basic.id]);
+
+  const ending = await t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: 'now', end_behavior: 'cancel', phases: [{ items: [{ price: basic.id }] }] });
+  const none = await rejects(() => t.stripe.invoices.createPreview({ subscription: ending.subscription }));
+  assert.equal(none.statusCode, 404);
+  assert.equal(none.code, 'invoice_upcoming_none');
+});
