@@ -145,6 +145,12 @@ static json_value *read_phase(twin_ctx *ctx, const json_value *in, size_t i, int
         }
         json_set_str(a, ph, "proration_behavior", proration);
     }
+    const char *coupon = stripe_sub_str(in, "coupon");
+    if (coupon && *coupon) {
+        json_value *c = stripe_load(ctx, "coupons", "coupon", coupon, arena_printf(a, "phases[%zu][coupon]", i));
+        if (!c) return NULL;
+        json_set_str(a, ph, "coupon", coupon);
+    }
     int64_t end = 0;
     if (!phase_end(ctx, in, i, start, now, reference, &end)) return NULL;
     json_set_str(a, ph, "currency", json_get_str(reference, "currency"));
@@ -244,11 +250,6 @@ static json_value *phase_after(const json_value *s, const json_value *ph)
     return NULL;
 }
 
-static bool is_last_phase(const json_value *s, const json_value *ph)
-{
-    return !phase_after(s, ph);
-}
-
 static void set_current_phase(twin_ctx *ctx, json_value *s, const json_value *ph)
 {
     if (!ph) {
@@ -262,10 +263,26 @@ static void set_current_phase(twin_ctx *ctx, json_value *s, const json_value *ph
 }
 
 /* end_behavior=cancel: the subscription shows it ends with the last phase. */
-static void mark_cancel_at(twin_ctx *ctx, const json_value *s, json_value *sub, const json_value *ph)
+static void mark_cancel_at(twin_ctx *ctx, const json_value *s, json_value *sub)
 {
-    if (str_eq(json_get_str(s, "end_behavior"), "cancel") && is_last_phase(s, ph))
-        json_set_int(ctx->a, sub, "cancel_at", billing_int(ph, "end_date"));
+    const json_value *phases = json_get(s, "phases");
+    const json_value *last = phases && phases->len ? json_at(phases, phases->len - 1) : NULL;
+    if (last && str_eq(json_get_str(s, "end_behavior"), "cancel"))
+        json_set_int(ctx->a, sub, "cancel_at", billing_int(last, "end_date"));
+}
+
+/* end_behavior may have changed: the subscription's cancel_at follows. */
+static void sync_cancel_at(twin_ctx *ctx, const json_value *s)
+{
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (!sub || json_truthy(json_get(sub, "cancel_at_period_end"))) return;
+    json_value *before = json_clone(ctx->a, sub);
+    json_set_null(ctx->a, sub, "cancel_at");
+    mark_cancel_at(ctx, s, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (!prev->len) return;
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
 }
 
 /* ---- driving the subscription ---- */
@@ -290,10 +307,11 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
         .description = json_get_str(json_get(s, "default_settings"), "description"),
         .charge = true,
         .schedule = json_get_str(s, "id"),
+        .coupon = stripe_get(ctx, "coupons", json_get_str(ph, "coupon")),
     };
     json_value *sub = billing_subscription_start(ctx, &spec);
     json_value *before = json_clone(a, sub);
-    mark_cancel_at(ctx, s, sub, ph);
+    mark_cancel_at(ctx, s, sub);
     billing_subscription_save(ctx, sub);
     json_value *prev = stripe_diff(ctx, before, sub);
     if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
@@ -348,13 +366,17 @@ static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph
     json_set(a, body, "items", items_change(ctx, sub, ph));
     json_set_str(a, body, "proration_behavior", proration);
     json_set(a, body, "proration_date", json_string(a, arena_printf(a, "%lld", (long long)at)));
+    /* A phase's coupon becomes the subscription's discount when it starts. */
+    const char *coupon = json_get_str(ph, "coupon");
+    if (coupon && !str_eq(json_get_str(json_get(json_get(sub, "discount"), "coupon"), "id"), coupon))
+        json_set_str(a, body, "coupon", coupon);
     ctx->body = body;
     billing_proration p = {0};
     bool ok = billing_subscription_apply_update(ctx, sub, &p);
     ctx->body = real;
     if (!ok) return false;
     json_set_null(a, sub, "cancel_at");
-    mark_cancel_at(ctx, s, sub, ph);
+    mark_cancel_at(ctx, s, sub);
     billing_subscription_save(ctx, sub);
     billing_proration_finish(ctx, sub, &p);
     json_value *prev = stripe_diff(ctx, before, sub);
@@ -614,7 +636,7 @@ void stripe_create_subscription_schedule(twin_ctx *ctx)
         json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
         json_value *before = sub ? json_clone(ctx->a, sub) : NULL;
         if (sub) {
-            mark_cancel_at(ctx, s, sub, json_at(json_get(s, "phases"), 0));
+            mark_cancel_at(ctx, s, sub);
             billing_subscription_save(ctx, sub);
             json_value *prev = stripe_diff(ctx, before, sub);
             if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
@@ -681,6 +703,7 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
         if (!ph) ph = json_at(json_get(s, "phases"), 0);
         /* The running phase changed: the subscription follows at once. */
         if (phases && !apply_phase(ctx, s, ph, proration, now)) return;
+        if (!phases) sync_cancel_at(ctx, s);
         set_current_phase(ctx, s, ph);
     } else if (next_boundary(s) <= now) {
         start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));

@@ -301,3 +301,27 @@ test('createPreview of a scheduled subscription shows the next phase, or nothing
   assert.equal(none.statusCode, 404);
   assert.equal(none.code, 'invoice_upcoming_none');
 });
+
+test('a phase coupon discounts its phase; switching end_behavior to cancel sets cancel_at', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(2000);
+  const half = await t.stripe.coupons.create({ percent_off: 50, duration: 'forever' });
+  const bad = await rejects(() => t.stripe.subscriptionSchedules.create({ customer: cus.id, phases: [{ items: [{ price: basic.id }], coupon: 'NOPE' }] }));
+  assert.equal(bad.statusCode, 404);
+  assert.equal(bad.param, 'phases[0][coupon]');
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [{ items: [{ price: basic.id }], iterations: 1, coupon: half.id }, { items: [{ price: basic.id }], iterations: 1 }],
+  });
+  assert.equal(s.phases[0].coupon, half.id);
+  check(s);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.discount.coupon.id, half.id);
+  assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice)).total, 1000);
+  assert.equal(sub.cancel_at, null);
+  await t.stripe.subscriptionSchedules.update(s.id, { end_behavior: 'cancel' });
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).cancel_at, MAR_2025);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: MAR_2025 + 60 });
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'canceled');
+  assert.equal((await t.stripe.subscriptionSchedules.retrieve(s.id)).status, 'completed');
+});
