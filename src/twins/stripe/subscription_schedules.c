@@ -605,24 +605,32 @@ static json_value *schedule_for_customer(twin_ctx *ctx, const char *customer_id)
     return s;
 }
 
+/* customer xor from_subscription, and no phases with from_subscription;
+ * false after answering. */
+static bool check_source(twin_ctx *ctx, const char **customer, const char **from)
+{
+    if (!stripe_str_param(ctx, "customer", false, customer) || !stripe_str_param(ctx, "from_subscription", false, from))
+        return false;
+    bool migrating = *from && **from;
+    if (migrating && *customer) {
+        stripe_invalid(ctx, "customer", NULL, "You cannot set `customer` if `from_subscription` is set.");
+        return false;
+    }
+    if (migrating && twin_input(ctx, "phases")) {
+        stripe_invalid(ctx, "phases", NULL, "You cannot set `phases` if `from_subscription` is set.");
+        return false;
+    }
+    if (!migrating && !(*customer && **customer)) {
+        stripe_invalid(ctx, "customer", "parameter_missing", "Missing required param: customer.");
+        return false;
+    }
+    return true;
+}
+
 void stripe_create_subscription_schedule(twin_ctx *ctx)
 {
     const char *customer = NULL, *from = NULL;
-    if (!stripe_str_param(ctx, "customer", false, &customer) ||
-        !stripe_str_param(ctx, "from_subscription", false, &from))
-        return;
-    if (from && *from && customer) {
-        stripe_invalid(ctx, "customer", NULL, "You cannot set `customer` if `from_subscription` is set.");
-        return;
-    }
-    if (from && *from && twin_input(ctx, "phases")) {
-        stripe_invalid(ctx, "phases", NULL, "You cannot set `phases` if `from_subscription` is set.");
-        return;
-    }
-    if (!(from && *from) && !(customer && *customer)) {
-        stripe_invalid(ctx, "customer", "parameter_missing", "Missing required param: customer.");
-        return;
-    }
+    if (!check_source(ctx, &customer, &from)) return;
     /* Settings are read into a scratch schedule first, so a 400 writes nothing. */
     json_value *probe = schedule_skeleton(ctx, NULL, NULL, 0);
     if (!read_settings(ctx, probe)) return;
@@ -630,18 +638,8 @@ void stripe_create_subscription_schedule(twin_ctx *ctx)
     if (!s) return;
     read_settings(ctx, s);
     int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
-    if (has_status(s, "not_started") && next_boundary(s) <= now) {
-        start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
-    } else if (has_status(s, "active")) {
-        json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
-        json_value *before = sub ? json_clone(ctx->a, sub) : NULL;
-        if (sub) {
-            mark_cancel_at(ctx, s, sub);
-            billing_subscription_save(ctx, sub);
-            json_value *prev = stripe_diff(ctx, before, sub);
-            if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
-        }
-    }
+    if (has_status(s, "not_started") && next_boundary(s) <= now) start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
+    else if (has_status(s, "active")) sync_cancel_at(ctx, s);
     billing_save(ctx, COLL, s);
     stripe_emit(ctx, "subscription_schedule.created", s, NULL);
     stripe_send_object(ctx, 200, s);
