@@ -48,6 +48,9 @@ void stripe_void_invoice(twin_ctx *ctx);
 void stripe_uncollectible_invoice(twin_ctx *ctx);
 void stripe_list_invoice_lines(twin_ctx *ctx);
 void stripe_create_invoice_preview(twin_ctx *ctx);   /* invoice_preview.c */
+void stripe_list_upcoming_lines(twin_ctx *ctx);      /* invoice_preview.c */
+void stripe_delete_customer_discount(twin_ctx *ctx);       /* coupons.c */
+void stripe_delete_subscription_discount(twin_ctx *ctx);   /* coupons.c */
 void stripe_create_invoice_item(twin_ctx *ctx);
 void stripe_list_invoice_items(twin_ctx *ctx);
 void stripe_retrieve_invoice_item(twin_ctx *ctx);
@@ -64,6 +67,12 @@ void stripe_retrieve_setup_intent(twin_ctx *ctx);
 void stripe_update_setup_intent(twin_ctx *ctx);
 void stripe_confirm_setup_intent(twin_ctx *ctx);
 void stripe_cancel_setup_intent(twin_ctx *ctx);
+void stripe_create_subscription_schedule(twin_ctx *ctx);    /* subscription_schedules.c */
+void stripe_list_subscription_schedules(twin_ctx *ctx);
+void stripe_retrieve_subscription_schedule(twin_ctx *ctx);
+void stripe_update_subscription_schedule(twin_ctx *ctx);
+void stripe_cancel_subscription_schedule(twin_ctx *ctx);
+void stripe_release_subscription_schedule(twin_ctx *ctx);
 void stripe_create_test_clock(twin_ctx *ctx);
 void stripe_list_test_clocks(twin_ctx *ctx);
 void stripe_retrieve_test_clock(twin_ctx *ctx);
@@ -82,6 +91,10 @@ json_value *billing_deleted(twin_ctx *ctx, const char *id, const char *object);
 /* Lists one collection with optional in-memory filter and answers. */
 void billing_send_list(twin_ctx *ctx, const char *collection, const char *url, listing_filter f, void *data);
 int64_t billing_int(const json_value *obj, const char *key);   /* 0 when absent */
+/* One page of an embedded list (invoice or credit note lines), in stored
+ * order, by limit / starting_after / ending_before; an unknown cursor is a
+ * 404 "No such <noun>".  False after answering. */
+bool billing_page_lines(twin_ctx *ctx, const json_value *data, const char *noun, twin_list *page);
 /* A count given inside an array entry (items[0][quantity], lines[1][amount]):
  * a whole number >= 0.  *out keeps its value when absent; false after
  * answering 400 on param. */
@@ -177,6 +190,7 @@ typedef struct billing_sub_spec {
     const json_value *metadata;     /* NULL = {} */
     const char *description;
     bool charge;                    /* charge the first invoice with the default method */
+    const char *schedule;           /* the subscription schedule that owns it (NULL = none) */
 } billing_sub_spec;
 /* Creates, invoices and (when asked) charges; returns the stored subscription. */
 json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s);
@@ -194,8 +208,24 @@ void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub);
 /* incomplete -> incomplete_expired once 23 hours passed by now (its open
  * invoice voided, events sent).  Saves; returns whether it expired. */
 bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t now);
+/* Cancels sub at time at (status canceled, ended_at, cancellation_details.reason); saves and announces. */
+void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason);
 /* Exempts a (seeded) subscription from expiring in real time. */
 void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id);
+
+/* ---- subscription schedules (subscription_schedules.c) ---- */
+/* The earliest phase boundary (a schedule's start or its phase's end) of a
+ * schedule on clock at or before t; 0 when none. */
+int64_t billing_schedules_next(twin_ctx *ctx, const char *clock, int64_t t);
+/* Crosses every boundary at time at of the schedules on clock: starts their
+ * subscription, moves it to the next phase's items, or ends the schedule. */
+void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at);
+/* An invoice preview's renewal at at: the schedule crosses its boundary at
+ * at first (inside the preview's discarded writes), so the renewal shows the
+ * next phase's items, or nothing when the schedule ends the subscription. */
+void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at);
+/* sub, owned by a schedule, was canceled through the API at at: so is its schedule. */
+void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at);
 
 /* ---- prorations (prorations.c) ---- */
 /* proration_behavior and proration_date of one change to a subscription. */

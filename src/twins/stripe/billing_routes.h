@@ -23,6 +23,8 @@
     {"GET", "/v1/subscriptions/{id}", stripe_retrieve_subscription, NULL}, \
     {"POST", "/v1/subscriptions/{id}", stripe_update_subscription, NULL}, \
     {"DELETE", "/v1/subscriptions/{id}", stripe_cancel_subscription, NULL}, \
+    {"DELETE", "/v1/subscriptions/{id}/discount", stripe_delete_subscription_discount, NULL}, \
+    {"DELETE", "/v1/customers/{id}/discount", stripe_delete_customer_discount, NULL}, \
     {"POST", "/v1/subscription_items", stripe_create_subscription_item, NULL}, \
     {"GET", "/v1/subscription_items", stripe_list_subscription_items, NULL}, \
     {"GET", "/v1/subscription_items/{id}", stripe_retrieve_subscription_item, NULL}, \
@@ -32,6 +34,7 @@
     {"GET", "/v1/invoices", stripe_list_invoices, NULL}, \
     {"POST", "/v1/invoices/create_preview", stripe_create_invoice_preview, NULL}, \
     {"GET", "/v1/invoices/upcoming", stripe_create_invoice_preview, NULL}, \
+    {"GET", "/v1/invoices/upcoming/lines", stripe_list_upcoming_lines, NULL}, \
     {"GET", "/v1/invoices/{id}", stripe_retrieve_invoice, NULL}, \
     {"POST", "/v1/invoices/{id}", stripe_update_invoice, NULL}, \
     {"DELETE", "/v1/invoices/{id}", stripe_delete_invoice, NULL}, \
@@ -56,6 +59,12 @@
     {"POST", "/v1/setup_intents/{id}", stripe_update_setup_intent, NULL}, \
     {"POST", "/v1/setup_intents/{id}/confirm", stripe_confirm_setup_intent, NULL}, \
     {"POST", "/v1/setup_intents/{id}/cancel", stripe_cancel_setup_intent, NULL}, \
+    {"POST", "/v1/subscription_schedules", stripe_create_subscription_schedule, NULL}, \
+    {"GET", "/v1/subscription_schedules", stripe_list_subscription_schedules, NULL}, \
+    {"GET", "/v1/subscription_schedules/{id}", stripe_retrieve_subscription_schedule, NULL}, \
+    {"POST", "/v1/subscription_schedules/{id}", stripe_update_subscription_schedule, NULL}, \
+    {"POST", "/v1/subscription_schedules/{id}/cancel", stripe_cancel_subscription_schedule, NULL}, \
+    {"POST", "/v1/subscription_schedules/{id}/release", stripe_release_subscription_schedule, NULL}, \
     {"POST", "/v1/test_helpers/test_clocks", stripe_create_test_clock, NULL}, \
     {"GET", "/v1/test_helpers/test_clocks", stripe_list_test_clocks, NULL}, \
     {"GET", "/v1/test_helpers/test_clocks/{id}", stripe_retrieve_test_clock, NULL}, \

@@ -281,3 +281,57 @@ json_value *billing_discount_for_coupon(twin_ctx *ctx, json_value *coupon, const
 {
     return discount_new(ctx, coupon, NULL, customer, subscription, NULL);
 }
+
+/* ---- removing a discount (DELETE /v1/customers/{id}/discount, /v1/subscriptions/{id}/discount) ---- */
+
+/* The deleted_discount answer: the discount as it was, without its end, marked deleted. */
+static json_value *deleted_discount(twin_ctx *ctx, const json_value *d)
+{
+    json_value *out = json_clone(ctx->a, d);
+    json_remove(out, "end");
+    json_set_bool(ctx->a, out, "deleted", true);
+    return out;
+}
+
+/* Takes owner's discount off it (saved by the caller); NULL after answering
+ * 404 when it has none. */
+static json_value *take_discount(twin_ctx *ctx, json_value *owner, const char *noun)
+{
+    const json_value *d = json_get(owner, "discount");
+    if (!d || d->type != JSON_OBJECT) {
+        stripe_error_send(ctx, 404, &(stripe_error){.type = "invalid_request_error", .code = "resource_missing",
+                                                    .message = arena_printf(ctx->a, "No active discount for %s: %s",
+                                                                            noun, json_get_str(owner, "id"))});
+        return NULL;
+    }
+    json_value *gone = deleted_discount(ctx, d);
+    json_set_null(ctx->a, owner, "discount");
+    return gone;
+}
+
+void stripe_delete_customer_discount(twin_ctx *ctx)
+{
+    json_value *c = stripe_load(ctx, "customers", "customer", twin_param(ctx, "id"), "customer");
+    json_value *gone = c ? take_discount(ctx, c, "customer") : NULL;
+    if (!gone) return;
+    stripe_save(ctx, "customers", c);
+    stripe_emit(ctx, "customer.discount.deleted", gone, NULL);
+    stripe_reply(ctx, 200, gone);
+}
+
+void stripe_delete_subscription_discount(twin_ctx *ctx)
+{
+    const char *id = twin_param(ctx, "id");
+    json_value *sub = billing_subscription_get(ctx, id);
+    if (!sub) {
+        stripe_missing(ctx, "subscription", id, "subscription_exposed_id");
+        return;
+    }
+    json_value *before = json_clone(ctx->a, sub);
+    json_value *gone = take_discount(ctx, sub, "subscription");
+    if (!gone) return;
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.discount.deleted", gone, NULL);
+    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    stripe_reply(ctx, 200, gone);
+}

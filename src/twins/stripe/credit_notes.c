@@ -244,10 +244,10 @@ void stripe_void_credit_note(twin_ctx *ctx)
 void stripe_list_credit_note_lines(twin_ctx *ctx)
 {
     json_value *cn = stripe_load(ctx, COLL, "credit note", twin_param(ctx, "id"), "credit_note");
-    if (!cn) return;
-    json_value *lines = json_get(cn, "lines");
-    json_remove(lines, "total_count");
-    stripe_reply(ctx, 200, lines);
+    twin_list page;
+    if (!cn || !billing_page_lines(ctx, json_get(json_get(cn, "lines"), "data"), "credit note line item", &page))
+        return;
+    stripe_send_list(ctx, json_get_str(json_get(cn, "lines"), "url"), &page);
 }
 
 static bool filter_invoice(const json_value *cn, void *data)

@@ -114,10 +114,16 @@ static void add_period_lines(twin_ctx *ctx, json_value *inv, const json_value *s
 static json_value *renewal_preview(twin_ctx *ctx, json_value *sub)
 {
     if (json_truthy(json_get(sub, "cancel_at_period_end"))) return NULL;
-    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
-    if (!items.n) return NULL;
     int64_t start = billing_int(sub, "current_period_start");
     int64_t at = billing_int(sub, str_eq(json_get_str(sub, "status"), "trialing") ? "trial_end" : "current_period_end");
+    const char *schedule = json_get_str(sub, "schedule");
+    if (schedule) {
+        billing_schedule_cross_for_preview(ctx, schedule, at);
+        sub = billing_subscription_get(ctx, json_get_str(sub, "id"));
+        if (!sub || str_eq(json_get_str(sub, "status"), "canceled")) return NULL;
+    }
+    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+    if (!items.n) return NULL;
     int64_t next_end = billing_period_end(json_get(items.items[0], "price"), at);
     json_value *inv = billing_subscription_draft(ctx, sub, "upcoming", at);
     json_set_int(ctx->a, inv, "period_start", start);
@@ -257,24 +263,42 @@ static json_value *build_preview(twin_ctx *ctx, const preview_target *t, billing
     return at_once ? immediate_preview(ctx, t->sub, p) : renewal_preview(ctx, t->sub);
 }
 
-void stripe_create_invoice_preview(twin_ctx *ctx)
+/* The preview the request asks for, marked as one; NULL after answering. */
+static json_value *answer_preview(twin_ctx *ctx)
 {
     /* Whatever happens below, nothing of it stays. */
     twin_discard_writes(ctx);
     preview_target t;
     billing_proration p = {.behavior = "create_prorations"};
     bool answered = false;
-    if (!read_target(ctx, &t)) return;
+    if (!read_target(ctx, &t)) return NULL;
     json_value *inv = build_preview(ctx, &t, &p, &answered);
-    if (answered) return;
+    if (answered) return NULL;
     if (!inv) {
         stripe_error_send(ctx, 404,
                           &(stripe_error){.type = "invalid_request_error",
                                           .code = "invoice_upcoming_none",
                                           .message = arena_printf(ctx->a, "No upcoming invoices for customer: %s",
                                                                   t.customer)});
-        return;
+        return NULL;
     }
     as_preview(ctx, inv, &p);
-    stripe_send_object(ctx, 200, inv);
+    return inv;
+}
+
+void stripe_create_invoice_preview(twin_ctx *ctx)
+{
+    json_value *inv = answer_preview(ctx);
+    if (inv) stripe_send_object(ctx, 200, inv);
+}
+
+/* GET /v1/invoices/upcoming/lines: the preview's lines, paged.  Ids are
+ * drawn afresh for each preview, but from counters the discarded writes
+ * roll back, so the same question gives the same line ids and cursors work. */
+void stripe_list_upcoming_lines(twin_ctx *ctx)
+{
+    json_value *inv = answer_preview(ctx);
+    twin_list page;
+    if (!inv || !billing_page_lines(ctx, json_get(json_get(inv, "lines"), "data"), "invoice line item", &page)) return;
+    stripe_send_list(ctx, UPCOMING_LINES, &page);
 }

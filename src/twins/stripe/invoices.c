@@ -1051,7 +1051,7 @@ void stripe_uncollectible_invoice(twin_ctx *ctx)
 }
 
 /* Index of the line with id in data; answers 404 on param and returns -1 when none. */
-static long line_index(twin_ctx *ctx, const json_value *data, const char *id, const char *param)
+static long line_index(twin_ctx *ctx, const json_value *data, const char *id, const char *param, const char *noun)
 {
     long i = 0;
     json_foreach(l, data) {
@@ -1060,12 +1060,11 @@ static long line_index(twin_ctx *ctx, const json_value *data, const char *id, co
     }
     stripe_error_send(ctx, 404, &(stripe_error){.code = "resource_missing",
                                                .param = param,
-                                               .message = arena_printf(ctx->a, "No such invoice line item: '%s'", id)});
+                                               .message = arena_printf(ctx->a, "No such %s: '%s'", noun, id)});
     return -1;
 }
 
-/* One page of an invoice's lines, in invoice order, by limit and cursor. */
-static bool page_lines(twin_ctx *ctx, const json_value *data, twin_list *page)
+bool billing_page_lines(twin_ctx *ctx, const json_value *data, const char *noun, twin_list *page)
 {
     listing_req r;
     listing_status s = listing_parse(ctx, 10, 100, &r);
@@ -1081,11 +1080,11 @@ static bool page_lines(twin_ctx *ctx, const json_value *data, twin_list *page)
     }
     long n = data ? (long)data->len : 0, from = 0, to = n;
     if (r.starting_after) {
-        long at = line_index(ctx, data, r.starting_after, "starting_after");
+        long at = line_index(ctx, data, r.starting_after, "starting_after", noun);
         if (at < 0) return false;
         from = at + 1;
     } else if (r.ending_before) {
-        long at = line_index(ctx, data, r.ending_before, "ending_before");
+        long at = line_index(ctx, data, r.ending_before, "ending_before", noun);
         if (at < 0) return false;
         to = at;
         from = to > (long)r.limit ? to - (long)r.limit : 0;
@@ -1107,7 +1106,7 @@ void stripe_list_invoice_lines(twin_ctx *ctx)
 {
     json_value *inv = load_invoice(ctx);
     twin_list page;
-    if (!inv || !page_lines(ctx, lines_of(inv), &page)) return;
+    if (!inv || !billing_page_lines(ctx, lines_of(inv), "invoice line item", &page)) return;
     stripe_send_list(ctx, json_get_str(json_get(inv, "lines"), "url"), &page);
 }
 

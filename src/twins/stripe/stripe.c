@@ -301,6 +301,8 @@ static const struct {
     {"price_", "prices"},       {"txn_", "balance_transactions"}, {"re_", "refunds"},
     {"evt_", "events"},         {"we_", "webhook_endpoints"},
     /* billing (billing.h) */
+    /* sub_sched_ before sub_: the longer prefix decides. */
+    {"sub_sched_", "subscription_schedules"},
     {"in_", "invoices"},        {"sub_", "subscriptions"},        {"seti_", "setup_intents"},
     {"ii_", "invoiceitems"},    {"clock_", "test_clocks"},        {"txr_", "tax_rates"},
     {"si_", "subscription_items"}, {"cn_", "credit_notes"},       {"promo_", "promotion_codes"},
@@ -321,7 +323,7 @@ static const char *const expandable[] = {
     "product",    "default_price",  "invoice",       "default_source", "source",       "test_clock",
     "review",     "application",    "on_behalf_of",  "default_payment_method", "failure_balance_transaction",
     "price",      "invoice_settings", "latest_invoice", "subscription", "pending_setup_intent", "promotion_code",
-    "invoice_item", "subscription_item", "file", "setup_intent", NULL};
+    "invoice_item", "subscription_item", "file", "setup_intent", "schedule", NULL};
 
 static bool is_expandable(const char *name)
 {

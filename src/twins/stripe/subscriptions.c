@@ -482,6 +482,7 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
     apply_schedule(ctx, sub, &p, json_at(s->prices, 0), now);
     if (s->metadata && s->metadata->type == JSON_OBJECT) json_set(ctx->a, sub, "metadata", json_clone(ctx->a, s->metadata));
     if (s->description) json_set_str(ctx->a, sub, "description", s->description);
+    if (s->schedule) json_set_str(ctx->a, sub, "schedule", s->schedule);
     if (s->coupon) {
         json_value *d = billing_discount_for_coupon(ctx, s->coupon, json_get_str(s->customer, "id"),
                                                     json_get_str(sub, "id"));
@@ -697,7 +698,7 @@ void stripe_update_subscription(twin_ctx *ctx)
     stripe_send_object(ctx, 200, sub);
 }
 
-static void end_subscription(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
+void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
 {
     arena *a = ctx->a;
     json_set_str(a, sub, "status", "canceled");
@@ -722,7 +723,9 @@ void stripe_cancel_subscription(twin_ctx *ctx)
     if (comment) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "comment", comment);
     if (feedback) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "feedback", feedback);
     json_set_null(ctx->a, sub, "canceled_at");
-    end_subscription(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")), "cancellation_requested");
+    int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
+    billing_subscription_end(ctx, sub, now, "cancellation_requested");
+    billing_schedule_subscription_canceled(ctx, sub, now);
     stripe_send_object(ctx, 200, sub);
 }
 
@@ -837,18 +840,35 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
         /* During a trial the period is the trial: cancel_at_period_end ends
          * the subscription at trial_end, with no invoice. */
         if (json_truthy(json_get(sub, "cancel_at_period_end"))) {
-            end_subscription(ctx, sub, next, "cancellation_requested");
+            billing_subscription_end(ctx, sub, next, "cancellation_requested");
             return;
         }
         renew(ctx, sub, next);
     }
 }
 
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
+static void advance_subscriptions(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
 {
     store_list_opts o = {.index_name = "test_clock", .index_value = clock};
     twin_list subs = {0};
     if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
     for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), from, t);
+}
+
+/* Time moves from boundary to boundary of the clock's subscription
+ * schedules: what falls before one happens first, then the schedules change
+ * their subscriptions, then the subscriptions' own renewals at that moment
+ * (so a renewal bills the phase that starts with it). */
+void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
+{
+    for (int guard = 0; guard < 1000; guard++) {
+        int64_t next = billing_schedules_next(ctx, clock, t);
+        if (!next) break;
+        if (next - 1 > from) advance_subscriptions(ctx, clock, from, next - 1);
+        if (next - 1 > from) from = next - 1;
+        set_clock_time(ctx, clock, next);
+        billing_schedules_run(ctx, clock, next);
+    }
+    advance_subscriptions(ctx, clock, from, t);
     set_clock_time(ctx, clock, t);
 }

@@ -1,0 +1,769 @@
+/* Stripe twin: /v1/subscription_schedules.  A schedule is a list of phases,
+ * each a set of prices and quantities over [start_date, end_date); it owns
+ * one subscription while it runs.  Status: not_started until its first phase
+ * starts (the subscription is created then), active while a phase runs,
+ * then, after the last phase, released (end_behavior=release: the
+ * subscription carries on alone) or completed (end_behavior=cancel: the
+ * subscription is canceled); canceled / released by the API calls.
+ *
+ * Phase boundaries happen when the customer's test clock passes them, in
+ * time order with the subscription's own renewals (billing_schedules_next /
+ * billing_schedules_run, called by billing_subscriptions_advance): a phase
+ * that starts at a renewal changes the items first, so the renewal invoice
+ * bills the new phase. */
+#include <string.h>
+
+#include "twins/stripe/billing.h"
+#include "util/util.h"
+
+#define COLL "subscription_schedules"
+
+static bool has_status(const json_value *s, const char *status)
+{
+    return str_eq(json_get_str(s, "status"), status);
+}
+
+static bool is_live(const json_value *s)
+{
+    return has_status(s, "not_started") || has_status(s, "active");
+}
+
+/* ---- reading phases ---- */
+
+/* One phases[i][items][j]: {price, quantity}; NULL after answering. */
+static json_value *read_phase_item(twin_ctx *ctx, const json_value *in, const char *base, const json_value *reference)
+{
+    arena *a = ctx->a;
+    const char *pid = stripe_sub_str(in, "price");
+    if (!pid) pid = stripe_sub_str(in, "plan");
+    const char *pparam = arena_printf(a, "%s[price]", base), *qparam = arena_printf(a, "%s[quantity]", base);
+    if (!pid) {
+        stripe_invalid(ctx, pparam, "parameter_missing", "Missing required param: %s.", pparam);
+        return NULL;
+    }
+    json_value *price = billing_recurring_price(ctx, pid, pparam);
+    int64_t qty = 1, amount = 0;
+    if (!price || !billing_count_param(ctx, in, "quantity", qparam, &qty) ||
+        !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount) ||
+        !billing_interval_matches(ctx, reference, price, pparam))
+        return NULL;
+    json_value *item = json_object(a);
+    json_set_null(a, item, "billing_thresholds");
+    json_set(a, item, "metadata", json_object(a));
+    json_set(a, item, "price", price);   /* the whole price while reading; stored as its id */
+    json_set_int(a, item, "quantity", qty);
+    json_set(a, item, "tax_rates", json_array(a));
+    return item;
+}
+
+/* A timestamp parameter that may also be "now"; false after answering. */
+static bool time_or_now(twin_ctx *ctx, const json_value *v, const char *param, int64_t now, int64_t *out)
+{
+    const char *text = json_str(v);
+    if (str_eq(text, "now")) {
+        *out = now;
+        return true;
+    }
+    return stripe_int_text(ctx, text, param, out);
+}
+
+static json_value *phase_skeleton(twin_ctx *ctx)
+{
+    static const char *const nulls[] = {"application_fee_percent", "billing_cycle_anchor", "billing_thresholds",
+                                        "collection_method", "coupon", "default_payment_method", "description",
+                                        "invoice_settings", "on_behalf_of", "transfer_data", "trial_end", NULL};
+    arena *a = ctx->a;
+    json_value *ph = json_object(a);
+    json_set(a, ph, "add_invoice_items", json_array(a));
+    for (size_t i = 0; nulls[i]; i++) json_set_null(a, ph, nulls[i]);
+    json_set(a, ph, "default_tax_rates", json_array(a));
+    json_set(a, ph, "metadata", json_object(a));
+    json_set_str(a, ph, "proration_behavior", "create_prorations");
+    return ph;
+}
+
+/* phases[i]'s end: end_date, else start plus iterations (default 1) billing periods. */
+static bool phase_end(twin_ctx *ctx, const json_value *in, size_t i, int64_t start, int64_t now,
+                      const json_value *price, int64_t *end)
+{
+    arena *a = ctx->a;
+    const json_value *end_in = json_get(in, "end_date"), *iter_in = json_get(in, "iterations");
+    if (end_in && iter_in) {
+        stripe_invalid(ctx, arena_printf(a, "phases[%zu][iterations]", i), NULL,
+                       "You may only specify one of these parameters: end_date, iterations.");
+        return false;
+    }
+    if (end_in) {
+        if (!time_or_now(ctx, end_in, arena_printf(a, "phases[%zu][end_date]", i), now, end)) return false;
+    } else {
+        int64_t iterations = 1;
+        const char *iparam = arena_printf(a, "phases[%zu][iterations]", i);
+        if (iter_in && !stripe_int_text(ctx, json_str(iter_in), iparam, &iterations)) return false;
+        if (iterations < 1) {
+            stripe_invalid(ctx, iparam, NULL, "Invalid positive integer");
+            return false;
+        }
+        *end = start;
+        for (int64_t k = 0; k < iterations && k < 1000; k++) *end = billing_period_end(price, *end);
+    }
+    if (*end <= start) {
+        stripe_invalid(ctx, arena_printf(a, "phases[%zu][end_date]", i), NULL,
+                       "The end_date of phase %zu must be after its start_date.", i);
+        return false;
+    }
+    return true;
+}
+
+/* One phases[i] starting at start; NULL after answering. */
+static json_value *read_phase(twin_ctx *ctx, const json_value *in, size_t i, int64_t start, int64_t now)
+{
+    static const char *const prorations[] = {"always_invoice", "create_prorations", "none", NULL};
+    arena *a = ctx->a;
+    const json_value *items = json_get(in, "items");
+    if (!items || items->type != JSON_ARRAY || !items->len) {
+        const char *param = arena_printf(a, "phases[%zu][items]", i);
+        stripe_invalid(ctx, param, "parameter_missing", "Missing required param: %s.", param);
+        return NULL;
+    }
+    json_value *ph = phase_skeleton(ctx), *out = json_array(a);
+    const json_value *reference = NULL;
+    size_t j = 0;
+    json_foreach(it, items) {
+        json_value *item = read_phase_item(ctx, it, arena_printf(a, "phases[%zu][items][%zu]", i, j++), reference);
+        if (!item) return NULL;
+        if (!reference) reference = json_get(item, "price");
+        json_push(out, item);
+    }
+    const char *proration = stripe_sub_str(in, "proration_behavior");
+    if (proration) {
+        bool known = false;
+        for (size_t k = 0; prorations[k]; k++) known |= str_eq(prorations[k], proration);
+        if (!known) {
+            stripe_invalid(ctx, arena_printf(a, "phases[%zu][proration_behavior]", i), NULL,
+                           "Invalid proration_behavior: must be one of always_invoice, create_prorations, or none");
+            return NULL;
+        }
+        json_set_str(a, ph, "proration_behavior", proration);
+    }
+    const char *coupon = stripe_sub_str(in, "coupon");
+    if (coupon && *coupon) {
+        json_value *c = stripe_load(ctx, "coupons", "coupon", coupon, arena_printf(a, "phases[%zu][coupon]", i));
+        if (!c) return NULL;
+        json_set_str(a, ph, "coupon", coupon);
+    }
+    int64_t end = 0;
+    if (!phase_end(ctx, in, i, start, now, reference, &end)) return NULL;
+    json_set_str(a, ph, "currency", json_get_str(reference, "currency"));
+    json_set_int(a, ph, "start_date", start);
+    json_set_int(a, ph, "end_date", end);
+    json_foreach(item, out) json_set_str(a, item, "price", json_get_str(json_get(item, "price"), "id"));
+    json_set(a, ph, "items", out);
+    const json_value *md = json_get(in, "metadata");
+    if (md && md->type == JSON_OBJECT) json_set(a, ph, "metadata", json_clone(a, md));
+    return ph;
+}
+
+/* The phases parameter, the first starting at start and each after the
+ * previous one; NULL after answering. */
+static json_value *read_phases(twin_ctx *ctx, int64_t start, int64_t now)
+{
+    json_value *in = twin_input(ctx, "phases");
+    if (!in || in->type != JSON_ARRAY || !in->len) {
+        stripe_invalid(ctx, "phases", "parameter_missing", "Missing required param: phases.");
+        return NULL;
+    }
+    json_value *out = json_array(ctx->a);
+    size_t i = 0;
+    json_foreach(p, in) {
+        json_value *ph = read_phase(ctx, p, i++, start, now);
+        if (!ph) return NULL;
+        start = billing_int(ph, "end_date");
+        json_push(out, ph);
+    }
+    return out;
+}
+
+/* ---- the schedule object ---- */
+
+static json_value *schedule_skeleton(twin_ctx *ctx, const char *customer, const char *clock, int64_t now)
+{
+    static const char *const nulls[] = {"application", "canceled_at", "completed_at", "current_phase", "released_at",
+                                        "released_subscription", "subscription", NULL};
+    arena *a = ctx->a;
+    json_value *s = stripe_new_object(ctx, "subscription_schedule", "sub_sched_");
+    for (size_t i = 0; nulls[i]; i++) json_set_null(a, s, nulls[i]);
+    json_set_int(a, s, "created", now);
+    json_set_str(a, s, "customer", customer);
+    json_value *ds = json_object(a), *tax = json_object(a), *inv = json_object(a);
+    json_set_null(a, ds, "application_fee_percent");
+    json_set_bool(a, tax, "enabled", false);
+    json_set(a, ds, "automatic_tax", tax);
+    json_set_str(a, ds, "billing_cycle_anchor", "automatic");
+    json_set_null(a, ds, "billing_thresholds");
+    json_set_str(a, ds, "collection_method", "charge_automatically");
+    json_set_null(a, ds, "default_payment_method");
+    json_set_null(a, ds, "description");
+    json_set_null(a, inv, "days_until_due");
+    json_set(a, ds, "invoice_settings", inv);
+    json_set_null(a, ds, "on_behalf_of");
+    json_set_null(a, ds, "transfer_data");
+    json_set(a, s, "default_settings", ds);
+    json_set_str(a, s, "end_behavior", "release");
+    json_set_bool(a, s, "livemode", false);
+    json_set(a, s, "metadata", json_object(a));
+    json_set_str(a, s, "status", "not_started");
+    json_set_str(a, s, "test_clock", clock);
+    return s;
+}
+
+/* end_behavior, default_settings[default_payment_method|description] and
+ * metadata from the request; false after answering. */
+static bool read_settings(twin_ctx *ctx, json_value *s)
+{
+    static const char *const behaviors[] = {"cancel", "none", "release", "renew", NULL};
+    const char *behavior = json_get_str(s, "end_behavior");
+    if (!billing_enum_param(ctx, "end_behavior", behaviors, &behavior) || !stripe_apply_metadata(ctx, s)) return false;
+    json_set_str(ctx->a, s, "end_behavior", behavior);
+    const json_value *ds = twin_input(ctx, "default_settings");
+    json_value *settings = json_get(s, "default_settings");
+    const char *pm = stripe_sub_str(ds, "default_payment_method"), *desc = stripe_sub_str(ds, "description");
+    if (pm && *pm && !stripe_load(ctx, "payment_methods", "PaymentMethod", pm, "default_settings[default_payment_method]"))
+        return false;
+    if (pm) json_set_str(ctx->a, settings, "default_payment_method", *pm ? pm : NULL);
+    if (desc) json_set_str(ctx->a, settings, "description", *desc ? desc : NULL);
+    return true;
+}
+
+/* The phase running at t (NULL when none). */
+static json_value *phase_at(const json_value *s, int64_t t)
+{
+    json_foreach(ph, json_get(s, "phases"))
+        if (billing_int(ph, "start_date") <= t && t < billing_int(ph, "end_date")) return ph;
+    return NULL;
+}
+
+/* The phase after ph (NULL when ph is the last). */
+static json_value *phase_after(const json_value *s, const json_value *ph)
+{
+    json_foreach(p, json_get(s, "phases"))
+        if (billing_int(p, "start_date") == billing_int(ph, "end_date")) return p;
+    return NULL;
+}
+
+static void set_current_phase(twin_ctx *ctx, json_value *s, const json_value *ph)
+{
+    if (!ph) {
+        json_set_null(ctx->a, s, "current_phase");
+        return;
+    }
+    json_value *cp = json_object(ctx->a);
+    json_set_int(ctx->a, cp, "end_date", billing_int(ph, "end_date"));
+    json_set_int(ctx->a, cp, "start_date", billing_int(ph, "start_date"));
+    json_set(ctx->a, s, "current_phase", cp);
+}
+
+/* end_behavior=cancel: the subscription shows it ends with the last phase. */
+static void mark_cancel_at(twin_ctx *ctx, const json_value *s, json_value *sub)
+{
+    const json_value *phases = json_get(s, "phases");
+    const json_value *last = phases && phases->len ? json_at(phases, phases->len - 1) : NULL;
+    if (last && str_eq(json_get_str(s, "end_behavior"), "cancel"))
+        json_set_int(ctx->a, sub, "cancel_at", billing_int(last, "end_date"));
+}
+
+/* end_behavior may have changed: the subscription's cancel_at follows. */
+static void sync_cancel_at(twin_ctx *ctx, const json_value *s)
+{
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (!sub || json_truthy(json_get(sub, "cancel_at_period_end"))) return;
+    json_value *before = json_clone(ctx->a, sub);
+    json_set_null(ctx->a, sub, "cancel_at");
+    mark_cancel_at(ctx, s, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (!prev->len) return;
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+}
+
+/* ---- driving the subscription ---- */
+
+/* Starts the subscription of phase ph at its start (the schedule becomes active). */
+static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *ph)
+{
+    arena *a = ctx->a;
+    json_value *prices = json_array(a);
+    json_foreach(item, json_get(ph, "items")) {
+        json_value *price = stripe_get(ctx, "prices", json_get_str(item, "price"));
+        if (!price) continue;
+        json_set_int(a, price, "_quantity", billing_int(item, "quantity"));
+        json_push(prices, price);
+    }
+    const json_value *md = json_get(ph, "metadata");
+    billing_sub_spec spec = {
+        .customer = stripe_get(ctx, "customers", json_get_str(s, "customer")),
+        .prices = prices,
+        .default_pm = json_get_str(json_get(s, "default_settings"), "default_payment_method"),
+        .metadata = md && md->len ? md : NULL,
+        .description = json_get_str(json_get(s, "default_settings"), "description"),
+        .charge = true,
+        .schedule = json_get_str(s, "id"),
+        .coupon = stripe_get(ctx, "coupons", json_get_str(ph, "coupon")),
+    };
+    json_value *sub = billing_subscription_start(ctx, &spec);
+    json_value *before = json_clone(a, sub);
+    mark_cancel_at(ctx, s, sub);
+    billing_subscription_save(ctx, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    json_set_str(a, s, "subscription", json_get_str(sub, "id"));
+    json_set_str(a, s, "status", "active");
+    set_current_phase(ctx, s, ph);
+}
+
+/* The items[] of a subscription update that turns sub's items into ph's:
+ * an item whose price stays keeps its id, the others are deleted / added. */
+static json_value *items_change(twin_ctx *ctx, const json_value *sub, const json_value *ph)
+{
+    arena *a = ctx->a;
+    json_value *out = json_array(a), *wanted = json_clone(a, json_get(ph, "items"));
+    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+    for (size_t i = 0; i < items.n; i++) {
+        json_value *change = json_object(a);
+        json_set_str(a, change, "id", json_get_str(items.items[i], "id"));
+        json_value *match = NULL;
+        json_foreach(w, wanted) if (!json_get(w, "_taken") && str_eq(json_get_str(w, "price"),
+                                        json_get_str(json_get(items.items[i], "price"), "id"))) {
+            match = w;
+            break;
+        }
+        if (match) {
+            json_set_bool(a, match, "_taken", true);
+            json_set(a, change, "quantity", json_string(a, arena_printf(a, "%lld", (long long)billing_int(match, "quantity"))));
+        } else {
+            json_set_str(a, change, "deleted", "true");
+        }
+        json_push(out, change);
+    }
+    json_foreach(w, wanted) {
+        if (json_get(w, "_taken")) continue;
+        json_value *change = json_object(a);
+        json_set_str(a, change, "price", json_get_str(w, "price"));
+        json_set(a, change, "quantity", json_string(a, arena_printf(a, "%lld", (long long)billing_int(w, "quantity"))));
+        json_push(out, change);
+    }
+    return out;
+}
+
+/* Moves the subscription onto phase ph's items at time at as a subscription
+ * update with proration_behavior would (prorating when at is mid-period).
+ * Runs the update code on a request body of its own. */
+static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph, const char *proration, int64_t at)
+{
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (!sub) return false;
+    arena *a = ctx->a;
+    json_value *before = json_clone(a, sub), *body = json_object(a), *real = ctx->body;
+    json_set(a, body, "items", items_change(ctx, sub, ph));
+    json_set_str(a, body, "proration_behavior", proration);
+    json_set(a, body, "proration_date", json_string(a, arena_printf(a, "%lld", (long long)at)));
+    /* A phase's coupon becomes the subscription's discount when it starts. */
+    const char *coupon = json_get_str(ph, "coupon");
+    if (coupon && !str_eq(json_get_str(json_get(json_get(sub, "discount"), "coupon"), "id"), coupon))
+        json_set_str(a, body, "coupon", coupon);
+    ctx->body = body;
+    billing_proration p = {0};
+    bool ok = billing_subscription_apply_update(ctx, sub, &p);
+    ctx->body = real;
+    if (!ok) return false;
+    json_set_null(a, sub, "cancel_at");
+    mark_cancel_at(ctx, s, sub);
+    billing_subscription_save(ctx, sub);
+    billing_proration_finish(ctx, sub, &p);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    return true;
+}
+
+/* The subscription leaves the schedule (released at at). */
+static void detach_subscription(twin_ctx *ctx, json_value *s, int64_t at, bool keep_cancel_at)
+{
+    arena *a = ctx->a;
+    const char *sub_id = json_get_str(s, "subscription");
+    json_value *sub = billing_subscription_get(ctx, sub_id);
+    if (sub) {
+        json_value *before = json_clone(a, sub);
+        json_set_null(a, sub, "schedule");
+        if (!keep_cancel_at && !json_truthy(json_get(sub, "cancel_at_period_end"))) json_set_null(a, sub, "cancel_at");
+        billing_subscription_save(ctx, sub);
+        stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    }
+    json_set_str(a, s, "released_subscription", sub_id);
+    json_set_null(a, s, "subscription");
+    json_set_int(a, s, "released_at", at);
+    json_set_str(a, s, "status", "released");
+    json_set_null(a, s, "current_phase");
+}
+
+/* The last phase ended at at: the schedule ends by its end_behavior. */
+static void finish_schedule(twin_ctx *ctx, json_value *s, int64_t at)
+{
+    if (!str_eq(json_get_str(s, "end_behavior"), "cancel")) {
+        detach_subscription(ctx, s, at, false);
+        billing_save(ctx, COLL, s);
+        stripe_emit(ctx, "subscription_schedule.released", s, NULL);
+        return;
+    }
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (sub && !str_eq(json_get_str(sub, "status"), "canceled")) billing_subscription_end(ctx, sub, at, "cancellation_requested");
+    json_set_str(ctx->a, s, "status", "completed");
+    json_set_int(ctx->a, s, "completed_at", at);
+    json_set_null(ctx->a, s, "current_phase");
+    billing_save(ctx, COLL, s);
+    stripe_emit(ctx, "subscription_schedule.completed", s, NULL);
+}
+
+/* The time of s's next boundary (its start, or its current phase's end); 0 when none. */
+static int64_t next_boundary(const json_value *s)
+{
+    if (has_status(s, "not_started")) {
+        const json_value *first = json_at(json_get(s, "phases"), 0);
+        return first ? billing_int(first, "start_date") : 0;
+    }
+    if (has_status(s, "active")) return billing_int(json_get(s, "current_phase"), "end_date");
+    return 0;
+}
+
+/* Crosses s's boundary at at. */
+static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
+{
+    json_value *before = json_clone(ctx->a, s);
+    if (has_status(s, "not_started")) {
+        start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
+    } else {
+        json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+        const json_value *current = phase_at(s, at - 1);
+        const json_value *next = current ? phase_after(s, current) : NULL;
+        if (!sub || str_eq(json_get_str(sub, "status"), "canceled") ||
+            str_eq(json_get_str(sub, "status"), "incomplete_expired")) {
+            /* Its subscription ended outside the schedule: so does the schedule. */
+            json_set_str(ctx->a, s, "status", "canceled");
+            json_set_int(ctx->a, s, "canceled_at", at);
+            json_set_null(ctx->a, s, "current_phase");
+            billing_save(ctx, COLL, s);
+            stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
+            return;
+        }
+        if (!next) {
+            finish_schedule(ctx, s, at);
+            return;
+        }
+        apply_phase(ctx, s, next, json_get_str(next, "proration_behavior"), at);
+        set_current_phase(ctx, s, next);
+    }
+    billing_save(ctx, COLL, s);
+    stripe_emit(ctx, "subscription_schedule.updated", s, stripe_diff(ctx, before, s));
+}
+
+static twin_list clock_schedules(twin_ctx *ctx, const char *clock)
+{
+    store_list_opts o = {.index_name = "test_clock", .index_value = clock};
+    twin_list all = {0};
+    if (twin_doc_list(ctx, COLL, &o, &all) != 0) all.n = 0;
+    return all;
+}
+
+int64_t billing_schedules_next(twin_ctx *ctx, const char *clock, int64_t t)
+{
+    twin_list all = clock_schedules(ctx, clock);
+    int64_t best = 0;
+    for (size_t i = 0; i < all.n; i++) {
+        int64_t b = next_boundary(all.items[i]);
+        if (b > 0 && b <= t && (!best || b < best)) best = b;
+    }
+    return best;
+}
+
+void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at)
+{
+    twin_list all = clock_schedules(ctx, clock);
+    for (size_t i = 0; i < all.n; i++)
+        if (next_boundary(all.items[i]) == at) run_boundary(ctx, all.items[i], at);
+}
+
+void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at)
+{
+    json_value *s = stripe_get(ctx, COLL, schedule);
+    if (s && has_status(s, "active") && next_boundary(s) == at) run_boundary(ctx, s, at);
+}
+
+/* ---- handlers ---- */
+
+/* A schedule without a test clock lives in real time: Stripe crosses its
+ * boundaries in the background; here the first look after one does. */
+static json_value *catch_up(twin_ctx *ctx, json_value *s)
+{
+    if (json_get_str(s, "test_clock")) return s;
+    int64_t now = twin_now(ctx);
+    for (int guard = 0; guard < 100; guard++) {
+        int64_t at = next_boundary(s);
+        if (!at || at > now) break;
+        run_boundary(ctx, s, at);
+        s = stripe_get(ctx, COLL, json_get_str(s, "id"));
+    }
+    return s;
+}
+
+static json_value *load_schedule(twin_ctx *ctx)
+{
+    json_value *s = stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
+    return s ? catch_up(ctx, s) : NULL;
+}
+
+void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)
+{
+    json_value *s = stripe_get(ctx, COLL, json_get_str(sub, "schedule"));
+    if (!s || !is_live(s)) return;
+    json_set_str(ctx->a, s, "status", "canceled");
+    json_set_int(ctx->a, s, "canceled_at", at);
+    json_set_null(ctx->a, s, "current_phase");
+    billing_save(ctx, COLL, s);
+    stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
+}
+
+/* from_subscription: a schedule of one phase, the subscription's current period. */
+static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
+{
+    arena *a = ctx->a;
+    json_value *sub = billing_subscription_get(ctx, sub_id);
+    if (!sub) {
+        stripe_missing(ctx, "subscription", sub_id, "from_subscription");
+        return NULL;
+    }
+    if (json_get_str(sub, "schedule")) {
+        stripe_invalid(ctx, "from_subscription", NULL,
+                       "You cannot migrate a subscription that is already attached to a schedule: `%s`.",
+                       json_get_str(sub, "schedule"));
+        return NULL;
+    }
+    const char *status = json_get_str(sub, "status");
+    if (str_eq(status, "canceled") || str_eq(status, "incomplete_expired")) {
+        stripe_invalid(ctx, "from_subscription", NULL, "You cannot migrate a canceled subscription: `%s`.", sub_id);
+        return NULL;
+    }
+    int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
+    json_value *s = schedule_skeleton(ctx, json_get_str(sub, "customer"), json_get_str(sub, "test_clock"), now);
+    json_value *ph = phase_skeleton(ctx), *items = json_array(a);
+    twin_list sis = billing_subscription_items(ctx, sub_id);
+    for (size_t i = 0; i < sis.n; i++) {
+        json_value *item = json_object(a);
+        json_set_null(a, item, "billing_thresholds");
+        json_set(a, item, "metadata", json_object(a));
+        json_set_str(a, item, "price", json_get_str(json_get(sis.items[i], "price"), "id"));
+        json_set_int(a, item, "quantity", billing_int(sis.items[i], "quantity"));
+        json_set(a, item, "tax_rates", json_array(a));
+        json_push(items, item);
+    }
+    json_set_str(a, ph, "currency", json_get_str(sub, "currency"));
+    json_set_int(a, ph, "start_date", billing_int(sub, "current_period_start"));
+    json_set_int(a, ph, "end_date", billing_int(sub, "current_period_end"));
+    json_set(a, ph, "items", items);
+    json_value *phases = json_array(a);
+    json_push(phases, ph);
+    json_set(a, s, "phases", phases);
+    json_set_str(a, json_get(s, "default_settings"), "default_payment_method", json_get_str(sub, "default_payment_method"));
+    json_set_str(a, s, "subscription", sub_id);
+    json_set_str(a, s, "status", "active");
+    set_current_phase(ctx, s, ph);
+    json_value *before = json_clone(a, sub);
+    json_set_str(a, sub, "schedule", json_get_str(s, "id"));
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    return s;
+}
+
+/* start_date: "now", a timestamp, or absent (now).  A past timestamp starts now too. */
+static bool read_start(twin_ctx *ctx, int64_t now, int64_t *start)
+{
+    const json_value *v = twin_input(ctx, "start_date");
+    *start = now;
+    if (v && !time_or_now(ctx, v, "start_date", now, start)) return false;
+    if (*start < now) *start = now;
+    return true;
+}
+
+static json_value *schedule_for_customer(twin_ctx *ctx, const char *customer_id)
+{
+    json_value *customer = stripe_load(ctx, "customers", "customer", customer_id, "customer");
+    if (!customer) return NULL;
+    const char *clock = json_get_str(customer, "test_clock");
+    int64_t now = billing_now(ctx, clock), start = now;
+    if (!read_start(ctx, now, &start)) return NULL;
+    json_value *phases = read_phases(ctx, start, now);
+    if (!phases) return NULL;
+    json_value *s = schedule_skeleton(ctx, customer_id, clock, now);
+    json_set(ctx->a, s, "phases", phases);
+    return s;
+}
+
+/* customer xor from_subscription, and no phases with from_subscription;
+ * false after answering. */
+static bool check_source(twin_ctx *ctx, const char **customer, const char **from)
+{
+    if (!stripe_str_param(ctx, "customer", false, customer) || !stripe_str_param(ctx, "from_subscription", false, from))
+        return false;
+    bool migrating = *from && **from;
+    if (migrating && *customer) {
+        stripe_invalid(ctx, "customer", NULL, "You cannot set `customer` if `from_subscription` is set.");
+        return false;
+    }
+    if (migrating && twin_input(ctx, "phases")) {
+        stripe_invalid(ctx, "phases", NULL, "You cannot set `phases` if `from_subscription` is set.");
+        return false;
+    }
+    if (!migrating && !(*customer && **customer)) {
+        stripe_invalid(ctx, "customer", "parameter_missing", "Missing required param: customer.");
+        return false;
+    }
+    return true;
+}
+
+void stripe_create_subscription_schedule(twin_ctx *ctx)
+{
+    const char *customer = NULL, *from = NULL;
+    if (!check_source(ctx, &customer, &from)) return;
+    /* Settings are read into a scratch schedule first, so a 400 writes nothing. */
+    json_value *probe = schedule_skeleton(ctx, NULL, NULL, 0);
+    if (!read_settings(ctx, probe)) return;
+    json_value *s = from && *from ? schedule_from_subscription(ctx, from) : schedule_for_customer(ctx, customer);
+    if (!s) return;
+    read_settings(ctx, s);
+    int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
+    if (has_status(s, "not_started") && next_boundary(s) <= now) start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
+    else if (has_status(s, "active")) sync_cancel_at(ctx, s);
+    billing_save(ctx, COLL, s);
+    stripe_emit(ctx, "subscription_schedule.created", s, NULL);
+    stripe_send_object(ctx, 200, s);
+}
+
+void stripe_retrieve_subscription_schedule(twin_ctx *ctx)
+{
+    json_value *s = load_schedule(ctx);
+    if (s) stripe_send_object(ctx, 200, s);
+}
+
+static void not_in_status(twin_ctx *ctx, const json_value *s, const char *verb)
+{
+    stripe_invalid(ctx, NULL, NULL,
+                   "You cannot %s a subscription schedule that is currently in the `%s` status. It must be in one "
+                   "of the following statuses: `not_started`, `active`.",
+                   verb, json_get_str(s, "status"));
+}
+
+/* New phases for a live schedule: the first keeps the current start unless
+ * phases[0][start_date] moves it (only before the schedule starts). */
+static json_value *updated_phases(twin_ctx *ctx, const json_value *s, int64_t now)
+{
+    const json_value *first_in = json_at(twin_input(ctx, "phases"), 0);
+    const json_value *first = json_at(json_get(s, "phases"), 0);
+    int64_t start = billing_int(first, "start_date");
+    const json_value *given = json_get(first_in, "start_date");
+    if (given) {
+        int64_t at = 0;
+        if (!time_or_now(ctx, given, "phases[0][start_date]", now, &at)) return NULL;
+        if (has_status(s, "active") && at != start) {
+            stripe_invalid(ctx, "phases[0][start_date]", NULL,
+                           "You can not modify the start date of the current phase.");
+            return NULL;
+        }
+        start = at < now && has_status(s, "not_started") ? now : at;
+    }
+    return read_phases(ctx, start, now);
+}
+
+void stripe_update_subscription_schedule(twin_ctx *ctx)
+{
+    json_value *s = load_schedule(ctx);
+    if (!s) return;
+    if (!is_live(s)) {
+        not_in_status(ctx, s, "update");
+        return;
+    }
+    static const char *const prorations[] = {"always_invoice", "create_prorations", "none", NULL};
+    const char *proration = "create_prorations";
+    int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
+    json_value *before = json_clone(ctx->a, s), *phases = NULL;
+    if (!billing_enum_param(ctx, "proration_behavior", prorations, &proration)) return;
+    if (twin_input(ctx, "phases") && !(phases = updated_phases(ctx, s, now))) return;
+    if (!read_settings(ctx, s)) return;
+    if (phases) json_set(ctx->a, s, "phases", phases);
+    if (has_status(s, "active")) {
+        json_value *ph = phase_at(s, now);
+        if (!ph) ph = json_at(json_get(s, "phases"), 0);
+        /* The running phase changed: the subscription follows at once. */
+        if (phases && !apply_phase(ctx, s, ph, proration, now)) return;
+        if (!phases) sync_cancel_at(ctx, s);
+        set_current_phase(ctx, s, ph);
+    } else if (next_boundary(s) <= now) {
+        start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
+    }
+    billing_save(ctx, COLL, s);
+    json_value *prev = stripe_diff(ctx, before, s);
+    if (prev->len) stripe_emit(ctx, "subscription_schedule.updated", s, prev);
+    stripe_send_object(ctx, 200, s);
+}
+
+void stripe_cancel_subscription_schedule(twin_ctx *ctx)
+{
+    json_value *s = load_schedule(ctx);
+    bool ignored = false;
+    if (!s || !stripe_bool_param(ctx, "invoice_now", &ignored, NULL) || !stripe_bool_param(ctx, "prorate", &ignored, NULL))
+        return;
+    if (!is_live(s)) {
+        not_in_status(ctx, s, "cancel");
+        return;
+    }
+    int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (sub && !str_eq(json_get_str(sub, "status"), "canceled")) billing_subscription_end(ctx, sub, now, "cancellation_requested");
+    json_set_str(ctx->a, s, "status", "canceled");
+    json_set_int(ctx->a, s, "canceled_at", now);
+    json_set_null(ctx->a, s, "current_phase");
+    billing_save(ctx, COLL, s);
+    stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
+    stripe_send_object(ctx, 200, s);
+}
+
+void stripe_release_subscription_schedule(twin_ctx *ctx)
+{
+    json_value *s = load_schedule(ctx);
+    bool keep = false;
+    if (!s || !stripe_bool_param(ctx, "preserve_cancel_date", &keep, NULL)) return;
+    if (!is_live(s)) {
+        not_in_status(ctx, s, "release");
+        return;
+    }
+    detach_subscription(ctx, s, billing_now(ctx, json_get_str(s, "test_clock")), keep);
+    billing_save(ctx, COLL, s);
+    stripe_emit(ctx, "subscription_schedule.released", s, NULL);
+    stripe_send_object(ctx, 200, s);
+}
+
+static bool filter_scheduled(const json_value *s, void *data)
+{
+    const char *scheduled = data;
+    if (!scheduled) return true;
+    return has_status(s, "not_started") == str_eq(scheduled, "true");
+}
+
+void stripe_list_subscription_schedules(twin_ctx *ctx)
+{
+    const char *customer = twin_arg(ctx, "customer"), *scheduled = twin_arg(ctx, "scheduled");
+    listing_query q = {.collection = COLL, .newest_first = true, .filter = filter_scheduled,
+                       .filter_data = (void *)(scheduled && *scheduled ? scheduled : NULL)};
+    if (customer && *customer) {
+        q.index_name = "customer";
+        q.index_value = customer;
+    }
+    twin_list page;
+    if (stripe_list_fetch(ctx, &q, &page)) stripe_send_list(ctx, "/v1/subscription_schedules", &page);
+}
