@@ -425,26 +425,27 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
 
 /* ---- validation shared by create and copy ---- */
 
-/* Contributors (writer) and up may add and change a shared drive's items;
- * commenters and readers get 403. */
-static bool can_edit(twin_ctx *ctx, const json_value *f)
+/* In a shared drive, a role of at least min_rank (gd_role_rank) or 403:
+ * contributors (writer) and up add and change items (can_edit), content
+ * managers (fileOrganizer) and organizers trash and delete them
+ * (can_organize).  Items outside shared drives go by their own permissions. */
+static bool has_drive_role(twin_ctx *ctx, const json_value *f, int min_rank)
 {
     const char *drive_id = json_get_str(f, "driveId");
-    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= 3) return true;
+    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= min_rank) return true;
     gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
              NULL, NULL);
     return false;
 }
 
-/* Trashing and deleting a shared drive's items takes a content manager
- * (fileOrganizer) or organizer. */
+static bool can_edit(twin_ctx *ctx, const json_value *f)
+{
+    return has_drive_role(ctx, f, 3);
+}
+
 static bool can_organize(twin_ctx *ctx, const json_value *f)
 {
-    const char *drive_id = json_get_str(f, "driveId");
-    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= 4) return true;
-    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-             NULL, NULL);
-    return false;
+    return has_drive_role(ctx, f, 4);
 }
 
 static bool quota_ok(twin_ctx *ctx, int64_t delta)

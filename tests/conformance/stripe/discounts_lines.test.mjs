@@ -4,16 +4,13 @@
 // GET /v1/invoices/upcoming/lines and creditNotes.listLineItems.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRun, rejects, stopServer, assertSchema, raw } from './helpers.mjs';
+import { newRun, rejects, stopServer, assertSchema, raw, recurringPrice } from './helpers.mjs';
 
 let t;
 before(async () => { t = await newRun(); });
 after(stopServer);
 
-async function price(amount) {
-  const product = await t.stripe.products.create({ name: `Plan ${amount}` });
-  return t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring: { interval: 'month' } });
-}
+const price = (amount) => recurringPrice(t.stripe, amount);
 
 async function payingCustomer(extra = {}) {
   const cus = await t.stripe.customers.create({ email: 'disc@example.com', ...extra });

@@ -34,3 +34,19 @@ export const assertSchema = (method, template, body) => fx.assertSchema('stripe'
 /** A local webhook receiver on 127.0.0.1 (tests/lib/receiver.mjs): records each
  *  delivery's url, headers and raw body, answers 200. */
 export { startReceiver as webhookReceiver } from '../../lib/receiver.mjs';
+
+// A recurring price (monthly unless told) on a product of its own.
+export async function recurringPrice(stripe, amount, recurring = { interval: 'month' }) {
+  const product = await stripe.products.create({ name: `Plan ${amount}` });
+  return stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring });
+}
+
+// A customer on a test clock frozen at frozenTime, paying with a good card:
+// { clock, cus }.
+export async function clockedCustomer(stripe, email, frozenTime) {
+  const clock = await stripe.testHelpers.testClocks.create({ frozen_time: frozenTime });
+  const cus = await stripe.customers.create({ email, test_clock: clock.id });
+  const pm = await stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+  await stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+  return { clock, cus };
+}

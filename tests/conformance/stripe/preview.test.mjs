@@ -4,7 +4,10 @@
 // checked end to end through the SDK; previews are checked to leave no trace.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRun, rejects, stopServer, assertSchema, raw } from './helpers.mjs';
+import {
+  newRun, rejects, stopServer, assertSchema, raw,
+  recurringPrice, clockedCustomer as helperClockedCustomer,
+} from './helpers.mjs';
 
 let t;
 before(async () => { t = await newRun(); });
@@ -14,19 +17,9 @@ const DAY = 86400;
 const JAN_2025 = Date.UTC(2025, 0, 1) / 1000;
 const FEB_2025 = Date.UTC(2025, 1, 1) / 1000;
 
-async function price(amount, recurring = { interval: 'month' }) {
-  const product = await t.stripe.products.create({ name: `Plan ${amount}` });
-  return t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring });
-}
-
+const price = (amount, recurring) => recurringPrice(t.stripe, amount, recurring);
 // A customer on a test clock frozen at JAN_2025, paying with a good card.
-async function clockedCustomer() {
-  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: JAN_2025 });
-  const cus = await t.stripe.customers.create({ email: 'preview@example.com', test_clock: clock.id });
-  const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
-  await t.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
-  return { clock, cus };
-}
+const clockedCustomer = () => helperClockedCustomer(t.stripe, 'preview@example.com', JAN_2025);
 
 // What a preview must not change: the invoices, pending items, events and the subscription.
 async function snapshot(cus, subId) {

@@ -6,7 +6,10 @@
 // subscription_schedule.* events.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { newRun, rejects, stopServer, assertSchema } from './helpers.mjs';
+import {
+  newRun, rejects, stopServer, assertSchema,
+  recurringPrice, clockedCustomer as helperClockedCustomer,
+} from './helpers.mjs';
 
 let t;
 before(async () => { t = await newRun(); });
@@ -18,18 +21,9 @@ const FEB_2025 = Date.UTC(2025, 1, 1) / 1000;
 const MAR_2025 = Date.UTC(2025, 2, 1) / 1000;
 const APR_2025 = Date.UTC(2025, 3, 1) / 1000;
 
-async function price(amount, recurring = { interval: 'month' }) {
-  const product = await t.stripe.products.create({ name: `Plan ${amount}` });
-  return t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount, recurring });
-}
-
-async function clockedCustomer() {
-  const clock = await t.stripe.testHelpers.testClocks.create({ frozen_time: JAN_2025 });
-  const cus = await t.stripe.customers.create({ email: 'sched@example.com', test_clock: clock.id });
-  const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
-  await t.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
-  return { clock, cus };
-}
+const price = (amount, recurring) => recurringPrice(t.stripe, amount, recurring);
+// A customer on a test clock frozen at JAN_2025, paying with a good card.
+const clockedCustomer = () => helperClockedCustomer(t.stripe, 'sched@example.com', JAN_2025);
 
 async function eventsFor(id) {
   const all = await t.stripe.events.list({ limit: 100 });
