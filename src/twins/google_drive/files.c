@@ -151,24 +151,36 @@ static json_value *permission_ids(twin_ctx *ctx, const char *id, size_t *n)
     return pids;
 }
 
-/* An item of a shared drive: no owners (the drive owns it), driveId and
- * teamDriveId, capabilities from the caller's membership role. */
-static json_value *drive_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt)
+/* What every file resource carries: its stored public members (the "_"
+ * ones are the twin's own), the space, version, links and thumbnail state. */
+static void put_stored_fields(twin_ctx *ctx, const json_value *f, json_value *o, const char *space)
 {
     arena *a = ctx->a;
-    json_value *o = json_object(a);
-    const char *id = json_get_str(f, "id"), *mt = json_get_str(f, "mimeType"), *drive_id = json_get_str(f, "driveId");
+    const char *id = json_get_str(f, "id"), *mt = json_get_str(f, "mimeType");
     json_set_str(a, o, "kind", "drive#file");
-    json_foreach(x, f) if (x->key[0] != '_' && !str_eq(x->key, "version")) json_set(a, o, x->key, json_clone(a, x));
-    json_set_str(a, o, "teamDriveId", drive_id);
+    json_foreach(x, f) {
+        if (x->key[0] == '_' || str_eq(x->key, "version")) continue;
+        json_set(a, o, x->key, json_clone(a, x));
+    }
     json_value *spaces = json_array(a);
-    json_push(spaces, json_string(a, "drive"));
+    json_push(spaces, json_string(a, space));
     json_set(a, o, "spaces", spaces);
     json_set_str(a, o, "version", arena_printf(a, "%lld", (long long)gd_int(json_get(f, "version"), 1)));
     json_set_str(a, o, "webViewLink", view_link(ctx, id, mt));
     json_set_str(a, o, "iconLink", icon_link(ctx, mt));
     json_set_bool(a, o, "hasThumbnail", false);
     json_set_str(a, o, "thumbnailVersion", "0");
+}
+
+/* An item of a shared drive: no owners (the drive owns it), driveId and
+ * teamDriveId, capabilities from the caller's membership role. */
+static json_value *drive_file_json(twin_ctx *ctx, const json_value *f, const char *mask_dflt)
+{
+    arena *a = ctx->a;
+    json_value *o = json_object(a);
+    const char *id = json_get_str(f, "id"), *drive_id = json_get_str(f, "driveId");
+    put_stored_fields(ctx, f, o, "drive");
+    json_set_str(a, o, "teamDriveId", drive_id);
     json_set_bool(a, o, "ownedByMe", false);
     const char *modifier = json_get_str(f, "_modifier") ? json_get_str(f, "_modifier") : json_get_str(f, "_owner");
     if (modifier) {
@@ -203,24 +215,12 @@ json_value *gd_file_json(twin_ctx *ctx, const json_value *f, const char *mask_df
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
-    const char *id = json_get_str(f, "id"), *mt = json_get_str(f, "mimeType");
+    const char *id = json_get_str(f, "id");
     const char *owner = json_get_str(f, "_owner"), *drive_id = json_get_str(f, "driveId");
     if (!owner) owner = gd_user_email(ctx);
     bool mine = str_eq(owner, gd_user_email(ctx)), root = json_truthy(json_get(f, "_root"));
     if (drive_id) return drive_file_json(ctx, f, mask_dflt);
-    json_set_str(a, o, "kind", "drive#file");
-    json_foreach(x, f) {
-        if (x->key[0] == '_' || str_eq(x->key, "version")) continue;
-        json_set(a, o, x->key, json_clone(a, x));
-    }
-    json_value *spaces = json_array(a);
-    json_push(spaces, json_string(a, json_get_str(f, "_space") ? json_get_str(f, "_space") : "drive"));
-    json_set(a, o, "spaces", spaces);
-    json_set_str(a, o, "version", arena_printf(a, "%lld", (long long)gd_int(json_get(f, "version"), 1)));
-    json_set_str(a, o, "webViewLink", view_link(ctx, id, mt));
-    json_set_str(a, o, "iconLink", icon_link(ctx, mt));
-    json_set_bool(a, o, "hasThumbnail", false);
-    json_set_str(a, o, "thumbnailVersion", "0");
+    put_stored_fields(ctx, f, o, json_get_str(f, "_space") ? json_get_str(f, "_space") : "drive");
     json_set_bool(a, o, "viewedByMe", mine);
     if (mine) json_set_str(a, o, "viewedByMeTime", json_get_str(f, "modifiedTime"));
     json_set_bool(a, o, "modifiedByMe", mine);
