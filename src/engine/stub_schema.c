@@ -161,6 +161,43 @@ static void read_all_of(stub_spec *s, stub_schema *n, const json_value *v)
     json_foreach(part, json_get(v, "allOf")) merge_into(s, n, stub_schema_compile(s, part));
 }
 
+/* Whether a value generated from a can never satisfy b: another type, or
+ * an object missing a property b requires.  Integers are numbers, and a
+ * schema of no type takes anything. */
+static bool branch_excludes(const stub_schema *a, const stub_schema *b)
+{
+    if (b->type == SCH_ANY) return false;
+    if (a->type != b->type) return !(a->type == SCH_INTEGER && b->type == SCH_NUMBER);
+    if (a->type != SCH_OBJECT) return false;
+    for (size_t j = 0; j < b->n_props; j++) {
+        if (!b->props[j].required) continue;
+        bool present = false;
+        for (size_t i = 0; i < a->n_props && !present; i++) present = strcmp(a->props[i].name, b->props[j].name) == 0;
+        if (!present) return true;
+    }
+    return false;
+}
+
+/* The generator answers with the first alternative; for a oneOf that value
+ * must match no other.  Moves the first alternative that rules out all the
+ * others to the front (GitHub's event payloads list create-event, whose
+ * answer also passes for delete-event, ahead of the catch-all
+ * public-event).  Alternatives still being compiled (a $ref cycle) are left
+ * where they are. */
+static void put_exclusive_branch_first(stub_schema *n)
+{
+    for (size_t i = 0; i < n->n_branches; i++) {
+        bool exclusive = n->branches[i]->compiled;
+        for (size_t j = 0; j < n->n_branches && exclusive; j++)
+            exclusive = j == i || (n->branches[j]->compiled && branch_excludes(n->branches[i], n->branches[j]));
+        if (!exclusive) continue;
+        stub_schema *pick = n->branches[i];
+        memmove(n->branches + 1, n->branches, i * sizeof *n->branches);
+        n->branches[0] = pick;
+        return;
+    }
+}
+
 /* oneOf/anyOf alternatives; a {"type": "null"} alternative is nullable. */
 static void read_branches(stub_spec *s, stub_schema *n, const json_value *v)
 {
@@ -176,6 +213,7 @@ static void read_branches(stub_spec *s, stub_schema *n, const json_value *v)
             else n->branches[n->n_branches++] = c;
         }
     }
+    if (n->n_branches > 1) put_exclusive_branch_first(n);
 }
 
 /* Stripe ids carry a prefix naming the resource; the resource is the single

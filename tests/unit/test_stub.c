@@ -277,6 +277,39 @@ static void keywords_are_honoured(void **state)
     stub_spec_free(s);
 }
 
+/* A oneOf whose first alternative's answer would also pass for the second
+ * (it has every property the second requires), next to a catch-all object
+ * and a string: the generator must answer with the one alternative that
+ * rules out all the others. */
+static const char ONE_OF_DOC[] =
+    "{\"openapi\":\"3.0.0\",\"paths\":{\"/events\":{\"get\":{\"responses\":{\"200\":{\"content\":{"
+    "\"application/json\":{\"schema\":{\"type\":\"object\",\"properties\":{\"payload\":{\"oneOf\":["
+    "{\"type\":\"object\",\"required\":[\"ref\",\"kind\"],\"properties\":{\"ref\":{\"type\":\"string\"},"
+    "\"kind\":{\"type\":\"string\"},\"master\":{\"type\":\"string\"}}},"
+    "{\"type\":\"object\",\"required\":[\"ref\"],\"properties\":{\"ref\":{\"type\":\"string\"}}},"
+    "{\"type\":\"object\"}]},"
+    "\"id\":{\"anyOf\":[{\"type\":\"string\"},{\"type\":\"object\",\"properties\":{\"x\":{\"type\":\"string\"}}}]}"
+    "}}}}}}}}}}";
+
+static void one_of_answers_an_exclusive_alternative(void **state)
+{
+    stub_spec *s = load_text("oneof", ONE_OF_DOC);
+    arena *a = arena_new(0);
+    const stub_op *op = find_op(s, "GET", "/events");
+    assert_non_null(op);
+    json_value *v = generate(a, op, 3, NULL, 0);
+    /* The first two overlap (a value of either has "ref"); only the catch-all,
+     * answered as {}, matches exactly one alternative. */
+    json_value *payload = json_get(v, "payload");
+    assert_non_null(payload);
+    assert_int_equal(payload->type, JSON_OBJECT);
+    assert_null(json_get(payload, "ref"));
+    /* Where the first alternative already excludes the rest it stays first. */
+    assert_int_equal(json_get(v, "id")->type, JSON_STRING);
+    arena_free(a);
+    stub_spec_free(s);
+}
+
 static const char SWAGGER_DOC[] =
     "{\"swagger\":\"2.0\",\"basePath\":\"/api\",\"paths\":{\"/users.list\":{\"get\":{\"responses\":{\"200\":{"
     "\"schema\":{\"$ref\":\"#/definitions/list\"}}}}}},\"definitions\":{\"list\":{\"type\":\"object\",\"required\":[\"ok\",\"members\"],"
@@ -533,7 +566,7 @@ int main(void)
         cmocka_unit_test(github_echoes_owner_and_repo),
         cmocka_unit_test(arrays_are_wrapped),
         cmocka_unit_test(slack_answers_ok_true_with_ids),
-        cmocka_unit_test(keywords_are_honoured),
+        cmocka_unit_test(keywords_are_honoured), cmocka_unit_test(one_of_answers_an_exclusive_alternative),
         cmocka_unit_test(swagger_two_with_base_path),
         cmocka_unit_test(google_discovery_documents),
         cmocka_unit_test(id_param_names_the_resource),
