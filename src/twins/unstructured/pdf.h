@@ -3,7 +3,8 @@
  * pdf_object.c parses PDF objects and loads a document: every "N G obj" of
  * the file plus the objects inside compressed object streams, the trailer
  * (or cross-reference stream) /Root, indirect references and stream
- * decoding.  pdf_font.c maps the bytes of shown strings through a font's
+ * decoding.  pdf_predictor.c undoes FlateDecode's PNG and TIFF
+ * predictors.  pdf_font.c maps the bytes of shown strings through a font's
  * /ToUnicode CMap.  pdf.c walks the page tree and reads the text.
  *
  * Everything is bounded (nesting, object counts, decoded bytes) so that a
@@ -81,6 +82,11 @@ pdf_obj *pdf_resolve(const pdf_doc *d, pdf_obj *o);
 /* Appends a stream's decoded bytes to out.  False for filters the twin does
  * not decode and when a limit is passed (d->error is set then). */
 bool pdf_decode(pdf_doc *d, const pdf_obj *stream, long long num, buf *out);
+
+/* Undoes the /DecodeParms predictor (PNG 10-15, TIFF 2) of a stream's
+ * inflated bytes in place; returns their new length (len when there is no
+ * predictor or its parameters are out of range). */
+size_t pdf_unpredict(const pdf_doc *d, const pdf_obj *stream, char *data, size_t len);
 
 typedef struct pdf_font pdf_font;
 /* The font of a font dictionary (memoised on it). */

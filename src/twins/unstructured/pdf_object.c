@@ -549,8 +549,7 @@ static pdf_filter stream_filter(const pdf_doc *d, const pdf_obj *s)
     return pdf_is_name(f, "FlateDecode") || pdf_is_name(f, "Fl") ? FILTER_FLATE : FILTER_UNSUPPORTED;
 }
 
-/* PNG predictors (/DecodeParms /Predictor >= 10) are not undone: content
- * and object streams are written without them. */
+/* Inflated data also loses its predictor (/DecodeParms, pdf_predictor.c). */
 bool pdf_decode(pdf_doc *d, const pdf_obj *s, long long num, buf *out)
 {
     if (d->error || !s || !s->data) return false;
@@ -563,6 +562,10 @@ bool pdf_decode(pdf_doc *d, const pdf_obj *s, long long num, buf *out)
     if (filter == FILTER_FLATE) {
         /* truncated or corrupt data keeps what decoded, as PDF viewers do */
         too_large = flate_inflate(s->data, s->data_len, limit, out) == FLATE_TOO_LARGE;
+        if (!too_large && out->len > before) {
+            out->len = before + pdf_unpredict(d, s, out->data + before, out->len - before);
+            out->data[out->len] = '\0';
+        }
     } else {
         too_large = s->data_len > budget;
         if (!too_large) buf_append(out, s->data, s->data_len);
