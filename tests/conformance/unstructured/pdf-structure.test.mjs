@@ -3,13 +3,14 @@
 // a cross-reference stream, a nested page tree whose pages have several
 // content streams or none (page numbers follow the page tree, also when the
 // SDK splits the file with pdf-lib), and composite (Type0, Identity-H) fonts
-// whose text only their /ToUnicode CMap gives.
+// whose text only their /ToUnicode CMap gives, streams written through PNG
+// and TIFF predictors, and text drawn inside form XObjects.
 //
 //   node --test tests/conformance/unstructured/pdf-structure.test.mjs
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { newRun, stopServer, file, buildPdf, contentOps, assertOfficialElements } from './helpers.mjs';
-import { objectStreamPdf, unicodeFontPdf } from './pdf-samples.mjs';
+import { objectStreamPdf, unicodeFontPdf, predictorPdf, formXObjectPdf } from './pdf-samples.mjs';
 
 after(stopServer);
 
@@ -81,4 +82,41 @@ test('pdf: composite (Type0 Identity-H) fonts map their codes through the ToUnic
   const noCmap = unicodeFontPdf({ toUnicode: false });
   const bare = await partition(ctx, { files: file('unicode.pdf', noCmap) });
   assert.deepEqual(bare.map((e) => e.text), ['The final price: 5€, “quoted”']);
+});
+
+test('pdf: PNG predictors (object and xref streams, multi-byte pixels) and the TIFF predictor are undone after inflating', async () => {
+  const ctx = await newRun();
+  const pdf = predictorPdf();
+  const bytes = pdf.toString('latin1');
+  assert.equal(bytes.includes('/Predictor 12 /Columns 5'), true);
+  assert.equal(bytes.includes('/Predictor 2'), true);
+  const els = await partition(ctx, { files: file('predicted.pdf', pdf) });
+  assertOfficialElements(els);
+  assert.deepEqual(view(els), [
+    [1, 'Title', 'Predicted Streams'],
+    [1, 'NarrativeText', 'Every row of this stream went through a PNG filter first.'],
+    [2, 'NarrativeText', 'The TIFF predictor stores differences between neighbours.'],
+  ]);
+  assert.equal(els[1].metadata.parent_id, els[0].element_id);
+  // a hostile /Columns (far beyond the data) is bounded and yields no text, not a failure
+  const hostile = Buffer.from(bytes.replace('/Predictor 2 /Colors 2 /Columns 7', '/Predictor 2 /Colors 2 /Columns 9999999999'), 'latin1');
+  const rest = await partition(ctx, { files: file('hostile.pdf', hostile) });
+  assert.deepEqual(rest.map((e) => e.metadata.page_number), [1, 1]);
+});
+
+test('pdf: text inside form XObjects (Do) appears where the form is drawn, nested forms and cycles included', async () => {
+  const ctx = await newRun();
+  const els = await partition(ctx, { files: file('forms.pdf', formXObjectPdf()) });
+  assertOfficialElements(els);
+  assert.deepEqual(view(els), [
+    [1, 'Title', 'Quarterly Review'],
+    [1, 'NarrativeText', 'The page\'s own text comes between the forms.'],
+    [1, 'NarrativeText', 'The body form draws its text with its own resources.'],
+    [1, 'NarrativeText', 'A nested form inherits the resources of the form drawing it.'],
+    [2, 'Title', 'Quarterly Review'],
+    [2, 'NarrativeText', 'This form draws itself but shows its text once.'],
+  ]);
+  // the same form drawn on two pages is two elements with their own ids
+  assert.notEqual(els[0].element_id, els[4].element_id);
+  assert.equal(els[5].metadata.parent_id, els[4].element_id);
 });
