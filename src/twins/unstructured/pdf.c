@@ -300,10 +300,12 @@ const char *us_partition_pdf(twin_ctx *ctx, const us_opts *o, const char *data, 
     if (d.error) return d.error;
     us_elems e;
     us_elems_init(&e, ctx, o, out, o->starting_page_number);
+    us_section_resume(&e);
     for (size_t i = 0; i < np; i++) {
         us_elems_page(&e, o->starting_page_number + (int64_t)i);
         if (i && o->include_page_breaks) us_elem_add(&e, "PageBreak", "");
         us_elems_paragraphs(&e, pages[i].text, pages[i].len);
     }
+    if (np) us_section_keep(&e);
     return NULL;
 }
