@@ -22,6 +22,12 @@
 #define PDF_MAX_OBJECTS ((size_t)1 << 20)       /* objects a document may define */
 #define PDF_STREAM_LIMIT ((size_t)16 << 20)     /* one stream's decoded bytes */
 #define PDF_TOTAL_LIMIT ((size_t)128 << 20)     /* all streams of a document */
+/* ... and at most PDF_MIN_TOTAL + PDF_SIZE_RATIO times the file's size:
+ * text streams deflate 3-10 times, while a deflate bomb reaches 1000, so a
+ * small hostile file (the fuzzer's) can not cost 128 MiB of inflating and
+ * parsing per request. */
+#define PDF_MIN_TOTAL ((size_t)256 << 10)
+#define PDF_SIZE_RATIO 64
 #define PDF_MAX_VALUES ((size_t)1 << 20)        /* parsed values a document keeps */
 #define PDF_MAX_OPERAND_VALUES ((size_t)1 << 16) /* values between two operators of a content stream or CMap */
 
@@ -72,6 +78,7 @@ typedef struct pdf_doc {
     size_t n_streams, streams_cap;
     pdf_obj *root;              /* the catalog, or NULL */
     size_t decoded;             /* stream bytes decoded so far */
+    size_t total_limit;         /* what they may reach: PDF_TOTAL_LIMIT, less for a small file */
     size_t budget;              /* values the document may still parse */
     const char *error;          /* a limit was passed: the 400 detail */
 } pdf_doc;
