@@ -1,6 +1,6 @@
 /* The Unstructured partitioners and the chunker on arbitrary bytes: PDFs
- * (object scan, object streams, the page tree, FlateDecode inflating,
- * ToUnicode CMaps, content-stream text) and the text
+ * (object scan, object streams, the page tree, FlateDecode inflating and
+ * its predictors, ToUnicode CMaps, content-stream text, form XObjects) and the text
  * formats must never crash, and every answer is an element list.  The first
  * byte picks the format and the chunking options, the rest is the file.
  * The corpus' PDF seeds come from tests/conformance/unstructured/pdf-samples.mjs. */

@@ -293,13 +293,63 @@ static void combine(arena *a, const limits *l, const item *items, prechunks *p)
 
 /* ---- text splitting ---- */
 
-/* Splits s (longer than the hard maximum) into a chunk and the rest. */
-static void split_once(arena *a, const limits *l, const char *s, const char **chunk, const char **rest)
+/* The text still to split: head (a short arena string) followed by tail (a
+ * pointer into the original).  Each split looks at a window of at most
+ * hard_max + 2 code points and carries only what it reads, never copying
+ * the rest: splitting a long text into small chunks costs the text's
+ * length, not its square. */
+typedef struct split_text {
+    const char *head, *tail;
+} split_text;
+
+static bool split_done(const split_text *t)
 {
-    int64_t total = cp_len(s);
-    if (total <= l->hard_max) {
-        *chunk = s;
-        *rest = "";
+    return !*t->head && !*t->tail;
+}
+
+/* Skips the leading spaces of the text. */
+static void lstrip_text(split_text *t)
+{
+    while (is_space(*t->head)) t->head++;
+    if (!*t->head)
+        while (is_space(*t->tail)) t->tail++;
+}
+
+/* The rest after byte `from` of window w (which beyond continues), its
+ * overlap prefix first; false when it would not be shorter than w + beyond
+ * (no progress). */
+static bool rest_after(arena *a, const limits *l, const char *w, size_t from, const char *fragment, const char *beyond,
+                       split_text *rest)
+{
+    split_text r = {w + from, beyond};
+    lstrip_text(&r);
+    const char *head = arena_strdup(a, r.head);
+    if (l->overlap > 1) {
+        int64_t flen = cp_len(fragment), tail_len = l->overlap - 1;
+        const char *tail = fragment + cp_offset(fragment, flen > tail_len ? flen - tail_len : 0);
+        while (is_space(*tail)) tail++;
+        head = arena_printf(a, "%s %s", tail, head);
+    }
+    /* len(head) + len(r.tail) >= len(w) + len(beyond), without counting beyond */
+    if (cp_len(head) - (int64_t)(r.tail - beyond) >= cp_len(w)) return false;
+    rest->head = head;
+    rest->tail = r.tail;
+    lstrip_text(rest);
+    return true;
+}
+
+/* Takes the next chunk (at most the hard maximum) off t. */
+static void split_once(arena *a, const limits *l, split_text *t, const char **chunk)
+{
+    /* the window: the head and enough of the tail to see past hard_max
+     * (the head stays short: it is what a window left over) */
+    int64_t head_len = cp_len(t->head);
+    size_t more = head_len < l->hard_max + 2 ? cp_offset(t->tail, l->hard_max + 2 - head_len) : 0;
+    const char *w = arena_printf(a, "%s%.*s", t->head, (int)more, t->tail), *beyond = t->tail + more;
+    int64_t total = cp_len(w);
+    if (total <= l->hard_max && !*beyond) {
+        *chunk = w;
+        *t = (split_text){"", ""};
         return;
     }
     static const char separators[] = {'\n', ' '};
@@ -307,28 +357,24 @@ static void split_once(arena *a, const limits *l, const char *s, const char **ch
         /* the last separator at code point overlap+1 .. hard_max */
         size_t at = SIZE_MAX;
         int64_t cp = 0;
-        for (size_t i = 0; s[i] && cp <= l->hard_max; i++) {
-            if (((unsigned char)s[i] & 0xc0) == 0x80) continue;
-            if (s[i] == separators[k] && cp >= l->overlap + 1) at = i;
+        for (size_t i = 0; w[i] && cp <= l->hard_max; i++) {
+            if (((unsigned char)w[i] & 0xc0) == 0x80) continue;
+            if (w[i] == separators[k] && cp >= l->overlap + 1) at = i;
             cp++;
         }
         if (at == SIZE_MAX) continue;
-        char *fragment = stripped(a, s, at, false, true);
-        const char *remainder = stripped(a, s + at + 1, strlen(s + at + 1), true, false);
-        if (l->overlap > 1) {
-            int64_t flen = cp_len(fragment), tail_len = l->overlap - 1;
-            const char *tail = fragment + cp_offset(fragment, flen > tail_len ? flen - tail_len : 0);
-            remainder = arena_printf(a, "%s %s", stripped(a, tail, strlen(tail), true, false), remainder);
-        }
-        if (!*fragment || cp_len(remainder) >= total) continue;
+        char *fragment = stripped(a, w, at, false, true);
+        split_text rest;
+        if (!*fragment || !rest_after(a, l, w, at + 1, fragment, beyond, &rest)) continue;
         *chunk = fragment;
-        *rest = stripped(a, remainder, strlen(remainder), true, false);
+        *t = rest;
         return;
     }
     /* no separator: cut at the limit, the rest starting `overlap` earlier */
-    size_t cut = cp_offset(s, l->hard_max), again = cp_offset(s, l->hard_max - l->overlap);
-    *chunk = stripped(a, s, cut, false, true);
-    *rest = stripped(a, s + again, strlen(s + again), true, false);
+    size_t cut = cp_offset(w, l->hard_max), again = cp_offset(w, l->hard_max - l->overlap);
+    *chunk = stripped(a, w, cut, false, true);
+    *t = (split_text){w + again, beyond};
+    lstrip_text(t);
 }
 
 /* ---- chunk elements ---- */
@@ -431,10 +477,10 @@ static void emit_table(emitter *em, const limits *l, const item *items, prechunk
     }
     char table_id[37];
     uuid_derived(table_id, em->o->filename, json_get_str(t->el, "element_id"), "table", (int64_t)pc.start);
-    const char *rest = t->norm;
-    for (int64_t index = 0; *rest; index++) {
+    split_text rest = {"", t->norm};
+    for (int64_t index = 0; !split_done(&rest); index++) {
         const char *chunk;
-        split_once(a, l, rest, &chunk, &rest);
+        split_once(a, l, &rest, &chunk);
         json_value *md = json_clone(a, base);
         if (index) json_set_bool(a, md, "is_continuation", true);
         json_set_str(a, md, "table_id", table_id);
@@ -446,13 +492,13 @@ static void emit_table(emitter *em, const limits *l, const item *items, prechunk
 static void emit_composite(emitter *em, const us_chunking *c, const limits *l, const item *items, prechunk pc)
 {
     arena *a = em->ctx->a;
-    const char *rest = prechunk_text(a, items, pc);
-    if (!*rest) return;
+    split_text rest = {"", prechunk_text(a, items, pc)};
+    if (split_done(&rest)) return;
     json_value *md = consolidated(a, items, pc);
     if (c->include_orig_elements) json_set_str(a, md, "orig_elements", orig_elements(a, items, pc));
-    for (bool first = true; *rest; first = false) {
+    for (bool first = true; !split_done(&rest); first = false) {
         const char *chunk;
-        split_once(a, l, rest, &chunk, &rest);
+        split_once(a, l, &rest, &chunk);
         json_value *m = first ? md : json_clone(a, md);
         if (!first) json_set_bool(a, m, "is_continuation", true);
         emit(em, "CompositeElement", chunk, m);

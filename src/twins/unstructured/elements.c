@@ -86,6 +86,39 @@ void us_elem_id(const us_elems *e, const char *text, char out[37])
     }
 }
 
+/* The store id of the section open at the end of a page of a file. */
+static const char *section_id(const us_elems *e, int64_t page)
+{
+    char id[37];
+    us_elems at = *e;
+    at.page = page;
+    at.seq = -1;
+    us_opts plain = *e->o;
+    plain.unique_element_ids = false;
+    at.o = &plain;
+    us_elem_id(&at, "section", id);
+    return arena_strdup(e->ctx->a, id);
+}
+
+void us_section_resume(us_elems *e)
+{
+    if (!e->ctx->store || e->page <= 1) return;
+    json_value *doc = twin_doc_get(e->ctx, "pdf_sections", section_id(e, e->page - 1));
+    const char *title = json_get_str(doc, "title_id");
+    if (title) e->title_id = title;
+}
+
+void us_section_keep(const us_elems *e)
+{
+    if (!e->ctx->store) return;
+    arena *a = e->ctx->a;
+    json_value *doc = json_object(a);
+    json_set_str(a, doc, "filename", e->o->filename);
+    json_set_int(a, doc, "page_number", e->page);
+    json_set(a, doc, "title_id", e->title_id ? json_string(a, e->title_id) : json_null(a));
+    twin_doc_put(e->ctx, "pdf_sections", section_id(e, e->page), doc, NULL, 0);
+}
+
 static json_value *point(arena *a, double x, double y)
 {
     json_value *p = json_array(a);

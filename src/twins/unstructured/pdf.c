@@ -5,7 +5,8 @@
  * with its /Contents streams joined.  Text is read from the text-showing
  * operators Tj, TJ, ' and " inside BT/ET blocks, each string mapped through
  * the current font (Tf) and its /ToUnicode CMap (pdf_font.c); each BT/ET
- * block becomes a paragraph.  Streams are read as stored or, with /Filter
+ * block becomes a paragraph.  Form XObjects drawn with Do show their text
+ * where they are drawn (nested, with a depth limit and cycle check).  Streams are read as stored or, with /Filter
  * /FlateDecode, inflated within the limits of pdf.h; other filters (LZW,
  * ASCII85, chains) and images are not decoded: such pages yield no
  * elements, as a scanned page without OCR would.  A file whose page tree
@@ -18,15 +19,29 @@
 
 #define PDF_MAX_PAGES 100000
 #define PDF_MAX_OPERANDS 32
+#define PDF_MAX_FORM_DEPTH 12       /* forms drawn inside forms */
+#define PDF_MAX_FORM_DRAWS 4096     /* form drawings per page: a form drawn 1000 times by a
+                                       form drawn 1000 times must not cost a million */
 
 /* ---- content stream text ---- */
 
 typedef struct text_state {
     pdf_doc *doc;
-    pdf_obj *fonts;             /* the page's /Resources /Font dictionary, or NULL */
+    pdf_obj *resources;         /* the resources in effect (the page's or a form's), or NULL */
+    pdf_obj *fonts;             /* their /Font dictionary, or NULL */
     const pdf_font *font;       /* the current font (Tf) */
     buf *page;
+    const pdf_obj *forms[PDF_MAX_FORM_DEPTH];   /* the forms being drawn, outermost first (cycles) */
+    int depth;
+    size_t *form_draws;         /* forms the page may still draw */
 } text_state;
+
+static void use_resources(text_state *t, pdf_obj *resources)
+{
+    t->resources = resources && resources->type == PDF_DICT ? resources : NULL;
+    t->fonts = pdf_resolve(t->doc, pdf_get(t->resources, "Font"));
+    if (t->fonts && t->fonts->type != PDF_DICT) t->fonts = NULL;
+}
 
 static void select_font(text_state *t, const pdf_obj *name)
 {
@@ -51,10 +66,37 @@ static void new_line(buf *page)
     if (page->len && page->data[page->len - 1] != '\n') buf_putc(page, '\n');
 }
 
+static void content_text(text_state *t, const char *p, size_t len);
+
+/* "/Name Do" draws an XObject: a form's content runs where it is drawn,
+ * with its own /Resources (else those in effect) and font, which end with
+ * it (Do saves and restores the graphics state).  Images show no text. */
+static void draw_xobject(text_state *t, const pdf_obj *name)
+{
+    if (!name || name->type != PDF_NAME || t->depth == PDF_MAX_FORM_DEPTH || !*t->form_draws) return;
+    pdf_obj *xobjects = pdf_resolve(t->doc, pdf_get(t->resources, "XObject"));
+    pdf_obj *ref = pdf_get(xobjects, name->str), *form = pdf_resolve(t->doc, ref);
+    if (!form || !form->data || !pdf_is_name(pdf_resolve(t->doc, pdf_get(form, "Subtype")), "Form")) return;
+    for (int i = 0; i < t->depth; i++)
+        if (t->forms[i] == form) return;    /* a form drawing itself */
+    --*t->form_draws;
+    buf content = BUF_INIT;
+    if (pdf_decode(t->doc, form, ref->type == PDF_REF ? ref->i : -1, &content)) {
+        text_state inner = *t;
+        inner.forms[inner.depth++] = form;
+        pdf_obj *own = pdf_resolve(t->doc, pdf_get(form, "Resources"));
+        if (own && own->type == PDF_DICT) use_resources(&inner, own);
+        content_text(&inner, buf_cstr(&content), content.len);
+    }
+    buf_free(&content);
+}
+
 /* One operator with its operands. */
 static void text_operator(text_state *t, const char *op, pdf_obj **args, int n, bool *in_text)
 {
-    if (!strcmp(op, "BT")) {
+    if (!strcmp(op, "Do")) {
+        if (n >= 1) draw_xobject(t, args[n - 1]);
+    } else if (!strcmp(op, "BT")) {
         *in_text = true;
     } else if (!strcmp(op, "ET")) {
         *in_text = false;
@@ -181,8 +223,9 @@ typedef struct page_text {
 static page_text text_of(pdf_doc *d, pdf_obj *resources, const char *content, size_t len)
 {
     buf b = BUF_INIT;
-    text_state t = {.doc = d, .fonts = pdf_resolve(d, pdf_get(resources, "Font")), .page = &b};
-    if (t.fonts && t.fonts->type != PDF_DICT) t.fonts = NULL;
+    size_t form_draws = PDF_MAX_FORM_DRAWS;
+    text_state t = {.doc = d, .page = &b, .form_draws = &form_draws};
+    use_resources(&t, resources);
     content_text(&t, content, len);
     page_text r = {arena_strndup(d->a, buf_cstr(&b), b.len), b.len};
     buf_free(&b);
@@ -257,10 +300,12 @@ const char *us_partition_pdf(twin_ctx *ctx, const us_opts *o, const char *data, 
     if (d.error) return d.error;
     us_elems e;
     us_elems_init(&e, ctx, o, out, o->starting_page_number);
+    us_section_resume(&e);
     for (size_t i = 0; i < np; i++) {
         us_elems_page(&e, o->starting_page_number + (int64_t)i);
         if (i && o->include_page_breaks) us_elem_add(&e, "PageBreak", "");
         us_elems_paragraphs(&e, pages[i].text, pages[i].len);
     }
+    if (np) us_section_keep(&e);
     return NULL;
 }

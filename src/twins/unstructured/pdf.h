@@ -3,7 +3,8 @@
  * pdf_object.c parses PDF objects and loads a document: every "N G obj" of
  * the file plus the objects inside compressed object streams, the trailer
  * (or cross-reference stream) /Root, indirect references and stream
- * decoding.  pdf_font.c maps the bytes of shown strings through a font's
+ * decoding.  pdf_predictor.c undoes FlateDecode's PNG and TIFF
+ * predictors.  pdf_font.c maps the bytes of shown strings through a font's
  * /ToUnicode CMap.  pdf.c walks the page tree and reads the text.
  *
  * Everything is bounded (nesting, object counts, decoded bytes) so that a
@@ -21,6 +22,12 @@
 #define PDF_MAX_OBJECTS ((size_t)1 << 20)       /* objects a document may define */
 #define PDF_STREAM_LIMIT ((size_t)16 << 20)     /* one stream's decoded bytes */
 #define PDF_TOTAL_LIMIT ((size_t)128 << 20)     /* all streams of a document */
+/* ... and at most PDF_MIN_TOTAL + PDF_SIZE_RATIO times the file's size:
+ * text streams deflate 3-10 times, while a deflate bomb reaches 1000, so a
+ * small hostile file (the fuzzer's) can not cost 128 MiB of inflating and
+ * parsing per request. */
+#define PDF_MIN_TOTAL ((size_t)256 << 10)
+#define PDF_SIZE_RATIO 64
 #define PDF_MAX_VALUES ((size_t)1 << 20)        /* parsed values a document keeps */
 #define PDF_MAX_OPERAND_VALUES ((size_t)1 << 16) /* values between two operators of a content stream or CMap */
 
@@ -71,6 +78,7 @@ typedef struct pdf_doc {
     size_t n_streams, streams_cap;
     pdf_obj *root;              /* the catalog, or NULL */
     size_t decoded;             /* stream bytes decoded so far */
+    size_t total_limit;         /* what they may reach: PDF_TOTAL_LIMIT, less for a small file */
     size_t budget;              /* values the document may still parse */
     const char *error;          /* a limit was passed: the 400 detail */
 } pdf_doc;
@@ -81,6 +89,11 @@ pdf_obj *pdf_resolve(const pdf_doc *d, pdf_obj *o);
 /* Appends a stream's decoded bytes to out.  False for filters the twin does
  * not decode and when a limit is passed (d->error is set then). */
 bool pdf_decode(pdf_doc *d, const pdf_obj *stream, long long num, buf *out);
+
+/* Undoes the /DecodeParms predictor (PNG 10-15, TIFF 2) of a stream's
+ * inflated bytes in place; returns their new length (len when there is no
+ * predictor or its parameters are out of range). */
+size_t pdf_unpredict(const pdf_doc *d, const pdf_obj *stream, char *data, size_t len);
 
 typedef struct pdf_font pdf_font;
 /* The font of a font dictionary (memoised on it). */

@@ -522,6 +522,8 @@ void pdf_load(pdf_doc *d, arena *a, const char *data, size_t len)
     memset(d, 0, sizeof *d);
     d->a = a;
     d->budget = PDF_MAX_VALUES;
+    d->total_limit = len < (PDF_TOTAL_LIMIT - PDF_MIN_TOTAL) / PDF_SIZE_RATIO ? PDF_MIN_TOTAL + len * PDF_SIZE_RATIO
+                                                                             : PDF_TOTAL_LIMIT;
     scan_objects(d, data, len);
     index_entries(d);   /* object streams' /Length and /N may be references */
     size_t direct = d->n;
@@ -549,28 +551,43 @@ static pdf_filter stream_filter(const pdf_doc *d, const pdf_obj *s)
     return pdf_is_name(f, "FlateDecode") || pdf_is_name(f, "Fl") ? FILTER_FLATE : FILTER_UNSUPPORTED;
 }
 
-/* PNG predictors (/DecodeParms /Predictor >= 10) are not undone: content
- * and object streams are written without them. */
+/* The 400 detail when decoding passes a limit: one stream's, or the whole
+ * document's (the absolute one, or the one its file size gives). */
+static const char *too_large_detail(const pdf_doc *d, long long num, bool whole)
+{
+    if (!whole) return arena_printf(d->a, "PDF stream (object %lld) inflates past the %zu MiB limit", num, PDF_STREAM_LIMIT >> 20);
+    if (d->total_limit < PDF_TOTAL_LIMIT)
+        return arena_printf(d->a, "PDF stream (object %lld) inflates the document past %d times its file size", num,
+                            PDF_SIZE_RATIO);
+    return arena_printf(d->a, "PDF stream (object %lld) inflates past the %zu MiB limit for the whole document", num,
+                        PDF_TOTAL_LIMIT >> 20);
+}
+
+/* Inflated data also loses its predictor (/DecodeParms, pdf_predictor.c).
+ * Every decoding counts, also of a stream decoded again (a /Contents array
+ * naming one stream many times, a form drawn on every page). */
 bool pdf_decode(pdf_doc *d, const pdf_obj *s, long long num, buf *out)
 {
     if (d->error || !s || !s->data) return false;
     pdf_filter filter = stream_filter(d, s);
     if (filter == FILTER_UNSUPPORTED) return false;
-    size_t budget = PDF_TOTAL_LIMIT - d->decoded;
+    size_t budget = d->total_limit - d->decoded;
     size_t limit = budget < PDF_STREAM_LIMIT ? budget : PDF_STREAM_LIMIT;
     size_t before = out->len;
     bool too_large;
     if (filter == FILTER_FLATE) {
         /* truncated or corrupt data keeps what decoded, as PDF viewers do */
         too_large = flate_inflate(s->data, s->data_len, limit, out) == FLATE_TOO_LARGE;
+        if (!too_large && out->len > before) {
+            out->len = before + pdf_unpredict(d, s, out->data + before, out->len - before);
+            out->data[out->len] = '\0';
+        }
     } else {
         too_large = s->data_len > budget;
         if (!too_large) buf_append(out, s->data, s->data_len);
     }
     if (too_large) {
-        bool whole = filter == FILTER_NONE || limit < PDF_STREAM_LIMIT;
-        d->error = arena_printf(d->a, "PDF stream (object %lld) inflates past the %zu MiB limit%s", num,
-                                (whole ? PDF_TOTAL_LIMIT : limit) >> 20, whole ? " for the whole document" : "");
+        d->error = too_large_detail(d, num, filter == FILTER_NONE || limit < PDF_STREAM_LIMIT);
         return false;
     }
     d->decoded += out->len - before;

@@ -2,9 +2,11 @@
  *
  * Two services behind one twin, as the seed describes:
  *   - the partition API: POST /general/v0/general turns an uploaded file into
- *     document elements (partition.c, elements.c, pdf.c).  Nothing is stored:
- *     the answer is a pure function of the file and the parameters, so a PDF
- *     the SDK splits into page batches concatenates to the unsplit answer.
+ *     document elements (partition.c, elements.c, pdf.c).  The answer is a
+ *     function of the file and the parameters, so a PDF the SDK splits into
+ *     page batches concatenates to the unsplit answer; only the section a
+ *     PDF's last page leaves open is stored (pdf_sections, see
+ *     us_section_keep), for the parent_id of the batch after it.
  *   - the Platform API under /api/v1 (platform.c), stateful in the store:
  *       sources       uuid -> SourceConnectorInformation
  *       destinations  uuid -> DestinationConnectorInformation
@@ -86,6 +88,13 @@ json_value *us_elem_add(us_elems *e, const char *type, const char *text);
 /* Adds the paragraphs of plain text (blank-line separated, bullets as list items). */
 void us_elems_paragraphs(us_elems *e, const char *text, size_t len);
 const char *us_classify(const char *text);
+/* Page batches of one PDF (the SDK's split_pdf_page) are separate
+ * requests: the section (Title) open at the end of a batch's last page is
+ * kept in the run's store under the file's name and that page, and the
+ * batch starting on the next page opens with it, so parent_id links across
+ * batches as in one unsplit call.  No-ops without a store (the fuzzer). */
+void us_section_resume(us_elems *e);
+void us_section_keep(const us_elems *e);
 /* The id an element with this text gets at the list's page and index. */
 void us_elem_id(const us_elems *e, const char *text, char out[37]);
 

@@ -153,8 +153,16 @@ export function buildPdf(pages) {
  *  cross-reference stream (/Type /XRef, holding /Root) instead of the xref
  *  table and trailer.  objects[i] is object i + 1: a string (a dictionary or
  *  any other object), or { dict: '/Filter /FlateDecode', data: Buffer } for
- *  a stream (its /Length is added); streams stay outside, in array order. */
-export function buildModernPdf(objects, root) {
+ *  a stream (its /Length is added); streams stay outside, in array order.
+ *  options.predict(data) -> { data, parms } filters the object stream's and
+ *  the xref stream's bytes before deflating them (the PNG predictors common
+ *  writers use), parms being their /DecodeParms. */
+export function buildModernPdf(objects, root, options = {}) {
+  const compress = (raw) => {
+    if (!options.predict) return { data: deflateSync(raw), parms: '' };
+    const { data, parms } = options.predict(raw);
+    return { data: deflateSync(data), parms: ` /DecodeParms ${parms}` };
+  };
   const members = [];
   objects.forEach((o, i) => { if (typeof o === 'string') members.push(i + 1); });
   let header = '';
@@ -179,8 +187,8 @@ export function buildModernPdf(objects, root) {
     push(Buffer.from('\nendstream\nendobj\n', 'latin1'));
   };
   objects.forEach((o, i) => { if (typeof o !== 'string') stream(i + 1, o.dict || '', o.data); });
-  const objstm = deflateSync(Buffer.concat([Buffer.from(header, 'latin1'), ...bodies]));
-  stream(objstmNum, `/Type /ObjStm /N ${members.length} /First ${Buffer.byteLength(header)} /Filter /FlateDecode`, objstm);
+  const objstm = compress(Buffer.concat([Buffer.from(header, 'latin1'), ...bodies]));
+  stream(objstmNum, `/Type /ObjStm /N ${members.length} /First ${Buffer.byteLength(header)} /Filter /FlateDecode${objstm.parms}`, objstm.data);
   offsets[xrefNum] = size;
   // /W [1 4 2]: type, offset or object stream number, generation or index
   const rows = Buffer.alloc((xrefNum + 1) * 7);
@@ -196,7 +204,8 @@ export function buildModernPdf(objects, root) {
     else row(num, 1, offsets[num], 0);
   }
   const xrefAt = size;
-  stream(xrefNum, `/Type /XRef /Size ${xrefNum + 1} /W [1 4 2] /Root ${root} 0 R /Filter /FlateDecode`, deflateSync(rows));
+  const xref = compress(rows);
+  stream(xrefNum, `/Type /XRef /Size ${xrefNum + 1} /W [1 4 2] /Root ${root} 0 R /Filter /FlateDecode${xref.parms}`, xref.data);
   push(Buffer.from(`startxref\n${xrefAt}\n%%EOF\n`, 'latin1'));
   return Buffer.concat(parts);
 }

@@ -297,9 +297,21 @@ test('pdf: a decompression bomb gets a 400 detail, not the server\'s memory', as
   const bomb = deflateSync(Buffer.alloc(40 << 20, 0x20), { level: 9 });
   assert.ok(bomb.length < 100 << 10, 'the bomb is small on the wire');
   const pdf = buildPdf([{ streams: [{ data: bomb, dict: '/Filter /FlateDecode' }] }]);
+  // a small file may inflate to 64 times its size (plus 256 KiB): text streams deflate 3-10 times
   const err = await rejects(() => partition(ctx, { files: file('bomb.pdf', pdf) }));
   assert.equal(err.statusCode, 400);
-  assert.match(JSON.parse(err.body).detail, /^PDF stream \(object \d+\) inflates past the 16 MiB limit$/);
+  assert.match(JSON.parse(err.body).detail, /^PDF stream \(object \d+\) inflates the document past 64 times its file size$/);
+  // a file large enough for that to pass still meets the 16 MiB limit of one stream
+  const padded = Buffer.concat([pdf, Buffer.from(`%${'x'.repeat(300 << 10)}\n`, 'latin1')]);
+  const big = await rejects(() => partition(ctx, { files: file('bomb.pdf', padded) }));
+  assert.equal(big.statusCode, 400);
+  assert.match(JSON.parse(big.body).detail, /^PDF stream \(object \d+\) inflates past the 16 MiB limit$/);
+  // one stream named 64 times by a page counts each time it is decoded
+  const stream = deflateSync(Buffer.from(`${contentOps([[11, 'Repeated text.']])}\n${' '.repeat(64 << 10)}`));
+  const repeated = Buffer.from(buildPdf([{ streams: [{ data: stream, dict: '/Filter /FlateDecode' }] }]).toString('latin1')
+    .replace(/\/Contents (\d+) 0 R/, (_, n) => `/Contents [${`${n} 0 R `.repeat(64)}]`), 'latin1');
+  const many = await rejects(() => partition(ctx, { files: file('repeat.pdf', repeated) }));
+  assert.match(JSON.parse(many.body).detail, /inflates the document past 64 times its file size$/);
   // the server is still there and answers the next file
   const ok = await partition(ctx, { files: file('small.pdf', buildPdf([{ streams: [{ data: deflateSync(contentOps([[11, 'Still serving requests after the bomb.']])), dict: '/Filter /FlateDecode' }] }])) });
   assert.deepEqual(ok.map((e) => e.text), ['Still serving requests after the bomb.']);
