@@ -52,7 +52,7 @@ for target in tests/fuzz/fuzz_*.c; do
   work="$OUT/corpus-$name"; mkdir -p "$work"
   [ -d "$corpus" ] && cp -n "$corpus"/* "$work"/ 2>/dev/null
   if (cd "$OUT" && ./"$name" -max_total_time="$SECONDS_PER_TARGET" -rss_limit_mb=2048 -print_final_stats=0 "corpus-$name" >"$name.log" 2>&1); then
-    echo "fuzz: $name ok ($(grep -aoE '#[0-9]+' "$OUT/$name.log" | tail -1) inputs)"
+    echo "fuzz: $name ok ($(grep -aoE '^#[0-9]+' "$OUT/$name.log" | tail -1) inputs)"
     passed=$((passed+1))
   else
     echo "fuzz: $name FOUND A PROBLEM"; tail -40 "$OUT/$name.log"; rc=1; failed=$((failed+1))
