@@ -11,7 +11,7 @@
 #include "util/util.h"
 
 /* The rights each collaboration role grants (owner and co-owner: all).
- * Every role that previews may comment; uploaders see names only. */
+ * Every role that previews may comment and create tasks; uploaders see names only. */
 static const struct {
     const char *role;
     unsigned caps;

@@ -18,6 +18,10 @@
  *              (pending ones only: bx_pending_key)
  *   comments   id -> {file_id, parent_id (replies), message, tagged_message,
  *              created_by, created_at, modified_at}   index file
+ *   tasks      id -> {file_id, action, message, due_at, completion_rule,
+ *              created_by, created_at}   index file
+ *   task_assignments id -> {task_id, file_id, assigned_to, assigned_by,
+ *              assigned_at, resolution_state, message, completed_at}   index task
  * The root folder "0" is not stored: it is synthesised on read, per caller.
  * Each user has their own tree: items with parent "0" belong to the root of
  * their owned_by user, and an item's owner is its tree's owner (the creator
@@ -226,7 +230,9 @@ int bx_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(webhooks_list) X(webhooks_create) X(webhooks_get) X(webhooks_update) X(webhooks_delete) \
     X(collabs_create) X(collabs_get) X(collabs_update) X(collabs_delete) X(collabs_pending) \
     X(folders_collabs) X(files_collabs) \
-    X(comments_create) X(comments_get) X(comments_update) X(comments_delete) X(files_comments)
+    X(comments_create) X(comments_get) X(comments_update) X(comments_delete) X(files_comments) \
+    X(tasks_create) X(tasks_get) X(tasks_update) X(tasks_delete) X(files_tasks) X(tasks_assignments) \
+    X(assignments_create) X(assignments_get) X(assignments_update) X(assignments_delete)
 #define BX_DECLARE(n) void bx_##n(twin_ctx *ctx);
 BX_HANDLERS(BX_DECLARE)
 #undef BX_DECLARE
