@@ -103,7 +103,8 @@ static bool take_message(twin_ctx *ctx, json_value *c)
     json_value *m = json_get(ctx->body, "message"), *t = json_get(ctx->body, "tagged_message");
     if (t && t->type != JSON_NULL) {
         if (!json_str(t) || !*t->str)
-            return bx_bad_request(ctx, "invalid_parameter", "tagged_message", "'tagged_message' must be a non-empty string"),
+            return bx_bad_request(ctx, "invalid_parameter", "tagged_message",
+                                  "'tagged_message' must be a non-empty string"),
                    false;
         json_set_str(a, c, "tagged_message", t->str);
         json_set_str(a, c, "message", untag(a, t->str));

@@ -283,7 +283,8 @@ void bx_assignments_get(twin_ctx *ctx)
 static bool state_fits(const char *action, const char *state)
 {
     if (str_eq(state, "incomplete")) return true;
-    return str_eq(action, "complete") ? str_eq(state, "completed") : str_eq(state, "approved") || str_eq(state, "rejected");
+    if (str_eq(action, "complete")) return str_eq(state, "completed");
+    return str_eq(state, "approved") || str_eq(state, "rejected");
 }
 
 void bx_assignments_update(twin_ctx *ctx)
