@@ -10,18 +10,19 @@
 #include "twins/box/box.h"
 #include "util/util.h"
 
-/* The rights each collaboration role grants (owner and co-owner: all). */
+/* The rights each collaboration role grants (owner and co-owner: all).
+ * Every role that previews may comment and create tasks; uploaders see names only. */
 static const struct {
     const char *role;
     unsigned caps;
 } role_caps[] = {
-    {"owner", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD | BX_MODIFY | BX_INVITE},
-    {"co-owner", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD | BX_MODIFY | BX_INVITE},
-    {"editor", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD | BX_MODIFY | BX_INVITE},
-    {"viewer uploader", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD},
-    {"previewer uploader", BX_VIEW | BX_UPLOAD},
-    {"viewer", BX_VIEW | BX_DOWNLOAD},
-    {"previewer", BX_VIEW},
+    {"owner", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD | BX_MODIFY | BX_INVITE | BX_COMMENT},
+    {"co-owner", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD | BX_MODIFY | BX_INVITE | BX_COMMENT},
+    {"editor", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD | BX_MODIFY | BX_INVITE | BX_COMMENT},
+    {"viewer uploader", BX_VIEW | BX_DOWNLOAD | BX_UPLOAD | BX_COMMENT},
+    {"previewer uploader", BX_VIEW | BX_UPLOAD | BX_COMMENT},
+    {"viewer", BX_VIEW | BX_DOWNLOAD | BX_COMMENT},
+    {"previewer", BX_VIEW | BX_COMMENT},
     {"uploader", BX_VIEW | BX_UPLOAD},
 };
 
@@ -174,7 +175,7 @@ bool bx_event_visible(twin_ctx *ctx, const json_value *event)
 {
     const char *me = bx_me(ctx);
     if (str_eq(json_get_str(event, "created_by"), me)) return true;
-    json_value *src = json_get(event, "source");
+    json_value *src = json_get(event, "item") ? json_get(event, "item") : json_get(event, "source");
     json_value *item = bx_item_get(ctx, json_get_str(src, "type"), json_get_str(src, "id"));
     if (item) return bx_visible(ctx, item);
     return str_eq(json_get_str(json_get(src, "owned_by"), "id"), me);

@@ -16,6 +16,12 @@
  *   collaborations id -> {item_type, item_id, accessible_by (user id), invite_email,
  *              role, status, ...}   index item ("<type>:<id>"), user, pending
  *              (pending ones only: bx_pending_key)
+ *   comments   id -> {file_id, parent_id (replies), message, tagged_message,
+ *              created_by, created_at, modified_at}   index file
+ *   tasks      id -> {file_id, action, message, due_at, completion_rule,
+ *              created_by, created_at}   index file
+ *   task_assignments id -> {task_id, file_id, assigned_to, assigned_by,
+ *              assigned_at, resolution_state, message, completed_at}   index task
  * The root folder "0" is not stored: it is synthesised on read, per caller.
  * Each user has their own tree: items with parent "0" belong to the root of
  * their owned_by user, and an item's owner is its tree's owner (the creator
@@ -159,7 +165,7 @@ void bx_move_apply(twin_ctx *ctx, json_value *item, const char *new_name, const 
 const char *bx_placement_name(twin_ctx *ctx, const json_value *item, const char *folder_id, const char *name);
 
 /* ---- access: roles and collaborations (access.c, collabs.c) ---- */
-enum { BX_VIEW = 1, BX_DOWNLOAD = 2, BX_UPLOAD = 4, BX_MODIFY = 8, BX_INVITE = 16 };
+enum { BX_VIEW = 1, BX_DOWNLOAD = 2, BX_UPLOAD = 4, BX_MODIFY = 8, BX_INVITE = 16, BX_COMMENT = 32 };
 unsigned bx_caps(const char *role);                         /* rights of a role; 0 when unknown */
 bool bx_valid_role(const char *role, bool allow_owner);
 bool bx_is_admin(twin_ctx *ctx);                            /* admin, co-admin or service account */
@@ -198,6 +204,16 @@ void bx_emit(twin_ctx *ctx, const char *event_type, const char *trigger, const j
 void bx_emit_collab(twin_ctx *ctx, const char *event_type, const char *admin_type, const char *trigger,
                     const json_value *item, const json_value *collab);
 
+/* A change to something about item (a comment, a task): the user event
+ * (its enterprise counterpart has the same name) whose source is about,
+ * and the webhook trigger delivered with about as the source, to webhooks
+ * covering item.  Who sees the event follows item. */
+void bx_emit_about(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item,
+                   const json_value *about);
+
+/* ---- comments (comments.c) ---- */
+twin_list bx_comments_of(twin_ctx *ctx, const char *file_id);
+
 /* ---- seeding (seed.c) ---- */
 extern const char bx_seed_schema[];
 int bx_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);
@@ -213,7 +229,10 @@ int bx_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(search) X(events) \
     X(webhooks_list) X(webhooks_create) X(webhooks_get) X(webhooks_update) X(webhooks_delete) \
     X(collabs_create) X(collabs_get) X(collabs_update) X(collabs_delete) X(collabs_pending) \
-    X(folders_collabs) X(files_collabs)
+    X(folders_collabs) X(files_collabs) \
+    X(comments_create) X(comments_get) X(comments_update) X(comments_delete) X(files_comments) \
+    X(tasks_create) X(tasks_get) X(tasks_update) X(tasks_delete) X(files_tasks) X(tasks_assignments) \
+    X(assignments_create) X(assignments_get) X(assignments_update) X(assignments_delete)
 #define BX_DECLARE(n) void bx_##n(twin_ctx *ctx);
 BX_HANDLERS(BX_DECLARE)
 #undef BX_DECLARE

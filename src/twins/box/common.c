@@ -33,7 +33,8 @@ const char *bx_next_id(twin_ctx *ctx, const char *kind)
         long long base;
     } bases[] = {{"folder", 300000000000LL}, {"file", 1500000000000LL}, {"file_version", 1600000000000LL},
                  {"user", 20000000000LL},    {"webhook", 400000000LL},     {"event", 0},
-                 {"collaboration", 50000000000LL}};
+                 {"collaboration", 50000000000LL}, {"comment", 600000000LL},
+                 {"task", 700000000LL}, {"task_assignment", 800000000LL}};
     long long base = 0;
     for (size_t i = 0; i < sizeof bases / sizeof bases[0]; i++)
         if (str_eq(bases[i].kind, kind)) base = bases[i].base;

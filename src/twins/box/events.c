@@ -25,7 +25,8 @@ static const char *snapshot_text(twin_ctx *ctx, const json_value *item)
 /* admin_type names the enterprise event when it is not the user event's
  * counterpart (admin_event_type); an event with no user type is recorded
  * for admin_logs only. */
-static void record_event(twin_ctx *ctx, const char *event_type, const char *admin_type, const json_value *item)
+static void record_event(twin_ctx *ctx, const char *event_type, const char *admin_type, const json_value *item,
+                         const json_value *about)
 {
     arena *a = ctx->a;
     int64_t seq = twin_counter(ctx, "event_seq");
@@ -40,7 +41,10 @@ static void record_event(twin_ctx *ctx, const char *event_type, const char *admi
     if (!event_type) json_set_bool(a, e, "admin_only", true);
     json_set_str(a, e, "created_by", bx_me(ctx));
     json_set_int(a, e, "time", twin_now(ctx));
-    json_set(a, e, "source", bx_render(ctx, item, NULL));
+    /* an event about a comment or task shows it as the source; the item
+     * it belongs to decides who sees it and fills admin_logs' source */
+    json_set(a, e, "source", about ? json_clone(a, about) : bx_render(ctx, item, NULL));
+    if (about) json_set(a, e, "item", bx_render(ctx, item, NULL));
     twin_doc_put(ctx, "events", event_id(a, seq), e, NULL, 0);
 }
 
@@ -121,7 +125,7 @@ static void fire_webhooks(twin_ctx *ctx, const char *trigger, const json_value *
 void bx_emit(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item)
 {
     if (ctx->seeding) return;   /* seeded content is the baseline, not history */
-    if (event_type) record_event(ctx, event_type, NULL, item);
+    if (event_type) record_event(ctx, event_type, NULL, item, NULL);
     if (trigger) fire_webhooks(ctx, trigger, item, NULL);
 }
 
@@ -129,8 +133,16 @@ void bx_emit_collab(twin_ctx *ctx, const char *event_type, const char *admin_typ
                     const json_value *item, const json_value *collab)
 {
     if (ctx->seeding || !item) return;
-    if (event_type || admin_type) record_event(ctx, event_type, admin_type, item);
+    if (event_type || admin_type) record_event(ctx, event_type, admin_type, item, NULL);
     if (trigger) fire_webhooks(ctx, trigger, item, collab);
+}
+
+void bx_emit_about(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item,
+                   const json_value *about)
+{
+    if (ctx->seeding || !item) return;
+    if (event_type) record_event(ctx, event_type, NULL, item, about);
+    if (trigger) fire_webhooks(ctx, trigger, item, about);
 }
 
 /* ---- GET /events ---- */
@@ -175,7 +187,8 @@ static const char *admin_type_of(const json_value *e)
 static json_value *admin_event(twin_ctx *ctx, const json_value *e)
 {
     arena *a = ctx->a;
-    json_value *o = user_event(ctx, e), *src = json_get(e, "source"), *s = json_object(a);
+    json_value *src = json_get(e, "item") ? json_get(e, "item") : json_get(e, "source");
+    json_value *o = user_event(ctx, e), *s = json_object(a);
     json_set_str(a, o, "event_type", admin_type_of(e));
     json_set_str(a, s, "item_type", json_get_str(src, "type"));
     json_set_str(a, s, "item_id", json_get_str(src, "id"));

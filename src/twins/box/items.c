@@ -272,7 +272,7 @@ static json_value *permissions(twin_ctx *ctx, const json_value *item, bool file)
     static const struct {
         const char *name;
         unsigned needs;
-    } needs[] = {{"can_annotate", BX_MODIFY}, {"can_comment", BX_VIEW}, {"can_preview", BX_VIEW},
+    } needs[] = {{"can_annotate", BX_MODIFY}, {"can_comment", BX_COMMENT}, {"can_preview", BX_VIEW},
                  {"can_upload", BX_UPLOAD}, {"can_view_annotations_all", BX_VIEW},
                  {"can_view_annotations_self", BX_VIEW}, {"can_download", BX_DOWNLOAD}, {"can_delete", BX_MODIFY},
                  {"can_invite_collaborator", BX_INVITE}, {"can_rename", BX_MODIFY},
@@ -351,7 +351,7 @@ json_value *bx_full(twin_ctx *ctx, const json_value *item)
     json_set(a, o, "allowed_invitee_roles", roles);
     if (file) {
         json_set_str(a, o, "version_number", arena_printf(a, "%lld", (long long)int_of(item, "version_number")));
-        json_set_int(a, o, "comment_count", 0);
+        json_set_int(a, o, "comment_count", (int64_t)bx_comments_of(ctx, json_get_str(item, "id")).n);
         json_set_null(a, o, "lock");
         json_set_str(a, o, "extension", extension_of(json_get_str(item, "name")));
         json_set_bool(a, o, "is_package", false);

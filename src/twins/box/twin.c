@@ -84,6 +84,23 @@ static const twin_route routes[] = {
     {"PUT", "/2.0/collaborations/{collaboration_id}", bx_collabs_update, NULL},
     {"DELETE", "/2.0/collaborations/{collaboration_id}", bx_collabs_delete, NULL},
 
+    {"POST", "/2.0/comments", bx_comments_create, NULL},
+    {"GET", "/2.0/comments/{comment_id}", bx_comments_get, NULL},
+    {"PUT", "/2.0/comments/{comment_id}", bx_comments_update, NULL},
+    {"DELETE", "/2.0/comments/{comment_id}", bx_comments_delete, NULL},
+    {"GET", "/2.0/files/{file_id}/comments", bx_files_comments, NULL},
+
+    {"POST", "/2.0/tasks", bx_tasks_create, NULL},
+    {"GET", "/2.0/tasks/{task_id}", bx_tasks_get, NULL},
+    {"PUT", "/2.0/tasks/{task_id}", bx_tasks_update, NULL},
+    {"DELETE", "/2.0/tasks/{task_id}", bx_tasks_delete, NULL},
+    {"GET", "/2.0/tasks/{task_id}/assignments", bx_tasks_assignments, NULL},
+    {"GET", "/2.0/files/{file_id}/tasks", bx_files_tasks, NULL},
+    {"POST", "/2.0/task_assignments", bx_assignments_create, NULL},
+    {"GET", "/2.0/task_assignments/{task_assignment_id}", bx_assignments_get, NULL},
+    {"PUT", "/2.0/task_assignments/{task_assignment_id}", bx_assignments_update, NULL},
+    {"DELETE", "/2.0/task_assignments/{task_assignment_id}", bx_assignments_delete, NULL},
+
     {"GET", "/2.0/search", bx_search, NULL},
     {"GET", "/2.0/events", bx_events, NULL},
 

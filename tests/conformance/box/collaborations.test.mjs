@@ -4,7 +4,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  BoxCcgAuth, CcgConfig, WebhooksManager, admin, assertBoxError, assertSchema, client, newRun, raw, readAll, receiver, rejects,
+  WebhooksManager, seededRun, userClient, admin, assertBoxError, assertSchema, newRun, raw, readAll, receiver, rejects,
   stopServer, stream,
 } from './helpers.mjs';
 
@@ -19,19 +19,7 @@ const SEED = {
   ],
 };
 
-async function seeded(seed = SEED) {
-  const ctx = await newRun();
-  const r = await admin(ctx, 'PUT', '/admin/config', { seed });
-  assert.equal(r.status, 200, JSON.stringify(r.json));
-  return ctx;
-}
-
-/** A client whose token belongs to the user with this login (client credentials, user subject). */
-async function userClient(ctx, login) {
-  const user = (await ctx.box.users.getUsers({ filterTerm: login })).entries[0];
-  const { BOX_CLIENT_ID: clientId, BOX_CLIENT_SECRET: clientSecret } = ctx.env;
-  return { user, box: client(ctx.base, new BoxCcgAuth({ config: new CcgConfig({ clientId, clientSecret, userId: user.id }) })) };
-}
+const seeded = (seed = SEED) => seededRun(seed);
 
 const names = (entries) => entries.map((e) => e.name);
 const byName = (entries, name) => entries.find((e) => e.name === name);

@@ -46,6 +46,21 @@ export async function newRun(extra = {}) {
 
 export const admin = (ctx, method, path, body) => fx.admin(ctx, method, path, body);
 
+/** A run whose Box twin is seeded with seed (users, folders, files). */
+export async function seededRun(seed) {
+  const ctx = await newRun();
+  const r = await admin(ctx, 'PUT', '/admin/config', { seed });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  return ctx;
+}
+
+/** A client whose token belongs to the user with this login (client credentials, user subject). */
+export async function userClient(ctx, login) {
+  const user = (await ctx.box.users.getUsers({ filterTerm: login })).entries[0];
+  const { BOX_CLIENT_ID: clientId, BOX_CLIENT_SECRET: clientSecret } = ctx.env;
+  return { user, box: client(ctx.base, new BoxCcgAuth({ config: new CcgConfig({ clientId, clientSecret, userId: user.id }) })) };
+}
+
 export const raw = fx.rawWith((ctx) => `Bearer ${ctx.token}`);
 
 // Box answers "shared_link": null on files without a link, but the
