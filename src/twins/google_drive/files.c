@@ -17,7 +17,8 @@
 
 #define FILE_DEFAULT "kind,id,name,mimeType"
 #define CHANGES_DEFAULT \
-    "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))"
+    "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType),driveId," \
+    "drive(kind,id,name))"
 
 /* ---- records ---- */
 
@@ -389,9 +390,11 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
     }
     if (!parents->len) json_push(parents, json_string(a, gd_root_id(ctx)));
     json_set(a, f, "parents", parents);
-    /* an item takes the shared drive of its parent */
-    json_value *parent = gd_file_get(ctx, json_str(json_at(parents, 0)));
-    const char *drive_id = json_get_str(parent, "driveId");
+    /* an item takes the shared drive of its parent (the callers checked the
+     * parent is theirs to see; seeding has no request to ask) */
+    const char *parent_id = json_str(json_at(parents, 0));
+    const char *drive_id = gd_drive_get(ctx, parent_id) ? parent_id
+                                                         : json_get_str(twin_doc_get(ctx, "files", parent_id), "driveId");
     if (drive_id) json_set_str(a, f, "driveId", drive_id);
     const char *ct = json_get_str(meta, "createdTime"), *mtime = json_get_str(meta, "modifiedTime");
     json_set_str(a, f, "createdTime", ct ? ct : now);
@@ -1730,6 +1733,44 @@ static bool changes_corpus(twin_ctx *ctx, corpus *c)
     return true;
 }
 
+/* A shared drive's own changes (created, renamed, hidden, deleted) go to
+ * the caller's change log, not to a drive's, and only to callers that
+ * include shared drives; a deleted drive is reported to all of them since
+ * its membership went with it. */
+static bool drive_change_in_corpus(twin_ctx *ctx, const corpus *c, const json_value *change)
+{
+    if (c->drive_id || !c->shared_drives || !gd_bool_query(ctx, "supportsAllDrives", false)) return false;
+    return json_truthy(json_get(change, "removed")) || gd_drive_role(ctx, json_get_str(change, "driveId"));
+}
+
+static bool is_drive_change(const json_value *change)
+{
+    return str_eq(json_get_str(change, "changeType"), "drive");
+}
+
+/* The key changes.list keeps only the latest change of: the file, or the drive. */
+static const char *change_subject(twin_ctx *ctx, const json_value *change)
+{
+    if (is_drive_change(change)) return arena_printf(ctx->a, "drive:%s", json_get_str(change, "driveId"));
+    const char *fid = json_get_str(change, "fileId");
+    return fid ? fid : "";
+}
+
+static json_value *drive_change_json(twin_ctx *ctx, const json_value *c)
+{
+    arena *a = ctx->a;
+    const char *drive_id = json_get_str(c, "driveId");
+    json_value *d = json_truthy(json_get(c, "removed")) ? NULL : gd_drive_get(ctx, drive_id);
+    json_value *ch = json_object(a);
+    json_set_str(a, ch, "kind", "drive#change");
+    json_set_str(a, ch, "changeType", "drive");
+    json_set_str(a, ch, "time", json_get_str(c, "time"));
+    json_set_bool(a, ch, "removed", !d);
+    json_set_str(a, ch, "driveId", drive_id);
+    if (d) json_set(a, ch, "drive", gd_drive_json(ctx, d));
+    return ch;
+}
+
 static bool change_in_corpus(twin_ctx *ctx, const corpus *c, const json_value *change, const json_value *f)
 {
     const char *drive_id = f ? json_get_str(f, "driveId") : json_get_str(change, "driveId");
@@ -1770,17 +1811,13 @@ void gd_changes_list(twin_ctx *ctx)
     /* latest change per file, in order of that change */
     map last;   /* fileId -> 1 + index of its last change */
     map_init(&last);
-    for (size_t i = 0; i < l.n; i++) {
-        const char *fid = json_get_str(l.items[i], "fileId");
-        map_put(&last, fid ? fid : "", (void *)(uintptr_t)(i + 1));
-    }
+    for (size_t i = 0; i < l.n; i++) map_put(&last, change_subject(ctx, l.items[i]), (void *)(uintptr_t)(i + 1));
     json_value **latest = arena_alloc(a, (l.n + 1) * sizeof *latest);
     size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
         json_value *c = l.items[i];
         if (gd_int(json_get(c, "seq"), 0) < from) continue;
-        const char *fid = json_get_str(c, "fileId");
-        if ((uintptr_t)map_get(&last, fid ? fid : "") != i + 1) continue;
+        if ((uintptr_t)map_get(&last, change_subject(ctx, c)) != i + 1) continue;
         if (json_truthy(json_get(c, "removed")) && !include_removed) continue;
         latest[n++] = c;
     }
@@ -1790,6 +1827,12 @@ void gd_changes_list(twin_ctx *ctx)
     size_t emitted = 0, i = 0;
     for (; i < n && (int64_t)emitted < size; i++) {
         json_value *c = latest[i], *ch = json_object(a);
+        if (is_drive_change(c)) {
+            if (!drive_change_in_corpus(ctx, &corp, c)) continue;
+            json_push(arr, drive_change_json(ctx, c));
+            emitted++;
+            continue;
+        }
         const char *fid = json_get_str(c, "fileId");
         bool removed = json_truthy(json_get(c, "removed"));
         json_value *f = removed ? NULL : twin_doc_get(ctx, "files", fid);
