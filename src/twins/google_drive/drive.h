@@ -91,7 +91,8 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
  * (not its children: the caller deletes those it means to). */
 void gd_file_purge(twin_ctx *ctx, const char *id);
 /* files.list's q language, also used by drives.list (drives: name, hidden,
- * createdTime).  NULL after a 400 invalid q. */
+ * createdTime, and memberCount/organizerCount with useDomainAdminAccess).
+ * NULL after a 400 invalid q. */
 const void *gd_q_compile(twin_ctx *ctx, const char *q, bool drives);
 bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record);
 
@@ -113,6 +114,9 @@ json_value *gd_drive_themes(twin_ctx *ctx);               /* about.driveThemes *
 /* Stores a seeded drive (name, hidden, restrictions) and its members;
  * *members counts the member permissions written. */
 json_value *gd_drive_seed(twin_ctx *ctx, const json_value *in, int64_t *members);
+/* How many members (or organizers) a shared drive has: drives.list's
+ * memberCount and organizerCount. */
+int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only);
 /* The drive resource as the caller sees it (drives.get's full shape). */
 json_value *gd_drive_json(twin_ctx *ctx, const json_value *d);
 /* True when drive_id names a drive the caller is a member of; else 404. */

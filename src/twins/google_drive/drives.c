@@ -276,6 +276,15 @@ bool gd_drive_param(twin_ctx *ctx, const char *drive_id)
     return false;
 }
 
+int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only)
+{
+    twin_list l = gd_list_by_file(ctx, "permissions", drive_id);
+    int64_t n = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!organizers_only || str_eq(json_get_str(l.items[i], "role"), "organizer")) n++;
+    return n;
+}
+
 static void save_member(twin_ctx *ctx, const char *drive_id, const char *email, const char *role)
 {
     arena *a = ctx->a;

@@ -753,8 +753,8 @@ typedef enum { Q_AND, Q_OR, Q_NOT, Q_CMP, Q_IN, Q_TRUE } qkind;
 typedef struct qnode {
     qkind kind;
     struct qnode *l, *r;
-    const char *field, *op, *value;   /* value: string text, or "true"/"false" for booleans */
-    bool is_bool;
+    const char *field, *op, *value;   /* value: string text, "true"/"false" for booleans, digits for numbers */
+    bool is_bool, is_num;
 } qnode;
 
 /* Parentheses and `not`s nest at most this deep: each level is a few stack
@@ -809,6 +809,14 @@ static void next_tok(qparser *q)
     q->t = T_ERR;
 }
 
+static bool all_digits(const char *s)
+{
+    if (!*s || strlen(s) > 9) return false;   /* counts of members fit, and never overflow an int */
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
 static bool kw(const qparser *q, const char *w)
 {
     return q->t == T_IDENT && strcasecmp(q->text, w) == 0;
@@ -850,6 +858,7 @@ static qnode *parse_primary(qparser *q)
         next_tok(q);
         if (q->t == T_STRING) n->value = q->text;
         else if (kw(q, "true") || kw(q, "false")) n->value = strcasecmp(q->text, "true") == 0 ? "true" : "false", n->is_bool = true;
+        else if (q->t == T_IDENT && all_digits(q->text)) n->value = q->text, n->is_num = true;
         else { q->err = true; return n; }
         next_tok(q);
         return n;
@@ -906,9 +915,18 @@ static qnode *parse_or(qparser *q)
     return l;
 }
 
-static bool known_drive_field(const qnode *n)
+/* Drive's memberCount and organizerCount: numbers, and only for a domain
+ * administrator's query (useDomainAdminAccess=true). */
+static bool is_count_field(const char *field)
 {
-    return n->kind == Q_CMP && (str_eq(n->field, "name") || str_eq(n->field, "hidden") || str_eq(n->field, "createdTime"));
+    return str_eq(field, "memberCount") || str_eq(field, "organizerCount");
+}
+
+static bool known_drive_field(const qnode *n, bool admin)
+{
+    if (n->kind != Q_CMP) return false;
+    if (is_count_field(n->field)) return admin;
+    return str_eq(n->field, "name") || str_eq(n->field, "hidden") || str_eq(n->field, "createdTime");
 }
 
 static bool known_field(const qnode *n)
@@ -922,16 +940,19 @@ static bool known_field(const qnode *n)
     return false;
 }
 
-static bool validate(const qnode *n, bool drives)
+static bool validate(const qnode *n, bool drives, bool admin)
 {
     if (!n) return false;
     switch (n->kind) {
-    case Q_AND: case Q_OR: return validate(n->l, drives) && validate(n->r, drives);
-    case Q_NOT: return validate(n->l, drives);
+    case Q_AND: case Q_OR: return validate(n->l, drives, admin) && validate(n->r, drives, admin);
+    case Q_NOT: return validate(n->l, drives, admin);
     case Q_TRUE: return true;
     case Q_IN: return !drives && known_field(n);
     case Q_CMP: {
-        if (drives ? !known_drive_field(n) : !known_field(n)) return false;
+        if (drives ? !known_drive_field(n, admin) : !known_field(n)) return false;
+        bool count = drives && is_count_field(n->field);
+        if (count != n->is_num) return false;
+        if (count) return !str_eq(n->op, "contains");
         bool boolean = str_eq(n->field, "trashed") || str_eq(n->field, "starred") || str_eq(n->field, "sharedWithMe") ||
                        str_eq(n->field, "hidden");
         if (boolean != n->is_bool) return false;
@@ -978,6 +999,16 @@ static bool perm_has(twin_ctx *ctx, const json_value *f, const char *email, bool
     return false;
 }
 
+static bool compare_ints(const char *op, int64_t have, int64_t want)
+{
+    if (str_eq(op, "=")) return have == want;
+    if (str_eq(op, "!=")) return have != want;
+    if (str_eq(op, "<")) return have < want;
+    if (str_eq(op, "<=")) return have <= want;
+    if (str_eq(op, ">")) return have > want;
+    return have >= want;
+}
+
 static bool eval(twin_ctx *ctx, const qnode *n, const json_value *f)
 {
     switch (n->kind) {
@@ -1007,15 +1038,15 @@ static bool eval(twin_ctx *ctx, const qnode *n, const json_value *f)
         }
         return neg ? have != want : have == want;
     }
+    if (n->is_num) {
+        int64_t have = gd_drive_member_count(ctx, json_get_str(f, "id"), str_eq(n->field, "organizerCount"));
+        int64_t want = atoll(n->value);
+        return compare_ints(n->op, have, want);
+    }
     if (str_ends_with(n->field, "Time")) {
         const char *t = json_get_str(f, str_eq(n->field, "viewedByMeTime") ? "modifiedTime" : n->field);
         int64_t have = t ? parse_iso8601_ms(t) : -1, want = parse_iso8601_ms(n->value);
-        if (str_eq(n->op, "=")) return have == want;
-        if (str_eq(n->op, "!=")) return have != want;
-        if (str_eq(n->op, "<")) return have < want;
-        if (str_eq(n->op, "<=")) return have <= want;
-        if (str_eq(n->op, ">")) return have > want;
-        return have >= want;
+        return compare_ints(n->op, have, want);
     }
     if (str_eq(n->field, "fullText")) {
         const char *name = json_get_str(f, "name"), *desc = json_get_str(f, "description");
@@ -1126,7 +1157,8 @@ const void *gd_q_compile(twin_ctx *ctx, const char *qs, bool drives)
     qparser q = {.a = ctx->a, .p = qs};
     next_tok(&q);
     qnode *root = parse_or(&q);
-    if (q.err || q.t != T_END || !validate(root, drives)) {
+    bool admin = drives && gd_bool_query(ctx, "useDomainAdminAccess", false);
+    if (q.err || q.t != T_END || !validate(root, drives, admin)) {
         gd_error(ctx, 400, "invalid", "Invalid Value", "q", "parameter");
         return NULL;
     }

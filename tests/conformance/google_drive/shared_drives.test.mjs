@@ -541,3 +541,27 @@ test('changes.list reports shared drive changes (changeType drive) to callers in
   const after2 = await ctx.d.changes.list({ pageToken: tok, ...all, includeItemsFromAllDrives: true, fields });
   assert.deepEqual(after2.data.changes, []);
 });
+
+test('drives.list: q on memberCount and organizerCount for a domain administrator', async () => {
+  const ctx = await newRun();
+  const solo = await newDrive(ctx, 'Solo');
+  const team = await newDrive(ctx, 'Team');
+  for (const [email, role] of [['nadia@team.example', 'writer'], ['omar@team.example', 'organizer']])
+    await ctx.d.permissions.create({ ...all, fileId: team.id, requestBody: { type: 'user', role, emailAddress: email } });
+  const names = async (q) => (await ctx.d.drives.list({ q, useDomainAdminAccess: true })).data.drives.map((d) => d.name).sort();
+  assert.deepEqual(await names('memberCount >= 3'), ['Team']);
+  assert.deepEqual(await names('memberCount = 1'), ['Solo']);
+  assert.deepEqual(await names('organizerCount > 1'), ['Team']);
+  assert.deepEqual(await names("organizerCount != 2 and name contains 'So'"), ['Solo']);
+  assert.deepEqual(await names('memberCount < 1'), []);
+  assert.equal(solo.name, 'Solo');
+  // a member's own query may not count members, and counts are numbers
+  for (const [q, admin] of [['memberCount > 1', false], ["memberCount > '1'", true], ['memberCount contains 1', true],
+    ['name = 3', true]]) {
+    const e = gerr(await rejects(() => ctx.d.drives.list({ q, useDomainAdminAccess: admin })));
+    assert.equal(e.status, 400, q);
+    assert.equal(e.body.error.errors[0].location, 'q');
+  }
+  const filesQ = gerr(await rejects(() => ctx.d.files.list({ q: 'memberCount > 1' })));
+  assert.equal(filesQ.status, 400);
+});
