@@ -1860,7 +1860,7 @@ void gd_changes_list(twin_ctx *ctx)
     for (; i < n && (int64_t)emitted < size; i++) {
         json_value *c = latest[i], *ch = json_object(a);
         if (is_drive_change(c)) {
-            if (!drive_change_in_corpus(ctx, &corp, c)) continue;
+            if (!want_drive || !drive_change_in_corpus(ctx, &corp, c)) continue;
             json_push(arr, drive_change_json(ctx, c));
             emitted++;
             continue;

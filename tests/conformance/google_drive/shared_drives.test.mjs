@@ -528,6 +528,8 @@ test('changes.list reports shared drive changes (changeType drive) to callers in
   const noRemoved = await ctx.d.changes.list({ pageToken: start, ...all, includeItemsFromAllDrives: true, includeRemoved: false, fields });
   assert.deepEqual(noRemoved.data.changes.map((c) => c.driveId), [a.id]);
   // without includeItemsFromAllDrives, or for one drive's log, no drive changes
+  const appData = await ctx.d.changes.list({ pageToken: start, ...all, includeItemsFromAllDrives: true, spaces: 'appDataFolder', fields });
+  assert.deepEqual(appData.data.changes, []);
   const plain = await ctx.d.changes.list({ pageToken: start, fields });
   assert.deepEqual(plain.data.changes, []);
   const oneDrive = await ctx.d.changes.list({ pageToken: start, ...all, driveId: a.id, fields });
