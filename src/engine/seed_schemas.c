@@ -234,6 +234,41 @@ const char seed_schema_google_drive[] = J({
                 "name": {"type": "string", "minLength": 1},
                 "content": {"type": "string"},
                 "mime_type": {"type": "string"}}}},
+        "drives": {"type": "array", "items": {
+            "type": "object", "required": ["name"], "additionalProperties": false,
+            "properties": {
+                "name": {"type": "string", "minLength": 1},
+                "hidden": {"type": "boolean"},
+                "restrictions": {"type": "object", "additionalProperties": false, "properties": {
+                    "adminManagedRestrictions": {"type": "boolean"},
+                    "copyRequiresWriterPermission": {"type": "boolean"},
+                    "domainUsersOnly": {"type": "boolean"},
+                    "driveMembersOnly": {"type": "boolean"},
+                    "sharingFoldersRequiresOrganizerPermission": {"type": "boolean"}}},
+                "members": {"type": "array", "items": {
+                    "type": "object", "required": ["email", "role"], "additionalProperties": false,
+                    "properties": {
+                        "email": {"type": "string", "minLength": 3},
+                        "role": {"enum": ["organizer", "fileOrganizer", "writer", "commenter", "reader"]}}}},
+                "files": {"type": "array", "items": {
+                    "type": "object", "required": ["name"], "additionalProperties": false,
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "content": {"type": "string"},
+                        "mime_type": {"type": "string"},
+                        "files": {"type": "array", "items": {
+                            "type": "object", "required": ["name"], "additionalProperties": false,
+                            "properties": {
+                                "name": {"type": "string", "minLength": 1},
+                                "content": {"type": "string"},
+                                "mime_type": {"type": "string"},
+                                "files": {"type": "array", "items": {
+                                    "type": "object", "required": ["name"], "additionalProperties": false,
+                                    "properties": {
+                                        "name": {"type": "string", "minLength": 1},
+                                        "content": {"type": "string"},
+                                        "mime_type": {"type": "string"},
+                                        "files": {"type": "array", "maxItems": 0}}}}}}}}}}}}},
         "storage_quota_bytes": {"type": "integer", "minimum": 0}}
 });
 

@@ -370,3 +370,16 @@ void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed)
     if (drive_id) json_set_str(a, c, "driveId", drive_id);
     twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, NULL, 0);
 }
+
+void gd_record_drive_change(twin_ctx *ctx, const char *drive_id, bool removed)
+{
+    arena *a = ctx->a;
+    int64_t seq = twin_counter(ctx, "change");
+    json_value *c = json_object(a);
+    json_set_int(a, c, "seq", seq);
+    json_set_str(a, c, "changeType", "drive");
+    json_set_str(a, c, "driveId", drive_id);
+    json_set_str(a, c, "time", gd_now(ctx));
+    json_set_bool(a, c, "removed", removed);
+    twin_doc_put(ctx, "changes", arena_printf(a, "%012lld", (long long)seq), c, NULL, 0);
+}

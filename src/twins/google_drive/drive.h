@@ -73,6 +73,8 @@ int64_t gd_tier_limit(const char *tier);                  /* -1 = unknown tier *
 
 /* ---- changes (common.c) ---- */
 void gd_record_change(twin_ctx *ctx, const char *file_id, bool removed);
+/* A shared drive was created, updated, hidden or unhidden (removed=false) or deleted. */
+void gd_record_drive_change(twin_ctx *ctx, const char *drive_id, bool removed);
 
 /* ---- files (files.c) ---- */
 json_value *gd_file_get(twin_ctx *ctx, const char *id);   /* NULL when absent ('root' resolved) */
@@ -89,7 +91,8 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
  * (not its children: the caller deletes those it means to). */
 void gd_file_purge(twin_ctx *ctx, const char *id);
 /* files.list's q language, also used by drives.list (drives: name, hidden,
- * createdTime).  NULL after a 400 invalid q. */
+ * createdTime, and memberCount/organizerCount with useDomainAdminAccess).
+ * NULL after a 400 invalid q. */
 const void *gd_q_compile(twin_ctx *ctx, const char *q, bool drives);
 bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record);
 
@@ -108,6 +111,14 @@ json_value *gd_drive_root(twin_ctx *ctx, const json_value *drive);   /* the driv
 bool gd_drive_blocks_copy(twin_ctx *ctx, const json_value *f);
 json_value *gd_drive_file_capabilities(twin_ctx *ctx, const json_value *f, const char *role);
 json_value *gd_drive_themes(twin_ctx *ctx);               /* about.driveThemes */
+/* Stores a seeded drive (name, hidden, restrictions) and its members;
+ * *members counts the member permissions written. */
+json_value *gd_drive_seed(twin_ctx *ctx, const json_value *in, int64_t *members);
+/* How many members (or organizers) a shared drive has: drives.list's
+ * memberCount and organizerCount. */
+int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only);
+/* The drive resource as the caller sees it (drives.get's full shape). */
+json_value *gd_drive_json(twin_ctx *ctx, const json_value *d);
 /* True when drive_id names a drive the caller is a member of; else 404. */
 bool gd_drive_param(twin_ctx *ctx, const char *drive_id);
 

@@ -184,7 +184,7 @@ static json_value *drive_capabilities(twin_ctx *ctx, const char *role)
     return c;
 }
 
-static json_value *drive_json(twin_ctx *ctx, const json_value *d)
+json_value *gd_drive_json(twin_ctx *ctx, const json_value *d)
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
@@ -230,7 +230,7 @@ static json_value *team_drive_json(twin_ctx *ctx, json_value *o)
 
 static json_value *shown(twin_ctx *ctx, const json_value *d)
 {
-    json_value *o = drive_json(ctx, d);
+    json_value *o = gd_drive_json(ctx, d);
     return is_team(ctx) ? team_drive_json(ctx, o) : o;
 }
 
@@ -274,6 +274,15 @@ bool gd_drive_param(twin_ctx *ctx, const char *drive_id)
     if (gd_drive_get(ctx, drive_id) && gd_drive_role(ctx, drive_id)) return true;
     drive_not_found(ctx, drive_id);
     return false;
+}
+
+int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only)
+{
+    twin_list l = gd_list_by_file(ctx, "permissions", drive_id);
+    int64_t n = 0;
+    for (size_t i = 0; i < l.n; i++)
+        if (!organizers_only || str_eq(json_get_str(l.items[i], "role"), "organizer")) n++;
+    return n;
 }
 
 static void save_member(twin_ctx *ctx, const char *drive_id, const char *email, const char *role)
@@ -353,20 +362,12 @@ static bool apply_drive_fields(twin_ctx *ctx, json_value *d, const json_value *b
 
 /* ---- drives.create ---- */
 
-void gd_drives_create(twin_ctx *ctx)
+/* A drive record with the first theme and no restrictions set. */
+static json_value *new_drive(twin_ctx *ctx, const char *name)
 {
     arena *a = ctx->a;
-    const char *rid = gd_query(ctx, "requestId");
-    if (!rid || !*rid) return gd_error(ctx, 400, "required", "Required parameter: requestId", "requestId", "parameter");
-    if (!gd_require_body(ctx)) return;
-    const char *req_key = arena_printf(a, "drive-request:%s", rid);
-    if (twin_doc_get(ctx, "meta", req_key))
-        return gd_error(ctx, 409, "duplicate", "A shared drive with this requestId already exists.", NULL, NULL);
-    const char *name = json_get_str(ctx->body, "name");
-    if (!name || !*name) return gd_error(ctx, 400, "required", "Required: name", "name", "other");
     json_value *d = json_object(a), *r = json_object(a);
-    const char *id = arena_printf(a, "%sUk9PVA", twin_new_id(ctx, "0A", 13));
-    json_set_str(a, d, "id", id);
+    json_set_str(a, d, "id", arena_printf(a, "%sUk9PVA", twin_new_id(ctx, "0A", 13)));
     json_set_str(a, d, "name", name);
     json_set_str(a, d, "colorRgb", themes[0].color);
     json_set_str(a, d, "backgroundImageLink", themes[0].image);
@@ -379,13 +380,52 @@ void gd_drives_create(twin_ctx *ctx)
     json_set_bool(a, r, "driveMembersOnly", false);
     json_set_bool(a, r, "sharingFoldersRequiresOrganizerPermission", false);
     json_set(a, d, "restrictions", r);
+    return d;
+}
+
+void gd_drives_create(twin_ctx *ctx)
+{
+    arena *a = ctx->a;
+    const char *rid = gd_query(ctx, "requestId");
+    if (!rid || !*rid) return gd_error(ctx, 400, "required", "Required parameter: requestId", "requestId", "parameter");
+    if (!gd_require_body(ctx)) return;
+    const char *req_key = arena_printf(a, "drive-request:%s", rid);
+    if (twin_doc_get(ctx, "meta", req_key))
+        return gd_error(ctx, 409, "duplicate", "A shared drive with this requestId already exists.", NULL, NULL);
+    const char *name = json_get_str(ctx->body, "name");
+    if (!name || !*name) return gd_error(ctx, 400, "required", "Required: name", "name", "other");
+    json_value *d = new_drive(ctx, name);
     if (!apply_drive_fields(ctx, d, ctx->body)) return;
+    const char *id = json_get_str(d, "id");
     twin_doc_put(ctx, "drives", id, d, NULL, 0);
     json_value *m = json_object(a);
     json_set_str(a, m, "driveId", id);
     twin_doc_put(ctx, "meta", req_key, m, NULL, 0);
     save_member(ctx, id, gd_user_email(ctx), "organizer");
+    gd_record_drive_change(ctx, id, false);
     google_reply_fields(ctx, shown(ctx, d), DRIVE_DEFAULT);
+}
+
+/* ---- seeding (seed_config.google_drive.drives[]) ---- */
+
+json_value *gd_drive_seed(twin_ctx *ctx, const json_value *in, int64_t *members)
+{
+    arena *a = ctx->a;
+    json_value *d = new_drive(ctx, json_get_str(in, "name"));
+    const char *id = json_get_str(d, "id");
+    json_set_bool(a, d, "hidden", json_truthy(json_get(in, "hidden")));
+    apply_restrictions(ctx, d, json_get(in, "restrictions"));
+    twin_doc_put(ctx, "drives", id, d, NULL, 0);
+    /* the seeded user organizes the drive unless the seed gives them another role */
+    bool user_listed = false;
+    json_foreach(m, json_get(in, "members")) {
+        const char *email = json_get_str(m, "email");
+        save_member(ctx, id, email, json_get_str(m, "role"));
+        user_listed |= str_eq(email, gd_user_email(ctx));
+        (*members)++;
+    }
+    if (!user_listed) save_member(ctx, id, gd_user_email(ctx), "organizer"), (*members)++;
+    return d;
 }
 
 /* ---- drives.get / list ---- */
@@ -434,6 +474,7 @@ void gd_drives_update(twin_ctx *ctx)
     if (!d || !gd_require_body(ctx)) return;
     if (!apply_drive_fields(ctx, d, ctx->body)) return;
     twin_doc_put(ctx, "drives", json_get_str(d, "id"), d, NULL, 0);
+    gd_record_drive_change(ctx, json_get_str(d, "id"), false);
     google_reply_fields(ctx, shown(ctx, d), DRIVE_DEFAULT);
 }
 
@@ -443,6 +484,7 @@ static void set_hidden(twin_ctx *ctx, bool hidden)
     if (!d) return;
     json_set_bool(ctx->a, d, "hidden", hidden);
     twin_doc_put(ctx, "drives", json_get_str(d, "id"), d, NULL, 0);
+    gd_record_drive_change(ctx, json_get_str(d, "id"), false);
     google_reply_fields(ctx, shown(ctx, d), DRIVE_DEFAULT);
 }
 
@@ -479,5 +521,6 @@ void gd_drives_delete(twin_ctx *ctx)
     for (size_t i = 0; i < members.n; i++)
         twin_doc_delete(ctx, "permissions", arena_printf(ctx->a, "%s:%s", id, json_get_str(members.items[i], "id")));
     twin_doc_delete(ctx, "drives", id);
+    gd_record_drive_change(ctx, id, true);
     twin_reply_text(ctx, 204, NULL, "", 0);
 }

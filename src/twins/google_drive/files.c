@@ -17,7 +17,8 @@
 
 #define FILE_DEFAULT "kind,id,name,mimeType"
 #define CHANGES_DEFAULT \
-    "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType))"
+    "kind,nextPageToken,newStartPageToken,changes(kind,changeType,time,removed,fileId,file(kind,id,name,mimeType),driveId," \
+    "drive(kind,id,name))"
 
 /* ---- records ---- */
 
@@ -389,9 +390,11 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
     }
     if (!parents->len) json_push(parents, json_string(a, gd_root_id(ctx)));
     json_set(a, f, "parents", parents);
-    /* an item takes the shared drive of its parent */
-    json_value *parent = gd_file_get(ctx, json_str(json_at(parents, 0)));
-    const char *drive_id = json_get_str(parent, "driveId");
+    /* an item takes the shared drive of its parent (the callers checked the
+     * parent is theirs to see; seeding has no request to ask) */
+    const char *parent_id = json_str(json_at(parents, 0));
+    const char *drive_id = gd_drive_get(ctx, parent_id) ? parent_id
+                                                         : json_get_str(twin_doc_get(ctx, "files", parent_id), "driveId");
     if (drive_id) json_set_str(a, f, "driveId", drive_id);
     const char *ct = json_get_str(meta, "createdTime"), *mtime = json_get_str(meta, "modifiedTime");
     json_set_str(a, f, "createdTime", ct ? ct : now);
@@ -750,8 +753,8 @@ typedef enum { Q_AND, Q_OR, Q_NOT, Q_CMP, Q_IN, Q_TRUE } qkind;
 typedef struct qnode {
     qkind kind;
     struct qnode *l, *r;
-    const char *field, *op, *value;   /* value: string text, or "true"/"false" for booleans */
-    bool is_bool;
+    const char *field, *op, *value;   /* value: string text, "true"/"false" for booleans, digits for numbers */
+    bool is_bool, is_num;
 } qnode;
 
 /* Parentheses and `not`s nest at most this deep: each level is a few stack
@@ -806,6 +809,14 @@ static void next_tok(qparser *q)
     q->t = T_ERR;
 }
 
+static bool all_digits(const char *s)
+{
+    if (!*s || strlen(s) > 9) return false;   /* counts of members fit, and never overflow an int */
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
 static bool kw(const qparser *q, const char *w)
 {
     return q->t == T_IDENT && strcasecmp(q->text, w) == 0;
@@ -847,6 +858,7 @@ static qnode *parse_primary(qparser *q)
         next_tok(q);
         if (q->t == T_STRING) n->value = q->text;
         else if (kw(q, "true") || kw(q, "false")) n->value = strcasecmp(q->text, "true") == 0 ? "true" : "false", n->is_bool = true;
+        else if (q->t == T_IDENT && all_digits(q->text)) n->value = q->text, n->is_num = true;
         else { q->err = true; return n; }
         next_tok(q);
         return n;
@@ -903,9 +915,18 @@ static qnode *parse_or(qparser *q)
     return l;
 }
 
-static bool known_drive_field(const qnode *n)
+/* Drive's memberCount and organizerCount: numbers, and only for a domain
+ * administrator's query (useDomainAdminAccess=true). */
+static bool is_count_field(const char *field)
 {
-    return n->kind == Q_CMP && (str_eq(n->field, "name") || str_eq(n->field, "hidden") || str_eq(n->field, "createdTime"));
+    return str_eq(field, "memberCount") || str_eq(field, "organizerCount");
+}
+
+static bool known_drive_field(const qnode *n, bool admin)
+{
+    if (n->kind != Q_CMP) return false;
+    if (is_count_field(n->field)) return admin;
+    return str_eq(n->field, "name") || str_eq(n->field, "hidden") || str_eq(n->field, "createdTime");
 }
 
 static bool known_field(const qnode *n)
@@ -919,16 +940,19 @@ static bool known_field(const qnode *n)
     return false;
 }
 
-static bool validate(const qnode *n, bool drives)
+static bool validate(const qnode *n, bool drives, bool admin)
 {
     if (!n) return false;
     switch (n->kind) {
-    case Q_AND: case Q_OR: return validate(n->l, drives) && validate(n->r, drives);
-    case Q_NOT: return validate(n->l, drives);
+    case Q_AND: case Q_OR: return validate(n->l, drives, admin) && validate(n->r, drives, admin);
+    case Q_NOT: return validate(n->l, drives, admin);
     case Q_TRUE: return true;
     case Q_IN: return !drives && known_field(n);
     case Q_CMP: {
-        if (drives ? !known_drive_field(n) : !known_field(n)) return false;
+        if (drives ? !known_drive_field(n, admin) : !known_field(n)) return false;
+        bool count = drives && is_count_field(n->field);
+        if (count != n->is_num) return false;
+        if (count) return !str_eq(n->op, "contains");
         bool boolean = str_eq(n->field, "trashed") || str_eq(n->field, "starred") || str_eq(n->field, "sharedWithMe") ||
                        str_eq(n->field, "hidden");
         if (boolean != n->is_bool) return false;
@@ -975,6 +999,16 @@ static bool perm_has(twin_ctx *ctx, const json_value *f, const char *email, bool
     return false;
 }
 
+static bool compare_ints(const char *op, int64_t have, int64_t want)
+{
+    if (str_eq(op, "=")) return have == want;
+    if (str_eq(op, "!=")) return have != want;
+    if (str_eq(op, "<")) return have < want;
+    if (str_eq(op, "<=")) return have <= want;
+    if (str_eq(op, ">")) return have > want;
+    return have >= want;
+}
+
 static bool eval(twin_ctx *ctx, const qnode *n, const json_value *f)
 {
     switch (n->kind) {
@@ -1004,15 +1038,15 @@ static bool eval(twin_ctx *ctx, const qnode *n, const json_value *f)
         }
         return neg ? have != want : have == want;
     }
+    if (n->is_num) {
+        int64_t have = gd_drive_member_count(ctx, json_get_str(f, "id"), str_eq(n->field, "organizerCount"));
+        int64_t want = atoll(n->value);
+        return compare_ints(n->op, have, want);
+    }
     if (str_ends_with(n->field, "Time")) {
         const char *t = json_get_str(f, str_eq(n->field, "viewedByMeTime") ? "modifiedTime" : n->field);
         int64_t have = t ? parse_iso8601_ms(t) : -1, want = parse_iso8601_ms(n->value);
-        if (str_eq(n->op, "=")) return have == want;
-        if (str_eq(n->op, "!=")) return have != want;
-        if (str_eq(n->op, "<")) return have < want;
-        if (str_eq(n->op, "<=")) return have <= want;
-        if (str_eq(n->op, ">")) return have > want;
-        return have >= want;
+        return compare_ints(n->op, have, want);
     }
     if (str_eq(n->field, "fullText")) {
         const char *name = json_get_str(f, "name"), *desc = json_get_str(f, "description");
@@ -1123,7 +1157,8 @@ const void *gd_q_compile(twin_ctx *ctx, const char *qs, bool drives)
     qparser q = {.a = ctx->a, .p = qs};
     next_tok(&q);
     qnode *root = parse_or(&q);
-    if (q.err || q.t != T_END || !validate(root, drives)) {
+    bool admin = drives && gd_bool_query(ctx, "useDomainAdminAccess", false);
+    if (q.err || q.t != T_END || !validate(root, drives, admin)) {
         gd_error(ctx, 400, "invalid", "Invalid Value", "q", "parameter");
         return NULL;
     }
@@ -1730,6 +1765,44 @@ static bool changes_corpus(twin_ctx *ctx, corpus *c)
     return true;
 }
 
+/* A shared drive's own changes (created, renamed, hidden, deleted) go to
+ * the caller's change log, not to a drive's, and only to callers that
+ * include shared drives; a deleted drive is reported to all of them since
+ * its membership went with it. */
+static bool drive_change_in_corpus(twin_ctx *ctx, const corpus *c, const json_value *change)
+{
+    if (c->drive_id || !c->shared_drives || !gd_bool_query(ctx, "supportsAllDrives", false)) return false;
+    return json_truthy(json_get(change, "removed")) || gd_drive_role(ctx, json_get_str(change, "driveId"));
+}
+
+static bool is_drive_change(const json_value *change)
+{
+    return str_eq(json_get_str(change, "changeType"), "drive");
+}
+
+/* The key changes.list keeps only the latest change of: the file, or the drive. */
+static const char *change_subject(twin_ctx *ctx, const json_value *change)
+{
+    if (is_drive_change(change)) return arena_printf(ctx->a, "drive:%s", json_get_str(change, "driveId"));
+    const char *fid = json_get_str(change, "fileId");
+    return fid ? fid : "";
+}
+
+static json_value *drive_change_json(twin_ctx *ctx, const json_value *c)
+{
+    arena *a = ctx->a;
+    const char *drive_id = json_get_str(c, "driveId");
+    json_value *d = json_truthy(json_get(c, "removed")) ? NULL : gd_drive_get(ctx, drive_id);
+    json_value *ch = json_object(a);
+    json_set_str(a, ch, "kind", "drive#change");
+    json_set_str(a, ch, "changeType", "drive");
+    json_set_str(a, ch, "time", json_get_str(c, "time"));
+    json_set_bool(a, ch, "removed", !d);
+    json_set_str(a, ch, "driveId", drive_id);
+    if (d) json_set(a, ch, "drive", gd_drive_json(ctx, d));
+    return ch;
+}
+
 static bool change_in_corpus(twin_ctx *ctx, const corpus *c, const json_value *change, const json_value *f)
 {
     const char *drive_id = f ? json_get_str(f, "driveId") : json_get_str(change, "driveId");
@@ -1770,17 +1843,13 @@ void gd_changes_list(twin_ctx *ctx)
     /* latest change per file, in order of that change */
     map last;   /* fileId -> 1 + index of its last change */
     map_init(&last);
-    for (size_t i = 0; i < l.n; i++) {
-        const char *fid = json_get_str(l.items[i], "fileId");
-        map_put(&last, fid ? fid : "", (void *)(uintptr_t)(i + 1));
-    }
+    for (size_t i = 0; i < l.n; i++) map_put(&last, change_subject(ctx, l.items[i]), (void *)(uintptr_t)(i + 1));
     json_value **latest = arena_alloc(a, (l.n + 1) * sizeof *latest);
     size_t n = 0;
     for (size_t i = 0; i < l.n; i++) {
         json_value *c = l.items[i];
         if (gd_int(json_get(c, "seq"), 0) < from) continue;
-        const char *fid = json_get_str(c, "fileId");
-        if ((uintptr_t)map_get(&last, fid ? fid : "") != i + 1) continue;
+        if ((uintptr_t)map_get(&last, change_subject(ctx, c)) != i + 1) continue;
         if (json_truthy(json_get(c, "removed")) && !include_removed) continue;
         latest[n++] = c;
     }
@@ -1790,6 +1859,12 @@ void gd_changes_list(twin_ctx *ctx)
     size_t emitted = 0, i = 0;
     for (; i < n && (int64_t)emitted < size; i++) {
         json_value *c = latest[i], *ch = json_object(a);
+        if (is_drive_change(c)) {
+            if (!want_drive || !drive_change_in_corpus(ctx, &corp, c)) continue;
+            json_push(arr, drive_change_json(ctx, c));
+            emitted++;
+            continue;
+        }
         const char *fid = json_get_str(c, "fileId");
         bool removed = json_truthy(json_get(c, "removed"));
         json_value *f = removed ? NULL : twin_doc_get(ctx, "files", fid);

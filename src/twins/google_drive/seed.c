@@ -1,5 +1,6 @@
 /* Google Drive twin: seeding from seed_config.google_drive: folders (with
- * files and shared_with), loose files, storage_quota_bytes.  Ids come from
+ * files and shared_with), loose files, shared drives (members, files and
+ * nested folders, hidden, restrictions), storage_quota_bytes.  Ids come from
  * the run's counters and the clock is the seeding origin, so two runs of a
  * scenario hold identical state. */
 #include <string.h>
@@ -46,6 +47,34 @@ static void share(twin_ctx *ctx, const json_value *f, const char *email, const c
     twin_doc_put(ctx, "permissions", key, p, &idx, 1);
 }
 
+typedef struct seed_counts {
+    int64_t drives, folders, files, perms, bytes;
+} seed_counts;
+
+/* A shared drive's items: entries with `files` (or the folder type) are
+ * folders holding those; the rest are files with content. */
+static void seed_drive_items(twin_ctx *ctx, const json_value *items, const char *parent, seed_counts *n, int depth)
+{
+    arena *a = ctx->a;
+    json_foreach(it, items) {
+        const char *mt = json_get_str(it, "mime_type");
+        if (!json_get(it, "files") && !str_eq(mt, GD_FOLDER)) {
+            json_value *f = seed_file(ctx, it, parent);
+            n->files++;
+            n->bytes += gd_int(json_get(f, "_size"), 0);
+            continue;
+        }
+        json_value *m = json_object(a), *ps = json_array(a);
+        json_set_str(a, m, "name", json_get_str(it, "name"));
+        json_set_str(a, m, "mimeType", GD_FOLDER);
+        json_push(ps, json_string(a, parent));
+        json_set(a, m, "parents", ps);
+        json_value *folder = gd_file_create(ctx, m, NULL, 0, false, NULL, NULL);
+        n->folders++;
+        if (depth < 32) seed_drive_items(ctx, json_get(it, "files"), json_get_str(folder, "id"), n, depth + 1);
+    }
+}
+
 int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error)
 {
     arena *a = ctx->a;
@@ -78,12 +107,20 @@ int gd_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
         files++;
         bytes += gd_int(json_get(f, "_size"), 0);
     }
+    seed_counts dn = {0};
+    json_foreach(dr, json_get(seed, "drives")) {
+        json_value *d = gd_drive_seed(ctx, dr, &dn.perms);
+        dn.drives++;
+        seed_drive_items(ctx, json_get(dr, "files"), json_get_str(d, "id"), &dn, 0);
+    }
+    folders += dn.folders, files += dn.files, perms += dn.perms, bytes += dn.bytes;
     int64_t limit = gd_quota_limit(ctx);
     if (limit >= 0 && bytes > limit) {
         *error = arena_printf(a, "google_drive: seeded files (%lld bytes) exceed the storage quota (%lld bytes)",
                               (long long)bytes, (long long)limit);
         return -1;
     }
+    json_set_int(a, result, "drives", dn.drives);
     json_set_int(a, result, "folders", folders);
     json_set_int(a, result, "files", files);
     json_set_int(a, result, "permissions", perms);

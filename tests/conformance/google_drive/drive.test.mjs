@@ -741,7 +741,7 @@ test('seeding: a scenario seed_config, reset to the baseline, and a rejected see
   const sc = await mk.json();
   assert.equal(mk.status, 201, JSON.stringify(sc));
   const ctx = await newRun({ scenario_id: sc.id });
-  assert.deepEqual(ctx.run.seed_results.google_drive, { status: 'seeded', folders: 1, files: 3, permissions: 0, bytes: 6 });
+  assert.deepEqual(ctx.run.seed_results.google_drive, { status: 'seeded', drives: 0, folders: 1, files: 3, permissions: 0, bytes: 6 });
   const notes = (await ctx.d.files.list({ q: "name = 'Notes'", fields: 'files(id,mimeType)' })).data.files[0];
   assert.equal(notes.mimeType, DOC);
   const txt = await ctx.d.files.export({ fileId: notes.id, mimeType: 'text/plain' }, { responseType: 'text' });

@@ -425,3 +425,145 @@ test('restrictions.copyRequiresWriterPermission: readers and commenters cannot c
   // metadata stays readable
   assert.equal((await ctx.d.files.get({ ...all, fileId: f.id, fields: 'name' })).data.name, 'secret.txt');
 });
+
+async function seededRun(ctx0, seed, name = 'drive seed') {
+  const mk = await fetch(`${ctx0.controlUrl}/scenarios`, { method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name, twins: ['google_drive'], seed_config: { google_drive: seed } }) });
+  const body = await mk.json();
+  return { status: mk.status, body };
+}
+
+const DRIVE_SEED = {
+  drives: [
+    { name: 'Engineering', members: [{ email: 'nadia@team.example', role: 'writer' }, { email: 'omar@team.example', role: 'reader' }],
+      restrictions: { copyRequiresWriterPermission: true },
+      files: [{ name: 'README.md', content: '# eng', mime_type: 'text/markdown' },
+        { name: 'Specs', files: [{ name: 'api.txt', content: 'v1' }, { name: 'Drafts', files: [{ name: 'wip.txt', content: 'w' }] }] }] },
+    { name: 'Archive', hidden: true, members: [{ email: 'twin.user@example.com', role: 'reader' }] },
+  ],
+};
+
+test('seeding shared drives: members, nested items, hidden and restrictions; same ids each run; reset restores them', async () => {
+  const ctx0 = await newRun();
+  const sc = await seededRun(ctx0, DRIVE_SEED);
+  assert.equal(sc.status, 201, JSON.stringify(sc.body));
+  const one = await newRun({ scenario_id: sc.body.id });
+  const two = await newRun({ scenario_id: sc.body.id });
+  assert.deepEqual(one.run.seed_results.google_drive,
+    { status: 'seeded', drives: 2, folders: 2, files: 3, permissions: 4, bytes: 8 });
+  const listDrives = async (ctx) => (await ctx.d.drives.list({ fields: 'drives(id,name,hidden,restrictions,capabilities(canManageMembers))' })).data.drives;
+  const [d1, d2] = [await listDrives(one), await listDrives(two)];
+  assert.deepEqual(d1, d2);
+  const eng = d1.find((d) => d.name === 'Engineering');
+  const arch = d1.find((d) => d.name === 'Archive');
+  assert.equal(eng.hidden, false);
+  assert.equal(eng.restrictions.copyRequiresWriterPermission, true);
+  assert.equal(eng.capabilities.canManageMembers, true);           // the seeded user organizes it
+  assert.equal(arch.hidden, true);
+  assert.equal(arch.capabilities.canManageMembers, false);         // seeded as a reader
+  const members = await one.d.permissions.list({ ...all, fileId: eng.id, fields: 'permissions(emailAddress,role)' });
+  assert.deepEqual(members.data.permissions.map((p) => `${p.emailAddress}:${p.role}`).sort(),
+    ['nadia@team.example:writer', 'omar@team.example:reader', 'twin.user@example.com:organizer']);
+  const items = await one.d.files.list({ ...all, corpora: 'drive', driveId: eng.id, includeItemsFromAllDrives: true,
+    orderBy: 'name', fields: 'files(id,name,mimeType,driveId,parents)' });
+  assert.deepEqual(items.data.files.map((f) => f.name).sort(), ['Drafts', 'README.md', 'Specs', 'api.txt', 'wip.txt']);
+  assert.ok(items.data.files.every((f) => f.driveId === eng.id));
+  const byName = Object.fromEntries(items.data.files.map((f) => [f.name, f]));
+  assert.equal(byName.Specs.mimeType, FOLDER);
+  assert.deepEqual(byName.Specs.parents, [eng.id]);
+  assert.deepEqual(byName.Drafts.parents, [byName.Specs.id]);
+  assert.deepEqual(byName['wip.txt'].parents, [byName.Drafts.id]);
+  const txt = await one.d.files.get({ ...all, fileId: byName['api.txt'].id, alt: 'media' }, { responseType: 'text' });
+  assert.equal(txt.data, 'v1');
+  // without supportsAllDrives the drive's items stay out of My Drive listings
+  const mine = await one.d.files.list({ fields: 'files(name)' });
+  assert.equal(mine.data.files.length, 0);
+  // changes made after seeding go away on reset; the seeded drives come back
+  const refused = gerr(await rejects(() => one.d.drives.delete({ driveId: arch.id })));
+  assert.equal(refused.status, 403);                                 // a reader cannot delete it
+  await one.d.drives.update({ driveId: eng.id, requestBody: { name: 'Renamed' } });
+  await one.d.drives.create({ requestId: 'after-seed', requestBody: { name: 'Extra' } });
+  await one.d.files.delete({ ...all, fileId: byName['README.md'].id });
+  const reset = await fetch(`${one.controlUrl}/twin-runs/${one.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  assert.deepEqual(await listDrives(one), d1);
+  const again = await one.d.files.list({ ...all, corpora: 'drive', driveId: eng.id, includeItemsFromAllDrives: true,
+    orderBy: 'name', fields: 'files(id,name)' });
+  assert.deepEqual(again.data.files.map((f) => f.id), items.data.files.map((f) => f.id));
+});
+
+test('seeding shared drives: a bad shape is refused with the field path', async () => {
+  const ctx0 = await newRun();
+  const cases = [
+    [{ drives: [{ members: [] }] }, /google_drive\.drives\[0\]\.name/],
+    [{ drives: [{ name: 'X', members: [{ email: 'a@b.c', role: 'owner' }] }] }, /google_drive\.drives\[0\]\.members\[0\]\.role/],
+    [{ drives: [{ name: 'X', files: [{ name: 'F', files: [{ content: 'x' }] }] }] }, /google_drive\.drives\[0\]\.files\[0\]\.files\[0\]\.name/],
+    [{ drives: [{ name: 'X', restrictions: { copyRequiresWriterPermission: 'yes' } }] }, /google_drive\.drives\[0\]\.restrictions\.copyRequiresWriterPermission/],
+  ];
+  for (const [seed, path] of cases) {
+    const r = await seededRun(ctx0, seed, 'bad drive seed');
+    assert.equal(r.status, 400, JSON.stringify(seed));
+    assert.match(r.body.detail, path);
+  }
+});
+
+test('changes.list reports shared drive changes (changeType drive) to callers including all drives', async () => {
+  const ctx = await newRun();
+  const start = (await ctx.d.changes.getStartPageToken({})).data.startPageToken;
+  const a = await newDrive(ctx, 'Alpha');
+  const b = await newDrive(ctx, 'Beta');
+  await ctx.d.drives.update({ driveId: a.id, requestBody: { name: 'Alpha 2' } });
+  await ctx.d.drives.hide({ driveId: a.id });
+  await ctx.d.drives.delete({ driveId: b.id });
+  const fields = 'changes(changeType,driveId,removed,fileId,drive(id,name,hidden)),newStartPageToken';
+  const all2 = await ctx.d.changes.list({ pageToken: start, ...all, includeItemsFromAllDrives: true, fields });
+  assert.deepEqual(all2.data.changes, [
+    { changeType: 'drive', driveId: a.id, removed: false, drive: { id: a.id, name: 'Alpha 2', hidden: true } },
+    { changeType: 'drive', driveId: b.id, removed: true },
+  ]);
+  // default fields carry the drive too
+  const dflt = await ctx.d.changes.list({ pageToken: start, ...all, includeItemsFromAllDrives: true });
+  assert.equal(dflt.data.changes[0].drive.kind, 'drive#drive');
+  assert.equal(dflt.data.changes[0].drive.name, 'Alpha 2');
+  const noRemoved = await ctx.d.changes.list({ pageToken: start, ...all, includeItemsFromAllDrives: true, includeRemoved: false, fields });
+  assert.deepEqual(noRemoved.data.changes.map((c) => c.driveId), [a.id]);
+  // without includeItemsFromAllDrives, or for one drive's log, no drive changes
+  const appData = await ctx.d.changes.list({ pageToken: start, ...all, includeItemsFromAllDrives: true, spaces: 'appDataFolder', fields });
+  assert.deepEqual(appData.data.changes, []);
+  const plain = await ctx.d.changes.list({ pageToken: start, fields });
+  assert.deepEqual(plain.data.changes, []);
+  const oneDrive = await ctx.d.changes.list({ pageToken: start, ...all, driveId: a.id, fields });
+  assert.deepEqual(oneDrive.data.changes, []);
+  // a non-member sees nothing of a drive it does not belong to
+  const other = await ctx.d.drives.create({ requestId: 'r-other', requestBody: { name: 'Other' } });
+  const me = (await ctx.d.permissions.list({ ...all, fileId: other.data.id, fields: 'permissions(id)' })).data.permissions[0];
+  const tok = all2.data.newStartPageToken;
+  await ctx.d.permissions.create({ ...all, fileId: other.data.id, requestBody: { type: 'user', role: 'organizer', emailAddress: 'nadia@team.example' } });
+  await ctx.d.permissions.delete({ ...all, fileId: other.data.id, permissionId: me.id });
+  const after2 = await ctx.d.changes.list({ pageToken: tok, ...all, includeItemsFromAllDrives: true, fields });
+  assert.deepEqual(after2.data.changes, []);
+});
+
+test('drives.list: q on memberCount and organizerCount for a domain administrator', async () => {
+  const ctx = await newRun();
+  const solo = await newDrive(ctx, 'Solo');
+  const team = await newDrive(ctx, 'Team');
+  for (const [email, role] of [['nadia@team.example', 'writer'], ['omar@team.example', 'organizer']])
+    await ctx.d.permissions.create({ ...all, fileId: team.id, requestBody: { type: 'user', role, emailAddress: email } });
+  const names = async (q) => (await ctx.d.drives.list({ q, useDomainAdminAccess: true })).data.drives.map((d) => d.name).sort();
+  assert.deepEqual(await names('memberCount >= 3'), ['Team']);
+  assert.deepEqual(await names('memberCount = 1'), ['Solo']);
+  assert.deepEqual(await names('organizerCount > 1'), ['Team']);
+  assert.deepEqual(await names("organizerCount != 2 and name contains 'So'"), ['Solo']);
+  assert.deepEqual(await names('memberCount < 1'), []);
+  assert.equal(solo.name, 'Solo');
+  // a member's own query may not count members, and counts are numbers
+  for (const [q, admin] of [['memberCount > 1', false], ["memberCount > '1'", true], ['memberCount contains 1', true],
+    ['name = 3', true]]) {
+    const e = gerr(await rejects(() => ctx.d.drives.list({ q, useDomainAdminAccess: admin })));
+    assert.equal(e.status, 400, q);
+    assert.equal(e.body.error.errors[0].location, 'q');
+  }
+  const filesQ = gerr(await rejects(() => ctx.d.files.list({ q: 'memberCount > 1' })));
+  assert.equal(filesQ.status, 400);
+});
