@@ -17,6 +17,8 @@
  *   temp_links token -> {id, rev, expires} (get_temporary_link).
  *   jobs       async job id -> the finished result (batch routes).
  *   accounts   account_id -> seeded team members (users/get_account).
+ *   shared_folders  shared_folder_id -> {folder_id, policy, members, time_invited}
+ *              (shared_folders.c); the folder entry carries "_sf".
  *   meta       "account" -> {account_id, name, email, ...}; "tier" ->
  *              {account_tier} set through the admin API.
  *
@@ -160,6 +162,10 @@ dbx_range dbx_byte_range(const char *header, size_t len, size_t *lo, size_t *hi)
 void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev, const char *data, size_t len);
 bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body);
 
+/* ---- shared folders (shared_folders.c) ---- */
+/* Adds shared_folder_id and sharing_info to a shared folder's API view. */
+void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out);
+
 /* ---- batches (sessions.c) ---- */
 /* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */
 json_value *dbx_async_job(twin_ctx *ctx, json_value *result);
@@ -184,6 +190,9 @@ const char *dbx_app_secret(twin_ctx *ctx);
     X(current_account) X(get_account) X(get_account_batch) X(space_usage) \
     X(create_shared_link) X(list_shared_links) X(revoke_shared_link) X(get_shared_link_metadata) X(get_shared_link_file) \
     X(check_user) X(token_revoke) X(team_members_list) X(team_get_info) \
+    X(share_folder) X(get_folder_metadata) X(list_shared_folders) X(list_shared_folders_continue) \
+    X(add_folder_member) X(list_folder_members) X(list_folder_members_continue) X(remove_folder_member) X(unshare_folder) \
+    X(sharing_job_check) \
     X(admin_tier)
 #define DBX_DECLARE(n) void dbx_##n(twin_ctx *ctx);
 DBX_HANDLERS(DBX_DECLARE)
