@@ -165,6 +165,10 @@ bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body);
 /* ---- shared folders (shared_folders.c) ---- */
 /* Adds shared_folder_id and sharing_info to a shared folder's API view. */
 void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out);
+/* A shared_folder_id as the Stone pattern allows: [-_0-9a-zA-Z:]+. */
+bool dbx_valid_shared_folder_id(const char *s);
+/* An address a member selector may invite: local@domain.tld, no spaces. */
+bool dbx_valid_email(const char *s);
 
 /* ---- batches (sessions.c) ---- */
 /* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */

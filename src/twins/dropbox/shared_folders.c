@@ -32,7 +32,7 @@ static bool one_of(const char *tag, const char *const *allowed)
     return false;
 }
 
-static bool valid_folder_id(const char *s)
+bool dbx_valid_shared_folder_id(const char *s)
 {
     if (!*s) return false;
     for (; *s; s++)
@@ -44,7 +44,7 @@ static bool valid_folder_id(const char *s)
 static const char *folder_id_arg(twin_ctx *ctx, const json_value *args)
 {
     const char *id = dbx_req_str(ctx, args, "shared_folder_id");
-    if (id && !valid_folder_id(id)) {
+    if (id && !dbx_valid_shared_folder_id(id)) {
         dbx_bad_request(ctx, arena_printf(ctx->a, "request body: shared_folder_id: '%s' did not match pattern '[-_0-9a-zA-Z:]+'", id));
         return NULL;
     }
@@ -339,7 +339,7 @@ static json_value *account_by_email(twin_ctx *ctx, const char *email)
     return NULL;
 }
 
-static bool valid_email(const char *s)
+bool dbx_valid_email(const char *s)
 {
     const char *at = strchr(s, '@');
     return at && at != s && strchr(at + 1, '.') && !strchr(at + 1, '@') && !strchr(s, ' ') && at[1] != '.' &&
@@ -456,7 +456,7 @@ static json_value *resolve_member(twin_ctx *ctx, const json_value *sel)
     } else if (str_eq(tag, "email")) {
         const char *email = json_get_str(sel, "email");
         if (!email) return dbx_bad_request(ctx, "request body: member: missing required field 'email'"), NULL;
-        if (!valid_email(email)) return bad_member(ctx, "invalid_email", email), NULL;
+        if (!dbx_valid_email(email)) return bad_member(ctx, "invalid_email", email), NULL;
         acct = ci_cmp(email, json_get_str(dbx_account(ctx), "email")) == 0 ? dbx_account(ctx)
                                                                                 : account_by_email(ctx, email);
         json_set_str(a, m, "email", email);
