@@ -36,6 +36,7 @@
 typedef struct dbx_req {
     const char *token;
     bool notified;              /* the webhook already went out for this request */
+    int8_t shares;              /* shared folders exist: -1 not asked yet, 0 no, 1 yes */
 } dbx_req;
 
 /* ---- requests, answers and errors (auth.c) ---- */
@@ -163,7 +164,8 @@ void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev,
 bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body);
 
 /* ---- shared folders (shared_folders.c) ---- */
-/* Adds shared_folder_id and sharing_info to a shared folder's API view. */
+/* Adds shared_folder_id and sharing_info to a shared folder's API view, and
+ * parent_shared_folder_id and sharing_info to the entries inside one. */
 void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out);
 /* A shared_folder_id as the Stone pattern allows: [-_0-9a-zA-Z:]+. */
 bool dbx_valid_shared_folder_id(const char *s);

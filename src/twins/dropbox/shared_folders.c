@@ -142,6 +142,8 @@ static bool share_within(twin_ctx *ctx, const char *lower, bool above)
     return false;
 }
 
+static void note_share_made(twin_ctx *ctx);
+
 /* ---- share_folder ---- */
 
 static void bad_path(twin_ctx *ctx, json_value *reason)
@@ -216,6 +218,7 @@ void dbx_share_folder(twin_ctx *ctx)
     json_set(a, sf, "policy", policy);
     json_set(a, sf, "members", json_array(a));
     twin_doc_put(ctx, "shared_folders", id, sf, NULL, 0);
+    note_share_made(ctx);
     json_set_str(a, e, "_sf", id);
     dbx_save_entry(ctx, e);
     dbx_record_change(ctx, e, false);
@@ -579,17 +582,54 @@ void dbx_unshare_folder(twin_ctx *ctx)
     dbx_reply(ctx, dbx_tag(ctx->a, "complete"));
 }
 
-/* The sharing members of a folder entry's API view (dbx_public). */
+/* Whether any folder is shared, asked once per request: listings render
+ * many entries, and most runs share nothing. */
+static bool any_shares(twin_ctx *ctx)
+{
+    dbx_req *r = ctx->principal;
+    if (r && r->shares >= 0) return r->shares;
+    bool some = twin_doc_count(ctx, "shared_folders", NULL, NULL) > 0;
+    if (r) r->shares = some;
+    return some;
+}
+
+static void note_share_made(twin_ctx *ctx)
+{
+    dbx_req *r = ctx->principal;
+    if (r) r->shares = 1;
+}
+
+/* The shared folder holding path (lower): the nearest ancestor marked "_sf". */
+static const char *enclosing_share(twin_ctx *ctx, const char *lower)
+{
+    for (const char *p = dbx_parent_of(ctx->a, lower); *p; p = dbx_parent_of(ctx->a, p)) {
+        const char *id = json_get_str(dbx_entry_by_path(ctx, p), "_sf");
+        if (id) return id;
+    }
+    return NULL;
+}
+
 void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out)
 {
     const char *id = json_get_str(entry, "_sf");
-    if (!id) return;
+    const char *lower = json_get_str(entry, "path_lower");
+    const char *parent = !id && lower && any_shares(ctx) ? enclosing_share(ctx, lower) : NULL;
+    if (!id && !parent) return;
     arena *a = ctx->a;
-    json_set_str(a, out, "shared_folder_id", id);
+    bool folder = str_eq(json_get_str(entry, ".tag"), "folder");
     json_value *info = json_object(a);
     json_set_bool(a, info, "read_only", false);
-    json_set_str(a, info, "shared_folder_id", id);
-    json_set_bool(a, info, "traverse_only", false);
-    json_set_bool(a, info, "no_access", false);
+    if (parent) {
+        json_set_str(a, out, "parent_shared_folder_id", parent);
+        json_set_str(a, info, "parent_shared_folder_id", parent);
+        if (!folder) json_set_str(a, info, "modified_by", json_get_str(dbx_account(ctx), "account_id"));
+    } else {
+        json_set_str(a, out, "shared_folder_id", id);
+        json_set_str(a, info, "shared_folder_id", id);
+    }
+    if (folder) {
+        json_set_bool(a, info, "traverse_only", false);
+        json_set_bool(a, info, "no_access", false);
+    }
     json_set(a, out, "sharing_info", info);
 }

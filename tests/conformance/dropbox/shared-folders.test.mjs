@@ -69,6 +69,33 @@ test('share_folder: the folder becomes shared (complete at once), its metadata g
   assert.equal(all.cursor, undefined);
 });
 
+test('entries inside a shared folder carry parent_shared_folder_id and sharing_info; outside ones do not; unsharing clears them', async () => {
+  const { dbx } = await seeded();
+  const me = (await dbx.usersGetCurrentAccount()).result;
+  const { shared_folder_id: id } = await share(dbx, '/Projects');
+  const file = (await dbx.filesGetMetadata({ path: '/Projects/plan.md' })).result;
+  assertSchema('files/get_metadata', file);
+  assert.equal(file.parent_shared_folder_id, id);
+  assert.deepEqual(file.sharing_info, { read_only: false, parent_shared_folder_id: id, modified_by: me.account_id });
+  const sub = (await dbx.filesGetMetadata({ path: '/Projects/Archive' })).result;
+  assert.equal(sub.parent_shared_folder_id, id);
+  assert.equal(sub.shared_folder_id, undefined);
+  assert.deepEqual(sub.sharing_info, { read_only: false, parent_shared_folder_id: id, traverse_only: false, no_access: false });
+  // Files written after the share are inside it too, and recursive listings say so.
+  const up = (await dbx.filesUpload({ path: '/Projects/Archive/new.txt', contents: 'x' })).result;
+  assert.equal(up.sharing_info.parent_shared_folder_id, id);
+  const all = (await dbx.filesListFolder({ path: '', recursive: true })).result.entries;
+  for (const e of all) {
+    const inside = e.path_lower.startsWith('/projects/');
+    assert.equal(e.parent_shared_folder_id, inside ? id : undefined, e.path_lower);
+  }
+  assert.equal(all.find((e) => e.path_lower === '/readme.txt').sharing_info, undefined);
+  await dbx.sharingUnshareFolder({ shared_folder_id: id });
+  const after = (await dbx.filesGetMetadata({ path: '/Projects/plan.md' })).result;
+  assert.equal(after.sharing_info, undefined);
+  assert.equal(after.parent_shared_folder_id, undefined);
+});
+
 test('share_folder: a missing folder is created; force_async gives a job whose check is complete; errors are bad_path tags', async () => {
   const { dbx } = await seeded();
   const job = await share(dbx, '/Team/Shared', { force_async: true });
