@@ -167,6 +167,11 @@ bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body);
 /* Adds shared_folder_id and sharing_info to a shared folder's API view, and
  * parent_shared_folder_id and sharing_info to the entries inside one. */
 void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out);
+/* The id of the shared folder holding path (lower; the nearest shared
+ * ancestor), or NULL. */
+const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower);
+/* Whether any entry of a subtree (dbx_subtree) is a shared folder. */
+bool dbx_holds_share(const json_value *tree);
 /* A shared_folder_id as the Stone pattern allows: [-_0-9a-zA-Z:]+. */
 bool dbx_valid_shared_folder_id(const char *s);
 /* An address a member selector may invite: local@domain.tld, no spaces. */
@@ -198,7 +203,7 @@ const char *dbx_app_secret(twin_ctx *ctx);
     X(check_user) X(token_revoke) X(team_members_list) X(team_get_info) \
     X(share_folder) X(get_folder_metadata) X(list_shared_folders) X(list_shared_folders_continue) \
     X(add_folder_member) X(list_folder_members) X(list_folder_members_continue) X(remove_folder_member) X(unshare_folder) \
-    X(sharing_job_check) \
+    X(mount_folder) X(sharing_job_check) \
     X(admin_tier)
 #define DBX_DECLARE(n) void dbx_##n(twin_ctx *ctx);
 DBX_HANDLERS(DBX_DECLARE)

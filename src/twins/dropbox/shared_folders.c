@@ -599,9 +599,9 @@ static void note_share_made(twin_ctx *ctx)
     if (r) r->shares = 1;
 }
 
-/* The shared folder holding path (lower): the nearest ancestor marked "_sf". */
-static const char *enclosing_share(twin_ctx *ctx, const char *lower)
+const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower)
 {
+    if (!any_shares(ctx)) return NULL;
     for (const char *p = dbx_parent_of(ctx->a, lower); *p; p = dbx_parent_of(ctx->a, p)) {
         const char *id = json_get_str(dbx_entry_by_path(ctx, p), "_sf");
         if (id) return id;
@@ -613,7 +613,7 @@ void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out)
 {
     const char *id = json_get_str(entry, "_sf");
     const char *lower = json_get_str(entry, "path_lower");
-    const char *parent = !id && lower && any_shares(ctx) ? enclosing_share(ctx, lower) : NULL;
+    const char *parent = !id && lower ? dbx_enclosing_share(ctx, lower) : NULL;
     if (!id && !parent) return;
     arena *a = ctx->a;
     bool folder = str_eq(json_get_str(entry, ".tag"), "folder");
@@ -632,4 +632,22 @@ void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out)
         json_set_bool(a, info, "no_access", false);
     }
     json_set(a, out, "sharing_info", info);
+}
+
+bool dbx_holds_share(const json_value *tree)
+{
+    json_foreach(e, tree) if (json_get_str(e, "_sf")) return true;
+    return false;
+}
+
+/* The twin's one user owns every share, and an owner's share is always in
+ * its tree: mounting it again is already_mounted. */
+void dbx_mount_folder(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    if (!args) return;
+    const char *id = folder_id_arg(ctx, args);
+    if (!id) return;
+    if (!find_share(ctx, id, NULL)) return invalid_id(ctx, "access_error");
+    dbx_route_error(ctx, "already_mounted", dbx_tag(ctx->a, "already_mounted"));
 }

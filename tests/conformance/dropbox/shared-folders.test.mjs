@@ -288,6 +288,22 @@ test('a shared folder keeps its share through a move; a copy of it is not shared
   assert.deepEqual((await dbx.sharingListFolders({})).result.entries, []);
 });
 
+test('a shared folder cannot move into another (cant_nest_shared_folder); mount_folder on the owner\'s share is already_mounted', async () => {
+  const { dbx } = await seeded();
+  const projects = await share(dbx, '/Projects');
+  await share(dbx, '/Photos');
+  const e = assertDbxError(await rejects(() => dbx.filesMoveV2({ from_path: '/Photos', to_path: '/Projects/Photos' })), 409, 'cant_nest_shared_folder', 'cant_nest_shared_folder/');
+  assert.deepEqual(e, { '.tag': 'cant_nest_shared_folder' });
+  assert.equal((await dbx.filesGetMetadata({ path: '/Photos' })).result.sharing_info.shared_folder_id !== undefined, true);
+  // A plain folder may move in, and then it is inside the share.
+  await dbx.filesCreateFolderV2({ path: '/Plain' });
+  const moved = (await dbx.filesMoveV2({ from_path: '/Plain', to_path: '/Projects/Plain' })).result.metadata;
+  assert.equal(moved.parent_shared_folder_id, projects.shared_folder_id);
+
+  assertDbxError(await rejects(() => dbx.sharingMountFolder({ shared_folder_id: projects.shared_folder_id })), 409, 'already_mounted', 'already_mounted/');
+  assertDbxError(await rejects(() => dbx.sharingMountFolder({ shared_folder_id: '4242' })), 409, 'access_error', 'access_error/invalid_id/');
+});
+
 test('sharing routes need the sharing scopes when the run lists scopes', async () => {
   const ctx = await seeded();
   await admin(ctx, 'PATCH', '/admin/config', { scopes: ['files.metadata.read', 'sharing.read'] });
