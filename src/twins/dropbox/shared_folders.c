@@ -10,7 +10,6 @@
  * first.  Async variants finish at once: the job keeps the result. */
 #include <ctype.h>
 #include <string.h>
-#include <strings.h>
 
 #include "twins/dropbox/dropbox.h"
 #include "util/util.h"
@@ -323,12 +322,6 @@ void dbx_list_shared_folders_continue(twin_ctx *ctx)
 
 /* ---- members ---- */
 
-/* Emails compare without case; a missing one never matches. */
-static int ci_cmp(const char *x, const char *y)
-{
-    return x && y ? strcasecmp(x, y) : 1;
-}
-
 static json_value *account_by_id(twin_ctx *ctx, const char *id)
 {
     return twin_doc_get(ctx, "accounts", id);
@@ -337,7 +330,7 @@ static json_value *account_by_id(twin_ctx *ctx, const char *id)
 static json_value *account_by_email(twin_ctx *ctx, const char *email)
 {
     json_foreach(acct, twin_doc_all(ctx, "accounts")) {
-        if (ci_cmp(json_get_str(acct, "email"), email) == 0) return acct;
+        if (str_case_eq(json_get_str(acct, "email"), email)) return acct;
     }
     return NULL;
 }
@@ -460,8 +453,8 @@ static json_value *resolve_member(twin_ctx *ctx, const json_value *sel)
         const char *email = json_get_str(sel, "email");
         if (!email) return dbx_bad_request(ctx, "request body: member: missing required field 'email'"), NULL;
         if (!dbx_valid_email(email)) return bad_member(ctx, "invalid_email", email), NULL;
-        acct = ci_cmp(email, json_get_str(dbx_account(ctx), "email")) == 0 ? dbx_account(ctx)
-                                                                                : account_by_email(ctx, email);
+        acct = str_case_eq(email, json_get_str(dbx_account(ctx), "email")) ? dbx_account(ctx)
+                                                                    : account_by_email(ctx, email);
         json_set_str(a, m, "email", email);
     } else {
         dbx_bad_request(ctx, arena_printf(a, "request body: member: unknown tag '%s'", tag ? tag : ""));
@@ -478,7 +471,7 @@ static bool same_member(const json_value *x, const json_value *y)
 {
     const char *ix = json_get_str(x, "account_id"), *iy = json_get_str(y, "account_id");
     if (ix || iy) return str_eq(ix, iy);
-    return ci_cmp(json_get_str(x, "email"), json_get_str(y, "email")) == 0;
+    return str_case_eq(json_get_str(x, "email"), json_get_str(y, "email"));
 }
 
 static bool is_owner(twin_ctx *ctx, const json_value *m)
@@ -555,7 +548,7 @@ void dbx_remove_folder_member(twin_ctx *ctx)
     json_value *kept = json_array(a);
     bool found = false;
     json_value *members = json_get(sf, "members");
-    for (json_value *cur = members->first, *nx; cur; cur = nx) {
+    for (json_value *cur = members ? members->first : NULL, *nx; cur; cur = nx) {
         nx = cur->next;
         cur->next = NULL;
         if (same_member(cur, m)) found = true;
