@@ -203,7 +203,7 @@ const char *dbx_app_secret(twin_ctx *ctx);
     X(check_user) X(token_revoke) X(team_members_list) X(team_get_info) \
     X(share_folder) X(get_folder_metadata) X(list_shared_folders) X(list_shared_folders_continue) \
     X(add_folder_member) X(list_folder_members) X(list_folder_members_continue) X(remove_folder_member) X(unshare_folder) \
-    X(mount_folder) X(sharing_job_check) \
+    X(mount_folder) X(list_mountable_folders) X(list_mountable_folders_continue) X(sharing_job_check) \
     X(admin_tier)
 #define DBX_DECLARE(n) void dbx_##n(twin_ctx *ctx);
 DBX_HANDLERS(DBX_DECLARE)

@@ -644,3 +644,23 @@ void dbx_mount_folder(twin_ctx *ctx)
     if (!find_share(ctx, id, NULL)) return invalid_id(ctx, "access_error");
     dbx_route_error(ctx, "already_mounted", dbx_tag(ctx->a, "already_mounted"));
 }
+
+/* Mountable folders are shares the user was invited to and has not
+ * mounted; the twin's one user owns (and so has mounted) every share. */
+void dbx_list_mountable_folders(twin_ctx *ctx)
+{
+    json_value *args = dbx_args(ctx);
+    int64_t limit;
+    if (!args || !page_limit(ctx, args, &limit)) return;
+    json_value *o = json_object(ctx->a);
+    json_set(ctx->a, o, "entries", json_array(ctx->a));
+    dbx_reply(ctx, o);
+}
+
+void dbx_list_mountable_folders_continue(twin_ctx *ctx)
+{
+    int64_t offset, limit;
+    /* No listing of mountable folders has a second page, so no cursor is valid. */
+    if (!read_cursor(ctx, "mountable_folders", NULL, &offset, &limit)) return;
+    dbx_route_error(ctx, "invalid_cursor", dbx_tag(ctx->a, "invalid_cursor"));
+}

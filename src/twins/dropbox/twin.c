@@ -80,6 +80,8 @@ static const twin_route routes[] = {
     {"POST", "/2/sharing/unshare_folder", dbx_unshare_folder, "sharing.write"},
     {"POST", "/2/sharing/check_job_status", dbx_sharing_job_check, "sharing.write"},
     {"POST", "/2/sharing/mount_folder", dbx_mount_folder, "sharing.write"},
+    {"POST", "/2/sharing/list_mountable_folders", dbx_list_mountable_folders, "sharing.read"},
+    {"POST", "/2/sharing/list_mountable_folders/continue", dbx_list_mountable_folders_continue, "sharing.read"},
     {"POST", "/2/check/user", dbx_check_user, "account_info.read"},
     {"POST", "/2/team/members/list_v2", dbx_team_members_list, "members.read"},
     {"POST", "/2/team/get_info", dbx_team_get_info, "team_info.read"},

@@ -288,7 +288,7 @@ test('a shared folder keeps its share through a move; a copy of it is not shared
   assert.deepEqual((await dbx.sharingListFolders({})).result.entries, []);
 });
 
-test('a shared folder cannot move into another (cant_nest_shared_folder); mount_folder on the owner\'s share is already_mounted', async () => {
+test('a shared folder cannot move into another (cant_nest_shared_folder); mount_folder on the owner\'s share is already_mounted and nothing is mountable', async () => {
   const { dbx } = await seeded();
   const projects = await share(dbx, '/Projects');
   await share(dbx, '/Photos');
@@ -302,6 +302,11 @@ test('a shared folder cannot move into another (cant_nest_shared_folder); mount_
 
   assertDbxError(await rejects(() => dbx.sharingMountFolder({ shared_folder_id: projects.shared_folder_id })), 409, 'already_mounted', 'already_mounted/');
   assertDbxError(await rejects(() => dbx.sharingMountFolder({ shared_folder_id: '4242' })), 409, 'access_error', 'access_error/invalid_id/');
+  // Nothing is left to mount: the owner has every share in their tree.
+  const mountable = (await dbx.sharingListMountableFolders({ limit: 5 })).result;
+  assertSchema('sharing/list_mountable_folders', mountable);
+  assert.deepEqual(mountable, { entries: [] });
+  assertDbxError(await rejects(() => dbx.sharingListMountableFoldersContinue({ cursor: 'AAbogus' })), 409, 'invalid_cursor', 'invalid_cursor/');
 });
 
 test('sharing routes need the sharing scopes when the run lists scopes', async () => {
