@@ -1,5 +1,5 @@
 /* Dropbox twin helpers: the block-wise content hash, path normalisation and
- * the Range header of content downloads. */
+ * the Range header of content downloads, shared folder ids and member emails. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -81,6 +81,20 @@ static void byte_ranges_of_a_ten_byte_body(void **state)
     for (size_t i = 1; ignored[i]; i++) range(ignored[i], 10, DBX_RANGE_NONE, 0, 0);
 }
 
+static void shared_folder_ids_and_member_emails(void **state)
+{
+    assert_true(dbx_valid_shared_folder_id("84528192421"));
+    assert_true(dbx_valid_shared_folder_id("ns:12_a-B"));
+    assert_false(dbx_valid_shared_folder_id(""));
+    assert_false(dbx_valid_shared_folder_id("has space"));
+    assert_false(dbx_valid_shared_folder_id("a/b"));
+    assert_true(dbx_valid_email("grace@example.com"));
+    assert_true(dbx_valid_email("a.b+c@sub.example.org"));
+    static const char *const bad[] = {"", "plain", "@example.com", "a@", "a@example", "a@.com", "a@b.com.",
+                                      "a b@example.com", "a@b@example.com", NULL};
+    for (size_t i = 0; bad[i]; i++) assert_false(dbx_valid_email(bad[i]));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -88,6 +102,7 @@ int main(void)
         cmocka_unit_test(content_hash_splits_4_mib_blocks),
         cmocka_unit_test(paths_normalise_or_are_malformed),
         cmocka_unit_test(byte_ranges_of_a_ten_byte_body),
+        cmocka_unit_test(shared_folder_ids_and_member_emails),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

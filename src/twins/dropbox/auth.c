@@ -310,6 +310,7 @@ bool dbx_authenticate(twin_ctx *ctx, const twin_route *route)
     }
     dbx_req *r = arena_zalloc(ctx->a, sizeof *r);
     r->token = t;
+    r->shares = -1;
     ctx->principal = r;
     if (!check_select_headers(ctx) || !check_path_root(ctx)) return false;
     if (!route || !route->scope) return true;

@@ -210,6 +210,7 @@ json_value *dbx_public(twin_ctx *ctx, const json_value *entry)
 {
     json_value *o = json_object(ctx->a);
     json_foreach(m, entry) if (m->key[0] != '_') json_set(ctx->a, o, m->key, json_clone(ctx->a, m));
+    dbx_render_sharing(ctx, entry, o);
     return o;
 }
 

@@ -17,6 +17,8 @@
  *   temp_links token -> {id, rev, expires} (get_temporary_link).
  *   jobs       async job id -> the finished result (batch routes).
  *   accounts   account_id -> seeded team members (users/get_account).
+ *   shared_folders  shared_folder_id -> {folder_id, policy, members, time_invited}
+ *              (shared_folders.c); the folder entry carries "_sf".
  *   meta       "account" -> {account_id, name, email, ...}; "tier" ->
  *              {account_tier} set through the admin API.
  *
@@ -34,6 +36,7 @@
 typedef struct dbx_req {
     const char *token;
     bool notified;              /* the webhook already went out for this request */
+    int8_t shares;              /* shared folders exist: -1 not asked yet, 0 no, 1 yes */
 } dbx_req;
 
 /* ---- requests, answers and errors (auth.c) ---- */
@@ -160,6 +163,20 @@ dbx_range dbx_byte_range(const char *header, size_t len, size_t *lo, size_t *hi)
 void dbx_reply_content(twin_ctx *ctx, const json_value *result, const char *rev, const char *data, size_t len);
 bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body);
 
+/* ---- shared folders (shared_folders.c) ---- */
+/* Adds shared_folder_id and sharing_info to a shared folder's API view, and
+ * parent_shared_folder_id and sharing_info to the entries inside one. */
+void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out);
+/* The id of the shared folder holding path (lower; the nearest shared
+ * ancestor), or NULL. */
+const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower);
+/* Whether any entry of a subtree (dbx_subtree) is a shared folder. */
+bool dbx_holds_share(const json_value *tree);
+/* A shared_folder_id as the Stone pattern allows: [-_0-9a-zA-Z:]+. */
+bool dbx_valid_shared_folder_id(const char *s);
+/* An address a member selector may invite: local@domain.tld, no spaces. */
+bool dbx_valid_email(const char *s);
+
 /* ---- batches (sessions.c) ---- */
 /* Keeps a finished batch result as an async job: {".tag":"async_job_id", …}. */
 json_value *dbx_async_job(twin_ctx *ctx, json_value *result);
@@ -184,6 +201,9 @@ const char *dbx_app_secret(twin_ctx *ctx);
     X(current_account) X(get_account) X(get_account_batch) X(space_usage) \
     X(create_shared_link) X(list_shared_links) X(revoke_shared_link) X(get_shared_link_metadata) X(get_shared_link_file) \
     X(check_user) X(token_revoke) X(team_members_list) X(team_get_info) \
+    X(share_folder) X(get_folder_metadata) X(list_shared_folders) X(list_shared_folders_continue) \
+    X(add_folder_member) X(list_folder_members) X(list_folder_members_continue) X(remove_folder_member) X(unshare_folder) \
+    X(mount_folder) X(list_mountable_folders) X(list_mountable_folders_continue) X(sharing_job_check) \
     X(admin_tier)
 #define DBX_DECLARE(n) void dbx_##n(twin_ctx *ctx);
 DBX_HANDLERS(DBX_DECLARE)

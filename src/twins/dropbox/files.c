@@ -559,9 +559,12 @@ static json_value *relocate_one(twin_ctx *ctx, const char *from, const char *to,
         if (!autorename) return relocation_error(ctx, err, "to", NULL, is_folder(dest) ? "folder" : "file");
         display = dbx_autorename(ctx, display, false);
     }
+    json_value *tree = dbx_subtree(ctx, src_lower, true);
+    /* Dropbox does not nest shares: a shared folder cannot move into another. */
+    if (move && dbx_enclosing_share(ctx, to_lower) && dbx_holds_share(tree))
+        return relocation_error(ctx, err, NULL, "cant_nest_shared_folder", NULL);
     const char *kind = NULL;
     if (!dbx_ensure_parents(ctx, display, &kind)) return relocation_error(ctx, err, "to", NULL, kind);
-    json_value *tree = dbx_subtree(ctx, src_lower, true);
     if (!move && !dbx_quota_allows(ctx, subtree_bytes(ctx, tree)))
         return relocation_error(ctx, err, NULL, "insufficient_quota", NULL);
     if (!case_only) display = dbx_cased(ctx, display);

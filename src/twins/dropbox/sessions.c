@@ -233,3 +233,4 @@ static void job_check(twin_ctx *ctx)
 void dbx_create_folder_batch_check(twin_ctx *ctx) { job_check(ctx); }
 void dbx_relocation_batch_check(twin_ctx *ctx) { job_check(ctx); }
 void dbx_delete_batch_check(twin_ctx *ctx) { job_check(ctx); }
+void dbx_sharing_job_check(twin_ctx *ctx) { job_check(ctx); }
