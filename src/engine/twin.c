@@ -48,12 +48,16 @@ int64_t twin_now(twin_ctx *ctx)
 
 /* Remembers that the request cannot be trusted any more; the first cause is
  * logged (the client only sees a generic 500). */
+static void mark_store_failed(twin_ctx *ctx, const char *why)
+{
+    if (!ctx->store_failed) fprintf(stderr, "twins: %s: %s\n", ctx->twin ? ctx->twin : "?", why);
+    ctx->store_failed = true;
+}
+
 static void note_store_failure(twin_ctx *ctx, const char *what)
 {
     if (!ctx->store_failed)
-        fprintf(stderr, "twins: %s: store %s failed: %s\n", ctx->twin ? ctx->twin : "?", what,
-                store_errmsg(ctx->store));
-    ctx->store_failed = true;
+        mark_store_failed(ctx, arena_printf(ctx->a, "store %s failed: %s", what, store_errmsg(ctx->store)));
 }
 
 int64_t twin_counter(twin_ctx *ctx, const char *name)
@@ -91,12 +95,8 @@ json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id)
     }
     if (!found) return NULL;
     json_value *doc = json_parse(ctx->a, text, len, NULL);
-    if (!doc) {
-        if (!ctx->store_failed)
-            fprintf(stderr, "twins: %s: stored document %s/%s is not JSON\n", ctx->twin ? ctx->twin : "?",
-                    collection, id);
-        ctx->store_failed = true;
-    }
+    if (!doc && !ctx->store_failed)
+        mark_store_failed(ctx, arena_printf(ctx->a, "stored document %s/%s is not JSON", collection, id));
     return doc;
 }
 
