@@ -23,7 +23,8 @@ typedef struct store_backend {
 
     int (*put)(store *s, const store_key *k, const char *id, const char *json, size_t len,
                const store_index *idx, size_t n_idx);
-    char *(*get)(store *s, arena *a, const store_key *k, const char *id, size_t *len_out);
+    /* 1 with *json_out (in a) and *len_out set, 0 absent, -1 error */
+    int (*get)(store *s, arena *a, const store_key *k, const char *id, char **json_out, size_t *len_out);
     int (*exists)(store *s, const store_key *k, const char *id); /* 1 yes, 0 no, -1 error */
     int (*del)(store *s, const store_key *k, const char *id);
     int (*list)(store *s, arena *a, const store_key *k, const store_list_opts *o,
@@ -48,7 +49,6 @@ struct store {
     int tx_depth;           /* nesting level of store_begin */
     bool tx_doomed;         /* an inner level rolled back: the outermost must too */
     char errmsg[512];
-    uint64_t n_errors;      /* store_set_error calls: tells a failed get from an absent document */
 };
 
 void store_set_error(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

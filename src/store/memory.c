@@ -570,12 +570,13 @@ static int mem_put(store *s, const store_key *k, const char *id, const char *jso
     return 0;
 }
 
-static char *mem_get(store *s, arena *a, const store_key *k, const char *id, size_t *len_out)
+static int mem_get(store *s, arena *a, const store_key *k, const char *id, char **json_out, size_t *len_out)
 {
     mdoc *d = find_doc(impl_of(s), k, id);
-    if (!d) return NULL;
+    if (!d) return 0;
     if (len_out) *len_out = d->len;
-    return arena_memdup(a, d->body, d->len + 1);
+    *json_out = arena_memdup(a, d->body, d->len + 1);
+    return 1;
 }
 
 static int mem_exists(store *s, const store_key *k, const char *id)

@@ -381,18 +381,13 @@ static PGresult *run_stmt(store *s, enum stmt_id id, const params *p, const char
 {
     pg_store *q = impl_of(s);
     bool nothing_to_lose = !q->in_tx;
-    uint64_t errors_before = s->n_errors;
     PGresult *res = try_stmt(s, id, p, what);
     if (res || !nothing_to_lose || PQstatus(q->conn) == CONNECTION_OK) return res;
     if (q->in_tx) { /* this call's own BEGIN: send it again on the new connection */
         q->in_tx = false;
         q->begin_pending = true;
     }
-    res = try_stmt(s, id, p, what);
-    /* Recovered: the first attempt's error does not count (store_fetch
-     * would take an absent document for a failure). */
-    if (res) s->n_errors = errors_before;
-    return res;
+    return try_stmt(s, id, p, what);
 }
 
 static int run_stmt_done(store *s, enum stmt_id id, const params *p, const char *what)
@@ -515,15 +510,16 @@ static void doc_params(params *p, const store_key *k, const char *id)
     param_text(p, id);
 }
 
-static char *pg_get(store *s, arena *a, const store_key *k, const char *id, size_t *len_out)
+static int pg_get(store *s, arena *a, const store_key *k, const char *id, char **json_out, size_t *len_out)
 {
     params p = {0};
     doc_params(&p, k, id);
     PGresult *res = run_stmt(s, ST_DOC_BODY, &p, "get");
-    if (!res) return NULL;
-    char *body = PQntuples(res) > 0 ? column_copy(a, res, 0, 0, len_out) : NULL;
+    if (!res) return -1;
+    int found = PQntuples(res) > 0;
+    if (found) *json_out = column_copy(a, res, 0, 0, len_out);
     PQclear(res);
-    return body;
+    return found;
 }
 
 /* 1 and *seq set if the document exists, 0 if not, -1 on error. */

@@ -466,19 +466,24 @@ static int sq_put(store *s, const store_key *k, const char *id, const char *json
     return 0;
 }
 
-static char *sq_get(store *s, arena *a, const store_key *k, const char *id, size_t *len_out)
+static int sq_get(store *s, arena *a, const store_key *k, const char *id, char **json_out, size_t *len_out)
 {
     int64_t space;
-    if (find_space(s, k, false, &space, "get") != 1) return NULL;
+    int found = find_space(s, k, false, &space, "get");
+    if (found != 1) return found;
     sqlite3_stmt *st = stmt(s, ST_DOC_BODY, "get");
-    if (!st) return NULL;
+    if (!st) return -1;
     bind_doc(st, space, id);
-    char *body = NULL;
     int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) body = column_copy(a, st, 0, len_out);
-    else if (rc != SQLITE_DONE) db_error(s, "get");
+    if (rc == SQLITE_ROW) {
+        *json_out = column_copy(a, st, 0, len_out);
+        found = 1;
+    } else {
+        found = rc == SQLITE_DONE ? 0 : -1;
+        if (found < 0) db_error(s, "get");
+    }
     stmt_done(st);
-    return body;
+    return found;
 }
 
 static int sq_exists(store *s, const store_key *k, const char *id)

@@ -13,7 +13,6 @@ void store_set_error(store *s, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(s->errmsg, sizeof s->errmsg, fmt, ap);
     va_end(ap);
-    s->n_errors++;
 }
 
 typedef int (*attach_fn)(store *s, const char *where, char **err_out);
@@ -166,20 +165,17 @@ int store_put(store *s, const store_key *k, const char *id, const char *json, si
     return finish_atomic(s, s->be->put(s, k, id, json, len, idx, n_idx));
 }
 
-char *store_get(store *s, arena *a, const store_key *k, const char *id, size_t *len_out)
-{
-    if (!key_ok(s, k, "get") || !id_ok(s, id, "get")) return NULL;
-    return s->be->get(s, a, k, id, len_out);
-}
-
-/* Backends answer NULL for both an absent document and a failure, and
- * report failures through store_set_error: a call that set an error failed. */
 int store_fetch(store *s, arena *a, const store_key *k, const char *id, char **json_out, size_t *len_out)
 {
-    uint64_t errors_before = s->n_errors;
-    *json_out = store_get(s, a, k, id, len_out);
-    if (*json_out) return 1;
-    return s->n_errors != errors_before ? -1 : 0;
+    *json_out = NULL;
+    if (!key_ok(s, k, "get") || !id_ok(s, id, "get")) return -1;
+    return s->be->get(s, a, k, id, json_out, len_out);
+}
+
+char *store_get(store *s, arena *a, const store_key *k, const char *id, size_t *len_out)
+{
+    char *json;
+    return store_fetch(s, a, k, id, &json, len_out) == 1 ? json : NULL;
 }
 
 bool store_exists(store *s, const store_key *k, const char *id)
