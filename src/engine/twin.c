@@ -82,33 +82,45 @@ static store_key key_for(const twin_ctx *ctx, const char *collection)
     return (store_key){.run = ctx->run_id, .twin = ctx->twin, .collection = collection};
 }
 
-json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id)
+const char *twin_doc_get_text(twin_ctx *ctx, const char *collection, const char *id, size_t *len)
 {
     if (!id) return NULL;   /* callers pass optional arguments straight through */
     store_key k = key_for(ctx, collection);
-    size_t len = 0;
     char *text = NULL;
-    int found = store_fetch(ctx->store, ctx->a, &k, id, &text, &len);
+    int found = store_fetch(ctx->store, ctx->a, &k, id, &text, len);
     if (found < 0) {
         note_store_failure(ctx, "get");   /* not "absent": the answer would lie */
         return NULL;
     }
-    if (!found) return NULL;
+    return found ? text : NULL;
+}
+
+json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id)
+{
+    size_t len = 0;
+    const char *text = twin_doc_get_text(ctx, collection, id, &len);
+    if (!text) return NULL;
     json_value *doc = json_parse(ctx->a, text, len, NULL);
     if (!doc && !ctx->store_failed)
         mark_store_failed(ctx, arena_printf(ctx->a, "stored document %s/%s is not JSON", collection, id));
     return doc;
 }
 
-int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
-                 const store_index *idx, size_t n_idx)
+int twin_doc_put_text(twin_ctx *ctx, const char *collection, const char *id, const char *text, size_t len,
+                      const store_index *idx, size_t n_idx)
 {
     store_key k = key_for(ctx, collection);
-    size_t len = 0;
-    char *text = json_to_string(ctx->a, doc, &len);
     int rc = store_put(ctx->store, &k, id, text, len, idx, n_idx);
     if (rc != 0) note_store_failure(ctx, "put");
     return rc;
+}
+
+int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
+                 const store_index *idx, size_t n_idx)
+{
+    size_t len = 0;
+    char *text = json_to_string(ctx->a, doc, &len);
+    return twin_doc_put_text(ctx, collection, id, text, len, idx, n_idx);
 }
 
 int twin_doc_delete(twin_ctx *ctx, const char *collection, const char *id)

@@ -193,6 +193,12 @@ int64_t twin_counter(twin_ctx *ctx, const char *name);
 json_value *twin_doc_get(twin_ctx *ctx, const char *collection, const char *id);
 int twin_doc_put(twin_ctx *ctx, const char *collection, const char *id, const json_value *doc,
                  const store_index *idx, size_t n_idx);
+/* The same two as JSON text, for answers that are a stored document as is:
+ * no parse, no second serialisation.  The text put must be compact JSON as
+ * json_write makes it (what twin_doc_put stores); get_text's copy is in ctx->a. */
+int twin_doc_put_text(twin_ctx *ctx, const char *collection, const char *id, const char *text, size_t len,
+                      const store_index *idx, size_t n_idx);
+const char *twin_doc_get_text(twin_ctx *ctx, const char *collection, const char *id, size_t *len);
 int twin_doc_delete(twin_ctx *ctx, const char *collection, const char *id);  /* 0 deleted, 1 absent */
 typedef struct twin_list {
     json_value **items;

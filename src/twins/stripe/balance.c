@@ -61,8 +61,7 @@ void stripe_retrieve_balance(twin_ctx *ctx)
 
 void stripe_retrieve_txn(twin_ctx *ctx)
 {
-    json_value *t = stripe_load(ctx, "balance_transactions", "balance transaction", twin_param(ctx, "id"), "id");
-    if (t) stripe_send_object(ctx, 200, t);
+    stripe_retrieve(ctx, "balance_transactions", "balance transaction", "id");
 }
 
 static bool filter_type(const json_value *t, void *data)

@@ -134,8 +134,7 @@ json_value *stripe_charge_create(twin_ctx *ctx, int64_t amount, const char *curr
     json_set_null(a, c, "transfer_data");
     json_set_null(a, c, "transfer_group");
     if (ok && capture) json_set_str(a, c, "balance_transaction", stripe_balance_txn(ctx, amount, currency, "charge", id));
-    stripe_save(ctx, "charges", c);
-    stripe_emit(ctx, ok ? "charge.succeeded" : "charge.failed", c, NULL);
+    stripe_save_emit(ctx, "charges", c, ok ? "charge.succeeded" : "charge.failed", NULL);
     if (ok && capture && o->creates_dispute) stripe_dispute_open(ctx, c);
     return c;
 }
@@ -155,8 +154,7 @@ void stripe_charge_capture(twin_ctx *ctx, json_value *c, int64_t amount)
     if (amount < total) { /* the uncaptured rest is released as a refund */
         json_set_int(a, c, "amount_refunded", total - amount);
     }
-    stripe_save(ctx, "charges", c);
-    stripe_emit(ctx, "charge.captured", c, stripe_diff(ctx, before, c));
+    stripe_save_emit(ctx, "charges", c, "charge.captured", stripe_diff(ctx, before, c));
     const json_value *pm = stripe_get(ctx, "payment_methods", json_get_str(c, "payment_method"));
     if (pm && stripe_card_outcome_for(pm).creates_dispute) stripe_dispute_open(ctx, c);
 }
@@ -213,8 +211,7 @@ void stripe_create_charge(twin_ctx *ctx)
 
 void stripe_retrieve_charge(twin_ctx *ctx)
 {
-    json_value *c = stripe_load(ctx, "charges", "charge", twin_param(ctx, "id"), "id");
-    if (c) stripe_send_object(ctx, 200, c);
+    stripe_retrieve(ctx, "charges", "charge", "id");
 }
 
 void stripe_update_charge(twin_ctx *ctx)

@@ -214,8 +214,7 @@ void stripe_create_credit_note(twin_ctx *ctx)
 
 void stripe_retrieve_credit_note(twin_ctx *ctx)
 {
-    json_value *cn = stripe_load(ctx, COLL, "credit note", twin_param(ctx, "id"), "id");
-    if (cn) stripe_send_object(ctx, 200, cn);
+    stripe_retrieve(ctx, COLL, "credit note", "id");
 }
 
 void stripe_void_credit_note(twin_ctx *ctx)

@@ -123,14 +123,12 @@ void stripe_create_customer(twin_ctx *ctx)
         }
     }
     if (!apply_customer_params(ctx, c, pm)) return;
-    stripe_save(ctx, "customers", c);
-    stripe_emit(ctx, "customer.created", c, NULL);
+    stripe_text saved = stripe_save_emit(ctx, "customers", c, "customer.created", NULL);
     if (pm) {
         json_set_str(ctx->a, pm, "customer", json_get_str(c, "id"));
-        stripe_save(ctx, "payment_methods", pm);
-        stripe_emit(ctx, "payment_method.attached", pm, NULL);
+        stripe_save_emit(ctx, "payment_methods", pm, "payment_method.attached", NULL);
     }
-    stripe_send_object(ctx, 200, c);
+    stripe_send_saved(ctx, 200, c, saved);
 }
 
 static json_value *deleted_stub(twin_ctx *ctx, const char *id)
@@ -145,6 +143,7 @@ static json_value *deleted_stub(twin_ctx *ctx, const char *id)
 void stripe_retrieve_customer(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "id");
+    if (stripe_send_stored(ctx, "customers", id)) return;
     json_value *c = stripe_get(ctx, "customers", id);
     /* A deleted customer still answers, as Stripe's deleted stub. */
     if (!c && stripe_get(ctx, "deleted_customers", id)) {

@@ -127,8 +127,7 @@ static void close_as(twin_ctx *ctx, json_value *dp, const char *status)
     json_value *before = json_clone(ctx->a, dp);
     json_set_str(ctx->a, dp, "status", status);
     if (str_eq(status, "won")) json_push(json_get(dp, "balance_transactions"), dispute_txn(ctx, dp, true));
-    stripe_save(ctx, COLL, dp);
-    stripe_emit(ctx, "charge.dispute.closed", dp, stripe_diff(ctx, before, dp));
+    stripe_save_emit(ctx, COLL, dp, "charge.dispute.closed", stripe_diff(ctx, before, dp));
     if (str_eq(status, "won")) stripe_emit(ctx, "charge.dispute.funds_reinstated", dp, NULL);
 }
 
@@ -173,8 +172,7 @@ static bool apply_evidence(twin_ctx *ctx, json_value *dp, bool *any)
 
 void stripe_retrieve_dispute(twin_ctx *ctx)
 {
-    json_value *dp = stripe_load(ctx, COLL, "dispute", twin_param(ctx, "id"), "dispute");
-    if (dp) stripe_send_object(ctx, 200, dp);
+    stripe_retrieve(ctx, COLL, "dispute", "dispute");
 }
 
 void stripe_update_dispute(twin_ctx *ctx)

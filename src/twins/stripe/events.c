@@ -51,57 +51,94 @@ static twin_list subscribed_endpoints(twin_ctx *ctx, const char *type)
 
 /* Each subscribed endpoint, then the run's default one (url, configured with
  * POST /admin/config {"webhook_url": ...}) when set. */
-static void deliver(twin_ctx *ctx, const json_value *event, const twin_list *endpoints, const char *url)
+static void deliver(twin_ctx *ctx, webhook_send *w, const twin_list *endpoints, const char *url)
 {
-    webhook_send w = {.event_id = json_get_str(event, "id"), .event_type = json_get_str(event, "type")};
-    w.payload = json_to_string(ctx->a, event, &w.len);
     for (size_t i = 0; i < endpoints->n; i++) {
         const json_value *we = endpoints->items[i];
-        w.url = json_get_str(we, "url");
-        w.secret = json_get_str(we, "secret");
-        w.endpoint_id = json_get_str(we, "id");
-        webhooks_send(ctx, &w);
+        w->url = json_get_str(we, "url");
+        w->secret = json_get_str(we, "secret");
+        w->endpoint_id = json_get_str(we, "id");
+        webhooks_send(ctx, w);
     }
     if (url && *url) {
-        w.url = url;
-        w.secret = stripe_default_webhook_secret(ctx->a, ctx->run_id, ctx->config);
-        w.endpoint_id = "default";
-        webhooks_send(ctx, &w);
+        w->url = url;
+        w->secret = stripe_default_webhook_secret(ctx->a, ctx->run_id, ctx->config);
+        w->endpoint_id = "default";
+        webhooks_send(ctx, w);
     }
 }
 
-static json_value *event_request(twin_ctx *ctx)
+/* The event around the object's JSON text, written once: it is both what
+ * /v1/events stores and the webhook payload. */
+static void write_event(twin_ctx *ctx, buf *out, const char *id, const char *type, stripe_text object,
+                        const json_value *prev, size_t pending)
 {
-    json_value *r = json_object(ctx->a);
     stripe_req *st = ctx->principal;
-    json_set_str(ctx->a, r, "id", st ? st->request_id : NULL);
-    json_set_str(ctx->a, r, "idempotency_key", ctx->req ? http_header_get(ctx->req, "Idempotency-Key") : NULL);
-    return r;
+    jw w;
+    jw_init(&w, out);
+    jw_object_begin(&w);
+    jw_kv_string(&w, "id", id);
+    jw_kv_string(&w, "object", "event");
+    jw_kv_string(&w, "api_version", STRIPE_API_VERSION);
+    jw_kv_int(&w, "created", twin_now(ctx));
+    jw_key(&w, "data");
+    jw_object_begin(&w);
+    jw_key(&w, "object");
+    jw_raw(&w, object.s, object.len);
+    if (prev && prev->len) {
+        jw_key(&w, "previous_attributes");
+        jw_value(&w, prev);
+    }
+    jw_object_end(&w);
+    jw_kv_bool(&w, "livemode", false);
+    jw_kv_int(&w, "pending_webhooks", (int64_t)pending);
+    jw_key(&w, "request");
+    jw_object_begin(&w);
+    jw_kv_string(&w, "id", st ? st->request_id : NULL);
+    jw_kv_string(&w, "idempotency_key", ctx->req ? http_header_get(ctx->req, "Idempotency-Key") : NULL);
+    jw_object_end(&w);
+    jw_kv_string(&w, "type", type);
+    jw_object_end(&w);
+}
+
+static void emit_text(twin_ctx *ctx, const char *type, stripe_text object, const json_value *prev)
+{
+    twin_list endpoints = subscribed_endpoints(ctx, type);
+    const char *url = json_get_str(ctx->config, "webhook_url");
+    size_t pending = endpoints.n + (url && *url ? 1 : 0);
+    const char *id = twin_new_id(ctx, "evt_", 24);
+    buf text = BUF_INIT;
+    write_event(ctx, &text, id, type, object, prev, pending);
+    store_index by_type = {"type", type};
+    twin_doc_put_text(ctx, "events", id, text.data, text.len, &by_type, 1);
+    if (pending) {
+        webhook_send w = {.event_id = id, .event_type = type, .payload = text.data, .len = text.len};
+        deliver(ctx, &w, &endpoints, url);
+    }
+    buf_free(&text);
 }
 
 void stripe_emit(twin_ctx *ctx, const char *type, const json_value *obj, const json_value *prev)
 {
     /* Seeded state is the run's baseline, not activity: no events, no deliveries. */
     if (ctx->seeding) return;
-    arena *a = ctx->a;
-    twin_list endpoints = subscribed_endpoints(ctx, type);
-    const char *url = json_get_str(ctx->config, "webhook_url");
-    size_t pending = endpoints.n + (url && *url ? 1 : 0);
-    json_value *ev = stripe_new_object(ctx, "event", "evt_");
-    json_set_str(a, ev, "api_version", STRIPE_API_VERSION);
-    json_set_int(a, ev, "created", twin_now(ctx));
-    json_value *data = json_object(a);
-    json_value *copy = json_clone(a, obj);
-    json_remove(copy, "secret");
-    json_set(a, data, "object", copy);
-    if (prev && prev->len) json_set(a, data, "previous_attributes", json_clone(a, prev));
-    json_set(a, ev, "data", data);
-    json_set_bool(a, ev, "livemode", false);
-    json_set_int(a, ev, "pending_webhooks", (int64_t)pending);
-    json_set(a, ev, "request", event_request(ctx));
-    json_set_str(a, ev, "type", type);
-    stripe_save(ctx, "events", ev);
-    if (pending) deliver(ctx, ev, &endpoints, url);
+    /* Signing secrets (webhook endpoints) never travel in events. */
+    if (json_get(obj, "secret")) {
+        json_value *copy = json_clone(ctx->a, obj);
+        json_remove(copy, "secret");
+        obj = copy;
+    }
+    stripe_text t;
+    t.s = json_to_string(ctx->a, obj, &t.len);
+    emit_text(ctx, type, t, prev);
+}
+
+void stripe_emit_saved(twin_ctx *ctx, const char *type, const json_value *obj, stripe_text saved,
+                       const json_value *prev)
+{
+    if (ctx->seeding) return;
+    if (json_get(obj, "secret")) stripe_emit(ctx, type, obj, prev);
+    else emit_text(ctx, type, saved, prev);
 }
 
 /* ---- routes ---- */
@@ -144,6 +181,13 @@ void stripe_list_events(twin_ctx *ctx)
 
 void stripe_retrieve_event(twin_ctx *ctx)
 {
-    json_value *ev = stripe_load(ctx, "events", "event", twin_param(ctx, "id"), "id");
-    if (ev) stripe_send_object(ctx, 200, ev);
+    stripe_retrieve(ctx, "events", "event", "id");
+}
+
+stripe_text stripe_save_emit(twin_ctx *ctx, const char *collection, const json_value *obj, const char *type,
+                             const json_value *prev)
+{
+    stripe_text saved = stripe_save(ctx, collection, obj);
+    stripe_emit_saved(ctx, type, obj, saved, prev);
+    return saved;
 }

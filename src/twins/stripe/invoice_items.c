@@ -150,8 +150,7 @@ void stripe_create_invoice_item(twin_ctx *ctx)
 
 void stripe_retrieve_invoice_item(twin_ctx *ctx)
 {
-    json_value *ii = stripe_load(ctx, COLL, "invoiceitem", twin_param(ctx, "id"), "invoiceitem");
-    if (ii) stripe_send_object(ctx, 200, ii);
+    stripe_retrieve(ctx, COLL, "invoiceitem", "invoiceitem");
 }
 
 /* Pending items and items on a draft may change; the rest are frozen. */

@@ -551,8 +551,7 @@ static json_value *invoice_intent(twin_ctx *ctx, const json_value *inv)
     json_push(types, json_string(a, "card"));
     json_set(a, pi, "payment_method_types", types);
     json_set_str(a, pi, "status", "requires_payment_method");
-    stripe_save(ctx, "payment_intents", pi);
-    stripe_emit(ctx, "payment_intent.created", pi, NULL);
+    stripe_save_emit(ctx, "payment_intents", pi, "payment_intent.created", NULL);
     return pi;
 }
 
@@ -598,8 +597,7 @@ static void spend_customer_discount(twin_ctx *ctx, const json_value *inv)
     if (!c || !str_eq(json_get_str(json_get(c, "discount"), "id"), json_get_str(used, "id"))) return;
     json_value *before = json_clone(ctx->a, c);
     json_set_null(ctx->a, c, "discount");
-    stripe_save(ctx, "customers", c);
-    stripe_emit(ctx, "customer.updated", c, stripe_diff(ctx, before, c));
+    stripe_save_emit(ctx, "customers", c, "customer.updated", stripe_diff(ctx, before, c));
 }
 
 void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
@@ -670,8 +668,7 @@ static void require_action(twin_ctx *ctx, json_value *pi)
     json_set_str(a, na, "type", "redirect_to_url");
     json_set(a, pi, "next_action", na);
     json_set_str(a, pi, "status", "requires_action");
-    stripe_save(ctx, "payment_intents", pi);
-    stripe_emit(ctx, "payment_intent.requires_action", pi, NULL);
+    stripe_save_emit(ctx, "payment_intents", pi, "payment_intent.requires_action", NULL);
 }
 
 /* Runs the charge on the invoice's payment intent; returns the charge id. */
@@ -693,8 +690,8 @@ static const char *charge_intent(twin_ctx *ctx, json_value *pi, const json_value
         json_set_int(a, pi, "amount_received", billing_int(pi, "amount"));
         json_set_str(a, pi, "status", "succeeded");
     }
-    stripe_save(ctx, "payment_intents", pi);
-    stripe_emit(ctx, o->decline_code ? "payment_intent.payment_failed" : "payment_intent.succeeded", pi, NULL);
+    const char *type = o->decline_code ? "payment_intent.payment_failed" : "payment_intent.succeeded";
+    stripe_save_emit(ctx, "payment_intents", pi, type, NULL);
     return ch_id;
 }
 
@@ -989,8 +986,7 @@ static void cancel_intent(twin_ctx *ctx, const json_value *inv, const char *reas
     json_set_int(ctx->a, pi, "canceled_at", at);
     json_set_str(ctx->a, pi, "cancellation_reason", reason);
     json_set_null(ctx->a, pi, "next_action");
-    stripe_save(ctx, "payment_intents", pi);
-    stripe_emit(ctx, "payment_intent.canceled", pi, NULL);
+    stripe_save_emit(ctx, "payment_intents", pi, "payment_intent.canceled", NULL);
 }
 
 void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at)

@@ -87,8 +87,7 @@ static json_value *intent_new(twin_ctx *ctx, const json_value *cs)
     const char *currency = json_get_str(cs, "currency");
     json_value *pi = stripe_intent_skeleton(ctx, amount, currency ? currency : "usd");
     json_set_str(ctx->a, pi, "customer", json_get_str(cs, "customer"));
-    stripe_save(ctx, PI_COLL, pi);
-    stripe_emit(ctx, "payment_intent.created", pi, NULL);
+    stripe_save_emit(ctx, PI_COLL, pi, "payment_intent.created", NULL);
     return pi;
 }
 
@@ -115,8 +114,7 @@ static const char *session_customer(twin_ctx *ctx, json_value *cs, const checkou
     json_value *c = stripe_customer_skeleton(ctx);
     json_set_str(ctx->a, c, "email", card->email);
     if (card->name && *card->name) json_set_str(ctx->a, c, "name", card->name);
-    stripe_save(ctx, "customers", c);
-    stripe_emit(ctx, "customer.created", c, NULL);
+    stripe_save_emit(ctx, "customers", c, "customer.created", NULL);
     id = json_get_str(c, "id");
     json_set_str(ctx->a, cs, "customer", id);
     return id;
@@ -161,8 +159,7 @@ static void complete_session(twin_ctx *ctx, json_value *cs, const json_value *pm
     json_set_str(a, cs, "status", "complete");
     json_set_str(a, cs, "payment_status", paid_status(ctx, cs));
     json_set_null(a, cs, "url");
-    stripe_save(ctx, CHECKOUT_SESSIONS, cs);
-    stripe_emit(ctx, "checkout.session.completed", cs, NULL);
+    stripe_save_emit(ctx, CHECKOUT_SESSIONS, cs, "checkout.session.completed", NULL);
 }
 
 /* ---- subscription mode: a real subscription through the billing code ---- */
@@ -171,8 +168,7 @@ static void attach_pm(twin_ctx *ctx, json_value *pm, const char *customer)
 {
     if (!customer || json_get_str(pm, "customer")) return;
     json_set_str(ctx->a, pm, "customer", customer);
-    stripe_save(ctx, "payment_methods", pm);
-    stripe_emit(ctx, "payment_method.attached", pm, NULL);
+    stripe_save_emit(ctx, "payment_methods", pm, "payment_method.attached", NULL);
 }
 
 /* The recurring line items as prices carrying "_quantity". */
@@ -300,8 +296,7 @@ static checkout_result pay_intent(twin_ctx *ctx, json_value *cs, const json_valu
     if (stripe_card_outcome_for(pm).requires_3ds) {
         json_set_str(ctx->a, pi, "status", "requires_action");
         json_set(ctx->a, pi, "next_action", three_ds_action(ctx, cs));
-        stripe_save(ctx, PI_COLL, pi);
-        stripe_emit(ctx, "payment_intent.requires_action", pi, NULL);
+        stripe_save_emit(ctx, PI_COLL, pi, "payment_intent.requires_action", NULL);
         stripe_save(ctx, CHECKOUT_SESSIONS, cs);
         return CHECKOUT_NEEDS_3DS;
     }
@@ -382,8 +377,7 @@ static json_value *page_session(twin_ctx *ctx)
     if (str_eq(json_get_str(cs, "status"), "open") && expires && twin_now(ctx) > expires) {
         json_set_str(ctx->a, cs, "status", "expired");
         json_set_null(ctx->a, cs, "url");
-        stripe_save(ctx, CHECKOUT_SESSIONS, cs);
-        stripe_emit(ctx, "checkout.session.expired", cs, NULL);
+        stripe_save_emit(ctx, CHECKOUT_SESSIONS, cs, "checkout.session.expired", NULL);
     }
     return cs;
 }

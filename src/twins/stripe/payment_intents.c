@@ -203,8 +203,7 @@ json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value
         json_set(a, pi, "last_payment_error", payment_error(ctx, o, charge, pm));
         json_set_null(a, pi, "payment_method");
         set_status(ctx, pi, "requires_payment_method");
-        stripe_save(ctx, COLL, pi);
-        stripe_emit(ctx, "payment_intent.payment_failed", pi, NULL);
+        stripe_save_emit(ctx, COLL, pi, "payment_intent.payment_failed", NULL);
         if (json_get_str(pi, "invoice")) stripe_invoice_intent_charged(ctx, pi, charge, o);
         return charge;
     }
@@ -212,13 +211,11 @@ json_value *stripe_intent_charge(twin_ctx *ctx, json_value *pi, const json_value
     if (manual) {
         json_set_int(a, pi, "amount_capturable", amount);
         set_status(ctx, pi, "requires_capture");
-        stripe_save(ctx, COLL, pi);
-        stripe_emit(ctx, "payment_intent.amount_capturable_updated", pi, stripe_diff(ctx, before, pi));
+        stripe_save_emit(ctx, COLL, pi, "payment_intent.amount_capturable_updated", stripe_diff(ctx, before, pi));
     } else {
         json_set_int(a, pi, "amount_received", amount);
         set_status(ctx, pi, "succeeded");
-        stripe_save(ctx, COLL, pi);
-        stripe_emit(ctx, "payment_intent.succeeded", pi, NULL);
+        stripe_save_emit(ctx, COLL, pi, "payment_intent.succeeded", NULL);
         /* An invoice's intent paid directly (confirm, 3-D Secure page): the invoice is paid. */
         if (json_get_str(pi, "invoice")) stripe_invoice_intent_charged(ctx, pi, charge, o);
     }
@@ -251,8 +248,7 @@ stripe_auth_result stripe_intent_authenticate(twin_ctx *ctx, json_value *pi, boo
     json_set_null(a, pi, "payment_method");
     json_set_null(a, pi, "next_action");
     set_status(ctx, pi, "requires_payment_method");
-    stripe_save(ctx, COLL, pi);
-    stripe_emit(ctx, "payment_intent.payment_failed", pi, NULL);
+    stripe_save_emit(ctx, COLL, pi, "payment_intent.payment_failed", NULL);
     return STRIPE_AUTH_FAILED;
 }
 
@@ -298,9 +294,8 @@ static void confirm_intent(twin_ctx *ctx, json_value *pi)
     if (o.requires_3ds && !str_eq(status_of(pi), "requires_action")) {
         set_status(ctx, pi, "requires_action");
         json_set(ctx->a, pi, "next_action", three_ds_action(ctx, pi));
-        stripe_save(ctx, COLL, pi);
-        stripe_emit(ctx, "payment_intent.requires_action", pi, NULL);
-        stripe_send_object(ctx, 200, pi);
+        stripe_text saved = stripe_save_emit(ctx, COLL, pi, "payment_intent.requires_action", NULL);
+        stripe_send_saved(ctx, 200, pi, saved);
         return;
     }
     charge_intent(ctx, pi, pm);
@@ -331,16 +326,14 @@ void stripe_create_intent(twin_ctx *ctx)
         json_set_bool(ctx->a, v, "enabled", str_eq(stripe_sub_str(apm, "enabled"), "true"));
         json_set(ctx->a, pi, "automatic_payment_methods", v);
     }
-    stripe_save(ctx, COLL, pi);
-    stripe_emit(ctx, "payment_intent.created", pi, NULL);
+    stripe_save_emit(ctx, COLL, pi, "payment_intent.created", NULL);
     if (confirm) confirm_intent(ctx, pi);
     else stripe_send_object(ctx, 200, pi);
 }
 
 void stripe_retrieve_intent(twin_ctx *ctx)
 {
-    json_value *pi = stripe_load(ctx, COLL, "payment_intent", twin_param(ctx, "id"), "intent");
-    if (pi) stripe_send_object(ctx, 200, pi);
+    stripe_retrieve(ctx, COLL, "payment_intent", "intent");
 }
 
 void stripe_update_intent(twin_ctx *ctx)
@@ -412,9 +405,8 @@ void stripe_pi_capture(twin_ctx *ctx)
     json_set_int(ctx->a, pi, "amount_received", amount);
     set_status(ctx, pi, "succeeded");
     if (!stripe_apply_metadata(ctx, pi)) return;
-    stripe_save(ctx, COLL, pi);
-    stripe_emit(ctx, "payment_intent.succeeded", pi, NULL);
-    stripe_send_object(ctx, 200, pi);
+    stripe_text saved = stripe_save_emit(ctx, COLL, pi, "payment_intent.succeeded", NULL);
+    stripe_send_saved(ctx, 200, pi, saved);
 }
 
 void stripe_pi_cancel(twin_ctx *ctx)
@@ -437,9 +429,8 @@ void stripe_pi_cancel(twin_ctx *ctx)
     json_set_null(ctx->a, pi, "next_action");
     json_set_int(ctx->a, pi, "amount_capturable", 0);
     set_status(ctx, pi, "canceled");
-    stripe_save(ctx, COLL, pi);
-    stripe_emit(ctx, "payment_intent.canceled", pi, NULL);
-    stripe_send_object(ctx, 200, pi);
+    stripe_text saved = stripe_save_emit(ctx, COLL, pi, "payment_intent.canceled", NULL);
+    stripe_send_saved(ctx, 200, pi, saved);
 }
 
 void stripe_list_intents(twin_ctx *ctx)

@@ -117,15 +117,13 @@ void stripe_create_payment_link(twin_ctx *ctx)
     json_set_str(ctx->a, pl, "currency", items.currency);
     if (!apply_after_completion(ctx, pl) || !apply_active(ctx, pl) || !stripe_apply_metadata(ctx, pl)) return;
     checkout_items_save(ctx, json_get_str(pl, "id"), items.items);
-    stripe_save(ctx, PAYMENT_LINKS, pl);
-    stripe_emit(ctx, "payment_link.created", pl, NULL);
-    stripe_send_object(ctx, 200, pl);
+    stripe_text saved = stripe_save_emit(ctx, PAYMENT_LINKS, pl, "payment_link.created", NULL);
+    stripe_send_saved(ctx, 200, pl, saved);
 }
 
 void stripe_retrieve_payment_link(twin_ctx *ctx)
 {
-    json_value *pl = stripe_load(ctx, PAYMENT_LINKS, "payment link", twin_param(ctx, "id"), "payment_link");
-    if (pl) stripe_send_object(ctx, 200, pl);
+    stripe_retrieve(ctx, PAYMENT_LINKS, "payment link", "payment_link");
 }
 
 /* Replacing line_items keeps the link's currency. */

@@ -264,8 +264,7 @@ void stripe_create_payment_method(twin_ctx *ctx)
 
 void stripe_retrieve_payment_method(twin_ctx *ctx)
 {
-    json_value *pm = stripe_load(ctx, "payment_methods", "PaymentMethod", twin_param(ctx, "id"), "id");
-    if (pm) stripe_send_object(ctx, 200, pm);
+    stripe_retrieve(ctx, "payment_methods", "PaymentMethod", "id");
 }
 
 void stripe_update_payment_method(twin_ctx *ctx)
@@ -308,9 +307,8 @@ void stripe_attach_payment_method(twin_ctx *ctx)
         return;
     }
     json_set_str(ctx->a, pm, "customer", customer);
-    stripe_save(ctx, "payment_methods", pm);
-    stripe_emit(ctx, "payment_method.attached", pm, NULL);
-    stripe_send_object(ctx, 200, pm);
+    stripe_text saved = stripe_save_emit(ctx, "payment_methods", pm, "payment_method.attached", NULL);
+    stripe_send_saved(ctx, 200, pm, saved);
 }
 
 void stripe_detach_payment_method(twin_ctx *ctx)
@@ -325,9 +323,8 @@ void stripe_detach_payment_method(twin_ctx *ctx)
     json_value *prev = json_object(ctx->a);
     json_set_str(ctx->a, prev, "customer", json_get_str(pm, "customer"));
     json_set_null(ctx->a, pm, "customer");
-    stripe_save(ctx, "payment_methods", pm);
-    stripe_emit(ctx, "payment_method.detached", pm, prev);
-    stripe_send_object(ctx, 200, pm);
+    stripe_text saved = stripe_save_emit(ctx, "payment_methods", pm, "payment_method.detached", prev);
+    stripe_send_saved(ctx, 200, pm, saved);
 }
 
 static bool filter_type(const json_value *pm, void *data)

@@ -159,8 +159,7 @@ json_value *stripe_price_build(twin_ctx *ctx, const json_value *in, const char *
     if (active) json_set_bool(a, p, "active", !str_eq(active, "false"));
     json_value *md = json_get(in, "metadata");
     if (md && md->type == JSON_OBJECT) json_set(a, p, "metadata", json_clone(a, md));
-    stripe_save(ctx, "prices", p);
-    stripe_emit(ctx, "price.created", p, NULL);
+    stripe_save_emit(ctx, "prices", p, "price.created", NULL);
     return p;
 }
 
@@ -199,8 +198,7 @@ void stripe_create_price(twin_ctx *ctx)
 
 void stripe_retrieve_price(twin_ctx *ctx)
 {
-    json_value *p = stripe_load(ctx, "prices", "price", twin_param(ctx, "id"), "id");
-    if (p) stripe_send_object(ctx, 200, p);
+    stripe_retrieve(ctx, "prices", "price", "id");
 }
 
 void stripe_update_price(twin_ctx *ctx)

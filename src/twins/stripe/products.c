@@ -91,8 +91,7 @@ void stripe_create_product(twin_ctx *ctx)
 
 void stripe_retrieve_product(twin_ctx *ctx)
 {
-    json_value *p = stripe_load(ctx, "products", "product", twin_param(ctx, "id"), "id");
-    if (p) stripe_send_object(ctx, 200, p);
+    stripe_retrieve(ctx, "products", "product", "id");
 }
 
 void stripe_update_product(twin_ctx *ctx)

@@ -122,8 +122,7 @@ void stripe_create_refund(twin_ctx *ctx)
 
 void stripe_retrieve_refund(twin_ctx *ctx)
 {
-    json_value *r = stripe_load(ctx, "refunds", "refund", twin_param(ctx, "id"), "refund");
-    if (r) stripe_send_object(ctx, 200, r);
+    stripe_retrieve(ctx, "refunds", "refund", "refund");
 }
 
 void stripe_update_refund(twin_ctx *ctx)

@@ -81,8 +81,7 @@ static void attach(twin_ctx *ctx, json_value *pm, const char *customer)
 {
     if (!customer || json_get_str(pm, "customer")) return;
     json_set_str(ctx->a, pm, "customer", customer);
-    stripe_save(ctx, "payment_methods", pm);
-    stripe_emit(ctx, "payment_method.attached", pm, NULL);
+    stripe_save_emit(ctx, "payment_methods", pm, "payment_method.attached", NULL);
 }
 
 static json_value *setup_error(twin_ctx *ctx, const stripe_card_outcome *o, const json_value *pm)

@@ -37,16 +37,21 @@ static bool replayable(int status)
     return status < 400 || status == 402 || status == 404;
 }
 
-void stripe_reply(twin_ctx *ctx, int status, const json_value *body)
+/* Answers are written straight into the response buffer, which the
+ * connection keeps between requests: no allocation for most answers. */
+static buf *reply_begin(twin_ctx *ctx)
 {
-    if (twin_answer_store_failure(ctx)) return;
+    if (twin_answer_store_failure(ctx)) return NULL;
     stripe_stamp(ctx);
-    /* Written straight into the response buffer, which the connection keeps
-     * between requests: no allocation for most answers. */
+    buf *out = &ctx->req->resp_body;
+    buf_reset(out);
+    return out;
+}
+
+static void reply_finish(twin_ctx *ctx, int status)
+{
     http_request *req = ctx->req;
     buf *out = &req->resp_body;
-    buf_reset(out);
-    json_write(out, body);
     stripe_req *st = req_state(ctx);
     if (st && st->idem.armed && replayable(status))
         idempotency_record(ctx, &st->idem, status, "application/json", out->data ? out->data : "", out->len);
@@ -54,6 +59,22 @@ void stripe_reply(twin_ctx *ctx, int status, const json_value *body)
     http_set_status(req, status);
     http_set_header(req, "Content-Type", "application/json");
     http_send(req);
+}
+
+void stripe_reply(twin_ctx *ctx, int status, const json_value *body)
+{
+    buf *out = reply_begin(ctx);
+    if (!out) return;
+    json_write(out, body);
+    reply_finish(ctx, status);
+}
+
+static void reply_text(twin_ctx *ctx, int status, stripe_text body)
+{
+    buf *out = reply_begin(ctx);
+    if (!out) return;
+    buf_append(out, body.s, body.len);
+    reply_finish(ctx, status);
 }
 
 /* param as the caller named it: "items[0][price]" sent inside
@@ -267,7 +288,7 @@ json_value *stripe_load(twin_ctx *ctx, const char *collection, const char *noun,
 static const char *const indexed_members[] = {"customer", "email", "type", "product", "payment_intent", "charge",
                                               NULL};
 
-void stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj)
+stripe_text stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj)
 {
     store_index idx[8];
     size_t n = 0;
@@ -275,7 +296,10 @@ void stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj)
         const char *v = json_get_str(obj, indexed_members[i]);
         if (v) idx[n++] = (store_index){indexed_members[i], v};
     }
-    twin_doc_put(ctx, collection, json_get_str(obj, "id"), obj, idx, n);
+    stripe_text t;
+    t.s = json_to_string(ctx->a, obj, &t.len);
+    twin_doc_put_text(ctx, collection, json_get_str(obj, "id"), t.s, t.len, idx, n);
+    return t;
 }
 
 json_value *stripe_diff(twin_ctx *ctx, const json_value *before, const json_value *after)
@@ -380,6 +404,12 @@ static json_value *expand_list(const twin_ctx *ctx)
     return e && e->type == JSON_ARRAY ? e : NULL;
 }
 
+static bool expands_anything(const twin_ctx *ctx)
+{
+    json_foreach(p, expand_list(ctx)) if (p->type == JSON_STRING) return true;
+    return false;
+}
+
 void stripe_send_object(twin_ctx *ctx, int status, json_value *obj)
 {
     json_foreach(p, expand_list(ctx)) {
@@ -387,6 +417,30 @@ void stripe_send_object(twin_ctx *ctx, int status, json_value *obj)
         if (!stripe_expand_path(ctx, obj, p->str)) return;
     }
     stripe_reply(ctx, status, obj);
+}
+
+void stripe_send_saved(twin_ctx *ctx, int status, json_value *obj, stripe_text saved)
+{
+    if (expands_anything(ctx)) stripe_send_object(ctx, status, obj);
+    else reply_text(ctx, status, saved);
+}
+
+bool stripe_send_stored(twin_ctx *ctx, const char *collection, const char *id)
+{
+    if (!id || !*id || expands_anything(ctx)) return false;
+    stripe_text t;
+    t.s = twin_doc_get_text(ctx, collection, id, &t.len);
+    if (!t.s) return false;
+    reply_text(ctx, 200, t);
+    return true;
+}
+
+void stripe_retrieve(twin_ctx *ctx, const char *collection, const char *noun, const char *param)
+{
+    const char *id = twin_param(ctx, "id");
+    if (stripe_send_stored(ctx, collection, id)) return;
+    json_value *obj = stripe_load(ctx, collection, noun, id, param);
+    if (obj) stripe_send_object(ctx, 200, obj);
 }
 
 /* ---- lists ---- */

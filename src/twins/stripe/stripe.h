@@ -87,15 +87,39 @@ json_value *stripe_new_object(twin_ctx *ctx, const char *object, const char *id_
 json_value *stripe_load(twin_ctx *ctx, const char *collection, const char *noun, const char *id,
                         const char *param);
 json_value *stripe_get(twin_ctx *ctx, const char *collection, const char *id);  /* NULL if absent */
-void stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* A document's JSON text as stored (compact, what json_write makes). */
+typedef struct stripe_text {
+    const char *s;
+    size_t len;
+} stripe_text;
+/* Stores obj and returns the text stored, which later steps of the same
+ * request may reuse as long as obj is not changed in between. */
+stripe_text stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj);
 /* Top-level members of before that differ in after (Stripe's previous_attributes). */
 json_value *stripe_diff(twin_ctx *ctx, const json_value *before, const json_value *after);
 /* Records an event (and delivers it to webhook endpoints).  prev may be NULL. */
 void stripe_emit(twin_ctx *ctx, const char *type, const json_value *obj, const json_value *prev);
+/* The same for an object just saved, unchanged since: the event embeds the
+ * saved text instead of writing the object again. */
+void stripe_emit_saved(twin_ctx *ctx, const char *type, const json_value *obj, stripe_text saved,
+                       const json_value *prev);
+/* stripe_save then stripe_emit_saved: stores obj and records its event. */
+stripe_text stripe_save_emit(twin_ctx *ctx, const char *collection, const json_value *obj, const char *type,
+                             const json_value *prev);
 
 /* ---- rendering ---- */
 /* Applies expand[] and answers; list answers use "data." paths. */
 void stripe_send_object(twin_ctx *ctx, int status, json_value *obj);
+/* The same for an object just saved, unchanged since: without expand[] the
+ * answer is the saved text. */
+void stripe_send_saved(twin_ctx *ctx, int status, json_value *obj, stripe_text saved);
+/* Answers 200 with the stored document as is and returns true, unless the
+ * request expands something or the document is absent (the caller then
+ * takes its usual path, which also answers the 404). */
+bool stripe_send_stored(twin_ctx *ctx, const char *collection, const char *id);
+/* GET /v1/<things>/{id} for resources whose retrieve is the stored document
+ * (plus expand[]): 404 "No such <noun>" on param when absent. */
+void stripe_retrieve(twin_ctx *ctx, const char *collection, const char *noun, const char *param);
 /* Parses paging params and fetches; answers the error and returns false. */
 bool stripe_list_fetch(twin_ctx *ctx, const listing_query *q, twin_list *out);
 void stripe_send_list(twin_ctx *ctx, const char *url, const twin_list *page);

@@ -126,8 +126,7 @@ void stripe_create_subscription_item(twin_ctx *ctx)
 
 void stripe_retrieve_subscription_item(twin_ctx *ctx)
 {
-    json_value *si = stripe_load(ctx, COLL, "subscription item", twin_param(ctx, "id"), "item");
-    if (si) stripe_send_object(ctx, 200, si);
+    stripe_retrieve(ctx, COLL, "subscription item", "item");
 }
 
 void stripe_update_subscription_item(twin_ctx *ctx)

@@ -69,8 +69,7 @@ void stripe_create_tax_rate(twin_ctx *ctx)
 
 void stripe_retrieve_tax_rate(twin_ctx *ctx)
 {
-    json_value *t = stripe_load(ctx, COLL, "tax rate", twin_param(ctx, "id"), "tax_rate");
-    if (t) stripe_send_object(ctx, 200, t);
+    stripe_retrieve(ctx, COLL, "tax rate", "tax_rate");
 }
 
 void stripe_update_tax_rate(twin_ctx *ctx)

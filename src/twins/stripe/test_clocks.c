@@ -44,8 +44,7 @@ void stripe_create_test_clock(twin_ctx *ctx)
 
 void stripe_retrieve_test_clock(twin_ctx *ctx)
 {
-    json_value *c = stripe_load(ctx, COLL, "test_clock", twin_param(ctx, "id"), "test_clock");
-    if (c) stripe_send_object(ctx, 200, c);
+    stripe_retrieve(ctx, COLL, "test_clock", "test_clock");
 }
 
 void stripe_list_test_clocks(twin_ctx *ctx)
