@@ -93,6 +93,28 @@ static void form_many_keys(void **state)
 
 #define MP_CT "multipart/form-data; boundary=XyZ"
 
+/* A percent-encoded NUL is data: the decoded string keeps every byte after it. */
+static void form_nul_in_values(void **state)
+{
+    json_value *v = form_decode(A, "a=x%00y&m[k]=%00&b=%00%00z", 26);
+    const json_value *a = json_get(v, "a");
+    assert_int_equal(a->type, JSON_STRING);
+    assert_int_equal(a->len, 3);
+    assert_memory_equal(a->str, "x\0y", 3);
+    assert_int_equal(json_get(json_get(v, "m"), "k")->len, 1);
+    assert_int_equal(json_get(v, "b")->len, 3);
+    assert_string_equal(compact(v), "{\"a\":\"x\\u0000y\",\"m\":{\"k\":\"\\u0000\"},\"b\":\"\\u0000\\u0000z\"}");
+    /* the same through body_decode, and a NUL inside a multipart field */
+    const char *err = NULL;
+    v = body_decode(A, "application/x-www-form-urlencoded", "name=a%00b", 10, &err);
+    assert_int_equal(json_get(v, "name")->len, 3);
+    const char mp[] = "--XyZ\r\nContent-Disposition: form-data; name=\"n\"\r\n\r\na\0b\r\n--XyZ--\r\n";
+    v = body_decode(A, MP_CT, mp, sizeof mp - 1, &err);
+    assert_int_equal(json_get(v, "n")->len, 3);
+    assert_memory_equal(json_get(v, "n")->str, "a\0b", 3);
+}
+
+
 static void multipart_basic(void **state)
 {
     const char body[] = "preamble\r\n--XyZ\r\n"
@@ -218,6 +240,7 @@ int main(void)
         cmocka_unit_test(multipart_basic),     cmocka_unit_test(multipart_variants),
         cmocka_unit_test(multipart_malformed), cmocka_unit_test(body_decoding),
         cmocka_unit_test(media_types),         cmocka_unit_test(percent_helpers),
+        cmocka_unit_test(form_nul_in_values),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

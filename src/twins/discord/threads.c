@@ -8,7 +8,9 @@
  * joins the thread, and so does whoever posts in it; member_count stops
  * counting at 50; posting in an archived thread unarchives it, but a locked
  * thread takes MANAGE_THREADS (without it: 400 / 50083 "Thread is archived");
- * adding or removing members of an archived thread is 50083 as well. */
+ * adding or removing members of an archived thread is 50083 as well.  A
+ * thread left auto_archive_duration minutes without activity archives itself
+ * (dc_thread_settle, applied lazily whenever a thread is loaded). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -280,6 +282,37 @@ void dc_thread_create(twin_ctx *ctx)
     twin_reply_json(ctx, 201, out);
 }
 
+/* ---- auto-archiving ---- */
+
+/* When an active thread lapses: auto_archive_duration minutes after its last
+ * activity, which is its last message or the latest of its creation,
+ * unarchiving and auto_archive_duration change (each of which stamps
+ * archive_timestamp, as on Discord).  -1 when that cannot be told. */
+static int64_t lapse_ms(const json_value *t)
+{
+    const json_value *md = json_get(t, "thread_metadata");
+    int64_t since = parse_iso8601_ms(json_get_str(md, "archive_timestamp")), minutes = 0;
+    const char *last = json_get_str(t, "last_message_id");
+    if (dc_sf(last) && dc_sf_ms(last) > since) since = dc_sf_ms(last);
+    if (since < 0 || !json_int64(json_get(md, "auto_archive_duration"), &minutes) || minutes <= 0) return -1;
+    return since + minutes * 60000;
+}
+
+/* The twin has no timers, so a lapsed thread is archived the first time it
+ * is looked at afterwards, stamped with the moment it lapsed. */
+json_value *dc_thread_settle(twin_ctx *ctx, json_value *channel)
+{
+    if (!channel || !dc_is_thread(channel) || flag(channel, "archived")) return channel;
+    int64_t at = lapse_ms(channel);
+    if (at < 0 || dc_now_ms(ctx) < at) return channel;
+    json_value *md = json_get(channel, "thread_metadata");
+    json_set_bool(ctx->a, md, "archived", true);
+    json_set_str(ctx->a, md, "archive_timestamp", dc_iso(ctx, at));
+    save_channel(ctx, channel);
+    dc_event(ctx, "THREAD_UPDATE", dc_channel_render(ctx, channel));
+    return channel;
+}
+
 /* ---- posting, editing ---- */
 
 int dc_thread_open_for_send(twin_ctx *ctx, json_value *thread)
@@ -350,7 +383,11 @@ bool dc_thread_update(twin_ctx *ctx, json_value *c)
             dc_form_error(ctx, "auto_archive_duration", "BASE_TYPE_CHOICES", "Value must be one of {60, 1440, 4320, 10080}.");
             return false;
         }
+        int64_t old = 0;
+        json_int64(json_get(md, "auto_archive_duration"), &old);
         json_set_int(a, md, "auto_archive_duration", v);
+        /* changing it counts as activity: the countdown starts again */
+        if (v != old) json_set_str(a, md, "archive_timestamp", dc_now_iso(ctx));
     }
     if (archived && json_truthy(archived) != flag(c, "archived")) {
         json_set_bool(a, md, "archived", json_truthy(archived));
@@ -519,7 +556,7 @@ void dc_threads_active(twin_ctx *ctx)
     twin_list l = dc_list(ctx, "channels", "guild", gid);
     json_value *threads = json_array(ctx->a);
     for (size_t i = 0; i < l.n; i++) {
-        const json_value *t = l.items[i];
+        const json_value *t = dc_thread_settle(ctx, l.items[i]);
         if (dc_is_thread(t) && !flag(t, "archived") && bot_sees(ctx, t)) json_push(threads, dc_channel_render(ctx, t));
     }
     twin_reply_json(ctx, 200, threads_body(ctx, threads, false));
@@ -578,7 +615,7 @@ static void archived_list(twin_ctx *ctx, enum archive_list which)
     twin_list l = dc_list(ctx, "channels", "parent", json_get_str(c, "id")), keep = l;
     keep.n = 0;
     for (size_t i = 0; i < l.n; i++) {
-        const json_value *t = l.items[i];
+        const json_value *t = dc_thread_settle(ctx, l.items[i]);
         if (!listed(ctx, t, which)) continue;
         if (before && which != JOINED_PRIVATE_ARCHIVED && archived_ms(t) >= before_ms) continue;
         if (before && which == JOINED_PRIVATE_ARCHIVED && dc_sf(json_get_str(t, "id")) >= before_id) continue;

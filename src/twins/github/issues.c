@@ -113,13 +113,23 @@ static void save_issue(twin_ctx *ctx, const json_value *repo, const json_value *
     gh_save(ctx, "issues", issue_key(ctx, key, n), issue, key);
 }
 
+/* Issues and pulls share one numbering per repository.  The counter is
+ * named after the repository's id, not its name: a repository deleted and
+ * created again under the same name is a new one and starts at #1, as on
+ * GitHub, while the old counter can never be reset. */
+static const char *number_counter(twin_ctx *ctx, const json_value *repo)
+{
+    int64_t id = 0;
+    json_int64(json_get(repo, "id"), &id);
+    return arena_printf(ctx->a, "number:%s#%lld", gh_repo_key(ctx, repo), (long long)id);
+}
+
 json_value *gh_issue_create(twin_ctx *ctx, json_value *repo, const char *title, const char *body, const char *user,
                             const json_value *labels, const json_value *assignees, bool is_pull)
 {
     arena *a = ctx->a;
-    const char *key = gh_repo_key(ctx, repo);
     json_value *i = json_object(a);
-    int64_t id = gh_next_id(ctx), n = twin_counter(ctx, arena_printf(a, "number:%s", key));
+    int64_t id = gh_next_id(ctx), n = twin_counter(ctx, number_counter(ctx, repo));
     json_set_int(a, i, "id", id);
     json_set_str(a, i, "node_id", gh_node_id(ctx, is_pull ? "PR" : "I", id));
     json_set_int(a, i, "number", n);

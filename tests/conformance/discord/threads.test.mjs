@@ -314,3 +314,110 @@ test('slowmode: with bot_slowmode the parent\'s rate_limit_per_user holds thread
   await admin(ctx, 'PATCH', '/admin/config', { bot_slowmode: false });
   assert.equal((await ctx.rest.post(Routes.threads(slow), { body: { name: 'free', type: 11 } })).name, 'free');
 });
+
+// ---- auto-archiving, on the twin's clock (advanced through <admin>/admin/clock) ----
+
+const MINUTE = 60_000;
+const ms = (iso) => Date.parse(iso);
+const snowflakeMs = (id) => Number((BigInt(id) >> 22n) + 1420070400000n);
+
+async function advance(ctx, minutes) {
+  const r = await admin(ctx, 'POST', '/admin/clock', { advance_seconds: minutes * 60 });
+  assert.equal(r.status, 200, r.text);
+  return r.json;
+}
+
+test('auto-archiving: a thread left auto_archive_duration minutes without activity is archived, listed as such, and a post revives it', async () => {
+  const ctx = await newRun({ seed: SEED });
+  const { rest } = ctx;
+  const { guild, channels } = await acme(rest);
+  const gen = channels.general.id;
+  const clock = await admin(ctx, 'GET', '/admin/clock');
+  assert.equal(clock.status, 200);
+  assert.equal(clock.json.offset_seconds, 0);
+  assert.ok(Math.abs(ms(clock.json.now) - Date.now()) < 60_000);
+
+  const hour = await rest.post(Routes.threads(gen), { body: { name: 'hour', type: 11, auto_archive_duration: 60 } });
+  const talk = await rest.post(Routes.threads(gen), { body: { name: 'talk', type: 11, auto_archive_duration: 60 } });
+  const days = await rest.post(Routes.threads(gen), { body: { name: 'days', type: 11 } });   // 4320 by default
+  const priv = await rest.post(Routes.threads(gen), { body: { name: 'private hour', type: 12, auto_archive_duration: 60 } });
+
+  await advance(ctx, 30);
+  const said = await rest.post(Routes.channelMessages(talk.id), { body: { content: 'still here' } });
+  await advance(ctx, 31);   // 61 minutes after creation, 31 after the message in talk
+
+  const lapsed = await rest.get(Routes.channel(hour.id));
+  assert.equal(lapsed.thread_metadata.archived, true);
+  assert.equal(lapsed.thread_metadata.locked, false);
+  // archived at the moment it lapsed: an hour after its creation stamp
+  assert.equal(ms(lapsed.thread_metadata.archive_timestamp), ms(hour.thread_metadata.archive_timestamp) + 60 * MINUTE);
+  let active = await rest.get(Routes.guildActiveThreads(guild.id));
+  assert.deepEqual(active.threads.map((t) => t.id).sort(), [talk.id, days.id].sort());
+  let pub = await rest.get(Routes.channelThreads(gen, 'public'));
+  assert.deepEqual(pub.threads.map((t) => t.id), [hour.id]);
+  assert.equal(pub.threads[0].thread_metadata.archived, true);
+  const privList = await rest.get(Routes.channelThreads(gen, 'private'));
+  assert.deepEqual(privList.threads.map((t) => t.id), [priv.id]);
+  // an auto-archived thread takes no edit or join, like one archived by hand
+  assertDiscordError(await rejects(() => rest.patch(Routes.channel(hour.id), { body: { name: 'renamed' } })), 400, 50083);
+  assertDiscordError(await rejects(() => rest.put(Routes.threadMembers(hour.id, '@me'))), 400, 50083);
+
+  // the message counted as activity: talk lapses an hour after it
+  await advance(ctx, 30);
+  const talkNow = await rest.get(Routes.channel(talk.id));
+  assert.equal(talkNow.thread_metadata.archived, true);
+  assert.equal(ms(talkNow.thread_metadata.archive_timestamp), snowflakeMs(said.id) + 60 * MINUTE);
+  pub = await rest.get(Routes.channelThreads(gen, 'public'));
+  assert.deepEqual(pub.threads.map((t) => t.id), [talk.id, hour.id]);   // most recently archived first
+  assert.equal((await rest.get(Routes.channel(days.id))).thread_metadata.archived, false);
+
+  // posting in an auto-archived, unlocked thread unarchives it and restarts the countdown
+  const revived = await rest.post(Routes.channelMessages(hour.id), { body: { content: 'back again' } });
+  const hourNow = await rest.get(Routes.channel(hour.id));
+  assert.equal(hourNow.thread_metadata.archived, false);
+  assert.ok(ms(hourNow.thread_metadata.archive_timestamp) >= snowflakeMs(revived.id) - 1000);
+  active = await rest.get(Routes.guildActiveThreads(guild.id));
+  assert.deepEqual(active.threads.map((t) => t.id).sort(), [hour.id, days.id].sort());
+
+  // three days without activity archive the default thread
+  await advance(ctx, 3 * 24 * 60);
+  const daysNow = await rest.get(Routes.channel(days.id));
+  assert.equal(daysNow.thread_metadata.archived, true);
+  assert.equal(ms(daysNow.thread_metadata.archive_timestamp), ms(days.thread_metadata.archive_timestamp) + 4320 * MINUTE);
+  assert.deepEqual((await rest.get(Routes.guildActiveThreads(guild.id))).threads, []);
+});
+
+test('auto-archiving: changing auto_archive_duration restarts the countdown; a locked thread stays archived for a bot without MANAGE_THREADS', async () => {
+  const ctx = await newRun({ seed: guardedSeed([{ name: 'a' }]) });
+  const { rest } = ctx;
+  const { channels, me } = await guarded(rest);
+  const t = await rest.post(Routes.threads(channels.a.id), { body: { name: 'day', type: 11, auto_archive_duration: 1440 } });
+  const locked = await rest.post(Routes.threads(channels.a.id), { body: { name: 'locked', type: 11, auto_archive_duration: 60 } });
+  await rest.patch(Routes.channel(locked.id), { body: { locked: true } });
+
+  await advance(ctx, 50);
+  const changed = await rest.patch(Routes.channel(t.id), { body: { auto_archive_duration: 60 } });
+  assert.equal(changed.thread_metadata.auto_archive_duration, 60);
+  assert.ok(ms(changed.thread_metadata.archive_timestamp) >= ms(t.thread_metadata.archive_timestamp) + 50 * MINUTE);
+  await advance(ctx, 20);   // 70 minutes after creation but 20 after the change
+  assert.equal((await rest.get(Routes.channel(t.id))).thread_metadata.archived, false);
+  await advance(ctx, 41);
+  assert.equal((await rest.get(Routes.channel(t.id))).thread_metadata.archived, true);
+
+  // the locked thread lapsed too; without MANAGE_THREADS a post cannot revive it
+  await deny(rest, channels.a.id, me.id, P.ManageThreads);
+  assertDiscordError(await rejects(() => rest.post(Routes.channelMessages(locked.id), { body: { content: 'x' } })), 400, 50083);
+  const still = await rest.get(Routes.channel(locked.id));
+  assert.equal(still.thread_metadata.archived, true);
+  assert.equal(still.thread_metadata.locked, true);
+  assert.deepEqual((await rest.get(Routes.channelThreads(channels.a.id, 'public'))).threads.map((x) => x.id).sort(),
+    [t.id, locked.id].sort());
+
+  // the clock only moves forward, by 1 s to 366 days
+  for (const bad of [0, -60, 'soon', 366 * 86400 + 1]) {
+    const r = await admin(ctx, 'POST', '/admin/clock', { advance_seconds: bad });
+    assert.equal(r.status, 400, `advance_seconds ${bad}`);
+    assert.equal(r.json.ok, false);
+  }
+  assert.equal((await admin(ctx, 'GET', '/admin/clock')).json.offset_seconds, 111 * 60);
+});

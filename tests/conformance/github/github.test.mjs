@@ -126,6 +126,32 @@ test('a repository created again after a delete starts empty', async () => {
   assert.equal(commits.data.length, 1);
 });
 
+test('issue and pull numbers start at #1 again in a repository re-created under the same name', async () => {
+  const repo = 'renumbered';
+  await repoWithInit(repo);
+  const first = await gh.rest.issues.create({ owner: me, repo, title: 'old one' });
+  const second = await gh.rest.issues.create({ owner: me, repo, title: 'old two' });
+  assert.deepEqual([first.data.number, second.data.number], [1, 2]);
+  await gh.rest.repos.delete({ owner: me, repo });
+  await repoWithInit(repo);
+  const fresh = await gh.rest.issues.create({ owner: me, repo, title: 'new one' });
+  assert.equal(fresh.status, 201);
+  assert.equal(fresh.data.number, 1);
+  assert.equal(fresh.data.title, 'new one');
+  assert.match(fresh.data.html_url, new RegExp(`/${repo}/issues/1$`));
+  // The old issues went with the old repository: #1 is the new one, #2 does not exist.
+  assert.equal((await gh.rest.issues.get({ owner: me, repo, issue_number: 1 })).data.title, 'new one');
+  assert.equal((await rejects(() => gh.rest.issues.get({ owner: me, repo, issue_number: 2 }))).status, 404);
+  const all = await gh.rest.issues.listForRepo({ owner: me, repo, state: 'all' });
+  assert.deepEqual(all.data.map((i) => [i.number, i.title]), [[1, 'new one']]);
+  // Pull requests share the numbering: the next one is #2.
+  const main = (await gh.rest.git.getRef({ owner: me, repo, ref: 'heads/main' })).data.object.sha;
+  await gh.rest.git.createRef({ owner: me, repo, ref: 'refs/heads/topic', sha: main });
+  await gh.rest.repos.createOrUpdateFileContents({ owner: me, repo, path: 'x.txt', message: 'x', content: b64('x'), branch: 'topic' });
+  const pr = await gh.rest.pulls.create({ owner: me, repo, title: 'pr', head: 'topic', base: 'main' });
+  assert.equal(pr.data.number, 2);
+});
+
 test('duplicate and nameless repositories are 422 Validation Failed', async () => {
   await gh.rest.repos.createForAuthenticatedUser({ name: 'dup' });
   const err = await rejects(() => gh.rest.repos.createForAuthenticatedUser({ name: 'dup' }));
