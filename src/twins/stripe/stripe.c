@@ -158,6 +158,15 @@ static const char *leaf_text(const json_value *v)
     }
 }
 
+/* A form value as a JSON string, every byte kept (a %00 inside is data,
+ * not the end); booleans as their text.  NULL unless a leaf. */
+static json_value *leaf_string(arena *a, const json_value *v)
+{
+    if (v && (v->type == JSON_STRING || v->type == JSON_NUMBER)) return json_stringn(a, v->str, v->len);
+    const char *s = leaf_text(v);
+    return s ? json_string(a, s) : NULL;
+}
+
 static bool missing(twin_ctx *ctx, const char *name)
 {
     stripe_invalid(ctx, name, "parameter_missing", "Missing required param: %s.", name);
@@ -237,13 +246,13 @@ bool stripe_apply_metadata(twin_ctx *ctx, json_value *obj)
         return false;
     }
     json_foreach(m, in) {
-        const char *val = leaf_text(m);
+        json_value *val = leaf_string(a, m);
         if (!val) {
             stripe_invalid(ctx, arena_printf(a, "metadata[%s]", m->key), NULL, "Invalid string: (object)");
             return false;
         }
-        if (!*val) json_remove(md, m->key);
-        else json_set_str(a, md, m->key, val);
+        if (!val->len) json_remove(md, m->key);
+        else json_setn(a, md, m->key, m->key_len, val);
     }
     return true;
 }
@@ -251,10 +260,9 @@ bool stripe_apply_metadata(twin_ctx *ctx, json_value *obj)
 void stripe_copy_strings(twin_ctx *ctx, json_value *obj, const char *const *names)
 {
     for (size_t i = 0; names[i]; i++) {
-        const char *s = leaf_text(twin_input(ctx, names[i]));
+        json_value *s = leaf_string(ctx->a, twin_input(ctx, names[i]));
         if (!s) continue;
-        if (*s) json_set_str(ctx->a, obj, names[i], s);
-        else json_set_null(ctx->a, obj, names[i]);
+        json_set(ctx->a, obj, names[i], s->len ? s : json_null(ctx->a));
     }
 }
 

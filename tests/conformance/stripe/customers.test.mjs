@@ -28,6 +28,15 @@ test('metadata: set, update, unset one key with "", clear all with metadata=""',
   assert.deepEqual(u2.metadata, {});
 });
 
+test('a NUL byte inside a value is kept, not the end of it', async () => {
+  const c = await t.stripe.customers.create({ name: 'a\u0000b', metadata: { k: 'x\u0000y' } });
+  assert.equal(c.name, 'a\u0000b');
+  assert.deepEqual(c.metadata, { k: 'x\u0000y' });
+  const got = await t.stripe.customers.retrieve(c.id);
+  assert.equal(got.name, 'a\u0000b');
+  assert.deepEqual(got.metadata, { k: 'x\u0000y' });
+});
+
 test('customer delete returns deleted stub; retrieve shows deleted; update is 404', async () => {
   const c = await t.stripe.customers.create({ name: 'Gone' });
   const d = await t.stripe.customers.del(c.id);
