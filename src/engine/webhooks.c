@@ -32,6 +32,7 @@
 #define CONNECT_TIMEOUT_MS 5000L
 #define BACKOFF_MAX_DOUBLINGS 6      /* delays stop growing at 64 x base */
 #define ID_RANDOM_CHARS 24
+#define ANSWER_KEPT_MAX 16384        /* of an answer checked for expected text */
 
 typedef struct wh_job wh_job;
 struct wh_job {
@@ -43,6 +44,8 @@ struct wh_job {
     size_t len;
     char **extra;               /* "Name: value" lines */
     size_t n_extra;
+    char *expect;               /* text the answer must contain, or NULL */
+    buf answer;                 /* the answer's first bytes, kept when expect is set */
     webhook_sign_fn sign;
     int attempts_left;          /* attempts this job may still start */
     int attempts_made;          /* by this job: the backoff exponent */
@@ -120,6 +123,7 @@ typedef struct job_spec {
     const char *payload;
     size_t len;
     const char *const *extra;   /* NULL-terminated or NULL */
+    const char *expect;
     webhook_sign_fn sign;
     int attempts;
 } job_spec;
@@ -145,6 +149,7 @@ static wh_job *job_new(const job_spec *s)
         j->extra = xcalloc(j->n_extra, sizeof *j->extra);
         for (size_t i = 0; i < j->n_extra; i++) j->extra[i] = xstrdup(s->extra[i]);
     }
+    j->expect = xstrdup(s->expect);
     j->sign = s->sign;
     j->attempts_left = s->attempts;
     j->next = G.jobs;
@@ -165,6 +170,7 @@ static void job_release_request(wh_job *j)
     curl_slist_free_all(j->headers);
     j->headers = NULL;
     j->in_flight = false;
+    buf_free(&j->answer);
 }
 
 static void job_free(wh_job *j)
@@ -182,6 +188,7 @@ static void job_free(wh_job *j)
     free(j->url);
     free(j->secret);
     free(j->user_agent);
+    free(j->expect);
     free(j->payload);
     free(j);
 }
@@ -298,9 +305,22 @@ static void finish_attempt(wh_job *j, bool ok, long status_code, const char *err
 
 /* ---- one attempt ---- */
 
-static size_t discard_body(char *p, size_t size, size_t n, void *data)
+/* Keeps the answer's first bytes when the job checks them, drops them otherwise. */
+static size_t take_answer(char *p, size_t size, size_t n, void *data)
 {
-    return size * n;
+    wh_job *j = data;
+    size_t len = size * n;
+    if (j->expect && j->answer.len < ANSWER_KEPT_MAX) {
+        size_t room = ANSWER_KEPT_MAX - j->answer.len;
+        buf_append(&j->answer, p, len < room ? len : room);
+    }
+    return len;
+}
+
+static bool answer_has_expected(const wh_job *j)
+{
+    if (!j->expect) return true;
+    return j->answer.len && memmem(j->answer.data, j->answer.len, j->expect, strlen(j->expect)) != NULL;
 }
 
 /* Content type, the twin's signature (signed now), the twin's extra lines. */
@@ -352,7 +372,8 @@ static bool setup_easy(wh_job *j)
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ATTEMPT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);   /* we run inside a server */
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, take_answer);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
     curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)j);
     return ok;
@@ -397,10 +418,13 @@ static void check_done(void)
         long code = 0;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
         char error[CURL_ERROR_SIZE + 32] = "";
+        bool answered_2xx = res == CURLE_OK && code >= 200 && code < 300;
+        bool ok = answered_2xx && answer_has_expected(j);
         if (res != CURLE_OK)
             snprintf(error, sizeof error, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(res));
+        else if (answered_2xx && !ok)
+            snprintf(error, sizeof error, "the answer did not contain the expected text");
         job_release_request(j);
-        bool ok = res == CURLE_OK && code >= 200 && code < 300;
         finish_attempt(j, ok, res == CURLE_OK ? code : 0, error[0] ? error : NULL);
     }
 }
@@ -529,6 +553,7 @@ static json_value *request_member(arena *a, const webhook_send *s)
     json_value *r = json_object(a);
     json_set_str(a, r, "secret", s->secret);
     json_set_str(a, r, "user_agent", s->user_agent);
+    json_set_str(a, r, "expect_in_body", s->expect_in_body);
     json_value *h = json_array(a);
     for (const char *const *p = s->extra_headers; p && *p; p++) json_push(h, json_string(a, *p));
     json_set(a, r, "headers", h);
@@ -570,8 +595,9 @@ const char *webhooks_send(twin_ctx *ctx, const webhook_send *s)
 
     job_spec js = {.st = ctx->store, .run = ctx->run_id, .twin = ctx->twin, .id = id, .url = s->url,
                    .secret = s->secret, .user_agent = s->user_agent, .payload = payload, .len = len,
-                   .extra = s->extra_headers, .sign = ctx->def ? ctx->def->webhook_sign : NULL,
-                   .attempts = G.max_attempts};
+                   .extra = s->extra_headers, .expect = s->expect_in_body,
+                   .sign = ctx->def ? ctx->def->webhook_sign : NULL,
+                   .attempts = s->max_attempts > 0 ? s->max_attempts : G.max_attempts};
     schedule(job_new(&js), 0);
     return id;
 }
@@ -608,8 +634,8 @@ bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
                    .url = json_get_str(doc, "url"), .secret = json_get_str(req, "secret"),
                    .user_agent = json_get_str(req, "user_agent"),
                    .payload = json_str(payload) ? payload->str : "", .len = json_str(payload) ? payload->len : 0,
-                   .extra = stored_headers(ctx->a, req), .sign = ctx->def ? ctx->def->webhook_sign : NULL,
-                   .attempts = 1};
+                   .extra = stored_headers(ctx->a, req), .expect = json_get_str(req, "expect_in_body"),
+                   .sign = ctx->def ? ctx->def->webhook_sign : NULL, .attempts = 1};
     if (!js.url) return false;
 
     json_set_str(ctx->a, doc, "status", "pending");

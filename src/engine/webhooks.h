@@ -28,6 +28,11 @@ typedef struct webhook_send {
     const char *endpoint_id;    /* "we_..." */
     const char *const *extra_headers; /* "Name: value", NULL-terminated, or NULL */
     const char *user_agent;     /* the service's own; NULL = "twins-webhooks/0.1" */
+    /* A handshake rather than an event (Slack's url_verification): an
+     * attempt succeeds only when the 2xx answer's body contains this text.
+     * NULL = any 2xx answer. */
+    const char *expect_in_body;
+    int max_attempts;           /* 0 = the policy's */
 } webhook_send;
 
 void webhooks_init(uv_loop_t *loop);

@@ -297,6 +297,36 @@ static void test_custom_user_agent_and_unsigned(void **state)
     json_decref(doc);
 }
 
+/* A handshake (Slack's url_verification) succeeds only when the answer holds
+ * the expected text; max_attempts bounds it, and a manual retry keeps the check. */
+static void test_expected_answer_text(void **state)
+{
+    fixture *f = *state;
+    webhook_send good = {.url = f->url, .payload = "{}", .len = 2, .expect_in_body = "ok"};
+    const char *ok_id = webhooks_send(&f->ctx, &good);
+    webhook_send bad = {.url = f->url, .payload = "{}", .len = 2, .expect_in_body = "the-challenge", .max_attempts = 1};
+    const char *bad_id = webhooks_send(&f->ctx, &bad);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 2);
+    json_t *doc = load_doc(f, ok_id);
+    assert_string_equal(doc_str(doc, "status"), "succeeded");
+    json_decref(doc);
+    doc = load_doc(f, bad_id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    assert_int_equal(n_attempts(doc), 1);
+    assert_int_equal(json_integer_value(json_object_get(attempt_at(doc, 0), "status_code")), 200);
+    assert_non_null(strstr(json_string_value(json_object_get(attempt_at(doc, 0), "error")), "expected text"));
+    json_decref(doc);
+
+    assert_true(webhooks_retry(&f->ctx, bad_id));
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 3);
+    doc = load_doc(f, bad_id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    assert_int_equal(n_attempts(doc), 2);
+    json_decref(doc);
+}
+
 static void test_retries_then_succeeds(void **state)
 {
     fixture *f = *state;
@@ -613,6 +643,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_success_signed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_custom_user_agent_and_unsigned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expected_answer_text, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retries_then_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retrying_state_and_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_failing, setup, teardown),
