@@ -46,6 +46,9 @@ struct wh_job {
     size_t n_extra;
     char *expect;               /* text the answer must contain, or NULL */
     buf answer;                 /* the answer's first bytes, kept when expect is set */
+    char *retry_num_header, *retry_reason_header;
+    int prior_attempts;         /* attempts of the delivery before this job's */
+    const char *last_failure;   /* why the last attempt failed (a static string) */
     webhook_sign_fn sign;
     int attempts_left;          /* attempts this job may still start */
     int attempts_made;          /* by this job: the backoff exponent */
@@ -124,6 +127,9 @@ typedef struct job_spec {
     size_t len;
     const char *const *extra;   /* NULL-terminated or NULL */
     const char *expect;
+    const char *retry_num_header, *retry_reason_header;
+    int prior_attempts;
+    const char *last_failure;
     webhook_sign_fn sign;
     int attempts;
 } job_spec;
@@ -150,6 +156,10 @@ static wh_job *job_new(const job_spec *s)
         for (size_t i = 0; i < j->n_extra; i++) j->extra[i] = xstrdup(s->extra[i]);
     }
     j->expect = xstrdup(s->expect);
+    j->retry_num_header = xstrdup(s->retry_num_header);
+    j->retry_reason_header = xstrdup(s->retry_reason_header);
+    j->prior_attempts = s->prior_attempts;
+    j->last_failure = s->last_failure;
     j->sign = s->sign;
     j->attempts_left = s->attempts;
     j->next = G.jobs;
@@ -189,6 +199,8 @@ static void job_free(wh_job *j)
     free(j->secret);
     free(j->user_agent);
     free(j->expect);
+    free(j->retry_num_header);
+    free(j->retry_reason_header);
     free(j->payload);
     free(j);
 }
@@ -323,7 +335,29 @@ static bool answer_has_expected(const wh_job *j)
     return j->answer.len && memmem(j->answer.data, j->answer.len, j->expect, strlen(j->expect)) != NULL;
 }
 
-/* Content type, the twin's signature (signed now), the twin's extra lines. */
+/* On a retry, the headers that say which one it is and why (when the twin
+ * names them). */
+static bool add_retry_headers(wh_job *j, struct curl_slist **h)
+{
+    int retry = j->prior_attempts + j->attempts_made - 1;
+    if (retry < 1) return true;
+    char line[256];
+    struct curl_slist *tmp;
+    if (j->retry_num_header) {
+        snprintf(line, sizeof line, "%s: %d", j->retry_num_header, retry);
+        if (!(tmp = curl_slist_append(*h, line))) return false;
+        *h = tmp;
+    }
+    if (j->retry_reason_header) {
+        snprintf(line, sizeof line, "%s: %s", j->retry_reason_header, j->last_failure ? j->last_failure : "unknown_error");
+        if (!(tmp = curl_slist_append(*h, line))) return false;
+        *h = tmp;
+    }
+    return true;
+}
+
+/* Content type, the twin's signature (signed now), the twin's extra lines,
+ * the retry headers. */
 static bool build_headers(wh_job *j)
 {
     struct curl_slist *h = NULL, *tmp;
@@ -349,6 +383,7 @@ static bool build_headers(wh_job *j)
         if (!(tmp = curl_slist_append(h, j->extra[i]))) goto fail;
         h = tmp;
     }
+    if (!add_retry_headers(j, &h)) goto fail;
     j->headers = h;
     return true;
 fail:
@@ -403,6 +438,25 @@ static void start_attempt(wh_job *j)
     j->in_flight = true;
 }
 
+/* Why an attempt failed, in the words Slack's retries use. */
+static const char *failure_kind(CURLcode res)
+{
+    switch (res) {
+    case CURLE_OK: return "http_error";   /* answered, but not with a 2xx (or not as expected) */
+    case CURLE_OPERATION_TIMEDOUT: return "http_timeout";
+    case CURLE_TOO_MANY_REDIRECTS: return "too_many_redirects";
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return "connection_failed";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE: return "ssl_error";
+    default: return "unknown_error";
+    }
+}
+
 /* Collects finished transfers. Called after every socket_action. */
 static void check_done(void)
 {
@@ -424,6 +478,7 @@ static void check_done(void)
             snprintf(error, sizeof error, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(res));
         else if (answered_2xx && !ok)
             snprintf(error, sizeof error, "the answer did not contain the expected text");
+        if (!ok) j->last_failure = failure_kind(res);
         job_release_request(j);
         finish_attempt(j, ok, res == CURLE_OK ? code : 0, error[0] ? error : NULL);
     }
@@ -554,6 +609,8 @@ static json_value *request_member(arena *a, const webhook_send *s)
     json_set_str(a, r, "secret", s->secret);
     json_set_str(a, r, "user_agent", s->user_agent);
     json_set_str(a, r, "expect_in_body", s->expect_in_body);
+    json_set_str(a, r, "retry_num_header", s->retry_num_header);
+    json_set_str(a, r, "retry_reason_header", s->retry_reason_header);
     json_value *h = json_array(a);
     for (const char *const *p = s->extra_headers; p && *p; p++) json_push(h, json_string(a, *p));
     json_set(a, r, "headers", h);
@@ -596,10 +653,20 @@ const char *webhooks_send(twin_ctx *ctx, const webhook_send *s)
     job_spec js = {.st = ctx->store, .run = ctx->run_id, .twin = ctx->twin, .id = id, .url = s->url,
                    .secret = s->secret, .user_agent = s->user_agent, .payload = payload, .len = len,
                    .extra = s->extra_headers, .expect = s->expect_in_body,
+                   .retry_num_header = s->retry_num_header, .retry_reason_header = s->retry_reason_header,
                    .sign = ctx->def ? ctx->def->webhook_sign : NULL,
                    .attempts = s->max_attempts > 0 ? s->max_attempts : G.max_attempts};
     schedule(job_new(&js), 0);
     return id;
+}
+
+/* What the last recorded attempt of a stored delivery tells of its failure. */
+static const char *stored_failure(const json_value *attempts)
+{
+    const json_value *last = attempts && attempts->type == JSON_ARRAY ? attempts->last : NULL;
+    if (!last) return NULL;
+    const json_value *code = json_get(last, "status_code");
+    return code && code->type == JSON_NUMBER ? "http_error" : "unknown_error";
 }
 
 /* Extra header lines of a stored delivery, NULL-terminated in a. */
@@ -611,6 +678,12 @@ static const char **stored_headers(arena *a, const json_value *req)
     size_t i = 0;
     json_foreach(line, h) if (json_str(line)) out[i++] = json_str(line);
     return out;
+}
+
+static int attempts_recorded(const json_value *doc)
+{
+    const json_value *attempts = json_get(doc, "attempts");
+    return attempts && attempts->type == JSON_ARRAY ? (int)attempts->len : 0;
 }
 
 bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
@@ -635,6 +708,9 @@ bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
                    .user_agent = json_get_str(req, "user_agent"),
                    .payload = json_str(payload) ? payload->str : "", .len = json_str(payload) ? payload->len : 0,
                    .extra = stored_headers(ctx->a, req), .expect = json_get_str(req, "expect_in_body"),
+                   .retry_num_header = json_get_str(req, "retry_num_header"),
+                   .retry_reason_header = json_get_str(req, "retry_reason_header"),
+                   .prior_attempts = attempts_recorded(doc), .last_failure = stored_failure(json_get(doc, "attempts")),
                    .sign = ctx->def ? ctx->def->webhook_sign : NULL, .attempts = 1};
     if (!js.url) return false;
 

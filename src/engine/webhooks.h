@@ -33,6 +33,12 @@ typedef struct webhook_send {
      * NULL = any 2xx answer. */
     const char *expect_in_body;
     int max_attempts;           /* 0 = the policy's */
+    /* Header names a retry carries (Slack's X-Slack-Retry-Num and
+     * X-Slack-Retry-Reason): the retry's number (1, 2, ...) and why the
+     * attempt before failed: http_error, http_timeout, connection_failed,
+     * too_many_redirects, ssl_error or unknown_error.  NULL = none. */
+    const char *retry_num_header;
+    const char *retry_reason_header;
 } webhook_send;
 
 void webhooks_init(uv_loop_t *loop);

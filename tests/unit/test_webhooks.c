@@ -28,7 +28,7 @@ typedef struct receiver {
     int statuses[8];            /* answer i uses statuses[min(i, n-1)] */
     int n_statuses;
     int hits;
-    char sig[256], ua[128], ctype[128], extra[128];
+    char sig[256], ua[128], ctype[128], extra[128], retry_num[32], retry_reason[64];
     char body[2048];
     size_t body_len;
 } receiver;
@@ -48,6 +48,8 @@ static void on_receive(http_request *req)
     copy_header(req, "User-Agent", rx->ua, sizeof rx->ua);
     copy_header(req, "Content-Type", rx->ctype, sizeof rx->ctype);
     copy_header(req, "X-Extra", rx->extra, sizeof rx->extra);
+    copy_header(req, "X-Retry-Num", rx->retry_num, sizeof rx->retry_num);
+    copy_header(req, "X-Retry-Reason", rx->retry_reason, sizeof rx->retry_reason);
     rx->body_len = req->body_len < sizeof rx->body - 1 ? req->body_len : sizeof rx->body - 1;
     memcpy(rx->body, req->body, rx->body_len);
     rx->body[rx->body_len] = '\0';
@@ -325,6 +327,42 @@ static void test_expected_answer_text(void **state)
     assert_string_equal(doc_str(doc, "status"), "failed");
     assert_int_equal(n_attempts(doc), 2);
     json_decref(doc);
+}
+
+/* Retries name themselves when the twin asks (Slack's X-Slack-Retry-*):
+ * the retry's number and why the attempt before failed; a manual retry
+ * counts on from the attempts already logged. */
+static void test_retry_headers(void **state)
+{
+    fixture *f = *state;
+    set_script(&f->rx, 3, (int[]){500, 500, 200});
+    webhook_send s = {.url = f->url, .payload = "{}", .len = 2, .retry_num_header = "X-Retry-Num",
+                      .retry_reason_header = "X-Retry-Reason", .max_attempts = 2};
+    const char *id = webhooks_send(&f->ctx, &s);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 2);
+    assert_string_equal(f->rx.retry_num, "1");
+    assert_string_equal(f->rx.retry_reason, "http_error");
+    json_t *doc = load_doc(f, id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    json_decref(doc);
+
+    assert_true(webhooks_retry(&f->ctx, id));
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 3);
+    assert_string_equal(f->rx.retry_num, "2");
+    assert_string_equal(f->rx.retry_reason, "http_error");
+    doc = load_doc(f, id);
+    assert_string_equal(doc_str(doc, "status"), "succeeded");
+    json_decref(doc);
+
+    /* A first attempt carries neither; nor does anything the twin did not ask for. */
+    webhook_send plain = {.url = f->url, .payload = "{}", .len = 2, .retry_num_header = "X-Retry-Num"};
+    webhooks_send(&f->ctx, &plain);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 4);
+    assert_string_equal(f->rx.retry_num, "");
+    assert_string_equal(f->rx.retry_reason, "");
 }
 
 static void test_retries_then_succeeds(void **state)
@@ -644,6 +682,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_success_signed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_custom_user_agent_and_unsigned, setup, teardown),
         cmocka_unit_test_setup_teardown(test_expected_answer_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_headers, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retries_then_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retrying_state_and_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_failing, setup, teardown),
