@@ -16,6 +16,10 @@
  * have saved it.  Events queued while the handshake is still in flight are
  * delivered.
  *
+ * A failed delivery is retried three times (the engine's backoff, not
+ * Slack's 1 and 5 minutes), each retry with X-Slack-Retry-Num and
+ * X-Slack-Retry-Reason as Slack sends them.
+ *
  * Events are queued inside the request that causes them: when the request
  * fails ({"ok": false}) the engine rolls its deliveries back with the rest of
  * its writes.  Seeding emits nothing. */
@@ -35,6 +39,7 @@
 #define SLACK_USER_AGENT "Slackbot 1.0 (+https://api.slack.com/robots)"
 #define EVENT_ID_CHARS 10
 #define CHALLENGE_CHARS 48
+#define SLACK_DELIVERY_ATTEMPTS 4       /* the first and Slack's three retries */
 
 const char *slack_signing_secret(arena *a, const char *run_id, const json_value *config)
 {
@@ -219,7 +224,8 @@ void slack_emit(twin_ctx *ctx, const json_value *c, json_value *event)
     const char *event_id = upper_token(a, "Ev", EVENT_ID_CHARS);
     webhook_send w = {.url = url, .secret = slack_signing_secret(a, ctx->run_id, ctx->config),
                       .event_id = event_id, .event_type = type, .endpoint_id = "request_url",
-                      .user_agent = SLACK_USER_AGENT};
+                      .user_agent = SLACK_USER_AGENT, .max_attempts = SLACK_DELIVERY_ATTEMPTS,
+                      .retry_num_header = "X-Slack-Retry-Num", .retry_reason_header = "X-Slack-Retry-Reason"};
     w.payload = json_to_string(a, envelope(ctx, event, event_id), &w.len);
     webhooks_send(ctx, &w);
 }

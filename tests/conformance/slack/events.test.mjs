@@ -18,7 +18,11 @@ let rx;
 function respond(delivery) {
   let body;
   try { body = JSON.parse(delivery.body); } catch { return { status: 400, body: 'not json' }; }
-  if (body.type !== 'url_verification') return { status: 200, body: '' };
+  if (body.type !== 'url_verification') {
+    // A flaky app fails the first delivery of each event once.
+    if (delivery.url.startsWith('/flaky') && !delivery.headers['x-slack-retry-num']) return { status: 503, body: 'busy' };
+    return { status: 200, body: '' };
+  }
   if (delivery.url.startsWith('/deaf')) return { status: 200, body: 'hello' };
   if (delivery.url.startsWith('/json-echo')) return { status: 200, body: JSON.stringify({ challenge: body.challenge }) };
   return { status: 200, body: body.challenge };
@@ -276,6 +280,22 @@ test('files.completeUploadExternal into a channel: file_shared and the file_shar
   const msg = (await ev.event((e) => e.type === 'message' && e.subtype === 'file_share')).json.event;
   assert.equal(msg.text, 'see attached');
   assert.equal(msg.files[0].id, r.file_id);
+});
+
+test('a failed delivery is retried with X-Slack-Retry-Num and X-Slack-Retry-Reason, the same event again', async () => {
+  const ev = await eventsRun({}, 'flaky');
+  const { ctx } = ev;
+  await ctx.bot.chat.postMessage({ channel: 'CTWINGEN001', text: 'try again' });
+  const first = await ev.event((e) => e.text === 'try again');
+  assert.equal(first.headers['x-slack-retry-num'], undefined);
+  const retry = await rx.waitFor((d) => d.url === ev.path && d.headers['x-slack-retry-num'] === '1', 8000);
+  assert.equal(retry.headers['x-slack-retry-reason'], 'http_error');
+  const again = JSON.parse(retry.body);
+  assert.equal(again.event_id, first.json.event_id);
+  assert.deepEqual(again.event, first.json.event);
+  assert.ok(verifySlackSignature(ev.secret, retry.headers, retry.raw));   // signed afresh
+  const logged = await waitDelivery(ctx, (d) => d.event_id === first.json.event_id && d.status === 'succeeded', 8000);
+  assert.deepEqual(logged.attempts.map((a) => a.status_code), [503, 200]);
 });
 
 test('failed calls emit nothing: rolled-back invite, already_reacted, no_text', async () => {
