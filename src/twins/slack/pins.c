@@ -87,8 +87,9 @@ void slack_pins_remove(twin_ctx *ctx)
     json_value *m = pin_target(ctx, &c);
     if (!m) return;
     const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
-    json_value *pin = twin_doc_get(ctx, "pins", slack_message_id(ctx, chan, ts));
-    if (twin_doc_delete(ctx, "pins", slack_message_id(ctx, chan, ts)) != 0) return slack_fail(ctx, "not_pinned");
+    const char *id = slack_message_id(ctx, chan, ts);
+    json_value *pin = twin_doc_get(ctx, "pins", id);   /* who pinned it, for pin_removed */
+    if (twin_doc_delete(ctx, "pins", id) != 0) return slack_fail(ctx, "not_pinned");
     set_pinned_to(ctx, chan, m, false);
     slack_emit_pin(ctx, "pin_removed", c, m, pin);
     slack_reply(ctx, slack_ok(ctx));

@@ -2,8 +2,9 @@
  * (auth and scopes, users with profiles and presence, conversations, chat
  * with scheduled messages, pins, bookmarks, search.messages, reminders,
  * user groups, Do Not Disturb, reactions, files, OAuth v2) is routed
- * here; every other documented Web API method is served by the stub engine
- * (still behind token checks). */
+ * here, its changes delivered as Events API events (events.c); every
+ * other documented Web API method is served by the stub engine (still
+ * behind token checks). */
 #include <string.h>
 
 #include "engine/env.h"
