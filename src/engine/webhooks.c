@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/util.h"
 
@@ -47,6 +48,9 @@ struct wh_job {
     char *expect;               /* text the answer must contain, or NULL */
     buf answer;                 /* the answer's first bytes, kept when expect is set */
     char *retry_num_header, *retry_reason_header;
+    char *no_retry_header;
+    bool told_no_retry;         /* the last answer carried no_retry_header: 1 */
+    long timeout_ms;
     int prior_attempts;         /* attempts of the delivery before this job's */
     const char *last_failure;   /* why the last attempt failed (a static string) */
     webhook_sign_fn sign;
@@ -127,7 +131,8 @@ typedef struct job_spec {
     size_t len;
     const char *const *extra;   /* NULL-terminated or NULL */
     const char *expect;
-    const char *retry_num_header, *retry_reason_header;
+    const char *retry_num_header, *retry_reason_header, *no_retry_header;
+    long timeout_ms;
     int prior_attempts;
     const char *last_failure;
     webhook_sign_fn sign;
@@ -158,6 +163,8 @@ static wh_job *job_new(const job_spec *s)
     j->expect = xstrdup(s->expect);
     j->retry_num_header = xstrdup(s->retry_num_header);
     j->retry_reason_header = xstrdup(s->retry_reason_header);
+    j->no_retry_header = xstrdup(s->no_retry_header);
+    j->timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : ATTEMPT_TIMEOUT_MS;
     j->prior_attempts = s->prior_attempts;
     j->last_failure = s->last_failure;
     j->sign = s->sign;
@@ -201,6 +208,7 @@ static void job_free(wh_job *j)
     free(j->expect);
     free(j->retry_num_header);
     free(j->retry_reason_header);
+    free(j->no_retry_header);
     free(j->payload);
     free(j);
 }
@@ -303,7 +311,7 @@ static bool record_attempt(wh_job *j, long status_code, const char *error, int64
 static void finish_attempt(wh_job *j, bool ok, long status_code, const char *error)
 {
     int64_t duration_ms = (int64_t)((uv_hrtime() - j->started_ns) / 1000000u);
-    bool retry = !ok && j->attempts_left > 0;
+    bool retry = !ok && j->attempts_left > 0 && !j->told_no_retry;
     uint64_t delay = retry ? backoff_ms(G.base_ms, j->attempts_made) : 0;
     const char *status = ok ? "succeeded" : retry ? "retrying" : "failed";
     int64_t next_retry_ms = retry ? now_ms() + (int64_t)delay : 0;
@@ -326,6 +334,20 @@ static size_t take_answer(char *p, size_t size, size_t n, void *data)
         size_t room = ANSWER_KEPT_MAX - j->answer.len;
         buf_append(&j->answer, p, len < room ? len : room);
     }
+    return len;
+}
+
+/* Watches the answer's header lines for the twin's "no retry" header. */
+static size_t take_header(char *line, size_t size, size_t n, void *data)
+{
+    wh_job *j = data;
+    size_t len = size * n, name_len = j->no_retry_header ? strlen(j->no_retry_header) : 0;
+    if (!name_len || len <= name_len || line[name_len] != ':' || strncasecmp(line, j->no_retry_header, name_len) != 0)
+        return len;
+    const char *v = line + name_len + 1, *end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t')) v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t')) end--;
+    if (end - v == 1 && *v == '1') j->told_no_retry = true;
     return len;
 }
 
@@ -404,11 +426,15 @@ static bool setup_easy(wh_job *j)
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
     curl_easy_setopt(e, CURLOPT_USERAGENT, j->user_agent);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ATTEMPT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, j->timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);   /* we run inside a server */
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, take_answer);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j);
+    if (j->no_retry_header) {
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, take_header);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)j);
+    }
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
     curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)j);
     return ok;
@@ -423,6 +449,7 @@ static void start_attempt(wh_job *j)
     }
     j->attempts_left--;
     j->attempts_made++;
+    j->told_no_retry = false;
     j->started_ms = now_ms();
     j->started_ns = uv_hrtime();
     if (!build_headers(j) || !setup_easy(j)) {
@@ -611,6 +638,8 @@ static json_value *request_member(arena *a, const webhook_send *s)
     json_set_str(a, r, "expect_in_body", s->expect_in_body);
     json_set_str(a, r, "retry_num_header", s->retry_num_header);
     json_set_str(a, r, "retry_reason_header", s->retry_reason_header);
+    json_set_str(a, r, "no_retry_header", s->no_retry_header);
+    if (s->timeout_ms > 0) json_set_int(a, r, "timeout_ms", s->timeout_ms);
     json_value *h = json_array(a);
     for (const char *const *p = s->extra_headers; p && *p; p++) json_push(h, json_string(a, *p));
     json_set(a, r, "headers", h);
@@ -654,6 +683,7 @@ const char *webhooks_send(twin_ctx *ctx, const webhook_send *s)
                    .secret = s->secret, .user_agent = s->user_agent, .payload = payload, .len = len,
                    .extra = s->extra_headers, .expect = s->expect_in_body,
                    .retry_num_header = s->retry_num_header, .retry_reason_header = s->retry_reason_header,
+                   .no_retry_header = s->no_retry_header, .timeout_ms = s->timeout_ms,
                    .sign = ctx->def ? ctx->def->webhook_sign : NULL,
                    .attempts = s->max_attempts > 0 ? s->max_attempts : G.max_attempts};
     schedule(job_new(&js), 0);
@@ -678,6 +708,12 @@ static const char **stored_headers(arena *a, const json_value *req)
     size_t i = 0;
     json_foreach(line, h) if (json_str(line)) out[i++] = json_str(line);
     return out;
+}
+
+static long stored_timeout(const json_value *req)
+{
+    int64_t ms = 0;
+    return json_int64(json_get(req, "timeout_ms"), &ms) && ms > 0 ? (long)ms : 0;
 }
 
 static int attempts_recorded(const json_value *doc)
@@ -710,6 +746,7 @@ bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
                    .extra = stored_headers(ctx->a, req), .expect = json_get_str(req, "expect_in_body"),
                    .retry_num_header = json_get_str(req, "retry_num_header"),
                    .retry_reason_header = json_get_str(req, "retry_reason_header"),
+                   .no_retry_header = json_get_str(req, "no_retry_header"), .timeout_ms = stored_timeout(req),
                    .prior_attempts = attempts_recorded(doc), .last_failure = stored_failure(json_get(doc, "attempts")),
                    .sign = ctx->def ? ctx->def->webhook_sign : NULL, .attempts = 1};
     if (!js.url) return false;

@@ -39,6 +39,10 @@ typedef struct webhook_send {
      * too_many_redirects, ssl_error or unknown_error.  NULL = none. */
     const char *retry_num_header;
     const char *retry_reason_header;
+    /* A failed answer carrying this header with the value 1 asks for no
+     * more retries (Slack's X-Slack-No-Retry).  NULL = none. */
+    const char *no_retry_header;
+    long timeout_ms;            /* per attempt (Slack waits 3 s); 0 = 10 s */
 } webhook_send;
 
 void webhooks_init(uv_loop_t *loop);
