@@ -16,9 +16,10 @@
  * have saved it.  Events queued while the handshake is still in flight are
  * delivered.
  *
- * A failed delivery is retried three times (the engine's backoff, not
- * Slack's 1 and 5 minutes), each retry with X-Slack-Retry-Num and
- * X-Slack-Retry-Reason as Slack sends them.
+ * An app has 3 seconds to answer.  A failed delivery is retried three
+ * times (the engine's backoff, not Slack's 1 and 5 minutes), each retry
+ * with X-Slack-Retry-Num and X-Slack-Retry-Reason as Slack sends them,
+ * unless the failed answer carried X-Slack-No-Retry: 1.
  *
  * Events are queued inside the request that causes them: when the request
  * fails ({"ok": false}) the engine rolls its deliveries back with the rest of
@@ -40,6 +41,7 @@
 #define EVENT_ID_CHARS 10
 #define CHALLENGE_CHARS 48
 #define SLACK_DELIVERY_ATTEMPTS 4       /* the first and Slack's three retries */
+#define SLACK_ANSWER_TIMEOUT_MS 3000L   /* Slack's wait for an app's answer */
 
 const char *slack_signing_secret(arena *a, const char *run_id, const json_value *config)
 {
@@ -103,7 +105,8 @@ static const char *send_verification(twin_ctx *ctx, const char *url)
     json_set_str(a, body, "type", "url_verification");
     webhook_send w = {.url = url, .secret = slack_signing_secret(a, ctx->run_id, ctx->config),
                       .event_type = "url_verification", .endpoint_id = "request_url",
-                      .user_agent = SLACK_USER_AGENT, .expect_in_body = challenge, .max_attempts = 1};
+                      .user_agent = SLACK_USER_AGENT, .expect_in_body = challenge, .max_attempts = 1,
+                      .timeout_ms = SLACK_ANSWER_TIMEOUT_MS};
     w.payload = json_to_string(a, body, &w.len);
     return webhooks_send(ctx, &w);
 }
@@ -225,7 +228,8 @@ void slack_emit(twin_ctx *ctx, const json_value *c, json_value *event)
     webhook_send w = {.url = url, .secret = slack_signing_secret(a, ctx->run_id, ctx->config),
                       .event_id = event_id, .event_type = type, .endpoint_id = "request_url",
                       .user_agent = SLACK_USER_AGENT, .max_attempts = SLACK_DELIVERY_ATTEMPTS,
-                      .retry_num_header = "X-Slack-Retry-Num", .retry_reason_header = "X-Slack-Retry-Reason"};
+                      .retry_num_header = "X-Slack-Retry-Num", .retry_reason_header = "X-Slack-Retry-Reason",
+                      .no_retry_header = "X-Slack-No-Retry", .timeout_ms = SLACK_ANSWER_TIMEOUT_MS};
     w.payload = json_to_string(a, envelope(ctx, event, event_id), &w.len);
     webhooks_send(ctx, &w);
 }

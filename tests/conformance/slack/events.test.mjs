@@ -21,6 +21,8 @@ function respond(delivery) {
   if (body.type !== 'url_verification') {
     // A flaky app fails the first delivery of each event once.
     if (delivery.url.startsWith('/flaky') && !delivery.headers['x-slack-retry-num']) return { status: 503, body: 'busy' };
+    if (delivery.url.startsWith('/no-retry')) return { status: 500, body: 'broken', headers: { 'X-Slack-No-Retry': '1' } };
+    if (delivery.url.startsWith('/slow') && !delivery.headers['x-slack-retry-num']) return { status: 200, body: '', delayMs: 4000 };
     return { status: 200, body: '' };
   }
   if (delivery.url.startsWith('/deaf')) return { status: 200, body: 'hello' };
@@ -296,6 +298,33 @@ test('a failed delivery is retried with X-Slack-Retry-Num and X-Slack-Retry-Reas
   assert.ok(verifySlackSignature(ev.secret, retry.headers, retry.raw));   // signed afresh
   const logged = await waitDelivery(ctx, (d) => d.event_id === first.json.event_id && d.status === 'succeeded', 8000);
   assert.deepEqual(logged.attempts.map((a) => a.status_code), [503, 200]);
+});
+
+test('X-Slack-No-Retry: 1 on a failed answer stops the retries', async () => {
+  const ev = await eventsRun({}, 'no-retry');
+  const { ctx } = ev;
+  await ctx.bot.chat.postMessage({ channel: 'CTWINGEN001', text: 'once only' });
+  const first = await ev.event((e) => e.text === 'once only');
+  const logged = await waitDelivery(ctx, (d) => d.event_id === first.json.event_id && d.status !== 'pending');
+  assert.equal(logged.status, 'failed');
+  await sleep(1500);   // past the first retry's backoff
+  assert.equal(ev.callbacks().length, 1);
+  assert.equal((await deliveries(ctx)).find((d) => d.event_id === first.json.event_id).attempts.length, 1);
+});
+
+test('an app that does not answer within 3 seconds gets a retry with reason http_timeout', async () => {
+  const ev = await eventsRun({}, 'slow');
+  const { ctx } = ev;
+  const t0 = Date.now();
+  await ctx.bot.chat.postMessage({ channel: 'CTWINGEN001', text: 'slow app' });
+  const first = await ev.event((e) => e.text === 'slow app');
+  const retry = await rx.waitFor((d) => d.url === ev.path && d.headers['x-slack-retry-num'] === '1', 10000);
+  assert.ok(Date.now() - t0 >= 3000);
+  assert.equal(retry.headers['x-slack-retry-reason'], 'http_timeout');
+  assert.equal(JSON.parse(retry.body).event_id, first.json.event_id);
+  const logged = await waitDelivery(ctx, (d) => d.event_id === first.json.event_id && d.status === 'succeeded');
+  assert.equal(logged.attempts[0].status_code, null);
+  assert.match(logged.attempts[0].error, /timed out/i);
 });
 
 test('failed calls emit nothing: rolled-back invite, already_reacted, no_text', async () => {
