@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/util.h"
 
@@ -32,6 +33,7 @@
 #define CONNECT_TIMEOUT_MS 5000L
 #define BACKOFF_MAX_DOUBLINGS 6      /* delays stop growing at 64 x base */
 #define ID_RANDOM_CHARS 24
+#define ANSWER_KEPT_MAX 16384        /* of an answer checked for expected text */
 
 typedef struct wh_job wh_job;
 struct wh_job {
@@ -43,6 +45,14 @@ struct wh_job {
     size_t len;
     char **extra;               /* "Name: value" lines */
     size_t n_extra;
+    char *expect;               /* text the answer must contain, or NULL */
+    buf answer;                 /* the answer's first bytes, kept when expect is set */
+    char *retry_num_header, *retry_reason_header;
+    char *no_retry_header;
+    bool told_no_retry;         /* the last answer carried no_retry_header: 1 */
+    long timeout_ms;
+    int prior_attempts;         /* attempts of the delivery before this job's */
+    const char *last_failure;   /* why the last attempt failed (a static string) */
     webhook_sign_fn sign;
     int attempts_left;          /* attempts this job may still start */
     int attempts_made;          /* by this job: the backoff exponent */
@@ -120,6 +130,11 @@ typedef struct job_spec {
     const char *payload;
     size_t len;
     const char *const *extra;   /* NULL-terminated or NULL */
+    const char *expect;
+    const char *retry_num_header, *retry_reason_header, *no_retry_header;
+    long timeout_ms;
+    int prior_attempts;
+    const char *last_failure;
     webhook_sign_fn sign;
     int attempts;
 } job_spec;
@@ -145,6 +160,13 @@ static wh_job *job_new(const job_spec *s)
         j->extra = xcalloc(j->n_extra, sizeof *j->extra);
         for (size_t i = 0; i < j->n_extra; i++) j->extra[i] = xstrdup(s->extra[i]);
     }
+    j->expect = xstrdup(s->expect);
+    j->retry_num_header = xstrdup(s->retry_num_header);
+    j->retry_reason_header = xstrdup(s->retry_reason_header);
+    j->no_retry_header = xstrdup(s->no_retry_header);
+    j->timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : ATTEMPT_TIMEOUT_MS;
+    j->prior_attempts = s->prior_attempts;
+    j->last_failure = s->last_failure;
     j->sign = s->sign;
     j->attempts_left = s->attempts;
     j->next = G.jobs;
@@ -165,6 +187,7 @@ static void job_release_request(wh_job *j)
     curl_slist_free_all(j->headers);
     j->headers = NULL;
     j->in_flight = false;
+    buf_free(&j->answer);
 }
 
 static void job_free(wh_job *j)
@@ -182,6 +205,10 @@ static void job_free(wh_job *j)
     free(j->url);
     free(j->secret);
     free(j->user_agent);
+    free(j->expect);
+    free(j->retry_num_header);
+    free(j->retry_reason_header);
+    free(j->no_retry_header);
     free(j->payload);
     free(j);
 }
@@ -284,7 +311,7 @@ static bool record_attempt(wh_job *j, long status_code, const char *error, int64
 static void finish_attempt(wh_job *j, bool ok, long status_code, const char *error)
 {
     int64_t duration_ms = (int64_t)((uv_hrtime() - j->started_ns) / 1000000u);
-    bool retry = !ok && j->attempts_left > 0;
+    bool retry = !ok && j->attempts_left > 0 && !j->told_no_retry;
     uint64_t delay = retry ? backoff_ms(G.base_ms, j->attempts_made) : 0;
     const char *status = ok ? "succeeded" : retry ? "retrying" : "failed";
     int64_t next_retry_ms = retry ? now_ms() + (int64_t)delay : 0;
@@ -298,12 +325,61 @@ static void finish_attempt(wh_job *j, bool ok, long status_code, const char *err
 
 /* ---- one attempt ---- */
 
-static size_t discard_body(char *p, size_t size, size_t n, void *data)
+/* Keeps the answer's first bytes when the job checks them, drops them otherwise. */
+static size_t take_answer(char *p, size_t size, size_t n, void *data)
 {
-    return size * n;
+    wh_job *j = data;
+    size_t len = size * n;
+    if (j->expect && j->answer.len < ANSWER_KEPT_MAX) {
+        size_t room = ANSWER_KEPT_MAX - j->answer.len;
+        buf_append(&j->answer, p, len < room ? len : room);
+    }
+    return len;
 }
 
-/* Content type, the twin's signature (signed now), the twin's extra lines. */
+/* Watches the answer's header lines for the twin's "no retry" header. */
+static size_t take_header(char *line, size_t size, size_t n, void *data)
+{
+    wh_job *j = data;
+    size_t len = size * n, name_len = j->no_retry_header ? strlen(j->no_retry_header) : 0;
+    if (!name_len || len <= name_len || line[name_len] != ':' || strncasecmp(line, j->no_retry_header, name_len) != 0)
+        return len;
+    const char *v = line + name_len + 1, *end = line + len;
+    while (v < end && (*v == ' ' || *v == '\t')) v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t')) end--;
+    if (end - v == 1 && *v == '1') j->told_no_retry = true;
+    return len;
+}
+
+static bool answer_has_expected(const wh_job *j)
+{
+    if (!j->expect) return true;
+    return j->answer.len && memmem(j->answer.data, j->answer.len, j->expect, strlen(j->expect)) != NULL;
+}
+
+/* On a retry, the headers that say which one it is and why (when the twin
+ * names them). */
+static bool add_retry_headers(wh_job *j, struct curl_slist **h)
+{
+    int retry = j->prior_attempts + j->attempts_made - 1;
+    if (retry < 1) return true;
+    char line[256];
+    struct curl_slist *tmp;
+    if (j->retry_num_header) {
+        snprintf(line, sizeof line, "%s: %d", j->retry_num_header, retry);
+        if (!(tmp = curl_slist_append(*h, line))) return false;
+        *h = tmp;
+    }
+    if (j->retry_reason_header) {
+        snprintf(line, sizeof line, "%s: %s", j->retry_reason_header, j->last_failure ? j->last_failure : "unknown_error");
+        if (!(tmp = curl_slist_append(*h, line))) return false;
+        *h = tmp;
+    }
+    return true;
+}
+
+/* Content type, the twin's signature (signed now), the twin's extra lines,
+ * the retry headers. */
 static bool build_headers(wh_job *j)
 {
     struct curl_slist *h = NULL, *tmp;
@@ -329,6 +405,7 @@ static bool build_headers(wh_job *j)
         if (!(tmp = curl_slist_append(h, j->extra[i]))) goto fail;
         h = tmp;
     }
+    if (!add_retry_headers(j, &h)) goto fail;
     j->headers = h;
     return true;
 fail:
@@ -349,10 +426,15 @@ static bool setup_easy(wh_job *j)
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)j->len);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->headers);
     curl_easy_setopt(e, CURLOPT_USERAGENT, j->user_agent);
-    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, ATTEMPT_TIMEOUT_MS);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, j->timeout_ms);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, CONNECT_TIMEOUT_MS);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);   /* we run inside a server */
-    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard_body);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, take_answer);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, (void *)j);
+    if (j->no_retry_header) {
+        curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, take_header);
+        curl_easy_setopt(e, CURLOPT_HEADERDATA, (void *)j);
+    }
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, j->errbuf);
     curl_easy_setopt(e, CURLOPT_PRIVATE, (void *)j);
     return ok;
@@ -367,6 +449,7 @@ static void start_attempt(wh_job *j)
     }
     j->attempts_left--;
     j->attempts_made++;
+    j->told_no_retry = false;
     j->started_ms = now_ms();
     j->started_ns = uv_hrtime();
     if (!build_headers(j) || !setup_easy(j)) {
@@ -380,6 +463,25 @@ static void start_attempt(wh_job *j)
         return;
     }
     j->in_flight = true;
+}
+
+/* Why an attempt failed, in the words Slack's retries use. */
+static const char *failure_kind(CURLcode res)
+{
+    switch (res) {
+    case CURLE_OK: return "http_error";   /* answered, but not with a 2xx (or not as expected) */
+    case CURLE_OPERATION_TIMEDOUT: return "http_timeout";
+    case CURLE_TOO_MANY_REDIRECTS: return "too_many_redirects";
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_RESOLVE_PROXY: return "connection_failed";
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE: return "ssl_error";
+    default: return "unknown_error";
+    }
 }
 
 /* Collects finished transfers. Called after every socket_action. */
@@ -397,10 +499,14 @@ static void check_done(void)
         long code = 0;
         curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &code);
         char error[CURL_ERROR_SIZE + 32] = "";
+        bool answered_2xx = res == CURLE_OK && code >= 200 && code < 300;
+        bool ok = answered_2xx && answer_has_expected(j);
         if (res != CURLE_OK)
             snprintf(error, sizeof error, "%s", j->errbuf[0] ? j->errbuf : curl_easy_strerror(res));
+        else if (answered_2xx && !ok)
+            snprintf(error, sizeof error, "the answer did not contain the expected text");
+        if (!ok) j->last_failure = failure_kind(res);
         job_release_request(j);
-        bool ok = res == CURLE_OK && code >= 200 && code < 300;
         finish_attempt(j, ok, res == CURLE_OK ? code : 0, error[0] ? error : NULL);
     }
 }
@@ -529,6 +635,11 @@ static json_value *request_member(arena *a, const webhook_send *s)
     json_value *r = json_object(a);
     json_set_str(a, r, "secret", s->secret);
     json_set_str(a, r, "user_agent", s->user_agent);
+    json_set_str(a, r, "expect_in_body", s->expect_in_body);
+    json_set_str(a, r, "retry_num_header", s->retry_num_header);
+    json_set_str(a, r, "retry_reason_header", s->retry_reason_header);
+    json_set_str(a, r, "no_retry_header", s->no_retry_header);
+    if (s->timeout_ms > 0) json_set_int(a, r, "timeout_ms", s->timeout_ms);
     json_value *h = json_array(a);
     for (const char *const *p = s->extra_headers; p && *p; p++) json_push(h, json_string(a, *p));
     json_set(a, r, "headers", h);
@@ -570,10 +681,22 @@ const char *webhooks_send(twin_ctx *ctx, const webhook_send *s)
 
     job_spec js = {.st = ctx->store, .run = ctx->run_id, .twin = ctx->twin, .id = id, .url = s->url,
                    .secret = s->secret, .user_agent = s->user_agent, .payload = payload, .len = len,
-                   .extra = s->extra_headers, .sign = ctx->def ? ctx->def->webhook_sign : NULL,
-                   .attempts = G.max_attempts};
+                   .extra = s->extra_headers, .expect = s->expect_in_body,
+                   .retry_num_header = s->retry_num_header, .retry_reason_header = s->retry_reason_header,
+                   .no_retry_header = s->no_retry_header, .timeout_ms = s->timeout_ms,
+                   .sign = ctx->def ? ctx->def->webhook_sign : NULL,
+                   .attempts = s->max_attempts > 0 ? s->max_attempts : G.max_attempts};
     schedule(job_new(&js), 0);
     return id;
+}
+
+/* What the last recorded attempt of a stored delivery tells of its failure. */
+static const char *stored_failure(const json_value *attempts)
+{
+    const json_value *last = attempts && attempts->type == JSON_ARRAY ? attempts->last : NULL;
+    if (!last) return NULL;
+    const json_value *code = json_get(last, "status_code");
+    return code && code->type == JSON_NUMBER ? "http_error" : "unknown_error";
 }
 
 /* Extra header lines of a stored delivery, NULL-terminated in a. */
@@ -585,6 +708,18 @@ static const char **stored_headers(arena *a, const json_value *req)
     size_t i = 0;
     json_foreach(line, h) if (json_str(line)) out[i++] = json_str(line);
     return out;
+}
+
+static long stored_timeout(const json_value *req)
+{
+    int64_t ms = 0;
+    return json_int64(json_get(req, "timeout_ms"), &ms) && ms > 0 ? (long)ms : 0;
+}
+
+static int attempts_recorded(const json_value *doc)
+{
+    const json_value *attempts = json_get(doc, "attempts");
+    return attempts && attempts->type == JSON_ARRAY ? (int)attempts->len : 0;
 }
 
 bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
@@ -608,8 +743,12 @@ bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
                    .url = json_get_str(doc, "url"), .secret = json_get_str(req, "secret"),
                    .user_agent = json_get_str(req, "user_agent"),
                    .payload = json_str(payload) ? payload->str : "", .len = json_str(payload) ? payload->len : 0,
-                   .extra = stored_headers(ctx->a, req), .sign = ctx->def ? ctx->def->webhook_sign : NULL,
-                   .attempts = 1};
+                   .extra = stored_headers(ctx->a, req), .expect = json_get_str(req, "expect_in_body"),
+                   .retry_num_header = json_get_str(req, "retry_num_header"),
+                   .retry_reason_header = json_get_str(req, "retry_reason_header"),
+                   .no_retry_header = json_get_str(req, "no_retry_header"), .timeout_ms = stored_timeout(req),
+                   .prior_attempts = attempts_recorded(doc), .last_failure = stored_failure(json_get(doc, "attempts")),
+                   .sign = ctx->def ? ctx->def->webhook_sign : NULL, .attempts = 1};
     if (!js.url) return false;
 
     json_set_str(ctx->a, doc, "status", "pending");

@@ -28,6 +28,21 @@ typedef struct webhook_send {
     const char *endpoint_id;    /* "we_..." */
     const char *const *extra_headers; /* "Name: value", NULL-terminated, or NULL */
     const char *user_agent;     /* the service's own; NULL = "twins-webhooks/0.1" */
+    /* A handshake rather than an event (Slack's url_verification): an
+     * attempt succeeds only when the 2xx answer's body contains this text.
+     * NULL = any 2xx answer. */
+    const char *expect_in_body;
+    int max_attempts;           /* 0 = the policy's */
+    /* Header names a retry carries (Slack's X-Slack-Retry-Num and
+     * X-Slack-Retry-Reason): the retry's number (1, 2, ...) and why the
+     * attempt before failed: http_error, http_timeout, connection_failed,
+     * too_many_redirects, ssl_error or unknown_error.  NULL = none. */
+    const char *retry_num_header;
+    const char *retry_reason_header;
+    /* A failed answer carrying this header with the value 1 asks for no
+     * more retries (Slack's X-Slack-No-Retry).  NULL = none. */
+    const char *no_retry_header;
+    long timeout_ms;            /* per attempt (Slack waits 3 s); 0 = 10 s */
 } webhook_send;
 
 void webhooks_init(uv_loop_t *loop);

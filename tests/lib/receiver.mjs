@@ -8,7 +8,8 @@
 //
 // Answers default to 200 "ok". `statuses` gives a sequence for the first
 // deliveries (e.g. [500, 500] then the default, for retry tests); `respond`
-// decides per delivery instead, returning { status, body }.
+// decides per delivery instead, returning { status, body, headers, delayMs }
+// (delayMs holds the answer back, for timeout tests).
 
 import http from 'node:http';
 
@@ -18,7 +19,7 @@ import http from 'node:http';
  * @param {number[]} [opts.statuses] status for the 1st, 2nd, ... delivery
  * @param {number} [opts.status=200] status once `statuses` is used up
  * @param {string} [opts.body='ok'] answer body
- * @param {(delivery: object) => {status?: number, body?: string}} [opts.respond]
+ * @param {(delivery: object) => {status?: number, body?: string, headers?: object, delayMs?: number}} [opts.respond]
  */
 export async function startReceiver(opts = {}) {
   const { path = '/hook', statuses = [], status = 200, body = 'ok', respond } = opts;
@@ -33,8 +34,12 @@ export async function startReceiver(opts = {}) {
       const n = deliveries.length;
       deliveries.push(delivery);
       const answer = respond ? respond(delivery) || {} : {};
-      res.writeHead(answer.status ?? statuses[n] ?? status);
-      res.end(answer.body ?? body);
+      const send = () => {
+        res.writeHead(answer.status ?? statuses[n] ?? status, answer.headers);
+        res.end(answer.body ?? body);
+      };
+      if (answer.delayMs) setTimeout(send, answer.delayMs);
+      else send();
       for (const wake of wakers.splice(0)) wake();
     });
   });

@@ -103,11 +103,49 @@ static void reindex_runs_once_per_state(void **state)
     fixture_free(&f);
 }
 
+/* Events API signatures: v0=<hex HMAC-SHA256(secret, "v0:<t>:<body>")>, the
+ * timestamp in its own header.  Expected digests from Python's hmac module. */
+static void webhook_signature_is_slacks_v0(void **state)
+{
+    arena *a = arena_new(0);
+    const char *body = "token=xyz&team_id=T1&text=hi";
+    const char **lines = slack_webhook_sign(a, "8f742231b10e8888abcd99yyyzzz85a5", body, strlen(body), 1531420618);
+    assert_string_equal(lines[0], "X-Slack-Request-Timestamp: 1531420618");
+    assert_string_equal(lines[1],
+                        "X-Slack-Signature: v0=a18534929256988d8478aa1cf1d284073f9ebdbc7c0af65d83e340bac7f765a5");
+    assert_null(lines[2]);
+    /* Only len bytes of the payload are signed; an empty one still signs the prefix. */
+    lines = slack_webhook_sign(a, NULL, "ignored", 0, 0);
+    assert_string_equal(lines[1],
+                        "X-Slack-Signature: v0=05d07c4bf47bd5859ab994f77c2493a1d715dd26ac0a43114e18411257ef4083");
+    arena_free(a);
+}
+
+/* The env var and the signer's secret are one value, stable for a run. */
+static void signing_secret_is_the_runs_env_var(void **state)
+{
+    arena *a = arena_new(0);
+    json_value *cfg = json_object(a);
+    const char *s1 = slack_signing_secret(a, "run1", cfg);
+    assert_int_equal(strlen(s1), 32);
+    assert_string_equal(s1, slack_signing_secret(a, "run1", cfg));
+    assert_string_not_equal(s1, slack_signing_secret(a, "run2", cfg));
+    twin_env e = {.run_id = "run1", .base_url = "http://127.0.0.1:1", .config = cfg};
+    json_value *env = json_object(a);
+    twin_find("slack")->env_vars(&e, a, env);
+    assert_string_equal(json_get_str(env, "SLACK_SIGNING_SECRET"), s1);
+    json_set_str(a, cfg, "signing_secret", "configured");
+    assert_string_equal(slack_signing_secret(a, "run1", cfg), "configured");
+    arena_free(a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(on_start_reindexes_messages_of_an_older_store),
         cmocka_unit_test(reindex_runs_once_per_state),
+        cmocka_unit_test(webhook_signature_is_slacks_v0),
+        cmocka_unit_test(signing_secret_is_the_runs_env_var),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,8 +27,9 @@
 typedef struct receiver {
     int statuses[8];            /* answer i uses statuses[min(i, n-1)] */
     int n_statuses;
+    const char *answer_header;  /* "Name" of a header every answer carries with value "1", or NULL */
     int hits;
-    char sig[256], ua[128], ctype[128], extra[128];
+    char sig[256], ua[128], ctype[128], extra[128], retry_num[32], retry_reason[64];
     char body[2048];
     size_t body_len;
 } receiver;
@@ -48,9 +49,12 @@ static void on_receive(http_request *req)
     copy_header(req, "User-Agent", rx->ua, sizeof rx->ua);
     copy_header(req, "Content-Type", rx->ctype, sizeof rx->ctype);
     copy_header(req, "X-Extra", rx->extra, sizeof rx->extra);
+    copy_header(req, "X-Retry-Num", rx->retry_num, sizeof rx->retry_num);
+    copy_header(req, "X-Retry-Reason", rx->retry_reason, sizeof rx->retry_reason);
     rx->body_len = req->body_len < sizeof rx->body - 1 ? req->body_len : sizeof rx->body - 1;
     memcpy(rx->body, req->body, rx->body_len);
     rx->body[rx->body_len] = '\0';
+    if (rx->answer_header) http_add_header(req, rx->answer_header, "1");
     http_send_body(req, rx->statuses[i], "text/plain", "ok", 2);
 }
 
@@ -294,6 +298,96 @@ static void test_custom_user_agent_and_unsigned(void **state)
     json_t *doc = load_doc(f, id);
     assert_string_equal(doc_str(doc, "status"), "succeeded");
     assert_true(jnull(json_object_get(doc, "endpoint_id")));
+    json_decref(doc);
+}
+
+/* A handshake (Slack's url_verification) succeeds only when the answer holds
+ * the expected text; max_attempts bounds it, and a manual retry keeps the check. */
+static void test_expected_answer_text(void **state)
+{
+    fixture *f = *state;
+    webhook_send good = {.url = f->url, .payload = "{}", .len = 2, .expect_in_body = "ok"};
+    const char *ok_id = webhooks_send(&f->ctx, &good);
+    webhook_send bad = {.url = f->url, .payload = "{}", .len = 2, .expect_in_body = "the-challenge", .max_attempts = 1};
+    const char *bad_id = webhooks_send(&f->ctx, &bad);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 2);
+    json_t *doc = load_doc(f, ok_id);
+    assert_string_equal(doc_str(doc, "status"), "succeeded");
+    json_decref(doc);
+    doc = load_doc(f, bad_id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    assert_int_equal(n_attempts(doc), 1);
+    assert_int_equal(json_integer_value(json_object_get(attempt_at(doc, 0), "status_code")), 200);
+    assert_non_null(strstr(json_string_value(json_object_get(attempt_at(doc, 0), "error")), "expected text"));
+    json_decref(doc);
+
+    assert_true(webhooks_retry(&f->ctx, bad_id));
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 3);
+    doc = load_doc(f, bad_id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    assert_int_equal(n_attempts(doc), 2);
+    json_decref(doc);
+}
+
+/* Retries name themselves when the twin asks (Slack's X-Slack-Retry-*):
+ * the retry's number and why the attempt before failed; a manual retry
+ * counts on from the attempts already logged. */
+static void test_retry_headers(void **state)
+{
+    fixture *f = *state;
+    set_script(&f->rx, 3, (int[]){500, 500, 200});
+    webhook_send s = {.url = f->url, .payload = "{}", .len = 2, .retry_num_header = "X-Retry-Num",
+                      .retry_reason_header = "X-Retry-Reason", .max_attempts = 2};
+    const char *id = webhooks_send(&f->ctx, &s);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 2);
+    assert_string_equal(f->rx.retry_num, "1");
+    assert_string_equal(f->rx.retry_reason, "http_error");
+    json_t *doc = load_doc(f, id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    json_decref(doc);
+
+    assert_true(webhooks_retry(&f->ctx, id));
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 3);
+    assert_string_equal(f->rx.retry_num, "2");
+    assert_string_equal(f->rx.retry_reason, "http_error");
+    doc = load_doc(f, id);
+    assert_string_equal(doc_str(doc, "status"), "succeeded");
+    json_decref(doc);
+
+    /* A first attempt carries neither; nor does anything the twin did not ask for. */
+    webhook_send plain = {.url = f->url, .payload = "{}", .len = 2, .retry_num_header = "X-Retry-Num"};
+    webhooks_send(&f->ctx, &plain);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 4);
+    assert_string_equal(f->rx.retry_num, "");
+    assert_string_equal(f->rx.retry_reason, "");
+}
+
+/* A failed answer carrying the twin's "no retry" header ends the delivery. */
+static void test_no_retry_header(void **state)
+{
+    fixture *f = *state;
+    set_script(&f->rx, 1, (int[]){500});
+    f->rx.answer_header = "X-No-Retry";
+    webhook_send s = {.url = f->url, .payload = "{}", .len = 2, .no_retry_header = "x-no-retry"};
+    const char *id = webhooks_send(&f->ctx, &s);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 1);
+    json_t *doc = load_doc(f, id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    assert_int_equal(n_attempts(doc), 1);
+    json_decref(doc);
+    /* Without the twin naming it, the header means nothing: the policy's 5 attempts. */
+    webhook_send plain = {.url = f->url, .payload = "{}", .len = 2};
+    id = webhooks_send(&f->ctx, &plain);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 6);
+    doc = load_doc(f, id);
+    assert_int_equal(n_attempts(doc), 5);
     json_decref(doc);
 }
 
@@ -584,6 +678,34 @@ static bool waited_100ms(fixture *f)
     return true;
 }
 
+/* A twin's own answer timeout: a receiver that never answers fails the
+ * attempt once it has passed. */
+static void test_attempt_timeout(void **state)
+{
+    fixture *f = *state;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+    assert_int_equal(listen(fd, 4), 0);
+    socklen_t len = sizeof sa;
+    assert_int_equal(getsockname(fd, (struct sockaddr *)&sa, &len), 0);
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d/hook", ntohs(sa.sin_port));
+    webhook_send s = {.url = url, .payload = "{}", .len = 2, .timeout_ms = 200, .max_attempts = 1};
+    int64_t t0 = now_ms();
+    const char *id = webhooks_send(&f->ctx, &s);
+    run_idle(f);
+    int64_t took = now_ms() - t0;
+    close(fd);
+    assert_true(took >= 190 && took < 5000);
+    json_t *doc = load_doc(f, id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    assert_int_equal(n_attempts(doc), 1);
+    assert_true(jnull(json_object_get(attempt_at(doc, 0), "status_code")));
+    assert_non_null(strcasestr(json_string_value(json_object_get(attempt_at(doc, 0), "error")), "timed out"));
+    json_decref(doc);
+}
+
 static void test_shutdown_in_flight(void **state)
 {
     fixture *f = *state;
@@ -613,6 +735,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_success_signed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_custom_user_agent_and_unsigned, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_expected_answer_text, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_headers, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_retry_header, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retries_then_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retrying_state_and_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_failing, setup, teardown),
@@ -624,6 +749,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_teardown_stops_retries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_teardown_during_attempt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_frees_waiting_jobs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attempt_timeout, setup, teardown),
         cmocka_unit_test_setup_teardown(test_shutdown_in_flight, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

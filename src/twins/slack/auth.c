@@ -192,6 +192,7 @@ const char *slack_team_domain(twin_ctx *ctx)
 void slack_ensure_workspace(twin_ctx *ctx)
 {
     slack_messages_reindex(ctx);
+    slack_events_start(ctx);
     if (twin_doc_get(ctx, "users", SLACK_BOT_USER)) return;
     json_value *bot = slack_user_skeleton(ctx, SLACK_BOT_USER, "slack-twin-bot", "Slack Twin Bot", true);
     slack_user_save(ctx, bot);

@@ -190,7 +190,8 @@ json_value *slack_message_post(twin_ctx *ctx, const char *channel, const char *u
 void slack_system_message(twin_ctx *ctx, const char *channel, const char *user, const char *subtype,
                           const char *text)
 {
-    slack_message_post(ctx, channel, user, false, text, NULL, subtype);
+    json_value *m = slack_message_post(ctx, channel, user, false, text, NULL, subtype);
+    slack_emit_message_in(ctx, channel, m);
 }
 
 /* The channel a message may be posted to; answers the error otherwise. */
@@ -256,6 +257,7 @@ void slack_chat_post_message(twin_ctx *ctx)
     const char *username = twin_arg(ctx, "username");
     if (username && me->is_bot) json_set_str(a, m, "username", username);
     slack_message_save(ctx, chan, m);
+    slack_emit_message(ctx, c, m);
     json_value *o = slack_ok(ctx);
     json_set_str(a, o, "channel", chan);
     json_set_str(a, o, "ts", json_get_str(m, "ts"));
@@ -295,6 +297,7 @@ void slack_chat_update(twin_ctx *ctx)
     bool has_content = apply_content(ctx, extra, &bad);
     if (bad) return slack_fail(ctx, "invalid_blocks");
     if ((!text || !*text) && !has_content) return slack_fail(ctx, "no_text");
+    json_value *before = json_clone(a, m);
     if (text) json_set_str(a, m, "text", text);
     json_foreach(e, extra) json_set(a, m, e->key, json_clone(a, e));
     json_value *edited = json_object(a);
@@ -303,6 +306,7 @@ void slack_chat_update(twin_ctx *ctx)
     json_set(a, m, "edited", edited);
     const char *chan = json_get_str(c, "id");
     slack_message_save(ctx, chan, m);
+    slack_emit_message_changed(ctx, c, before, m);
     json_value *o = slack_ok(ctx);
     json_set_str(a, o, "channel", chan);
     json_set_str(a, o, "ts", json_get_str(m, "ts"));
@@ -329,6 +333,7 @@ void slack_chat_delete(twin_ctx *ctx)
     const char *thread = json_get_str(m, "thread_ts");
     json_value *parent = thread && !str_eq(thread, ts) ? slack_message_get(ctx, chan, thread) : NULL;
     if (parent) summarize_thread(ctx, chan, parent);
+    slack_emit_message_deleted(ctx, c, m);
     json_value *o = slack_ok(ctx);
     json_set_str(ctx->a, o, "channel", chan);
     json_set_str(ctx->a, o, "ts", ts);
@@ -389,6 +394,7 @@ void slack_chat_me_message(twin_ctx *ctx)
     slack_principal *me = slack_me(ctx);
     const char *chan = json_get_str(c, "id");
     json_value *m = slack_message_post(ctx, chan, me->user_id, me->is_bot, text, NULL, "me_message");
+    slack_emit_message(ctx, c, m);
     json_value *o = slack_ok(ctx);
     json_set_str(ctx->a, o, "channel", chan);
     json_set_str(ctx->a, o, "ts", json_get_str(m, "ts"));
@@ -428,6 +434,7 @@ void slack_scheduled_deliver(twin_ctx *ctx)
                                            json_get_str(s, "text"), thread, NULL);
         json_foreach(e, json_get(s, "_content")) json_set(ctx->a, m, e->key, json_clone(ctx->a, e));
         slack_message_save(ctx, chan, m);
+        slack_emit_message_in(ctx, chan, m);
     }
 }
 
@@ -615,6 +622,7 @@ void slack_reactions_add(twin_ctx *ctx)
     json_push(json_get(r, "users"), json_string(a, me));
     json_set_int(a, r, "count", json_get(r, "users")->len);
     slack_message_save(ctx, json_get_str(c, "id"), m);
+    slack_emit_reaction(ctx, "reaction_added", c, m, me, name);
     slack_reply(ctx, slack_ok(ctx));
 }
 
@@ -646,6 +654,7 @@ void slack_reactions_remove(twin_ctx *ctx)
     if (kept->len) json_set(a, m, "reactions", kept);
     else json_remove(m, "reactions");
     slack_message_save(ctx, json_get_str(c, "id"), m);
+    slack_emit_reaction(ctx, "reaction_removed", c, m, me, name);
     slack_reply(ctx, slack_ok(ctx));
 }
 

@@ -219,6 +219,7 @@ void slack_conv_create(twin_ctx *ctx)
     if (name_taken(ctx, name)) return slack_fail(ctx, "name_taken");
     json_value *c = slack_channel_new(ctx, name, slack_bool_arg(ctx, "is_private", false), slack_me(ctx)->user_id);
     slack_channel_save(ctx, c);
+    slack_emit_channel_created(ctx, c);
     reply_channel(ctx, c);
 }
 
@@ -305,6 +306,7 @@ void slack_conv_join(twin_ctx *ctx)
     } else {
         slack_add_member(ctx, c, me);
         slack_channel_save(ctx, c);
+        slack_emit_member(ctx, "member_joined_channel", c, me, NULL);
         slack_system_message(ctx, json_get_str(c, "id"), me, "channel_join",
                              arena_printf(ctx->a, "<@%s> has joined the channel", me));
     }
@@ -325,6 +327,8 @@ void slack_conv_leave(twin_ctx *ctx)
         json_set_bool(ctx->a, o, "not_in_channel", true);
         return slack_reply(ctx, o);
     }
+    /* Told while still a member: the app hears of its own (or its user's) leaving. */
+    slack_emit_member(ctx, "member_left_channel", c, me, NULL);
     remove_member(ctx, c, me);
     slack_channel_save(ctx, c);
     slack_reply(ctx, o);
@@ -366,6 +370,7 @@ void slack_conv_invite(twin_ctx *ctx)
         if (slack_is_member(c, user)) return already_in_channel(ctx, user);
         slack_add_member(ctx, c, user);
         slack_channel_save(ctx, c);
+        slack_emit_member(ctx, "member_joined_channel", c, user, me);
         slack_system_message(ctx, json_get_str(c, "id"), user, "channel_join",
                              arena_printf(ctx->a, "<@%s> has joined the channel", user));
     }
@@ -384,6 +389,7 @@ void slack_conv_kick(twin_ctx *ctx)
     if (json_truthy(json_get(c, "is_general"))) return slack_fail(ctx, "cant_kick_from_general");
     if (!slack_user_get(ctx, user)) return slack_fail(ctx, "user_not_found");
     if (!slack_is_member(c, user)) return slack_fail(ctx, "not_in_channel");
+    slack_emit_member(ctx, "member_left_channel", c, user, NULL);
     remove_member(ctx, c, user);
     slack_channel_save(ctx, c);
     json_value *o = slack_ok(ctx);
@@ -400,6 +406,7 @@ void slack_conv_archive(twin_ctx *ctx)
     if (json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "already_archived");
     json_set_bool(ctx->a, c, "is_archived", true);
     slack_channel_save(ctx, c);
+    slack_emit_channel_state(ctx, c, "archive");
     slack_reply(ctx, slack_ok(ctx));
 }
 
@@ -410,6 +417,7 @@ void slack_conv_unarchive(twin_ctx *ctx)
     if (!json_truthy(json_get(c, "is_archived"))) return slack_fail(ctx, "not_archived");
     json_set_bool(ctx->a, c, "is_archived", false);
     slack_channel_save(ctx, c);
+    slack_emit_channel_state(ctx, c, "unarchive");
     slack_reply(ctx, slack_ok(ctx));
 }
 
@@ -430,6 +438,7 @@ void slack_conv_rename(twin_ctx *ctx)
         json_set_str(ctx->a, c, "name", name);
         json_set_str(ctx->a, c, "name_normalized", name);
         slack_channel_save(ctx, c);
+        slack_emit_channel_rename(ctx, c);
     }
     reply_channel(ctx, c);
 }

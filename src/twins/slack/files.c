@@ -260,6 +260,8 @@ void slack_files_complete_upload(twin_ctx *ctx)
         json_value *blocks = slack_json_arg(ctx, "blocks");
         if (blocks && blocks->type == JSON_ARRAY) json_set(a, m, "blocks", json_clone(a, blocks));
         slack_message_save(ctx, cid, m);
+        for (i = 0; i < n; i++) slack_emit_file_shared(ctx, c, json_get_str(objs[i], "id"), me->user_id);
+        slack_emit_message(ctx, c, m);
     }
     json_value *out = json_array(a);
     for (i = 0; i < n; i++) {

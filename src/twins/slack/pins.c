@@ -77,6 +77,7 @@ void slack_pins_add(twin_ctx *ctx)
     store_index idx[1] = {{"channel", chan}};
     twin_doc_put(ctx, "pins", id, pin, idx, 1);
     set_pinned_to(ctx, chan, m, true);
+    slack_emit_pin(ctx, "pin_added", c, m, pin);
     slack_reply(ctx, slack_ok(ctx));
 }
 
@@ -86,8 +87,11 @@ void slack_pins_remove(twin_ctx *ctx)
     json_value *m = pin_target(ctx, &c);
     if (!m) return;
     const char *chan = json_get_str(c, "id"), *ts = json_get_str(m, "ts");
-    if (twin_doc_delete(ctx, "pins", slack_message_id(ctx, chan, ts)) != 0) return slack_fail(ctx, "not_pinned");
+    const char *id = slack_message_id(ctx, chan, ts);
+    json_value *pin = twin_doc_get(ctx, "pins", id);   /* who pinned it, for pin_removed */
+    if (twin_doc_delete(ctx, "pins", id) != 0) return slack_fail(ctx, "not_pinned");
     set_pinned_to(ctx, chan, m, false);
+    slack_emit_pin(ctx, "pin_removed", c, m, pin);
     slack_reply(ctx, slack_ok(ctx));
 }
 

@@ -20,6 +20,7 @@
  *   _dnd           dnd.setSnooze's snooze_endtime per user
  *   _presence      users.setPresence's manual away flag per user
  *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
+ *   _events        "request_url": the Events API Request URL and its handshake, see events.c
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
 #ifndef TWINS_SLACK_H
 #define TWINS_SLACK_H
@@ -53,7 +54,8 @@ static inline slack_principal *slack_me(twin_ctx *ctx) { return ctx->principal; 
 /* ---- auth.c ---- */
 bool slack_authenticate(twin_ctx *ctx, const twin_route *route);
 void slack_send_error(twin_ctx *ctx, int status, const char *code, const char *message);
-/* on_start: brings older stores up to date (slack_messages_reindex), then
+/* on_start: brings older stores up to date (slack_messages_reindex), sends
+ * a new Events API Request URL its handshake (slack_events_start), then
  * creates the default users (bot, user) and #general when absent. */
 void slack_ensure_workspace(twin_ctx *ctx);
 const char *slack_team_name(twin_ctx *ctx);
@@ -246,6 +248,38 @@ void slack_files_list(twin_ctx *ctx);
 void slack_files_delete(twin_ctx *ctx);
 void slack_files_download(twin_ctx *ctx);
 void slack_admin_tier(twin_ctx *ctx);
+
+/* ---- events.c (Events API deliveries) ---- */
+#define SLACK_DEFAULT_EVENTS                                                                              \
+    "message,app_mention,reaction_added,reaction_removed,channel_created,channel_rename,channel_archive," \
+    "channel_unarchive,member_joined_channel,member_left_channel,pin_added,pin_removed,file_shared"
+/* The run's SLACK_SIGNING_SECRET (config "signing_secret" overrides it). */
+const char *slack_signing_secret(arena *a, const char *run_id, const json_value *config);
+const char *slack_verification_token(arena *a, const char *run_id, const json_value *config);
+/* twin_def.webhook_sign: X-Slack-Request-Timestamp and X-Slack-Signature (v0). */
+const char **slack_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t);
+/* on_start: sends url_verification to a Request URL not verified yet. */
+void slack_events_start(twin_ctx *ctx);
+const char *slack_channel_type(const json_value *c);
+const char *slack_event_ts(twin_ctx *ctx);
+/* Queues the event_callback for event (its "type" set) when the Request URL
+ * is set and the type subscribed; c (may be NULL) is the conversation it
+ * happened in: the app hears of it only when it is a member. */
+void slack_emit(twin_ctx *ctx, const json_value *c, json_value *event);
+/* message (and app_mention when it mentions the bot user). */
+void slack_emit_message(twin_ctx *ctx, const json_value *c, const json_value *m);
+void slack_emit_message_in(twin_ctx *ctx, const char *channel, const json_value *m);
+void slack_emit_message_changed(twin_ctx *ctx, const json_value *c, const json_value *before, const json_value *after);
+void slack_emit_message_deleted(twin_ctx *ctx, const json_value *c, const json_value *m);
+void slack_emit_reaction(twin_ctx *ctx, const char *type, const json_value *c, const json_value *m,
+                         const char *user, const char *reaction);
+/* pin_added / pin_removed, once the pin is stored or deleted. */
+void slack_emit_pin(twin_ctx *ctx, const char *type, const json_value *c, const json_value *m, const json_value *pin);
+void slack_emit_file_shared(twin_ctx *ctx, const json_value *c, const char *file_id, const char *user);
+void slack_emit_channel_created(twin_ctx *ctx, const json_value *c);
+void slack_emit_channel_rename(twin_ctx *ctx, const json_value *c);
+void slack_emit_channel_state(twin_ctx *ctx, const json_value *c, const char *what);  /* "archive", "unarchive" */
+void slack_emit_member(twin_ctx *ctx, const char *type, const json_value *c, const char *user, const char *inviter);
 
 /* ---- seed.c ---- */
 int slack_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);

@@ -2,8 +2,9 @@
  * (auth and scopes, users with profiles and presence, conversations, chat
  * with scheduled messages, pins, bookmarks, search.messages, reminders,
  * user groups, Do Not Disturb, reactions, files, OAuth v2) is routed
- * here; every other documented Web API method is served by the stub engine
- * (still behind token checks). */
+ * here, its changes delivered as Events API events (events.c); every
+ * other documented Web API method is served by the stub engine (still
+ * behind token checks). */
 #include <string.h>
 
 #include "engine/env.h"
@@ -19,7 +20,8 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
     env_set_url(e, a, out, "SLACK_TWIN_BASE_URL", "");
     env_set(a, out, "SLACK_BOT_TOKEN", env_config_str(e, "bot_token", SLACK_DEFAULT_BOT_TOKEN));
     env_set(a, out, "SLACK_USER_TOKEN", env_config_str(e, "user_token", SLACK_DEFAULT_USER_TOKEN));
-    env_set(a, out, "SLACK_SIGNING_SECRET", env_token(e, a, "slack-signing", "", 32));
+    env_set(a, out, "SLACK_SIGNING_SECRET", slack_signing_secret(a, e->run_id, e->config));
+    env_set(a, out, "SLACK_VERIFICATION_TOKEN", slack_verification_token(a, e->run_id, e->config));
 }
 
 /* Web API methods answer GET and POST alike ("*"). */
@@ -130,5 +132,6 @@ const twin_def twin_slack = {
     .authenticate = slack_authenticate,
     .send_error = slack_send_error,
     .seed = slack_seed,
+    .webhook_sign = slack_webhook_sign,
     .on_start = slack_ensure_workspace,
 };
