@@ -9,13 +9,17 @@
  *   content and an optional baseline, each a `content`: spaces (map
  *   collection -> mspace) and counters (map name -> boxed int64).
  * - An mspace holds its documents three ways: an id table (open addressing,
- *   keyed by the document's own id, so no second copy of the key), `order`,
+ *   keyed by the document's own id, so no second copy of the key, grown
+ *   incrementally: see ids_make_room), `order`,
  *   the documents sorted by seq (insertion order; lists are slices of it),
  *   and per index (name, value) a bucket, also sorted by seq.  Fresh
  *   documents have the largest seq, so they append; only a delete (or the
  *   rollback of one) moves array elements.
  * - A document is one allocation: struct, id, body and its index entries.
  *   Replacing a document swaps in a new one with the same seq.
+ * - Id tables and sorted arrays that reach megabytes live on huge pages
+ *   (util/bigmem.h): their accesses are random, and TLB misses are what
+ *   slows big tables most, in a VM above all.
  *
  * Transactions keep an undo log.  Every change records how to take it back,
  * holding on to whatever it detached (a replaced or deleted document, a
@@ -29,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bigmem.h"
 #include "util/map.h"
 
 typedef struct mspace mspace;
@@ -51,18 +56,30 @@ typedef struct seq_vec {
 } seq_vec;
 
 /* id -> document, open addressing with linear probing.  Slots keep the
- * hash, so probing and growing do not touch the documents themselves. */
+ * hash, so probing and growing do not touch the documents themselves.
+ *
+ * Growing moves the entries to the new slots a few at a time (ids_migrate),
+ * not all at once: rehashing a million entries in one go stalled the request
+ * that happened to cross the threshold for over 100 ms.  Until the previous
+ * table is drained, an id may be in either table (never in both). */
 #define SLOT_DEAD ((mdoc *)1)
 
 typedef struct id_slot {
     uint64_t hash;
-    mdoc *doc;              /* NULL empty, SLOT_DEAD deleted */
+    mdoc *doc;              /* NULL empty, SLOT_DEAD deleted (or moved on) */
 } id_slot;
 
 typedef struct id_table {
     id_slot *slots;
-    size_t cap, used; /* used counts live and dead slots */
+    size_t cap, used;       /* used counts live and dead slots */
+    id_slot *prev;          /* NULL, or the table being drained into slots */
+    size_t prev_cap, drained; /* prev's slots below `drained` have moved */
 } id_table;
+
+/* Slots of the previous table moved per insert or delete: bounded work (at
+ * most half of them hold an entry), and enough to drain it long before the
+ * new table, four times the live entries, fills to half. */
+#define IDS_MIGRATE_STEP 128
 
 struct mspace {
     char *name;
@@ -208,14 +225,20 @@ static size_t lower_bound(const seq_vec *sv, int64_t seq)
 static void vec_insert(seq_vec *sv, mdoc *d)
 {
     if (sv->n == sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 8;
-        sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
+        size_t cap = sv->cap ? sv->cap * 2 : 8;
+        sv->v = big_realloc(sv->v, sv->cap * sizeof *sv->v, cap * sizeof *sv->v);
+        sv->cap = cap;
     }
     /* Almost always an append: fresh documents have the largest seq. */
     size_t at = sv->n && sv->v[sv->n - 1]->seq > d->seq ? lower_bound(sv, d->seq) : sv->n;
     memmove(sv->v + at + 1, sv->v + at, (sv->n - at) * sizeof *sv->v);
     sv->v[at] = d;
     sv->n++;
+}
+
+static void vec_free(seq_vec *sv)
+{
+    big_free(sv->v, sv->cap * sizeof *sv->v);
 }
 
 static void vec_remove(seq_vec *sv, const mdoc *d)
@@ -235,13 +258,11 @@ static uint64_t str_hash(const char *s)
     return h;
 }
 
-/* The slot holding id, or NULL. */
-static id_slot *ids_find(const id_table *t, const char *id)
+static id_slot *probe(id_slot *slots, size_t cap, uint64_t h, const char *id)
 {
-    if (!t->cap) return NULL;
-    uint64_t h = str_hash(id);
-    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        id_slot *sl = &t->slots[i];
+    if (!cap) return NULL;
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        id_slot *sl = &slots[i];
         if (!sl->doc) return NULL;
         if (sl->hash == h && sl->doc != SLOT_DEAD && strcmp(sl->doc->id, id) == 0) return sl;
     }
@@ -255,21 +276,59 @@ static void ids_place(id_table *t, uint64_t h, mdoc *d)
     t->slots[i] = (id_slot){h, d};
 }
 
-/* Keeps the table at most half full of live and dead slots. */
+/* Moves up to `budget` slots' worth of the previous table into the current
+ * one; frees it once drained.  A moved slot turns dead rather than empty so
+ * that probes for entries still there walk on past it. */
+static void ids_migrate(id_table *t, size_t budget)
+{
+    if (!t->prev) return;
+    size_t end = t->prev_cap - t->drained > budget ? t->drained + budget : t->prev_cap;
+    for (size_t i = t->drained; i < end; i++) {
+        id_slot *sl = &t->prev[i];
+        if (!sl->doc || sl->doc == SLOT_DEAD) continue;
+        ids_place(t, sl->hash, sl->doc);
+        sl->doc = SLOT_DEAD;
+    }
+    t->drained = end;
+    if (end < t->prev_cap) return;
+    big_free(t->prev, t->prev_cap * sizeof *t->prev);
+    t->prev = NULL;
+    t->prev_cap = t->drained = 0;
+}
+
+/* The slot holding id, or NULL; it may be in the table being drained.
+ * Lookups leave the migration to the writes, so reads change nothing. */
+static id_slot *ids_find(const id_table *t, const char *id)
+{
+    uint64_t h = str_hash(id);
+    id_slot *sl = probe(t->slots, t->cap, h, id);
+    return sl || !t->prev ? sl : probe(t->prev, t->prev_cap, h, id);
+}
+
+/* Keeps the table at most half full of live and dead slots.  Past that it
+ * starts over in fresh slots, four times the live entries (so dead ones are
+ * dropped and the table grows only if the live ones need it), and leaves the
+ * old ones to ids_migrate. */
 static void ids_make_room(id_table *t, size_t live)
 {
+    ids_migrate(t, IDS_MIGRATE_STEP);
     if ((t->used + 1) * 2 <= t->cap) return;
-    /* Rehashing also drops the dead slots; grow only if the live ones need it. */
+    ids_migrate(t, SIZE_MAX); /* not reached with the step above; keeps one previous table at most */
     size_t cap = t->cap ? t->cap : 16;
     while ((live + 1) * 4 > cap) cap *= 2;
-    id_slot *old = t->slots;
-    size_t old_cap = t->cap;
-    t->slots = xcalloc(cap, sizeof *t->slots);
+    t->prev = t->slots;
+    t->prev_cap = t->cap;
+    t->drained = 0;
+    t->slots = big_alloc(cap * sizeof *t->slots);
     t->cap = cap;
     t->used = 0;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].doc && old[i].doc != SLOT_DEAD) ids_place(t, old[i].hash, old[i].doc);
-    free(old);
+    ids_migrate(t, IDS_MIGRATE_STEP); /* a small table moves at once */
+}
+
+static void ids_free(id_table *t)
+{
+    big_free(t->slots, t->cap * sizeof *t->slots);
+    big_free(t->prev, t->prev_cap * sizeof *t->prev);
 }
 
 /* --- spaces -------------------------------------------------------------- */
@@ -312,6 +371,7 @@ static void attach(mspace *sp, mdoc *d)
 
 static void detach(mspace *sp, mdoc *d)
 {
+    ids_migrate(&sp->ids, IDS_MIGRATE_STEP);
     id_slot *slot = ids_find(&sp->ids, d->id);
     if (slot && slot->doc == d) slot->doc = SLOT_DEAD;
     vec_remove(&sp->order, d);
@@ -322,7 +382,7 @@ static void detach(mspace *sp, mdoc *d)
         vec_remove(b, d);
         if (b->n == 0) { /* unique values (emails, ids) would otherwise pile up */
             map_remove(values, d->idx[i].value);
-            free(b->v);
+            vec_free(b);
             free(b);
         }
     }
@@ -331,8 +391,8 @@ static void detach(mspace *sp, mdoc *d)
 static void space_free(mem_store *m, mspace *sp)
 {
     for (size_t i = 0; i < sp->order.n; i++) doc_free(m, sp->order.v[i]);
-    free(sp->order.v);
-    free(sp->ids.slots);
+    vec_free(&sp->order);
+    ids_free(&sp->ids);
     size_t pos = 0;
     const char *key;
     void *values;
@@ -340,7 +400,7 @@ static void space_free(mem_store *m, mspace *sp)
         size_t vpos = 0;
         void *b;
         while (map_next(values, &vpos, &key, &b)) {
-            free(((seq_vec *)b)->v);
+            vec_free(b);
             free(b);
         }
         map_free(values);
