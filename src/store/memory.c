@@ -61,7 +61,13 @@ typedef struct seq_vec {
  * Growing moves the entries to the new slots a few at a time (ids_migrate),
  * not all at once: rehashing a million entries in one go stalled the request
  * that happened to cross the threshold for over 100 ms.  Until the previous
- * table is drained, an id may be in either table (never in both). */
+ * table is drained, an id may be in either table (never in both).
+ *
+ * A big new table is first faulted in, a huge page per insert, while the
+ * current one keeps taking the inserts (ids_prepare_next): fresh memory
+ * costs milliseconds per huge page on first touch in a VM, and inserts
+ * landing at random in an untouched table would pay that several times in
+ * one request. */
 #define SLOT_DEAD ((mdoc *)1)
 
 typedef struct id_slot {
@@ -74,6 +80,8 @@ typedef struct id_table {
     size_t cap, used;       /* used counts live and dead slots */
     id_slot *prev;          /* NULL, or the table being drained into slots */
     size_t prev_cap, drained; /* prev's slots below `drained` have moved */
+    id_slot *next;          /* NULL, or the empty table being faulted in */
+    size_t next_cap, populated; /* next's bytes faulted in so far */
 } id_table;
 
 /* Slots of the previous table moved per insert or delete: bounded work (at
@@ -305,30 +313,63 @@ static id_slot *ids_find(const id_table *t, const char *id)
     return sl || !t->prev ? sl : probe(t->prev, t->prev_cap, h, id);
 }
 
-/* Keeps the table at most half full of live and dead slots.  Past that it
- * starts over in fresh slots, four times the live entries (so dead ones are
- * dropped and the table grows only if the live ones need it), and leaves the
- * old ones to ids_migrate. */
-static void ids_make_room(id_table *t, size_t live)
+static void ids_start_draining(id_table *t, id_slot *fresh, size_t cap)
 {
-    ids_migrate(t, IDS_MIGRATE_STEP);
-    if ((t->used + 1) * 2 <= t->cap) return;
-    ids_migrate(t, SIZE_MAX); /* not reached with the step above; keeps one previous table at most */
-    size_t cap = t->cap ? t->cap : 16;
-    while ((live + 1) * 4 > cap) cap *= 2;
     t->prev = t->slots;
     t->prev_cap = t->cap;
     t->drained = 0;
-    t->slots = big_alloc(cap * sizeof *t->slots);
+    t->slots = fresh;
     t->cap = cap;
     t->used = 0;
     ids_migrate(t, IDS_MIGRATE_STEP); /* a small table moves at once */
+}
+
+/* Faults in one more huge page of the next table, or all the rest when the
+ * current table is filling up; a table entirely faulted in becomes the
+ * current one.  Growth starts at half full and a huge page holds 131072
+ * slots, so the rest is hardly ever needed. */
+static void ids_prepare_next(id_table *t)
+{
+    size_t bytes = t->next_cap * sizeof *t->next, left = bytes - t->populated;
+    bool filling_up = (t->used + 1) * 4 > t->cap * 3;
+    size_t chunk = filling_up || left < BIG_MIN_BYTES ? left : BIG_MIN_BYTES;
+    big_populate((char *)t->next + t->populated, chunk);
+    t->populated += chunk;
+    if (t->populated < bytes) return;
+    id_slot *fresh = t->next;
+    t->next = NULL;
+    ids_start_draining(t, fresh, t->next_cap);
+}
+
+/* Keeps the table at most half full of live and dead slots (three quarters
+ * while the next one is being faulted in).  Past that it starts over in
+ * fresh slots, four times the live entries (so dead ones are dropped and the
+ * table grows only if the live ones need it), and leaves the old ones to
+ * ids_migrate. */
+static void ids_make_room(id_table *t, size_t live)
+{
+    ids_migrate(t, IDS_MIGRATE_STEP);
+    if (t->next) ids_prepare_next(t);
+    if ((t->used + 1) * 2 <= t->cap || t->next) return;
+    ids_migrate(t, SIZE_MAX); /* not reached with the step above; keeps one previous table at most */
+    size_t cap = t->cap ? t->cap : 16;
+    while ((live + 1) * 4 > cap) cap *= 2;
+    id_slot *fresh = big_alloc(cap * sizeof *fresh);
+    if (cap * sizeof *fresh < BIG_MIN_BYTES) { /* on malloc's memory: no faults worth spreading */
+        ids_start_draining(t, fresh, cap);
+        return;
+    }
+    t->next = fresh;
+    t->next_cap = cap;
+    t->populated = 0;
+    ids_prepare_next(t);
 }
 
 static void ids_free(id_table *t)
 {
     big_free(t->slots, t->cap * sizeof *t->slots);
     big_free(t->prev, t->prev_cap * sizeof *t->prev);
+    big_free(t->next, t->next_cap * sizeof *t->next);
 }
 
 /* --- spaces -------------------------------------------------------------- */

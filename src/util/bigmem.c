@@ -6,6 +6,10 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older kernels refuse it */
+#endif
+
 static bool is_big(size_t n)
 {
     return n >= BIG_MIN_BYTES;
@@ -98,4 +102,11 @@ void big_free(void *p, size_t n)
     if (!p) return;
     if (is_big(n)) munmap(p, mapped_len(n));
     else free(p);
+}
+
+void big_populate(void *p, size_t n)
+{
+    if (!n || madvise(p, n, MADV_POPULATE_WRITE) == 0) return;
+    /* Refused (an older kernel): a write per page does the same. */
+    for (volatile char *c = p, *end = (char *)p + n; c < end; c += 4096) *c = *c;
 }

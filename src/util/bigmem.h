@@ -21,4 +21,10 @@ void *big_alloc(size_t n);                                 /* zeroed; n > 0 */
 void *big_realloc(void *p, size_t old_n, size_t new_n);    /* like realloc; p NULL with old_n 0 allocates */
 void big_free(void *p, size_t n);                          /* NULL is fine */
 
+/* Faults [p, p + n) in now, ahead of use.  The first touch of fresh memory
+ * is what costs most, in a VM above all (the host backs the page then):
+ * several milliseconds per huge page.  A caller that faults a big table in
+ * a slice per operation spreads that cost instead of paying it in one. */
+void big_populate(void *p, size_t n);
+
 #endif

@@ -103,6 +103,27 @@ static void test_shrinking(void **state)
     big_free(p, 50000);
 }
 
+/* Faulting in ahead changes nothing in the contents, on either kind of block
+ * (malloc's memory takes the page-by-page path). */
+static void test_populate_keeps_contents(void **state)
+{
+    (void)state;
+    size_t n = 2 * BIG_MIN_BYTES;
+    unsigned char *big = big_alloc(n);
+    fill(big, 4096, 9);
+    big_populate(big, BIG_MIN_BYTES);
+    big_populate(big + BIG_MIN_BYTES, BIG_MIN_BYTES);
+    assert_filled(big, 4096, 9);
+    assert_zero(big + 4096, n - 4096);
+    big_free(big, n);
+
+    unsigned char *small = big_alloc(10000);
+    fill(small, 10000, 4);
+    big_populate(small, 10000);
+    assert_filled(small, 10000, 4);
+    big_free(small, 10000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -110,6 +131,7 @@ int main(void)
         cmocka_unit_test(test_growth_keeps_contents),
         cmocka_unit_test(test_growth_that_must_move),
         cmocka_unit_test(test_shrinking),
+        cmocka_unit_test(test_populate_keeps_contents),
     };
     return cmocka_run_group_tests_name("util/bigmem", tests, NULL, NULL);
 }
