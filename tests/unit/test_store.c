@@ -550,11 +550,12 @@ static void test_error_paths(void **state)
 
 /* --- the memory store's id tables growing -------------------------------
  *
- * An id table moves its entries to a bigger one a few at a time, so for a
- * while after each growth an id may be in either table.  These tests drive
- * tens of thousands of documents through several growths (the last ones on
- * mmap'd huge-page memory) and check every step against a model of what the
- * store should hold. */
+ * An id table (and an index's table of values) moves its entries to a
+ * bigger one a few at a time, so for a while after each growth a key may be
+ * in either table.  These tests drive tens of thousands of documents through
+ * several growths (the last ones on mmap'd huge-page memory) and check every
+ * step against a model of what the store should hold.  Every document has an
+ * "email" index entry: its own value, or for every fourth one "shared". */
 
 enum { GROWTH_IDS = 36000 }; /* past 32768: the last growth maps a table of 4 MiB */
 
@@ -562,7 +563,7 @@ typedef struct model {
     int version[GROWTH_IDS];    /* 0: absent */
     long rank[GROWTH_IDS];      /* list position: order of (re-)creation */
     long next_rank;
-    int live;
+    int live, shared_live;
 } model;
 
 static void growth_id(char *id, size_t size, int i)
@@ -575,17 +576,31 @@ static void growth_body(char *json, size_t size, int i, int version)
     snprintf(json, size, "{\"id\":\"g%05d\",\"v\":%d}", i, version);
 }
 
+static bool growth_shared(int i)
+{
+    return i % 4 == 0;
+}
+
+static void growth_email(char *email, size_t size, int i)
+{
+    if (growth_shared(i)) snprintf(email, size, "shared");
+    else snprintf(email, size, "e%05d@example.com", i);
+}
+
 /* Puts document i, a new version of it if it is there. */
 static void model_put(fixture *f, model *m, int i)
 {
-    char id[16], json[64];
+    char id[16], json[64], email[32];
     growth_id(id, sizeof id, i);
     if (!m->version[i]) {
         m->rank[i] = m->next_rank++;
         m->live++;
+        if (growth_shared(i)) m->shared_live++;
     }
     growth_body(json, sizeof json, i, ++m->version[i]);
-    put_doc(f->s, &K, id, json);
+    growth_email(email, sizeof email, i);
+    store_index e = {"email", email};
+    if (store_put(f->s, &K, id, json, strlen(json), &e, 1) != 0) fail_msg("put %s: %s", id, store_errmsg(f->s));
 }
 
 static void model_delete(fixture *f, model *m, int i)
@@ -594,14 +609,17 @@ static void model_delete(fixture *f, model *m, int i)
     growth_id(id, sizeof id, i);
     assert_int_equal(store_delete(f->s, &K, id), m->version[i] ? 0 : 1);
     if (m->version[i]) m->live--;
+    if (m->version[i] && growth_shared(i)) m->shared_live--;
     m->version[i] = 0;
 }
 
 /* Document i is there with its latest body, or absent, as the model says. */
 static void check_one(fixture *f, const model *m, int i)
 {
-    char id[16], json[64];
+    char id[16], json[64], email[32];
     growth_id(id, sizeof id, i);
+    growth_email(email, sizeof email, i);
+    if (!growth_shared(i)) assert_int_equal(store_count(f->s, &K, "email", email), m->version[i] ? 1 : 0);
     char *got = store_get(f->s, f->a, &K, id, NULL);
     if (!m->version[i]) {
         if (got) fail_msg("%s should be absent, got %s", id, got);
@@ -612,22 +630,33 @@ static void check_one(fixture *f, const model *m, int i)
     assert_string_equal(got, json);
 }
 
-/* Every id, the count, and the list order (creation order, deletes dropped). */
-static void check_all(fixture *f, const model *m, int n_ids)
+/* The list (all documents, or those of the shared index value) holds what
+ * the model has live, in creation order. */
+static void check_list(fixture *f, const model *m, int n_ids, bool shared_only)
 {
-    for (int i = 0; i < n_ids; i++) check_one(f, m, i);
-    assert_int_equal(store_count(f->s, &K, NULL, NULL), m->live);
     store_list_result r;
     store_list_opts o = {0};
+    if (shared_only) o = (store_list_opts){.index_name = "email", .index_value = "shared"};
     assert_int_equal(store_list(f->s, f->a, &K, &o, &r), 0);
-    assert_int_equal(r.n, m->live);
+    assert_int_equal(r.n, shared_only ? m->shared_live : m->live);
     long last = -1;
     for (size_t j = 0; j < r.n; j++) {
         int i = atoi(r.docs[j].id + 1);
         assert_true(i >= 0 && i < n_ids && m->version[i]);
+        assert_true(!shared_only || growth_shared(i));
         assert_true(m->rank[i] > last);
         last = m->rank[i];
     }
+}
+
+/* Every id and its index value, the counts, and the list orders. */
+static void check_all(fixture *f, const model *m, int n_ids)
+{
+    for (int i = 0; i < n_ids; i++) check_one(f, m, i);
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), m->live);
+    assert_int_equal(store_count(f->s, &K, "email", "shared"), m->shared_live);
+    check_list(f, m, n_ids, false);
+    check_list(f, m, n_ids, true);
     arena_reset(f->a);
 }
 
@@ -673,30 +702,35 @@ static void test_growth_with_interleaved_deletes(void **state)
     free(m);
 }
 
-/* Without deletes the table grows when its entry count passes a power of
+/* Without deletes a table grows when its entry count passes a power of
  * two; for a few puts after each, while the previous table is drained, every
- * id put so far must still be found, including those whose probe sequence in
- * the old table runs across slots already moved.  (Lookups move nothing, so
- * the whole check sees the migration where the last put left it.)  The test
- * ends just after a growth: closing the store then must free both tables,
- * which the valgrind and ASan runs check. */
+ * id and index value put so far must still be found, including those whose
+ * probe sequence in the old table runs across slots already moved.  (Lookups
+ * move nothing, so the whole check sees the migration where the last put
+ * left it.)  The test ends just after a growth: closing the store then must
+ * free both tables and the buckets in each, which the valgrind and ASan runs
+ * check. */
 static void test_lookups_while_draining(void **state)
 {
     fixture *f = *state;
     enum { N = (1 << 13) + 1, WINDOW = 8 };
-    char id[16];
+    char id[16], email[32];
     for (int i = 0; i < N; i++) {
         growth_id(id, sizeof id, i);
-        put_doc(f->s, &K, id, "{}");
+        snprintf(email, sizeof email, "e%05d@example.com", i);
+        put_indexed(f->s, &K, id, "email", email);
         int n = i + 1, power = 1;
         while (power * 2 <= n) power *= 2;
         if (n - power >= WINDOW) continue;
         for (int j = 0; j <= i; j++) {
             growth_id(id, sizeof id, j);
             if (!store_exists(f->s, &K, id)) fail_msg("%s missing after %d puts", id, n);
+            snprintf(email, sizeof email, "e%05d@example.com", j);
+            if (store_count(f->s, &K, "email", email) != 1) fail_msg("%s missing after %d puts", email, n);
         }
         growth_id(id, sizeof id, N + i);
         assert_false(store_exists(f->s, &K, id));
+        assert_int_equal(store_count(f->s, &K, "email", "nobody@example.com"), 0);
     }
     assert_int_equal(store_count(f->s, &K, NULL, NULL), N);
 }
