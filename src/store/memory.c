@@ -374,10 +374,11 @@ static void kt_make_room(keyed_table *t)
         kt_start_draining(t, fresh, cap);
         return;
     }
+    /* Faulted in from the next insert on: this one is likely paying for the
+     * seq vectors' doubling already (both thresholds are powers of two). */
     t->next = fresh;
     t->next_cap = cap;
     t->populated = 0;
-    kt_prepare_next(t);
 }
 
 /* Adds an item whose key the table does not hold. */
