@@ -8,14 +8,18 @@
  * - runs (map run -> mrun) -> twins (map twin -> mtwin).  A twin has its live
  *   content and an optional baseline, each a `content`: spaces (map
  *   collection -> mspace) and counters (map name -> boxed int64).
- * - An mspace holds its documents three ways: an id table (open addressing,
- *   keyed by the document's own id, so no second copy of the key), `order`,
- *   the documents sorted by seq (insertion order; lists are slices of it),
- *   and per index (name, value) a bucket, also sorted by seq.  Fresh
- *   documents have the largest seq, so they append; only a delete (or the
- *   rollback of one) moves array elements.
+ * - An mspace holds its documents three ways: an id table (a keyed_table:
+ *   open addressing keyed by the document's own id, so no second copy of
+ *   the key, grown incrementally), `order`, the documents sorted by seq
+ *   (insertion order; lists are slices of it), and per index (name, value)
+ *   a bucket, also sorted by seq, found in the index's own keyed_table of
+ *   values.  Fresh documents have the largest seq, so they append; only a
+ *   delete (or the rollback of one) moves array elements.
  * - A document is one allocation: struct, id, body and its index entries.
  *   Replacing a document swaps in a new one with the same seq.
+ * - Keyed tables and sorted arrays that reach megabytes live on huge pages
+ *   (util/bigmem.h): their accesses are random, and TLB misses are what
+ *   slows big tables most, in a VM above all.
  *
  * Transactions keep an undo log.  Every change records how to take it back,
  * holding on to whatever it detached (a replaced or deleted document, a
@@ -29,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/bigmem.h"
 #include "util/map.h"
 
 typedef struct mspace mspace;
@@ -50,25 +55,54 @@ typedef struct seq_vec {
     size_t n, cap;
 } seq_vec;
 
-/* id -> document, open addressing with linear probing.  Slots keep the
- * hash, so probing and growing do not touch the documents themselves. */
-#define SLOT_DEAD ((mdoc *)1)
+/* A hash table of items that carry their own string key: documents by id,
+ * and an index's buckets by value.  Open addressing with linear probing;
+ * slots keep the hash, so probing and growing do not touch the items.
+ *
+ * Growing moves the entries to the new slots a few at a time (kt_migrate),
+ * not all at once: rehashing a million entries in one go stalled the request
+ * that happened to cross the threshold for over 100 ms.  Until the previous
+ * table is drained, a key may be in either table (never in both).
+ *
+ * A big new table is first faulted in, a huge page per insert, while the
+ * current one keeps taking the inserts (kt_prepare_next): fresh memory
+ * costs milliseconds per huge page on first touch in a VM, and inserts
+ * landing at random in an untouched table would pay that several times in
+ * one request. */
+#define SLOT_DEAD ((void *)1)
 
-typedef struct id_slot {
+typedef struct kt_slot {
     uint64_t hash;
-    mdoc *doc;              /* NULL empty, SLOT_DEAD deleted */
-} id_slot;
+    void *item;             /* NULL empty, SLOT_DEAD deleted (or moved on) */
+} kt_slot;
 
-typedef struct id_table {
-    id_slot *slots;
-    size_t cap, used; /* used counts live and dead slots */
-} id_table;
+typedef struct keyed_table {
+    const char *(*key_of)(const void *item);
+    size_t live;            /* items held, in either table */
+    kt_slot *slots;
+    size_t cap, used;       /* used counts live and dead slots */
+    kt_slot *prev;          /* NULL, or the table being drained into slots */
+    size_t prev_cap, drained; /* prev's slots below `drained` have moved */
+    kt_slot *next;          /* NULL, or the empty table being faulted in */
+    size_t next_cap, populated; /* next's bytes faulted in so far */
+} keyed_table;
+
+/* Slots of the previous table moved per insert or delete: bounded work (at
+ * most half of them hold an entry), and enough to drain it long before the
+ * new table, four times the live entries, fills to half. */
+#define KT_MIGRATE_STEP 128
+
+/* The documents of one index value, and the value, their key. */
+typedef struct bucket {
+    seq_vec docs;
+    char value[];
+} bucket;
 
 struct mspace {
     char *name;
-    id_table ids;
+    keyed_table ids;        /* of mdoc */
     seq_vec order;
-    map index_names;        /* name -> map value -> seq_vec* */
+    map index_names;        /* name -> keyed_table* of bucket */
 };
 
 typedef struct content {
@@ -208,14 +242,20 @@ static size_t lower_bound(const seq_vec *sv, int64_t seq)
 static void vec_insert(seq_vec *sv, mdoc *d)
 {
     if (sv->n == sv->cap) {
-        sv->cap = sv->cap ? sv->cap * 2 : 8;
-        sv->v = xrealloc(sv->v, sv->cap * sizeof *sv->v);
+        size_t cap = sv->cap ? sv->cap * 2 : 8;
+        sv->v = big_realloc(sv->v, sv->cap * sizeof *sv->v, cap * sizeof *sv->v);
+        sv->cap = cap;
     }
     /* Almost always an append: fresh documents have the largest seq. */
     size_t at = sv->n && sv->v[sv->n - 1]->seq > d->seq ? lower_bound(sv, d->seq) : sv->n;
     memmove(sv->v + at + 1, sv->v + at, (sv->n - at) * sizeof *sv->v);
     sv->v[at] = d;
     sv->n++;
+}
+
+static void vec_free(seq_vec *sv)
+{
+    big_free(sv->v, sv->cap * sizeof *sv->v);
 }
 
 static void vec_remove(seq_vec *sv, const mdoc *d)
@@ -226,7 +266,7 @@ static void vec_remove(seq_vec *sv, const mdoc *d)
     sv->n--;
 }
 
-/* --- id tables ----------------------------------------------------------- */
+/* --- keyed tables (ids, index values) ------------------------------------ */
 
 static uint64_t str_hash(const char *s)
 {
@@ -235,41 +275,159 @@ static uint64_t str_hash(const char *s)
     return h;
 }
 
-/* The slot holding id, or NULL. */
-static id_slot *ids_find(const id_table *t, const char *id)
+static kt_slot *probe(const keyed_table *t, kt_slot *slots, size_t cap, uint64_t h, const char *key)
 {
-    if (!t->cap) return NULL;
-    uint64_t h = str_hash(id);
-    for (size_t i = h & (t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        id_slot *sl = &t->slots[i];
-        if (!sl->doc) return NULL;
-        if (sl->hash == h && sl->doc != SLOT_DEAD && strcmp(sl->doc->id, id) == 0) return sl;
+    if (!cap) return NULL;
+    for (size_t i = h & (cap - 1);; i = (i + 1) & (cap - 1)) {
+        kt_slot *sl = &slots[i];
+        if (!sl->item) return NULL;
+        if (sl->hash == h && sl->item != SLOT_DEAD && strcmp(t->key_of(sl->item), key) == 0) return sl;
     }
 }
 
-static void ids_place(id_table *t, uint64_t h, mdoc *d)
+static void kt_place(keyed_table *t, uint64_t h, void *item)
 {
     size_t i = h & (t->cap - 1);
-    while (t->slots[i].doc && t->slots[i].doc != SLOT_DEAD) i = (i + 1) & (t->cap - 1);
-    if (!t->slots[i].doc) t->used++;
-    t->slots[i] = (id_slot){h, d};
+    while (t->slots[i].item && t->slots[i].item != SLOT_DEAD) i = (i + 1) & (t->cap - 1);
+    if (!t->slots[i].item) t->used++;
+    t->slots[i] = (kt_slot){h, item};
 }
 
-/* Keeps the table at most half full of live and dead slots. */
-static void ids_make_room(id_table *t, size_t live)
+/* Moves up to `budget` slots' worth of the previous table into the current
+ * one; frees it once drained.  A moved slot turns dead rather than empty so
+ * that probes for entries still there walk on past it. */
+static void kt_migrate(keyed_table *t, size_t budget)
 {
-    if ((t->used + 1) * 2 <= t->cap) return;
-    /* Rehashing also drops the dead slots; grow only if the live ones need it. */
-    size_t cap = t->cap ? t->cap : 16;
-    while ((live + 1) * 4 > cap) cap *= 2;
-    id_slot *old = t->slots;
-    size_t old_cap = t->cap;
-    t->slots = xcalloc(cap, sizeof *t->slots);
+    if (!t->prev) return;
+    size_t end = t->prev_cap - t->drained > budget ? t->drained + budget : t->prev_cap;
+    for (size_t i = t->drained; i < end; i++) {
+        kt_slot *sl = &t->prev[i];
+        if (!sl->item || sl->item == SLOT_DEAD) continue;
+        kt_place(t, sl->hash, sl->item);
+        sl->item = SLOT_DEAD;
+    }
+    t->drained = end;
+    if (end < t->prev_cap) return;
+    big_free(t->prev, t->prev_cap * sizeof *t->prev);
+    t->prev = NULL;
+    t->prev_cap = t->drained = 0;
+}
+
+/* The slot holding key, or NULL; it may be in the table being drained.
+ * Lookups leave the migration to the writes, so reads change nothing. */
+static kt_slot *kt_find(const keyed_table *t, const char *key)
+{
+    uint64_t h = str_hash(key);
+    kt_slot *sl = probe(t, t->slots, t->cap, h, key);
+    return sl || !t->prev ? sl : probe(t, t->prev, t->prev_cap, h, key);
+}
+
+static void *kt_get(const keyed_table *t, const char *key)
+{
+    kt_slot *sl = kt_find(t, key);
+    return sl ? sl->item : NULL;
+}
+
+static void kt_start_draining(keyed_table *t, kt_slot *fresh, size_t cap)
+{
+    t->prev = t->slots;
+    t->prev_cap = t->cap;
+    t->drained = 0;
+    t->slots = fresh;
     t->cap = cap;
     t->used = 0;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].doc && old[i].doc != SLOT_DEAD) ids_place(t, old[i].hash, old[i].doc);
-    free(old);
+    kt_migrate(t, KT_MIGRATE_STEP); /* a small table moves at once */
+}
+
+/* Faults in one more huge page of the next table, or all the rest when the
+ * current table is filling up; a table entirely faulted in becomes the
+ * current one.  Growth starts at half full and a huge page holds 131072
+ * slots, so the rest is hardly ever needed. */
+static void kt_prepare_next(keyed_table *t)
+{
+    size_t bytes = t->next_cap * sizeof *t->next, left = bytes - t->populated;
+    bool filling_up = (t->used + 1) * 4 > t->cap * 3;
+    size_t chunk = filling_up || left < BIG_MIN_BYTES ? left : BIG_MIN_BYTES;
+    big_populate((char *)t->next + t->populated, chunk);
+    t->populated += chunk;
+    if (t->populated < bytes) return;
+    kt_slot *fresh = t->next;
+    t->next = NULL;
+    kt_start_draining(t, fresh, t->next_cap);
+}
+
+/* Keeps the table at most half full of live and dead slots (three quarters
+ * while the next one is being faulted in).  Past that it starts over in
+ * fresh slots, four times the live entries (so dead ones are dropped and the
+ * table grows only if the live ones need it), and leaves the old ones to
+ * kt_migrate. */
+static void kt_make_room(keyed_table *t)
+{
+    kt_migrate(t, KT_MIGRATE_STEP);
+    if (t->next) kt_prepare_next(t);
+    if ((t->used + 1) * 2 <= t->cap || t->next) return;
+    kt_migrate(t, SIZE_MAX); /* not reached with the step above; keeps one previous table at most */
+    size_t cap = t->cap ? t->cap : 16;
+    while ((t->live + 1) * 4 > cap) cap *= 2;
+    kt_slot *fresh = big_alloc(cap * sizeof *fresh);
+    if (cap * sizeof *fresh < BIG_MIN_BYTES) { /* on malloc's memory: no faults worth spreading */
+        kt_start_draining(t, fresh, cap);
+        return;
+    }
+    /* Faulted in from the next insert on: this one is likely paying for the
+     * seq vectors' doubling already (both thresholds are powers of two). */
+    t->next = fresh;
+    t->next_cap = cap;
+    t->populated = 0;
+}
+
+/* Adds an item whose key the table does not hold. */
+static void kt_insert(keyed_table *t, void *item)
+{
+    kt_make_room(t);
+    kt_place(t, str_hash(t->key_of(item)), item);
+    t->live++;
+}
+
+/* Drops item, if it is the one the table holds under its key. */
+static void kt_remove(keyed_table *t, const void *item)
+{
+    kt_migrate(t, KT_MIGRATE_STEP);
+    kt_slot *sl = kt_find(t, t->key_of(item));
+    if (!sl || sl->item != item) return;
+    sl->item = SLOT_DEAD;
+    t->live--;
+}
+
+/* Iteration over the items, in no particular order: start with *pos = 0. */
+static bool kt_next(const keyed_table *t, size_t *pos, void **item)
+{
+    for (; *pos < t->cap + t->prev_cap; (*pos)++) {
+        const kt_slot *sl = *pos < t->cap ? &t->slots[*pos] : &t->prev[*pos - t->cap];
+        if (!sl->item || sl->item == SLOT_DEAD) continue;
+        *item = sl->item;
+        (*pos)++;
+        return true;
+    }
+    return false;
+}
+
+/* Frees the tables, not the items. */
+static void kt_free(keyed_table *t)
+{
+    big_free(t->slots, t->cap * sizeof *t->slots);
+    big_free(t->prev, t->prev_cap * sizeof *t->prev);
+    big_free(t->next, t->next_cap * sizeof *t->next);
+}
+
+static const char *doc_key(const void *item)
+{
+    return ((const mdoc *)item)->id;
+}
+
+static const char *bucket_key(const void *item)
+{
+    return ((const bucket *)item)->value;
 }
 
 /* --- spaces -------------------------------------------------------------- */
@@ -280,49 +438,50 @@ static mspace *space_new(const char *name)
     size_t n = strlen(name) + 1;
     sp->name = xmalloc(n);
     memcpy(sp->name, name, n);
+    sp->ids.key_of = doc_key;
     map_init(&sp->index_names);
     return sp;
 }
 
 static seq_vec *bucket_of(mspace *sp, const char *name, const char *value, bool create)
 {
-    map *values = map_get(&sp->index_names, name);
+    keyed_table *values = map_get(&sp->index_names, name);
     if (!values) {
         if (!create) return NULL;
         values = xcalloc(1, sizeof *values);
-        map_init(values);
+        values->key_of = bucket_key;
         map_put(&sp->index_names, name, values);
     }
-    seq_vec *b = map_get(values, value);
+    bucket *b = kt_get(values, value);
     if (!b && create) {
-        b = xcalloc(1, sizeof *b);
-        map_put(values, value, b);
+        size_t n = strlen(value) + 1;
+        b = xcalloc(1, sizeof *b + n);
+        memcpy(b->value, value, n);
+        kt_insert(values, b);
     }
-    return b;
+    return b ? &b->docs : NULL;
 }
 
 static void attach(mspace *sp, mdoc *d)
 {
     d->space = sp;
-    ids_make_room(&sp->ids, sp->order.n);
-    ids_place(&sp->ids, str_hash(d->id), d);
+    kt_insert(&sp->ids, d);
     vec_insert(&sp->order, d);
     for (size_t i = 0; i < d->n_idx; i++) vec_insert(bucket_of(sp, d->idx[i].name, d->idx[i].value, true), d);
 }
 
 static void detach(mspace *sp, mdoc *d)
 {
-    id_slot *slot = ids_find(&sp->ids, d->id);
-    if (slot && slot->doc == d) slot->doc = SLOT_DEAD;
+    kt_remove(&sp->ids, d);
     vec_remove(&sp->order, d);
     for (size_t i = 0; i < d->n_idx; i++) {
-        map *values = map_get(&sp->index_names, d->idx[i].name);
-        seq_vec *b = values ? map_get(values, d->idx[i].value) : NULL;
+        keyed_table *values = map_get(&sp->index_names, d->idx[i].name);
+        bucket *b = values ? kt_get(values, d->idx[i].value) : NULL;
         if (!b) continue;
-        vec_remove(b, d);
-        if (b->n == 0) { /* unique values (emails, ids) would otherwise pile up */
-            map_remove(values, d->idx[i].value);
-            free(b->v);
+        vec_remove(&b->docs, d);
+        if (b->docs.n == 0) { /* unique values (emails, ids) would otherwise pile up */
+            kt_remove(values, b);
+            vec_free(&b->docs);
             free(b);
         }
     }
@@ -331,19 +490,19 @@ static void detach(mspace *sp, mdoc *d)
 static void space_free(mem_store *m, mspace *sp)
 {
     for (size_t i = 0; i < sp->order.n; i++) doc_free(m, sp->order.v[i]);
-    free(sp->order.v);
-    free(sp->ids.slots);
+    vec_free(&sp->order);
+    kt_free(&sp->ids);
     size_t pos = 0;
-    const char *key;
+    const char *name;
     void *values;
-    while (map_next(&sp->index_names, &pos, &key, &values)) {
+    while (map_next(&sp->index_names, &pos, &name, &values)) {
         size_t vpos = 0;
         void *b;
-        while (map_next(values, &vpos, &key, &b)) {
-            free(((seq_vec *)b)->v);
+        while (kt_next(values, &vpos, &b)) {
+            vec_free(&((bucket *)b)->docs);
             free(b);
         }
-        map_free(values);
+        kt_free(values);
         free(values);
     }
     map_free(&sp->index_names);
@@ -548,8 +707,7 @@ static int mem_rollback(store *s)
 static mdoc *find_doc(mem_store *m, const store_key *k, const char *id)
 {
     mspace *sp = space_of(m, k, false);
-    id_slot *slot = sp ? ids_find(&sp->ids, id) : NULL;
-    return slot ? slot->doc : NULL;
+    return sp ? kt_get(&sp->ids, id) : NULL;
 }
 
 static int mem_put(store *s, const store_key *k, const char *id, const char *json, size_t len,
@@ -557,8 +715,7 @@ static int mem_put(store *s, const store_key *k, const char *id, const char *jso
 {
     mem_store *m = impl_of(s);
     mspace *sp = space_of(m, k, true);
-    id_slot *slot = ids_find(&sp->ids, id);
-    mdoc *old = slot ? slot->doc : NULL;
+    mdoc *old = kt_get(&sp->ids, id);
     /* A replaced document keeps its place in the lists. */
     mdoc *d = doc_new(m, old ? old->seq : ++m->last_seq, id, json, len, idx, n_idx);
     if (old) {
@@ -616,9 +773,9 @@ static int mem_list(store *s, arena *a, const store_key *k, const store_list_opt
     size_t lo = 0, hi = sv->n;
     const char *cursor = o->starting_after ? o->starting_after : o->ending_before;
     if (cursor) {
-        id_slot *slot = ids_find(&sp->ids, cursor);
-        if (!slot) return 0; /* unknown cursor: an empty page */
-        int64_t cseq = slot->doc->seq;
+        const mdoc *at = kt_get(&sp->ids, cursor);
+        if (!at) return 0; /* unknown cursor: an empty page */
+        int64_t cseq = at->seq;
         /* "After" in list order is a larger seq, unless the list runs newest first. */
         bool wanted_above = (o->starting_after != NULL) != o->newest_first;
         if (wanted_above) lo = lower_bound(sv, cseq + 1);

@@ -548,6 +548,269 @@ static void test_error_paths(void **state)
     assert_string_equal(store_errmsg(f->s), "store: clear_run: run is required");
 }
 
+/* --- the memory store's id tables growing -------------------------------
+ *
+ * An id table (and an index's table of values) moves its entries to a
+ * bigger one a few at a time, so for a while after each growth a key may be
+ * in either table.  These tests drive tens of thousands of documents through
+ * several growths (the last ones on mmap'd huge-page memory) and check every
+ * step against a model of what the store should hold.  Every document has an
+ * "email" index entry: its own value, or for every fourth one "shared". */
+
+enum { GROWTH_IDS = 36000 }; /* past 32768: the last growth maps a table of 4 MiB */
+
+typedef struct model {
+    int version[GROWTH_IDS];    /* 0: absent */
+    long rank[GROWTH_IDS];      /* list position: order of (re-)creation */
+    long next_rank;
+    int live, shared_live;
+} model;
+
+static void growth_id(char *id, size_t size, int i)
+{
+    snprintf(id, size, "g%05d", i);
+}
+
+static void growth_body(char *json, size_t size, int i, int version)
+{
+    snprintf(json, size, "{\"id\":\"g%05d\",\"v\":%d}", i, version);
+}
+
+static bool growth_shared(int i)
+{
+    return i % 4 == 0;
+}
+
+static void growth_email(char *email, size_t size, int i)
+{
+    if (growth_shared(i)) snprintf(email, size, "shared");
+    else snprintf(email, size, "e%05d@example.com", i);
+}
+
+/* Puts document i, a new version of it if it is there. */
+static void model_put(fixture *f, model *m, int i)
+{
+    char id[16], json[64], email[32];
+    growth_id(id, sizeof id, i);
+    if (!m->version[i]) {
+        m->rank[i] = m->next_rank++;
+        m->live++;
+        if (growth_shared(i)) m->shared_live++;
+    }
+    growth_body(json, sizeof json, i, ++m->version[i]);
+    growth_email(email, sizeof email, i);
+    store_index e = {"email", email};
+    if (store_put(f->s, &K, id, json, strlen(json), &e, 1) != 0) fail_msg("put %s: %s", id, store_errmsg(f->s));
+}
+
+static void model_delete(fixture *f, model *m, int i)
+{
+    char id[16];
+    growth_id(id, sizeof id, i);
+    assert_int_equal(store_delete(f->s, &K, id), m->version[i] ? 0 : 1);
+    if (m->version[i]) m->live--;
+    if (m->version[i] && growth_shared(i)) m->shared_live--;
+    m->version[i] = 0;
+}
+
+/* Document i is there with its latest body, or absent, as the model says. */
+static void check_one(fixture *f, const model *m, int i)
+{
+    char id[16], json[64], email[32];
+    growth_id(id, sizeof id, i);
+    growth_email(email, sizeof email, i);
+    if (!growth_shared(i)) assert_int_equal(store_count(f->s, &K, "email", email), m->version[i] ? 1 : 0);
+    char *got = store_get(f->s, f->a, &K, id, NULL);
+    if (!m->version[i]) {
+        if (got) fail_msg("%s should be absent, got %s", id, got);
+        return;
+    }
+    if (!got) fail_msg("%s (version %d) is missing", id, m->version[i]);
+    growth_body(json, sizeof json, i, m->version[i]);
+    assert_string_equal(got, json);
+}
+
+/* The list (all documents, or those of the shared index value) holds what
+ * the model has live, in creation order. */
+static void check_list(fixture *f, const model *m, int n_ids, bool shared_only)
+{
+    store_list_result r;
+    store_list_opts o = {0};
+    if (shared_only) o = (store_list_opts){.index_name = "email", .index_value = "shared"};
+    assert_int_equal(store_list(f->s, f->a, &K, &o, &r), 0);
+    assert_int_equal(r.n, shared_only ? m->shared_live : m->live);
+    long last = -1;
+    for (size_t j = 0; j < r.n; j++) {
+        int i = atoi(r.docs[j].id + 1);
+        assert_true(i >= 0 && i < n_ids && m->version[i]);
+        assert_true(!shared_only || growth_shared(i));
+        assert_true(m->rank[i] > last);
+        last = m->rank[i];
+    }
+}
+
+/* Every id and its index value, the counts, and the list orders. */
+static void check_all(fixture *f, const model *m, int n_ids)
+{
+    for (int i = 0; i < n_ids; i++) check_one(f, m, i);
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), m->live);
+    assert_int_equal(store_count(f->s, &K, "email", "shared"), m->shared_live);
+    check_list(f, m, n_ids, false);
+    check_list(f, m, n_ids, true);
+    arena_reset(f->a);
+}
+
+static unsigned next_random(unsigned *x)
+{
+    *x = *x * 1103515245u + 12345u;
+    return *x >> 8;
+}
+
+static int setup_memory(void **state)
+{
+    char *err = NULL;
+    store *s = store_open_memory(&err);
+    assert_null(err);
+    return fixture_start(state, s);
+}
+
+/* Every put checks a few documents right away, so lookups land in the middle
+ * of each migration, and every third step deletes one: dead slots in both
+ * tables. */
+static void test_growth_with_interleaved_deletes(void **state)
+{
+    fixture *f = *state;
+    model *m = calloc(1, sizeof *m);
+    unsigned x = 1;
+    for (int i = 0; i < GROWTH_IDS; i++) {
+        model_put(f, m, i);
+        check_one(f, m, i);
+        int earlier = (int)(next_random(&x) % (unsigned)(i + 1));
+        if (i % 3 == 2) model_delete(f, m, earlier);
+        check_one(f, m, earlier);
+        check_one(f, m, (int)(next_random(&x) % (unsigned)(i + 1)));
+        if (i % 1000 == 0) arena_reset(f->a);
+        if (i == 5000 || i == 20000) check_all(f, m, GROWTH_IDS);
+    }
+    check_all(f, m, GROWTH_IDS);
+    /* Deleted ids come back at the end of the list. */
+    for (int i = 0; i < GROWTH_IDS; i += 7) {
+        model_delete(f, m, i);
+        model_put(f, m, i);
+    }
+    check_all(f, m, GROWTH_IDS);
+    free(m);
+}
+
+/* Without deletes a table grows when its entry count passes a power of
+ * two; for a few puts after each, while the previous table is drained, every
+ * id and index value put so far must still be found, including those whose
+ * probe sequence in the old table runs across slots already moved.  (Lookups
+ * move nothing, so the whole check sees the migration where the last put
+ * left it.)  The test ends just after a growth: closing the store then must
+ * free both tables and the buckets in each, which the valgrind and ASan runs
+ * check. */
+static void test_lookups_while_draining(void **state)
+{
+    fixture *f = *state;
+    enum { N = (1 << 13) + 1, WINDOW = 8 };
+    char id[16], email[32];
+    for (int i = 0; i < N; i++) {
+        growth_id(id, sizeof id, i);
+        snprintf(email, sizeof email, "e%05d@example.com", i);
+        put_indexed(f->s, &K, id, "email", email);
+        int n = i + 1, power = 1;
+        while (power * 2 <= n) power *= 2;
+        if (n - power >= WINDOW) continue;
+        for (int j = 0; j <= i; j++) {
+            growth_id(id, sizeof id, j);
+            if (!store_exists(f->s, &K, id)) fail_msg("%s missing after %d puts", id, n);
+            snprintf(email, sizeof email, "e%05d@example.com", j);
+            if (store_count(f->s, &K, "email", email) != 1) fail_msg("%s missing after %d puts", email, n);
+        }
+        growth_id(id, sizeof id, N + i);
+        assert_false(store_exists(f->s, &K, id));
+        assert_int_equal(store_count(f->s, &K, "email", "nobody@example.com"), 0);
+    }
+    assert_int_equal(store_count(f->s, &K, NULL, NULL), N);
+}
+
+/* Re-putting an id that may still sit in the table being drained must leave
+ * one copy: deleting it afterwards leaves nothing behind. */
+static void test_reput_during_migration(void **state)
+{
+    fixture *f = *state;
+    model *m = calloc(1, sizeof *m);
+    unsigned x = 7;
+    for (int i = 0; i < GROWTH_IDS; i++) {
+        model_put(f, m, i);
+        int earlier = (int)(next_random(&x) % (unsigned)(i + 1));
+        model_put(f, m, earlier); /* replaced in place: keeps its list position */
+        check_one(f, m, earlier);
+        if (i % 5 == 4) {
+            int gone = (int)(next_random(&x) % (unsigned)(i + 1));
+            model_put(f, m, gone);
+            model_delete(f, m, gone);
+            check_one(f, m, gone);
+        }
+        if (i % 1000 == 0) arena_reset(f->a);
+    }
+    check_all(f, m, GROWTH_IDS);
+    free(m);
+}
+
+/* A transaction whose puts grow the table, and which deletes and replaces
+ * documents from before it, rolls back exactly; the table keeps working. */
+static void test_rollback_across_growth(void **state)
+{
+    fixture *f = *state;
+    model *m = calloc(1, sizeof *m), *in_tx = calloc(1, sizeof *in_tx);
+    enum { BEFORE = 3000, DURING = 20000 };
+    for (int i = 0; i < BEFORE; i++) model_put(f, m, i);
+    char *before = dump(f, "run1", "stripe");
+
+    *in_tx = *m;
+    assert_int_equal(store_begin(f->s), 0);
+    for (int i = BEFORE; i < BEFORE + DURING; i++) {
+        model_put(f, in_tx, i);
+        int old = i % BEFORE;
+        if (i % 4 == 0) model_delete(f, in_tx, old);
+        else if (i % 4 == 1) model_put(f, in_tx, old);
+        check_one(f, in_tx, old);
+        check_one(f, in_tx, i);
+        if (i % 1000 == 0) arena_reset(f->a);
+    }
+    check_all(f, in_tx, BEFORE + DURING);
+    assert_int_equal(store_rollback(f->s), 0);
+
+    assert_string_equal(dump(f, "run1", "stripe"), before);
+    check_all(f, m, BEFORE + DURING);
+    /* Grows again over what the rollback left, then commits a big change. */
+    for (int i = BEFORE; i < GROWTH_IDS; i++) model_put(f, m, i);
+    assert_int_equal(store_begin(f->s), 0);
+    for (int i = 0; i < GROWTH_IDS; i += 2) model_delete(f, m, i);
+    assert_int_equal(store_commit(f->s), 0);
+    check_all(f, m, GROWTH_IDS);
+    free(in_tx);
+    free(m);
+}
+
+/* A baseline copies a collection into fresh tables, growing them as it goes. */
+static void test_baseline_across_growth(void **state)
+{
+    fixture *f = *state;
+    model *m = calloc(1, sizeof *m);
+    for (int i = 0; i < GROWTH_IDS; i++) model_put(f, m, i);
+    assert_int_equal(store_save_baseline(f->s, "run1", "stripe"), 0);
+    model *saved = calloc(1, sizeof *saved);
+    *saved = *m;
+    for (int i = 0; i < GROWTH_IDS; i += 3) model_delete(f, m, i);
+    assert_int_equal(store_restore_baseline(f->s, "run1", "stripe"), 0);
+    check_all(f, saved, GROWTH_IDS);
+    free(saved);
+    free(m);
+}
+
 static int run_contract(const backend_case *which, const struct CMUnitTest *tests, size_t n)
 {
     backend = which;
@@ -580,6 +843,13 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_rollback_of_fresh_state, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_error_paths, setup, fixture_teardown),
     };
+    const struct CMUnitTest memory_growth[] = {
+        cmocka_unit_test_setup_teardown(test_growth_with_interleaved_deletes, setup_memory, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lookups_while_draining, setup_memory, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_reput_during_migration, setup_memory, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_across_growth, setup_memory, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_baseline_across_growth, setup_memory, fixture_teardown),
+    };
     const struct CMUnitTest sqlite_only[] = {
         cmocka_unit_test(test_file_persistence),
     };
@@ -588,6 +858,7 @@ int main(int argc, char **argv)
     for (size_t i = 0; i < sizeof backends / sizeof backends[0]; i++)
         failed += run_contract(&backends[i], contract, n_contract);
     if (pg_conninfo) failed += run_contract(&postgres_backend, contract, n_contract);
+    failed += cmocka_run_group_tests_name("store/memory-growth", memory_growth, NULL, NULL);
     failed += cmocka_run_group_tests_name("store/sqlite-file", sqlite_only, NULL, NULL);
     return failed;
 }
