@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <stdio.h>
@@ -195,6 +196,26 @@ void hex_encode(const void *in, size_t n, char *out)
         out[2 * i + 1] = HEX_DIGITS[bytes[i] & 15];
     }
     out[2 * n] = '\0';
+}
+
+void hmac_sha256(const char *key, const byte_span *parts, size_t n, unsigned char out[32])
+{
+    const char *k = key ? key : "";
+    HMAC_CTX *h = HMAC_CTX_new();
+    bool ok = h && HMAC_Init_ex(h, k, (int)strlen(k), EVP_sha256(), NULL);
+    for (size_t i = 0; ok && i < n; i++) ok = HMAC_Update(h, parts[i].p, parts[i].n);
+    unsigned int len = 0;
+    if (!ok || !HMAC_Final(h, out, &len) || len != 32) abort();   /* OpenSSL out of memory */
+    HMAC_CTX_free(h);
+}
+
+char *hmac_sha256_hex(arena *a, const char *key, const byte_span *parts, size_t n)
+{
+    unsigned char md[32];
+    hmac_sha256(key, parts, n, md);
+    char *hex = arena_alloc(a, 2 * sizeof md + 1);
+    hex_encode(md, sizeof md, hex);
+    return hex;
 }
 
 uint64_t splitmix64(uint64_t *state)

@@ -31,6 +31,17 @@ void derive_hex(char *out, size_t n, const char *a, const char *b, const char *c
 /* Lower-case hex of n bytes (digests, keys): 2n chars + NUL, out >= 2n+1. */
 void hex_encode(const void *in, size_t n, char *out);
 
+/* HMAC-SHA256 over the concatenation of n parts, the way webhook schemes
+ * sign "<t>.<body>" (Stripe), "v0:<t>:<body>" (Slack), "<body><t>" (Box)
+ * or the bare body.  The raw 32 bytes into out; _hex returns 64 lower-case
+ * hex digits in a. */
+typedef struct byte_span {
+    const void *p;
+    size_t n;
+} byte_span;
+void hmac_sha256(const char *key, const byte_span *parts, size_t n, unsigned char out[32]);
+char *hmac_sha256_hex(arena *a, const char *key, const byte_span *parts, size_t n);
+
 /* splitmix64: small deterministic PRNG for reproducible fault sequences. */
 uint64_t splitmix64(uint64_t *state);
 

@@ -1,8 +1,6 @@
 /* Box twin: bearer tokens, Box's error shape, the OAuth 2.0 token endpoint
  * (client credentials, authorization code, refresh token, JWT bearer),
  * revocation, the authorize page, and the webhook signature scheme. */
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -395,14 +393,9 @@ void bx_oauth_authorize(twin_ctx *ctx)
 static const char *hmac_b64(arena *a, const char *key, const char *payload, size_t len, const char *ts)
 {
     /* The signed message is the body followed by the delivery timestamp. */
-    size_t tlen = strlen(ts);
-    unsigned char *msg = arena_alloc(a, len + tlen + 1);
-    memcpy(msg, payload, len);
-    memcpy(msg + len, ts, tlen);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    if (!HMAC(EVP_sha256(), key, (int)strlen(key), msg, len + tlen, md, &md_len)) return "";
-    return base64_encode(a, md, md_len);
+    unsigned char md[32];
+    hmac_sha256(key, (byte_span[]){{payload, len}, {ts, strlen(ts)}}, 2, md);
+    return base64_encode(a, md, sizeof md);
 }
 
 /* secret is "<primary>\n<secondary>": Box signs every delivery with both

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "engine/env.h"
 #include "engine/webhooks.h"
@@ -608,11 +606,7 @@ const char *dbx_app_secret(twin_ctx *ctx)
 const char **dbx_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t)
 {
     (void)t;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)payload, len, md, &md_len)) md_len = 0;
-    char hex[2 * EVP_MAX_MD_SIZE + 1] = {0};
-    for (unsigned int i = 0; i < md_len; i++) snprintf(hex + 2 * i, 3, "%02x", md[i]);
+    const char *hex = hmac_sha256_hex(a, secret, &(byte_span){payload, len}, 1);
     const char **h = arena_alloc(a, 2 * sizeof *h);
     h[0] = arena_printf(a, "X-Dropbox-Signature: %s", hex);
     h[1] = NULL;

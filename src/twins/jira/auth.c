@@ -1,7 +1,5 @@
 /* Jira twin: Bearer (and Basic email:token) authentication, OAuth 2.0 scope
  * enforcement with Jira's parent scopes, error shape and webhook signatures. */
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <string.h>
 #include <strings.h>
 
@@ -131,11 +129,7 @@ const char **jira_webhook_sign(arena *a, const char *secret, const char *payload
     (void)t;
     const char **lines = arena_zalloc(a, 2 * sizeof *lines);
     if (!secret || !*secret) return lines;
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    if (!HMAC(EVP_sha256(), secret, (int)strlen(secret), (const unsigned char *)payload, len, md, &md_len)) md_len = 0;
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
-    hex_encode(md, md_len, hex);
+    const char *hex = hmac_sha256_hex(a, secret, &(byte_span){payload, len}, 1);
     lines[0] = arena_printf(a, "X-Hub-Signature: sha256=%s", hex);
     return lines;
 }

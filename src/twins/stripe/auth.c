@@ -1,6 +1,4 @@
 /* Stripe twin: API-key authentication, per-request headers and idempotency. */
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -124,18 +122,9 @@ const char *stripe_default_webhook_secret(arena *a, const char *run_id, const js
 /* Stripe-Signature: t=<unix>,v1=<hex HMAC-SHA256(secret, "<t>.<payload>")>. */
 const char **stripe_webhook_sign(arena *a, const char *secret, const char *payload, size_t len, int64_t t)
 {
-    /* The signed text is "<t>.<payload>"; one buffer keeps to the one-shot HMAC(). */
     char ts[24];
     int tn = snprintf(ts, sizeof ts, "%lld.", (long long)t);
-    unsigned char *msg = arena_alloc(a, (size_t)tn + len + 1);
-    memcpy(msg, ts, (size_t)tn);
-    memcpy(msg + tn, payload, len);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    const char *s = secret ? secret : "";
-    if (!HMAC(EVP_sha256(), s, (int)strlen(s), msg, (size_t)tn + len, md, &md_len)) md_len = 0;
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
-    hex_encode(md, md_len, hex);
+    const char *hex = hmac_sha256_hex(a, secret, (byte_span[]){{ts, (size_t)tn}, {payload, len}}, 2);
     const char **lines = arena_alloc(a, 2 * sizeof *lines);
     lines[0] = arena_printf(a, "Stripe-Signature: t=%lld,v1=%s", (long long)t, hex);
     lines[1] = NULL;
