@@ -141,14 +141,16 @@ json_value *dc_message_render(twin_ctx *ctx, const json_value *m);
 bool dc_slowmode_ok(twin_ctx *ctx, json_value *channel, const char *stamp);
 
 /* threads (threads.c) */
-/* Before the bot sends in a thread: -1 refused (answered), 0 go on, 1 the
- * thread was archived and is now unarchived (in memory, saved with the post). */
-int dc_thread_open_for_send(twin_ctx *ctx, json_value *thread);
+/* Before the bot or a webhook sends in a thread: -1 refused (answered), 0 go
+ * on, 1 the thread was archived and is now unarchived (in memory, saved with
+ * the post).  Discord unarchives for webhooks too, but never a locked thread. */
+int dc_thread_open_for_send(twin_ctx *ctx, json_value *thread, bool by_webhook);
 /* A thread that has gone auto_archive_duration minutes without activity is
  * archived (saved, THREAD_UPDATE) when loaded; returns channel, whatever it is. */
 json_value *dc_thread_settle(twin_ctx *ctx, json_value *channel);
-/* After a post in a thread: the sender joins it; unarchived tells of THREAD_UPDATE. */
-void dc_thread_after_send(twin_ctx *ctx, json_value *thread, bool unarchived);
+/* After a post in a thread: the bot, when it sent, joins it (a webhook does
+ * not); unarchived tells of THREAD_UPDATE. */
+void dc_thread_after_send(twin_ctx *ctx, json_value *thread, bool unarchived, bool sender_joins);
 void dc_thread_message_gone(twin_ctx *ctx, json_value *thread, const char *message_id);
 /* PATCH of a thread's own fields (archived, locked, invitable,
  * auto_archive_duration); answers and returns false on refusal. */

@@ -452,11 +452,11 @@ void dc_message_create(twin_ctx *ctx)
     json_int64(json_get(c, "type"), &type);
     if (type == 2 || type == 4 || type == 13 || type == 15)
         return dc_error(ctx, 400, 50008, "Cannot send messages in a non-text channel");
-    int opened = dc_is_thread(c) ? dc_thread_open_for_send(ctx, c) : 0;
+    int opened = dc_is_thread(c) ? dc_thread_open_for_send(ctx, c, false) : 0;
     if (opened < 0 || !dc_slowmode_ok(ctx, c, "_bot_sent_ms")) return;
     json_value *out = dc_message_post(ctx, c, NULL);
     if (!out) return;
-    if (dc_is_thread(c)) dc_thread_after_send(ctx, c, opened > 0);
+    if (dc_is_thread(c)) dc_thread_after_send(ctx, c, opened > 0, true);
     twin_reply_json(ctx, 200, out);
 }
 

@@ -315,11 +315,12 @@ json_value *dc_thread_settle(twin_ctx *ctx, json_value *channel)
 
 /* ---- posting, editing ---- */
 
-int dc_thread_open_for_send(twin_ctx *ctx, json_value *thread)
+int dc_thread_open_for_send(twin_ctx *ctx, json_value *thread, bool by_webhook)
 {
     bool archived = flag(thread, "archived"), locked = flag(thread, "locked");
     if (!archived && !locked) return 0;
-    if (locked && !dc_channel_has_any(ctx, thread, DC_MANAGE_THREADS)) {
+    /* A webhook holds no permissions: a locked thread stays closed to it. */
+    if (locked && (by_webhook || !dc_channel_has_any(ctx, thread, DC_MANAGE_THREADS))) {
         archived_error(ctx);
         return -1;
     }
@@ -330,11 +331,11 @@ int dc_thread_open_for_send(twin_ctx *ctx, json_value *thread)
     return 1;
 }
 
-void dc_thread_after_send(twin_ctx *ctx, json_value *thread, bool unarchived)
+void dc_thread_after_send(twin_ctx *ctx, json_value *thread, bool unarchived, bool sender_joins)
 {
     thread = twin_doc_get(ctx, "channels", json_get_str(thread, "id"));
     if (!thread) return;
-    json_value *tm = member_add(ctx, thread, dc_bot_id(ctx));
+    json_value *tm = sender_joins ? member_add(ctx, thread, dc_bot_id(ctx)) : NULL;
     if (tm) members_event(ctx, thread, tm, NULL);
     if (unarchived) dc_event(ctx, "THREAD_UPDATE", dc_channel_render(ctx, thread));
 }

@@ -219,7 +219,7 @@ void dc_webhook_delete(twin_ctx *ctx)
 
 /* POST /webhooks/{id}/{token}: posts as the webhook (username override
  * allowed); ?wait=true answers the message, else 204; ?thread_id posts into
- * a thread of the webhook's channel. */
+ * a thread of the webhook's channel, unarchiving it unless it is locked. */
 void dc_webhook_execute(twin_ctx *ctx)
 {
     json_value *w = webhook_by_token(ctx);
@@ -234,8 +234,11 @@ void dc_webhook_execute(twin_ctx *ctx)
     }
     json_value *c = dc_channel_load(ctx, target);
     if (!c) return;
+    int opened = dc_is_thread(c) ? dc_thread_open_for_send(ctx, c, true) : 0;
+    if (opened < 0) return;
     json_value *m = dc_message_post(ctx, c, w);
     if (!m) return;
+    if (opened > 0) dc_thread_after_send(ctx, c, true, false);
     if (dc_bool_arg(ctx, "wait")) twin_reply_json(ctx, 200, m);
     else dc_no_content(ctx);
 }

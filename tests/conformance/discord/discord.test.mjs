@@ -598,6 +598,21 @@ test('webhooks: create, list, execute with ?wait=true (as the webhook) or 204, i
   const thread = await rest.post(Routes.threads(channels.deploys.id), { body: { name: 'build logs', type: 11 } });
   await anon.post(Routes.webhook(wh.id, wh.token), { auth: false, body: { content: 'into the thread' }, query: new URLSearchParams({ thread_id: thread.id }) });
   assert.equal((await rest.get(Routes.channelMessages(thread.id)))[0].content, 'into the thread');
+  // Discord unarchives a thread a webhook posts into; a locked one stays closed (50083).
+  await rest.patch(Routes.channel(thread.id), { body: { archived: true } });
+  await anon.post(Routes.webhook(wh.id, wh.token), { auth: false, body: { content: 'wakes it' }, query: new URLSearchParams({ thread_id: thread.id }) });
+  const woken = await rest.get(Routes.channel(thread.id));
+  assert.equal(woken.thread_metadata.archived, false);
+  assert.equal((await rest.get(Routes.channelMessages(thread.id)))[0].content, 'wakes it');
+  const members = await rest.get(Routes.threadMembers(thread.id));
+  assert.equal(members.length, 1, 'a webhook does not join the thread');
+  await rest.patch(Routes.channel(thread.id), { body: { archived: true, locked: true } });
+  const locked = await rejects(() => anon.post(Routes.webhook(wh.id, wh.token), { auth: false, body: { content: 'no' },
+    query: new URLSearchParams({ thread_id: thread.id }) }));
+  assertDiscordError(locked, 400, 50083);
+  const still = await rest.get(Routes.channel(thread.id));
+  assert.equal(still.thread_metadata.archived, true);
+  assert.equal((await rest.get(Routes.channelMessages(thread.id)))[0].content, 'wakes it');
   let err = await rejects(() => anon.post(Routes.webhook(wh.id, 'x'.repeat(68)), { auth: false, body: { content: 'hi' } }));
   assert.equal(assertDiscordError(err, 401, 50027).message, 'Invalid Webhook Token');
   err = await rejects(() => rest.post(Routes.channelWebhooks(channels.deploys.id), { body: { name: 'clyde' } }));
