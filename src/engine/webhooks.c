@@ -31,6 +31,7 @@
 #define DEFAULT_USER_AGENT "twins-webhooks/0.1"
 #define ATTEMPT_TIMEOUT_MS 10000L
 #define CONNECT_TIMEOUT_MS 5000L
+#define DEFAULT_BASE_MS 1000         /* the policy's base a schedule is written for */
 #define BACKOFF_MAX_DOUBLINGS 6      /* delays stop growing at 64 x base */
 #define ID_RANDOM_CHARS 24
 #define ANSWER_KEPT_MAX 16384        /* of an answer checked for expected text */
@@ -51,6 +52,8 @@ struct wh_job {
     char *no_retry_header;
     bool told_no_retry;         /* the last answer carried no_retry_header: 1 */
     long timeout_ms;
+    uint64_t *retry_delays;     /* the delivery's own schedule, or NULL */
+    size_t n_retry_delays;
     int prior_attempts;         /* attempts of the delivery before this job's */
     const char *last_failure;   /* why the last attempt failed (a static string) */
     webhook_sign_fn sign;
@@ -84,7 +87,7 @@ static struct {
     wh_sock *socks;
     uint64_t base_ms;
     int max_attempts;
-} G = {.base_ms = 1000, .max_attempts = 5};
+} G = {.base_ms = DEFAULT_BASE_MS, .max_attempts = 5};
 
 /* ---- small helpers ---- */
 
@@ -122,6 +125,16 @@ static uint64_t backoff_ms(uint64_t base, int n)
     return base << shift;
 }
 
+/* The wait before the n-th retry (n >= 1): the job's schedule, scaled like
+ * the policy scales the backoff, or the backoff. */
+static uint64_t retry_delay_ms(const wh_job *j, int n)
+{
+    if (!j->n_retry_delays) return backoff_ms(G.base_ms, n);
+    size_t i = n < 1 ? 0 : (size_t)(n - 1);
+    if (i >= j->n_retry_delays) i = j->n_retry_delays - 1;
+    return j->retry_delays[i] * G.base_ms / DEFAULT_BASE_MS;
+}
+
 /* ---- jobs ---- */
 
 typedef struct job_spec {
@@ -133,6 +146,8 @@ typedef struct job_spec {
     const char *expect;
     const char *retry_num_header, *retry_reason_header, *no_retry_header;
     long timeout_ms;
+    const uint64_t *retry_delays;
+    size_t n_retry_delays;
     int prior_attempts;
     const char *last_failure;
     webhook_sign_fn sign;
@@ -165,6 +180,11 @@ static wh_job *job_new(const job_spec *s)
     j->retry_reason_header = xstrdup(s->retry_reason_header);
     j->no_retry_header = xstrdup(s->no_retry_header);
     j->timeout_ms = s->timeout_ms > 0 ? s->timeout_ms : ATTEMPT_TIMEOUT_MS;
+    if (s->retry_delays && s->n_retry_delays) {
+        j->retry_delays = xcalloc(s->n_retry_delays, sizeof *j->retry_delays);
+        memcpy(j->retry_delays, s->retry_delays, s->n_retry_delays * sizeof *j->retry_delays);
+        j->n_retry_delays = s->n_retry_delays;
+    }
     j->prior_attempts = s->prior_attempts;
     j->last_failure = s->last_failure;
     j->sign = s->sign;
@@ -209,6 +229,7 @@ static void job_free(wh_job *j)
     free(j->retry_num_header);
     free(j->retry_reason_header);
     free(j->no_retry_header);
+    free(j->retry_delays);
     free(j->payload);
     free(j);
 }
@@ -312,7 +333,7 @@ static void finish_attempt(wh_job *j, bool ok, long status_code, const char *err
 {
     int64_t duration_ms = (int64_t)((uv_hrtime() - j->started_ns) / 1000000u);
     bool retry = !ok && j->attempts_left > 0 && !j->told_no_retry;
-    uint64_t delay = retry ? backoff_ms(G.base_ms, j->attempts_made) : 0;
+    uint64_t delay = retry ? retry_delay_ms(j, j->attempts_made) : 0;
     const char *status = ok ? "succeeded" : retry ? "retrying" : "failed";
     int64_t next_retry_ms = retry ? now_ms() + (int64_t)delay : 0;
     if (!record_attempt(j, status_code, error, duration_ms, status, next_retry_ms) || !retry) {
@@ -684,6 +705,7 @@ const char *webhooks_send(twin_ctx *ctx, const webhook_send *s)
                    .extra = s->extra_headers, .expect = s->expect_in_body,
                    .retry_num_header = s->retry_num_header, .retry_reason_header = s->retry_reason_header,
                    .no_retry_header = s->no_retry_header, .timeout_ms = s->timeout_ms,
+                   .retry_delays = s->retry_delays_ms, .n_retry_delays = s->n_retry_delays,
                    .sign = ctx->def ? ctx->def->webhook_sign : NULL,
                    .attempts = s->max_attempts > 0 ? s->max_attempts : G.max_attempts};
     schedule(job_new(&js), 0);

@@ -43,6 +43,13 @@ typedef struct webhook_send {
      * more retries (Slack's X-Slack-No-Retry).  NULL = none. */
     const char *no_retry_header;
     long timeout_ms;            /* per attempt (Slack waits 3 s); 0 = 10 s */
+    /* The service's own retry schedule instead of the exponential backoff:
+     * the n-th retry waits retry_delays_ms[n-1] (the last entry again past
+     * the end).  Delays scale with the policy's base like the backoff does
+     * (x base_ms / 1000), so tests that shorten one shorten both.
+     * NULL / 0 = the backoff. */
+    const uint64_t *retry_delays_ms;
+    size_t n_retry_delays;
 } webhook_send;
 
 void webhooks_init(uv_loop_t *loop);
@@ -51,9 +58,10 @@ void webhooks_init(uv_loop_t *loop);
  * closing (uv_run after uv_walk/uv_close, as serve does). */
 void webhooks_shutdown(void);
 /* Retry policy: the n-th retry waits base_ms * 2^(n-1), capped at
- * 64 * base_ms (applies to retries scheduled from now on); a delivery makes
- * at most max_attempts attempts (fixed when it is queued).  Defaults 1000 ms
- * and 5.  Tests shorten the delays. */
+ * 64 * base_ms, or a delivery's own schedule scaled by base_ms / 1000
+ * (applies to retries scheduled from now on); a delivery makes at most
+ * max_attempts attempts (fixed when it is queued).  Defaults 1000 ms and 5.
+ * Tests shorten the delays. */
 void webhooks_set_policy(uint64_t base_ms, int max_attempts);
 /* Queues one delivery (first attempt right away, asynchronously).
  * Returns the delivery id ("whd_..."), stored in ctx->a. */

@@ -29,6 +29,7 @@ typedef struct receiver {
     int n_statuses;
     const char *answer_header;  /* "Name" of a header every answer carries with value "1", or NULL */
     int hits;
+    int64_t hit_ms[8];          /* when the first 8 requests arrived */
     char sig[256], ua[128], ctype[128], extra[128], retry_num[32], retry_reason[64];
     char body[2048];
     size_t body_len;
@@ -44,6 +45,7 @@ static void on_receive(http_request *req)
 {
     receiver *rx = req->listener_data;
     int i = rx->hits < rx->n_statuses ? rx->hits : rx->n_statuses - 1;
+    if (rx->hits < 8) rx->hit_ms[rx->hits] = now_ms();
     rx->hits++;
     copy_header(req, "X-Test-Signature", rx->sig, sizeof rx->sig);
     copy_header(req, "User-Agent", rx->ua, sizeof rx->ua);
@@ -476,6 +478,30 @@ static void test_always_failing(void **state)
     json_decref(doc);
 }
 
+/* A delivery's own schedule replaces the backoff, scaled by the policy's
+ * base (10 ms here: 1/100 of the default), its last delay repeating. */
+static void test_retry_schedule(void **state)
+{
+    fixture *f = *state;
+    set_script(&f->rx, 1, (int[]){500});
+    static const uint64_t schedule[] = {0, 20000, 50000};   /* 0, 200, 500 ms at this base */
+    webhook_send s = {.url = f->url, .payload = "{}", .len = 2, .event_id = "evt_s", .event_type = "thing.created",
+                      .endpoint_id = "we_1", .max_attempts = 5, .retry_delays_ms = schedule, .n_retry_delays = 3};
+    const char *id = webhooks_send(&f->ctx, &s);
+    assert_non_null(id);
+    run_idle(f);
+    assert_int_equal(f->rx.hits, 5);
+    int64_t *t = f->rx.hit_ms;
+    assert_true(t[1] - t[0] < 150);                          /* "nearly immediately" */
+    assert_true(t[2] - t[1] >= 195 && t[2] - t[1] < 450);   /* not the backoff's 20 ms */
+    assert_true(t[3] - t[2] >= 495 && t[3] - t[2] < 900);
+    assert_true(t[4] - t[3] >= 495 && t[4] - t[3] < 900);   /* the last delay again */
+    json_t *doc = load_doc(f, id);
+    assert_string_equal(doc_str(doc, "status"), "failed");
+    assert_int_equal(n_attempts(doc), 5);
+    json_decref(doc);
+}
+
 /* A loopback port nobody listens on. */
 static int closed_port(void)
 {
@@ -741,6 +767,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_retries_then_succeeds, setup, teardown),
         cmocka_unit_test_setup_teardown(test_retrying_state_and_backoff, setup, teardown),
         cmocka_unit_test_setup_teardown(test_always_failing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_retry_schedule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unreachable, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_url, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manual_retry, setup, teardown),

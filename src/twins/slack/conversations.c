@@ -329,6 +329,7 @@ void slack_conv_leave(twin_ctx *ctx)
     }
     /* Told while still a member: the app hears of its own (or its user's) leaving. */
     slack_emit_member(ctx, "member_left_channel", c, me, NULL);
+    slack_emit_channel_left(ctx, c, me, me);
     remove_member(ctx, c, me);
     slack_channel_save(ctx, c);
     slack_reply(ctx, o);
@@ -390,6 +391,7 @@ void slack_conv_kick(twin_ctx *ctx)
     if (!slack_user_get(ctx, user)) return slack_fail(ctx, "user_not_found");
     if (!slack_is_member(c, user)) return slack_fail(ctx, "not_in_channel");
     slack_emit_member(ctx, "member_left_channel", c, user, NULL);
+    slack_emit_channel_left(ctx, c, user, me);
     remove_member(ctx, c, user);
     slack_channel_save(ctx, c);
     json_value *o = slack_ok(ctx);
@@ -580,6 +582,7 @@ void slack_conv_open(twin_ctx *ctx)
         json_set(a, c, "members", members);
         json_set_str(a, c, "_dm_key", dm_key);
         slack_channel_save(ctx, c);
+        slack_emit_im_created(ctx, c);
         json_set_bool(a, o, "no_op", false);
         json_set_bool(a, o, "already_open", false);
     }

@@ -17,9 +17,11 @@
  * delivered.
  *
  * An app has 3 seconds to answer.  A failed delivery is retried three
- * times (the engine's backoff, not Slack's 1 and 5 minutes), each retry
- * with X-Slack-Retry-Num and X-Slack-Retry-Reason as Slack sends them,
- * unless the failed answer carried X-Slack-No-Retry: 1.
+ * times on Slack's schedule (nearly immediately, then after 1 minute, then
+ * after 5 minutes), each retry with X-Slack-Retry-Num and
+ * X-Slack-Retry-Reason as Slack sends them, unless the failed answer carried
+ * X-Slack-No-Retry: 1.  Config events_retry_time_scale (0 < x <= 1, for
+ * tests) shrinks the schedule: 0.01 waits 0.6 s and 3 s.
  *
  * Events are queued inside the request that causes them: when the request
  * fails ({"ok": false}) the engine rolls its deliveries back with the rest of
@@ -42,6 +44,9 @@
 #define CHALLENGE_CHARS 48
 #define SLACK_DELIVERY_ATTEMPTS 4       /* the first and Slack's three retries */
 #define SLACK_ANSWER_TIMEOUT_MS 3000L   /* Slack's wait for an app's answer */
+
+/* Slack's waits before its three retries. */
+static const uint64_t slack_retry_delays_ms[SLACK_DELIVERY_ATTEMPTS - 1] = {0, 60 * 1000, 5 * 60 * 1000};
 
 const char *slack_signing_secret(arena *a, const char *run_id, const json_value *config)
 {
@@ -208,9 +213,24 @@ static json_value *envelope(twin_ctx *ctx, json_value *event, const char *event_
     json_set_str(a, env, "event_id", event_id);
     json_set_int(a, env, "event_time", now_ms() / 1000);
     json_set(a, env, "authorizations", authorizations(a));
+    /* Deprecated in favour of authorizations, still sent with one entry. */
+    json_value *authed = json_array(a);
+    json_push(authed, json_string(a, SLACK_BOT_USER));
+    json_set(a, env, "authed_users", authed);
     json_set_bool(a, env, "is_ext_shared_channel", false);
     json_set_str(a, env, "event_context", upper_token(a, "4-", 40));
     return env;
+}
+
+/* Slack's retry schedule, shrunk by config events_retry_time_scale (tests
+ * cannot wait minutes; values outside (0, 1] keep Slack's). */
+static void retry_schedule(twin_ctx *ctx, uint64_t out[SLACK_DELIVERY_ATTEMPTS - 1])
+{
+    double scale = 1;
+    if (!json_double(json_get(ctx->config, "events_retry_time_scale"), &scale) || !(scale > 0 && scale <= 1))
+        scale = 1;
+    for (size_t i = 0; i < SLACK_DELIVERY_ATTEMPTS - 1; i++)
+        out[i] = (uint64_t)((double)slack_retry_delays_ms[i] * scale);
 }
 
 void slack_emit(twin_ctx *ctx, const json_value *c, json_value *event)
@@ -230,6 +250,10 @@ void slack_emit(twin_ctx *ctx, const json_value *c, json_value *event)
                       .user_agent = SLACK_USER_AGENT, .max_attempts = SLACK_DELIVERY_ATTEMPTS,
                       .retry_num_header = "X-Slack-Retry-Num", .retry_reason_header = "X-Slack-Retry-Reason",
                       .no_retry_header = "X-Slack-No-Retry", .timeout_ms = SLACK_ANSWER_TIMEOUT_MS};
+    uint64_t delays[SLACK_DELIVERY_ATTEMPTS - 1];
+    retry_schedule(ctx, delays);
+    w.retry_delays_ms = delays;
+    w.n_retry_delays = SLACK_DELIVERY_ATTEMPTS - 1;
     w.payload = json_to_string(a, envelope(ctx, event, event_id), &w.len);
     webhooks_send(ctx, &w);
 }
@@ -441,4 +465,115 @@ void slack_emit_member(twin_ctx *ctx, const char *type, const json_value *c, con
     json_set_str(a, e, "team", SLACK_TEAM_ID);
     if (inviter) json_set_str(a, e, "inviter", inviter);
     slack_emit(ctx, c, e);
+}
+
+/* channel_left / group_left, to the app whose user (its bot, or the user who
+ * installed it) left or was removed by actor.  Sent with no membership check:
+ * the leaver is no longer in the conversation. */
+void slack_emit_channel_left(twin_ctx *ctx, const json_value *c, const char *leaver, const char *actor)
+{
+    if (ctx->seeding || !request_url(ctx)) return;
+    if (!str_eq(leaver, SLACK_BOT_USER) && !str_eq(leaver, SLACK_HUMAN_USER)) return;
+    json_value *e = json_object(ctx->a);
+    json_set_str(ctx->a, e, "type", channel_or_group(ctx, c, "left"));
+    json_set_str(ctx->a, e, "channel", json_get_str(c, "id"));
+    json_set_str(ctx->a, e, "actor_id", actor);
+    slack_emit(ctx, NULL, e);
+}
+
+/* im_created: a new DM the app is in.  "user" is the app's member of it,
+ * channel.user the other side (the same user in a DM with oneself). */
+void slack_emit_im_created(twin_ctx *ctx, const json_value *c)
+{
+    if (ctx->seeding || !request_url(ctx) || !json_truthy(json_get(c, "is_im"))) return;
+    arena *a = ctx->a;
+    const char *mine = slack_is_member(c, SLACK_BOT_USER) ? SLACK_BOT_USER : SLACK_HUMAN_USER, *other = mine;
+    json_foreach(m, json_get(c, "members")) if (json_str(m) && !str_eq(m->str, mine)) other = m->str;
+    json_value *e = json_object(a), *chan = json_object(a);
+    json_set_str(a, e, "type", "im_created");
+    json_set_str(a, e, "user", mine);
+    json_set_str(a, chan, "id", json_get_str(c, "id"));
+    json_set_bool(a, chan, "is_im", true);
+    json_set_str(a, chan, "user", other);
+    json_set(a, chan, "created", json_clone(a, json_get(c, "created")));
+    json_set_bool(a, chan, "is_org_shared", false);
+    json_set(a, e, "channel", chan);
+    slack_emit(ctx, c, e);
+}
+
+/* A user as events carry it: the stored user without the twin's own keys. */
+static json_value *public_user(twin_ctx *ctx, const json_value *u)
+{
+    json_value *out = json_object(ctx->a);
+    json_foreach(m, u) if (m->key_len && m->key[0] != '_') json_set(ctx->a, out, m->key, json_clone(ctx->a, m));
+    return out;
+}
+
+/* user_change, with user_profile_changed (Slack sends both at once) and
+ * user_status_changed when the status moved too. */
+void slack_emit_user_change(twin_ctx *ctx, const json_value *u, bool status_changed)
+{
+    if (ctx->seeding || !request_url(ctx)) return;
+    static const char *const types[] = {"user_change", "user_profile_changed", "user_status_changed"};
+    const char *event_ts = slack_event_ts(ctx);
+    for (size_t i = 0; i < sizeof types / sizeof *types; i++) {
+        if (i == 2 && !status_changed) break;
+        json_value *e = json_object(ctx->a);
+        json_set_str(ctx->a, e, "type", types[i]);
+        json_set(ctx->a, e, "user", public_user(ctx, u));
+        json_set_int(ctx->a, e, "cache_ts", now_ms() / 1000);
+        json_set_str(ctx->a, e, "event_ts", event_ts);
+        slack_emit(ctx, NULL, e);
+    }
+}
+
+/* The conversations a file was shared to. */
+static json_value *file_channel_ids(twin_ctx *ctx, const json_value *f)
+{
+    static const char *const lists[] = {"channels", "groups", "ims", NULL};
+    json_value *ids = json_array(ctx->a);
+    for (size_t i = 0; lists[i]; i++)
+        json_foreach(id, json_get(f, lists[i])) if (json_str(id)) json_push(ids, json_string(ctx->a, id->str));
+    return ids;
+}
+
+/* A file reaches the app when its user uploaded it or it was shared to a
+ * conversation the app is in. */
+static bool app_sees_file(twin_ctx *ctx, const json_value *f, const json_value *ids)
+{
+    const char *owner = json_get_str(f, "user");
+    if (str_eq(owner, SLACK_BOT_USER) || str_eq(owner, SLACK_HUMAN_USER)) return true;
+    json_foreach(id, ids) {
+        const json_value *c = slack_channel_get(ctx, id->str);
+        if (c && app_in(c)) return true;
+    }
+    return false;
+}
+
+/* file_created, once files.completeUploadExternal stored the file. */
+void slack_emit_file_created(twin_ctx *ctx, const json_value *f)
+{
+    if (ctx->seeding || !request_url(ctx) || !app_sees_file(ctx, f, file_channel_ids(ctx, f))) return;
+    arena *a = ctx->a;
+    const char *id = json_get_str(f, "id");
+    json_value *e = json_object(a), *file = json_object(a);
+    json_set_str(a, e, "type", "file_created");
+    json_set_str(a, e, "file_id", id);
+    json_set_str(a, e, "user_id", json_get_str(f, "user"));
+    json_set_str(a, file, "id", id);
+    json_set(a, e, "file", file);
+    slack_emit(ctx, NULL, e);
+}
+
+/* file_deleted: the id only (the file is gone), and where it was shared. */
+void slack_emit_file_deleted(twin_ctx *ctx, const json_value *f)
+{
+    if (ctx->seeding || !request_url(ctx)) return;
+    json_value *ids = file_channel_ids(ctx, f);
+    if (!app_sees_file(ctx, f, ids)) return;
+    json_value *e = json_object(ctx->a);
+    json_set_str(ctx->a, e, "type", "file_deleted");
+    json_set_str(ctx->a, e, "file_id", json_get_str(f, "id"));
+    if (ids->len) json_set(ctx->a, e, "channel_ids", ids);
+    slack_emit(ctx, NULL, e);
 }

@@ -267,6 +267,7 @@ void slack_files_complete_upload(twin_ctx *ctx)
     for (i = 0; i < n; i++) {
         twin_doc_put(ctx, "files", json_get_str(objs[i], "id"), objs[i], NULL, 0);
         twin_doc_delete(ctx, "_uploads", json_get_str(objs[i], "id"));
+        slack_emit_file_created(ctx, objs[i]);
         json_push(out, objs[i]);
     }
     json_value *o = slack_ok(ctx);
@@ -371,6 +372,7 @@ void slack_files_delete(twin_ctx *ctx)
     json_int64(json_get(f, "size"), &size);
     twin_doc_delete(ctx, "files", id);
     twin_doc_delete(ctx, "_file_content", id);
+    slack_emit_file_deleted(ctx, f);
     json_value *doc = twin_doc_get(ctx, "_settings", "workspace");
     if (doc) {
         int64_t used = slack_setting_int(ctx, doc, "uploaded_bytes", 0) - size;

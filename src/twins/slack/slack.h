@@ -252,7 +252,8 @@ void slack_admin_tier(twin_ctx *ctx);
 /* ---- events.c (Events API deliveries) ---- */
 #define SLACK_DEFAULT_EVENTS                                                                              \
     "message,app_mention,reaction_added,reaction_removed,channel_created,channel_rename,channel_archive," \
-    "channel_unarchive,member_joined_channel,member_left_channel,pin_added,pin_removed,file_shared"
+    "channel_unarchive,member_joined_channel,member_left_channel,channel_left,im_created,pin_added,pin_removed," \
+    "file_shared,file_created,file_deleted,user_change"
 /* The run's SLACK_SIGNING_SECRET (config "signing_secret" overrides it). */
 const char *slack_signing_secret(arena *a, const char *run_id, const json_value *config);
 const char *slack_verification_token(arena *a, const char *run_id, const json_value *config);
@@ -280,6 +281,12 @@ void slack_emit_channel_created(twin_ctx *ctx, const json_value *c);
 void slack_emit_channel_rename(twin_ctx *ctx, const json_value *c);
 void slack_emit_channel_state(twin_ctx *ctx, const json_value *c, const char *what);  /* "archive", "unarchive" */
 void slack_emit_member(twin_ctx *ctx, const char *type, const json_value *c, const char *user, const char *inviter);
+/* channel_left / group_left when leaver is the app's bot or installing user. */
+void slack_emit_channel_left(twin_ctx *ctx, const json_value *c, const char *leaver, const char *actor);
+void slack_emit_im_created(twin_ctx *ctx, const json_value *c);
+void slack_emit_user_change(twin_ctx *ctx, const json_value *u, bool status_changed);
+void slack_emit_file_created(twin_ctx *ctx, const json_value *f);
+void slack_emit_file_deleted(twin_ctx *ctx, const json_value *f);
 
 /* ---- seed.c ---- */
 int slack_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);

@@ -261,6 +261,18 @@ static const char *apply_profile_field(twin_ctx *ctx, json_value *u, json_value 
     return NULL;
 }
 
+/* The status part of a profile, as text to compare before and after. */
+static const char *status_snapshot(arena *a, const json_value *profile)
+{
+    static const char *const keys[] = {"status_text", "status_emoji", "status_expiration", NULL};
+    json_value *o = json_object(a);
+    for (size_t i = 0; keys[i]; i++) {
+        const json_value *v = json_get(profile, keys[i]);
+        if (v) json_set(a, o, keys[i], json_clone(a, v));
+    }
+    return json_to_string(a, o, NULL);
+}
+
 void slack_users_profile_set(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -277,6 +289,7 @@ void slack_users_profile_set(twin_ctx *ctx)
     json_value *changes = profile_changes(ctx);
     if (!changes) return slack_fail(ctx, "invalid_profile");
     json_value *profile = json_get(u, "profile");
+    const char *before = json_to_string(a, profile, NULL), *status_before = status_snapshot(a, profile);
     json_foreach(v, changes) {
         const char *error = apply_profile_field(ctx, u, profile, v);
         if (error) return slack_fail(ctx, error);
@@ -292,6 +305,9 @@ void slack_users_profile_set(twin_ctx *ctx)
     }
     json_set_int(a, u, "updated", twin_now(ctx));
     slack_user_save(ctx, u);
+    /* Only an actual change is announced (Slack ignores fields it does not know). */
+    if (!str_eq(before, json_to_string(a, profile, NULL)))
+        slack_emit_user_change(ctx, u, !str_eq(status_before, status_snapshot(a, profile)));
     json_value *o = slack_ok(ctx);
     json_set_str(a, o, "username", json_get_str(u, "name"));
     json_set(a, o, "profile", render_profile(ctx, u));

@@ -16,11 +16,13 @@ let rx;
 // The app's answers: the challenge echoed for url_verification (plain text,
 // one of the forms Slack accepts), except on paths meant to fail it.
 function respond(delivery) {
+  delivery.at = Date.now();
   let body;
   try { body = JSON.parse(delivery.body); } catch { return { status: 400, body: 'not json' }; }
   if (body.type !== 'url_verification') {
     // A flaky app fails the first delivery of each event once.
     if (delivery.url.startsWith('/flaky') && !delivery.headers['x-slack-retry-num']) return { status: 503, body: 'busy' };
+    if (delivery.url.startsWith('/down')) return { status: 500, body: 'down' };
     if (delivery.url.startsWith('/no-retry')) return { status: 500, body: 'broken', headers: { 'X-Slack-No-Retry': '1' } };
     if (delivery.url.startsWith('/slow') && !delivery.headers['x-slack-retry-num']) return { status: 200, body: '', delayMs: 4000 };
     return { status: 200, body: '' };
@@ -145,6 +147,7 @@ test('chat.postMessage / update / delete: message, message_changed, message_dele
   assert.ok(Number.isInteger(env.event_time) && Math.abs(env.event_time - Date.now() / 1000) < 60);
   assert.deepEqual(env.authorizations, [{ enterprise_id: null, team_id: 'TTWIN0001', user_id: 'UTWINBOT', is_bot: true,
     is_enterprise_install: false }]);
+  assert.deepEqual(env.authed_users, ['UTWINBOT']);   // deprecated, still sent with one entry
   assert.equal(env.is_ext_shared_channel, false);
   const e = env.event;
   assert.equal(e.channel, 'CTWINGEN001');
@@ -307,7 +310,7 @@ test('X-Slack-No-Retry: 1 on a failed answer stops the retries', async () => {
   const first = await ev.event((e) => e.text === 'once only');
   const logged = await waitDelivery(ctx, (d) => d.event_id === first.json.event_id && d.status !== 'pending');
   assert.equal(logged.status, 'failed');
-  await sleep(1500);   // past the first retry's backoff
+  await sleep(1500);   // well past when the first retry (at once) would have come
   assert.equal(ev.callbacks().length, 1);
   assert.equal((await deliveries(ctx)).find((d) => d.event_id === first.json.event_id).attempts.length, 1);
 });
@@ -395,7 +398,7 @@ test('conversations the app is not in send it nothing; DMs carry channel_type im
   await sleep(300);
   const events = rx.deliveries.filter((d) => d.url === path).map((d) => JSON.parse(d.body))
     .filter((b) => b.type === 'event_callback').map((b) => b.event);
-  assert.deepEqual(events.map((e) => e.type).sort(), ['channel_created', 'message']);
+  assert.deepEqual(events.map((e) => e.type).sort(), ['channel_created', 'im_created', 'message']);
   assert.ok(!events.some((e) => e.channel?.id === priv || e.channel === priv));
 });
 
@@ -415,4 +418,137 @@ test('seeding emits no events', async () => {
   const seeded = (await ctx.bot.conversations.list()).channels.find((c) => c.name === 'seeded');
   await ctx.user.chat.postMessage({ channel: seeded.id, text: 'live' });
   await rx.waitFor((d) => d.url === path && d.body.includes('"live"'));
+});
+
+test("failed deliveries follow Slack's schedule: a retry at once, then after 1 and 5 minutes (scaled for tests)", async () => {
+  // events_retry_time_scale 0.01: the retries wait 0 s, 0.6 s and 3 s.
+  const ev = await eventsRun({ events_retry_time_scale: 0.01 }, 'down');
+  const { ctx } = ev;
+  await ctx.bot.chat.postMessage({ channel: 'CTWINGEN001', text: 'nobody home' });
+  const first = await ev.event((e) => e.text === 'nobody home');
+  const logged = await waitDelivery(ctx, (d) => d.event_id === first.json.event_id && d.status === 'failed', 10000);
+  assert.equal(logged.attempts.length, 4);   // the first and three retries
+  assert.deepEqual(logged.attempts.map((a) => a.status_code), [500, 500, 500, 500]);
+  const hits = ev.callbacks().filter((d) => d.json.event_id === first.json.event_id);
+  assert.deepEqual(hits.map((d) => d.headers['x-slack-retry-num']), [undefined, '1', '2', '3']);
+  const gaps = hits.slice(1).map((d, i) => d.at - hits[i].at);
+  assert.ok(gaps[0] < 500, `first retry after ${gaps[0]} ms`);
+  assert.ok(gaps[1] >= 550 && gaps[1] < 2000, `second retry after ${gaps[1]} ms`);
+  assert.ok(gaps[2] >= 2950 && gaps[2] < 4500, `third retry after ${gaps[2]} ms`);
+  await sleep(300);
+  assert.equal(ev.callbacks().filter((d) => d.json.event_id === first.json.event_id).length, 4);
+});
+
+test('unscaled, the second retry is due a minute after the first retry failed', async () => {
+  const ev = await eventsRun({}, 'down');
+  const { ctx } = ev;
+  await ctx.bot.chat.postMessage({ channel: 'CTWINGEN001', text: 'down for a while' });
+  const first = await ev.event((e) => e.text === 'down for a while');
+  const logged = await waitDelivery(ctx, (d) => d.event_id === first.json.event_id && d.attempts.length === 2);
+  assert.equal(logged.status, 'retrying');
+  const [a1, a2] = logged.attempts.map((a) => Date.parse(a.at));
+  assert.ok(a2 - a1 < 1000, `first retry after ${a2 - a1} ms`);
+  const wait = Date.parse(logged.next_retry_at) - a2;
+  assert.ok(wait >= 59000 && wait <= 62000, `second retry due after ${wait} ms`);
+});
+
+test('channel_left / group_left: the app hears its user leaving or being removed', async () => {
+  const ev = await eventsRun({ event_subscriptions: '*' });
+  const { ctx } = ev;
+  const chan = (await ctx.bot.conversations.create({ name: 'ev-leaving' })).channel.id;
+  await ctx.bot.conversations.invite({ channel: chan, users: 'UTWINUSR' });
+  await ctx.bot.conversations.leave({ channel: chan });
+  const left = (await ev.event((e) => e.type === 'channel_left')).json.event;
+  assert.deepEqual({ ...left, event_ts: undefined }, { type: 'channel_left', channel: chan, actor_id: 'UTWINBOT',
+    event_ts: undefined });
+  assert.match(left.event_ts, /^\d{10}\.\d{6}$/);
+
+  const priv = (await ctx.bot.conversations.create({ name: 'ev-leaving-priv', is_private: true })).channel.id;
+  await ctx.bot.conversations.invite({ channel: priv, users: 'UTWINUSR' });
+  await ctx.user.conversations.kick({ channel: priv, user: 'UTWINBOT' });
+  const removed = (await ev.event((e) => e.type === 'group_left')).json.event;
+  assert.equal(removed.channel, priv);
+  assert.equal(removed.actor_id, 'UTWINUSR');
+  await sleep(200);
+  const types = ev.callbacks().map((d) => d.json.event.type);
+  assert.equal(types.filter((t) => t === 'channel_left').length, 1);
+  assert.equal(types.filter((t) => t === 'group_left').length, 1);
+});
+
+test('im_created when conversations.open creates a DM, not when it reopens one', async () => {
+  const ev = await eventsRun();
+  const { ctx } = ev;
+  const dm = (await ctx.user.conversations.open({ users: 'UTWINBOT' })).channel;
+  const created = (await ev.event((e) => e.type === 'im_created')).json.event;
+  assert.deepEqual(created, { type: 'im_created', user: 'UTWINBOT', event_ts: created.event_ts,
+    channel: { id: dm.id, is_im: true, user: 'UTWINUSR', created: dm.created, is_org_shared: false } });
+  const again = await ctx.user.conversations.open({ users: 'UTWINBOT' });
+  assert.equal(again.already_open, true);
+  await sleep(300);
+  assert.equal(ev.callbacks().filter((d) => d.json.event.type === 'im_created').length, 1);
+});
+
+test('users.profile.set: user_change (and user_status_changed when subscribed); no change, no event', async () => {
+  const ev = await eventsRun({ event_subscriptions: ['user_change', 'user_status_changed'] });
+  const { ctx } = ev;
+  await ctx.user.users.profile.set({ profile: { status_text: 'riding a train', status_emoji: ':train:' } });
+  const change = (await ev.event((e) => e.type === 'user_change')).json.event;
+  assert.equal(change.user.id, 'UTWINUSR');
+  assert.equal(change.user.profile.status_text, 'riding a train');
+  assert.equal(change.user.profile.status_emoji, ':train:');
+  assert.ok(Number.isInteger(change.cache_ts));
+  assert.match(change.event_ts, /^\d{10}\.\d{6}$/);
+  assert.ok(Object.keys(change.user).every((k) => !k.startsWith('_')));
+  const status = (await ev.event((e) => e.type === 'user_status_changed')).json.event;
+  assert.deepEqual(status.user, change.user);
+
+  await ctx.user.users.profile.set({ profile: { status_text: 'riding a train', status_emoji: ':train:' } });   // unchanged
+  await ctx.user.users.profile.set({ profile: { title: 'Conductor' } });
+  const retitled = (await ev.event((e) => e.type === 'user_change' && e.user.profile.title === 'Conductor')).json.event;
+  assert.equal(retitled.user.profile.status_text, 'riding a train');
+  await sleep(300);
+  // Deliveries race each other; user_profile_changed is not subscribed.
+  const types = ev.callbacks().map((d) => d.json.event.type).sort();
+  assert.deepEqual(types, ['user_change', 'user_change', 'user_status_changed']);
+});
+
+test('files: file_created on upload, file_deleted (with the channels it was in) on files.delete', async () => {
+  const ev = await eventsRun();
+  const { ctx } = ev;
+  async function upload(name, share) {
+    const r = await ctx.bot.files.getUploadURLExternal({ filename: name, length: 4 });
+    assert.equal((await fetch(r.upload_url, { method: 'POST', body: 'data' })).status, 200);
+    await ctx.bot.files.completeUploadExternal({ files: [{ id: r.file_id }], ...(share ? { channel_id: 'CTWINGEN001' } : {}) });
+    return r.file_id;
+  }
+  const shared = await upload('shared.txt', true);
+  const created = (await ev.event((e) => e.type === 'file_created' && e.file_id === shared)).json.event;
+  assert.deepEqual({ ...created, event_ts: undefined }, { type: 'file_created', file_id: shared, user_id: 'UTWINBOT',
+    file: { id: shared }, event_ts: undefined });
+  const kept = await upload('private.txt', false);
+  await ev.event((e) => e.type === 'file_created' && e.file_id === kept);
+
+  await ctx.bot.files.delete({ file: shared });
+  const deleted = (await ev.event((e) => e.type === 'file_deleted' && e.file_id === shared)).json.event;
+  assert.deepEqual({ ...deleted, event_ts: undefined }, { type: 'file_deleted', file_id: shared, channel_ids: ['CTWINGEN001'],
+    event_ts: undefined });
+  await ctx.bot.files.delete({ file: kept });
+  const gone = (await ev.event((e) => e.type === 'file_deleted' && e.file_id === kept)).json.event;
+  assert.equal(gone.channel_ids, undefined);
+  // A file that does not exist deletes nothing and announces nothing.
+  assert.equal((await rejects(() => ctx.bot.files.delete({ file: kept }))).data.error, 'file_not_found');
+  await sleep(300);
+  assert.equal(ev.callbacks().filter((d) => d.json.event.type === 'file_deleted').length, 2);
+});
+
+test('user_profile_changed comes with user_change when subscribed; no user_status_changed for other fields', async () => {
+  const ev = await eventsRun({ event_subscriptions: '*' });
+  const { ctx } = ev;
+  await ctx.user.users.profile.set({ profile: { display_name: 'conductor' } });
+  const profile = (await ev.event((e) => e.type === 'user_profile_changed')).json.event;
+  const change = (await ev.event((e) => e.type === 'user_change')).json.event;
+  assert.equal(profile.user.profile.display_name, 'conductor');
+  assert.deepEqual(profile.user, change.user);
+  await sleep(300);
+  assert.ok(!ev.callbacks().some((d) => d.json.event.type === 'user_status_changed'));
 });
