@@ -27,8 +27,6 @@
  * fails ({"ok": false}) the engine rolls its deliveries back with the rest of
  * its writes.  Seeding emits nothing. */
 #include <ctype.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -67,15 +65,7 @@ const char **slack_webhook_sign(arena *a, const char *secret, const char *payloa
 {
     char prefix[32];
     int pn = snprintf(prefix, sizeof prefix, "v0:%lld:", (long long)t);
-    unsigned char *base = arena_alloc(a, (size_t)pn + len + 1);
-    memcpy(base, prefix, (size_t)pn);
-    if (len) memcpy(base + pn, payload, len);
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
-    const char *s = secret ? secret : "";
-    if (!HMAC(EVP_sha256(), s, (int)strlen(s), base, (size_t)pn + len, md, &md_len)) md_len = 0;
-    char hex[2 * EVP_MAX_MD_SIZE + 1];
-    hex_encode(md, md_len, hex);
+    const char *hex = hmac_sha256_hex(a, secret, (byte_span[]){{prefix, (size_t)pn}, {payload, len}}, 2);
     const char **lines = arena_alloc(a, 3 * sizeof *lines);
     lines[0] = arena_printf(a, "X-Slack-Request-Timestamp: %lld", (long long)t);
     lines[1] = arena_printf(a, "X-Slack-Signature: v0=%s", hex);
