@@ -67,6 +67,11 @@ int64_t twin_counter(twin_ctx *ctx, const char *name)
     return n;
 }
 
+int64_t twin_epoch(const twin_ctx *ctx)
+{
+    return ctx->inst ? ctx->inst->epoch : 0;
+}
+
 char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random)
 {
     int64_t k = twin_counter(ctx, prefix);

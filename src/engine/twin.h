@@ -132,6 +132,12 @@ struct twin_instance {
     struct fault_list *faults;
     struct ratelimit *rate_limits; /* simulated rate-limit windows (engine/ratelimit.h); in memory,
                                     * cleared whenever the instance's state starts over */
+    /* How many times the instance's state has started over (reset, config
+     * replace, reseed).  Counters restart with the state, so a change token
+     * or cursor that is a counter position carries the epoch too: one from
+     * before the state started over is refused instead of read as a position
+     * in the new history.  Kept in the run record, not the twin's state. */
+    int64_t epoch;
 };
 
 /* Request context handed to handlers. */
@@ -181,6 +187,8 @@ int64_t twin_now(twin_ctx *ctx);
 char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random);
 /* Next value of a named per-run counter (1, 2, ...). */
 int64_t twin_counter(twin_ctx *ctx, const char *name);
+/* The instance's epoch (twin_instance.epoch); 0 without an instance. */
+int64_t twin_epoch(const twin_ctx *ctx);
 
 /* Store access scoped to (run, twin). Documents are parsed into ctx->a.
  * A failed get, put, delete, list, count or counter marks the request failed

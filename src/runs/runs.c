@@ -217,6 +217,7 @@ static void write_run_record(const run *r, jw *w)
         jw_object_begin(w);
         jw_kv_string(w, "name", r->twins[i].def->name);
         jw_kv_int(w, "port", r->twins[i].port);
+        jw_kv_int(w, "epoch", r->twins[i].epoch);
         jw_key(w, "config");
         jw_value(w, r->twins[i].config);
         jw_object_end(w);
@@ -294,6 +295,7 @@ static void restore_one(const json_value *rec, arena *a)
             set_terminal(r, RUN_FAILED);
             return;
         }
+        ti->epoch = get_i64(t, "epoch");
     }
     R.live++;
     if (r->expires_ms <= now_ms()) {
@@ -519,6 +521,7 @@ void runs_teardown(run *r)
 void runs_reset_twin(run *r, twin_instance *ti)
 {
     store_restore_baseline(R.st, r->id, ti->def->name);
+    ti->epoch++;
     ratelimit_clear(ti->rate_limits);
     arena *a = arena_new(0);
     json_value *configs = r->provision_config ? json_parse(a, r->provision_config, strlen(r->provision_config), NULL) : NULL;
@@ -564,6 +567,7 @@ static void apply_config(run *r, twin_instance *ti, const json_value *config, bo
         json_merge(a, next, config);
         store_clear_twin(R.st, r->id, ti->def->name);
         ratelimit_clear(ti->rate_limits);
+        ti->epoch++;
     }
     load_config(ti, json_to_string(a, next, NULL));
     arena_free(a);

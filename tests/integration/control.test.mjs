@@ -411,6 +411,36 @@ test('a restart with --data-dir keeps live runs and their URLs', async () => {
   } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+// Change cursors carry the count of state restarts (reset, config replace);
+// the count lives in the run record, so a restart keeps refusing a cursor
+// from before a reset and keeps accepting one from after it.
+test('cursors from before a reset stay refused across a --data-dir restart; config replace restarts history too', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'twins-data-'));
+  try {
+    const portRange = randomPortRange();
+    let s = await startServer({ dataDir: dir, portRange });
+    const run = await createRun(s.url, ['dropbox'], { ttl_minutes: 30 });
+    const base = run.twins.dropbox.base_url;
+    const auth = { authorization: `Bearer ${run.twins.dropbox.env_vars.DROPBOX_ACCESS_TOKEN}` };
+    const latest = async () => (await api(base, 'POST', '/2/files/list_folder/get_latest_cursor', { path: '' }, auth)).body.cursor;
+    const cont = (cursor) => api(base, 'POST', '/2/files/list_folder/continue', { cursor }, auth);
+    const stale = await latest();
+    assert.equal((await api(s.url, 'POST', `/twin-runs/${run.run_id}/reset`)).status, 200);
+    const fresh = await latest();
+    await s.stop();
+    s = await startServer({ dataDir: dir, portRange });
+    try {
+      const old = await cont(stale);
+      assert.equal(old.status, 409);
+      assert.equal(old.body.error['.tag'], 'reset');
+      assert.equal((await cont(fresh)).status, 200);
+      const put = await api(s.url, 'PUT', `/runs/${run.run_id}/twins/dropbox/admin/config?token=${run.proxy_token}`, {});
+      assert.equal(put.status, 200);
+      assert.equal((await cont(fresh)).body.error['.tag'], 'reset');
+    } finally { await s.stop(); }
+  } finally { rmSync(dir, { recursive: true, force: true }); }
+});
+
 test('CLI: catalog, up --env-file, runs list/lock/teardown', async () => {
   const env = { ...process.env, TWINS_URL: srv.url };
   const run = (...args) => promisify(execFile)(TWINS_BIN, args, { env });

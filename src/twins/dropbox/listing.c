@@ -15,6 +15,7 @@ const char *dbx_encode_cursor(twin_ctx *ctx, const json_value *state)
 {
     json_value *s = json_clone(ctx->a, state);
     json_set_str(ctx->a, s, "run", ctx->run_id);
+    if (twin_epoch(ctx)) json_set_int(ctx->a, s, "e", twin_epoch(ctx));
     size_t len;
     const char *text = json_to_string(ctx->a, s, &len);
     return arena_printf(ctx->a, "AA%s", base64url_encode(ctx->a, text, len));
@@ -34,6 +35,11 @@ static int64_t get_int(const json_value *o, const char *k, int64_t fallback)
 {
     int64_t v;
     return json_int64(json_get(o, k), &v) ? v : fallback;
+}
+
+bool dbx_cursor_current(twin_ctx *ctx, const json_value *state)
+{
+    return get_int(state, "e", 0) == twin_epoch(ctx);
 }
 
 /* The entries a listing shows, parents first. */
@@ -244,6 +250,8 @@ void dbx_list_folder_continue(twin_ctx *ctx)
     json_value *s = dbx_decode_cursor(ctx, cursor);
     if (!s || !str_eq(json_get_str(s, "k"), "list"))
         return dbx_bad_request(ctx, "request body: cursor: Invalid \"cursor\" parameter: the cursor is malformed.");
+    /* The journal it points into started over with the state. */
+    if (!dbx_cursor_current(ctx, s)) return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
     const char *root = json_get_str(s, "p");
     bool recursive = json_truthy(json_get(s, "r"));
     int64_t seq = get_int(s, "s", 0), offset = get_int(s, "o", -1), limit = get_int(s, "l", MAX_PAGE);

@@ -147,6 +147,11 @@ bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
     return google_token_parse(ctx->a, tok, kind, out);
 }
 
+const char *gc_sync_token(twin_ctx *ctx)
+{
+    return google_epoch_token(ctx->a, 's', gc_mod_peek(ctx), twin_epoch(ctx));
+}
+
 bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since)
 {
     const char *tok = gc_str(ctx, "syncToken");
@@ -157,7 +162,9 @@ bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since
                  "Sync token cannot be used with other request restrictions.");
         return false;
     }
-    if (!gc_token_parse(ctx, tok, 's', since) || *since < floor) {
+    /* A token from before the state started over (its epoch) is as
+     * invalid as one from before the floor: its history is gone. */
+    if (!google_epoch_token_parse(ctx->a, tok, 's', twin_epoch(ctx), since) || *since < floor) {
         *since = -1;
         gc_error(ctx, 410, "calendar", "fullSyncRequired", "Sync token is no longer valid, a full sync is required.");
         return false;
@@ -196,7 +203,7 @@ void gc_reply_page(twin_ctx *ctx, json_value *out, json_value *const *all, size_
     for (size_t i = page.start; i < page.end; i++) json_push(items, render(ctx, all[i]));
     /* Google hands out the sync token only with the last page. */
     if (page.more) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', (int64_t)page.end));
-    else json_set_str(a, out, "nextSyncToken", gc_token(ctx, 's', gc_mod_peek(ctx)));
+    else json_set_str(a, out, "nextSyncToken", gc_sync_token(ctx));
     json_set(a, out, "items", items);
     gc_reply(ctx, out);
 }

@@ -63,11 +63,13 @@ bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out);
  * an offset, 's' a change sequence. */
 const char *gc_token(twin_ctx *ctx, char kind, int64_t n);
 bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out);
+/* A nextSyncToken for the current change sequence, in the twin's epoch. */
+const char *gc_sync_token(twin_ctx *ctx);
 /* The query's syncToken as the change sequence it carries (-1 when absent).
  * False after answering: 400 syncTokenWithRequestRestrictions when the
  * request also carries a filter Google refuses beside a token (restricted),
- * 410 fullSyncRequired when the token is not ours or predates floor (a
- * calendar clear). */
+ * 410 fullSyncRequired when the token is not ours, predates floor (a
+ * calendar clear) or was issued before the state started over (a reset). */
 bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since);
 /* Whether a boolean parameter was given as false (not merely absent). */
 bool gc_said_false(twin_ctx *ctx, const char *name);

@@ -186,6 +186,29 @@ bool google_token_parse(arena *a, const char *tok, char kind, int64_t *out)
     return true;
 }
 
+const char *google_epoch_token(arena *a, char kind, int64_t n, int64_t epoch)
+{
+    if (epoch == 0) return google_token(a, kind, n);
+    char raw[80];
+    int len = snprintf(raw, sizeof raw, "%c:%lld:%lld:twins", kind, (long long)n, (long long)epoch);
+    return arena_printf(a, "C%s", base64url_encode(a, raw, (size_t)len));
+}
+
+bool google_epoch_token_parse(arena *a, const char *tok, char kind, int64_t epoch, int64_t *out)
+{
+    if (epoch == 0) return google_token_parse(a, tok, kind, out);
+    if (!tok || tok[0] != 'C' || !tok[1] || strlen(tok) > 100) return false;
+    const char *dec = base64_decode(a, tok + 1, NULL);
+    if (!dec) return false;
+    char k = 0;
+    long long v = 0, e = 0;
+    int used = 0;
+    if (sscanf(dec, "%c:%lld:%lld:twins%n", &k, &v, &e, &used) != 3 || used == 0 || k != kind || v < 0 || e != epoch)
+        return false;
+    *out = v;
+    return true;
+}
+
 bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out)
 {
     const char *t = json_get_str(ctx->query, "pageToken");

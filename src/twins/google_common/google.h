@@ -91,6 +91,12 @@ bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, i
 const char *google_token(arena *a, char kind, int64_t n);
 /* False when tok is not a token of that kind (the caller answers 400). */
 bool google_token_parse(arena *a, const char *tok, char kind, int64_t *out);
+/* The same for a position in a history that starts over with the twin's
+ * state (sync tokens): the token also carries the epoch it was issued in
+ * ("<kind>:<n>:<epoch>:twins"; epoch 0 writes the plain form above), and
+ * parsing fails for a token of another epoch. */
+const char *google_epoch_token(arena *a, char kind, int64_t n, int64_t epoch);
+bool google_epoch_token_parse(arena *a, const char *tok, char kind, int64_t epoch, int64_t *out);
 /* The query's `pageToken` as an offset: 0 when absent; false after a 400
  * invalid pageToken when it is not one of ours. */
 bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out);

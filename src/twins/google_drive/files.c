@@ -1714,6 +1714,35 @@ static int64_t next_change(twin_ctx *ctx)
     return twin_doc_count(ctx, "changes", NULL, NULL) + 1;
 }
 
+/* A changes page token is a decimal number (what startPageToken,
+ * nextPageToken and newStartPageToken hand out): the number of a change,
+ * plus the twin's epoch times EPOCH_STRIDE once its state has started over
+ * (a run's first history keeps plain change numbers).  A token from before a
+ * reset then names another epoch and is refused, not read as a position in
+ * the new history. */
+#define EPOCH_STRIDE 1000000000000LL    /* 10^12 changes per epoch */
+#define EPOCH_SPAN 1000000LL            /* epochs told apart (keeps tokens in int64) */
+
+static const char *change_token_text(twin_ctx *ctx, int64_t change)
+{
+    int64_t epoch = twin_epoch(ctx) % EPOCH_SPAN;
+    return arena_printf(ctx->a, "%lld", (long long)(epoch * EPOCH_STRIDE + change));
+}
+
+/* Plain digits only, so " 5", "+5", "5x" and numbers past int64 are refused
+ * rather than read as some other position; so is another epoch's token. */
+static bool change_token(twin_ctx *ctx, const char *tok, int64_t *out)
+{
+    int64_t n = 0;
+    for (const char *p = tok; *p; p++) {
+        if (*p < '0' || *p > '9' || n > (INT64_MAX - (*p - '0')) / 10) return false;
+        n = n * 10 + (*p - '0');
+    }
+    if (n / EPOCH_STRIDE != twin_epoch(ctx) % EPOCH_SPAN) return false;
+    *out = n % EPOCH_STRIDE;
+    return *out >= 1;
+}
+
 void gd_changes_start(twin_ctx *ctx)
 {
     arena *a = ctx->a;
@@ -1725,23 +1754,8 @@ void gd_changes_start(twin_ctx *ctx)
     if (drive_id && !gd_drive_param(ctx, drive_id)) return;
     json_value *o = json_object(a);
     json_set_str(a, o, "kind", "drive#startPageToken");
-    json_set_str(a, o, "startPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
+    json_set_str(a, o, "startPageToken", change_token_text(ctx, next_change(ctx)));
     google_reply_fields(ctx, o, NULL);
-}
-
-/* A changes page token is the decimal number of a change (what
- * startPageToken, nextPageToken and newStartPageToken hand out): plain
- * digits only, so " 5", "+5", "5x" and numbers past int64 are refused
- * rather than read as some other position. */
-static bool change_token(const char *tok, int64_t *out)
-{
-    int64_t n = 0;
-    for (const char *p = tok; *p; p++) {
-        if (*p < '0' || *p > '9' || n > (INT64_MAX - (*p - '0')) / 10) return false;
-        n = n * 10 + (*p - '0');
-    }
-    *out = n;
-    return n >= 1;
 }
 
 /* Which changes a changes.list covers: driveId = that shared drive's;
@@ -1821,7 +1835,7 @@ void gd_changes_list(twin_ctx *ctx)
         return;
     }
     int64_t from;
-    if (!change_token(tok, &from)) {
+    if (!change_token(ctx, tok, &from)) {
         gd_error(ctx, 400, "invalid", "Invalid Value", "pageToken", "parameter");
         return;
     }
@@ -1883,9 +1897,9 @@ void gd_changes_list(twin_ctx *ctx)
         emitted++;
     }
     if (i < n)
-        json_set_str(a, o, "nextPageToken", arena_printf(a, "%lld", (long long)gd_int(json_get(latest[i], "seq"), 0)));
+        json_set_str(a, o, "nextPageToken", change_token_text(ctx, gd_int(json_get(latest[i], "seq"), 0)));
     else
-        json_set_str(a, o, "newStartPageToken", arena_printf(a, "%lld", (long long)next_change(ctx)));
+        json_set_str(a, o, "newStartPageToken", change_token_text(ctx, next_change(ctx)));
     json_set(a, o, "changes", arr);
     google_reply_fields(ctx, o, CHANGES_DEFAULT);
 }

@@ -757,3 +757,33 @@ test('JWT bearer grant: BoxJwtAuth for the enterprise and for a user; bad subjec
   assert.equal(err.responseInfo.body.error, 'invalid_grant');
   assert.match(err.responseInfo.body.error_description, /sub/);
 });
+
+// A reset restarts the event stream.  Box documents no error for a stream
+// position it no longer knows, only that 0 reads every event there is; a
+// position from before the reset reads like 0, so a client holding one sees
+// the events since the reset instead of skipping the ones whose new seqs
+// fall at or below its old position.  Positions from after the reset work.
+test('events: a stream position from before a run reset reads the stream since the reset', async () => {
+  const ctx = await newRun();
+  const { box } = ctx;
+  await box.folders.createFolder({ name: 'Before1', parent: { id: '0' } });
+  await box.folders.createFolder({ name: 'Before2', parent: { id: '0' } });
+  const stale = String((await box.events.getEvents({ streamPosition: 'now' })).nextStreamPosition);
+  const staleAdmin = (await box.events.getEvents({ streamType: 'admin_logs', streamPosition: 'now' })).rawData.next_stream_position;
+  const reset = await fetch(`${ctx.controlUrl}/twin-runs/${ctx.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  const a = await box.folders.createFolder({ name: 'After1', parent: { id: '0' } });
+  const b = await box.folders.createFolder({ name: 'After2', parent: { id: '0' } });
+  const since = await box.events.getEvents({ streamPosition: stale });
+  assert.deepEqual(since.entries.map((e) => [e.eventType, e.source.id]), [['ITEM_CREATE', a.id], ['ITEM_CREATE', b.id]]);
+  const logs = await box.events.getEvents({ streamType: 'admin_logs', streamPosition: staleAdmin });
+  assert.deepEqual(logs.rawData.entries.map((e) => e.source.item_name), ['After1', 'After2']);
+  // the position handed out now is this history's: it lists only what follows it
+  assert.notEqual(String(since.nextStreamPosition), stale);
+  const c = await box.folders.createFolder({ name: 'After3', parent: { id: '0' } });
+  const next = await box.events.getEvents({ streamPosition: String(since.nextStreamPosition) });
+  assert.deepEqual(next.entries.map((e) => e.source.id), [c.id]);
+  const tail = await box.events.getEvents({ streamPosition: String(next.nextStreamPosition) });
+  assert.deepEqual(tail.entries, []);
+  assert.equal(tail.nextStreamPosition, next.nextStreamPosition);
+});

@@ -1104,3 +1104,33 @@ test('longpoll (end): the quiet cursor is answered changes false after its 30 s 
   const held = at - quietPoll.started;
   assert.ok(held >= 29500 && held < 40000, `held ${held} ms`);
 });
+
+// A reset restarts the change journal: a cursor from before it points into a
+// history that is gone.  list_folder/continue and longpoll answer Dropbox's
+// 409 `reset` (start over with list_folder) instead of reporting nothing
+// until the new journal passes the old position; cursors from after it work.
+test('cursors from before a run reset get the reset error; fresh cursors see later changes', async () => {
+  const ctx = await newRun();
+  const { dbx } = ctx;
+  await dbx.filesUpload({ path: '/a.txt', contents: 'a' });
+  const listed = (await dbx.filesListFolder({ path: '', limit: 1 })).result;
+  assert.equal(listed.has_more, false);
+  const latest = (await dbx.filesListFolderGetLatestCursor({ path: '' })).result.cursor;
+  await dbx.filesUpload({ path: '/b.txt', contents: 'b' });
+  const reset = await fetch(`${ctx.controlUrl}/twin-runs/${ctx.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  for (const cursor of [listed.cursor, latest]) {
+    assertDbxError(await rejects(() => dbx.filesListFolderContinue({ cursor })), 409, 'reset', 'reset/');
+    assertDbxError(await rejects(() => dbx.filesListFolderLongpoll({ cursor, timeout: 30 })), 409, 'reset', 'reset/');
+  }
+  const fresh = (await dbx.filesListFolderGetLatestCursor({ path: '' })).result.cursor;
+  await dbx.filesUpload({ path: '/c.txt', contents: 'c' });
+  assert.equal((await dbx.filesListFolderLongpoll({ cursor: fresh, timeout: 30 })).result.changes, true);
+  const cont = (await dbx.filesListFolderContinue({ cursor: fresh })).result;
+  assert.deepEqual(cont.entries.map((e) => [e['.tag'], e.path_display]), [['file', '/c.txt']]);
+  const again = (await dbx.filesListFolderContinue({ cursor: cont.cursor })).result;
+  assert.deepEqual(again.entries, []);
+  // the per-twin admin reset starts the journal over too
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  assertDbxError(await rejects(() => dbx.filesListFolderContinue({ cursor: again.cursor })), 409, 'reset', 'reset/');
+});

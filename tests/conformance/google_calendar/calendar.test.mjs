@@ -751,3 +751,37 @@ test('paging: a hand-made page token past the end gives an empty last page on ev
   assert.deepEqual(seen, whole.items.map((s) => s.id));
   assert.equal(new Set(seen).size, seen.length);
 });
+
+// A reset restarts the change sequence: a sync token from before it is as
+// invalid as any other unknown token (410 fullSyncRequired), rather than
+// listing nothing until the new sequence passes it; one from after it works.
+test('sync tokens from before a run reset are 410 fullSyncRequired; fresh ones see later changes', async () => {
+  const t = await newRun();
+  await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('A', '2026-02-01T10:00:00Z', '2026-02-01T11:00:00Z') });
+  const staleEvents = (await t.cal.events.list({ calendarId: 'primary' })).data.nextSyncToken;
+  const staleList = (await t.cal.calendarList.list()).data.nextSyncToken;
+  const staleAcl = (await t.cal.acl.list({ calendarId: 'primary' })).data.nextSyncToken;
+  const staleSettings = (await t.cal.settings.list()).data.nextSyncToken;
+  const reset = await fetch(`${t.controlUrl}/twin-runs/${t.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  const gone = async (fn) => {
+    const e = gErr(await rejects(fn));
+    assert.equal(e.status, 410);
+    assert.equal(e.body.errors[0].reason, 'fullSyncRequired');
+    assert.equal(e.body.message, 'Sync token is no longer valid, a full sync is required.');
+  };
+  await gone(() => t.cal.events.list({ calendarId: 'primary', syncToken: staleEvents }));
+  await gone(() => t.cal.calendarList.list({ syncToken: staleList }));
+  await gone(() => t.cal.acl.list({ calendarId: 'primary', syncToken: staleAcl }));
+  await gone(() => t.cal.settings.list({ syncToken: staleSettings }));
+  const full = await t.cal.events.list({ calendarId: 'primary' });
+  assert.deepEqual(full.data.items, []);
+  const { data: b } = await t.cal.events.insert({ calendarId: 'primary', requestBody: ev('B', '2026-02-02T10:00:00Z', '2026-02-02T11:00:00Z') });
+  const inc = await t.cal.events.list({ calendarId: 'primary', syncToken: full.data.nextSyncToken });
+  assert.deepEqual(inc.data.items.map((x) => [x.id, x.summary]), [[b.id, 'B']]);
+  const list = await t.cal.calendarList.list();
+  assert.equal((await t.cal.calendarList.list({ syncToken: list.data.nextSyncToken })).data.items.length, 0);
+  // the per-twin admin reset starts the history over too
+  assert.equal((await admin(t, 'POST', '/admin/reset')).status, 200);
+  await gone(() => t.cal.events.list({ calendarId: 'primary', syncToken: inc.data.nextSyncToken }));
+});

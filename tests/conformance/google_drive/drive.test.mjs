@@ -786,3 +786,38 @@ test('files.generateIds: count 1-1000, space and type checked; a generated id na
     assert.equal(e.body.error.errors[0].reason, 'invalid', JSON.stringify(bad));
   }
 });
+
+// A reset restarts the change log: a token handed out before it names a
+// position in a history that is gone, so it is refused (Drive's 400 Invalid
+// Value for a page token it does not know) instead of silently listing
+// nothing until the new log passes it; tokens handed out after it work.
+test('changes: tokens from before a run reset are refused; fresh ones see later changes', async () => {
+  const ctx = await newRun();
+  const before = [];
+  for (let i = 0; i < 3; i++) before.push(await upload(ctx, `old${i}.txt`, `${i}`));
+  const stale = (await ctx.d.changes.getStartPageToken({})).data.startPageToken;
+  await ctx.d.files.update({ fileId: before[0].id, requestBody: { name: 'renamed.txt' } });
+  const page = await ctx.d.changes.list({ pageToken: '1', pageSize: 1 });
+  const staleNext = page.data.nextPageToken;
+  assert.ok(staleNext);
+  const reset = await fetch(`${ctx.controlUrl}/twin-runs/${ctx.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  for (const pageToken of [stale, staleNext, '1']) {
+    const err = gerr(await rejects(() => ctx.d.changes.list({ pageToken })));
+    assert.equal(err.status, 400, pageToken);
+    assert.deepEqual(err.body.error.errors[0], { domain: 'global', reason: 'invalid', message: 'Invalid Value',
+      location: 'pageToken', locationType: 'parameter' });
+  }
+  const fresh = (await ctx.d.changes.getStartPageToken({})).data.startPageToken;
+  assert.notEqual(fresh, stale);
+  const made = await upload(ctx, 'new.txt', 'n');
+  const r = await ctx.d.changes.list({ pageToken: fresh, fields: 'newStartPageToken,changes(fileId,file/name)' });
+  assert.deepEqual(r.data.changes.map((c) => [c.fileId, c.file.name]), [[made.id, 'new.txt']]);
+  const paged = await ctx.d.changes.list({ pageToken: fresh, pageSize: 1 });
+  assert.equal(paged.data.changes[0].fileId, made.id);
+  assert.equal((await ctx.d.changes.list({ pageToken: r.data.newStartPageToken })).data.changes.length, 0);
+  // the per-twin admin reset starts the history over too
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  const gone = gerr(await rejects(() => ctx.d.changes.list({ pageToken: r.data.newStartPageToken })));
+  assert.equal(gone.status, 400);
+});
