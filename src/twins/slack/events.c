@@ -285,19 +285,28 @@ void slack_emit_message_in(twin_ctx *ctx, const char *channel, const json_value 
     slack_emit_message(ctx, slack_channel_get(ctx, channel), m);
 }
 
+/* The head Slack gives message_changed and message_deleted: hidden
+ * "message" events of a subtype, in a channel, at ts. */
+static json_value *hidden_message_event(twin_ctx *ctx, const json_value *c, const char *subtype, const char *ts)
+{
+    arena *a = ctx->a;
+    json_value *e = json_object(a);
+    json_set_str(a, e, "type", "message");
+    json_set_str(a, e, "subtype", subtype);
+    json_set_bool(a, e, "hidden", true);
+    json_set_str(a, e, "channel", json_get_str(c, "id"));
+    json_set_str(a, e, "channel_type", slack_channel_type(c));
+    json_set_str(a, e, "ts", ts);
+    return e;
+}
+
 void slack_emit_message_changed(twin_ctx *ctx, const json_value *c, const json_value *before, const json_value *after)
 {
     if (ctx->seeding || !request_url(ctx)) return;
     arena *a = ctx->a;
     const char *ts = json_get_str(json_get(after, "edited"), "ts");
     if (!ts) ts = slack_event_ts(ctx);
-    json_value *e = json_object(a);
-    json_set_str(a, e, "type", "message");
-    json_set_str(a, e, "subtype", "message_changed");
-    json_set_bool(a, e, "hidden", true);
-    json_set_str(a, e, "channel", json_get_str(c, "id"));
-    json_set_str(a, e, "channel_type", slack_channel_type(c));
-    json_set_str(a, e, "ts", ts);
+    json_value *e = hidden_message_event(ctx, c, "message_changed", ts);
     json_set_str(a, e, "event_ts", ts);
     json_set(a, e, "message", slack_message_render(ctx, after));
     json_set(a, e, "previous_message", slack_message_render(ctx, before));
@@ -309,13 +318,7 @@ void slack_emit_message_deleted(twin_ctx *ctx, const json_value *c, const json_v
     if (ctx->seeding || !request_url(ctx)) return;
     arena *a = ctx->a;
     const char *ts = slack_event_ts(ctx);
-    json_value *e = json_object(a);
-    json_set_str(a, e, "type", "message");
-    json_set_str(a, e, "subtype", "message_deleted");
-    json_set_bool(a, e, "hidden", true);
-    json_set_str(a, e, "channel", json_get_str(c, "id"));
-    json_set_str(a, e, "channel_type", slack_channel_type(c));
-    json_set_str(a, e, "ts", ts);
+    json_value *e = hidden_message_event(ctx, c, "message_deleted", ts);
     json_set_str(a, e, "deleted_ts", json_get_str(m, "ts"));
     json_set_str(a, e, "event_ts", ts);
     json_set(a, e, "previous_message", slack_message_render(ctx, m));
