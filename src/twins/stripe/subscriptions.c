@@ -3,6 +3,7 @@
  * incomplete when the first payment fails or needs authentication; past_due
  * when a renewal fails; canceled by DELETE or at period end.  Renewals and
  * trial ends happen when the customer's test clock passes them. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -197,6 +198,22 @@ void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub)
     if (json_truthy(json_get(sub, "cancel_at_period_end"))) json_set_int(a, sub, "cancel_at", end);
     const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
     invoice_subscription(ctx, sub, "subscription_update", now, false, pm, false);
+    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
+    if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
+}
+
+void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int64_t at)
+{
+    arena *a = ctx->a;
+    json_set_str(a, sub, "status", "trialing");
+    json_set_int(a, sub, "trial_start", at);
+    json_set_int(a, sub, "trial_end", trial_end);
+    json_set_int(a, sub, "billing_cycle_anchor", trial_end);
+    json_set_int(a, sub, "current_period_start", at);
+    json_set_int(a, sub, "current_period_end", trial_end);
+    billing_subscription_save(ctx, sub);
+    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
+    invoice_subscription(ctx, sub, "subscription_update", at, true, pm, false);
     json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
     if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
 }
@@ -431,14 +448,48 @@ static const char *initial_status(const sub_params *p)
     return "incomplete";
 }
 
+/* A backdated subscription bills the time between its start and now on its
+ * first invoice: each item prorated over a period that would have started
+ * at the backdated start (Stripe's classic backdating), as pending
+ * proration items the first invoice picks up. */
+static void bill_backdated_time(twin_ctx *ctx, const json_value *sub, int64_t from, int64_t now)
+{
+    arena *a = ctx->a;
+    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+    for (size_t i = 0; i < items.n; i++) {
+        const json_value *price = json_get(items.items[i], "price");
+        int64_t qty = billing_int(items.items[i], "quantity"), span = billing_period_end(price, from) - from;
+        double share = span > 0 ? (double)(now - from) / (double)span : 0;
+        int64_t amount = (int64_t)llround((double)(billing_int(price, "unit_amount") * qty) * share);
+        json_value *ii = billing_invoice_item_new(ctx, json_get_str(sub, "customer"), now);
+        json_set_int(a, ii, "amount", amount);
+        json_set_str(a, ii, "currency", json_get_str(price, "currency"));
+        const json_value *product = stripe_get(ctx, "products", json_get_str(price, "product"));
+        json_set_str(a, ii, "description", arena_printf(a, "Backdated time on %lld × %s", (long long)qty,
+                                                        json_get_str(product, "name") ? json_get_str(product, "name") : "Product"));
+        json_set_int(a, json_get(ii, "period"), "start", from);
+        json_set(a, ii, "price", json_clone(a, price));
+        json_set_bool(a, ii, "proration", true);
+        json_set_int(a, ii, "quantity", qty);
+        json_set_str(a, ii, "subscription", json_get_str(sub, "id"));
+        json_set_str(a, ii, "subscription_item", json_get_str(items.items[i], "id"));
+        double unit = qty ? (double)amount / (double)qty : (double)amount;
+        json_set_int(a, ii, "unit_amount", (int64_t)llround(unit));
+        json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%.12g", unit));
+        billing_save(ctx, "invoiceitems", ii);
+        stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    }
+}
+
 /* Creates the items and the first invoice of a prepared subscription:
  * customer.subscription.created goes out with the initial status, then the
  * invoice's events, then customer.subscription.updated when paying it
  * changes the status.  Returns the stored subscription. */
 static json_value *launch(twin_ctx *ctx, json_value *sub, const json_value *prices, const sub_params *p,
-                          const char *charge_pm, int64_t now)
+                          const char *charge_pm, int64_t now, int64_t backdate)
 {
     create_items(ctx, sub, prices, now);
+    if (backdate) bill_backdated_time(ctx, sub, backdate, now);
     json_set_str(ctx->a, sub, "status", initial_status(p));
     invoice_subscription(ctx, sub, "subscription_create", now, p->has_trial, charge_pm, true);
     return billing_subscription_get(ctx, json_get_str(sub, "id"));
@@ -467,7 +518,17 @@ void stripe_create_subscription(twin_ctx *ctx)
     apply_schedule(ctx, sub, &p, json_at(prices, 0), now);
     if (!apply_extras(ctx, sub)) return;
     bool charge = !str_eq(p.behavior, "default_incomplete");
-    stripe_send_object(ctx, 200, launch(ctx, sub, prices, &p, charge ? pm : NULL, now));
+    stripe_send_object(ctx, 200, launch(ctx, sub, prices, &p, charge ? pm : NULL, now, 0));
+}
+
+/* The spec's own invoice items, pending for the first invoice. */
+static void add_spec_items(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now)
+{
+    json_foreach(it, items) {
+        const json_value *rates = json_get(it, "tax_rates");
+        billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
+                                       rates && rates->type == JSON_ARRAY ? rates : NULL, now);
+    }
 }
 
 json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
@@ -478,8 +539,19 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
         p.has_trial = true;
         p.trial_end = now + s->trial_days * DAY;
     }
+    if (s->trial_end > now) {
+        p.has_trial = true;
+        p.trial_end = s->trial_end;
+    }
+    if (s->collection_method) p.method = s->collection_method;
+    if (s->days_until_due > 0) {
+        p.has_days = true;
+        p.days_until_due = s->days_until_due;
+    }
     json_value *sub = sub_skeleton(ctx, s->customer, now);
     apply_schedule(ctx, sub, &p, json_at(s->prices, 0), now);
+    if (s->backdate > 0 && s->backdate < now) json_set_int(ctx->a, sub, "start_date", s->backdate);
+    if (s->default_tax_rates) json_set(ctx->a, sub, "default_tax_rates", json_clone(ctx->a, s->default_tax_rates));
     if (s->metadata && s->metadata->type == JSON_OBJECT) json_set(ctx->a, sub, "metadata", json_clone(ctx->a, s->metadata));
     if (s->description) json_set_str(ctx->a, sub, "description", s->description);
     if (s->schedule) json_set_str(ctx->a, sub, "schedule", s->schedule);
@@ -489,7 +561,8 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
         json_set(ctx->a, sub, "discount", d);
     }
     const char *pm = s->charge ? billing_default_pm(ctx, json_get_str(s->customer, "id"), s->default_pm) : NULL;
-    return launch(ctx, sub, s->prices, &p, pm, now);
+    if (s->invoice_items) add_spec_items(ctx, sub, s->invoice_items, now);
+    return launch(ctx, sub, s->prices, &p, pm, now, s->backdate > 0 && s->backdate < now ? s->backdate : 0);
 }
 
 /* ---- retrieve, update, cancel, list ---- */

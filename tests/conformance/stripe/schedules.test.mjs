@@ -319,3 +319,204 @@ test('a phase coupon discounts its phase; switching end_behavior to cancel sets 
   assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'canceled');
   assert.equal((await t.stripe.subscriptionSchedules.retrieve(s.id)).status, 'completed');
 });
+
+// A one-time price (for add_invoice_items) on a product of its own.
+async function oneTimePrice(amount, name) {
+  const product = await t.stripe.products.create({ name });
+  return t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount });
+}
+
+test('a trial phase: trialing until the phase ends, its add_invoice_items on the trial invoice; the next phase bills with its tax rates and items', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1000);
+  const setup = await oneTimePrice(500, 'Setup fee');
+  const onboarding = await oneTimePrice(300, 'Onboarding');
+  const vat = await t.stripe.taxRates.create({ display_name: 'VAT', percentage: 10, inclusive: false });
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id }], iterations: 1, trial: true, add_invoice_items: [{ price: setup.id }] },
+      { items: [{ price: basic.id }], iterations: 2, default_tax_rates: [vat.id],
+        add_invoice_items: [{ price: onboarding.id, quantity: 2 }] },
+    ],
+  });
+  check(s);
+  assert.equal(s.phases[0].trial_end, FEB_2025, 'trial: true runs to the end of the phase');
+  assert.equal(s.phases[1].trial_end, null);
+  assert.deepEqual(s.phases[0].add_invoice_items.map((i) => [i.price, i.quantity]), [[setup.id, 1]]);
+  assert.deepEqual(s.phases[1].default_tax_rates.map((r) => r.id), [vat.id]);
+  assert.deepEqual(s.phases[0].default_tax_rates, []);
+
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.status, 'trialing');
+  assert.equal(sub.trial_start, JAN_2025);
+  assert.equal(sub.trial_end, FEB_2025);
+  assert.equal(sub.current_period_end, FEB_2025);
+  assert.deepEqual(sub.default_tax_rates, []);
+  const first = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(first.billing_reason, 'subscription_create');
+  assert.deepEqual(first.lines.data.map((l) => [l.price.id, l.amount]), [[basic.id, 0], [setup.id, 500]],
+    'the trial line is free; the setup fee is charged');
+  assert.equal(first.total, 500);
+  assert.equal(first.tax, null);
+  assert.equal(first.status, 'paid');
+  assertSchema('GET', '/v1/invoices/{invoice}', first);
+
+  // The trial ends with the phase: the second phase's tax rates and items are on the first paid renewal.
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  const now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.status, 'active');
+  assert.deepEqual(now.default_tax_rates.map((r) => r.id), [vat.id]);
+  assert.equal(now.current_period_end, MAR_2025);
+  const feb = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(feb.billing_reason, 'subscription_cycle');
+  assert.deepEqual(feb.lines.data.map((l) => [l.price.id, l.amount]).sort(), [[basic.id, 1000], [onboarding.id, 600]].sort());
+  assert.equal(feb.subtotal, 1600);
+  assert.equal(feb.tax, 160);
+  assert.equal(feb.total, 1760);
+  assert.deepEqual(feb.default_tax_rates.map((r) => r.id), [vat.id]);
+  assert.equal(feb.status, 'paid');
+  assertSchema('GET', '/v1/invoices/{invoice}', feb);
+  // The items were added once: the March renewal bills the plan alone (with tax).
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: MAR_2025 + 3600 });
+  const mar = await t.stripe.invoices.retrieve((await t.stripe.subscriptions.retrieve(sub.id)).latest_invoice);
+  assert.equal(mar.total, 1100);
+});
+
+test('a later phase with trial_end: the subscription trials inside the phase, with a $0 invoice, then bills from trial_end', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1000), pro = await price(3000);
+  const trialEnd = FEB_2025 + 10 * DAY;
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id }], iterations: 1 },
+      { items: [{ price: pro.id }], end_date: APR_2025, trial_end: trialEnd },
+    ],
+  });
+  assert.equal(s.phases[1].trial_end, trialEnd);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.status, 'active');
+  assert.equal(sub.trial_end, null);
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  let now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.status, 'trialing');
+  assert.deepEqual(now.items.data.map((i) => i.price.id), [pro.id]);
+  assert.equal(now.trial_start, FEB_2025);
+  assert.equal(now.trial_end, trialEnd);
+  assert.equal(now.current_period_end, trialEnd);
+  const trialInvoice = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(trialInvoice.total, 0);
+  assert.equal(trialInvoice.status, 'paid');
+  assert.deepEqual(trialInvoice.lines.data.map((l) => [l.price.id, l.amount]), [[pro.id, 0]]);
+  const invoices = await t.stripe.invoices.list({ subscription: sub.id });
+  assert.equal(invoices.data.length, 2, 'no January renewal at the boundary: the trial starts instead');
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: trialEnd + 3600 });
+  now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.status, 'active');
+  assert.equal(now.current_period_start, trialEnd);
+  const billed = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(billed.billing_reason, 'subscription_cycle');
+  assert.equal(billed.total, 3000);
+  assert.equal(billed.status, 'paid');
+});
+
+test('collection_method send_invoice: invoices stay open with a due date until a phase charges automatically', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(2500);
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    default_settings: { collection_method: 'send_invoice', invoice_settings: { days_until_due: 14 } },
+    phases: [
+      { items: [{ price: basic.id }], iterations: 1 },
+      { items: [{ price: basic.id }], iterations: 1, collection_method: 'charge_automatically' },
+      { items: [{ price: basic.id }], iterations: 1, collection_method: 'send_invoice', invoice_settings: { days_until_due: 3 } },
+    ],
+  });
+  check(s);
+  assert.equal(s.default_settings.collection_method, 'send_invoice');
+  assert.equal(s.default_settings.invoice_settings.days_until_due, 14);
+  assert.equal(s.phases[0].collection_method, null);
+  assert.equal(s.phases[2].invoice_settings.days_until_due, 3);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.collection_method, 'send_invoice');
+  assert.equal(sub.days_until_due, 14);
+  assert.equal(sub.status, 'active', 'send_invoice subscriptions are active at once');
+  const first = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(first.collection_method, 'send_invoice');
+  assert.equal(first.status, 'open');
+  assert.equal(first.due_date, JAN_2025 + 14 * DAY);
+  assert.equal(first.amount_remaining, 2500);
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  let now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.collection_method, 'charge_automatically');
+  assert.equal(now.days_until_due, null);
+  const feb = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(feb.collection_method, 'charge_automatically');
+  assert.equal(feb.status, 'paid');
+  assert.equal(feb.due_date, null);
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: MAR_2025 + 3600 });
+  now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.collection_method, 'send_invoice');
+  assert.equal(now.days_until_due, 3);
+  const mar = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(mar.status, 'open');
+  assert.equal(mar.due_date, MAR_2025 + 3 * DAY);
+});
+
+test('a start_date in the past backdates the subscription: the first invoice bills the elapsed time too', async () => {
+  const { cus } = await clockedCustomer();
+  const basic = await price(3100);
+  const start = JAN_2025 - 10 * DAY;   // 22 Dec 2024; the imagined period to 22 Jan has 31 days
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: start, phases: [{ items: [{ price: basic.id }], iterations: 2 }],
+  });
+  check(s);
+  assert.equal(s.status, 'active');
+  assert.equal(s.phases[0].start_date, start);
+  assert.equal(s.current_phase.start_date, start);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.start_date, start);
+  assert.equal(sub.current_period_start, JAN_2025);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  const backdated = inv.lines.data.find((l) => l.proration);
+  assert.ok(backdated, 'a line for the backdated time');
+  assert.equal(backdated.amount, 1000, '10 of 31 days');
+  assert.deepEqual([backdated.period.start, backdated.period.end], [start, JAN_2025]);
+  assert.equal(inv.total, 4100);
+  assert.equal(inv.status, 'paid');
+  assertSchema('GET', '/v1/invoices/{invoice}', inv);
+});
+
+test('bad phase settings: recurring add_invoice_items price, trial with trial_end, trial past the phase, unknown tax rate, bad collection_method', async () => {
+  const { cus } = await clockedCustomer();
+  const basic = await price(500);
+  const fee = await oneTimePrice(100, 'Fee');
+  const cases = [
+    [{ items: [{ price: basic.id }], add_invoice_items: [{ price: basic.id }] }, 'phases[0][add_invoice_items][0][price]', 400],
+    [{ items: [{ price: basic.id }], add_invoice_items: [{ price: 'price_nope' }] }, 'phases[0][add_invoice_items][0][price]', 404],
+    [{ items: [{ price: basic.id }], add_invoice_items: [{ price: fee.id, quantity: -1 }] }, 'phases[0][add_invoice_items][0][quantity]', 400],
+    [{ items: [{ price: basic.id }], trial: true, trial_end: FEB_2025 }, 'phases[0][trial_end]', 400],
+    [{ items: [{ price: basic.id }], end_date: FEB_2025, trial_end: MAR_2025 }, 'phases[0][trial_end]', 400],
+    [{ items: [{ price: basic.id }], default_tax_rates: ['txr_nope'] }, 'phases[0][default_tax_rates][0]', 404],
+    [{ items: [{ price: basic.id }], collection_method: 'cash' }, 'phases[0][collection_method]', 400],
+  ];
+  for (const [phase, param, status] of cases) {
+    const err = await rejects(() => t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: JAN_2025, phases: [phase] }));
+    assert.equal(err.statusCode, status, param);
+    assert.equal(err.param, param, JSON.stringify(phase));
+  }
+  const ended = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: JAN_2025 - 40 * DAY, phases: [{ items: [{ price: basic.id }], iterations: 1 }] }));
+  assert.equal(ended.statusCode, 400);
+  assert.equal(ended.param, 'start_date');
+  const settings = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, default_settings: { collection_method: 'cash' }, phases: [{ items: [{ price: basic.id }] }] }));
+  assert.equal(settings.param, 'default_settings[collection_method]');
+  assert.equal((await t.stripe.subscriptionSchedules.list({ customer: cus.id })).data.length, 0, 'nothing was created');
+  assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id })).data.length, 0);
+});
