@@ -244,6 +244,10 @@ void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at);
  * at first (inside the preview's discarded writes), so the renewal shows the
  * next phase's items, or nothing when the schedule ends the subscription. */
 void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at);
+/* A schedule without a test clock crosses the boundaries real time has
+ * passed (Stripe does so in the background; here the first look after one
+ * does).  Returns whether any was crossed. */
+bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule);
 /* sub, owned by a schedule, was canceled through the API at at: so is its schedule. */
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at);
 

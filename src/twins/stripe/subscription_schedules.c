@@ -708,24 +708,35 @@ void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int
 /* ---- handlers ---- */
 
 /* A schedule without a test clock lives in real time: Stripe crosses its
- * boundaries in the background; here the first look after one does. */
-static json_value *catch_up(twin_ctx *ctx, json_value *s)
+ * boundaries in the background; here the first look after one (at the
+ * schedule or its subscription) does.  *crossed tells whether any was. */
+static json_value *catch_up(twin_ctx *ctx, json_value *s, bool *crossed)
 {
     if (json_get_str(s, "test_clock")) return s;
     int64_t now = twin_now(ctx);
-    for (int guard = 0; guard < 100; guard++) {
+    for (int guard = 0; s && guard < 100; guard++) {
         int64_t at = next_boundary(s);
         if (!at || at > now) break;
         run_boundary(ctx, s, at);
+        *crossed = true;
         s = stripe_get(ctx, COLL, json_get_str(s, "id"));
     }
     return s;
 }
 
+bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule)
+{
+    json_value *s = stripe_get(ctx, COLL, schedule);
+    bool crossed = false;
+    if (s) catch_up(ctx, s, &crossed);
+    return crossed;
+}
+
 static json_value *load_schedule(twin_ctx *ctx)
 {
     json_value *s = stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
-    return s ? catch_up(ctx, s) : NULL;
+    bool crossed = false;
+    return s ? catch_up(ctx, s, &crossed) : NULL;
 }
 
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)

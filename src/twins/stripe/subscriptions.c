@@ -571,6 +571,10 @@ static json_value *load_sub(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "id");
     json_value *sub = billing_subscription_get(ctx, id);
+    /* A schedule living in real time crosses a due boundary before its subscription is seen. */
+    if (sub && json_get_str(sub, "schedule") && !json_get_str(sub, "test_clock") &&
+        billing_schedule_catch_up(ctx, json_get_str(sub, "schedule")))
+        sub = billing_subscription_get(ctx, id);
     if (!sub) stripe_missing(ctx, "subscription", id, "subscription_exposed_id");
     /* Stripe expires these in the background; here the first look after the deadline does. */
     else billing_subscription_expire_if_due(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")));

@@ -520,3 +520,21 @@ test('bad phase settings: recurring add_invoice_items price, trial with trial_en
   assert.equal((await t.stripe.subscriptionSchedules.list({ customer: cus.id })).data.length, 0, 'nothing was created');
   assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id })).data.length, 0);
 });
+
+test('without a test clock a due phase boundary is crossed when the subscription is next read', async () => {
+  const cus = await t.stripe.customers.create({ email: 'realtime@example.com' });
+  const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+  await t.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+  const basic = await price(1000), pro = await price(2000);
+  const boundary = Math.floor(Date.now() / 1000) + 2;
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [{ items: [{ price: basic.id }], end_date: boundary }, { items: [{ price: pro.id }], iterations: 1 }],
+  });
+  assert.deepEqual((await t.stripe.subscriptions.retrieve(s.subscription)).items.data.map((i) => i.price.id), [basic.id]);
+  await new Promise((resolve) => setTimeout(resolve, (boundary + 1) * 1000 - Date.now()));
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.deepEqual(sub.items.data.map((i) => i.price.id), [pro.id], 'the subscription is read after the boundary');
+  const got = await t.stripe.subscriptionSchedules.retrieve(s.id);
+  assert.equal(got.current_phase.start_date, boundary);
+});
