@@ -538,3 +538,30 @@ test('without a test clock a due phase boundary is crossed when the subscription
   const got = await t.stripe.subscriptionSchedules.retrieve(s.id);
   assert.equal(got.current_phase.start_date, boundary);
 });
+
+test("each phase's proration_behavior applies when it starts mid-period: always_invoice bills at once, none bills nothing", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(3000), pro = await price(6000), max = await price(9000);
+  const mid = JAN_2025 + 15.5 * DAY;   // half of January's 31 days left
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id }], end_date: mid },
+      { items: [{ price: pro.id }], end_date: mid + DAY, proration_behavior: 'always_invoice' },
+      { items: [{ price: max.id }], iterations: 1, proration_behavior: 'none' },
+    ],
+  });
+  assert.deepEqual(s.phases.map((p) => p.proration_behavior), ['create_prorations', 'always_invoice', 'none']);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: mid + 60 });
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.deepEqual(sub.items.data.map((i) => i.price.id), [pro.id]);
+  const upd = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(upd.billing_reason, 'subscription_update');
+  assert.equal(upd.total, 1500, 'half a month of the 3000 difference, billed at the boundary');
+  assert.equal(upd.status, 'paid');
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: mid + DAY + 60 });
+  const later = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.deepEqual(later.items.data.map((i) => i.price.id), [max.id]);
+  assert.equal(later.latest_invoice, upd.id, 'proration_behavior none: no invoice');
+  assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id, pending: true })).data.length, 0);
+});
