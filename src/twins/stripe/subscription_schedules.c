@@ -47,12 +47,14 @@ static json_value *read_phase_item(twin_ctx *ctx, const json_value *in, const ch
         !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount) ||
         !billing_interval_matches(ctx, reference, price, pparam))
         return NULL;
+    json_value *rates = billing_tax_rates_from(ctx, json_get(in, "tax_rates"), arena_printf(a, "%s[tax_rates]", base));
+    if (!rates) return NULL;
     json_value *item = json_object(a);
     json_set_null(a, item, "billing_thresholds");
     json_set(a, item, "metadata", json_object(a));
     json_set(a, item, "price", price);   /* the whole price while reading; stored as its id */
     json_set_int(a, item, "quantity", qty);
-    json_set(a, item, "tax_rates", json_array(a));
+    json_set(a, item, "tax_rates", rates->type == JSON_ARRAY ? rates : json_array(a));
     return item;
 }
 
@@ -463,6 +465,7 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
         json_value *price = stripe_get(ctx, "prices", json_get_str(item, "price"));
         if (!price) continue;
         json_set_int(a, price, "_quantity", billing_int(item, "quantity"));
+        json_set(a, price, "_tax_rates", json_clone(a, json_get(item, "tax_rates")));
         json_push(prices, price);
     }
     const json_value *md = json_get(ph, "metadata");
@@ -493,6 +496,16 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
     set_current_phase(ctx, s, ph);
 }
 
+/* Tax rate ids of a phase's tax rates (objects), as a subscription update
+ * takes them ("" clears). */
+static json_value *tax_rate_ids(twin_ctx *ctx, const json_value *rates)
+{
+    if (!rates || rates->type != JSON_ARRAY || !rates->len) return json_string(ctx->a, "");
+    json_value *ids = json_array(ctx->a);
+    json_foreach(r, rates) json_push(ids, json_string(ctx->a, json_get_str(r, "id")));
+    return ids;
+}
+
 /* The items[] of a subscription update that turns sub's items into ph's:
  * an item whose price stays keeps its id, the others are deleted / added. */
 static json_value *items_change(twin_ctx *ctx, const json_value *sub, const json_value *ph)
@@ -512,6 +525,7 @@ static json_value *items_change(twin_ctx *ctx, const json_value *sub, const json
         if (match) {
             json_set_bool(a, match, "_taken", true);
             json_set(a, change, "quantity", json_string(a, arena_printf(a, "%lld", (long long)billing_int(match, "quantity"))));
+            json_set(a, change, "tax_rates", tax_rate_ids(ctx, json_get(match, "tax_rates")));
         } else {
             json_set_str(a, change, "deleted", "true");
         }
@@ -522,19 +536,10 @@ static json_value *items_change(twin_ctx *ctx, const json_value *sub, const json
         json_value *change = json_object(a);
         json_set_str(a, change, "price", json_get_str(w, "price"));
         json_set(a, change, "quantity", json_string(a, arena_printf(a, "%lld", (long long)billing_int(w, "quantity"))));
+        json_set(a, change, "tax_rates", tax_rate_ids(ctx, json_get(w, "tax_rates")));
         json_push(out, change);
     }
     return out;
-}
-
-/* Tax rate ids of a phase's default_tax_rates, as a subscription update
- * takes them ("" clears). */
-static json_value *tax_rate_ids(twin_ctx *ctx, const json_value *rates)
-{
-    if (!rates || rates->type != JSON_ARRAY || !rates->len) return json_string(ctx->a, "");
-    json_value *ids = json_array(ctx->a);
-    json_foreach(r, rates) json_push(ids, json_string(ctx->a, json_get_str(r, "id")));
-    return ids;
 }
 
 /* The phase's collection method and days until due become the subscription's. */

@@ -345,7 +345,10 @@ static json_value *read_items(twin_ctx *ctx, int64_t *total)
             !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount) ||
             !billing_interval_matches(ctx, json_at(out, 0), price, arena_printf(ctx->a, "items[%zu][price]", i)))
             return NULL;
+        json_value *rates = billing_tax_rates_from(ctx, json_get(it, "tax_rates"), arena_printf(ctx->a, "items[%zu][tax_rates]", i));
+        if (!rates) return NULL;
         json_set_int(ctx->a, price, "_quantity", qty);
+        if (rates->type == JSON_ARRAY) json_set(ctx->a, price, "_tax_rates", rates);
         *total += amount;
         json_push(out, price);
         i++;
@@ -430,12 +433,19 @@ static bool apply_extras(twin_ctx *ctx, json_value *sub)
     return true;
 }
 
+/* Each price's "_quantity" (and "_tax_rates", an array of tax rate objects) make one item. */
 static void create_items(twin_ctx *ctx, const json_value *sub, const json_value *prices, int64_t now)
 {
     json_foreach(price, prices) {
         int64_t qty = billing_int(price, "_quantity");
+        json_value *rates = json_get(price, "_tax_rates");
         json_remove(price, "_quantity");
-        billing_item_new(ctx, json_get_str(sub, "id"), price, qty, now);
+        json_remove(price, "_tax_rates");
+        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), price, qty, now);
+        if (rates && rates->type == JSON_ARRAY && rates->len) {
+            json_set(ctx->a, si, "tax_rates", rates);
+            billing_save(ctx, "subscription_items", si);
+        }
     }
 }
 
@@ -601,6 +611,7 @@ static json_value *find_item(twin_ctx *ctx, const char *sub_id, const char *item
 typedef struct item_change {
     json_value *si;     /* the item changed or deleted; NULL = a new item */
     json_value *price;  /* its new price; NULL = unchanged */
+    json_value *tax_rates;  /* its new tax rates (objects); NULL = unchanged */
     int64_t quantity;
     bool has_quantity, deleted;
 } item_change;
@@ -614,6 +625,9 @@ static bool check_item(twin_ctx *ctx, const char *sub_id, const json_value *it, 
     if (pid && !(c->price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i))))
         return false;
     if (!billing_count_param(ctx, it, "quantity", qparam, &c->quantity)) return false;
+    json_value *rates = billing_tax_rates_from(ctx, json_get(it, "tax_rates"), arena_printf(ctx->a, "items[%zu][tax_rates]", i));
+    if (!rates) return false;
+    if (rates->type == JSON_ARRAY) c->tax_rates = rates;
     if (!id && !c->price) {
         stripe_invalid(ctx, arena_printf(ctx->a, "items[%zu][price]", i), "parameter_missing",
                        "Missing required param: items[%zu][price].", i);
@@ -632,6 +646,10 @@ static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *
     if (!c->si) {
         json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity,
                                           billing_now(ctx, json_get_str(sub, "test_clock")));
+        if (c->tax_rates) {
+            json_set(ctx->a, si, "tax_rates", c->tax_rates);
+            billing_save(ctx, "subscription_items", si);
+        }
         billing_prorate(ctx, sub, p, json_get_str(si, "id"), NULL, 0, c->price, c->quantity);
         return;
     }
@@ -645,6 +663,7 @@ static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *
     }
     if (c->price) json_set(ctx->a, c->si, "price", c->price);
     if (c->has_quantity) json_set_int(ctx->a, c->si, "quantity", c->quantity);
+    if (c->tax_rates) json_set(ctx->a, c->si, "tax_rates", c->tax_rates);
     billing_save(ctx, "subscription_items", c->si);
     billing_prorate(ctx, sub, p, id, old_price, old_qty, json_get(c->si, "price"), billing_int(c->si, "quantity"));
 }

@@ -565,3 +565,35 @@ test("each phase's proration_behavior applies when it starts mid-period: always_
   assert.equal(later.latest_invoice, upd.id, 'proration_behavior none: no invoice');
   assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id, pending: true })).data.length, 0);
 });
+
+test("a phase item's tax_rates tax its lines while the phase runs", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(2000);
+  const gst = await t.stripe.taxRates.create({ display_name: 'GST', percentage: 5, inclusive: false });
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id, tax_rates: [gst.id] }], iterations: 1 },
+      { items: [{ price: basic.id }], iterations: 1 },
+    ],
+  });
+  check(s);
+  assert.deepEqual(s.phases[0].items[0].tax_rates.map((r) => r.id), [gst.id]);
+  assert.deepEqual(s.phases[1].items[0].tax_rates, []);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.deepEqual(sub.items.data[0].tax_rates.map((r) => r.id), [gst.id]);
+  const first = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(first.tax, 100);
+  assert.equal(first.total, 2100);
+  assert.deepEqual(first.lines.data[0].tax_rates.map((r) => r.id), [gst.id]);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  const now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.items.data[0].id, sub.items.data[0].id, 'the same price keeps its item');
+  assert.deepEqual(now.items.data[0].tax_rates, []);
+  const feb = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(feb.total, 2000);
+  const bad = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, phases: [{ items: [{ price: basic.id, tax_rates: ['txr_nope'] }] }] }));
+  assert.equal(bad.statusCode, 404);
+  assert.equal(bad.param, 'phases[0][items][0][tax_rates][0]');
+});
