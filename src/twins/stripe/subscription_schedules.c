@@ -160,31 +160,43 @@ static bool read_add_invoice_items(twin_ctx *ctx, const json_value *in, size_t i
     return true;
 }
 
-/* phases[i][collection_method] and [invoice_settings][days_until_due]; false after answering. */
-static bool read_collection(twin_ctx *ctx, const json_value *in, size_t i, json_value *ph)
+/* <prefix>[collection_method] and <prefix>[invoice_settings][days_until_due]
+ * of in (a phase or default_settings): *method stays NULL and *days -1 when
+ * absent; false after answering. */
+static bool read_collection(twin_ctx *ctx, const json_value *in, const char *prefix, const char **method, int64_t *days)
 {
     arena *a = ctx->a;
-    const char *method = stripe_sub_str(in, "collection_method");
-    if (method && *method) {
-        if (!str_eq(method, "charge_automatically") && !str_eq(method, "send_invoice")) {
-            stripe_invalid(ctx, arena_printf(a, "phases[%zu][collection_method]", i), NULL,
-                           "Invalid collection_method: must be one of charge_automatically or send_invoice");
-            return false;
-        }
-        json_set_str(a, ph, "collection_method", method);
+    *method = stripe_sub_str(in, "collection_method");
+    *days = -1;
+    if (*method && !**method) *method = NULL;
+    if (*method && !str_eq(*method, "charge_automatically") && !str_eq(*method, "send_invoice")) {
+        stripe_invalid(ctx, arena_printf(a, "%s[collection_method]", prefix), NULL,
+                       "Invalid collection_method: must be one of charge_automatically or send_invoice");
+        return false;
     }
     const json_value *settings = json_get(in, "invoice_settings");
     if (!json_get(settings, "days_until_due")) return true;
-    int64_t days = 0;
-    const char *param = arena_printf(a, "phases[%zu][invoice_settings][days_until_due]", i);
-    if (!stripe_int_text(ctx, stripe_sub_str(settings, "days_until_due"), param, &days)) return false;
-    if (days < 0) {
+    const char *param = arena_printf(a, "%s[invoice_settings][days_until_due]", prefix);
+    if (!stripe_int_text(ctx, stripe_sub_str(settings, "days_until_due"), param, days)) return false;
+    if (*days < 0) {
         stripe_invalid(ctx, param, NULL, "This value must be greater than or equal to 0.");
         return false;
     }
-    json_value *out = json_object(a);
-    json_set_int(a, out, "days_until_due", days);
-    json_set(a, ph, "invoice_settings", out);
+    return true;
+}
+
+/* A phase's collection method and invoice_settings; false after answering. */
+static bool read_phase_collection(twin_ctx *ctx, const json_value *in, size_t i, json_value *ph)
+{
+    const char *method = NULL;
+    int64_t days = -1;
+    if (!read_collection(ctx, in, arena_printf(ctx->a, "phases[%zu]", i), &method, &days)) return false;
+    if (method) json_set_str(ctx->a, ph, "collection_method", method);
+    if (days >= 0) {
+        json_value *out = json_object(ctx->a);
+        json_set_int(ctx->a, out, "days_until_due", days);
+        json_set(ctx->a, ph, "invoice_settings", out);
+    }
     return true;
 }
 
@@ -268,7 +280,7 @@ static json_value *read_phase(twin_ctx *ctx, const json_value *in, size_t i, int
     if (md && md->type == JSON_OBJECT) json_set(a, ph, "metadata", json_clone(a, md));
     json_value *rates = billing_tax_rates_from(ctx, json_get(in, "default_tax_rates"),
                                                arena_printf(a, "phases[%zu][default_tax_rates]", i));
-    if (!rates || !read_add_invoice_items(ctx, in, i, ph) || !read_collection(ctx, in, i, ph) ||
+    if (!rates || !read_add_invoice_items(ctx, in, i, ph) || !read_phase_collection(ctx, in, i, ph) ||
         !read_trial(ctx, in, i, now, ph))
         return NULL;
     if (rates->type == JSON_ARRAY) json_set(a, ph, "default_tax_rates", rates);
@@ -332,25 +344,11 @@ static json_value *schedule_skeleton(twin_ctx *ctx, const char *customer, const 
  * onto settings; false after answering. */
 static bool read_default_collection(twin_ctx *ctx, const json_value *ds, json_value *settings)
 {
-    const char *method = stripe_sub_str(ds, "collection_method");
-    if (method && *method) {
-        if (!str_eq(method, "charge_automatically") && !str_eq(method, "send_invoice")) {
-            stripe_invalid(ctx, "default_settings[collection_method]", NULL,
-                           "Invalid collection_method: must be one of charge_automatically or send_invoice");
-            return false;
-        }
-        json_set_str(ctx->a, settings, "collection_method", method);
-    }
-    const json_value *inv = json_get(ds, "invoice_settings");
-    if (!json_get(inv, "days_until_due")) return true;
-    int64_t days = 0;
-    const char *param = "default_settings[invoice_settings][days_until_due]";
-    if (!stripe_int_text(ctx, stripe_sub_str(inv, "days_until_due"), param, &days)) return false;
-    if (days < 0) {
-        stripe_invalid(ctx, param, NULL, "This value must be greater than or equal to 0.");
-        return false;
-    }
-    json_set_int(ctx->a, json_get(settings, "invoice_settings"), "days_until_due", days);
+    const char *method = NULL;
+    int64_t days = -1;
+    if (!read_collection(ctx, ds, "default_settings", &method, &days)) return false;
+    if (method) json_set_str(ctx->a, settings, "collection_method", method);
+    if (days >= 0) json_set_int(ctx->a, json_get(settings, "invoice_settings"), "days_until_due", days);
     return true;
 }
 

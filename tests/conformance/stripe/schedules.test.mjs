@@ -504,6 +504,8 @@ test('bad phase settings: recurring add_invoice_items price, trial with trial_en
     [{ items: [{ price: basic.id }], end_date: FEB_2025, trial_end: MAR_2025 }, 'phases[0][trial_end]', 400],
     [{ items: [{ price: basic.id }], default_tax_rates: ['txr_nope'] }, 'phases[0][default_tax_rates][0]', 404],
     [{ items: [{ price: basic.id }], collection_method: 'cash' }, 'phases[0][collection_method]', 400],
+    [{ items: [{ price: basic.id }], collection_method: 'send_invoice', invoice_settings: { days_until_due: -1 } },
+      'phases[0][invoice_settings][days_until_due]', 400],
   ];
   for (const [phase, param, status] of cases) {
     const err = await rejects(() => t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: JAN_2025, phases: [phase] }));
@@ -517,6 +519,9 @@ test('bad phase settings: recurring add_invoice_items price, trial with trial_en
   const settings = await rejects(() => t.stripe.subscriptionSchedules.create({
     customer: cus.id, default_settings: { collection_method: 'cash' }, phases: [{ items: [{ price: basic.id }] }] }));
   assert.equal(settings.param, 'default_settings[collection_method]');
+  const days = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, default_settings: { invoice_settings: { days_until_due: 'soon' } }, phases: [{ items: [{ price: basic.id }] }] }));
+  assert.equal(days.param, 'default_settings[invoice_settings][days_until_due]');
   assert.equal((await t.stripe.subscriptionSchedules.list({ customer: cus.id })).data.length, 0, 'nothing was created');
   assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id })).data.length, 0);
 });
