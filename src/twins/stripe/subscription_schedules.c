@@ -561,6 +561,24 @@ static void add_phase_items(twin_ctx *ctx, const json_value *sub, const json_val
     }
 }
 
+/* The phase's trial (trial_end > at) holds for the subscription: a phase
+ * entered with one starts it; a running phase's new trial_end moves a trial
+ * under way, or starts one. */
+static void follow_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int64_t at, bool entering)
+{
+    if (trial_end <= at) return;
+    bool trialing = str_eq(json_get_str(sub, "status"), "trialing");
+    if (entering || !trialing) {
+        billing_subscription_begin_trial(ctx, sub, trial_end, at);
+        return;
+    }
+    if (billing_int(sub, "trial_end") == trial_end) return;
+    json_set_int(ctx->a, sub, "trial_end", trial_end);
+    json_set_int(ctx->a, sub, "billing_cycle_anchor", trial_end);
+    json_set_int(ctx->a, sub, "current_period_end", trial_end);
+    billing_subscription_save(ctx, sub);
+}
+
 /* Moves the subscription onto phase ph's items at time at as a subscription
  * update with proration_behavior would (prorating when at is mid-period).
  * Runs the update code on a request body of its own. */
@@ -590,7 +608,7 @@ static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph
     billing_subscription_save(ctx, sub);
     if (entering) add_phase_items(ctx, sub, ph, at);
     billing_proration_finish(ctx, sub, &p);
-    if (entering && billing_int(ph, "trial_end") > at) billing_subscription_begin_trial(ctx, sub, billing_int(ph, "trial_end"), at);
+    follow_trial(ctx, sub, billing_int(ph, "trial_end"), at, entering);
     json_value *prev = stripe_diff(ctx, before, sub);
     if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
     return true;

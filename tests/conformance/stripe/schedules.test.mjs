@@ -602,3 +602,35 @@ test("a phase item's tax_rates tax its lines while the phase runs", async () => 
   assert.equal(bad.statusCode, 404);
   assert.equal(bad.param, 'phases[0][items][0][tax_rates][0]');
 });
+
+test("updating the running phase's trial_end moves the trial under way, or starts one", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1000);
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }], iterations: 3, trial_end: JAN_2025 + 7 * DAY }],
+  });
+  const extended = await t.stripe.subscriptionSchedules.update(s.id, {
+    phases: [{ items: [{ price: basic.id }], start_date: JAN_2025, iterations: 3, trial_end: JAN_2025 + 14 * DAY }],
+  });
+  assert.equal(extended.phases[0].trial_end, JAN_2025 + 14 * DAY);
+  let sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.status, 'trialing');
+  assert.equal(sub.trial_end, JAN_2025 + 14 * DAY);
+  assert.equal(sub.current_period_end, JAN_2025 + 14 * DAY);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: JAN_2025 + 10 * DAY });
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'trialing', 'the first trial_end has passed, the new one not');
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: JAN_2025 + 15 * DAY });
+  sub = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(sub.status, 'active');
+  assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice)).total, 1000);
+
+  // An active subscription given a trial on its running phase starts it now.
+  await t.stripe.subscriptionSchedules.update(s.id, {
+    phases: [{ items: [{ price: basic.id }], start_date: JAN_2025, iterations: 3, trial_end: JAN_2025 + 20 * DAY }],
+  });
+  sub = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(sub.status, 'trialing');
+  assert.equal(sub.trial_start, JAN_2025 + 15 * DAY);
+  assert.equal(sub.trial_end, JAN_2025 + 20 * DAY);
+  assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice)).total, 0);
+});
