@@ -579,6 +579,21 @@ static void follow_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int6
     billing_subscription_save(ctx, sub);
 }
 
+/* end_behavior or default_settings changed without new phases: the
+ * subscription follows (cancel_at; collection of the running phase ph). */
+static void sync_settings(twin_ctx *ctx, const json_value *s, const json_value *ph)
+{
+    sync_cancel_at(ctx, s);
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (!sub) return;
+    json_value *before = json_clone(ctx->a, sub);
+    set_collection(ctx, s, ph, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (!prev->len) return;
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+}
+
 /* Moves the subscription onto phase ph's items at time at as a subscription
  * update with proration_behavior would (prorating when at is mid-period).
  * Runs the update code on a request body of its own. */
@@ -950,7 +965,7 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
         if (!ph) ph = json_at(json_get(s, "phases"), 0);
         /* The running phase changed: the subscription follows at once. */
         if (phases && !apply_phase(ctx, s, ph, proration, now, false)) return;
-        if (!phases) sync_cancel_at(ctx, s);
+        if (!phases) sync_settings(ctx, s, ph);
         set_current_phase(ctx, s, ph);
     } else if (next_boundary(s) <= now) {
         start_subscription(ctx, s, json_at(json_get(s, "phases"), 0), 0);

@@ -634,3 +634,21 @@ test("updating the running phase's trial_end moves the trial under way, or start
   assert.equal(sub.trial_end, JAN_2025 + 20 * DAY);
   assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice)).total, 0);
 });
+
+test("changing default_settings' collection_method reaches the running subscription; its next invoice stays open", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1200);
+  const s = await t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }], iterations: 3 }] });
+  const upd = await t.stripe.subscriptionSchedules.update(s.id, {
+    default_settings: { collection_method: 'send_invoice', invoice_settings: { days_until_due: 7 } },
+  });
+  assert.equal(upd.default_settings.collection_method, 'send_invoice');
+  check(upd);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.collection_method, 'send_invoice');
+  assert.equal(sub.days_until_due, 7);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 60 });
+  const feb = await t.stripe.invoices.retrieve((await t.stripe.subscriptions.retrieve(sub.id)).latest_invoice);
+  assert.equal(feb.status, 'open');
+  assert.equal(feb.due_date, FEB_2025 + 7 * DAY);
+});
