@@ -127,6 +127,9 @@ json_value *billing_promotion_usable(twin_ctx *ctx, const char *id, const char *
 /* Reads an array of tax rate ids (param name) into an array of tax rate
  * objects; json null when absent; NULL after answering 404. */
 json_value *billing_tax_rates_param(twin_ctx *ctx, const char *name);
+/* The same for a value given inside another parameter (in; NULL = absent),
+ * name naming it in errors ("phases[0][default_tax_rates]"). */
+json_value *billing_tax_rates_from(twin_ctx *ctx, const json_value *in, const char *name);
 
 /* ---- invoices (invoices.c) ---- */
 /* A draft invoice for customer (not stored). */
@@ -147,6 +150,11 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
 stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const char *pm_id, bool *no_method);
 /* An invoice item with Stripe's defaults for customer, dated now (not stored). */
 json_value *billing_invoice_item_new(twin_ctx *ctx, const char *customer, int64_t now);
+/* A pending invoice item of sub for quantity x a one-time price (its
+ * product's name as description; tax_rates: an array of tax rate objects or
+ * NULL); stored and announced. */
+json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub, const json_value *price,
+                                           int64_t quantity, const json_value *tax_rates, int64_t now);
 /* open / uncollectible -> void at time at (its payment intent canceled). Saves and announces. */
 void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at);
 /* An open invoice whose amount_remaining credit notes brought to 0: paid
@@ -191,6 +199,14 @@ typedef struct billing_sub_spec {
     const char *description;
     bool charge;                    /* charge the first invoice with the default method */
     const char *schedule;           /* the subscription schedule that owns it (NULL = none) */
+    int64_t trial_end;              /* > now: trialing until then (instead of trial_days) */
+    const char *collection_method;  /* NULL = charge_automatically */
+    int64_t days_until_due;         /* send_invoice: days to pay (0 = Stripe's default) */
+    const json_value *default_tax_rates;    /* tax rate objects (NULL = none) */
+    /* Invoice items {price (one-time price object), quantity, tax_rates} for
+     * the first invoice (a schedule phase's add_invoice_items; NULL = none). */
+    const json_value *invoice_items;
+    int64_t backdate;               /* < now: started then; the first invoice prorates [backdate, now) */
 } billing_sub_spec;
 /* Creates, invoices and (when asked) charges; returns the stored subscription. */
 json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s);
@@ -205,6 +221,10 @@ json_value *billing_subscription_draft(twin_ctx *ctx, json_value *sub, const cha
 /* Restarts sub's billing period now (billing_cycle_anchor=now) and invoices
  * the new period with its pending prorations at once, finalized and charged. */
 void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub);
+/* sub enters a trial at at (a schedule phase with a trial): trialing until
+ * trial_end, which is its period; its $0 invoice for the trial (with any
+ * pending items) is issued at once.  Saves. */
+void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int64_t at);
 /* incomplete -> incomplete_expired once 23 hours passed by now (its open
  * invoice voided, events sent).  Saves; returns whether it expired. */
 bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t now);
@@ -224,6 +244,10 @@ void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at);
  * at first (inside the preview's discarded writes), so the renewal shows the
  * next phase's items, or nothing when the schedule ends the subscription. */
 void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at);
+/* A schedule without a test clock crosses the boundaries real time has
+ * passed (Stripe does so in the background; here the first look after one
+ * does).  Returns whether any was crossed. */
+bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule);
 /* sub, owned by a schedule, was canceled through the API at at: so is its schedule. */
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at);
 

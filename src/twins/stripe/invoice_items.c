@@ -36,6 +36,27 @@ json_value *billing_invoice_item_new(twin_ctx *ctx, const char *customer, int64_
     return ii;
 }
 
+json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub, const json_value *price,
+                                           int64_t quantity, const json_value *tax_rates, int64_t now)
+{
+    arena *a = ctx->a;
+    json_value *ii = billing_invoice_item_new(ctx, json_get_str(sub, "customer"), now);
+    int64_t unit = billing_int(price, "unit_amount");
+    const json_value *product = stripe_get(ctx, "products", json_get_str(price, "product"));
+    json_set_int(a, ii, "amount", unit * quantity);
+    json_set_str(a, ii, "currency", json_get_str(price, "currency"));
+    json_set_str(a, ii, "description", json_get_str(product, "name"));
+    json_set(a, ii, "price", json_clone(a, price));
+    json_set_int(a, ii, "quantity", quantity);
+    json_set_str(a, ii, "subscription", json_get_str(sub, "id"));
+    if (tax_rates && tax_rates->type == JSON_ARRAY && tax_rates->len) json_set(a, ii, "tax_rates", json_clone(a, tax_rates));
+    json_set_int(a, ii, "unit_amount", unit);
+    json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%lld", (long long)unit));
+    billing_save(ctx, COLL, ii);
+    stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    return ii;
+}
+
 static bool set_price(twin_ctx *ctx, json_value *ii, const char *price_id)
 {
     json_value *price = stripe_load(ctx, "prices", "price", price_id, "price");

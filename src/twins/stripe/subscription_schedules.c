@@ -47,12 +47,14 @@ static json_value *read_phase_item(twin_ctx *ctx, const json_value *in, const ch
         !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount) ||
         !billing_interval_matches(ctx, reference, price, pparam))
         return NULL;
+    json_value *rates = billing_tax_rates_from(ctx, json_get(in, "tax_rates"), arena_printf(a, "%s[tax_rates]", base));
+    if (!rates) return NULL;
     json_value *item = json_object(a);
     json_set_null(a, item, "billing_thresholds");
     json_set(a, item, "metadata", json_object(a));
     json_set(a, item, "price", price);   /* the whole price while reading; stored as its id */
     json_set_int(a, item, "quantity", qty);
-    json_set(a, item, "tax_rates", json_array(a));
+    json_set(a, item, "tax_rates", rates->type == JSON_ARRAY ? rates : json_array(a));
     return item;
 }
 
@@ -114,6 +116,122 @@ static bool phase_end(twin_ctx *ctx, const json_value *in, size_t i, int64_t sta
     return true;
 }
 
+/* phases[i][add_invoice_items]: one-time prices with quantity and tax
+ * rates, stored as {price: id, quantity, tax_rates}; false after answering. */
+static bool read_add_invoice_items(twin_ctx *ctx, const json_value *in, size_t i, json_value *ph)
+{
+    arena *a = ctx->a;
+    const json_value *list = json_get(in, "add_invoice_items");
+    if (!list) return true;
+    if (list->type != JSON_ARRAY) {
+        stripe_invalid(ctx, arena_printf(a, "phases[%zu][add_invoice_items]", i), NULL, "Invalid array");
+        return false;
+    }
+    json_value *out = json_array(a);
+    size_t j = 0;
+    json_foreach(it, list) {
+        const char *base = arena_printf(a, "phases[%zu][add_invoice_items][%zu]", i, j++);
+        const char *pid = stripe_sub_str(it, "price"), *pparam = arena_printf(a, "%s[price]", base);
+        if (!pid || !*pid) {
+            stripe_invalid(ctx, pparam, "parameter_missing", "Missing required param: %s.", pparam);
+            return false;
+        }
+        json_value *price = stripe_load(ctx, "prices", "price", pid, pparam);
+        if (!price) return false;
+        if (!str_eq(json_get_str(price, "type"), "one_time")) {
+            stripe_invalid(ctx, pparam, NULL,
+                           "The price specified is set to `type=recurring` but this field only accepts prices with "
+                           "`type=one_time`.");
+            return false;
+        }
+        int64_t qty = 1, amount = 0;
+        const char *qparam = arena_printf(a, "%s[quantity]", base);
+        json_value *rates = billing_tax_rates_from(ctx, json_get(it, "tax_rates"), arena_printf(a, "%s[tax_rates]", base));
+        if (!rates || !billing_count_param(ctx, it, "quantity", qparam, &qty) ||
+            !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount))
+            return false;
+        json_value *item = json_object(a);
+        json_set_str(a, item, "price", pid);
+        json_set_int(a, item, "quantity", qty);
+        json_set(a, item, "tax_rates", rates->type == JSON_ARRAY ? rates : json_array(a));
+        json_push(out, item);
+    }
+    json_set(a, ph, "add_invoice_items", out);
+    return true;
+}
+
+/* <prefix>[collection_method] and <prefix>[invoice_settings][days_until_due]
+ * of in (a phase or default_settings): *method stays NULL and *days -1 when
+ * absent; false after answering. */
+static bool read_collection(twin_ctx *ctx, const json_value *in, const char *prefix, const char **method, int64_t *days)
+{
+    arena *a = ctx->a;
+    *method = stripe_sub_str(in, "collection_method");
+    *days = -1;
+    if (*method && !**method) *method = NULL;
+    if (*method && !str_eq(*method, "charge_automatically") && !str_eq(*method, "send_invoice")) {
+        stripe_invalid(ctx, arena_printf(a, "%s[collection_method]", prefix), NULL,
+                       "Invalid collection_method: must be one of charge_automatically or send_invoice");
+        return false;
+    }
+    const json_value *settings = json_get(in, "invoice_settings");
+    if (!json_get(settings, "days_until_due")) return true;
+    const char *param = arena_printf(a, "%s[invoice_settings][days_until_due]", prefix);
+    if (!stripe_int_text(ctx, stripe_sub_str(settings, "days_until_due"), param, days)) return false;
+    if (*days < 0) {
+        stripe_invalid(ctx, param, NULL, "This value must be greater than or equal to 0.");
+        return false;
+    }
+    return true;
+}
+
+/* A phase's collection method and invoice_settings; false after answering. */
+static bool read_phase_collection(twin_ctx *ctx, const json_value *in, size_t i, json_value *ph)
+{
+    const char *method = NULL;
+    int64_t days = -1;
+    if (!read_collection(ctx, in, arena_printf(ctx->a, "phases[%zu]", i), &method, &days)) return false;
+    if (method) json_set_str(ctx->a, ph, "collection_method", method);
+    if (days >= 0) {
+        json_value *out = json_object(ctx->a);
+        json_set_int(ctx->a, out, "days_until_due", days);
+        json_set(ctx->a, ph, "invoice_settings", out);
+    }
+    return true;
+}
+
+/* phases[i][trial] / [trial_end]: the phase starts with a trial that ends at
+ * trial_end (trial=true: at the phase's end), never after the phase ends.
+ * Stored as the phase's trial_end; false after answering. */
+static bool read_trial(twin_ctx *ctx, const json_value *in, size_t i, int64_t now, json_value *ph)
+{
+    arena *a = ctx->a;
+    const json_value *trial_in = json_get(in, "trial"), *end_in = json_get(in, "trial_end");
+    const char *trial = json_str(trial_in);
+    if (trial_in && !str_eq(trial, "true") && !str_eq(trial, "false")) {
+        stripe_invalid(ctx, arena_printf(a, "phases[%zu][trial]", i), NULL, "Invalid boolean: %s", trial ? trial : "");
+        return false;
+    }
+    if (str_eq(trial, "true") && end_in) {
+        stripe_invalid(ctx, arena_printf(a, "phases[%zu][trial_end]", i), NULL,
+                       "You may only specify one of these parameters: trial, trial_end.");
+        return false;
+    }
+    int64_t start = billing_int(ph, "start_date"), end = billing_int(ph, "end_date"), trial_end = 0;
+    if (str_eq(trial, "true")) trial_end = end;
+    if (end_in) {
+        const char *param = arena_printf(a, "phases[%zu][trial_end]", i);
+        if (!time_or_now(ctx, end_in, param, now, &trial_end)) return false;
+        if (trial_end > end) {
+            stripe_invalid(ctx, param, NULL, "The trial_end of phase %zu must be on or before its end_date.", i);
+            return false;
+        }
+        if (trial_end < start) trial_end = 0;   /* "now" or a past time: no trial */
+    }
+    if (trial_end > start) json_set_int(a, ph, "trial_end", trial_end);
+    return true;
+}
+
 /* One phases[i] starting at start; NULL after answering. */
 static json_value *read_phase(twin_ctx *ctx, const json_value *in, size_t i, int64_t start, int64_t now)
 {
@@ -160,6 +278,12 @@ static json_value *read_phase(twin_ctx *ctx, const json_value *in, size_t i, int
     json_set(a, ph, "items", out);
     const json_value *md = json_get(in, "metadata");
     if (md && md->type == JSON_OBJECT) json_set(a, ph, "metadata", json_clone(a, md));
+    json_value *rates = billing_tax_rates_from(ctx, json_get(in, "default_tax_rates"),
+                                               arena_printf(a, "phases[%zu][default_tax_rates]", i));
+    if (!rates || !read_add_invoice_items(ctx, in, i, ph) || !read_phase_collection(ctx, in, i, ph) ||
+        !read_trial(ctx, in, i, now, ph))
+        return NULL;
+    if (rates->type == JSON_ARRAY) json_set(a, ph, "default_tax_rates", rates);
     return ph;
 }
 
@@ -216,6 +340,48 @@ static json_value *schedule_skeleton(twin_ctx *ctx, const char *customer, const 
     return s;
 }
 
+/* default_settings[collection_method] and [invoice_settings][days_until_due]
+ * onto settings; false after answering. */
+static bool read_default_collection(twin_ctx *ctx, const json_value *ds, json_value *settings)
+{
+    const char *method = NULL;
+    int64_t days = -1;
+    if (!read_collection(ctx, ds, "default_settings", &method, &days)) return false;
+    if (method) json_set_str(ctx->a, settings, "collection_method", method);
+    if (days >= 0) json_set_int(ctx->a, json_get(settings, "invoice_settings"), "days_until_due", days);
+    return true;
+}
+
+/* A phase's collection method and days until due: its own, else the
+ * schedule's default_settings. */
+static const char *phase_method(const json_value *s, const json_value *ph)
+{
+    const char *m = json_get_str(ph, "collection_method");
+    if (!m) m = json_get_str(json_get(s, "default_settings"), "collection_method");
+    return m ? m : "charge_automatically";
+}
+
+static int64_t phase_days_until_due(const json_value *s, const json_value *ph)
+{
+    const json_value *own = json_get(json_get(ph, "invoice_settings"), "days_until_due");
+    if (own && !json_is_null(own)) return billing_int(json_get(ph, "invoice_settings"), "days_until_due");
+    return billing_int(json_get(json_get(s, "default_settings"), "invoice_settings"), "days_until_due");
+}
+
+/* A phase's add_invoice_items with their prices loaded (for billing_sub_spec). */
+static json_value *phase_invoice_items(twin_ctx *ctx, const json_value *ph)
+{
+    json_value *out = json_array(ctx->a);
+    json_foreach(it, json_get(ph, "add_invoice_items")) {
+        json_value *price = stripe_get(ctx, "prices", json_get_str(it, "price"));
+        if (!price) continue;
+        json_value *item = json_clone(ctx->a, it);
+        json_set(ctx->a, item, "price", price);
+        json_push(out, item);
+    }
+    return out;
+}
+
 /* end_behavior, default_settings[default_payment_method|description] and
  * metadata from the request; false after answering. */
 static bool read_settings(twin_ctx *ctx, json_value *s)
@@ -231,7 +397,7 @@ static bool read_settings(twin_ctx *ctx, json_value *s)
         return false;
     if (pm) json_set_str(ctx->a, settings, "default_payment_method", *pm ? pm : NULL);
     if (desc) json_set_str(ctx->a, settings, "description", *desc ? desc : NULL);
-    return true;
+    return read_default_collection(ctx, ds, settings);
 }
 
 /* The phase running at t (NULL when none). */
@@ -287,8 +453,9 @@ static void sync_cancel_at(twin_ctx *ctx, const json_value *s)
 
 /* ---- driving the subscription ---- */
 
-/* Starts the subscription of phase ph at its start (the schedule becomes active). */
-static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *ph)
+/* Starts the subscription of phase ph at its start (the schedule becomes
+ * active); backdate: a start before now (0 = none) billed on the first invoice. */
+static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *ph, int64_t backdate)
 {
     arena *a = ctx->a;
     json_value *prices = json_array(a);
@@ -296,6 +463,7 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
         json_value *price = stripe_get(ctx, "prices", json_get_str(item, "price"));
         if (!price) continue;
         json_set_int(a, price, "_quantity", billing_int(item, "quantity"));
+        json_set(a, price, "_tax_rates", json_clone(a, json_get(item, "tax_rates")));
         json_push(prices, price);
     }
     const json_value *md = json_get(ph, "metadata");
@@ -308,6 +476,12 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
         .charge = true,
         .schedule = json_get_str(s, "id"),
         .coupon = stripe_get(ctx, "coupons", json_get_str(ph, "coupon")),
+        .trial_end = billing_int(ph, "trial_end"),
+        .collection_method = phase_method(s, ph),
+        .days_until_due = phase_days_until_due(s, ph),
+        .default_tax_rates = json_get(ph, "default_tax_rates"),
+        .invoice_items = phase_invoice_items(ctx, ph),
+        .backdate = backdate,
     };
     json_value *sub = billing_subscription_start(ctx, &spec);
     json_value *before = json_clone(a, sub);
@@ -318,6 +492,16 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
     json_set_str(a, s, "subscription", json_get_str(sub, "id"));
     json_set_str(a, s, "status", "active");
     set_current_phase(ctx, s, ph);
+}
+
+/* Tax rate ids of a phase's tax rates (objects), as a subscription update
+ * takes them ("" clears). */
+static json_value *tax_rate_ids(twin_ctx *ctx, const json_value *rates)
+{
+    if (!rates || rates->type != JSON_ARRAY || !rates->len) return json_string(ctx->a, "");
+    json_value *ids = json_array(ctx->a);
+    json_foreach(r, rates) json_push(ids, json_string(ctx->a, json_get_str(r, "id")));
+    return ids;
 }
 
 /* The items[] of a subscription update that turns sub's items into ph's:
@@ -339,6 +523,7 @@ static json_value *items_change(twin_ctx *ctx, const json_value *sub, const json
         if (match) {
             json_set_bool(a, match, "_taken", true);
             json_set(a, change, "quantity", json_string(a, arena_printf(a, "%lld", (long long)billing_int(match, "quantity"))));
+            json_set(a, change, "tax_rates", tax_rate_ids(ctx, json_get(match, "tax_rates")));
         } else {
             json_set_str(a, change, "deleted", "true");
         }
@@ -349,15 +534,71 @@ static json_value *items_change(twin_ctx *ctx, const json_value *sub, const json
         json_value *change = json_object(a);
         json_set_str(a, change, "price", json_get_str(w, "price"));
         json_set(a, change, "quantity", json_string(a, arena_printf(a, "%lld", (long long)billing_int(w, "quantity"))));
+        json_set(a, change, "tax_rates", tax_rate_ids(ctx, json_get(w, "tax_rates")));
         json_push(out, change);
     }
     return out;
 }
 
+/* The phase's collection method and days until due become the subscription's. */
+static void set_collection(twin_ctx *ctx, const json_value *s, const json_value *ph, json_value *sub)
+{
+    const char *method = phase_method(s, ph);
+    int64_t days = phase_days_until_due(s, ph);
+    json_set_str(ctx->a, sub, "collection_method", method);
+    if (str_eq(method, "send_invoice")) json_set_int(ctx->a, sub, "days_until_due", days ? days : 30);
+    else json_set_null(ctx->a, sub, "days_until_due");
+}
+
+/* A phase's add_invoice_items become pending invoice items of the
+ * subscription, which its next invoice (the phase's first) picks up. */
+static void add_phase_items(twin_ctx *ctx, const json_value *sub, const json_value *ph, int64_t at)
+{
+    json_foreach(it, phase_invoice_items(ctx, ph)) {
+        const json_value *rates = json_get(it, "tax_rates");
+        billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
+                                       rates && rates->len ? rates : NULL, at);
+    }
+}
+
+/* The phase's trial (trial_end > at) holds for the subscription: a phase
+ * entered with one starts it; a running phase's new trial_end moves a trial
+ * under way, or starts one. */
+static void follow_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int64_t at, bool entering)
+{
+    if (trial_end <= at) return;
+    bool trialing = str_eq(json_get_str(sub, "status"), "trialing");
+    if (entering || !trialing) {
+        billing_subscription_begin_trial(ctx, sub, trial_end, at);
+        return;
+    }
+    if (billing_int(sub, "trial_end") == trial_end) return;
+    json_set_int(ctx->a, sub, "trial_end", trial_end);
+    json_set_int(ctx->a, sub, "billing_cycle_anchor", trial_end);
+    json_set_int(ctx->a, sub, "current_period_end", trial_end);
+    billing_subscription_save(ctx, sub);
+}
+
+/* end_behavior or default_settings changed without new phases: the
+ * subscription follows (cancel_at; collection of the running phase ph). */
+static void sync_settings(twin_ctx *ctx, const json_value *s, const json_value *ph)
+{
+    sync_cancel_at(ctx, s);
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (!sub) return;
+    json_value *before = json_clone(ctx->a, sub);
+    set_collection(ctx, s, ph, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (!prev->len) return;
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+}
+
 /* Moves the subscription onto phase ph's items at time at as a subscription
  * update with proration_behavior would (prorating when at is mid-period).
  * Runs the update code on a request body of its own. */
-static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph, const char *proration, int64_t at)
+static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph, const char *proration, int64_t at,
+                        bool entering)
 {
     json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
     if (!sub) return false;
@@ -366,6 +607,7 @@ static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph
     json_set(a, body, "items", items_change(ctx, sub, ph));
     json_set_str(a, body, "proration_behavior", proration);
     json_set(a, body, "proration_date", json_string(a, arena_printf(a, "%lld", (long long)at)));
+    json_set(a, body, "default_tax_rates", tax_rate_ids(ctx, json_get(ph, "default_tax_rates")));
     /* A phase's coupon becomes the subscription's discount when it starts. */
     const char *coupon = json_get_str(ph, "coupon");
     if (coupon && !str_eq(json_get_str(json_get(json_get(sub, "discount"), "coupon"), "id"), coupon))
@@ -377,8 +619,11 @@ static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph
     if (!ok) return false;
     json_set_null(a, sub, "cancel_at");
     mark_cancel_at(ctx, s, sub);
+    set_collection(ctx, s, ph, sub);
     billing_subscription_save(ctx, sub);
+    if (entering) add_phase_items(ctx, sub, ph, at);
     billing_proration_finish(ctx, sub, &p);
+    follow_trial(ctx, sub, billing_int(ph, "trial_end"), at, entering);
     json_value *prev = stripe_diff(ctx, before, sub);
     if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
     return true;
@@ -438,7 +683,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
 {
     json_value *before = json_clone(ctx->a, s);
     if (has_status(s, "not_started")) {
-        start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
+        start_subscription(ctx, s, json_at(json_get(s, "phases"), 0), 0);
     } else {
         json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
         const json_value *current = phase_at(s, at - 1);
@@ -457,7 +702,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
             finish_schedule(ctx, s, at);
             return;
         }
-        apply_phase(ctx, s, next, json_get_str(next, "proration_behavior"), at);
+        apply_phase(ctx, s, next, json_get_str(next, "proration_behavior"), at, true);
         set_current_phase(ctx, s, next);
     }
     billing_save(ctx, COLL, s);
@@ -499,24 +744,35 @@ void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int
 /* ---- handlers ---- */
 
 /* A schedule without a test clock lives in real time: Stripe crosses its
- * boundaries in the background; here the first look after one does. */
-static json_value *catch_up(twin_ctx *ctx, json_value *s)
+ * boundaries in the background; here the first look after one (at the
+ * schedule or its subscription) does.  *crossed tells whether any was. */
+static json_value *catch_up(twin_ctx *ctx, json_value *s, bool *crossed)
 {
     if (json_get_str(s, "test_clock")) return s;
     int64_t now = twin_now(ctx);
-    for (int guard = 0; guard < 100; guard++) {
+    for (int guard = 0; s && guard < 100; guard++) {
         int64_t at = next_boundary(s);
         if (!at || at > now) break;
         run_boundary(ctx, s, at);
+        *crossed = true;
         s = stripe_get(ctx, COLL, json_get_str(s, "id"));
     }
     return s;
 }
 
+bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule)
+{
+    json_value *s = stripe_get(ctx, COLL, schedule);
+    bool crossed = false;
+    if (s) catch_up(ctx, s, &crossed);
+    return crossed;
+}
+
 static json_value *load_schedule(twin_ctx *ctx)
 {
     json_value *s = stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
-    return s ? catch_up(ctx, s) : NULL;
+    bool crossed = false;
+    return s ? catch_up(ctx, s, &crossed) : NULL;
 }
 
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)
@@ -581,14 +837,13 @@ static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
     return s;
 }
 
-/* start_date: "now", a timestamp, or absent (now).  A past timestamp starts now too. */
+/* start_date: "now", a timestamp, or absent (now).  A past timestamp
+ * backdates the subscription (Stripe bills the elapsed time on its first invoice). */
 static bool read_start(twin_ctx *ctx, int64_t now, int64_t *start)
 {
     const json_value *v = twin_input(ctx, "start_date");
     *start = now;
-    if (v && !time_or_now(ctx, v, "start_date", now, start)) return false;
-    if (*start < now) *start = now;
-    return true;
+    return !v || time_or_now(ctx, v, "start_date", now, start);
 }
 
 static json_value *schedule_for_customer(twin_ctx *ctx, const char *customer_id)
@@ -600,6 +855,12 @@ static json_value *schedule_for_customer(twin_ctx *ctx, const char *customer_id)
     if (!read_start(ctx, now, &start)) return NULL;
     json_value *phases = read_phases(ctx, start, now);
     if (!phases) return NULL;
+    /* A backdated schedule starts in its first phase, which must still run. */
+    if (start < now && billing_int(json_at(phases, 0), "end_date") <= now) {
+        stripe_invalid(ctx, "start_date", NULL,
+                       "When start_date is in the past, the first phase must end in the future.");
+        return NULL;
+    }
     json_value *s = schedule_skeleton(ctx, customer_id, clock, now);
     json_set(ctx->a, s, "phases", phases);
     return s;
@@ -638,7 +899,10 @@ void stripe_create_subscription_schedule(twin_ctx *ctx)
     if (!s) return;
     read_settings(ctx, s);
     int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
-    if (has_status(s, "not_started") && next_boundary(s) <= now) start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
+    if (has_status(s, "not_started") && next_boundary(s) <= now) {
+        const json_value *first = json_at(json_get(s, "phases"), 0);
+        start_subscription(ctx, s, first, billing_int(first, "start_date"));
+    }
     else if (has_status(s, "active")) sync_cancel_at(ctx, s);
     billing_save(ctx, COLL, s);
     stripe_emit(ctx, "subscription_schedule.created", s, NULL);
@@ -700,11 +964,11 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
         json_value *ph = phase_at(s, now);
         if (!ph) ph = json_at(json_get(s, "phases"), 0);
         /* The running phase changed: the subscription follows at once. */
-        if (phases && !apply_phase(ctx, s, ph, proration, now)) return;
-        if (!phases) sync_cancel_at(ctx, s);
+        if (phases && !apply_phase(ctx, s, ph, proration, now, false)) return;
+        if (!phases) sync_settings(ctx, s, ph);
         set_current_phase(ctx, s, ph);
     } else if (next_boundary(s) <= now) {
-        start_subscription(ctx, s, json_at(json_get(s, "phases"), 0));
+        start_subscription(ctx, s, json_at(json_get(s, "phases"), 0), 0);
     }
     billing_save(ctx, COLL, s);
     json_value *prev = stripe_diff(ctx, before, s);

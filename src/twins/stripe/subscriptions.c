@@ -3,6 +3,7 @@
  * incomplete when the first payment fails or needs authentication; past_due
  * when a renewal fails; canceled by DELETE or at period end.  Renewals and
  * trial ends happen when the customer's test clock passes them. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -201,6 +202,22 @@ void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub)
     if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
 }
 
+void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int64_t at)
+{
+    arena *a = ctx->a;
+    json_set_str(a, sub, "status", "trialing");
+    json_set_int(a, sub, "trial_start", at);
+    json_set_int(a, sub, "trial_end", trial_end);
+    json_set_int(a, sub, "billing_cycle_anchor", trial_end);
+    json_set_int(a, sub, "current_period_start", at);
+    json_set_int(a, sub, "current_period_end", trial_end);
+    billing_subscription_save(ctx, sub);
+    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
+    invoice_subscription(ctx, sub, "subscription_update", at, true, pm, false);
+    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
+    if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
+}
+
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
 {
     json_value *sub = billing_subscription_get(ctx, json_get_str(inv, "subscription"));
@@ -328,7 +345,10 @@ static json_value *read_items(twin_ctx *ctx, int64_t *total)
             !billing_line_amount(ctx, billing_int(price, "unit_amount"), qty, qparam, &amount) ||
             !billing_interval_matches(ctx, json_at(out, 0), price, arena_printf(ctx->a, "items[%zu][price]", i)))
             return NULL;
+        json_value *rates = billing_tax_rates_from(ctx, json_get(it, "tax_rates"), arena_printf(ctx->a, "items[%zu][tax_rates]", i));
+        if (!rates) return NULL;
         json_set_int(ctx->a, price, "_quantity", qty);
+        if (rates->type == JSON_ARRAY) json_set(ctx->a, price, "_tax_rates", rates);
         *total += amount;
         json_push(out, price);
         i++;
@@ -413,12 +433,19 @@ static bool apply_extras(twin_ctx *ctx, json_value *sub)
     return true;
 }
 
+/* Each price's "_quantity" (and "_tax_rates", an array of tax rate objects) make one item. */
 static void create_items(twin_ctx *ctx, const json_value *sub, const json_value *prices, int64_t now)
 {
     json_foreach(price, prices) {
         int64_t qty = billing_int(price, "_quantity");
+        json_value *rates = json_get(price, "_tax_rates");
         json_remove(price, "_quantity");
-        billing_item_new(ctx, json_get_str(sub, "id"), price, qty, now);
+        json_remove(price, "_tax_rates");
+        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), price, qty, now);
+        if (rates && rates->type == JSON_ARRAY && rates->len) {
+            json_set(ctx->a, si, "tax_rates", rates);
+            billing_save(ctx, "subscription_items", si);
+        }
     }
 }
 
@@ -431,14 +458,48 @@ static const char *initial_status(const sub_params *p)
     return "incomplete";
 }
 
+/* A backdated subscription bills the time between its start and now on its
+ * first invoice: each item prorated over a period that would have started
+ * at the backdated start (Stripe's classic backdating), as pending
+ * proration items the first invoice picks up. */
+static void bill_backdated_time(twin_ctx *ctx, const json_value *sub, int64_t from, int64_t now)
+{
+    arena *a = ctx->a;
+    twin_list items = billing_subscription_items(ctx, json_get_str(sub, "id"));
+    for (size_t i = 0; i < items.n; i++) {
+        const json_value *price = json_get(items.items[i], "price");
+        int64_t qty = billing_int(items.items[i], "quantity"), span = billing_period_end(price, from) - from;
+        double share = span > 0 ? (double)(now - from) / (double)span : 0;
+        int64_t amount = (int64_t)llround((double)(billing_int(price, "unit_amount") * qty) * share);
+        json_value *ii = billing_invoice_item_new(ctx, json_get_str(sub, "customer"), now);
+        json_set_int(a, ii, "amount", amount);
+        json_set_str(a, ii, "currency", json_get_str(price, "currency"));
+        const json_value *product = stripe_get(ctx, "products", json_get_str(price, "product"));
+        json_set_str(a, ii, "description", arena_printf(a, "Backdated time on %lld × %s", (long long)qty,
+                                                        json_get_str(product, "name") ? json_get_str(product, "name") : "Product"));
+        json_set_int(a, json_get(ii, "period"), "start", from);
+        json_set(a, ii, "price", json_clone(a, price));
+        json_set_bool(a, ii, "proration", true);
+        json_set_int(a, ii, "quantity", qty);
+        json_set_str(a, ii, "subscription", json_get_str(sub, "id"));
+        json_set_str(a, ii, "subscription_item", json_get_str(items.items[i], "id"));
+        double unit = qty ? (double)amount / (double)qty : (double)amount;
+        json_set_int(a, ii, "unit_amount", (int64_t)llround(unit));
+        json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%.12g", unit));
+        billing_save(ctx, "invoiceitems", ii);
+        stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    }
+}
+
 /* Creates the items and the first invoice of a prepared subscription:
  * customer.subscription.created goes out with the initial status, then the
  * invoice's events, then customer.subscription.updated when paying it
  * changes the status.  Returns the stored subscription. */
 static json_value *launch(twin_ctx *ctx, json_value *sub, const json_value *prices, const sub_params *p,
-                          const char *charge_pm, int64_t now)
+                          const char *charge_pm, int64_t now, int64_t backdate)
 {
     create_items(ctx, sub, prices, now);
+    if (backdate) bill_backdated_time(ctx, sub, backdate, now);
     json_set_str(ctx->a, sub, "status", initial_status(p));
     invoice_subscription(ctx, sub, "subscription_create", now, p->has_trial, charge_pm, true);
     return billing_subscription_get(ctx, json_get_str(sub, "id"));
@@ -467,7 +528,17 @@ void stripe_create_subscription(twin_ctx *ctx)
     apply_schedule(ctx, sub, &p, json_at(prices, 0), now);
     if (!apply_extras(ctx, sub)) return;
     bool charge = !str_eq(p.behavior, "default_incomplete");
-    stripe_send_object(ctx, 200, launch(ctx, sub, prices, &p, charge ? pm : NULL, now));
+    stripe_send_object(ctx, 200, launch(ctx, sub, prices, &p, charge ? pm : NULL, now, 0));
+}
+
+/* The spec's own invoice items, pending for the first invoice. */
+static void add_spec_items(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now)
+{
+    json_foreach(it, items) {
+        const json_value *rates = json_get(it, "tax_rates");
+        billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
+                                       rates && rates->type == JSON_ARRAY ? rates : NULL, now);
+    }
 }
 
 json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
@@ -478,8 +549,19 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
         p.has_trial = true;
         p.trial_end = now + s->trial_days * DAY;
     }
+    if (s->trial_end > now) {
+        p.has_trial = true;
+        p.trial_end = s->trial_end;
+    }
+    if (s->collection_method) p.method = s->collection_method;
+    if (s->days_until_due > 0) {
+        p.has_days = true;
+        p.days_until_due = s->days_until_due;
+    }
     json_value *sub = sub_skeleton(ctx, s->customer, now);
     apply_schedule(ctx, sub, &p, json_at(s->prices, 0), now);
+    if (s->backdate > 0 && s->backdate < now) json_set_int(ctx->a, sub, "start_date", s->backdate);
+    if (s->default_tax_rates) json_set(ctx->a, sub, "default_tax_rates", json_clone(ctx->a, s->default_tax_rates));
     if (s->metadata && s->metadata->type == JSON_OBJECT) json_set(ctx->a, sub, "metadata", json_clone(ctx->a, s->metadata));
     if (s->description) json_set_str(ctx->a, sub, "description", s->description);
     if (s->schedule) json_set_str(ctx->a, sub, "schedule", s->schedule);
@@ -489,7 +571,8 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
         json_set(ctx->a, sub, "discount", d);
     }
     const char *pm = s->charge ? billing_default_pm(ctx, json_get_str(s->customer, "id"), s->default_pm) : NULL;
-    return launch(ctx, sub, s->prices, &p, pm, now);
+    if (s->invoice_items) add_spec_items(ctx, sub, s->invoice_items, now);
+    return launch(ctx, sub, s->prices, &p, pm, now, s->backdate > 0 && s->backdate < now ? s->backdate : 0);
 }
 
 /* ---- retrieve, update, cancel, list ---- */
@@ -498,6 +581,10 @@ static json_value *load_sub(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "id");
     json_value *sub = billing_subscription_get(ctx, id);
+    /* A schedule living in real time crosses a due boundary before its subscription is seen. */
+    if (sub && json_get_str(sub, "schedule") && !json_get_str(sub, "test_clock") &&
+        billing_schedule_catch_up(ctx, json_get_str(sub, "schedule")))
+        sub = billing_subscription_get(ctx, id);
     if (!sub) stripe_missing(ctx, "subscription", id, "subscription_exposed_id");
     /* Stripe expires these in the background; here the first look after the deadline does. */
     else billing_subscription_expire_if_due(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")));
@@ -524,6 +611,7 @@ static json_value *find_item(twin_ctx *ctx, const char *sub_id, const char *item
 typedef struct item_change {
     json_value *si;     /* the item changed or deleted; NULL = a new item */
     json_value *price;  /* its new price; NULL = unchanged */
+    json_value *tax_rates;  /* its new tax rates (objects); NULL = unchanged */
     int64_t quantity;
     bool has_quantity, deleted;
 } item_change;
@@ -537,6 +625,9 @@ static bool check_item(twin_ctx *ctx, const char *sub_id, const json_value *it, 
     if (pid && !(c->price = billing_recurring_price(ctx, pid, arena_printf(ctx->a, "items[%zu][price]", i))))
         return false;
     if (!billing_count_param(ctx, it, "quantity", qparam, &c->quantity)) return false;
+    json_value *rates = billing_tax_rates_from(ctx, json_get(it, "tax_rates"), arena_printf(ctx->a, "items[%zu][tax_rates]", i));
+    if (!rates) return false;
+    if (rates->type == JSON_ARRAY) c->tax_rates = rates;
     if (!id && !c->price) {
         stripe_invalid(ctx, arena_printf(ctx->a, "items[%zu][price]", i), "parameter_missing",
                        "Missing required param: items[%zu][price].", i);
@@ -555,6 +646,10 @@ static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *
     if (!c->si) {
         json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity,
                                           billing_now(ctx, json_get_str(sub, "test_clock")));
+        if (c->tax_rates) {
+            json_set(ctx->a, si, "tax_rates", c->tax_rates);
+            billing_save(ctx, "subscription_items", si);
+        }
         billing_prorate(ctx, sub, p, json_get_str(si, "id"), NULL, 0, c->price, c->quantity);
         return;
     }
@@ -568,6 +663,7 @@ static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *
     }
     if (c->price) json_set(ctx->a, c->si, "price", c->price);
     if (c->has_quantity) json_set_int(ctx->a, c->si, "quantity", c->quantity);
+    if (c->tax_rates) json_set(ctx->a, c->si, "tax_rates", c->tax_rates);
     billing_save(ctx, "subscription_items", c->si);
     billing_prorate(ctx, sub, p, id, old_price, old_qty, json_get(c->si, "price"), billing_int(c->si, "quantity"));
 }

@@ -112,7 +112,11 @@ void stripe_list_tax_rates(twin_ctx *ctx)
 
 json_value *billing_tax_rates_param(twin_ctx *ctx, const char *name)
 {
-    json_value *in = twin_input(ctx, name);
+    return billing_tax_rates_from(ctx, twin_input(ctx, name), name);
+}
+
+json_value *billing_tax_rates_from(twin_ctx *ctx, const json_value *in, const char *name)
+{
     if (!in) return json_null(ctx->a);
     json_value *out = json_array(ctx->a);
     if (in->type == JSON_STRING && !in->len) return out; /* name="" clears */

@@ -127,6 +127,26 @@ test('tax rates: create, retrieve, update, list by active; no delete', async () 
 
 // ---- subscriptions ----
 
+test('subscription items[][tax_rates] tax their lines; an update replaces or clears them', async () => {
+  const price = await monthlyPrice(4000);
+  const { cus } = await payingCustomer();
+  const rate = await t.stripe.taxRates.create({ display_name: 'VAT', percentage: 25, inclusive: false });
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id, tax_rates: [rate.id] }] });
+  assert.deepEqual(sub.items.data[0].tax_rates.map((r) => r.id), [rate.id]);
+  assertSchema('POST', '/v1/subscriptions', sub);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(inv.tax, 1000);
+  assert.equal(inv.total, 5000);
+  const upd = await t.stripe.subscriptions.update(sub.id, {
+    items: [{ id: sub.items.data[0].id, tax_rates: '' }], proration_behavior: 'none' });
+  assert.deepEqual(upd.items.data[0].tax_rates, []);
+  const bad = await rejects(() => t.stripe.subscriptions.update(sub.id, { items: [{ id: sub.items.data[0].id, tax_rates: ['txr_nope'] }] }));
+  assert.equal(bad.statusCode, 404);
+  assert.equal(bad.param, 'items[0][tax_rates][0]');
+  const badCreate = await rejects(() => t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: price.id, tax_rates: ['txr_nope'] }] }));
+  assert.equal(badCreate.param, 'items[0][tax_rates][0]');
+});
+
 test('subscription: charge_automatically with a default card -> active, paid first invoice, charge', async () => {
   const price = await monthlyPrice(2000);
   const { cus, pm } = await payingCustomer();

@@ -319,3 +319,336 @@ test('a phase coupon discounts its phase; switching end_behavior to cancel sets 
   assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'canceled');
   assert.equal((await t.stripe.subscriptionSchedules.retrieve(s.id)).status, 'completed');
 });
+
+// A one-time price (for add_invoice_items) on a product of its own.
+async function oneTimePrice(amount, name) {
+  const product = await t.stripe.products.create({ name });
+  return t.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: amount });
+}
+
+test('a trial phase: trialing until the phase ends, its add_invoice_items on the trial invoice; the next phase bills with its tax rates and items', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1000);
+  const setup = await oneTimePrice(500, 'Setup fee');
+  const onboarding = await oneTimePrice(300, 'Onboarding');
+  const vat = await t.stripe.taxRates.create({ display_name: 'VAT', percentage: 10, inclusive: false });
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id }], iterations: 1, trial: true, add_invoice_items: [{ price: setup.id }] },
+      { items: [{ price: basic.id }], iterations: 2, default_tax_rates: [vat.id],
+        add_invoice_items: [{ price: onboarding.id, quantity: 2 }] },
+    ],
+  });
+  check(s);
+  assert.equal(s.phases[0].trial_end, FEB_2025, 'trial: true runs to the end of the phase');
+  assert.equal(s.phases[1].trial_end, null);
+  assert.deepEqual(s.phases[0].add_invoice_items.map((i) => [i.price, i.quantity]), [[setup.id, 1]]);
+  assert.deepEqual(s.phases[1].default_tax_rates.map((r) => r.id), [vat.id]);
+  assert.deepEqual(s.phases[0].default_tax_rates, []);
+
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.status, 'trialing');
+  assert.equal(sub.trial_start, JAN_2025);
+  assert.equal(sub.trial_end, FEB_2025);
+  assert.equal(sub.current_period_end, FEB_2025);
+  assert.deepEqual(sub.default_tax_rates, []);
+  const first = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(first.billing_reason, 'subscription_create');
+  assert.deepEqual(first.lines.data.map((l) => [l.price.id, l.amount]), [[basic.id, 0], [setup.id, 500]],
+    'the trial line is free; the setup fee is charged');
+  assert.equal(first.total, 500);
+  assert.equal(first.tax, null);
+  assert.equal(first.status, 'paid');
+  assertSchema('GET', '/v1/invoices/{invoice}', first);
+
+  // The trial ends with the phase: the second phase's tax rates and items are on the first paid renewal.
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  const now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.status, 'active');
+  assert.deepEqual(now.default_tax_rates.map((r) => r.id), [vat.id]);
+  assert.equal(now.current_period_end, MAR_2025);
+  const feb = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(feb.billing_reason, 'subscription_cycle');
+  assert.deepEqual(feb.lines.data.map((l) => [l.price.id, l.amount]).sort(), [[basic.id, 1000], [onboarding.id, 600]].sort());
+  assert.equal(feb.subtotal, 1600);
+  assert.equal(feb.tax, 160);
+  assert.equal(feb.total, 1760);
+  assert.deepEqual(feb.default_tax_rates.map((r) => r.id), [vat.id]);
+  assert.equal(feb.status, 'paid');
+  assertSchema('GET', '/v1/invoices/{invoice}', feb);
+  // The items were added once: the March renewal bills the plan alone (with tax).
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: MAR_2025 + 3600 });
+  const mar = await t.stripe.invoices.retrieve((await t.stripe.subscriptions.retrieve(sub.id)).latest_invoice);
+  assert.equal(mar.total, 1100);
+});
+
+test('a later phase with trial_end: the subscription trials inside the phase, with a $0 invoice, then bills from trial_end', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1000), pro = await price(3000);
+  const trialEnd = FEB_2025 + 10 * DAY;
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id }], iterations: 1 },
+      { items: [{ price: pro.id }], end_date: APR_2025, trial_end: trialEnd },
+    ],
+  });
+  assert.equal(s.phases[1].trial_end, trialEnd);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.status, 'active');
+  assert.equal(sub.trial_end, null);
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  let now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.status, 'trialing');
+  assert.deepEqual(now.items.data.map((i) => i.price.id), [pro.id]);
+  assert.equal(now.trial_start, FEB_2025);
+  assert.equal(now.trial_end, trialEnd);
+  assert.equal(now.current_period_end, trialEnd);
+  const trialInvoice = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(trialInvoice.total, 0);
+  assert.equal(trialInvoice.status, 'paid');
+  assert.deepEqual(trialInvoice.lines.data.map((l) => [l.price.id, l.amount]), [[pro.id, 0]]);
+  const invoices = await t.stripe.invoices.list({ subscription: sub.id });
+  assert.equal(invoices.data.length, 2, 'no January renewal at the boundary: the trial starts instead');
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: trialEnd + 3600 });
+  now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.status, 'active');
+  assert.equal(now.current_period_start, trialEnd);
+  const billed = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(billed.billing_reason, 'subscription_cycle');
+  assert.equal(billed.total, 3000);
+  assert.equal(billed.status, 'paid');
+});
+
+test('collection_method send_invoice: invoices stay open with a due date until a phase charges automatically', async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(2500);
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    default_settings: { collection_method: 'send_invoice', invoice_settings: { days_until_due: 14 } },
+    phases: [
+      { items: [{ price: basic.id }], iterations: 1 },
+      { items: [{ price: basic.id }], iterations: 1, collection_method: 'charge_automatically' },
+      { items: [{ price: basic.id }], iterations: 1, collection_method: 'send_invoice', invoice_settings: { days_until_due: 3 } },
+    ],
+  });
+  check(s);
+  assert.equal(s.default_settings.collection_method, 'send_invoice');
+  assert.equal(s.default_settings.invoice_settings.days_until_due, 14);
+  assert.equal(s.phases[0].collection_method, null);
+  assert.equal(s.phases[2].invoice_settings.days_until_due, 3);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.collection_method, 'send_invoice');
+  assert.equal(sub.days_until_due, 14);
+  assert.equal(sub.status, 'active', 'send_invoice subscriptions are active at once');
+  const first = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(first.collection_method, 'send_invoice');
+  assert.equal(first.status, 'open');
+  assert.equal(first.due_date, JAN_2025 + 14 * DAY);
+  assert.equal(first.amount_remaining, 2500);
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  let now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.collection_method, 'charge_automatically');
+  assert.equal(now.days_until_due, null);
+  const feb = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(feb.collection_method, 'charge_automatically');
+  assert.equal(feb.status, 'paid');
+  assert.equal(feb.due_date, null);
+
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: MAR_2025 + 3600 });
+  now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.collection_method, 'send_invoice');
+  assert.equal(now.days_until_due, 3);
+  const mar = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(mar.status, 'open');
+  assert.equal(mar.due_date, MAR_2025 + 3 * DAY);
+});
+
+test('a start_date in the past backdates the subscription: the first invoice bills the elapsed time too', async () => {
+  const { cus } = await clockedCustomer();
+  const basic = await price(3100);
+  const start = JAN_2025 - 10 * DAY;   // 22 Dec 2024; the imagined period to 22 Jan has 31 days
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: start, phases: [{ items: [{ price: basic.id }], iterations: 2 }],
+  });
+  check(s);
+  assert.equal(s.status, 'active');
+  assert.equal(s.phases[0].start_date, start);
+  assert.equal(s.current_phase.start_date, start);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.start_date, start);
+  assert.equal(sub.current_period_start, JAN_2025);
+  const inv = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  const backdated = inv.lines.data.find((l) => l.proration);
+  assert.ok(backdated, 'a line for the backdated time');
+  assert.equal(backdated.amount, 1000, '10 of 31 days');
+  assert.deepEqual([backdated.period.start, backdated.period.end], [start, JAN_2025]);
+  assert.equal(inv.total, 4100);
+  assert.equal(inv.status, 'paid');
+  assertSchema('GET', '/v1/invoices/{invoice}', inv);
+});
+
+test('bad phase settings: recurring add_invoice_items price, trial with trial_end, trial past the phase, unknown tax rate, bad collection_method', async () => {
+  const { cus } = await clockedCustomer();
+  const basic = await price(500);
+  const fee = await oneTimePrice(100, 'Fee');
+  const cases = [
+    [{ items: [{ price: basic.id }], add_invoice_items: [{ price: basic.id }] }, 'phases[0][add_invoice_items][0][price]', 400],
+    [{ items: [{ price: basic.id }], add_invoice_items: [{ price: 'price_nope' }] }, 'phases[0][add_invoice_items][0][price]', 404],
+    [{ items: [{ price: basic.id }], add_invoice_items: [{ price: fee.id, quantity: -1 }] }, 'phases[0][add_invoice_items][0][quantity]', 400],
+    [{ items: [{ price: basic.id }], trial: true, trial_end: FEB_2025 }, 'phases[0][trial_end]', 400],
+    [{ items: [{ price: basic.id }], end_date: FEB_2025, trial_end: MAR_2025 }, 'phases[0][trial_end]', 400],
+    [{ items: [{ price: basic.id }], default_tax_rates: ['txr_nope'] }, 'phases[0][default_tax_rates][0]', 404],
+    [{ items: [{ price: basic.id }], collection_method: 'cash' }, 'phases[0][collection_method]', 400],
+    [{ items: [{ price: basic.id }], collection_method: 'send_invoice', invoice_settings: { days_until_due: -1 } },
+      'phases[0][invoice_settings][days_until_due]', 400],
+  ];
+  for (const [phase, param, status] of cases) {
+    const err = await rejects(() => t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: JAN_2025, phases: [phase] }));
+    assert.equal(err.statusCode, status, param);
+    assert.equal(err.param, param, JSON.stringify(phase));
+  }
+  const ended = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: JAN_2025 - 40 * DAY, phases: [{ items: [{ price: basic.id }], iterations: 1 }] }));
+  assert.equal(ended.statusCode, 400);
+  assert.equal(ended.param, 'start_date');
+  const settings = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, default_settings: { collection_method: 'cash' }, phases: [{ items: [{ price: basic.id }] }] }));
+  assert.equal(settings.param, 'default_settings[collection_method]');
+  const days = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, default_settings: { invoice_settings: { days_until_due: 'soon' } }, phases: [{ items: [{ price: basic.id }] }] }));
+  assert.equal(days.param, 'default_settings[invoice_settings][days_until_due]');
+  assert.equal((await t.stripe.subscriptionSchedules.list({ customer: cus.id })).data.length, 0, 'nothing was created');
+  assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id })).data.length, 0);
+});
+
+test('without a test clock a due phase boundary is crossed when the subscription is next read', async () => {
+  const cus = await t.stripe.customers.create({ email: 'realtime@example.com' });
+  const pm = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+  await t.stripe.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+  const basic = await price(1000), pro = await price(2000);
+  const boundary = Math.floor(Date.now() / 1000) + 2;
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [{ items: [{ price: basic.id }], end_date: boundary }, { items: [{ price: pro.id }], iterations: 1 }],
+  });
+  assert.deepEqual((await t.stripe.subscriptions.retrieve(s.subscription)).items.data.map((i) => i.price.id), [basic.id]);
+  await new Promise((resolve) => setTimeout(resolve, (boundary + 1) * 1000 - Date.now()));
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.deepEqual(sub.items.data.map((i) => i.price.id), [pro.id], 'the subscription is read after the boundary');
+  const got = await t.stripe.subscriptionSchedules.retrieve(s.id);
+  assert.equal(got.current_phase.start_date, boundary);
+});
+
+test("each phase's proration_behavior applies when it starts mid-period: always_invoice bills at once, none bills nothing", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(3000), pro = await price(6000), max = await price(9000);
+  const mid = JAN_2025 + 15.5 * DAY;   // half of January's 31 days left
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id }], end_date: mid },
+      { items: [{ price: pro.id }], end_date: mid + DAY, proration_behavior: 'always_invoice' },
+      { items: [{ price: max.id }], iterations: 1, proration_behavior: 'none' },
+    ],
+  });
+  assert.deepEqual(s.phases.map((p) => p.proration_behavior), ['create_prorations', 'always_invoice', 'none']);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: mid + 60 });
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.deepEqual(sub.items.data.map((i) => i.price.id), [pro.id]);
+  const upd = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(upd.billing_reason, 'subscription_update');
+  assert.equal(upd.total, 1500, 'half a month of the 3000 difference, billed at the boundary');
+  assert.equal(upd.status, 'paid');
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: mid + DAY + 60 });
+  const later = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.deepEqual(later.items.data.map((i) => i.price.id), [max.id]);
+  assert.equal(later.latest_invoice, upd.id, 'proration_behavior none: no invoice');
+  assert.equal((await t.stripe.invoiceItems.list({ customer: cus.id, pending: true })).data.length, 0);
+});
+
+test("a phase item's tax_rates tax its lines while the phase runs", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(2000);
+  const gst = await t.stripe.taxRates.create({ display_name: 'GST', percentage: 5, inclusive: false });
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now',
+    phases: [
+      { items: [{ price: basic.id, tax_rates: [gst.id] }], iterations: 1 },
+      { items: [{ price: basic.id }], iterations: 1 },
+    ],
+  });
+  check(s);
+  assert.deepEqual(s.phases[0].items[0].tax_rates.map((r) => r.id), [gst.id]);
+  assert.deepEqual(s.phases[1].items[0].tax_rates, []);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.deepEqual(sub.items.data[0].tax_rates.map((r) => r.id), [gst.id]);
+  const first = await t.stripe.invoices.retrieve(sub.latest_invoice);
+  assert.equal(first.tax, 100);
+  assert.equal(first.total, 2100);
+  assert.deepEqual(first.lines.data[0].tax_rates.map((r) => r.id), [gst.id]);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 3600 });
+  const now = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(now.items.data[0].id, sub.items.data[0].id, 'the same price keeps its item');
+  assert.deepEqual(now.items.data[0].tax_rates, []);
+  const feb = await t.stripe.invoices.retrieve(now.latest_invoice);
+  assert.equal(feb.total, 2000);
+  const bad = await rejects(() => t.stripe.subscriptionSchedules.create({
+    customer: cus.id, phases: [{ items: [{ price: basic.id, tax_rates: ['txr_nope'] }] }] }));
+  assert.equal(bad.statusCode, 404);
+  assert.equal(bad.param, 'phases[0][items][0][tax_rates][0]');
+});
+
+test("updating the running phase's trial_end moves the trial under way, or starts one", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1000);
+  const s = await t.stripe.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }], iterations: 3, trial_end: JAN_2025 + 7 * DAY }],
+  });
+  const extended = await t.stripe.subscriptionSchedules.update(s.id, {
+    phases: [{ items: [{ price: basic.id }], start_date: JAN_2025, iterations: 3, trial_end: JAN_2025 + 14 * DAY }],
+  });
+  assert.equal(extended.phases[0].trial_end, JAN_2025 + 14 * DAY);
+  let sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.status, 'trialing');
+  assert.equal(sub.trial_end, JAN_2025 + 14 * DAY);
+  assert.equal(sub.current_period_end, JAN_2025 + 14 * DAY);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: JAN_2025 + 10 * DAY });
+  assert.equal((await t.stripe.subscriptions.retrieve(sub.id)).status, 'trialing', 'the first trial_end has passed, the new one not');
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: JAN_2025 + 15 * DAY });
+  sub = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(sub.status, 'active');
+  assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice)).total, 1000);
+
+  // An active subscription given a trial on its running phase starts it now.
+  await t.stripe.subscriptionSchedules.update(s.id, {
+    phases: [{ items: [{ price: basic.id }], start_date: JAN_2025, iterations: 3, trial_end: JAN_2025 + 20 * DAY }],
+  });
+  sub = await t.stripe.subscriptions.retrieve(sub.id);
+  assert.equal(sub.status, 'trialing');
+  assert.equal(sub.trial_start, JAN_2025 + 15 * DAY);
+  assert.equal(sub.trial_end, JAN_2025 + 20 * DAY);
+  assert.equal((await t.stripe.invoices.retrieve(sub.latest_invoice)).total, 0);
+});
+
+test("changing default_settings' collection_method reaches the running subscription; its next invoice stays open", async () => {
+  const { clock, cus } = await clockedCustomer();
+  const basic = await price(1200);
+  const s = await t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }], iterations: 3 }] });
+  const upd = await t.stripe.subscriptionSchedules.update(s.id, {
+    default_settings: { collection_method: 'send_invoice', invoice_settings: { days_until_due: 7 } },
+  });
+  assert.equal(upd.default_settings.collection_method, 'send_invoice');
+  check(upd);
+  const sub = await t.stripe.subscriptions.retrieve(s.subscription);
+  assert.equal(sub.collection_method, 'send_invoice');
+  assert.equal(sub.days_until_due, 7);
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 60 });
+  const feb = await t.stripe.invoices.retrieve((await t.stripe.subscriptions.retrieve(sub.id)).latest_invoice);
+  assert.equal(feb.status, 'open');
+  assert.equal(feb.due_date, FEB_2025 + 7 * DAY);
+});
