@@ -15,10 +15,7 @@ int main(int argc, char **argv)
         printf("twins %s\n", TWINS_VERSION);
         return 0;
     }
-    if (strcmp(cmd, "serve") == 0) {
-        serve_prefer_huge_pages(argv);
-        return cli_serve(argc - 1, argv + 1);
-    }
+    if (strcmp(cmd, "serve") == 0) return cli_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "up") == 0) return cli_up(argc - 1, argv + 1);
     if (strcmp(cmd, "runs") == 0) return cli_runs(argc - 1, argv + 1);
     if (strcmp(cmd, "catalog") == 0) return cli_catalog(argc - 1, argv + 1);
