@@ -446,9 +446,14 @@ bool stripe_send_stored(twin_ctx *ctx, const char *collection, const char *id)
 void stripe_retrieve(twin_ctx *ctx, const char *collection, const char *noun, const char *param)
 {
     const char *id = twin_param(ctx, "id");
-    if (stripe_send_stored(ctx, collection, id)) return;
-    json_value *obj = stripe_load(ctx, collection, noun, id, param);
-    if (obj) stripe_send_object(ctx, 200, obj);
+    if (expands_anything(ctx)) {
+        json_value *obj = stripe_load(ctx, collection, noun, id, param);
+        if (obj) stripe_send_object(ctx, 200, obj);
+        return;
+    }
+    /* One read: absent (or a store failure, which stripe_missing turns into
+     * the 500) needs no second look. */
+    if (!stripe_send_stored(ctx, collection, id)) stripe_missing(ctx, noun, id ? id : "", param);
 }
 
 /* ---- lists ---- */
