@@ -477,7 +477,8 @@ static void admin_webhooks(http_request *req, run *r, twin_instance *ti, const c
         seed_ctx_init(&ctx, r, ti, req->arena);
         if (!webhooks_retry(&ctx, id)) {
             buf_free(&out);
-            send_detail(req, 404, arena_printf(req->arena, "no such delivery: %s", id));
+            if (ctx.store_failed) send_detail(req, 500, "store error");
+            else send_detail(req, 404, arena_printf(req->arena, "no such delivery: %s", id));
             return;
         }
         jw_object_begin(&w);

@@ -746,10 +746,8 @@ static int attempts_recorded(const json_value *doc)
 
 bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
 {
-    store_key k = deliveries_key(ctx->run_id, ctx->twin);
-    size_t len = 0;
-    char *text = delivery_id ? store_get(ctx->store, ctx->a, &k, delivery_id, &len) : NULL;
-    json_value *doc = text ? json_parse(ctx->a, text, len, NULL) : NULL;
+    /* twin_doc_get tells a store failure (ctx->store_failed) from absence. */
+    json_value *doc = twin_doc_get(ctx, DELIVERIES, delivery_id);
     if (!doc || doc->type != JSON_OBJECT) return false;
     if (!G.up) return true;
 
@@ -775,9 +773,7 @@ bool webhooks_retry(twin_ctx *ctx, const char *delivery_id)
 
     json_set_str(ctx->a, doc, "status", "pending");
     json_set_null(ctx->a, doc, "next_retry_at");
-    size_t out_len = 0;
-    char *out = json_to_string(ctx->a, doc, &out_len);
-    if (store_put(ctx->store, &k, delivery_id, out, out_len, NULL, 0) != 0) return false;
+    if (twin_doc_put(ctx, DELIVERIES, delivery_id, doc, NULL, 0) != 0) return false;
     schedule(job_new(&js), 0);
     return true;
 }

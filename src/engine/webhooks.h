@@ -68,7 +68,8 @@ void webhooks_set_policy(uint64_t base_ms, int max_attempts);
 const char *webhooks_send(twin_ctx *ctx, const webhook_send *s);
 /* Admin: GET /admin/webhooks/deliveries, POST /admin/webhooks/deliveries/{id}/retry. */
 void webhooks_write_deliveries(store *st, const char *run, const char *twin, jw *w);
-/* Queues one more attempt right away; false if the delivery is unknown. */
+/* Queues one more attempt right away; false if the delivery is unknown, or
+ * the store failed (then ctx->store_failed is set). */
 bool webhooks_retry(twin_ctx *ctx, const char *delivery_id);
 /* Number of deliveries still queued or retrying (tests wait for 0). */
 size_t webhooks_pending(void);
