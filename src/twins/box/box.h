@@ -211,9 +211,6 @@ void bx_emit_collab(twin_ctx *ctx, const char *event_type, const char *admin_typ
 void bx_emit_about(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *item,
                    const json_value *about);
 
-/* ---- comments (comments.c) ---- */
-twin_list bx_comments_of(twin_ctx *ctx, const char *file_id);
-
 /* ---- seeding (seed.c) ---- */
 extern const char bx_seed_schema[];
 int bx_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const char **error);

@@ -68,7 +68,7 @@ static void comment_save(twin_ctx *ctx, json_value *c)
     twin_doc_put(ctx, "comments", json_get_str(c, "id"), c, &idx, 1);
 }
 
-twin_list bx_comments_of(twin_ctx *ctx, const char *file_id)
+static twin_list comments_of(twin_ctx *ctx, const char *file_id)
 {
     twin_list l = {0};
     store_list_opts o = {.index_name = "file", .index_value = file_id};
@@ -179,7 +179,7 @@ void bx_comments_delete(twin_ctx *ctx)
     bool may = str_eq(json_get_str(c, "created_by"), bx_me(ctx)) || str_eq(role, "owner") || str_eq(role, "co-owner");
     if (!may) return bx_forbidden(ctx);
     const char *id = json_get_str(c, "id");
-    twin_list l = bx_comments_of(ctx, json_get_str(file, "id"));
+    twin_list l = comments_of(ctx, json_get_str(file, "id"));
     for (size_t i = 0; i < l.n; i++)
         if (str_eq(json_get_str(l.items[i], "parent_id"), id))
             twin_doc_delete(ctx, "comments", json_get_str(l.items[i], "id"));
@@ -196,7 +196,7 @@ void bx_files_comments(twin_ctx *ctx)
     if (!file) return;
     int64_t limit, offset;
     if (!bx_paging(ctx, 100, 1000, &limit, &offset)) return;
-    twin_list l = bx_comments_of(ctx, json_get_str(file, "id"));
+    twin_list l = comments_of(ctx, json_get_str(file, "id"));
     bx_page page = bx_page_start(ctx, offset, limit);
     for (size_t i = 0; i < l.n; i++)
         if (bx_page_take(&page)) json_push(page.entries, comment_json(ctx, l.items[i], false));

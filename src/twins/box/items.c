@@ -351,7 +351,7 @@ json_value *bx_full(twin_ctx *ctx, const json_value *item)
     json_set(a, o, "allowed_invitee_roles", roles);
     if (file) {
         json_set_str(a, o, "version_number", arena_printf(a, "%lld", (long long)int_of(item, "version_number")));
-        json_set_int(a, o, "comment_count", (int64_t)bx_comments_of(ctx, json_get_str(item, "id")).n);
+        json_set_int(a, o, "comment_count", twin_doc_count(ctx, "comments", "file", json_get_str(item, "id")));
         json_set_null(a, o, "lock");
         json_set_str(a, o, "extension", extension_of(json_get_str(item, "name")));
         json_set_bool(a, o, "is_package", false);
