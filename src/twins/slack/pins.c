@@ -22,8 +22,8 @@ static void set_pinned_to(twin_ctx *ctx, const char *channel, json_value *m, boo
 
 int64_t slack_pin_count(twin_ctx *ctx, const char *channel)
 {
-    json_value **all;
-    return (int64_t)slack_all(ctx, "pins", "channel", channel, &all);
+    int64_t n = twin_doc_count(ctx, "pins", "channel", channel);
+    return n > 0 ? n : 0;
 }
 
 void slack_pin_forget(twin_ctx *ctx, const char *channel, const char *ts)
