@@ -437,20 +437,6 @@ static void mark_cancel_at(twin_ctx *ctx, const json_value *s, json_value *sub)
         json_set_int(ctx->a, sub, "cancel_at", billing_int(last, "end_date"));
 }
 
-/* end_behavior may have changed: the subscription's cancel_at follows. */
-static void sync_cancel_at(twin_ctx *ctx, const json_value *s)
-{
-    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
-    if (!sub || json_truthy(json_get(sub, "cancel_at_period_end"))) return;
-    json_value *before = json_clone(ctx->a, sub);
-    json_set_null(ctx->a, sub, "cancel_at");
-    mark_cancel_at(ctx, s, sub);
-    json_value *prev = stripe_diff(ctx, before, sub);
-    if (!prev->len) return;
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
-}
-
 /* ---- driving the subscription ---- */
 
 /* Starts the subscription of phase ph at its start (the schedule becomes
@@ -550,6 +536,25 @@ static void set_collection(twin_ctx *ctx, const json_value *s, const json_value 
     else json_set_null(ctx->a, sub, "days_until_due");
 }
 
+/* The schedule's end_behavior and settings may have changed: the
+ * subscription's cancel_at follows, and with ph (the running phase) its
+ * collection settings too; one update event for whatever changed. */
+static void sync_subscription(twin_ctx *ctx, const json_value *s, const json_value *ph)
+{
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (!sub) return;
+    json_value *before = json_clone(ctx->a, sub);
+    if (!json_truthy(json_get(sub, "cancel_at_period_end"))) {
+        json_set_null(ctx->a, sub, "cancel_at");
+        mark_cancel_at(ctx, s, sub);
+    }
+    if (ph) set_collection(ctx, s, ph, sub);
+    json_value *prev = stripe_diff(ctx, before, sub);
+    if (!prev->len) return;
+    billing_subscription_save(ctx, sub);
+    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+}
+
 /* A phase's add_invoice_items become pending invoice items of the
  * subscription, which its next invoice (the phase's first) picks up. */
 static void add_phase_items(twin_ctx *ctx, const json_value *sub, const json_value *ph, int64_t at)
@@ -577,21 +582,6 @@ static void follow_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int6
     json_set_int(ctx->a, sub, "billing_cycle_anchor", trial_end);
     json_set_int(ctx->a, sub, "current_period_end", trial_end);
     billing_subscription_save(ctx, sub);
-}
-
-/* end_behavior or default_settings changed without new phases: the
- * subscription follows (cancel_at; collection of the running phase ph). */
-static void sync_settings(twin_ctx *ctx, const json_value *s, const json_value *ph)
-{
-    sync_cancel_at(ctx, s);
-    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
-    if (!sub) return;
-    json_value *before = json_clone(ctx->a, sub);
-    set_collection(ctx, s, ph, sub);
-    json_value *prev = stripe_diff(ctx, before, sub);
-    if (!prev->len) return;
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
 }
 
 /* Moves the subscription onto phase ph's items at time at as a subscription
@@ -903,7 +893,7 @@ void stripe_create_subscription_schedule(twin_ctx *ctx)
         const json_value *first = json_at(json_get(s, "phases"), 0);
         start_subscription(ctx, s, first, billing_int(first, "start_date"));
     }
-    else if (has_status(s, "active")) sync_cancel_at(ctx, s);
+    else if (has_status(s, "active")) sync_subscription(ctx, s, NULL);
     billing_save(ctx, COLL, s);
     stripe_emit(ctx, "subscription_schedule.created", s, NULL);
     stripe_send_object(ctx, 200, s);
@@ -965,7 +955,7 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
         if (!ph) ph = json_at(json_get(s, "phases"), 0);
         /* The running phase changed: the subscription follows at once. */
         if (phases && !apply_phase(ctx, s, ph, proration, now, false)) return;
-        if (!phases) sync_settings(ctx, s, ph);
+        if (!phases) sync_subscription(ctx, s, ph);
         set_current_phase(ctx, s, ph);
     } else if (next_boundary(s) <= now) {
         start_subscription(ctx, s, json_at(json_get(s, "phases"), 0), 0);

@@ -639,7 +639,9 @@ test("changing default_settings' collection_method reaches the running subscript
   const { clock, cus } = await clockedCustomer();
   const basic = await price(1200);
   const s = await t.stripe.subscriptionSchedules.create({ customer: cus.id, start_date: 'now', phases: [{ items: [{ price: basic.id }], iterations: 3 }] });
+  const updatesBefore = (await eventsFor(s.subscription)).filter((e) => e === 'customer.subscription.updated').length;
   const upd = await t.stripe.subscriptionSchedules.update(s.id, {
+    end_behavior: 'cancel',
     default_settings: { collection_method: 'send_invoice', invoice_settings: { days_until_due: 7 } },
   });
   assert.equal(upd.default_settings.collection_method, 'send_invoice');
@@ -647,6 +649,10 @@ test("changing default_settings' collection_method reaches the running subscript
   const sub = await t.stripe.subscriptions.retrieve(s.subscription);
   assert.equal(sub.collection_method, 'send_invoice');
   assert.equal(sub.days_until_due, 7);
+  assert.ok(sub.cancel_at, 'end_behavior=cancel: the subscription ends with the last phase');
+  // One update of the schedule is one update event of its subscription.
+  const updates = (await eventsFor(s.subscription)).filter((e) => e === 'customer.subscription.updated').length;
+  assert.equal(updates - updatesBefore, 1);
   await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: FEB_2025 + 60 });
   const feb = await t.stripe.invoices.retrieve((await t.stripe.subscriptions.retrieve(sub.id)).latest_invoice);
   assert.equal(feb.status, 'open');
