@@ -757,11 +757,6 @@ static json_value *load_invoice(twin_ctx *ctx)
     return stripe_load(ctx, COLL, "invoice", twin_param(ctx, "id"), "invoice");
 }
 
-static bool is_status(const json_value *inv, const char *status)
-{
-    return str_eq(json_get_str(inv, "status"), status);
-}
-
 static bool apply_draft_params(twin_ctx *ctx, json_value *inv)
 {
     static const char *const methods[] = {"charge_automatically", "send_invoice", NULL};
@@ -848,7 +843,7 @@ void stripe_update_invoice(twin_ctx *ctx)
     if (!inv) return;
     json_value *before = json_clone(ctx->a, inv);
     if (!stripe_apply_metadata(ctx, inv)) return;
-    if (is_status(inv, "draft")) {
+    if (stripe_status_is(inv, "draft")) {
         if (!apply_draft_params(ctx, inv) || !apply_discount(ctx, inv)) return;
         billing_invoice_totals(ctx, inv);
     } else {
@@ -875,7 +870,7 @@ void stripe_delete_invoice(twin_ctx *ctx)
 {
     json_value *inv = load_invoice(ctx);
     if (!inv) return;
-    if (!is_status(inv, "draft")) {
+    if (!stripe_status_is(inv, "draft")) {
         stripe_invalid(ctx, NULL, "invoice_not_editable", "You can only delete draft invoices.");
         return;
     }
@@ -889,7 +884,7 @@ void stripe_finalize_invoice(twin_ctx *ctx)
 {
     json_value *inv = load_invoice(ctx);
     if (!inv) return;
-    if (!is_status(inv, "draft")) {
+    if (!stripe_status_is(inv, "draft")) {
         stripe_invalid(ctx, NULL, "invoice_not_editable",
                        "This invoice is already finalized, you can't re-finalize a non-draft invoice.");
         return;
@@ -903,11 +898,11 @@ void stripe_finalize_invoice(twin_ctx *ctx)
 
 static bool payable(twin_ctx *ctx, const json_value *inv)
 {
-    if (is_status(inv, "void")) {
+    if (stripe_status_is(inv, "void")) {
         stripe_invalid(ctx, NULL, "invoice_not_editable", "Voided invoices cannot be paid.");
         return false;
     }
-    if (is_status(inv, "paid")) {
+    if (stripe_status_is(inv, "paid")) {
         stripe_invalid(ctx, NULL, "invoice_already_paid", "Invoice is already paid");
         return false;
     }
@@ -943,8 +938,8 @@ void stripe_pay_invoice(twin_ctx *ctx)
     bool oob = false, no_method = false;
     const char *pm_id = NULL;
     if (!inv || !payable(ctx, inv) || !pay_params(ctx, &oob, &pm_id)) return;
-    if (is_status(inv, "draft")) billing_invoice_finalize(ctx, inv);
-    if (is_status(inv, "paid")) {
+    if (stripe_status_is(inv, "draft")) billing_invoice_finalize(ctx, inv);
+    if (stripe_status_is(inv, "paid")) {
         stripe_send_object(ctx, 200, inv);
         return;
     }
@@ -1003,7 +998,7 @@ void stripe_void_invoice(twin_ctx *ctx)
 {
     json_value *inv = load_invoice(ctx);
     if (!inv) return;
-    if (!is_status(inv, "open") && !is_status(inv, "uncollectible")) {
+    if (!stripe_status_is(inv, "open") && !stripe_status_is(inv, "uncollectible")) {
         stripe_invalid(ctx, NULL, "invoice_not_editable",
                        "You can only void open or uncollectible invoices. This invoice is %s.",
                        json_get_str(inv, "status"));
@@ -1033,7 +1028,7 @@ void stripe_uncollectible_invoice(twin_ctx *ctx)
 {
     json_value *inv = load_invoice(ctx);
     if (!inv) return;
-    if (!is_status(inv, "open")) {
+    if (!stripe_status_is(inv, "open")) {
         stripe_invalid(ctx, NULL, "invoice_not_editable",
                        "You can only mark open invoices as uncollectible. This invoice is %s.",
                        json_get_str(inv, "status"));
@@ -1136,7 +1131,7 @@ void stripe_list_invoices(twin_ctx *ctx)
 void billing_invoice_sync_item(twin_ctx *ctx, const json_value *ii, bool removed)
 {
     json_value *inv = stripe_get(ctx, COLL, json_get_str(ii, "invoice"));
-    if (!inv || !is_status(inv, "draft")) return;
+    if (!inv || !stripe_status_is(inv, "draft")) return;
     if (removed) drop_item_line(ctx, inv, json_get_str(ii, "id"));
     else put_item_line(ctx, inv, ii);
     billing_invoice_totals(ctx, inv);

@@ -284,6 +284,11 @@ json_value *stripe_get(twin_ctx *ctx, const char *collection, const char *id)
     return id && *id ? twin_doc_get(ctx, collection, id) : NULL;
 }
 
+bool stripe_status_is(const json_value *obj, const char *status)
+{
+    return str_eq(json_get_str(obj, "status"), status);
+}
+
 json_value *stripe_load(twin_ctx *ctx, const char *collection, const char *noun, const char *id,
                         const char *param)
 {

@@ -87,6 +87,7 @@ json_value *stripe_new_object(twin_ctx *ctx, const char *object, const char *id_
 json_value *stripe_load(twin_ctx *ctx, const char *collection, const char *noun, const char *id,
                         const char *param);
 json_value *stripe_get(twin_ctx *ctx, const char *collection, const char *id);  /* NULL if absent */
+bool stripe_status_is(const json_value *obj, const char *status);             /* obj.status == status */
 /* A document's JSON text as stored (compact, what json_write makes). */
 typedef struct stripe_text {
     const char *s;

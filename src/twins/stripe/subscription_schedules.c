@@ -18,14 +18,9 @@
 
 #define COLL "subscription_schedules"
 
-static bool has_status(const json_value *s, const char *status)
-{
-    return str_eq(json_get_str(s, "status"), status);
-}
-
 static bool is_live(const json_value *s)
 {
-    return has_status(s, "not_started") || has_status(s, "active");
+    return stripe_status_is(s, "not_started") || stripe_status_is(s, "active");
 }
 
 /* ---- reading phases ---- */
@@ -660,11 +655,11 @@ static void finish_schedule(twin_ctx *ctx, json_value *s, int64_t at)
 /* The time of s's next boundary (its start, or its current phase's end); 0 when none. */
 static int64_t next_boundary(const json_value *s)
 {
-    if (has_status(s, "not_started")) {
+    if (stripe_status_is(s, "not_started")) {
         const json_value *first = json_at(json_get(s, "phases"), 0);
         return first ? billing_int(first, "start_date") : 0;
     }
-    if (has_status(s, "active")) return billing_int(json_get(s, "current_phase"), "end_date");
+    if (stripe_status_is(s, "active")) return billing_int(json_get(s, "current_phase"), "end_date");
     return 0;
 }
 
@@ -672,7 +667,7 @@ static int64_t next_boundary(const json_value *s)
 static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
 {
     json_value *before = json_clone(ctx->a, s);
-    if (has_status(s, "not_started")) {
+    if (stripe_status_is(s, "not_started")) {
         start_subscription(ctx, s, json_at(json_get(s, "phases"), 0), 0);
     } else {
         json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
@@ -728,7 +723,7 @@ void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at)
 void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at)
 {
     json_value *s = stripe_get(ctx, COLL, schedule);
-    if (s && has_status(s, "active") && next_boundary(s) == at) run_boundary(ctx, s, at);
+    if (s && stripe_status_is(s, "active") && next_boundary(s) == at) run_boundary(ctx, s, at);
 }
 
 /* ---- handlers ---- */
@@ -889,11 +884,11 @@ void stripe_create_subscription_schedule(twin_ctx *ctx)
     if (!s) return;
     read_settings(ctx, s);
     int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
-    if (has_status(s, "not_started") && next_boundary(s) <= now) {
+    if (stripe_status_is(s, "not_started") && next_boundary(s) <= now) {
         const json_value *first = json_at(json_get(s, "phases"), 0);
         start_subscription(ctx, s, first, billing_int(first, "start_date"));
     }
-    else if (has_status(s, "active")) sync_subscription(ctx, s, NULL);
+    else if (stripe_status_is(s, "active")) sync_subscription(ctx, s, NULL);
     billing_save(ctx, COLL, s);
     stripe_emit(ctx, "subscription_schedule.created", s, NULL);
     stripe_send_object(ctx, 200, s);
@@ -924,12 +919,12 @@ static json_value *updated_phases(twin_ctx *ctx, const json_value *s, int64_t no
     if (given) {
         int64_t at = 0;
         if (!time_or_now(ctx, given, "phases[0][start_date]", now, &at)) return NULL;
-        if (has_status(s, "active") && at != start) {
+        if (stripe_status_is(s, "active") && at != start) {
             stripe_invalid(ctx, "phases[0][start_date]", NULL,
                            "You can not modify the start date of the current phase.");
             return NULL;
         }
-        start = at < now && has_status(s, "not_started") ? now : at;
+        start = at < now && stripe_status_is(s, "not_started") ? now : at;
     }
     return read_phases(ctx, start, now);
 }
@@ -950,7 +945,7 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
     if (twin_input(ctx, "phases") && !(phases = updated_phases(ctx, s, now))) return;
     if (!read_settings(ctx, s)) return;
     if (phases) json_set(ctx->a, s, "phases", phases);
-    if (has_status(s, "active")) {
+    if (stripe_status_is(s, "active")) {
         json_value *ph = phase_at(s, now);
         if (!ph) ph = json_at(json_get(s, "phases"), 0);
         /* The running phase changed: the subscription follows at once. */
@@ -1006,7 +1001,7 @@ static bool filter_scheduled(const json_value *s, void *data)
 {
     const char *scheduled = data;
     if (!scheduled) return true;
-    return has_status(s, "not_started") == str_eq(scheduled, "true");
+    return stripe_status_is(s, "not_started") == str_eq(scheduled, "true");
 }
 
 void stripe_list_subscription_schedules(twin_ctx *ctx)

@@ -85,15 +85,10 @@ static json_value *first_price(twin_ctx *ctx, const char *id)
     return items.n ? json_get(items.items[0], "price") : NULL;
 }
 
-static bool has_status(const json_value *sub, const char *status)
-{
-    return str_eq(json_get_str(sub, "status"), status);
-}
-
 /* canceled, or expired before its first payment: nothing more can change. */
 static bool has_ended(const json_value *sub)
 {
-    return has_status(sub, "canceled") || has_status(sub, "incomplete_expired");
+    return stripe_status_is(sub, "canceled") || stripe_status_is(sub, "incomplete_expired");
 }
 
 /* ---- invoices for a subscription ---- */
@@ -221,7 +216,7 @@ void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t tr
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
 {
     json_value *sub = billing_subscription_get(ctx, json_get_str(inv, "subscription"));
-    if (!sub || has_status(sub, "canceled")) return;
+    if (!sub || stripe_status_is(sub, "canceled")) return;
     json_value *before = json_clone(ctx->a, sub);
     bool paid = str_eq(json_get_str(inv, "status"), "paid");
     const char *status = json_get_str(sub, "status");
@@ -247,7 +242,7 @@ void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id)
  * test clock only moves when the clock advances; seeded fixtures are held. */
 static bool incomplete_overdue(twin_ctx *ctx, const json_value *sub, int64_t now)
 {
-    if (!has_status(sub, "incomplete") || now < billing_int(sub, "created") + INCOMPLETE_LIFETIME) return false;
+    if (!stripe_status_is(sub, "incomplete") || now < billing_int(sub, "created") + INCOMPLETE_LIFETIME) return false;
     return json_get_str(sub, "test_clock") || !stripe_get(ctx, HELD, json_get_str(sub, "id"));
 }
 
@@ -892,7 +887,7 @@ static void set_clock_time(twin_ctx *ctx, const char *clock, int64_t t)
 static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
 {
     json_value *before = json_clone(ctx->a, sub);
-    bool trial_ended = has_status(sub, "trialing");
+    bool trial_ended = stripe_status_is(sub, "trialing");
     int64_t old_start = billing_int(sub, "current_period_start");
     json_set_int(ctx->a, sub, "current_period_start", at);
     json_set_int(ctx->a, sub, "current_period_end", billing_period_end(first_price(ctx, json_get_str(sub, "id")), at));
@@ -911,7 +906,7 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
 static void warn_trial_end(twin_ctx *ctx, const char *id, int64_t from, int64_t t)
 {
     json_value *sub = billing_subscription_get(ctx, id);
-    if (!sub || !has_status(sub, "trialing")) return;
+    if (!sub || !stripe_status_is(sub, "trialing")) return;
     int64_t warn_at = billing_int(sub, "trial_end") - 3 * DAY;
     if (warn_at > from && warn_at <= t) stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
 }
@@ -921,7 +916,7 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
     warn_trial_end(ctx, id, from, t);
     for (int guard = 0; guard < 1000; guard++) {
         json_value *sub = billing_subscription_get(ctx, id);
-        if (sub && has_status(sub, "incomplete")) {
+        if (sub && stripe_status_is(sub, "incomplete")) {
             int64_t at = billing_int(sub, "created") + INCOMPLETE_LIFETIME;
             if (at <= t) {
                 set_clock_time(ctx, clock, at);
@@ -930,7 +925,7 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
             return;
         }
         if (!sub || has_ended(sub)) return;
-        int64_t next = billing_int(sub, has_status(sub, "trialing") ? "trial_end" : "current_period_end");
+        int64_t next = billing_int(sub, stripe_status_is(sub, "trialing") ? "trial_end" : "current_period_end");
         if (next > t) return;
         set_clock_time(ctx, clock, next);
         /* During a trial the period is the trial: cancel_at_period_end ends
