@@ -69,7 +69,9 @@ static const char *run_token(twin_ctx *ctx)
     return env_token(&e, ctx->a, "github", "ghp_", 36);
 }
 
-static bool token_ok(twin_ctx *ctx, const char *t)
+/* meta: the seed's "meta/seed" document (tokens, token_scopes, viewer), read
+ * once per request by gh_authenticate; NULL when nothing was seeded. */
+static bool token_ok(twin_ctx *ctx, const json_value *meta, const char *t)
 {
     if (!t || !*t) return false;
     for (const char *p = t; *p; p++)
@@ -77,7 +79,7 @@ static bool token_ok(twin_ctx *ctx, const char *t)
     if (str_eq(t, run_token(ctx))) return true;
     const json_value *extra = json_get(ctx->config, "tokens");
     json_foreach(x, extra) if (str_eq(json_str(x), t) || str_eq(json_get_str(x, "token"), t)) return true;
-    if (json_get(json_get(twin_doc_get(ctx, "meta", "seed"), "tokens"), t)) return true;
+    if (json_get(json_get(meta, "tokens"), t)) return true;
     for (size_t i = 0; token_prefixes[i]; i++)
         if (str_starts_with(t, token_prefixes[i]) && strlen(t) > strlen(token_prefixes[i])) return true;
     return false;
@@ -90,12 +92,11 @@ static const json_value *token_record(twin_ctx *ctx, const char *t)
     return NULL;
 }
 
-static scope_set *effective_scopes(twin_ctx *ctx, const char *tok)
+static scope_set *effective_scopes(twin_ctx *ctx, const json_value *meta, const char *tok)
 {
     scope_set *s;
     const json_value *cfg = json_get(token_record(ctx, tok), "scopes");
     if (!cfg) cfg = json_get(ctx->config, "default_token_scopes");
-    json_value *meta = twin_doc_get(ctx, "meta", "seed");
     if (cfg && cfg->type == JSON_ARRAY) s = scopes_from_json(ctx->a, cfg);
     else if (cfg && json_str(cfg)) s = scopes_parse(ctx->a, json_str(cfg));
     else if (meta && json_get(meta, "token_scopes")) s = scopes_from_json(ctx->a, json_get(meta, "token_scopes"));
@@ -164,19 +165,18 @@ const char *gh_viewer(twin_ctx *ctx)
 
 /* Whose token it is: config `tokens` [{token, login, scopes}] and seeded users'
  * `token` name other users; every other accepted token is the viewer's. */
-static const char *token_login(twin_ctx *ctx, const char *t)
+static const char *token_login(twin_ctx *ctx, const json_value *meta, const char *t)
 {
     const char *login = json_get_str(token_record(ctx, t), "login");
     if (login && *login) return login;
-    const char *seeded = json_get_str(json_get(twin_doc_get(ctx, "meta", "seed"), "tokens"), t);
+    const char *seeded = json_get_str(json_get(meta, "tokens"), t);
     return seeded && *seeded ? seeded : NULL;
 }
 
-static const char *viewer_login(twin_ctx *ctx)
+static const char *viewer_login(twin_ctx *ctx, const json_value *meta)
 {
     const char *login = json_get_str(ctx->config, "login");
     if (login && *login) return login;
-    json_value *meta = twin_doc_get(ctx, "meta", "seed");
     login = json_get_str(meta, "viewer");
     return login && *login ? login : "octocat";
 }
@@ -198,13 +198,14 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
         gh_message(ctx, 401, "Requires authentication");
         return false;
     }
-    if (!token_ok(ctx, tok)) {
+    const json_value *meta = twin_doc_get(ctx, "meta", "seed");
+    if (!token_ok(ctx, meta, tok)) {
         gh_message(ctx, 401, "Bad credentials");
         return false;
     }
-    scope_set *s = effective_scopes(ctx, tok);
-    r->login = token_login(ctx, tok);
-    if (!r->login) r->login = viewer_login(ctx);
+    scope_set *s = effective_scopes(ctx, meta, tok);
+    r->login = token_login(ctx, meta, tok);
+    if (!r->login) r->login = viewer_login(ctx, meta);
     if (!gh_account_get(ctx, r->login)) gh_account_create(ctx, r->login, NULL, NULL, false);
     http_set_header(ctx->req, "X-OAuth-Scopes", r->scopes);
     const char *need = route ? route->scope : NULL;
