@@ -260,23 +260,20 @@ void dc_thread_create(twin_ctx *ctx)
     if (!creation_slowmode_ok(ctx, c)) return;
     json_value *t = thread_new(ctx, c, dc_snowflake(ctx), (int)kind);
     if (!t) return;
-    json_value *out = thread_render(ctx, t, true);
+    json_value *msg = NULL;
     if (ptype == 15) {
-        /* A forum post's starter message lives in the new thread, under the thread's id. */
+        /* A forum post's starter message lives in the new thread, under the
+         * thread's id.  dc_message_post updates and saves t itself; when it
+         * refuses, the error answer rolls the new thread back. */
         json_value *saved = ctx->body;
         ctx->body = first;
         json_set_str(ctx->a, t, "_starter_id", json_get_str(t, "id"));
-        json_value *msg = dc_message_post(ctx, t, NULL);
+        msg = dc_message_post(ctx, t, NULL);
         ctx->body = saved;
-        if (!msg) {
-            dc_thread_members_drop(ctx, json_get_str(t, "id"));
-            twin_doc_delete(ctx, "channels", json_get_str(t, "id"));
-            return;
-        }
-        t = twin_doc_get(ctx, "channels", json_get_str(t, "id"));
-        out = thread_render(ctx, t, true);
-        json_set(ctx->a, out, "message", msg);
+        if (!msg) return;
     }
+    json_value *out = thread_render(ctx, t, true);
+    if (msg) json_set(ctx->a, out, "message", msg);
     save_channel(ctx, c);     /* the parent's slowmode stamp, once the thread exists */
     dc_event(ctx, "THREAD_CREATE", out);
     twin_reply_json(ctx, 201, out);
