@@ -247,7 +247,8 @@ void slack_search_messages(twin_ctx *ctx)
                        .ascending = str_eq(twin_arg(ctx, "sort_dir"), "asc")};
 
     json_value **all;
-    size_t n = q.impossible ? 0 : slack_all(ctx, "messages", NULL, NULL, &all), k = 0;
+    /* in:#channel reads that channel's messages only (the "channel" index). */
+    size_t n = q.impossible ? 0 : slack_all(ctx, "messages", q.channel ? "channel" : NULL, q.channel, &all), k = 0;
     hit *hits = arena_alloc(a, (n + 1) * sizeof *hits);
     map channels;
     map_init(&channels);
