@@ -75,8 +75,8 @@ void slack_bookmarks_add(twin_ctx *ctx)
     if (error) return slack_fail(ctx, error);
     arena *a = ctx->a;
     const char *chan = json_get_str(c, "id"), *emoji = twin_arg(ctx, "emoji");
-    json_value **existing;
-    size_t n = slack_all(ctx, "bookmarks", "channel", chan, &existing);
+    int64_t count = twin_doc_count(ctx, "bookmarks", "channel", chan);
+    size_t n = count > 0 ? (size_t)count : 0;
     json_value *b = json_object(a);
     json_set_str(a, b, "id", slack_new_id(ctx, "Bk"));
     json_set_str(a, b, "channel_id", chan);
