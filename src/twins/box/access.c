@@ -110,6 +110,23 @@ bool bx_visible(twin_ctx *ctx, const json_value *item)
     return bx_role(ctx, item) != NULL;
 }
 
+bool bx_owns_or_co_owns(twin_ctx *ctx, const json_value *item)
+{
+    const char *role = bx_role(ctx, item);
+    return str_eq(role, "owner") || str_eq(role, "co-owner");
+}
+
+bool bx_may_manage(twin_ctx *ctx, const json_value *rec, const char *creator_key, const json_value *file)
+{
+    return str_eq(json_get_str(rec, creator_key), bx_me(ctx)) || bx_owns_or_co_owns(ctx, file);
+}
+
+json_value *bx_reachable_file(twin_ctx *ctx, const char *file_id)
+{
+    json_value *f = file_id ? bx_file_get(ctx, file_id) : NULL;
+    return f && !bx_is_trashed(f) && bx_visible(ctx, f) ? f : NULL;
+}
+
 bool bx_can(twin_ctx *ctx, const json_value *item, unsigned caps)
 {
     return (bx_caps(bx_role(ctx, item)) & caps) == caps;

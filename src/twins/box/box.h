@@ -173,6 +173,11 @@ bool bx_is_admin(twin_ctx *ctx);                            /* admin, co-admin o
  * inherited from a folder above), or NULL when the item is out of reach. */
 const char *bx_role(twin_ctx *ctx, const json_value *item);
 bool bx_visible(twin_ctx *ctx, const json_value *item);
+bool bx_owns_or_co_owns(twin_ctx *ctx, const json_value *item);
+/* Comments and tasks: their creator (rec's creator_key), or file's owner or co-owner. */
+bool bx_may_manage(twin_ctx *ctx, const json_value *rec, const char *creator_key, const json_value *file);
+/* The file, when it is active and the caller can reach it; else NULL. */
+json_value *bx_reachable_file(twin_ctx *ctx, const char *file_id);
 bool bx_can(twin_ctx *ctx, const json_value *item, unsigned caps);
 /* Answers 403 access_denied_insufficient_permissions unless the caller holds caps. */
 bool bx_require(twin_ctx *ctx, const json_value *item, unsigned caps);

@@ -103,12 +103,6 @@ static json_value *route_collab(twin_ctx *ctx)
     return NULL;
 }
 
-static bool owns_or_co_owns(twin_ctx *ctx, const json_value *item)
-{
-    const char *role = bx_role(ctx, item);
-    return str_eq(role, "owner") || str_eq(role, "co-owner");
-}
-
 static void already_collaborator(twin_ctx *ctx)
 {
     bx_error(ctx, 400, "user_already_collaborator", "User is already a collaborator", NULL);
@@ -146,7 +140,7 @@ void bx_collabs_create(twin_ctx *ctx)
     /* the root cannot be shared: it is a different folder for everyone */
     json_value *item = bx_active_item(ctx, str_eq(iid, "0") ? NULL : bx_item_get(ctx, itype, iid), iid);
     if (!item || !bx_require(ctx, item, BX_INVITE)) return;
-    if (str_eq(role, "co-owner") && !owns_or_co_owns(ctx, item)) return bx_forbidden(ctx);
+    if (str_eq(role, "co-owner") && !bx_owns_or_co_owns(ctx, item)) return bx_forbidden(ctx);
     const char *wtype = json_get_str(who, "type"), *uid = json_get_str(who, "id"), *login = json_get_str(who, "login");
     if (str_eq(wtype, "group")) return bx_not_found(ctx, "group", uid ? uid : "");
     if (!str_eq(wtype, "user"))
@@ -232,7 +226,7 @@ void bx_collabs_update(twin_ctx *ctx)
     if (role_changed) {
         if (!bx_require(ctx, item, BX_INVITE)) return;
         if (str_eq(role, "owner")) return transfer_ownership(ctx, c, item);
-        if (str_eq(role, "co-owner") && !owns_or_co_owns(ctx, item)) return bx_forbidden(ctx);
+        if (str_eq(role, "co-owner") && !bx_owns_or_co_owns(ctx, item)) return bx_forbidden(ctx);
         json_set_str(a, c, "role", role);
     }
     json_set_str(a, c, "modified_at", bx_now(ctx));

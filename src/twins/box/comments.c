@@ -81,8 +81,8 @@ static json_value *route_comment(twin_ctx *ctx, json_value **file)
 {
     const char *id = twin_param(ctx, "comment_id");
     json_value *c = twin_doc_get(ctx, "comments", id);
-    json_value *f = c ? bx_file_get(ctx, json_get_str(c, "file_id")) : NULL;
-    if (!f || bx_is_trashed(f) || !bx_visible(ctx, f)) {
+    json_value *f = c ? bx_reachable_file(ctx, json_get_str(c, "file_id")) : NULL;
+    if (!f) {
         bx_not_found(ctx, "comment", id);
         return NULL;
     }
@@ -130,8 +130,8 @@ void bx_comments_create(twin_ctx *ctx)
     json_value *c = json_object(a), *file;
     if (str_eq(itype, "comment")) {
         json_value *parent = twin_doc_get(ctx, "comments", iid);
-        file = parent ? bx_file_get(ctx, json_get_str(parent, "file_id")) : NULL;
-        if (!file || bx_is_trashed(file) || !bx_visible(ctx, file)) return bx_not_found(ctx, "comment", iid);
+        file = parent ? bx_reachable_file(ctx, json_get_str(parent, "file_id")) : NULL;
+        if (!file) return bx_not_found(ctx, "comment", iid);
         /* Box threads one level deep: a reply to a reply joins its thread */
         const char *root = json_get_str(parent, "parent_id");
         json_set_str(a, c, "parent_id", root ? root : iid);
@@ -175,9 +175,7 @@ void bx_comments_delete(twin_ctx *ctx)
 {
     json_value *file, *c = route_comment(ctx, &file);
     if (!c) return;
-    const char *role = bx_role(ctx, file);
-    bool may = str_eq(json_get_str(c, "created_by"), bx_me(ctx)) || str_eq(role, "owner") || str_eq(role, "co-owner");
-    if (!may) return bx_forbidden(ctx);
+    if (!bx_may_manage(ctx, c, "created_by", file)) return bx_forbidden(ctx);
     const char *id = json_get_str(c, "id");
     twin_list l = comments_of(ctx, json_get_str(file, "id"));
     for (size_t i = 0; i < l.n; i++)

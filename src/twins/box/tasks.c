@@ -101,8 +101,7 @@ static json_value *task_json(twin_ctx *ctx, const json_value *t)
 /* The active file of a task or assignment record, when the caller can reach it. */
 static json_value *reachable_file(twin_ctx *ctx, const json_value *rec)
 {
-    json_value *f = rec ? bx_file_get(ctx, json_get_str(rec, "file_id")) : NULL;
-    return f && !bx_is_trashed(f) && bx_visible(ctx, f) ? f : NULL;
+    return rec ? bx_reachable_file(ctx, json_get_str(rec, "file_id")) : NULL;
 }
 
 static json_value *lookup_task(twin_ctx *ctx, const char *id, json_value **file)
@@ -111,13 +110,6 @@ static json_value *lookup_task(twin_ctx *ctx, const char *id, json_value **file)
     if ((*file = reachable_file(ctx, t))) return t;
     bx_not_found(ctx, "task", id);
     return NULL;
-}
-
-/* The creator, or the file's owner or co-owner. */
-static bool may_manage(twin_ctx *ctx, const json_value *rec, const json_value *file, const char *creator_key)
-{
-    const char *role = bx_role(ctx, file);
-    return str_eq(json_get_str(rec, creator_key), bx_me(ctx)) || str_eq(role, "owner") || str_eq(role, "co-owner");
 }
 
 static void emit(twin_ctx *ctx, const char *event_type, const char *trigger, const json_value *file,
@@ -190,7 +182,7 @@ void bx_tasks_update(twin_ctx *ctx)
 {
     json_value *file, *t = lookup_task(ctx, twin_param(ctx, "task_id"), &file);
     if (!t) return;
-    if (!may_manage(ctx, t, file, "created_by")) return bx_forbidden(ctx);
+    if (!bx_may_manage(ctx, t, "created_by", file)) return bx_forbidden(ctx);
     if (!task_fields(ctx, t)) return;
     task_save(ctx, t);
     json_value *out = task_json(ctx, t);
@@ -202,7 +194,7 @@ void bx_tasks_delete(twin_ctx *ctx)
 {
     json_value *file, *t = lookup_task(ctx, twin_param(ctx, "task_id"), &file);
     if (!t) return;
-    if (!may_manage(ctx, t, file, "created_by")) return bx_forbidden(ctx);
+    if (!bx_may_manage(ctx, t, "created_by", file)) return bx_forbidden(ctx);
     const char *id = json_get_str(t, "id");
     twin_list l = list_by(ctx, "task_assignments", "task", id);
     for (size_t i = 0; i < l.n; i++) twin_doc_delete(ctx, "task_assignments", json_get_str(l.items[i], "id"));
@@ -316,7 +308,7 @@ void bx_assignments_delete(twin_ctx *ctx)
     json_value *file, *as = route_assignment(ctx, &file);
     if (!as) return;
     json_value *t = twin_doc_get(ctx, "tasks", json_get_str(as, "task_id"));
-    if (!may_manage(ctx, t ? t : as, file, t ? "created_by" : "assigned_by")) return bx_forbidden(ctx);
+    if (!bx_may_manage(ctx, t ? t : as, t ? "created_by" : "assigned_by", file)) return bx_forbidden(ctx);
     json_value *out = assignment_json(ctx, as);
     twin_doc_delete(ctx, "task_assignments", json_get_str(as, "id"));
     emit(ctx, "TASK_ASSIGNMENT_DELETE", NULL, file, out);
