@@ -12,11 +12,6 @@
 #include "util/map.h"
 #include "util/util.h"
 
-static const char *base(twin_ctx *ctx)
-{
-    return ctx->inst && ctx->inst->base_url ? ctx->inst->base_url : "https://www.googleapis.com";
-}
-
 /* Channels are indexed by what they watch ("events/<calendar id>",
  * "calendarList"), so a write reads only the channels it concerns. */
 static const char *watch_key(arena *a, const char *kind, const char *cal_id)
@@ -122,7 +117,7 @@ static void watch(twin_ctx *ctx, const char *kind, const char *cal_id, const cha
     json_set_str(a, ch, "kind", "api#channel");
     json_set_str(a, ch, "id", id);
     json_set_str(a, ch, "resourceId", twin_new_id(ctx, "", 27));
-    json_set_str(a, ch, "resourceUri", arena_printf(a, "%s/calendar/v3%s?alt=json", base(ctx), path));
+    json_set_str(a, ch, "resourceUri", arena_printf(a, "%s/calendar/v3%s?alt=json", google_base_url(ctx), path));
     if (json_get_str(b, "token")) json_set_str(a, ch, "token", json_get_str(b, "token"));
     int64_t now = gc_now_ms(ctx), exp = now + 7 * 86400000LL;
     const char *e = json_get_str(b, "expiration");

@@ -12,6 +12,11 @@
 
 /* ---- errors ---- */
 
+const char *google_base_url(const twin_ctx *ctx)
+{
+    return ctx->inst && ctx->inst->base_url ? ctx->inst->base_url : "https://www.googleapis.com";
+}
+
 const char *google_status_name(int code)
 {
     switch (code) {

@@ -63,6 +63,9 @@ typedef struct google_error {
 } google_error;
 
 /* The canonical gRPC status name of an HTTP status; NULL when Google sends none. */
+/* The twin's own base URL (links in answers: uploads, downloads, watch
+ * channels); Google's when the instance has none (unit tests). */
+const char *google_base_url(const twin_ctx *ctx);
 const char *google_status_name(int code);
 json_value *google_error_body(arena *a, const google_api *api, const google_error *e);
 void google_reply_error(twin_ctx *ctx, const google_api *api, const google_error *e);

@@ -18,11 +18,6 @@ static const char *default_export(const char *mime_type)
     return str_eq(mime_type, GD_SHEET) ? "text/csv" : "text/plain";
 }
 
-static const char *base_url(twin_ctx *ctx)
-{
-    return ctx->inst && ctx->inst->base_url ? ctx->inst->base_url : "https://www.googleapis.com";
-}
-
 /* Where the bytes are; NULL after a 4xx. */
 static const char *download_uri(twin_ctx *ctx, const json_value *f)
 {
@@ -45,7 +40,7 @@ static const char *download_uri(twin_ctx *ctx, const json_value *f)
             return NULL;
         }
         const char *as = want && *want ? want : default_export(mt);
-        return arena_printf(a, "%s/drive/v3/files/%s/export?mimeType=%s", base_url(ctx), id,
+        return arena_printf(a, "%s/drive/v3/files/%s/export?mimeType=%s", google_base_url(ctx), id,
                             http_percent_encode(a, as, strlen(as)));
     }
     if (want && *want && !str_eq(want, mt)) {
@@ -53,8 +48,8 @@ static const char *download_uri(twin_ctx *ctx, const json_value *f)
                  "mimeType", "parameter");
         return NULL;
     }
-    if (rev) return arena_printf(a, "%s/drive/v3/files/%s/revisions/%s?alt=media", base_url(ctx), id, rev);
-    return arena_printf(a, "%s/drive/v3/files/%s?alt=media", base_url(ctx), id);
+    if (rev) return arena_printf(a, "%s/drive/v3/files/%s/revisions/%s?alt=media", google_base_url(ctx), id, rev);
+    return arena_printf(a, "%s/drive/v3/files/%s?alt=media", google_base_url(ctx), id);
 }
 
 void gd_files_download(twin_ctx *ctx)

@@ -595,7 +595,7 @@ static void start_resumable(twin_ctx *ctx, const char *file_id)
     json_set_str(a, s, "data", "");
     if (gd_query(ctx, "fields")) json_set_str(a, s, "fields", gd_query(ctx, "fields"));
     twin_doc_put(ctx, "uploads", uid, s, NULL, 0);
-    const char *base = ctx->inst && ctx->inst->base_url ? ctx->inst->base_url : "https://www.googleapis.com";
+    const char *base = google_base_url(ctx);
     http_set_header(ctx->req, "Location",
                     arena_printf(a, "%s/upload/drive/v3/files%s%s?uploadType=resumable&upload_id=%s", base,
                                  file_id ? "/" : "", file_id ? file_id : "", uid));
