@@ -78,7 +78,7 @@ char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random)
     size_t plen = strlen(prefix);
     char *id = arena_alloc(ctx->a, plen + n_random + 1);
     memcpy(id, prefix, plen);
-    derive_token(id + plen, n_random, ctx->twin, prefix, "id", k);
+    derive_id(id + plen, n_random, ctx->twin, prefix, k);
     return id;
 }
 

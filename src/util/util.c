@@ -182,6 +182,26 @@ void derive_token(char *out, size_t n, const char *a, const char *b, const char 
     out[n] = '\0';
 }
 
+static uint64_t fnv1a64(uint64_t h, const char *s)
+{
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xff) * 1099511628211ull;   /* the terminator keeps ("ab","c") apart from ("a","bc") */
+}
+
+void derive_id(char *out, size_t n, const char *a, const char *b, int64_t k)
+{
+    uint64_t state = fnv1a64(fnv1a64(14695981039346656037ull, a ? a : ""), b ? b : "");
+    state ^= (uint64_t)k * 0xd1342543de82ef95ull;
+    uint64_t word = 0;
+    for (size_t i = 0; i < n; i++) {
+        /* 62^10 < 2^64: ten digits per draw (the tenth is ~5 % uneven) */
+        if (i % 10 == 0) word = splitmix64(&state);
+        out[i] = BASE62[word % 62];
+        word /= 62;
+    }
+    out[n] = '\0';
+}
+
 void derive_hex(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k)
 {
     derive_token(out, n, a, b, c, k);

@@ -25,6 +25,10 @@ void random_token(char *out, size_t n);
 
 /* base62 of a SHA-256 digest of the inputs: deterministic ids. out >= n+1. */
 void derive_token(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k);
+/* base62 from splitmix64 seeded by (a, b, k): deterministic object ids made
+ * on every create, where derive_token's SHA-256 was a tenth of the work.
+ * Not for secrets: ids only need to be stable and apart. out >= n+1. */
+void derive_id(char *out, size_t n, const char *a, const char *b, int64_t k);
 /* n lower-case hex digits derived like derive_token (each its base62 char mod
  * 16): deterministic hex ids. out >= n+1. */
 void derive_hex(char *out, size_t n, const char *a, const char *b, const char *c, int64_t k);

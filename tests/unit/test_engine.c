@@ -133,6 +133,16 @@ static void tokens_and_uuids(void **state)
     derive_token(c, 32, "run", "label", "x", 2);
     assert_string_equal(a, b);
     assert_string_not_equal(a, c);
+    /* object ids: stable, base62, apart per counter and per (a, b) split */
+    char i1[31], i2[31], i3[31], i4[31];
+    derive_id(i1, 30, "stripe", "cus_", 1);
+    derive_id(i2, 30, "stripe", "cus_", 1);
+    derive_id(i3, 30, "stripe", "cus_", 2);
+    derive_id(i4, 30, "stripec", "us_", 1);
+    assert_string_equal(i1, i2);
+    assert_string_not_equal(i1, i3);
+    assert_string_not_equal(i1, i4);
+    assert_int_equal(strspn(i1, "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"), 30);
     char u[37];
     uuid_v4(u);
     assert_true(uuid_valid(u));
