@@ -31,6 +31,11 @@ const char *gh_role_name(gh_level l)
     return role_names[l];
 }
 
+const char *gh_role_key(gh_level l)
+{
+    return role_keys[l];
+}
+
 /* admin/write/read/none: maintain counts as write and triage as read. */
 static const char *legacy_permission(gh_level l)
 {
@@ -41,6 +46,16 @@ static bool listed(const json_value *arr, const char *login)
 {
     json_foreach(m, arr) if (str_case_eq(json_str(m), login)) return true;
     return false;
+}
+
+bool gh_org_member(const json_value *org, const char *login)
+{
+    return org && login && (listed(json_get(org, "members"), login) || listed(json_get(org, "owners"), login));
+}
+
+bool gh_org_owner(const json_value *org, const char *login)
+{
+    return org && login && listed(json_get(org, "owners"), login);
 }
 
 static json_value *org_of(twin_ctx *ctx, const json_value *repo)
@@ -72,6 +87,8 @@ static gh_level granted_level(twin_ctx *ctx, const json_value *repo, const char 
         const char *base = json_get_str(org, "default_repository_permission");
         gh_level b = base ? gh_level_parse(base) : GH_PULL;
         if (b > l) l = b;
+        gh_level t = gh_team_level(ctx, org, gh_repo_key(ctx, repo), login);
+        if (t > l) l = t;
     }
     return l;
 }
