@@ -96,6 +96,9 @@ gh_level gh_access_level(twin_ctx *ctx, const json_value *repo, const char *logi
 json_value *gh_permissions_json(twin_ctx *ctx, gh_level l);   /* {admin,maintain,push,triage,pull} */
 bool gh_org_member(const json_value *org, const char *login);  /* owners are members too */
 bool gh_org_owner(const json_value *org, const char *login);
+/* Files an invitation for invitee to the repository (created_at NULL: now). */
+json_value *gh_invitation_add(twin_ctx *ctx, const char *repo_key, const char *invitee, const char *inviter,
+                              gh_level l, const char *created_at);
 /* The author or triage and up may edit an issue, pull or comment; else answers 403 (hide: 404). */
 bool gh_may_edit(twin_ctx *ctx, const json_value *repo, const char *author, bool hide);
 
