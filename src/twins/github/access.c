@@ -194,12 +194,16 @@ json_value *gh_permissions_json(twin_ctx *ctx, gh_level l)
     return p;
 }
 
-static json_value *collaborator_json(twin_ctx *ctx, const char *login, gh_level l)
+json_value *gh_with_role(twin_ctx *ctx, json_value *o, gh_level l)
 {
-    json_value *o = gh_user_json(ctx, login);
     json_set(ctx->a, o, "permissions", gh_permissions_json(ctx, l));
     json_set_str(ctx->a, o, "role_name", gh_role_name(l));
     return o;
+}
+
+static json_value *collaborator_json(twin_ctx *ctx, const char *login, gh_level l)
+{
+    return gh_with_role(ctx, gh_user_json(ctx, login), l);
 }
 
 /* Everybody holding a role on the repository, owner and org owners first. */

@@ -94,6 +94,7 @@ const char *gh_role_key(gh_level l);             /* pull/triage/push/maintain/ad
 /* login's role on repo, public read access included (NULL login = anonymous). */
 gh_level gh_access_level(twin_ctx *ctx, const json_value *repo, const char *login);
 json_value *gh_permissions_json(twin_ctx *ctx, gh_level l);   /* {admin,maintain,push,triage,pull} */
+json_value *gh_with_role(twin_ctx *ctx, json_value *o, gh_level l);  /* sets o's permissions and role_name */
 bool gh_org_member(const json_value *org, const char *login);  /* owners are members too */
 bool gh_org_owner(const json_value *org, const char *login);
 /* Files an invitation for invitee to the repository (created_at NULL: now). */

@@ -254,10 +254,7 @@ static json_value *team_full_json(twin_ctx *ctx, const json_value *team)
 /* The team's repository as its repositories list shows it: the team's role in permissions. */
 static json_value *team_repo_json(twin_ctx *ctx, const json_value *repo, gh_level l)
 {
-    json_value *o = gh_repo_json(ctx, repo);
-    json_set(ctx->a, o, "permissions", gh_permissions_json(ctx, l));
-    json_set_str(ctx->a, o, "role_name", gh_role_name(l));
-    return o;
+    return gh_with_role(ctx, gh_repo_json(ctx, repo), l);
 }
 
 static json_value *membership_json(twin_ctx *ctx, const json_value *org, const json_value *team, const json_value *m)
