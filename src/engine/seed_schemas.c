@@ -78,7 +78,21 @@ const char seed_schema_github[] = J({
                 "name": {"type": "string"},
                 "members": {"type": "array", "items": {"type": "string"}},
                 "owners": {"type": "array", "items": {"type": "string"}},
-                "default_repository_permission": {"enum": ["read", "write", "admin", "none"]}}}},
+                "default_repository_permission": {"enum": ["read", "write", "admin", "none"]},
+                "teams": {"type": "array", "items": {
+                    "type": "object", "required": ["name"],
+                    "properties": {
+                        "name": {"type": "string", "minLength": 1},
+                        "description": {"type": "string"},
+                        "privacy": {"enum": ["closed", "secret"]},
+                        "permission": {"enum": ["pull", "push"]},
+                        "parent": {"type": "string", "minLength": 1},
+                        "members": {"type": "array", "items": {"type": "string"}},
+                        "maintainers": {"type": "array", "items": {"type": "string"}},
+                        "repos": {"type": "array", "items": {"type": "object", "required": ["name"],
+                            "properties": {
+                                "name": {"type": "string", "minLength": 1},
+                                "permission": {"enum": ["pull", "triage", "push", "maintain", "admin"]}}}}}}}}}},
         "repos": {"type": "array", "items": {
             "type": "object", "required": ["owner", "name"],
             "properties": {
@@ -92,6 +106,12 @@ const char seed_schema_github[] = J({
                     "properties": {
                         "login": {"type": "string", "minLength": 1},
                         "permission": {"enum": ["pull", "triage", "push", "maintain", "admin"]}}}},
+                "invitations": {"type": "array", "items": {"type": "object",
+                    "required": ["login"],
+                    "properties": {
+                        "login": {"type": "string", "minLength": 1},
+                        "permission": {"enum": ["pull", "triage", "push", "maintain", "admin"]},
+                        "created_at": {"type": "string", "minLength": 1}}}},
                 "branches": {"type": "array", "items": {"type": "object", "required": ["name"],
                     "properties": {"name": {"type": "string"}, "protected": {"type": "boolean"}}}},
                 "files": {"type": "array", "items": {"type": "object", "required": ["path"],

@@ -31,6 +31,11 @@ const char *gh_role_name(gh_level l)
     return role_names[l];
 }
 
+const char *gh_role_key(gh_level l)
+{
+    return role_keys[l];
+}
+
 /* admin/write/read/none: maintain counts as write and triage as read. */
 static const char *legacy_permission(gh_level l)
 {
@@ -41,6 +46,16 @@ static bool listed(const json_value *arr, const char *login)
 {
     json_foreach(m, arr) if (str_case_eq(json_str(m), login)) return true;
     return false;
+}
+
+bool gh_org_member(const json_value *org, const char *login)
+{
+    return org && login && (listed(json_get(org, "members"), login) || listed(json_get(org, "owners"), login));
+}
+
+bool gh_org_owner(const json_value *org, const char *login)
+{
+    return org && login && listed(json_get(org, "owners"), login);
 }
 
 static json_value *org_of(twin_ctx *ctx, const json_value *repo)
@@ -72,6 +87,8 @@ static gh_level granted_level(twin_ctx *ctx, const json_value *repo, const char 
         const char *base = json_get_str(org, "default_repository_permission");
         gh_level b = base ? gh_level_parse(base) : GH_PULL;
         if (b > l) l = b;
+        gh_level t = gh_team_level(ctx, org, gh_repo_key(ctx, repo), login);
+        if (t > l) l = t;
     }
     return l;
 }
@@ -177,12 +194,16 @@ json_value *gh_permissions_json(twin_ctx *ctx, gh_level l)
     return p;
 }
 
-static json_value *collaborator_json(twin_ctx *ctx, const char *login, gh_level l)
+json_value *gh_with_role(twin_ctx *ctx, json_value *o, gh_level l)
 {
-    json_value *o = gh_user_json(ctx, login);
     json_set(ctx->a, o, "permissions", gh_permissions_json(ctx, l));
     json_set_str(ctx->a, o, "role_name", gh_role_name(l));
     return o;
+}
+
+static json_value *collaborator_json(twin_ctx *ctx, const char *login, gh_level l)
+{
+    return gh_with_role(ctx, gh_user_json(ctx, login), l);
 }
 
 /* Everybody holding a role on the repository, owner and org owners first. */
@@ -276,6 +297,16 @@ static json_value *invitation_repo(twin_ctx *ctx, const json_value *inv)
     return slash ? gh_repo_get(ctx, arena_strndup(ctx->a, key, (size_t)(slash - key)), slash + 1) : NULL;
 }
 
+/* GitHub lets an invitation stand for 7 days; after that it is listed as expired and can no
+ * longer be accepted. */
+#define INVITATION_LIFETIME (7 * 24 * 3600)
+
+static bool invitation_expired(twin_ctx *ctx, const json_value *inv)
+{
+    int64_t created_ms = parse_iso8601_ms(json_get_str(inv, "created_at"));
+    return created_ms >= 0 && twin_now(ctx) - created_ms / 1000 >= INVITATION_LIFETIME;
+}
+
 static json_value *invitation_json(twin_ctx *ctx, const json_value *inv)
 {
     arena *a = ctx->a;
@@ -290,7 +321,7 @@ static json_value *invitation_json(twin_ctx *ctx, const json_value *inv)
     json_set(a, o, "inviter", gh_user_json(ctx, json_get_str(inv, "inviter")));
     json_set_str(a, o, "permissions", gh_role_name(gh_level_parse(json_get_str(inv, "permission"))));
     json_set_str(a, o, "created_at", json_get_str(inv, "created_at"));
-    json_set_bool(a, o, "expired", false);
+    json_set_bool(a, o, "expired", invitation_expired(ctx, inv));
     json_set_str(a, o, "url", arena_printf(a, "%s/user/repository_invitations/%lld", gh_base(ctx), (long long)id));
     if (repo) json_set_str(a, o, "html_url", arena_printf(a, "%s/invitations", gh_repo_html(ctx, repo)));
     return o;
@@ -315,21 +346,36 @@ static void save_invitation(twin_ctx *ctx, const json_value *inv)
     gh_save(ctx, "invitations", json_get(inv, "id")->str, inv, json_get_str(inv, "repo"));
 }
 
+json_value *gh_invitation_add(twin_ctx *ctx, const char *repo_key, const char *invitee, const char *inviter,
+                              gh_level l, const char *created_at)
+{
+    arena *a = ctx->a;
+    json_value *inv = json_object(a);
+    json_set_int(a, inv, "id", gh_next_id(ctx));
+    json_set_str(a, inv, "repo", repo_key);
+    json_set_str(a, inv, "invitee", invitee);
+    json_set_str(a, inv, "inviter", inviter);
+    json_set_str(a, inv, "created_at", created_at ? created_at : gh_now_iso(ctx));
+    json_set_str(a, inv, "permission", role_keys[l]);
+    save_invitation(ctx, inv);
+    return inv;
+}
+
 static void answer_invitation(twin_ctx *ctx, json_value *repo, const char *login, gh_level l)
 {
     const char *key = gh_repo_key(ctx, repo);
     json_value *inv = pending_invitation(ctx, key, login);
-    arena *a = ctx->a;
-    if (!inv) {
-        inv = json_object(a);
-        json_set_int(a, inv, "id", gh_next_id(ctx));
-        json_set_str(a, inv, "repo", key);
-        json_set_str(a, inv, "invitee", login);
-        json_set_str(a, inv, "inviter", gh_viewer(ctx));
-        json_set_str(a, inv, "created_at", gh_now_iso(ctx));
+    /* Inviting again after the invitation lapsed sends a fresh one. */
+    if (inv && invitation_expired(ctx, inv)) {
+        twin_doc_delete(ctx, "invitations", json_get(inv, "id")->str);
+        inv = NULL;
     }
-    json_set_str(a, inv, "permission", role_keys[l]);
-    save_invitation(ctx, inv);
+    if (inv) {
+        json_set_str(ctx->a, inv, "permission", role_keys[l]);
+        save_invitation(ctx, inv);
+    } else {
+        inv = gh_invitation_add(ctx, key, login, gh_viewer(ctx), l, NULL);
+    }
     gh_reply(ctx, 201, invitation_json(ctx, inv));
 }
 
@@ -459,6 +505,8 @@ void gh_accept_invitation(twin_ctx *ctx)
 {
     json_value *inv = viewer_invitation(ctx);
     if (!inv) return;
+    /* An expired invitation stays listed for the record but cannot be taken up. */
+    if (invitation_expired(ctx, inv)) return gh_not_found(ctx);
     json_value *repo = invitation_repo(ctx, inv);
     twin_doc_delete(ctx, "invitations", json_get(inv, "id")->str);
     if (repo) {

@@ -39,7 +39,7 @@ static const scope_rule rules[] = {
 #define N_RULES (sizeof rules / sizeof rules[0])
 
 static const char default_scopes[] =
-    "repo, read:org, user, workflow, admin:repo_hook, admin:org_hook, gist, notifications, write:packages, "
+    "repo, admin:org, user, workflow, admin:repo_hook, admin:org_hook, gist, notifications, write:packages, "
     "delete_repo, project, write:discussion";
 
 static const char *const token_prefixes[] = {"ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_", NULL};

@@ -10,6 +10,7 @@
  *   comments, labels, hooks, statuses, check_runs, check_suites, reviews,
  *   review_comments: keyed by numeric id, index repo.
  *   releases, release_assets, release_bytes, release_latest: see releases.c.
+ *   teams     "<org>/<slug>" (lower-case) -> team with members[] and repos[]  (index org)
  * Objects are rendered on the way out with URLs built from the run's base
  * URL the way api.github.com builds them. */
 #ifndef TWINS_GITHUB_H
@@ -67,6 +68,8 @@ bool gh_bool_arg(twin_ctx *ctx, const char *name, bool dflt);
 json_value *gh_account_get(twin_ctx *ctx, const char *login);
 json_value *gh_account_create(twin_ctx *ctx, const char *login, const char *name, const char *email, bool org);
 json_value *gh_user_json(twin_ctx *ctx, const char *login);   /* simple-user object */
+json_value *gh_org_get(twin_ctx *ctx, const char *login);     /* the organization's account or NULL */
+json_value *gh_org_json(twin_ctx *ctx, const json_value *org); /* organization-full object */
 json_value *gh_repo_get(twin_ctx *ctx, const char *owner, const char *name);
 /* Loads the route's {owner}/{repo} (access.c); answers 404 and returns NULL when absent or
  * invisible to the caller, GitHub's 403/404 when the route needs a role the caller lacks. */
@@ -87,9 +90,16 @@ twin_list gh_list_repo_where(twin_ctx *ctx, const char *collection, const char *
 typedef enum { GH_NONE, GH_PULL, GH_TRIAGE, GH_PUSH, GH_MAINTAIN, GH_ADMIN } gh_level;
 gh_level gh_level_parse(const char *s);          /* "push" or "write" -> GH_PUSH; unknown -> GH_NONE */
 const char *gh_role_name(gh_level l);            /* read/triage/write/maintain/admin */
+const char *gh_role_key(gh_level l);             /* pull/triage/push/maintain/admin */
 /* login's role on repo, public read access included (NULL login = anonymous). */
 gh_level gh_access_level(twin_ctx *ctx, const json_value *repo, const char *login);
 json_value *gh_permissions_json(twin_ctx *ctx, gh_level l);   /* {admin,maintain,push,triage,pull} */
+json_value *gh_with_role(twin_ctx *ctx, json_value *o, gh_level l);  /* sets o's permissions and role_name */
+bool gh_org_member(const json_value *org, const char *login);  /* owners are members too */
+bool gh_org_owner(const json_value *org, const char *login);
+/* Files an invitation for invitee to the repository (created_at NULL: now). */
+json_value *gh_invitation_add(twin_ctx *ctx, const char *repo_key, const char *invitee, const char *inviter,
+                              gh_level l, const char *created_at);
 /* The author or triage and up may edit an issue, pull or comment; else answers 403 (hide: 404). */
 bool gh_may_edit(twin_ctx *ctx, const json_value *repo, const char *author, bool hide);
 
@@ -116,6 +126,18 @@ bool gh_pull_merge(twin_ctx *ctx, json_value *repo, json_value *pr, const char *
                    const char *method, const char *merger);
 json_value *gh_label_ensure(twin_ctx *ctx, const json_value *repo, const char *name);
 json_value *gh_label_json(twin_ctx *ctx, const json_value *repo, const json_value *label);
+
+/* ---- teams (teams.c) ---- */
+/* The best role login holds on the repository through the org's teams it is an active member of
+ * (a child team's members hold its ancestors' roles too). */
+gh_level gh_team_level(twin_ctx *ctx, const json_value *org, const char *repo_key, const char *login);
+json_value *gh_team_find(twin_ctx *ctx, const char *org, const char *slug);
+json_value *gh_team_by_id(twin_ctx *ctx, const char *org, int64_t id);
+/* The role a team (or an ancestor) holds on the repository; GH_NONE without one. */
+gh_level gh_team_repo_level(twin_ctx *ctx, const json_value *team, const char *repo_key);
+json_value *gh_team_json(twin_ctx *ctx, const json_value *team);   /* "team": team-simple + parent */
+/* Seeds one org's teams (after its repositories exist); -1 with *error on bad input. */
+int gh_teams_seed(twin_ctx *ctx, const json_value *org, const json_value *teams, int64_t *count, const char **error);
 
 /* ---- webhooks (hooks.c) ---- */
 void gh_emit(twin_ctx *ctx, const json_value *repo, const char *event, json_value *payload);
@@ -150,6 +172,10 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(list_collaborators) X(check_collaborator) X(add_collaborator) X(remove_collaborator) \
     X(collaborator_permission) X(list_repo_invitations) X(update_repo_invitation) X(delete_repo_invitation) \
     X(list_viewer_invitations) X(accept_invitation) X(decline_invitation) \
+    X(list_teams) X(create_team) X(get_team) X(update_team) X(delete_team) \
+    X(get_team_membership) X(set_team_membership) X(remove_team_membership) X(list_team_members) \
+    X(list_team_repos) X(check_team_repo) X(set_team_repo) X(remove_team_repo) \
+    X(list_repo_teams) X(list_viewer_teams) \
     X(rate_limit)
 #define GH_DECLARE(n) void gh_##n(twin_ctx *ctx);
 GH_HANDLERS(GH_DECLARE)

@@ -21,6 +21,19 @@ static json_value *branch_ref(twin_ctx *ctx, const json_value *repo, const char 
     return b;
 }
 
+/* The teams asked to review pr (kept by id, so a renamed team stays asked).  The fuller "team"
+ * object suits both the pull request's team-simple and the review request's team. */
+static json_value *requested_teams(twin_ctx *ctx, const json_value *repo, const json_value *pr)
+{
+    json_value *out = json_array(ctx->a);
+    json_foreach(t, json_get(pr, "requested_teams")) {
+        int64_t id = 0;
+        json_value *team = json_int64(t, &id) ? gh_team_by_id(ctx, json_get_str(repo, "owner"), id) : NULL;
+        if (team) json_push(out, gh_team_json(ctx, team));
+    }
+    return out;
+}
+
 static json_value *pr_json(twin_ctx *ctx, const json_value *repo, const json_value *pr)
 {
     arena *a = ctx->a;
@@ -71,7 +84,7 @@ static json_value *pr_json(twin_ctx *ctx, const json_value *repo, const json_val
     json_value *rr = json_array(a);
     json_foreach(r, json_get(pr, "requested_reviewers")) json_push(rr, gh_user_json(ctx, r->str));
     json_set(a, o, "requested_reviewers", rr);
-    json_set(a, o, "requested_teams", json_array(a));
+    json_set(a, o, "requested_teams", requested_teams(ctx, repo, pr));
     json_set_bool(a, o, "draft", json_truthy(json_get(pr, "draft")));
     json_set_bool(a, o, "merged", merged);
     bool open = str_eq(json_get_str(issue, "state"), "open");
@@ -331,27 +344,44 @@ void gh_list_pull_files(twin_ctx *ctx)
 
 /* ---- reviewers and reviews ---- */
 
-static void reply_requested(twin_ctx *ctx, json_value *pr)
+static void reply_requested(twin_ctx *ctx, const json_value *repo, json_value *pr)
 {
     json_value *o = json_object(ctx->a), *users = json_array(ctx->a);
     json_foreach(r, json_get(pr, "requested_reviewers")) json_push(users, gh_user_json(ctx, r->str));
     json_set(ctx->a, o, "users", users);
-    json_set(ctx->a, o, "teams", json_array(ctx->a));
+    json_set(ctx->a, o, "teams", requested_teams(ctx, repo, pr));
     gh_reply(ctx, 200, o);
+}
+
+/* team_reviewers: slugs of the org's teams that can read the repository; adds their ids to pr. */
+static bool add_team_reviewers(twin_ctx *ctx, const json_value *repo, json_value *pr)
+{
+    json_value *asked = json_get(pr, "requested_teams");
+    if (!asked) json_set(ctx->a, pr, "requested_teams", asked = json_array(ctx->a));
+    json_foreach(s, twin_input(ctx, "team_reviewers")) {
+        json_value *team = gh_team_find(ctx, json_get_str(repo, "owner"), json_str(s));
+        if (!team || gh_team_repo_level(ctx, team, gh_repo_key(ctx, repo)) == GH_NONE) return false;
+        bool dup = false;
+        json_foreach(x, asked) if (json_equal(x, json_get(team, "id"))) dup = true;
+        if (!dup) json_push(asked, json_clone(ctx->a, json_get(team, "id")));
+    }
+    return true;
 }
 
 void gh_request_reviewers(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *pr = repo ? load_pr(ctx, repo) : NULL;
     if (!pr) return;
+    static const char not_collaborator[] = "Reviews may only be requested from collaborators. One or more of the "
+                                           "users or teams you specified is not a collaborator of the repository.";
     json_value *rr = json_get(pr, "requested_reviewers");
     json_foreach(r, twin_input(ctx, "reviewers")) {
-        if (!json_str(r) || !gh_account_get(ctx, r->str))
-            return gh_message(ctx, 422, "Reviews may only be requested from collaborators. One or more of the users or teams you specified is not a collaborator of the repository.");
+        if (!json_str(r) || !gh_account_get(ctx, r->str)) return gh_message(ctx, 422, not_collaborator);
         bool dup = false;
         json_foreach(x, rr) if (str_case_eq(x->str, r->str)) dup = true;
         if (!dup) json_push(rr, json_string(ctx->a, r->str));
     }
+    if (!add_team_reviewers(ctx, repo, pr)) return gh_message(ctx, 422, not_collaborator);
     save_pr(ctx, repo, pr);
     emit_pr(ctx, repo, pr, "review_requested");
     gh_reply(ctx, 201, pr_json(ctx, repo, pr));
@@ -360,7 +390,7 @@ void gh_request_reviewers(twin_ctx *ctx)
 void gh_list_requested_reviewers(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *pr = repo ? load_pr(ctx, repo) : NULL;
-    if (pr) reply_requested(ctx, pr);
+    if (pr) reply_requested(ctx, repo, pr);
 }
 
 void gh_remove_requested_reviewers(twin_ctx *ctx)
@@ -374,6 +404,16 @@ void gh_remove_requested_reviewers(twin_ctx *ctx)
         if (!drop) json_push(keep, json_string(ctx->a, x->str));
     }
     json_set(ctx->a, pr, "requested_reviewers", keep);
+    json_value *teams = json_array(ctx->a);
+    json_foreach(x, json_get(pr, "requested_teams")) {
+        int64_t id = 0;
+        json_value *team = json_int64(x, &id) ? gh_team_by_id(ctx, json_get_str(repo, "owner"), id) : NULL;
+        bool drop = false;
+        json_foreach(r, twin_input(ctx, "team_reviewers"))
+            if (team && str_case_eq(json_str(r), json_get_str(team, "slug"))) drop = true;
+        if (!drop) json_push(teams, json_clone(ctx->a, x));
+    }
+    json_set(ctx->a, pr, "requested_teams", teams);
     save_pr(ctx, repo, pr);
     gh_reply(ctx, 200, pr_json(ctx, repo, pr));
 }

@@ -149,10 +149,14 @@ void gh_get_user(twin_ctx *ctx)
     gh_reply(ctx, 200, full_user(ctx, acc, false));
 }
 
-void gh_get_org(twin_ctx *ctx)
+json_value *gh_org_get(twin_ctx *ctx, const char *login)
 {
-    json_value *acc = gh_account_get(ctx, twin_param(ctx, "org"));
-    if (!acc || !str_eq(json_get_str(acc, "type"), "Organization")) return gh_not_found(ctx);
+    json_value *acc = gh_account_get(ctx, login);
+    return acc && str_eq(json_get_str(acc, "type"), "Organization") ? acc : NULL;
+}
+
+json_value *gh_org_json(twin_ctx *ctx, const json_value *acc)
+{
     arena *a = ctx->a;
     const char *login = json_get_str(acc, "login"), *base = gh_base(ctx);
     json_value *o = json_object(a);
@@ -187,7 +191,14 @@ void gh_get_org(twin_ctx *ctx)
     json_set_str(a, o, "created_at", json_get_str(acc, "created_at"));
     json_set_str(a, o, "updated_at", json_get_str(acc, "created_at"));
     json_set_null(a, o, "archived_at");
-    gh_reply(ctx, 200, o);
+    return o;
+}
+
+void gh_get_org(twin_ctx *ctx)
+{
+    json_value *acc = gh_org_get(ctx, twin_param(ctx, "org"));
+    if (!acc) return gh_not_found(ctx);
+    gh_reply(ctx, 200, gh_org_json(ctx, acc));
 }
 
 /* ---- repos ---- */
@@ -484,12 +495,6 @@ static int cmp_created_desc(const void *x, const void *y)
     return ia < ib ? 1 : ia > ib ? -1 : 0;
 }
 
-static bool member_of(const json_value *org, const char *login)
-{
-    json_foreach(m, json_get(org, "members")) if (str_case_eq(json_str(m), login)) return true;
-    return false;
-}
-
 static bool collaborates(const json_value *repo, const char *login)
 {
     json_foreach(c, json_get(repo, "collaborators")) if (str_case_eq(json_get_str(c, "login"), login)) return true;
@@ -531,7 +536,7 @@ static void list_repos(twin_ctx *ctx, list_kind kind, const char *owner)
             const char *ro = json_get_str(r, "owner");
             bool mine = str_case_eq(ro, viewer);
             json_value *acc = mine ? NULL : gh_account_get(ctx, ro);
-            bool via_org = acc && member_of(acc, viewer) && gh_access_level(ctx, r, viewer) != GH_NONE;
+            bool via_org = acc && gh_org_member(acc, viewer) && gh_access_level(ctx, r, viewer) != GH_NONE;
             bool collaborator = !mine && !via_org && collaborates(r, viewer);
             if (!mine && !via_org && !collaborator) continue;
             if (!affiliated(aff, mine, collaborator, via_org)) continue;

@@ -8,8 +8,29 @@
 #include "util/util.h"
 
 typedef struct counts {
-    int64_t users, orgs, repos, files, branches, issues, pulls;
+    int64_t users, orgs, repos, files, branches, issues, pulls, teams, invitations;
 } counts;
+
+/* Invitations waiting for an answer.  Without created_at one dates from the seeding clock, like
+ * everything seeded, so it has lapsed (GitHub's 7 days) in any run after the first week of 2026. */
+static int seed_invitations(twin_ctx *ctx, const json_value *repo, const json_value *list, counts *n,
+                            const char **error)
+{
+    const char *key = gh_repo_key(ctx, repo);
+    json_foreach(x, list) {
+        const char *login = json_get_str(x, "login"), *created = json_get_str(x, "created_at");
+        if (created && parse_iso8601_ms(created) < 0) {
+            *error = arena_printf(ctx->a, "github.repos[%s].invitations: created_at %s is no ISO 8601 time", key, created);
+            return -1;
+        }
+        if (!gh_account_get(ctx, login)) gh_account_create(ctx, login, NULL, NULL, false), n->users++;
+        const char *perm = json_get_str(x, "permission");
+        gh_invitation_add(ctx, key, login, json_get_str(repo, "owner"), gh_level_parse(perm ? perm : "push"),
+                          created ? gh_iso(ctx, parse_iso8601_ms(created) / 1000) : NULL);
+        n->invitations++;
+    }
+    return 0;
+}
 
 static int seed_repo(twin_ctx *ctx, const json_value *in, counts *n, const char **error)
 {
@@ -57,6 +78,7 @@ static int seed_repo(twin_ctx *ctx, const json_value *in, counts *n, const char 
     }
     json_set(a, repo, "collaborators", collab);
     gh_repo_touch(ctx, repo, false);
+    if (seed_invitations(ctx, repo, json_get(in, "invitations"), n, error) != 0) return -1;
     json_foreach(i, json_get(in, "issues")) {
         json_value *is = gh_issue_create(ctx, repo, json_get_str(i, "title"), json_get_str(i, "body"),
                                          json_get_str(i, "user") ? json_get_str(i, "user") : owner,
@@ -167,6 +189,11 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     ctx->principal = arena_zalloc(a, sizeof(gh_req));
     ((gh_req *)ctx->principal)->login = viewer;
     json_foreach(r, json_get(seed, "repos")) if (seed_repo(ctx, r, &n, error) != 0) return -1;
+    /* Teams come after the repositories they hold. */
+    json_foreach(o, json_get(seed, "orgs")) {
+        json_value *org = gh_org_get(ctx, json_get_str(o, "login"));
+        if (gh_teams_seed(ctx, org, json_get(o, "teams"), &n.teams, error) != 0) return -1;
+    }
     json_set_int(a, result, "users", n.users);
     json_set_int(a, result, "orgs", n.orgs);
     json_set_int(a, result, "repos", n.repos);
@@ -174,5 +201,7 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     json_set_int(a, result, "branches", n.branches);
     json_set_int(a, result, "issues", n.issues);
     json_set_int(a, result, "pull_requests", n.pulls);
+    if (n.teams) json_set_int(a, result, "teams", n.teams);
+    if (n.invitations) json_set_int(a, result, "invitations", n.invitations);
     return 0;
 }
