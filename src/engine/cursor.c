@@ -38,8 +38,8 @@ int64_t cursor_number(const twin_cursor_form *f, int64_t epoch, int64_t position
 const char *cursor_write(arena *a, const twin_cursor_form *f, int64_t epoch, int64_t position)
 {
     if (decimal(f)) return arena_printf(a, "%lld", (long long)cursor_number(f, epoch, position));
-    const char *raw = epoch ? arena_printf(a, "%c:%lld:%lld:%s", f->kind, (long long)position, (long long)epoch, f->tag)
-                            : arena_printf(a, "%c:%lld:%s", f->kind, (long long)position, f->tag);
+    const char *raw = epoch ? arena_printf(a, "%s%lld:%lld%s", f->head, (long long)position, (long long)epoch, f->tail)
+                            : arena_printf(a, "%s%lld%s", f->head, (long long)position, f->tail);
     return arena_printf(a, "%s%s", f->prefix, base64url_encode(a, raw, strlen(raw)));
 }
 
@@ -55,15 +55,18 @@ static twin_cursor_state read_decimal(const twin_cursor_form *f, int64_t epoch, 
     return TWIN_CURSOR_CURRENT;
 }
 
-/* "<kind>:<position>[:<epoch>]:<tag>" */
+/* head + "<position>[:<epoch>]" + tail */
 static bool parse_tagged(const twin_cursor_form *f, const char *raw, int64_t *position, int64_t *issued)
 {
-    if (raw[0] != f->kind || raw[1] != ':') return false;
-    const char *p = raw + 2;
-    if (!read_digits(&p, position) || *p++ != ':') return false;
+    if (!str_starts_with(raw, f->head)) return false;
+    const char *p = raw + strlen(f->head);
+    if (!read_digits(&p, position)) return false;
     *issued = 0;
-    if (*p >= '0' && *p <= '9' && (!read_digits(&p, issued) || *p++ != ':')) return false;
-    return str_eq(p, f->tag);
+    if (p[0] == ':' && p[1] >= '0' && p[1] <= '9') {
+        p++;
+        if (!read_digits(&p, issued)) return false;
+    }
+    return str_eq(p, f->tail);
 }
 
 static twin_cursor_state read_tagged(arena *a, const twin_cursor_form *f, int64_t epoch, const char *text,

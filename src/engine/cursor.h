@@ -33,15 +33,16 @@ typedef enum twin_cursor_state {
  *   position in [0, stride).  Epoch 0 writes the plain position, which is why
  *   numbers clients compare or store (Box stream positions, Drive change
  *   tokens) stay numbers.  Only plain digits read back.
- * - Tagged (stride == 0): prefix + base64url("<kind>:<position>:<tag>") in
- *   epoch 0, prefix + base64url("<kind>:<position>:<epoch>:<tag>") after.
- *   The tag must not start with a digit. */
+ * - Tagged (stride == 0): prefix + base64url(head + "<position>" + tail)
+ *   in epoch 0, prefix + base64url(head + "<position>:<epoch>" + tail)
+ *   after (Google's "C" + "o:5:twins", Box's "bxm:5").  The tail must not
+ *   start with ':' and a digit. */
 typedef struct twin_cursor_form {
     int64_t stride;             /* decimal: positions per epoch (a power of ten reads best) */
     int64_t span;               /* decimal: epochs told apart (keep span * stride in range) */
-    const char *prefix;         /* tagged: text before the base64 */
-    char kind;                  /* tagged: what the position counts */
-    const char *tag;            /* tagged: the closing word */
+    const char *prefix;         /* tagged: text before the base64 ("" for none) */
+    const char *head;           /* tagged: encoded text before the position */
+    const char *tail;           /* tagged: encoded text after it ("" for none) */
 } twin_cursor_form;
 
 /* The cursor for position in epoch (position >= 0; below stride when decimal). */

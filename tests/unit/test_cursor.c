@@ -7,7 +7,8 @@
 #include "util/base64.h"
 
 static const twin_cursor_form decimal_form = {.stride = 1000000000000LL, .span = 9000};
-static const twin_cursor_form tagged_form = {.prefix = "C", .kind = 'o', .tag = "twins"};
+static const twin_cursor_form tagged_form = {.prefix = "C", .head = "o:", .tail = ":twins"};
+static const twin_cursor_form bare_form = {.prefix = "", .head = "bxm:", .tail = ""};
 
 static int setup(void **state)
 {
@@ -92,6 +93,26 @@ static void tagged_later_epochs_round_trip_and_go_stale(void **state)
     assert_int_equal(read_at(a, &tagged_form, 0, t, &pos), TWIN_CURSOR_STALE);
 }
 
+/* No prefix, no tail: Box's markers were base64url("bxm:<offset>"). */
+static void tagged_without_prefix_or_tail(void **state)
+{
+    arena *a = *state;
+    int64_t pos;
+    const char *old = base64url_encode(a, "bxm:20", 6);
+    assert_string_equal(cursor_write(a, &bare_form, 0, 20), old);
+    assert_int_equal(read_at(a, &bare_form, 0, old, &pos), TWIN_CURSOR_CURRENT);
+    assert_int_equal(pos, 20);
+    const char *later = cursor_write(a, &bare_form, 7, 20);
+    assert_string_equal(base64_decode(a, later, NULL), "bxm:20:7");
+    assert_int_equal(read_at(a, &bare_form, 7, later, &pos), TWIN_CURSOR_CURRENT);
+    assert_int_equal(read_at(a, &bare_form, 0, later, &pos), TWIN_CURSOR_STALE);
+    assert_int_equal(read_at(a, &bare_form, 7, old, &pos), TWIN_CURSOR_STALE);
+    const char *bad[] = {"", base64url_encode(a, "bxm:", 4), base64url_encode(a, "bxm:5:", 6),
+                         base64url_encode(a, "bxm:5:x", 7), base64url_encode(a, "bxm:-5", 6)};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        assert_int_equal(read_at(a, &bare_form, 0, bad[i], &pos), TWIN_CURSOR_MALFORMED);
+}
+
 static const char *wrap(arena *a, const char *prefix, const char *raw, size_t len)
 {
     return arena_printf(a, "%s%s", prefix, base64url_encode(a, raw, len));
@@ -148,6 +169,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(tagged_epoch_zero_keeps_the_old_token, setup, teardown),
         cmocka_unit_test_setup_teardown(tagged_later_epochs_round_trip_and_go_stale, setup, teardown),
         cmocka_unit_test_setup_teardown(tagged_refuses_other_kinds_prefixes_and_junk, setup, teardown),
+        cmocka_unit_test_setup_teardown(tagged_without_prefix_or_tail, setup, teardown),
         cmocka_unit_test_setup_teardown(stamps_carry_the_epoch_in_e, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -171,20 +171,20 @@ bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, i
     return true;
 }
 
-static twin_cursor_form google_cursor_form(char kind)
+static twin_cursor_form google_cursor_form(twin_ctx *ctx, char kind)
 {
-    return (twin_cursor_form){.prefix = "C", .kind = kind, .tag = "twins"};
+    return (twin_cursor_form){.prefix = "C", .head = arena_printf(ctx->a, "%c:", kind), .tail = ":twins"};
 }
 
 const char *google_cursor(twin_ctx *ctx, char kind, int64_t n)
 {
-    twin_cursor_form f = google_cursor_form(kind);
+    twin_cursor_form f = google_cursor_form(ctx, kind);
     return twin_cursor_write(ctx, &f, n);
 }
 
 twin_cursor_state google_cursor_read(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
 {
-    twin_cursor_form f = google_cursor_form(kind);
+    twin_cursor_form f = google_cursor_form(ctx, kind);
     return twin_cursor_read(ctx, &f, tok, out);
 }
 
