@@ -187,7 +187,8 @@ int64_t twin_now(twin_ctx *ctx);
 char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random);
 /* Next value of a named per-run counter (1, 2, ...). */
 int64_t twin_counter(twin_ctx *ctx, const char *name);
-/* The instance's epoch (twin_instance.epoch); 0 without an instance. */
+/* The instance's epoch (twin_instance.epoch); 0 without an instance.
+ * Cursors that must not outlive it: engine/cursor.h. */
 int64_t twin_epoch(const twin_ctx *ctx);
 
 /* Store access scoped to (run, twin). Documents are parsed into ctx->a.

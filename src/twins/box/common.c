@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/cursor.h"
 #include "twins/box/box.h"
-#include "util/base64.h"
 #include "util/util.h"
 
 /* ---- clock, ids, arguments ---- */
@@ -221,17 +221,20 @@ bool bx_paging(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *limit, int64_t
     return true;
 }
 
+/* A marker is an offset into the listing it came from, tied to the twin's
+ * epoch: after a reset the same offset names another page, so a marker from
+ * before it is as invalid as one that was never handed out.  The first
+ * history keeps the old text, base64url("bxm:<offset>"). */
+static const twin_cursor_form marker_form = {.prefix = "", .head = "bxm:", .tail = ""};
+
 const char *bx_marker_encode(twin_ctx *ctx, int64_t offset)
 {
-    const char *plain = arena_printf(ctx->a, "bxm:%lld", (long long)offset);
-    return base64url_encode(ctx->a, plain, strlen(plain));
+    return twin_cursor_write(ctx, &marker_form, offset);
 }
 
 bool bx_marker_decode(twin_ctx *ctx, const char *marker, int64_t *offset)
 {
-    size_t n = 0;
-    char *plain = base64_decode(ctx->a, marker, &n);
-    if (!plain || !str_starts_with(plain, "bxm:") || !parse_int(plain + 4, offset) || *offset < 0) {
+    if (twin_cursor_read(ctx, &marker_form, marker, offset) != TWIN_CURSOR_CURRENT) {
         bx_bad_request(ctx, "invalid_parameter", "marker", arena_printf(ctx->a, "Invalid value '%s'.", marker));
         return false;
     }

@@ -1,11 +1,11 @@
 /* Box twin: the event stream (/events: user streams and admin_logs), and
  * webhooks (/webhooks CRUD and signed deliveries of FILE.* / FOLDER.* /
  * COLLABORATION.* triggers to webhooks on the item or any folder above it). */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "engine/cursor.h"
 #include "engine/webhooks.h"
 #include "twins/box/box.h"
 #include "util/util.h"
@@ -214,25 +214,17 @@ static int64_t last_event_seq(twin_ctx *ctx)
     return seq;
 }
 
-/* A stream position is an event seq, plus the twin's epoch times
- * EPOCH_STRIDE once its state has started over (the first history keeps
- * plain seqs).  Box documents no error for a position it no longer knows,
- * only that 0 reads every event still there; a position from before a reset
- * reads like 0, so a client holding one sees everything since the reset
- * instead of nothing until the new history passes its old seq.  Positions
- * stay below 2^53: the user stream's are JSON numbers. */
-#define EPOCH_STRIDE 1000000000000LL    /* 10^12 events per epoch */
-#define EPOCH_SPAN 9000LL               /* epochs told apart */
-
-static int64_t stream_position(twin_ctx *ctx, int64_t seq)
-{
-    return twin_epoch(ctx) % EPOCH_SPAN * EPOCH_STRIDE + seq;
-}
-
-static int64_t position_seq(twin_ctx *ctx, int64_t position)
-{
-    return position / EPOCH_STRIDE == twin_epoch(ctx) % EPOCH_SPAN ? position % EPOCH_STRIDE : 0;
-}
+/* A stream position is an event seq tied to the twin's epoch (decimal
+ * cursors: the first history keeps plain seqs).  Box documents no error for
+ * a position it no longer knows, only that 0 reads every event still there;
+ * a position from before a reset reads like 0, so a client holding one sees
+ * everything since the reset instead of nothing until the new history
+ * passes its old seq.  Positions stay below 2^53: the user stream's are
+ * JSON numbers. */
+static const twin_cursor_form stream_position_form = {
+    .stride = 1000000000000LL,  /* 10^12 events per epoch */
+    .span = 9000,               /* epochs told apart */
+};
 
 /* Where reading for stream position from starts: *cursor gets the event at
  * that position (the list goes on after it), or NULL to read from the first
@@ -275,13 +267,11 @@ void bx_events(twin_ctx *ctx)
     if (str_eq(pos, "now")) {
         from = last_event_seq(ctx);
     } else if (pos && *pos) {
-        char *end;
-        errno = 0;
-        from = strtoll(pos, &end, 10);
-        if (*end || from < 0 || errno == ERANGE)
+        twin_cursor_state st = twin_cursor_read(ctx, &stream_position_form, pos, &from);
+        if (st == TWIN_CURSOR_MALFORMED)
             return bx_bad_request(ctx, "invalid_parameter", "stream_position",
                                   arena_printf(a, "Invalid value '%s'.", pos));
-        from = position_seq(ctx, from);
+        if (st == TWIN_CURSOR_STALE) from = 0;
     }
     const char *types = bx_query(ctx, "event_type");
     int64_t after = -1, before = -1;
@@ -318,7 +308,7 @@ void bx_events(twin_ctx *ctx)
     }
     json_set_int(a, out, "chunk_size", entries->len);
     /* admin_logs positions are strings, user stream positions numbers */
-    int64_t next_position = stream_position(ctx, next);
+    int64_t next_position = twin_cursor_number(ctx, &stream_position_form, next);
     if (admin) json_set_str(a, out, "next_stream_position", arena_printf(a, "%lld", (long long)next_position));
     else json_set_int(a, out, "next_stream_position", next_position);
     json_set(a, out, "entries", entries);

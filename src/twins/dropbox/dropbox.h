@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/cursor.h"
 #include "engine/twin.h"
 
 /* What authenticate leaves in ctx->principal. */
@@ -128,12 +129,14 @@ json_value *dbx_account(twin_ctx *ctx);                      /* meta "account", 
 bool dbx_quota_allows(twin_ctx *ctx, int64_t delta);
 
 /* ---- cursors (listing.c) ---- */
-/* Cursors carry the run and the twin's epoch (see twin_instance.epoch). */
+/* Cursors carry the run and the twin's epoch (engine/cursor.h, JSON stamp). */
 const char *dbx_encode_cursor(twin_ctx *ctx, const json_value *state);
 json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor);
-/* Whether a decoded cursor was issued since the state last started over;
- * an older one is for Dropbox's `reset` error (call list_folder again). */
-bool dbx_cursor_current(twin_ctx *ctx, const json_value *state);
+/* Whether a decoded cursor was issued since the state last started over
+ * (CURRENT), before (STALE: its positions and offsets name other entries
+ * now; list_folder's answer is Dropbox's `reset`), or carries no epoch we
+ * write (MALFORMED). */
+twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state);
 /* Whether the journal holds a change after seq in a cursor's scope. */
 bool dbx_changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq);
 

@@ -15,7 +15,7 @@ const char *dbx_encode_cursor(twin_ctx *ctx, const json_value *state)
 {
     json_value *s = json_clone(ctx->a, state);
     json_set_str(ctx->a, s, "run", ctx->run_id);
-    if (twin_epoch(ctx)) json_set_int(ctx->a, s, "e", twin_epoch(ctx));
+    twin_cursor_stamp(ctx, s);
     size_t len;
     const char *text = json_to_string(ctx->a, s, &len);
     return arena_printf(ctx->a, "AA%s", base64url_encode(ctx->a, text, len));
@@ -31,15 +31,20 @@ json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor)
     return s;
 }
 
+static void malformed_cursor(twin_ctx *ctx)
+{
+    dbx_bad_request(ctx, "request body: cursor: Invalid \"cursor\" parameter: the cursor is malformed.");
+}
+
 static int64_t get_int(const json_value *o, const char *k, int64_t fallback)
 {
     int64_t v;
     return json_int64(json_get(o, k), &v) ? v : fallback;
 }
 
-bool dbx_cursor_current(twin_ctx *ctx, const json_value *state)
+twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state)
 {
-    return get_int(state, "e", 0) == twin_epoch(ctx);
+    return twin_cursor_stamp_read(ctx, state);
 }
 
 /* The entries a listing shows, parents first. */
@@ -248,10 +253,10 @@ void dbx_list_folder_continue(twin_ctx *ctx)
     const char *cursor = dbx_req_str(ctx, args, "cursor");
     if (!cursor) return;
     json_value *s = dbx_decode_cursor(ctx, cursor);
-    if (!s || !str_eq(json_get_str(s, "k"), "list"))
-        return dbx_bad_request(ctx, "request body: cursor: Invalid \"cursor\" parameter: the cursor is malformed.");
+    twin_cursor_state st = s ? dbx_cursor_state(ctx, s) : TWIN_CURSOR_MALFORMED;
+    if (st == TWIN_CURSOR_MALFORMED || !str_eq(json_get_str(s, "k"), "list")) return malformed_cursor(ctx);
     /* The journal it points into started over with the state. */
-    if (!dbx_cursor_current(ctx, s)) return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
+    if (st == TWIN_CURSOR_STALE) return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
     const char *root = json_get_str(s, "p");
     bool recursive = json_truthy(json_get(s, "r"));
     int64_t seq = get_int(s, "s", 0), offset = get_int(s, "o", -1), limit = get_int(s, "l", MAX_PAGE);
@@ -415,7 +420,14 @@ void dbx_search_continue_v2(twin_ctx *ctx)
     const char *cursor = dbx_req_str(ctx, args, "cursor");
     if (!cursor) return;
     json_value *s = dbx_decode_cursor(ctx, cursor);
-    if (!s || !str_eq(json_get_str(s, "k"), "search"))
-        return dbx_bad_request(ctx, "request body: cursor: Invalid \"cursor\" parameter: the cursor is malformed.");
+    twin_cursor_state st = s ? dbx_cursor_state(ctx, s) : TWIN_CURSOR_MALFORMED;
+    if (st == TWIN_CURSOR_MALFORMED || !str_eq(json_get_str(s, "k"), "search")) return malformed_cursor(ctx);
+    /* Its offset counts matches of a tree that is gone: SearchError has no
+     * cursor tag, so the expired cursor is an invalid argument. */
+    if (st == TWIN_CURSOR_STALE) {
+        json_value *err = dbx_tag(ctx->a, "invalid_argument");
+        json_set_str(ctx->a, err, "invalid_argument", "Cursor is no longer valid; start a new search.");
+        return dbx_route_error(ctx, "invalid_argument", err);
+    }
     search_page(ctx, json_get(s, "a"), get_int(s, "o", 0));
 }

@@ -137,19 +137,9 @@ bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out)
     return google_page_size(ctx, &gc_api, "maxResults", dflt, max, out);
 }
 
-const char *gc_token(twin_ctx *ctx, char kind, int64_t n)
-{
-    return google_token(ctx->a, kind, n);
-}
-
-bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
-{
-    return google_token_parse(ctx->a, tok, kind, out);
-}
-
 const char *gc_sync_token(twin_ctx *ctx)
 {
-    return google_epoch_token(ctx->a, 's', gc_mod_peek(ctx), twin_epoch(ctx));
+    return google_cursor(ctx, 's', gc_mod_peek(ctx));
 }
 
 bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since)
@@ -164,7 +154,7 @@ bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since
     }
     /* A token from before the state started over (its epoch) is as
      * invalid as one from before the floor: its history is gone. */
-    if (!google_epoch_token_parse(ctx->a, tok, 's', twin_epoch(ctx), since) || *since < floor) {
+    if (google_cursor_read(ctx, tok, 's', since) != TWIN_CURSOR_CURRENT || *since < floor) {
         *since = -1;
         gc_error(ctx, 410, "calendar", "fullSyncRequired", "Sync token is no longer valid, a full sync is required.");
         return false;
@@ -181,7 +171,10 @@ bool gc_page_offset(twin_ctx *ctx, int64_t *offset)
 {
     const char *page = gc_str(ctx, "pageToken");
     *offset = 0;
-    if (!page || gc_token_parse(ctx, page, 'p', offset)) return true;
+    if (!page || google_cursor_read(ctx, page, 'p', offset) == TWIN_CURSOR_CURRENT) return true;
+    /* An offset from before a reset would name another page: as invalid as
+     * a token that is not ours.  (Only sync tokens expire with a 410.) */
+    *offset = 0;
     gc_invalid(ctx, "Invalid page token value.");
     return false;
 }
@@ -202,7 +195,7 @@ void gc_reply_page(twin_ctx *ctx, json_value *out, json_value *const *all, size_
     json_value *items = json_array(a);
     for (size_t i = page.start; i < page.end; i++) json_push(items, render(ctx, all[i]));
     /* Google hands out the sync token only with the last page. */
-    if (page.more) json_set_str(a, out, "nextPageToken", gc_token(ctx, 'p', (int64_t)page.end));
+    if (page.more) json_set_str(a, out, "nextPageToken", google_cursor(ctx, 'p', (int64_t)page.end));
     else json_set_str(a, out, "nextSyncToken", gc_sync_token(ctx));
     json_set(a, out, "items", items);
     gc_reply(ctx, out);

@@ -59,10 +59,8 @@ const char *gc_str(twin_ctx *ctx, const char *name);           /* body/query str
 bool gc_bool(twin_ctx *ctx, const char *name, bool dflt);
 /* maxResults (google_page_size); false after answering 400. */
 bool gc_max_results(twin_ctx *ctx, int64_t dflt, int64_t max, int64_t *out);
-/* Page tokens and sync tokens are opaque google_token()s: kind 'p' carries
- * an offset, 's' a change sequence. */
-const char *gc_token(twin_ctx *ctx, char kind, int64_t n);
-bool gc_token_parse(twin_ctx *ctx, const char *tok, char kind, int64_t *out);
+/* Page tokens and sync tokens are google_cursor()s: kind 'p' carries an
+ * offset, 's' a change sequence, both tied to the twin's epoch. */
 /* A nextSyncToken for the current change sequence, in the twin's epoch. */
 const char *gc_sync_token(twin_ctx *ctx);
 /* The query's syncToken as the change sequence it carries (-1 when absent).
@@ -73,7 +71,8 @@ const char *gc_sync_token(twin_ctx *ctx);
 bool gc_sync_since(twin_ctx *ctx, bool restricted, int64_t floor, int64_t *since);
 /* Whether a boolean parameter was given as false (not merely absent). */
 bool gc_said_false(twin_ctx *ctx, const char *name);
-/* The query's pageToken as an offset (0 when absent); false after a 400. */
+/* The query's pageToken as an offset (0 when absent); false after a 400
+ * invalid when it is not ours or is from before a reset. */
 bool gc_page_offset(twin_ctx *ctx, int64_t *offset);
 /* The members of a JSON array as a vector (n of them), for sorting and paging. */
 json_value **gc_array_items(twin_ctx *ctx, const json_value *arr, size_t *n);

@@ -171,54 +171,29 @@ bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, i
     return true;
 }
 
-const char *google_token(arena *a, char kind, int64_t n)
+static twin_cursor_form google_cursor_form(twin_ctx *ctx, char kind)
 {
-    char raw[64];
-    int len = snprintf(raw, sizeof raw, "%c:%lld:twins", kind, (long long)n);
-    return arena_printf(a, "C%s", base64url_encode(a, raw, (size_t)len));
+    return (twin_cursor_form){.prefix = "C", .head = arena_printf(ctx->a, "%c:", kind), .tail = ":twins"};
 }
 
-bool google_token_parse(arena *a, const char *tok, char kind, int64_t *out)
+const char *google_cursor(twin_ctx *ctx, char kind, int64_t n)
 {
-    if (!tok || tok[0] != 'C' || !tok[1] || strlen(tok) > 100) return false;
-    const char *dec = base64_decode(a, tok + 1, NULL);
-    if (!dec) return false;
-    char k = 0;
-    long long v = 0;
-    int used = 0;
-    if (sscanf(dec, "%c:%lld:twins%n", &k, &v, &used) != 2 || used == 0 || k != kind || v < 0) return false;
-    *out = v;
-    return true;
+    twin_cursor_form f = google_cursor_form(ctx, kind);
+    return twin_cursor_write(ctx, &f, n);
 }
 
-const char *google_epoch_token(arena *a, char kind, int64_t n, int64_t epoch)
+twin_cursor_state google_cursor_read(twin_ctx *ctx, const char *tok, char kind, int64_t *out)
 {
-    if (epoch == 0) return google_token(a, kind, n);
-    char raw[80];
-    int len = snprintf(raw, sizeof raw, "%c:%lld:%lld:twins", kind, (long long)n, (long long)epoch);
-    return arena_printf(a, "C%s", base64url_encode(a, raw, (size_t)len));
-}
-
-bool google_epoch_token_parse(arena *a, const char *tok, char kind, int64_t epoch, int64_t *out)
-{
-    if (epoch == 0) return google_token_parse(a, tok, kind, out);
-    if (!tok || tok[0] != 'C' || !tok[1] || strlen(tok) > 100) return false;
-    const char *dec = base64_decode(a, tok + 1, NULL);
-    if (!dec) return false;
-    char k = 0;
-    long long v = 0, e = 0;
-    int used = 0;
-    if (sscanf(dec, "%c:%lld:%lld:twins%n", &k, &v, &e, &used) != 3 || used == 0 || k != kind || v < 0 || e != epoch)
-        return false;
-    *out = v;
-    return true;
+    twin_cursor_form f = google_cursor_form(ctx, kind);
+    return twin_cursor_read(ctx, &f, tok, out);
 }
 
 bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out)
 {
     const char *t = json_get_str(ctx->query, "pageToken");
     *out = 0;
-    if (!t || !*t || google_token_parse(ctx->a, t, 'o', out)) return true;
+    if (!t || !*t || google_cursor_read(ctx, t, 'o', out) == TWIN_CURSOR_CURRENT) return true;
+    *out = 0;
     google_reply_error(ctx, api, &(google_error){.code = 400, .reason = "invalid", .message = "Invalid Value",
                                                  .location = "pageToken", .location_type = "parameter"});
     return false;

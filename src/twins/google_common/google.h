@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "engine/cursor.h"
 #include "engine/twin.h"
 
 #define GOOGLE_SCOPE_PREFIX "https://www.googleapis.com/auth/"
@@ -90,18 +91,17 @@ void google_reply_insufficient_scopes(twin_ctx *ctx, const google_api *api);
 bool google_page_size(twin_ctx *ctx, const google_api *api, const char *param, int64_t dflt, int64_t max,
                       int64_t *out);
 /* Opaque tokens carrying a kind letter and a number (an offset, a change
- * sequence): "C" + base64url("<kind>:<n>:twins"). */
-const char *google_token(arena *a, char kind, int64_t n);
-/* False when tok is not a token of that kind (the caller answers 400). */
-bool google_token_parse(arena *a, const char *tok, char kind, int64_t *out);
-/* The same for a position in a history that starts over with the twin's
- * state (sync tokens): the token also carries the epoch it was issued in
- * ("<kind>:<n>:<epoch>:twins"; epoch 0 writes the plain form above), and
- * parsing fails for a token of another epoch. */
-const char *google_epoch_token(arena *a, char kind, int64_t n, int64_t epoch);
-bool google_epoch_token_parse(arena *a, const char *tok, char kind, int64_t epoch, int64_t *out);
+ * sequence) tied to the twin's epoch (engine/cursor.h, tagged form):
+ * "C" + base64url("<kind>:<n>:twins") in a run's first history,
+ * "<kind>:<n>:<epoch>:twins" once its state has started over.  An offset or
+ * a sequence names another item after a reset, so reading tells a stale
+ * token apart and the caller answers it as the service answers one it no
+ * longer knows. */
+const char *google_cursor(twin_ctx *ctx, char kind, int64_t n);
+twin_cursor_state google_cursor_read(twin_ctx *ctx, const char *tok, char kind, int64_t *out);
 /* The query's `pageToken` as an offset: 0 when absent; false after a 400
- * invalid pageToken when it is not one of ours. */
+ * invalid pageToken when it is not one of ours or is from before a reset
+ * (Drive's answer to a page token it does not know). */
 bool google_page_offset(twin_ctx *ctx, const google_api *api, int64_t *out);
 /* The items [start, end) of a list of n that the page at offset (of size
  * items) shows; `more` when items follow it (the next page starts at end).

@@ -460,7 +460,7 @@ void gd_drives_list(twin_ctx *ctx)
     json_set_str(a, out, "kind", team ? "drive#teamDriveList" : "drive#driveList");
     google_page page = google_page_window(off, size, n);
     for (size_t i = page.start; i < page.end; i++) json_push(arr, shown(ctx, l.items[i]));
-    if (page.more) json_set_str(a, out, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
+    if (page.more) json_set_str(a, out, "nextPageToken", google_cursor(ctx, 'o', (int64_t)page.end));
     json_set(a, out, team ? "teamDrives" : "drives", arr);
     google_reply_fields(ctx, out, team ? "kind,nextPageToken,teamDrives(" DRIVE_DEFAULT ")"
                                        : "kind,nextPageToken,drives(" DRIVE_DEFAULT ")");

@@ -1254,7 +1254,7 @@ void gd_files_list(twin_ctx *ctx)
     const char *mask = "kind,incompleteSearch,nextPageToken,files(kind,id,name,mimeType)";
     google_page page = google_page_window(off, size, n);
     for (size_t i = page.start; i < page.end; i++) json_push(files, gd_file_json(ctx, match[i], mask));
-    if (page.more) json_set_str(a, out, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
+    if (page.more) json_set_str(a, out, "nextPageToken", google_cursor(ctx, 'o', (int64_t)page.end));
     json_set(a, out, "files", files);
     google_reply_fields(ctx, out, mask);
 }
@@ -1715,32 +1715,25 @@ static int64_t next_change(twin_ctx *ctx)
 }
 
 /* A changes page token is a decimal number (what startPageToken,
- * nextPageToken and newStartPageToken hand out): the number of a change,
- * plus the twin's epoch times EPOCH_STRIDE once its state has started over
- * (a run's first history keeps plain change numbers).  A token from before a
- * reset then names another epoch and is refused, not read as a position in
- * the new history. */
-#define EPOCH_STRIDE 1000000000000LL    /* 10^12 changes per epoch */
-#define EPOCH_SPAN 1000000LL            /* epochs told apart (keeps tokens in int64) */
+ * nextPageToken and newStartPageToken hand out): the number of a change
+ * tied to the twin's epoch (decimal cursors: a run's first history keeps
+ * plain change numbers).  A token from before a reset names another epoch
+ * and is refused, not read as a position in the new history. */
+static const twin_cursor_form change_token_form = {
+    .stride = 1000000000000LL,  /* 10^12 changes per epoch */
+    .span = 1000000,            /* epochs told apart (keeps tokens in int64) */
+};
 
 static const char *change_token_text(twin_ctx *ctx, int64_t change)
 {
-    int64_t epoch = twin_epoch(ctx) % EPOCH_SPAN;
-    return arena_printf(ctx->a, "%lld", (long long)(epoch * EPOCH_STRIDE + change));
+    return twin_cursor_write(ctx, &change_token_form, change);
 }
 
 /* Plain digits only, so " 5", "+5", "5x" and numbers past int64 are refused
  * rather than read as some other position; so is another epoch's token. */
 static bool change_token(twin_ctx *ctx, const char *tok, int64_t *out)
 {
-    int64_t n = 0;
-    for (const char *p = tok; *p; p++) {
-        if (*p < '0' || *p > '9' || n > (INT64_MAX - (*p - '0')) / 10) return false;
-        n = n * 10 + (*p - '0');
-    }
-    if (n / EPOCH_STRIDE != twin_epoch(ctx) % EPOCH_SPAN) return false;
-    *out = n % EPOCH_STRIDE;
-    return *out >= 1;
+    return twin_cursor_read(ctx, &change_token_form, tok, out) == TWIN_CURSOR_CURRENT && *out >= 1;
 }
 
 void gd_changes_start(twin_ctx *ctx)

@@ -53,7 +53,7 @@ void gd_files_list_labels(twin_ctx *ctx)
         if (i >= page.start && i < page.end) json_push(arr, json_clone(a, l));
         i++;
     }
-    if (page.more) json_set_str(a, out, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
+    if (page.more) json_set_str(a, out, "nextPageToken", google_cursor(ctx, 'o', (int64_t)page.end));
     json_set(a, out, "labels", arr);
     google_reply_fields(ctx, out, NULL);
 }

@@ -107,7 +107,7 @@ void gd_perm_list(twin_ctx *ctx)
     json_set_str(a, o, "kind", "drive#permissionList");
     google_page page = google_page_window(off, size, n);
     for (size_t i = page.start; i < page.end; i++) json_push(arr, all[i]);
-    if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
+    if (page.more) json_set_str(a, o, "nextPageToken", google_cursor(ctx, 'o', (int64_t)page.end));
     json_set(a, o, "permissions", arr);
     google_reply_fields(ctx, o, "kind,nextPageToken,permissions(" PERM_DEFAULT ")");
 }
@@ -263,7 +263,7 @@ void gd_rev_list(twin_ctx *ctx)
     json_set_str(a, o, "kind", "drive#revisionList");
     google_page page = google_page_window(off, size, l.n);
     for (size_t i = page.start; i < page.end; i++) json_push(arr, rev_json(ctx, l.items[i]));
-    if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
+    if (page.more) json_set_str(a, o, "nextPageToken", google_cursor(ctx, 'o', (int64_t)page.end));
     json_set(a, o, "revisions", arr);
     google_reply_fields(ctx, o, "kind,nextPageToken,revisions(" REV_DEFAULT ")");
 }
@@ -446,7 +446,7 @@ void gd_comment_list(twin_ctx *ctx)
     json_set_str(a, o, "kind", "drive#commentList");
     google_page page = google_page_window(off, size, n);
     for (size_t i = page.start; i < page.end; i++) json_push(arr, strip(ctx, l.items[i], incl));
-    if (page.more) json_set_str(a, o, "nextPageToken", google_token(a, 'o', (int64_t)page.end));
+    if (page.more) json_set_str(a, o, "nextPageToken", google_cursor(ctx, 'o', (int64_t)page.end));
     json_set(a, o, "comments", arr);
     google_reply_fields(ctx, o, NULL);
 }

@@ -787,3 +787,36 @@ test('events: a stream position from before a run reset reads the stream since t
   assert.deepEqual(tail.entries, []);
   assert.equal(tail.nextStreamPosition, next.nextStreamPosition);
 });
+
+// A marker is an offset into the listing it came from: after a reset the same
+// offset names another page, so a marker from before it is refused like one
+// that was never handed out (400 invalid_parameter on marker) instead of
+// quietly skipping the new items; markers handed out after the reset page on.
+test('folder items: markers from before a run reset are 400; fresh ones page on', async () => {
+  const ctx = await newRun();
+  const { box } = ctx;
+  for (let i = 0; i < 3; i++) await box.folders.createFolder({ name: `old-${i}`, parent: { id: '0' } });
+  const page = { usemarker: true, limit: 2, sort: 'name' };
+  const first = await box.folders.getFolderItems('0', { queryParams: page });
+  const stale = first.nextMarker;
+  assert.ok(stale);
+  const second = await box.folders.getFolderItems('0', { queryParams: { ...page, marker: stale } });
+  assert.deepEqual(second.entries.map((e) => e.name), ['old-2']);
+  const reset = await fetch(`${ctx.controlUrl}/twin-runs/${ctx.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  for (let i = 0; i < 3; i++) await box.folders.createFolder({ name: `new-${i}`, parent: { id: '0' } });
+  const refused = async (marker) => {
+    const err = await rejects(() => box.folders.getFolderItems('0', { queryParams: { ...page, marker } }));
+    assertBoxError(err, 400, 'bad_request');
+    const body = JSON.parse(err.responseInfo.rawBody);
+    assert.deepEqual(body.context_info.errors.map((e) => [e.reason, e.name]), [['invalid_parameter', 'marker']]);
+  };
+  await refused(stale);
+  const fresh = await box.folders.getFolderItems('0', { queryParams: page });
+  assert.deepEqual(fresh.entries.map((e) => e.name), ['new-0', 'new-1']);
+  const rest = await box.folders.getFolderItems('0', { queryParams: { ...page, marker: fresh.nextMarker } });
+  assert.deepEqual(rest.entries.map((e) => e.name), ['new-2']);
+  // the per-twin admin reset starts the listing over too
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  await refused(fresh.nextMarker);
+});

@@ -1134,3 +1134,38 @@ test('cursors from before a run reset get the reset error; fresh cursors see lat
   assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
   assertDbxError(await rejects(() => dbx.filesListFolderContinue({ cursor: again.cursor })), 409, 'reset', 'reset/');
 });
+
+// A search cursor carries an offset into the search's matches: after a reset
+// the same offset pages a different tree, so search/continue_v2 refuses a
+// cursor from before it (SearchError has no cursor tag: 409
+// invalid_argument) rather than handing out the wrong matches; a cursor from
+// after it pages on, and a cursor that is not one at all stays a 400.
+test('search/continue_v2: cursors from before a run reset are refused; fresh ones page on', async () => {
+  const ctx = await newRun();
+  const { dbx } = ctx;
+  for (const n of ['plan-a.txt', 'plan-b.txt', 'plan-c.txt']) await dbx.filesUpload({ path: `/${n}`, contents: n });
+  const search = { query: 'plan', options: { max_results: 2, filename_only: true } };
+  const first = (await dbx.filesSearchV2(search)).result;
+  assert.equal(first.has_more, true);
+  const stale = first.cursor;
+  assert.equal((await dbx.filesSearchContinueV2({ cursor: stale })).result.matches.length, 1);
+  const reset = await fetch(`${ctx.controlUrl}/twin-runs/${ctx.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  for (const n of ['plan-x.txt', 'plan-y.txt', 'plan-z.txt']) await dbx.filesUpload({ path: `/${n}`, contents: n });
+  const refused = async (cursor) => {
+    const err = assertDbxError(await rejects(() => dbx.filesSearchContinueV2({ cursor })), 409, 'invalid_argument',
+      'invalid_argument/');
+    assert.equal(typeof err.invalid_argument, 'string');
+  };
+  await refused(stale);
+  const fresh = (await dbx.filesSearchV2(search)).result;
+  const rest = (await dbx.filesSearchContinueV2({ cursor: fresh.cursor })).result;
+  assertSchema('files/search/continue_v2', rest);
+  const names = [...fresh.matches, ...rest.matches].map((m) => m.metadata.metadata.name).sort();
+  assert.deepEqual(names, ['plan-x.txt', 'plan-y.txt', 'plan-z.txt']);
+  const junk = await rejects(() => dbx.filesSearchContinueV2({ cursor: 'AAnot-a-cursor' }));
+  assert.equal(junk.status, 400);
+  // the per-twin admin reset starts the tree over too
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  await refused(fresh.cursor);
+});

@@ -785,3 +785,40 @@ test('sync tokens from before a run reset are 410 fullSyncRequired; fresh ones s
   assert.equal((await admin(t, 'POST', '/admin/reset')).status, 200);
   await gone(() => t.cal.events.list({ calendarId: 'primary', syncToken: inc.data.nextSyncToken }));
 });
+
+// A page token is an offset into the list it came from: after a reset the
+// same offset names another page, so one from before it is as invalid as a
+// token that is not Calendar's (400 invalid; only sync tokens expire with a
+// 410 fullSyncRequired).  Page tokens handed out after the reset work.
+test('page tokens from before a run reset are 400 invalid on events.list and calendarList.list', async () => {
+  const t = await newRun();
+  for (const [s, d] of [['A', '01'], ['B', '02'], ['C', '03']])
+    await t.cal.events.insert({ calendarId: 'primary', requestBody: ev(s, `2026-02-${d}T10:00:00Z`, `2026-02-${d}T11:00:00Z`) });
+  await t.cal.calendars.insert({ requestBody: { summary: 'Team' } });
+  const events = { calendarId: 'primary', maxResults: 1, singleEvents: true, orderBy: 'startTime' };
+  const ev1 = await t.cal.events.list(events);
+  const staleEvents = ev1.data.nextPageToken;
+  assert.deepEqual((await t.cal.events.list({ ...events, pageToken: staleEvents })).data.items.map((x) => x.summary), ['B']);
+  const staleList = (await t.cal.calendarList.list({ maxResults: 1 })).data.nextPageToken;
+  assert.ok(staleEvents && staleList);
+  const reset = await fetch(`${t.controlUrl}/twin-runs/${t.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  const invalid = async (fn) => {
+    const e = gErr(await rejects(fn));
+    assert.equal(e.status, 400);
+    assert.equal(e.body.status, 'INVALID_ARGUMENT');
+    assert.deepEqual(e.body.errors[0], { domain: 'global', reason: 'invalid', message: 'Invalid page token value.' });
+  };
+  await invalid(() => t.cal.events.list({ ...events, pageToken: staleEvents }));
+  await invalid(() => t.cal.calendarList.list({ maxResults: 1, pageToken: staleList }));
+  for (const [s, d] of [['X', '04'], ['Y', '05']])
+    await t.cal.events.insert({ calendarId: 'primary', requestBody: ev(s, `2026-02-${d}T10:00:00Z`, `2026-02-${d}T11:00:00Z`) });
+  const fresh = await t.cal.events.list(events);
+  assert.deepEqual(fresh.data.items.map((x) => x.summary), ['X']);
+  const next = await t.cal.events.list({ ...events, pageToken: fresh.data.nextPageToken });
+  assert.deepEqual(next.data.items.map((x) => x.summary), ['Y']);
+  assert.ok(next.data.nextSyncToken);
+  // the per-twin admin reset starts the lists over too
+  assert.equal((await admin(t, 'POST', '/admin/reset')).status, 200);
+  await invalid(() => t.cal.events.list({ ...events, pageToken: fresh.data.nextPageToken }));
+});

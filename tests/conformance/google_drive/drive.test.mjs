@@ -821,3 +821,39 @@ test('changes: tokens from before a run reset are refused; fresh ones see later 
   const gone = gerr(await rejects(() => ctx.d.changes.list({ pageToken: r.data.newStartPageToken })));
   assert.equal(gone.status, 400);
 });
+
+// A page token of files.list (or drives.list, permissions.list, ...) is an
+// offset into the listing: after a reset the same offset names another page,
+// so a token from before it is refused the way Drive refuses a page token it
+// does not know (400 invalid "Invalid Value" on pageToken) instead of quietly
+// paging a different list.  Tokens handed out after the reset page on.
+test('files.list: page tokens from before a run reset are 400 invalid; fresh ones page on', async () => {
+  const ctx = await newRun();
+  for (let i = 0; i < 4; i++) await upload(ctx, `p${i}.txt`, `${i}`);
+  const listing = { pageSize: 2, orderBy: 'name', q: "name contains 'p'", fields: 'nextPageToken,files(name)' };
+  const first = await ctx.d.files.list(listing);
+  assert.deepEqual(first.data.files.map((f) => f.name), ['p0.txt', 'p1.txt']);
+  const stale = first.data.nextPageToken;
+  assert.ok(stale);
+  const second = await ctx.d.files.list({ ...listing, pageToken: stale });
+  assert.deepEqual(second.data.files.map((f) => f.name), ['p2.txt', 'p3.txt']);
+  const refused = async (pageToken) => {
+    const e = gerr(await rejects(() => ctx.d.files.list({ ...listing, pageToken })));
+    assert.equal(e.status, 400, pageToken);
+    assert.deepEqual(e.body.error.errors[0], { domain: 'global', reason: 'invalid', message: 'Invalid Value',
+      location: 'pageToken', locationType: 'parameter' });
+  };
+  const reset = await fetch(`${ctx.controlUrl}/twin-runs/${ctx.run.run_id}/reset`, { method: 'POST' });
+  assert.equal(reset.status, 200);
+  for (let i = 0; i < 3; i++) await upload(ctx, `q${i}.txt`, `${i}`);
+  await refused(stale);
+  const fresh = await ctx.d.files.list({ ...listing, q: "name contains 'q'" });
+  assert.deepEqual(fresh.data.files.map((f) => f.name), ['q0.txt', 'q1.txt']);
+  assert.notEqual(fresh.data.nextPageToken, stale);
+  const rest = await ctx.d.files.list({ ...listing, q: "name contains 'q'", pageToken: fresh.data.nextPageToken });
+  assert.deepEqual(rest.data.files.map((f) => f.name), ['q2.txt']);
+  assert.equal(rest.data.nextPageToken, undefined);
+  // the per-twin admin reset starts the listing over too
+  assert.equal((await admin(ctx, 'POST', '/admin/reset')).status, 200);
+  await refused(fresh.data.nextPageToken);
+});
