@@ -446,6 +446,41 @@ static void admin_reset(http_request *req, run *r, twin_instance *ti)
     send_jw(req, 200, &out);
 }
 
+/* A year and a day: far enough for any expiry a service documents, near
+ * enough that offsets stay well inside the range of every time field. */
+#define MAX_CLOCK_ADVANCE_S (366 * 86400)
+
+/* GET/POST <admin>/admin/clock: the run's clock for this twin.  POST
+ * {"advance_seconds": N} moves it forward; it never goes back. */
+static void admin_clock(http_request *req, run *r, twin_instance *ti)
+{
+    bool post = strcmp(req->method, "POST") == 0;
+    if (post) {
+        json_value *body = admin_json_body(req, true);
+        int64_t secs = 0;
+        if (!json_int64(json_get(body, "advance_seconds"), &secs) || secs < 1 || secs > MAX_CLOCK_ADVANCE_S) {
+            send_detail(req, 400, "advance_seconds must be an integer from 1 to 31622400 (366 days)");
+            return;
+        }
+        ti->clock_offset_s += secs;
+        runs_save(r);
+    } else if (strcmp(req->method, "GET") != 0) {
+        send_detail(req, 405, "GET or POST");
+        return;
+    }
+    char now[40];
+    format_iso8601(now_ms() + ti->clock_offset_s * 1000, true, now, sizeof now);
+    buf out = BUF_INIT;
+    jw w;
+    jw_init(&w, &out);
+    jw_object_begin(&w);
+    if (post) jw_kv_bool(&w, "ok", true);
+    jw_kv_int(&w, "offset_seconds", ti->clock_offset_s);
+    jw_kv_string(&w, "now", now);
+    jw_object_end(&w);
+    send_jw(req, 200, &out);
+}
+
 static bool twin_admin_route(http_request *req, twin_instance *ti, const char *sub)
 {
     const twin_routes *tr = &routes_by_twin[twin_index(ti->def)];
@@ -503,6 +538,7 @@ void dispatch_admin(http_request *req, run *r, twin_instance *ti, const char *su
     if (is(req, "GET", sub, "/state")) admin_state(req, r, ti);
     else if (is(req, "POST", sub, "/reset")) admin_reset(req, r, ti);
     else if (strcmp(sub, "/config") == 0) admin_config(req, r, ti);
+    else if (strcmp(sub, "/clock") == 0) admin_clock(req, r, ti);
     else if (strcmp(sub, "/requests") == 0) admin_requests(req, r, ti);
     else if (str_starts_with(sub, "/faults")) admin_faults(req, ti, sub + strlen("/faults"));
     else if (str_starts_with(sub, "/webhooks/deliveries"))

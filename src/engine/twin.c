@@ -43,7 +43,13 @@ int64_t twin_now(twin_ctx *ctx)
         if (!ctx->seed_clock) ctx->seed_clock = SEED_CLOCK_ORIGIN;
         return ctx->seed_clock++;
     }
-    return now_ms() / 1000;
+    return twin_now_ms(ctx) / 1000;
+}
+
+int64_t twin_now_ms(twin_ctx *ctx)
+{
+    if (ctx->seeding) return twin_now(ctx) * 1000;
+    return now_ms() + (ctx->inst ? ctx->inst->clock_offset_s * 1000 : 0);
 }
 
 /* Remembers that the request cannot be trusted any more; the first cause is

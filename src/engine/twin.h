@@ -138,6 +138,11 @@ struct twin_instance {
      * before the state started over is refused instead of read as a position
      * in the new history.  Kept in the run record, not the twin's state. */
     int64_t epoch;
+    /* Seconds the run's clock is ahead of the host's (POST <admin>/admin/clock):
+     * twin_now and twin_now_ms read it, so tests reach expiry, archiving and
+     * scheduled work without waiting.  It only grows, through resets too, so
+     * times a twin hands out never go back.  Kept in the run record. */
+    int64_t clock_offset_s;
 };
 
 /* Request context handed to handlers. */
@@ -181,7 +186,8 @@ json_value *twin_input(const twin_ctx *ctx, const char *name);     /* body membe
 
 /* Unix seconds.  Real time, except while seeding (fixed origin so seeded
  * state is byte-identical across runs). */
-int64_t twin_now(twin_ctx *ctx);
+int64_t twin_now(twin_ctx *ctx);     /* unix seconds on the run's clock */
+int64_t twin_now_ms(twin_ctx *ctx);  /* the same in milliseconds */
 /* Deterministic id: prefix + n base62 chars derived from (twin, prefix,
  * per-run counter).  Two runs doing the same calls mint the same ids. */
 char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random);

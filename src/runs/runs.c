@@ -218,6 +218,7 @@ static void write_run_record(const run *r, jw *w)
         jw_kv_string(w, "name", r->twins[i].def->name);
         jw_kv_int(w, "port", r->twins[i].port);
         jw_kv_int(w, "epoch", r->twins[i].epoch);
+        jw_kv_int(w, "clock_offset_s", r->twins[i].clock_offset_s);
         jw_key(w, "config");
         jw_value(w, r->twins[i].config);
         jw_object_end(w);
@@ -296,6 +297,7 @@ static void restore_one(const json_value *rec, arena *a)
             return;
         }
         ti->epoch = get_i64(t, "epoch");
+        ti->clock_offset_s = get_i64(t, "clock_offset_s");
     }
     R.live++;
     if (r->expires_ms <= now_ms()) {

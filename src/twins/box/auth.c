@@ -153,7 +153,7 @@ static const char *token_user(twin_ctx *ctx, const char *t)
     if (!rec) return NULL;
     int64_t exp = 0;
     json_int64(json_get(rec, "expires_at"), &exp);
-    if (exp < now_ms() / 1000) return NULL;
+    if (exp < twin_now(ctx)) return NULL;
     return json_get_str(rec, "user_id");
 }
 
@@ -216,7 +216,7 @@ static const char *issue_refresh(twin_ctx *ctx, const char *user_id)
     json_value *rec = json_object(ctx->a);
     json_set_str(ctx->a, rec, "user_id", user_id);
     json_set_str(ctx->a, rec, "client_id", bx_client_id(ctx));
-    json_set_int(ctx->a, rec, "expires_at", now_ms() / 1000 + 60LL * 86400);
+    json_set_int(ctx->a, rec, "expires_at", twin_now(ctx) + 60LL * 86400);
     twin_doc_put(ctx, "_refresh", t, rec, NULL, 0);
     return arena_strdup(ctx->a, t);
 }
@@ -229,7 +229,7 @@ static void issue_tokens(twin_ctx *ctx, const char *user_id, bool with_refresh)
     const char *refresh = with_refresh ? issue_refresh(ctx, user_id) : NULL;
     json_value *rec = json_object(a);
     json_set_str(a, rec, "user_id", user_id);
-    json_set_int(a, rec, "expires_at", now_ms() / 1000 + TOKEN_TTL);
+    json_set_int(a, rec, "expires_at", twin_now(ctx) + TOKEN_TTL);
     if (refresh) json_set_str(a, rec, "refresh_token", refresh);
     twin_doc_put(ctx, "_tokens", t, rec, NULL, 0);
     json_value *o = json_object(a);
@@ -279,7 +279,7 @@ static void grant_authorization_code(twin_ctx *ctx)
     json_value *rec = code && *code ? twin_doc_get(ctx, "_codes", code) : NULL;
     int64_t exp = 0;
     if (rec) json_int64(json_get(rec, "expires_at"), &exp);
-    if (!rec || exp < now_ms() / 1000) {
+    if (!rec || exp < twin_now(ctx)) {
         if (rec) twin_doc_delete(ctx, "_codes", code);
         return oauth_error(ctx, 400, "invalid_grant", rec ? "The authorization code has expired"
                                                           : "Auth code doesn't exist or is invalid for the client");
@@ -297,7 +297,7 @@ static void grant_refresh(twin_ctx *ctx)
     json_value *rec = t && *t ? twin_doc_get(ctx, "_refresh", t) : NULL;
     int64_t exp = 0;
     if (rec) json_int64(json_get(rec, "expires_at"), &exp);
-    if (!rec || exp < now_ms() / 1000) return oauth_error(ctx, 400, "invalid_grant", "Invalid refresh token");
+    if (!rec || exp < twin_now(ctx)) return oauth_error(ctx, 400, "invalid_grant", "Invalid refresh token");
     /* Box rotates refresh tokens: the old one stops working. */
     twin_doc_delete(ctx, "_refresh", t);
     issue_tokens(ctx, json_get_str(rec, "user_id"), true);
@@ -320,6 +320,8 @@ static void grant_jwt(twin_ctx *ctx)
     if (!str_eq(json_get_str(claims, "iss"), twin_arg(ctx, "client_id")))
         return oauth_error(ctx, 400, "invalid_grant", "Please check the 'iss' claim.");
     int64_t exp = 0;
+    /* exp is the client's clock; measured on the run's (advanced) clock
+     * every fresh assertion would already have lapsed. */
     if (!json_int64(json_get(claims, "exp"), &exp) || exp < now_ms() / 1000)
         return oauth_error(ctx, 400, "invalid_grant",
                            "Current date time must be before the expiration date time listed in the 'exp' claim.");
@@ -380,7 +382,7 @@ void bx_oauth_authorize(twin_ctx *ctx)
     json_set_str(a, rec, "user_id", user);
     json_set_str(a, rec, "client_id", client);
     json_set_str(a, rec, "redirect_uri", bx_query(ctx, "redirect_uri"));
-    json_set_int(a, rec, "expires_at", now_ms() / 1000 + CODE_TTL);
+    json_set_int(a, rec, "expires_at", twin_now(ctx) + CODE_TTL);
     twin_doc_put(ctx, "_codes", code, rec, NULL, 0);
     const char *loc = arena_printf(a, "%s%scode=%s", redirect, strchr(redirect, '?') ? "&" : "?", code);
     if (state) loc = arena_printf(a, "%s&state=%s", loc, http_percent_encode(a, state, strlen(state)));

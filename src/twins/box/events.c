@@ -76,7 +76,7 @@ static void deliver(twin_ctx *ctx, const json_value *hook, const char *trigger, 
     jw_object_begin(&w);
     jw_kv_string(&w, "type", "webhook_event");
     jw_kv_string(&w, "id", did);
-    jw_kv_string(&w, "created_at", bx_time(ctx, now_ms() / 1000));
+    jw_kv_string(&w, "created_at", bx_time(ctx, twin_now(ctx)));
     jw_kv_string(&w, "trigger", trigger);
     jw_key(&w, "webhook");
     jw_object_begin(&w);

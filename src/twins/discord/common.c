@@ -11,25 +11,9 @@
 
 #define DEFAULT_BOT_ID "1149000000000000001"
 
-int64_t dc_clock_offset_s(const twin_ctx *ctx)
-{
-    int64_t s = 0;
-    return json_int64(json_get(ctx->config, "clock_offset_seconds"), &s) && s > 0 ? s : 0;
-}
-
-/* While seeding the clock is the fixed origin, so seeded ids and times
- * repeat run after run; otherwise real milliseconds, like Discord's, moved
- * on by whatever the run's clock has been advanced (config
- * clock_offset_seconds, POST <admin>/admin/clock). */
-int64_t dc_now_ms(twin_ctx *ctx)
-{
-    if (ctx->seeding) return twin_now(ctx) * 1000;
-    return now_ms() + dc_clock_offset_s(ctx) * 1000;
-}
-
 char *dc_snowflake(twin_ctx *ctx)
 {
-    int64_t ms = dc_now_ms(ctx);
+    int64_t ms = twin_now_ms(ctx);
     uint64_t low = (uint64_t)twin_counter(ctx, "snowflake") & 0x3FFFFF;
     uint64_t id = ((uint64_t)(ms - DC_EPOCH_MS) << 22) | low;
     return arena_printf(ctx->a, "%" PRIu64, id);
@@ -73,7 +57,7 @@ const char *dc_iso(twin_ctx *ctx, int64_t unix_ms)
 
 const char *dc_now_iso(twin_ctx *ctx)
 {
-    return dc_iso(ctx, dc_now_ms(ctx));
+    return dc_iso(ctx, twin_now_ms(ctx));
 }
 
 const char *dc_param_sf(twin_ctx *ctx, const char *name)

@@ -73,10 +73,6 @@ void dc_rate_limited(twin_ctx *ctx, double retry_after, bool global, int code, c
 void dc_form_error(twin_ctx *ctx, const char *path, const char *ecode, const char *message);
 
 /* ---- helpers (common.c) ---- */
-/* The twin's clock in unix ms: real time plus the run's advance (see
- * dc_admin_clock), the fixed origin while seeding. */
-int64_t dc_now_ms(twin_ctx *ctx);
-int64_t dc_clock_offset_s(const twin_ctx *ctx);        /* seconds the run's clock was advanced */
 char *dc_snowflake(twin_ctx *ctx);
 uint64_t dc_sf(const char *s);                          /* 0 when not a snowflake */
 /* Whether s is a snowflake as Discord accepts one: decimal digits within 64
@@ -189,7 +185,7 @@ int dc_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(webhook_get_token) X(webhook_execute) \
     X(emojis_list) X(emoji_get) X(emoji_create) X(emoji_update) X(emoji_delete) \
     X(pin_put) X(pin_delete) X(pins_list) X(pins_list_old) X(typing) X(dm_create) \
-    X(admin_boost) X(admin_clock)
+    X(admin_boost)
 #define DC_DECLARE(n) void dc_##n(twin_ctx *ctx);
 DC_HANDLERS(DC_DECLARE)
 #undef DC_DECLARE

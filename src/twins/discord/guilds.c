@@ -71,41 +71,6 @@ void dc_admin_boost(twin_ctx *ctx)
     twin_reply_json(ctx, 200, boost_view(ctx, false));
 }
 
-#define MAX_CLOCK_ADVANCE_S (366 * 86400)
-
-static json_value *clock_view(twin_ctx *ctx, bool ok)
-{
-    json_value *o = json_object(ctx->a);
-    if (ok) json_set_bool(ctx->a, o, "ok", true);
-    json_set_int(ctx->a, o, "offset_seconds", dc_clock_offset_s(ctx));
-    json_set_str(ctx->a, o, "now", dc_iso(ctx, dc_now_ms(ctx)));
-    return o;
-}
-
-/* GET/POST <admin>/admin/clock: the twin's clock for this run.  POST
- * {"advance_seconds": N} (1 s to 366 days) moves it forward, so tests reach
- * time-driven behaviour (threads archiving after hours or days without
- * activity) without waiting; it never goes back, which keeps snowflakes in
- * time order. */
-void dc_admin_clock(twin_ctx *ctx)
-{
-    if (str_eq(ctx->req->method, "POST")) {
-        int64_t secs;
-        if (!json_int64(json_get(ctx->body, "advance_seconds"), &secs) || secs < 1 || secs > MAX_CLOCK_ADVANCE_S) {
-            json_value *o = json_object(ctx->a);
-            json_set_bool(ctx->a, o, "ok", false);
-            json_set_str(ctx->a, o, "detail", "advance_seconds must be an integer from 1 to 31622400 (366 days)");
-            return twin_reply_json(ctx, 400, o);
-        }
-        json_value *patch = json_object(ctx->a);
-        json_set_int(ctx->a, patch, "clock_offset_seconds", dc_clock_offset_s(ctx) + secs);
-        runs_set_config(ctx->inst->run, ctx->inst, patch, true);
-        ctx->config = ctx->inst->config;
-        return twin_reply_json(ctx, 200, clock_view(ctx, true));
-    }
-    twin_reply_json(ctx, 200, clock_view(ctx, false));
-}
-
 /* ---- loading ---- */
 
 json_value *dc_guild_load(twin_ctx *ctx, const char *id)

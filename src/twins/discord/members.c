@@ -176,7 +176,7 @@ static json_value *timeout_from(twin_ctx *ctx, const json_value *until)
         dc_form_error(ctx, field, "DATE_TYPE_PARSE", "Could not parse timestamp. Should be ISO8601.");
         return NULL;
     }
-    if (ms > dc_now_ms(ctx) + MAX_TIMEOUT_MS) {
+    if (ms > twin_now_ms(ctx) + MAX_TIMEOUT_MS) {
         dc_form_error(ctx, field, "INVALID_COMMUNICATION_DISABLED_TIMESTAMP", "Invalid communication disabled timestamp");
         return NULL;
     }
@@ -498,7 +498,7 @@ void dc_ban_put(twin_ctx *ctx)
     twin_doc_delete(ctx, "members", member_key(ctx, gid, uid));
     /* delete_message_seconds removes the user's recent messages in the guild */
     if (secs > 0) {
-        int64_t cutoff = dc_now_ms(ctx) - secs * 1000;
+        int64_t cutoff = twin_now_ms(ctx) - secs * 1000;
         twin_list chans = dc_list(ctx, "channels", "guild", gid);
         for (size_t i = 0; i < chans.n; i++) {
             twin_list msgs = dc_list(ctx, "messages", "channel", json_get_str(chans.items[i], "id"));
@@ -570,7 +570,7 @@ void dc_invite_create(twin_ctx *ctx)
         return;
     char code[12];
     derive_token(code, 8, ctx->twin, "invite", ctx->run_id, twin_counter(ctx, "invite"));
-    int64_t now = dc_now_ms(ctx);
+    int64_t now = twin_now_ms(ctx);
     json_value *inv = json_object(a);
     json_set_str(a, inv, "code", code);
     json_set_str(a, inv, "guild_id", json_get_str(c, "guild_id"));

@@ -433,7 +433,7 @@ static bool slowmode_applies(twin_ctx *ctx, const json_value *channel, int64_t *
  * action counts nothing. */
 bool dc_slowmode_ok(twin_ctx *ctx, json_value *channel, const char *stamp)
 {
-    int64_t secs, last = 0, now = dc_now_ms(ctx);
+    int64_t secs, last = 0, now = twin_now_ms(ctx);
     json_int64(json_get(channel, stamp), &last);
     if (slowmode_applies(ctx, channel, &secs) && last + secs * 1000 > now) {
         dc_rate_limited(ctx, (double)(last + secs * 1000 - now) / 1000.0, false, DC_SLOWMODE,
@@ -704,7 +704,7 @@ void dc_messages_bulk_delete(twin_ctx *ctx)
         return dc_form_error(ctx, "messages", "BASE_TYPE_REQUIRED", "This field is required");
     if (ids->len < 2 || ids->len > 100)
         return dc_form_error(ctx, "messages", "BASE_TYPE_BAD_LENGTH", "Must be between 2 and 100 in length.");
-    int64_t now = dc_now_ms(ctx);
+    int64_t now = twin_now_ms(ctx);
     json_foreach(x, ids) {
         if (!dc_sf(json_str(x)))
             return dc_form_error(ctx, "messages", "NUMBER_TYPE_COERCE", "Value is not snowflake.");

@@ -89,7 +89,7 @@ bool dc_member_timed_out(const json_value *member, int64_t now_ms)
 
 static int64_t clock_ms(twin_ctx *ctx)
 {
-    return dc_now_ms(ctx);
+    return twin_now_ms(ctx);
 }
 
 static json_value *member_of(twin_ctx *ctx, const char *guild_id, const char *user_id)

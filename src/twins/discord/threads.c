@@ -301,7 +301,7 @@ json_value *dc_thread_settle(twin_ctx *ctx, json_value *channel)
 {
     if (!channel || !dc_is_thread(channel) || flag(channel, "archived")) return channel;
     int64_t at = lapse_ms(channel);
-    if (at < 0 || dc_now_ms(ctx) < at) return channel;
+    if (at < 0 || twin_now_ms(ctx) < at) return channel;
     json_value *md = json_get(channel, "thread_metadata");
     json_set_bool(ctx->a, md, "archived", true);
     json_set_str(ctx->a, md, "archive_timestamp", dc_iso(ctx, at));

@@ -112,8 +112,6 @@ static const twin_route routes[] = {
 static const twin_route admin_routes[] = {
     {"GET", "/boost-level", dc_admin_boost, NULL},
     {"POST", "/boost-level", dc_admin_boost, NULL},
-    {"GET", "/clock", dc_admin_clock, NULL},
-    {"POST", "/clock", dc_admin_clock, NULL},
 };
 
 const twin_def twin_discord = {

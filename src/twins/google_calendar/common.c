@@ -87,12 +87,6 @@ const char *gc_etag(twin_ctx *ctx, int64_t mod)
     return arena_printf(ctx->a, "\"%lld\"", (long long)(3400000000000000LL + mod * 1000));
 }
 
-int64_t gc_now_ms(twin_ctx *ctx)
-{
-    if (ctx->seeding) return twin_now(ctx) * 1000;
-    return now_ms();
-}
-
 const char *gc_rfc3339(twin_ctx *ctx, int64_t ms)
 {
     char out[40];
@@ -102,7 +96,7 @@ const char *gc_rfc3339(twin_ctx *ctx, int64_t ms)
 
 const char *gc_now(twin_ctx *ctx)
 {
-    return gc_rfc3339(ctx, gc_now_ms(ctx));
+    return gc_rfc3339(ctx, twin_now_ms(ctx));
 }
 
 char *gc_new_id(twin_ctx *ctx, const char *kind, size_t n)

@@ -526,7 +526,7 @@ void gc_events_quick_add(twin_ctx *ctx)
     const char *text = gc_str(ctx, "text");
     if (!text || !*text) return gc_required(ctx, "Required parameter: text");
     arena *a = ctx->a;
-    int64_t now = gc_now_ms(ctx) / 1000 * 1000;
+    int64_t now = twin_now_ms(ctx) / 1000 * 1000;
     json_value *in = json_object(a), *st = json_object(a), *en = json_object(a);
     json_set_str(a, in, "summary", text);
     json_set_str(a, st, "dateTime", fmt_local(ctx, now, 0));

@@ -53,7 +53,6 @@ int64_t gc_mod_peek(twin_ctx *ctx);            /* latest value handed out */
 const char *gc_etag(twin_ctx *ctx, int64_t mod);
 const char *gc_rfc3339(twin_ctx *ctx, int64_t ms);        /* "2026-03-21T12:00:00.000Z" */
 const char *gc_now(twin_ctx *ctx);
-int64_t gc_now_ms(twin_ctx *ctx);
 char *gc_new_id(twin_ctx *ctx, const char *kind, size_t n);   /* base32hex lower-case */
 const char *gc_str(twin_ctx *ctx, const char *name);           /* body/query string member */
 bool gc_bool(twin_ctx *ctx, const char *name, bool dflt);

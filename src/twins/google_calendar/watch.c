@@ -91,7 +91,7 @@ void gc_notify(twin_ctx *ctx, const char *kind, const char *cal_id)
     twin_list l = {0};
     store_list_opts o = {.index_name = "watch", .index_value = watch_key(ctx->a, kind, cal_id)};
     if (twin_doc_list(ctx, "channels", &o, &l) != 0) return;
-    int64_t now = now_ms();
+    int64_t now = twin_now_ms(ctx);
     for (size_t i = 0; i < l.n; i++) {
         json_value *ch = l.items[i];
         const char *exp = json_get_str(ch, "expiration");
@@ -119,7 +119,7 @@ static void watch(twin_ctx *ctx, const char *kind, const char *cal_id, const cha
     json_set_str(a, ch, "resourceId", twin_new_id(ctx, "", 27));
     json_set_str(a, ch, "resourceUri", arena_printf(a, "%s/calendar/v3%s?alt=json", google_base_url(ctx), path));
     if (json_get_str(b, "token")) json_set_str(a, ch, "token", json_get_str(b, "token"));
-    int64_t now = gc_now_ms(ctx), exp = now + 7 * 86400000LL;
+    int64_t now = twin_now_ms(ctx), exp = now + 7 * 86400000LL;
     const char *e = json_get_str(b, "expiration");
     json_value *en = json_get(b, "expiration");
     int64_t want = 0;

@@ -97,6 +97,23 @@ test('CCG: enterprise and user subjects get working tokens; bad credentials are 
   assert.equal(err.responseInfo.body.error, 'invalid_client');
 });
 
+test('access tokens lapse after an hour on the run clock (<admin>/admin/clock)', async () => {
+  const ctx = await seeded();
+  const { BOX_CLIENT_ID: clientId, BOX_CLIENT_SECRET: clientSecret, BOX_ENTERPRISE_ID: enterpriseId } = ctx.env;
+  const r = await raw(ctx.base, 'POST', '/oauth2/token', { encode: 'form', body: { grant_type: 'client_credentials',
+    client_id: clientId, client_secret: clientSecret, box_subject_type: 'enterprise', box_subject_id: enterpriseId } });
+  assert.equal(r.status, 200);
+  const svc = devClient(ctx.base, r.json.access_token);
+  assert.equal((await svc.users.getUserMe()).name, 'Twins Service Account');
+  assert.equal((await admin(ctx, 'POST', '/admin/clock', { advance_seconds: r.json.expires_in - 60 })).status, 200);
+  assert.equal((await svc.users.getUserMe()).name, 'Twins Service Account');
+  assert.equal((await admin(ctx, 'POST', '/admin/clock', { advance_seconds: 120 })).status, 200);
+  const err = await rejects(() => svc.users.getUserMe());
+  assert.equal(err.responseInfo.statusCode, 401);
+  // the developer token of the run is not one of them
+  assert.equal((await ctx.box.users.getUserMe()).login, 'admin@twins.example');
+});
+
 test('OAuth 2.0: authorize, code exchange, refresh rotation, revoke', async () => {
   const ctx = await newRun();
   const { BOX_CLIENT_ID: clientId, BOX_CLIENT_SECRET: clientSecret } = ctx.env;

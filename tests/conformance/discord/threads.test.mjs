@@ -417,7 +417,7 @@ test('auto-archiving: changing auto_archive_duration restarts the countdown; a l
   for (const bad of [0, -60, 'soon', 366 * 86400 + 1]) {
     const r = await admin(ctx, 'POST', '/admin/clock', { advance_seconds: bad });
     assert.equal(r.status, 400, `advance_seconds ${bad}`);
-    assert.equal(r.json.ok, false);
+    assert.match(r.json.detail, /advance_seconds/);
   }
   assert.equal((await admin(ctx, 'GET', '/admin/clock')).json.offset_seconds, 111 * 60);
 });

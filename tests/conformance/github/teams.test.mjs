@@ -315,3 +315,26 @@ test('repository invitations expire after 7 days: flagged, not acceptable, re-in
   assert.equal((await dave.rest.repos.acceptInvitationForAuthenticatedUser({ invitation_id: again.data.id })).status, 204);
   assert.equal((await dave.rest.repos.get({ owner: 'alice', repo: 'secret' })).status, 200);
 });
+
+test('the run clock ages invitations: <admin>/admin/clock moves time forward', async () => {
+  const run = await newRun({ scenario_id: sc.body.id });
+  const owner = client(run.base, 'ghp_alice_token'), invitee = client(run.base, 'ghp_dave_token');
+  const inv = await owner.rest.repos.addCollaborator({ owner: 'alice', repo: 'secret', username: 'dave' });
+  assert.equal(inv.data.expired, false);
+  let r = await admin(run, 'POST', '/admin/clock', { advance_seconds: 6 * 86400 });
+  assert.equal(r.status, 200, JSON.stringify(r.json));
+  assert.deepEqual([r.json.ok, r.json.offset_seconds], [true, 6 * 86400]);
+  assert.deepEqual((await invitee.rest.repos.listInvitationsForAuthenticatedUser()).data.map((i) => i.expired), [false]);
+  r = await admin(run, 'POST', '/admin/clock', { advance_seconds: 86400 });
+  assert.equal(r.status, 200);
+  const listed = (await invitee.rest.repos.listInvitationsForAuthenticatedUser()).data;
+  assert.deepEqual(listed.map((i) => [i.id, i.expired]), [[inv.data.id, true]]);
+  assert.equal(await status(() => invitee.rest.repos.acceptInvitationForAuthenticatedUser({ invitation_id: inv.data.id })), 404);
+  const clock = await admin(run, 'GET', '/admin/clock');
+  assert.equal(clock.json.offset_seconds, 7 * 86400);
+  assert.ok(Math.abs(Date.parse(clock.json.now) - Date.now() - 7 * DAY) < 60_000);
+  // it only moves forward
+  assert.equal((await admin(run, 'POST', '/admin/clock', { advance_seconds: -60 })).status, 400);
+  // the other run's clock is its own
+  assert.equal((await admin(ctx, 'GET', '/admin/clock')).json.offset_seconds, 0);
+});
