@@ -146,6 +146,13 @@ typedef struct mem_store {
     undo *log;
     size_t n_log, cap_log;
     int64_t bytes;          /* documents held, including detached ones */
+    /* The twin of the last call: a request makes several store calls for
+     * one (run, twin), and hashing a 36-character run id twice per call was
+     * a few percent of a Stripe create.  Emptied when any run is freed. */
+    struct {
+        char run[64], twin[32];
+        mtwin *t;
+    } last;
 } mem_store;
 
 static mem_store *impl_of(store *s)
@@ -570,6 +577,7 @@ static void twin_free(mem_store *m, mtwin *t)
 static void run_free(mem_store *m, mrun *r)
 {
     if (!r) return;
+    m->last.t = NULL;
     size_t pos = 0;
     const char *key;
     void *v;
@@ -578,7 +586,7 @@ static void run_free(mem_store *m, mrun *r)
     free(r);
 }
 
-static mtwin *twin_of(mem_store *m, const char *run, const char *twin, bool create)
+static mtwin *find_twin(mem_store *m, const char *run, const char *twin, bool create)
 {
     mrun *r = map_get(&m->runs, run);
     if (!r) {
@@ -593,6 +601,23 @@ static mtwin *twin_of(mem_store *m, const char *run, const char *twin, bool crea
         t->live = content_new();
         map_put(&r->twins, twin, t);
     }
+    return t;
+}
+
+static void remember_twin(mem_store *m, const char *run, const char *twin, mtwin *t)
+{
+    size_t rn = strlen(run) + 1, tn = strlen(twin) + 1;
+    if (!t || rn > sizeof m->last.run || tn > sizeof m->last.twin) return;
+    memcpy(m->last.run, run, rn);
+    memcpy(m->last.twin, twin, tn);
+    m->last.t = t;
+}
+
+static mtwin *twin_of(mem_store *m, const char *run, const char *twin, bool create)
+{
+    if (m->last.t && strcmp(run, m->last.run) == 0 && strcmp(twin, m->last.twin) == 0) return m->last.t;
+    mtwin *t = find_twin(m, run, twin, create);
+    remember_twin(m, run, twin, t);
     return t;
 }
 
