@@ -80,8 +80,16 @@ void stripe_delete_test_clock(twin_ctx *ctx);
 void stripe_advance_test_clock(twin_ctx *ctx);
 
 /* ---- shared helpers (invoices.c) ---- */
-/* Stores obj with index entries for customer, subscription, invoice, test_clock. */
-void billing_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* Stores obj with index entries for customer, subscription, invoice,
+ * test_clock; returns the text stored (see stripe_save). */
+stripe_text billing_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* billing_save then stripe_emit_saved: stores obj and records its event. */
+stripe_text billing_save_emit(twin_ctx *ctx, const char *collection, const json_value *obj, const char *type,
+                              const json_value *prev);
+/* billing_save, then the event type (an update) with what changed since
+ * before, unless nothing did. */
+stripe_text billing_save_changed(twin_ctx *ctx, const char *collection, const json_value *obj,
+                                 const json_value *before, const char *type);
 /* {"object":"list","data":items,"has_more":false,"url":url}. */
 json_value *billing_list_object(twin_ctx *ctx, const char *url, json_value *items);
 /* Validates an enum parameter; *out keeps its value when absent. */
@@ -168,8 +176,13 @@ const char *billing_default_pm(twin_ctx *ctx, const char *customer, const char *
 /* ---- subscriptions (subscriptions.c) ---- */
 /* Loads a subscription with its items list filled in (NULL if absent). */
 json_value *billing_subscription_get(twin_ctx *ctx, const char *id);
-/* Saves a subscription (items are kept in their own collection). */
-void billing_subscription_save(twin_ctx *ctx, json_value *sub);
+/* Saves a subscription with its current items (which are kept in their own
+ * collection); returns the text stored. */
+stripe_text billing_subscription_save(twin_ctx *ctx, json_value *sub);
+/* The same, then customer.subscription.updated with what changed since
+ * before: _changed only when something did, _updated always. */
+stripe_text billing_subscription_save_changed(twin_ctx *ctx, json_value *sub, const json_value *before);
+stripe_text billing_subscription_save_updated(twin_ctx *ctx, json_value *sub, const json_value *before);
 /* Invoice payment outcome, reflected on its subscription (status). */
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv);
 /* Advances every subscription on the clock from time from up to t (trial
@@ -179,9 +192,10 @@ void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t fro
 int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
 /* End of one billing period of price's recurring interval starting at start. */
 int64_t billing_period_end(const json_value *price, int64_t start);
-/* Builds a subscription item for price/quantity (stored, with its own id). */
+/* Builds a subscription item for price/quantity with tax_rates (an array of
+ * tax rate objects; NULL = none), stored with its own id. */
 json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
-                             int64_t created);
+                             json_value *tax_rates, int64_t created);
 /* Announces customer.subscription.updated for changes since before (a rendered copy). */
 void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_value *before);
 /* Checks a price for a subscription item: exists (404 on param) and is recurring. */

@@ -52,8 +52,7 @@ json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub,
     if (tax_rates && tax_rates->type == JSON_ARRAY && tax_rates->len) json_set(a, ii, "tax_rates", json_clone(a, tax_rates));
     json_set_int(a, ii, "unit_amount", unit);
     json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%lld", (long long)unit));
-    billing_save(ctx, COLL, ii);
-    stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
     return ii;
 }
 
@@ -163,8 +162,7 @@ void stripe_create_invoice_item(twin_ctx *ctx)
     if (!stripe_load(ctx, "customers", "customer", customer, "customer")) return;
     json_value *ii = billing_invoice_item_new(ctx, customer, billing_now(ctx, billing_customer_clock(ctx, customer)));
     if (!apply_amount(ctx, ii, true) || !apply_common(ctx, ii) || !attach_invoice(ctx, ii)) return;
-    billing_save(ctx, COLL, ii);
-    stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
     billing_invoice_sync_item(ctx, ii, false);
     stripe_send_object(ctx, 200, ii);
 }
@@ -196,9 +194,7 @@ void stripe_update_invoice_item(twin_ctx *ctx)
     if (!ii) return;
     json_value *before = json_clone(ctx->a, ii);
     if (!apply_amount(ctx, ii, false) || !apply_common(ctx, ii)) return;
-    billing_save(ctx, COLL, ii);
-    json_value *prev = stripe_diff(ctx, before, ii);
-    if (prev->len) stripe_emit(ctx, "invoiceitem.updated", ii, prev);
+    billing_save_changed(ctx, COLL, ii, before, "invoiceitem.updated");
     billing_invoice_sync_item(ctx, ii, false);
     stripe_send_object(ctx, 200, ii);
 }

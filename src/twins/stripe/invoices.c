@@ -12,16 +12,27 @@
 
 /* ---- shared helpers ---- */
 
-void billing_save(twin_ctx *ctx, const char *collection, const json_value *obj)
+stripe_text billing_save(twin_ctx *ctx, const char *collection, const json_value *obj)
 {
     static const char *const members[] = {"customer", "subscription", "invoice", "test_clock", NULL};
-    store_index idx[4];
-    size_t n = 0;
-    for (size_t i = 0; members[i]; i++) {
-        const char *v = json_get_str(obj, members[i]);
-        if (v) idx[n++] = (store_index){members[i], v};
-    }
-    twin_doc_put(ctx, collection, json_get_str(obj, "id"), obj, idx, n);
+    return stripe_save_indexed(ctx, collection, obj, members);
+}
+
+stripe_text billing_save_emit(twin_ctx *ctx, const char *collection, const json_value *obj, const char *type,
+                              const json_value *prev)
+{
+    stripe_text saved = billing_save(ctx, collection, obj);
+    stripe_emit_saved(ctx, type, obj, saved, prev);
+    return saved;
+}
+
+stripe_text billing_save_changed(twin_ctx *ctx, const char *collection, const json_value *obj,
+                                 const json_value *before, const char *type)
+{
+    stripe_text saved = billing_save(ctx, collection, obj);
+    json_value *prev = stripe_diff(ctx, before, obj);
+    if (prev->len) stripe_emit_saved(ctx, type, obj, saved, prev);
+    return saved;
 }
 
 json_value *billing_list_object(twin_ctx *ctx, const char *url, json_value *items)
@@ -567,9 +578,8 @@ static void mark_paid(twin_ctx *ctx, json_value *inv, bool out_of_band)
     json_set_str(a, inv, "status", "paid");
     json_set_null(a, inv, "next_payment_attempt");
     json_set_int(a, json_get(inv, "status_transitions"), "paid_at", inv_now(ctx, inv));
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.paid", inv, NULL);
-    stripe_emit(ctx, "invoice.payment_succeeded", inv, NULL);
+    stripe_text saved = billing_save_emit(ctx, COLL, inv, "invoice.paid", NULL);
+    stripe_emit_saved(ctx, "invoice.payment_succeeded", inv, saved, NULL);
     billing_subscription_invoice_settled(ctx, inv);
 }
 
@@ -620,8 +630,7 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
         json_set_int(a, inv, "due_date", now + 30 * 86400);
     if (billing_int(inv, "amount_due") > 0)
         json_set_str(a, inv, "payment_intent", json_get_str(invoice_intent(ctx, inv), "id"));
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.finalized", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.finalized", NULL);
     if (billing_int(inv, "amount_due") == 0) mark_paid(ctx, inv, false);
 }
 
@@ -697,8 +706,7 @@ static const char *charge_intent(twin_ctx *ctx, json_value *pi, const json_value
 
 static void payment_failed(twin_ctx *ctx, json_value *inv)
 {
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.payment_failed", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.payment_failed", NULL);
     billing_subscription_invoice_settled(ctx, inv);
 }
 
@@ -717,8 +725,7 @@ stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const
     json_set_int(ctx->a, inv, "attempt_count", billing_int(inv, "attempt_count") + 1);
     if (o.requires_3ds) {
         require_action(ctx, pi);
-        billing_save(ctx, COLL, inv);
-        stripe_emit(ctx, "invoice.payment_action_required", inv, NULL);
+        billing_save_emit(ctx, COLL, inv, "invoice.payment_action_required", NULL);
         billing_subscription_invoice_settled(ctx, inv);
         return o;
     }
@@ -826,9 +833,7 @@ void stripe_create_invoice(twin_ctx *ctx)
         return;
     }
     billing_invoice_totals(ctx, inv);
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.created", inv, NULL);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_save_emit(ctx, COLL, inv, "invoice.created", NULL));
 }
 
 void stripe_retrieve_invoice(twin_ctx *ctx)
@@ -850,10 +855,7 @@ void stripe_update_invoice(twin_ctx *ctx)
         static const char *const texts[] = {"description", "footer", NULL};
         stripe_copy_strings(ctx, inv, texts);
     }
-    billing_save(ctx, COLL, inv);
-    json_value *prev = stripe_diff(ctx, before, inv);
-    if (prev->len) stripe_emit(ctx, "invoice.updated", inv, prev);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_save_changed(ctx, COLL, inv, before, "invoice.updated"));
 }
 
 static void release_items(twin_ctx *ctx, const json_value *inv)
@@ -990,8 +992,7 @@ void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at)
     json_set_str(ctx->a, inv, "status", "void");
     json_set_int(ctx->a, json_get(inv, "status_transitions"), "voided_at", at);
     json_set_null(ctx->a, inv, "next_payment_attempt");
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.voided", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.voided", NULL);
 }
 
 void stripe_void_invoice(twin_ctx *ctx)
@@ -1019,8 +1020,7 @@ void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv)
     json_set_str(a, inv, "status", "paid");
     json_set_null(a, inv, "next_payment_attempt");
     json_set_int(a, json_get(inv, "status_transitions"), "paid_at", now);
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.paid", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.paid", NULL);
     billing_subscription_invoice_settled(ctx, inv);
 }
 
@@ -1036,9 +1036,7 @@ void stripe_uncollectible_invoice(twin_ctx *ctx)
     }
     json_set_str(ctx->a, inv, "status", "uncollectible");
     json_set_int(ctx->a, json_get(inv, "status_transitions"), "marked_uncollectible_at", inv_now(ctx, inv));
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.marked_uncollectible", inv, NULL);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_save_emit(ctx, COLL, inv, "invoice.marked_uncollectible", NULL));
 }
 
 /* Index of the line with id in data; answers 404 on param and returns -1 when none. */
@@ -1135,6 +1133,5 @@ void billing_invoice_sync_item(twin_ctx *ctx, const json_value *ii, bool removed
     if (removed) drop_item_line(ctx, inv, json_get_str(ii, "id"));
     else put_item_line(ctx, inv, ii);
     billing_invoice_totals(ctx, inv);
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.updated", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.updated", NULL);
 }

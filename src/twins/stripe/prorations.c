@@ -68,8 +68,7 @@ static void proration_item(twin_ctx *ctx, const json_value *sub, const billing_p
     double unit = qty ? (double)amount / (double)qty : (double)amount;
     json_set_int(a, ii, "unit_amount", (int64_t)llround(unit));
     json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%.12g", unit));
-    billing_save(ctx, "invoiceitems", ii);
-    stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    billing_save_emit(ctx, "invoiceitems", ii, "invoiceitem.created", NULL);
 }
 
 void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p, const char *item_id,

@@ -467,9 +467,7 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
     json_value *sub = billing_subscription_start(ctx, &spec);
     json_value *before = json_clone(a, sub);
     mark_cancel_at(ctx, s, sub);
-    billing_subscription_save(ctx, sub);
-    json_value *prev = stripe_diff(ctx, before, sub);
-    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    billing_subscription_save_changed(ctx, sub, before);
     json_set_str(a, s, "subscription", json_get_str(sub, "id"));
     json_set_str(a, s, "status", "active");
     set_current_phase(ctx, s, ph);
@@ -546,8 +544,7 @@ static void sync_subscription(twin_ctx *ctx, const json_value *s, const json_val
     if (ph) set_collection(ctx, s, ph, sub);
     json_value *prev = stripe_diff(ctx, before, sub);
     if (!prev->len) return;
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    stripe_emit_saved(ctx, "customer.subscription.updated", sub, billing_subscription_save(ctx, sub), prev);
 }
 
 /* A phase's add_invoice_items become pending invoice items of the
@@ -624,8 +621,7 @@ static void detach_subscription(twin_ctx *ctx, json_value *s, int64_t at, bool k
         json_value *before = json_clone(a, sub);
         json_set_null(a, sub, "schedule");
         if (!keep_cancel_at && !json_truthy(json_get(sub, "cancel_at_period_end"))) json_set_null(a, sub, "cancel_at");
-        billing_subscription_save(ctx, sub);
-        stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+        billing_subscription_save_updated(ctx, sub, before);
     }
     json_set_str(a, s, "released_subscription", sub_id);
     json_set_null(a, s, "subscription");
@@ -639,8 +635,7 @@ static void finish_schedule(twin_ctx *ctx, json_value *s, int64_t at)
 {
     if (!str_eq(json_get_str(s, "end_behavior"), "cancel")) {
         detach_subscription(ctx, s, at, false);
-        billing_save(ctx, COLL, s);
-        stripe_emit(ctx, "subscription_schedule.released", s, NULL);
+        billing_save_emit(ctx, COLL, s, "subscription_schedule.released", NULL);
         return;
     }
     json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
@@ -648,8 +643,7 @@ static void finish_schedule(twin_ctx *ctx, json_value *s, int64_t at)
     json_set_str(ctx->a, s, "status", "completed");
     json_set_int(ctx->a, s, "completed_at", at);
     json_set_null(ctx->a, s, "current_phase");
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.completed", s, NULL);
+    billing_save_emit(ctx, COLL, s, "subscription_schedule.completed", NULL);
 }
 
 /* The time of s's next boundary (its start, or its current phase's end); 0 when none. */
@@ -679,8 +673,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
             json_set_str(ctx->a, s, "status", "canceled");
             json_set_int(ctx->a, s, "canceled_at", at);
             json_set_null(ctx->a, s, "current_phase");
-            billing_save(ctx, COLL, s);
-            stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
+            billing_save_emit(ctx, COLL, s, "subscription_schedule.canceled", NULL);
             return;
         }
         if (!next) {
@@ -690,8 +683,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
         apply_phase(ctx, s, next, json_get_str(next, "proration_behavior"), at, true);
         set_current_phase(ctx, s, next);
     }
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.updated", s, stripe_diff(ctx, before, s));
+    billing_save_emit(ctx, COLL, s, "subscription_schedule.updated", stripe_diff(ctx, before, s));
 }
 
 static twin_list clock_schedules(twin_ctx *ctx, const char *clock)
@@ -767,8 +759,7 @@ void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub
     json_set_str(ctx->a, s, "status", "canceled");
     json_set_int(ctx->a, s, "canceled_at", at);
     json_set_null(ctx->a, s, "current_phase");
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
+    billing_save_emit(ctx, COLL, s, "subscription_schedule.canceled", NULL);
 }
 
 /* from_subscription: a schedule of one phase, the subscription's current period. */
@@ -817,8 +808,7 @@ static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
     set_current_phase(ctx, s, ph);
     json_value *before = json_clone(a, sub);
     json_set_str(a, sub, "schedule", json_get_str(s, "id"));
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    billing_subscription_save_updated(ctx, sub, before);
     return s;
 }
 
@@ -889,9 +879,7 @@ void stripe_create_subscription_schedule(twin_ctx *ctx)
         start_subscription(ctx, s, first, billing_int(first, "start_date"));
     }
     else if (stripe_status_is(s, "active")) sync_subscription(ctx, s, NULL);
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.created", s, NULL);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, billing_save_emit(ctx, COLL, s, "subscription_schedule.created", NULL));
 }
 
 void stripe_retrieve_subscription_schedule(twin_ctx *ctx)
@@ -955,10 +943,7 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
     } else if (next_boundary(s) <= now) {
         start_subscription(ctx, s, json_at(json_get(s, "phases"), 0), 0);
     }
-    billing_save(ctx, COLL, s);
-    json_value *prev = stripe_diff(ctx, before, s);
-    if (prev->len) stripe_emit(ctx, "subscription_schedule.updated", s, prev);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, billing_save_changed(ctx, COLL, s, before, "subscription_schedule.updated"));
 }
 
 void stripe_cancel_subscription_schedule(twin_ctx *ctx)
@@ -977,9 +962,7 @@ void stripe_cancel_subscription_schedule(twin_ctx *ctx)
     json_set_str(ctx->a, s, "status", "canceled");
     json_set_int(ctx->a, s, "canceled_at", now);
     json_set_null(ctx->a, s, "current_phase");
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, billing_save_emit(ctx, COLL, s, "subscription_schedule.canceled", NULL));
 }
 
 void stripe_release_subscription_schedule(twin_ctx *ctx)
@@ -992,9 +975,7 @@ void stripe_release_subscription_schedule(twin_ctx *ctx)
         return;
     }
     detach_subscription(ctx, s, billing_now(ctx, json_get_str(s, "test_clock")), keep);
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.released", s, NULL);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, billing_save_emit(ctx, COLL, s, "subscription_schedule.released", NULL));
 }
 
 static bool filter_scheduled(const json_value *s, void *data)

@@ -64,19 +64,34 @@ json_value *billing_subscription_get(twin_ctx *ctx, const char *id)
     return sub;
 }
 
-void billing_subscription_save(twin_ctx *ctx, json_value *sub)
+/* sub with its items list as they are now. */
+static json_value *with_items(twin_ctx *ctx, json_value *sub)
 {
     json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
-    billing_save(ctx, COLL, sub);
+    return sub;
+}
+
+stripe_text billing_subscription_save(twin_ctx *ctx, json_value *sub)
+{
+    return billing_save(ctx, COLL, with_items(ctx, sub));
+}
+
+stripe_text billing_subscription_save_changed(twin_ctx *ctx, json_value *sub, const json_value *before)
+{
+    return billing_save_changed(ctx, COLL, with_items(ctx, sub), before, "customer.subscription.updated");
+}
+
+stripe_text billing_subscription_save_updated(twin_ctx *ctx, json_value *sub, const json_value *before)
+{
+    stripe_text saved = billing_subscription_save(ctx, sub);
+    stripe_emit_saved(ctx, "customer.subscription.updated", sub, saved, stripe_diff(ctx, before, sub));
+    return saved;
 }
 
 void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_value *before)
 {
     json_value *sub = billing_subscription_get(ctx, id);
-    if (!sub) return;
-    billing_subscription_save(ctx, sub);
-    json_value *prev = stripe_diff(ctx, before, sub);
-    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    if (sub) billing_subscription_save_changed(ctx, sub, before);
 }
 
 static json_value *first_price(twin_ctx *ctx, const char *id)
@@ -142,13 +157,13 @@ json_value *billing_subscription_draft(twin_ctx *ctx, json_value *sub, const cha
 static void issue_invoice(twin_ctx *ctx, json_value *sub, json_value *inv, const char *pm, bool announce_created)
 {
     billing_invoice_pull_pending(ctx, inv);
-    billing_save(ctx, "invoices", inv);
+    stripe_text inv_saved = billing_save(ctx, "invoices", inv);
     /* The subscription is stored (with its latest invoice) before the
      * invoice is paid, so payment outcomes update the stored copy. */
     json_set_str(ctx->a, sub, "latest_invoice", json_get_str(inv, "id"));
-    billing_subscription_save(ctx, sub);
-    if (announce_created) stripe_emit(ctx, "customer.subscription.created", sub, NULL);
-    stripe_emit(ctx, "invoice.created", inv, NULL);
+    stripe_text sub_saved = billing_subscription_save(ctx, sub);
+    if (announce_created) stripe_emit_saved(ctx, "customer.subscription.created", sub, sub_saved, NULL);
+    stripe_emit_saved(ctx, "invoice.created", inv, inv_saved, NULL);
     billing_invoice_finalize(ctx, inv);
     bool automatic = str_eq(json_get_str(inv, "collection_method"), "charge_automatically");
     if (automatic && pm && str_eq(json_get_str(inv, "status"), "open")) {
@@ -225,8 +240,7 @@ void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
     else if (!paid && str_eq(status, "active") && str_eq(json_get_str(inv, "billing_reason"), "subscription_cycle"))
         json_set_str(ctx->a, sub, "status", "past_due");
     if (str_eq(status, json_get_str(sub, "status"))) return;
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    billing_subscription_save_updated(ctx, sub, before);
 }
 
 #define HELD "subscriptions_held_incomplete"
@@ -256,9 +270,8 @@ bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t 
     json_set_str(ctx->a, sub, "status", "incomplete_expired");
     json_set_int(ctx->a, sub, "canceled_at", at);
     json_set_int(ctx->a, sub, "ended_at", at);
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
-    stripe_emit(ctx, "customer.subscription.deleted", sub, NULL);
+    stripe_text saved = billing_subscription_save_updated(ctx, sub, before);
+    stripe_emit_saved(ctx, "customer.subscription.deleted", sub, saved, NULL);
     return true;
 }
 
@@ -436,11 +449,7 @@ static void create_items(twin_ctx *ctx, const json_value *sub, const json_value 
         json_value *rates = json_get(price, "_tax_rates");
         json_remove(price, "_quantity");
         json_remove(price, "_tax_rates");
-        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), price, qty, now);
-        if (rates && rates->type == JSON_ARRAY && rates->len) {
-            json_set(ctx->a, si, "tax_rates", rates);
-            billing_save(ctx, "subscription_items", si);
-        }
+        billing_item_new(ctx, json_get_str(sub, "id"), price, qty, rates, now);
     }
 }
 
@@ -481,23 +490,21 @@ static void bill_backdated_time(twin_ctx *ctx, const json_value *sub, int64_t fr
         double unit = qty ? (double)amount / (double)qty : (double)amount;
         json_set_int(a, ii, "unit_amount", (int64_t)llround(unit));
         json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%.12g", unit));
-        billing_save(ctx, "invoiceitems", ii);
-        stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+        billing_save_emit(ctx, "invoiceitems", ii, "invoiceitem.created", NULL);
     }
 }
 
 /* Creates the items and the first invoice of a prepared subscription:
  * customer.subscription.created goes out with the initial status, then the
  * invoice's events, then customer.subscription.updated when paying it
- * changes the status.  Returns the stored subscription. */
-static json_value *launch(twin_ctx *ctx, json_value *sub, const json_value *prices, const sub_params *p,
+ * changes the status.  The subscription is stored, items included. */
+static void launch(twin_ctx *ctx, json_value *sub, const json_value *prices, const sub_params *p,
                           const char *charge_pm, int64_t now, int64_t backdate)
 {
     create_items(ctx, sub, prices, now);
     if (backdate) bill_backdated_time(ctx, sub, backdate, now);
     json_set_str(ctx->a, sub, "status", initial_status(p));
     invoice_subscription(ctx, sub, "subscription_create", now, p->has_trial, charge_pm, true);
-    return billing_subscription_get(ctx, json_get_str(sub, "id"));
 }
 
 void stripe_create_subscription(twin_ctx *ctx)
@@ -523,7 +530,11 @@ void stripe_create_subscription(twin_ctx *ctx)
     apply_schedule(ctx, sub, &p, json_at(prices, 0), now);
     if (!apply_extras(ctx, sub)) return;
     bool charge = !str_eq(p.behavior, "default_incomplete");
-    stripe_send_object(ctx, 200, launch(ctx, sub, prices, &p, charge ? pm : NULL, now, 0));
+    launch(ctx, sub, prices, &p, charge ? pm : NULL, now, 0);
+    /* Paying may have changed the stored copy (status): that is the answer,
+     * as stored (the last save wrote its items too). */
+    const char *id = json_get_str(sub, "id");
+    if (!stripe_send_stored(ctx, COLL, id)) stripe_send_object(ctx, 200, billing_subscription_get(ctx, id));
 }
 
 /* The spec's own invoice items, pending for the first invoice. */
@@ -567,7 +578,8 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
     }
     const char *pm = s->charge ? billing_default_pm(ctx, json_get_str(s->customer, "id"), s->default_pm) : NULL;
     if (s->invoice_items) add_spec_items(ctx, sub, s->invoice_items, now);
-    return launch(ctx, sub, s->prices, &p, pm, now, s->backdate > 0 && s->backdate < now ? s->backdate : 0);
+    launch(ctx, sub, s->prices, &p, pm, now, s->backdate > 0 && s->backdate < now ? s->backdate : 0);
+    return billing_subscription_get(ctx, json_get_str(sub, "id"));
 }
 
 /* ---- retrieve, update, cancel, list ---- */
@@ -639,12 +651,8 @@ static bool check_item(twin_ctx *ctx, const char *sub_id, const json_value *it, 
 static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *c, billing_proration *p)
 {
     if (!c->si) {
-        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity,
+        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity, c->tax_rates,
                                           billing_now(ctx, json_get_str(sub, "test_clock")));
-        if (c->tax_rates) {
-            json_set(ctx->a, si, "tax_rates", c->tax_rates);
-            billing_save(ctx, "subscription_items", si);
-        }
         billing_prorate(ctx, sub, p, json_get_str(si, "id"), NULL, 0, c->price, c->quantity);
         return;
     }
@@ -797,8 +805,7 @@ void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const 
     json_set_int(a, sub, "ended_at", at);
     json_set_bool(a, sub, "cancel_at_period_end", false);
     json_set_str(a, json_get(sub, "cancellation_details"), "reason", reason);
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.deleted", sub, NULL);
+    stripe_emit_saved(ctx, "customer.subscription.deleted", sub, billing_subscription_save(ctx, sub), NULL);
 }
 
 void stripe_cancel_subscription(twin_ctx *ctx)
@@ -898,8 +905,7 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
     bool paid = str_eq(json_get_str(inv, "status"), "paid");
     bool automatic = str_eq(json_get_str(sub, "collection_method"), "charge_automatically");
     if (!paid && automatic) json_set_str(ctx->a, sub, "status", "past_due");
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    billing_subscription_save_updated(ctx, sub, before);
 }
 
 /* Stripe announces the end of a trial three days ahead. */
