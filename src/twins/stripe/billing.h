@@ -158,11 +158,13 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
 stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const char *pm_id, bool *no_method);
 /* An invoice item with Stripe's defaults for customer, dated now (not stored). */
 json_value *billing_invoice_item_new(twin_ctx *ctx, const char *customer, int64_t now);
-/* A pending invoice item of sub for quantity x a one-time price (its
- * product's name as description; tax_rates: an array of tax rate objects or
- * NULL); stored and announced. */
+/* A pending invoice item of sub for quantity x price (its product's name as
+ * description; tax_rates: an array of tax rate objects or NULL), not stored. */
 json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub, const json_value *price,
                                            int64_t quantity, const json_value *tax_rates, int64_t now);
+/* One pending invoice item of sub for each of items ({price (a one-time
+ * price object), quantity, tax_rates}), stored and announced. */
+void billing_invoice_items_for_prices(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now);
 /* open / uncollectible -> void at time at (its payment intent canceled). Saves and announces. */
 void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at);
 /* An open invoice whose amount_remaining credit notes brought to 0: paid

@@ -52,8 +52,16 @@ json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub,
     if (tax_rates && tax_rates->type == JSON_ARRAY && tax_rates->len) json_set(a, ii, "tax_rates", json_clone(a, tax_rates));
     json_set_int(a, ii, "unit_amount", unit);
     json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%lld", (long long)unit));
-    billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
     return ii;
+}
+
+void billing_invoice_items_for_prices(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now)
+{
+    json_foreach(it, items) {
+        json_value *ii = billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
+                                                        json_get(it, "tax_rates"), now);
+        billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
+    }
 }
 
 static bool set_price(twin_ctx *ctx, json_value *ii, const char *price_id)

@@ -547,17 +547,6 @@ static void sync_subscription(twin_ctx *ctx, const json_value *s, const json_val
     stripe_emit_saved(ctx, "customer.subscription.updated", sub, billing_subscription_save(ctx, sub), prev);
 }
 
-/* A phase's add_invoice_items become pending invoice items of the
- * subscription, which its next invoice (the phase's first) picks up. */
-static void add_phase_items(twin_ctx *ctx, const json_value *sub, const json_value *ph, int64_t at)
-{
-    json_foreach(it, phase_invoice_items(ctx, ph)) {
-        const json_value *rates = json_get(it, "tax_rates");
-        billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
-                                       rates && rates->len ? rates : NULL, at);
-    }
-}
-
 /* The phase's trial (trial_end > at) holds for the subscription: a phase
  * entered with one starts it; a running phase's new trial_end moves a trial
  * under way, or starts one. */
@@ -603,7 +592,9 @@ static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph
     mark_cancel_at(ctx, s, sub);
     set_collection(ctx, s, ph, sub);
     billing_subscription_save(ctx, sub);
-    if (entering) add_phase_items(ctx, sub, ph, at);
+    /* A phase's add_invoice_items are pending items of the subscription,
+     * which its next invoice (the phase's first) picks up. */
+    if (entering) billing_invoice_items_for_prices(ctx, sub, phase_invoice_items(ctx, ph), at);
     billing_proration_finish(ctx, sub, &p);
     follow_trial(ctx, sub, billing_int(ph, "trial_end"), at, entering);
     json_value *prev = stripe_diff(ctx, before, sub);
@@ -630,20 +621,35 @@ static void detach_subscription(twin_ctx *ctx, json_value *s, int64_t at, bool k
     json_set_null(a, s, "current_phase");
 }
 
+/* s ends at at as "canceled" or "completed" (with canceled_at /
+ * completed_at, no current phase); saved and announced. */
+static stripe_text close_schedule(twin_ctx *ctx, json_value *s, const char *status, int64_t at)
+{
+    bool canceled = str_eq(status, "canceled");
+    json_set_str(ctx->a, s, "status", status);
+    json_set_int(ctx->a, s, canceled ? "canceled_at" : "completed_at", at);
+    json_set_null(ctx->a, s, "current_phase");
+    return billing_save_emit(ctx, COLL, s, canceled ? "subscription_schedule.canceled" : "subscription_schedule.completed",
+                             NULL);
+}
+
+/* The schedule cancels its subscription (unless it already is) and closes with status. */
+static stripe_text end_with_subscription(twin_ctx *ctx, json_value *s, const char *status, int64_t at)
+{
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (sub && !stripe_status_is(sub, "canceled")) billing_subscription_end(ctx, sub, at, "cancellation_requested");
+    return close_schedule(ctx, s, status, at);
+}
+
 /* The last phase ended at at: the schedule ends by its end_behavior. */
 static void finish_schedule(twin_ctx *ctx, json_value *s, int64_t at)
 {
-    if (!str_eq(json_get_str(s, "end_behavior"), "cancel")) {
-        detach_subscription(ctx, s, at, false);
-        billing_save_emit(ctx, COLL, s, "subscription_schedule.released", NULL);
+    if (str_eq(json_get_str(s, "end_behavior"), "cancel")) {
+        end_with_subscription(ctx, s, "completed", at);
         return;
     }
-    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
-    if (sub && !str_eq(json_get_str(sub, "status"), "canceled")) billing_subscription_end(ctx, sub, at, "cancellation_requested");
-    json_set_str(ctx->a, s, "status", "completed");
-    json_set_int(ctx->a, s, "completed_at", at);
-    json_set_null(ctx->a, s, "current_phase");
-    billing_save_emit(ctx, COLL, s, "subscription_schedule.completed", NULL);
+    detach_subscription(ctx, s, at, false);
+    billing_save_emit(ctx, COLL, s, "subscription_schedule.released", NULL);
 }
 
 /* The time of s's next boundary (its start, or its current phase's end); 0 when none. */
@@ -670,10 +676,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
         if (!sub || str_eq(json_get_str(sub, "status"), "canceled") ||
             str_eq(json_get_str(sub, "status"), "incomplete_expired")) {
             /* Its subscription ended outside the schedule: so does the schedule. */
-            json_set_str(ctx->a, s, "status", "canceled");
-            json_set_int(ctx->a, s, "canceled_at", at);
-            json_set_null(ctx->a, s, "current_phase");
-            billing_save_emit(ctx, COLL, s, "subscription_schedule.canceled", NULL);
+            close_schedule(ctx, s, "canceled", at);
             return;
         }
         if (!next) {
@@ -755,11 +758,7 @@ static json_value *load_schedule(twin_ctx *ctx)
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)
 {
     json_value *s = stripe_get(ctx, COLL, json_get_str(sub, "schedule"));
-    if (!s || !is_live(s)) return;
-    json_set_str(ctx->a, s, "status", "canceled");
-    json_set_int(ctx->a, s, "canceled_at", at);
-    json_set_null(ctx->a, s, "current_phase");
-    billing_save_emit(ctx, COLL, s, "subscription_schedule.canceled", NULL);
+    if (s && is_live(s)) close_schedule(ctx, s, "canceled", at);
 }
 
 /* from_subscription: a schedule of one phase, the subscription's current period. */
@@ -957,12 +956,7 @@ void stripe_cancel_subscription_schedule(twin_ctx *ctx)
         return;
     }
     int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
-    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
-    if (sub && !str_eq(json_get_str(sub, "status"), "canceled")) billing_subscription_end(ctx, sub, now, "cancellation_requested");
-    json_set_str(ctx->a, s, "status", "canceled");
-    json_set_int(ctx->a, s, "canceled_at", now);
-    json_set_null(ctx->a, s, "current_phase");
-    stripe_send_saved(ctx, 200, s, billing_save_emit(ctx, COLL, s, "subscription_schedule.canceled", NULL));
+    stripe_send_saved(ctx, 200, s, end_with_subscription(ctx, s, "canceled", now));
 }
 
 void stripe_release_subscription_schedule(twin_ctx *ctx)

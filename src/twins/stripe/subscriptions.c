@@ -475,17 +475,13 @@ static void bill_backdated_time(twin_ctx *ctx, const json_value *sub, int64_t fr
         int64_t qty = billing_int(items.items[i], "quantity"), span = billing_period_end(price, from) - from;
         double share = span > 0 ? (double)(now - from) / (double)span : 0;
         int64_t amount = (int64_t)llround((double)(billing_int(price, "unit_amount") * qty) * share);
-        json_value *ii = billing_invoice_item_new(ctx, json_get_str(sub, "customer"), now);
+        json_value *ii = billing_invoice_item_for_price(ctx, sub, price, qty, NULL, now);
+        const char *name = json_get_str(ii, "description");   /* the product's */
         json_set_int(a, ii, "amount", amount);
-        json_set_str(a, ii, "currency", json_get_str(price, "currency"));
-        const json_value *product = stripe_get(ctx, "products", json_get_str(price, "product"));
-        json_set_str(a, ii, "description", arena_printf(a, "Backdated time on %lld × %s", (long long)qty,
-                                                        json_get_str(product, "name") ? json_get_str(product, "name") : "Product"));
+        json_set_str(a, ii, "description",
+                     arena_printf(a, "Backdated time on %lld × %s", (long long)qty, name ? name : "Product"));
         json_set_int(a, json_get(ii, "period"), "start", from);
-        json_set(a, ii, "price", json_clone(a, price));
         json_set_bool(a, ii, "proration", true);
-        json_set_int(a, ii, "quantity", qty);
-        json_set_str(a, ii, "subscription", json_get_str(sub, "id"));
         json_set_str(a, ii, "subscription_item", json_get_str(items.items[i], "id"));
         double unit = qty ? (double)amount / (double)qty : (double)amount;
         json_set_int(a, ii, "unit_amount", (int64_t)llround(unit));
@@ -537,16 +533,6 @@ void stripe_create_subscription(twin_ctx *ctx)
     if (!stripe_send_stored(ctx, COLL, id)) stripe_send_object(ctx, 200, billing_subscription_get(ctx, id));
 }
 
-/* The spec's own invoice items, pending for the first invoice. */
-static void add_spec_items(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now)
-{
-    json_foreach(it, items) {
-        const json_value *rates = json_get(it, "tax_rates");
-        billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
-                                       rates && rates->type == JSON_ARRAY ? rates : NULL, now);
-    }
-}
-
 json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
 {
     sub_params p = {.method = "charge_automatically", .behavior = "allow_incomplete", .pm = s->default_pm};
@@ -577,7 +563,8 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
         json_set(ctx->a, sub, "discount", d);
     }
     const char *pm = s->charge ? billing_default_pm(ctx, json_get_str(s->customer, "id"), s->default_pm) : NULL;
-    if (s->invoice_items) add_spec_items(ctx, sub, s->invoice_items, now);
+    /* The spec's own invoice items, pending for the first invoice. */
+    if (s->invoice_items) billing_invoice_items_for_prices(ctx, sub, s->invoice_items, now);
     launch(ctx, sub, s->prices, &p, pm, now, s->backdate > 0 && s->backdate < now ? s->backdate : 0);
     return billing_subscription_get(ctx, json_get_str(sub, "id"));
 }
