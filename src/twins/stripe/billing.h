@@ -187,9 +187,11 @@ stripe_text billing_subscription_save_changed(twin_ctx *ctx, json_value *sub, co
 stripe_text billing_subscription_save_updated(twin_ctx *ctx, json_value *sub, const json_value *before);
 /* Invoice payment outcome, reflected on its subscription (status). */
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv);
-/* Advances every subscription on the clock from time from up to t (trial
- * warnings, trial ends, renewals, cancellations at period end). */
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t);
+/* Advances every subscription on the clock (a test clock object, whose
+ * frozen_time is stored at each boundary crossed and is t at the end) from
+ * time from up to t (trial warnings, trial ends, renewals, cancellations at
+ * period end). */
+void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t);
 /* t plus count intervals ("day", "week", "month", "year"); months clamp to month end. */
 int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
 /* End of one billing period of price's recurring interval starting at start. */
@@ -250,12 +252,16 @@ void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const 
 void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id);
 
 /* ---- subscription schedules (subscription_schedules.c) ---- */
-/* The earliest phase boundary (a schedule's start or its phase's end) of a
- * schedule on clock at or before t; 0 when none. */
-int64_t billing_schedules_next(twin_ctx *ctx, const char *clock, int64_t t);
-/* Crosses every boundary at time at of the schedules on clock: starts their
+/* The schedules on a test clock.  One listing serves a whole advance:
+ * crossing a boundary changes (and stores) the schedule in it, and nothing
+ * else an advance does changes or adds a schedule. */
+twin_list billing_clock_schedules(twin_ctx *ctx, const char *clock);
+/* The earliest phase boundary (a schedule's start or its phase's end) of
+ * the schedules at or before t; 0 when none. */
+int64_t billing_schedules_next(const twin_list *schedules, int64_t t);
+/* Crosses every boundary at time at of the schedules: starts their
  * subscription, moves it to the next phase's items, or ends the schedule. */
-void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at);
+void billing_schedules_run(twin_ctx *ctx, const twin_list *schedules, int64_t at);
 /* An invoice preview's renewal at at: the schedule crosses its boundary at
  * at first (inside the preview's discarded writes), so the renewal shows the
  * next phase's items, or nothing when the schedule ends the subscription. */

@@ -689,7 +689,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
     billing_save_emit(ctx, COLL, s, "subscription_schedule.updated", stripe_diff(ctx, before, s));
 }
 
-static twin_list clock_schedules(twin_ctx *ctx, const char *clock)
+twin_list billing_clock_schedules(twin_ctx *ctx, const char *clock)
 {
     store_list_opts o = {.index_name = "test_clock", .index_value = clock};
     twin_list all = {0};
@@ -697,22 +697,20 @@ static twin_list clock_schedules(twin_ctx *ctx, const char *clock)
     return all;
 }
 
-int64_t billing_schedules_next(twin_ctx *ctx, const char *clock, int64_t t)
+int64_t billing_schedules_next(const twin_list *schedules, int64_t t)
 {
-    twin_list all = clock_schedules(ctx, clock);
     int64_t best = 0;
-    for (size_t i = 0; i < all.n; i++) {
-        int64_t b = next_boundary(all.items[i]);
+    for (size_t i = 0; i < schedules->n; i++) {
+        int64_t b = next_boundary(schedules->items[i]);
         if (b > 0 && b <= t && (!best || b < best)) best = b;
     }
     return best;
 }
 
-void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at)
+void billing_schedules_run(twin_ctx *ctx, const twin_list *schedules, int64_t at)
 {
-    twin_list all = clock_schedules(ctx, clock);
-    for (size_t i = 0; i < all.n; i++)
-        if (next_boundary(all.items[i]) == at) run_boundary(ctx, all.items[i], at);
+    for (size_t i = 0; i < schedules->n; i++)
+        if (next_boundary(schedules->items[i]) == at) run_boundary(ctx, schedules->items[i], at);
 }
 
 void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at)
@@ -725,34 +723,33 @@ void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int
 
 /* A schedule without a test clock lives in real time: Stripe crosses its
  * boundaries in the background; here the first look after one (at the
- * schedule or its subscription) does.  *crossed tells whether any was. */
-static json_value *catch_up(twin_ctx *ctx, json_value *s, bool *crossed)
+ * schedule or its subscription) does.  run_boundary changes s and stores
+ * it, so s stays current.  Returns whether any boundary was crossed. */
+static bool catch_up(twin_ctx *ctx, json_value *s)
 {
-    if (json_get_str(s, "test_clock")) return s;
+    if (json_get_str(s, "test_clock")) return false;
     int64_t now = twin_now(ctx);
-    for (int guard = 0; s && guard < 100; guard++) {
+    bool crossed = false;
+    for (int guard = 0; guard < 100; guard++) {
         int64_t at = next_boundary(s);
         if (!at || at > now) break;
         run_boundary(ctx, s, at);
-        *crossed = true;
-        s = stripe_get(ctx, COLL, json_get_str(s, "id"));
+        crossed = true;
     }
-    return s;
+    return crossed;
 }
 
 bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule)
 {
     json_value *s = stripe_get(ctx, COLL, schedule);
-    bool crossed = false;
-    if (s) catch_up(ctx, s, &crossed);
-    return crossed;
+    return s && catch_up(ctx, s);
 }
 
 static json_value *load_schedule(twin_ctx *ctx)
 {
     json_value *s = stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
-    bool crossed = false;
-    return s ? catch_up(ctx, s, &crossed) : NULL;
+    if (s) catch_up(ctx, s);
+    return s;
 }
 
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)

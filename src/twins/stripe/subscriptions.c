@@ -90,8 +90,8 @@ stripe_text billing_subscription_save_updated(twin_ctx *ctx, json_value *sub, co
 
 void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_value *before)
 {
-    json_value *sub = billing_subscription_get(ctx, id);
-    if (sub) billing_subscription_save_changed(ctx, sub, before);
+    json_value *sub = billing_subscription_get(ctx, id);   /* its items as they are now */
+    if (sub) billing_save_changed(ctx, COLL, sub, before, "customer.subscription.updated");
 }
 
 static json_value *first_price(twin_ctx *ctx, const char *id)
@@ -240,7 +240,8 @@ void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
     else if (!paid && str_eq(status, "active") && str_eq(json_get_str(inv, "billing_reason"), "subscription_cycle"))
         json_set_str(ctx->a, sub, "status", "past_due");
     if (str_eq(status, json_get_str(sub, "status"))) return;
-    billing_subscription_save_updated(ctx, sub, before);
+    /* Its items were read with it just now. */
+    billing_save_emit(ctx, COLL, sub, "customer.subscription.updated", stripe_diff(ctx, before, sub));
 }
 
 #define HELD "subscriptions_held_incomplete"
@@ -869,12 +870,11 @@ void stripe_list_subscriptions(twin_ctx *ctx)
 
 /* ---- test clock advancement ---- */
 
-static void set_clock_time(twin_ctx *ctx, const char *clock, int64_t t)
+/* What happens at t sees t as now (billing_now reads the stored clock). */
+static void set_clock_time(twin_ctx *ctx, json_value *clock, int64_t t)
 {
-    json_value *c = stripe_get(ctx, "test_clocks", clock);
-    if (!c) return;
-    json_set_int(ctx->a, c, "frozen_time", t);
-    billing_save(ctx, "test_clocks", c);
+    json_set_int(ctx->a, clock, "frozen_time", t);
+    billing_save(ctx, "test_clocks", clock);
 }
 
 /* Crosses one boundary (trial end or period end) at time at. */
@@ -896,20 +896,20 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
 }
 
 /* Stripe announces the end of a trial three days ahead. */
-static void warn_trial_end(twin_ctx *ctx, const char *id, int64_t from, int64_t t)
+static void warn_trial_end(twin_ctx *ctx, const json_value *sub, int64_t from, int64_t t)
 {
-    json_value *sub = billing_subscription_get(ctx, id);
-    if (!sub || !stripe_status_is(sub, "trialing")) return;
+    if (!stripe_status_is(sub, "trialing")) return;
     int64_t warn_at = billing_int(sub, "trial_end") - 3 * DAY;
     if (warn_at > from && warn_at <= t) stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
 }
 
-static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_t from, int64_t t)
+/* sub (with its items) crosses its boundaries up to t.  It is not read
+ * again between steps: each (renew, end, expiry) ends by storing this copy. */
+static void advance_one(twin_ctx *ctx, json_value *clock, json_value *sub, int64_t from, int64_t t)
 {
-    warn_trial_end(ctx, id, from, t);
+    warn_trial_end(ctx, sub, from, t);
     for (int guard = 0; guard < 1000; guard++) {
-        json_value *sub = billing_subscription_get(ctx, id);
-        if (sub && stripe_status_is(sub, "incomplete")) {
+        if (stripe_status_is(sub, "incomplete")) {
             int64_t at = billing_int(sub, "created") + INCOMPLETE_LIFETIME;
             if (at <= t) {
                 set_clock_time(ctx, clock, at);
@@ -917,7 +917,7 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
             }
             return;
         }
-        if (!sub || has_ended(sub)) return;
+        if (has_ended(sub)) return;
         int64_t next = billing_int(sub, stripe_status_is(sub, "trialing") ? "trial_end" : "current_period_end");
         if (next > t) return;
         set_clock_time(ctx, clock, next);
@@ -931,27 +931,29 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
     }
 }
 
-static void advance_subscriptions(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
+static void advance_subscriptions(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t)
 {
-    store_list_opts o = {.index_name = "test_clock", .index_value = clock};
+    store_list_opts o = {.index_name = "test_clock", .index_value = json_get_str(clock, "id")};
     twin_list subs = {0};
     if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
-    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), from, t);
+    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, with_items(ctx, subs.items[i]), from, t);
 }
 
 /* Time moves from boundary to boundary of the clock's subscription
  * schedules: what falls before one happens first, then the schedules change
  * their subscriptions, then the subscriptions' own renewals at that moment
  * (so a renewal bills the phase that starts with it). */
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
+void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t)
 {
+    twin_list schedules = billing_clock_schedules(ctx, json_get_str(clock, "id"));
     for (int guard = 0; guard < 1000; guard++) {
-        int64_t next = billing_schedules_next(ctx, clock, t);
+        int64_t next = billing_schedules_next(&schedules, t);
         if (!next) break;
+        /* Subscriptions are listed again each time: a schedule may have started one. */
         if (next - 1 > from) advance_subscriptions(ctx, clock, from, next - 1);
         if (next - 1 > from) from = next - 1;
         set_clock_time(ctx, clock, next);
-        billing_schedules_run(ctx, clock, next);
+        billing_schedules_run(ctx, &schedules, next);
     }
     advance_subscriptions(ctx, clock, from, t);
     set_clock_time(ctx, clock, t);

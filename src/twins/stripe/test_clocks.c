@@ -78,7 +78,7 @@ void stripe_advance_test_clock(twin_ctx *ctx)
     json_value *answer = json_clone(a, c);
     stripe_emit(ctx, "test_helpers.test_clock.advancing", c, NULL);
     billing_save(ctx, COLL, c);
-    billing_subscriptions_advance(ctx, json_get_str(c, "id"), from, to);
+    billing_subscriptions_advance(ctx, c, from, to);
     json_set_str(a, c, "status", "ready");
     billing_save_emit(ctx, COLL, c, "test_helpers.test_clock.ready", NULL);
     stripe_send_object(ctx, 200, answer);
