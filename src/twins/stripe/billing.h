@@ -289,8 +289,9 @@ bool billing_proration_params(twin_ctx *ctx, const json_value *sub, billing_pror
 void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p, const char *item_id,
                      const json_value *old_price, int64_t old_qty, const json_value *new_price, int64_t new_qty);
 /* With always_invoice, invoices the prorations made at once; after a new
- * billing interval, restarts the period and invoices it (sub is saved). */
-void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p);
+ * billing interval, restarts the period and invoices it.  Returns whether
+ * it invoiced (sub is then saved, and may have changed). */
+bool billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p);
 /* Whether two recurring prices bill on different cycles (interval or count). */
 bool billing_interval_differs(const json_value *price, const json_value *other);
 /* Prices of one subscription share one cycle: 400 on param when price's
@@ -303,7 +304,8 @@ bool billing_interval_matches(twin_ctx *ctx, const json_value *reference, const 
 void billing_prorate_cycle_reset(twin_ctx *ctx, const json_value *sub, billing_proration *p);
 /* subscriptions.c: applies the update parameters of the request (items, proration, coupon,
  * cancel_at_period_end, ...) to a live sub: items are written, prorations
- * recorded in p; sub itself is not saved.  False after answering 400/404. */
+ * recorded in p; sub itself is not saved (billing_subscription_save lists
+ * its new items).  False after answering 400/404. */
 bool billing_subscription_apply_update(twin_ctx *ctx, json_value *sub, billing_proration *p);
 
 /* ---- building blocks for seeding and checkout ---- */

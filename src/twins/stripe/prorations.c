@@ -125,8 +125,10 @@ void billing_prorate_cycle_reset(twin_ctx *ctx, const json_value *sub, billing_p
     }
 }
 
-void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p)
+bool billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p)
 {
     if (p->reset_cycle) billing_subscription_reset_cycle(ctx, sub);
     else if (p->created && str_eq(p->behavior, "always_invoice")) billing_subscription_invoice_pending(ctx, sub);
+    else return false;
+    return true;
 }

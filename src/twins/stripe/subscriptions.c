@@ -719,6 +719,7 @@ static bool check_items(twin_ctx *ctx, const json_value *sub, item_change **chan
 /* Whether an items[] change moves the subscription to another billing interval. */
 static bool changes_interval(twin_ctx *ctx, const json_value *sub, const item_change *changes, size_t n)
 {
+    if (!n) return false;
     const json_value *current = first_price(ctx, json_get_str(sub, "id"));
     for (size_t i = 0; current && i < n; i++)
         if (!changes[i].deleted && changes[i].price && billing_interval_differs(changes[i].price, current)) return true;
@@ -758,7 +759,6 @@ bool billing_subscription_apply_update(twin_ctx *ctx, json_value *sub, billing_p
     if (pm) json_set_str(ctx->a, sub, "default_payment_method", *pm ? pm : NULL);
     if (changes_interval(ctx, sub, changes, n)) billing_prorate_cycle_reset(ctx, sub, proration);
     for (size_t i = 0; i < n; i++) apply_item(ctx, sub, &changes[i], proration);
-    json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
     return true;
 }
 
@@ -778,11 +778,13 @@ void stripe_update_subscription(twin_ctx *ctx)
     } else if (!billing_subscription_apply_update(ctx, sub, &proration)) {
         return;
     }
-    billing_subscription_save(ctx, sub);
-    billing_proration_finish(ctx, sub, &proration);
+    stripe_text text = billing_subscription_save(ctx, sub);
+    /* Invoicing at once (always_invoice, a new interval) stores sub again
+     * and may change it: the event and the answer then take it as it is now. */
+    if (billing_proration_finish(ctx, sub, &proration)) text.s = json_to_string(ctx->a, sub, &text.len);
     json_value *prev = stripe_diff(ctx, before, sub);
-    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
-    stripe_send_object(ctx, 200, sub);
+    if (prev->len) stripe_emit_saved(ctx, "customer.subscription.updated", sub, text, prev);
+    stripe_send_saved(ctx, 200, sub, text);
 }
 
 void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
