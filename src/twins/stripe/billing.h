@@ -150,8 +150,9 @@ json_value *billing_line_for_item(twin_ctx *ctx, const json_value *item, const c
 void billing_invoice_pull_pending(twin_ctx *ctx, json_value *inv);
 /* Recomputes subtotal, discounts, taxes, totals and amounts. */
 void billing_invoice_totals(twin_ctx *ctx, json_value *inv);
-/* draft -> open (number, payment intent; a zero invoice is paid at once). Saves. */
-void billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
+/* draft -> open (number, payment intent; a zero invoice is paid at once).
+ * Saves; returns the text saved last. */
+stripe_text billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
 /* Charges an open invoice with pm_id (NULL = the customer's default).  Saves
  * and announces; returns the card outcome (decline_code set on failure).
  * *no_method is set when there was nothing to charge with. */
@@ -165,8 +166,9 @@ json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub,
 /* One pending invoice item of sub for each of items ({price (a one-time
  * price object), quantity, tax_rates}), stored and announced. */
 void billing_invoice_items_for_prices(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now);
-/* open / uncollectible -> void at time at (its payment intent canceled). Saves and announces. */
-void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at);
+/* open / uncollectible -> void at time at (its payment intent canceled).
+ * Saves and announces; returns the text saved. */
+stripe_text billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at);
 /* An open invoice whose amount_remaining credit notes brought to 0: paid
  * with nothing charged, its payment intent canceled.  Saves and announces. */
 void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv);
@@ -246,8 +248,9 @@ void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t tr
 /* incomplete -> incomplete_expired once 23 hours passed by now (its open
  * invoice voided, events sent).  Saves; returns whether it expired. */
 bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t now);
-/* Cancels sub at time at (status canceled, ended_at, cancellation_details.reason); saves and announces. */
-void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason);
+/* Cancels sub at time at (status canceled, ended_at, cancellation_details.reason);
+ * saves and announces; returns the text saved. */
+stripe_text billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason);
 /* Exempts a (seeded) subscription from expiring in real time. */
 void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id);
 

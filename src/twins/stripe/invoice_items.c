@@ -170,9 +170,9 @@ void stripe_create_invoice_item(twin_ctx *ctx)
     if (!stripe_load(ctx, "customers", "customer", customer, "customer")) return;
     json_value *ii = billing_invoice_item_new(ctx, customer, billing_now(ctx, billing_customer_clock(ctx, customer)));
     if (!apply_amount(ctx, ii, true) || !apply_common(ctx, ii) || !attach_invoice(ctx, ii)) return;
-    billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
+    stripe_text saved = billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
     billing_invoice_sync_item(ctx, ii, false);
-    stripe_send_object(ctx, 200, ii);
+    stripe_send_saved(ctx, 200, ii, saved);
 }
 
 void stripe_retrieve_invoice_item(twin_ctx *ctx)
@@ -202,9 +202,9 @@ void stripe_update_invoice_item(twin_ctx *ctx)
     if (!ii) return;
     json_value *before = json_clone(ctx->a, ii);
     if (!apply_amount(ctx, ii, false) || !apply_common(ctx, ii)) return;
-    billing_save_changed(ctx, COLL, ii, before, "invoiceitem.updated");
+    stripe_text saved = billing_save_changed(ctx, COLL, ii, before, "invoiceitem.updated");
     billing_invoice_sync_item(ctx, ii, false);
-    stripe_send_object(ctx, 200, ii);
+    stripe_send_saved(ctx, 200, ii, saved);
 }
 
 void stripe_delete_invoice_item(twin_ctx *ctx)

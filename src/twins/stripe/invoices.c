@@ -568,7 +568,7 @@ static json_value *invoice_intent(twin_ctx *ctx, const json_value *inv)
 
 /* ---- state changes ---- */
 
-static void mark_paid(twin_ctx *ctx, json_value *inv, bool out_of_band)
+static stripe_text mark_paid(twin_ctx *ctx, json_value *inv, bool out_of_band)
 {
     arena *a = ctx->a;
     json_set_bool(a, inv, "paid", true);
@@ -581,6 +581,7 @@ static void mark_paid(twin_ctx *ctx, json_value *inv, bool out_of_band)
     stripe_text saved = billing_save_emit(ctx, COLL, inv, "invoice.paid", NULL);
     stripe_emit_saved(ctx, "invoice.payment_succeeded", inv, saved, NULL);
     billing_subscription_invoice_settled(ctx, inv);
+    return saved;
 }
 
 static void bump_sequence(twin_ctx *ctx, json_value *inv)
@@ -610,7 +611,7 @@ static void spend_customer_discount(twin_ctx *ctx, const json_value *inv)
     stripe_save_emit(ctx, "customers", c, "customer.updated", stripe_diff(ctx, before, c));
 }
 
-void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
+stripe_text billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
 {
     arena *a = ctx->a;
     int64_t now = inv_now(ctx, inv);
@@ -630,8 +631,8 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
         json_set_int(a, inv, "due_date", now + 30 * 86400);
     if (billing_int(inv, "amount_due") > 0)
         json_set_str(a, inv, "payment_intent", json_get_str(invoice_intent(ctx, inv), "id"));
-    billing_save_emit(ctx, COLL, inv, "invoice.finalized", NULL);
-    if (billing_int(inv, "amount_due") == 0) mark_paid(ctx, inv, false);
+    stripe_text saved = billing_save_emit(ctx, COLL, inv, "invoice.finalized", NULL);
+    return billing_int(inv, "amount_due") == 0 ? mark_paid(ctx, inv, false) : saved;
 }
 
 const char *billing_default_pm(twin_ctx *ctx, const char *customer, const char *subscription_pm)
@@ -894,8 +895,7 @@ void stripe_finalize_invoice(twin_ctx *ctx)
     bool auto_advance = false, has_auto = false;
     if (!stripe_bool_param(ctx, "auto_advance", &auto_advance, &has_auto)) return;
     if (has_auto) json_set_bool(ctx->a, inv, "auto_advance", auto_advance);
-    billing_invoice_finalize(ctx, inv);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_invoice_finalize(ctx, inv));
 }
 
 static bool payable(twin_ctx *ctx, const json_value *inv)
@@ -946,8 +946,7 @@ void stripe_pay_invoice(twin_ctx *ctx)
         return;
     }
     if (oob) {
-        mark_paid(ctx, inv, true);
-        stripe_send_object(ctx, 200, inv);
+        stripe_send_saved(ctx, 200, inv, mark_paid(ctx, inv, true));
         return;
     }
     stripe_card_outcome o = billing_invoice_charge(ctx, inv, pm_id, &no_method);
@@ -986,13 +985,13 @@ static void cancel_intent(twin_ctx *ctx, const json_value *inv, const char *reas
     stripe_save_emit(ctx, "payment_intents", pi, "payment_intent.canceled", NULL);
 }
 
-void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at)
+stripe_text billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at)
 {
     cancel_intent(ctx, inv, "void_invoice", at);
     json_set_str(ctx->a, inv, "status", "void");
     json_set_int(ctx->a, json_get(inv, "status_transitions"), "voided_at", at);
     json_set_null(ctx->a, inv, "next_payment_attempt");
-    billing_save_emit(ctx, COLL, inv, "invoice.voided", NULL);
+    return billing_save_emit(ctx, COLL, inv, "invoice.voided", NULL);
 }
 
 void stripe_void_invoice(twin_ctx *ctx)
@@ -1005,8 +1004,7 @@ void stripe_void_invoice(twin_ctx *ctx)
                        json_get_str(inv, "status"));
         return;
     }
-    billing_invoice_void(ctx, inv, inv_now(ctx, inv));
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_invoice_void(ctx, inv, inv_now(ctx, inv)));
 }
 
 void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv)

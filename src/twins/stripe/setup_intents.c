@@ -162,9 +162,9 @@ void stripe_create_setup_intent(twin_ctx *ctx)
     json_value *types = twin_input(ctx, "payment_method_types");
     if (types && types->type == JSON_ARRAY && types->len)
         json_set(ctx->a, si, "payment_method_types", json_clone(ctx->a, types));
-    billing_save_emit(ctx, COLL, si, "setup_intent.created", NULL);
+    stripe_text saved = billing_save_emit(ctx, COLL, si, "setup_intent.created", NULL);
     if (do_confirm) confirm(ctx, si);
-    else stripe_send_object(ctx, 200, si);
+    else stripe_send_saved(ctx, 200, si, saved);
 }
 
 static json_value *load_seti(twin_ctx *ctx)

@@ -787,7 +787,7 @@ void stripe_update_subscription(twin_ctx *ctx)
     stripe_send_saved(ctx, 200, sub, text);
 }
 
-void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
+stripe_text billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
 {
     arena *a = ctx->a;
     json_set_str(a, sub, "status", "canceled");
@@ -795,7 +795,9 @@ void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const 
     json_set_int(a, sub, "ended_at", at);
     json_set_bool(a, sub, "cancel_at_period_end", false);
     json_set_str(a, json_get(sub, "cancellation_details"), "reason", reason);
-    stripe_emit_saved(ctx, "customer.subscription.deleted", sub, billing_subscription_save(ctx, sub), NULL);
+    stripe_text saved = billing_subscription_save(ctx, sub);
+    stripe_emit_saved(ctx, "customer.subscription.deleted", sub, saved, NULL);
+    return saved;
 }
 
 void stripe_cancel_subscription(twin_ctx *ctx)
@@ -812,9 +814,9 @@ void stripe_cancel_subscription(twin_ctx *ctx)
     if (feedback) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "feedback", feedback);
     json_set_null(ctx->a, sub, "canceled_at");
     int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
-    billing_subscription_end(ctx, sub, now, "cancellation_requested");
+    stripe_text saved = billing_subscription_end(ctx, sub, now, "cancellation_requested");
     billing_schedule_subscription_canceled(ctx, sub, now);
-    stripe_send_object(ctx, 200, sub);
+    stripe_send_saved(ctx, 200, sub, saved);
 }
 
 typedef struct sub_filter {
