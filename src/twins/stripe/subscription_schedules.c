@@ -25,6 +25,20 @@ static bool is_live(const json_value *s)
 
 /* ---- reading phases ---- */
 
+/* A phase's item: price (the object while reading phases, else its id),
+ * quantity and tax rates (an array). */
+static json_value *phase_item(twin_ctx *ctx, json_value *price, int64_t quantity, json_value *tax_rates)
+{
+    arena *a = ctx->a;
+    json_value *item = json_object(a);
+    json_set_null(a, item, "billing_thresholds");
+    json_set(a, item, "metadata", json_object(a));
+    json_set(a, item, "price", price);
+    json_set_int(a, item, "quantity", quantity);
+    json_set(a, item, "tax_rates", tax_rates);
+    return item;
+}
+
 /* One phases[i][items][j]: {price, quantity}; NULL after answering. */
 static json_value *read_phase_item(twin_ctx *ctx, const json_value *in, const char *base, const json_value *reference)
 {
@@ -44,13 +58,7 @@ static json_value *read_phase_item(twin_ctx *ctx, const json_value *in, const ch
         return NULL;
     json_value *rates = billing_tax_rates_from(ctx, json_get(in, "tax_rates"), arena_printf(a, "%s[tax_rates]", base));
     if (!rates) return NULL;
-    json_value *item = json_object(a);
-    json_set_null(a, item, "billing_thresholds");
-    json_set(a, item, "metadata", json_object(a));
-    json_set(a, item, "price", price);   /* the whole price while reading; stored as its id */
-    json_set_int(a, item, "quantity", qty);
-    json_set(a, item, "tax_rates", rates->type == JSON_ARRAY ? rates : json_array(a));
-    return item;
+    return phase_item(ctx, price, qty, rates->type == JSON_ARRAY ? rates : json_array(a));
 }
 
 /* A timestamp parameter that may also be "now"; false after answering. */
@@ -783,13 +791,8 @@ static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
     json_value *ph = phase_skeleton(ctx), *items = json_array(a);
     twin_list sis = billing_subscription_items(ctx, sub_id);
     for (size_t i = 0; i < sis.n; i++) {
-        json_value *item = json_object(a);
-        json_set_null(a, item, "billing_thresholds");
-        json_set(a, item, "metadata", json_object(a));
-        json_set_str(a, item, "price", json_get_str(json_get(sis.items[i], "price"), "id"));
-        json_set_int(a, item, "quantity", billing_int(sis.items[i], "quantity"));
-        json_set(a, item, "tax_rates", json_array(a));
-        json_push(items, item);
+        json_value *price_id = json_string(a, json_get_str(json_get(sis.items[i], "price"), "id"));
+        json_push(items, phase_item(ctx, price_id, billing_int(sis.items[i], "quantity"), json_array(a)));
     }
     json_set_str(a, ph, "currency", json_get_str(sub, "currency"));
     json_set_int(a, ph, "start_date", billing_int(sub, "current_period_start"));
