@@ -80,8 +80,16 @@ void stripe_delete_test_clock(twin_ctx *ctx);
 void stripe_advance_test_clock(twin_ctx *ctx);
 
 /* ---- shared helpers (invoices.c) ---- */
-/* Stores obj with index entries for customer, subscription, invoice, test_clock. */
-void billing_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* Stores obj with index entries for customer, subscription, invoice,
+ * test_clock; returns the text stored (see stripe_save). */
+stripe_text billing_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* billing_save then stripe_emit_saved: stores obj and records its event. */
+stripe_text billing_save_emit(twin_ctx *ctx, const char *collection, const json_value *obj, const char *type,
+                              const json_value *prev);
+/* billing_save, then the event type (an update) with what changed since
+ * before, unless nothing did. */
+stripe_text billing_save_changed(twin_ctx *ctx, const char *collection, const json_value *obj,
+                                 const json_value *before, const char *type);
 /* {"object":"list","data":items,"has_more":false,"url":url}. */
 json_value *billing_list_object(twin_ctx *ctx, const char *url, json_value *items);
 /* Validates an enum parameter; *out keeps its value when absent. */
@@ -142,21 +150,25 @@ json_value *billing_line_for_item(twin_ctx *ctx, const json_value *item, const c
 void billing_invoice_pull_pending(twin_ctx *ctx, json_value *inv);
 /* Recomputes subtotal, discounts, taxes, totals and amounts. */
 void billing_invoice_totals(twin_ctx *ctx, json_value *inv);
-/* draft -> open (number, payment intent; a zero invoice is paid at once). Saves. */
-void billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
+/* draft -> open (number, payment intent; a zero invoice is paid at once).
+ * Saves; returns the text saved last. */
+stripe_text billing_invoice_finalize(twin_ctx *ctx, json_value *inv);
 /* Charges an open invoice with pm_id (NULL = the customer's default).  Saves
  * and announces; returns the card outcome (decline_code set on failure).
  * *no_method is set when there was nothing to charge with. */
 stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const char *pm_id, bool *no_method);
 /* An invoice item with Stripe's defaults for customer, dated now (not stored). */
 json_value *billing_invoice_item_new(twin_ctx *ctx, const char *customer, int64_t now);
-/* A pending invoice item of sub for quantity x a one-time price (its
- * product's name as description; tax_rates: an array of tax rate objects or
- * NULL); stored and announced. */
+/* A pending invoice item of sub for quantity x price (its product's name as
+ * description; tax_rates: an array of tax rate objects or NULL), not stored. */
 json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub, const json_value *price,
                                            int64_t quantity, const json_value *tax_rates, int64_t now);
-/* open / uncollectible -> void at time at (its payment intent canceled). Saves and announces. */
-void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at);
+/* One pending invoice item of sub for each of items ({price (a one-time
+ * price object), quantity, tax_rates}), stored and announced. */
+void billing_invoice_items_for_prices(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now);
+/* open / uncollectible -> void at time at (its payment intent canceled).
+ * Saves and announces; returns the text saved. */
+stripe_text billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at);
 /* An open invoice whose amount_remaining credit notes brought to 0: paid
  * with nothing charged, its payment intent canceled.  Saves and announces. */
 void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv);
@@ -168,20 +180,28 @@ const char *billing_default_pm(twin_ctx *ctx, const char *customer, const char *
 /* ---- subscriptions (subscriptions.c) ---- */
 /* Loads a subscription with its items list filled in (NULL if absent). */
 json_value *billing_subscription_get(twin_ctx *ctx, const char *id);
-/* Saves a subscription (items are kept in their own collection). */
-void billing_subscription_save(twin_ctx *ctx, json_value *sub);
+/* Saves a subscription with its current items (which are kept in their own
+ * collection); returns the text stored. */
+stripe_text billing_subscription_save(twin_ctx *ctx, json_value *sub);
+/* The same, then customer.subscription.updated with what changed since
+ * before: _changed only when something did, _updated always. */
+stripe_text billing_subscription_save_changed(twin_ctx *ctx, json_value *sub, const json_value *before);
+stripe_text billing_subscription_save_updated(twin_ctx *ctx, json_value *sub, const json_value *before);
 /* Invoice payment outcome, reflected on its subscription (status). */
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv);
-/* Advances every subscription on the clock from time from up to t (trial
- * warnings, trial ends, renewals, cancellations at period end). */
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t);
+/* Advances every subscription on the clock (a test clock object, whose
+ * frozen_time is stored at each boundary crossed and is t at the end) from
+ * time from up to t (trial warnings, trial ends, renewals, cancellations at
+ * period end). */
+void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t);
 /* t plus count intervals ("day", "week", "month", "year"); months clamp to month end. */
 int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
 /* End of one billing period of price's recurring interval starting at start. */
 int64_t billing_period_end(const json_value *price, int64_t start);
-/* Builds a subscription item for price/quantity (stored, with its own id). */
+/* Builds a subscription item for price/quantity with tax_rates (an array of
+ * tax rate objects; NULL = none), stored with its own id. */
 json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
-                             int64_t created);
+                             json_value *tax_rates, int64_t created);
 /* Announces customer.subscription.updated for changes since before (a rendered copy). */
 void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_value *before);
 /* Checks a price for a subscription item: exists (404 on param) and is recurring. */
@@ -228,18 +248,23 @@ void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t tr
 /* incomplete -> incomplete_expired once 23 hours passed by now (its open
  * invoice voided, events sent).  Saves; returns whether it expired. */
 bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t now);
-/* Cancels sub at time at (status canceled, ended_at, cancellation_details.reason); saves and announces. */
-void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason);
+/* Cancels sub at time at (status canceled, ended_at, cancellation_details.reason);
+ * saves and announces; returns the text saved. */
+stripe_text billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason);
 /* Exempts a (seeded) subscription from expiring in real time. */
 void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id);
 
 /* ---- subscription schedules (subscription_schedules.c) ---- */
-/* The earliest phase boundary (a schedule's start or its phase's end) of a
- * schedule on clock at or before t; 0 when none. */
-int64_t billing_schedules_next(twin_ctx *ctx, const char *clock, int64_t t);
-/* Crosses every boundary at time at of the schedules on clock: starts their
+/* The schedules on a test clock.  One listing serves a whole advance:
+ * crossing a boundary changes (and stores) the schedule in it, and nothing
+ * else an advance does changes or adds a schedule. */
+twin_list billing_clock_schedules(twin_ctx *ctx, const char *clock);
+/* The earliest phase boundary (a schedule's start or its phase's end) of
+ * the schedules at or before t; 0 when none. */
+int64_t billing_schedules_next(const twin_list *schedules, int64_t t);
+/* Crosses every boundary at time at of the schedules: starts their
  * subscription, moves it to the next phase's items, or ends the schedule. */
-void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at);
+void billing_schedules_run(twin_ctx *ctx, const twin_list *schedules, int64_t at);
 /* An invoice preview's renewal at at: the schedule crosses its boundary at
  * at first (inside the preview's discarded writes), so the renewal shows the
  * next phase's items, or nothing when the schedule ends the subscription. */
@@ -267,8 +292,9 @@ bool billing_proration_params(twin_ctx *ctx, const json_value *sub, billing_pror
 void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p, const char *item_id,
                      const json_value *old_price, int64_t old_qty, const json_value *new_price, int64_t new_qty);
 /* With always_invoice, invoices the prorations made at once; after a new
- * billing interval, restarts the period and invoices it (sub is saved). */
-void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p);
+ * billing interval, restarts the period and invoices it.  Returns whether
+ * it invoiced (sub is then saved, and may have changed). */
+bool billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p);
 /* Whether two recurring prices bill on different cycles (interval or count). */
 bool billing_interval_differs(const json_value *price, const json_value *other);
 /* Prices of one subscription share one cycle: 400 on param when price's
@@ -281,7 +307,8 @@ bool billing_interval_matches(twin_ctx *ctx, const json_value *reference, const 
 void billing_prorate_cycle_reset(twin_ctx *ctx, const json_value *sub, billing_proration *p);
 /* subscriptions.c: applies the update parameters of the request (items, proration, coupon,
  * cancel_at_period_end, ...) to a live sub: items are written, prorations
- * recorded in p; sub itself is not saved.  False after answering 400/404. */
+ * recorded in p; sub itself is not saved (billing_subscription_save lists
+ * its new items).  False after answering 400/404. */
 bool billing_subscription_apply_update(twin_ctx *ctx, json_value *sub, billing_proration *p);
 
 /* ---- building blocks for seeding and checkout ---- */

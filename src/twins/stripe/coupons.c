@@ -135,9 +135,7 @@ void stripe_create_coupon(twin_ctx *ctx)
     static const char *const texts[] = {"name", NULL};
     stripe_copy_strings(ctx, c, texts);
     if (!duration_params(ctx, c) || !limit_params(ctx, c) || !stripe_apply_metadata(ctx, c)) return;
-    billing_save(ctx, COLL, c);
-    stripe_emit(ctx, "coupon.created", c, NULL);
-    stripe_send_object(ctx, 200, c);
+    stripe_send_saved(ctx, 200, c, billing_save_emit(ctx, COLL, c, "coupon.created", NULL));
 }
 
 static json_value *load_coupon(twin_ctx *ctx)
@@ -161,10 +159,7 @@ void stripe_update_coupon(twin_ctx *ctx)
     static const char *const texts[] = {"name", NULL};
     stripe_copy_strings(ctx, c, texts);
     if (!stripe_apply_metadata(ctx, c)) return;
-    billing_save(ctx, COLL, c);
-    json_value *prev = stripe_diff(ctx, before, c);
-    if (prev->len) stripe_emit(ctx, "coupon.updated", c, prev);
-    stripe_send_object(ctx, 200, c);
+    stripe_send_saved(ctx, 200, c, billing_save_changed(ctx, COLL, c, before, "coupon.updated"));
 }
 
 void stripe_delete_coupon(twin_ctx *ctx)
@@ -330,8 +325,8 @@ void stripe_delete_subscription_discount(twin_ctx *ctx)
     json_value *before = json_clone(ctx->a, sub);
     json_value *gone = take_discount(ctx, sub, "subscription");
     if (!gone) return;
-    billing_subscription_save(ctx, sub);
+    stripe_text saved = billing_subscription_save(ctx, sub);
     stripe_emit(ctx, "customer.discount.deleted", gone, NULL);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    stripe_emit_saved(ctx, "customer.subscription.updated", sub, saved, stripe_diff(ctx, before, sub));
     stripe_reply(ctx, 200, gone);
 }

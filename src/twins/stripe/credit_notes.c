@@ -155,8 +155,7 @@ static void apply_to_invoice(twin_ctx *ctx, const json_value *cn, int sign)
         json_set_int(ctx->a, inv, "amount_remaining", billing_int(inv, "amount_remaining") - amount);
         resize_intent(ctx, inv);
     }
-    billing_save(ctx, "invoices", inv);
-    stripe_emit(ctx, "invoice.updated", inv, stripe_diff(ctx, before, inv));
+    billing_save_emit(ctx, "invoices", inv, "invoice.updated", stripe_diff(ctx, before, inv));
     /* Credit covering all that was owed settles the invoice: paid, nothing charged. */
     if (sign > 0 && str_eq(json_get_str(inv, "status"), "open") && billing_int(inv, "amount_remaining") == 0)
         billing_invoice_settled_by_credit(ctx, inv);
@@ -206,10 +205,10 @@ void stripe_create_credit_note(twin_ctx *ctx)
     json_set_str(ctx->a, cn, "memo", twin_arg(ctx, "memo"));
     if (has_oob) json_set_int(ctx->a, cn, "out_of_band_amount", oob);
     if (!stripe_apply_metadata(ctx, cn)) return;
-    billing_save(ctx, COLL, cn);
+    stripe_text saved = billing_save(ctx, COLL, cn);
     apply_to_invoice(ctx, cn, 1);
-    stripe_emit(ctx, "credit_note.created", cn, NULL);
-    stripe_send_object(ctx, 200, cn);
+    stripe_emit_saved(ctx, "credit_note.created", cn, saved, NULL);
+    stripe_send_saved(ctx, 200, cn, saved);
 }
 
 void stripe_retrieve_credit_note(twin_ctx *ctx)
@@ -234,10 +233,10 @@ void stripe_void_credit_note(twin_ctx *ctx)
     }
     json_set_str(ctx->a, cn, "status", "void");
     json_set_int(ctx->a, cn, "voided_at", billing_now(ctx, json_get_str(inv, "test_clock")));
-    billing_save(ctx, COLL, cn);
+    stripe_text saved = billing_save(ctx, COLL, cn);
     apply_to_invoice(ctx, cn, -1);
-    stripe_emit(ctx, "credit_note.voided", cn, NULL);
-    stripe_send_object(ctx, 200, cn);
+    stripe_emit_saved(ctx, "credit_note.voided", cn, saved, NULL);
+    stripe_send_saved(ctx, 200, cn, saved);
 }
 
 void stripe_list_credit_note_lines(twin_ctx *ctx)

@@ -52,9 +52,16 @@ json_value *billing_invoice_item_for_price(twin_ctx *ctx, const json_value *sub,
     if (tax_rates && tax_rates->type == JSON_ARRAY && tax_rates->len) json_set(a, ii, "tax_rates", json_clone(a, tax_rates));
     json_set_int(a, ii, "unit_amount", unit);
     json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%lld", (long long)unit));
-    billing_save(ctx, COLL, ii);
-    stripe_emit(ctx, "invoiceitem.created", ii, NULL);
     return ii;
+}
+
+void billing_invoice_items_for_prices(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now)
+{
+    json_foreach(it, items) {
+        json_value *ii = billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
+                                                        json_get(it, "tax_rates"), now);
+        billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
+    }
 }
 
 static bool set_price(twin_ctx *ctx, json_value *ii, const char *price_id)
@@ -163,10 +170,9 @@ void stripe_create_invoice_item(twin_ctx *ctx)
     if (!stripe_load(ctx, "customers", "customer", customer, "customer")) return;
     json_value *ii = billing_invoice_item_new(ctx, customer, billing_now(ctx, billing_customer_clock(ctx, customer)));
     if (!apply_amount(ctx, ii, true) || !apply_common(ctx, ii) || !attach_invoice(ctx, ii)) return;
-    billing_save(ctx, COLL, ii);
-    stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    stripe_text saved = billing_save_emit(ctx, COLL, ii, "invoiceitem.created", NULL);
     billing_invoice_sync_item(ctx, ii, false);
-    stripe_send_object(ctx, 200, ii);
+    stripe_send_saved(ctx, 200, ii, saved);
 }
 
 void stripe_retrieve_invoice_item(twin_ctx *ctx)
@@ -196,11 +202,9 @@ void stripe_update_invoice_item(twin_ctx *ctx)
     if (!ii) return;
     json_value *before = json_clone(ctx->a, ii);
     if (!apply_amount(ctx, ii, false) || !apply_common(ctx, ii)) return;
-    billing_save(ctx, COLL, ii);
-    json_value *prev = stripe_diff(ctx, before, ii);
-    if (prev->len) stripe_emit(ctx, "invoiceitem.updated", ii, prev);
+    stripe_text saved = billing_save_changed(ctx, COLL, ii, before, "invoiceitem.updated");
     billing_invoice_sync_item(ctx, ii, false);
-    stripe_send_object(ctx, 200, ii);
+    stripe_send_saved(ctx, 200, ii, saved);
 }
 
 void stripe_delete_invoice_item(twin_ctx *ctx)

@@ -12,16 +12,27 @@
 
 /* ---- shared helpers ---- */
 
-void billing_save(twin_ctx *ctx, const char *collection, const json_value *obj)
+stripe_text billing_save(twin_ctx *ctx, const char *collection, const json_value *obj)
 {
     static const char *const members[] = {"customer", "subscription", "invoice", "test_clock", NULL};
-    store_index idx[4];
-    size_t n = 0;
-    for (size_t i = 0; members[i]; i++) {
-        const char *v = json_get_str(obj, members[i]);
-        if (v) idx[n++] = (store_index){members[i], v};
-    }
-    twin_doc_put(ctx, collection, json_get_str(obj, "id"), obj, idx, n);
+    return stripe_save_indexed(ctx, collection, obj, members);
+}
+
+stripe_text billing_save_emit(twin_ctx *ctx, const char *collection, const json_value *obj, const char *type,
+                              const json_value *prev)
+{
+    stripe_text saved = billing_save(ctx, collection, obj);
+    stripe_emit_saved(ctx, type, obj, saved, prev);
+    return saved;
+}
+
+stripe_text billing_save_changed(twin_ctx *ctx, const char *collection, const json_value *obj,
+                                 const json_value *before, const char *type)
+{
+    stripe_text saved = billing_save(ctx, collection, obj);
+    json_value *prev = stripe_diff(ctx, before, obj);
+    if (prev->len) stripe_emit_saved(ctx, type, obj, saved, prev);
+    return saved;
 }
 
 json_value *billing_list_object(twin_ctx *ctx, const char *url, json_value *items)
@@ -557,7 +568,7 @@ static json_value *invoice_intent(twin_ctx *ctx, const json_value *inv)
 
 /* ---- state changes ---- */
 
-static void mark_paid(twin_ctx *ctx, json_value *inv, bool out_of_band)
+static stripe_text mark_paid(twin_ctx *ctx, json_value *inv, bool out_of_band)
 {
     arena *a = ctx->a;
     json_set_bool(a, inv, "paid", true);
@@ -567,10 +578,10 @@ static void mark_paid(twin_ctx *ctx, json_value *inv, bool out_of_band)
     json_set_str(a, inv, "status", "paid");
     json_set_null(a, inv, "next_payment_attempt");
     json_set_int(a, json_get(inv, "status_transitions"), "paid_at", inv_now(ctx, inv));
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.paid", inv, NULL);
-    stripe_emit(ctx, "invoice.payment_succeeded", inv, NULL);
+    stripe_text saved = billing_save_emit(ctx, COLL, inv, "invoice.paid", NULL);
+    stripe_emit_saved(ctx, "invoice.payment_succeeded", inv, saved, NULL);
     billing_subscription_invoice_settled(ctx, inv);
+    return saved;
 }
 
 static void bump_sequence(twin_ctx *ctx, json_value *inv)
@@ -600,7 +611,7 @@ static void spend_customer_discount(twin_ctx *ctx, const json_value *inv)
     stripe_save_emit(ctx, "customers", c, "customer.updated", stripe_diff(ctx, before, c));
 }
 
-void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
+stripe_text billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
 {
     arena *a = ctx->a;
     int64_t now = inv_now(ctx, inv);
@@ -620,9 +631,8 @@ void billing_invoice_finalize(twin_ctx *ctx, json_value *inv)
         json_set_int(a, inv, "due_date", now + 30 * 86400);
     if (billing_int(inv, "amount_due") > 0)
         json_set_str(a, inv, "payment_intent", json_get_str(invoice_intent(ctx, inv), "id"));
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.finalized", inv, NULL);
-    if (billing_int(inv, "amount_due") == 0) mark_paid(ctx, inv, false);
+    stripe_text saved = billing_save_emit(ctx, COLL, inv, "invoice.finalized", NULL);
+    return billing_int(inv, "amount_due") == 0 ? mark_paid(ctx, inv, false) : saved;
 }
 
 const char *billing_default_pm(twin_ctx *ctx, const char *customer, const char *subscription_pm)
@@ -697,8 +707,7 @@ static const char *charge_intent(twin_ctx *ctx, json_value *pi, const json_value
 
 static void payment_failed(twin_ctx *ctx, json_value *inv)
 {
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.payment_failed", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.payment_failed", NULL);
     billing_subscription_invoice_settled(ctx, inv);
 }
 
@@ -717,8 +726,7 @@ stripe_card_outcome billing_invoice_charge(twin_ctx *ctx, json_value *inv, const
     json_set_int(ctx->a, inv, "attempt_count", billing_int(inv, "attempt_count") + 1);
     if (o.requires_3ds) {
         require_action(ctx, pi);
-        billing_save(ctx, COLL, inv);
-        stripe_emit(ctx, "invoice.payment_action_required", inv, NULL);
+        billing_save_emit(ctx, COLL, inv, "invoice.payment_action_required", NULL);
         billing_subscription_invoice_settled(ctx, inv);
         return o;
     }
@@ -826,9 +834,7 @@ void stripe_create_invoice(twin_ctx *ctx)
         return;
     }
     billing_invoice_totals(ctx, inv);
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.created", inv, NULL);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_save_emit(ctx, COLL, inv, "invoice.created", NULL));
 }
 
 void stripe_retrieve_invoice(twin_ctx *ctx)
@@ -850,10 +856,7 @@ void stripe_update_invoice(twin_ctx *ctx)
         static const char *const texts[] = {"description", "footer", NULL};
         stripe_copy_strings(ctx, inv, texts);
     }
-    billing_save(ctx, COLL, inv);
-    json_value *prev = stripe_diff(ctx, before, inv);
-    if (prev->len) stripe_emit(ctx, "invoice.updated", inv, prev);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_save_changed(ctx, COLL, inv, before, "invoice.updated"));
 }
 
 static void release_items(twin_ctx *ctx, const json_value *inv)
@@ -892,8 +895,7 @@ void stripe_finalize_invoice(twin_ctx *ctx)
     bool auto_advance = false, has_auto = false;
     if (!stripe_bool_param(ctx, "auto_advance", &auto_advance, &has_auto)) return;
     if (has_auto) json_set_bool(ctx->a, inv, "auto_advance", auto_advance);
-    billing_invoice_finalize(ctx, inv);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_invoice_finalize(ctx, inv));
 }
 
 static bool payable(twin_ctx *ctx, const json_value *inv)
@@ -944,8 +946,7 @@ void stripe_pay_invoice(twin_ctx *ctx)
         return;
     }
     if (oob) {
-        mark_paid(ctx, inv, true);
-        stripe_send_object(ctx, 200, inv);
+        stripe_send_saved(ctx, 200, inv, mark_paid(ctx, inv, true));
         return;
     }
     stripe_card_outcome o = billing_invoice_charge(ctx, inv, pm_id, &no_method);
@@ -984,14 +985,13 @@ static void cancel_intent(twin_ctx *ctx, const json_value *inv, const char *reas
     stripe_save_emit(ctx, "payment_intents", pi, "payment_intent.canceled", NULL);
 }
 
-void billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at)
+stripe_text billing_invoice_void(twin_ctx *ctx, json_value *inv, int64_t at)
 {
     cancel_intent(ctx, inv, "void_invoice", at);
     json_set_str(ctx->a, inv, "status", "void");
     json_set_int(ctx->a, json_get(inv, "status_transitions"), "voided_at", at);
     json_set_null(ctx->a, inv, "next_payment_attempt");
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.voided", inv, NULL);
+    return billing_save_emit(ctx, COLL, inv, "invoice.voided", NULL);
 }
 
 void stripe_void_invoice(twin_ctx *ctx)
@@ -1004,8 +1004,7 @@ void stripe_void_invoice(twin_ctx *ctx)
                        json_get_str(inv, "status"));
         return;
     }
-    billing_invoice_void(ctx, inv, inv_now(ctx, inv));
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_invoice_void(ctx, inv, inv_now(ctx, inv)));
 }
 
 void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv)
@@ -1019,8 +1018,7 @@ void billing_invoice_settled_by_credit(twin_ctx *ctx, json_value *inv)
     json_set_str(a, inv, "status", "paid");
     json_set_null(a, inv, "next_payment_attempt");
     json_set_int(a, json_get(inv, "status_transitions"), "paid_at", now);
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.paid", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.paid", NULL);
     billing_subscription_invoice_settled(ctx, inv);
 }
 
@@ -1036,9 +1034,7 @@ void stripe_uncollectible_invoice(twin_ctx *ctx)
     }
     json_set_str(ctx->a, inv, "status", "uncollectible");
     json_set_int(ctx->a, json_get(inv, "status_transitions"), "marked_uncollectible_at", inv_now(ctx, inv));
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.marked_uncollectible", inv, NULL);
-    stripe_send_object(ctx, 200, inv);
+    stripe_send_saved(ctx, 200, inv, billing_save_emit(ctx, COLL, inv, "invoice.marked_uncollectible", NULL));
 }
 
 /* Index of the line with id in data; answers 404 on param and returns -1 when none. */
@@ -1135,6 +1131,5 @@ void billing_invoice_sync_item(twin_ctx *ctx, const json_value *ii, bool removed
     if (removed) drop_item_line(ctx, inv, json_get_str(ii, "id"));
     else put_item_line(ctx, inv, ii);
     billing_invoice_totals(ctx, inv);
-    billing_save(ctx, COLL, inv);
-    stripe_emit(ctx, "invoice.updated", inv, NULL);
+    billing_save_emit(ctx, COLL, inv, "invoice.updated", NULL);
 }

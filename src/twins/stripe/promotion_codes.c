@@ -107,9 +107,7 @@ void stripe_create_promotion_code(twin_ctx *ctx)
     json_set(a, p, "metadata", json_object(a));
     json_set_int(a, p, "times_redeemed", 0);
     if (!apply_create_params(ctx, p)) return;
-    billing_save(ctx, COLL, p);
-    stripe_emit(ctx, "promotion_code.created", p, NULL);
-    stripe_send_object(ctx, 200, p);
+    stripe_send_saved(ctx, 200, p, billing_save_emit(ctx, COLL, p, "promotion_code.created", NULL));
 }
 
 /* The stored code with its coupon's current state. */
@@ -141,10 +139,7 @@ void stripe_update_promotion_code(twin_ctx *ctx)
         return;
     }
     if (has_active) json_set_bool(ctx->a, p, "active", active);
-    billing_save(ctx, COLL, p);
-    json_value *prev = stripe_diff(ctx, before, p);
-    if (prev->len) stripe_emit(ctx, "promotion_code.updated", p, prev);
-    stripe_send_object(ctx, 200, p);
+    stripe_send_saved(ctx, 200, p, billing_save_changed(ctx, COLL, p, before, "promotion_code.updated"));
 }
 
 void stripe_list_promotion_codes(twin_ctx *ctx)

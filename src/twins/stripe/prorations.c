@@ -68,8 +68,7 @@ static void proration_item(twin_ctx *ctx, const json_value *sub, const billing_p
     double unit = qty ? (double)amount / (double)qty : (double)amount;
     json_set_int(a, ii, "unit_amount", (int64_t)llround(unit));
     json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%.12g", unit));
-    billing_save(ctx, "invoiceitems", ii);
-    stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+    billing_save_emit(ctx, "invoiceitems", ii, "invoiceitem.created", NULL);
 }
 
 void billing_prorate(twin_ctx *ctx, const json_value *sub, billing_proration *p, const char *item_id,
@@ -126,8 +125,10 @@ void billing_prorate_cycle_reset(twin_ctx *ctx, const json_value *sub, billing_p
     }
 }
 
-void billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p)
+bool billing_proration_finish(twin_ctx *ctx, json_value *sub, const billing_proration *p)
 {
     if (p->reset_cycle) billing_subscription_reset_cycle(ctx, sub);
     else if (p->created && str_eq(p->behavior, "always_invoice")) billing_subscription_invoice_pending(ctx, sub);
+    else return false;
+    return true;
 }

@@ -109,9 +109,7 @@ static void three_ds(twin_ctx *ctx, json_value *si)
     json_set_str(a, na, "type", "redirect_to_url");
     json_set(a, si, "next_action", na);
     json_set_str(a, si, "status", "requires_action");
-    billing_save(ctx, COLL, si);
-    stripe_emit(ctx, "setup_intent.requires_action", si, NULL);
-    stripe_send_object(ctx, 200, si);
+    stripe_send_saved(ctx, 200, si, billing_save_emit(ctx, COLL, si, "setup_intent.requires_action", NULL));
 }
 
 /* Setting a card up only fails for cards declined outright; 4000…0341
@@ -140,8 +138,7 @@ static void confirm(twin_ctx *ctx, json_value *si)
         json_set(ctx->a, si, "last_setup_error", setup_error(ctx, &o, pm));
         json_set_null(ctx->a, si, "payment_method");
         json_set_str(ctx->a, si, "status", "requires_payment_method");
-        billing_save(ctx, COLL, si);
-        stripe_emit(ctx, "setup_intent.setup_failed", si, NULL);
+        billing_save_emit(ctx, COLL, si, "setup_intent.setup_failed", NULL);
         stripe_error_send(ctx, 402, &(stripe_error){.type = "card_error", .code = o.code,
                                                    .decline_code = o.decline_code, .message = o.message});
         return;
@@ -149,9 +146,7 @@ static void confirm(twin_ctx *ctx, json_value *si)
     json_set_null(ctx->a, si, "last_setup_error");
     json_set_str(ctx->a, si, "status", "succeeded");
     attach(ctx, pm, json_get_str(si, "customer"));
-    billing_save(ctx, COLL, si);
-    stripe_emit(ctx, "setup_intent.succeeded", si, NULL);
-    stripe_send_object(ctx, 200, si);
+    stripe_send_saved(ctx, 200, si, billing_save_emit(ctx, COLL, si, "setup_intent.succeeded", NULL));
 }
 
 void stripe_create_setup_intent(twin_ctx *ctx)
@@ -167,10 +162,9 @@ void stripe_create_setup_intent(twin_ctx *ctx)
     json_value *types = twin_input(ctx, "payment_method_types");
     if (types && types->type == JSON_ARRAY && types->len)
         json_set(ctx->a, si, "payment_method_types", json_clone(ctx->a, types));
-    billing_save(ctx, COLL, si);
-    stripe_emit(ctx, "setup_intent.created", si, NULL);
+    stripe_text saved = billing_save_emit(ctx, COLL, si, "setup_intent.created", NULL);
     if (do_confirm) confirm(ctx, si);
-    else stripe_send_object(ctx, 200, si);
+    else stripe_send_saved(ctx, 200, si, saved);
 }
 
 static json_value *load_seti(twin_ctx *ctx)
@@ -196,8 +190,7 @@ void stripe_update_setup_intent(twin_ctx *ctx)
 {
     json_value *si = load_seti(ctx);
     if (!si || !still_open(ctx, si, "update") || !apply_common(ctx, si)) return;
-    billing_save(ctx, COLL, si);
-    stripe_send_object(ctx, 200, si);
+    stripe_send_saved(ctx, 200, si, billing_save(ctx, COLL, si));
 }
 
 void stripe_confirm_setup_intent(twin_ctx *ctx)
@@ -217,9 +210,7 @@ void stripe_cancel_setup_intent(twin_ctx *ctx)
     json_set_str(ctx->a, si, "cancellation_reason", reason);
     json_set_null(ctx->a, si, "next_action");
     json_set_str(ctx->a, si, "status", "canceled");
-    billing_save(ctx, COLL, si);
-    stripe_emit(ctx, "setup_intent.canceled", si, NULL);
-    stripe_send_object(ctx, 200, si);
+    stripe_send_saved(ctx, 200, si, billing_save_emit(ctx, COLL, si, "setup_intent.canceled", NULL));
 }
 
 static bool filter_pm(const json_value *si, void *data)
@@ -246,11 +237,9 @@ json_value *billing_setup_intent_succeeded(twin_ctx *ctx, const char *customer, 
     json_set_str(ctx->a, si, "customer", customer);
     json_set_str(ctx->a, si, "payment_method", json_get_str(pm, "id"));
     json_set_str(ctx->a, si, "status", "requires_confirmation");
-    billing_save(ctx, COLL, si);
-    stripe_emit(ctx, "setup_intent.created", si, NULL);
+    billing_save_emit(ctx, COLL, si, "setup_intent.created", NULL);
     attach(ctx, pm, customer);
     json_set_str(ctx->a, si, "status", "succeeded");
-    billing_save(ctx, COLL, si);
-    stripe_emit(ctx, "setup_intent.succeeded", si, NULL);
+    billing_save_emit(ctx, COLL, si, "setup_intent.succeeded", NULL);
     return si;
 }

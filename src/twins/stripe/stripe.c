@@ -303,11 +303,17 @@ static const char *const indexed_members[] = {"customer", "email", "type", "prod
 
 stripe_text stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj)
 {
+    return stripe_save_indexed(ctx, collection, obj, indexed_members);
+}
+
+stripe_text stripe_save_indexed(twin_ctx *ctx, const char *collection, const json_value *obj,
+                                const char *const *members)
+{
     store_index idx[8];
     size_t n = 0;
-    for (size_t i = 0; indexed_members[i]; i++) {
-        const char *v = json_get_str(obj, indexed_members[i]);
-        if (v) idx[n++] = (store_index){indexed_members[i], v};
+    for (size_t i = 0; members[i] && n < 8; i++) {
+        const char *v = json_get_str(obj, members[i]);
+        if (v) idx[n++] = (store_index){members[i], v};
     }
     stripe_text t;
     t.s = json_to_string(ctx->a, obj, &t.len);

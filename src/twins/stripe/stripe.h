@@ -96,6 +96,9 @@ typedef struct stripe_text {
 /* Stores obj and returns the text stored, which later steps of the same
  * request may reuse as long as obj is not changed in between. */
 stripe_text stripe_save(twin_ctx *ctx, const char *collection, const json_value *obj);
+/* The same with index entries for members (NULL-terminated, at most 8) instead. */
+stripe_text stripe_save_indexed(twin_ctx *ctx, const char *collection, const json_value *obj,
+                                const char *const *members);
 /* Top-level members of before that differ in after (Stripe's previous_attributes). */
 json_value *stripe_diff(twin_ctx *ctx, const json_value *before, const json_value *after);
 /* Records an event (and delivers it to webhook endpoints).  prev may be NULL. */

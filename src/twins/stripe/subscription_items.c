@@ -36,9 +36,10 @@ static json_value *item_skeleton(twin_ctx *ctx, const char *subscription, const 
 }
 
 json_value *billing_item_new(twin_ctx *ctx, const char *subscription, const json_value *price, int64_t quantity,
-                             int64_t created)
+                             json_value *tax_rates, int64_t created)
 {
     json_value *si = item_skeleton(ctx, subscription, price, quantity, created);
+    if (tax_rates && tax_rates->type == JSON_ARRAY) json_set(ctx->a, si, "tax_rates", tax_rates);
     billing_save(ctx, COLL, si);
     return si;
 }
@@ -118,10 +119,10 @@ void stripe_create_subscription_item(twin_ctx *ctx)
     /* Stored only once every parameter is known to be good: a 400 leaves no item behind. */
     json_value *si = item_skeleton(ctx, sub_id, price, 1, billing_now(ctx, json_get_str(sub, "test_clock")));
     if (!apply_item_params(ctx, si)) return;
-    billing_save(ctx, COLL, si);
+    stripe_text saved = billing_save(ctx, COLL, si);
     billing_prorate(ctx, sub, &p, json_get_str(si, "id"), NULL, 0, json_get(si, "price"), billing_int(si, "quantity"));
     finish_change(ctx, sub_id, before, &p);
-    stripe_send_object(ctx, 200, si);
+    stripe_send_saved(ctx, 200, si, saved);
 }
 
 void stripe_retrieve_subscription_item(twin_ctx *ctx)
@@ -149,11 +150,11 @@ void stripe_update_subscription_item(twin_ctx *ctx)
         }
         billing_prorate_cycle_reset(ctx, sub, &p);
     }
-    billing_save(ctx, COLL, si);
+    stripe_text saved = billing_save(ctx, COLL, si);
     billing_prorate(ctx, sub, &p, json_get_str(si, "id"), old_price, old_qty, json_get(si, "price"),
                     billing_int(si, "quantity"));
     finish_change(ctx, json_get_str(sub, "id"), before, &p);
-    stripe_send_object(ctx, 200, si);
+    stripe_send_saved(ctx, 200, si, saved);
 }
 
 void stripe_delete_subscription_item(twin_ctx *ctx)

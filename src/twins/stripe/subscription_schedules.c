@@ -25,6 +25,20 @@ static bool is_live(const json_value *s)
 
 /* ---- reading phases ---- */
 
+/* A phase's item: price (the object while reading phases, else its id),
+ * quantity and tax rates (an array). */
+static json_value *phase_item(twin_ctx *ctx, json_value *price, int64_t quantity, json_value *tax_rates)
+{
+    arena *a = ctx->a;
+    json_value *item = json_object(a);
+    json_set_null(a, item, "billing_thresholds");
+    json_set(a, item, "metadata", json_object(a));
+    json_set(a, item, "price", price);
+    json_set_int(a, item, "quantity", quantity);
+    json_set(a, item, "tax_rates", tax_rates);
+    return item;
+}
+
 /* One phases[i][items][j]: {price, quantity}; NULL after answering. */
 static json_value *read_phase_item(twin_ctx *ctx, const json_value *in, const char *base, const json_value *reference)
 {
@@ -44,13 +58,7 @@ static json_value *read_phase_item(twin_ctx *ctx, const json_value *in, const ch
         return NULL;
     json_value *rates = billing_tax_rates_from(ctx, json_get(in, "tax_rates"), arena_printf(a, "%s[tax_rates]", base));
     if (!rates) return NULL;
-    json_value *item = json_object(a);
-    json_set_null(a, item, "billing_thresholds");
-    json_set(a, item, "metadata", json_object(a));
-    json_set(a, item, "price", price);   /* the whole price while reading; stored as its id */
-    json_set_int(a, item, "quantity", qty);
-    json_set(a, item, "tax_rates", rates->type == JSON_ARRAY ? rates : json_array(a));
-    return item;
+    return phase_item(ctx, price, qty, rates->type == JSON_ARRAY ? rates : json_array(a));
 }
 
 /* A timestamp parameter that may also be "now"; false after answering. */
@@ -467,9 +475,7 @@ static void start_subscription(twin_ctx *ctx, json_value *s, const json_value *p
     json_value *sub = billing_subscription_start(ctx, &spec);
     json_value *before = json_clone(a, sub);
     mark_cancel_at(ctx, s, sub);
-    billing_subscription_save(ctx, sub);
-    json_value *prev = stripe_diff(ctx, before, sub);
-    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    billing_subscription_save_changed(ctx, sub, before);
     json_set_str(a, s, "subscription", json_get_str(sub, "id"));
     json_set_str(a, s, "status", "active");
     set_current_phase(ctx, s, ph);
@@ -546,19 +552,7 @@ static void sync_subscription(twin_ctx *ctx, const json_value *s, const json_val
     if (ph) set_collection(ctx, s, ph, sub);
     json_value *prev = stripe_diff(ctx, before, sub);
     if (!prev->len) return;
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, prev);
-}
-
-/* A phase's add_invoice_items become pending invoice items of the
- * subscription, which its next invoice (the phase's first) picks up. */
-static void add_phase_items(twin_ctx *ctx, const json_value *sub, const json_value *ph, int64_t at)
-{
-    json_foreach(it, phase_invoice_items(ctx, ph)) {
-        const json_value *rates = json_get(it, "tax_rates");
-        billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
-                                       rates && rates->len ? rates : NULL, at);
-    }
+    stripe_emit_saved(ctx, "customer.subscription.updated", sub, billing_subscription_save(ctx, sub), prev);
 }
 
 /* The phase's trial (trial_end > at) holds for the subscription: a phase
@@ -606,7 +600,9 @@ static bool apply_phase(twin_ctx *ctx, const json_value *s, const json_value *ph
     mark_cancel_at(ctx, s, sub);
     set_collection(ctx, s, ph, sub);
     billing_subscription_save(ctx, sub);
-    if (entering) add_phase_items(ctx, sub, ph, at);
+    /* A phase's add_invoice_items are pending items of the subscription,
+     * which its next invoice (the phase's first) picks up. */
+    if (entering) billing_invoice_items_for_prices(ctx, sub, phase_invoice_items(ctx, ph), at);
     billing_proration_finish(ctx, sub, &p);
     follow_trial(ctx, sub, billing_int(ph, "trial_end"), at, entering);
     json_value *prev = stripe_diff(ctx, before, sub);
@@ -624,8 +620,7 @@ static void detach_subscription(twin_ctx *ctx, json_value *s, int64_t at, bool k
         json_value *before = json_clone(a, sub);
         json_set_null(a, sub, "schedule");
         if (!keep_cancel_at && !json_truthy(json_get(sub, "cancel_at_period_end"))) json_set_null(a, sub, "cancel_at");
-        billing_subscription_save(ctx, sub);
-        stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+        billing_subscription_save_updated(ctx, sub, before);
     }
     json_set_str(a, s, "released_subscription", sub_id);
     json_set_null(a, s, "subscription");
@@ -634,22 +629,35 @@ static void detach_subscription(twin_ctx *ctx, json_value *s, int64_t at, bool k
     json_set_null(a, s, "current_phase");
 }
 
+/* s ends at at as "canceled" or "completed" (with canceled_at /
+ * completed_at, no current phase); saved and announced. */
+static stripe_text close_schedule(twin_ctx *ctx, json_value *s, const char *status, int64_t at)
+{
+    bool canceled = str_eq(status, "canceled");
+    json_set_str(ctx->a, s, "status", status);
+    json_set_int(ctx->a, s, canceled ? "canceled_at" : "completed_at", at);
+    json_set_null(ctx->a, s, "current_phase");
+    return billing_save_emit(ctx, COLL, s, canceled ? "subscription_schedule.canceled" : "subscription_schedule.completed",
+                             NULL);
+}
+
+/* The schedule cancels its subscription (unless it already is) and closes with status. */
+static stripe_text end_with_subscription(twin_ctx *ctx, json_value *s, const char *status, int64_t at)
+{
+    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
+    if (sub && !stripe_status_is(sub, "canceled")) billing_subscription_end(ctx, sub, at, "cancellation_requested");
+    return close_schedule(ctx, s, status, at);
+}
+
 /* The last phase ended at at: the schedule ends by its end_behavior. */
 static void finish_schedule(twin_ctx *ctx, json_value *s, int64_t at)
 {
-    if (!str_eq(json_get_str(s, "end_behavior"), "cancel")) {
-        detach_subscription(ctx, s, at, false);
-        billing_save(ctx, COLL, s);
-        stripe_emit(ctx, "subscription_schedule.released", s, NULL);
+    if (str_eq(json_get_str(s, "end_behavior"), "cancel")) {
+        end_with_subscription(ctx, s, "completed", at);
         return;
     }
-    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
-    if (sub && !str_eq(json_get_str(sub, "status"), "canceled")) billing_subscription_end(ctx, sub, at, "cancellation_requested");
-    json_set_str(ctx->a, s, "status", "completed");
-    json_set_int(ctx->a, s, "completed_at", at);
-    json_set_null(ctx->a, s, "current_phase");
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.completed", s, NULL);
+    detach_subscription(ctx, s, at, false);
+    billing_save_emit(ctx, COLL, s, "subscription_schedule.released", NULL);
 }
 
 /* The time of s's next boundary (its start, or its current phase's end); 0 when none. */
@@ -676,11 +684,7 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
         if (!sub || str_eq(json_get_str(sub, "status"), "canceled") ||
             str_eq(json_get_str(sub, "status"), "incomplete_expired")) {
             /* Its subscription ended outside the schedule: so does the schedule. */
-            json_set_str(ctx->a, s, "status", "canceled");
-            json_set_int(ctx->a, s, "canceled_at", at);
-            json_set_null(ctx->a, s, "current_phase");
-            billing_save(ctx, COLL, s);
-            stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
+            close_schedule(ctx, s, "canceled", at);
             return;
         }
         if (!next) {
@@ -690,11 +694,10 @@ static void run_boundary(twin_ctx *ctx, json_value *s, int64_t at)
         apply_phase(ctx, s, next, json_get_str(next, "proration_behavior"), at, true);
         set_current_phase(ctx, s, next);
     }
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.updated", s, stripe_diff(ctx, before, s));
+    billing_save_emit(ctx, COLL, s, "subscription_schedule.updated", stripe_diff(ctx, before, s));
 }
 
-static twin_list clock_schedules(twin_ctx *ctx, const char *clock)
+twin_list billing_clock_schedules(twin_ctx *ctx, const char *clock)
 {
     store_list_opts o = {.index_name = "test_clock", .index_value = clock};
     twin_list all = {0};
@@ -702,22 +705,20 @@ static twin_list clock_schedules(twin_ctx *ctx, const char *clock)
     return all;
 }
 
-int64_t billing_schedules_next(twin_ctx *ctx, const char *clock, int64_t t)
+int64_t billing_schedules_next(const twin_list *schedules, int64_t t)
 {
-    twin_list all = clock_schedules(ctx, clock);
     int64_t best = 0;
-    for (size_t i = 0; i < all.n; i++) {
-        int64_t b = next_boundary(all.items[i]);
+    for (size_t i = 0; i < schedules->n; i++) {
+        int64_t b = next_boundary(schedules->items[i]);
         if (b > 0 && b <= t && (!best || b < best)) best = b;
     }
     return best;
 }
 
-void billing_schedules_run(twin_ctx *ctx, const char *clock, int64_t at)
+void billing_schedules_run(twin_ctx *ctx, const twin_list *schedules, int64_t at)
 {
-    twin_list all = clock_schedules(ctx, clock);
-    for (size_t i = 0; i < all.n; i++)
-        if (next_boundary(all.items[i]) == at) run_boundary(ctx, all.items[i], at);
+    for (size_t i = 0; i < schedules->n; i++)
+        if (next_boundary(schedules->items[i]) == at) run_boundary(ctx, schedules->items[i], at);
 }
 
 void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at)
@@ -730,45 +731,39 @@ void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int
 
 /* A schedule without a test clock lives in real time: Stripe crosses its
  * boundaries in the background; here the first look after one (at the
- * schedule or its subscription) does.  *crossed tells whether any was. */
-static json_value *catch_up(twin_ctx *ctx, json_value *s, bool *crossed)
+ * schedule or its subscription) does.  run_boundary changes s and stores
+ * it, so s stays current.  Returns whether any boundary was crossed. */
+static bool catch_up(twin_ctx *ctx, json_value *s)
 {
-    if (json_get_str(s, "test_clock")) return s;
+    if (json_get_str(s, "test_clock")) return false;
     int64_t now = twin_now(ctx);
-    for (int guard = 0; s && guard < 100; guard++) {
+    bool crossed = false;
+    for (int guard = 0; guard < 100; guard++) {
         int64_t at = next_boundary(s);
         if (!at || at > now) break;
         run_boundary(ctx, s, at);
-        *crossed = true;
-        s = stripe_get(ctx, COLL, json_get_str(s, "id"));
+        crossed = true;
     }
-    return s;
+    return crossed;
 }
 
 bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule)
 {
     json_value *s = stripe_get(ctx, COLL, schedule);
-    bool crossed = false;
-    if (s) catch_up(ctx, s, &crossed);
-    return crossed;
+    return s && catch_up(ctx, s);
 }
 
 static json_value *load_schedule(twin_ctx *ctx)
 {
     json_value *s = stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
-    bool crossed = false;
-    return s ? catch_up(ctx, s, &crossed) : NULL;
+    if (s) catch_up(ctx, s);
+    return s;
 }
 
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)
 {
     json_value *s = stripe_get(ctx, COLL, json_get_str(sub, "schedule"));
-    if (!s || !is_live(s)) return;
-    json_set_str(ctx->a, s, "status", "canceled");
-    json_set_int(ctx->a, s, "canceled_at", at);
-    json_set_null(ctx->a, s, "current_phase");
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
+    if (s && is_live(s)) close_schedule(ctx, s, "canceled", at);
 }
 
 /* from_subscription: a schedule of one phase, the subscription's current period. */
@@ -796,13 +791,8 @@ static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
     json_value *ph = phase_skeleton(ctx), *items = json_array(a);
     twin_list sis = billing_subscription_items(ctx, sub_id);
     for (size_t i = 0; i < sis.n; i++) {
-        json_value *item = json_object(a);
-        json_set_null(a, item, "billing_thresholds");
-        json_set(a, item, "metadata", json_object(a));
-        json_set_str(a, item, "price", json_get_str(json_get(sis.items[i], "price"), "id"));
-        json_set_int(a, item, "quantity", billing_int(sis.items[i], "quantity"));
-        json_set(a, item, "tax_rates", json_array(a));
-        json_push(items, item);
+        json_value *price_id = json_string(a, json_get_str(json_get(sis.items[i], "price"), "id"));
+        json_push(items, phase_item(ctx, price_id, billing_int(sis.items[i], "quantity"), json_array(a)));
     }
     json_set_str(a, ph, "currency", json_get_str(sub, "currency"));
     json_set_int(a, ph, "start_date", billing_int(sub, "current_period_start"));
@@ -817,8 +807,7 @@ static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
     set_current_phase(ctx, s, ph);
     json_value *before = json_clone(a, sub);
     json_set_str(a, sub, "schedule", json_get_str(s, "id"));
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    billing_subscription_save_updated(ctx, sub, before);
     return s;
 }
 
@@ -889,9 +878,7 @@ void stripe_create_subscription_schedule(twin_ctx *ctx)
         start_subscription(ctx, s, first, billing_int(first, "start_date"));
     }
     else if (stripe_status_is(s, "active")) sync_subscription(ctx, s, NULL);
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.created", s, NULL);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, billing_save_emit(ctx, COLL, s, "subscription_schedule.created", NULL));
 }
 
 void stripe_retrieve_subscription_schedule(twin_ctx *ctx)
@@ -955,10 +942,7 @@ void stripe_update_subscription_schedule(twin_ctx *ctx)
     } else if (next_boundary(s) <= now) {
         start_subscription(ctx, s, json_at(json_get(s, "phases"), 0), 0);
     }
-    billing_save(ctx, COLL, s);
-    json_value *prev = stripe_diff(ctx, before, s);
-    if (prev->len) stripe_emit(ctx, "subscription_schedule.updated", s, prev);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, billing_save_changed(ctx, COLL, s, before, "subscription_schedule.updated"));
 }
 
 void stripe_cancel_subscription_schedule(twin_ctx *ctx)
@@ -972,14 +956,7 @@ void stripe_cancel_subscription_schedule(twin_ctx *ctx)
         return;
     }
     int64_t now = billing_now(ctx, json_get_str(s, "test_clock"));
-    json_value *sub = billing_subscription_get(ctx, json_get_str(s, "subscription"));
-    if (sub && !str_eq(json_get_str(sub, "status"), "canceled")) billing_subscription_end(ctx, sub, now, "cancellation_requested");
-    json_set_str(ctx->a, s, "status", "canceled");
-    json_set_int(ctx->a, s, "canceled_at", now);
-    json_set_null(ctx->a, s, "current_phase");
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.canceled", s, NULL);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, end_with_subscription(ctx, s, "canceled", now));
 }
 
 void stripe_release_subscription_schedule(twin_ctx *ctx)
@@ -992,9 +969,7 @@ void stripe_release_subscription_schedule(twin_ctx *ctx)
         return;
     }
     detach_subscription(ctx, s, billing_now(ctx, json_get_str(s, "test_clock")), keep);
-    billing_save(ctx, COLL, s);
-    stripe_emit(ctx, "subscription_schedule.released", s, NULL);
-    stripe_send_object(ctx, 200, s);
+    stripe_send_saved(ctx, 200, s, billing_save_emit(ctx, COLL, s, "subscription_schedule.released", NULL));
 }
 
 static bool filter_scheduled(const json_value *s, void *data)

@@ -64,19 +64,34 @@ json_value *billing_subscription_get(twin_ctx *ctx, const char *id)
     return sub;
 }
 
-void billing_subscription_save(twin_ctx *ctx, json_value *sub)
+/* sub with its items list as they are now. */
+static json_value *with_items(twin_ctx *ctx, json_value *sub)
 {
     json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
-    billing_save(ctx, COLL, sub);
+    return sub;
+}
+
+stripe_text billing_subscription_save(twin_ctx *ctx, json_value *sub)
+{
+    return billing_save(ctx, COLL, with_items(ctx, sub));
+}
+
+stripe_text billing_subscription_save_changed(twin_ctx *ctx, json_value *sub, const json_value *before)
+{
+    return billing_save_changed(ctx, COLL, with_items(ctx, sub), before, "customer.subscription.updated");
+}
+
+stripe_text billing_subscription_save_updated(twin_ctx *ctx, json_value *sub, const json_value *before)
+{
+    stripe_text saved = billing_subscription_save(ctx, sub);
+    stripe_emit_saved(ctx, "customer.subscription.updated", sub, saved, stripe_diff(ctx, before, sub));
+    return saved;
 }
 
 void billing_subscription_changed(twin_ctx *ctx, const char *id, const json_value *before)
 {
-    json_value *sub = billing_subscription_get(ctx, id);
-    if (!sub) return;
-    billing_subscription_save(ctx, sub);
-    json_value *prev = stripe_diff(ctx, before, sub);
-    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
+    json_value *sub = billing_subscription_get(ctx, id);   /* its items as they are now */
+    if (sub) billing_save_changed(ctx, COLL, sub, before, "customer.subscription.updated");
 }
 
 static json_value *first_price(twin_ctx *ctx, const char *id)
@@ -142,13 +157,13 @@ json_value *billing_subscription_draft(twin_ctx *ctx, json_value *sub, const cha
 static void issue_invoice(twin_ctx *ctx, json_value *sub, json_value *inv, const char *pm, bool announce_created)
 {
     billing_invoice_pull_pending(ctx, inv);
-    billing_save(ctx, "invoices", inv);
+    stripe_text inv_saved = billing_save(ctx, "invoices", inv);
     /* The subscription is stored (with its latest invoice) before the
      * invoice is paid, so payment outcomes update the stored copy. */
     json_set_str(ctx->a, sub, "latest_invoice", json_get_str(inv, "id"));
-    billing_subscription_save(ctx, sub);
-    if (announce_created) stripe_emit(ctx, "customer.subscription.created", sub, NULL);
-    stripe_emit(ctx, "invoice.created", inv, NULL);
+    stripe_text sub_saved = billing_subscription_save(ctx, sub);
+    if (announce_created) stripe_emit_saved(ctx, "customer.subscription.created", sub, sub_saved, NULL);
+    stripe_emit_saved(ctx, "invoice.created", inv, inv_saved, NULL);
     billing_invoice_finalize(ctx, inv);
     bool automatic = str_eq(json_get_str(inv, "collection_method"), "charge_automatically");
     if (automatic && pm && str_eq(json_get_str(inv, "status"), "open")) {
@@ -225,8 +240,8 @@ void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
     else if (!paid && str_eq(status, "active") && str_eq(json_get_str(inv, "billing_reason"), "subscription_cycle"))
         json_set_str(ctx->a, sub, "status", "past_due");
     if (str_eq(status, json_get_str(sub, "status"))) return;
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    /* Its items were read with it just now. */
+    billing_save_emit(ctx, COLL, sub, "customer.subscription.updated", stripe_diff(ctx, before, sub));
 }
 
 #define HELD "subscriptions_held_incomplete"
@@ -256,9 +271,8 @@ bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t 
     json_set_str(ctx->a, sub, "status", "incomplete_expired");
     json_set_int(ctx->a, sub, "canceled_at", at);
     json_set_int(ctx->a, sub, "ended_at", at);
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
-    stripe_emit(ctx, "customer.subscription.deleted", sub, NULL);
+    stripe_text saved = billing_subscription_save_updated(ctx, sub, before);
+    stripe_emit_saved(ctx, "customer.subscription.deleted", sub, saved, NULL);
     return true;
 }
 
@@ -436,11 +450,7 @@ static void create_items(twin_ctx *ctx, const json_value *sub, const json_value 
         json_value *rates = json_get(price, "_tax_rates");
         json_remove(price, "_quantity");
         json_remove(price, "_tax_rates");
-        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), price, qty, now);
-        if (rates && rates->type == JSON_ARRAY && rates->len) {
-            json_set(ctx->a, si, "tax_rates", rates);
-            billing_save(ctx, "subscription_items", si);
-        }
+        billing_item_new(ctx, json_get_str(sub, "id"), price, qty, rates, now);
     }
 }
 
@@ -466,38 +476,32 @@ static void bill_backdated_time(twin_ctx *ctx, const json_value *sub, int64_t fr
         int64_t qty = billing_int(items.items[i], "quantity"), span = billing_period_end(price, from) - from;
         double share = span > 0 ? (double)(now - from) / (double)span : 0;
         int64_t amount = (int64_t)llround((double)(billing_int(price, "unit_amount") * qty) * share);
-        json_value *ii = billing_invoice_item_new(ctx, json_get_str(sub, "customer"), now);
+        json_value *ii = billing_invoice_item_for_price(ctx, sub, price, qty, NULL, now);
+        const char *name = json_get_str(ii, "description");   /* the product's */
         json_set_int(a, ii, "amount", amount);
-        json_set_str(a, ii, "currency", json_get_str(price, "currency"));
-        const json_value *product = stripe_get(ctx, "products", json_get_str(price, "product"));
-        json_set_str(a, ii, "description", arena_printf(a, "Backdated time on %lld × %s", (long long)qty,
-                                                        json_get_str(product, "name") ? json_get_str(product, "name") : "Product"));
+        json_set_str(a, ii, "description",
+                     arena_printf(a, "Backdated time on %lld × %s", (long long)qty, name ? name : "Product"));
         json_set_int(a, json_get(ii, "period"), "start", from);
-        json_set(a, ii, "price", json_clone(a, price));
         json_set_bool(a, ii, "proration", true);
-        json_set_int(a, ii, "quantity", qty);
-        json_set_str(a, ii, "subscription", json_get_str(sub, "id"));
         json_set_str(a, ii, "subscription_item", json_get_str(items.items[i], "id"));
         double unit = qty ? (double)amount / (double)qty : (double)amount;
         json_set_int(a, ii, "unit_amount", (int64_t)llround(unit));
         json_set_str(a, ii, "unit_amount_decimal", arena_printf(a, "%.12g", unit));
-        billing_save(ctx, "invoiceitems", ii);
-        stripe_emit(ctx, "invoiceitem.created", ii, NULL);
+        billing_save_emit(ctx, "invoiceitems", ii, "invoiceitem.created", NULL);
     }
 }
 
 /* Creates the items and the first invoice of a prepared subscription:
  * customer.subscription.created goes out with the initial status, then the
  * invoice's events, then customer.subscription.updated when paying it
- * changes the status.  Returns the stored subscription. */
-static json_value *launch(twin_ctx *ctx, json_value *sub, const json_value *prices, const sub_params *p,
+ * changes the status.  The subscription is stored, items included. */
+static void launch(twin_ctx *ctx, json_value *sub, const json_value *prices, const sub_params *p,
                           const char *charge_pm, int64_t now, int64_t backdate)
 {
     create_items(ctx, sub, prices, now);
     if (backdate) bill_backdated_time(ctx, sub, backdate, now);
     json_set_str(ctx->a, sub, "status", initial_status(p));
     invoice_subscription(ctx, sub, "subscription_create", now, p->has_trial, charge_pm, true);
-    return billing_subscription_get(ctx, json_get_str(sub, "id"));
 }
 
 void stripe_create_subscription(twin_ctx *ctx)
@@ -523,17 +527,11 @@ void stripe_create_subscription(twin_ctx *ctx)
     apply_schedule(ctx, sub, &p, json_at(prices, 0), now);
     if (!apply_extras(ctx, sub)) return;
     bool charge = !str_eq(p.behavior, "default_incomplete");
-    stripe_send_object(ctx, 200, launch(ctx, sub, prices, &p, charge ? pm : NULL, now, 0));
-}
-
-/* The spec's own invoice items, pending for the first invoice. */
-static void add_spec_items(twin_ctx *ctx, const json_value *sub, const json_value *items, int64_t now)
-{
-    json_foreach(it, items) {
-        const json_value *rates = json_get(it, "tax_rates");
-        billing_invoice_item_for_price(ctx, sub, json_get(it, "price"), billing_int(it, "quantity"),
-                                       rates && rates->type == JSON_ARRAY ? rates : NULL, now);
-    }
+    launch(ctx, sub, prices, &p, charge ? pm : NULL, now, 0);
+    /* Paying may have changed the stored copy (status): that is the answer,
+     * as stored (the last save wrote its items too). */
+    const char *id = json_get_str(sub, "id");
+    if (!stripe_send_stored(ctx, COLL, id)) stripe_send_object(ctx, 200, billing_subscription_get(ctx, id));
 }
 
 json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
@@ -566,8 +564,10 @@ json_value *billing_subscription_start(twin_ctx *ctx, const billing_sub_spec *s)
         json_set(ctx->a, sub, "discount", d);
     }
     const char *pm = s->charge ? billing_default_pm(ctx, json_get_str(s->customer, "id"), s->default_pm) : NULL;
-    if (s->invoice_items) add_spec_items(ctx, sub, s->invoice_items, now);
-    return launch(ctx, sub, s->prices, &p, pm, now, s->backdate > 0 && s->backdate < now ? s->backdate : 0);
+    /* The spec's own invoice items, pending for the first invoice. */
+    if (s->invoice_items) billing_invoice_items_for_prices(ctx, sub, s->invoice_items, now);
+    launch(ctx, sub, s->prices, &p, pm, now, s->backdate > 0 && s->backdate < now ? s->backdate : 0);
+    return billing_subscription_get(ctx, json_get_str(sub, "id"));
 }
 
 /* ---- retrieve, update, cancel, list ---- */
@@ -639,12 +639,8 @@ static bool check_item(twin_ctx *ctx, const char *sub_id, const json_value *it, 
 static void apply_item(twin_ctx *ctx, const json_value *sub, const item_change *c, billing_proration *p)
 {
     if (!c->si) {
-        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity,
+        json_value *si = billing_item_new(ctx, json_get_str(sub, "id"), c->price, c->quantity, c->tax_rates,
                                           billing_now(ctx, json_get_str(sub, "test_clock")));
-        if (c->tax_rates) {
-            json_set(ctx->a, si, "tax_rates", c->tax_rates);
-            billing_save(ctx, "subscription_items", si);
-        }
         billing_prorate(ctx, sub, p, json_get_str(si, "id"), NULL, 0, c->price, c->quantity);
         return;
     }
@@ -723,6 +719,7 @@ static bool check_items(twin_ctx *ctx, const json_value *sub, item_change **chan
 /* Whether an items[] change moves the subscription to another billing interval. */
 static bool changes_interval(twin_ctx *ctx, const json_value *sub, const item_change *changes, size_t n)
 {
+    if (!n) return false;
     const json_value *current = first_price(ctx, json_get_str(sub, "id"));
     for (size_t i = 0; current && i < n; i++)
         if (!changes[i].deleted && changes[i].price && billing_interval_differs(changes[i].price, current)) return true;
@@ -762,7 +759,6 @@ bool billing_subscription_apply_update(twin_ctx *ctx, json_value *sub, billing_p
     if (pm) json_set_str(ctx->a, sub, "default_payment_method", *pm ? pm : NULL);
     if (changes_interval(ctx, sub, changes, n)) billing_prorate_cycle_reset(ctx, sub, proration);
     for (size_t i = 0; i < n; i++) apply_item(ctx, sub, &changes[i], proration);
-    json_set(ctx->a, sub, "items", items_list(ctx, json_get_str(sub, "id")));
     return true;
 }
 
@@ -782,14 +778,16 @@ void stripe_update_subscription(twin_ctx *ctx)
     } else if (!billing_subscription_apply_update(ctx, sub, &proration)) {
         return;
     }
-    billing_subscription_save(ctx, sub);
-    billing_proration_finish(ctx, sub, &proration);
+    stripe_text text = billing_subscription_save(ctx, sub);
+    /* Invoicing at once (always_invoice, a new interval) stores sub again
+     * and may change it: the event and the answer then take it as it is now. */
+    if (billing_proration_finish(ctx, sub, &proration)) text.s = json_to_string(ctx->a, sub, &text.len);
     json_value *prev = stripe_diff(ctx, before, sub);
-    if (prev->len) stripe_emit(ctx, "customer.subscription.updated", sub, prev);
-    stripe_send_object(ctx, 200, sub);
+    if (prev->len) stripe_emit_saved(ctx, "customer.subscription.updated", sub, text, prev);
+    stripe_send_saved(ctx, 200, sub, text);
 }
 
-void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
+stripe_text billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason)
 {
     arena *a = ctx->a;
     json_set_str(a, sub, "status", "canceled");
@@ -797,8 +795,9 @@ void billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const 
     json_set_int(a, sub, "ended_at", at);
     json_set_bool(a, sub, "cancel_at_period_end", false);
     json_set_str(a, json_get(sub, "cancellation_details"), "reason", reason);
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.deleted", sub, NULL);
+    stripe_text saved = billing_subscription_save(ctx, sub);
+    stripe_emit_saved(ctx, "customer.subscription.deleted", sub, saved, NULL);
+    return saved;
 }
 
 void stripe_cancel_subscription(twin_ctx *ctx)
@@ -815,9 +814,9 @@ void stripe_cancel_subscription(twin_ctx *ctx)
     if (feedback) json_set_str(ctx->a, json_get(sub, "cancellation_details"), "feedback", feedback);
     json_set_null(ctx->a, sub, "canceled_at");
     int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
-    billing_subscription_end(ctx, sub, now, "cancellation_requested");
+    stripe_text saved = billing_subscription_end(ctx, sub, now, "cancellation_requested");
     billing_schedule_subscription_canceled(ctx, sub, now);
-    stripe_send_object(ctx, 200, sub);
+    stripe_send_saved(ctx, 200, sub, saved);
 }
 
 typedef struct sub_filter {
@@ -875,12 +874,11 @@ void stripe_list_subscriptions(twin_ctx *ctx)
 
 /* ---- test clock advancement ---- */
 
-static void set_clock_time(twin_ctx *ctx, const char *clock, int64_t t)
+/* What happens at t sees t as now (billing_now reads the stored clock). */
+static void set_clock_time(twin_ctx *ctx, json_value *clock, int64_t t)
 {
-    json_value *c = stripe_get(ctx, "test_clocks", clock);
-    if (!c) return;
-    json_set_int(ctx->a, c, "frozen_time", t);
-    billing_save(ctx, "test_clocks", c);
+    json_set_int(ctx->a, clock, "frozen_time", t);
+    billing_save(ctx, "test_clocks", clock);
 }
 
 /* Crosses one boundary (trial end or period end) at time at. */
@@ -898,25 +896,24 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
     bool paid = str_eq(json_get_str(inv, "status"), "paid");
     bool automatic = str_eq(json_get_str(sub, "collection_method"), "charge_automatically");
     if (!paid && automatic) json_set_str(ctx->a, sub, "status", "past_due");
-    billing_subscription_save(ctx, sub);
-    stripe_emit(ctx, "customer.subscription.updated", sub, stripe_diff(ctx, before, sub));
+    billing_subscription_save_updated(ctx, sub, before);
 }
 
 /* Stripe announces the end of a trial three days ahead. */
-static void warn_trial_end(twin_ctx *ctx, const char *id, int64_t from, int64_t t)
+static void warn_trial_end(twin_ctx *ctx, const json_value *sub, int64_t from, int64_t t)
 {
-    json_value *sub = billing_subscription_get(ctx, id);
-    if (!sub || !stripe_status_is(sub, "trialing")) return;
+    if (!stripe_status_is(sub, "trialing")) return;
     int64_t warn_at = billing_int(sub, "trial_end") - 3 * DAY;
     if (warn_at > from && warn_at <= t) stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
 }
 
-static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_t from, int64_t t)
+/* sub (with its items) crosses its boundaries up to t.  It is not read
+ * again between steps: each (renew, end, expiry) ends by storing this copy. */
+static void advance_one(twin_ctx *ctx, json_value *clock, json_value *sub, int64_t from, int64_t t)
 {
-    warn_trial_end(ctx, id, from, t);
+    warn_trial_end(ctx, sub, from, t);
     for (int guard = 0; guard < 1000; guard++) {
-        json_value *sub = billing_subscription_get(ctx, id);
-        if (sub && stripe_status_is(sub, "incomplete")) {
+        if (stripe_status_is(sub, "incomplete")) {
             int64_t at = billing_int(sub, "created") + INCOMPLETE_LIFETIME;
             if (at <= t) {
                 set_clock_time(ctx, clock, at);
@@ -924,7 +921,7 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
             }
             return;
         }
-        if (!sub || has_ended(sub)) return;
+        if (has_ended(sub)) return;
         int64_t next = billing_int(sub, stripe_status_is(sub, "trialing") ? "trial_end" : "current_period_end");
         if (next > t) return;
         set_clock_time(ctx, clock, next);
@@ -938,27 +935,29 @@ static void advance_one(twin_ctx *ctx, const char *clock, const char *id, int64_
     }
 }
 
-static void advance_subscriptions(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
+static void advance_subscriptions(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t)
 {
-    store_list_opts o = {.index_name = "test_clock", .index_value = clock};
+    store_list_opts o = {.index_name = "test_clock", .index_value = json_get_str(clock, "id")};
     twin_list subs = {0};
     if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
-    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, json_get_str(subs.items[i], "id"), from, t);
+    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, with_items(ctx, subs.items[i]), from, t);
 }
 
 /* Time moves from boundary to boundary of the clock's subscription
  * schedules: what falls before one happens first, then the schedules change
  * their subscriptions, then the subscriptions' own renewals at that moment
  * (so a renewal bills the phase that starts with it). */
-void billing_subscriptions_advance(twin_ctx *ctx, const char *clock, int64_t from, int64_t t)
+void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t)
 {
+    twin_list schedules = billing_clock_schedules(ctx, json_get_str(clock, "id"));
     for (int guard = 0; guard < 1000; guard++) {
-        int64_t next = billing_schedules_next(ctx, clock, t);
+        int64_t next = billing_schedules_next(&schedules, t);
         if (!next) break;
+        /* Subscriptions are listed again each time: a schedule may have started one. */
         if (next - 1 > from) advance_subscriptions(ctx, clock, from, next - 1);
         if (next - 1 > from) from = next - 1;
         set_clock_time(ctx, clock, next);
-        billing_schedules_run(ctx, clock, next);
+        billing_schedules_run(ctx, &schedules, next);
     }
     advance_subscriptions(ctx, clock, from, t);
     set_clock_time(ctx, clock, t);

@@ -62,9 +62,7 @@ void stripe_create_tax_rate(twin_ctx *ctx)
     json_set_bool(ctx->a, t, "inclusive", inclusive);
     if (!percentage_param(ctx, t) || !stripe_apply_metadata(ctx, t)) return;
     stripe_copy_strings(ctx, t, texts);
-    billing_save(ctx, COLL, t);
-    stripe_emit(ctx, "tax_rate.created", t, NULL);
-    stripe_send_object(ctx, 200, t);
+    stripe_send_saved(ctx, 200, t, billing_save_emit(ctx, COLL, t, "tax_rate.created", NULL));
 }
 
 void stripe_retrieve_tax_rate(twin_ctx *ctx)
@@ -86,10 +84,7 @@ void stripe_update_tax_rate(twin_ctx *ctx)
         return;
     }
     stripe_copy_strings(ctx, t, texts);
-    billing_save(ctx, COLL, t);
-    json_value *prev = stripe_diff(ctx, before, t);
-    if (prev->len) stripe_emit(ctx, "tax_rate.updated", t, prev);
-    stripe_send_object(ctx, 200, t);
+    stripe_send_saved(ctx, 200, t, billing_save_changed(ctx, COLL, t, before, "tax_rate.updated"));
 }
 
 typedef struct rate_filter {

@@ -37,9 +37,7 @@ void stripe_create_test_clock(twin_ctx *ctx)
     json_set_bool(a, c, "livemode", false);
     json_set_str(a, c, "name", twin_arg(ctx, "name"));
     json_set_str(a, c, "status", "ready");
-    billing_save(ctx, COLL, c);
-    stripe_emit(ctx, "test_helpers.test_clock.created", c, NULL);
-    stripe_send_object(ctx, 200, c);
+    stripe_send_saved(ctx, 200, c, billing_save_emit(ctx, COLL, c, "test_helpers.test_clock.created", NULL));
 }
 
 void stripe_retrieve_test_clock(twin_ctx *ctx)
@@ -80,9 +78,8 @@ void stripe_advance_test_clock(twin_ctx *ctx)
     json_value *answer = json_clone(a, c);
     stripe_emit(ctx, "test_helpers.test_clock.advancing", c, NULL);
     billing_save(ctx, COLL, c);
-    billing_subscriptions_advance(ctx, json_get_str(c, "id"), from, to);
+    billing_subscriptions_advance(ctx, c, from, to);
     json_set_str(a, c, "status", "ready");
-    billing_save(ctx, COLL, c);
-    stripe_emit(ctx, "test_helpers.test_clock.ready", c, NULL);
+    billing_save_emit(ctx, COLL, c, "test_helpers.test_clock.ready", NULL);
     stripe_send_object(ctx, 200, answer);
 }
