@@ -228,17 +228,28 @@ void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t tr
     if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
 }
 
+/* Stripe's status follows the latest invoice: paid makes an incomplete,
+ * past_due or unpaid subscription active; a renewal that charged and
+ * failed makes an active one past_due. */
+static void follow_invoice(twin_ctx *ctx, json_value *sub, const json_value *inv)
+{
+    bool paid = str_eq(json_get_str(inv, "status"), "paid");
+    bool automatic = str_eq(json_get_str(sub, "collection_method"), "charge_automatically");
+    if (paid && (stripe_status_is(sub, "incomplete") || stripe_status_is(sub, "past_due") ||
+                 stripe_status_is(sub, "unpaid")))
+        json_set_str(ctx->a, sub, "status", "active");
+    else if (!paid && automatic && stripe_status_is(sub, "active") &&
+             str_eq(json_get_str(inv, "billing_reason"), "subscription_cycle"))
+        json_set_str(ctx->a, sub, "status", "past_due");
+}
+
 void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
 {
     json_value *sub = billing_subscription_get(ctx, json_get_str(inv, "subscription"));
     if (!sub || stripe_status_is(sub, "canceled")) return;
     json_value *before = json_clone(ctx->a, sub);
-    bool paid = str_eq(json_get_str(inv, "status"), "paid");
     const char *status = json_get_str(sub, "status");
-    if (paid && (str_eq(status, "incomplete") || str_eq(status, "past_due") || str_eq(status, "unpaid")))
-        json_set_str(ctx->a, sub, "status", "active");
-    else if (!paid && str_eq(status, "active") && str_eq(json_get_str(inv, "billing_reason"), "subscription_cycle"))
-        json_set_str(ctx->a, sub, "status", "past_due");
+    follow_invoice(ctx, sub, inv);
     if (str_eq(status, json_get_str(sub, "status"))) return;
     /* Its items were read with it just now. */
     billing_save_emit(ctx, COLL, sub, "customer.subscription.updated", stripe_diff(ctx, before, sub));
@@ -893,9 +904,9 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
     billing_subscription_save(ctx, sub);
     const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
     json_value *inv = invoice_subscription(ctx, sub, "subscription_cycle", old_start, false, pm, false);
-    bool paid = str_eq(json_get_str(inv, "status"), "paid");
-    bool automatic = str_eq(json_get_str(sub, "collection_method"), "charge_automatically");
-    if (!paid && automatic) json_set_str(ctx->a, sub, "status", "past_due");
+    /* Settling the invoice already updated the stored copy; this one is
+     * saved over it, so it follows the invoice the same way. */
+    if (inv) follow_invoice(ctx, sub, inv);
     billing_subscription_save_updated(ctx, sub, before);
 }
 

@@ -638,6 +638,14 @@ test('test clock: a renewal that fails to charge makes the subscription past_due
   const inv = await t.stripe.invoices.retrieve(due.latest_invoice);
   assert.equal(inv.status, 'open');
   assert.ok((await eventTypes(inv.id)).includes('invoice.payment_failed'));
+
+  // a card that works again: the next renewal is paid and the subscription is active again
+  const good = await t.stripe.paymentMethods.attach('pm_card_visa', { customer: cus.id });
+  await t.stripe.subscriptions.update(sub.id, { default_payment_method: good.id });
+  await t.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: due.current_period_end + 60 });
+  const back = await t.stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+  assert.equal(back.latest_invoice.status, 'paid');
+  assert.equal(back.status, 'active');
 });
 
 test('webhook: a subscription created fires signed deliveries to an endpoint', async () => {
