@@ -766,6 +766,12 @@ void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub
     if (s && is_live(s)) close_schedule(ctx, s, "canceled", at);
 }
 
+/* A copy of a subscription's (or item's) tax rates, [] when it has none. */
+static json_value *rates_or_none(arena *a, const json_value *rates)
+{
+    return rates && rates->type == JSON_ARRAY ? json_clone(a, rates) : json_array(a);
+}
+
 /* from_subscription: a schedule of one phase, the subscription's current period. */
 static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
 {
@@ -792,8 +798,10 @@ static json_value *schedule_from_subscription(twin_ctx *ctx, const char *sub_id)
     twin_list sis = billing_subscription_items(ctx, sub_id);
     for (size_t i = 0; i < sis.n; i++) {
         json_value *price_id = json_string(a, json_get_str(json_get(sis.items[i], "price"), "id"));
-        json_push(items, phase_item(ctx, price_id, billing_int(sis.items[i], "quantity"), json_array(a)));
+        json_push(items, phase_item(ctx, price_id, billing_int(sis.items[i], "quantity"),
+                                    rates_or_none(a, json_get(sis.items[i], "tax_rates"))));
     }
+    json_set(a, ph, "default_tax_rates", rates_or_none(a, json_get(sub, "default_tax_rates")));
     json_set_str(a, ph, "currency", json_get_str(sub, "currency"));
     json_set_int(a, ph, "start_date", billing_int(sub, "current_period_start"));
     json_set_int(a, ph, "end_date", billing_int(sub, "current_period_end"));

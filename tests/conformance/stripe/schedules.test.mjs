@@ -182,8 +182,14 @@ test('update replaces the phases: the running phase changes the subscription at 
 test('from_subscription: the current period becomes the one phase; list pages by customer', async () => {
   const { cus } = await clockedCustomer();
   const basic = await price(1200);
-  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: basic.id, quantity: 2 }] });
+  const gst = await t.stripe.taxRates.create({ display_name: 'GST', percentage: 5, inclusive: false });
+  const vat = await t.stripe.taxRates.create({ display_name: 'VAT', percentage: 10, inclusive: false });
+  const sub = await t.stripe.subscriptions.create({ customer: cus.id, items: [{ price: basic.id, quantity: 2, tax_rates: [gst.id] }],
+    default_tax_rates: [vat.id] });
   const s = await t.stripe.subscriptionSchedules.create({ from_subscription: sub.id });
+  // the phase keeps what the subscription taxes with
+  assert.deepEqual(s.phases[0].items[0].tax_rates.map((r) => r.id), [gst.id]);
+  assert.deepEqual(s.phases[0].default_tax_rates.map((r) => r.id), [vat.id]);
   assert.equal(s.status, 'active');
   assert.equal(s.subscription, sub.id);
   assert.equal(s.customer, cus.id);
