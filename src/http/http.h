@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <strings.h>
 #include <uv.h>
 
 #include "util/arena.h"
@@ -84,6 +85,12 @@ void http_server_free(http_server *s);          /* after shutdown completed */
 size_t http_server_connection_count(const http_server *s);
 
 /* ---- request helpers ---- */
+/* Header names compared case-insensitively.  The first letter settles
+ * most mismatches without a call: each lookup walks every header. */
+static inline bool http_name_eq(const char *a, const char *b)
+{
+    return ((a[0] ^ b[0]) & ~0x20) == 0 && strcasecmp(a, b) == 0;
+}
 const char *http_header_get(const http_request *req, const char *name);     /* case-insensitive; NULL if absent */
 /* Value of a cookie in the Cookie header, or NULL. */
 const char *http_cookie_get(const http_request *req, const char *name);

@@ -10,7 +10,7 @@
 const char *http_header_get(const http_request *req, const char *name)
 {
     for (size_t i = 0; i < req->n_headers; i++)
-        if (strcasecmp(req->headers[i].name, name) == 0) return req->headers[i].value;
+        if (http_name_eq(req->headers[i].name, name)) return req->headers[i].value;
     return NULL;
 }
 
@@ -43,7 +43,7 @@ static const char *cookie_in(arena *a, const char *header, const char *name)
 const char *http_cookie_get(const http_request *req, const char *name)
 {
     for (size_t i = 0; i < req->n_headers; i++) {
-        if (strcasecmp(req->headers[i].name, "Cookie") != 0) continue;
+        if (!http_name_eq(req->headers[i].name, "Cookie")) continue;
         const char *v = cookie_in(req->arena, req->headers[i].value, name);
         if (v) return v;
     }
@@ -162,7 +162,7 @@ void http_set_header(http_request *req, const char *name, const char *value)
 {
     size_t kept = 0;
     for (size_t i = 0; i < req->n_resp_headers; i++)
-        if (strcasecmp(req->resp_headers[i].name, name) != 0) req->resp_headers[kept++] = req->resp_headers[i];
+        if (!http_name_eq(req->resp_headers[i].name, name)) req->resp_headers[kept++] = req->resp_headers[i];
     req->n_resp_headers = kept;
     http_add_header(req, name, value);
 }

@@ -315,14 +315,14 @@ static bool status_has_body(int status)
 /* Framing headers are ours; a handler's Connection: close is honoured. */
 static bool is_framing_header(const char *name)
 {
-    return strcasecmp(name, "Content-Length") == 0 || strcasecmp(name, "Transfer-Encoding") == 0 ||
-           strcasecmp(name, "Connection") == 0;
+    return http_name_eq(name, "Content-Length") || http_name_eq(name, "Transfer-Encoding") ||
+           http_name_eq(name, "Connection");
 }
 
 static bool handler_asked_close(const http_request *req)
 {
     for (size_t i = 0; i < req->n_resp_headers; i++)
-        if (strcasecmp(req->resp_headers[i].name, "Connection") == 0 &&
+        if (http_name_eq(req->resp_headers[i].name, "Connection") &&
             strcasecmp(req->resp_headers[i].value, "close") == 0)
             return true;
     return false;
@@ -345,8 +345,8 @@ static void build_response_head(http_conn *c, http_request *req, bool keep_alive
     for (size_t i = 0; i < req->n_resp_headers; i++) {
         const http_header *h = &req->resp_headers[i];
         if (is_framing_header(h->name)) continue;
-        has_type |= strcasecmp(h->name, "Content-Type") == 0;
-        has_date |= strcasecmp(h->name, "Date") == 0;
+        has_type |= http_name_eq(h->name, "Content-Type");
+        has_date |= http_name_eq(h->name, "Date");
         put_header(b, h->name, h->value);
     }
     if (!has_type && with_body && req->resp_body.len) put_header(b, "Content-Type", "application/json");

@@ -65,6 +65,19 @@ static void parses_fields(void **state)
     http_parser_destroy(&p);
 }
 
+static void header_names_compare_without_case(void **state)
+{
+    assert_true(http_name_eq("Content-Type", "content-type"));
+    assert_true(http_name_eq("ETAG", "ETag"));
+    assert_true(http_name_eq("", ""));
+    assert_false(http_name_eq("Content-Type", "Content-Typf"));
+    assert_false(http_name_eq("Date", "Dates"));
+    assert_false(http_name_eq("X", ""));
+    /* '@' and '`' differ only in the bit that is case for letters */
+    assert_false(http_name_eq("@a", "`a"));
+    assert_false(http_name_eq("1", "\x11"));
+}
+
 static void byte_at_a_time_and_pipelining(void **state)
 {
     http_server_config cfg = small_limits();
@@ -780,7 +793,7 @@ static void query_all_many_repeats(void **state)
 int main(void)
 {
     const struct CMUnitTest offline[] = {
-        cmocka_unit_test(parses_fields),         cmocka_unit_test(byte_at_a_time_and_pipelining),
+        cmocka_unit_test(parses_fields), cmocka_unit_test(header_names_compare_without_case),         cmocka_unit_test(byte_at_a_time_and_pipelining),
         cmocka_unit_test(pipelined_requests_wait), cmocka_unit_test(framing_errors),
         cmocka_unit_test(chunked_over_limit),    cmocka_unit_test(expect_continue_flag),
         cmocka_unit_test(trailers_stay_out_of_headers), cmocka_unit_test(announced_length_reserves_little),
