@@ -129,6 +129,16 @@ const char *dispatch_presented_token(const http_request *req)
     return t;
 }
 
+/* The path percent-decoded for fault patterns, NULL when it has no escape
+ * (or one that decodes to a NUL byte, which no pattern can hold). */
+static const char *decoded_path(const http_request *req)
+{
+    if (!strchr(req->path, '%')) return NULL;
+    size_t len;
+    const char *d = http_percent_decode(req->arena, req->path, strlen(req->path), false, &len);
+    return strlen(d) == len ? d : NULL;
+}
+
 static twin_ctx *ctx_new(http_request *req, twin_instance *ti)
 {
     twin_ctx *ctx = arena_zalloc(req->arena, sizeof *ctx);
@@ -234,7 +244,7 @@ void dispatch_instance(http_request *req, twin_instance *ti)
         return;
     }
     if (ti->def->on_request) ti->def->on_request(ctx);
-    fault_hit hit = faults_check(ti->faults, req->method, req->path);
+    fault_hit hit = faults_check(ti->faults, req->method, req->path, decoded_path(req));
     if (hit.latency_ms) {
         delayed *d = calloc(1, sizeof *d);
         if (!d) abort();

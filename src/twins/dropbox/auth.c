@@ -26,9 +26,11 @@ static bool is_download_route(twin_ctx *ctx)
     return str_eq(name, "files/download") || str_eq(name, "files/export") || str_eq(name, "sharing/get_shared_link_file");
 }
 
+/* The matched template, not the raw path: the router matches decoded
+ * segments, so "/2/files/down%6Coad" is files/download too. */
 const char *dbx_route_name(twin_ctx *ctx)
 {
-    const char *p = ctx->req->path;
+    const char *p = ctx->match.template_path ? ctx->match.template_path : ctx->req->path;
     return str_starts_with(p, "/2/") ? p + 3 : p;
 }
 
