@@ -150,7 +150,7 @@ static twin_ctx *ctx_new(http_request *req, twin_instance *ti)
     ctx->run_id = ti->run->id;
     ctx->twin = ti->def->name;
     ctx->config = ti->config;
-    ctx->query = form_decode(req->arena, req->query, strlen(req->query));
+    ctx->query = form_decode_query(req->arena, req->query, strlen(req->query));
     ctx->body = body_decode(req->arena, http_header_get(req, "Content-Type"), req->body, req->body_len,
                             &ctx->body_error);
     if (!ctx->body) ctx->body = json_object(req->arena);

@@ -150,7 +150,7 @@ struct twin_ctx {
     const char *run_id;
     const char *twin;           /* def->name */
     route_match match;
-    json_value *query;          /* form_decode of the query string (always an object) */
+    json_value *query;          /* form_decode_query of the query string (always an object) */
     json_value *body;           /* body_decode result (object/array; {} when empty) */
     const char *body_error;     /* set when the body could not be decoded */
     const json_value *config;
