@@ -158,6 +158,27 @@ static json_value *spec(arena *a, const char *text)
     return json_parse(a, text, strlen(text), NULL);
 }
 
+/* twin_arg never cuts a NUL-bearing string short: the body's "abc\0xyz"
+ * (a form's abc%00xyz) must not be read as the id "abc". */
+static void twin_arg_keeps_nul_strings_whole(void **state)
+{
+    arena *a = arena_new(0);
+    twin_ctx ctx = {.a = a};
+    ctx.body = json_object(a);
+    json_set(a, ctx.body, "id", json_stringn(a, "abc\0xyz", 7));
+    json_set(a, ctx.body, "tail", json_stringn(a, "q\0", 2));
+    json_set_str(a, ctx.body, "plain", "abc");
+    ctx.query = json_object(a);
+    json_set_str(a, ctx.query, "from_query", "v");
+    assert_string_equal(twin_arg(&ctx, "id"), "abc%00xyz");
+    assert_string_equal(twin_arg(&ctx, "tail"), "q%00");
+    assert_string_equal(twin_arg(&ctx, "plain"), "abc");
+    assert_string_equal(twin_arg(&ctx, "from_query"), "v");
+    assert_null(twin_arg(&ctx, "missing"));
+    assert_int_equal(twin_input(&ctx, "id")->len, 7);
+    arena_free(a);
+}
+
 /* A pattern written decoded catches the encoded path the router matches. */
 static void faults_match_decoded_path(void **state)
 {
@@ -658,7 +679,7 @@ int main(void)
         cmocka_unit_test(doc_get_flags_a_stored_document_that_is_not_json),
         cmocka_unit_test(doc_get_flags_a_failing_sqlite_store),
         cmocka_unit_test(tx_discarded_success_rolls_back_ids_too),
-        cmocka_unit_test(faults_count_and_method), cmocka_unit_test(faults_match_decoded_path),   cmocka_unit_test(faults_reject_bad_specs),
+        cmocka_unit_test(faults_count_and_method), cmocka_unit_test(faults_match_decoded_path), cmocka_unit_test(twin_arg_keeps_nul_strings_whole),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),
         cmocka_unit_test(ratelimit_window_rolls_over), cmocka_unit_test(ratelimit_aligned_windows_reset_on_the_boundary),

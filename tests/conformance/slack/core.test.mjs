@@ -600,7 +600,7 @@ test('an escaped method name is the same method: same answer, same rate limit', 
   assert.equal(second.json.error, 'ratelimited');
 });
 
-test('a query id with %00 is not the id before it: channel_not_found', async () => {
+test('an id with %00 is not the id before it: channel_not_found from the query and the form body', async () => {
   const ctx = await newRun();
   const id = await channel(ctx, 'nul-query');
   const get = (q) => fx.raw(ctx, 'GET', `/api/conversations.info?${q}`, { auth: `Bearer ${ctx.botToken}` });
@@ -611,6 +611,12 @@ test('a query id with %00 is not the id before it: channel_not_found', async () 
     assert.equal(r.status, 200);
     assert.deepEqual([r.json.ok, r.json.error], [false, 'channel_not_found'], q);
   }
+  // the SDK's own form body (URLSearchParams writes the NUL as %00)
+  for (const channelId of [`${id}\0`, `${id}\0x`]) {
+    const err = await rejects(() => ctx.bot.conversations.info({ channel: channelId }));
+    assert.equal(err.data.error, 'channel_not_found');
+  }
+  assert.equal((await ctx.bot.conversations.info({ channel: id })).channel.id, id);
 });
 
 test('rate limits through the SDK: rejectRateLimitedCalls gives retryAfter; windows roll over; reset starts them over', async () => {
