@@ -129,6 +129,16 @@ const char *dispatch_presented_token(const http_request *req)
     return t;
 }
 
+/* The path percent-decoded for fault patterns, NULL when it has no escape
+ * (or one that decodes to a NUL byte, which no pattern can hold). */
+static const char *decoded_path(const http_request *req)
+{
+    if (!strchr(req->path, '%')) return NULL;
+    size_t len;
+    const char *d = http_percent_decode(req->arena, req->path, strlen(req->path), false, &len);
+    return strlen(d) == len ? d : NULL;
+}
+
 static twin_ctx *ctx_new(http_request *req, twin_instance *ti)
 {
     twin_ctx *ctx = arena_zalloc(req->arena, sizeof *ctx);
@@ -140,7 +150,7 @@ static twin_ctx *ctx_new(http_request *req, twin_instance *ti)
     ctx->run_id = ti->run->id;
     ctx->twin = ti->def->name;
     ctx->config = ti->config;
-    ctx->query = form_decode(req->arena, req->query, strlen(req->query));
+    ctx->query = form_decode_query(req->arena, req->query, strlen(req->query));
     ctx->body = body_decode(req->arena, http_header_get(req, "Content-Type"), req->body, req->body_len,
                             &ctx->body_error);
     if (!ctx->body) ctx->body = json_object(req->arena);
@@ -234,7 +244,7 @@ void dispatch_instance(http_request *req, twin_instance *ti)
         return;
     }
     if (ti->def->on_request) ti->def->on_request(ctx);
-    fault_hit hit = faults_check(ti->faults, req->method, req->path);
+    fault_hit hit = faults_check(ti->faults, req->method, req->path, decoded_path(req));
     if (hit.latency_ms) {
         delayed *d = calloc(1, sizeof *d);
         if (!d) abort();

@@ -190,10 +190,12 @@ void faults_write(const fault_list *f, jw *w)
     jw_object_end(w);
 }
 
-static bool fault_matches(const fault *x, const char *method, const char *path)
+/* The pattern may be written as the client sends the path or decoded, the
+ * way the router matches it ("/users/@me" also catches "/users/%40me"). */
+static bool fault_matches(const fault *x, const char *method, const char *path, const char *decoded_path)
 {
     if (x->method && strcasecmp(x->method, method) != 0 && strcmp(x->method, "*") != 0) return false;
-    return glob_match(x->path_glob, path);
+    return glob_match(x->path_glob, path) || (decoded_path && glob_match(x->path_glob, decoded_path));
 }
 
 /* Draws from the fault's own generator so the sequence depends only on its seed. */
@@ -204,13 +206,13 @@ static bool fault_fires(fault *x)
     return draw < x->probability;
 }
 
-fault_hit faults_check(fault_list *f, const char *method, const char *path)
+fault_hit faults_check(fault_list *f, const char *method, const char *path, const char *decoded_path)
 {
     fault_hit hit = {0};
     if (!f) return hit;
     for (fault **pp = &f->head; *pp;) {
         fault *x = *pp;
-        if (!fault_matches(x, method, path) || !fault_fires(x)) {
+        if (!fault_matches(x, method, path, decoded_path) || !fault_fires(x)) {
             pp = &x->next;
             continue;
         }

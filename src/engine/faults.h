@@ -33,8 +33,10 @@ const char *faults_add(fault_list *f, const json_value *spec, const char **error
 bool faults_remove(fault_list *f, const char *id);
 void faults_clear(fault_list *f);
 void faults_write(const fault_list *f, jw *w);      /* {"faults":[...]} */
-/* Consults the faults for one request; consumes counts. */
-fault_hit faults_check(fault_list *f, const char *method, const char *path);
+/* Consults the faults for one request; consumes counts.  A fault's pattern
+ * matches the raw path or decoded_path (its percent-decoded form; NULL when
+ * the same). */
+fault_hit faults_check(fault_list *f, const char *method, const char *path, const char *decoded_path);
 bool faults_empty(const fault_list *f);
 
 #endif

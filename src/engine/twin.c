@@ -28,9 +28,27 @@ json_value *twin_input(const twin_ctx *ctx, const char *name)
     return v;
 }
 
+/* s (len bytes) with each NUL byte written "%00". */
+static const char *nul_escaped(arena *a, const char *s, size_t len)
+{
+    char *out = arena_alloc(a, len * 3 + 1), *o = out;
+    for (size_t i = 0; i < len; i++) {
+        if (s[i]) *o++ = s[i];
+        else memcpy(o, "%00", 3), o += 3;
+    }
+    *o = '\0';
+    return out;
+}
+
 const char *twin_arg(const twin_ctx *ctx, const char *name)
 {
-    return json_str(twin_input(ctx, name));
+    const json_value *v = twin_input(ctx, name);
+    const char *s = json_str(v);
+    /* Read as a C string, "abc\0xyz" (a form body's abc%00xyz, JSON's
+     * \u0000) would be "abc", another object's id: hand it over with its
+     * NUL bytes written %00, the way the query hands such a value over. */
+    if (s && strlen(s) != v->len) return nul_escaped(ctx->a, s, v->len);
+    return s;
 }
 
 /* Seeded state must be byte-identical across runs, so while seeding the

@@ -155,7 +155,7 @@ struct twin_ctx {
     const char *run_id;
     const char *twin;           /* def->name */
     route_match match;
-    json_value *query;          /* form_decode of the query string (always an object) */
+    json_value *query;          /* form_decode_query of the query string (always an object) */
     json_value *body;           /* body_decode result (object/array; {} when empty) */
     const char *body_error;     /* set when the body could not be decoded */
     const json_value *config;
@@ -181,7 +181,10 @@ void twin_stop_all(void);
 
 /* ---- handler helpers ---- */
 const char *twin_param(const twin_ctx *ctx, const char *name);     /* route param, decoded */
-const char *twin_arg(const twin_ctx *ctx, const char *name);       /* body member, then query member, as string; NULL */
+/* Body member, then query member, as a string; NULL if absent or no string.
+ * A string holding NUL bytes comes back with each written "%00", never cut
+ * short to another value; twin_input has the exact bytes (json_value.len). */
+const char *twin_arg(const twin_ctx *ctx, const char *name);
 json_value *twin_input(const twin_ctx *ctx, const char *name);     /* body member, then query member */
 
 /* Unix seconds.  Real time, except while seeding (fixed origin so seeded

@@ -179,14 +179,26 @@ static void form_insert(arena *a, fnode *root, const char *key, size_t key_len, 
     cur->val_len = val_len;
 }
 
-static void insert_pair(arena *a, fnode *root, const char *pair, size_t len)
+/* Decodes n bytes; with nul_raw, text that would decode to hold a NUL byte
+ * is kept as sent (see form_decode_query). */
+static const char *decode_part(arena *a, const char *s, size_t n, bool nul_raw, size_t *len)
+{
+    const char *d = http_percent_decode(a, s, n, true, len);
+    if (nul_raw && memchr(d, '\0', *len)) {
+        *len = n;
+        return arena_strndup(a, s, n);
+    }
+    return d;
+}
+
+static void insert_pair(arena *a, fnode *root, const char *pair, size_t len, bool nul_raw)
 {
     const char *eq = memchr(pair, '=', len);
     size_t raw_key_len = eq ? (size_t)(eq - pair) : len;
     if (raw_key_len == 0) return;
     size_t key_len, val_len = 0;
-    const char *key = http_percent_decode(a, pair, raw_key_len, true, &key_len);
-    const char *val = eq ? http_percent_decode(a, eq + 1, len - raw_key_len - 1, true, &val_len) : "";
+    const char *key = decode_part(a, pair, raw_key_len, nul_raw, &key_len);
+    const char *val = eq ? decode_part(a, eq + 1, len - raw_key_len - 1, nul_raw, &val_len) : "";
     form_insert(a, root, key, key_len, val, val_len);
 }
 
@@ -267,17 +279,27 @@ static json_value *root_to_json(arena *a, const fnode *root)
     return out;
 }
 
-json_value *form_decode(arena *a, const char *s, size_t n)
+static json_value *decode_pairs(arena *a, const char *s, size_t n, bool nul_raw)
 {
     fnode *root = fnode_new(a, F_OBJ);
     const char *end = s + n;
     while (s && s < end) {
         const char *amp = memchr(s, '&', (size_t)(end - s));
         const char *pair_end = amp ? amp : end;
-        if (pair_end > s) insert_pair(a, root, s, (size_t)(pair_end - s));
+        if (pair_end > s) insert_pair(a, root, s, (size_t)(pair_end - s), nul_raw);
         s = pair_end + 1;
     }
     return root_to_json(a, root);
+}
+
+json_value *form_decode(arena *a, const char *s, size_t n)
+{
+    return decode_pairs(a, s, n, false);
+}
+
+json_value *form_decode_query(arena *a, const char *s, size_t n)
+{
+    return decode_pairs(a, s, n, true);
 }
 
 /* ---- body_decode ---- */

@@ -19,6 +19,11 @@
  * order; a key repeated without [] keeps the last value.  Malformed keys
  * ("a[b", "a]") are taken literally.  Never fails; returns an object. */
 json_value *form_decode(arena *a, const char *s, size_t n);
+/* form_decode for a request's query string (twin_ctx.query), which handlers
+ * read as C strings: a key or value that would decode to hold a NUL byte is
+ * kept as sent ("id=abc%00xyz" -> "abc%00xyz"), so it can never be read as
+ * another ("abc").  http_query_span has the exact bytes. */
+json_value *form_decode_query(arena *a, const char *s, size_t n);
 
 /* One part of a multipart/form-data body. */
 typedef struct multipart_part {

@@ -17,6 +17,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/util.h"
 
 typedef struct http_server http_server;
 typedef struct http_listener http_listener;
@@ -94,8 +95,14 @@ static inline bool http_name_eq(const char *a, const char *b)
 const char *http_header_get(const http_request *req, const char *name);     /* case-insensitive; NULL if absent */
 /* Value of a cookie in the Cookie header, or NULL. */
 const char *http_cookie_get(const http_request *req, const char *name);
-/* First value of a query parameter, percent-decoded ('+' as space); NULL if absent. */
+/* First value of a query parameter, percent-decoded ('+' as space); NULL if
+ * absent.  A value that decodes to hold a NUL byte ("abc%00xyz") is returned
+ * as sent, undecoded, never cut short to another value ("abc"); callers that
+ * store or echo the value, or must reject a NUL, use http_query_span. */
 const char *http_query_get(const http_request *req, const char *name);
+/* The same value with its length: every decoded byte, "%00" included
+ * (out->p is NUL-terminated as well).  False, out untouched, if absent. */
+bool http_query_span(const http_request *req, const char *name, byte_span *out);
 /* Every value of a query parameter, in request order, decoded like
  * http_query_get ("a=1&a=2&a" -> "1", "2", "").  Returns the count; when
  * values is non-NULL it gets a NULL-terminated arena array (never NULL, even

@@ -79,20 +79,46 @@ static bool pair_named(arena *a, const query_pair *qp, const char *name, size_t 
     return key_len == name_len && memcmp(key, name, name_len) == 0;
 }
 
-static const char *pair_value(arena *a, const query_pair *qp)
+static byte_span pair_bytes(arena *a, const query_pair *qp)
 {
-    return qp->value ? http_percent_decode(a, qp->value, qp->value_len, true, NULL) : "";
+    if (!qp->value) return (byte_span){"", 0};
+    size_t len;
+    const char *v = http_percent_decode(a, qp->value, qp->value_len, true, &len);
+    return (byte_span){v, len};
 }
 
-const char *http_query_get(const http_request *req, const char *name)
+/* The C-string form: a value holding a NUL byte comes back as sent, still
+ * encoded, since cutting "abc%00xyz" to "abc" would name another object. */
+static const char *pair_value(arena *a, const query_pair *qp)
+{
+    byte_span v = pair_bytes(a, qp);
+    if (memchr(v.p, '\0', v.n)) return arena_strndup(a, qp->value, qp->value_len);
+    return v.p;
+}
+
+static bool find_pair(const http_request *req, const char *name, query_pair *out)
 {
     size_t name_len = strlen(name);
     const char *p = req->query ? req->query : "";
     while (*p) {
-        query_pair qp = next_pair(&p);
-        if (pair_named(req->arena, &qp, name, name_len)) return pair_value(req->arena, &qp);
+        *out = next_pair(&p);
+        if (pair_named(req->arena, out, name, name_len)) return true;
     }
-    return NULL;
+    return false;
+}
+
+const char *http_query_get(const http_request *req, const char *name)
+{
+    query_pair qp;
+    return find_pair(req, name, &qp) ? pair_value(req->arena, &qp) : NULL;
+}
+
+bool http_query_span(const http_request *req, const char *name, byte_span *out)
+{
+    query_pair qp;
+    if (!find_pair(req, name, &qp)) return false;
+    *out = pair_bytes(req->arena, &qp);
+    return true;
 }
 
 size_t http_query_all(const http_request *req, const char *name, const char ***values)

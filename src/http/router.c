@@ -285,6 +285,15 @@ bool router_add(router *r, const char *method, const char *template_path, void *
 
 /* ---- matching ---- */
 
+/* One segment of the request path: its raw text, and its percent-decoded
+ * bytes (the raw text itself when it holds no '%').  Splitting happens before
+ * decoding, so an encoded '/' stays inside its segment. */
+typedef struct path_seg {
+    const char *raw;
+    const char *p;
+    size_t len;
+} path_seg;
+
 typedef struct span {
     const char *p;
     size_t len;
@@ -292,8 +301,11 @@ typedef struct span {
 
 typedef struct match_state {
     const char *method;
-    const char *end;
+    const path_seg *segs;
+    size_t n_segs;
+    const char *end;        /* end of the raw path (catch-alls take the rest) */
     span values[ROUTER_MAX_PARAMS];
+    bool raw_rest[ROUTER_MAX_PARAMS];   /* value is raw path text still to decode */
     size_t n_values;
     bool path_exists;       /* some node matched the path, maybe not the method */
 } match_state;
@@ -315,56 +327,56 @@ static const route *at_end(const rnode *n, match_state *st)
     return route_for_method(n, st->method);
 }
 
-static const route *match_segment(const rnode *n, const char *seg, match_state *st);
+static const route *match_segment(const rnode *n, size_t i, match_state *st);
 
-/* Continues after a segment ending at seg_end. */
-static const route *descend(const rnode *child, const char *seg_end, match_state *st)
+/* Continues after segment i. */
+static const route *descend(const rnode *child, size_t i, match_state *st)
 {
-    if (seg_end == st->end) return at_end(child, st);
-    return match_segment(child, seg_end + 1, st);
+    if (i + 1 == st->n_segs) return at_end(child, st);
+    return match_segment(child, i + 1, st);
 }
 
-static bool push_value(match_state *st, const char *p, size_t len)
+static bool push_value(match_state *st, const char *p, size_t len, bool raw_rest)
 {
     if (st->n_values == ROUTER_MAX_PARAMS) return false;
+    st->raw_rest[st->n_values] = raw_rest;
     st->values[st->n_values++] = (span){p, len};
     return true;
 }
 
-static const route *try_params(const rnode *n, const char *seg, size_t len, const char *seg_end,
-                               match_state *st)
+static const route *try_params(const rnode *n, size_t i, match_state *st)
 {
-    for (size_t i = 0; i < n->n_params; i++) {
-        const param_child *pc = &n->params[i];
+    const char *seg = st->segs[i].p;
+    size_t len = st->segs[i].len;
+    for (size_t k = 0; k < n->n_params; k++) {
+        const param_child *pc = &n->params[k];
         size_t fixed = pc->prefix_len + pc->suffix_len;
         if (len <= fixed) continue;     /* the value must not be empty */
         if (memcmp(seg, pc->prefix, pc->prefix_len) != 0) continue;
-        if (memcmp(seg_end - pc->suffix_len, pc->suffix, pc->suffix_len) != 0) continue;
+        if (memcmp(seg + len - pc->suffix_len, pc->suffix, pc->suffix_len) != 0) continue;
         size_t mark = st->n_values;
-        if (!push_value(st, seg + pc->prefix_len, len - fixed)) continue;
-        const route *rt = descend(pc->node, seg_end, st);
+        if (!push_value(st, seg + pc->prefix_len, len - fixed, false)) continue;
+        const route *rt = descend(pc->node, i, st);
         if (rt) return rt;
         st->n_values = mark;
     }
     return NULL;
 }
 
-static const route *match_segment(const rnode *n, const char *seg, match_state *st)
+static const route *match_segment(const rnode *n, size_t i, match_state *st)
 {
-    const char *seg_end = memchr(seg, '/', (size_t)(st->end - seg));
-    if (!seg_end) seg_end = st->end;
-    size_t len = (size_t)(seg_end - seg);
     bool found;
-    size_t at = lit_search(n, seg, len, &found);
+    size_t at = lit_search(n, st->segs[i].p, st->segs[i].len, &found);
     if (found) {
-        const route *rt = descend(n->lits[at].node, seg_end, st);
+        const route *rt = descend(n->lits[at].node, i, st);
         if (rt) return rt;
     }
-    const route *rt = try_params(n, seg, len, seg_end, st);
+    const route *rt = try_params(n, i, st);
     if (rt) return rt;
     if (n->catch_all) {
         size_t mark = st->n_values;
-        if (push_value(st, seg, (size_t)(st->end - seg))) {
+        const char *rest = st->segs[i].raw;
+        if (push_value(st, rest, (size_t)(st->end - rest), true)) {
             rt = at_end(n->catch_all, st);
             if (rt) return rt;
         }
@@ -373,14 +385,38 @@ static const route *match_segment(const rnode *n, const char *seg, match_state *
     return NULL;
 }
 
-/* A value that decodes to a NUL byte is returned raw: truncating "a%00b"
- * to "a" would hand handlers a different id than the client sent. */
-static const char *decode_value(arena *a, span v)
+/* Splits the path after its leading '/' into decoded segments.  False when a
+ * segment decodes to a NUL byte: no template can hold one and a C-string
+ * parameter would cut it short ("a%00b" read as "a", another object), so such
+ * a path matches nothing.  Invalid escapes ("%zz", a trailing "%4") are kept
+ * as they are, the way the decoder keeps them. */
+static bool split_path(arena *a, const char *path, const char *end, path_seg **out, size_t *n_out)
 {
-    size_t len;
-    char *decoded = http_percent_decode(a, v.p, v.len, false, &len);
-    if (strlen(decoded) != len) return arena_strndup(a, v.p, v.len);
-    return decoded;
+    size_t n = 1;
+    for (const char *c = path; c < end; c++) n += *c == '/';
+    path_seg *segs = arena_alloc(a, n * sizeof *segs);
+    const char *seg = path;
+    for (size_t i = 0; i < n; i++) {
+        const char *seg_end = memchr(seg, '/', (size_t)(end - seg));
+        if (!seg_end) seg_end = end;
+        size_t len = (size_t)(seg_end - seg);
+        segs[i] = (path_seg){seg, seg, len};
+        if (memchr(seg, '%', len)) {
+            segs[i].p = http_percent_decode(a, seg, len, false, &segs[i].len);
+            if (memchr(segs[i].p, '\0', segs[i].len)) return false;
+        }
+        seg = seg_end + 1;
+    }
+    *out = segs;
+    *n_out = n;
+    return true;
+}
+
+static const char *value_text(arena *a, const match_state *st, size_t i)
+{
+    span v = st->values[i];
+    if (st->raw_rest[i]) return http_percent_decode(a, v.p, v.len, false, NULL);
+    return arena_strndup(a, v.p, v.len);
 }
 
 route_result router_match(const router *r, arena *a, const char *method, const char *path,
@@ -389,7 +425,10 @@ route_result router_match(const router *r, arena *a, const char *method, const c
     memset(out, 0, sizeof *out);
     if (!path || path[0] != '/') return ROUTE_NOT_FOUND;
     match_state st = {.method = method, .end = path + strlen(path)};
-    const route *rt = match_segment(&r->root, path + 1, &st);
+    path_seg *segs;
+    if (!split_path(a, path + 1, st.end, &segs, &st.n_segs)) return ROUTE_NOT_FOUND;
+    st.segs = segs;
+    const route *rt = match_segment(&r->root, 0, &st);
     if (!rt) return st.path_exists ? ROUTE_METHOD_NOT_ALLOWED : ROUTE_NOT_FOUND;
     out->data = rt->data;
     out->method = rt->method;
@@ -397,7 +436,7 @@ route_result router_match(const router *r, arena *a, const char *method, const c
     out->n_params = rt->n_names;
     for (size_t i = 0; i < rt->n_names; i++) {
         out->params[i].name = rt->names[i];
-        out->params[i].value = decode_value(a, st.values[i]);
+        out->params[i].value = value_text(a, &st, i);
     }
     return ROUTE_FOUND;
 }

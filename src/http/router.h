@@ -5,8 +5,17 @@
  * "{name+}" (or "{+name}") at the end swallows the rest of the path including
  * '/' (GitHub contents paths, Google media paths).  A parameter may share a
  * segment with literal text: "/files/{fileId}:copy" or "{name}.json".
- * Method "*" matches any method.  Matching is on the raw (not decoded) path;
- * parameter values come back percent-decoded. */
+ * Method "*" matches any method.
+ *
+ * Matching is on percent-decoded segments: the path is split at its '/'
+ * first, then each segment is decoded, so "/users/%40me" matches the
+ * template "/users/@me" and "/files/a%2Fb" has the one segment "a/b".
+ * Templates are therefore written decoded (a literal "%40" never matches).
+ * Parameter values come back decoded ('+' stays '+'); a catch-all's value is
+ * the rest of the path decoded, "%2F" included.  Invalid escapes ("%zz", a
+ * trailing "%4") are kept literally.  A path with a segment that decodes to a
+ * NUL byte matches nothing (ROUTE_NOT_FOUND): a C-string parameter would
+ * otherwise cut "abc%00xyz" to "abc", another object's id. */
 #ifndef TWINS_ROUTER_H
 #define TWINS_ROUTER_H
 

@@ -1,11 +1,16 @@
-/* Random paths against a few hundred templates.  A match must re-match the
- * same template when its parameters are substituted back (every byte
- * percent-encoded, '/' kept inside catch-alls so the shape is unchanged). */
+/* Random request targets against a few hundred templates.  A match must
+ * re-match the same template when its parameters are substituted back (every
+ * byte percent-encoded, '/' kept inside catch-alls so the shape is
+ * unchanged); a path holding "%00" matches nothing.  The query (after '?')
+ * goes through the query getters, which must agree with each other: the
+ * span has the decoded bytes, the C-string forms are never cut short. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "http/form.h"
+#include "http/http.h"
 #include "http/router.h"
 #include "util/buf.h"
 
@@ -52,6 +57,40 @@ static void substitute(buf *out, const route_match *m)
     }
 }
 
+/* The three getters must tell the same story about one name. */
+static void check_query_name(http_request *req, const json_value *decoded, const char *name)
+{
+    byte_span v;
+    bool found = http_query_span(req, name, &v);
+    const char *c = http_query_get(req, name);
+    if (found != (c != NULL)) abort();
+    const char **all;
+    size_t n = http_query_all(req, name, &all);
+    if ((n > 0) != found || (found && strcmp(all[0], c) != 0)) abort();
+    const json_value *j = json_get(decoded, name);
+    if (j && j->type == JSON_STRING && strlen(j->str) != j->len) abort();   /* never cut short */
+    if (!found) return;
+    if (((const char *)v.p)[v.n] != '\0') abort();
+    if (!memchr(v.p, '\0', v.n)) {
+        if (strlen(c) != v.n || memcmp(c, v.p, v.n) != 0) abort();
+    } else if (!strstr(c, "%00")) {
+        abort();    /* a NUL-bearing value comes back as sent */
+    }
+}
+
+static void check_query(arena *a, const char *query)
+{
+    http_request req = {.arena = a, .query = query};
+    const json_value *decoded = form_decode_query(a, query, strlen(query));
+    static const char *const names[] = {"a", "id", "q", "", "a[]"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) check_query_name(&req, decoded, names[i]);
+    /* and the first key as the query spells it, decoded */
+    size_t key_len = strcspn(query, "=&");
+    size_t dec_len;
+    const char *key = http_percent_decode(a, query, key_len, true, &dec_len);
+    if (strlen(key) == dec_len) check_query_name(&req, decoded, key);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!table) build_table();
@@ -59,12 +98,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *method = data[0] & 1 ? "POST" : (data[0] & 2 ? "PUT" : "GET");
     arena *a = arena_new(0);
     char *path = arena_strndup(a, (const char *)data + 1, size - 1);
+    char *q = strchr(path, '?');
+    if (q) {
+        *q++ = '\0';
+        check_query(a, q);
+    }
     route_match m, again;
+    route_result rr = router_match(table, a, method, path, &m);
+    if (rr == ROUTE_FOUND && strstr(path, "%00")) abort();
     /* An encoded '/' inside a catch-all decodes to a real one, so putting it
      * back adds a segment and a more specific template may then rightly win:
      * such paths are still matched (for crashes) but not round-tripped. */
     bool round_trip = !strcasestr(path, "%2f");
-    if (router_match(table, a, method, path, &m) == ROUTE_FOUND && round_trip) {
+    if (rr == ROUTE_FOUND && round_trip) {
         buf re = BUF_INIT;
         substitute(&re, &m);
         if (router_match(table, a, method, buf_cstr(&re), &again) != ROUTE_FOUND ||

@@ -168,18 +168,55 @@ static json_value *spec(arena *a, const char *text)
     return json_parse(a, text, strlen(text), NULL);
 }
 
+/* twin_arg never cuts a NUL-bearing string short: the body's "abc\0xyz"
+ * (a form's abc%00xyz) must not be read as the id "abc". */
+static void twin_arg_keeps_nul_strings_whole(void **state)
+{
+    arena *a = arena_new(0);
+    twin_ctx ctx = {.a = a};
+    ctx.body = json_object(a);
+    json_set(a, ctx.body, "id", json_stringn(a, "abc\0xyz", 7));
+    json_set(a, ctx.body, "tail", json_stringn(a, "q\0", 2));
+    json_set_str(a, ctx.body, "plain", "abc");
+    ctx.query = json_object(a);
+    json_set_str(a, ctx.query, "from_query", "v");
+    assert_string_equal(twin_arg(&ctx, "id"), "abc%00xyz");
+    assert_string_equal(twin_arg(&ctx, "tail"), "q%00");
+    assert_string_equal(twin_arg(&ctx, "plain"), "abc");
+    assert_string_equal(twin_arg(&ctx, "from_query"), "v");
+    assert_null(twin_arg(&ctx, "missing"));
+    assert_int_equal(twin_input(&ctx, "id")->len, 7);
+    arena_free(a);
+}
+
+/* A pattern written decoded catches the encoded path the router matches. */
+static void faults_match_decoded_path(void **state)
+{
+    arena *a = arena_new(0);
+    fault_list *f = faults_new();
+    const char *err = NULL;
+    assert_non_null(faults_add(f, spec(a, "{\"route\":\"GET /users/@me\",\"status\":500}"), &err));
+    assert_non_null(faults_add(f, spec(a, "{\"route\":\"GET /raw/%40x\",\"status\":502}"), &err));
+    assert_int_equal(faults_check(f, "GET", "/users/%40me", "/users/@me").status, 500);
+    assert_int_equal(faults_check(f, "GET", "/users/@me", NULL).status, 500);
+    assert_false(faults_check(f, "GET", "/users/%40you", "/users/@you").matched);
+    assert_int_equal(faults_check(f, "GET", "/raw/%40x", "/raw/@x").status, 502);
+    faults_free(f);
+    arena_free(a);
+}
+
 static void faults_count_and_method(void **state)
 {
     arena *a = arena_new(0);
     fault_list *f = faults_new();
     const char *err = NULL;
     assert_non_null(faults_add(f, spec(a, "{\"route\":\"POST /v1/*\",\"status\":503,\"count\":2}"), &err));
-    assert_false(faults_check(f, "GET", "/v1/x").matched);
-    fault_hit h = faults_check(f, "POST", "/v1/x");
+    assert_false(faults_check(f, "GET", "/v1/x", NULL).matched);
+    fault_hit h = faults_check(f, "POST", "/v1/x", NULL);
     assert_true(h.matched);
     assert_int_equal(h.status, 503);
-    assert_int_equal(faults_check(f, "post", "/v1/y").status, 503);
-    assert_false(faults_check(f, "POST", "/v1/z").matched); /* spent */
+    assert_int_equal(faults_check(f, "post", "/v1/y", NULL).status, 503);
+    assert_false(faults_check(f, "POST", "/v1/z", NULL).matched); /* spent */
     assert_true(faults_empty(f));
     faults_free(f);
     arena_free(a);
@@ -209,7 +246,7 @@ static void faults_probability_is_reproducible(void **state)
         const char *err = NULL;
         assert_non_null(faults_add(f, spec(a, "{\"route\":\"*\",\"status\":500,\"probability\":0.5,\"seed\":9}"), &err));
         char *out = round ? second : first;
-        for (int i = 0; i < 60; i++) out[i] = faults_check(f, "GET", "/p").matched ? 'x' : '.';
+        for (int i = 0; i < 60; i++) out[i] = faults_check(f, "GET", "/p", NULL).matched ? 'x' : '.';
         faults_free(f);
     }
     assert_string_equal(first, second);
@@ -225,7 +262,7 @@ static void faults_latency_and_listing(void **state)
     const char *err = NULL;
     const char *id = faults_add(f, spec(a, "{\"route\":\"/slow\",\"latency_ms\":250,\"message\":\"m\"}"), &err);
     assert_non_null(id);
-    fault_hit h = faults_check(f, "GET", "/slow");
+    fault_hit h = faults_check(f, "GET", "/slow", NULL);
     assert_int_equal(h.latency_ms, 250);
     assert_int_equal(h.status, 0);
     buf out = BUF_INIT;
@@ -652,7 +689,7 @@ int main(void)
         cmocka_unit_test(doc_get_flags_a_stored_document_that_is_not_json),
         cmocka_unit_test(doc_get_flags_a_failing_sqlite_store),
         cmocka_unit_test(tx_discarded_success_rolls_back_ids_too),
-        cmocka_unit_test(faults_count_and_method),   cmocka_unit_test(faults_reject_bad_specs),
+        cmocka_unit_test(faults_count_and_method), cmocka_unit_test(faults_match_decoded_path), cmocka_unit_test(twin_arg_keeps_nul_strings_whole),   cmocka_unit_test(faults_reject_bad_specs),
         cmocka_unit_test(faults_probability_is_reproducible), cmocka_unit_test(faults_latency_and_listing),
         cmocka_unit_test(journal_ring_keeps_newest), cmocka_unit_test(base64_round_trips_both_alphabets),
         cmocka_unit_test(ratelimit_window_rolls_over), cmocka_unit_test(ratelimit_aligned_windows_reset_on_the_boundary),

@@ -115,6 +115,20 @@ static void form_nul_in_values(void **state)
 }
 
 
+/* The query form keeps NUL-bearing keys and values as sent: handlers read
+ * twin_ctx.query as C strings and must not see "abc%00xyz" as "abc". */
+static void form_query_keeps_nul_escapes_raw(void **state)
+{
+    json_value *v = form_decode_query(A, "id=abc%00xyz&m[k]=%00&q=a+b&k%00=1&e=%41", 40);
+    assert_string_equal(json_get_str(v, "id"), "abc%00xyz");
+    assert_int_equal(json_get(v, "id")->len, 9);
+    assert_string_equal(json_get_str(json_get(v, "m"), "k"), "%00");
+    assert_string_equal(json_get_str(v, "q"), "a b");
+    assert_string_equal(json_get_str(v, "k%00"), "1");
+    assert_string_equal(json_get_str(v, "e"), "A");
+    assert_null(json_get(v, "k"));
+}
+
 static void multipart_basic(void **state)
 {
     const char body[] = "preamble\r\n--XyZ\r\n"
@@ -240,7 +254,7 @@ int main(void)
         cmocka_unit_test(multipart_basic),     cmocka_unit_test(multipart_variants),
         cmocka_unit_test(multipart_malformed), cmocka_unit_test(body_decoding),
         cmocka_unit_test(media_types),         cmocka_unit_test(percent_helpers),
-        cmocka_unit_test(form_nul_in_values),
+        cmocka_unit_test(form_nul_in_values), cmocka_unit_test(form_query_keeps_nul_escapes_raw),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

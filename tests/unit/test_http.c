@@ -757,6 +757,39 @@ static void query_all_decodes_keys_and_values(void **state)
     arena_free(a);
 }
 
+/* "%00" is data: the span getter keeps every byte after it; the C-string
+ * getters hand the value back as sent rather than cut short. */
+static void query_nul_values(void **state)
+{
+    arena *a = arena_new(0);
+    http_request r = query_request(a, "id=abc%00xyz&id=plain&q=a+b%00&e=&n=%00&k%00=v&ok=a%20b");
+    byte_span v;
+    assert_true(http_query_span(&r, "id", &v));
+    assert_int_equal(v.n, 7);
+    assert_memory_equal(v.p, "abc\0xyz", 8);      /* NUL-terminated too */
+    assert_string_equal(http_query_get(&r, "id"), "abc%00xyz");
+    assert_true(http_query_span(&r, "q", &v));
+    assert_int_equal(v.n, 4);
+    assert_memory_equal(v.p, "a b\0", 4);
+    assert_string_equal(http_query_get(&r, "q"), "a+b%00");
+    assert_true(http_query_span(&r, "n", &v));
+    assert_int_equal(v.n, 1);
+    assert_string_equal(http_query_get(&r, "n"), "%00");
+    assert_true(http_query_span(&r, "e", &v));
+    assert_int_equal(v.n, 0);
+    assert_true(http_query_span(&r, "ok", &v));
+    assert_int_equal(v.n, 3);
+    assert_string_equal((const char *)v.p, "a b");
+    /* a key with a NUL is its own key: it never answers for "k" */
+    assert_null(http_query_get(&r, "k"));
+    assert_false(http_query_span(&r, "missing", &v));
+    const char **all;
+    assert_int_equal(http_query_all(&r, "id", &all), 2);
+    assert_string_equal(all[0], "abc%00xyz");
+    assert_string_equal(all[1], "plain");
+    arena_free(a);
+}
+
 static void query_all_keeps_malformed_escapes(void **state)
 {
     arena *a = arena_new(0);
@@ -800,6 +833,7 @@ int main(void)
         cmocka_unit_test(request_helpers),       cmocka_unit_test(query_all_repeats_in_order),
         cmocka_unit_test(query_all_absent_and_empty), cmocka_unit_test(query_all_decodes_keys_and_values),
         cmocka_unit_test(query_all_keeps_malformed_escapes), cmocka_unit_test(query_all_many_repeats),
+        cmocka_unit_test(query_nul_values),
     };
     const struct CMUnitTest live[] = {
         cmocka_unit_test(keep_alive_two_requests), cmocka_unit_test(request_fields_live),

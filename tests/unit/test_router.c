@@ -46,10 +46,105 @@ static void params_are_decoded(void **state)
     assert_string_equal(m.params[0].value, "my org");
     assert_string_equal(m.params[1].value, "re/po");
     assert_string_equal(m.params[2].value, "7");
-    /* '+' is not a space in a path, and a NUL escape is kept raw */
-    assert_int_equal(match(r, a, "GET", "/repos/a+b/x%00y/issues/1", &m), ROUTE_FOUND);
+    /* '+' is not a space in a path */
+    assert_int_equal(match(r, a, "GET", "/repos/a+b/x/issues/1", &m), ROUTE_FOUND);
     assert_string_equal(m.params[0].value, "a+b");
-    assert_string_equal(m.params[1].value, "x%00y");
+    /* decoded once: "%2540" is the three characters "%40", not "@" */
+    assert_int_equal(match(r, a, "GET", "/repos/%2540/x/issues/1", &m), ROUTE_FOUND);
+    assert_string_equal(m.params[0].value, "%40");
+    arena_free(a);
+    router_free(r);
+}
+
+/* Literal segments are compared decoded: @discordjs/rest sends "/users/%40me". */
+static void literals_match_decoded(void **state)
+{
+    router *r = router_new();
+    arena *a = arena_new(0);
+    assert_true(router_add(r, "GET", "/users/@me", &tag[0]));
+    assert_true(router_add(r, "GET", "/users/{user_id}", &tag[1]));
+    assert_true(router_add(r, "PUT", "/channels/{id}/thread-members/@me", &tag[2]));
+    assert_true(router_add(r, "POST", "/files/{fileId}:copy", &tag[3]));
+    route_match m;
+    assert_int_equal(match(r, a, "GET", "/users/%40me", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[0]);
+    assert_int_equal(match(r, a, "GET", "/users/%40Me", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[1]);
+    assert_string_equal(route_param_get(&m, "user_id"), "@Me");
+    /* every byte may be escaped, in either hex case */
+    assert_int_equal(match(r, a, "GET", "/%75sers/%40%6d%65", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[0]);
+    assert_int_equal(match(r, a, "PUT", "/channels/1/thread-members/%40me", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[2]);
+    assert_string_equal(route_param_get(&m, "id"), "1");
+    /* an affix may arrive encoded too ("%3A" is ':') */
+    assert_int_equal(match(r, a, "POST", "/files/abc%3Acopy", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[3]);
+    assert_string_equal(route_param_get(&m, "fileId"), "abc");
+    /* a literal template escape is not decoded, so it matches nothing */
+    assert_true(router_add(r, "GET", "/raw/%40me", &tag[4]));
+    assert_int_equal(match(r, a, "GET", "/raw/%40me", &m), ROUTE_NOT_FOUND);
+    arena_free(a);
+    router_free(r);
+}
+
+/* "%2F" is split on before decoding: it stays inside its segment. */
+static void encoded_slash_stays_in_segment(void **state)
+{
+    router *r = router_new();
+    arena *a = arena_new(0);
+    assert_true(router_add(r, "GET", "/files/{path}", &tag[0]));
+    assert_true(router_add(r, "GET", "/files/{dir}/{name}", &tag[1]));
+    assert_true(router_add(r, "GET", "/files/a/b", &tag[2]));
+    assert_true(router_add(r, "GET", "/raw/{path+}", &tag[3]));
+    route_match m;
+    assert_int_equal(match(r, a, "GET", "/files/a%2Fb", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[0]);
+    assert_string_equal(route_param_get(&m, "path"), "a/b");
+    assert_int_equal(match(r, a, "GET", "/files/a%2fb/c%2Fd", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[1]);
+    assert_string_equal(route_param_get(&m, "dir"), "a/b");
+    assert_string_equal(route_param_get(&m, "name"), "c/d");
+    assert_int_equal(match(r, a, "GET", "/files/a/b", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[2]);
+    /* a catch-all takes the rest decoded, its '/'s whatever their form */
+    assert_int_equal(match(r, a, "GET", "/raw/x%2Fy/z%20w", &m), ROUTE_FOUND);
+    assert_string_equal(route_param_get(&m, "path"), "x/y/z w");
+    arena_free(a);
+    router_free(r);
+}
+
+/* Invalid escapes match as written; a NUL escape matches nothing. */
+static void malformed_and_nul_escapes(void **state)
+{
+    router *r = router_new();
+    arena *a = arena_new(0);
+    assert_true(router_add(r, "GET", "/items/{id}", &tag[0]));
+    assert_true(router_add(r, "GET", "/items/{id}/sub", &tag[1]));
+    assert_true(router_add(r, "GET", "/lit/%zz", &tag[2]));
+    assert_true(router_add(r, "GET", "/raw/{path+}", &tag[3]));
+    route_match m;
+    assert_int_equal(match(r, a, "GET", "/items/%zz", &m), ROUTE_FOUND);
+    assert_string_equal(route_param_get(&m, "id"), "%zz");
+    assert_int_equal(match(r, a, "GET", "/items/ab%4", &m), ROUTE_FOUND);
+    assert_string_equal(route_param_get(&m, "id"), "ab%4");
+    assert_int_equal(match(r, a, "GET", "/items/%", &m), ROUTE_FOUND);
+    assert_string_equal(route_param_get(&m, "id"), "%");
+    assert_int_equal(match(r, a, "GET", "/items/%4/sub", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[1]);
+    assert_string_equal(route_param_get(&m, "id"), "%4");
+    assert_int_equal(match(r, a, "GET", "/items/%%41", &m), ROUTE_FOUND);
+    assert_string_equal(route_param_get(&m, "id"), "%A");
+    assert_int_equal(match(r, a, "GET", "/lit/%zz", &m), ROUTE_FOUND);
+    assert_ptr_equal(m.data, &tag[2]);
+    /* "abc%00xyz" must not reach a handler as "abc" */
+    assert_int_equal(match(r, a, "GET", "/items/abc%00xyz", &m), ROUTE_NOT_FOUND);
+    assert_int_equal(match(r, a, "GET", "/items/%00", &m), ROUTE_NOT_FOUND);
+    assert_int_equal(match(r, a, "GET", "/items/x/%00", &m), ROUTE_NOT_FOUND);
+    assert_int_equal(match(r, a, "GET", "/raw/a/b%00", &m), ROUTE_NOT_FOUND);
+    /* while "%2500" is the text "%00" */
+    assert_int_equal(match(r, a, "GET", "/items/abc%2500xyz", &m), ROUTE_FOUND);
+    assert_string_equal(route_param_get(&m, "id"), "abc%00xyz");
     arena_free(a);
     router_free(r);
 }
@@ -221,6 +316,8 @@ int main(void)
         cmocka_unit_test(catch_all),           cmocka_unit_test(affixed_params),
         cmocka_unit_test(methods),             cmocka_unit_test(backtracking),
         cmocka_unit_test(edge_templates),      cmocka_unit_test(large_table),
+        cmocka_unit_test(literals_match_decoded), cmocka_unit_test(encoded_slash_stays_in_segment),
+        cmocka_unit_test(malformed_and_nul_escapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,8 +259,6 @@ void dc_me_update(twin_ctx *ctx)
 
 void dc_user_get(twin_ctx *ctx)
 {
-    /* @discordjs/rest percent-encodes the last segment: /users/%40me */
-    if (str_eq(twin_param(ctx, "user_id"), "@me")) return dc_me(ctx);
     const char *id = dc_param_sf(ctx, "user_id");
     if (!id) return;
     json_value *u = dc_user_find(ctx, id);

@@ -2,7 +2,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/form.h"
 #include "twins/discord/discord.h"
 #include "util/util.h"
 
@@ -29,8 +28,7 @@ static const char *audit_reason(twin_ctx *ctx)
 {
     const char *h = http_header_get(ctx->req, "X-Audit-Log-Reason");
     if (!h) return json_get_str(ctx->body, "reason");
-    const char *q = arena_printf(ctx->a, "r=%s", h);
-    return json_get_str(form_decode(ctx->a, q, strlen(q)), "r");
+    return http_percent_decode(ctx->a, h, strlen(h), false, NULL);
 }
 
 /* ---- members ---- */

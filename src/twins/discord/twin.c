@@ -1,7 +1,8 @@
 /* Discord twin: catalog declaration and route table (API v10 under
  * /api/v10, the templates the stub engine uses, so a stateful route wins
  * over its stub).  Routes of scope "webhook_token" authenticate with the
- * webhook token in the path instead of the bot token. */
+ * webhook token in the path instead of the bot token.  The router matches
+ * decoded segments, so "@me" also serves the "%40me" @discordjs/rest sends. */
 #include "engine/env.h"
 #include "engine/seed_schema.h"
 #include "engine/twin.h"
@@ -25,7 +26,6 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
 static const twin_route routes[] = {
     {"GET", V "/users/@me", dc_me, NULL},
     {"PATCH", V "/users/@me", dc_me_update, NULL},
-    {"PATCH", V "/users/%40me", dc_me_update, NULL},    /* as @discordjs/rest sends it */
     {"GET", V "/users/@me/guilds", dc_me_guilds, NULL},
     {"POST", V "/users/@me/channels", dc_dm_create, NULL},
     {"GET", V "/users/@me/guilds/{guild_id}/member", dc_me_guild_member, NULL},
@@ -87,12 +87,9 @@ static const twin_route routes[] = {
     {"GET", CH "/threads/archived/public", dc_threads_archived_public, NULL},
     {"GET", CH "/threads/archived/private", dc_threads_archived_private, NULL},
     {"GET", CH "/users/@me/threads/archived/private", dc_threads_joined_private, NULL},
-    {"GET", CH "/users/%40me/threads/archived/private", dc_threads_joined_private, NULL},
     {"GET", CH "/thread-members", dc_thread_members_list, NULL},
     {"PUT", CH "/thread-members/@me", dc_thread_join, NULL},
     {"DELETE", CH "/thread-members/@me", dc_thread_leave, NULL},
-    {"PUT", CH "/thread-members/%40me", dc_thread_join, NULL},
-    {"DELETE", CH "/thread-members/%40me", dc_thread_leave, NULL},
     {"GET", CH "/thread-members/{user_id}", dc_thread_member_get, NULL},
     {"PUT", CH "/thread-members/{user_id}", dc_thread_member_add, NULL},
     {"DELETE", CH "/thread-members/{user_id}", dc_thread_member_remove, NULL},

@@ -26,9 +26,11 @@ static bool is_download_route(twin_ctx *ctx)
     return str_eq(name, "files/download") || str_eq(name, "files/export") || str_eq(name, "sharing/get_shared_link_file");
 }
 
+/* The matched template, not the raw path: the router matches decoded
+ * segments, so "/2/files/down%6Coad" is files/download too. */
 const char *dbx_route_name(twin_ctx *ctx)
 {
-    const char *p = ctx->req->path;
+    const char *p = ctx->match.template_path ? ctx->match.template_path : ctx->req->path;
     return str_starts_with(p, "/2/") ? p + 3 : p;
 }
 
@@ -336,15 +338,19 @@ static json_value *content_args(twin_ctx *ctx)
         twin_reply_text(ctx, 400, "text/plain; charset=utf-8", text, strlen(text));
         return NULL;
     }
-    const char *arg = http_header_get(ctx->req, "Dropbox-API-Arg");
-    if (!arg) arg = http_query_get(ctx->req, "arg");
-    if (!arg) {
+    /* The URL parameter is parsed with its length: "%00" inside it is not
+     * JSON, so it must fail the parse, not end the text early. */
+    const char *where = "HTTP header \"Dropbox-API-Arg\"";
+    byte_span arg = {0};
+    if ((arg.p = http_header_get(ctx->req, "Dropbox-API-Arg"))) arg.n = strlen(arg.p);
+    else if (http_query_span(ctx->req, "arg", &arg)) where = "URL parameter \"arg\"";
+    else {
         dbx_bad_request(ctx, "Must provide HTTP header \"Dropbox-API-Arg\" or URL parameter \"arg\".");
         return NULL;
     }
-    json_value *v = json_parse(ctx->a, arg, strlen(arg), NULL);
+    json_value *v = json_parse(ctx->a, arg.p, arg.n, NULL);
     if (!v) {
-        dbx_bad_request(ctx, "HTTP header \"Dropbox-API-Arg\": could not decode input as JSON");
+        dbx_bad_request(ctx, arena_printf(ctx->a, "%s: could not decode input as JSON", where));
         return NULL;
     }
     return v;

@@ -301,7 +301,9 @@ static bool missing_scope(twin_ctx *ctx, const char *needed, const scope_set *ha
 static bool rate_limited(twin_ctx *ctx)
 {
     if (!json_truthy(json_get(ctx->config, "rate_limiting_enabled"))) return false;
-    const char *method = str_starts_with(ctx->req->path, "/api/") ? ctx->req->path + 5 : NULL;
+    /* The matched template, so "chat%2EpostMessage" counts as chat.postMessage. */
+    const char *path = ctx->match.template_path ? ctx->match.template_path : ctx->req->path;
+    const char *method = str_starts_with(path, "/api/") ? path + 5 : NULL;
     json_value *rule = method ? json_get(json_get(ctx->config, "rate_limits"), method) : NULL;
     if (!rule) return false;
     int64_t window = 60, max = 1, retry = 0;

@@ -32,6 +32,33 @@ test('auth: Bot token works, Bearer accepted, bad or missing token is 401 with c
   assert.ok(r.headers.get('x-ratelimit-bucket'), 'rate-limit headers on a 401 too');
 });
 
+test('paths: percent-encoded segments route as decoded; a NUL escape is the 404 of an unknown route', async () => {
+  const ctx = await newRun({ seed: SEED });
+  const me = await ctx.rest.get(Routes.user('@me'));
+  // any escaped byte, not only the "@" @discordjs/rest encodes
+  for (const path of ['/api/v10/users/%40me', '/api/v10/users/%40%6De', '/api/v10/%75sers/@me']) {
+    const r = await raw(ctx, 'GET', path);
+    assert.equal(r.status, 200, `${path}: ${r.text}`);
+    assert.equal(r.json.id, me.id);
+  }
+  const guilds = await raw(ctx, 'GET', '/api/v10/users/%40me/guilds');
+  assert.equal(guilds.status, 200, guilds.text);
+  assert.deepEqual(guilds.json.map((g) => g.id), (await ctx.rest.get(Routes.userGuilds())).map((g) => g.id));
+  const renamed = await raw(ctx, 'PATCH', '/api/v10/users/%40me', { body: { username: 'Renamed Bot' } });
+  assert.equal(renamed.status, 200, renamed.text);
+  assert.equal((await ctx.rest.get(Routes.user('@me'))).username, 'Renamed Bot');
+  // "%00" never reaches a handler cut short: not the user, not "Unknown User"
+  for (const path of [`/api/v10/users/${me.id}%00`, '/api/v10/users/%40me%00x', `/api/v10/users/${me.id}%00/guilds`]) {
+    const r = await raw(ctx, 'GET', path);
+    assert.equal(r.status, 404, `${path}: ${r.text}`);
+    assert.deepEqual(r.json, { message: '404: Not Found', code: 0 });
+  }
+  // "%2540" is the text "%40": a user id that is no snowflake
+  const text = await raw(ctx, 'GET', '/api/v10/users/%2540me');
+  assert.equal(text.status, 400, text.text);
+  assert.equal(text.json.code, 50035);
+});
+
 test('seeding through a scenario: counts in seed_results, identical ids in two runs, reset restores the seed', async () => {
   const url = await control();
   const sc = await api(url, 'POST', '/scenarios', { name: 'discord-seed', twins: ['discord'], seed_config: { discord: SEED } });

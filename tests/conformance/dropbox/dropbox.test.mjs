@@ -223,6 +223,15 @@ test('malformed input: bad paths, bad Content-Type, missing Dropbox-API-Arg and 
   r = await raw(ctx, 'POST', `/2/files/upload?arg=${encodeURIComponent('{"path":"/via-query.txt"}')}`, { body: 'q', encode: 'raw', headers: { 'content-type': 'application/octet-stream' } });
   assert.equal(r.status, 200);
   assert.equal(r.json.name, 'via-query.txt');
+  // "%00" after the JSON is not JSON: the whole parameter fails, nothing is uploaded
+  r = await raw(ctx, 'POST', `/2/files/upload?arg=${encodeURIComponent('{"path":"/nul.txt"}')}%00x`, { body: 'q', encode: 'raw', headers: { 'content-type': 'application/octet-stream' } });
+  assert.equal(r.status, 400);
+  assert.match(r.text, /URL parameter "arg": could not decode input as JSON/);
+  assertDbxError(await rejects(() => ctx.dbx.filesGetMetadata({ path: '/nul.txt' })), 409, 'path', 'path/not_found/');
+  // an escaped route name is the same route: files/upload is still a content route
+  r = await raw(ctx, 'POST', `/2/files/uplo%61d?arg=${encodeURIComponent('{"path":"/escaped.txt"}')}`, { body: 'e', encode: 'raw', headers: { 'content-type': 'application/octet-stream' } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.name, 'escaped.txt');
 });
 
 test('get_metadata: by path (any case), by id and id-relative path, not_found, include_deleted', async () => {

@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { newRun, client, admin, api, assertSchema, rejects, stopServer } from './helpers.mjs';
+import * as fx from '../../lib/fixture.mjs';
 
 after(stopServer);
 
@@ -585,6 +586,37 @@ test('per-method rate limits answer ratelimited with Retry-After', async () => {
   assert.equal(r.status, 429);
   assert.equal(r.headers.get('retry-after'), '7');
   assert.equal(r.json.error, 'ratelimited');
+});
+
+test('an escaped method name is the same method: same answer, same rate limit', async () => {
+  const ctx = await newRun();
+  await admin(ctx, 'PATCH', '/config', { rate_limiting_enabled: true,
+    rate_limits: { 'auth.test': { window_seconds: 60, max_requests: 1, retry_after_seconds: 7 } } });
+  const first = await fx.raw(ctx, 'POST', '/api/auth%2Etest', { auth: `Bearer ${ctx.botToken}` });
+  assert.equal(first.status, 200, first.text);
+  assert.equal(first.json.ok, true);
+  const second = await fx.raw(ctx, 'POST', '/api/auth%2etest', { auth: `Bearer ${ctx.botToken}` });
+  assert.equal(second.status, 429);
+  assert.equal(second.json.error, 'ratelimited');
+});
+
+test('an id with %00 is not the id before it: channel_not_found from the query and the form body', async () => {
+  const ctx = await newRun();
+  const id = await channel(ctx, 'nul-query');
+  const get = (q) => fx.raw(ctx, 'GET', `/api/conversations.info?${q}`, { auth: `Bearer ${ctx.botToken}` });
+  const ok = await get(`channel=${id}`);
+  assert.equal(ok.json.channel.id, id);
+  for (const q of [`channel=${id}%00`, `channel=${id}%00x`]) {
+    const r = await get(q);
+    assert.equal(r.status, 200);
+    assert.deepEqual([r.json.ok, r.json.error], [false, 'channel_not_found'], q);
+  }
+  // the SDK's own form body (URLSearchParams writes the NUL as %00)
+  for (const channelId of [`${id}\0`, `${id}\0x`]) {
+    const err = await rejects(() => ctx.bot.conversations.info({ channel: channelId }));
+    assert.equal(err.data.error, 'channel_not_found');
+  }
+  assert.equal((await ctx.bot.conversations.info({ channel: id })).channel.id, id);
 });
 
 test('rate limits through the SDK: rejectRateLimitedCalls gives retryAfter; windows roll over; reset starts them over', async () => {
