@@ -48,6 +48,7 @@ typedef struct slack_principal {
     const char *user_id;
     bool is_bot;
     scope_set *scopes;          /* effective (disabled_scopes removed) */
+    struct slack_delivery *delivery; /* events.c: this request's Events API settings, derived on first event */
 } slack_principal;
 
 static inline slack_principal *slack_me(twin_ctx *ctx) { return ctx->principal; }
