@@ -58,10 +58,20 @@ bool gh_org_owner(const json_value *org, const char *login)
     return org && login && listed(json_get(org, "owners"), login);
 }
 
+/* The organization owning repo (NULL for a user's), read once per request:
+ * no route creates an organization or changes its members. */
 static json_value *org_of(twin_ctx *ctx, const json_value *repo)
 {
-    json_value *acc = gh_account_get(ctx, json_get_str(repo, "owner"));
-    return acc && str_eq(json_get_str(acc, "type"), "Organization") ? acc : NULL;
+    const char *owner = json_get_str(repo, "owner");
+    gh_req *r = ctx->principal;
+    if (r && r->org_owner && owner && str_case_eq(r->org_owner, owner)) return r->org;
+    json_value *acc = gh_account_get(ctx, owner);
+    json_value *org = acc && str_eq(json_get_str(acc, "type"), "Organization") ? acc : NULL;
+    if (r && owner) {
+        r->org_owner = owner;
+        r->org = org;
+    }
+    return org;
 }
 
 static gh_level direct_level(const json_value *repo, const char *login)

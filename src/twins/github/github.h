@@ -27,6 +27,12 @@ typedef struct gh_req {
     const char *login;          /* authenticated user, NULL = anonymous */
     const char *scopes;         /* "repo, user" */
     twin_handler handler;       /* the route's handler: what access it needs (access.c) */
+    /* Read once per request for access checks, which ask about the same
+     * repository's org again and again (access.c, teams.c): */
+    const char *org_owner;      /* the owner org was looked up for */
+    json_value *org;            /* its organization account, NULL when it is a user */
+    const char *teams_org;      /* the org teams were listed for (NULL: none yet) */
+    twin_list teams;            /* dropped whenever a team is written */
 } gh_req;
 
 /* ---- auth (auth.c) ---- */
