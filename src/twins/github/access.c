@@ -8,7 +8,7 @@
  * accepted live in the "invitations" collection (index repo).  Everybody can
  * read a public repository; a private one is 404 to anyone without access.
  *
- * Each handler's required role is looked up in one table below, so the
+ * Each route's required role is declared with the route (twin.c), so the
  * resource files only call gh_repo_load(). */
 #include <string.h>
 
@@ -58,10 +58,20 @@ bool gh_org_owner(const json_value *org, const char *login)
     return org && login && listed(json_get(org, "owners"), login);
 }
 
+/* The organization owning repo (NULL for a user's), read once per request:
+ * no route creates an organization or changes its members. */
 static json_value *org_of(twin_ctx *ctx, const json_value *repo)
 {
-    json_value *acc = gh_account_get(ctx, json_get_str(repo, "owner"));
-    return acc && str_eq(json_get_str(acc, "type"), "Organization") ? acc : NULL;
+    const char *owner = json_get_str(repo, "owner");
+    gh_req *r = ctx->principal;
+    if (r && r->org_owner && owner && str_case_eq(r->org_owner, owner)) return r->org;
+    json_value *acc = gh_account_get(ctx, owner);
+    json_value *org = acc && str_eq(json_get_str(acc, "type"), "Organization") ? acc : NULL;
+    if (r && owner) {
+        r->org_owner = owner;
+        r->org = org;
+    }
+    return org;
 }
 
 static gh_level direct_level(const json_value *repo, const char *login)
@@ -100,60 +110,12 @@ gh_level gh_access_level(twin_ctx *ctx, const json_value *repo, const char *logi
     return l;
 }
 
-/* ---- what each handler needs ---- */
+/* ---- what each route needs (declared with the route, twin.c) ---- */
 
-typedef enum { DENY_NOT_FOUND, DENY_ADMIN, DENY_PUSH_COLLABORATORS } deny_kind;
-
-typedef struct need {
-    twin_handler handler;
-    gh_level level;
-    deny_kind deny;
-} need;
-
-#define N(h, l, d) {gh_##h, l, d}
-static const need needs[] = {
-    N(update_repo, GH_ADMIN, DENY_ADMIN), N(delete_repo, GH_ADMIN, DENY_ADMIN),
-    /* pushes */
-    N(put_contents, GH_PUSH, DENY_NOT_FOUND), N(delete_contents, GH_PUSH, DENY_NOT_FOUND),
-    N(create_ref, GH_PUSH, DENY_NOT_FOUND), N(update_ref, GH_PUSH, DENY_NOT_FOUND),
-    N(delete_ref, GH_PUSH, DENY_NOT_FOUND), N(merge_pull, GH_PUSH, DENY_NOT_FOUND),
-    N(create_status, GH_PUSH, DENY_NOT_FOUND), N(create_check_run, GH_PUSH, DENY_NOT_FOUND),
-    N(update_check_run, GH_PUSH, DENY_NOT_FOUND), N(create_check_suite, GH_PUSH, DENY_NOT_FOUND),
-    /* labels: write creates and edits them, triage applies them */
-    N(create_label, GH_PUSH, DENY_NOT_FOUND), N(update_label, GH_PUSH, DENY_NOT_FOUND),
-    N(delete_label, GH_PUSH, DENY_NOT_FOUND), N(add_issue_labels, GH_TRIAGE, DENY_NOT_FOUND),
-    N(set_issue_labels, GH_TRIAGE, DENY_NOT_FOUND), N(remove_issue_label, GH_TRIAGE, DENY_NOT_FOUND),
-    N(remove_issue_labels, GH_TRIAGE, DENY_NOT_FOUND),
-    N(request_reviewers, GH_TRIAGE, DENY_NOT_FOUND), N(remove_requested_reviewers, GH_TRIAGE, DENY_NOT_FOUND),
-    /* releases */
-    N(create_release, GH_PUSH, DENY_NOT_FOUND), N(update_release, GH_PUSH, DENY_NOT_FOUND),
-    N(delete_release, GH_PUSH, DENY_NOT_FOUND), N(generate_release_notes, GH_PUSH, DENY_NOT_FOUND),
-    N(upload_release_asset, GH_PUSH, DENY_NOT_FOUND), N(update_release_asset, GH_PUSH, DENY_NOT_FOUND),
-    N(delete_release_asset, GH_PUSH, DENY_NOT_FOUND),
-    /* webhooks are admin business and hidden from everybody else */
-    N(list_hooks, GH_ADMIN, DENY_NOT_FOUND), N(create_hook, GH_ADMIN, DENY_NOT_FOUND),
-    N(get_hook, GH_ADMIN, DENY_NOT_FOUND), N(update_hook, GH_ADMIN, DENY_NOT_FOUND),
-    N(delete_hook, GH_ADMIN, DENY_NOT_FOUND), N(ping_hook, GH_ADMIN, DENY_NOT_FOUND),
-    /* collaborators and invitations */
-    N(list_collaborators, GH_PUSH, DENY_PUSH_COLLABORATORS), N(check_collaborator, GH_PUSH, DENY_PUSH_COLLABORATORS),
-    N(collaborator_permission, GH_PUSH, DENY_PUSH_COLLABORATORS), N(add_collaborator, GH_ADMIN, DENY_ADMIN),
-    N(list_repo_invitations, GH_ADMIN, DENY_ADMIN), N(update_repo_invitation, GH_ADMIN, DENY_ADMIN),
-    N(delete_repo_invitation, GH_ADMIN, DENY_ADMIN),
-};
-#undef N
-
-static const need *need_of(twin_ctx *ctx)
+static void deny(twin_ctx *ctx, gh_deny kind)
 {
-    gh_req *r = ctx->principal;
-    for (size_t i = 0; r && i < sizeof needs / sizeof needs[0]; i++)
-        if (needs[i].handler == r->handler) return &needs[i];
-    return NULL;
-}
-
-static void deny(twin_ctx *ctx, deny_kind kind)
-{
-    if (kind == DENY_ADMIN) return gh_message(ctx, 403, "Must have admin rights to Repository.");
-    if (kind == DENY_PUSH_COLLABORATORS)
+    if (kind == GH_DENY_ADMIN) return gh_message(ctx, 403, "Must have admin rights to Repository.");
+    if (kind == GH_DENY_PUSH_COLLABORATORS)
         return gh_message(ctx, 403, "Must have push access to view repository collaborators.");
     gh_not_found(ctx);
 }
@@ -166,7 +128,8 @@ json_value *gh_repo_load(twin_ctx *ctx)
         gh_not_found(ctx);
         return NULL;
     }
-    const need *n = need_of(ctx);
+    const gh_req *req = ctx->principal;
+    const gh_need *n = req ? req->need : NULL;
     if (n && have < n->level) {
         deny(ctx, n->deny);
         return NULL;
@@ -428,7 +391,7 @@ void gh_remove_collaborator(twin_ctx *ctx)
     gh_level have = repo ? gh_access_level(ctx, repo, viewer) : GH_NONE;
     if (have == GH_NONE) return gh_not_found(ctx);
     /* Admins remove anybody; a collaborator may leave on their own. */
-    if (have < GH_ADMIN && !str_case_eq(viewer, target)) return deny(ctx, DENY_ADMIN);
+    if (have < GH_ADMIN && !str_case_eq(viewer, target)) return deny(ctx, GH_DENY_ADMIN);
     json_value *inv = pending_invitation(ctx, gh_repo_key(ctx, repo), target);
     if (inv) twin_doc_delete(ctx, "invitations", json_get(inv, "id")->str);
     if (direct_level(repo, target) != GH_NONE) set_direct(ctx, repo, target, GH_NONE);

@@ -185,7 +185,7 @@ bool gh_authenticate(twin_ctx *ctx, const twin_route *route)
 {
     gh_req *r = arena_zalloc(ctx->a, sizeof *r);
     ctx->principal = r;
-    r->handler = route ? route->handler : NULL;
+    r->need = gh_route_need(route);
     stamp(ctx);
     const char *tok = presented_token(ctx);
     bool anonymous = !tok || !*tok;

@@ -26,7 +26,13 @@
 typedef struct gh_req {
     const char *login;          /* authenticated user, NULL = anonymous */
     const char *scopes;         /* "repo, user" */
-    twin_handler handler;       /* the route's handler: what access it needs (access.c) */
+    const struct gh_need *need; /* what the route needs on its repository (gh_route_need), NULL for stubs */
+    /* Read once per request for access checks, which ask about the same
+     * repository's org again and again (access.c, teams.c): */
+    const char *org_owner;      /* the owner org was looked up for */
+    json_value *org;            /* its organization account, NULL when it is a user */
+    const char *teams_org;      /* the org teams were listed for (NULL: none yet) */
+    twin_list teams;            /* dropped whenever a team is written */
 } gh_req;
 
 /* ---- auth (auth.c) ---- */
@@ -88,6 +94,16 @@ twin_list gh_list_repo_where(twin_ctx *ctx, const char *collection, const char *
 
 /* ---- repository access (access.c) ---- */
 typedef enum { GH_NONE, GH_PULL, GH_TRIAGE, GH_PUSH, GH_MAINTAIN, GH_ADMIN } gh_level;
+/* How GitHub refuses a caller below a route's role: 404 as if the repository
+ * were not there, or 403 with one of two messages. */
+typedef enum { GH_DENY_NOT_FOUND, GH_DENY_ADMIN, GH_DENY_PUSH_COLLABORATORS } gh_deny;
+typedef struct gh_need {
+    gh_level level;             /* GH_NONE: seeing the repository is enough */
+    gh_deny deny;
+} gh_need;
+/* The need declared with the route in twin.c's table; route is one of its
+ * routes, or NULL (stubs: NULL). */
+const gh_need *gh_route_need(const twin_route *route);
 gh_level gh_level_parse(const char *s);          /* "push" or "write" -> GH_PUSH; unknown -> GH_NONE */
 const char *gh_role_name(gh_level l);            /* read/triage/write/maintain/admin */
 const char *gh_role_key(gh_level l);             /* pull/triage/push/maintain/admin */

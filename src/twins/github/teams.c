@@ -32,8 +32,11 @@ json_value *gh_team_find(twin_ctx *ctx, const char *org, const char *slug)
     return twin_doc_get(ctx, "teams", team_key(ctx, org, slug));
 }
 
+static void forget_access_teams(twin_ctx *ctx);
+
 static void save_team(twin_ctx *ctx, const json_value *team)
 {
+    forget_access_teams(ctx);
     const char *org = json_get_str(team, "org");
     store_index idx = {"org", gh_lower(ctx->a, org)};
     twin_doc_put(ctx, "teams", team_key(ctx, org, json_get_str(team, "slug")), team, &idx, 1);
@@ -41,6 +44,7 @@ static void save_team(twin_ctx *ctx, const json_value *team)
 
 static void delete_team_doc(twin_ctx *ctx, const json_value *team)
 {
+    forget_access_teams(ctx);
     twin_doc_delete(ctx, "teams", team_key(ctx, json_get_str(team, "org"), json_get_str(team, "slug")));
 }
 
@@ -62,6 +66,35 @@ static int64_t int_member(const json_value *doc, const char *name)
 json_value *gh_team_by_id(twin_ctx *ctx, const char *org, int64_t id)
 {
     twin_list l = teams_of(ctx, org);
+    for (size_t i = 0; i < l.n; i++)
+        if (int_member(l.items[i], "id") == id) return l.items[i];
+    return NULL;
+}
+
+/* Access checks ask about every team of the org and each one's ancestors:
+ * they share one listing per request (kept in gh_req, dropped when a team is
+ * written) and walk parents within it.  Its documents are never handed out,
+ * so no handler edits them. */
+static twin_list access_teams(twin_ctx *ctx, const char *org)
+{
+    gh_req *r = ctx->principal;
+    if (r && r->teams_org && org && str_case_eq(r->teams_org, org)) return r->teams;
+    twin_list l = teams_of(ctx, org);
+    if (r && org) {
+        r->teams_org = org;
+        r->teams = l;
+    }
+    return l;
+}
+
+static void forget_access_teams(twin_ctx *ctx)
+{
+    gh_req *r = ctx->principal;
+    if (r) r->teams_org = NULL;
+}
+
+static const json_value *listed_team(twin_list l, int64_t id)
+{
     for (size_t i = 0; i < l.n; i++)
         if (int_member(l.items[i], "id") == id) return l.items[i];
     return NULL;
@@ -157,24 +190,32 @@ static gh_level direct_repo_level(const json_value *team, const char *repo_key)
     return GH_NONE;
 }
 
-gh_level gh_team_repo_level(twin_ctx *ctx, const json_value *team, const char *repo_key)
+/* The role team or an ancestor holds on the repository, ancestors looked up in teams. */
+static gh_level repo_level_within(twin_list teams, const json_value *team, const char *repo_key)
 {
     gh_level best = GH_NONE;
     const json_value *t = team;
-    for (int depth = 0; t && depth < MAX_TEAM_DEPTH; depth++, t = parent_of(ctx, t)) {
+    for (int depth = 0; t && depth < MAX_TEAM_DEPTH; depth++) {
         gh_level l = direct_repo_level(t, repo_key);
         if (l > best) best = l;
+        int64_t pid = int_member(t, "parent_id");
+        t = pid ? listed_team(teams, pid) : NULL;
     }
     return best;
+}
+
+gh_level gh_team_repo_level(twin_ctx *ctx, const json_value *team, const char *repo_key)
+{
+    return repo_level_within(access_teams(ctx, json_get_str(team, "org")), team, repo_key);
 }
 
 gh_level gh_team_level(twin_ctx *ctx, const json_value *org, const char *repo_key, const char *login)
 {
     gh_level best = GH_NONE;
-    twin_list l = teams_of(ctx, json_get_str(org, "login"));
+    twin_list l = access_teams(ctx, json_get_str(org, "login"));
     for (size_t i = 0; i < l.n; i++) {
         if (!active_member(l.items[i], login)) continue;
-        gh_level t = gh_team_repo_level(ctx, l.items[i], repo_key);
+        gh_level t = repo_level_within(l, l.items[i], repo_key);
         if (t > best) best = t;
     }
     return best;

@@ -408,34 +408,73 @@ void slack_chat_me_message(twin_ctx *ctx)
  * and what the post needs (_user, _bot, _thread_ts, _content).  Due messages
  * are posted by slack_scheduled_deliver, which the reading and posting
  * methods call first; a delivered message's ts is the delivery time, so
- * history stays in ts order. */
+ * history stays in ts order.
+ *
+ * Those methods are the hot ones, so the _settings document "schedule"
+ * keeps {"next_post_at"}: no later than the soonest pending post_at (a
+ * deleted message may leave it early; the next pass corrects it), absent
+ * when nothing is pending.  Until a message falls due a pass reads only
+ * that document.  No document at all (a store from an older build) means
+ * unknown: the next pass lists the queue and writes it. */
 
 /* Slack accepts post_at up to 120 days ahead. */
 #define SCHEDULE_HORIZON_S (120LL * 86400)
+#define SCHEDULE_MARK "schedule"
+
+typedef enum { SCHEDULE_UNKNOWN, SCHEDULE_NONE, SCHEDULE_AT } schedule_state;
+
+static schedule_state schedule_mark(twin_ctx *ctx, int64_t *next)
+{
+    json_value *mark = twin_doc_get(ctx, "_settings", SCHEDULE_MARK);
+    if (!mark) return SCHEDULE_UNKNOWN;
+    return json_int64(json_get(mark, "next_post_at"), next) ? SCHEDULE_AT : SCHEDULE_NONE;
+}
+
+static void schedule_mark_save(twin_ctx *ctx, bool pending, int64_t next)
+{
+    json_value *mark = json_object(ctx->a);
+    if (pending) json_set_int(ctx->a, mark, "next_post_at", next);
+    twin_doc_put(ctx, "_settings", SCHEDULE_MARK, mark, NULL, 0);
+}
+
+static void deliver_one(twin_ctx *ctx, const json_value *s)
+{
+    const char *chan = json_get_str(s, "channel_id");
+    twin_doc_delete(ctx, "scheduled", json_get_str(s, "id"));
+    /* A channel deleted meanwhile takes its pending messages with it. */
+    if (!slack_channel_get(ctx, chan)) return;
+    const char *thread = json_get_str(s, "_thread_ts");
+    if (thread && !slack_message_get(ctx, chan, thread)) thread = NULL;
+    json_value *m = slack_message_post(ctx, chan, json_get_str(s, "_user"), json_truthy(json_get(s, "_bot")),
+                                       json_get_str(s, "text"), thread, NULL);
+    json_foreach(e, json_get(s, "_content")) json_set(ctx->a, m, e->key, json_clone(ctx->a, e));
+    slack_message_save(ctx, chan, m);
+    slack_emit_message_in(ctx, chan, m);
+}
 
 void slack_scheduled_deliver(twin_ctx *ctx)
 {
+    int64_t next = 0;
+    schedule_state state = schedule_mark(ctx, &next);
+    if (state == SCHEDULE_NONE) return;
+    bool known = state == SCHEDULE_AT;
+    int64_t now = known ? twin_now(ctx) : 0;
+    if (known && next > now) return;
     json_value **all;
     size_t n = slack_all(ctx, "scheduled", NULL, NULL, &all);
-    if (!n) return;
-    int64_t now = twin_now(ctx);
+    if (!known && n) now = twin_now(ctx);
+    bool pending = false;
     for (size_t i = 0; i < n; i++) {
-        json_value *s = all[i];
         int64_t post_at = 0;
-        json_int64(json_get(s, "post_at"), &post_at);
-        if (post_at > now) continue;
-        const char *chan = json_get_str(s, "channel_id");
-        twin_doc_delete(ctx, "scheduled", json_get_str(s, "id"));
-        /* A channel deleted meanwhile takes its pending messages with it. */
-        if (!slack_channel_get(ctx, chan)) continue;
-        const char *thread = json_get_str(s, "_thread_ts");
-        if (thread && !slack_message_get(ctx, chan, thread)) thread = NULL;
-        json_value *m = slack_message_post(ctx, chan, json_get_str(s, "_user"), json_truthy(json_get(s, "_bot")),
-                                           json_get_str(s, "text"), thread, NULL);
-        json_foreach(e, json_get(s, "_content")) json_set(ctx->a, m, e->key, json_clone(ctx->a, e));
-        slack_message_save(ctx, chan, m);
-        slack_emit_message_in(ctx, chan, m);
+        json_int64(json_get(all[i], "post_at"), &post_at);
+        if (post_at <= now) {
+            deliver_one(ctx, all[i]);
+        } else if (!pending || post_at < next) {
+            pending = true;
+            next = post_at;
+        }
     }
+    schedule_mark_save(ctx, pending, next);
 }
 
 /* post_at as whole seconds; answers invalid_time / time_in_past / time_too_far. */
@@ -489,6 +528,9 @@ void slack_chat_schedule_message(twin_ctx *ctx)
     json_set(a, s, "_content", content);
     store_index idx[1] = {{"user", me->user_id}};
     twin_doc_put(ctx, "scheduled", id, s, idx, 1);
+    int64_t next;
+    schedule_state state = schedule_mark(ctx, &next);
+    if (state == SCHEDULE_NONE || (state == SCHEDULE_AT && post_at < next)) schedule_mark_save(ctx, true, post_at);
 
     json_value *m = json_object(a);
     json_set_str(a, m, "type", "delayed_message");

@@ -145,9 +145,8 @@ static const char *conversation_kind(const json_value *c)
     return "channels";
 }
 
-static bool subscribed(twin_ctx *ctx, const char *type, const json_value *c)
+static bool subscribed(twin_ctx *ctx, const scope_set *subs, const char *type, const json_value *c)
 {
-    scope_set *subs = slack_config_scopes(ctx, "event_subscriptions", SLACK_DEFAULT_EVENTS);
     if (scopes_has(subs, "*") || scopes_has(subs, type)) return true;
     return str_eq(type, "message") && c &&
            scopes_has(subs, arena_printf(ctx->a, "message.%s", conversation_kind(c)));
@@ -189,11 +188,11 @@ static json_value *authorizations(arena *a)
     return list;
 }
 
-static json_value *envelope(twin_ctx *ctx, json_value *event, const char *event_id)
+static json_value *envelope(twin_ctx *ctx, const char *verification_token, json_value *event, const char *event_id)
 {
     arena *a = ctx->a;
     json_value *env = json_object(a);
-    json_set_str(a, env, "token", slack_verification_token(a, ctx->run_id, ctx->config));
+    json_set_str(a, env, "token", verification_token);
     json_set_str(a, env, "team_id", SLACK_TEAM_ID);
     json_set_str(a, env, "context_team_id", SLACK_TEAM_ID);
     json_set_null(a, env, "context_enterprise_id");
@@ -223,28 +222,52 @@ static void retry_schedule(twin_ctx *ctx, uint64_t out[SLACK_DELIVERY_ATTEMPTS -
         out[i] = (uint64_t)((double)slack_retry_delays_ms[i] * scale);
 }
 
+/* What every event of a request shares: derived on its first event and kept
+ * with the caller (slack_principal.delivery) for the others. */
+typedef struct slack_delivery {
+    const char *url;            /* NULL: nothing goes out (no Request URL, or its handshake failed) */
+    scope_set *subscriptions;
+    const char *secret;
+    const char *verification_token;
+    uint64_t retry_delays[SLACK_DELIVERY_ATTEMPTS - 1];
+} slack_delivery;
+
+static const slack_delivery *delivery_settings(twin_ctx *ctx)
+{
+    slack_principal *me = slack_me(ctx);
+    if (me && me->delivery) return me->delivery;
+    arena *a = ctx->a;
+    slack_delivery *d = arena_zalloc(a, sizeof *d);
+    const char *url = request_url(ctx);
+    if (url && url_accepted(ctx, url)) {
+        d->url = url;
+        d->subscriptions = slack_config_scopes(ctx, "event_subscriptions", SLACK_DEFAULT_EVENTS);
+        d->secret = slack_signing_secret(a, ctx->run_id, ctx->config);
+        d->verification_token = slack_verification_token(a, ctx->run_id, ctx->config);
+        retry_schedule(ctx, d->retry_delays);
+    }
+    if (me) me->delivery = d;
+    return d;
+}
+
 void slack_emit(twin_ctx *ctx, const json_value *c, json_value *event)
 {
     /* Seeded state is the workspace as it was, not activity. */
-    if (ctx->seeding) return;
-    const char *url = request_url(ctx);
+    if (ctx->seeding || !request_url(ctx)) return;
+    const slack_delivery *d = delivery_settings(ctx);
     const char *type = json_get_str(event, "type");
-    if (!url || !type || !subscribed(ctx, type, c)) return;
+    if (!d->url || !type || !subscribed(ctx, d->subscriptions, type, c)) return;
     if (c && !app_in(c)) return;
-    if (!url_accepted(ctx, url)) return;
     arena *a = ctx->a;
     if (!json_get(event, "event_ts")) json_set_str(a, event, "event_ts", slack_event_ts(ctx));
     const char *event_id = upper_token(a, "Ev", EVENT_ID_CHARS);
-    webhook_send w = {.url = url, .secret = slack_signing_secret(a, ctx->run_id, ctx->config),
-                      .event_id = event_id, .event_type = type, .endpoint_id = "request_url",
-                      .user_agent = SLACK_USER_AGENT, .max_attempts = SLACK_DELIVERY_ATTEMPTS,
-                      .retry_num_header = "X-Slack-Retry-Num", .retry_reason_header = "X-Slack-Retry-Reason",
-                      .no_retry_header = "X-Slack-No-Retry", .timeout_ms = SLACK_ANSWER_TIMEOUT_MS};
-    uint64_t delays[SLACK_DELIVERY_ATTEMPTS - 1];
-    retry_schedule(ctx, delays);
-    w.retry_delays_ms = delays;
-    w.n_retry_delays = SLACK_DELIVERY_ATTEMPTS - 1;
-    w.payload = json_to_string(a, envelope(ctx, event, event_id), &w.len);
+    webhook_send w = {.url = d->url, .secret = d->secret, .event_id = event_id, .event_type = type,
+                      .endpoint_id = "request_url", .user_agent = SLACK_USER_AGENT,
+                      .max_attempts = SLACK_DELIVERY_ATTEMPTS, .retry_num_header = "X-Slack-Retry-Num",
+                      .retry_reason_header = "X-Slack-Retry-Reason", .no_retry_header = "X-Slack-No-Retry",
+                      .timeout_ms = SLACK_ANSWER_TIMEOUT_MS, .retry_delays_ms = d->retry_delays,
+                      .n_retry_delays = SLACK_DELIVERY_ATTEMPTS - 1};
+    w.payload = json_to_string(a, envelope(ctx, d->verification_token, event, event_id), &w.len);
     webhooks_send(ctx, &w);
 }
 

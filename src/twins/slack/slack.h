@@ -19,7 +19,8 @@
  *   _reads         conversations.mark's read position per "<channel>:<user>"
  *   _dnd           dnd.setSnooze's snooze_endtime per user
  *   _presence      users.setPresence's manual away flag per user
- *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier)
+ *   _settings      "workspace": tier, upload toggles and storage (seed / admin tier);
+ *                  "schedule": when the soonest scheduled message falls due, see chat.c
  *   _events        "request_url": the Events API Request URL and its handshake, see events.c
  * Web API errors answer HTTP 200 {"ok": false, "error": code}. */
 #ifndef TWINS_SLACK_H
@@ -47,6 +48,7 @@ typedef struct slack_principal {
     const char *user_id;
     bool is_bot;
     scope_set *scopes;          /* effective (disabled_scopes removed) */
+    struct slack_delivery *delivery; /* events.c: this request's Events API settings, derived on first event */
 } slack_principal;
 
 static inline slack_principal *slack_me(twin_ctx *ctx) { return ctx->principal; }

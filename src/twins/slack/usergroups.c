@@ -56,15 +56,26 @@ static json_value *group_arg(twin_ctx *ctx, bool allow_disabled)
     return g;
 }
 
+/* Every group, listed on first use: a create or update checks its name and
+ * handle against them up to three times. */
+typedef struct group_set {
+    json_value **all;
+    size_t n;
+    bool listed;
+} group_set;
+
 /* Whether another group than except_id already uses field == value (names
  * compare case-insensitively, as Slack's do). */
-static bool taken(twin_ctx *ctx, const char *field, const char *value, const char *except_id)
+static bool taken(twin_ctx *ctx, group_set *groups, const char *field, const char *value, const char *except_id)
 {
-    json_value **all;
-    size_t n = slack_all(ctx, "usergroups", NULL, NULL, &all);
-    for (size_t i = 0; i < n; i++) {
-        const char *have = json_get_str(all[i], field);
-        if (have && !str_eq(json_get_str(all[i], "id"), except_id) && strcasecmp(have, value) == 0) return true;
+    if (!groups->listed) {
+        groups->n = slack_all(ctx, "usergroups", NULL, NULL, &groups->all);
+        groups->listed = true;
+    }
+    for (size_t i = 0; i < groups->n; i++) {
+        const json_value *g = groups->all[i];
+        const char *have = json_get_str(g, field);
+        if (have && !str_eq(json_get_str(g, "id"), except_id) && strcasecmp(have, value) == 0) return true;
     }
     return false;
 }
@@ -111,18 +122,18 @@ static bool is_person(twin_ctx *ctx, const char *id)
 }
 
 /* Applies name / handle / description / channels to g; false after answering an error. */
-static bool apply_fields(twin_ctx *ctx, json_value *g)
+static bool apply_fields(twin_ctx *ctx, group_set *groups, json_value *g)
 {
     arena *a = ctx->a;
     const char *id = json_get_str(g, "id");
     const char *name = twin_arg(ctx, "name"), *handle = twin_arg(ctx, "handle");
     const char *description = twin_arg(ctx, "description");
     if (name && *name) {
-        if (taken(ctx, "name", name, id)) return slack_fail(ctx, "name_already_exists"), false;
+        if (taken(ctx, groups, "name", name, id)) return slack_fail(ctx, "name_already_exists"), false;
         json_set_str(a, g, "name", name);
     }
     if (handle && *handle) {
-        if (taken(ctx, "handle", handle, id) || slack_user_resolve(ctx, handle))
+        if (taken(ctx, groups, "handle", handle, id) || slack_user_resolve(ctx, handle))
             return slack_fail(ctx, "handle_already_exists"), false;
         json_set_str(a, g, "handle", handle);
     }
@@ -165,11 +176,12 @@ void slack_usergroups_create(twin_ctx *ctx)
     json_set(a, prefs, "groups", json_array(a));
     json_set(a, g, "prefs", prefs);
     json_set(a, g, "users", json_array(a));
-    if (!apply_fields(ctx, g)) return;
+    group_set groups = {0};
+    if (!apply_fields(ctx, &groups, g)) return;
     const char *handle = twin_arg(ctx, "handle");
     if (!handle || !*handle) {
         handle = handle_from_name(ctx, name);
-        if (taken(ctx, "handle", handle, NULL) || slack_user_resolve(ctx, handle))
+        if (taken(ctx, &groups, "handle", handle, NULL) || slack_user_resolve(ctx, handle))
             return slack_fail(ctx, "handle_already_exists");
         json_set_str(a, g, "handle", handle);
     }
@@ -180,7 +192,8 @@ void slack_usergroups_create(twin_ctx *ctx)
 void slack_usergroups_update(twin_ctx *ctx)
 {
     json_value *g = group_arg(ctx, true);
-    if (!g || !apply_fields(ctx, g)) return;
+    group_set groups = {0};
+    if (!g || !apply_fields(ctx, &groups, g)) return;
     json_set_int(ctx->a, g, "date_update", twin_now(ctx));
     json_set_str(ctx->a, g, "updated_by", slack_me(ctx)->user_id);
     save_group(ctx, g);
