@@ -953,7 +953,7 @@ test('webhooks: each change notifies the app with list_folder accounts and X-Dro
     const me = (await ctx.dbx.usersGetCurrentAccount()).result;
     await ctx.dbx.filesUpload({ path: '/a/b/c.txt', contents: 'x' });  // creates folders too: one notification
     await ctx.dbx.filesListFolder({ path: '' });                         // reads notify nothing
-    await rx.waitFor(1, 2000);
+    await rx.waitFor(1, 15000);
     await new Promise((r) => setTimeout(r, 100));  // room for a wrong second notification
     assert.equal(got.length, 1);
     const body = JSON.parse(got[0].body);

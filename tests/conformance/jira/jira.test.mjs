@@ -630,9 +630,11 @@ test('webhooks: register, signed jira:issue_created / comment_created deliveries
     await issue(c, 'QT', 'filtered out');
     const is = await issue(c, 'HK', 'hooked');
     await c.jira.issueComments.addComment({ issueIdOrKey: is.key, comment: 'hello' });
-    await rx.waitFor(2, 2500);
+    await rx.waitFor(2, 15000);
     assert.equal(got.length, 2);
-    const [created, comment] = got.map((g) => ({ ...g, json: JSON.parse(g.body) }));
+    // deliveries travel in parallel: take them by event, not by arrival
+    const byEvent = (e) => (e.json.webhookEvent === 'jira:issue_created' ? 0 : 1);
+    const [created, comment] = got.map((g) => ({ ...g, json: JSON.parse(g.body) })).sort((x, y) => byEvent(x) - byEvent(y));
     assert.equal(created.json.webhookEvent, 'jira:issue_created');
     assert.equal(created.json.issue.key, is.key);
     assert.deepEqual(created.json.matchedWebhookIds, [reg.json.webhookRegistrationResult[0].createdWebhookId]);
