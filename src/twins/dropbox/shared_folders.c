@@ -64,15 +64,14 @@ static bool page_limit(twin_ctx *ctx, const json_value *args, int64_t *limit)
 
 /* ---- state ---- */
 
+/* Dropbox's shared folder ids are decimal numbers of 11 digits: the run's
+ * counter added to the first id Dropbox's examples show, so ids keep their
+ * length and sort like their age. */
+#define SHARED_FOLDER_ID_BASE 84528192420LL
+
 static const char *new_shared_folder_id(twin_ctx *ctx)
 {
-    int64_t n = 84528192421;
-    json_value *seq = twin_doc_get(ctx, "meta", "shared_folder_seq");
-    if (seq) json_int64(json_get(seq, "next"), &n);
-    json_value *o = json_object(ctx->a);
-    json_set_int(ctx->a, o, "next", n + 1);
-    twin_doc_put(ctx, "meta", "shared_folder_seq", o, NULL, 0);
-    return arena_printf(ctx->a, "%lld", (long long)n);
+    return arena_printf(ctx->a, "%lld", SHARED_FOLDER_ID_BASE + (long long)twin_counter(ctx, "shared_folder"));
 }
 
 /* The share and its folder entry; NULL when the id names no live share. */

@@ -213,7 +213,7 @@ test('list_folder_members and list_folders page with limit and continue cursors'
   assert.equal(lim.status, 400);
 
   const second = await share(dbx, '/Photos');
-  await share(dbx, '/Elsewhere');
+  const third = await share(dbx, '/Elsewhere');
   let folders = (await dbx.sharingListFolders({ limit: 2 })).result;
   assertSchema('sharing/list_folders', folders);
   assert.equal(folders.entries.length, 2);
@@ -223,8 +223,9 @@ test('list_folder_members and list_folders page with limit and continue cursors'
   assertSchema('sharing/list_folders/continue', folders);
   ids.push(...folders.entries.map((f) => f.shared_folder_id));
   assert.equal(folders.cursor, undefined);
-  assert.equal(ids.length, 3);
-  assert.ok(ids.includes(id) && ids.includes(second.shared_folder_id));
+  // Oldest first; each share has its own id, and ids grow with time.
+  assert.deepEqual(ids, [id, second.shared_folder_id, third.shared_folder_id]);
+  for (let i = 1; i < ids.length; i++) assert.ok(BigInt(ids[i]) > BigInt(ids[i - 1]), ids.join());
   assertDbxError(await rejects(() => dbx.sharingListFoldersContinue({ cursor: 'AAbogus' })), 409, 'invalid_cursor', 'invalid_cursor/');
   // A members cursor is not a folders cursor.
   const mc = (await dbx.sharingListFolderMembers({ shared_folder_id: id, limit: 1 })).result.cursor;
