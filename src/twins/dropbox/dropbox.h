@@ -137,6 +137,11 @@ json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor);
  * now; list_folder's answer is Dropbox's `reset`), or carries no epoch we
  * write (MALFORMED). */
 twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state);
+/* Offset paging, shared by every listing: moves items [offset, offset+limit)
+ * of the array into a new one; *more when items follow the page. */
+json_value *dbx_page(arena *a, json_value *items, int64_t offset, int64_t limit, bool *more);
+/* The optional `limit` argument, max when absent; answers 400 outside [1, max]. */
+bool dbx_page_limit(twin_ctx *ctx, const json_value *args, int64_t max, int64_t *limit);
 /* Whether the journal holds a change after seq in a cursor's scope. */
 bool dbx_changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq);
 

@@ -42,6 +42,36 @@ static int64_t get_int(const json_value *o, const char *k, int64_t fallback)
     return json_int64(json_get(o, k), &v) ? v : fallback;
 }
 
+json_value *dbx_page(arena *a, json_value *items, int64_t offset, int64_t limit, bool *more)
+{
+    json_value *page = json_array(a);
+    int64_t i = 0;
+    *more = false;
+    for (json_value *x = items ? items->first : NULL, *nx; x; x = nx, i++) {
+        nx = x->next;
+        if (i < offset) continue;
+        if (i >= offset + limit) {
+            *more = true;
+            break;
+        }
+        x->next = NULL;
+        json_push(page, x);
+    }
+    return page;
+}
+
+bool dbx_page_limit(twin_ctx *ctx, const json_value *args, int64_t max, int64_t *limit)
+{
+    *limit = max;
+    json_value *lv = json_get(args, "limit");
+    if (!lv) return true;
+    if (!json_int64(lv, limit) || *limit < 1 || *limit > max) {
+        dbx_bad_request(ctx, arena_printf(ctx->a, "request body: limit: value must be between 1 and %lld", (long long)max));
+        return false;
+    }
+    return true;
+}
+
 twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state)
 {
     return twin_cursor_stamp_read(ctx, state);
@@ -80,20 +110,10 @@ static void reply_listing(twin_ctx *ctx, json_value *entries, json_value *state,
 /* One page of the listing from offset; the cursor moves on to the journal once the listing is done. */
 static void listing_page(twin_ctx *ctx, const char *root, bool recursive, int64_t seq, int64_t offset, int64_t limit)
 {
-    json_value *items = listing_items(ctx, root, recursive);
+    bool more;
+    json_value *page = dbx_page(ctx->a, listing_items(ctx, root, recursive), offset, limit, &more);
     json_value *entries = json_array(ctx->a);
-    int64_t i = 0;
-    bool more = false;
-    for (json_value *e = items->first, *nx; e; e = nx, i++) {
-        nx = e->next;
-        if (i < offset) continue;
-        if (i >= offset + limit) {
-            more = true;
-            break;
-        }
-        e->next = NULL;
-        json_push(entries, dbx_public(ctx, e));
-    }
+    json_foreach(e, page) json_push(entries, dbx_public(ctx, e));
     int64_t next = more ? offset + limit : -1;
     reply_listing(ctx, entries, cursor_state(ctx, root, recursive, seq, next, limit), more);
 }
@@ -130,24 +150,12 @@ static bool listing_root(twin_ctx *ctx, const json_value *args, const char **roo
     return true;
 }
 
-static bool page_limit(twin_ctx *ctx, const json_value *args, int64_t *limit)
-{
-    *limit = MAX_PAGE;
-    json_value *lv = json_get(args, "limit");
-    if (!lv) return true;
-    if (!json_int64(lv, limit) || *limit < 1 || *limit > MAX_PAGE) {
-        dbx_bad_request(ctx, "request body: limit: value must be between 1 and 2000");
-        return false;
-    }
-    return true;
-}
-
 void dbx_list_folder(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);
     const char *root;
     int64_t limit;
-    if (!args || !listing_root(ctx, args, &root) || !page_limit(ctx, args, &limit)) return;
+    if (!args || !listing_root(ctx, args, &root) || !dbx_page_limit(ctx, args, MAX_PAGE, &limit)) return;
     listing_page(ctx, root, dbx_opt_bool(args, "recursive", false), dbx_latest_seq(ctx), 0, limit);
 }
 
@@ -156,7 +164,7 @@ void dbx_list_folder_latest_cursor(twin_ctx *ctx)
     json_value *args = dbx_args(ctx);
     const char *root;
     int64_t limit;
-    if (!args || !listing_root(ctx, args, &root) || !page_limit(ctx, args, &limit)) return;
+    if (!args || !listing_root(ctx, args, &root) || !dbx_page_limit(ctx, args, MAX_PAGE, &limit)) return;
     json_value *s = cursor_state(ctx, root, dbx_opt_bool(args, "recursive", false), dbx_latest_seq(ctx), -1, limit);
     json_value *o = json_object(ctx->a);
     json_set_str(ctx->a, o, "cursor", dbx_encode_cursor(ctx, s));
@@ -371,20 +379,8 @@ static void search_page(twin_ctx *ctx, json_value *args, int64_t offset)
     }
     int64_t max = get_int(opts, "max_results", 100);
     if (max < 1 || max > 1000) return dbx_bad_request(ctx, "request body: options.max_results: value must be between 1 and 1000");
-    json_value *all = search_matches(ctx, args, root);
-    json_value *page = json_array(a);
-    int64_t i = 0;
-    bool more = false;
-    for (json_value *m = all->first, *nx; m; m = nx, i++) {
-        nx = m->next;
-        if (i < offset) continue;
-        if (i >= offset + max) {
-            more = true;
-            break;
-        }
-        m->next = NULL;
-        json_push(page, m);
-    }
+    bool more;
+    json_value *page = dbx_page(a, search_matches(ctx, args, root), offset, max, &more);
     json_value *o = json_object(a);
     json_set(a, o, "matches", page);
     json_set_bool(a, o, "has_more", more);

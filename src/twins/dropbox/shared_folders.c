@@ -50,18 +50,6 @@ static const char *folder_id_arg(twin_ctx *ctx, const json_value *args)
     return id;
 }
 
-static bool page_limit(twin_ctx *ctx, const json_value *args, int64_t *limit)
-{
-    *limit = SF_PAGE_MAX;
-    json_value *lv = json_get(args, "limit");
-    if (!lv) return true;
-    if (!json_int64(lv, limit) || *limit < 1 || *limit > SF_PAGE_MAX) {
-        dbx_bad_request(ctx, "request body: limit: value must be between 1 and 1000");
-        return false;
-    }
-    return true;
-}
-
 /* ---- state ---- */
 
 /* Dropbox's shared folder ids are decimal numbers of 11 digits: the run's
@@ -251,25 +239,15 @@ static json_value *all_shares(twin_ctx *ctx)
     return out;
 }
 
-/* One page of items from offset: {key: [...], cursor?}. */
+/* One page of items from offset (dbx_page), and a cursor to the next one
+ * (state plus its offset and limit) when more follow: {cursor?}. */
 static json_value *page_of(twin_ctx *ctx, json_value *items, int64_t offset, int64_t limit, json_value *state,
                            json_value **page)
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
-    *page = json_array(a);
-    int64_t i = 0;
-    bool more = false;
-    for (json_value *x = items->first, *nx; x; x = nx, i++) {
-        nx = x->next;
-        if (i < offset) continue;
-        if (i >= offset + limit) {
-            more = true;
-            break;
-        }
-        x->next = NULL;
-        json_push(*page, x);
-    }
+    bool more;
+    *page = dbx_page(a, items, offset, limit, &more);
     if (more) {
         json_set_int(a, state, "o", offset + limit);
         json_set_int(a, state, "l", limit);
@@ -291,7 +269,7 @@ void dbx_list_shared_folders(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);
     int64_t limit;
-    if (!args || !page_limit(ctx, args, &limit)) return;
+    if (!args || !dbx_page_limit(ctx, args, SF_PAGE_MAX, &limit)) return;
     folders_page(ctx, 0, limit);
 }
 
@@ -414,7 +392,7 @@ void dbx_list_folder_members(twin_ctx *ctx)
     if (!args) return;
     const char *id = folder_id_arg(ctx, args);
     int64_t limit;
-    if (!id || !page_limit(ctx, args, &limit)) return;
+    if (!id || !dbx_page_limit(ctx, args, SF_PAGE_MAX, &limit)) return;
     members_page(ctx, id, 0, limit, NULL);
 }
 
@@ -650,7 +628,7 @@ void dbx_list_mountable_folders(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);
     int64_t limit;
-    if (!args || !page_limit(ctx, args, &limit)) return;
+    if (!args || !dbx_page_limit(ctx, args, SF_PAGE_MAX, &limit)) return;
     json_value *o = json_object(ctx->a);
     json_set(ctx->a, o, "entries", json_array(ctx->a));
     dbx_reply(ctx, o);

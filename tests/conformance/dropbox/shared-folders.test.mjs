@@ -211,6 +211,9 @@ test('list_folder_members and list_folders page with limit and continue cursors'
   assertDbxError(await rejects(() => dbx.sharingListFolderMembersContinue({ cursor: 'garbage' })), 409, 'invalid_cursor', 'invalid_cursor/');
   const lim = await rejects(() => dbx.sharingListFolderMembers({ shared_folder_id: id, limit: 0 }));
   assert.equal(lim.status, 400);
+  assert.match(lim.error, /request body: limit: value must be between 1 and 1000$/);
+  const over = await rejects(() => dbx.sharingListFolders({ limit: 1001 }));
+  assert.match(over.error, /request body: limit: value must be between 1 and 1000$/);
 
   const second = await share(dbx, '/Photos');
   const third = await share(dbx, '/Elsewhere');
