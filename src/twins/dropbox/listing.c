@@ -113,7 +113,8 @@ static void listing_page(twin_ctx *ctx, const char *root, bool recursive, int64_
     bool more;
     json_value *page = dbx_page(ctx->a, listing_items(ctx, root, recursive), offset, limit, &more);
     json_value *entries = json_array(ctx->a);
-    json_foreach(e, page) json_push(entries, dbx_public(ctx, e));
+    dbx_sharing *sharing = dbx_sharing_new(ctx);
+    json_foreach(e, page) json_push(entries, dbx_public_in(ctx, sharing, e));
     int64_t next = more ? offset + limit : -1;
     reply_listing(ctx, entries, cursor_state(ctx, root, recursive, seq, next, limit), more);
 }
@@ -240,10 +241,10 @@ static json_value *journal_next(journal_walk *w)
     }
 }
 
-static json_value *change_entry(twin_ctx *ctx, const json_value *c)
+static json_value *change_entry(twin_ctx *ctx, dbx_sharing *sharing, const json_value *c)
 {
     json_value *e = dbx_entry_by_path(ctx, json_get_str(c, "path"));
-    if (e) return dbx_public(ctx, e);
+    if (e) return dbx_public_in(ctx, sharing, e);
     arena *a = ctx->a;
     json_value *d = dbx_tag(a, "deleted");
     const char *display = json_get_str(c, "path_display");
@@ -273,6 +274,7 @@ void dbx_list_folder_continue(twin_ctx *ctx)
     journal_walk w;
     journal_open(&w, ctx, root, recursive, seq);
     json_value *entries = json_array(ctx->a);
+    dbx_sharing *sharing = dbx_sharing_new(ctx);
     int64_t last = seq, n = 0;
     bool more = false;
     for (json_value *c; (c = journal_next(&w));) {
@@ -280,7 +282,7 @@ void dbx_list_folder_continue(twin_ctx *ctx)
             more = true;
             break;
         }
-        json_push(entries, change_entry(ctx, c));
+        json_push(entries, change_entry(ctx, sharing, c));
         last = get_int(c, "seq", last);
     }
     if (!more) last = dbx_latest_seq(ctx) > last ? dbx_latest_seq(ctx) : last;
@@ -343,6 +345,7 @@ static json_value *search_matches(twin_ctx *ctx, const json_value *args, const c
     json_value *out = json_array(a);
     if (str_eq(st, "deleted")) return out;
     json_value *tree = dbx_subtree(ctx, root, false);
+    dbx_sharing *sharing = dbx_sharing_new(ctx);
     json_foreach(e, tree) {
         const char *name = json_get_str(e, "name");
         bool file = str_eq(json_get_str(e, ".tag"), "file");
@@ -358,7 +361,7 @@ static json_value *search_matches(twin_ctx *ctx, const json_value *args, const c
         if (!by_name && !by_content) continue;
         json_value *m = json_object(a);
         json_set(a, m, "match_type", dbx_tag(a, by_name && by_content ? "filename_and_content" : by_name ? "filename" : "content"));
-        json_set(a, m, "metadata", dbx_tag_with(a, "metadata", dbx_public(ctx, e)));
+        json_set(a, m, "metadata", dbx_tag_with(a, "metadata", dbx_public_in(ctx, sharing, e)));
         json_push(out, m);
     }
     return out;

@@ -569,21 +569,54 @@ static void note_share_made(twin_ctx *ctx)
     if (r) r->shares = 1;
 }
 
-const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower)
+struct dbx_sharing {
+    bool any;                   /* some folder is shared: else nothing below is read */
+    const char *owner;          /* the account id (modified_by), read on first need */
+    json_value *above;          /* folder path_lower -> id of the share it is in, "" for none */
+    const char *last_folder, *last_share;   /* the last answer: a listing's entries come by folder */
+};
+
+dbx_sharing *dbx_sharing_new(twin_ctx *ctx)
 {
-    if (!any_shares(ctx)) return NULL;
-    for (const char *p = dbx_parent_of(ctx->a, lower); *p; p = dbx_parent_of(ctx->a, p)) {
-        const char *id = json_get_str(dbx_entry_by_path(ctx, p), "_sf");
-        if (id) return id;
-    }
-    return NULL;
+    dbx_sharing *s = arena_zalloc(ctx->a, sizeof *s);
+    s->any = any_shares(ctx);
+    s->above = json_object(ctx->a);
+    return s;
 }
 
-void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out)
+/* The share holding folder (lower; itself shared, or the nearest shared
+ * ancestor), or NULL: each folder is read once per context. */
+static const char *share_holding(twin_ctx *ctx, dbx_sharing *s, const char *folder)
+{
+    if (!*folder) return NULL;
+    if (s->last_folder && str_eq(folder, s->last_folder)) return s->last_share;
+    json_value *known = json_get(s->above, folder);
+    const char *id = known ? (*known->str ? known->str : NULL) : NULL;
+    if (!known) {
+        id = json_get_str(dbx_entry_by_path(ctx, folder), "_sf");
+        if (!id) id = share_holding(ctx, s, dbx_parent_of(ctx->a, folder));
+        json_set_str(ctx->a, s->above, folder, id ? id : "");
+    }
+    s->last_folder = folder;
+    s->last_share = id;
+    return id;
+}
+
+static const char *enclosing_share(twin_ctx *ctx, dbx_sharing *s, const char *lower)
+{
+    return s->any ? share_holding(ctx, s, dbx_parent_of(ctx->a, lower)) : NULL;
+}
+
+const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower)
+{
+    return enclosing_share(ctx, dbx_sharing_new(ctx), lower);
+}
+
+void dbx_render_sharing(twin_ctx *ctx, dbx_sharing *s, const json_value *entry, json_value *out)
 {
     const char *id = json_get_str(entry, "_sf");
     const char *lower = json_get_str(entry, "path_lower");
-    const char *parent = !id && lower ? dbx_enclosing_share(ctx, lower) : NULL;
+    const char *parent = !id && lower ? enclosing_share(ctx, s, lower) : NULL;
     if (!id && !parent) return;
     arena *a = ctx->a;
     bool folder = str_eq(json_get_str(entry, ".tag"), "folder");
@@ -592,7 +625,10 @@ void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out)
     if (parent) {
         json_set_str(a, out, "parent_shared_folder_id", parent);
         json_set_str(a, info, "parent_shared_folder_id", parent);
-        if (!folder) json_set_str(a, info, "modified_by", json_get_str(dbx_account(ctx), "account_id"));
+        if (!folder) {
+            if (!s->owner) s->owner = json_get_str(dbx_account(ctx), "account_id");
+            json_set_str(a, info, "modified_by", s->owner);
+        }
     } else {
         json_set_str(a, out, "shared_folder_id", id);
         json_set_str(a, info, "shared_folder_id", id);
