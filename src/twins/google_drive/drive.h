@@ -38,6 +38,9 @@ void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
 void gd_error(twin_ctx *ctx, int status, const char *reason, const char *message, const char *location,
               const char *location_type);
 void gd_file_not_found(twin_ctx *ctx, const char *id);
+/* 403 insufficientFilePermissions: the caller's role (or the item, such as
+ * a shared drive's root) does not allow the change. */
+void gd_insufficient_permissions(twin_ctx *ctx);
 bool gd_has_scope(twin_ctx *ctx, const char *accepted);   /* space-separated short names */
 void gd_insufficient_scopes(twin_ctx *ctx);
 
@@ -102,6 +105,10 @@ json_value *gd_drive_get(twin_ctx *ctx, const char *id);   /* the stored drive, 
  * for a non-member with useDomainAdminAccess=true). */
 const char *gd_drive_role(twin_ctx *ctx, const char *drive_id);
 int gd_role_rank(const char *role);                      /* reader 1 .. organizer 5, owner 5, none 0 */
+/* True outside shared drives (drive_id NULL) or when the caller's role in
+ * the drive ranks min_rank or more; otherwise answers 403
+ * insufficientFilePermissions. */
+bool gd_require_drive_rank(twin_ctx *ctx, const char *drive_id, int min_rank);
 /* Whether the request may see f: My Drive files always; a shared drive's
  * items only with supportsAllDrives and to members. */
 bool gd_drive_visible(twin_ctx *ctx, const json_value *f);

@@ -74,6 +74,13 @@ int gd_role_rank(const char *role)
     return 0;
 }
 
+bool gd_require_drive_rank(twin_ctx *ctx, const char *drive_id, int min_rank)
+{
+    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= min_rank) return true;
+    gd_insufficient_permissions(ctx);
+    return false;
+}
+
 bool gd_drive_visible(twin_ctx *ctx, const json_value *f)
 {
     const char *drive_id = json_get_str(f, "driveId");
@@ -242,12 +249,6 @@ static void drive_not_found(twin_ctx *ctx, const char *id)
              "parameter");
 }
 
-static void insufficient(twin_ctx *ctx)
-{
-    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-             NULL, NULL);
-}
-
 /* The route's drive when the caller may see it (a member, or an
  * administrator with useDomainAdminAccess); 404 otherwise.  min_rank
  * above the caller's role answers 403. */
@@ -263,7 +264,7 @@ static json_value *drive_load(twin_ctx *ctx, int min_rank)
         return NULL;
     }
     if (!admin && gd_role_rank(role) < min_rank) {
-        insufficient(ctx);
+        gd_insufficient_permissions(ctx);
         return NULL;
     }
     return d;

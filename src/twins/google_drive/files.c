@@ -434,11 +434,7 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
  * (can_organize).  Items outside shared drives go by their own permissions. */
 static bool has_drive_role(twin_ctx *ctx, const json_value *f, int min_rank)
 {
-    const char *drive_id = json_get_str(f, "driveId");
-    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= min_rank) return true;
-    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-             NULL, NULL);
-    return false;
+    return gd_require_drive_rank(ctx, json_get_str(f, "driveId"), min_rank);
 }
 
 static bool can_edit(twin_ctx *ctx, const json_value *f)
@@ -1367,11 +1363,7 @@ static bool move_between_drives(twin_ctx *ctx, json_value *f)
     if (!parent) return true;
     const char *to = json_get_str(parent, "driveId"), *from = json_get_str(f, "driveId");
     if (str_eq(to, from) || (!to && !from)) return true;
-    if (from && gd_role_rank(gd_drive_role(ctx, from)) < (to ? 4 : 5)) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return false;
-    }
+    if (!gd_require_drive_rank(ctx, from, to ? 4 : 5)) return false;
     twin_list all = all_files(ctx);
     set_drive(ctx, &all, f, to, 0);
     return true;
@@ -1441,11 +1433,7 @@ void gd_files_update(twin_ctx *ctx)
                      NULL, NULL);
             return;
         }
-    if (json_truthy(json_get(f, "_root"))) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return;
-    }
+    if (json_truthy(json_get(f, "_root"))) return gd_insufficient_permissions(ctx);
     if (!can_edit(ctx, f)) return;
     if (json_get(meta, "trashed") && !can_organize(ctx, f)) return;
     const char *mt = json_get_str(meta, "mimeType");
@@ -1547,18 +1535,12 @@ void gd_files_delete(twin_ctx *ctx)
 {
     json_value *f = gd_file_load(ctx);
     if (!f) return;
-    if (json_truthy(json_get(f, "_root"))) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return;
-    }
+    if (json_truthy(json_get(f, "_root"))) return gd_insufficient_permissions(ctx);
     const char *owner = json_get_str(f, "_owner");
     if (json_get_str(f, "driveId")) {
         if (!can_organize(ctx, f)) return;
     } else if (owner && !str_eq(owner, gd_user_email(ctx))) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return;
+        return gd_insufficient_permissions(ctx);
     }
     twin_list all = all_files(ctx);
     delete_file(ctx, &all, f, 0);
@@ -1569,9 +1551,7 @@ void gd_files_empty_trash(twin_ctx *ctx)
 {
     const char *drive_id = gd_query(ctx, "driveId");
     if (drive_id && !gd_drive_param(ctx, drive_id)) return;
-    if (drive_id && gd_role_rank(gd_drive_role(ctx, drive_id)) < 5)
-        return gd_error(ctx, 403, "insufficientFilePermissions",
-                        "The user does not have sufficient permissions for this file.", NULL, NULL);
+    if (!gd_require_drive_rank(ctx, drive_id, 5)) return;
     twin_list all = all_files(ctx);
     for (size_t i = 0; i < all.n; i++) {
         json_value *f = all.items[i];

@@ -567,3 +567,49 @@ test('drives.list: q on memberCount and organizerCount for a domain administrato
   const filesQ = gerr(await rejects(() => ctx.d.files.list({ q: 'memberCount > 1' })));
   assert.equal(filesQ.status, 400);
 });
+
+test('every refusal for want of a role is the same 403 insufficientFilePermissions body', async () => {
+  const ctx = await newRun();
+  // a drive where the user steps down to reader, one where they are a writer
+  const asRole = async (name, role) => {
+    const rd = await newDrive(ctx, name);
+    const rf = await put(ctx, `${name}.txt`, rd.id);
+    await ctx.d.permissions.create({ ...all, fileId: rd.id,
+      requestBody: { type: 'user', role: 'organizer', emailAddress: 'boss@example.com' } });
+    const me = (await ctx.d.permissions.list({ ...all, fileId: rd.id, fields: 'permissions(id,emailAddress)' })).data
+      .permissions.find((p) => p.emailAddress !== 'boss@example.com');
+    await ctx.d.permissions.update({ ...all, fileId: rd.id, permissionId: me.id, requestBody: { role } });
+    return { d: rd, f: rf };
+  };
+  const r = await asRole('read', 'reader');
+  const w = await asRole('write', 'writer');
+  const mine = await ctx.d.drives.create({ requestId: 'own', requestBody: { name: 'own' } });
+  const root = (await ctx.d.files.get({ fileId: 'root', fields: 'id' })).data.id;
+  const expected = { error: { code: 403, message: 'The user does not have sufficient permissions for this file.',
+    errors: [{ message: 'The user does not have sufficient permissions for this file.', domain: 'global',
+      reason: 'insufficientFilePermissions' }] } };
+  const refusals = {
+    'files.create (reader)': () => ctx.d.files.create({ ...all, requestBody: { name: 'no', parents: [r.d.id] } }),
+    'files.update (reader)': () => ctx.d.files.update({ ...all, fileId: r.f.id, requestBody: { name: 'no' } }),
+    'files.update trash (writer)': () => ctx.d.files.update({ ...all, fileId: w.f.id, requestBody: { trashed: true } }),
+    'files.update move out (writer)': () => ctx.d.files.update({ ...all, fileId: w.f.id, addParents: root,
+      removeParents: w.d.id, requestBody: {} }),
+    'files.update drive root': () => ctx.d.files.update({ ...all, fileId: mine.data.id, requestBody: { name: 'no' } }),
+    'files.delete (writer)': () => ctx.d.files.delete({ ...all, fileId: w.f.id }),
+    'files.delete drive root': () => ctx.d.files.delete({ ...all, fileId: mine.data.id }),
+    'files.emptyTrash (writer)': () => ctx.d.files.emptyTrash({ driveId: w.d.id }),
+    'files.modifyLabels (reader)': () => ctx.d.files.modifyLabels({ ...all, fileId: r.f.id, requestBody: { labelModifications: [] } }),
+    'files.modifyLabels drive root': () => ctx.d.files.modifyLabels({ ...all, fileId: mine.data.id, requestBody: { labelModifications: [] } }),
+    'permissions.create (reader)': () => ctx.d.permissions.create({ ...all, fileId: r.f.id,
+      requestBody: { type: 'user', role: 'reader', emailAddress: 'x@example.com' } }),
+    'permissions.create on the drive (writer)': () => ctx.d.permissions.create({ ...all, fileId: w.d.id,
+      requestBody: { type: 'user', role: 'reader', emailAddress: 'x@example.com' } }),
+    'comments.create (reader)': () => ctx.d.comments.create({ ...all, fileId: r.f.id, fields: 'id', requestBody: { content: 'no' } }),
+    'drives.update (reader)': () => ctx.d.drives.update({ driveId: r.d.id, requestBody: { name: 'no' } }),
+  };
+  for (const [what, call] of Object.entries(refusals)) {
+    const e = gerr(await rejects(call));
+    assert.equal(e.status, 403, what);
+    assert.deepEqual(e.body, expected, what);
+  }
+});
