@@ -61,10 +61,6 @@ void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
 
 /* ---- auth ---- */
 
-typedef struct gd_principal {
-    scope_set *scopes;
-} gd_principal;
-
 static const char *short_scope(const char *s)
 {
     return str_starts_with(s, GOOGLE_SCOPE_PREFIX) ? s + strlen(GOOGLE_SCOPE_PREFIX) : s;

@@ -29,6 +29,14 @@
 #define GD_DOC "application/vnd.google-apps.document"
 #define GD_SHEET "application/vnd.google-apps.spreadsheet"
 
+/* What gd_authenticate leaves in ctx->principal. */
+typedef struct gd_drive_seen gd_drive_seen;
+typedef struct gd_principal {
+    struct scope_set *scopes;
+    bool hold_drives;           /* gd_hold_drives: each drive's record and role are read once */
+    gd_drive_seen *drives_seen;
+} gd_principal;
+
 /* ---- auth and errors (common.c) ---- */
 extern const google_api gd_api;
 extern const google_fields gd_fields;                     /* fields_schema.c (generated) */
@@ -101,6 +109,11 @@ bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record);
 
 /* ---- shared drives (drives.c) ---- */
 json_value *gd_drive_get(twin_ctx *ctx, const char *id);   /* the stored drive, NULL when absent */
+/* For a request that changes no drive nor membership (the listings, which
+ * ask for each item's drive and role): from now on gd_drive_get and
+ * gd_drive_role read each drive once and hand back the same answer, which
+ * callers must not change. */
+void gd_hold_drives(twin_ctx *ctx);
 /* The caller's role in a shared drive; NULL when not a member ("organizer"
  * for a non-member with useDomainAdminAccess=true). */
 const char *gd_drive_role(twin_ctx *ctx, const char *drive_id);

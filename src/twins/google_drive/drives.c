@@ -49,19 +49,67 @@ static const struct theme *find_theme(const char *id)
 
 /* ---- membership ---- */
 
-json_value *gd_drive_get(twin_ctx *ctx, const char *id)
+/* A drive as a request that holds drives (gd_hold_drives) has read it. */
+struct gd_drive_seen {
+    const char *id;
+    json_value *drive;          /* NULL: no such drive */
+    const char *role;           /* NULL: the caller is not a member */
+    bool drive_read, role_read;
+    gd_drive_seen *next;
+};
+
+void gd_hold_drives(twin_ctx *ctx)
 {
-    return id && *id ? twin_doc_get(ctx, "drives", id) : NULL;
+    gd_principal *p = ctx->principal;
+    if (p) p->hold_drives = true;
 }
 
-const char *gd_drive_role(twin_ctx *ctx, const char *drive_id)
+/* What the request has seen of drive id; NULL when it does not hold drives.
+ * A request meets few drives: a list does. */
+static gd_drive_seen *seen(twin_ctx *ctx, const char *id)
 {
-    if (!drive_id) return NULL;
+    gd_principal *p = ctx->principal;
+    if (!p || !p->hold_drives) return NULL;
+    for (gd_drive_seen *s = p->drives_seen; s; s = s->next)
+        if (str_eq(s->id, id)) return s;
+    gd_drive_seen *s = arena_zalloc(ctx->a, sizeof *s);
+    s->id = arena_strdup(ctx->a, id);
+    s->next = p->drives_seen;
+    p->drives_seen = s;
+    return s;
+}
+
+json_value *gd_drive_get(twin_ctx *ctx, const char *id)
+{
+    if (!id || !*id) return NULL;
+    gd_drive_seen *s = seen(ctx, id);
+    if (!s) return twin_doc_get(ctx, "drives", id);
+    if (!s->drive_read) {
+        s->drive = twin_doc_get(ctx, "drives", id);
+        s->drive_read = true;
+    }
+    return s->drive;
+}
+
+static const char *read_role(twin_ctx *ctx, const char *drive_id)
+{
     const char *key = arena_printf(ctx->a, "%s:%s", drive_id, gd_permission_id(ctx, gd_user_email(ctx)));
     json_value *p = twin_doc_get(ctx, "permissions", key);
     if (p) return json_get_str(p, "role");
     /* a domain administrator manages any drive of the domain, member or not */
     return gd_bool_query(ctx, "useDomainAdminAccess", false) && gd_drive_get(ctx, drive_id) ? "organizer" : NULL;
+}
+
+const char *gd_drive_role(twin_ctx *ctx, const char *drive_id)
+{
+    if (!drive_id) return NULL;
+    gd_drive_seen *s = seen(ctx, drive_id);
+    if (!s) return read_role(ctx, drive_id);
+    if (!s->role_read) {
+        s->role = read_role(ctx, drive_id);
+        s->role_read = true;
+    }
+    return s->role;
 }
 
 /* organizer > fileOrganizer > writer > commenter > reader; NULL (no role) ranks 0. */
@@ -446,6 +494,7 @@ void gd_drives_list(twin_ctx *ctx)
     int64_t size, off;
     if (!google_page_size(ctx, &gd_api, "pageSize", 10, 100, &size) || !google_page_offset(ctx, &gd_api, &off)) return;
     bool admin = gd_bool_query(ctx, "useDomainAdminAccess", false);
+    gd_hold_drives(ctx);
     twin_list l = {0};
     store_list_opts o = {0};
     if (twin_doc_list(ctx, "drives", &o, &l) != 0) l.n = 0;

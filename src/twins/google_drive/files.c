@@ -1229,6 +1229,7 @@ void gd_files_list(twin_ctx *ctx)
     const char *spaces = gd_query(ctx, "spaces");
     bool want_drive = !spaces || strstr(spaces, "drive"), want_app = spaces && strstr(spaces, "appDataFolder");
     if (want_app && !gd_has_scope(ctx, "drive.appdata")) return gd_insufficient_scopes(ctx);
+    gd_hold_drives(ctx);   /* every shared-drive item asks for its drive and role */
     twin_list l = all_files(ctx);
     json_value **match = arena_alloc(a, (l.n + 1) * sizeof *match);
     size_t n = 0;
@@ -1814,6 +1815,7 @@ void gd_changes_list(twin_ctx *ctx)
     }
     int64_t size;
     if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size)) return;
+    gd_hold_drives(ctx);   /* every shared-drive change asks for its drive and role */
     if (!changes_corpus(ctx, &corp)) return;
     bool include_removed = gd_bool_query(ctx, "includeRemoved", true);
     const char *spaces = gd_query(ctx, "spaces");
