@@ -110,9 +110,9 @@ bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record);
 /* ---- shared drives (drives.c) ---- */
 json_value *gd_drive_get(twin_ctx *ctx, const char *id);   /* the stored drive, NULL when absent */
 /* For a request that changes no drive nor membership (the listings, which
- * ask for each item's drive and role): from now on gd_drive_get and
- * gd_drive_role read each drive once and hand back the same answer, which
- * callers must not change. */
+ * ask for each item's drive and role): from now on gd_drive_get,
+ * gd_drive_role and gd_drive_members read each drive once and hand back the
+ * same answer, which callers must not change. */
 void gd_hold_drives(twin_ctx *ctx);
 /* The caller's role in a shared drive; NULL when not a member ("organizer"
  * for a non-member with useDomainAdminAccess=true). */
@@ -134,6 +134,8 @@ json_value *gd_drive_themes(twin_ctx *ctx);               /* about.driveThemes *
 /* Stores a seeded drive (name, hidden, restrictions) and its members;
  * *members counts the member permissions written. */
 json_value *gd_drive_seed(twin_ctx *ctx, const json_value *in, int64_t *members);
+/* A shared drive's member permissions (held like gd_drive_role's answers). */
+twin_list gd_drive_members(twin_ctx *ctx, const char *drive_id);
 /* How many members (or organizers) a shared drive has: drives.list's
  * memberCount and organizerCount. */
 int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only);

@@ -54,7 +54,8 @@ struct gd_drive_seen {
     const char *id;
     json_value *drive;          /* NULL: no such drive */
     const char *role;           /* NULL: the caller is not a member */
-    bool drive_read, role_read;
+    twin_list members;          /* the member permissions */
+    bool drive_read, role_read, members_read;
     gd_drive_seen *next;
 };
 
@@ -325,9 +326,20 @@ bool gd_drive_param(twin_ctx *ctx, const char *drive_id)
     return false;
 }
 
+twin_list gd_drive_members(twin_ctx *ctx, const char *drive_id)
+{
+    gd_drive_seen *s = drive_id ? seen(ctx, drive_id) : NULL;
+    if (!s) return gd_list_by_file(ctx, "permissions", drive_id);
+    if (!s->members_read) {
+        s->members = gd_list_by_file(ctx, "permissions", drive_id);
+        s->members_read = true;
+    }
+    return s->members;
+}
+
 int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only)
 {
-    twin_list l = gd_list_by_file(ctx, "permissions", drive_id);
+    twin_list l = gd_drive_members(ctx, drive_id);
     int64_t n = 0;
     for (size_t i = 0; i < l.n; i++)
         if (!organizers_only || str_eq(json_get_str(l.items[i], "role"), "organizer")) n++;

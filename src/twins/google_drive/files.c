@@ -143,12 +143,12 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     return c;
 }
 
-static json_value *permission_ids(twin_ctx *ctx, const char *id, size_t *n)
+/* A shared drive's items carry the drive's member permissions. */
+static json_value *member_ids(twin_ctx *ctx, const char *drive_id)
 {
     json_value *pids = json_array(ctx->a);
-    twin_list perms = gd_list_by_file(ctx, "permissions", id);
+    twin_list perms = gd_drive_members(ctx, drive_id);
     for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(ctx->a, json_get_str(perms.items[i], "id")));
-    *n = perms.n;
     return pids;
 }
 
@@ -191,8 +191,7 @@ static json_value *drive_file_json(twin_ctx *ctx, const json_value *f, const cha
         if (me) json_set_str(a, o, "modifiedByMeTime", json_get_str(f, "modifiedTime"));
     }
     if (google_fields_may_keep(ctx, mask_dflt, "permissionIds") || google_fields_may_keep(ctx, mask_dflt, "shared")) {
-        size_t n = 0;
-        json_set(a, o, "permissionIds", permission_ids(ctx, drive_id, &n));
+        json_set(a, o, "permissionIds", member_ids(ctx, drive_id));
         json_set_bool(a, o, "shared", true);
     }
     json_set(a, o, "capabilities", gd_drive_file_capabilities(ctx, f, gd_drive_role(ctx, drive_id)));

@@ -631,7 +631,7 @@ test('files.list, changes.list and drives.list give each drive\'s items the call
       .permissions.find((p) => p.emailAddress !== 'boss@example.com');
     await ctx.d.permissions.update({ ...all, fileId: rd.id, permissionId: me.id, requestBody: { role } });
   }
-  const fields = 'id,name,driveId,capabilities';
+  const fields = 'id,name,driveId,capabilities,permissionIds';
   const got = {};
   for (const id of items) got[id] = (await ctx.d.files.get({ ...all, fileId: id, fields })).data;
   const listed = (await ctx.d.files.list({ ...all, corpora: 'allDrives', includeItemsFromAllDrives: true,
