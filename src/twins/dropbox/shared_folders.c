@@ -570,18 +570,15 @@ static void note_share_made(twin_ctx *ctx)
 }
 
 struct dbx_sharing {
-    bool any;                   /* some folder is shared: else nothing below is read */
     const char *owner;          /* the account id (modified_by), read on first need */
     json_value *above;          /* folder path_lower -> id of the share it is in, "" for none */
     const char *last_folder, *last_share;   /* the last answer: a listing's entries come by folder */
 };
 
+/* Reads nothing: most runs share nothing, and any_shares tells once per request. */
 dbx_sharing *dbx_sharing_new(twin_ctx *ctx)
 {
-    dbx_sharing *s = arena_zalloc(ctx->a, sizeof *s);
-    s->any = any_shares(ctx);
-    s->above = json_object(ctx->a);
-    return s;
+    return arena_zalloc(ctx->a, sizeof(dbx_sharing));
 }
 
 /* The share holding folder (lower; itself shared, or the nearest shared
@@ -595,6 +592,7 @@ static const char *share_holding(twin_ctx *ctx, dbx_sharing *s, const char *fold
     if (!known) {
         id = json_get_str(dbx_entry_by_path(ctx, folder), "_sf");
         if (!id) id = share_holding(ctx, s, dbx_parent_of(ctx->a, folder));
+        if (!s->above) s->above = json_object(ctx->a);
         json_set_str(ctx->a, s->above, folder, id ? id : "");
     }
     s->last_folder = folder;
@@ -604,7 +602,7 @@ static const char *share_holding(twin_ctx *ctx, dbx_sharing *s, const char *fold
 
 static const char *enclosing_share(twin_ctx *ctx, dbx_sharing *s, const char *lower)
 {
-    return s->any ? share_holding(ctx, s, dbx_parent_of(ctx->a, lower)) : NULL;
+    return any_shares(ctx) ? share_holding(ctx, s, dbx_parent_of(ctx->a, lower)) : NULL;
 }
 
 const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower)
