@@ -1,5 +1,6 @@
 /* Dropbox twin helpers: the block-wise content hash, path normalisation and
- * the Range header of content downloads, shared folder ids and member emails. */
+ * the Range header of content downloads, shared folder ids and member emails,
+ * and the offset pager every listing pages with. */
 #include "testutil.h"
 
 #include <stdlib.h>
@@ -95,6 +96,29 @@ static void shared_folder_ids_and_member_emails(void **state)
     for (size_t i = 0; bad[i]; i++) assert_false(dbx_valid_email(bad[i]));
 }
 
+/* The page [offset, offset+limit) of the list [0..n) (of no list when n < 0). */
+static void expect_page(int n, int64_t offset, int64_t limit, const char *want, bool want_more)
+{
+    arena *a = arena_new(0);
+    json_value *items = n < 0 ? NULL : json_array(a);
+    for (int i = 0; i < n; i++) json_push(items, json_int(a, i));
+    bool more = !want_more;
+    assert_string_equal(json_to_string(a, dbx_page(a, items, offset, limit, &more), NULL), want);
+    assert_int_equal(more, want_more);
+    arena_free(a);
+}
+
+static void pages_slice_by_offset_and_limit(void **state)
+{
+    expect_page(5, 0, 2, "[0,1]", true);
+    expect_page(5, 2, 2, "[2,3]", true);
+    expect_page(5, 4, 2, "[4]", false);
+    expect_page(4, 2, 2, "[2,3]", false);   /* a page that ends at the end has nothing after it */
+    expect_page(3, 7, 2, "[]", false);
+    expect_page(0, 0, 5, "[]", false);
+    expect_page(-1, 0, 5, "[]", false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -103,6 +127,7 @@ int main(void)
         cmocka_unit_test(paths_normalise_or_are_malformed),
         cmocka_unit_test(byte_ranges_of_a_ten_byte_body),
         cmocka_unit_test(shared_folder_ids_and_member_emails),
+        cmocka_unit_test(pages_slice_by_offset_and_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

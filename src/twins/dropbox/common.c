@@ -206,12 +206,17 @@ bool dbx_path_within(const char *path, const char *root)
     return strncmp(path, root, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-json_value *dbx_public(twin_ctx *ctx, const json_value *entry)
+json_value *dbx_public_in(twin_ctx *ctx, dbx_sharing *sharing, const json_value *entry)
 {
     json_value *o = json_object(ctx->a);
     json_foreach(m, entry) if (m->key[0] != '_') json_set(ctx->a, o, m->key, json_clone(ctx->a, m));
-    dbx_render_sharing(ctx, entry, o);
+    dbx_render_sharing(ctx, sharing ? sharing : dbx_sharing_new(ctx), entry, o);
     return o;
+}
+
+json_value *dbx_public(twin_ctx *ctx, const json_value *entry)
+{
+    return dbx_public_in(ctx, NULL, entry);
 }
 
 static int64_t file_size(const json_value *entry)

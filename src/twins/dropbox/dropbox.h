@@ -84,8 +84,17 @@ json_value *dbx_resolve(twin_ctx *ctx, const char *arg, const char **reason);
 const char *dbx_write_target(twin_ctx *ctx, const char *arg, const char **display, const char **reason);
 const char *dbx_parent_of(arena *a, const char *path);       /* "/a/b" -> "/a", "/a" -> "" */
 const char *dbx_base_name(const char *path);                 /* after the last '/' */
-/* The API view of a stored entry (internal "_" members dropped). */
+/* What rendering entries needs of shared folders (shared_folders.c): the
+ * share above each folder and the owner's account id.  A listing makes one
+ * and renders every entry with it, so each folder and the account are read
+ * once per listing, not once per entry.  Good for one request that changes
+ * no share while it renders (a write can move a folder into a share). */
+typedef struct dbx_sharing dbx_sharing;
+dbx_sharing *dbx_sharing_new(twin_ctx *ctx);
+/* The API view of a stored entry (internal "_" members dropped), with the
+ * sharing fields; dbx_public_in renders it in a listing's sharing context. */
 json_value *dbx_public(twin_ctx *ctx, const json_value *entry);
+json_value *dbx_public_in(twin_ctx *ctx, dbx_sharing *sharing, const json_value *entry);
 void dbx_save_entry(twin_ctx *ctx, const json_value *entry);
 /* Every entry at or under path (lower), parents first. */
 json_value *dbx_subtree(twin_ctx *ctx, const char *lower, bool include_self);
@@ -137,6 +146,11 @@ json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor);
  * now; list_folder's answer is Dropbox's `reset`), or carries no epoch we
  * write (MALFORMED). */
 twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state);
+/* Offset paging, shared by every listing: moves items [offset, offset+limit)
+ * of the array into a new one; *more when items follow the page. */
+json_value *dbx_page(arena *a, json_value *items, int64_t offset, int64_t limit, bool *more);
+/* The optional `limit` argument, max when absent; answers 400 outside [1, max]. */
+bool dbx_page_limit(twin_ctx *ctx, const json_value *args, int64_t max, int64_t *limit);
 /* Whether the journal holds a change after seq in a cursor's scope. */
 bool dbx_changes_since(twin_ctx *ctx, const char *root, bool recursive, int64_t seq);
 
@@ -173,7 +187,7 @@ bool dbx_stub_send(twin_ctx *ctx, const char *op_path, int status, buf *body);
 /* ---- shared folders (shared_folders.c) ---- */
 /* Adds shared_folder_id and sharing_info to a shared folder's API view, and
  * parent_shared_folder_id and sharing_info to the entries inside one. */
-void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out);
+void dbx_render_sharing(twin_ctx *ctx, dbx_sharing *sharing, const json_value *entry, json_value *out);
 /* The id of the shared folder holding path (lower; the nearest shared
  * ancestor), or NULL. */
 const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower);

@@ -42,6 +42,36 @@ static int64_t get_int(const json_value *o, const char *k, int64_t fallback)
     return json_int64(json_get(o, k), &v) ? v : fallback;
 }
 
+json_value *dbx_page(arena *a, json_value *items, int64_t offset, int64_t limit, bool *more)
+{
+    json_value *page = json_array(a);
+    int64_t i = 0;
+    *more = false;
+    for (json_value *x = items ? items->first : NULL, *nx; x; x = nx, i++) {
+        nx = x->next;
+        if (i < offset) continue;
+        if (i >= offset + limit) {
+            *more = true;
+            break;
+        }
+        x->next = NULL;
+        json_push(page, x);
+    }
+    return page;
+}
+
+bool dbx_page_limit(twin_ctx *ctx, const json_value *args, int64_t max, int64_t *limit)
+{
+    *limit = max;
+    json_value *lv = json_get(args, "limit");
+    if (!lv) return true;
+    if (!json_int64(lv, limit) || *limit < 1 || *limit > max) {
+        dbx_bad_request(ctx, arena_printf(ctx->a, "request body: limit: value must be between 1 and %lld", (long long)max));
+        return false;
+    }
+    return true;
+}
+
 twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state)
 {
     return twin_cursor_stamp_read(ctx, state);
@@ -80,20 +110,11 @@ static void reply_listing(twin_ctx *ctx, json_value *entries, json_value *state,
 /* One page of the listing from offset; the cursor moves on to the journal once the listing is done. */
 static void listing_page(twin_ctx *ctx, const char *root, bool recursive, int64_t seq, int64_t offset, int64_t limit)
 {
-    json_value *items = listing_items(ctx, root, recursive);
+    bool more;
+    json_value *page = dbx_page(ctx->a, listing_items(ctx, root, recursive), offset, limit, &more);
     json_value *entries = json_array(ctx->a);
-    int64_t i = 0;
-    bool more = false;
-    for (json_value *e = items->first, *nx; e; e = nx, i++) {
-        nx = e->next;
-        if (i < offset) continue;
-        if (i >= offset + limit) {
-            more = true;
-            break;
-        }
-        e->next = NULL;
-        json_push(entries, dbx_public(ctx, e));
-    }
+    dbx_sharing *sharing = dbx_sharing_new(ctx);
+    json_foreach(e, page) json_push(entries, dbx_public_in(ctx, sharing, e));
     int64_t next = more ? offset + limit : -1;
     reply_listing(ctx, entries, cursor_state(ctx, root, recursive, seq, next, limit), more);
 }
@@ -130,24 +151,12 @@ static bool listing_root(twin_ctx *ctx, const json_value *args, const char **roo
     return true;
 }
 
-static bool page_limit(twin_ctx *ctx, const json_value *args, int64_t *limit)
-{
-    *limit = MAX_PAGE;
-    json_value *lv = json_get(args, "limit");
-    if (!lv) return true;
-    if (!json_int64(lv, limit) || *limit < 1 || *limit > MAX_PAGE) {
-        dbx_bad_request(ctx, "request body: limit: value must be between 1 and 2000");
-        return false;
-    }
-    return true;
-}
-
 void dbx_list_folder(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);
     const char *root;
     int64_t limit;
-    if (!args || !listing_root(ctx, args, &root) || !page_limit(ctx, args, &limit)) return;
+    if (!args || !listing_root(ctx, args, &root) || !dbx_page_limit(ctx, args, MAX_PAGE, &limit)) return;
     listing_page(ctx, root, dbx_opt_bool(args, "recursive", false), dbx_latest_seq(ctx), 0, limit);
 }
 
@@ -156,7 +165,7 @@ void dbx_list_folder_latest_cursor(twin_ctx *ctx)
     json_value *args = dbx_args(ctx);
     const char *root;
     int64_t limit;
-    if (!args || !listing_root(ctx, args, &root) || !page_limit(ctx, args, &limit)) return;
+    if (!args || !listing_root(ctx, args, &root) || !dbx_page_limit(ctx, args, MAX_PAGE, &limit)) return;
     json_value *s = cursor_state(ctx, root, dbx_opt_bool(args, "recursive", false), dbx_latest_seq(ctx), -1, limit);
     json_value *o = json_object(ctx->a);
     json_set_str(ctx->a, o, "cursor", dbx_encode_cursor(ctx, s));
@@ -232,10 +241,10 @@ static json_value *journal_next(journal_walk *w)
     }
 }
 
-static json_value *change_entry(twin_ctx *ctx, const json_value *c)
+static json_value *change_entry(twin_ctx *ctx, dbx_sharing *sharing, const json_value *c)
 {
     json_value *e = dbx_entry_by_path(ctx, json_get_str(c, "path"));
-    if (e) return dbx_public(ctx, e);
+    if (e) return dbx_public_in(ctx, sharing, e);
     arena *a = ctx->a;
     json_value *d = dbx_tag(a, "deleted");
     const char *display = json_get_str(c, "path_display");
@@ -265,6 +274,7 @@ void dbx_list_folder_continue(twin_ctx *ctx)
     journal_walk w;
     journal_open(&w, ctx, root, recursive, seq);
     json_value *entries = json_array(ctx->a);
+    dbx_sharing *sharing = dbx_sharing_new(ctx);
     int64_t last = seq, n = 0;
     bool more = false;
     for (json_value *c; (c = journal_next(&w));) {
@@ -272,7 +282,7 @@ void dbx_list_folder_continue(twin_ctx *ctx)
             more = true;
             break;
         }
-        json_push(entries, change_entry(ctx, c));
+        json_push(entries, change_entry(ctx, sharing, c));
         last = get_int(c, "seq", last);
     }
     if (!more) last = dbx_latest_seq(ctx) > last ? dbx_latest_seq(ctx) : last;
@@ -335,6 +345,7 @@ static json_value *search_matches(twin_ctx *ctx, const json_value *args, const c
     json_value *out = json_array(a);
     if (str_eq(st, "deleted")) return out;
     json_value *tree = dbx_subtree(ctx, root, false);
+    dbx_sharing *sharing = dbx_sharing_new(ctx);
     json_foreach(e, tree) {
         const char *name = json_get_str(e, "name");
         bool file = str_eq(json_get_str(e, ".tag"), "file");
@@ -350,7 +361,7 @@ static json_value *search_matches(twin_ctx *ctx, const json_value *args, const c
         if (!by_name && !by_content) continue;
         json_value *m = json_object(a);
         json_set(a, m, "match_type", dbx_tag(a, by_name && by_content ? "filename_and_content" : by_name ? "filename" : "content"));
-        json_set(a, m, "metadata", dbx_tag_with(a, "metadata", dbx_public(ctx, e)));
+        json_set(a, m, "metadata", dbx_tag_with(a, "metadata", dbx_public_in(ctx, sharing, e)));
         json_push(out, m);
     }
     return out;
@@ -371,20 +382,8 @@ static void search_page(twin_ctx *ctx, json_value *args, int64_t offset)
     }
     int64_t max = get_int(opts, "max_results", 100);
     if (max < 1 || max > 1000) return dbx_bad_request(ctx, "request body: options.max_results: value must be between 1 and 1000");
-    json_value *all = search_matches(ctx, args, root);
-    json_value *page = json_array(a);
-    int64_t i = 0;
-    bool more = false;
-    for (json_value *m = all->first, *nx; m; m = nx, i++) {
-        nx = m->next;
-        if (i < offset) continue;
-        if (i >= offset + max) {
-            more = true;
-            break;
-        }
-        m->next = NULL;
-        json_push(page, m);
-    }
+    bool more;
+    json_value *page = dbx_page(a, search_matches(ctx, args, root), offset, max, &more);
     json_value *o = json_object(a);
     json_set(a, o, "matches", page);
     json_set_bool(a, o, "has_more", more);

@@ -50,29 +50,16 @@ static const char *folder_id_arg(twin_ctx *ctx, const json_value *args)
     return id;
 }
 
-static bool page_limit(twin_ctx *ctx, const json_value *args, int64_t *limit)
-{
-    *limit = SF_PAGE_MAX;
-    json_value *lv = json_get(args, "limit");
-    if (!lv) return true;
-    if (!json_int64(lv, limit) || *limit < 1 || *limit > SF_PAGE_MAX) {
-        dbx_bad_request(ctx, "request body: limit: value must be between 1 and 1000");
-        return false;
-    }
-    return true;
-}
-
 /* ---- state ---- */
+
+/* Dropbox's shared folder ids are decimal numbers of 11 digits: the run's
+ * counter added to the first id Dropbox's examples show, so ids keep their
+ * length and sort like their age. */
+#define SHARED_FOLDER_ID_BASE 84528192420LL
 
 static const char *new_shared_folder_id(twin_ctx *ctx)
 {
-    int64_t n = 84528192421;
-    json_value *seq = twin_doc_get(ctx, "meta", "shared_folder_seq");
-    if (seq) json_int64(json_get(seq, "next"), &n);
-    json_value *o = json_object(ctx->a);
-    json_set_int(ctx->a, o, "next", n + 1);
-    twin_doc_put(ctx, "meta", "shared_folder_seq", o, NULL, 0);
-    return arena_printf(ctx->a, "%lld", (long long)n);
+    return arena_printf(ctx->a, "%lld", SHARED_FOLDER_ID_BASE + (long long)twin_counter(ctx, "shared_folder"));
 }
 
 /* The share and its folder entry; NULL when the id names no live share. */
@@ -252,25 +239,15 @@ static json_value *all_shares(twin_ctx *ctx)
     return out;
 }
 
-/* One page of items from offset: {key: [...], cursor?}. */
+/* One page of items from offset (dbx_page), and a cursor to the next one
+ * (state plus its offset and limit) when more follow: {cursor?}. */
 static json_value *page_of(twin_ctx *ctx, json_value *items, int64_t offset, int64_t limit, json_value *state,
                            json_value **page)
 {
     arena *a = ctx->a;
     json_value *o = json_object(a);
-    *page = json_array(a);
-    int64_t i = 0;
-    bool more = false;
-    for (json_value *x = items->first, *nx; x; x = nx, i++) {
-        nx = x->next;
-        if (i < offset) continue;
-        if (i >= offset + limit) {
-            more = true;
-            break;
-        }
-        x->next = NULL;
-        json_push(*page, x);
-    }
+    bool more;
+    *page = dbx_page(a, items, offset, limit, &more);
     if (more) {
         json_set_int(a, state, "o", offset + limit);
         json_set_int(a, state, "l", limit);
@@ -292,7 +269,7 @@ void dbx_list_shared_folders(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);
     int64_t limit;
-    if (!args || !page_limit(ctx, args, &limit)) return;
+    if (!args || !dbx_page_limit(ctx, args, SF_PAGE_MAX, &limit)) return;
     folders_page(ctx, 0, limit);
 }
 
@@ -415,7 +392,7 @@ void dbx_list_folder_members(twin_ctx *ctx)
     if (!args) return;
     const char *id = folder_id_arg(ctx, args);
     int64_t limit;
-    if (!id || !page_limit(ctx, args, &limit)) return;
+    if (!id || !dbx_page_limit(ctx, args, SF_PAGE_MAX, &limit)) return;
     members_page(ctx, id, 0, limit, NULL);
 }
 
@@ -592,21 +569,52 @@ static void note_share_made(twin_ctx *ctx)
     if (r) r->shares = 1;
 }
 
-const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower)
+struct dbx_sharing {
+    const char *owner;          /* the account id (modified_by), read on first need */
+    json_value *above;          /* folder path_lower -> id of the share it is in, "" for none */
+    const char *last_folder, *last_share;   /* the last answer: a listing's entries come by folder */
+};
+
+/* Reads nothing: most runs share nothing, and any_shares tells once per request. */
+dbx_sharing *dbx_sharing_new(twin_ctx *ctx)
 {
-    if (!any_shares(ctx)) return NULL;
-    for (const char *p = dbx_parent_of(ctx->a, lower); *p; p = dbx_parent_of(ctx->a, p)) {
-        const char *id = json_get_str(dbx_entry_by_path(ctx, p), "_sf");
-        if (id) return id;
-    }
-    return NULL;
+    return arena_zalloc(ctx->a, sizeof(dbx_sharing));
 }
 
-void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out)
+/* The share holding folder (lower; itself shared, or the nearest shared
+ * ancestor), or NULL: each folder is read once per context. */
+static const char *share_holding(twin_ctx *ctx, dbx_sharing *s, const char *folder)
+{
+    if (!*folder) return NULL;
+    if (s->last_folder && str_eq(folder, s->last_folder)) return s->last_share;
+    json_value *known = json_get(s->above, folder);
+    const char *id = known ? (*known->str ? known->str : NULL) : NULL;
+    if (!known) {
+        id = json_get_str(dbx_entry_by_path(ctx, folder), "_sf");
+        if (!id) id = share_holding(ctx, s, dbx_parent_of(ctx->a, folder));
+        if (!s->above) s->above = json_object(ctx->a);
+        json_set_str(ctx->a, s->above, folder, id ? id : "");
+    }
+    s->last_folder = folder;
+    s->last_share = id;
+    return id;
+}
+
+static const char *enclosing_share(twin_ctx *ctx, dbx_sharing *s, const char *lower)
+{
+    return any_shares(ctx) ? share_holding(ctx, s, dbx_parent_of(ctx->a, lower)) : NULL;
+}
+
+const char *dbx_enclosing_share(twin_ctx *ctx, const char *lower)
+{
+    return enclosing_share(ctx, dbx_sharing_new(ctx), lower);
+}
+
+void dbx_render_sharing(twin_ctx *ctx, dbx_sharing *s, const json_value *entry, json_value *out)
 {
     const char *id = json_get_str(entry, "_sf");
     const char *lower = json_get_str(entry, "path_lower");
-    const char *parent = !id && lower ? dbx_enclosing_share(ctx, lower) : NULL;
+    const char *parent = !id && lower ? enclosing_share(ctx, s, lower) : NULL;
     if (!id && !parent) return;
     arena *a = ctx->a;
     bool folder = str_eq(json_get_str(entry, ".tag"), "folder");
@@ -615,7 +623,10 @@ void dbx_render_sharing(twin_ctx *ctx, const json_value *entry, json_value *out)
     if (parent) {
         json_set_str(a, out, "parent_shared_folder_id", parent);
         json_set_str(a, info, "parent_shared_folder_id", parent);
-        if (!folder) json_set_str(a, info, "modified_by", json_get_str(dbx_account(ctx), "account_id"));
+        if (!folder) {
+            if (!s->owner) s->owner = json_get_str(dbx_account(ctx), "account_id");
+            json_set_str(a, info, "modified_by", s->owner);
+        }
     } else {
         json_set_str(a, out, "shared_folder_id", id);
         json_set_str(a, info, "shared_folder_id", id);
@@ -651,7 +662,7 @@ void dbx_list_mountable_folders(twin_ctx *ctx)
 {
     json_value *args = dbx_args(ctx);
     int64_t limit;
-    if (!args || !page_limit(ctx, args, &limit)) return;
+    if (!args || !dbx_page_limit(ctx, args, SF_PAGE_MAX, &limit)) return;
     json_value *o = json_object(ctx->a);
     json_set(ctx->a, o, "entries", json_array(ctx->a));
     dbx_reply(ctx, o);

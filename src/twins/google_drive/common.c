@@ -39,6 +39,12 @@ void gd_file_not_found(twin_ctx *ctx, const char *id)
     gd_error(ctx, 404, "notFound", arena_printf(ctx->a, "File not found: %s.", id ? id : ""), "fileId", "parameter");
 }
 
+void gd_insufficient_permissions(twin_ctx *ctx)
+{
+    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
+             NULL, NULL);
+}
+
 void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *message)
 {
     const char *reason = code && *code ? code : "backendError", *gstatus = NULL;
@@ -54,10 +60,6 @@ void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
 }
 
 /* ---- auth ---- */
-
-typedef struct gd_principal {
-    scope_set *scopes;
-} gd_principal;
 
 static const char *short_scope(const char *s)
 {

@@ -29,6 +29,14 @@
 #define GD_DOC "application/vnd.google-apps.document"
 #define GD_SHEET "application/vnd.google-apps.spreadsheet"
 
+/* What gd_authenticate leaves in ctx->principal. */
+typedef struct gd_drive_seen gd_drive_seen;
+typedef struct gd_principal {
+    struct scope_set *scopes;
+    bool hold_drives;           /* gd_hold_drives: each drive's record and role are read once */
+    gd_drive_seen *drives_seen;
+} gd_principal;
+
 /* ---- auth and errors (common.c) ---- */
 extern const google_api gd_api;
 extern const google_fields gd_fields;                     /* fields_schema.c (generated) */
@@ -38,6 +46,9 @@ void gd_send_error(twin_ctx *ctx, int status, const char *code, const char *mess
 void gd_error(twin_ctx *ctx, int status, const char *reason, const char *message, const char *location,
               const char *location_type);
 void gd_file_not_found(twin_ctx *ctx, const char *id);
+/* 403 insufficientFilePermissions: the caller's role (or the item, such as
+ * a shared drive's root) does not allow the change. */
+void gd_insufficient_permissions(twin_ctx *ctx);
 bool gd_has_scope(twin_ctx *ctx, const char *accepted);   /* space-separated short names */
 void gd_insufficient_scopes(twin_ctx *ctx);
 
@@ -98,10 +109,19 @@ bool gd_q_match(twin_ctx *ctx, const void *q, const json_value *record);
 
 /* ---- shared drives (drives.c) ---- */
 json_value *gd_drive_get(twin_ctx *ctx, const char *id);   /* the stored drive, NULL when absent */
+/* For a request that changes no drive nor membership (the listings, which
+ * ask for each item's drive and role): from now on gd_drive_get,
+ * gd_drive_role and gd_drive_members read each drive once and hand back the
+ * same answer, which callers must not change. */
+void gd_hold_drives(twin_ctx *ctx);
 /* The caller's role in a shared drive; NULL when not a member ("organizer"
  * for a non-member with useDomainAdminAccess=true). */
 const char *gd_drive_role(twin_ctx *ctx, const char *drive_id);
 int gd_role_rank(const char *role);                      /* reader 1 .. organizer 5, owner 5, none 0 */
+/* True outside shared drives (drive_id NULL) or when the caller's role in
+ * the drive ranks min_rank or more; otherwise answers 403
+ * insufficientFilePermissions. */
+bool gd_require_drive_rank(twin_ctx *ctx, const char *drive_id, int min_rank);
 /* Whether the request may see f: My Drive files always; a shared drive's
  * items only with supportsAllDrives and to members. */
 bool gd_drive_visible(twin_ctx *ctx, const json_value *f);
@@ -114,6 +134,8 @@ json_value *gd_drive_themes(twin_ctx *ctx);               /* about.driveThemes *
 /* Stores a seeded drive (name, hidden, restrictions) and its members;
  * *members counts the member permissions written. */
 json_value *gd_drive_seed(twin_ctx *ctx, const json_value *in, int64_t *members);
+/* A shared drive's member permissions (held like gd_drive_role's answers). */
+twin_list gd_drive_members(twin_ctx *ctx, const char *drive_id);
 /* How many members (or organizers) a shared drive has: drives.list's
  * memberCount and organizerCount. */
 int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only);

@@ -49,19 +49,68 @@ static const struct theme *find_theme(const char *id)
 
 /* ---- membership ---- */
 
-json_value *gd_drive_get(twin_ctx *ctx, const char *id)
+/* A drive as a request that holds drives (gd_hold_drives) has read it. */
+struct gd_drive_seen {
+    const char *id;
+    json_value *drive;          /* NULL: no such drive */
+    const char *role;           /* NULL: the caller is not a member */
+    twin_list members;          /* the member permissions */
+    bool drive_read, role_read, members_read;
+    gd_drive_seen *next;
+};
+
+void gd_hold_drives(twin_ctx *ctx)
 {
-    return id && *id ? twin_doc_get(ctx, "drives", id) : NULL;
+    gd_principal *p = ctx->principal;
+    if (p) p->hold_drives = true;
 }
 
-const char *gd_drive_role(twin_ctx *ctx, const char *drive_id)
+/* What the request has seen of drive id; NULL when it does not hold drives.
+ * A request meets few drives: a list does. */
+static gd_drive_seen *seen(twin_ctx *ctx, const char *id)
 {
-    if (!drive_id) return NULL;
+    gd_principal *p = ctx->principal;
+    if (!p || !p->hold_drives) return NULL;
+    for (gd_drive_seen *s = p->drives_seen; s; s = s->next)
+        if (str_eq(s->id, id)) return s;
+    gd_drive_seen *s = arena_zalloc(ctx->a, sizeof *s);
+    s->id = arena_strdup(ctx->a, id);
+    s->next = p->drives_seen;
+    p->drives_seen = s;
+    return s;
+}
+
+json_value *gd_drive_get(twin_ctx *ctx, const char *id)
+{
+    if (!id || !*id) return NULL;
+    gd_drive_seen *s = seen(ctx, id);
+    if (!s) return twin_doc_get(ctx, "drives", id);
+    if (!s->drive_read) {
+        s->drive = twin_doc_get(ctx, "drives", id);
+        s->drive_read = true;
+    }
+    return s->drive;
+}
+
+static const char *read_role(twin_ctx *ctx, const char *drive_id)
+{
     const char *key = arena_printf(ctx->a, "%s:%s", drive_id, gd_permission_id(ctx, gd_user_email(ctx)));
     json_value *p = twin_doc_get(ctx, "permissions", key);
     if (p) return json_get_str(p, "role");
     /* a domain administrator manages any drive of the domain, member or not */
     return gd_bool_query(ctx, "useDomainAdminAccess", false) && gd_drive_get(ctx, drive_id) ? "organizer" : NULL;
+}
+
+const char *gd_drive_role(twin_ctx *ctx, const char *drive_id)
+{
+    if (!drive_id) return NULL;
+    gd_drive_seen *s = seen(ctx, drive_id);
+    if (!s) return read_role(ctx, drive_id);
+    if (!s->role_read) {
+        s->role = read_role(ctx, drive_id);
+        s->role_read = true;
+    }
+    return s->role;
 }
 
 /* organizer > fileOrganizer > writer > commenter > reader; NULL (no role) ranks 0. */
@@ -72,6 +121,13 @@ int gd_role_rank(const char *role)
     for (int i = 0; order[i]; i++)
         if (str_eq(order[i], role)) return i + 1;
     return 0;
+}
+
+bool gd_require_drive_rank(twin_ctx *ctx, const char *drive_id, int min_rank)
+{
+    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= min_rank) return true;
+    gd_insufficient_permissions(ctx);
+    return false;
 }
 
 bool gd_drive_visible(twin_ctx *ctx, const json_value *f)
@@ -242,12 +298,6 @@ static void drive_not_found(twin_ctx *ctx, const char *id)
              "parameter");
 }
 
-static void insufficient(twin_ctx *ctx)
-{
-    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-             NULL, NULL);
-}
-
 /* The route's drive when the caller may see it (a member, or an
  * administrator with useDomainAdminAccess); 404 otherwise.  min_rank
  * above the caller's role answers 403. */
@@ -263,7 +313,7 @@ static json_value *drive_load(twin_ctx *ctx, int min_rank)
         return NULL;
     }
     if (!admin && gd_role_rank(role) < min_rank) {
-        insufficient(ctx);
+        gd_insufficient_permissions(ctx);
         return NULL;
     }
     return d;
@@ -276,9 +326,20 @@ bool gd_drive_param(twin_ctx *ctx, const char *drive_id)
     return false;
 }
 
+twin_list gd_drive_members(twin_ctx *ctx, const char *drive_id)
+{
+    gd_drive_seen *s = drive_id ? seen(ctx, drive_id) : NULL;
+    if (!s) return gd_list_by_file(ctx, "permissions", drive_id);
+    if (!s->members_read) {
+        s->members = gd_list_by_file(ctx, "permissions", drive_id);
+        s->members_read = true;
+    }
+    return s->members;
+}
+
 int64_t gd_drive_member_count(twin_ctx *ctx, const char *drive_id, bool organizers_only)
 {
-    twin_list l = gd_list_by_file(ctx, "permissions", drive_id);
+    twin_list l = gd_drive_members(ctx, drive_id);
     int64_t n = 0;
     for (size_t i = 0; i < l.n; i++)
         if (!organizers_only || str_eq(json_get_str(l.items[i], "role"), "organizer")) n++;
@@ -445,6 +506,7 @@ void gd_drives_list(twin_ctx *ctx)
     int64_t size, off;
     if (!google_page_size(ctx, &gd_api, "pageSize", 10, 100, &size) || !google_page_offset(ctx, &gd_api, &off)) return;
     bool admin = gd_bool_query(ctx, "useDomainAdminAccess", false);
+    gd_hold_drives(ctx);
     twin_list l = {0};
     store_list_opts o = {0};
     if (twin_doc_list(ctx, "drives", &o, &l) != 0) l.n = 0;

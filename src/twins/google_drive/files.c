@@ -143,12 +143,12 @@ static json_value *capabilities(twin_ctx *ctx, const json_value *f, bool owner)
     return c;
 }
 
-static json_value *permission_ids(twin_ctx *ctx, const char *id, size_t *n)
+/* A shared drive's items carry the drive's member permissions. */
+static json_value *member_ids(twin_ctx *ctx, const char *drive_id)
 {
     json_value *pids = json_array(ctx->a);
-    twin_list perms = gd_list_by_file(ctx, "permissions", id);
+    twin_list perms = gd_drive_members(ctx, drive_id);
     for (size_t i = 0; i < perms.n; i++) json_push(pids, json_string(ctx->a, json_get_str(perms.items[i], "id")));
-    *n = perms.n;
     return pids;
 }
 
@@ -191,8 +191,7 @@ static json_value *drive_file_json(twin_ctx *ctx, const json_value *f, const cha
         if (me) json_set_str(a, o, "modifiedByMeTime", json_get_str(f, "modifiedTime"));
     }
     if (google_fields_may_keep(ctx, mask_dflt, "permissionIds") || google_fields_may_keep(ctx, mask_dflt, "shared")) {
-        size_t n = 0;
-        json_set(a, o, "permissionIds", permission_ids(ctx, drive_id, &n));
+        json_set(a, o, "permissionIds", member_ids(ctx, drive_id));
         json_set_bool(a, o, "shared", true);
     }
     json_set(a, o, "capabilities", gd_drive_file_capabilities(ctx, f, gd_drive_role(ctx, drive_id)));
@@ -434,11 +433,7 @@ json_value *gd_file_create(twin_ctx *ctx, const json_value *meta, const char *da
  * (can_organize).  Items outside shared drives go by their own permissions. */
 static bool has_drive_role(twin_ctx *ctx, const json_value *f, int min_rank)
 {
-    const char *drive_id = json_get_str(f, "driveId");
-    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= min_rank) return true;
-    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-             NULL, NULL);
-    return false;
+    return gd_require_drive_rank(ctx, json_get_str(f, "driveId"), min_rank);
 }
 
 static bool can_edit(twin_ctx *ctx, const json_value *f)
@@ -1233,6 +1228,7 @@ void gd_files_list(twin_ctx *ctx)
     const char *spaces = gd_query(ctx, "spaces");
     bool want_drive = !spaces || strstr(spaces, "drive"), want_app = spaces && strstr(spaces, "appDataFolder");
     if (want_app && !gd_has_scope(ctx, "drive.appdata")) return gd_insufficient_scopes(ctx);
+    gd_hold_drives(ctx);   /* every shared-drive item asks for its drive and role */
     twin_list l = all_files(ctx);
     json_value **match = arena_alloc(a, (l.n + 1) * sizeof *match);
     size_t n = 0;
@@ -1367,11 +1363,7 @@ static bool move_between_drives(twin_ctx *ctx, json_value *f)
     if (!parent) return true;
     const char *to = json_get_str(parent, "driveId"), *from = json_get_str(f, "driveId");
     if (str_eq(to, from) || (!to && !from)) return true;
-    if (from && gd_role_rank(gd_drive_role(ctx, from)) < (to ? 4 : 5)) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return false;
-    }
+    if (!gd_require_drive_rank(ctx, from, to ? 4 : 5)) return false;
     twin_list all = all_files(ctx);
     set_drive(ctx, &all, f, to, 0);
     return true;
@@ -1441,11 +1433,7 @@ void gd_files_update(twin_ctx *ctx)
                      NULL, NULL);
             return;
         }
-    if (json_truthy(json_get(f, "_root"))) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return;
-    }
+    if (json_truthy(json_get(f, "_root"))) return gd_insufficient_permissions(ctx);
     if (!can_edit(ctx, f)) return;
     if (json_get(meta, "trashed") && !can_organize(ctx, f)) return;
     const char *mt = json_get_str(meta, "mimeType");
@@ -1547,18 +1535,12 @@ void gd_files_delete(twin_ctx *ctx)
 {
     json_value *f = gd_file_load(ctx);
     if (!f) return;
-    if (json_truthy(json_get(f, "_root"))) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return;
-    }
+    if (json_truthy(json_get(f, "_root"))) return gd_insufficient_permissions(ctx);
     const char *owner = json_get_str(f, "_owner");
     if (json_get_str(f, "driveId")) {
         if (!can_organize(ctx, f)) return;
     } else if (owner && !str_eq(owner, gd_user_email(ctx))) {
-        gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-                 NULL, NULL);
-        return;
+        return gd_insufficient_permissions(ctx);
     }
     twin_list all = all_files(ctx);
     delete_file(ctx, &all, f, 0);
@@ -1569,9 +1551,7 @@ void gd_files_empty_trash(twin_ctx *ctx)
 {
     const char *drive_id = gd_query(ctx, "driveId");
     if (drive_id && !gd_drive_param(ctx, drive_id)) return;
-    if (drive_id && gd_role_rank(gd_drive_role(ctx, drive_id)) < 5)
-        return gd_error(ctx, 403, "insufficientFilePermissions",
-                        "The user does not have sufficient permissions for this file.", NULL, NULL);
+    if (!gd_require_drive_rank(ctx, drive_id, 5)) return;
     twin_list all = all_files(ctx);
     for (size_t i = 0; i < all.n; i++) {
         json_value *f = all.items[i];
@@ -1834,6 +1814,7 @@ void gd_changes_list(twin_ctx *ctx)
     }
     int64_t size;
     if (!google_page_size(ctx, &gd_api, "pageSize", 100, 1000, &size)) return;
+    gd_hold_drives(ctx);   /* every shared-drive change asks for its drive and role */
     if (!changes_corpus(ctx, &corp)) return;
     bool include_removed = gd_bool_query(ctx, "includeRemoved", true);
     const char *spaces = gd_query(ctx, "spaces");

@@ -109,10 +109,8 @@ void gd_files_modify_labels(twin_ctx *ctx)
     arena *a = ctx->a;
     json_value *f = gd_file_load(ctx);
     if (!f || !gd_require_body(ctx)) return;
-    const char *drive_id = json_get_str(f, "driveId");
-    if ((drive_id && gd_role_rank(gd_drive_role(ctx, drive_id)) < 3) || json_truthy(json_get(f, "_root")))
-        return gd_error(ctx, 403, "insufficientFilePermissions",
-                        "The user does not have sufficient permissions for this file.", NULL, NULL);
+    if (json_truthy(json_get(f, "_root"))) return gd_insufficient_permissions(ctx);
+    if (!gd_require_drive_rank(ctx, json_get_str(f, "driveId"), 3)) return;
     json_value *mods = json_get(ctx->body, "labelModifications");
     if (mods && mods->type != JSON_ARRAY)
         return gd_error(ctx, 400, "invalid", "Invalid value for: labelModifications", "labelModifications", "other");

@@ -59,13 +59,7 @@ static void perm_save(twin_ctx *ctx, const json_value *f, const json_value *p)
  * members (permissions on the drive id) takes an organizer. */
 static bool may_share(twin_ctx *ctx, const json_value *f)
 {
-    const char *drive_id = json_get_str(f, "driveId");
-    if (!drive_id) return true;
-    int need = json_truthy(json_get(f, "_root")) ? 5 : 3;
-    if (gd_role_rank(gd_drive_role(ctx, drive_id)) >= need) return true;
-    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-             NULL, NULL);
-    return false;
+    return gd_require_drive_rank(ctx, json_get_str(f, "driveId"), json_truthy(json_get(f, "_root")) ? 5 : 3);
 }
 
 /* A shared drive's permission as the API shows it: members carry
@@ -376,11 +370,7 @@ static json_value *new_post(twin_ctx *ctx, const char *kind)
 /* Commenting on a shared drive's item takes a commenter or more. */
 static bool may_comment(twin_ctx *ctx, const json_value *f)
 {
-    const char *drive_id = json_get_str(f, "driveId");
-    if (!drive_id || gd_role_rank(gd_drive_role(ctx, drive_id)) >= 2) return true;
-    gd_error(ctx, 403, "insufficientFilePermissions", "The user does not have sufficient permissions for this file.",
-             NULL, NULL);
-    return false;
+    return gd_require_drive_rank(ctx, json_get_str(f, "driveId"), 2);
 }
 
 /* The body's non-empty content; NULL after answering 400 required. */

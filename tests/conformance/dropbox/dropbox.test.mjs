@@ -282,6 +282,9 @@ test('list_folder: root and sub-folders, recursive (folder itself first), paging
   assertDbxError(await rejects(() => dbx.filesListFolder({ path: '/README.txt' })), 409, 'path', 'path/not_folder/');
   const err = await rejects(() => dbx.filesListFolder({ path: '', limit: 0 }));
   assert.equal(err.status, 400);
+  assert.equal(err.error, 'Error in call to API function "files/list_folder": request body: limit: value must be between 1 and 2000');
+  const over = await rejects(() => dbx.filesListFolder({ path: '', limit: 2001 }));
+  assert.match(over.error, /limit: value must be between 1 and 2000$/);
 });
 
 test('cursors: get_latest_cursor then continue returns changes (new, modified, deleted), scoped to the folder; longpoll', async () => {

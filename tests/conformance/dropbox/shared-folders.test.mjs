@@ -211,9 +211,12 @@ test('list_folder_members and list_folders page with limit and continue cursors'
   assertDbxError(await rejects(() => dbx.sharingListFolderMembersContinue({ cursor: 'garbage' })), 409, 'invalid_cursor', 'invalid_cursor/');
   const lim = await rejects(() => dbx.sharingListFolderMembers({ shared_folder_id: id, limit: 0 }));
   assert.equal(lim.status, 400);
+  assert.match(lim.error, /request body: limit: value must be between 1 and 1000$/);
+  const over = await rejects(() => dbx.sharingListFolders({ limit: 1001 }));
+  assert.match(over.error, /request body: limit: value must be between 1 and 1000$/);
 
   const second = await share(dbx, '/Photos');
-  await share(dbx, '/Elsewhere');
+  const third = await share(dbx, '/Elsewhere');
   let folders = (await dbx.sharingListFolders({ limit: 2 })).result;
   assertSchema('sharing/list_folders', folders);
   assert.equal(folders.entries.length, 2);
@@ -223,8 +226,9 @@ test('list_folder_members and list_folders page with limit and continue cursors'
   assertSchema('sharing/list_folders/continue', folders);
   ids.push(...folders.entries.map((f) => f.shared_folder_id));
   assert.equal(folders.cursor, undefined);
-  assert.equal(ids.length, 3);
-  assert.ok(ids.includes(id) && ids.includes(second.shared_folder_id));
+  // Oldest first; each share has its own id, and ids grow with time.
+  assert.deepEqual(ids, [id, second.shared_folder_id, third.shared_folder_id]);
+  for (let i = 1; i < ids.length; i++) assert.ok(BigInt(ids[i]) > BigInt(ids[i - 1]), ids.join());
   assertDbxError(await rejects(() => dbx.sharingListFoldersContinue({ cursor: 'AAbogus' })), 409, 'invalid_cursor', 'invalid_cursor/');
   // A members cursor is not a folders cursor.
   const mc = (await dbx.sharingListFolderMembers({ shared_folder_id: id, limit: 1 })).result.cursor;
@@ -318,4 +322,46 @@ test('sharing routes need the sharing scopes when the run lists scopes', async (
   assert.equal(r.status, 200, JSON.stringify(r.json));
   assert.deepEqual(r.json.entries, []);
   assert.equal((await ctx.dbx.filesGetMetadata({ path: '/Photos' })).result.sharing_info, undefined);
+});
+
+test('listings render sharing fields as get_metadata does, at every depth: list_folder pages, list_folder/continue and search_v2', async () => {
+  const { dbx } = await seeded();
+  const up = (path) => dbx.filesUpload({ path, contents: path });
+  for (const p of ['/Team/Shared/a/b/c.txt', '/Team/Shared/a/d.txt', '/Team/Shared/top.txt', '/Team/Other/e.txt', '/Team/Shared2/f.txt']) await up(p);
+  const { shared_folder_id: id } = await share(dbx, '/Team/Shared');
+  const { shared_folder_id: id2 } = await share(dbx, '/Team/Other/Deep/er');
+  const meta = async (path_lower) => (await dbx.filesGetMetadata({ path: path_lower })).result;
+  const same = async (entries) => {
+    for (const e of entries) assert.deepEqual(e, await meta(e.path_lower), e.path_lower);
+  };
+  // Pages of two: the context of one page must not leak into the next.
+  let page = (await dbx.filesListFolder({ path: '', recursive: true, limit: 2 })).result;
+  const all = [...page.entries];
+  while (page.has_more) {
+    page = (await dbx.filesListFolderContinue({ cursor: page.cursor })).result;
+    all.push(...page.entries);
+  }
+  await same(all);
+  const byPath = Object.fromEntries(all.map((e) => [e.path_lower, e]));
+  assert.equal(byPath['/team/shared/a/b/c.txt'].parent_shared_folder_id, id);
+  assert.equal(byPath['/team/shared/a/b'].sharing_info.parent_shared_folder_id, id);
+  assert.equal(byPath['/team/shared'].shared_folder_id, id);
+  assert.equal(byPath['/team/other/deep/er'].shared_folder_id, id2);
+  for (const p of ['/team', '/team/other', '/team/other/e.txt', '/team/other/deep', '/team/shared2', '/team/shared2/f.txt'])
+    assert.equal(byPath[p].sharing_info, undefined, p);
+
+  // Changes since a cursor, inside and outside both shares.
+  const cursor = (await dbx.filesListFolderGetLatestCursor({ path: '/Team', recursive: true })).result.cursor;
+  for (const p of ['/Team/Shared/a/b/new.txt', '/Team/Other/new.txt', '/Team/Other/Deep/er/x/new.txt', '/Team/Shared2/new.txt']) await up(p);
+  const changes = (await dbx.filesListFolderContinue({ cursor })).result.entries;
+  assert.ok(changes.length >= 4, JSON.stringify(changes));
+  await same(changes);
+  const changed = Object.fromEntries(changes.map((e) => [e.path_lower, e]));
+  assert.equal(changed['/team/shared/a/b/new.txt'].parent_shared_folder_id, id);
+  assert.equal(changed['/team/other/deep/er/x/new.txt'].parent_shared_folder_id, id2);
+  assert.equal(changed['/team/other/new.txt'].sharing_info, undefined);
+
+  const found = (await dbx.filesSearchV2({ query: 'new', options: { filename_only: true } })).result.matches;
+  assert.equal(found.length, 4);
+  await same(found.map((m) => m.metadata.metadata));
 });

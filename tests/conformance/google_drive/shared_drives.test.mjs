@@ -567,3 +567,97 @@ test('drives.list: q on memberCount and organizerCount for a domain administrato
   const filesQ = gerr(await rejects(() => ctx.d.files.list({ q: 'memberCount > 1' })));
   assert.equal(filesQ.status, 400);
 });
+
+test('every refusal for want of a role is the same 403 insufficientFilePermissions body', async () => {
+  const ctx = await newRun();
+  // a drive where the user steps down to reader, one where they are a writer
+  const asRole = async (name, role) => {
+    const rd = await newDrive(ctx, name);
+    const rf = await put(ctx, `${name}.txt`, rd.id);
+    await ctx.d.permissions.create({ ...all, fileId: rd.id,
+      requestBody: { type: 'user', role: 'organizer', emailAddress: 'boss@example.com' } });
+    const me = (await ctx.d.permissions.list({ ...all, fileId: rd.id, fields: 'permissions(id,emailAddress)' })).data
+      .permissions.find((p) => p.emailAddress !== 'boss@example.com');
+    await ctx.d.permissions.update({ ...all, fileId: rd.id, permissionId: me.id, requestBody: { role } });
+    return { d: rd, f: rf };
+  };
+  const r = await asRole('read', 'reader');
+  const w = await asRole('write', 'writer');
+  const mine = await ctx.d.drives.create({ requestId: 'own', requestBody: { name: 'own' } });
+  const root = (await ctx.d.files.get({ fileId: 'root', fields: 'id' })).data.id;
+  const expected = { error: { code: 403, message: 'The user does not have sufficient permissions for this file.',
+    errors: [{ message: 'The user does not have sufficient permissions for this file.', domain: 'global',
+      reason: 'insufficientFilePermissions' }] } };
+  const refusals = {
+    'files.create (reader)': () => ctx.d.files.create({ ...all, requestBody: { name: 'no', parents: [r.d.id] } }),
+    'files.update (reader)': () => ctx.d.files.update({ ...all, fileId: r.f.id, requestBody: { name: 'no' } }),
+    'files.update trash (writer)': () => ctx.d.files.update({ ...all, fileId: w.f.id, requestBody: { trashed: true } }),
+    'files.update move out (writer)': () => ctx.d.files.update({ ...all, fileId: w.f.id, addParents: root,
+      removeParents: w.d.id, requestBody: {} }),
+    'files.update drive root': () => ctx.d.files.update({ ...all, fileId: mine.data.id, requestBody: { name: 'no' } }),
+    'files.delete (writer)': () => ctx.d.files.delete({ ...all, fileId: w.f.id }),
+    'files.delete drive root': () => ctx.d.files.delete({ ...all, fileId: mine.data.id }),
+    'files.emptyTrash (writer)': () => ctx.d.files.emptyTrash({ driveId: w.d.id }),
+    'files.modifyLabels (reader)': () => ctx.d.files.modifyLabels({ ...all, fileId: r.f.id, requestBody: { labelModifications: [] } }),
+    'files.modifyLabels drive root': () => ctx.d.files.modifyLabels({ ...all, fileId: mine.data.id, requestBody: { labelModifications: [] } }),
+    'permissions.create (reader)': () => ctx.d.permissions.create({ ...all, fileId: r.f.id,
+      requestBody: { type: 'user', role: 'reader', emailAddress: 'x@example.com' } }),
+    'permissions.create on the drive (writer)': () => ctx.d.permissions.create({ ...all, fileId: w.d.id,
+      requestBody: { type: 'user', role: 'reader', emailAddress: 'x@example.com' } }),
+    'comments.create (reader)': () => ctx.d.comments.create({ ...all, fileId: r.f.id, fields: 'id', requestBody: { content: 'no' } }),
+    'drives.update (reader)': () => ctx.d.drives.update({ driveId: r.d.id, requestBody: { name: 'no' } }),
+  };
+  for (const [what, call] of Object.entries(refusals)) {
+    const e = gerr(await rejects(call));
+    assert.equal(e.status, 403, what);
+    assert.deepEqual(e.body, expected, what);
+  }
+});
+
+test('files.list, changes.list and drives.list give each drive\'s items the caller\'s role in that drive, as files.get and drives.get do', async () => {
+  const ctx = await newRun();
+  const start = (await ctx.d.changes.getStartPageToken({})).data.startPageToken;
+  const roles = ['organizer', 'writer', 'commenter', 'reader'];
+  const items = [];
+  for (const role of roles) {
+    const rd = await newDrive(ctx, `as-${role}`);
+    // readers and commenters of a copy-restricted drive may not copy or download
+    await ctx.d.drives.update({ driveId: rd.id, requestBody: { restrictions: { copyRequiresWriterPermission: role !== 'writer' } } });
+    for (const n of ['a', 'b']) items.push((await put(ctx, `${role}-${n}.txt`, rd.id)).id);
+    if (role === 'organizer') continue;
+    await ctx.d.permissions.create({ ...all, fileId: rd.id,
+      requestBody: { type: 'user', role: 'organizer', emailAddress: 'boss@example.com' } });
+    const me = (await ctx.d.permissions.list({ ...all, fileId: rd.id, fields: 'permissions(id,emailAddress)' })).data
+      .permissions.find((p) => p.emailAddress !== 'boss@example.com');
+    await ctx.d.permissions.update({ ...all, fileId: rd.id, permissionId: me.id, requestBody: { role } });
+  }
+  const fields = 'id,name,driveId,capabilities,permissionIds';
+  const got = {};
+  for (const id of items) got[id] = (await ctx.d.files.get({ ...all, fileId: id, fields })).data;
+  const listed = (await ctx.d.files.list({ ...all, corpora: 'allDrives', includeItemsFromAllDrives: true,
+    fields: `files(${fields})` })).data.files;
+  assert.deepEqual(listed.map((f) => f.id).sort(), [...items].sort());
+  for (const f of listed) assert.deepEqual(f, got[f.id], f.name);
+  const caps = Object.fromEntries(listed.map((f) => [f.name, f.capabilities]));
+  assert.equal(caps['reader-a.txt'].canEdit, false);
+  assert.equal(caps['reader-b.txt'].canDownload, false);
+  assert.equal(caps['commenter-a.txt'].canComment, true);
+  assert.equal(caps['writer-a.txt'].canEdit, true);
+  assert.equal(caps['writer-a.txt'].canDownload, true);
+  assert.equal(caps['organizer-b.txt'].canDelete, true);
+  assert.equal(caps['organizer-b.txt'].canDownload, true);
+
+  const changes = (await ctx.d.changes.list({ pageToken: start, ...all, includeItemsFromAllDrives: true,
+    fields: `changes(fileId,changeType,file(${fields}),driveId,drive(id,name,capabilities))` })).data.changes;
+  const fileChanges = changes.filter((c) => c.changeType === 'file');
+  assert.deepEqual(fileChanges.map((c) => c.fileId).sort(), [...items].sort());
+  for (const c of fileChanges) assert.deepEqual(c.file, got[c.fileId], c.fileId);
+  for (const c of changes.filter((x) => x.changeType === 'drive')) {
+    const d = (await ctx.d.drives.get({ driveId: c.driveId, fields: 'id,name,capabilities' })).data;
+    assert.deepEqual(c.drive, d, c.driveId);
+  }
+  const drives = (await ctx.d.drives.list({ fields: 'drives(id,name,capabilities)' })).data.drives;
+  assert.equal(drives.length, roles.length);
+  for (const d of drives)
+    assert.deepEqual(d, (await ctx.d.drives.get({ driveId: d.id, fields: 'id,name,capabilities' })).data, d.name);
+});
