@@ -18,7 +18,6 @@
 #include "engine/stub.h"
 #include "engine/webhooks.h"
 #include "runs/runs.h"
-#include "util/pretouch.h"
 #include "util/util.h"
 
 #define MAX_API_KEYS 32
@@ -48,7 +47,6 @@ static struct {
     store *st;
     uv_signal_t sigterm, sigint;
     uv_timer_t log_flush;
-    uv_check_t heap_watch;
     bool access_log;
     bool stopping;
 } S;
@@ -73,9 +71,7 @@ static void serve_usage(void)
          "  --api-key KEY        accept KEY (repeatable; also TWINS_API_KEYS=k1,k2)\n"
          "  --max-body BYTES     request body limit (default 64 MiB)\n"
          "  --port-file F        write the bound control-plane port to F\n"
-         "  --quiet              no access log\n"
-         "environment: TWINS_PRETOUCH_MB=N  touch the heap N MiB ahead of need from a\n"
-         "                       helper thread (default 16; 0 turns it off)");
+         "  --quiet              no access log");
 }
 
 static bool is_loopback(const char *addr)
@@ -287,23 +283,6 @@ static void write_port_file(const char *path, int port)
     fclose(f);
 }
 
-static void after_poll(uv_check_t *h)
-{
-    pretouch_poke();
-}
-
-/* See util/pretouch.h: fresh pages cost most on the loop thread. */
-static void start_pretouch(void)
-{
-    const char *env = getenv("TWINS_PRETOUCH_MB");
-    long mb = env && *env ? strtol(env, NULL, 10) : 16;
-    if (mb <= 0 || mb > 1024) return;
-    pretouch_start((size_t)mb << 20);
-    uv_check_init(S.loop, &S.heap_watch);
-    uv_check_start(&S.heap_watch, after_poll);
-    uv_unref((uv_handle_t *)&S.heap_watch);
-}
-
 static void close_walk(uv_handle_t *h, void *arg)
 {
     if (!uv_is_closing(h)) uv_close(h, NULL);
@@ -319,10 +298,9 @@ int cli_serve(int argc, char **argv)
         return 2;
     }
     raise_fd_limit();
-    S.loop = uv_default_loop();
-    start_pretouch();
     static char outbuf[1 << 16];
     setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
+    S.loop = uv_default_loop();
     S.access_log = !o.quiet;
     S.st = open_store(o.store_kind, o.data_dir, o.store_url);
     if (!S.st) return 1;
@@ -372,7 +350,6 @@ int cli_serve(int argc, char **argv)
     stub_free_all();
     store_close(S.st);
     uv_loop_close(S.loop);
-    pretouch_stop();
     fflush(stdout);
     return 0;
 }
