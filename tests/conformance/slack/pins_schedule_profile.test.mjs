@@ -114,6 +114,13 @@ test('chat.scheduleMessage queues a message, scheduledMessages.list shows it, it
   assert.deepEqual((await ctx.bot.chat.scheduledMessages.list({})).scheduled_messages.map((s) => s.id), [far.scheduled_message_id]);
   assert.equal(await errorOf(() => ctx.bot.chat.deleteScheduledMessage({ channel: chan, scheduled_message_id: soon.scheduled_message_id })),
     'invalid_scheduled_message_id');
+
+  // next week, without waiting a week: the run's clock moves forward
+  assert.equal((await admin(ctx, 'POST', '/clock', { advance_seconds: 7 * 86400 })).status, 200);
+  const week = (await ctx.bot.conversations.history({ channel: chan })).messages.find((m) => m.text === 'next week');
+  assert.ok(week, 'the week-ahead message is posted once the clock passes it');
+  assert.ok(Number(week.ts) >= now + 7 * 86400);
+  assert.deepEqual((await ctx.bot.chat.scheduledMessages.list({})).scheduled_messages, []);
 });
 
 test('scheduled messages fall due one after another, whatever order they were queued in', async () => {

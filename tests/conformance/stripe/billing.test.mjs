@@ -5,6 +5,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { newRun, rejects, stopServer, assertSchema, webhookReceiver } from './helpers.mjs';
+import { admin } from '../../lib/fixture.mjs';
 
 let t;
 before(async () => { t = await newRun(); });
@@ -1138,4 +1139,26 @@ test('credit notes of a customer on a test clock are dated at the clock time', a
   const voided = await t.stripe.creditNotes.voidCreditNote(cn.id);
   assertSchema('POST', '/v1/credit_notes/{id}/void', voided);
   assert.equal(voided.voided_at, frozen + 3 * DAY);
+});
+
+test('without a test clock, the run clock (<admin>/admin/clock) expires an incomplete subscription', async () => {
+  const run = await newRun();
+  const s = run.stripe;
+  const cus = await s.customers.create({ email: 'late@example.com' });
+  const pm = await s.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: cus.id });
+  await s.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
+  const product = await s.products.create({ name: 'Real-time plan' });
+  const price = await s.prices.create({ product: product.id, currency: 'usd', unit_amount: 700, recurring: { interval: 'month' } });
+  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  assert.equal(sub.status, 'incomplete');
+
+  assert.equal((await admin(run, 'POST', '/admin/clock', { advance_seconds: 22 * 3600 })).status, 200);
+  assert.equal((await s.subscriptions.retrieve(sub.id)).status, 'incomplete');
+  assert.equal((await admin(run, 'POST', '/admin/clock', { advance_seconds: 2 * 3600 })).status, 200);
+  const expired = await s.subscriptions.retrieve(sub.id);
+  assert.equal(expired.status, 'incomplete_expired');
+  assert.equal(expired.ended_at, sub.created + 23 * 3600);
+  // what the run's clock says is what new objects are stamped with
+  const later = await s.customers.create({});
+  assert.ok(Math.abs(later.created - (Date.now() / 1000 + 24 * 3600)) < 60);
 });
