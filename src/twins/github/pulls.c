@@ -106,13 +106,31 @@ static json_value *pr_json(twin_ctx *ctx, const json_value *repo, const json_val
     return o;
 }
 
-static void emit_pr(twin_ctx *ctx, const json_value *repo, const json_value *pr, const char *action)
+/* A pull_request event; about_key/about name what the action concerns
+ * (GitHub's requested_reviewer or requested_team), NULL for none. */
+static void emit_pr_about(twin_ctx *ctx, const json_value *repo, const json_value *pr, const char *action,
+                          const char *about_key, json_value *about)
 {
     json_value *p = json_object(ctx->a);
     json_set_str(ctx->a, p, "action", action);
     json_set(ctx->a, p, "number", json_clone(ctx->a, json_get(pr, "number")));
     json_set(ctx->a, p, "pull_request", pr_json(ctx, repo, pr));
+    if (about_key) json_set(ctx->a, p, about_key, about);
     gh_emit(ctx, repo, "pull_request", p);
+}
+
+static void emit_pr(twin_ctx *ctx, const json_value *repo, const json_value *pr, const char *action)
+{
+    emit_pr_about(ctx, repo, pr, action, NULL, NULL);
+}
+
+/* GitHub sends one review_requested (or review_request_removed) per
+ * reviewer: users are logins, teams are team records. */
+static void emit_per_reviewer(twin_ctx *ctx, const json_value *repo, const json_value *pr, const char *action,
+                              const json_value *logins, const json_value *teams)
+{
+    json_foreach(l, logins) emit_pr_about(ctx, repo, pr, action, "requested_reviewer", gh_user_json(ctx, l->str));
+    json_foreach(t, teams) emit_pr_about(ctx, repo, pr, action, "requested_team", gh_team_json(ctx, t));
 }
 
 static void save_pr(twin_ctx *ctx, const json_value *repo, const json_value *pr)
@@ -353,8 +371,9 @@ static void reply_requested(twin_ctx *ctx, const json_value *repo, json_value *p
     gh_reply(ctx, 200, o);
 }
 
-/* team_reviewers: slugs of the org's teams that can read the repository; adds their ids to pr. */
-static bool add_team_reviewers(twin_ctx *ctx, const json_value *repo, json_value *pr)
+/* team_reviewers: slugs of the org's teams that can read the repository; adds their ids to pr
+ * and the teams not asked before to added. */
+static bool add_team_reviewers(twin_ctx *ctx, const json_value *repo, json_value *pr, json_value *added)
 {
     json_value *asked = json_get(pr, "requested_teams");
     if (!asked) json_set(ctx->a, pr, "requested_teams", asked = json_array(ctx->a));
@@ -363,7 +382,10 @@ static bool add_team_reviewers(twin_ctx *ctx, const json_value *repo, json_value
         if (!team || gh_team_repo_level(ctx, team, gh_repo_key(ctx, repo)) == GH_NONE) return false;
         bool dup = false;
         json_foreach(x, asked) if (json_equal(x, json_get(team, "id"))) dup = true;
-        if (!dup) json_push(asked, json_clone(ctx->a, json_get(team, "id")));
+        if (!dup) {
+            json_push(asked, json_clone(ctx->a, json_get(team, "id")));
+            json_push(added, json_clone(ctx->a, team));   /* team may sit in a cached list */
+        }
     }
     return true;
 }
@@ -375,15 +397,19 @@ void gh_request_reviewers(twin_ctx *ctx)
     static const char not_collaborator[] = "Reviews may only be requested from collaborators. One or more of the "
                                            "users or teams you specified is not a collaborator of the repository.";
     json_value *rr = json_get(pr, "requested_reviewers");
+    json_value *new_users = json_array(ctx->a), *new_teams = json_array(ctx->a);
     json_foreach(r, twin_input(ctx, "reviewers")) {
         if (!json_str(r) || !gh_account_get(ctx, r->str)) return gh_message(ctx, 422, not_collaborator);
         bool dup = false;
         json_foreach(x, rr) if (str_case_eq(x->str, r->str)) dup = true;
-        if (!dup) json_push(rr, json_string(ctx->a, r->str));
+        if (!dup) {
+            json_push(rr, json_string(ctx->a, r->str));
+            json_push(new_users, json_string(ctx->a, r->str));
+        }
     }
-    if (!add_team_reviewers(ctx, repo, pr)) return gh_message(ctx, 422, not_collaborator);
+    if (!add_team_reviewers(ctx, repo, pr, new_teams)) return gh_message(ctx, 422, not_collaborator);
     save_pr(ctx, repo, pr);
-    emit_pr(ctx, repo, pr, "review_requested");
+    emit_per_reviewer(ctx, repo, pr, "review_requested", new_users, new_teams);
     gh_reply(ctx, 201, pr_json(ctx, repo, pr));
 }
 
@@ -397,11 +423,11 @@ void gh_remove_requested_reviewers(twin_ctx *ctx)
 {
     json_value *repo = gh_repo_load(ctx), *pr = repo ? load_pr(ctx, repo) : NULL;
     if (!pr) return;
-    json_value *keep = json_array(ctx->a);
+    json_value *keep = json_array(ctx->a), *gone_users = json_array(ctx->a), *gone_teams = json_array(ctx->a);
     json_foreach(x, json_get(pr, "requested_reviewers")) {
         bool drop = false;
         json_foreach(r, twin_input(ctx, "reviewers")) if (str_case_eq(json_str(r), x->str)) drop = true;
-        if (!drop) json_push(keep, json_string(ctx->a, x->str));
+        json_push(drop ? gone_users : keep, json_string(ctx->a, x->str));
     }
     json_set(ctx->a, pr, "requested_reviewers", keep);
     json_value *teams = json_array(ctx->a);
@@ -412,9 +438,11 @@ void gh_remove_requested_reviewers(twin_ctx *ctx)
         json_foreach(r, twin_input(ctx, "team_reviewers"))
             if (team && str_case_eq(json_str(r), json_get_str(team, "slug"))) drop = true;
         if (!drop) json_push(teams, json_clone(ctx->a, x));
+        else json_push(gone_teams, json_clone(ctx->a, team));
     }
     json_set(ctx->a, pr, "requested_teams", teams);
     save_pr(ctx, repo, pr);
+    emit_per_reviewer(ctx, repo, pr, "review_request_removed", gone_users, gone_teams);
     gh_reply(ctx, 200, pr_json(ctx, repo, pr));
 }
 

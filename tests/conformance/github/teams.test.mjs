@@ -5,6 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createScenario } from '../../lib/fixture.mjs';
 import { newRun, client, admin, assertSchema, rejects, stopServer, b64 } from './helpers.mjs';
+import { startReceiver } from '../../lib/receiver.mjs';
 
 after(stopServer);
 
@@ -242,6 +243,9 @@ test('secret teams are hidden from org members outside them; maintainers edit, m
 
 test('review requests to teams fill requested_teams and can be withdrawn', async () => {
   const pull_number = 1;
+  const rx = await startReceiver();
+  after(() => rx.close());
+  await alice.rest.repos.createWebhook({ owner: 'acme', repo: 'tool', config: { url: rx.url, content_type: 'json' }, events: ['pull_request'] });
   const req = await alice.rest.pulls.requestReviewers({ owner: 'acme', repo: 'tool', pull_number, team_reviewers: ['platform-eng'] });
   assert.equal(req.status, 201);
   assertSchema('POST', '/repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers', req.data);
@@ -263,6 +267,25 @@ test('review requests to teams fill requested_teams and can be withdrawn', async
   assert.equal(removed.status, 200);
   assert.deepEqual(removed.data.requested_teams, []);
   assert.deepEqual((await alice.rest.pulls.listRequestedReviewers({ owner: 'acme', repo: 'tool', pull_number })).data.teams, []);
+
+  // one pull_request delivery per reviewer, naming the team it is about
+  const action = (name) => (d) => d.headers['x-github-event'] === 'pull_request' && JSON.parse(d.body).action === name;
+  const asked = JSON.parse((await rx.waitFor(action('review_requested'), 15000)).body);
+  assert.equal(asked.requested_team.slug, 'platform-eng');
+  assert.equal(asked.requested_reviewer, undefined);
+  assert.equal(asked.pull_request.number, pull_number);
+  const withdrawn = JSON.parse((await rx.waitFor(action('review_request_removed'), 15000)).body);
+  assert.equal(withdrawn.requested_team.slug, 'platform-eng');
+  assert.deepEqual(withdrawn.pull_request.requested_teams, []);
+  // and a user reviewer: requested_reviewer, once even when asked twice
+  await alice.rest.pulls.requestReviewers({ owner: 'acme', repo: 'tool', pull_number, reviewers: ['bob'] });
+  await alice.rest.pulls.requestReviewers({ owner: 'acme', repo: 'tool', pull_number, reviewers: ['bob'] });
+  await rx.waitFor((d) => action('review_requested')(d) && JSON.parse(d.body).requested_reviewer, 15000);
+  await alice.rest.pulls.removeRequestedReviewers({ owner: 'acme', repo: 'tool', pull_number, reviewers: ['bob'] });
+  const gone = JSON.parse((await rx.waitFor((d) => action('review_request_removed')(d) && JSON.parse(d.body).requested_reviewer, 15000)).body);
+  assert.equal(gone.requested_reviewer.login, 'bob');
+  const forBob = rx.deliveries.filter(action('review_requested')).map((d) => JSON.parse(d.body)).filter((p) => p.requested_reviewer);
+  assert.deepEqual(forBob.map((p) => [p.requested_reviewer.login, p.requested_team]), [['bob', undefined]]);
 });
 
 test('team routes need read:org to read and admin:org to change', async () => {
