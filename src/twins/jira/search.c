@@ -1,6 +1,6 @@
-/* Jira twin: a JQL subset (fields, = != ~ !~ > >= < <= IN, NOT IN, IS [NOT]
- * EMPTY, AND/OR/NOT, parentheses, currentUser(), openSprints(),
- * closedSprints(), ORDER BY) and the search endpoints that use it:
+/* Jira twin: a JQL subset (fields, issue.property[key].path, = != ~ !~ > >=
+ * < <= IN, NOT IN, IS [NOT] EMPTY, AND/OR/NOT, parentheses, currentUser(),
+ * openSprints(), closedSprints(), ORDER BY) and the search endpoints that use it:
  * /search (startAt), /search/jql (nextPageToken), counts. */
 #include <ctype.h>
 #include <stdio.h>
@@ -25,10 +25,12 @@ typedef struct node {
     const char *field, *op;     /* op: = != ~ !~ > >= < <= in notin is isnot */
     const char **vals;          /* "\x01me", "\x01open", "\x01closed", "\x01empty" for functions/EMPTY */
     size_t n_vals;
+    const char *prop_key, *prop_path;   /* issue.property[prop_key].prop_path; prop_key NULL otherwise */
 } node;
 
 typedef struct sortkey {
     const char *field;
+    const char *prop_key, *prop_path;   /* as in node */
     bool desc;
 } sortkey;
 
@@ -138,6 +140,44 @@ static const char *canon_field(const char *f)
     return f;
 }
 
+/* ---- entity properties: issue.property[key].path ----
+ * Real Jira searches only the property paths an app's descriptor declares
+ * for indexing, each with a type.  The twin has no apps, so every stored
+ * issue property is searchable at any path, typed by the JSON value found
+ * there (numbers compare as numbers, strings as text or dates). */
+
+#define PROPERTY_PREFIX "issue.property["
+
+static bool is_property_ref(const char *name)
+{
+    return strncasecmp(name, PROPERTY_PREFIX, strlen(PROPERTY_PREFIX)) == 0;
+}
+
+/* Splits the reference in token t (already consumed: the lexer reads the
+ * whole "issue.property[key].path" as one word) into key and dotted path (""
+ * for the whole value).  A malformed reference sets Jira's "Expecting ..."
+ * parse error at the character where it goes wrong. */
+static bool parse_property_ref(parser *p, const tok *t, const char **key, const char **path)
+{
+    arena *a = p->ctx->a;
+    const char *k = t->s + strlen(PROPERTY_PREFIX), *close = strchr(k, ']');
+    if (!close) { fail_expect(p, "']'"); return false; }
+    if (close == k) {
+        p->err = arena_printf(a, "Error in the JQL Query: Expecting a property key but got ']'. (line 1, character %zu)",
+                              t->pos + (size_t)(k - t->s));
+        return false;
+    }
+    const char *rest = close + 1;
+    if (*rest && (*rest != '.' || !rest[1] || rest[strlen(rest) - 1] == '.' || strstr(rest, ".."))) {
+        p->err = arena_printf(a, "Error in the JQL Query: Expecting a property path after '%.*s' but got '%s'. (line 1, character %zu)",
+                              (int)(rest - t->s), t->s, rest, t->pos + (size_t)(rest - t->s));
+        return false;
+    }
+    *key = arena_strndup(a, k, (size_t)(close - k));
+    *path = *rest ? rest + 1 : "";
+    return true;
+}
+
 static const char *parse_value(parser *p)
 {
     tok *t = peek(p);
@@ -169,17 +209,21 @@ static node *parse_clause(parser *p)
     tok *f = peek(p);
     if (f->k != T_WORD && f->k != T_STR) { fail_expect(p, "a field name"); return NULL; }
     p->i++;
-    bool known = false;
-    for (size_t i = 0; known_fields[i]; i++)
-        if (!strcasecmp(known_fields[i], f->s)) known = true;
-    if (!strcasecmp(f->s, "cf[10020]")) known = true;
-    if (!known) {
-        p->err = arena_printf(a, "Field '%s' does not exist or you do not have permission to view it.", f->s);
-        return NULL;
-    }
     node *n = arena_zalloc(a, sizeof *n);
     n->k = N_CLAUSE;
     n->field = canon_field(f->s);
+    if (is_property_ref(f->s)) {
+        if (!parse_property_ref(p, f, &n->prop_key, &n->prop_path)) return NULL;
+    } else {
+        bool known = false;
+        for (size_t i = 0; known_fields[i]; i++)
+            if (!strcasecmp(known_fields[i], f->s)) known = true;
+        if (!strcasecmp(f->s, "cf[10020]")) known = true;
+        if (!known) {
+            p->err = arena_printf(a, "Field '%s' does not exist or you do not have permission to view it.", f->s);
+            return NULL;
+        }
+    }
     tok *o = peek(p);
     if (o->k == T_OP) {
         n->op = o->s;
@@ -230,7 +274,7 @@ static node *parse_clause(parser *p)
         n->vals[0] = v;
         n->n_vals = 1;
     }
-    if ((str_eq(n->op, "~") || str_eq(n->op, "!~")) &&
+    if ((str_eq(n->op, "~") || str_eq(n->op, "!~")) && !n->prop_key &&
         !(str_eq(n->field, "text") || str_eq(n->field, "summary") || str_eq(n->field, "description") ||
           str_eq(n->field, "comment") || str_eq(n->field, "environment"))) {
         p->err = arena_printf(a, "The operator '%s' is not supported by the '%s' field.", n->op, f->s);
@@ -296,6 +340,16 @@ static const char *const sort_fields[] = {"created", "updated", "priority", "key
 
 static bool check_values(parser *p, node *n);
 
+/* Jira's message when a field cannot be an ORDER BY key, NULL when it can. */
+static const char *sort_problem(arena *a, const char *name)
+{
+    for (size_t i = 0; sort_fields[i]; i++)
+        if (!strcasecmp(sort_fields[i], name)) return NULL;
+    for (size_t i = 0; known_fields[i]; i++)
+        if (!strcasecmp(known_fields[i], name)) return arena_printf(a, "Field '%s' does not support sorting.", name);
+    return arena_printf(a, "Not able to sort using field '%s'.", name);
+}
+
 jql *jql_parse(twin_ctx *ctx, const char *text, const char **err)
 {
     arena *a = ctx->a;
@@ -317,19 +371,13 @@ jql *jql_parse(twin_ctx *ctx, const char *text, const char **err)
         for (;;) {
             tok *f = peek(&p);
             if (f->k != T_WORD && f->k != T_STR) { fail_expect(&p, "a field name"); *err = p.err; return NULL; }
-            bool ok = false;
-            for (size_t i = 0; sort_fields[i]; i++)
-                if (!strcasecmp(sort_fields[i], f->s)) ok = true;
-            if (!ok) {
-                bool known = false;
-                for (size_t i = 0; known_fields[i]; i++)
-                    if (!strcasecmp(known_fields[i], f->s)) known = true;
-                *err = known ? arena_printf(a, "Field '%s' does not support sorting.", f->s)
-                             : arena_printf(a, "Not able to sort using field '%s'.", f->s);
+            p.i++;
+            sortkey sk = {canon_field(f->s), NULL, NULL, false};
+            if (is_property_ref(f->s)) {
+                if (!parse_property_ref(&p, f, &sk.prop_key, &sk.prop_path)) { *err = p.err; return NULL; }
+            } else if ((*err = sort_problem(a, f->s))) {
                 return NULL;
             }
-            p.i++;
-            sortkey sk = {canon_field(f->s), false};
             if (!strcasecmp(sk.field, "issuekey")) sk.field = "key";
             if (is_kw(peek(&p), "DESC")) { sk.desc = true; p.i++; }
             else if (is_kw(peek(&p), "ASC")) p.i++;
@@ -497,23 +545,11 @@ static bool field_empty(twin_ctx *ctx, const char *field, const json_value *is)
     return k ? !json_get_str(is, k) : false;
 }
 
-static bool text_contains(twin_ctx *ctx, const char *field, const json_value *is, const char *needle)
+/* Every word of the needle occurs in one of the haystacks (Jira matches
+ * words, not phrases, unless quoted inside); trailing wildcards are dropped. */
+static bool words_found(arena *a, const char *needle, const char *const *hay, size_t nh)
 {
-    arena *a = ctx->a;
-    /* every word of the needle must occur (Jira matches words, not phrases, unless quoted inside) */
     char *copy = arena_strdup(a, needle);
-    const char *hay[4] = {NULL};
-    size_t nh = 0;
-    bool all = !strcasecmp(field, "text");
-    if (all || !strcasecmp(field, "summary")) hay[nh++] = json_get_str(is, "summary");
-    if (all || !strcasecmp(field, "description")) hay[nh++] = jira_adf_text(a, json_get(is, "description"));
-    if (all || !strcasecmp(field, "environment")) hay[nh++] = jira_adf_text(a, json_get(is, "environment"));
-    char *comments = arena_strdup(a, "");
-    if (all || !strcasecmp(field, "comment")) {
-        twin_list l = jira_list(ctx, "comments", "issue", json_get_str(is, "id"));
-        for (size_t i = 0; i < l.n; i++) comments = arena_printf(a, "%s %s", comments, jira_adf_text(a, json_get(l.items[i], "body")));
-        hay[nh++] = comments;
-    }
     bool any_word = false;
     for (char *save = NULL, *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
         size_t wl = strlen(w);
@@ -528,6 +564,155 @@ static bool text_contains(twin_ctx *ctx, const char *field, const json_value *is
     return any_word;
 }
 
+static bool text_contains(twin_ctx *ctx, const char *field, const json_value *is, const char *needle)
+{
+    arena *a = ctx->a;
+    const char *hay[4] = {NULL};
+    size_t nh = 0;
+    bool all = !strcasecmp(field, "text");
+    if (all || !strcasecmp(field, "summary")) hay[nh++] = json_get_str(is, "summary");
+    if (all || !strcasecmp(field, "description")) hay[nh++] = jira_adf_text(a, json_get(is, "description"));
+    if (all || !strcasecmp(field, "environment")) hay[nh++] = jira_adf_text(a, json_get(is, "environment"));
+    char *comments = arena_strdup(a, "");
+    if (all || !strcasecmp(field, "comment")) {
+        twin_list l = jira_list(ctx, "comments", "issue", json_get_str(is, "id"));
+        for (size_t i = 0; i < l.n; i++) comments = arena_printf(a, "%s %s", comments, jira_adf_text(a, json_get(l.items[i], "body")));
+        hay[nh++] = comments;
+    }
+    return words_found(a, needle, hay, nh);
+}
+
+/* ---- entity property evaluation ---- */
+
+#define PROPERTY_LEAVES_MAX 64
+
+/* The scalar values at path inside v; arrays along the way contribute each
+ * element (Jira indexes a list of strings as several values).  Nulls, empty
+ * strings and objects are no value, as an unindexed path is in Jira. */
+static void property_leaves(const json_value *v, const char *path, const json_value **out, size_t *n)
+{
+    if (!v || v->type == JSON_NULL || *n >= PROPERTY_LEAVES_MAX) return;
+    if (v->type == JSON_ARRAY) {
+        json_foreach(x, v) property_leaves(x, path, out, n);
+        return;
+    }
+    if (!*path) {
+        if (v->type != JSON_OBJECT && !(v->type == JSON_STRING && !*v->str)) out[(*n)++] = v;
+        return;
+    }
+    const char *dot = strchr(path, '.');
+    size_t len = dot ? (size_t)(dot - path) : strlen(path);
+    property_leaves(json_getn(v, path, len), dot ? dot + 1 : "", out, n);
+}
+
+static size_t issue_property_leaves(const json_value *is, const char *key, const char *path, const json_value **out)
+{
+    size_t n = 0;
+    property_leaves(json_get(json_get(is, "properties"), key), path, out, &n);
+    return n;
+}
+
+static bool parse_number(const char *s, double *out)
+{
+    char *end;
+    if (!s || !*s) return false;
+    *out = strtod(s, &end);
+    return *end == '\0';
+}
+
+/* Exact match: strings case-sensitively (Jira's string type is a keyword),
+ * numbers by value, booleans by their JSON spelling. */
+static bool leaf_equals(twin_ctx *ctx, const json_value *leaf, const char *v)
+{
+    if (str_eq(v, "\x01me")) v = jira_viewer(ctx);
+    double have, want;
+    switch (leaf->type) {
+    case JSON_STRING: return str_eq(leaf->str, v);
+    case JSON_NUMBER: return json_double(leaf, &have) && parse_number(v, &want) && have == want;
+    case JSON_TRUE: return !strcasecmp(v, "true");
+    case JSON_FALSE: return !strcasecmp(v, "false");
+    default: return false;
+    }
+}
+
+/* Orders a leaf against a value for > >= < <=: numbers by value, strings
+ * that read as dates (or relative dates, now(), startOfDay()) by time.
+ * *ok is false when the two cannot be ordered. */
+static int leaf_order(twin_ctx *ctx, const json_value *leaf, const char *v, bool *ok)
+{
+    double have, want;
+    *ok = false;
+    if (leaf->type == JSON_NUMBER) {
+        if (!json_double(leaf, &have) || !parse_number(v, &want)) return 0;
+        *ok = true;
+        return have < want ? -1 : have > want;
+    }
+    if (leaf->type != JSON_STRING) return 0;
+    int64_t t = date_value(ctx, leaf->str), w = date_value(ctx, v);
+    if (t < 0 || w < 0) return 0;
+    *ok = true;
+    return t < w ? -1 : t > w;
+}
+
+static bool leaf_in_range(twin_ctx *ctx, const json_value *leaf, const char *op, const char *v)
+{
+    bool ok;
+    int c = leaf_order(ctx, leaf, v, &ok);
+    if (!ok) return false;
+    if (str_eq(op, ">")) return c > 0;
+    if (str_eq(op, ">=")) return c >= 0;
+    if (str_eq(op, "<")) return c < 0;
+    return c <= 0;
+}
+
+static bool leaves_contain_words(arena *a, const json_value **leaves, size_t n, const char *needle)
+{
+    const char *hay[PROPERTY_LEAVES_MAX];
+    size_t nh = 0;
+    for (size_t i = 0; i < n; i++)
+        if (leaves[i]->type == JSON_STRING) hay[nh++] = leaves[i]->str;
+    return words_found(a, needle, hay, nh);
+}
+
+/* One issue.property[key].path clause.  As for fields, != / !~ / NOT IN
+ * never match an issue without a value there. */
+static bool eval_property(twin_ctx *ctx, const node *n, const json_value *is)
+{
+    const json_value *leaves[PROPERTY_LEAVES_MAX];
+    size_t nl = issue_property_leaves(is, n->prop_key, n->prop_path, leaves);
+    const char *op = n->op;
+    if (str_eq(op, "is")) return nl == 0;
+    if (str_eq(op, "isnot")) return nl > 0;
+    if (str_eq(op, "~")) return leaves_contain_words(ctx->a, leaves, nl, n->vals[0]);
+    if (str_eq(op, "!~")) return nl > 0 && !leaves_contain_words(ctx->a, leaves, nl, n->vals[0]);
+    bool range = str_eq(op, ">") || str_eq(op, ">=") || str_eq(op, "<") || str_eq(op, "<=");
+    bool any = false;
+    for (size_t v = 0; v < n->n_vals && !any; v++) {
+        if (str_eq(n->vals[v], "\x01empty")) { any = nl == 0; continue; }
+        for (size_t i = 0; i < nl && !any; i++)
+            any = range ? leaf_in_range(ctx, leaves[i], op, n->vals[v]) : leaf_equals(ctx, leaves[i], n->vals[v]);
+    }
+    if (range || str_eq(op, "=") || str_eq(op, "in")) return any;
+    return nl > 0 && !any;
+}
+
+/* ORDER BY issue.property[key].path: the first value there; numbers before
+ * strings, issues without a value last (ascending), as for fields. */
+static int cmp_property(const json_value *x, const json_value *y, const char *key, const char *path)
+{
+    const json_value *lx[PROPERTY_LEAVES_MAX], *ly[PROPERTY_LEAVES_MAX];
+    size_t nx = issue_property_leaves(x, key, path, lx), ny = issue_property_leaves(y, key, path, ly);
+    if (!nx || !ny) return nx ? -1 : ny ? 1 : 0;
+    const json_value *a = lx[0], *b = ly[0];
+    double da, db;
+    bool num_a = a->type == JSON_NUMBER && json_double(a, &da), num_b = b->type == JSON_NUMBER && json_double(b, &db);
+    if (num_a && num_b) return da < db ? -1 : da > db;
+    if (num_a != num_b) return num_a ? -1 : 1;
+    const char *sa = a->type == JSON_STRING ? a->str : a->type == JSON_TRUE ? "true" : "false";
+    const char *sb = b->type == JSON_STRING ? b->str : b->type == JSON_TRUE ? "true" : "false";
+    return strcmp(sa, sb);
+}
+
 static bool eval(twin_ctx *ctx, const node *n, const json_value *is)
 {
     switch (n->k) {
@@ -536,6 +721,7 @@ static bool eval(twin_ctx *ctx, const node *n, const json_value *is)
     case N_NOT: return !eval(ctx, n->l, is);
     case N_CLAUSE: break;
     }
+    if (n->prop_key) return eval_property(ctx, n, is);
     const char *op = n->op, *f = n->field;
     if (str_eq(op, "is")) return field_empty(ctx, f, is);
     if (str_eq(op, "isnot")) return !field_empty(ctx, f, is);
@@ -607,7 +793,8 @@ static int cmp_issues(const void *pa, const void *pb, void *q_arg)
     const jql *q = q_arg;
     if (!q->n_sort) return -cmp_field(x, y, "created");
     for (size_t i = 0; i < q->n_sort; i++) {
-        int c = cmp_field(x, y, q->sort[i].field);
+        const sortkey *sk = &q->sort[i];
+        int c = sk->prop_key ? cmp_property(x, y, sk->prop_key, sk->prop_path) : cmp_field(x, y, sk->field);
         if (c) return q->sort[i].desc ? -c : c;
     }
     int c = cmp_field(x, y, "key");
