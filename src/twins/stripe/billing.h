@@ -200,8 +200,9 @@ void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t fro
  * does), each stamped with its boundary's time.  Returns whether anything
  * was due (sub is then stale: read it again). */
 bool billing_subscription_catch_up(twin_ctx *ctx, const json_value *sub);
-/* The same for every subscription of customer (NULL: of the run). */
-void billing_subscriptions_catch_up(twin_ctx *ctx, const char *customer);
+/* The same for the subscription with id subscription when given, else for
+ * every subscription of customer, else (both NULL or "") of the run. */
+void billing_subscriptions_catch_up(twin_ctx *ctx, const char *customer, const char *subscription);
 /* t plus count intervals ("day", "week", "month", "year"); months clamp to month end. */
 int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
 /* End of one billing period of price's recurring interval starting at start. */

@@ -864,7 +864,7 @@ void stripe_list_subscriptions(twin_ctx *ctx)
     const char *ignored = NULL, *customer = twin_arg(ctx, "customer");
     if (!billing_enum_param(ctx, "status", statuses, &ignored)) return;
     /* Listed (and matched) as they are after what real time has brought. */
-    billing_subscriptions_catch_up(ctx, customer && *customer ? customer : NULL);
+    billing_subscriptions_catch_up(ctx, customer, NULL);
     listing_query q = {.collection = COLL, .newest_first = true, .filter = filter_sub, .filter_data = &f};
     if (customer && *customer) {
         q.index_name = "customer";
@@ -1018,8 +1018,13 @@ bool billing_subscription_catch_up(twin_ctx *ctx, const json_value *sub)
     return true;
 }
 
-void billing_subscriptions_catch_up(twin_ctx *ctx, const char *customer)
+void billing_subscriptions_catch_up(twin_ctx *ctx, const char *customer, const char *subscription)
 {
+    if (subscription && *subscription) {
+        billing_subscription_catch_up(ctx, stripe_get(ctx, COLL, subscription));
+        return;
+    }
+    if (customer && !*customer) customer = NULL;
     store_list_opts o = {.index_name = customer ? "customer" : NULL, .index_value = customer};
     twin_list subs = {0};
     if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;

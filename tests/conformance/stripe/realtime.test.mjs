@@ -160,3 +160,28 @@ test('cancelling after the run clock passed a boundary renews first, then cancel
   assert.ok(canceled.canceled_at > sub.current_period_end);
   assert.equal((await s.invoices.list({ subscription: sub.id })).data.length, 2);
 });
+
+test("reading the customer's invoices or its next invoice brings the renewals too", async () => {
+  const { run, s, cus } = await payingRun();
+  const price = await recurringPrice(s, 1100);
+  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const end = sub.current_period_end;
+  await advance(run, 31 * DAY);
+
+  // a preview shows the invoice after the renewal, and keeps nothing
+  const preview = await s.invoices.createPreview({ customer: cus.id });
+  assert.equal(preview.subscription, sub.id);
+  assert.equal(preview.period_start, end);
+  assert.equal(preview.lines.data[0].period.start, preview.period_end);
+  assert.equal(preview.total, 1100);
+
+  const invoices = await s.invoices.list({ customer: cus.id });
+  assert.equal(invoices.data.length, 2);
+  const [renewal] = invoices.data;
+  assert.equal(renewal.billing_reason, 'subscription_cycle');
+  assert.equal(renewal.status, 'paid');
+  assert.equal(renewal.created, end);
+  const charge = await s.charges.retrieve(renewal.charge);
+  assert.equal(charge.created, end);
+  assert.equal(charge.amount, 1100);
+});
