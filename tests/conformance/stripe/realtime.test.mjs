@@ -15,14 +15,22 @@ async function advance(run, seconds) {
   assert.equal((await admin(run, 'POST', '/admin/clock', { advance_seconds: seconds })).status, 200);
 }
 
-// A run with a customer paying with pm (default payment method): { run, s, cus, pm }.
-async function payingRun(card = 'pm_card_visa') {
+// A run with a customer paying with pm_card_visa (its default payment method): { run, s, cus, pm }.
+async function payingRun() {
   const run = await newRun();
   const s = run.stripe;
   const cus = await s.customers.create({ email: 'realtime@example.com' });
-  const pm = await s.paymentMethods.attach(card, { customer: cus.id });
+  const pm = await s.paymentMethods.attach('pm_card_visa', { customer: cus.id });
   await s.customers.update(cus.id, { invoice_settings: { default_payment_method: pm.id } });
   return { run, s, cus, pm };
+}
+
+// payingRun with a subscription to a price of amount (monthly unless told): { run, s, cus, sub }.
+async function subscribedRun(amount, params = {}, recurring = { interval: 'month' }) {
+  const { run, s, cus } = await payingRun();
+  const price = await recurringPrice(s, amount, recurring);
+  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], ...params });
+  return { run, s, cus, sub };
 }
 
 async function eventsOf(s, id) {
@@ -31,9 +39,7 @@ async function eventsOf(s, id) {
 }
 
 test('a monthly subscription renews once the run clock passes its period end', async () => {
-  const { run, s, cus } = await payingRun();
-  const price = await recurringPrice(s, 1500);
-  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const { run, s, sub } = await subscribedRun(1500);
   assert.equal(sub.status, 'active');
   const end = sub.current_period_end;
 
@@ -69,9 +75,7 @@ test('a monthly subscription renews once the run clock passes its period end', a
 });
 
 test('a daily plan renews once per day passed, each invoice dated at its day', async () => {
-  const { run, s, cus } = await payingRun();
-  const price = await recurringPrice(s, 100, { interval: 'day' });
-  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const { run, s, cus, sub } = await subscribedRun(100, {}, { interval: 'day' });
   await advance(run, 5 * DAY + 60);
   // listing the customer's subscriptions is a look too
   const listed = await s.subscriptions.list({ customer: cus.id });
@@ -84,9 +88,7 @@ test('a daily plan renews once per day passed, each invoice dated at its day', a
 });
 
 test('a trialing subscription turns active when the trial ends', async () => {
-  const { run, s, cus } = await payingRun();
-  const price = await recurringPrice(s, 900);
-  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }], trial_period_days: 7 });
+  const { run, s, sub } = await subscribedRun(900, { trial_period_days: 7 });
   assert.equal(sub.status, 'trialing');
 
   await advance(run, 2 * DAY);
@@ -108,9 +110,7 @@ test('a trialing subscription turns active when the trial ends', async () => {
 });
 
 test('a renewal on a failing card makes the subscription past_due', async () => {
-  const { run, s, cus } = await payingRun();
-  const price = await recurringPrice(s, 2000);
-  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const { run, s, cus, sub } = await subscribedRun(2000);
   assert.equal(sub.status, 'active');
   const bad = await s.paymentMethods.attach('pm_card_chargeCustomerFail', { customer: cus.id });
   await s.customers.update(cus.id, { invoice_settings: { default_payment_method: bad.id } });
@@ -130,9 +130,7 @@ test('a renewal on a failing card makes the subscription past_due', async () => 
 });
 
 test('cancel_at_period_end ends the subscription at the period end', async () => {
-  const { run, s, cus } = await payingRun();
-  const price = await recurringPrice(s, 1200);
-  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const { run, s, cus, sub } = await subscribedRun(1200);
   await s.subscriptions.update(sub.id, { cancel_at_period_end: true });
 
   await advance(run, 31 * DAY);
@@ -150,9 +148,7 @@ test('cancel_at_period_end ends the subscription at the period end', async () =>
 });
 
 test('cancelling after the run clock passed a boundary renews first, then cancels now', async () => {
-  const { run, s, cus } = await payingRun();
-  const price = await recurringPrice(s, 700);
-  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const { run, s, sub } = await subscribedRun(700);
   await advance(run, 31 * DAY);
   const canceled = await s.subscriptions.cancel(sub.id);
   assert.equal(canceled.status, 'canceled');
@@ -162,9 +158,7 @@ test('cancelling after the run clock passed a boundary renews first, then cancel
 });
 
 test("reading the customer's invoices or its next invoice brings the renewals too", async () => {
-  const { run, s, cus } = await payingRun();
-  const price = await recurringPrice(s, 1100);
-  const sub = await s.subscriptions.create({ customer: cus.id, items: [{ price: price.id }] });
+  const { run, s, cus, sub } = await subscribedRun(1100);
   const end = sub.current_period_end;
   await advance(run, 31 * DAY);
 
