@@ -179,3 +179,30 @@ test("reading the customer's invoices or its next invoice brings the renewals to
   assert.equal(charge.created, end);
   assert.equal(charge.amount, 1100);
 });
+
+test("a schedule's phases and its subscription's renewals are crossed in time order", async () => {
+  const { run, s, cus } = await payingRun();
+  const basic = await recurringPrice(s, 1000), pro = await recurringPrice(s, 4000);
+  const schedule = await s.subscriptionSchedules.create({
+    customer: cus.id, start_date: 'now', end_behavior: 'release',
+    phases: [{ items: [{ price: basic.id }], iterations: 1 }, { items: [{ price: pro.id }], iterations: 1 }],
+  });
+  const first = await s.subscriptions.retrieve(schedule.subscription);
+  const boundary = schedule.phases[1].start_date;
+  assert.equal(boundary, first.current_period_end);
+
+  // past the second phase's start, not yet its end; the schedule is looked at first
+  await advance(run, 40 * DAY);
+  const now = await s.subscriptionSchedules.retrieve(schedule.id);
+  assert.deepEqual(now.current_phase, { start_date: boundary, end_date: schedule.phases[1].end_date });
+  const sub = await s.subscriptions.retrieve(schedule.subscription);
+  assert.equal(sub.status, 'active');
+  assert.deepEqual(sub.items.data.map((i) => i.price.id), [pro.id]);
+  assert.equal(sub.current_period_start, boundary);
+  const renewal = await s.invoices.retrieve(sub.latest_invoice);
+  assert.equal(renewal.created, boundary);
+  assert.equal(renewal.billing_reason, 'subscription_cycle');
+  assert.deepEqual(renewal.lines.data.map((l) => l.price.id), [pro.id], 'the renewal bills the phase starting with it');
+  assert.equal(renewal.amount_paid, 4000);
+  assert.equal((await s.invoices.list({ subscription: sub.id })).data.length, 2);
+});
