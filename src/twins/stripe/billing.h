@@ -194,6 +194,15 @@ void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv);
  * time from up to t (trial warnings, trial ends, renewals, cancellations at
  * period end). */
 void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t);
+/* A subscription without a test clock (and its schedule) crosses every
+ * boundary the run's clock has passed, in order, as a test clock's advance
+ * would (Stripe does so in the background; here the first look after one
+ * does), each stamped with its boundary's time.  Returns whether anything
+ * was due (sub is then stale: read it again). */
+bool billing_subscription_catch_up(twin_ctx *ctx, const json_value *sub);
+/* The same for the subscription with id subscription when given, else for
+ * every subscription of customer, else (both NULL or "") of the run. */
+void billing_subscriptions_catch_up(twin_ctx *ctx, const char *customer, const char *subscription);
 /* t plus count intervals ("day", "week", "month", "year"); months clamp to month end. */
 int64_t billing_add_interval(int64_t t, const char *interval, int64_t count);
 /* End of one billing period of price's recurring interval starting at start. */
@@ -251,8 +260,9 @@ bool billing_subscription_expire_if_due(twin_ctx *ctx, json_value *sub, int64_t 
 /* Cancels sub at time at (status canceled, ended_at, cancellation_details.reason);
  * saves and announces; returns the text saved. */
 stripe_text billing_subscription_end(twin_ctx *ctx, json_value *sub, int64_t at, const char *reason);
-/* Exempts a (seeded) subscription from expiring in real time. */
-void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id);
+/* Exempts a seeded subscription from real time: it neither expires nor
+ * renews by itself (its dates are the seeding origin's, long past). */
+void billing_subscription_hold(twin_ctx *ctx, const char *id);
 
 /* ---- subscription schedules (subscription_schedules.c) ---- */
 /* The schedules on a test clock.  One listing serves a whole advance:
@@ -269,10 +279,6 @@ void billing_schedules_run(twin_ctx *ctx, const twin_list *schedules, int64_t at
  * at first (inside the preview's discarded writes), so the renewal shows the
  * next phase's items, or nothing when the schedule ends the subscription. */
 void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int64_t at);
-/* A schedule without a test clock crosses the boundaries real time has
- * passed (Stripe does so in the background; here the first look after one
- * does).  Returns whether any was crossed. */
-bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule);
 /* sub, owned by a schedule, was canceled through the API at at: so is its schedule. */
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at);
 

@@ -15,7 +15,7 @@ const char *stripe_balance_txn(twin_ctx *ctx, int64_t amount, const char *curren
 {
     arena *a = ctx->a;
     json_value *t = stripe_new_object(ctx, "balance_transaction", "txn_");
-    int64_t now = twin_now(ctx);
+    int64_t now = stripe_now(ctx);
     int64_t fee = strcmp(type, "charge") == 0 ? card_fee(amount) : 0;
     json_set_int(a, t, "amount", amount);
     json_set_int(a, t, "available_on", now);
@@ -102,7 +102,7 @@ json_value *stripe_charge_create(twin_ctx *ctx, int64_t amount, const char *curr
     json_set(a, c, "billing_details", json_clone(a, json_get(pm, "billing_details")));
     json_set_str(a, c, "calculated_statement_descriptor", "TWINS");
     json_set_bool(a, c, "captured", ok && capture);
-    json_set_int(a, c, "created", twin_now(ctx));
+    json_set_int(a, c, "created", stripe_now(ctx));
     json_set_str(a, c, "currency", currency);
     json_set_str(a, c, "customer", customer);
     json_set_null(a, c, "description");

@@ -80,7 +80,7 @@ static void write_event(twin_ctx *ctx, buf *out, const char *id, const char *typ
     jw_kv_string(&w, "id", id);
     jw_kv_string(&w, "object", "event");
     jw_kv_string(&w, "api_version", STRIPE_API_VERSION);
-    jw_kv_int(&w, "created", twin_now(ctx));
+    jw_kv_int(&w, "created", stripe_now(ctx));
     jw_key(&w, "data");
     jw_object_begin(&w);
     jw_key(&w, "object");

@@ -271,6 +271,9 @@ static json_value *answer_preview(twin_ctx *ctx)
     preview_target t;
     billing_proration p = {.behavior = "create_prorations"};
     bool answered = false;
+    /* The next invoice after the renewals real time has brought (kept by
+     * the next look that is not a preview). */
+    billing_subscriptions_catch_up(ctx, twin_arg(ctx, "customer"), twin_arg(ctx, "subscription"));
     if (!read_target(ctx, &t)) return NULL;
     json_value *inv = build_preview(ctx, &t, &p, &answered);
     if (answered) return NULL;

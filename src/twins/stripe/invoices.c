@@ -1113,6 +1113,8 @@ void stripe_list_invoices(twin_ctx *ctx)
 {
     invoice_filter f = {twin_arg(ctx, "subscription"), twin_arg(ctx, "status"), twin_arg(ctx, "collection_method")};
     const char *customer = twin_arg(ctx, "customer");
+    /* Renewals real time has brought are listed too. */
+    billing_subscriptions_catch_up(ctx, customer, f.subscription);
     listing_query q = {.collection = COLL, .newest_first = true, .filter = filter_invoice, .filter_data = &f};
     if (customer && *customer) {
         q.index_name = "customer";

@@ -54,7 +54,7 @@ json_value *stripe_intent_skeleton(twin_ctx *ctx, int64_t amount, const char *cu
     json_set_str(a, pi, "capture_method", "automatic");
     json_set_str(a, pi, "client_secret", arena_printf(a, "%s_secret_%s", id, secret));
     json_set_str(a, pi, "confirmation_method", "automatic");
-    json_set_int(a, pi, "created", twin_now(ctx));
+    json_set_int(a, pi, "created", stripe_now(ctx));
     json_set_str(a, pi, "currency", currency);
     json_set_null(a, pi, "customer");
     json_set_null(a, pi, "description");
@@ -425,7 +425,7 @@ void stripe_pi_cancel(twin_ctx *ctx)
         return;
     }
     if (!enum_param(ctx, pi, "cancellation_reason", reasons)) return;
-    json_set_int(ctx->a, pi, "canceled_at", twin_now(ctx));
+    json_set_int(ctx->a, pi, "canceled_at", stripe_now(ctx));
     json_set_null(ctx->a, pi, "next_action");
     json_set_int(ctx->a, pi, "amount_capturable", 0);
     set_status(ctx, pi, "canceled");

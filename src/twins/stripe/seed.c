@@ -254,9 +254,10 @@ static int seed_subscription(twin_ctx *ctx, const json_value *in, seed_counts *n
         sub = billing_subscription_get(ctx, json_get_str(sub, "id"));
     }
     if (status && !str_eq(status, json_get_str(sub, "status"))) force_status(ctx, sub, status);
-    /* A seeded incomplete subscription is a fixture to pay later: its seeding
-     * date is long past, but it must not expire on the first read. */
-    if (wants_incomplete) billing_subscription_hold_incomplete(ctx, json_get_str(sub, "id"));
+    /* A seeded subscription is a fixture in the state the seed asked for: its
+     * seeding date is long past, but it must not renew or expire (an
+     * incomplete one is to be paid later) on the first read. */
+    billing_subscription_hold(ctx, json_get_str(sub, "id"));
     n->subscriptions++;
     return 0;
 }

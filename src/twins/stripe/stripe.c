@@ -15,6 +15,18 @@ static stripe_req *req_state(twin_ctx *ctx)
     return ctx->principal;
 }
 
+int64_t stripe_now(twin_ctx *ctx)
+{
+    stripe_req *st = req_state(ctx);
+    return st && st->now_override ? st->now_override : twin_now(ctx);
+}
+
+void stripe_override_now(twin_ctx *ctx, int64_t t)
+{
+    stripe_req *st = req_state(ctx);
+    if (st) st->now_override = t;
+}
+
 void stripe_stamp(twin_ctx *ctx)
 {
     if (!ctx->req) return;

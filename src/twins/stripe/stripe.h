@@ -33,7 +33,17 @@ typedef struct stripe_req {
      * are named inside it, "subscription_details[items][0][price]". */
     const char *nested_in;
     const json_value *nested;
+    /* While a subscription without a test clock catches up with real time,
+     * the boundary it is crossing (0 otherwise): what happens there is
+     * stamped with it (stripe_now). */
+    int64_t now_override;
 } stripe_req;
+
+/* The request's time: the boundary being crossed while catching up, else
+ * the run's clock (twin_now). */
+int64_t stripe_now(twin_ctx *ctx);
+/* Makes stripe_now answer t until stripe_override_now(ctx, 0). */
+void stripe_override_now(twin_ctx *ctx, int64_t t);
 
 /* Drops the request's copy of the enabled webhook endpoints (events.c). */
 void stripe_endpoints_changed(twin_ctx *ctx);

@@ -731,33 +731,31 @@ void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int
 
 /* A schedule without a test clock lives in real time: Stripe crosses its
  * boundaries in the background; here the first look after one (at the
- * schedule or its subscription) does.  run_boundary changes s and stores
- * it, so s stays current.  Returns whether any boundary was crossed. */
-static bool catch_up(twin_ctx *ctx, json_value *s)
+ * schedule or its subscription) does.  Once its subscription runs, the two
+ * catch up together (billing_subscription_catch_up), so renewals and phases
+ * keep their order; before that, or after it ended, the schedule alone. */
+static void catch_up(twin_ctx *ctx, json_value *s)
 {
-    if (json_get_str(s, "test_clock")) return false;
+    if (json_get_str(s, "test_clock")) return;
     int64_t now = twin_now(ctx);
-    bool crossed = false;
     for (int guard = 0; guard < 100; guard++) {
         int64_t at = next_boundary(s);
         if (!at || at > now) break;
+        if (billing_subscription_catch_up(ctx, stripe_get(ctx, "subscriptions", json_get_str(s, "subscription"))))
+            break;
+        stripe_override_now(ctx, at);
         run_boundary(ctx, s, at);
-        crossed = true;
+        stripe_override_now(ctx, 0);
     }
-    return crossed;
 }
 
-bool billing_schedule_catch_up(twin_ctx *ctx, const char *schedule)
-{
-    json_value *s = stripe_get(ctx, COLL, schedule);
-    return s && catch_up(ctx, s);
-}
-
+/* The schedule as it is after catching up (which may store it more than once). */
 static json_value *load_schedule(twin_ctx *ctx)
 {
     json_value *s = stripe_load(ctx, COLL, "subscription schedule", twin_param(ctx, "id"), "schedule");
-    if (s) catch_up(ctx, s);
-    return s;
+    if (!s) return NULL;
+    catch_up(ctx, s);
+    return stripe_get(ctx, COLL, json_get_str(s, "id"));
 }
 
 void billing_schedule_subscription_canceled(twin_ctx *ctx, const json_value *sub, int64_t at)

@@ -255,9 +255,9 @@ void billing_subscription_invoice_settled(twin_ctx *ctx, const json_value *inv)
     billing_save_emit(ctx, COLL, sub, "customer.subscription.updated", stripe_diff(ctx, before, sub));
 }
 
-#define HELD "subscriptions_held_incomplete"
+#define HELD "subscriptions_held"
 
-void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id)
+void billing_subscription_hold(twin_ctx *ctx, const char *id)
 {
     json_value *mark = json_object(ctx->a);
     json_set_str(ctx->a, mark, "id", id);
@@ -265,7 +265,8 @@ void billing_subscription_hold_incomplete(twin_ctx *ctx, const char *id)
 }
 
 /* Whether sub, still incomplete at now, is past its 23 hours.  Time on a
- * test clock only moves when the clock advances; seeded fixtures are held. */
+ * test clock only moves when the clock advances; seeded fixtures are held
+ * (billing_subscription_hold). */
 static bool incomplete_overdue(twin_ctx *ctx, const json_value *sub, int64_t now)
 {
     if (!stripe_status_is(sub, "incomplete") || now < billing_int(sub, "created") + INCOMPLETE_LIFETIME) return false;
@@ -587,13 +588,9 @@ static json_value *load_sub(twin_ctx *ctx)
 {
     const char *id = twin_param(ctx, "id");
     json_value *sub = billing_subscription_get(ctx, id);
-    /* A schedule living in real time crosses a due boundary before its subscription is seen. */
-    if (sub && json_get_str(sub, "schedule") && !json_get_str(sub, "test_clock") &&
-        billing_schedule_catch_up(ctx, json_get_str(sub, "schedule")))
-        sub = billing_subscription_get(ctx, id);
+    /* Stripe renews and expires these in the background; here the first look after a boundary does. */
+    if (billing_subscription_catch_up(ctx, sub)) sub = billing_subscription_get(ctx, id);
     if (!sub) stripe_missing(ctx, "subscription", id, "subscription_exposed_id");
-    /* Stripe expires these in the background; here the first look after the deadline does. */
-    else billing_subscription_expire_if_due(ctx, sub, billing_now(ctx, json_get_str(sub, "test_clock")));
     return sub;
 }
 
@@ -832,8 +829,6 @@ void stripe_cancel_subscription(twin_ctx *ctx)
 
 typedef struct sub_filter {
     const char *status, *price, *clock, *method;
-    int64_t now;    /* real time, for subscriptions without a test clock */
-    twin_ctx *ctx;
 } sub_filter;
 
 static bool status_matches(const char *want, const char *status)
@@ -854,9 +849,7 @@ static bool has_price(const json_value *sub, const char *price)
 static bool filter_sub(const json_value *sub, void *data)
 {
     const sub_filter *f = data;
-    /* Matched on the status the list is about to give it (see expire_listed). */
-    bool expiring = !json_get_str(sub, "test_clock") && incomplete_overdue(f->ctx, sub, f->now);
-    if (!status_matches(f->status, expiring ? "incomplete_expired" : json_get_str(sub, "status"))) return false;
+    if (!status_matches(f->status, json_get_str(sub, "status"))) return false;
     if (f->price && !has_price(sub, f->price)) return false;
     if (f->clock && !str_eq(json_get_str(sub, "test_clock"), f->clock)) return false;
     return !f->method || str_eq(json_get_str(sub, "collection_method"), f->method);
@@ -865,11 +858,13 @@ static bool filter_sub(const json_value *sub, void *data)
 void stripe_list_subscriptions(twin_ctx *ctx)
 {
     sub_filter f = {twin_arg(ctx, "status"), twin_arg(ctx, "price"), twin_arg(ctx, "test_clock"),
-                    twin_arg(ctx, "collection_method"), twin_now(ctx), ctx};
+                    twin_arg(ctx, "collection_method")};
     static const char *const statuses[] = {"active", "all", "canceled", "ended", "incomplete", "incomplete_expired",
                                            "past_due", "paused", "trialing", "unpaid", NULL};
     const char *ignored = NULL, *customer = twin_arg(ctx, "customer");
     if (!billing_enum_param(ctx, "status", statuses, &ignored)) return;
+    /* Listed (and matched) as they are after what real time has brought. */
+    billing_subscriptions_catch_up(ctx, customer, NULL);
     listing_query q = {.collection = COLL, .newest_first = true, .filter = filter_sub, .filter_data = &f};
     if (customer && *customer) {
         q.index_name = "customer";
@@ -877,19 +872,30 @@ void stripe_list_subscriptions(twin_ctx *ctx)
     }
     twin_list page;
     if (!stripe_list_fetch(ctx, &q, &page)) return;
-    /* Subscriptions on a test clock expire when it advances. */
-    for (size_t i = 0; i < page.n; i++)
-        if (!json_get_str(page.items[i], "test_clock")) billing_subscription_expire_if_due(ctx, page.items[i], f.now);
     stripe_send_list(ctx, "/v1/subscriptions", &page);
 }
 
-/* ---- test clock advancement ---- */
+/* ---- crossing boundaries: a test clock's advance, or real time catching up ---- */
 
-/* What happens at t sees t as now (billing_now reads the stored clock). */
-static void set_clock_time(twin_ctx *ctx, json_value *clock, int64_t t)
+/* Whose time moves: a test clock (its frozen_time is stored at each
+ * boundary), or one subscription without a clock that catches up with real
+ * time (the request's stripe_now override is the boundary).  schedules are
+ * the ones whose phases interleave with the renewals. */
+typedef struct timeline {
+    json_value *clock;
+    const char *sub_id;  /* when clock is NULL */
+    twin_list schedules;
+} timeline;
+
+/* What happens at t sees t as now (billing_now reads the clock or the override). */
+static void set_time(twin_ctx *ctx, const timeline *tl, int64_t t)
 {
-    json_set_int(ctx->a, clock, "frozen_time", t);
-    billing_save(ctx, "test_clocks", clock);
+    if (!tl->clock) {
+        stripe_override_now(ctx, t);
+        return;
+    }
+    json_set_int(ctx->a, tl->clock, "frozen_time", t);
+    billing_save(ctx, "test_clocks", tl->clock);
 }
 
 /* Crosses one boundary (trial end or period end) at time at. */
@@ -911,23 +917,25 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
 }
 
 /* Stripe announces the end of a trial three days ahead. */
-static void warn_trial_end(twin_ctx *ctx, const json_value *sub, int64_t from, int64_t t)
+static void warn_trial_end(twin_ctx *ctx, const timeline *tl, const json_value *sub, int64_t from, int64_t t)
 {
     if (!stripe_status_is(sub, "trialing")) return;
     int64_t warn_at = billing_int(sub, "trial_end") - 3 * DAY;
-    if (warn_at > from && warn_at <= t) stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
+    if (warn_at <= from || warn_at > t) return;
+    set_time(ctx, tl, warn_at);
+    stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
 }
 
 /* sub (with its items) crosses its boundaries up to t.  It is not read
  * again between steps: each (renew, end, expiry) ends by storing this copy. */
-static void advance_one(twin_ctx *ctx, json_value *clock, json_value *sub, int64_t from, int64_t t)
+static void advance_one(twin_ctx *ctx, const timeline *tl, json_value *sub, int64_t from, int64_t t)
 {
-    warn_trial_end(ctx, sub, from, t);
+    warn_trial_end(ctx, tl, sub, from, t);
     for (int guard = 0; guard < 1000; guard++) {
         if (stripe_status_is(sub, "incomplete")) {
             int64_t at = billing_int(sub, "created") + INCOMPLETE_LIFETIME;
             if (at <= t) {
-                set_clock_time(ctx, clock, at);
+                set_time(ctx, tl, at);
                 billing_subscription_expire_if_due(ctx, sub, at);
             }
             return;
@@ -935,7 +943,7 @@ static void advance_one(twin_ctx *ctx, json_value *clock, json_value *sub, int64
         if (has_ended(sub)) return;
         int64_t next = billing_int(sub, stripe_status_is(sub, "trialing") ? "trial_end" : "current_period_end");
         if (next > t) return;
-        set_clock_time(ctx, clock, next);
+        set_time(ctx, tl, next);
         /* During a trial the period is the trial: cancel_at_period_end ends
          * the subscription at trial_end, with no invoice. */
         if (json_truthy(json_get(sub, "cancel_at_period_end"))) {
@@ -946,30 +954,79 @@ static void advance_one(twin_ctx *ctx, json_value *clock, json_value *sub, int64
     }
 }
 
-static void advance_subscriptions(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t)
+static void advance_subscriptions(twin_ctx *ctx, const timeline *tl, int64_t from, int64_t t)
 {
-    store_list_opts o = {.index_name = "test_clock", .index_value = json_get_str(clock, "id")};
+    if (!tl->clock) {
+        json_value *sub = billing_subscription_get(ctx, tl->sub_id);
+        if (sub) advance_one(ctx, tl, sub, from, t);
+        return;
+    }
+    store_list_opts o = {.index_name = "test_clock", .index_value = json_get_str(tl->clock, "id")};
     twin_list subs = {0};
     if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
-    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, clock, with_items(ctx, subs.items[i]), from, t);
+    for (size_t i = 0; i < subs.n; i++) advance_one(ctx, tl, with_items(ctx, subs.items[i]), from, t);
 }
 
-/* Time moves from boundary to boundary of the clock's subscription
+/* Time moves from boundary to boundary of the timeline's subscription
  * schedules: what falls before one happens first, then the schedules change
  * their subscriptions, then the subscriptions' own renewals at that moment
  * (so a renewal bills the phase that starts with it). */
-void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t)
+static void advance_timeline(twin_ctx *ctx, const timeline *tl, int64_t from, int64_t t)
 {
-    twin_list schedules = billing_clock_schedules(ctx, json_get_str(clock, "id"));
     for (int guard = 0; guard < 1000; guard++) {
-        int64_t next = billing_schedules_next(&schedules, t);
+        int64_t next = billing_schedules_next(&tl->schedules, t);
         if (!next) break;
         /* Subscriptions are listed again each time: a schedule may have started one. */
-        if (next - 1 > from) advance_subscriptions(ctx, clock, from, next - 1);
+        if (next - 1 > from) advance_subscriptions(ctx, tl, from, next - 1);
         if (next - 1 > from) from = next - 1;
-        set_clock_time(ctx, clock, next);
-        billing_schedules_run(ctx, &schedules, next);
+        set_time(ctx, tl, next);
+        billing_schedules_run(ctx, &tl->schedules, next);
     }
-    advance_subscriptions(ctx, clock, from, t);
-    set_clock_time(ctx, clock, t);
+    advance_subscriptions(ctx, tl, from, t);
+    set_time(ctx, tl, t);
+}
+
+void billing_subscriptions_advance(twin_ctx *ctx, json_value *clock, int64_t from, int64_t t)
+{
+    timeline tl = {.clock = clock, .schedules = billing_clock_schedules(ctx, json_get_str(clock, "id"))};
+    advance_timeline(ctx, &tl, from, t);
+}
+
+/* When sub next changes by itself: its incomplete deadline, trial end or period end. */
+static int64_t next_boundary(const json_value *sub)
+{
+    if (stripe_status_is(sub, "incomplete")) return billing_int(sub, "created") + INCOMPLETE_LIFETIME;
+    return billing_int(sub, stripe_status_is(sub, "trialing") ? "trial_end" : "current_period_end");
+}
+
+bool billing_subscription_catch_up(twin_ctx *ctx, const json_value *sub)
+{
+    if (!sub || json_get_str(sub, "test_clock") || has_ended(sub)) return false;
+    int64_t now = twin_now(ctx);
+    timeline tl = {.sub_id = json_get_str(sub, "id")};
+    json_value *schedule = stripe_get(ctx, "subscription_schedules", json_get_str(sub, "schedule"));
+    if (schedule && !json_get_str(schedule, "test_clock")) {
+        tl.schedules.items = arena_alloc(ctx->a, sizeof *tl.schedules.items);
+        tl.schedules.items[0] = schedule;
+        tl.schedules.n = 1;
+    }
+    if (next_boundary(sub) > now && !billing_schedules_next(&tl.schedules, now)) return false;
+    if (stripe_get(ctx, HELD, tl.sub_id)) return false;
+    /* Since the period began: a trial's warning falls inside the trial. */
+    advance_timeline(ctx, &tl, billing_int(sub, "current_period_start"), now);
+    stripe_override_now(ctx, 0);
+    return true;
+}
+
+void billing_subscriptions_catch_up(twin_ctx *ctx, const char *customer, const char *subscription)
+{
+    if (subscription && *subscription) {
+        billing_subscription_catch_up(ctx, stripe_get(ctx, COLL, subscription));
+        return;
+    }
+    if (customer && !*customer) customer = NULL;
+    store_list_opts o = {.index_name = customer ? "customer" : NULL, .index_value = customer};
+    twin_list subs = {0};
+    if (twin_doc_list(ctx, COLL, &o, &subs) != 0) return;
+    for (size_t i = 0; i < subs.n; i++) billing_subscription_catch_up(ctx, subs.items[i]);
 }

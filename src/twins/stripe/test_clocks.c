@@ -15,7 +15,7 @@
 int64_t billing_now(twin_ctx *ctx, const char *test_clock)
 {
     json_value *clock = test_clock ? stripe_get(ctx, COLL, test_clock) : NULL;
-    return clock ? billing_int(clock, "frozen_time") : twin_now(ctx);
+    return clock ? billing_int(clock, "frozen_time") : stripe_now(ctx);
 }
 
 const char *billing_customer_clock(twin_ctx *ctx, const char *customer)
