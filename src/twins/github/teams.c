@@ -8,8 +8,8 @@
  * ancestors (access.c asks gh_team_level).  Closed teams are visible to
  * every org member, secret ones to org owners and their own members.  Org
  * owners and a team's maintainers manage it.  Someone outside the org who is
- * added to a team waits in state "pending" (GitHub invites them to the org)
- * and holds nothing until then. */
+ * added to a team is invited to the org (orgs.c) and waits in state
+ * "pending", holding nothing until they accept. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,7 +556,9 @@ void gh_set_team_membership(twin_ctx *ctx)
     json_value *had = membership_of(team, login);
     if (!role) role = had ? json_get_str(had, "role") : "member";
     /* Outsiders are invited to the org; their team membership waits for them. */
-    set_membership(ctx, team, login, role, gh_org_member(org, login) ? "active" : "pending");
+    bool member = gh_org_member(org, login);
+    if (!member) gh_org_invite(ctx, org, login, false, gh_viewer(ctx));
+    set_membership(ctx, team, login, role, member ? "active" : "pending");
     save_team(ctx, team);
     gh_reply(ctx, 200, membership_json(ctx, org, team, membership_of(team, login)));
 }
@@ -587,6 +589,40 @@ void gh_list_team_members(twin_ctx *ctx)
         json_push(out, gh_user_json(ctx, json_get_str(m, "login")));
     }
     gh_send_page(ctx, out);
+}
+
+/* ---- org membership changes (orgs.c) ---- */
+
+void gh_teams_drop_member(twin_ctx *ctx, const char *org, const char *login)
+{
+    twin_list l = teams_of(ctx, org);
+    for (size_t i = 0; i < l.n; i++) {
+        if (!membership_of(l.items[i], login)) continue;
+        drop_entry(ctx, l.items[i], "members", "login", login);
+        save_team(ctx, l.items[i]);
+    }
+}
+
+void gh_teams_activate(twin_ctx *ctx, const char *org, const char *login)
+{
+    twin_list l = teams_of(ctx, org);
+    for (size_t i = 0; i < l.n; i++) {
+        json_value *m = membership_of(l.items[i], login);
+        if (!m || str_eq(json_get_str(m, "state"), "active")) continue;
+        json_set_str(ctx->a, m, "state", "active");
+        save_team(ctx, l.items[i]);
+    }
+}
+
+int64_t gh_teams_pending(twin_ctx *ctx, const char *org, const char *login)
+{
+    int64_t n = 0;
+    twin_list l = teams_of(ctx, org);
+    for (size_t i = 0; i < l.n; i++) {
+        const json_value *m = membership_of(l.items[i], login);
+        if (m && str_eq(json_get_str(m, "state"), "pending")) n++;
+    }
+    return n;
 }
 
 /* ---- repositories ---- */
