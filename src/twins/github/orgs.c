@@ -85,7 +85,8 @@ static json_value *org_simple_json(twin_ctx *ctx, const json_value *org)
                                        "issues_url", "members_url", "public_members_url", "avatar_url",
                                        "description"};
     json_value *full = gh_org_json(ctx, org), *o = json_object(ctx->a);
-    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++) json_set(ctx->a, o, keep[i], json_get(full, keep[i]));
+    for (size_t i = 0; i < sizeof keep / sizeof keep[0]; i++)
+        json_set(ctx->a, o, keep[i], json_clone(ctx->a, json_get(full, keep[i])));
     return o;
 }
 
@@ -236,9 +237,10 @@ void gh_get_org_membership(twin_ctx *ctx)
     if (!org) return;
     const char *login = twin_param(ctx, "username"), *viewer = gh_viewer(ctx);
     bool self = viewer && str_case_eq(viewer, login);
-    if (!gh_org_member(org, viewer) && !self)
-        return gh_message(ctx, 403, arena_printf(ctx->a, "You must be a member of %s to see membership information for %s.",
-                                                 json_get_str(org, "login"), login));
+    if (!gh_org_member(org, viewer) && !self) {
+        const char *fmt = "You must be a member of %s to see membership information for %s.";
+        return gh_message(ctx, 403, arena_printf(ctx->a, fmt, json_get_str(org, "login"), login));
+    }
     json_value *acc = gh_account_get(ctx, login);
     login = json_get_str(acc, "login");
     if (!acc || (!gh_org_member(org, login) && !invitation_of(org, login))) return gh_not_found(ctx);
