@@ -77,6 +77,7 @@ json_value *gh_account_create(twin_ctx *ctx, const char *login, const char *name
 json_value *gh_user_json(twin_ctx *ctx, const char *login);   /* simple-user object */
 json_value *gh_org_get(twin_ctx *ctx, const char *login);     /* the organization's account or NULL */
 json_value *gh_org_json(twin_ctx *ctx, const json_value *org); /* organization-full object */
+json_value *gh_org_load(twin_ctx *ctx);   /* the route's {org}; answers 404 and returns NULL when there is none */
 json_value *gh_repo_get(twin_ctx *ctx, const char *owner, const char *name);
 /* Loads the route's {owner}/{repo} (access.c); answers 404 and returns NULL when absent or
  * invisible to the caller, GitHub's 403/404 when the route needs a role the caller lacks. */

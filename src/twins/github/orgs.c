@@ -14,12 +14,6 @@
 #include "twins/github/github.h"
 #include "util/util.h"
 
-static bool listed(const json_value *arr, const char *login)
-{
-    json_foreach(m, arr) if (str_case_eq(json_str(m), login)) return true;
-    return false;
-}
-
 static void unlist(twin_ctx *ctx, json_value *org, const char *list, const char *login)
 {
     json_value *kept = json_array(ctx->a);
@@ -71,7 +65,7 @@ json_value *gh_org_invite(twin_ctx *ctx, json_value *org, const char *login, boo
 /* Makes login an active member, an owner when admin. */
 static void set_member(twin_ctx *ctx, json_value *org, const char *login, bool admin)
 {
-    if (!listed(json_get(org, "members"), login)) json_push(json_get(org, "members"), json_string(ctx->a, login));
+    if (!gh_org_member(org, login)) json_push(json_get(org, "members"), json_string(ctx->a, login));
     bool owner = gh_org_owner(org, login);
     if (admin && !owner) json_push(json_get(org, "owners"), json_string(ctx->a, login));
     if (!admin && owner) unlist(ctx, org, "owners", login);
@@ -136,17 +130,10 @@ static json_value *invitation_json(twin_ctx *ctx, const json_value *org, const j
 
 /* ---- loading ---- */
 
-static json_value *load_org(twin_ctx *ctx)
-{
-    json_value *org = gh_org_get(ctx, twin_param(ctx, "org"));
-    if (!org) gh_not_found(ctx);
-    return org;
-}
-
 /* The route's org when the viewer owns it; 403 with message otherwise. */
 static json_value *load_owned_org(twin_ctx *ctx, const char *message)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (org && !gh_org_owner(org, gh_viewer(ctx))) {
         gh_message(ctx, 403, message);
         return NULL;
@@ -154,16 +141,11 @@ static json_value *load_owned_org(twin_ctx *ctx, const char *message)
     return org;
 }
 
-static void no_content(twin_ctx *ctx)
-{
-    twin_reply_text(ctx, 204, "application/json", "", 0);
-}
-
 /* ---- /orgs/{org}/members ---- */
 
 void gh_list_org_members(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     const char *role = json_get_str(ctx->query, "role"), *filter = json_get_str(ctx->query, "filter");
     if (role && !str_eq(role, "all") && !str_eq(role, "admin") && !str_eq(role, "member"))
@@ -183,7 +165,7 @@ void gh_list_org_members(twin_ctx *ctx)
 
 void gh_check_org_member(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     const char *login = twin_param(ctx, "username");
     if (!gh_org_member(org, gh_viewer(ctx))) {
@@ -193,17 +175,17 @@ void gh_check_org_member(twin_ctx *ctx)
         return twin_reply_text(ctx, 302, NULL, "", 0);
     }
     if (!gh_org_member(org, login)) return gh_not_found(ctx);
-    no_content(ctx);
+    twin_reply_text(ctx, 204, "application/json", "", 0);
 }
 
 void gh_list_public_members(twin_ctx *ctx)
 {
-    if (load_org(ctx)) gh_send_page(ctx, json_array(ctx->a));
+    if (gh_org_load(ctx)) gh_send_page(ctx, json_array(ctx->a));
 }
 
 void gh_check_public_member(twin_ctx *ctx)
 {
-    if (load_org(ctx)) gh_not_found(ctx);
+    if (gh_org_load(ctx)) gh_not_found(ctx);
 }
 
 /* Takes login out of the org and its teams; false when they were not in it. */
@@ -226,14 +208,14 @@ void gh_remove_org_member(twin_ctx *ctx)
     const char *login = twin_param(ctx, "username");
     if (!gh_account_get(ctx, login)) return gh_not_found(ctx);
     if (gh_org_member(org, login)) leave_org(ctx, org, login);
-    no_content(ctx);
+    twin_reply_text(ctx, 204, "application/json", "", 0);
 }
 
 /* ---- /orgs/{org}/memberships/{username} ---- */
 
 void gh_get_org_membership(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     const char *login = twin_param(ctx, "username"), *viewer = gh_viewer(ctx);
     bool self = viewer && str_case_eq(viewer, login);
@@ -277,12 +259,12 @@ void gh_remove_org_membership(twin_ctx *ctx)
     if (!org) return;
     json_value *acc = gh_account_get(ctx, twin_param(ctx, "username"));
     if (!acc || !leave_org(ctx, org, json_get_str(acc, "login"))) return gh_not_found(ctx);
-    no_content(ctx);
+    twin_reply_text(ctx, 204, "application/json", "", 0);
 }
 
 void gh_list_org_invitations(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     /* GitHub hides an org's invitations from all but its owners. */
     if (!gh_org_owner(org, gh_viewer(ctx))) return gh_not_found(ctx);

@@ -312,17 +312,10 @@ static json_value *membership_json(twin_ctx *ctx, const json_value *org, const j
 
 /* ---- loading what a route names ---- */
 
-static json_value *load_org(twin_ctx *ctx)
-{
-    json_value *org = gh_org_get(ctx, twin_param(ctx, "org"));
-    if (!org) gh_not_found(ctx);
-    return org;
-}
-
 /* The route's team if the viewer may see it (404 otherwise); manage: and change it (403). */
 static json_value *load_team(twin_ctx *ctx, json_value **org_out, bool manage)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return NULL;
     json_value *team = gh_team_find(ctx, json_get_str(org, "login"), twin_param(ctx, "team_slug"));
     const char *viewer = gh_viewer(ctx);
@@ -469,7 +462,7 @@ static bool add_repo_names(twin_ctx *ctx, const json_value *org, json_value *tea
 
 void gh_create_team(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     const char *viewer = gh_viewer(ctx);
     if (!gh_org_member(org, viewer)) return gh_message(ctx, 403, "You must be a member of this organization to create a team.");
@@ -485,7 +478,7 @@ void gh_create_team(twin_ctx *ctx)
 
 void gh_list_teams(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     const char *viewer = gh_viewer(ctx);
     if (!gh_org_member(org, viewer)) return gh_message(ctx, 403, "You must be a member of this organization to list its teams.");
