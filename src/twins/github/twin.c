@@ -83,7 +83,7 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
     X("GET", "/orgs/{org}/memberships/{username}", get_org_membership, "read:org", VISIBLE) \
     X("PUT", "/orgs/{org}/memberships/{username}", set_org_membership, "admin:org", VISIBLE) \
     X("DELETE", "/orgs/{org}/memberships/{username}", remove_org_membership, "admin:org", VISIBLE) \
-    X("GET", "/orgs/{org}/invitations", list_org_invitations, "admin:org", VISIBLE) \
+    X("GET", "/orgs/{org}/invitations", list_org_invitations, "read:org", VISIBLE) \
     X("GET", "/user/memberships/orgs", list_viewer_org_memberships, "read:org", VISIBLE) \
     X("GET", "/user/memberships/orgs/{org}", get_viewer_org_membership, "read:org", VISIBLE) \
     X("PATCH", "/user/memberships/orgs/{org}", update_viewer_org_membership, "admin:org", VISIBLE) \

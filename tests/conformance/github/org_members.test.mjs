@@ -206,6 +206,7 @@ test('membership routes need read:org to read and admin:org to change', async ()
   const reader = client(ctx.base, 'ghp_reader'), repoOnly = client(ctx.base, 'ghp_repo_only');
   assert.equal((await reader.rest.orgs.listMembers({ org: 'acme' })).data.length, 3);
   assert.equal((await reader.rest.orgs.getMembershipForAuthenticatedUser({ org: 'acme' })).data.role, 'admin');
+  assert.deepEqual((await reader.rest.orgs.listPendingInvitations({ org: 'acme' })).data, []);
   const denied = await rejects(() => reader.rest.orgs.setMembershipForUser({ org: 'acme', username: 'dave' }));
   assert.equal(denied.status, 403);
   assert.equal(denied.response.headers['x-accepted-oauth-scopes'], 'admin:org');
