@@ -58,8 +58,8 @@ bool gh_org_owner(const json_value *org, const char *login)
     return org && login && listed(json_get(org, "owners"), login);
 }
 
-/* The organization owning repo (NULL for a user's), read once per request:
- * no route creates an organization or changes its members. */
+/* The organization owning repo (NULL for a user's), read once per request;
+ * orgs.c drops the reading when it changes the org's members. */
 static json_value *org_of(twin_ctx *ctx, const json_value *repo)
 {
     const char *owner = json_get_str(repo, "owner");

@@ -11,6 +11,7 @@
  *   review_comments: keyed by numeric id, index repo.
  *   releases, release_assets, release_bytes, release_latest: see releases.c.
  *   teams     "<org>/<slug>" (lower-case) -> team with members[] and repos[]  (index org)
+ *   an org's members[], owners[] and invitations[] live on its account (orgs.c)
  * Objects are rendered on the way out with URLs built from the run's base
  * URL the way api.github.com builds them. */
 #ifndef TWINS_GITHUB_H
@@ -76,6 +77,7 @@ json_value *gh_account_create(twin_ctx *ctx, const char *login, const char *name
 json_value *gh_user_json(twin_ctx *ctx, const char *login);   /* simple-user object */
 json_value *gh_org_get(twin_ctx *ctx, const char *login);     /* the organization's account or NULL */
 json_value *gh_org_json(twin_ctx *ctx, const json_value *org); /* organization-full object */
+json_value *gh_org_load(twin_ctx *ctx);   /* the route's {org}; answers 404 and returns NULL when there is none */
 json_value *gh_repo_get(twin_ctx *ctx, const char *owner, const char *name);
 /* Loads the route's {owner}/{repo} (access.c); answers 404 and returns NULL when absent or
  * invisible to the caller, GitHub's 403/404 when the route needs a role the caller lacks. */
@@ -155,6 +157,16 @@ json_value *gh_team_json(twin_ctx *ctx, const json_value *team);   /* "team": te
 /* Seeds one org's teams (after its repositories exist); -1 with *error on bad input. */
 int gh_teams_seed(twin_ctx *ctx, const json_value *org, const json_value *teams, int64_t *count, const char **error);
 
+/* What org membership changes do to the org's teams (orgs.c): login leaves them all; login's
+ * pending memberships become active; how many of them are pending. */
+void gh_teams_drop_member(twin_ctx *ctx, const char *org, const char *login);
+void gh_teams_activate(twin_ctx *ctx, const char *org, const char *login);
+int64_t gh_teams_pending(twin_ctx *ctx, const char *org, const char *login);
+
+/* ---- organization membership (orgs.c) ---- */
+/* Invites login to the org (or changes the role of their open invitation) and saves the org. */
+json_value *gh_org_invite(twin_ctx *ctx, json_value *org, const char *login, bool admin, const char *inviter);
+
 /* ---- webhooks (hooks.c) ---- */
 void gh_emit(twin_ctx *ctx, const json_value *repo, const char *event, json_value *payload);
 
@@ -192,6 +204,9 @@ int gh_seed(twin_ctx *ctx, const json_value *seed, json_value *result, const cha
     X(get_team_membership) X(set_team_membership) X(remove_team_membership) X(list_team_members) \
     X(list_team_repos) X(check_team_repo) X(set_team_repo) X(remove_team_repo) \
     X(list_repo_teams) X(list_viewer_teams) \
+    X(list_org_members) X(check_org_member) X(remove_org_member) X(list_public_members) X(check_public_member) \
+    X(get_org_membership) X(set_org_membership) X(remove_org_membership) X(list_org_invitations) \
+    X(list_viewer_org_memberships) X(get_viewer_org_membership) X(update_viewer_org_membership) \
     X(rate_limit)
 #define GH_DECLARE(n) void gh_##n(twin_ctx *ctx);
 GH_HANDLERS(GH_DECLARE)

@@ -194,11 +194,17 @@ json_value *gh_org_json(twin_ctx *ctx, const json_value *acc)
     return o;
 }
 
+json_value *gh_org_load(twin_ctx *ctx)
+{
+    json_value *org = gh_org_get(ctx, twin_param(ctx, "org"));
+    if (!org) gh_not_found(ctx);
+    return org;
+}
+
 void gh_get_org(twin_ctx *ctx)
 {
-    json_value *acc = gh_org_get(ctx, twin_param(ctx, "org"));
-    if (!acc) return gh_not_found(ctx);
-    gh_reply(ctx, 200, gh_org_json(ctx, acc));
+    json_value *acc = gh_org_load(ctx);
+    if (acc) gh_reply(ctx, 200, gh_org_json(ctx, acc));
 }
 
 /* ---- repos ---- */

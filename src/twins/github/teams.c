@@ -8,8 +8,8 @@
  * ancestors (access.c asks gh_team_level).  Closed teams are visible to
  * every org member, secret ones to org owners and their own members.  Org
  * owners and a team's maintainers manage it.  Someone outside the org who is
- * added to a team waits in state "pending" (GitHub invites them to the org)
- * and holds nothing until then. */
+ * added to a team is invited to the org (orgs.c) and waits in state
+ * "pending", holding nothing until they accept. */
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,17 +312,10 @@ static json_value *membership_json(twin_ctx *ctx, const json_value *org, const j
 
 /* ---- loading what a route names ---- */
 
-static json_value *load_org(twin_ctx *ctx)
-{
-    json_value *org = gh_org_get(ctx, twin_param(ctx, "org"));
-    if (!org) gh_not_found(ctx);
-    return org;
-}
-
 /* The route's team if the viewer may see it (404 otherwise); manage: and change it (403). */
 static json_value *load_team(twin_ctx *ctx, json_value **org_out, bool manage)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return NULL;
     json_value *team = gh_team_find(ctx, json_get_str(org, "login"), twin_param(ctx, "team_slug"));
     const char *viewer = gh_viewer(ctx);
@@ -469,7 +462,7 @@ static bool add_repo_names(twin_ctx *ctx, const json_value *org, json_value *tea
 
 void gh_create_team(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     const char *viewer = gh_viewer(ctx);
     if (!gh_org_member(org, viewer)) return gh_message(ctx, 403, "You must be a member of this organization to create a team.");
@@ -485,7 +478,7 @@ void gh_create_team(twin_ctx *ctx)
 
 void gh_list_teams(twin_ctx *ctx)
 {
-    json_value *org = load_org(ctx);
+    json_value *org = gh_org_load(ctx);
     if (!org) return;
     const char *viewer = gh_viewer(ctx);
     if (!gh_org_member(org, viewer)) return gh_message(ctx, 403, "You must be a member of this organization to list its teams.");
@@ -556,7 +549,9 @@ void gh_set_team_membership(twin_ctx *ctx)
     json_value *had = membership_of(team, login);
     if (!role) role = had ? json_get_str(had, "role") : "member";
     /* Outsiders are invited to the org; their team membership waits for them. */
-    set_membership(ctx, team, login, role, gh_org_member(org, login) ? "active" : "pending");
+    bool member = gh_org_member(org, login);
+    if (!member) gh_org_invite(ctx, org, login, false, gh_viewer(ctx));
+    set_membership(ctx, team, login, role, member ? "active" : "pending");
     save_team(ctx, team);
     gh_reply(ctx, 200, membership_json(ctx, org, team, membership_of(team, login)));
 }
@@ -587,6 +582,40 @@ void gh_list_team_members(twin_ctx *ctx)
         json_push(out, gh_user_json(ctx, json_get_str(m, "login")));
     }
     gh_send_page(ctx, out);
+}
+
+/* ---- org membership changes (orgs.c) ---- */
+
+void gh_teams_drop_member(twin_ctx *ctx, const char *org, const char *login)
+{
+    twin_list l = teams_of(ctx, org);
+    for (size_t i = 0; i < l.n; i++) {
+        if (!membership_of(l.items[i], login)) continue;
+        drop_entry(ctx, l.items[i], "members", "login", login);
+        save_team(ctx, l.items[i]);
+    }
+}
+
+void gh_teams_activate(twin_ctx *ctx, const char *org, const char *login)
+{
+    twin_list l = teams_of(ctx, org);
+    for (size_t i = 0; i < l.n; i++) {
+        json_value *m = membership_of(l.items[i], login);
+        if (!m || str_eq(json_get_str(m, "state"), "active")) continue;
+        json_set_str(ctx->a, m, "state", "active");
+        save_team(ctx, l.items[i]);
+    }
+}
+
+int64_t gh_teams_pending(twin_ctx *ctx, const char *org, const char *login)
+{
+    int64_t n = 0;
+    twin_list l = teams_of(ctx, org);
+    for (size_t i = 0; i < l.n; i++) {
+        const json_value *m = membership_of(l.items[i], login);
+        if (m && str_eq(json_get_str(m, "state"), "pending")) n++;
+    }
+    return n;
 }
 
 /* ---- repositories ---- */

@@ -74,6 +74,19 @@ static void env_vars(const twin_env *e, arena *a, json_value *out)
     X("DELETE", "/orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}", remove_team_repo, "admin:org", VISIBLE) \
     X("GET", R "/teams", list_repo_teams, NULL, VISIBLE) \
     X("GET", "/user/teams", list_viewer_teams, "read:org", VISIBLE) \
+    /* organization membership (orgs.c) */ \
+    X("GET", "/orgs/{org}/members", list_org_members, "read:org", VISIBLE) \
+    X("GET", "/orgs/{org}/members/{username}", check_org_member, "read:org", VISIBLE) \
+    X("DELETE", "/orgs/{org}/members/{username}", remove_org_member, "admin:org", VISIBLE) \
+    X("GET", "/orgs/{org}/public_members", list_public_members, NULL, VISIBLE) \
+    X("GET", "/orgs/{org}/public_members/{username}", check_public_member, NULL, VISIBLE) \
+    X("GET", "/orgs/{org}/memberships/{username}", get_org_membership, "read:org", VISIBLE) \
+    X("PUT", "/orgs/{org}/memberships/{username}", set_org_membership, "admin:org", VISIBLE) \
+    X("DELETE", "/orgs/{org}/memberships/{username}", remove_org_membership, "admin:org", VISIBLE) \
+    X("GET", "/orgs/{org}/invitations", list_org_invitations, "read:org", VISIBLE) \
+    X("GET", "/user/memberships/orgs", list_viewer_org_memberships, "read:org", VISIBLE) \
+    X("GET", "/user/memberships/orgs/{org}", get_viewer_org_membership, "read:org", VISIBLE) \
+    X("PATCH", "/user/memberships/orgs/{org}", update_viewer_org_membership, "admin:org", VISIBLE) \
     /* git data */ \
     X("GET", R "/branches", list_branches, NULL, VISIBLE) \
     X("GET", R "/branches/{branch}", get_branch, NULL, VISIBLE) \
