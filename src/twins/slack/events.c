@@ -169,10 +169,10 @@ const char *slack_channel_type(const json_value *c)
 
 /* ---- the envelope ---- */
 
-/* Real time with microseconds, in Slack's ts format. */
+/* The run's time with microseconds, in Slack's ts format. */
 const char *slack_event_ts(twin_ctx *ctx)
 {
-    int64_t us = now_ms() * 1000;
+    int64_t us = twin_now_ms(ctx) * 1000;
     return arena_printf(ctx->a, "%lld.%06lld", (long long)(us / 1000000), (long long)(us % 1000000));
 }
 
@@ -200,7 +200,7 @@ static json_value *envelope(twin_ctx *ctx, const char *verification_token, json_
     json_set(a, env, "event", event);
     json_set_str(a, env, "type", "event_callback");
     json_set_str(a, env, "event_id", event_id);
-    json_set_int(a, env, "event_time", now_ms() / 1000);
+    json_set_int(a, env, "event_time", twin_now(ctx));
     json_set(a, env, "authorizations", authorizations(a));
     /* Deprecated in favour of authorizations, still sent with one entry. */
     json_value *authed = json_array(a);
@@ -537,7 +537,7 @@ void slack_emit_user_change(twin_ctx *ctx, const json_value *u, bool status_chan
         json_value *e = json_object(ctx->a);
         json_set_str(ctx->a, e, "type", types[i]);
         json_set(ctx->a, e, "user", public_user(ctx, u));
-        json_set_int(ctx->a, e, "cache_ts", now_ms() / 1000);
+        json_set_int(ctx->a, e, "cache_ts", twin_now(ctx));
         json_set_str(ctx->a, e, "event_ts", event_ts);
         slack_emit(ctx, NULL, e);
     }

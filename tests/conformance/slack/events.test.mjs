@@ -181,6 +181,20 @@ test('chat.postMessage / update / delete: message, message_changed, message_dele
   assert.equal(deleted.channel, 'CTWINGEN001');
 });
 
+test('events carry the run clock: event_time and event_ts follow <admin>/admin/clock like message ts', async () => {
+  const ev = await eventsRun();
+  const { ctx } = ev;
+  assert.equal((await admin(ctx, 'POST', '/clock', { advance_seconds: 86400 })).status, 200);
+  const posted = await ctx.bot.chat.postMessage({ channel: 'CTWINGEN001', text: 'tomorrow' });
+  assert.ok(Math.abs(Number(posted.ts) - (Date.now() / 1000 + 86400)) < 60);
+  const env = (await ev.event((e) => e.type === 'message' && e.ts === posted.ts)).json;
+  assert.ok(Math.abs(env.event_time - (Date.now() / 1000 + 86400)) < 60);
+  assert.equal(env.event.event_ts, posted.ts);
+  await ctx.bot.reactions.add({ channel: 'CTWINGEN001', timestamp: posted.ts, name: 'tada' });
+  const added = (await ev.event((e) => e.type === 'reaction_added')).json.event;
+  assert.ok(Math.abs(Number(added.event_ts) - (Date.now() / 1000 + 86400)) < 60);
+});
+
 test('reactions, pins and app_mention', async () => {
   const ev = await eventsRun();
   const { ctx } = ev;
