@@ -21,10 +21,13 @@ int64_t stripe_now(twin_ctx *ctx)
     return st && st->now_override ? st->now_override : twin_now(ctx);
 }
 
-void stripe_override_now(twin_ctx *ctx, int64_t t)
+int64_t stripe_override_now(twin_ctx *ctx, int64_t t)
 {
     stripe_req *st = req_state(ctx);
-    if (st) st->now_override = t;
+    if (!st) return 0;
+    int64_t previous = st->now_override;
+    st->now_override = t;
+    return previous;
 }
 
 void stripe_stamp(twin_ctx *ctx)

@@ -42,8 +42,9 @@ typedef struct stripe_req {
 /* The request's time: the boundary being crossed while catching up, else
  * the run's clock (twin_now). */
 int64_t stripe_now(twin_ctx *ctx);
-/* Makes stripe_now answer t until stripe_override_now(ctx, 0). */
-void stripe_override_now(twin_ctx *ctx, int64_t t);
+/* Makes stripe_now answer t (0: the run's time again); returns the override
+ * it replaces, for the caller to put back (catch-ups nest). */
+int64_t stripe_override_now(twin_ctx *ctx, int64_t t);
 
 /* Drops the request's copy of the enabled webhook endpoints (events.c). */
 void stripe_endpoints_changed(twin_ctx *ctx);

@@ -737,15 +737,15 @@ void billing_schedule_cross_for_preview(twin_ctx *ctx, const char *schedule, int
 static void catch_up(twin_ctx *ctx, json_value *s)
 {
     if (json_get_str(s, "test_clock")) return;
-    int64_t now = twin_now(ctx);
+    int64_t now = stripe_now(ctx);   /* inside another catch-up: its moment */
     for (int guard = 0; guard < 100; guard++) {
         int64_t at = next_boundary(s);
         if (!at || at > now) break;
         if (billing_subscription_catch_up(ctx, stripe_get(ctx, "subscriptions", json_get_str(s, "subscription"))))
             break;
-        stripe_override_now(ctx, at);
+        int64_t outer = stripe_override_now(ctx, at);
         run_boundary(ctx, s, at);
-        stripe_override_now(ctx, 0);
+        stripe_override_now(ctx, outer);
     }
 }
 

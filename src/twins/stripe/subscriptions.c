@@ -922,8 +922,14 @@ static void warn_trial_end(twin_ctx *ctx, const timeline *tl, const json_value *
     if (!stripe_status_is(sub, "trialing")) return;
     int64_t warn_at = billing_int(sub, "trial_end") - 3 * DAY;
     if (warn_at <= from || warn_at > t) return;
-    set_time(ctx, tl, warn_at);
+    /* A real-time catch-up starts from the period start each time, so it
+     * warns only in the pass that also ends the trial: once. */
+    if (!tl->clock && billing_int(sub, "trial_end") > t) return;
+    /* Dated at the warning in real time; a test clock is not wound back to it
+     * (its other subscriptions may have crossed later boundaries already). */
+    int64_t outer = tl->clock ? 0 : stripe_override_now(ctx, warn_at);
     stripe_emit(ctx, "customer.subscription.trial_will_end", sub, NULL);
+    if (!tl->clock) stripe_override_now(ctx, outer);
 }
 
 /* sub (with its items) crosses its boundaries up to t.  It is not read
@@ -1002,9 +1008,12 @@ static int64_t next_boundary(const json_value *sub)
 bool billing_subscription_catch_up(twin_ctx *ctx, const json_value *sub)
 {
     if (!sub || json_get_str(sub, "test_clock") || has_ended(sub)) return false;
-    int64_t now = twin_now(ctx);
+    int64_t now = stripe_now(ctx);   /* inside another catch-up: its moment */
+    const char *schedule_id = json_get_str(sub, "schedule");
+    /* The cheap test first: most reads find nothing due and no schedule. */
+    if (next_boundary(sub) > now && !schedule_id) return false;
     timeline tl = {.sub_id = json_get_str(sub, "id")};
-    json_value *schedule = stripe_get(ctx, "subscription_schedules", json_get_str(sub, "schedule"));
+    json_value *schedule = stripe_get(ctx, "subscription_schedules", schedule_id);
     if (schedule && !json_get_str(schedule, "test_clock")) {
         tl.schedules.items = arena_alloc(ctx->a, sizeof *tl.schedules.items);
         tl.schedules.items[0] = schedule;
@@ -1012,9 +1021,10 @@ bool billing_subscription_catch_up(twin_ctx *ctx, const json_value *sub)
     }
     if (next_boundary(sub) > now && !billing_schedules_next(&tl.schedules, now)) return false;
     if (stripe_get(ctx, HELD, tl.sub_id)) return false;
+    int64_t outer = stripe_override_now(ctx, now);
     /* Since the period began: a trial's warning falls inside the trial. */
     advance_timeline(ctx, &tl, billing_int(sub, "current_period_start"), now);
-    stripe_override_now(ctx, 0);
+    stripe_override_now(ctx, outer);
     return true;
 }
 

@@ -101,8 +101,12 @@ test('a trialing subscription turns active when the trial ends', async () => {
   assert.equal(active.latest_invoice.amount_paid, 900);
   assert.equal(active.latest_invoice.created, sub.trial_end);
   const events = await eventsOf(s, sub.id);
-  const warned = events.find((e) => e.type === 'customer.subscription.trial_will_end');
-  assert.ok(warned, 'trial_will_end');
+  const warnings = events.filter((e) => e.type === 'customer.subscription.trial_will_end');
+  assert.equal(warnings.length, 1, 'one trial_will_end');
+  const [warned] = warnings;
+  // reading again warns no more
+  await s.subscriptions.retrieve(sub.id);
+  assert.equal((await eventsOf(s, sub.id)).filter((e) => e.type === 'customer.subscription.trial_will_end').length, 1);
   assert.equal(warned.created, sub.trial_end - 3 * DAY);
   const updated = events.find((e) => e.type === 'customer.subscription.updated');
   assert.equal(updated.data.previous_attributes.status, 'trialing');
