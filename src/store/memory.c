@@ -869,6 +869,7 @@ static int mem_clear_run(store *s, const char *run)
     mem_store *m = impl_of(s);
     mrun *r = map_remove(&m->runs, run);
     if (!r) return 0;
+    m->last.t = NULL;   /* kept for the undo log below, but no longer the run's */
     if (m->in_tx) {
         size_t n = strlen(run) + 1;
         char *name = xmalloc(n);

@@ -219,6 +219,29 @@ static void test_counters(void **state)
     assert_int_equal(store_counter_next(f->s, "run1", "slack", "cus"), 2);
 }
 
+/* A run cleared inside a transaction is gone for the rest of it, even for
+ * the (run, twin) the store looked up last; rollback brings it back. */
+static void test_run_cleared_in_a_transaction(void **state)
+{
+    fixture *f = *state;
+    put_doc(f->s, &K, "a", "{}");
+    assert_int_equal(store_begin(f->s), 0);
+    assert_true(store_exists(f->s, &K, "a"));
+    assert_int_equal(store_clear_run(f->s, K.run), 0);
+    assert_false(store_exists(f->s, &K, "a"));
+    put_doc(f->s, &K, "b", "{}");
+    assert_true(store_exists(f->s, &K, "b"));
+    assert_int_equal(store_commit(f->s), 0);
+    assert_true(store_exists(f->s, &K, "b"));
+    assert_false(store_exists(f->s, &K, "a"));
+
+    assert_int_equal(store_begin(f->s), 0);
+    assert_int_equal(store_clear_run(f->s, K.run), 0);
+    assert_false(store_exists(f->s, &K, "b"));
+    assert_int_equal(store_rollback(f->s), 0);
+    assert_true(store_exists(f->s, &K, "b"));
+}
+
 static void test_nested_transactions(void **state)
 {
     fixture *f = *state;
@@ -832,6 +855,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_multiple_index_entries, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_counters, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_nested_transactions, setup, fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_run_cleared_in_a_transaction, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_isolation_between_runs_and_twins, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_baseline_restore_is_exact, setup, fixture_teardown),
         cmocka_unit_test_setup_teardown(test_restore_without_baseline_empties, setup, fixture_teardown),
