@@ -244,7 +244,7 @@ void dispatch_instance(http_request *req, twin_instance *ti)
         return;
     }
     if (ti->def->on_request) ti->def->on_request(ctx);
-    fault_hit hit = faults_check(ti->faults, req->method, req->path, decoded_path(req));
+    fault_hit hit = faults_check(ti->faults, req->method, req->path, faults_empty(ti->faults) ? NULL : decoded_path(req));
     if (hit.latency_ms) {
         delayed *d = calloc(1, sizeof *d);
         if (!d) abort();
@@ -479,7 +479,7 @@ static void admin_clock(http_request *req, run *r, twin_instance *ti)
         return;
     }
     char now[40];
-    format_iso8601(now_ms() + ti->clock_offset_s * 1000, true, now, sizeof now);
+    format_iso8601(twin_instance_now_ms(ti), true, now, sizeof now);
     buf out = BUF_INIT;
     jw w;
     jw_init(&w, &out);

@@ -67,7 +67,12 @@ int64_t twin_now(twin_ctx *ctx)
 int64_t twin_now_ms(twin_ctx *ctx)
 {
     if (ctx->seeding) return twin_now(ctx) * 1000;
-    return now_ms() + (ctx->inst ? ctx->inst->clock_offset_s * 1000 : 0);
+    return ctx->inst ? twin_instance_now_ms(ctx->inst) : now_ms();
+}
+
+int64_t twin_instance_now_ms(const twin_instance *ti)
+{
+    return now_ms() + ti->clock_offset_s * 1000;
 }
 
 /* Remembers that the request cannot be trusted any more; the first cause is

@@ -191,6 +191,7 @@ json_value *twin_input(const twin_ctx *ctx, const char *name);     /* body membe
  * state is byte-identical across runs). */
 int64_t twin_now(twin_ctx *ctx);     /* unix seconds on the run's clock */
 int64_t twin_now_ms(twin_ctx *ctx);  /* the same in milliseconds */
+int64_t twin_instance_now_ms(const twin_instance *ti);  /* the run's clock, outside a request */
 /* Deterministic id: prefix + n base62 chars derived from (twin, prefix,
  * per-run counter).  Two runs doing the same calls mint the same ids. */
 char *twin_new_id(twin_ctx *ctx, const char *prefix, size_t n_random);

@@ -520,11 +520,19 @@ void runs_teardown(run *r)
     set_terminal(r, RUN_CANCELLED);
 }
 
+/* After the store gave the instance its state back (baseline) or took it
+ * (clear): a new epoch, so cursors from before are refused, and fresh
+ * rate-limit windows.  Every way of starting over goes through here. */
+static void state_started_over(twin_instance *ti)
+{
+    ti->epoch++;
+    ratelimit_clear(ti->rate_limits);
+}
+
 void runs_reset_twin(run *r, twin_instance *ti)
 {
     store_restore_baseline(R.st, r->id, ti->def->name);
-    ti->epoch++;
-    ratelimit_clear(ti->rate_limits);
+    state_started_over(ti);
     arena *a = arena_new(0);
     json_value *configs = r->provision_config ? json_parse(a, r->provision_config, strlen(r->provision_config), NULL) : NULL;
     json_value *cfg = json_get(configs, ti->def->name);
@@ -568,8 +576,7 @@ static void apply_config(run *r, twin_instance *ti, const json_value *config, bo
         next = json_parse(a, def, strlen(def), NULL);
         json_merge(a, next, config);
         store_clear_twin(R.st, r->id, ti->def->name);
-        ratelimit_clear(ti->rate_limits);
-        ti->epoch++;
+        state_started_over(ti);
     }
     load_config(ti, json_to_string(a, next, NULL));
     arena_free(a);
