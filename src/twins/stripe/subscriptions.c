@@ -186,15 +186,26 @@ static json_value *invoice_subscription(twin_ctx *ctx, json_value *sub, const ch
     return inv;
 }
 
+/* The card a subscription's invoices are charged to. */
+static const char *subscription_pm(twin_ctx *ctx, const json_value *sub)
+{
+    return billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
+}
+
+/* Paying an invoice may have changed the stored copy's status; the
+ * caller's copy, saved again later, takes it. */
+static void take_stored_status(twin_ctx *ctx, json_value *sub)
+{
+    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
+    if (fresh) json_set_str(ctx->a, sub, "status", json_get_str(fresh, "status"));
+}
+
 void billing_subscription_invoice_pending(twin_ctx *ctx, json_value *sub)
 {
     int64_t now = billing_now(ctx, json_get_str(sub, "test_clock"));
     json_value *inv = billing_subscription_draft(ctx, sub, "subscription_update", now);
-    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
-    issue_invoice(ctx, sub, inv, pm, false);
-    /* Paying may have changed the stored copy (status); keep the caller's current. */
-    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
-    if (fresh) json_set_str(ctx->a, sub, "status", json_get_str(fresh, "status"));
+    issue_invoice(ctx, sub, inv, subscription_pm(ctx, sub), false);
+    take_stored_status(ctx, sub);
 }
 
 void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub)
@@ -206,10 +217,8 @@ void billing_subscription_reset_cycle(twin_ctx *ctx, json_value *sub)
     json_set_int(a, sub, "current_period_start", now);
     json_set_int(a, sub, "current_period_end", end);
     if (json_truthy(json_get(sub, "cancel_at_period_end"))) json_set_int(a, sub, "cancel_at", end);
-    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
-    invoice_subscription(ctx, sub, "subscription_update", now, false, pm, false);
-    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
-    if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
+    invoice_subscription(ctx, sub, "subscription_update", now, false, subscription_pm(ctx, sub), false);
+    take_stored_status(ctx, sub);
 }
 
 void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t trial_end, int64_t at)
@@ -222,10 +231,8 @@ void billing_subscription_begin_trial(twin_ctx *ctx, json_value *sub, int64_t tr
     json_set_int(a, sub, "current_period_start", at);
     json_set_int(a, sub, "current_period_end", trial_end);
     billing_subscription_save(ctx, sub);
-    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
-    invoice_subscription(ctx, sub, "subscription_update", at, true, pm, false);
-    json_value *fresh = billing_subscription_get(ctx, json_get_str(sub, "id"));
-    if (fresh) json_set_str(a, sub, "status", json_get_str(fresh, "status"));
+    invoice_subscription(ctx, sub, "subscription_update", at, true, subscription_pm(ctx, sub), false);
+    take_stored_status(ctx, sub);
 }
 
 /* Stripe's status follows the latest invoice: paid makes an incomplete,
@@ -908,8 +915,7 @@ static void renew(twin_ctx *ctx, json_value *sub, int64_t at)
     json_set_int(ctx->a, sub, "current_period_end", billing_period_end(first_price(ctx, json_get_str(sub, "id")), at));
     if (trial_ended) json_set_str(ctx->a, sub, "status", "active");
     billing_subscription_save(ctx, sub);
-    const char *pm = billing_default_pm(ctx, json_get_str(sub, "customer"), json_get_str(sub, "default_payment_method"));
-    json_value *inv = invoice_subscription(ctx, sub, "subscription_cycle", old_start, false, pm, false);
+    json_value *inv = invoice_subscription(ctx, sub, "subscription_cycle", old_start, false, subscription_pm(ctx, sub), false);
     /* Settling the invoice already updated the stored copy; this one is
      * saved over it, so it follows the invoice the same way. */
     if (inv) follow_invoice(ctx, sub, inv);
