@@ -63,14 +63,6 @@ static int64_t int_member(const json_value *doc, const char *name)
     return json_int64(json_get(doc, name), &v) ? v : 0;
 }
 
-json_value *gh_team_by_id(twin_ctx *ctx, const char *org, int64_t id)
-{
-    twin_list l = teams_of(ctx, org);
-    for (size_t i = 0; i < l.n; i++)
-        if (int_member(l.items[i], "id") == id) return l.items[i];
-    return NULL;
-}
-
 /* Access checks ask about every team of the org and each one's ancestors:
  * they share one listing per request (kept in gh_req, dropped when a team is
  * written) and walk parents within it.  Its documents are never handed out,
@@ -98,6 +90,15 @@ static const json_value *listed_team(twin_list l, int64_t id)
     for (size_t i = 0; i < l.n; i++)
         if (int_member(l.items[i], "id") == id) return l.items[i];
     return NULL;
+}
+
+/* From the request's shared listing (parents, requested teams, rendering
+ * every team of a list each asked for it again); a copy, since callers may
+ * edit what they get. */
+json_value *gh_team_by_id(twin_ctx *ctx, const char *org, int64_t id)
+{
+    const json_value *t = listed_team(access_teams(ctx, org), id);
+    return t ? json_clone(ctx->a, t) : NULL;
 }
 
 static json_value *parent_of(twin_ctx *ctx, const json_value *team)
