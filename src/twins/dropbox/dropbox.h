@@ -140,12 +140,10 @@ bool dbx_quota_allows(twin_ctx *ctx, int64_t delta);
 /* ---- cursors (listing.c) ---- */
 /* Cursors carry the run and the twin's epoch (engine/cursor.h, JSON stamp). */
 const char *dbx_encode_cursor(twin_ctx *ctx, const json_value *state);
+/* Whether a decoded cursor is of this epoch is twin_cursor_stamp_read's
+ * answer; STALE (its positions and offsets name other entries now) is
+ * list_folder's `reset`. */
 json_value *dbx_decode_cursor(twin_ctx *ctx, const char *cursor);
-/* Whether a decoded cursor was issued since the state last started over
- * (CURRENT), before (STALE: its positions and offsets name other entries
- * now; list_folder's answer is Dropbox's `reset`), or carries no epoch we
- * write (MALFORMED). */
-twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state);
 /* Offset paging, shared by every listing: moves items [offset, offset+limit)
  * of the array into a new one; *more when items follow the page. */
 json_value *dbx_page(arena *a, json_value *items, int64_t offset, int64_t limit, bool *more);

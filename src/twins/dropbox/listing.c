@@ -72,11 +72,6 @@ bool dbx_page_limit(twin_ctx *ctx, const json_value *args, int64_t max, int64_t 
     return true;
 }
 
-twin_cursor_state dbx_cursor_state(twin_ctx *ctx, const json_value *state)
-{
-    return twin_cursor_stamp_read(ctx, state);
-}
-
 /* The entries a listing shows, parents first. */
 static json_value *listing_items(twin_ctx *ctx, const char *root, bool recursive)
 {
@@ -262,7 +257,7 @@ void dbx_list_folder_continue(twin_ctx *ctx)
     const char *cursor = dbx_req_str(ctx, args, "cursor");
     if (!cursor) return;
     json_value *s = dbx_decode_cursor(ctx, cursor);
-    twin_cursor_state st = s ? dbx_cursor_state(ctx, s) : TWIN_CURSOR_MALFORMED;
+    twin_cursor_state st = s ? twin_cursor_stamp_read(ctx, s) : TWIN_CURSOR_MALFORMED;
     if (st == TWIN_CURSOR_MALFORMED || !str_eq(json_get_str(s, "k"), "list")) return malformed_cursor(ctx);
     /* The journal it points into started over with the state. */
     if (st == TWIN_CURSOR_STALE) return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
@@ -419,7 +414,7 @@ void dbx_search_continue_v2(twin_ctx *ctx)
     const char *cursor = dbx_req_str(ctx, args, "cursor");
     if (!cursor) return;
     json_value *s = dbx_decode_cursor(ctx, cursor);
-    twin_cursor_state st = s ? dbx_cursor_state(ctx, s) : TWIN_CURSOR_MALFORMED;
+    twin_cursor_state st = s ? twin_cursor_stamp_read(ctx, s) : TWIN_CURSOR_MALFORMED;
     if (st == TWIN_CURSOR_MALFORMED || !str_eq(json_get_str(s, "k"), "search")) return malformed_cursor(ctx);
     /* Its offset counts matches of a tree that is gone: SearchError has no
      * cursor tag, so the expired cursor is an invalid argument. */

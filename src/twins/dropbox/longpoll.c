@@ -180,7 +180,7 @@ void dbx_list_folder_longpoll(twin_ctx *ctx)
     if (tv && (!json_int64(tv, &timeout) || timeout < MIN_TIMEOUT_S || timeout > MAX_TIMEOUT_S))
         return dbx_bad_request(ctx, "request body: timeout: value must be between 30 and 480");
     json_value *s = dbx_decode_cursor(ctx, cursor);
-    if (!s || !str_eq(json_get_str(s, "k"), "list") || dbx_cursor_state(ctx, s) != TWIN_CURSOR_CURRENT)
+    if (!s || !str_eq(json_get_str(s, "k"), "list") || twin_cursor_stamp_read(ctx, s) != TWIN_CURSOR_CURRENT)
         return dbx_route_error(ctx, "reset", dbx_tag(ctx->a, "reset"));
     const char *root = json_get_str(s, "p");
     bool recursive = json_truthy(json_get(s, "r"));

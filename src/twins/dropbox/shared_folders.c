@@ -281,7 +281,7 @@ static json_value *read_cursor(twin_ctx *ctx, const char *k, const char *outer, 
     const char *c = dbx_req_str(ctx, args, "cursor");
     if (!c) return NULL;
     json_value *s = dbx_decode_cursor(ctx, c);
-    if (!s || !str_eq(json_get_str(s, "k"), k) || dbx_cursor_state(ctx, s) != TWIN_CURSOR_CURRENT ||
+    if (!s || !str_eq(json_get_str(s, "k"), k) || twin_cursor_stamp_read(ctx, s) != TWIN_CURSOR_CURRENT ||
         !json_int64(json_get(s, "o"), offset) || !json_int64(json_get(s, "l"), limit)) {
         if (outer) dbx_lookup_error(ctx, outer, "invalid_cursor");
         else dbx_route_error(ctx, "invalid_cursor", dbx_tag(ctx->a, "invalid_cursor"));

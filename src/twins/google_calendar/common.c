@@ -168,7 +168,6 @@ bool gc_page_offset(twin_ctx *ctx, int64_t *offset)
     if (!page || google_cursor_read(ctx, page, 'p', offset) == TWIN_CURSOR_CURRENT) return true;
     /* An offset from before a reset would name another page: as invalid as
      * a token that is not ours.  (Only sync tokens expire with a 410.) */
-    *offset = 0;
     gc_invalid(ctx, "Invalid page token value.");
     return false;
 }
