@@ -126,29 +126,34 @@ test('chat.scheduleMessage queues a message, scheduledMessages.list shows it, it
 test('scheduled messages fall due one after another, whatever order they were queued in', async () => {
   const ctx = await newRun();
   const chan = (await ctx.bot.conversations.create({ name: 'queue' })).channel.id;
-  const t0 = Math.floor(Date.now() / 1000) + 1;   // times below are from the next whole second
-  const at = (s) => sleep((t0 + s) * 1000 + 300 - Date.now());
+  // Time moves on the run's clock (<admin>/admin/clock), not by waiting.
+  const t0 = Math.floor(Date.now() / 1000);
+  let moved = 0;
+  const at = async (s) => {
+    assert.equal((await admin(ctx, 'POST', '/clock', { advance_seconds: s - moved })).status, 200);
+    moved = s;
+  };
   const texts = async () => (await ctx.bot.conversations.history({ channel: chan })).messages.map((m) => m.text);
   assert.deepEqual(await texts(), []);
   // The latest is queued first, and the soonest is cancelled: neither may hold the others back.
-  await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'second', post_at: t0 + 6 });
-  await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'first', post_at: t0 + 3 });
-  const cancelled = await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'cancelled', post_at: t0 + 2 });
+  await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'second', post_at: t0 + 600 });
+  await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'first', post_at: t0 + 300 });
+  const cancelled = await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'cancelled', post_at: t0 + 200 });
   await ctx.bot.chat.deleteScheduledMessage({ channel: chan, scheduled_message_id: cancelled.scheduled_message_id });
   assert.deepEqual(await texts(), []);
 
-  await at(3);
+  await at(301);
   // A call that fails posts nothing: the delivery it made first is rolled back with it, and made again.
   assert.equal(await errorOf(() => ctx.bot.chat.postMessage({ channel: 'CNOPE12345', text: 'x' })), 'channel_not_found');
   assert.deepEqual(await texts(), ['first']);
   assert.deepEqual((await ctx.bot.chat.scheduledMessages.list({})).scheduled_messages.map((s) => s.text), ['second']);
 
-  await at(6);
+  await at(601);
   assert.deepEqual(await texts(), ['second', 'first']);
   assert.deepEqual((await ctx.bot.chat.scheduledMessages.list({})).scheduled_messages, []);
   // The queue is empty; a new message is still delivered when due.
-  await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'third', post_at: t0 + 8 });
-  await at(8);
+  await ctx.bot.chat.scheduleMessage({ channel: chan, text: 'third', post_at: t0 + 800 });
+  await at(801);
   assert.deepEqual(await texts(), ['third', 'second', 'first']);
 });
 
