@@ -324,9 +324,12 @@ stripe_text stripe_save(twin_ctx *ctx, const char *collection, const json_value 
 stripe_text stripe_save_indexed(twin_ctx *ctx, const char *collection, const json_value *obj,
                                 const char *const *members)
 {
-    store_index idx[8];
+    enum { MAX_INDEXED = 8 };
+    store_index idx[MAX_INDEXED];
     size_t n = 0;
-    for (size_t i = 0; members[i] && n < 8; i++) {
+    for (size_t i = 0; members[i]; i++) {
+        /* A longer member list is a programming error, not data to drop. */
+        if (i == MAX_INDEXED) abort();
         const char *v = json_get_str(obj, members[i]);
         if (v) idx[n++] = (store_index){members[i], v};
     }
